@@ -1,0 +1,62 @@
+"""Enrichers: each takes an Article and returns it refined. They run in the order of `ENRICHERS`."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..model import Article, Block
+from ..textutil import clean_spaces
+from .dates import add_date
+from .places import Gazetteer, default_gazetteer, unique_places
+from .tags import Vocabulary, analysis_text, default_vocabulary, tag_names
+
+
+@dataclass
+class Context:
+    """What enrichers share: the vocabulary and the gazetteer (swappable, e.g. for GeoNames)."""
+
+    vocabulary: Vocabulary
+    gazetteer: Gazetteer
+
+    @classmethod
+    def default(cls) -> "Context":
+        return cls(vocabulary=default_vocabulary(), gazetteer=default_gazetteer())
+
+
+Enricher = Callable[[Article, Context], Article]
+
+
+def clean_fields(article: Article, ctx: Context) -> Article:
+    """One-line fields without control characters; empty blocks dropped."""
+    article.title = clean_spaces(article.title.replace("\n", " "))
+    article.summary = clean_spaces(article.summary.replace("\n", " ")) if article.summary else None
+    if article.summary == article.title:
+        article.summary = None
+    article.blocks = [Block(b.kind, clean_spaces(b.text)) for b in article.blocks if clean_spaces(b.text)]
+    for attr in ("source", "url", "author"):
+        value = getattr(article, attr)
+        setattr(article, attr, clean_spaces(value.replace("\n", " ")) or None if value else None)
+    return article
+
+
+def dates(article: Article, ctx: Context) -> Article:
+    return add_date(article)
+
+
+def tags_and_places(article: Article, ctx: Context) -> Article:
+    """Tags first, then places outside the tagged spans: a tag beats a place ('Isis' is never a place)."""
+    text = analysis_text(article)
+    tag_matches = ctx.vocabulary.find(text)
+    article.tags = tag_names(tag_matches)
+    mentions = ctx.gazetteer.find(text, exclude=[(m.start, m.end) for m in tag_matches])
+    article.places = unique_places(mentions)
+    return article
+
+
+ENRICHERS: list[Enricher] = [clean_fields, dates, tags_and_places]
+
+
+def enrich(article: Article, ctx: Context) -> Article:
+    for step in ENRICHERS:
+        article = step(article, ctx)
+    return article

@@ -1,0 +1,71 @@
+"""Dates from what the input says (metadata, datelines, URLs): never invented, unknown stays None."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+from dateutil import parser as dateparser
+
+from ..model import Article
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_URL_DATE = re.compile(r"/(19[5-9]\d|20\d\d)[/-](0?[1-9]|1[0-2])(?:[/-](0?[1-9]|[12]\d|3[01]))?(?=[/-]|$)")
+_URL_COMPACT = re.compile(r"/(19[5-9]\d|20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[-/_.]|$)")
+
+
+def _plausible(d: date) -> bool:
+    return date(1950, 1, 1) <= d <= date.today() + timedelta(days=2)
+
+
+def parse_date(text: str | None) -> date | None:
+    """A calendar date from free text such as '12 March 2024', 'March 12, 2024 09:30' or '2024-03-12T09:30Z'."""
+    if not text:
+        return None
+    text = text.strip()
+    m = _ISO.search(text)
+    try:
+        if m:
+            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return d if _plausible(d) else None
+        if not _YEAR.search(text):
+            return None
+        nums = re.match(r"\s*(\d{1,2})[/.](\d{1,2})[/.]\d{4}", text)
+        dayfirst = True if not nums else int(nums.group(1)) <= 31 and int(nums.group(2)) <= 12
+        # Parse twice with different defaults: a field that changes was not in the text (no invented day).
+        a = dateparser.parse(text, fuzzy=True, dayfirst=dayfirst, default=datetime(2000, 1, 1))
+        b = dateparser.parse(text, fuzzy=True, dayfirst=dayfirst, default=datetime(2001, 2, 2))
+    except (ValueError, OverflowError, TypeError, dateparser.ParserError):
+        return None
+    if a.date() != b.date():
+        return None
+    d = a.date()
+    return d if _plausible(d) else None
+
+
+def date_from_url(url: str | None) -> date | None:
+    """Many news URLs carry /2024/03/12/ or /20240312-: a day only when the day is there."""
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if m and m.group(3):
+        try:
+            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return d if _plausible(d) else None
+        except ValueError:
+            return None
+    m = _URL_COMPACT.search(url)
+    if m:
+        try:
+            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return d if _plausible(d) else None
+        except ValueError:
+            return None
+    return None
+
+
+def add_date(article: Article) -> Article:
+    """Enricher: fill a missing date from the URL; keep what the reader found."""
+    if article.date is None:
+        article.date = date_from_url(article.url)
+    return article

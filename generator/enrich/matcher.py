@@ -1,0 +1,78 @@
+"""Fast whole-word, longest-match lookup of many names at once (Aho-Corasick), shared by tags and places."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, Hashable, Iterable, TypeVar
+
+import ahocorasick
+
+K = TypeVar("K", bound=Hashable)
+
+
+def is_acronym(alias: str) -> bool:
+    """All-caps names (IS, ISF, M23) match only in that exact case: 'IS' is a group, 'is' a verb."""
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def fold(text: str) -> str:
+    """Case-folded text with the same length as the input, so offsets stay valid."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+@dataclass(frozen=True)
+class Match(Generic[K]):
+    start: int
+    end: int
+    key: K
+    surface: str
+
+
+class PhraseMatcher(Generic[K]):
+    """Maps aliases to keys; finds leftmost-longest, non-overlapping, word-bounded occurrences."""
+
+    def __init__(self, pairs: Iterable[tuple[str, K]]):
+        self._automaton = ahocorasick.Automaton()
+        table: dict[str, list[tuple[str, K, bool]]] = {}
+        for alias, key in pairs:
+            alias = " ".join(alias.split())
+            if not alias:
+                continue
+            table.setdefault(fold(alias), []).append((alias, key, is_acronym(alias)))
+        for folded, variants in table.items():
+            self._automaton.add_word(folded, (len(folded), tuple(variants)))
+        self._empty = not table
+        if not self._empty:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[Match[K]]:
+        if self._empty:
+            return []
+        folded = fold(text)
+        n = len(text)
+        candidates: list[Match[K]] = []
+        for end_idx, (length, variants) in self._automaton.iter(folded):
+            start, end = end_idx - length + 1, end_idx + 1
+            if (start > 0 and _wordchar(text[start - 1])) or (end < n and _wordchar(text[end])):
+                continue
+            surface = text[start:end]
+            for alias, key, exact in variants:
+                if not exact or surface == alias:
+                    candidates.append(Match(start, end, key, surface))
+                    break
+        # Leftmost-longest: sort by start, longer first, then sweep.
+        candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        chosen: list[Match[K]] = []
+        last_end = -1
+        for m in candidates:
+            if m.start >= last_end:
+                chosen.append(m)
+                last_end = m.end
+        return chosen
+
+
+def _wordchar(c: str) -> bool:
+    return c.isalnum() or c == "_"

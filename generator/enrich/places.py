@@ -1,0 +1,100 @@
+"""Places: find names in text, resolve them to gazetteer entries with a country > region > place chain.
+
+`Gazetteer` is the interface the rest of the pipeline uses; `ListGazetteer` is the first, small
+implementation built from data/places.yml. A GeoNames-backed gazetteer can replace it as long as it
+offers the same `find` and `lookup`.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import yaml
+
+from ..model import Place
+from .matcher import PhraseMatcher
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+class Gazetteer(Protocol):
+    def find(self, text: str, exclude: list[tuple[int, int]] = ...) -> list[tuple[int, int, Place]]:
+        """Resolved place mentions as (start, end, place), skipping spans already claimed (e.g. by tags)."""
+
+    def lookup(self, name: str) -> Place | None:
+        """The entry for a display name or alias (used for names an editor typed by hand)."""
+
+
+_PARENTHESISED = re.compile(r"\b((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3}) \(([^()]{2,40})\)")
+
+
+class ListGazetteer:
+    """A small curated list: exact names and aliases, whole words, longest match."""
+
+    def __init__(self, places: list[tuple[Place, tuple[str, ...]]]):
+        self.by_name: dict[str, Place] = {}
+        pairs = []
+        for place, aliases in places:
+            self.by_name.setdefault(place.name.casefold(), place)
+            for alias in (place.name, *aliases):
+                self.by_name.setdefault(alias.casefold(), place)
+                pairs.append((alias, place.name))
+        self._matcher = PhraseMatcher(pairs)
+
+    @classmethod
+    def load(cls, path: Path) -> "ListGazetteer":
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        out: list[tuple[Place, tuple[str, ...]]] = []
+        for section, kind in (("countries", "country"), ("regions", "region"), ("places", "city")):
+            for e in raw.get(section) or []:
+                country = e.get("country", e["name"])
+                place = Place(name=e["name"], country=country, region=e.get("region"),
+                              kind=e.get("kind", kind), lat=e.get("lat"), lon=e.get("lon"),
+                              geonameid=e.get("geonameid"))
+                out.append((place, tuple(e.get("aliases") or ())))
+        return cls(out)
+
+    def lookup(self, name: str) -> Place | None:
+        return self.by_name.get(name.casefold())
+
+    def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
+        found = []
+        for m in self._matcher.find(text):
+            if any(s < m.end and m.start < e for s, e in exclude):
+                continue  # a tag beats a place: "Isis" is the group
+            found.append((m.start, m.end, self.by_name[m.key.casefold()]))
+        found.extend(self._located_unknowns(text, found, exclude))
+        found.sort(key=lambda x: x[0])
+        return found
+
+    def _located_unknowns(self, text, found, exclude) -> list[tuple[int, int, Place]]:
+        """'Tal Abita (Nineveh)': a name we lack, placed by the region in brackets; coordinates approximate."""
+        extra = []
+        known = {(s, e) for s, e, _ in found}
+        for m in _PARENTHESISED.finditer(text):
+            name, container = m.group(1), m.group(2)
+            parent = self.lookup(container)
+            if parent is None or parent.kind not in ("region", "country") or self.lookup(name):
+                continue
+            s, e = m.span(1)
+            if (s, e) in known or any(a < e and s < b for a, b in exclude) or any(a < e and s < b for a, b, _ in found):
+                continue
+            extra.append((s, e, Place(name=name, country=parent.country,
+                                      region=parent.name if parent.kind == "region" else None,
+                                      kind="place", lat=parent.lat, lon=parent.lon, approximate=True)))
+        return extra
+
+
+@lru_cache(maxsize=2)
+def default_gazetteer(path: Path = DATA / "places.yml") -> ListGazetteer:
+    return ListGazetteer.load(path)
+
+
+def unique_places(mentions: list[tuple[int, int, Place]]) -> list[Place]:
+    """Places in order of first mention, one entry per display name."""
+    seen: dict[str, Place] = {}
+    for _, _, place in mentions:
+        seen.setdefault(place.name, place)
+    return list(seen.values())

@@ -1,0 +1,60 @@
+"""Tags from the controlled vocabulary (data/vocabulary.yml): organisations, forces, operations, topics."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from ..model import Article
+from .matcher import Match, PhraseMatcher
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = field(default=())
+
+
+class Vocabulary:
+    """Canonical terms and their aliases; finds mentions in text."""
+
+    def __init__(self, terms: list[Term]):
+        self.terms = {t.name: t for t in terms}
+        self._matcher = PhraseMatcher((alias, t.name) for t in terms for alias in (t.name, *t.aliases))
+
+    @classmethod
+    def load(cls, path: Path) -> "Vocabulary":
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        terms = []
+        for i, entry in enumerate(raw):
+            if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
+                raise ValueError(f"{path}: entry {i + 1} needs a 'name' and a 'kind'")
+            terms.append(Term(str(entry["name"]), str(entry["kind"]), tuple(str(a) for a in entry.get("aliases") or ())))
+        return cls(terms)
+
+    def find(self, text: str) -> list[Match[str]]:
+        return self._matcher.find(text)
+
+    def kind_of(self, name: str) -> str:
+        term = self.terms.get(name)
+        return term.kind if term else "other"
+
+
+@lru_cache(maxsize=4)
+def default_vocabulary(path: Path = DATA / "vocabulary.yml") -> Vocabulary:
+    return Vocabulary.load(path)
+
+
+def analysis_text(article: Article) -> str:
+    """The text that tagging and geoparsing read: title, standfirst and body."""
+    return "\n\n".join(x for x in (article.title, article.summary or "", article.body_text) if x)
+
+
+def tag_names(matches: list[Match[str]]) -> list[str]:
+    """Canonical names in order of first mention, without repeats."""
+    return list(dict.fromkeys(m.key for m in matches))

@@ -1,0 +1,22 @@
+"""Typed options of the archive plugin, grouped by prefix like Material's own plugins."""
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as opt
+
+
+class ArchiveConfig(base.Config):
+    enabled = opt.Type(bool, default=True)
+    articles_dir = opt.Type(str, default="articles")
+
+    home_latest = opt.Type(int, default=20)
+    home_marker = opt.Type(str, default="<!-- archive:latest -->")
+
+    tags_dir = opt.Type(str, default="tags")
+    tags_title = opt.Type(str, default="Tags")
+
+    locations_dir = opt.Type(str, default="locations")
+    locations_title = opt.Type(str, default="Locations")
+
+    archive_dir = opt.Type(str, default="archive")
+    archive_title = opt.Type(str, default="Archive")

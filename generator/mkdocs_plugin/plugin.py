@@ -1,0 +1,105 @@
+"""The archive plugin: tag, location and date indices, the home page's latest list, article headers.
+
+Generated pages are virtual files (nothing is written into content/) and are kept out of the
+navigation; article pages are never in the navigation either, which keeps large builds fast.
+"""
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..enrich.tags import default_vocabulary
+from ..textutil import slugify
+from . import pages
+from .config import ArchiveConfig
+from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
+                    tag_index, tags_by_kind, walk)
+
+
+class ArchivePlugin(BasePlugin[ArchiveConfig]):
+    def __init__(self) -> None:
+        self.records: dict[str, Record] = {}
+
+    # -- where generated pages live -------------------------------------------------------------
+    def tag_uri(self, name: str) -> str:
+        return f"{self.config.tags_dir}/{slugify(name)}.md"
+
+    def node_uri(self, node: LocationNode) -> str:
+        return f"{self.config.locations_dir}/{node.slug}.md"
+
+    def place_uri(self, place) -> str:
+        return f"{self.config.locations_dir}/{place_slug(place)}.md"
+
+    def month_uri(self, key: str) -> str:
+        return f"{self.config.archive_dir}/{key}.md"
+
+    # -- events -----------------------------------------------------------------------------------
+    @event_priority(-50)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        prefix = self.config.articles_dir.rstrip("/") + "/"
+        self.records = {}
+        for f in files.documentation_pages():
+            if f.src_uri.startswith(prefix):
+                self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
+        for uri, text in self._generated_pages().items():
+            files.append(File.generated(config, uri, content=text))
+        return files
+
+    def _generated_pages(self) -> dict[str, str]:
+        c = self.config
+        records = newest_first(list(self.records.values()))
+        out: dict[str, str] = {}
+
+        tags = tag_index(records)
+        vocab = default_vocabulary()
+        tags_index = f"{c.tags_dir}/index.md"
+        out[tags_index] = pages.tags_index_page(tags_index, tags_by_kind(tags), self.tag_uri,
+                                                {t: len(r) for t, r in tags.items()}, c.tags_title)
+        for name, recs in tags.items():
+            uri = self.tag_uri(name)
+            out[uri] = pages.tag_page(uri, name, vocab.kind_of(name), recs, tags_index)
+
+        tree = location_tree(records)
+        loc_index = f"{c.locations_dir}/index.md"
+        out[loc_index] = pages.locations_index_page(loc_index, tree, self.node_uri, c.locations_title)
+
+        def emit(node: LocationNode, parents: list[LocationNode]) -> None:
+            uri = self.node_uri(node)
+            out[uri] = pages.location_page(uri, node, parents, self.node_uri, loc_index)
+            for child in node.children.values():
+                emit(child, parents + [node])
+
+        for node in tree.values():
+            emit(node, [])
+
+        months, undated = by_month(records)
+        arch_index = f"{c.archive_dir}/index.md"
+        undated_uri = f"{c.archive_dir}/undated.md"
+        out[arch_index] = pages.archive_index_page(arch_index, months, undated, self.month_uri, undated_uri, c.archive_title)
+        for key, recs in months.items():
+            out[self.month_uri(key)] = pages.month_page(self.month_uri(key), key, recs, arch_index)
+        out[undated_uri] = pages.heading("Undated articles") + pages.article_list(undated_uri, undated)
+        return out
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        uri = page.file.src_uri
+        record = self.records.get(uri)
+        if record is not None:
+            # Titles and summaries are article text: escape them before any template prints them raw.
+            page.meta["title"] = html.escape(record.title, quote=False)
+            if record.summary:
+                page.meta["description"] = html.escape(record.summary, quote=True)
+            return pages.article_header(record, self.tag_uri, self.place_uri) + markdown
+        if uri == "index.md" and self.config.home_marker in markdown:
+            latest = newest_first(list(self.records.values()))[: self.config.home_latest]
+            return markdown.replace(self.config.home_marker, pages.article_list(uri, latest))
+        return None

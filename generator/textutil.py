@@ -1,0 +1,75 @@
+"""Text helpers shared by readers and writers: decoding bytes, slugs, and plain text made safe as Markdown."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+from charset_normalizer import from_bytes
+
+from .model import RejectedInput
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def decode(data: bytes) -> str:
+    """Decode text in any common encoding; BOMs win, then strict UTF-8, then detection, then cp1252."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    if b"\x00" in data[:4096]:
+        # UTF-16 without BOM shows NULs in every other byte; anything else with NULs is binary.
+        even, odd = data[0:4096:2].count(0), data[1:4096:2].count(0)
+        if max(even, odd) > len(data[:4096]) // 4:
+            return data.decode("utf-16-be" if even > odd else "utf-16-le", errors="replace")
+        raise RejectedInput("binary content (NUL bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:200_000], cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp1251", "utf_8"]).best()
+    if best is not None and best.encoding:
+        return data.decode(best.encoding, errors="replace")
+    return data.decode("cp1252", errors="replace")
+
+
+def clean_spaces(text: str) -> str:
+    """Collapse whitespace and drop control characters that would break YAML or HTML."""
+    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch)[0] != "C" or ch == "\u200d")
+    return re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+", " ", text).strip()
+
+
+def slugify(text: str, max_len: int = 80) -> str:
+    """ASCII, lower-case, hyphenated: safe as a file name and a URL path part (never '..' or '/')."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(text) > max_len:
+        text = text[:max_len].rsplit("-", 1)[0] or text[:max_len]
+    return text or "untitled"
+
+
+# Inline syntax that Python-Markdown reads anywhere in a line (backslash-escapable in the core syntax).
+_INLINE = re.compile(r"([\\`*_\[\]{}])")
+# Block syntax only matters at the start of a paragraph line: neutralise it with a numeric entity.
+_LEAD = re.compile(r"^(?:[^\w\s\"'\u2018\u201c(&]|\d+[.)])")
+
+
+def md_escape(text: str) -> str:
+    """Plain text as one line of Markdown that renders to the same visible text, never to markup."""
+    text = clean_spaces(text.replace("\n", " "))
+    text = html.escape(text, quote=False)  # & < > become entities: no raw HTML, autolink or entity survives
+    text = _INLINE.sub(r"\\\1", text)
+    m = _LEAD.match(text)
+    if m:
+        lead = m.group(0)
+        if lead[0] != "\\":
+            text = lead[:-1] + f"&#{ord(lead[-1])};" + text[len(lead):]
+    return text
+
+
+def md_heading(text: str, level: int = 2) -> str:
+    return "#" * level + " " + md_escape(text)
