@@ -32,6 +32,18 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if missing else 0
 
 
+def _mkdocs_logging() -> None:
+    """Show MkDocs warnings (broken links and the like) as one line each, as `mkdocs build` does."""
+    import logging
+
+    log = logging.getLogger("mkdocs")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.WARNING)
+
+
 def _mkdocs_config(args: argparse.Namespace):
     from mkdocs.config import load_config
 
@@ -47,6 +59,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    _mkdocs_logging()
     try:
         cfg = _mkdocs_config(args)
         build(cfg)

@@ -30,3 +30,29 @@ def site_project(tmp_path: Path) -> Path:
     for page in (ROOT / "content").glob("*.md"):
         shutil.copy(page, tmp_path / "content" / page.name)
     return tmp_path
+
+
+def run_archive(*args: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+    """Run the real command line, as a user would."""
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The sample corpus plus the seed (when present), ingested and built with a real `mkdocs build`."""
+    project = tmp_path_factory.mktemp("site")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme_overrides", project / "theme_overrides")
+    (project / "content").mkdir()
+    for page in (ROOT / "content").glob("*.md"):
+        shutil.copy(page, project / "content" / page.name)
+    inputs = [str(SAMPLES)] + ([str(SEED)] if SEED.exists() else [])
+    ingest = run_archive("ingest", *inputs, "--quiet", cwd=project)
+    assert ingest.returncode == 0, ingest.stderr
+    build = run_archive("build", cwd=project)
+    assert build.returncode == 0, build.stderr
+    return project

@@ -51,32 +51,35 @@ def ends_sentence(line: str) -> bool:
 
 
 def _units(text: str) -> list[str]:
-    """Lines joined into paragraphs: blank lines separate; hard-wrapped lines are re-joined."""
+    """Lines joined into paragraphs: blank lines separate; hard-wrapped lines are re-joined.
+
+    A line continues the previous one when the previous one does not end a sentence and either
+    this one starts in lower case or the page is wrapped at a fixed width and the previous line
+    reaches it (a menu of short lines is never joined into a fake headline).
+    """
     lines = [clean_spaces(l) for l in text.splitlines()]
     longest = max((len(l) for l in lines), default=0)
     wrapped = 40 <= longest <= 120 and sum(len(l) >= 0.6 * longest for l in lines) >= 3
     units: list[str] = []
-    current = ""
+    current, last_len, last_words = "", 0, 0
     for line in lines:
         if not line:
             if current:
                 units.append(current)
             current = ""
             continue
-        if current and wrapped and not ends_sentence(current) and len(_last_line(current)) >= 0.6 * longest:
+        continues = current and not ends_sentence(current) and (
+            (line[0].islower() and last_words >= 2) or (wrapped and last_len >= 0.6 * longest))
+        if continues:
             current += " " + line
-            continue
-        if current:
-            units.append(current)
-        current = line
+        else:
+            if current:
+                units.append(current)
+            current = line
+        last_len, last_words = len(line), len(line.split())
     if current:
         units.append(current)
     return units
-
-
-def _last_line(unit: str) -> str:
-    # Only the length of the last physical line decides whether the next line continues it.
-    return unit[-120:]
 
 
 def _dateline(unit: str, rules: Chrome) -> tuple[bool, object, str | None]:

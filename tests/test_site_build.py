@@ -1,0 +1,138 @@
+"""One real end-to-end run: ingest the samples (and the seed), `mkdocs build --strict`, inspect the HTML."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import frontmatter
+
+from .conftest import SEED, run_archive
+
+SEED_TITLE = "Iraq, Isis suffers a serious blow: medicines chief is caught"
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.scripts = 0
+        self.h1: list[str] = []
+        self._in_h1 = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href") or "")
+        if tag == "h1":
+            self._in_h1 = True
+            self.h1.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "h1":
+            self._in_h1 = False
+
+    def handle_data(self, data):
+        if self._in_h1:
+            self.h1[-1] += data
+
+
+def parse(path: Path) -> Links:
+    p = Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+def page_html(site: Path, md: Path, content: Path) -> Path:
+    rel = md.relative_to(content).with_suffix("")
+    return site / rel / "index.html"
+
+
+def seed_page(project: Path) -> Path:
+    for md in (project / "content" / "articles").rglob("*.md"):
+        if frontmatter.load(md).get("title") == SEED_TITLE:
+            return md
+    raise AssertionError("no page for the seed article")
+
+
+def test_every_sample_became_a_page(built_site: Path):
+    pages = list((built_site / "content" / "articles").rglob("*.md"))
+    assert len(pages) >= 30
+    dated = [p for p in pages if "undated" not in p.parts]
+    assert dated and len(dated) < len(pages)  # both dated and undated articles exist
+    for md in dated:
+        post = frontmatter.load(md)
+        assert md.parent.name == f"{post['date']:%m}" and md.parent.parent.name == f"{post['date']:%Y}"
+
+
+def test_articles_are_not_in_the_navigation(built_site: Path):
+    """Outside the page content (nav, tabs, sidebars) no page links to an article."""
+    site = built_site / "site"
+    some_article = next((site / "articles").rglob("index.html"))
+    for page in (site / "index.html", site / "tags" / "index.html", some_article):
+        html = page.read_text(encoding="utf-8")
+        chrome = html[: html.find("<article")] + html[html.find("</article>"):]
+        assert "articles/" not in chrome, page
+        tabs = html[html.find('<nav class="md-tabs"'):]
+        tabs = tabs[: tabs.find("</nav>")]
+        assert "Tags" in tabs and "Locations" in tabs and "Archive" in tabs
+
+
+def test_home_page_lists_latest_articles(built_site: Path):
+    home = parse(built_site / "site" / "index.html")
+    assert sum("articles/" in h for h in home.hrefs) >= 10
+
+
+def test_seed_article_page(built_site: Path):
+    if not SEED.exists():
+        import pytest
+        pytest.skip("seed not present")
+    md = seed_page(built_site)
+    post = frontmatter.load(md)
+    assert post["summary"].startswith("ISIS suffers a serious blow in Iraq: ")
+    assert {"Islamic State", "Iraqi Security Forces", "Syrian Democratic Forces", "Operation Inherent Resolve",
+            "US-led Coalition"} <= set(post["tags"])
+    assert {"Iraq", "Syria", "Nineveh", "Deir Ezzor", "Baghdad"} <= set(post["locations"])
+    assert "date" not in post.metadata and md.parent.name == "undated"
+
+    html_path = page_html(built_site / "site", md, built_site / "content")
+    html = html_path.read_text(encoding="utf-8")
+    links = parse(html_path)
+    assert links.h1 == [SEED_TITLE]
+    assert "skip to Main Content" not in html and "Back To Top" not in html
+    assert re.search(r"<h2[^>]*>Meanwhile, Daesh tries to open a safe escape corridor from Syria", html)
+    assert any(h.endswith("tags/islamic-state/") for h in links.hrefs)
+    assert any(h.endswith("locations/iraq/") for h in links.hrefs)
+
+    slug = md.stem
+    for index in ("tags/islamic-state/index.html", "locations/iraq/index.html"):
+        assert any(slug in h for h in parse(built_site / "site" / index).hrefs), index
+
+
+def test_tag_and_location_indices_link_every_page(built_site: Path):
+    site = built_site / "site"
+    tags = parse(site / "tags" / "index.html").hrefs
+    locations = parse(site / "locations" / "index.html").hrefs
+    assert len([h for h in tags if re.fullmatch(r"[a-z0-9-]+/", h)]) >= 10
+    assert len([h for h in locations if re.fullmatch(r"\.\./[a-z0-9-]+/", h) or re.fullmatch(r"[a-z0-9-]+/", h)]) >= 10
+    assert (site / "archive" / "index.html").exists() and (site / "archive" / "undated" / "index.html").exists()
+
+
+def test_markup_in_article_text_stays_text(built_site: Path):
+    """Samples quote '<script>alert(1)</script>' and other markup; no page may execute it."""
+    hits = 0
+    for page in (built_site / "site" / "articles").rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        body = html[html.find('<article'): html.find('</article>')]
+        assert "<script" not in body.lower(), page
+        hits += "&lt;script&gt;" in body
+    assert hits >= 1  # the hostile sample is there and shown as text
+
+
+def test_strict_build_fails_on_a_broken_link(built_site: Path, tmp_path: Path):
+    import shutil
+    project = tmp_path / "p"
+    shutil.copytree(built_site, project, ignore=shutil.ignore_patterns("site"))
+    (project / "content" / "about.md").write_text("# About\n\nSee [nowhere](missing.md).\n", encoding="utf-8")
+    result = run_archive("build", cwd=project)
+    assert result.returncode != 0
+    assert "missing.md" in result.stderr + result.stdout
