@@ -1,0 +1,103 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright, pages served on localhost."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def server(built_site: Path):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site / "site"))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test` (it installs Debian's chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    pg = context.new_page()
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.dialogs = dialogs
+    yield pg
+    context.close()
+
+
+def url_of(md: Path, content: Path) -> str:
+    return "/" + md.relative_to(content).with_suffix("").as_posix() + "/"
+
+
+def find_page(project: Path, needle: str) -> Path:
+    for md in sorted((project / "content" / "articles").rglob("*.md")):
+        if needle in frontmatter.load(md).get("title", ""):
+            return md
+    raise AssertionError(f"no article titled with {needle!r}")
+
+
+def test_article_page_shows_metadata_and_tag_link_works(page, server, built_site):
+    md = next(md for md in sorted((built_site / "content" / "articles").rglob("*.md"))
+              if frontmatter.load(md).get("tags") and frontmatter.load(md).get("date"))
+    post = frontmatter.load(md)
+    page.goto(server + url_of(md, built_site / "content"))
+    assert page.locator("article h1").inner_text() == post["title"]
+    meta = page.locator(".archive-meta").inner_text()
+    assert str(post["date"].year) in meta
+    first_tag = post["tags"][0]
+    page.locator(".archive-meta a", has_text=first_tag).first.click()
+    page.wait_for_load_state()
+    assert page.locator("article h1").inner_text() == first_tag
+    assert page.locator("article a", has_text=post["title"]).count() >= 1
+
+
+def test_hostile_text_is_shown_not_run(page, server, built_site):
+    md = find_page(built_site, "Hackers deface ministry portal")
+    page.goto(server + url_of(md, built_site / "content"))
+    body = page.locator("article").inner_text()
+    assert "<script>alert(1)</script>" in body  # visible as text
+    assert page.dialogs == []  # and never executed
+    assert page.locator("article script").count() == 0
+
+
+def test_location_hierarchy_navigates_down(page, server, built_site):
+    page.goto(server + "/locations/")
+    page.locator("article a", has_text="Iraq").first.click()
+    page.wait_for_load_state()
+    assert page.locator("article h1").inner_text() == "Iraq"
+    assert page.locator("article a", has_text="Nineveh").count() >= 1
+    assert page.locator("article li a[href*='articles/']").count() >= 1
+
+
+def test_search_finds_an_article(page, server, built_site):
+    page.goto(server + "/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("Timbuktu")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for(timeout=15000)
+    assert "Timbuktu" in page.locator(".md-search-result").inner_text()
