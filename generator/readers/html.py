@@ -1,0 +1,614 @@
+"""Saved web pages: body text with trafilatura, metadata by combining the page's own signals.
+
+Body: trafilatura's XML output, mapped to plain-text blocks (`<head>` -> "h2", paragraphs, list
+items, quotes and table rows -> "p"). Text is data: markup-looking text in a paragraph (for example
+an escaped `<script>` shown to readers) stays as visible text; real `<script>`/`<style>` elements
+are never read.
+
+Title: candidates from JSON-LD `headline`, `og:title`, `twitter:title`, `<h1>` and `<title>` (each
+also with the site name stripped from either end: "Headline | Site", "Site - Headline"); the text
+supported by most independent sources wins, ties go to the more specific source.
+
+Date: JSON-LD `datePublished`, publication meta tags (`article:published_time` and friends),
+`<time datetime>` marked as the publication time, a day in the (canonical) URL, and htmldate's
+extensive search only when the page itself says nothing. Unknown stays None: nothing is invented.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from datetime import date
+from typing import Iterable, Iterator
+from urllib.parse import urljoin, urlparse
+
+import lxml.html
+from lxml import etree
+
+from ..enrich.dates import date_from_url, parse_date
+from ..model import Article, Block, RejectedInput
+from ..textutil import clean_spaces
+
+# ---------------------------------------------------------------------------------------------
+# Parsing helpers
+
+_BLOCK_TAGS = {
+    "p", "div", "section", "article", "main", "header", "footer", "aside", "blockquote", "pre",
+    "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "figure", "figcaption", "form", "hr",
+    "h1", "h2", "h3", "h4", "h5", "h6", "address", "details", "summary", "center",
+}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SKIP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "canvas",
+              "nav", "button", "select", "input", "textarea", "head", "title", "meta", "link"}
+_SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/•~]|::)\s+")
+
+
+def parse_html(text: str) -> lxml.html.HtmlElement | None:
+    """A tolerant lxml tree (None when the text has no element at all)."""
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"\W+", " ", (text or "").casefold()).strip()
+
+
+def _text_of(el) -> str:
+    """Visible text of an element, skipping script/style and friends."""
+    parts: list[str] = []
+
+    def walk(node):
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            if node.tail:
+                parts.append(node.tail)
+            return
+        tag = node.tag.lower()
+        if tag in _SKIP_TAGS:
+            if node.tail:
+                parts.append(node.tail)
+            return
+        if tag == "br":
+            parts.append(" ")
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            walk(child)
+        if node.tail:
+            parts.append(node.tail)
+
+    if el.text and isinstance(el.tag, str):
+        parts.append(el.text)
+    for child in el:
+        walk(child)
+    return clean_spaces(" ".join(p for p in parts))
+
+
+def fragment_blocks(html: str) -> list[Block]:
+    """Any HTML fragment (a feed entry, a JSON `html` field) as plain-text blocks, without boilerplate
+    removal: block elements start a new paragraph, headings become "h2", `<br><br>` splits paragraphs."""
+    if not html or not html.strip():
+        return []
+    if "<" not in html:
+        return [Block("p", t) for t in (clean_spaces(x) for x in re.split(r"\n\s*\n", html)) if t]
+    try:
+        root = lxml.html.fragment_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html), create_parent="div")
+    except (etree.ParserError, ValueError):
+        return [Block("p", clean_spaces(html))] if clean_spaces(html) else []
+    blocks: list[Block] = []
+    current: list[str] = []
+    last_br = [False]
+
+    def flush(kind: str = "p"):
+        text = clean_spaces(" ".join(current))
+        current.clear()
+        if text:
+            blocks.append(Block(kind, text))
+
+    def walk(node):
+        if not isinstance(node.tag, str):
+            if node.tail:
+                current.append(node.tail)
+            return
+        tag = node.tag.lower()
+        if tag in _SKIP_TAGS:
+            if node.tail:
+                current.append(node.tail)
+            return
+        if tag == "br":
+            if last_br[0]:
+                flush()
+            last_br[0] = True
+            current.append(" ")
+            if node.tail and node.tail.strip():
+                last_br[0] = False
+                current.append(node.tail)
+            return
+        last_br[0] = False
+        if tag in _HEADINGS:
+            flush()
+            current.append(_text_of(node))
+            flush("h2")
+        elif tag in _BLOCK_TAGS:
+            flush()
+            if node.text:
+                current.append(node.text)
+            for child in node:
+                walk(child)
+            flush()
+        else:
+            if node.text:
+                current.append(node.text)
+            for child in node:
+                walk(child)
+        if node.tail:
+            if node.tail.strip():
+                last_br[0] = False
+            current.append(node.tail)
+
+    if root.text:
+        current.append(root.text)
+    for child in root:
+        walk(child)
+    flush()
+    while blocks and blocks[-1].kind == "h2":
+        blocks.pop()
+    return blocks
+
+
+# ---------------------------------------------------------------------------------------------
+# Metadata signals
+
+
+def meta_values(tree) -> dict[str, list[str]]:
+    """`<meta>` contents keyed by lower-cased property/name/itemprop (document order kept)."""
+    found: dict[str, list[str]] = {}
+    for m in tree.iter("meta"):
+        content = m.get("content")
+        if content is None or not content.strip():
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = m.get(attr)
+            if key:
+                found.setdefault(key.strip().lower(), []).append(clean_spaces(content))
+    return found
+
+
+def jsonld_objects(tree) -> list[dict]:
+    """Every JSON-LD object on the page, `@graph` and nested lists flattened; bad JSON skipped."""
+    out: list[dict] = []
+
+    def collect(obj, depth=0):
+        if depth > 6:
+            return
+        if isinstance(obj, list):
+            for o in obj:
+                collect(o, depth + 1)
+        elif isinstance(obj, dict):
+            out.append(obj)
+            if "@graph" in obj:
+                collect(obj["@graph"], depth + 1)
+            main = obj.get("mainEntity")
+            if isinstance(main, (dict, list)):
+                collect(main, depth + 1)
+
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        raw = re.sub(r"^\s*<!\[CDATA\[|\]\]>\s*$", "", raw)
+        try:
+            collect(json.loads(raw))
+        except ValueError:
+            try:  # trailing commas and control characters are common in hand-made JSON-LD
+                collect(json.loads(re.sub(r",\s*([}\]])", r"\1", raw.replace("\n", " ")), strict=False))
+            except ValueError:
+                continue
+    return out
+
+
+_ARTICLE_TYPES = re.compile(r"article|posting|report|blog|news|webpage|creativework|story|review", re.I)
+
+
+def _types(obj: dict) -> list[str]:
+    t = obj.get("@type", [])
+    return [str(x) for x in (t if isinstance(t, list) else [t])]
+
+
+def _articles(objs: list[dict]) -> list[dict]:
+    """JSON-LD objects that describe the article (news/blog/article types first, then web pages)."""
+    arts = [o for o in objs if any(re.search(r"article|posting|report|story|review", t, re.I) for t in _types(o))]
+    pages = [o for o in objs if any(t.lower() in ("webpage", "itempage", "creativework") for t in _types(o))]
+    return arts + pages
+
+
+def _name_of(value) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_name_of(v) for v in value) if n]
+        return ", ".join(dict.fromkeys(names)) if names else None
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, str) and value.strip():
+        return clean_spaces(value)
+    return None
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    for k in keys:
+        if meta.get(k):
+            return meta[k][0]
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Title
+
+
+def site_names(meta, ld_objs, url: str | None) -> list[str]:
+    names = []
+    for k in ("og:site_name", "application-name", "twitter:site", "apple-mobile-web-app-title", "publisher"):
+        for v in meta.get(k, []):
+            names.append(v.lstrip("@"))
+    for o in ld_objs:
+        n = _name_of(o.get("publisher"))
+        if n:
+            names.append(n)
+        if any(t.lower() in ("organization", "newsmediaorganization", "website") for t in _types(o)):
+            n = _name_of(o)
+            if n:
+                names.append(n)
+    host = urlparse(url).hostname if url else None
+    if host:
+        names.append(re.sub(r"^www\d?\.", "", host))
+        names.append(re.sub(r"^www\d?\.", "", host).split(".")[0])
+    return [n for n in dict.fromkeys(clean_spaces(n) for n in names) if n]
+
+
+def _site_like(segment: str, sites: list[str]) -> bool:
+    s = _norm(segment)
+    if not s:
+        return True
+    squash = s.replace(" ", "")
+    for site in sites:
+        n = _norm(site)
+        if not n:
+            continue
+        nsq = n.replace(" ", "")
+        if s == n or squash == nsq or (len(nsq) >= 4 and (nsq in squash or squash in nsq) and len(s.split()) <= 5):
+            return True
+    return False
+
+
+def strip_site(title: str, sites: list[str]) -> str:
+    """'Headline | Site' / 'Site - Headline' -> 'Headline' when a segment is a known site name."""
+    parts = _SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    seps = _SEPARATORS.findall(title)
+    # Drop site-like segments from both ends, keep the inner text with its own separators.
+    start, end = 0, len(parts)
+    while end - start > 1 and _site_like(parts[end - 1], sites):
+        end -= 1
+    while end - start > 1 and _site_like(parts[start], sites):
+        start += 1
+    if (start, end) == (0, len(parts)):
+        return title
+    out = parts[start]
+    for i in range(start + 1, end):
+        out += seps[i - 1] + parts[i]
+    return out.strip()
+
+
+def _segments(title: str) -> list[str]:
+    parts = _SEPARATORS.split(title)
+    seps = _SEPARATORS.findall(title)
+    segs = []
+    for i in range(len(parts)):
+        for j in range(i + 1, len(parts) + 1):
+            if (i, j) == (0, len(parts)):
+                continue
+            s = parts[i]
+            for k in range(i + 1, j):
+                s += seps[k - 1] + parts[k]
+            segs.append(s.strip())
+    return segs
+
+
+_TITLE_PRIORITY = ("jsonld", "og", "h1", "twitter", "title")
+
+
+def title_candidates(tree, meta, ld_objs) -> list[tuple[str, str]]:
+    cands: list[tuple[str, str]] = []
+    for o in _articles(ld_objs)[:3]:
+        for key in ("headline", "name"):
+            v = o.get(key)
+            if isinstance(v, str) and clean_spaces(v):
+                cands.append(("jsonld", clean_spaces(v)))
+                break
+    for key, src in (("og:title", "og"), ("twitter:title", "twitter")):
+        if meta.get(key):
+            cands.append((src, meta[key][0]))
+    h1s = [t for t in (_text_of(h) for h in tree.iter("h1")) if t][:3]
+    for h in h1s:
+        cands.append(("h1", h))
+    t = tree.find(".//title")
+    if t is not None:
+        tt = _text_of(t) or clean_spaces(t.text_content())
+        if tt:
+            cands.append(("title", tt))
+    return [(s, c) for s, c in cands if 0 < len(c) <= 400]
+
+
+def choose_title(cands: list[tuple[str, str]], sites: list[str]) -> str | None:
+    """The title most sources agree on, with the site name stripped; ties go to the more specific source."""
+    if not cands:
+        return None
+    options: dict[str, str] = {}  # normalised -> display text
+    support: Counter = Counter()
+    sources: dict[str, set] = {}
+    for src, raw in cands:
+        stripped = strip_site(raw, sites)
+        for variant in dict.fromkeys([stripped, raw]):
+            n = _norm(variant)
+            if not n:
+                continue
+            options.setdefault(n, variant)
+            sources.setdefault(n, set()).add(src)
+    # A candidate is also supported by a longer title that contains it as a separator-delimited segment.
+    for src, raw in cands:
+        for seg in _segments(raw):
+            n = _norm(seg)
+            if n in sources:
+                sources[n].add(src)
+    for n, srcs in sources.items():
+        support[n] = len(srcs)
+
+    def rank(n: str):
+        srcs = sources[n]
+        best_src = min(_TITLE_PRIORITY.index(s) for s in srcs)
+        # Prefer the stripped form over a raw one that still carries a site-like segment.
+        raw_has_site = any(_site_like(p, sites) for p in _SEPARATORS.split(options[n])[1:]) or (
+            len(_SEPARATORS.split(options[n])) > 1 and _site_like(_SEPARATORS.split(options[n])[0], sites))
+        words = len(n.split())
+        return (-support[n], raw_has_site, words < 2, best_src, -words)
+
+    best = min(support, key=rank)
+    return options[best]
+
+
+# ---------------------------------------------------------------------------------------------
+# Date
+
+_PUB_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "article.published",
+    "datepublished", "published_time", "article:published", "pubdate", "publishdate", "publish-date",
+    "publish_date", "publication_date", "published-date", "published_date", "sailthru.date",
+    "parsely-pub-date", "cxenseparse:recs:publishtime", "dc.date.issued", "dcterms.issued",
+    "dc.date.created", "dcterms.created", "citation_publication_date", "citation_date",
+    "originalpublicationdate", "og:pubdate", "date.available", "article_date_original",
+    "bt:pubdate", "rnews:datepublished", "dc.date", "dcterms.date", "date", "displaydate",
+    "created", "creation_date", "article.created", "ga-pubdate", "pub_date", "datecreated",
+)
+_MOD_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
+
+
+def date_signals(tree, meta, ld_objs, urls: Iterable[str | None]) -> list[tuple[str, date]]:
+    """Every publication-date signal the page carries, strongest first."""
+    sig: list[tuple[str, date]] = []
+    for o in _articles(ld_objs):
+        for key in ("datePublished", "dateCreated"):
+            d = parse_date(o.get(key)) if isinstance(o.get(key), str) else None
+            if d:
+                sig.append(("jsonld", d))
+                break
+    for key in _PUB_META:
+        for v in meta.get(key, [])[:1]:
+            d = parse_date(v)
+            if d:
+                sig.append(("meta", d))
+    for el in tree.xpath('//*[@itemprop="datePublished" or @itemprop="dateCreated"]'):
+        d = parse_date(el.get("datetime") or el.get("content") or el.text_content())
+        if d:
+            sig.append(("itemprop", d))
+            break
+    for el in tree.xpath("//time[@pubdate or contains(translate(@class,'PUBLISHED','published'),'publish')]"
+                         " | //*[contains(translate(@class,'PUBLISHED','published'),'publish')]/time"):
+        d = parse_date(el.get("datetime") or el.text_content())
+        if d:
+            sig.append(("time", d))
+            break
+    for u in urls:
+        d = date_from_url(u)
+        if d:
+            sig.append(("url", d))
+            break
+    return sig
+
+
+def choose_date(signals: list[tuple[str, date]]) -> date | None:
+    """The earliest strong signal unless most signals agree on another day."""
+    if not signals:
+        return None
+    votes = Counter(d for _, d in signals)
+    top, n = votes.most_common(1)[0]
+    if n >= 2 and n > len(signals) / 2:
+        return top
+    return signals[0][1]
+
+
+def htmldate_fallback(tree_or_html, url: str | None) -> date | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree_or_html, extensive_search=True, original_date=True, url=url)
+    except Exception:  # htmldate is a best-effort fallback; a crash there must not lose the page
+        return None
+    return parse_date(found) if found else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Body
+
+
+def _xml_blocks(body, title: str | None) -> list[Block]:
+    blocks: list[Block] = []
+    tnorm = _norm(title)
+
+    def walk(el):
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("p", "item", "quote", "code", "cell") and not any(
+                isinstance(c.tag, str) and c.tag in ("p", "list", "item", "quote", "table", "row") for c in el):
+            text = clean_spaces("".join(el.itertext()))
+            if text:
+                blocks.append(Block("p", text))
+        elif tag == "head":
+            text = clean_spaces("".join(el.itertext()))
+            if text:
+                blocks.append(Block("h2", text))
+        elif tag == "row":
+            cells = [clean_spaces("".join(c.itertext())) for c in el]
+            text = " | ".join(c for c in cells if c)
+            if text:
+                blocks.append(Block("p", text))
+        elif tag in ("graphic", "ref") and el.tail is None:
+            return
+        else:
+            if tag and tag not in ("body", "doc", "main", "list", "table", "div", "quote", "p", "item", "code", "cell"):
+                text = clean_spaces("".join(el.itertext()))
+                if text:
+                    blocks.append(Block("p", text))
+                return
+            lead = clean_spaces(el.text or "")
+            if lead and tag not in ("body", "doc", "main", "list", "table"):
+                blocks.append(Block("p", lead))
+            for c in el:
+                walk(c)
+                tail = clean_spaces(c.tail or "")
+                if tail and tag in ("p", "item", "quote", "cell", "div"):
+                    blocks.append(Block("p", tail))
+
+    walk(body)
+    # The headline repeated as the first heading is not body text.
+    while blocks and blocks[0].kind == "h2" and tnorm and _norm(blocks[0].text) == tnorm:
+        blocks.pop(0)
+    while blocks and blocks[-1].kind == "h2":
+        blocks.pop()
+    return blocks
+
+
+def extract_body(html: str | lxml.html.HtmlElement, url: str | None, title: str | None) -> list[Block]:
+    from trafilatura import bare_extraction
+
+    try:
+        doc = bare_extraction(html, url=url, include_comments=False, include_tables=True, with_metadata=False)
+    except Exception:
+        doc = None
+    if doc is None or doc.body is None:
+        return []
+    return _xml_blocks(doc.body, title)
+
+
+# ---------------------------------------------------------------------------------------------
+# The reader
+
+
+def _canonical(tree, meta, base: str | None) -> str | None:
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rel and href:
+            return urljoin(base or "", href) if base else href
+    og = _first(meta, "og:url", "twitter:url")
+    if og and re.match(r"https?://", og):
+        return og
+    return None
+
+
+def _author(meta, ld_objs) -> str | None:
+    for o in _articles(ld_objs):
+        n = _name_of(o.get("author"))
+        if n and not re.match(r"https?://", n):
+            return n
+    for key in ("author", "article:author", "dc.creator", "byl", "parsely-author", "sailthru.author"):
+        v = _first(meta, key)
+        if v and not re.match(r"https?://", v):
+            return re.sub(r"^by\s+", "", v, flags=re.I)
+    return None
+
+
+def _description(meta, ld_objs) -> str | None:
+    d = _first(meta, "og:description", "description", "twitter:description")
+    if not d:
+        for o in _articles(ld_objs):
+            if isinstance(o.get("description"), str):
+                d = clean_spaces(o["description"])
+                break
+    if not d or len(d.split()) < 5 or d.endswith(("...", "…")) and len(d) < 60:
+        return None
+    return d
+
+
+def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: bool = True) -> Article:
+    """One HTML page -> Article (raises RejectedInput when there is no body text)."""
+    tree = parse_html(text)
+    if tree is None:
+        raise RejectedInput("HTML without any element")
+    meta = meta_values(tree)
+    ld = jsonld_objects(tree)
+    canonical = _canonical(tree, meta, url)
+    page_url = canonical or url
+    sites = site_names(meta, ld, page_url)
+    title = choose_title(title_candidates(tree, meta, ld), sites)
+    blocks = extract_body(text, page_url, title)
+    if not blocks:
+        body = tree.find(".//article") if tree.find(".//article") is not None else tree.find(".//body")
+        blocks = fragment_blocks(lxml.html.tostring(body, encoding="unicode")) if body is not None else []
+    if not any(b.kind == "p" for b in blocks):
+        raise RejectedInput("HTML page without article text")
+    if not title:
+        title = blocks[0].text if len(blocks[0].text) <= 200 else blocks[0].text[:200].rsplit(" ", 1)[0] + "…"
+    signals = date_signals(tree, meta, ld, [canonical, url])
+    found = choose_date(signals)
+    if found is None and use_htmldate:
+        found = htmldate_fallback(text, page_url)
+    source = None
+    for o in _articles(ld):
+        source = _name_of(o.get("publisher"))
+        if source:
+            break
+    source = _first(meta, "og:site_name") or source or _first(meta, "application-name")
+    summary = _description(meta, ld)
+    if summary and blocks and _norm(blocks[0].text).startswith(_norm(summary)):
+        summary = None  # the description is just the first paragraph again
+    return Article(title=title, blocks=blocks, origin=origin, summary=summary, date=found,
+                   source=source, url=page_url, author=_author(meta, ld))
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b")
+
+
+def looks_like_html(head: str) -> bool:
+    low = head[:1024].lower()
+    if low.startswith(("<!doctype html", "<html", "<head", "<body")) or re.match(r"(<\?xml[^>]*>\s*)?<!doctype html", low):
+        return True
+    if re.search(r"<html[\s>]|<body[\s>]|<head[\s>]", head[:4096], re.I):
+        return True
+    tags = _TAG.findall(head)
+    return len(tags) >= 8 and low.startswith("<")
+
+
+class HtmlReader:
+    name = "html"
+    extensions = (".html", ".htm", ".xhtml")
+
+    def sniff(self, head: str) -> bool:
+        return looks_like_html(head)
+
+    def read(self, text: str, origin: str) -> Iterator[Article]:
+        yield extract_page(text, origin)

@@ -1,0 +1,85 @@
+"""Sidecar metadata: `<file>.meta.json`, `<file>.meta.yml` or `<file>.meta.yaml` next to an input
+(also `<stem>.meta.json` etc., e.g. `story.meta.yml` for `story.txt`) supplies what a scraped page
+dump cannot: `url`, `date`, `source`, and optionally `title`, `author`, `summary`.
+
+The sidecar is what the person who saved the file says about it, so its values win over what the
+reader found; fields it leaves out keep the reader's values. A sidecar that cannot be parsed, is not
+a mapping, or has a date that is not a date rejects the input with that reason (fix and re-ingest),
+rather than silently dropping the metadata.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from ..enrich.dates import parse_date
+from ..model import Article, RejectedInput
+from ..textutil import clean_spaces
+
+SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
+FIELDS = ("url", "date", "source", "title", "author", "summary")
+
+
+def find_sidecar(path: Path) -> Path | None:
+    path = Path(path)
+    names = [path.name + s for s in SUFFIXES]
+    if path.suffix:
+        names += [path.stem + s for s in SUFFIXES]
+    for name in names:
+        candidate = path.with_name(name)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_sidecar(sidecar: Path) -> dict:
+    raw = sidecar.read_text(encoding="utf-8-sig")
+    try:
+        data = json.loads(raw) if sidecar.name.endswith(".json") else yaml.safe_load(raw)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise RejectedInput(f"sidecar {sidecar.name} is not valid {'JSON' if sidecar.name.endswith('.json') else 'YAML'}: "
+                            f"{str(exc).splitlines()[0]}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise RejectedInput(f"sidecar {sidecar.name} is not a mapping of fields")
+    return {str(k).lower(): v for k, v in data.items()}
+
+
+def _as_date(value, sidecar: Path) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    d = parse_date(str(value)) if isinstance(value, (str, int)) else None
+    if d is None:
+        raise RejectedInput(f"sidecar {sidecar.name}: date {value!r} is not a calendar date")
+    return d
+
+
+def apply_sidecar(article: Article, path: Path) -> Article:
+    """Fill/override url, date, source, title, author, summary from the input's sidecar, if any."""
+    sidecar = find_sidecar(Path(path))
+    if sidecar is None:
+        return article
+    data = load_sidecar(sidecar)
+    for field in FIELDS:
+        value = data.get(field)
+        if value in (None, ""):
+            continue
+        if field == "date":
+            article.date = _as_date(value, sidecar)
+            continue
+        if isinstance(value, dict) and field in ("source", "author"):
+            value = value.get("name")
+        if isinstance(value, list) and field == "author":
+            value = ", ".join(str(v) for v in value)
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise RejectedInput(f"sidecar {sidecar.name}: {field} must be text")
+        text = clean_spaces(str(value))
+        if text:
+            setattr(article, field, text)
+    return article
