@@ -74,6 +74,8 @@ class Article:
     author: str | None = None
     tags: list[str] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    # MinHash signature of the body (generator.dedup), computed in the reading worker; not part of equality.
+    signature: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def body_text(self) -> str:

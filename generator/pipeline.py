@@ -1,27 +1,46 @@
 """The ingest pipeline, top to bottom: find inputs -> read -> enrich -> write pages -> report.
 
-Every input ends as exactly one report entry per article it holds (new / updated / unchanged /
-duplicate) or one `rejected` entry with a one-line reason, so the counts always add up.
+Nothing is lost: every input file ends as one report entry per article it holds (new / updated /
+unchanged / duplicate), one `rejected` entry per record a multi-record file could not turn into an
+article, or a single `rejected` entry with a one-line reason when the whole file cannot be read.
+So the counts add up: entries == articles + rejected records + rejected files (for a folder of
+single-article files: entries == input files). Unreadable folders met while walking are reported as
+rejected too. Rejections persist in `<content>/.archive/rejects.jsonl` (latest outcome per input).
+
+Outcomes, relative to the pages as they were before the entry was processed:
+  new        a page was created;
+  updated    the article's own page changed (new generated values, another file for it...);
+  unchanged  nothing changed: the page already says everything this input says;
+  duplicate  the input is a copy (exact, or near-duplicate by MinHash) of an article that has a
+             page: it was linked to that page (`sources`, `duplicate_ids`) instead of getting one;
+  rejected   the input (or record) cannot become an article; `reason` says why.
+Re-ingesting the same inputs therefore reports every non-rejected input as `unchanged` and writes
+no file at all.
 """
 from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import dedup
 from .enrich import Context, enrich
 from .model import Article, RejectedInput
 from .readers import choose
 from .textutil import decode
-from .writers.markdown import PageStore, atomic_write
+from .writers.markdown import PageStore, write_if_changed
 
 MAX_BYTES = 20 * 1024 * 1024
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected")
 SKIP_SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
+PARALLEL_MIN_FILES = 64
 
 
 @dataclass
@@ -33,42 +52,128 @@ class Entry:
     title: str | None = None
 
 
-def find_inputs(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files, and folders walked recursively in a stable order; hidden files and sidecars skipped."""
+@dataclass(frozen=True)
+class RecordRejected:
+    """A record of a multi-record input that could not become an article."""
+
+    origin: str
+    reason: str
+
+
+def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = None) -> Iterator[Path]:
+    """Files, and folders walked recursively in a stable order; hidden files and sidecars skipped.
+
+    A file named twice (directly and through its folder, or via a symlink) is read once. Folders
+    that cannot be listed are added to `problems` as (path, reason)."""
+    seen: set[Path] = set()
+
+    def once(p: Path) -> bool:
+        try:
+            key = p.resolve()
+        except (OSError, RuntimeError):
+            key = p.absolute()
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for path in paths:
+        path = Path(path)
         if path.is_dir():
-            for sub in sorted(p for p in path.rglob("*") if p.is_file()):
-                rel = sub.relative_to(path).parts
-                if any(part.startswith(".") for part in rel) or sub.name.endswith(SKIP_SUFFIXES):
-                    continue
-                yield sub
-        else:
+            found: list[Path] = []
+
+            def onerror(exc: OSError) -> None:
+                if problems is not None:
+                    problems.append((str(exc.filename or path), f"unreadable folder: {exc.strerror or exc}"))
+
+            for dirpath, dirnames, filenames in os.walk(path, onerror=onerror):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in filenames:
+                    if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
+                        continue
+                    sub = Path(dirpath) / name
+                    if sub.is_file() or sub.is_symlink():
+                        found.append(sub)
+            for sub in sorted(found):
+                if once(sub):
+                    yield sub
+        elif once(path):
             yield path
 
 
-def read_file(path: Path) -> list[Article] | RejectedInput:
-    """Read and enrich one input file; every failure becomes a RejectedInput with a reason."""
+_SIDECAR = None
+
+
+def _apply_sidecar():
+    """The readers' sidecar hook (generator/readers/sidecar.py), or None if there is none."""
+    global _SIDECAR
+    if _SIDECAR is None:
+        try:
+            from .readers.sidecar import apply_sidecar
+        except ImportError:
+            apply_sidecar = False
+        _SIDECAR = apply_sidecar
+    return _SIDECAR or None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
+    """Read and enrich one input file; every failure becomes a RejectedInput with a reason.
+
+    The size is checked with stat() before anything is read, and at most MAX_BYTES + 1 bytes are
+    ever read, so a huge file costs no memory."""
+    path = Path(path)
     origin = str(path)
     try:
-        size = path.stat().st_size
-        if size == 0:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise RejectedInput("not a regular file")
+        if st.st_size == 0:
             raise RejectedInput("empty file")
-        if size > MAX_BYTES:
-            raise RejectedInput(f"too large ({size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB limit)")
-        text = decode(path.read_bytes())
+        if st.st_size > MAX_BYTES:
+            raise RejectedInput(f"too large ({st.st_size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB limit)")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise RejectedInput(f"too large (grew past the {MAX_BYTES / 1e6:.0f} MB limit while read)")
+        if not data:
+            raise RejectedInput("empty file")
+        text = decode(data)
         if not text.strip():
             raise RejectedInput("no text (only whitespace)")
         ctx = _context()
-        articles = [enrich(a, ctx) for a in choose(text).read(text, origin)]
-        if not articles:
+        sidecar = _apply_sidecar()
+        items: list[Article | RecordRejected] = []
+        try:
+            for item in choose(text).read(text, origin):
+                if isinstance(item, Article):
+                    if sidecar is not None:
+                        item = sidecar(item, path)
+                    item = enrich(item, ctx)
+                    item.signature = dedup.signature(item.body_text)
+                    items.append(item)
+                elif hasattr(item, "origin") and hasattr(item, "reason"):
+                    items.append(RecordRejected(str(item.origin), str(item.reason)))
+        except Exception as exc:
+            if not items:
+                raise
+            # Keep what was read; the rest of the file is reported, not lost silently.
+            reason = exc.args[0] if isinstance(exc, RejectedInput) and exc.args else (
+                f"{type(exc).__name__}: {_one_line(exc)}".rstrip(": "))
+            items.append(RecordRejected(f"{origin} (after record {len(items)})", f"rest of file unreadable: {reason}"))
+        if not items:
             raise RejectedInput("no article found")
-        return articles
+        return items
     except RejectedInput as exc:
-        return exc
+        return RejectedInput(_one_line(exc) or "rejected")
     except OSError as exc:
         return RejectedInput(f"unreadable: {exc.strerror or exc}")
     except Exception as exc:  # one bad file never stops a run
-        return RejectedInput(f"could not be read: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": "))
+        return RejectedInput(f"could not be read: {type(exc).__name__}: {_one_line(exc)}".rstrip(": "))
 
 
 _CTX: Context | None = None
@@ -86,45 +191,108 @@ def _progress(iterable, total: int, show: bool):
         return iterable
     from tqdm import tqdm
 
-    return tqdm(iterable, total=total, unit="file", file=sys.stderr)
+    return tqdm(iterable, total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
+
+
+def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | RejectedInput]]:
+    """(file, result) in input order; in worker processes for large batches.
+
+    If the pool breaks (a worker killed, e.g. by the OOM killer), the rest is read in-process."""
+    done = 0
+    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
+        chunksize = max(1, min(32, len(files) // (jobs * 8)))
+        try:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                for result in pool.map(read_file, files, chunksize=chunksize):
+                    yield files[done], result
+                    done += 1
+        except BrokenProcessPool:
+            pass
+    for path in files[done:]:
+        yield path, read_file(path)
+
+
+@contextmanager
+def _lock(content: Path):
+    """One ingest at a time per content folder (a second one waits)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    state = content / ".archive"
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / "lock", "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: bool = False) -> list[Entry]:
-    files = list(find_inputs(paths))
-    store = PageStore.open(content)
+    content = Path(content)
+    problems: list[tuple[str, str]] = []
+    files = list(find_inputs(paths, problems))
+    entries: list[Entry] = [Entry(p, "rejected", reason=r) for p, r in problems]
     jobs = jobs or os.cpu_count() or 1
-    if jobs > 1 and len(files) >= 64:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        results = pool.map(read_file, files, chunksize=16)
-    else:
-        pool = None
-        results = map(read_file, files)
-    entries: list[Entry] = []
-    try:
-        for path, result in _progress(zip(files, results), len(files), progress):
-            if isinstance(result, RejectedInput):
-                entries.append(Entry(str(path), "rejected", reason=str(result)))
-                continue
-            for article in result:
-                written = store.write(article)
-                entries.append(Entry(article.origin, written.outcome, page=str(written.path), title=article.title))
-    finally:
-        if pool:
-            pool.shutdown()
-        store.save_ledger()
-        write_rejects(content, entries)
+    with _lock(content):
+        store = PageStore.open(content)
+        try:
+            for path, result in _progress(read_all(files, jobs), len(files), progress):
+                if isinstance(result, RejectedInput):
+                    entries.append(Entry(str(path), "rejected", reason=str(result)))
+                    continue
+                for item in result:
+                    if isinstance(item, RecordRejected):
+                        entries.append(Entry(item.origin, "rejected", reason=item.reason))
+                        continue
+                    try:
+                        written = store.write(item)
+                    except Exception as exc:  # e.g. disk full: reported, and the run goes on
+                        entries.append(Entry(item.origin, "rejected", title=item.title,
+                                             reason=f"could not be written: {type(exc).__name__}: {_one_line(exc)}"))
+                        continue
+                    entries.append(Entry(item.origin, written.outcome, page=str(written.path),
+                                         title=item.title, reason=written.note))
+        finally:
+            store.save_ledger()
+            write_rejects(content, entries, [str(f) for f in files])
     return entries
 
 
-def write_rejects(content: Path, entries: list[Entry]) -> None:
-    """The rejects report persists beside the pages (outside site/): one JSON line per rejected input."""
-    rejected = [e for e in entries if e.outcome == "rejected"]
+def _belongs_to(input_name: str, files: set[str]) -> bool:
+    if input_name in files:
+        return True
+    for sep in ("#", " (", ":", "["):
+        head = input_name.split(sep, 1)[0]
+        if head in files:
+            return True
+    return False
+
+
+def write_rejects(content: Path, entries: list[Entry], files: list[str] | None = None) -> None:
+    """The rejects report persists beside the pages (outside site/): one JSON line per rejected input.
+
+    It holds the latest outcome per input: this run's rejections replace earlier lines for the
+    same inputs, inputs that now went through are dropped, other inputs' lines are kept. Written
+    only when its content changes."""
     path = content / ".archive" / "rejects.jsonl"
-    lines = [json.dumps({"input": e.input, "reason": e.reason}, ensure_ascii=False) for e in rejected]
+    touched = set(files or []) | {e.input for e in entries}
     old = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    merged = list(dict.fromkeys(old + lines))
-    if merged != old:
-        atomic_write(path, "\n".join(merged) + "\n")
+    kept = []
+    for line in old:
+        try:
+            name = json.loads(line)["input"]
+        except (ValueError, KeyError, TypeError):
+            continue
+        if not _belongs_to(name, touched):
+            kept.append(line)
+    lines = kept + [json.dumps({"input": e.input, "reason": e.reason}, ensure_ascii=False)
+                    for e in entries if e.outcome == "rejected"]
+    lines = list(dict.fromkeys(lines))
+    if lines or path.exists():
+        write_if_changed(path, "\n".join(lines) + "\n" if lines else "")
 
 
 def summary_line(entries: list[Entry]) -> str:

@@ -17,7 +17,23 @@ _BOMS = (
 
 
 def decode(data: bytes) -> str:
-    """Decode text in any common encoding; BOMs win, then strict UTF-8, then detection, then cp1252."""
+    """Decode text in any common encoding; BOMs win, then strict UTF-8, then detection, then cp1252.
+
+    Raises RejectedInput for bytes that are not text: NULs that are not UTF-16, many control
+    characters, or high bytes no supported encoding makes sense of."""
+    text = _decode(data)
+    sample = text[:100_000]
+    if sample:
+        controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v\x1a")
+        if controls > max(2, len(sample) // 100):
+            raise RejectedInput(f"binary content ({controls} control characters), not text")
+        bad = sample.count("\ufffd")
+        if bad > max(2, len(sample) // 100):
+            raise RejectedInput(f"undecodable: {bad} bytes are invalid in the detected encoding")
+    return text
+
+
+def _decode(data: bytes) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace")
@@ -34,7 +50,12 @@ def decode(data: bytes) -> str:
     best = from_bytes(data[:200_000], cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp1251", "utf_8"]).best()
     if best is not None and best.encoding:
         return data.decode(best.encoding, errors="replace")
-    return data.decode("cp1252", errors="replace")
+    text = data.decode("cp1252", errors="replace")
+    sample = text[:100_000]
+    if sum(ch.isascii() for ch in sample) < 0.7 * len(sample):
+        # No encoding makes sense of it and most of it is not even ASCII: garbage, not prose.
+        raise RejectedInput("undecodable: not text in UTF-8, UTF-16, cp1252 or Latin-1")
+    return text
 
 
 def clean_spaces(text: str) -> str:

@@ -1,26 +1,48 @@
 """Article pages: front matter (the single source of truth) plus the body as escaped Markdown.
 
-Editors' changes win. The ledger (`<content>/.archive/ledger.json`) remembers, per article id, the
-values the generator last wrote. On re-ingest, a front-matter field whose value differs from the
-ledger was changed by hand and is kept; a field still equal to the ledger takes the new value.
+Editors' changes win, field by field (the rule is documented for editors in content/editing.md).
+The ledger (`<content>/.archive/ledger.json`) remembers, per article id, a fingerprint of each value
+the generator last wrote. On re-ingest, for each editable field:
+
+* page value == what the generator last wrote (ledger)  -> the generator's new value is written;
+* page value != what the generator last wrote           -> an editor changed it: the page keeps it;
+* no ledger record for the page (e.g. lost in a crash)   -> the page keeps its value unless it is
+  already equal to the new generated value (then the record is simply re-created).
+
+Fields the generator does not manage (added by editors) are always kept. Pages are found by their
+`id` (and `duplicate_ids`) in front matter, never by path, so a page an editor re-dates or moves
+keeps receiving its article.
+
+Crash safety: every file is written to a `.tmp-*` file and renamed over the target (never a
+half-written page), and each ledger change is appended to `ledger.journal.jsonl` right after its page
+is written; the journal is folded into `ledger.json` at the end of a run and replayed at the start of
+the next one if a run was killed.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import frontmatter
 import yaml
 
+from .. import dedup
 from ..model import Article, Place
 from ..textutil import md_escape, md_heading, slugify
 
 EDITABLE = ("title", "date", "summary", "source", "url", "author", "tags", "locations", "places", "body")
+TMP_PREFIX = ".tmp-"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The same boundary python-frontmatter uses, so pages stay readable by it (and by MkDocs).
+_FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 
 
 def render_body(article: Article) -> str:
@@ -47,14 +69,23 @@ def generated_fields(article: Article) -> dict:
 
 
 def _fingerprint(value) -> str:
+    if value in ("", []):
+        value = None  # empty values are not written at all, so they read back as missing
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file beside the target, fsync, then rename: never a half-written page."""
+    """Write to a temporary file beside the target, fsync, then rename: never a half-written page.
+
+    The temporary file is `.tmp-*.tmp`: hidden from MkDocs and never taken for a page."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=".tmp")
     try:
+        try:  # mkstemp makes 0600 files: give pages the mode of the file they replace, or the usual one
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except OSError:
+            mode = 0o666 & ~_UMASK
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
@@ -66,122 +97,350 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
+def write_if_changed(path: Path, text: str) -> bool:
+    """Atomically write `text` unless the file already holds exactly it (so mtimes stay put)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True
+
+
 def dump_page(meta: dict, body: str) -> str:
-    post = frontmatter.Post(body, **{k: v for k, v in meta.items() if v not in (None, [], "")})
-    return frontmatter.dumps(post, sort_keys=False, allow_unicode=True, width=1000) + "\n"
+    """Front matter (safe YAML, no tags, no aliases) and body; empty values are left out."""
+    meta = {k: v for k, v in meta.items() if v not in (None, [], "")}
+    fm = yaml.dump(meta, Dumper=_NoAliasDumper, default_flow_style=False, allow_unicode=True,
+                   sort_keys=False, width=1000).strip() if meta else ""
+    return f"---\n{fm}\n---\n\n{body}".strip() + "\n"
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Never writes `&anchor` / `*alias` (a shared list would otherwise come out as an alias)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def parse_page(text: str) -> tuple[dict, str]:
+    """(front matter, body) like python-frontmatter, with the C YAML loader when available.
+
+    Raises ValueError (or yaml.YAMLError) when the front matter is broken."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").strip()
+    if not text.startswith("---"):
+        return {}, text
+    parts = _FM_BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        raise ValueError("front matter is not closed by a '---' line")
+    meta = yaml.load(parts[1], Loader=_LOADER)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a mapping")
+    return meta, parts[2].strip()
+
+
+def read_page(path: Path) -> tuple[dict, str]:
+    meta, body = parse_page(Path(path).read_text(encoding="utf-8"))
+    meta = dict(meta)
+    if isinstance(meta.get("date"), str):
+        try:
+            meta["date"] = date.fromisoformat(meta["date"][:10])
+        except ValueError:
+            pass
+    return meta, body
+
+
+def places_from_meta(meta: dict) -> list[Place]:
+    return [Place.from_dict(p) for p in meta.get("places") or [] if isinstance(p, dict) and p.get("name")]
+
+
+def source_entry(article: Article) -> dict:
+    """How an input is listed in a page's `sources`: its source name, URL and file name."""
+    entry = {k: v for k, v in (("name", article.source), ("url", article.url)) if v}
+    entry["file"] = Path(article.origin).name or article.origin
+    return entry
+
+
+def primary_key(article: Article) -> str:
+    """What, besides the text, decides a page's generated fields: the source and its URL."""
+    return json.dumps([article.source or "", article.url or ""], ensure_ascii=False)
 
 
 @dataclass
 class WriteResult:
     outcome: str  # new / updated / unchanged / duplicate
     path: Path
+    note: str | None = None  # e.g. which page a duplicate was linked to, and why
+
+
+class _BrokenPage(Exception):
+    pass
 
 
 @dataclass
 class PageStore:
-    """The article pages under `<content>/articles`, indexed by id, plus the ledger of generated values."""
+    """The article pages under `<content>/articles`, indexed by id, plus the ledger of generated values.
+
+    Ledger entry per page id: {"fields": {field: fingerprint}, "key": primary_key, "minhash": base64}.
+    """
 
     content: Path
     pages: dict[str, Path] = field(default_factory=dict)
-    ledger: dict[str, dict[str, str]] = field(default_factory=dict)
+    ledger: dict[str, dict] = field(default_factory=dict)
     seen_this_run: set[str] = field(default_factory=set)
+    broken: dict[Path, str] = field(default_factory=dict)
+    near: dedup.NearDuplicateIndex = field(default_factory=dedup.NearDuplicateIndex)
+    _taken: set[Path] = field(default_factory=set)
+    _ledger_text: str | None = None
+    _journal = None
 
     @property
     def root(self) -> Path:
         return self.content / "articles"
 
     @property
+    def state_dir(self) -> Path:
+        return self.content / ".archive"
+
+    @property
     def ledger_path(self) -> Path:
-        return self.content / ".archive" / "ledger.json"
+        return self.state_dir / "ledger.json"
+
+    @property
+    def journal_path(self) -> Path:
+        return self.state_dir / "ledger.journal.jsonl"
+
+    # -- opening -------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, content: Path) -> "PageStore":
-        store = cls(content=content)
-        for path in sorted(store.root.rglob("*.md")) if store.root.exists() else []:
+        store = cls(content=Path(content))
+        store._remove_stale_temp_files()
+        for path in store._page_files():
             try:
-                meta = frontmatter.load(path).metadata
-            except (yaml.YAMLError, UnicodeDecodeError, ValueError):
-                continue  # a page an editor broke is left alone; it is reported by the site build
+                meta, _ = parse_page(path.read_text(encoding="utf-8"))
+            except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:
+                # A page an editor broke is left alone (the site build reports it); its id, if it can
+                # still be seen, keeps the article from getting a second page.
+                store.broken[path] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                m = re.search(r"^id:\s*['\"]?([0-9a-f]{16})\b", _safe_read(path), re.MULTILINE)
+                meta = {"id": m.group(1)} if m else {}
+            store._taken.add(path)
             ids = [meta.get("id")] + list(meta.get("duplicate_ids") or [])
             for i in ids:
                 if i:
                     store.pages.setdefault(str(i), path)
         if store.ledger_path.exists():
-            store.ledger = json.loads(store.ledger_path.read_text(encoding="utf-8"))
+            store._ledger_text = store.ledger_path.read_text(encoding="utf-8")
+            try:
+                store.ledger = {k: _upgrade(v) for k, v in json.loads(store._ledger_text).items()}
+            except (ValueError, AttributeError):
+                store.ledger = {}
+        store._replay_journal()
+        for aid, entry in sorted(store.ledger.items()):
+            sig = dedup.decode(entry.get("minhash") or "")
+            if sig is not None and aid in store.pages:
+                store.near.add(aid, sig)
         return store
 
+    def _page_files(self) -> list[Path]:
+        if not self.root.exists():
+            return []
+        out = []
+        for dirpath, dirnames, filenames in os.walk(self.root):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            out += [Path(dirpath) / f for f in filenames if f.endswith(".md") and not f.startswith(".")]
+        return sorted(out)
+
+    def _remove_stale_temp_files(self) -> None:
+        for folder in (self.root, self.state_dir):
+            if folder.exists():
+                for tmp in folder.rglob(TMP_PREFIX + "*"):
+                    try:
+                        tmp.unlink()
+                    except OSError:
+                        pass
+
+    def _replay_journal(self) -> None:
+        if not self.journal_path.exists():
+            return
+        for line in self.journal_path.read_text(encoding="utf-8", errors="replace").splitlines():
+            try:
+                record = json.loads(line)
+                self.ledger[record["id"]] = _upgrade(record["entry"])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue  # the last line of a killed run may be cut short
+
+    def _record(self, aid: str, entry: dict) -> None:
+        if self.ledger.get(aid) == entry:
+            return
+        self.ledger[aid] = entry
+        if self._journal is None:
+            self.state_dir.mkdir(parents=True, exist_ok=True)
+            self._journal = open(self.journal_path, "a", encoding="utf-8")
+        self._journal.write(json.dumps({"id": aid, "entry": entry}, sort_keys=True) + "\n")
+        self._journal.flush()
+
     def save_ledger(self) -> None:
-        atomic_write(self.ledger_path, json.dumps(self.ledger, indent=1, sort_keys=True) + "\n")
+        """Fold the journal into ledger.json (written only if its content changed)."""
+        text = json.dumps(self.ledger, indent=1, sort_keys=True) + "\n"
+        if text != self._ledger_text:
+            atomic_write(self.ledger_path, text)
+            self._ledger_text = text
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        if self.journal_path.exists():
+            self.journal_path.unlink()
+
+    close = save_ledger
+
+    # -- writing -------------------------------------------------------------------------------
 
     def _new_path(self, article: Article) -> Path:
         folder = self.root / (f"{article.date:%Y/%m}" if article.date else "undated")
         slug = slugify(article.title)
         path = folder / f"{slug}.md"
-        if path.exists() or path in self.pages.values():
+        if path in self._taken or path.exists():
             path = folder / f"{slug}-{article.id[:8]}.md"
-        assert self.root.resolve() in path.resolve().parents  # slugs cannot climb out of content/
+            n = 2
+            while path in self._taken or path.exists():
+                path = folder / f"{slug}-{article.id[:8]}-{n}.md"
+                n += 1
+        root = self.root.resolve()
+        assert root in path.resolve().parents  # slugs cannot climb out of content/
         return path
+
+    def _load(self, path: Path) -> tuple[dict, str]:
+        if path in self.broken:
+            raise _BrokenPage(self.broken[path])
+        try:
+            meta, body = parse_page(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
+            raise _BrokenPage(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        return dict(meta), body + "\n" if body else ""
 
     def write(self, article: Article) -> WriteResult:
         aid = article.id
-        duplicate = aid in self.seen_this_run
-        self.seen_this_run.add(aid)
-        generated = generated_fields(article)
+        sig = article.signature if article.signature is not None else dedup.signature(article.body_text)
         path = self.pages.get(aid)
-        current: dict = {}
-        current_body = None
-        if path is not None and path.exists():
-            post = frontmatter.load(path)
-            current, current_body = dict(post.metadata), post.content.strip("\n") + "\n"
-        else:
+        if path is not None and not path.exists():
+            path = None  # deleted by hand: the article gets its page back
+        match = None
+        if path is None:
+            match = self.near.best_match(sig)
+            if match is not None:
+                path = self.pages.get(match[0])
+                if path is None or not path.exists():
+                    match, path = None, None
+        try:
+            current, current_body = self._load(path) if path is not None else ({}, None)
+        except _BrokenPage as exc:
+            self.seen_this_run.add(aid)
+            return WriteResult("unchanged", path, f"page left as is: its front matter is broken ({exc})")
+        page_id = str(current.get("id")) if current.get("id") else None
+        previous = self.ledger.get(page_id or aid)
+        secondary = bool(current) and (
+            match is not None
+            or aid in self.seen_this_run
+            or page_id != aid
+            or (previous is not None and previous.get("key") not in (None, primary_key(article))))
+        self.seen_this_run.add(aid)
+        if secondary:
+            return self._link(article, path, current, current_body, match)
+        return self._merge(article, path, current, current_body, previous, sig)
+
+    def _merge(self, article: Article, path: Path | None, current: dict, current_body: str | None,
+               previous: dict | None, sig: bytes | None) -> WriteResult:
+        aid = article.id
+        generated = generated_fields(article)
+        if path is None:
             path = self._new_path(article)
-        previous = self.ledger.get(aid)
-        merged: dict = {"id": current.get("id", aid)}
+        old_fields = (previous or {}).get("fields")
+        merged: dict = {"id": aid}
         for key in EDITABLE:
             have = current_body if key == "body" else current.get(key)
-            if current and (previous is None or duplicate or _fingerprint(have) != previous.get(key)):
-                # Changed by hand since we last wrote it (or no record of what we wrote, or a second
-                # copy in this run): the page keeps its value.
+            if not current:
+                merged[key] = generated[key]
+            elif old_fields is None:
+                # No record of what we wrote: keep the page's value unless it already is ours.
                 merged[key] = have
+            elif _fingerprint(have) != old_fields.get(key):
+                merged[key] = have  # changed by hand since we last wrote it: the editor wins
             else:
                 merged[key] = generated[key]
-        sources = _merge_sources(current.get("sources"), article)
-        if len(sources) > 1:
-            merged["sources"] = sources
+        if current.get("duplicate_ids"):
+            merged["duplicate_ids"] = current["duplicate_ids"]
+        merged["sources"] = _merge_sources(current.get("sources"), source_entry(article))
         for key, value in current.items():  # fields we do not manage (added by editors) are kept
             merged.setdefault(key, value)
         body = merged.pop("body") or ""
         text = dump_page(merged, body)
-        if not duplicate:
-            self.ledger[aid] = {k: _fingerprint(generated[k]) for k in EDITABLE}
-        self.pages[aid] = path
-        old = path.read_text(encoding="utf-8") if path.exists() else None
+        old = _safe_read(path) if current else None
+        if old != text:
+            atomic_write(path, text)
+        self._register(aid, path)
+        self._record(aid, {"fields": {k: _fingerprint(generated[k]) for k in EDITABLE},
+                           "key": primary_key(article),
+                           "minhash": dedup.encode(sig) if sig is not None else None})
+        if sig is not None:
+            self.near.add(aid, sig)
+        if old is None:
+            return WriteResult("new", path)
+        return WriteResult("unchanged" if old == text else "updated", path)
+
+    def _link(self, article: Article, path: Path, current: dict, current_body: str | None,
+              match: tuple[str, float] | None) -> WriteResult:
+        """A copy of an article that already has a page: list its source there, keep the page's fields."""
+        aid = article.id
+        entry = source_entry(article)
+        if match is not None:
+            entry["near_duplicate"] = True
+        merged = dict(current)
+        merged["sources"] = _merge_sources(current.get("sources"), entry)
+        if aid != current.get("id"):
+            ids = [str(i) for i in current.get("duplicate_ids") or []]
+            if aid not in ids:
+                ids.append(aid)
+            merged["duplicate_ids"] = ids
+        text = dump_page(merged, current_body or "")
+        old = _safe_read(path)
+        self._register(aid, path)
+        if match is not None:
+            note = f"near-duplicate (similarity {match[1]:.2f}) of {current.get('id')}"
+        else:
+            note = f"same article as {current.get('id')}"
         if old == text:
-            return WriteResult("duplicate" if duplicate else "unchanged", path)
+            return WriteResult("unchanged", path, note)
         atomic_write(path, text)
-        if duplicate:
-            return WriteResult("duplicate", path)
-        return WriteResult("new" if old is None else "updated", path)
+        return WriteResult("duplicate", path, note)
+
+    def _register(self, aid: str, path: Path) -> None:
+        self.pages[aid] = path
+        self._taken.add(path)
 
 
-def _merge_sources(existing, article: Article) -> list[dict]:
+def _upgrade(entry: dict) -> dict:
+    """Ledger entries of the first version were {field: fingerprint}."""
+    if not isinstance(entry, dict):
+        raise TypeError("ledger entry is not a mapping")
+    if "fields" in entry:
+        return entry
+    return {"fields": dict(entry), "key": None, "minhash": None}
+
+
+def _safe_read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _merge_sources(existing, entry: dict) -> list[dict]:
     sources = [dict(s) for s in existing or [] if isinstance(s, dict)]
-    entry = {k: v for k, v in (("name", article.source), ("url", article.url)) if v}
-    if entry and entry not in sources:
+    plain = {k: v for k, v in entry.items() if k != "near_duplicate"}
+    if not any({k: v for k, v in s.items() if k != "near_duplicate"} == plain for s in sources):
         sources.append(entry)
     return sources
-
-
-def read_page(path: Path) -> tuple[dict, str]:
-    post = frontmatter.load(path)
-    meta = dict(post.metadata)
-    if isinstance(meta.get("date"), str):
-        try:
-            meta["date"] = date.fromisoformat(meta["date"][:10])
-        except ValueError:
-            pass
-    return meta, post.content
-
-
-def places_from_meta(meta: dict) -> list[Place]:
-    return [Place.from_dict(p) for p in meta.get("places") or [] if isinstance(p, dict) and p.get("name")]
