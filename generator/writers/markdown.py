@@ -379,6 +379,8 @@ class PageStore:
         body = merged.pop("body") or ""
         text = dump_page(merged, body)
         old = _safe_read(path) if current else None
+        if old is not None and old != text and _same_values(merged, body, current, current_body):
+            text = old  # same values, an editor's formatting: leave the file alone
         if old != text:
             atomic_write(path, text)
         self._register(aid, path)
@@ -407,6 +409,8 @@ class PageStore:
             merged["duplicate_ids"] = ids
         text = dump_page(merged, current_body or "")
         old = _safe_read(path)
+        if old is not None and old != text and _same_values(merged, current_body, current, current_body):
+            text = old
         self._register(aid, path)
         if match is not None:
             note = f"near-duplicate (similarity {match[1]:.2f}) of {current.get('id')}"
@@ -429,6 +433,12 @@ def _upgrade(entry: dict) -> dict:
     if "fields" in entry:
         return entry
     return {"fields": dict(entry), "key": None, "minhash": None}
+
+
+def _same_values(meta: dict, body: str | None, current: dict, current_body: str | None) -> bool:
+    keep = {k: v for k, v in meta.items() if v not in (None, [], "")}
+    have = {k: v for k, v in current.items() if v not in (None, [], "")}
+    return keep == have and (body or "").strip() == (current_body or "").strip()
 
 
 def _safe_read(path: Path) -> str | None:
