@@ -136,3 +136,27 @@ def test_strict_build_fails_on_a_broken_link(built_site: Path, tmp_path: Path):
     result = run_archive("build", cwd=project)
     assert result.returncode != 0
     assert "missing.md" in result.stderr + result.stdout
+
+
+def test_hand_edited_front_matter_cannot_inject_markup(site_project: Path):
+    """An editor (or a hostile export) puts markup in title, summary, tags and places: all shown as text."""
+    evil = '<img src=x onerror="alert(1)">'
+    page = site_project / "content" / "articles" / "2024" / "05" / "evil.md"
+    page.parent.mkdir(parents=True)
+    post = frontmatter.Post("Body text with " + evil.replace("<", "&lt;") + ".\n",
+                            id="0123456789abcdef", title=f"Title {evil} </title><script>alert(2)</script>",
+                            date=__import__("datetime").date(2024, 5, 1), summary=f"Summary {evil}",
+                            source=f"Source {evil}", url="javascript:alert(3)", tags=[f"Tag {evil}"],
+                            locations=[f"Place {evil}"])
+    page.write_text(frontmatter.dumps(post), encoding="utf-8")
+    result = run_archive("build", cwd=site_project)
+    assert result.returncode == 0, result.stderr
+    htmls = list((site_project / "site").rglob("*.html"))
+    assert len(htmls) > 5
+    for html_path in htmls:
+        html = html_path.read_text(encoding="utf-8")
+        assert "<img src=x" not in html, html_path
+        assert "<script>alert" not in html, html_path
+        assert 'href="javascript:' not in html, html_path
+    article = (site_project / "site" / "articles" / "2024" / "05" / "evil" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=" in article  # the text is there, as text

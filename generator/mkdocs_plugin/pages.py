@@ -34,6 +34,15 @@ def article_list(from_uri: str, records: list[Record]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def plain_title(markdown: str) -> str:
+    """The visible text of a generated page's first heading (undoing md_escape)."""
+    import html
+    import re
+
+    first = markdown.split("\n", 1)[0].lstrip("# ")
+    return html.unescape(re.sub(r"\\(.)", r"\1", first))
+
+
 def heading(title: str, level: int = 1) -> str:
     return "#" * level + " " + md_escape(title) + "\n\n"
 

@@ -24,6 +24,7 @@ from .index import (LocationNode, Record, by_month, load_record, location_tree, 
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def __init__(self) -> None:
         self.records: dict[str, Record] = {}
+        self.titles: dict[str, str] = {}  # generated page -> its plain-text title
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -48,7 +49,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for f in files.documentation_pages():
             if f.src_uri.startswith(prefix):
                 self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
+        self.titles = {}
         for uri, text in self._generated_pages().items():
+            self.titles[uri] = pages.plain_title(text)
             files.append(File.generated(config, uri, content=text))
         return files
 
@@ -99,6 +102,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if record.summary:
                 page.meta["description"] = html.escape(record.summary, quote=True)
             return pages.article_header(record, self.tag_uri, self.place_uri) + markdown
+        if uri in self.titles:
+            # Tag and place names may come from hand-edited front matter: escape them too.
+            page.meta["title"] = html.escape(self.titles[uri], quote=False)
+            return None
         if uri == "index.md" and self.config.home_marker in markdown:
             latest = newest_first(list(self.records.values()))[: self.config.home_latest]
             return markdown.replace(self.config.home_marker, pages.article_list(uri, latest))
