@@ -91,9 +91,7 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
                 for name in filenames:
                     if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
                         continue
-                    sub = Path(dirpath) / name
-                    if sub.is_file() or sub.is_symlink():
-                        found.append(sub)
+                    found.append(Path(dirpath) / name)  # even a FIFO or socket: reported, not skipped
             for sub in sorted(found):
                 if once(sub):
                     yield sub

@@ -1,0 +1,287 @@
+"""The ingest pipeline end to end: idempotence, counts that reconcile, rejects report, duplicates,
+multi-record rejections, sidecars, the parallel path and the progress bar."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline, readers
+from generator.model import Article, Block
+from generator.pipeline import OUTCOMES, find_inputs, ingest, read_file
+from generator.writers.markdown import read_page
+
+WORDS = ("convoy aid route checkpoint harbour valley council mission report ceasefire village market "
+         "bridge river supply fuel clinic school road border patrol camp winter harvest talks").split()
+
+
+def scrape(seed: int, paragraphs: int = 4) -> str:
+    rng = random.Random(seed)
+    title = f"Aid convoy story number {seed} reaches the {rng.choice(WORDS)}"
+    paras = [" ".join(rng.choice(WORDS) for _ in range(45)).capitalize() + "." for _ in range(paragraphs)]
+    return "Home | World | Africa\n\n" + title + "\n\n" + "\n\n".join(paras) + "\n\nShare this article\n"
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, str]]:
+    return {str(p.relative_to(root)): (p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def counts(entries) -> dict[str, int]:
+    return {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> Path:
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    for i in range(12):
+        (src / f"a{i:02}.txt").write_text(scrape(i), encoding="utf-8")
+    (src / "sub" / "copy-of-a03.txt").write_text(scrape(3), encoding="utf-8")  # exact duplicate
+    (src / "empty.txt").write_bytes(b"")
+    (src / "blank.txt").write_text("   \n\n  ")
+    (src / "binary.bin").write_bytes(bytes(range(256)) * 20)
+    (src / "notitle.txt").write_text("one\n\ntwo\n")
+    (src / "latin.txt").write_bytes(scrape(40).replace("convoy", "café convoy").encode("cp1252"))
+    (src / ".hidden.txt").write_text(scrape(41))
+    (src / "a00.txt.meta.json").write_text(json.dumps({"source": "Sidecar Wire", "url": "https://x.org/a0"}))
+    return src
+
+
+def test_idempotent_and_counts_reconcile(tmp_path, mixed):
+    content = tmp_path / "content"
+    first = ingest([mixed], content, jobs=1)
+    files = list(find_inputs([mixed]))
+    assert len(first) == len(files) == 18  # hidden file and sidecar are not inputs
+    c1 = counts(first)
+    assert c1 == {"new": 13, "updated": 0, "unchanged": 0, "duplicate": 1, "rejected": 4}
+    assert sum(c1.values()) == len(files)
+    snap = snapshot(content)
+    second = ingest([mixed], content, jobs=1)
+    assert counts(second) == {"new": 0, "updated": 0, "unchanged": 14, "duplicate": 0, "rejected": 4}
+    assert snapshot(content) == snap  # byte-identical and not even rewritten: same mtimes
+    assert [e.input for e in first] == [e.input for e in second]
+
+
+def test_rejects_report_one_line_per_input_and_latest_outcome(tmp_path, mixed):
+    content = tmp_path / "content"
+    ingest([mixed], content, jobs=1)
+    report = content / ".archive" / "rejects.jsonl"
+    lines = [json.loads(l) for l in report.read_text().splitlines()]
+    by_name = {Path(l["input"]).name: l["reason"] for l in lines}
+    assert set(by_name) == {"empty.txt", "blank.txt", "binary.bin", "notitle.txt"}
+    assert by_name["empty.txt"] == "empty file"
+    assert "binary" in by_name["binary.bin"] and "title" in by_name["notitle.txt"]
+    assert all("\n" not in r for r in by_name.values())
+    # A rejected file that is fixed drops out of the report; other inputs' lines persist.
+    (mixed / "notitle.txt").write_text(scrape(99))
+    ingest([mixed / "notitle.txt"], content, jobs=1)
+    names = [Path(json.loads(l)["input"]).name for l in report.read_text().splitlines()]
+    assert names == ["blank.txt", "binary.bin", "empty.txt"] or set(names) == {"blank.txt", "binary.bin", "empty.txt"}
+
+
+def test_exact_duplicate_lists_both_sources(tmp_path, mixed):
+    content = tmp_path / "content"
+    entries = ingest([mixed], content, jobs=1)
+    dup = [e for e in entries if e.outcome == "duplicate"]
+    assert len(dup) == 1 and dup[0].input.endswith("copy-of-a03.txt")
+    original = next(e for e in entries if e.input.endswith("a03.txt") and "copy" not in e.input)
+    assert dup[0].page == original.page
+    meta, _ = read_page(Path(original.page))
+    assert [s["file"] for s in meta["sources"]] == ["a03.txt", "copy-of-a03.txt"]
+
+
+def test_same_article_in_a_later_run_from_another_source(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "one.txt").write_text(scrape(1))
+    content = tmp_path / "content"
+    [e1] = ingest([src / "one.txt"], content, jobs=1)
+    (src / "two.txt").write_text(scrape(1))
+    (src / "two.txt.meta.yml").write_text("source: Other Paper\nurl: https://other.example/story\n")
+    [e2] = ingest([src / "two.txt"], content, jobs=1)
+    assert e2.outcome == "duplicate" and e2.page == e1.page
+    meta, _ = read_page(Path(e1.page))
+    assert meta["sources"][-1] == {"name": "Other Paper", "url": "https://other.example/story", "file": "two.txt"}
+    assert "source" not in meta  # the page's own fields stay those of the first input
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged", "unchanged"]
+
+
+def test_sidecar_applied(tmp_path, mixed):
+    entries = ingest([mixed / "a00.txt"], tmp_path / "content", jobs=1)
+    meta, _ = read_page(Path(entries[0].page))
+    assert meta["source"] == "Sidecar Wire" and meta["url"] == "https://x.org/a0"
+
+
+def test_same_file_named_twice_is_read_once(tmp_path, mixed):
+    files = list(find_inputs([mixed, mixed / "a01.txt", mixed / "sub" / ".." / "a01.txt"]))
+    assert len(files) == len(set(files)) == 18
+
+
+class _MultiReader:
+    """A stand-in multi-record reader: two articles, one bad record, then a crash."""
+
+    name = "multi"
+
+    def sniff(self, head: str) -> bool:
+        return head.startswith("MULTI")
+
+    def read(self, text: str, origin: str):
+        yield Article(title="First record in the file", blocks=[Block("p", scrape(7).split("\n\n")[2])], origin=origin + "#1")
+        yield readers.Rejected(origin + "#2", "record 2 has no title") if hasattr(readers, "Rejected") else \
+            pipeline.RecordRejected(origin + "#2", "record 2 has no title")
+        yield Article(title="Third record in the file", blocks=[Block("p", scrape(8).split("\n\n")[2])], origin=origin + "#3")
+        raise ValueError("truncated JSON at byte 900")
+
+
+def test_multi_record_rejections_are_counted(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "READERS", [_MultiReader()] + list(readers.READERS))
+    f = tmp_path / "export.multi"
+    f.write_text("MULTI\n...")
+    entries = ingest([f], tmp_path / "content", jobs=1)
+    assert [e.outcome for e in entries] == ["new", "rejected", "new", "rejected"]
+    assert entries[1].input.endswith("#2") and entries[1].reason == "record 2 has no title"
+    assert "truncated JSON" in entries[3].reason
+    report = (tmp_path / "content" / ".archive" / "rejects.jsonl").read_text().splitlines()
+    assert len(report) == 2
+    again = ingest([f], tmp_path / "content", jobs=1)
+    assert [e.outcome for e in again] == ["unchanged", "rejected", "unchanged", "rejected"]
+    assert (tmp_path / "content" / ".archive" / "rejects.jsonl").read_text().splitlines() == report
+
+
+def test_special_and_missing_files_rejected(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    dangling = tmp_path / "gone.txt"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    entries = ingest([tmp_path], tmp_path / "content", jobs=1)
+    reasons = {Path(e.input).name: e.reason for e in entries}
+    assert reasons["pipe.txt"] == "not a regular file"
+    assert reasons["gone.txt"].startswith("unreadable")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_permission_denied_rejected(tmp_path):
+    f = tmp_path / "secret.txt"
+    f.write_text(scrape(1))
+    f.chmod(0)
+    [e] = ingest([f], tmp_path / "content", jobs=1)
+    assert e.outcome == "rejected" and "ermission" in e.reason
+
+
+def test_permission_denied_rejected_simulated(tmp_path, monkeypatch):
+    """The same as above when running as root: open() fails with EACCES for one file."""
+    f = tmp_path / "secret.txt"
+    f.write_text(scrape(1))
+    ok = tmp_path / "fine.txt"
+    ok.write_text(scrape(2))
+    real_open = open
+
+    def fake_open(path, *a, **kw):
+        if str(path) == str(f):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *a, **kw)
+
+    monkeypatch.setattr("builtins.open", fake_open)
+    entries = ingest([f, ok], tmp_path / "content", jobs=1)
+    assert [e.outcome for e in entries] == ["rejected", "new"]
+    assert entries[0].reason == "unreadable: Permission denied"
+
+
+def test_reader_crash_is_a_rejection_not_a_stop(tmp_path, monkeypatch):
+    class Boom:
+        name = "boom"
+
+        def sniff(self, head):
+            return "BOOM" in head
+
+        def read(self, text, origin):
+            raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(readers, "READERS", [Boom()] + list(readers.READERS))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("BOOM\n" + scrape(1))
+    (tmp_path / "in" / "b.txt").write_text(scrape(2))
+    entries = ingest([tmp_path / "in"], tmp_path / "content", jobs=1)
+    assert [e.outcome for e in entries] == ["rejected", "new"]
+    assert entries[0].reason.startswith("could not be read: RecursionError")
+
+
+def test_parallel_equals_serial(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(80):
+        (src / f"{i:03}.txt").write_text(scrape(i % 70))  # 10 exact duplicates
+    (src / "zz-empty.txt").write_bytes(b"")
+    serial = ingest([src], tmp_path / "serial", jobs=1)
+    parallel = ingest([src], tmp_path / "parallel", jobs=2)
+    assert [(e.input, e.outcome, e.reason) for e in serial] == [(e.input, e.outcome, e.reason) for e in parallel]
+    strip = lambda snap: {k: v[1] for k, v in snap.items() if not k.endswith("lock")}  # noqa: E731
+    assert strip(snapshot(tmp_path / "serial")) == strip(snapshot(tmp_path / "parallel"))
+    assert counts(parallel)["duplicate"] == 10 and counts(parallel)["rejected"] == 1
+
+
+def test_broken_pool_falls_back_to_serial(tmp_path, monkeypatch):
+    from concurrent.futures.process import BrokenProcessPool
+
+    class Broken:
+        def __init__(self, *a, **kw):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def map(self, fn, items, chunksize=1):
+            yield fn(items[0])
+            raise BrokenProcessPool("a worker died")
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", Broken)
+    files = []
+    for i in range(70):
+        files.append(tmp_path / f"{i:03}.txt")
+        files[-1].write_text(scrape(i))
+    results = list(pipeline.read_all(files, jobs=2))
+    assert [p for p, _ in results] == files
+    assert all(isinstance(r, list) for _, r in results)
+
+
+def test_progress_bar_shown_only_when_asked(tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(scrape(i))
+    ingest([src], tmp_path / "c1", jobs=1, progress=True)
+    assert "3/3" in capsys.readouterr().err
+    ingest([src], tmp_path / "c2", jobs=1, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_quiet_in_ci_and_json(tmp_path):
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(scrape(1))
+    (src / "b.txt").write_bytes(b"")
+    env = {**os.environ, "CI": "1"}
+    out = subprocess.run([sys.executable, "-m", "generator", "ingest", str(src), "--content", str(tmp_path / "c"), "--json"],
+                         capture_output=True, text=True, env=env, cwd=Path(__file__).resolve().parent.parent)
+    report = json.loads(out.stdout)
+    assert report["counts"]["new"] == 1 and report["counts"]["rejected"] == 1 and report["total"] == 2
+    assert "it/s" not in out.stderr and "file/s" not in out.stderr
+
+
+def test_read_file_never_raises(tmp_path):
+    for name, data in {"nul": b"\x00" * 100, "ctrl": bytes(range(1, 32)) * 50, "ws": b"\n\n\t",
+                       "bom-only": b"\xef\xbb\xbf", "utf16-bom-only": b"\xff\xfe"}.items():
+        p = tmp_path / name
+        p.write_bytes(data)
+        assert isinstance(read_file(p), Exception), name
