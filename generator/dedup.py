@@ -26,6 +26,10 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.8
+# The LSH bands are tuned for a lower similarity than THRESHOLD (25 bands of 5 rows): a pair at 0.8
+# becomes a candidate with probability > 0.9999 (at the LSH's own 0.8 setting it would be missed
+# one time in ~2.5); every candidate is then checked against THRESHOLD with the full signature.
+CANDIDATE_THRESHOLD = 0.5
 MIN_TOKENS = 25
 SEED = 1
 SCHEME = "affine32"  # datasketch 2.x default; pinned so stored signatures stay comparable
@@ -79,7 +83,7 @@ class NearDuplicateIndex:
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.lsh = MinHashLSH(threshold=min(threshold, CANDIDATE_THRESHOLD), num_perm=NUM_PERM)
         self.signatures: dict[str, bytes] = {}
 
     def __len__(self) -> int:

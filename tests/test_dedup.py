@@ -1,0 +1,122 @@
+"""Near-duplicates: MinHash signatures, the LSH index, and the linking rule across runs."""
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from generator import dedup
+from generator.pipeline import OUTCOMES, ingest
+from generator.writers.markdown import read_page
+
+VOCAB = [f"w{i}" for i in range(3000)] + "the of and to in a is that for it as was with by on".split()
+
+
+def body(seed: int, n: int = 300) -> str:
+    rng = random.Random(seed)
+    words = [rng.choice(VOCAB) for _ in range(n)]
+    return " ".join(words)
+
+
+def edited(text: str, edits: int, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    words = text.split()
+    for i in rng.sample(range(len(words)), edits):
+        words[i] = "edited"
+    return " ".join(words)
+
+
+def page_text(title: str, text: str) -> str:
+    words = text.split()
+    paras = [" ".join(words[i:i + 60]) + "." for i in range(0, len(words), 60)]
+    return title + "\n\n" + "\n\n".join(p.capitalize() for p in paras) + "\n"
+
+
+def test_signature_deterministic_and_compact():
+    a = dedup.signature(body(1))
+    assert a == dedup.signature(body(1)) and len(a) == dedup.NUM_PERM * 4
+    assert dedup.decode(dedup.encode(a)) == a
+    assert dedup.decode("not base64!") is None and dedup.decode(dedup.encode(a[:8])) is None
+
+
+def test_short_texts_get_no_signature():
+    assert dedup.signature("only a few words here") is None
+
+
+def test_similarity_tracks_jaccard():
+    base = body(2)
+    for edits in (0, 3, 10, 40):
+        other = edited(base, edits)
+        a, b = dedup.shingles(base), dedup.shingles(other)
+        true = len(a & b) / len(a | b)
+        assert abs(dedup.similarity(dedup.signature(base), dedup.signature(other)) - true) < 0.12
+
+
+def test_index_finds_small_edits_not_unrelated():
+    idx = dedup.NearDuplicateIndex()
+    texts = {f"p{i}": body(i) for i in range(200)}
+    for k, t in texts.items():
+        idx.add(k, dedup.signature(t))
+    match = idx.best_match(dedup.signature(edited(texts["p17"], 3)))
+    assert match is not None and match[0] == "p17" and match[1] >= dedup.THRESHOLD
+    assert idx.best_match(dedup.signature(body(999))) is None
+    assert idx.best_match(dedup.signature(edited(texts["p17"], 120))) is None  # heavily rewritten: its own page
+    assert idx.best_match(None) is None
+
+
+def counts(entries):
+    return {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
+
+
+def test_near_duplicate_linked_in_same_run_and_idempotent(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    base = body(5)
+    (src / "a-original.txt").write_text(page_text("Militia attack on the river port", base))
+    (src / "b-syndicated.txt").write_text(page_text("Port attacked by militia, officials say", edited(base, 4)))
+    (src / "c-unrelated.txt").write_text(page_text("Talks resume in the capital", body(6)))
+    content = tmp_path / "content"
+    first = ingest([src], content, jobs=1)
+    assert [e.outcome for e in first] == ["new", "duplicate", "new"]
+    assert first[1].page == first[0].page and "near-duplicate" in first[1].reason
+    meta, _ = read_page(Path(first[0].page))
+    assert meta["sources"] == [{"file": "a-original.txt"}, {"file": "b-syndicated.txt", "near_duplicate": True}]
+    assert len(meta["duplicate_ids"]) == 1
+    assert len(list((content / "articles").rglob("*.md"))) == 2
+    before = {p: p.read_bytes() for p in content.rglob("*") if p.is_file()}
+    second = ingest([src], content, jobs=1)
+    assert counts(second)["unchanged"] == 3
+    assert {p: p.read_bytes() for p in content.rglob("*") if p.is_file()} == before
+
+
+def test_near_duplicate_caught_in_a_later_run(tmp_path):
+    """The LSH index is rebuilt from the ledger's stored signatures at the start of each run."""
+    src = tmp_path / "in"
+    src.mkdir()
+    base = body(8, 500)
+    (src / "orig.txt").write_text(page_text("Drone strike hits the fuel depot", base))
+    content = tmp_path / "content"
+    [e1] = ingest([src / "orig.txt"], content, jobs=1)
+    ledger = json.loads((content / ".archive" / "ledger.json").read_text())
+    assert all(len(v["minhash"]) < 700 for v in ledger.values())
+    (src / "later.txt").write_text(page_text("Fuel depot struck by drone", edited(base, 6, seed=3)))
+    [e2] = ingest([src / "later.txt"], content, jobs=1)
+    assert e2.outcome == "duplicate" and e2.page == e1.page
+    [e3] = ingest([src / "later.txt"], content, jobs=1)
+    assert e3.outcome == "unchanged" and e3.page == e1.page
+
+
+def test_editor_body_edit_does_not_change_matching(tmp_path):
+    """Matching uses the generator's signature (ledger), not the page body an editor may rewrite."""
+    src = tmp_path / "in"
+    src.mkdir()
+    base = body(9)
+    (src / "orig.txt").write_text(page_text("Bridge reopened after repairs finish", base))
+    content = tmp_path / "content"
+    [e1] = ingest([src / "orig.txt"], content, jobs=1)
+    page = Path(e1.page)
+    page.write_text(page.read_text().split("\n---\n")[0] + "\n---\n\nEditor rewrote everything.\n")
+    (src / "copy.txt").write_text(page_text("Bridge reopens to traffic", edited(base, 2)))
+    [e2] = ingest([src / "copy.txt"], content, jobs=1)
+    assert e2.outcome == "duplicate" and e2.page == e1.page
+    assert "Editor rewrote everything." in page.read_text()
