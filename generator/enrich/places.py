@@ -1,8 +1,9 @@
 """Places: find names in text, resolve them to gazetteer entries with a country > region > place chain.
 
-`Gazetteer` is the interface the rest of the pipeline uses; `ListGazetteer` is the first, small
-implementation built from data/places.yml. A GeoNames-backed gazetteer can replace it as long as it
-offers the same `find` and `lookup`.
+`Gazetteer` is the interface the rest of the pipeline uses. The default is the GeoNames-backed
+`generator.gazetteer.GeoNamesGazetteer` (data compiled once from PyPI packages, data/places.yml as
+curated overlay); `ListGazetteer` is the first, small implementation from a curated list alone, kept
+for tests and for projects that want only their own list.
 """
 from __future__ import annotations
 
@@ -88,8 +89,13 @@ class ListGazetteer:
 
 
 @lru_cache(maxsize=2)
-def default_gazetteer(path: Path = DATA / "places.yml") -> ListGazetteer:
-    return ListGazetteer.load(path)
+def default_gazetteer(path: Path | None = None) -> Gazetteer:
+    """The single swap point: the GeoNames gazetteer, or a `ListGazetteer` when a list file is given."""
+    if path is not None:
+        return ListGazetteer.load(path)
+    from ..gazetteer import default_geonames_gazetteer
+
+    return default_geonames_gazetteer()
 
 
 def unique_places(mentions: list[tuple[int, int, Place]]) -> list[Place]:

@@ -1,0 +1,283 @@
+"""GeoNames-backed gazetteer: recognise place names in text and resolve each to one GeoNames entry.
+
+Same interface as `generator.enrich.places.ListGazetteer`: `find(text, exclude)` and `lookup(name)`.
+The data are compiled once from PyPI packages (see `build.py`) and cached; loading takes well under
+a second after the first build.
+
+Precision rules, in order:
+- a tag beats a place (the caller passes the tagged spans as `exclude`);
+- a mention starts with a capital letter; all-caps names (US, UK) match only in that case, and an
+  all-caps surface of a short mixed-case name ("ISF" for "Isf") is not a place;
+- common English words (data/place_stopwords.txt) are not place names;
+- a capitalised multi-word name is not split: "Tal Abita" is not "Tal", "Paris Hilton" not Paris;
+- candidates are ranked by feature class, population, capital status and the countries and regions
+  the article already names, plus an explicit "Town, Region" qualifier.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+from ..model import Place
+from .build import KINDS, fold, load_compiled
+
+_WORD = re.compile(r"[\w'’.-]+")
+_PARENTHESISED = re.compile(r"\b((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3}) \(([^()]{2,40})\)")
+
+# Capitalised words that may sit next to a place name without making it part of a longer name.
+NEIGHBOURS_OK = {
+    # calendar words ("in Baghdad Monday")
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    # sentence-initial function words ("In Baghdad", "From Iraq")
+    "in", "at", "on", "from", "to", "of", "and", "but", "for", "with", "by", "as", "near", "across", "outside",
+    "inside", "throughout", "since", "after", "before", "while", "when", "where", "the", "a", "an", "into",
+    "if", "like", "unlike", "both", "between", "around", "through", "within", "toward", "towards", "over",
+    "under", "against", "during", "until", "via", "about", "than", "or", "nor", "so", "yet", "also",
+    "i", "we", "he", "she", "they", "it", "this", "that", "these", "those", "there", "here", "his", "her",
+    # directions and qualifiers ("Northern Iraq", "Greater London", "Downtown Baghdad")
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
+    "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
+    "upper", "lower", "greater", "downtown", "rural", "coastal", "mainland", "metro", "metropolitan",
+}
+
+# Capitalised words that follow a place name in the name of something located there ("Gainesville
+# Police", "Mosul University"): the place is still mentioned.
+INSTITUTIONS = {
+    "police", "sheriff", "fire", "council", "commission", "commissioners", "school", "schools", "university",
+    "college", "hospital", "airport", "times", "post", "herald", "tribune", "news", "journal", "gazette",
+    "government", "army", "navy", "senate", "house", "department", "office", "board", "court", "county",
+    "city", "state", "province", "governorate", "district", "region", "museum", "library", "church", "mosque",
+    "stadium", "station", "port", "harbor", "harbour", "bridge", "dam", "road", "street", "avenue", "highway",
+    "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public",
+}
+
+
+def _place_like_kind(kind: int) -> bool:
+    return KINDS[kind] in ("country", "region", "area", "sea")
+
+
+class GeoNamesGazetteer:
+    """Aho-Corasick over ~600k GeoNames names and aliases; context-aware disambiguation."""
+
+    def __init__(self, data: dict):
+        self._names: list[str] = data["names"]
+        self._cand: list[tuple[int, ...]] = data["cand"]
+        self._forced: set[str] = data["forced"]
+        self._automaton = data["automaton"]
+        p = data["places"]
+        self._pname, self._kind, self._cc = p["name"], p["kind"], p["cc"]
+        self._lat, self._lon, self._gid = p["lat"], p["lon"], p["gid"]
+        self._pop, self._capital, self._admin1 = p["pop"], p["capital"], p["admin1"]
+        self._country_idx: dict[str, int] = p["country_idx"]
+        self._labels: dict[int, str] = p.get("labels", {})
+        self._name_index: dict[str, int] | None = None
+        self._prior = [self._prior_score(i) for i in range(0)]  # computed lazily per candidate
+
+    # --- public interface ------------------------------------------------------------------------
+    @classmethod
+    def load(cls, rebuild: bool = False) -> "GeoNamesGazetteer":
+        return cls(load_compiled(rebuild=rebuild))
+
+    def lookup(self, name: str) -> Place | None:
+        if self._name_index is None:
+            self._name_index = {fold(n): j for j, n in enumerate(self._names)}
+        j = self._name_index.get(fold(" ".join(name.split())))
+        if j is None:
+            return None
+        return self.place(self._best(self._cand[j], Counter(), Counter()))
+
+    def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
+        mentions = self.recognise(text, exclude)
+        resolved = self.resolve(text, mentions)
+        found = [(s, e, self.place(i)) for (s, e, _), i in zip(mentions, resolved)]
+        found.extend(self._located_unknowns(text, found, exclude))
+        found.sort(key=lambda x: x[0])
+        return found
+
+    # --- recognition -------------------------------------------------------------------------------
+    def recognise(self, text: str, exclude=()) -> list[tuple[int, int, int]]:
+        """Mentions as (start, end, name index): word-bounded, leftmost-longest, precision rules applied."""
+        folded = fold(text)
+        if len(folded) != len(text):
+            folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        n = len(text)
+        names, forced = self._names, self._forced
+        cands = []
+        for end_idx, j in self._automaton.iter(folded):
+            name = names[j]
+            start, end = end_idx - len(name) + 1, end_idx + 1
+            first = text[start]
+            if not (first.isupper() or first.isdigit()):
+                continue
+            if (start > 0 and _wordchar(text[start - 1])) or (end < n and _wordchar(text[end])):
+                continue
+            if end < n and text[end] in "-'’" and end + 1 < n and _wordchar(text[end + 1]):
+                continue  # "Iraq-based" is fine, but not "Jean-Pierre"
+            surface = text[start:end]
+            if _all_caps(name):
+                if surface != name:
+                    continue
+            elif _all_caps(surface) and sum(c.isalpha() for c in surface) <= 4 and surface not in forced:
+                continue  # "ISF", "SDF": short capitals are acronyms, not towns
+            cands.append((start, end, j))
+        cands.sort(key=lambda m: (m[0], m[0] - m[1]))
+        chosen = []
+        surnames: set[int] = set()
+        last_end = -1
+        for s, e, j in cands:
+            if s < last_end:
+                continue
+            if any(a < e and s < b for a, b in exclude):
+                continue  # a tag beats a place
+            if self._split_name(text, s, e, j):
+                if " " not in self._names[j] and _prev_word(text, s)[:1].isupper():
+                    surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person
+                continue
+            chosen.append((s, e, j))
+            last_end = e
+        if surnames:
+            chosen = [m for m in chosen if m[2] not in surnames or self._strong(m[2])]
+        return chosen
+
+    def _strong(self, j: int) -> bool:
+        return any(KINDS[self._kind[i]] in ("country", "region") for i in self._cand[j])
+
+    def _split_name(self, text: str, s: int, e: int, j: int) -> bool:
+        """True when the match is part of a longer capitalised name we do not know ("Tal Abita")."""
+        prev = _prev_word(text, s)
+        if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
+                and not _sentence_start(text, s - len(prev) - 1):
+            return True
+        nxt = _next_word(text, e)
+        if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK and nxt.lower() not in INSTITUTIONS \
+                and " " not in self._names[j]:
+            # country-level names and demonyms modify capitalised nouns ("Iraqi Army", "U.S. Senate")
+            if not any(_place_like_kind(self._kind[i]) for i in self._cand[j]):
+                return True
+        return False
+
+    # --- resolution --------------------------------------------------------------------------------
+    def _prior_score(self, i: int) -> float:
+        kind = KINDS[self._kind[i]]
+        pop = self._pop[i] or 0
+        score = math.log10(pop + 10)
+        score += {"country": 2.5, "region": 0.5, "district": -1.0, "city": 0.0, "area": 3.0, "place": 0.0,
+                  "sea": 3.0}[kind]
+        if self._capital[i]:
+            score += 1.0
+        if self._lat[i] is None:
+            score -= 0.5
+        return score
+
+    def _best(self, cands: tuple[int, ...], ccs: Counter, admin1s: Counter, qualifier: set | None = None) -> int:
+        best, best_score = cands[0], -1e9
+        total = sum(ccs.values()) or 1
+        for i in cands:
+            score = self._prior_score(i)
+            cc = self._cc[i]
+            if cc and ccs.get(cc) and KINDS[self._kind[i]] != "country":
+                score += 1.5 + 3.0 * ccs[cc] / total  # the article's countries, weighted by their share
+            a1 = self._admin1[i]
+            if a1 >= 0 and admin1s.get(a1):
+                score += 2.0
+            if qualifier and (cc in qualifier or a1 in qualifier):
+                score += 6.0
+            if score > best_score:
+                best, best_score = i, score
+        return best
+
+    def resolve(self, text: str, mentions: list[tuple[int, int, int]]) -> list[int]:
+        """One entry per mention: a first pass without context, then again with the article's countries/regions."""
+        first = [self._best(self._cand[j], Counter(), Counter()) for _, _, j in mentions]
+        ccs: Counter = Counter()
+        admin1s: Counter = Counter()
+        for i in first:
+            if self._cc[i]:
+                ccs[self._cc[i]] += 1
+            if KINDS[self._kind[i]] == "region":
+                admin1s[i] += 1
+        out = []
+        for k, (s, e, j) in enumerate(mentions):
+            qualifier = None
+            # "Springfield, Illinois" / "Tripoli, Lebanon": the next mention qualifies this one
+            if k + 1 < len(mentions):
+                s2, e2, _ = mentions[k + 1]
+                if text[e:s2].strip() == "," :
+                    q = first[k + 1]
+                    qualifier = {self._cc[q], q} if KINDS[self._kind[q]] in ("country", "region") else None
+            out.append(self._best(self._cand[j], ccs, admin1s, qualifier) if len(self._cand[j]) > 1 else self._cand[j][0])
+        return out
+
+    @lru_cache(maxsize=65536)
+    def place(self, i: int) -> Place:
+        kind = KINDS[self._kind[i]]
+        cc = self._cc[i]
+        country = self._pname[self._country_idx[cc]] if cc in self._country_idx else self._labels.get(i, self._pname[i])
+        a1 = self._admin1[i]
+        region = self._pname[a1] if a1 >= 0 and kind != "region" else None
+        return Place(name=self._pname[i], country=country, region=region,
+                     kind="region" if kind == "area" and cc else kind,
+                     lat=self._lat[i], lon=self._lon[i], geonameid=self._gid[i] or None)
+
+    def _located_unknowns(self, text, found, exclude) -> list[tuple[int, int, Place]]:
+        """'Tal Abita (Nineveh)': a name we lack, placed by the region in brackets; coordinates approximate."""
+        extra = []
+        for m in _PARENTHESISED.finditer(text):
+            name, container = m.group(1), m.group(2)
+            parent = self.lookup(container)
+            if parent is None or parent.kind not in ("region", "country"):
+                continue
+            s, e = m.span(1)
+            if any(a < e and s < b for a, b in exclude) or any(a < e and s < b for a, b, _ in found):
+                continue
+            known = self.lookup(name)
+            if known is not None:
+                continue
+            extra.append((s, e, Place(name=name, country=parent.country,
+                                      region=parent.name if parent.kind == "region" else None,
+                                      kind="place", lat=parent.lat, lon=parent.lon, approximate=True)))
+        return extra
+
+
+def _wordchar(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _all_caps(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _prev_word(text: str, s: int) -> str:
+    k = s - 1
+    if k < 0 or text[k] != " ":
+        return ""
+    j = k
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "'’.-"):
+        j -= 1
+    return text[j:k]
+
+
+def _next_word(text: str, e: int) -> str:
+    if e >= len(text) or text[e] != " ":
+        return ""
+    j = e + 1
+    while j < len(text) and (text[j].isalnum() or text[j] in "'’-"):
+        j += 1
+    return text[e + 1:j]
+
+
+def _sentence_start(text: str, k: int) -> bool:
+    """True if position k (the space before a word, or -1) begins a sentence or a line."""
+    while k >= 0 and text[k] == " ":
+        k -= 1
+    return k < 0 or text[k] in ".!?:\n\"“”'‘’()[]—–-"
+
+
+@lru_cache(maxsize=1)
+def default_geonames_gazetteer() -> GeoNamesGazetteer:
+    return GeoNamesGazetteer.load()

