@@ -69,3 +69,25 @@ def add_date(article: Article) -> Article:
     if article.date is None:
         article.date = date_from_url(article.url)
     return article
+
+
+_STAMP = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(Z|[+-]\d{2}:?\d{2})?", re.I)
+_UTC = ("Z", "+00:00", "+0000", "-00:00", "-0000")
+
+
+def parse_timestamp(text: str | None) -> tuple[date | None, str]:
+    """The day a metadata time stamp names, and how far to trust that day: "utc" when the stamp is in
+    UTC (Z / +00:00), whose day can be the publisher's previous or next day; "local" otherwise
+    (an offset, a bare day, or a local clock time). A UTC stamp at exactly 22:00 or 23:00 is a
+    publisher's local midnight (UTC+1/+2) stored in UTC: its local day is the next one."""
+    d = parse_date(text)
+    if d is None or not text:
+        return None, "none"
+    m = _STAMP.search(text)
+    if m and m.group(7) and m.group(7).upper() in _UTC:
+        hh, mm, ss = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
+        if hh in (22, 23) and mm == 0 and ss == 0:
+            nxt = d + timedelta(days=1)
+            return (nxt, "local") if _plausible(nxt) else (d, "utc")
+        return d, "utc"
+    return d, "local"

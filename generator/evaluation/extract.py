@@ -96,8 +96,8 @@ def norm_ws(text: str | None) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
 
 
-def gold_day(value: str | None) -> str | None:
-    if not value:
+def gold_day(value) -> str | None:
+    if not value or not isinstance(value, str):
         return None
     m = _ISO_DAY.search(value)
     return "-".join(m.groups()) if m else None

@@ -15,6 +15,7 @@ extensive search only when the page itself says nothing. Unknown stays None: not
 """
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from collections import Counter
@@ -25,7 +26,7 @@ from urllib.parse import urljoin, urlparse
 import lxml.html
 from lxml import etree
 
-from ..enrich.dates import date_from_url, parse_date
+from ..enrich.dates import date_from_url, parse_date, parse_timestamp
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces
 
@@ -59,7 +60,7 @@ def _norm(text: str | None) -> str:
 
 
 def _text_of(el) -> str:
-    """Visible text of an element, skipping script/style and friends."""
+    """Visible text of an element, skipping script/style and friends; block children and <br> separate words."""
     parts: list[str] = []
 
     def walk(node):
@@ -72,12 +73,15 @@ def _text_of(el) -> str:
             if node.tail:
                 parts.append(node.tail)
             return
-        if tag == "br":
+        block = tag in _BLOCK_TAGS or tag == "br"
+        if block:
             parts.append(" ")
         if node.text:
             parts.append(node.text)
         for child in node:
             walk(child)
+        if block:
+            parts.append(" ")
         if node.tail:
             parts.append(node.tail)
 
@@ -85,7 +89,7 @@ def _text_of(el) -> str:
         parts.append(el.text)
     for child in el:
         walk(child)
-    return clean_spaces(" ".join(p for p in parts))
+    return clean_spaces(re.sub(r"\s+", " ", "".join(parts)))
 
 
 def fragment_blocks(html: str) -> list[Block]:
@@ -267,7 +271,10 @@ def site_names(meta, ld_objs, url: str | None) -> list[str]:
     if host:
         names.append(re.sub(r"^www\d?\.", "", host))
         names.append(re.sub(r"^www\d?\.", "", host).split(".")[0])
-    return [n for n in dict.fromkeys(clean_spaces(n) for n in names) if n]
+    # A "site name" as long as a headline is a page name (WebPage/WebSite objects often repeat the title).
+    declared = {_norm(v) for k in ("og:title", "twitter:title") for v in meta.get(k, [])}
+    return [n for n in dict.fromkeys(clean_spaces(n) for n in names)
+            if n and len(n.split()) <= 6 and _norm(n) not in declared]
 
 
 def _site_like(segment: str, sites: list[str]) -> bool:
@@ -320,37 +327,76 @@ def _segments(title: str) -> list[str]:
     return segs
 
 
-_TITLE_PRIORITY = ("jsonld", "og", "h1", "twitter", "title")
+_TITLE_PRIORITY = ("og", "h1", "jsonld", "headline", "twitter", "title")
+_DISPLAY_PRIORITY = ("h1", "headline", "jsonld", "og", "twitter", "title")
+_HEADLINE_XPATH = (
+    "//*[@itemprop='headline' and not(self::meta)]"
+    " | //*[self::h1 or self::h2 or self::h3 or self::div or self::span][contains(concat(' ', normalize-space(@class), ' '),"
+    " ' entry-title ') or contains(concat(' ', normalize-space(@class), ' '), ' post-title ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' article-title ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' headline ')]"
+)
+
+
+def _clean_title(text: str | None) -> str:
+    if not text or not isinstance(text, str):
+        return ""
+    return clean_spaces(re.sub(r"\s+", " ", html_lib.unescape(text))).strip(" \u00b6#")
 
 
 def title_candidates(tree, meta, ld_objs) -> list[tuple[str, str]]:
     cands: list[tuple[str, str]] = []
     for o in _articles(ld_objs)[:3]:
         for key in ("headline", "name"):
-            v = o.get(key)
-            if isinstance(v, str) and clean_spaces(v):
-                cands.append(("jsonld", clean_spaces(v)))
+            v = _clean_title(o.get(key))
+            if v:
+                cands.append(("jsonld", v))
                 break
     for key, src in (("og:title", "og"), ("twitter:title", "twitter")):
         if meta.get(key):
-            cands.append((src, meta[key][0]))
-    h1s = [t for t in (_text_of(h) for h in tree.iter("h1")) if t][:3]
+            cands.append((src, _clean_title(meta[key][0])))
+    h1s = [t for t in (_clean_title(_text_of(h)) for h in tree.iter("h1")) if t][:3]
     for h in h1s:
         cands.append(("h1", h))
+    try:
+        heads = [t for t in (_clean_title(_text_of(h)) for h in tree.xpath(_HEADLINE_XPATH)) if t][:2]
+    except etree.XPathError:
+        heads = []
+    for h in heads:
+        cands.append(("headline", h))
     t = tree.find(".//title")
     if t is not None:
-        tt = _text_of(t) or clean_spaces(t.text_content())
+        tt = _clean_title(t.text_content())
         if tt:
             cands.append(("title", tt))
     return [(s, c) for s, c in cands if 0 < len(c) <= 400]
+
+
+def _edge_site_segments(cands: list[tuple[str, str]]) -> set[str]:
+    """Segments at either end of the <title> (or og:title) that are shorter than the rest: the site name
+    in 'Headline | Site' or 'Site - Headline' (a logo in an <h1> often repeats it)."""
+    out = set()
+    for src, raw in cands:
+        if src not in ("title", "og", "twitter"):
+            continue
+        parts = [p for p in _SEPARATORS.split(raw)]
+        if len(parts) < 2:
+            continue
+        edge, rest = _norm(parts[-1]), _norm(" ".join(parts[:-1]))
+        if len(edge.split()) <= 3 and len(edge) < len(rest):
+            out.add(edge)
+    return out
 
 
 def choose_title(cands: list[tuple[str, str]], sites: list[str]) -> str | None:
     """The title most sources agree on, with the site name stripped; ties go to the more specific source."""
     if not cands:
         return None
-    options: dict[str, str] = {}  # normalised -> display text
-    support: Counter = Counter()
+    edge_sites = _edge_site_segments(cands)
+    # A short last segment of <title> that a page heading repeats is the site's name (a logo in <h1>).
+    sites = list(sites) + sorted(e for e in edge_sites
+                                 if any(_norm(c) == e for s, c in cands if s not in ("title", "og", "twitter")))
+    variants: dict[str, list[tuple[str, str]]] = {}  # normalised -> [(source, display text)]
     sources: dict[str, set] = {}
     for src, raw in cands:
         stripped = strip_site(raw, sites)
@@ -358,7 +404,7 @@ def choose_title(cands: list[tuple[str, str]], sites: list[str]) -> str | None:
             n = _norm(variant)
             if not n:
                 continue
-            options.setdefault(n, variant)
+            variants.setdefault(n, []).append((src, variant))
             sources.setdefault(n, set()).add(src)
     # A candidate is also supported by a longer title that contains it as a separator-delimited segment.
     for src, raw in cands:
@@ -366,20 +412,21 @@ def choose_title(cands: list[tuple[str, str]], sites: list[str]) -> str | None:
             n = _norm(seg)
             if n in sources:
                 sources[n].add(src)
-    for n, srcs in sources.items():
-        support[n] = len(srcs)
+    site_norms = {_norm(s) for s in sites}
 
     def rank(n: str):
         srcs = sources[n]
-        best_src = min(_TITLE_PRIORITY.index(s) for s in srcs)
-        # Prefer the stripped form over a raw one that still carries a site-like segment.
-        raw_has_site = any(_site_like(p, sites) for p in _SEPARATORS.split(options[n])[1:]) or (
-            len(_SEPARATORS.split(options[n])) > 1 and _site_like(_SEPARATORS.split(options[n])[0], sites))
+        texts = [t for _, t in variants[n]]
+        site_like = n in site_norms or n in edge_sites
+        still_has_site = all(strip_site(t, sites) != t for t in texts)
         words = len(n.split())
-        return (-support[n], raw_has_site, words < 2, best_src, -words)
+        short = words < 2 and len(n) < 12
+        best_src = min(_TITLE_PRIORITY.index(s) for s in srcs)
+        return (site_like, short, -len(srcs), still_has_site, best_src, -words)
 
-    best = min(support, key=rank)
-    return options[best]
+    best = min(sources, key=rank)
+    forms = variants[best]
+    return min(forms, key=lambda f: _DISPLAY_PRIORITY.index(f[0]))[1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,54 +439,78 @@ _PUB_META = (
     "parsely-pub-date", "cxenseparse:recs:publishtime", "dc.date.issued", "dcterms.issued",
     "dc.date.created", "dcterms.created", "citation_publication_date", "citation_date",
     "originalpublicationdate", "og:pubdate", "date.available", "article_date_original",
-    "bt:pubdate", "rnews:datepublished", "dc.date", "dcterms.date", "date", "displaydate",
-    "created", "creation_date", "article.created", "ga-pubdate", "pub_date", "datecreated",
+    "bt:pubdate", "rnews:datepublished", "ga-pubdate", "pub_date", "datecreated", "article.created",
 )
+# Generic date tags: often the last change rather than the publication; they count for less.
+_GENERIC_META = ("dc.date", "dcterms.date", "date", "displaydate", "created", "creation_date")
 _MOD_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 
 
-def date_signals(tree, meta, ld_objs, urls: Iterable[str | None]) -> list[tuple[str, date]]:
-    """Every publication-date signal the page carries, strongest first."""
-    sig: list[tuple[str, date]] = []
+def date_signals(tree, meta, ld_objs, urls: Iterable[str | None]) -> list[tuple[str, date, str]]:
+    """Every publication-date signal the page carries as (source, day, kind), strongest first;
+    kind is "utc" for a UTC time stamp (its local day may differ by one), else "local"."""
+    sig: list[tuple[str, date, str]] = []
     for o in _articles(ld_objs):
         for key in ("datePublished", "dateCreated"):
-            d = parse_date(o.get(key)) if isinstance(o.get(key), str) else None
+            d, kind = parse_timestamp(o.get(key)) if isinstance(o.get(key), str) else (None, "")
             if d:
-                sig.append(("jsonld", d))
+                sig.append(("jsonld", d, kind))
                 break
-    for key in _PUB_META:
-        for v in meta.get(key, [])[:1]:
-            d = parse_date(v)
-            if d:
-                sig.append(("meta", d))
+    for source, keys in (("meta", _PUB_META), ("generic", _GENERIC_META)):
+        for key in keys:
+            for v in meta.get(key, [])[:1]:
+                d, kind = parse_timestamp(v)
+                if d:
+                    sig.append((source, d, kind))
     for el in tree.xpath('//*[@itemprop="datePublished" or @itemprop="dateCreated"]'):
-        d = parse_date(el.get("datetime") or el.get("content") or el.text_content())
+        d, kind = parse_timestamp(el.get("datetime") or el.get("content") or el.text_content())
         if d:
-            sig.append(("itemprop", d))
+            sig.append(("itemprop", d, kind))
             break
     for el in tree.xpath("//time[@pubdate or contains(translate(@class,'PUBLISHED','published'),'publish')]"
                          " | //*[contains(translate(@class,'PUBLISHED','published'),'publish')]/time"):
-        d = parse_date(el.get("datetime") or el.text_content())
+        d, kind = parse_timestamp(el.get("datetime") or el.text_content())
         if d:
-            sig.append(("time", d))
+            sig.append(("time", d, kind))
             break
     for u in urls:
         d = date_from_url(u)
         if d:
-            sig.append(("url", d))
+            sig.append(("url", d, "local"))
             break
     return sig
 
 
-def choose_date(signals: list[tuple[str, date]]) -> date | None:
-    """The earliest strong signal unless most signals agree on another day."""
-    if not signals:
+_DATE_PRIORITY = ("jsonld", "meta", "htmldate", "itemprop", "time", "generic")
+
+
+def choose_date(signals: list[tuple[str, date, str]], htmldate_day: date | None = None) -> date | None:
+    """Combine the signals into one day, or None when the page says nothing.
+
+    1. A full day in the URL wins: it is fixed when the page is created, later edits do not move it.
+    2. A UTC stamp one day off a local-day signal is the same moment seen from Greenwich: dropped.
+    3. One vote per kind of source (JSON-LD, publication meta tags, htmldate's own search, itemprop,
+       <time>, generic date meta tags);
+       the day with most votes wins, ties go to the stronger source in that order.
+    """
+    for s, d, _ in signals:
+        if s == "url":
+            return d
+    local = {d for _, d, k in signals if k == "local"}
+    kept = [(s, d) for s, d, k in signals if not (k == "utc" and any(abs((d - x).days) == 1 for x in local))]
+    first: dict[str, date] = {}
+    for s, d in kept:
+        first.setdefault(s, d)
+    if htmldate_day is not None:
+        first["htmldate"] = htmldate_day
+    if not first:
         return None
-    votes = Counter(d for _, d in signals)
-    top, n = votes.most_common(1)[0]
-    if n >= 2 and n > len(signals) / 2:
-        return top
-    return signals[0][1]
+    votes = Counter(first.values())
+    best = max(votes.values())
+    for s in _DATE_PRIORITY:
+        if s in first and votes[first[s]] == best:
+            return first[s]
+    return None
 
 
 def htmldate_fallback(tree_or_html, url: str | None) -> date | None:
@@ -574,9 +645,10 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
     if not title:
         title = blocks[0].text if len(blocks[0].text) <= 200 else blocks[0].text[:200].rsplit(" ", 1)[0] + "…"
     signals = date_signals(tree, meta, ld, [canonical, url])
-    found = choose_date(signals)
-    if found is None and use_htmldate:
-        found = htmldate_fallback(text, page_url)
+    found_by_htmldate = None
+    if use_htmldate and not any(s == "url" for s, _, _ in signals):
+        found_by_htmldate = htmldate_fallback(text, page_url)
+    found = choose_date(signals, found_by_htmldate)
     source = None
     for o in _articles(ld):
         source = _name_of(o.get("publisher"))

@@ -1,0 +1,117 @@
+"""The HTML reader: metadata combined from the page's own signals, body text as plain-text blocks."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.readers import choose
+from generator.readers.html import choose_date, choose_title, extract_page, fragment_blocks, strip_site
+from generator.model import Block, RejectedInput
+
+HTML = Path(__file__).parent / "fixtures" / "html"
+
+
+def read(name: str):
+    text = (HTML / name).read_text(encoding="utf-8")
+    reader = choose(text)
+    assert reader.name == "html"
+    articles = list(reader.read(text, name))
+    assert len(articles) == 1
+    return articles[0]
+
+
+def test_title_has_site_name_stripped():
+    a = read("title_site_suffix.html")
+    assert a.title == "Flood barriers hold as river peaks"
+    assert a.source == "Riverside Gazette"
+
+
+def test_site_name_stripped_from_either_end():
+    sites = ["Riverside Gazette"]
+    assert strip_site("Flood barriers hold | Riverside Gazette", sites) == "Flood barriers hold"
+    assert strip_site("Riverside Gazette - Flood barriers hold", sites) == "Flood barriers hold"
+    assert strip_site("Flood: barriers hold - for now", sites) == "Flood: barriers hold - for now"
+
+
+def test_title_by_agreement_beats_a_lone_section_heading():
+    cands = [("h1", "Local news"), ("og", "Bridge reopens after repairs"),
+             ("title", "Bridge reopens after repairs | Valley Post")]
+    assert choose_title(cands, ["Valley Post"]) == "Bridge reopens after repairs"
+
+
+def test_site_logo_in_h1_is_not_the_title():
+    cands = [("h1", "ValleyBlog"), ("title", "Why the ferry timetable changed | ValleyBlog")]
+    assert choose_title(cands, []) == "Why the ferry timetable changed"
+
+
+def test_jsonld_date_beats_meta_and_time_elements():
+    a = read("jsonld_date_beats_others.html")
+    assert a.date == date(2024, 3, 12)
+
+
+def test_date_from_url_when_the_page_has_no_metadata():
+    a = read("date_in_url.html")
+    assert a.date == date(2023, 11, 5)
+    assert a.url == "https://gazette.example.org/news/2023/11/05/flood-barriers-hold"
+
+
+def test_no_date_stays_none():
+    assert read("no_date.html").date is None
+
+
+def test_utc_stamp_one_day_off_a_local_stamp_yields_to_it():
+    signals = [("jsonld", date(2017, 2, 24), "utc"), ("meta", date(2017, 2, 23), "local")]
+    assert choose_date(signals) == date(2017, 2, 23)
+    assert choose_date([]) is None
+
+
+def test_canonical_url_site_name_author_and_description():
+    a = read("canonical_and_site_name.html")
+    assert a.url == "https://gazette.example.org/news/flood-barriers-hold"
+    assert a.source == "Riverside Gazette"
+    assert a.author == "Mara Ellison"
+    assert a.summary and a.summary.startswith("Steel panels along the quay")
+    assert a.title == "Flood barriers hold as river peaks"
+
+
+def test_body_keeps_paragraphs_and_headings_and_drops_page_chrome():
+    a = read("chrome_excluded.html")
+    body = a.body_text
+    for marker in ("SCRIPTMARKER", "STYLESHEETMARKER", "NAVMARKER", "INLINESCRIPTMARKER", "dataLayer"):
+        assert marker not in body
+    assert Block("h2", "Pumps ran through the night") in a.blocks
+    assert a.blocks[0].kind == "p" and a.blocks[0].text.startswith("The river crested")
+    assert a.title not in [b.text for b in a.blocks]  # the headline is not repeated as body
+
+
+def test_script_text_inside_a_paragraph_stays_visible_plain_text():
+    a = read("script_text_in_paragraph.html")
+    assert '<script>alert("hi")</script>' in a.blocks[0].text
+    assert all(isinstance(b.text, str) and b.kind in ("p", "h2") for b in a.blocks)
+
+
+def test_page_without_text_is_rejected():
+    with pytest.raises(RejectedInput):
+        extract_page("<html><head><title>Nothing here</title></head><body></body></html>", "empty.html")
+
+
+def test_fragment_blocks_splits_blocks_and_skips_scripts():
+    blocks = fragment_blocks("<h3>Heading</h3><p>One <b>bold</b> line.</p><script>x()</script>"
+                             "<p>Two<br><br>Three</p>")
+    assert blocks == [Block("h2", "Heading"), Block("p", "One bold line."), Block("p", "Two"), Block("p", "Three")]
+
+
+@pytest.mark.parametrize("head,expected", [
+    ("<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+    ("<html lang='en'><head></head>", "html"),
+    ('<?xml version="1.0"?><rss version="2.0"><channel>', "feed"),
+    ('<feed xmlns="http://www.w3.org/2005/Atom">', "feed"),
+    ('[{"title": "A"}]', "json"),
+    ('{"title": "A", "text": "B"}\n{"title": "C", "text": "D"}', "json"),
+    ("Flood barriers hold as river peaks\n\nThe river crested.", "text"),
+    ("[Updated] Flood barriers hold\n\nThe river crested.", "text"),
+])
+def test_reader_is_chosen_by_content(head, expected):
+    assert choose(head).name == expected
