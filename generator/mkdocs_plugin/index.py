@@ -10,7 +10,11 @@ from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
 from ..model import Place
 from ..textutil import slugify
-from ..writers.markdown import places_from_meta, read_page
+from ..writers.markdown import places_from_meta
+
+import yaml
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 UNPLACED = "Unplaced"
 
@@ -58,14 +62,29 @@ def _strings(value) -> list[str]:
     return [str(v).strip() for v in value or [] if str(v).strip()]
 
 
+def read_front_matter(path: Path) -> dict:
+    """Front matter only, with libyaml when available: the build reads every article's."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---"):
+        return {}
+    end = text.find("\n---", 3)
+    if end < 0:
+        return {}
+    try:
+        meta = yaml.load(text[3:end], Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: front matter is not valid YAML: {str(exc).splitlines()[0]}") from exc
+    return meta if isinstance(meta, dict) else {}
+
+
 def load_record(path: Path, src_uri: str) -> Record:
-    meta, _ = read_page(path)
+    meta = read_front_matter(path)
     detailed = {p.name: p for p in places_from_meta(meta)}
-    gazetteer = default_gazetteer()
     places = []
     for name in _strings(meta.get("locations")):
         # The `locations` list is what editors edit; `places` carries the hierarchy we resolved.
-        place = detailed.get(name) or gazetteer.lookup(name) or Place(name=name, country=UNPLACED)
+        # Only a name typed by hand (absent from `places`) needs the gazetteer.
+        place = detailed.get(name) or default_gazetteer().lookup(name) or Place(name=name, country=UNPLACED)
         places.append(place if place.name == name else Place(**{**place.__dict__, "name": name}))
     return Record(
         src_uri=src_uri,
