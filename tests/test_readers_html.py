@@ -115,3 +115,10 @@ def test_fragment_blocks_splits_blocks_and_skips_scripts():
 ])
 def test_reader_is_chosen_by_content(head, expected):
     assert choose(head).name == expected
+
+
+def test_a_number_starting_the_slug_is_not_a_day():
+    from generator.enrich.dates import date_from_url
+
+    assert date_from_url("https://blog.example.org/2023/10/3-questions-for-the-mayor") is None
+    assert date_from_url("https://blog.example.org/2023/10/03/questions") == date(2023, 10, 3)

@@ -48,6 +48,8 @@ def date_from_url(url: str | None) -> date | None:
     if not url:
         return None
     m = _URL_DATE.search(url)
+    if m and m.group(3) and url[m.end():m.end() + 1] == "-" and "/" in m.group(0)[1:]:
+        m = None  # '/2023/10/3-questions-for…': the number starts the slug, it is not a day
     if m and m.group(3):
         try:
             d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
