@@ -76,7 +76,7 @@ class GeoNamesGazetteer:
         self._labels: dict[int, str] = p.get("labels", {})
         self._curated: set[int] = p.get("curated", set())
         self._name_index: dict[str, int] | None = None
-        self._prior = [self._prior_score(i) for i in range(0)]  # computed lazily per candidate
+        self._prior: dict[int, float] = {}  # prior scores, computed once per candidate
 
     # --- public interface ------------------------------------------------------------------------
     @classmethod
@@ -113,8 +113,11 @@ class GeoNamesGazetteer:
             first = text[start]
             if not (first.isupper() or first.isdigit()):
                 continue
-            if name[-1].isalnum() and end < n and _wordchar(text[end]):
-                continue
+            if name[-1].isalnum():
+                if end < n and _wordchar(text[end]):
+                    continue
+            elif text[end - 1] != name[-1]:
+                continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
             if end < n and text[end] in "-'’" and end + 1 < n and text[end + 1].isalpha() and text[end + 1].isupper():
                 continue  # "Iraq-based" is fine, but not "Jean-Pierre"
             surface = text[start:end]
@@ -156,7 +159,7 @@ class GeoNamesGazetteer:
         if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK and nxt.lower() not in INSTITUTIONS \
                 and " " not in self._names[j]:
             # country-level names and demonyms modify capitalised nouns ("Iraqi Army", "U.S. Senate")
-            if not any(_place_like_kind(self._kind[i]) for i in self._cand[j]):
+            if not any(KINDS[self._kind[i]] == "country" for i in self._cand[j]):
                 return True
         return False
 
@@ -165,7 +168,7 @@ class GeoNamesGazetteer:
         kind = KINDS[self._kind[i]]
         pop = self._pop[i] or 0
         score = math.log10(pop + 10)
-        score += {"country": 2.5, "region": 0.5, "district": -1.0, "city": 0.0, "area": 3.0, "place": 0.0,
+        score += {"country": 2.5, "region": 0.5, "district": -2.5, "city": 0.0, "area": 3.0, "place": 0.0,
                   "sea": 3.0}[kind]
         if self._capital[i]:
             score += 1.0
@@ -178,8 +181,11 @@ class GeoNamesGazetteer:
     def _best(self, cands: tuple[int, ...], ccs: Counter, admin1s: Counter, qualifier: set | None = None) -> int:
         best, best_score = cands[0], -1e9
         total = sum(ccs.values()) or 1
+        prior = self._prior
         for i in cands:
-            score = self._prior_score(i)
+            score = prior.get(i)
+            if score is None:
+                score = prior[i] = self._prior_score(i)
             cc = self._cc[i]
             if cc and ccs.get(cc) and KINDS[self._kind[i]] != "country":
                 score += 1.5 + 3.0 * ccs[cc] / total  # the article's countries, weighted by their share
@@ -211,7 +217,15 @@ class GeoNamesGazetteer:
                 if text[e:s2].strip() == "," :
                     q = first[k + 1]
                     qualifier = {self._cc[q], q} if KINDS[self._kind[q]] in ("country", "region") else None
-            out.append(self._best(self._cand[j], ccs, admin1s, qualifier) if len(self._cand[j]) > 1 else self._cand[j][0])
+            if len(self._cand[j]) == 1:
+                out.append(self._cand[j][0])
+                continue
+            own = self._cc[first[k]]  # context is what the *other* mentions say
+            if own:
+                ccs[own] -= 1
+            out.append(self._best(self._cand[j], +ccs, admin1s, qualifier))
+            if own:
+                ccs[own] += 1
         return out
 
     @lru_cache(maxsize=65536)

@@ -1,0 +1,119 @@
+"""The GeoNames gazetteer and the vocabulary on real (packaged) data: recognition, precision rules, disambiguation."""
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.enrich.matcher import fold
+from generator.enrich.places import default_gazetteer, unique_places
+from generator.enrich.tags import default_vocabulary
+from generator.gazetteer import GeoNamesGazetteer
+
+VOCAB = Path(__file__).resolve().parent.parent / "generator" / "data" / "vocabulary.yml"
+
+
+@pytest.fixture(scope="module")
+def gaz() -> GeoNamesGazetteer:
+    g = default_gazetteer()
+    assert isinstance(g, GeoNamesGazetteer)  # the default is the GeoNames gazetteer
+    return g
+
+
+def places_in(gaz, text: str):
+    vocab = default_vocabulary()
+    tags = vocab.find(text)
+    return gaz.find(text, exclude=[(m.start, m.end) for m in tags])
+
+
+def by_name(gaz, text):
+    return {p.name: p for p in unique_places(places_in(gaz, text))}
+
+
+def test_seed_article(gaz, seed_path):
+    text = seed_path.read_text(encoding="utf-8")
+    found = places_in(gaz, text)
+    places = {p.name: p for p in unique_places(found)}
+    for name, country in [("Iraq", "Iraq"), ("Syria", "Syria"), ("Nineveh", "Iraq"), ("Tal Abita", "Iraq"),
+                          ("Deir Ezzor", "Syria"), ("Baghdad", "Iraq"), ("Iraqi Kurdistan", "Iraq")]:
+        assert name in places, name
+        assert places[name].country == country
+    assert places["Tal Abita"].region == "Nineveh" and places["Tal Abita"].approximate
+    assert places["Nineveh"].kind == "region" and places["Nineveh"].geonameid
+    assert places["Baghdad"].kind == "city" and abs(places["Baghdad"].lat - 33.3) < 0.5
+    surfaces = {text[s:e] for s, e, _ in found}
+    assert not surfaces & {"Isis", "ISIS", "ISF", "SDF", "Daesh"}
+
+
+def test_place_has_full_record(gaz):
+    p = gaz.lookup("Mosul")
+    assert p.country == "Iraq" and p.region == "Nineveh" and p.kind == "city"
+    assert p.geonameid and abs(p.lat - 36.3) < 0.3 and abs(p.lon - 43.1) < 0.3
+
+
+def test_nineveh_in_iraq_context(gaz):
+    p = by_name(gaz, "Displaced families returned to Nineveh this week, officials in Iraq said.")["Nineveh"]
+    assert p.country == "Iraq" and p.kind == "region"
+
+
+def test_tripoli_follows_the_country_named(gaz):
+    libya = by_name(gaz, "Militias clashed overnight in Tripoli as Libya's rival governments traded blame.")
+    assert libya["Tripoli"].country == "Libya"
+    lebanon = by_name(gaz, "In Lebanon, the army deployed in Tripoli after a night of fighting in the port city.")
+    assert lebanon["Tripoli"].country == "Lebanon"
+    qualified = by_name(gaz, "The convoy left Tripoli, Lebanon, before dawn.")
+    assert qualified["Tripoli"].country == "Lebanon"
+
+
+def test_tag_beats_place(gaz):
+    text = "Isis fighters fled as the SDF advanced; the ISF held the bridge."
+    assert places_in(gaz, text) == []
+    # without the tag spans excluded, no all-caps acronym becomes a town either
+    assert not {text[s:e] for s, e, _ in gaz.find(text)} & {"SDF", "ISF"}
+
+
+def test_capitalised_multiword_name_not_split(gaz):
+    found = {text for text in (lambda t: [t[s:e] for s, e, _ in gaz.find(t)])("Troops entered Tal Abita at dawn.")}
+    assert "Tal" not in found
+    assert "Paris" not in {p.name for p in unique_places(gaz.find("The heiress Paris Hilton arrived late."))}
+
+
+def test_common_words_are_not_places(gaz):
+    text = "But She said in March that Police had more to do. One officer said May would be busy."
+    assert gaz.find(text) == []
+
+
+def test_acronyms_are_case_sensitive():
+    vocab = default_vocabulary()
+    assert [m.key for m in vocab.find("The IS claimed the attack.")] == ["Islamic State"]
+    assert vocab.find("This is what it is.") == []
+    assert [m.key for m in vocab.find("Islamic State of Iraq and the Levant")] == ["Islamic State"]
+
+
+def test_us_abbreviation_case(gaz):
+    assert [p.name for _, _, p in gaz.find("Aid from the US arrived.")] == ["United States"]
+    assert gaz.find("Give us the aid.") == []
+
+
+def test_located_unknown_keeps_region(gaz):
+    (s, e, p), = [m for m in gaz.find("A raid on Kharab Zeytoun (Idlib) killed two.") if m[2].approximate]
+    assert p.name == "Kharab Zeytoun" and p.country == "Syria" and p.region == "Idlib"
+
+
+def test_vocabulary_size_kinds_and_unique_aliases():
+    raw = yaml.safe_load(VOCAB.read_text(encoding="utf-8"))
+    assert len(raw) >= 300
+    assert {e["kind"] for e in raw} <= {"group", "force", "operation", "organisation", "topic"}
+    names = [e["name"] for e in raw]
+    assert len(names) == len(set(names))
+    owners = collections.defaultdict(set)
+    for e in raw:
+        for alias in (e["name"], *(e.get("aliases") or ())):
+            owners[fold(" ".join(str(alias).split()))].add(e["name"])
+    clashes = {a: o for a, o in owners.items() if len(o) > 1}
+    assert clashes == {}
+    for kept in ("Islamic State", "Iraqi Security Forces", "Syrian Democratic Forces", "Operation Inherent Resolve",
+                 "US-led Coalition"):
+        assert kept in names
