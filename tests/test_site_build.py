@@ -160,3 +160,26 @@ def test_hand_edited_front_matter_cannot_inject_markup(site_project: Path):
         assert 'href="javascript:' not in html, html_path
     article = (site_project / "site" / "articles" / "2024" / "05" / "evil" / "index.html").read_text(encoding="utf-8")
     assert "&lt;img src=x onerror=" in article  # the text is there, as text
+
+
+def test_feed_lists_latest_dated_articles_with_working_links(built_site: Path):
+    import xml.etree.ElementTree as ET
+
+    site = built_site / "site"
+    items = ET.parse(site / "feed.xml").getroot().findall("./channel/item")
+    assert len(items) >= 10
+    dates = []
+    for item in items:
+        link = item.findtext("link")
+        assert (site / link / "index.html").exists(), link
+        dates.append(__import__("email.utils").utils.parsedate_to_datetime(item.findtext("pubDate")))
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_map_links_every_circle_to_a_location_page(built_site: Path):
+    site = built_site / "site"
+    html = (site / "map" / "index.html").read_text(encoding="utf-8")
+    hrefs = re.findall(r'<a href="([^"]+)" class="archive-map__place', html)
+    assert len(hrefs) >= 10
+    for href in hrefs:
+        assert (site / "map" / href / "index.html").resolve().exists(), href

@@ -18,5 +18,12 @@ class ArchiveConfig(base.Config):
     locations_dir = opt.Type(str, default="locations")
     locations_title = opt.Type(str, default="Locations")
 
+    map_page = opt.Type(str, default="map.md")
+    map_title = opt.Type(str, default="Map")
+
+    feed_enabled = opt.Type(bool, default=True)
+    feed_path = opt.Type(str, default="feed.xml")
+    feed_length = opt.Type(int, default=50)
+
     archive_dir = opt.Type(str, default="archive")
     archive_title = opt.Type(str, default="Archive")

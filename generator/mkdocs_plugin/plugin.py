@@ -12,10 +12,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from ..writers.markdown import atomic_write
 
 from ..enrich.tags import default_vocabulary
 from ..textutil import slugify
-from . import pages
+from . import feeds, mapsvg, pages
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
                     tag_index, tags_by_kind, walk)
@@ -25,6 +28,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def __init__(self) -> None:
         self.records: dict[str, Record] = {}
         self.titles: dict[str, str] = {}  # generated page -> its plain-text title
+        self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
+        self.map_nodes: list[LocationNode] = []
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -49,6 +54,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for f in files.documentation_pages():
             if f.src_uri.startswith(prefix):
                 self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
+                self.urls[f.src_uri] = f.url
         self.titles = {}
         for uri, text in self._generated_pages().items():
             self.titles[uri] = pages.plain_title(text)
@@ -81,6 +87,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
         for node in tree.values():
             emit(node, [])
+        self.map_nodes = list(walk(tree))
+        out[c.map_page] = pages.heading(c.map_title) + MAP_MARKER + "\n"
 
         months, undated = by_month(records)
         arch_index = f"{c.archive_dir}/index.md"
@@ -105,8 +113,30 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if uri in self.titles:
             # Tag and place names may come from hand-edited front matter: escape them too.
             page.meta["title"] = html.escape(self.titles[uri], quote=False)
+            if uri == self.config.map_page:
+                return markdown.replace(MAP_MARKER, self._map(page, files))
             return None
         if uri == "index.md" and self.config.home_marker in markdown:
             latest = newest_first(list(self.records.values()))[: self.config.home_latest]
             return markdown.replace(self.config.home_marker, pages.article_list(uri, latest))
         return None
+
+    def _map(self, page: Page, files: Files) -> str:
+        def href(node: LocationNode) -> str:
+            return get_relative_url(files.get_file_from_path(self.node_uri(node)).url, page.url)
+
+        located = sum(1 for n in self.map_nodes if n.place and n.place.lat is not None)
+        return (mapsvg.svg(self.map_nodes, href) + "\n\n"
+                + f"{located} places with coordinates; a circle's size grows with its number of articles. "
+                + "Places whose position is only known from their region are drawn at the region's centre. "
+                + "Place data: [GeoNames](https://www.geonames.org/), CC BY 4.0.\n")
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or not self.config.feed_enabled:
+            return
+        latest = [r for r in newest_first(list(self.records.values())) if r.date][: self.config.feed_length]
+        xml = feeds.rss(latest, self.urls, config.site_name, config.site_url or "", config.site_description or "")
+        atomic_write(Path(config.site_dir) / self.config.feed_path, xml)
+
+
+MAP_MARKER = "<!-- archive:map -->"

@@ -1,0 +1,31 @@
+"""An RSS 2.0 feed of the latest articles, written beside the site (feed readers and alerting)."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+from email.utils import format_datetime
+from xml.sax.saxutils import escape, quoteattr
+
+from .index import Record
+
+
+def rss(records: list[Record], urls: dict[str, str], site_name: str, site_url: str, description: str) -> str:
+    """`urls` maps an article's src_uri to its site-relative URL; links are absolute when site_url is set."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    items = []
+    for r in records:
+        link = base + urls[r.src_uri]
+        parts = [f"<title>{escape(r.title)}</title>", f"<link>{escape(link)}</link>",
+                 f'<guid isPermaLink="false">{escape(r.src_uri)}</guid>']
+        if r.summary:
+            parts.append(f"<description>{escape(r.summary)}</description>")
+        if r.date:
+            parts.append(f"<pubDate>{format_datetime(datetime.combine(r.date, time(12), tzinfo=timezone.utc))}</pubDate>")
+        for tag in r.tags:
+            parts.append(f"<category>{escape(tag)}</category>")
+        if r.source and r.url:
+            parts.append(f"<source url={quoteattr(r.url)}>{escape(r.source)}</source>")
+        items.append("<item>" + "".join(p for p in parts if p) + "</item>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+            f"<title>{escape(site_name)}</title><link>{escape(base or './')}</link>"
+            f"<description>{escape(description or site_name)}</description>"
+            + "\n".join(items) + "</channel></rss>\n")
