@@ -7,7 +7,7 @@ are never read.
 
 Title: candidates from JSON-LD `headline`, `og:title`, `twitter:title`, `<h1>` and `<title>` (each
 also with the site name stripped from either end: "Headline | Site", "Site - Headline"); the text
-supported by most independent sources wins, ties go to the more specific source.
+supported by most independent sources wins; ties go to og:title, JSON-LD, <title>, then <h1>.
 
 Date: JSON-LD `datePublished`, publication meta tags (`article:published_time` and friends),
 `<time datetime>` marked as the publication time, a day in the (canonical) URL, and htmldate's
@@ -327,7 +327,7 @@ def _segments(title: str) -> list[str]:
     return segs
 
 
-_TITLE_PRIORITY = ("og", "h1", "jsonld", "headline", "twitter", "title")
+_TITLE_PRIORITY = ("og", "jsonld", "title", "h1", "headline", "twitter")
 _DISPLAY_PRIORITY = ("h1", "headline", "jsonld", "og", "twitter", "title")
 _HEADLINE_XPATH = (
     "//*[@itemprop='headline' and not(self::meta)]"
