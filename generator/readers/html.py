@@ -527,42 +527,50 @@ def htmldate_fallback(tree_or_html, url: str | None) -> date | None:
 # Body
 
 
+_XML_CONTAINERS = ("p", "list", "item", "quote", "table", "row", "div", "head")
+
+
+def _xml_text(el) -> str:
+    """Text of a trafilatura XML element: inline markup joined as is, line breaks (<lb/>) as spaces."""
+    parts = [el.text or ""]
+    for child in el:
+        parts.append(" " if child.tag == "lb" else _xml_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _plain(text: str) -> str:
+    return clean_spaces(re.sub(r"\s+", " ", text))
+
+
 def _xml_blocks(body, title: str | None) -> list[Block]:
+    """trafilatura's XML body as blocks: <head> -> "h2"; paragraphs, list items, quotes, table rows,
+    and loose text between them -> "p"."""
     blocks: list[Block] = []
     tnorm = _norm(title)
 
+    def add(kind: str, text: str) -> None:
+        text = _plain(text)
+        if text:
+            blocks.append(Block(kind, text))
+
     def walk(el):
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in ("p", "item", "quote", "code", "cell") and not any(
-                isinstance(c.tag, str) and c.tag in ("p", "list", "item", "quote", "table", "row") for c in el):
-            text = clean_spaces("".join(el.itertext()))
-            if text:
-                blocks.append(Block("p", text))
-        elif tag == "head":
-            text = clean_spaces("".join(el.itertext()))
-            if text:
-                blocks.append(Block("h2", text))
+        nested = any(isinstance(c.tag, str) and c.tag in _XML_CONTAINERS for c in el)
+        if tag == "head":
+            add("h2", _xml_text(el))
         elif tag == "row":
-            cells = [clean_spaces("".join(c.itertext())) for c in el]
-            text = " | ".join(c for c in cells if c)
-            if text:
-                blocks.append(Block("p", text))
-        elif tag in ("graphic", "ref") and el.tail is None:
-            return
+            cells = [_plain(_xml_text(c)) for c in el if isinstance(c.tag, str)]
+            add("p", " | ".join(c for c in cells if c))
+        elif tag in ("graphic", "lb"):
+            pass
+        elif not nested and tag not in ("body", "doc", "main", "list", "table"):
+            add("p", _xml_text(el))
         else:
-            if tag and tag not in ("body", "doc", "main", "list", "table", "div", "quote", "p", "item", "code", "cell"):
-                text = clean_spaces("".join(el.itertext()))
-                if text:
-                    blocks.append(Block("p", text))
-                return
-            lead = clean_spaces(el.text or "")
-            if lead and tag not in ("body", "doc", "main", "list", "table"):
-                blocks.append(Block("p", lead))
+            add("p", el.text or "")
             for c in el:
                 walk(c)
-                tail = clean_spaces(c.tail or "")
-                if tail and tag in ("p", "item", "quote", "cell", "div"):
-                    blocks.append(Block("p", tail))
+                add("p", c.tail or "")
 
     walk(body)
     # The headline repeated as the first heading is not body text.
