@@ -70,8 +70,8 @@ def test_article_page_shows_metadata_and_tag_link_works(page, server, built_site
     meta = page.locator(".archive-meta").inner_text()
     assert str(post["date"].year) in meta
     first_tag = post["tags"][0]
-    page.locator(".archive-meta a", has_text=first_tag).first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".archive-meta a", has_text=first_tag).first.click()
     assert page.locator("article h1").inner_text() == first_tag
     assert page.locator("article a", has_text=post["title"]).count() >= 1
 
@@ -87,8 +87,8 @@ def test_hostile_text_is_shown_not_run(page, server, built_site):
 
 def test_location_hierarchy_navigates_down(page, server, built_site):
     page.goto(server + "/locations/")
-    page.locator("article a", has_text="Iraq").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("article a", has_text="Iraq").first.click()
     assert page.locator("article h1").inner_text() == "Iraq"
     assert page.locator("article a", has_text="Nineveh").count() >= 1
     assert page.locator("article li a[href*='articles/']").count() >= 1
@@ -110,3 +110,34 @@ def test_search_finds_an_article(page, server, built_site):
             continue
     assert results.count() >= 1
     assert "Timbuktu" in page.locator(".md-search-result").inner_text()
+
+
+def test_find_page_filters_by_tag_location_date_and_words(page, server, built_site):
+    posts = [frontmatter.load(md) for md in sorted((built_site / "content" / "articles").rglob("*.md"))]
+    page.goto(server + "/find/")
+    count = page.locator(".archive-find__count")
+    count.wait_for()
+    page.wait_for_function("document.querySelector('.archive-find__count').textContent.includes('of')")
+    assert count.inner_text().startswith(f"{len(posts)} of {len(posts)}")
+
+    page.select_option("select[name=tag]", "Islamic State")
+    expected = [p for p in posts if "Islamic State" in (p.get("tags") or [])]
+    assert count.inner_text().startswith(f"{len(expected)} of ")
+    assert 0 < len(expected) < len(posts)
+
+    page.select_option("select[name=tag]", "")
+    page.select_option("select[name=location]", "Iraq")
+    page.fill("input[name=from]", "2024-01-01")
+    expected = [p for p in posts if "Iraq" in (p.get("locations") or []) and p.get("date") and str(p["date"]) >= "2024-01-01"]
+    assert count.inner_text().startswith(f"{len(expected)} of ")
+    assert "location=Iraq" in page.url  # the filter is in the address, so it can be shared
+
+    page.select_option("select[name=location]", "")
+    page.fill("input[name=from]", "")
+    page.fill("input[name=q]", "deface ministry")
+    results = page.locator(".archive-find__results a")
+    assert results.count() == 1
+    assert '"We are everywhere,"' in results.first.inner_text()
+    with page.expect_navigation():
+        results.first.click()
+    assert "Hackers deface ministry portal" in page.locator("article h1").inner_text()

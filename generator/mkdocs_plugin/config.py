@@ -21,6 +21,10 @@ class ArchiveConfig(base.Config):
     map_page = opt.Type(str, default="map.md")
     map_title = opt.Type(str, default="Map")
 
+    find_page = opt.Type(str, default="find.md")
+    find_title = opt.Type(str, default="Find articles")
+    find_index = opt.Type(str, default="articles.json")
+
     feed_enabled = opt.Type(bool, default=True)
     feed_path = opt.Type(str, default="feed.xml")
     feed_length = opt.Type(int, default=50)

@@ -6,6 +6,7 @@ navigation; article pages are never in the navigation either, which keeps large 
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -89,6 +90,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             emit(node, [])
         self.map_nodes = list(walk(tree))
         out[c.map_page] = pages.heading(c.map_title) + MAP_MARKER + "\n"
+        out[c.find_page] = pages.heading(c.find_title) + FIND_MARKER + "\n"
 
         months, undated = by_month(records)
         arch_index = f"{c.archive_dir}/index.md"
@@ -115,6 +117,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             page.meta["title"] = html.escape(self.titles[uri], quote=False)
             if uri == self.config.map_page:
                 return markdown.replace(MAP_MARKER, self._map(page, files))
+            if uri == self.config.find_page:
+                base = get_relative_url(".", page.url).rstrip("/") + "/"
+                return markdown.replace(FIND_MARKER, pages.find_form(html.escape(base, quote=True)))
             return None
         if uri == "index.md" and self.config.home_marker in markdown:
             latest = newest_first(list(self.records.values()))[: self.config.home_latest]
@@ -131,8 +136,22 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 + "Places whose position is only known from their region are drawn at the region's centre. "
                 + "Place data: [GeoNames](https://www.geonames.org/), CC BY 4.0.\n")
 
+    def _find_index(self) -> str:
+        """What the "Find articles" page filters: small fields only, no bodies."""
+        records = newest_first(list(self.records.values()))
+        articles = [{"title": r.title, "url": self.urls[r.src_uri], "date": r.date.isoformat() if r.date else None,
+                     "summary": r.summary or "", "source": r.source or "", "tags": r.tags,
+                     "places": [p.name for p in r.places]} for r in records]
+        tags = sorted({t for r in records for t in r.tags}, key=str.casefold)
+        places = sorted({p.name for r in records for p in r.places}, key=str.casefold)
+        return json.dumps({"articles": articles, "tags": tags, "locations": places}, ensure_ascii=False,
+                          separators=(",", ":"))
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled or not self.config.feed_enabled:
+        if not self.config.enabled:
+            return
+        atomic_write(Path(config.site_dir) / self.config.find_index, self._find_index())
+        if not self.config.feed_enabled:
             return
         latest = [r for r in newest_first(list(self.records.values())) if r.date][: self.config.feed_length]
         xml = feeds.rss(latest, self.urls, config.site_name, config.site_url or "", config.site_description or "")
@@ -140,3 +159,4 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
 
 MAP_MARKER = "<!-- archive:map -->"
+FIND_MARKER = "<!-- archive:find -->"
