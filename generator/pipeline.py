@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import stat
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -192,6 +193,19 @@ def _progress(iterable, total: int, show: bool):
     return tqdm(iterable, total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
 
 
+def _worker_init(parent: int) -> None:
+    """Workers die with the ingest process: a SIGKILLed run leaves no orphans behind (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | RejectedInput]]:
     """(file, result) in input order; in worker processes for large batches.
 
@@ -200,7 +214,7 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | Reject
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
         chunksize = max(1, min(32, len(files) // (jobs * 8)))
         try:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
                 for result in pool.map(read_file, files, chunksize=chunksize):
                     yield files[done], result
                     done += 1
@@ -221,11 +235,13 @@ def _lock(content: Path):
     state = content / ".archive"
     state.mkdir(parents=True, exist_ok=True)
     with open(state / "lock", "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        # A POSIX record lock (lockf), not flock: it belongs to this process only, so forked
+        # workers cannot keep holding it after a SIGKILL, and it dies with the process.
+        fcntl.lockf(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            fcntl.lockf(fh, fcntl.LOCK_UN)
 
 
 def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: bool = False) -> list[Entry]:

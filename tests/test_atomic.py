@@ -1,0 +1,184 @@
+"""Crash safety, for real: `archive ingest` killed with SIGKILL mid-run leaves only whole pages,
+and the next run completes the work with nothing lost and nothing treated as editor-owned."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from generator.pipeline import OUTCOMES, ingest
+from generator.writers.markdown import PageStore
+
+ROOT = Path(__file__).resolve().parent.parent
+WORDS = ("convoy aid route checkpoint harbour valley council mission report ceasefire village market "
+         "bridge river supply fuel clinic school road border patrol camp winter harvest talks").split()
+
+
+def scrape(seed: int) -> str:
+    rng = random.Random(seed)
+    title = f"Story {seed} about the {rng.choice(WORDS)} and the {rng.choice(WORDS)}"
+    paras = [" ".join(rng.choice(WORDS) for _ in range(60)).capitalize() + "." for _ in range(5)]
+    return title + "\n\n" + "\n\n".join(paras) + "\n"
+
+
+def make_inputs(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        (folder / f"{i:04}.txt").write_text(scrape(i))
+    return folder
+
+
+def pages(content: Path) -> list[Path]:
+    return sorted(p for p in (content / "articles").rglob("*.md") if not p.name.startswith("."))
+
+
+def check_pages_whole(content: Path) -> set[str]:
+    ids = set()
+    for p in pages(content):
+        post = frontmatter.load(p)  # raises on a half-written page
+        assert post.metadata.get("id") and post.metadata.get("title"), p
+        assert post.content.strip().endswith("."), p  # the body is complete
+        ids.add(post.metadata["id"])
+    return ids
+
+
+def _survivors(marker: str, timeout: float) -> list[int]:
+    """Processes whose command line mentions `marker` (the killed run's workers), after a grace time."""
+    end = time.time() + timeout
+    while True:
+        found = []
+        for d in Path("/proc").iterdir():
+            if d.name.isdigit():
+                try:
+                    cmd = (d / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                    state = (d / "stat").read_text().split(") ", 1)[1][:1]
+                except OSError:
+                    continue
+                if marker in cmd and state != "Z":
+                    found.append(int(d.name))
+        if not found or time.time() > end:
+            return found
+        time.sleep(0.1)
+
+
+def counts(entries):
+    return {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigkill_mid_run_then_rerun_completes(tmp_path, jobs):
+    n = 300
+    src = make_inputs(tmp_path / "in", n)
+    content = tmp_path / "content"
+    env = {**os.environ, "CI": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "ingest", str(src), "--content", str(content),
+                             "--quiet", "--jobs", str(jobs)], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:
+        if (content / "articles").exists() and len(pages(content)) >= 40:
+            break
+        time.sleep(0.005)
+    if proc.poll() is not None:
+        pytest.skip(f"ingest finished before it could be killed ({proc.returncode})")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert not _survivors(str(content), timeout=5)  # no orphaned worker keeps running (or holds the lock)
+    written = len(pages(content))
+    assert 0 < written < n
+    check_pages_whole(content)
+    # The ledger journal made it to disk even though the run never saved ledger.json.
+    store = PageStore.open(content)
+    assert len(store.ledger) >= written - 1  # at most the page being written when killed lacks a record
+    assert not list(content.rglob(".tmp-*"))  # opening the store cleared stray temp files
+
+    entries = ingest([src], content, jobs=jobs)
+    c = counts(entries)
+    assert c["rejected"] == 0 and c["duplicate"] == 0 and c["updated"] == 0
+    assert c["new"] + c["unchanged"] == n and c["unchanged"] >= written - 1
+    ids = check_pages_whole(content)
+    assert len(ids) == len(pages(content)) == n
+    ledger = json.loads((content / ".archive" / "ledger.json").read_text())
+    assert set(ledger) == ids  # every page has its record: none is mistaken for editor-owned
+    assert not (content / ".archive" / "ledger.journal.jsonl").exists()
+    again = ingest([src], content, jobs=jobs)
+    assert counts(again)["unchanged"] == n
+
+
+KILL_ON_NTH_REPLACE = """
+import os, signal, sys
+from pathlib import Path
+import generator.writers.markdown as m
+calls = {"n": 0}
+real = os.replace
+def replace(a, b):
+    calls["n"] += 1
+    if calls["n"] == int(sys.argv[3]):
+        os.kill(os.getpid(), signal.SIGKILL)  # between the temp file and the rename
+    return real(a, b)
+m.os.replace = replace
+from generator.pipeline import ingest
+ingest([Path(sys.argv[1])], Path(sys.argv[2]), jobs=1)
+"""
+
+
+def test_killed_between_temp_write_and_rename(tmp_path):
+    src = make_inputs(tmp_path / "in", 20)
+    content = tmp_path / "content"
+    proc = subprocess.run([sys.executable, "-c", KILL_ON_NTH_REPLACE, str(src), str(content), "8"], cwd=ROOT)
+    assert proc.returncode == -signal.SIGKILL
+    temps = list((content / "articles").rglob(".tmp-*"))
+    assert len(temps) == 1 and temps[0].suffix == ".tmp"  # a temp file is never named like a page
+    assert len(pages(content)) == 7
+    check_pages_whole(content)
+    entries = ingest([src], content, jobs=1)
+    assert counts(entries) == {"new": 13, "updated": 0, "unchanged": 7, "duplicate": 0, "rejected": 0}
+    assert not list(content.rglob(".tmp-*"))
+
+
+def test_stray_temp_files_are_not_pages(tmp_path):
+    src = make_inputs(tmp_path / "in", 3)
+    content = tmp_path / "content"
+    ingest([src], content, jobs=1)
+    folder = pages(content)[0].parent
+    (folder / ".tmp-abc123.md").write_text("---\nid: deadbeefdeadbeef\ntitle: half")  # half-written
+    (folder / ".tmp-xyz.tmp").write_text("partial")
+    store = PageStore.open(content)
+    assert "deadbeefdeadbeef" not in store.pages and len(store.pages) == 3
+    assert not list(content.rglob(".tmp-*"))
+
+
+def test_truncated_journal_line_is_ignored(tmp_path):
+    src = make_inputs(tmp_path / "in", 3)
+    content = tmp_path / "content"
+    ingest([src], content, jobs=1)
+    ledger = json.loads((content / ".archive" / "ledger.json").read_text())
+    aid = sorted(ledger)[0]
+    journal = content / ".archive" / "ledger.journal.jsonl"
+    journal.write_text(json.dumps({"id": aid, "entry": ledger[aid]}) + "\n" + '{"id": "abc", "entry": {"fie')
+    store = PageStore.open(content)
+    assert set(store.ledger) == set(ledger)
+    entries = ingest([src], content, jobs=1)
+    assert counts(entries)["unchanged"] == 3
+    assert not journal.exists()
+
+
+def test_second_ingest_waits_for_the_first(tmp_path):
+    """Two ingests into the same content folder never interleave (a lock in .archive/)."""
+    src = make_inputs(tmp_path / "in", 80)
+    content = tmp_path / "content"
+    cmd = [sys.executable, "-m", "generator", "ingest", str(src), "--content", str(content), "--json", "--jobs", "1"]
+    env = {**os.environ, "CI": "1"}
+    a = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    b = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+    ra, rb = json.loads(a.communicate()[0]), json.loads(b.communicate()[0])
+    assert sorted([ra["counts"]["new"], rb["counts"]["new"]]) == [0, 80]
+    assert len(pages(content)) == 80
