@@ -73,3 +73,13 @@ def test_declared_encoding_does_not_garble_decoded_text():
     (article,) = list(choose(text).read(text, "latin.xml"))
     assert article.title == "Crème brûlée stall returns"
     assert article.source == "Café Bulletin"
+
+
+def test_entity_definitions_in_a_dtd_are_not_expanded():
+    entities = "".join(f'<!ENTITY e{i} "' + f"&e{i - 1};" * 10 + '">' for i in range(2, 10))
+    text = ('<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e1 "boom">' + entities + ']>'
+            '<rss version="2.0"><channel><title>Safe</title><item><title>Quiet harbour day</title>'
+            "<description>&amp;e9; Boats stayed in port.</description></item></channel></rss>")
+    (article,) = list(choose(text).read(text, "dtd.xml"))
+    assert article.title == "Quiet harbour day"
+    assert "boom" not in article.body_text and len(article.body_text) < 200

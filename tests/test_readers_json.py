@@ -95,3 +95,9 @@ def test_not_json_at_all_is_rejected():
     text = "{ this is not json\n{ neither is this"
     with pytest.raises(RejectedInput):
         list(choose('{"a": 1}').read(text, "bad.json"))
+
+
+def test_deeply_nested_json_is_a_reason_not_a_crash():
+    text = '{"title": "x", "text": ' + "[" * 5000 + '"a"' + "]" * 5000 + "}"
+    with pytest.raises(RejectedInput, match="nested too deeply"):
+        list(choose(text).read(text, "deep.json"))

@@ -29,6 +29,9 @@ def looks_like_feed(head: str) -> bool:
     return head.startswith("<?xml") and bool(_ATOM_NS.search(head)) and not re.search(r"<html[\s>]", head, re.I)
 
 
+_INTERNAL_DTD = re.compile(r"<!DOCTYPE[^\[>]*\[.*?\]\s*>", re.S | re.I)
+
+
 def _plain(value: str | None) -> str:
     """Text of a title-like field that may carry markup or entities."""
     if not value:
@@ -64,6 +67,8 @@ def _to_blocks(value: str | None, mime: str | None) -> list[Block]:
 def _feed_bytes(text: str) -> io.BytesIO:
     # The text is already decoded: drop the encoding declaration so feedparser reads it as UTF-8.
     text = re.sub(r"^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*[\"'][^\"']*[\"']", r"\1", text, count=1)
+    # A feed needs no internal DTD subset; entity definitions there are how "billion laughs" attacks work.
+    text = _INTERNAL_DTD.sub("", text, count=1)
     return io.BytesIO(text.encode("utf-8"))
 
 

@@ -97,8 +97,8 @@ def fragment_blocks(html: str) -> list[Block]:
     removal: block elements start a new paragraph, headings become "h2", `<br><br>` splits paragraphs."""
     if not html or not html.strip():
         return []
-    if "<" not in html:
-        return [Block("p", t) for t in (clean_spaces(x) for x in re.split(r"\n\s*\n", html)) if t]
+    if "<" not in html:  # text with entities at most (feeds escape their text this way)
+        return [Block("p", t) for t in (clean_spaces(html_lib.unescape(x)) for x in re.split(r"\n\s*\n", html)) if t]
     try:
         root = lxml.html.fragment_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html), create_parent="div")
     except (etree.ParserError, ValueError):

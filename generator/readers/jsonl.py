@@ -134,6 +134,8 @@ def _records(text: str) -> tuple[list[Any], str]:
     """(records, how they are numbered): a JSON document, else JSON Lines."""
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise RejectedInput("JSON nested too deeply") from None
     except ValueError:
         doc = None
     else:
@@ -155,8 +157,10 @@ def _records(text: str) -> tuple[list[Any], str]:
         try:
             records.append((n, json.loads(line)))
             parsed_any = True
+        except RecursionError:
+            records.append((n, Rejected("", f"line {n} is JSON nested too deeply")))
         except ValueError as exc:
-            records.append((n, Rejected("", f"line {n} is not valid JSON: {exc.msg}")))
+            records.append((n, Rejected("", f"line {n} is not valid JSON: {getattr(exc, 'msg', exc)}")))
     if not parsed_any:
         raise RejectedInput("not valid JSON or JSON Lines")
     return records, ":"
