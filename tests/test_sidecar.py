@@ -55,3 +55,13 @@ def test_broken_sidecar_is_a_reason_not_a_crash(tmp_path, name, content, reason)
     (tmp_path / name).write_text(content, encoding="utf-8")
     with pytest.raises(RejectedInput, match=reason):
         apply_sidecar(article(), story)
+
+
+def test_records_of_a_multi_record_file_are_not_overridden(tmp_path):
+    feed = tmp_path / "feed.xml"
+    feed.write_text("x", encoding="utf-8")
+    (tmp_path / "feed.xml.meta.json").write_text('{"url": "https://one.example.com/"}', encoding="utf-8")
+    entry = Article(title="Entry", blocks=[Block("p", "Text.")], origin=f"{feed}#entry-2", url="https://e.example/2")
+    assert apply_sidecar(entry, feed).url == "https://e.example/2"
+    whole = Article(title="Page", blocks=[Block("p", "Text.")], origin=str(feed))
+    assert apply_sidecar(whole, feed).url == "https://one.example.com/"

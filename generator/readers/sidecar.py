@@ -2,7 +2,9 @@
 (also `<stem>.meta.json` etc., e.g. `story.meta.yml` for `story.txt`) supplies what a scraped page
 dump cannot: `url`, `date`, `source`, and optionally `title`, `author`, `summary`.
 
-The sidecar is what the person who saved the file says about it, so its values win over what the
+A sidecar describes a single-article file: articles read from a feed or an export (origins such
+as `feed.xml#entry-2`, `export.jsonl:7`) are left alone. The sidecar is what the person who saved
+the file says about it, so its values win over what the
 reader found; fields it leaves out keep the reader's values. A sidecar that cannot be parsed, is not
 a mapping, or has a date that is not a date rejects the input with that reason (fix and re-ingest),
 rather than silently dropping the metadata.
@@ -60,8 +62,17 @@ def _as_date(value, sidecar: Path) -> date:
     return d
 
 
+def _is_record(article: Article, path: Path) -> bool:
+    """Articles read from a multi-record file carry origins like 'feed.xml#entry-2' or 'export.jsonl:7'."""
+    base = str(path)
+    origin = article.origin or ""
+    return origin != base and origin.startswith(base) and origin[len(base):len(base) + 1] in ("#", ":")
+
+
 def apply_sidecar(article: Article, path: Path) -> Article:
     """Fill/override url, date, source, title, author, summary from the input's sidecar, if any."""
+    if _is_record(article, Path(path)):
+        return article  # one entry of a feed or export: the file's sidecar does not describe it
     sidecar = find_sidecar(Path(path))
     if sidecar is None:
         return article
