@@ -446,6 +446,9 @@ _GENERIC_META = ("dc.date", "dcterms.date", "date", "displaydate", "created", "c
 _MOD_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 
 
+_UPDATE_LABEL = re.compile(r"updat|modif|aktualisiert|mis à jour|actualiz|bijgewerkt|edited|geändert", re.I)
+
+
 def date_signals(tree, meta, ld_objs, urls: Iterable[str | None]) -> list[tuple[str, date, str]]:
     """Every publication-date signal the page carries as (source, day, kind), strongest first;
     kind is "utc" for a UTC time stamp (its local day may differ by one), else "local"."""
@@ -473,6 +476,17 @@ def date_signals(tree, meta, ld_objs, urls: Iterable[str | None]) -> list[tuple[
         if d:
             sig.append(("time", d, kind))
             break
+    if not any(src == "time" for src, _, _ in sig):
+        # Otherwise the first machine-readable <time> inside the article itself.
+        for el in tree.xpath("//article//time[@datetime] | //main//time[@datetime]")[:3]:
+            parent = el.getparent()
+            label = (parent.text or "") if parent is not None else ""
+            if _UPDATE_LABEL.search(label + " " + (el.get("class") or "")):
+                continue  # "Updated 19 March": the last change, not the publication
+            d, kind = parse_timestamp(el.get("datetime"))
+            if d:
+                sig.append(("time", d, kind))
+                break
     for u in urls:
         d = date_from_url(u)
         if d:
