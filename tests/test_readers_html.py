@@ -122,3 +122,10 @@ def test_a_number_starting_the_slug_is_not_a_day():
 
     assert date_from_url("https://blog.example.org/2023/10/3-questions-for-the-mayor") is None
     assert date_from_url("https://blog.example.org/2023/10/03/questions") == date(2023, 10, 3)
+
+
+def test_saved_fragment_without_html_element_is_read_as_html():
+    a = read("fragment_without_html_element.html")
+    assert a.title == "Harbour wall repaired"
+    assert [b.text for b in a.blocks] == ["Masons finished rebuilding the harbour wall on Friday after the winter storms.",
+                                          "The slipway reopens next week."]

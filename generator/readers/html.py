@@ -693,6 +693,8 @@ def looks_like_html(head: str) -> bool:
         return True
     if re.search(r"<html[\s>]|<body[\s>]|<head[\s>]", head[:4096], re.I):
         return True
+    if re.match(r"<(?:p|div|article|section|main|header|h[1-6])[\s>]", low) and re.search(r"</(?:p|div|article|section|main|h[1-6])>", low):
+        return True  # a saved fragment without <html>/<body>
     tags = _TAG.findall(head)
     return len(tags) >= 8 and low.startswith("<")
 
