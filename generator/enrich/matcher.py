@@ -23,6 +23,24 @@ def fold(text: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
 
 
+class _Spaces(dict):
+    """str.translate table: every non-alphanumeric character becomes a space (filled in as met)."""
+
+    def __missing__(self, code: int) -> int:
+        value = code if chr(code).isalnum() else 32
+        self[code] = value
+        return value
+
+
+_SPACES = _Spaces()
+
+
+def normalise(text: str) -> str:
+    """`fold(text)` with every non-alphanumeric character as a space: same length, so offsets stay valid,
+    and every word starts after a space, so keys that begin with a space can only match at word starts."""
+    return fold(text).translate(_SPACES)
+
+
 @dataclass(frozen=True)
 class Match(Generic[K]):
     start: int
@@ -39,11 +57,12 @@ class PhraseMatcher(Generic[K]):
         table: dict[str, list[tuple[str, K, bool]]] = {}
         for alias, key in pairs:
             alias = " ".join(alias.split())
-            if not alias:
+            if not alias or not alias[0].isalnum():
                 continue
-            table.setdefault(fold(alias), []).append((alias, key, is_acronym(alias)))
-        for folded, variants in table.items():
-            self._automaton.add_word(folded, (len(folded), tuple(variants)))
+            # keyed by the normalised form: "Da'esh" also matches "Da’esh", "US-led" also "US led"
+            table.setdefault(normalise(alias), []).append((alias, key, is_acronym(alias)))
+        for norm, variants in table.items():
+            self._automaton.add_word(" " + norm, (len(norm), tuple(variants)))
         self._empty = not table
         if not self._empty:
             self._automaton.make_automaton()
@@ -51,16 +70,18 @@ class PhraseMatcher(Generic[K]):
     def find(self, text: str) -> list[Match[K]]:
         if self._empty:
             return []
-        folded = fold(text)
+        padded = " " + normalise(text)  # the automaton's keys start with a space: word starts only
         n = len(text)
         candidates: list[Match[K]] = []
-        for end_idx, (length, variants) in self._automaton.iter(folded):
-            start, end = end_idx - length + 1, end_idx + 1
-            if (start > 0 and _wordchar(text[start - 1])) or (end < n and _wordchar(text[end])):
-                continue
+        for end_idx, (length, variants) in self._automaton.iter(padded):
+            start, end = end_idx - length, end_idx
+            last = text[end - 1]
+            if last.isalnum() or last == "_":
+                if end < n and _wordchar(text[end]):
+                    continue
             surface = text[start:end]
             for alias, key, exact in variants:
-                if not exact or surface == alias:
+                if (surface == alias) if exact else (last == alias[-1] or last.isalnum()):
                     candidates.append(Match(start, end, key, surface))
                     break
         # Leftmost-longest: sort by start, longer first, then sweep.

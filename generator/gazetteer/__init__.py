@@ -77,6 +77,8 @@ class GeoNamesGazetteer:
         self._curated: set[int] = p.get("curated", set())
         self._name_index: dict[str, int] | None = None
         self._prior: dict[int, float] = {}  # prior scores, computed once per candidate
+        self._context_free: dict[int, int] = {}
+        self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name)  # name index -> best entry without context
 
     # --- public interface ------------------------------------------------------------------------
     @classmethod
@@ -105,27 +107,40 @@ class GeoNamesGazetteer:
         padded = " " + normalise(text)
         n = len(text)
         names, forced = self._names, self._forced
+        blocked = None
+        if exclude:
+            blocked = bytearray(n + 1)
+            for a, b in exclude:
+                blocked[a:b] = b"\x01" * (b - a)
         cands = []
+        meta = self._meta
         for end_idx, j in self._automaton.iter(padded):
-            name = names[j]
-            start = end_idx - len(name)  # the key is " " + name, and padded is shifted by one
-            end = start + len(name)
+            m = meta.get(j)
+            if m is None:
+                name = names[j]
+                m = meta[j] = (len(name), name[-1] if not name[-1].isalnum() else "", name.isupper(), name)
+            length, last, caps, name = m
+            start = end_idx - length  # the key is " " + name, and padded is shifted by one
             first = text[start]
             if not (first.isupper() or first.isdigit()):
                 continue
-            if name[-1].isalnum():
-                if end < n and _wordchar(text[end]):
+            end = start + length
+            if blocked is not None and 1 in blocked[start:end]:
+                continue  # a tag beats a place
+            if not last:
+                if end < n and (text[end].isalnum() or text[end] == "_"):
                     continue
-            elif text[end - 1] != name[-1]:
+            elif text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
-            if end < n and text[end] in "-'’" and end + 1 < n and text[end + 1].isalpha() and text[end + 1].isupper():
+            if end + 1 < n and text[end] in "-'’" and text[end + 1].isupper():
                 continue  # "Iraq-based" is fine, but not "Jean-Pierre"
-            surface = text[start:end]
-            if _all_caps(name):
-                if surface != name:
-                    continue
-            elif _all_caps(surface) and sum(c.isalpha() for c in surface) <= 4 and surface not in forced:
-                continue  # "ISF", "SDF": short capitals are acronyms, not towns
+            if caps or (length > 1 and text[start + 1].isupper()):
+                surface = text[start:end]
+                if caps:
+                    if surface != name:
+                        continue
+                elif surface.isupper() and sum(c.isalpha() for c in surface) <= 4 and surface not in forced:
+                    continue  # "ISF", "SDF": short capitals are acronyms, not towns
             cands.append((start, end, j))
         cands.sort(key=lambda m: (m[0], m[0] - m[1]))
         chosen = []
@@ -134,8 +149,6 @@ class GeoNamesGazetteer:
         for s, e, j in cands:
             if s < last_end:
                 continue
-            if any(a < e and s < b for a, b in exclude):
-                continue  # a tag beats a place
             if self._split_name(text, s, e, j):
                 if " " not in self._names[j] and _prev_word(text, s)[:1].isupper():
                     surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person
@@ -200,7 +213,13 @@ class GeoNamesGazetteer:
 
     def resolve(self, text: str, mentions: list[tuple[int, int, int]]) -> list[int]:
         """One entry per mention: a first pass without context, then again with the article's countries/regions."""
-        first = [self._best(self._cand[j], Counter(), Counter()) for _, _, j in mentions]
+        cache = self._context_free
+        first = []
+        for _, _, j in mentions:
+            i = cache.get(j)
+            if i is None:
+                i = cache[j] = self._best(self._cand[j], Counter(), Counter())
+            first.append(i)
         ccs: Counter = Counter()
         admin1s: Counter = Counter()
         for i in first:

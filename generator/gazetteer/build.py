@@ -67,7 +67,16 @@ def fold(text: str) -> str:
     return text.lower()
 
 
-_NON_WORD = re.compile(r"[\W_]")
+class _Spaces(dict):
+    """str.translate table: every non-alphanumeric character becomes a space (filled in as met)."""
+
+    def __missing__(self, code: int):
+        value = code if chr(code).isalnum() else 32
+        self[code] = value
+        return value
+
+
+_SPACES = _Spaces()
 
 
 def normalise(text: str) -> str:
@@ -76,7 +85,7 @@ def normalise(text: str) -> str:
     low = fold(text)
     if len(low) != len(text):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return _NON_WORD.sub(" ", low)
+    return low.translate(_SPACES)
 
 
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF .'’\-]*$")
