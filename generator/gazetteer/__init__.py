@@ -24,7 +24,8 @@ from ..model import Place
 from .build import KINDS, fold, load_compiled, normalise
 
 _WORD = re.compile(r"[\w'’.-]+")
-_PARENTHESISED = re.compile(r"\b((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3}) \(([^()]{2,40})\)")
+_BRACKETED = re.compile(r" \(([^()]{2,40})\)")
+_NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3})$")
 
 # Capitalised words that may sit next to a place name without making it part of a longer name.
 NEIGHBOURS_OK = {
@@ -38,7 +39,15 @@ NEIGHBOURS_OK = {
     "if", "like", "unlike", "both", "between", "around", "through", "within", "toward", "towards", "over",
     "under", "against", "during", "until", "via", "about", "than", "or", "nor", "so", "yet", "also",
     "i", "we", "he", "she", "they", "it", "this", "that", "these", "those", "there", "here", "his", "her",
-    # directions and qualifiers ("Northern Iraq", "Greater London", "Downtown Baghdad")
+    "then", "meanwhile", "later", "earlier", "yesterday", "today", "tonight", "now", "however", "still", "once",
+    # directions and qualifiers (see QUALIFIERS)
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
+    "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
+    "upper", "lower", "greater", "downtown", "rural", "coastal", "mainland", "metro", "metropolitan",
+}
+# Directions and qualifiers ("Northern Iraq", "Greater London"): next to a name, not part of it, but they
+# may start one we do not know ("Upper Tal Kaif (Nineveh)").
+QUALIFIERS = {
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
     "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
     "upper", "lower", "greater", "downtown", "rural", "coastal", "mainland", "metro", "metropolitan",
@@ -261,13 +270,25 @@ class GeoNamesGazetteer:
     def _located_unknowns(self, text, found, exclude) -> list[tuple[int, int, Place]]:
         """'Tal Abita (Nineveh)': a name we lack, placed by the region in brackets; coordinates approximate."""
         extra = []
-        for m in _PARENTHESISED.finditer(text):
-            name, container = m.group(1), m.group(2)
+        if " (" not in text:
+            return extra
+        for b in _BRACKETED.finditer(text):  # cheap scan for " (...)", then the name just before it
+            w0 = max(0, b.start() - 160)
+            m = _NAME_BEFORE.search(text[w0:b.start()])
+            if m is None:
+                continue
+            name, container = m.group(1), b.group(1)
+            lead = 0
+            words = name.split(" ")
+            while len(words) > 1 and words[0].lower() in NEIGHBOURS_OK and words[0].lower() not in QUALIFIERS:
+                lead += len(words[0]) + 1  # "Then Tal Kaif (Nineveh)": the sentence's first word is not the name
+                words = words[1:]
+            name = " ".join(words)
             parent = self.lookup(container)
             if parent is None or parent.kind not in ("region", "country"):
                 continue
-            s, e = m.span(1)
-            if any(a < e and s < b for a, b in exclude) or any(a < e and s < b for a, b, _ in found):
+            s, e = w0 + m.start(1) + lead, w0 + m.end(1)
+            if any(a < e and s < z for a, z in exclude) or any(a < e and s < z for a, z, _ in found):
                 continue
             known = self.lookup(name)
             if known is not None:
