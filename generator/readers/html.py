@@ -9,9 +9,11 @@ Title: candidates from JSON-LD `headline`, `og:title`, `twitter:title`, `<h1>` a
 also with the site name stripped from either end: "Headline | Site", "Site - Headline"); the text
 supported by most independent sources wins; ties go to og:title, JSON-LD, <title>, then <h1>.
 
-Date: JSON-LD `datePublished`, publication meta tags (`article:published_time` and friends),
-`<time datetime>` marked as the publication time, a day in the (canonical) URL, and htmldate's
-extensive search only when the page itself says nothing. Unknown stays None: nothing is invented.
+Date: a full day in the (canonical) URL first; otherwise one vote each from JSON-LD
+`datePublished`, publication meta tags (`article:published_time` and friends), htmldate's extensive
+search, `itemprop="datePublished"`, a publication `<time datetime>`, and generic date tags; UTC
+stamps one day off a local-day signal yield to it (see `choose_date`). Unknown stays None: nothing
+is invented.
 """
 from __future__ import annotations
 
@@ -215,9 +217,6 @@ def jsonld_objects(tree) -> list[dict]:
             except ValueError:
                 continue
     return out
-
-
-_ARTICLE_TYPES = re.compile(r"article|posting|report|blog|news|webpage|creativework|story|review", re.I)
 
 
 def _types(obj: dict) -> list[str]:
@@ -443,7 +442,6 @@ _PUB_META = (
 )
 # Generic date tags: often the last change rather than the publication; they count for less.
 _GENERIC_META = ("dc.date", "dcterms.date", "date", "displaydate", "created", "creation_date")
-_MOD_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified")
 
 
 _UPDATE_LABEL = re.compile(r"updat|modif|aktualisiert|mis à jour|actualiz|bijgewerkt|edited|geändert", re.I)
@@ -528,6 +526,7 @@ def choose_date(signals: list[tuple[str, date, str]], htmldate_day: date | None 
 
 
 def htmldate_fallback(tree_or_html, url: str | None) -> date | None:
+    """htmldate's extensive search for the original publication date (one voter among the signals)."""
     try:
         from htmldate import find_date
 
