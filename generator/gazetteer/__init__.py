@@ -200,9 +200,14 @@ class GeoNamesGazetteer:
             score -= 0.5
         return score
 
+    def _region_key(self, i: int) -> int:
+        """The first-level region an entry is in (a region is its own)."""
+        return i if KINDS[self._kind[i]] == "region" else self._admin1[i]
+
     def _best(self, cands: tuple[int, ...], ccs: Counter, admin1s: Counter, qualifier: set | None = None) -> int:
         best, best_score = cands[0], -1e9
         total = sum(ccs.values()) or 1
+        total_a1 = sum(admin1s.values()) or 1
         prior = self._prior
         for i in cands:
             score = prior.get(i)
@@ -211,17 +216,19 @@ class GeoNamesGazetteer:
             cc = self._cc[i]
             if cc and ccs.get(cc) and KINDS[self._kind[i]] != "country":
                 score += 1.5 + 3.0 * ccs[cc] / total  # the article's countries, weighted by their share
-            a1 = self._admin1[i]
-            if a1 >= 0 and admin1s.get(a1):
-                score += 2.0
-            if qualifier and (cc in qualifier or a1 in qualifier):
+            if admin1s:
+                a1 = self._region_key(i)
+                if a1 >= 0 and admin1s.get(a1):
+                    score += 1.0 + 3.0 * admin1s[a1] / total_a1  # ... and its regions (Paris, Texas)
+            if qualifier and (cc in qualifier or self._admin1[i] in qualifier or i in qualifier):
                 score += 6.0
             if score > best_score:
                 best, best_score = i, score
         return best
 
     def resolve(self, text: str, mentions: list[tuple[int, int, int]]) -> list[int]:
-        """One entry per mention: a first pass without context, then again with the article's countries/regions."""
+        """One entry per mention: a first pass without context, then again with the countries and regions
+        that the article's *other* mentions point to."""
         cache = self._context_free
         first = []
         for _, _, j in mentions:
@@ -234,26 +241,31 @@ class GeoNamesGazetteer:
         for i in first:
             if self._cc[i]:
                 ccs[self._cc[i]] += 1
-            if KINDS[self._kind[i]] == "region":
-                admin1s[i] += 1
+            a1 = self._region_key(i)
+            if a1 >= 0:
+                admin1s[a1] += 1
         out = []
         for k, (s, e, j) in enumerate(mentions):
+            if len(self._cand[j]) == 1:
+                out.append(self._cand[j][0])
+                continue
             qualifier = None
             # "Springfield, Illinois" / "Tripoli, Lebanon": the next mention qualifies this one
             if k + 1 < len(mentions):
                 s2, e2, _ = mentions[k + 1]
-                if text[e:s2].strip() == "," :
+                if text[e:s2].strip() == ",":
                     q = first[k + 1]
                     qualifier = {self._cc[q], q} if KINDS[self._kind[q]] in ("country", "region") else None
-            if len(self._cand[j]) == 1:
-                out.append(self._cand[j][0])
-                continue
-            own = self._cc[first[k]]  # context is what the *other* mentions say
-            if own:
-                ccs[own] -= 1
-            out.append(self._best(self._cand[j], +ccs, admin1s, qualifier))
-            if own:
-                ccs[own] += 1
+            own_cc, own_a1 = self._cc[first[k]], self._region_key(first[k])
+            if own_cc:
+                ccs[own_cc] -= 1
+            if own_a1 >= 0:
+                admin1s[own_a1] -= 1
+            out.append(self._best(self._cand[j], +ccs, +admin1s, qualifier))
+            if own_cc:
+                ccs[own_cc] += 1
+            if own_a1 >= 0:
+                admin1s[own_a1] += 1
         return out
 
     @lru_cache(maxsize=65536)
