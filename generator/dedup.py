@@ -51,10 +51,21 @@ def signature(text: str) -> bytes | None:
     words = tokens(text)
     if len(words) < MIN_TOKENS:
         return None
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
     mh.update_batch(sorted({" ".join(words[i:i + SHINGLE]).encode("utf-8")
                             for i in range(len(words) - SHINGLE + 1)}))
     return np.asarray(mh.hashvalues, dtype="<u4").tobytes()
+
+
+_PERMUTATIONS = None
+
+
+def _permutations():
+    """The seed's permutations, drawn once per process instead of once per signature."""
+    global _PERMUTATIONS
+    if _PERMUTATIONS is None:
+        _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+    return _PERMUTATIONS
 
 
 def encode(sig: bytes) -> str:
@@ -83,8 +94,9 @@ class NearDuplicateIndex:
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=min(threshold, CANDIDATE_THRESHOLD), num_perm=NUM_PERM)
         self.signatures: dict[str, bytes] = {}
+        self._lsh: MinHashLSH | None = None  # built on the first query: a no-op re-ingest never needs it
+        self._pending: list[str] = []
 
     def __len__(self) -> int:
         return len(self.signatures)
@@ -93,7 +105,17 @@ class NearDuplicateIndex:
         if sig is None or key in self.signatures:
             return
         self.signatures[key] = sig
-        self.lsh.insert(key, _lean(sig))
+        self._pending.append(key)
+
+    @property
+    def lsh(self) -> MinHashLSH:
+        if self._lsh is None:
+            self._lsh = MinHashLSH(threshold=min(self.threshold, CANDIDATE_THRESHOLD), num_perm=NUM_PERM)
+        if self._pending:
+            for key in self._pending:
+                self._lsh.insert(key, _lean(self.signatures[key]))
+            self._pending = []
+        return self._lsh
 
     def best_match(self, sig: bytes | None, exclude: str | None = None) -> tuple[str, float] | None:
         """The most similar indexed page at or above the threshold (ties: smallest id), or None."""

@@ -58,9 +58,23 @@ def _decode(data: bytes) -> str:
     return text
 
 
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _keep(m: re.Match) -> str:
+    ch = m.group()
+    return ch if ch == "\u200d" or unicodedata.category(ch)[0] != "C" else ""
+
+
 def clean_spaces(text: str) -> str:
-    """Collapse whitespace and drop control characters that would break YAML or HTML."""
-    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch)[0] != "C" or ch == "\u200d")
+    """Collapse whitespace and drop control characters that would break YAML or HTML.
+
+    Drops every character of Unicode category C (controls, format, private use, surrogates,
+    unassigned) except tab, newline and the zero-width joiner; ASCII text takes a fast path."""
+    text = _ASCII_CONTROLS.sub("", text)
+    if not text.isascii():
+        text = _NON_ASCII.sub(_keep, text)
     return re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+", " ", text).strip()
 
 

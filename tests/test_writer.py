@@ -214,3 +214,34 @@ def test_file_mode_is_not_private(tmp_path):
 def test_replace_keeps_id_stable():
     a = article()
     assert replace(a, tags=["x"], summary="y", date=None, url=None).id == a.id
+
+
+def test_quick_id_scan_agrees_with_full_parse(tmp_path):
+    from generator.writers.markdown import quick_ids
+
+    [r] = write(tmp_path, article())
+    text = r.path.read_text()
+    assert quick_ids(text) == {"id": article().id}
+    meta, body = read_page(r.path)
+    meta["duplicate_ids"] = ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"]
+    text = dump_page(meta, body)
+    assert quick_ids(text) == {"id": meta["id"], "duplicate_ids": meta["duplicate_ids"]}
+    # Shapes the quick scan does not trust fall back to the full parse (None).
+    assert quick_ids(text.replace("duplicate_ids:\n- aaaa", "duplicate_ids: [aaaa").replace("bbbbbbbbbbbbbbbb", "b]")) is None
+    assert quick_ids("---\n{id: x}\n---\nbody") is None
+    assert quick_ids("no front matter") is None
+
+
+def test_untouched_page_skips_parsing_but_edited_page_is_read(tmp_path, monkeypatch):
+    import generator.writers.markdown as m
+
+    [r] = write(tmp_path, article())
+    calls = []
+    real = m.parse_page
+    monkeypatch.setattr(m, "parse_page", lambda text: calls.append(1) or real(text))
+    assert write(tmp_path, article())[0].outcome == "unchanged"
+    assert calls == []  # decided from the ledger's page hash
+    edit(r.path, title="Edited")
+    assert write(tmp_path, article())[0].outcome == "unchanged"
+    assert calls  # the edited page was parsed, and the edit kept
+    assert read_page(r.path)[0]["title"] == "Edited"

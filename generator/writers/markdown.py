@@ -116,7 +116,7 @@ def dump_page(meta: dict, body: str) -> str:
     return f"---\n{fm}\n---\n\n{body}".strip() + "\n"
 
 
-class _NoAliasDumper(yaml.SafeDumper):
+class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """Never writes `&anchor` / `*alias` (a shared list would otherwise come out as an alias)."""
 
     def ignore_aliases(self, data) -> bool:
@@ -183,7 +183,10 @@ class _BrokenPage(Exception):
 class PageStore:
     """The article pages under `<content>/articles`, indexed by id, plus the ledger of generated values.
 
-    Ledger entry per page id: {"fields": {field: fingerprint}, "key": primary_key, "minhash": base64}.
+    Ledger entry per page id: {"fields": {field: fingerprint}, "key": primary_key, "minhash": base64,
+    "page": hash of the page file as last written or checked, "inputs": fingerprints of its sources}.
+    While a page file still has the recorded hash, nobody has touched it since, so a re-ingest that
+    brings nothing new is decided without parsing it (the no-op re-ingest of a big archive is fast).
     """
 
     content: Path
@@ -192,6 +195,7 @@ class PageStore:
     seen_this_run: set[str] = field(default_factory=set)
     broken: dict[Path, str] = field(default_factory=dict)
     near: dedup.NearDuplicateIndex = field(default_factory=dedup.NearDuplicateIndex)
+    page_ids: dict[Path, str] = field(default_factory=dict)  # page -> the id in its front matter
     _taken: set[Path] = field(default_factory=set)
     _ledger_text: str | None = None
     _journal = None
@@ -220,7 +224,10 @@ class PageStore:
         store._remove_stale_temp_files()
         for path in store._page_files():
             try:
-                meta, _ = parse_page(path.read_text(encoding="utf-8"))
+                text = path.read_text(encoding="utf-8")
+                meta = quick_ids(text)
+                if meta is None:
+                    meta, _ = parse_page(text)
             except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:
                 # A page an editor broke is left alone (the site build reports it); its id, if it can
                 # still be seen, keeps the article from getting a second page.
@@ -228,6 +235,8 @@ class PageStore:
                 m = re.search(r"^id:\s*['\"]?([0-9a-f]{16})\b", _safe_read(path), re.MULTILINE)
                 meta = {"id": m.group(1)} if m else {}
             store._taken.add(path)
+            if meta.get("id"):
+                store.page_ids[path] = str(meta["id"])
             ids = [meta.get("id")] + list(meta.get("duplicate_ids") or [])
             for i in ids:
                 if i:
@@ -328,6 +337,10 @@ class PageStore:
         path = self.pages.get(aid)
         if path is not None and not path.exists():
             path = None  # deleted by hand: the article gets its page back
+        if path is not None:
+            quick = self._nothing_new(article, path, sig)
+            if quick is not None:
+                return quick
         match = None
         if path is None:
             match = self.near.best_match(sig)
@@ -351,6 +364,30 @@ class PageStore:
         if secondary:
             return self._link(article, path, current, current_body, match)
         return self._merge(article, path, current, current_body, previous, sig)
+
+    def _nothing_new(self, article: Article, path: Path, sig: bytes | None) -> WriteResult | None:
+        """`unchanged` without parsing the page, when provably so; None when the page must be read."""
+        aid = article.id
+        page_id = self.page_ids.get(path)
+        entry = self.ledger.get(page_id) if page_id else None
+        if not entry or not entry.get("page") or _source_fp(source_entry(article)) not in (entry.get("inputs") or []):
+            return None
+        text = _safe_read(path)
+        if text is None or _hash(text) != entry["page"]:
+            return None  # edited (or rewritten) since we last wrote it: take the full path
+        primary = page_id == aid and aid not in self.seen_this_run and entry.get("key") == primary_key(article)
+        if primary:
+            fields = {k: _fingerprint(v) for k, v in generated_fields(article).items()}
+            if fields != entry.get("fields"):
+                return None
+            if sig is not None:
+                self.near.add(aid, sig)
+            note = None
+        else:
+            note = f"same article as {page_id}"
+        self.seen_this_run.add(aid)
+        self._register(aid, path)
+        return WriteResult("unchanged", path, note)
 
     def _merge(self, article: Article, path: Path | None, current: dict, current_body: str | None,
                previous: dict | None, sig: bytes | None) -> WriteResult:
@@ -377,16 +414,20 @@ class PageStore:
         for key, value in current.items():  # fields we do not manage (added by editors) are kept
             merged.setdefault(key, value)
         body = merged.pop("body") or ""
-        text = dump_page(merged, body)
         old = _safe_read(path) if current else None
-        if old is not None and old != text and _same_values(merged, body, current, current_body):
-            text = old  # same values, an editor's formatting: leave the file alone
+        if old is not None and _same_values(merged, body, current, current_body):
+            text = old  # same values (perhaps in an editor's formatting): leave the file alone
+        else:
+            text = dump_page(merged, body)
         if old != text:
             atomic_write(path, text)
         self._register(aid, path)
+        self.page_ids[path] = aid
         self._record(aid, {"fields": {k: _fingerprint(generated[k]) for k in EDITABLE},
                            "key": primary_key(article),
-                           "minhash": dedup.encode(sig) if sig is not None else None})
+                           "minhash": dedup.encode(sig) if sig is not None else None,
+                           "page": _hash(text),
+                           "inputs": _inputs(merged.get("sources"))})
         if sig is not None:
             self.near.add(aid, sig)
         if old is None:
@@ -407,19 +448,24 @@ class PageStore:
             if aid not in ids:
                 ids.append(aid)
             merged["duplicate_ids"] = ids
-        text = dump_page(merged, current_body or "")
         old = _safe_read(path)
-        if old is not None and old != text and _same_values(merged, current_body, current, current_body):
+        if old is not None and _same_values(merged, current_body, current, current_body):
             text = old
+        else:
+            text = dump_page(merged, current_body or "")
         self._register(aid, path)
         if match is not None:
             note = f"near-duplicate (similarity {match[1]:.2f}) of {current.get('id')}"
         else:
             note = f"same article as {current.get('id')}"
-        if old == text:
-            return WriteResult("unchanged", path, note)
-        atomic_write(path, text)
-        return WriteResult("duplicate", path, note)
+        outcome = "unchanged"
+        if old != text:
+            atomic_write(path, text)
+            outcome = "duplicate"
+        owner = str(current.get("id") or "")
+        if owner in self.ledger and self.page_ids.get(path) == owner:
+            self._record(owner, {**self.ledger[owner], "page": _hash(text), "inputs": _inputs(merged.get("sources"))})
+        return WriteResult(outcome, path, note)
 
     def _register(self, aid: str, path: Path) -> None:
         self.pages[aid] = path
@@ -433,6 +479,51 @@ def _upgrade(entry: dict) -> dict:
     if "fields" in entry:
         return entry
     return {"fields": dict(entry), "key": None, "minhash": None}
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _source_fp(entry: dict) -> str:
+    return _fingerprint({k: v for k, v in entry.items() if k != "near_duplicate"})
+
+
+def _inputs(sources) -> list[str]:
+    return sorted({_source_fp(s) for s in sources or [] if isinstance(s, dict)})
+
+
+def quick_ids(text: str) -> dict | None:
+    """{'id': ..., 'duplicate_ids': [...]} read from the front matter without parsing all of it,
+    or None when the page is not in the plain shape the writer produces (then parse it fully)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if not text.startswith("---\n"):
+        return None
+    end = _FM_BOUNDARY.search(text, 4)
+    if end is None:
+        return None
+    fm = text[4:end.start()]
+    ids = _ID_LINE.findall(fm)
+    if len(ids) != 1:
+        return None
+    out: dict = {"id": ids[0]}
+    m = _DUP_BLOCK.search(fm)
+    if m:
+        try:
+            value = yaml.load(m.group(0), Loader=_LOADER)
+        except yaml.YAMLError:
+            return None
+        dups = value.get("duplicate_ids") if isinstance(value, dict) else None
+        if not isinstance(dups, list):
+            return None
+        out["duplicate_ids"] = [str(d) for d in dups]
+    elif re.search(r"^duplicate_ids\b", fm, re.MULTILINE):
+        return None
+    return out
+
+
+_ID_LINE = re.compile(r"^id: ([0-9a-f]{16})$", re.MULTILINE)
+_DUP_BLOCK = re.compile(r"^duplicate_ids:[ \t]*\n(?:[ \t]*- .*\n?)+", re.MULTILINE)
 
 
 def _same_values(meta: dict, body: str | None, current: dict, current_body: str | None) -> bool:
