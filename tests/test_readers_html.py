@@ -129,3 +129,16 @@ def test_saved_fragment_without_html_element_is_read_as_html():
     assert a.title == "Harbour wall repaired"
     assert [b.text for b in a.blocks] == ["Masons finished rebuilding the harbour wall on Friday after the winter storms.",
                                           "The slipway reopens next week."]
+
+
+def test_dateline_under_the_headline_when_the_page_has_no_metadata():
+    assert read("dateline_under_headline.html").date == date(2024, 2, 14)
+
+
+def test_ambiguous_slash_dateline_is_not_guessed():
+    from generator.readers.html import dateline_near_headline, parse_html
+
+    tree = parse_html("<html><body><h1>Headline here</h1><p>Posted 03/04/2024</p></body></html>")
+    assert dateline_near_headline(tree) is None
+    tree = parse_html("<html><body><h1>Headline here</h1><p>Posted 23/04/2024</p></body></html>")
+    assert dateline_near_headline(tree) == date(2024, 4, 23)

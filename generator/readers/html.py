@@ -525,6 +525,30 @@ def choose_date(signals: list[tuple[str, date, str]], htmldate_day: date | None 
     return None
 
 
+_DATELINE = re.compile(
+    r"\b(\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d{2}-\d{2}|\d{1,2}/\d{1,2}/(?:19|20)\d\d"
+    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? (?:19|20)\d\d"
+    r"|\d{1,2}\.? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (?:19|20)\d\d)\b")
+
+
+def dateline_near_headline(tree) -> date | None:
+    """A date printed just after the page's <h1> (the visible dateline), if any.
+    Slash dates whose day and month could be swapped (03/04/2024) are ambiguous and skipped."""
+    h1 = tree.find(".//h1")
+    if h1 is None:
+        return None
+    texts = h1.xpath("following::text()[not(ancestor::script) and not(ancestor::style)]")[:60]
+    near = " ".join(t.strip() for t in texts if t.strip())[:400]
+    m = _DATELINE.search(near)
+    if not m:
+        return None
+    found = m.group(1)
+    parts = re.match(r"(\d{1,2})/(\d{1,2})/", found)
+    if parts and int(parts.group(1)) <= 12 and int(parts.group(2)) <= 12 and parts.group(1) != parts.group(2):
+        return None
+    return parse_date(found)
+
+
 def htmldate_fallback(tree_or_html, url: str | None) -> date | None:
     """htmldate's extensive search for the original publication date (one voter among the signals)."""
     try:
@@ -666,10 +690,15 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
     if not title:
         title = blocks[0].text if len(blocks[0].text) <= 200 else blocks[0].text[:200].rsplit(" ", 1)[0] + "…"
     signals = date_signals(tree, meta, ld, [canonical, url])
-    found_by_htmldate = None
-    if use_htmldate and not any(s == "url" for s, _, _ in signals):
-        found_by_htmldate = htmldate_fallback(text, page_url)
-    found = choose_date(signals, found_by_htmldate)
+    found = None
+    if not signals:
+        # No metadata at all: the dateline printed under the headline is the best evidence left.
+        found = dateline_near_headline(tree)
+    if found is None:
+        found_by_htmldate = None
+        if use_htmldate and not any(s == "url" for s, _, _ in signals):
+            found_by_htmldate = htmldate_fallback(text, page_url)
+        found = choose_date(signals, found_by_htmldate)
     source = None
     for o in _articles(ld):
         source = _name_of(o.get("publisher"))
