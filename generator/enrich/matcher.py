@@ -50,7 +50,10 @@ class Match(Generic[K]):
 
 
 class PhraseMatcher(Generic[K]):
-    """Maps aliases to keys; finds leftmost-longest, non-overlapping, word-bounded occurrences."""
+    """Maps aliases to keys; finds leftmost-longest, non-overlapping, word-bounded occurrences.
+
+    Text and aliases are compared in `normalise()`d form (case-folded, punctuation as spaces), keyed with
+    a space on each side, so only whole words match and no hit inside a word costs any work."""
 
     def __init__(self, pairs: Iterable[tuple[str, K]]):
         self._automaton = ahocorasick.Automaton()
@@ -62,7 +65,7 @@ class PhraseMatcher(Generic[K]):
             # keyed by the normalised form: "Da'esh" also matches "Da’esh", "US-led" also "US led"
             table.setdefault(normalise(alias), []).append((alias, key, is_acronym(alias)))
         for norm, variants in table.items():
-            self._automaton.add_word(" " + norm, (len(norm), tuple(variants)))
+            self._automaton.add_word(" " + norm + " ", (len(norm), tuple(variants)))
         self._empty = not table
         if not self._empty:
             self._automaton.make_automaton()
@@ -70,28 +73,25 @@ class PhraseMatcher(Generic[K]):
     def find(self, text: str) -> list[Match[K]]:
         if self._empty:
             return []
-        padded = " " + normalise(text)  # the automaton's keys start with a space: word starts only
-        n = len(text)
-        candidates: list[Match[K]] = []
+        padded = " " + normalise(text) + " "  # keys are " alias ": whole words only
+        candidates: list[tuple[int, int, K, str]] = []
         for end_idx, (length, variants) in self._automaton.iter(padded):
-            start, end = end_idx - length, end_idx
+            start = end_idx - length - 1
+            end = start + length
             last = text[end - 1]
-            if last.isalnum() or last == "_":
-                if end < n and _wordchar(text[end]):
-                    continue
             surface = text[start:end]
             for alias, key, exact in variants:
                 if (surface == alias) if exact else (last == alias[-1] or last.isalnum()):
-                    candidates.append(Match(start, end, key, surface))
+                    candidates.append((start, -length, key, surface))
                     break
         # Leftmost-longest: sort by start, longer first, then sweep.
-        candidates.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        candidates.sort(key=lambda c: (c[0], c[1]))
         chosen: list[Match[K]] = []
         last_end = -1
-        for m in candidates:
-            if m.start >= last_end:
-                chosen.append(m)
-                last_end = m.end
+        for start, neg_len, key, surface in candidates:
+            if start >= last_end:
+                last_end = start - neg_len
+                chosen.append(Match(start, last_end, key, surface))
         return chosen
 
 

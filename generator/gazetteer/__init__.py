@@ -27,6 +27,8 @@ _WORD = re.compile(r"[\w'’.-]+")
 _BRACKETED = re.compile(r" \(([^()]{2,40})\)")
 _NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3})$")
 
+MAX_CANDIDATES = 30
+
 # Capitalised words that may sit next to a place name without making it part of a longer name.
 NEIGHBOURS_OK = {
     # calendar words ("in Baghdad Monday")
@@ -85,7 +87,8 @@ class GeoNamesGazetteer:
         self._labels: dict[int, str] = p.get("labels", {})
         self._curated: set[int] = p.get("curated", set())
         self._name_index: dict[str, int] | None = None
-        self._prior: dict[int, float] = {}  # prior scores, computed once per candidate
+        self._prior: dict[int, tuple] = {}  # see _info()
+        self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
         self._context_free: dict[int, int] = {}
         self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name)  # name index -> best entry without context
 
@@ -100,7 +103,7 @@ class GeoNamesGazetteer:
         j = self._name_index.get(normalise(" ".join(name.split())))
         if j is None:
             return None
-        return self.place(self._best(self._cand[j], Counter(), Counter()))
+        return self.place(self._best(self._candidates(j), Counter(), Counter()))
 
     def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
         mentions = self.recognise(text, exclude)
@@ -113,7 +116,7 @@ class GeoNamesGazetteer:
     # --- recognition -------------------------------------------------------------------------------
     def recognise(self, text: str, exclude=()) -> list[tuple[int, int, int]]:
         """Mentions as (start, end, name index): word-bounded, leftmost-longest, precision rules applied."""
-        padded = " " + normalise(text)
+        padded = " " + normalise(text) + " "
         n = len(text)
         names, forced = self._names, self._forced
         blocked = None
@@ -129,17 +132,14 @@ class GeoNamesGazetteer:
                 name = names[j]
                 m = meta[j] = (len(name), name[-1] if not name[-1].isalnum() else "", name.isupper(), name)
             length, last, caps, name = m
-            start = end_idx - length  # the key is " " + name, and padded is shifted by one
+            start = end_idx - length - 1  # the key is " name ", and padded is shifted by one
             first = text[start]
             if not (first.isupper() or first.isdigit()):
                 continue
             end = start + length
             if blocked is not None and 1 in blocked[start:end]:
                 continue  # a tag beats a place
-            if not last:
-                if end < n and (text[end].isalnum() or text[end] == "_"):
-                    continue
-            elif text[end - 1] != last:
+            if last and text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
             if end + 1 < n and text[end] in "-'’" and text[end + 1].isupper():
                 continue  # "Iraq-based" is fine, but not "Jean-Pierre"
@@ -204,22 +204,37 @@ class GeoNamesGazetteer:
         """The first-level region an entry is in (a region is its own)."""
         return i if KINDS[self._kind[i]] == "region" else self._admin1[i]
 
+    def _info(self, i: int) -> tuple[float, int, str, bool]:
+        """(prior score, region key, country code, is a country) for one entry, computed once."""
+        info = self._prior.get(i)
+        if info is None:
+            info = self._prior[i] = (self._prior_score(i), self._region_key(i), self._cc[i],
+                                     KINDS[self._kind[i]] == "country")
+        return info
+
+    def _candidates(self, j: int) -> tuple[int, ...]:
+        """A name's entries, best prior first, at most MAX_CANDIDATES: context can lift a small town
+        named "Paris" over the French capital, but not the 200th "Springfield"."""
+        c = self._ranked.get(j)
+        if c is None:
+            c = self._ranked[j] = tuple(sorted(self._cand[j], key=lambda i: -self._info(i)[0])[:MAX_CANDIDATES])
+        return c
+
     def _best(self, cands: tuple[int, ...], ccs: Counter, admin1s: Counter, qualifier: set | None = None) -> int:
         best, best_score = cands[0], -1e9
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
-        prior = self._prior
+        info = self._info
         for i in cands:
-            score = prior.get(i)
-            if score is None:
-                score = prior[i] = self._prior_score(i)
-            cc = self._cc[i]
-            if cc and ccs.get(cc) and KINDS[self._kind[i]] != "country":
-                score += 1.5 + 3.0 * ccs[cc] / total  # the article's countries, weighted by their share
-            if admin1s:
-                a1 = self._region_key(i)
-                if a1 >= 0 and admin1s.get(a1):
-                    score += 1.0 + 3.0 * admin1s[a1] / total_a1  # ... and its regions (Paris, Texas)
+            score, a1, cc, is_country = info(i)
+            if cc and not is_country and ccs:
+                n = ccs.get(cc)
+                if n:
+                    score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
+            if a1 >= 0 and admin1s:
+                n = admin1s.get(a1)
+                if n:
+                    score += 1.0 + 3.0 * n / total_a1  # ... and its regions (Paris, Texas)
             if qualifier and (cc in qualifier or self._admin1[i] in qualifier or i in qualifier):
                 score += 6.0
             if score > best_score:
@@ -234,7 +249,7 @@ class GeoNamesGazetteer:
         for _, _, j in mentions:
             i = cache.get(j)
             if i is None:
-                i = cache[j] = self._best(self._cand[j], Counter(), Counter())
+                i = cache[j] = self._best(self._candidates(j), Counter(), Counter())
             first.append(i)
         ccs: Counter = Counter()
         admin1s: Counter = Counter()
@@ -261,7 +276,7 @@ class GeoNamesGazetteer:
                 ccs[own_cc] -= 1
             if own_a1 >= 0:
                 admin1s[own_a1] -= 1
-            out.append(self._best(self._cand[j], +ccs, +admin1s, qualifier))
+            out.append(self._best(self._candidates(j), +ccs, +admin1s, qualifier))
             if own_cc:
                 ccs[own_cc] += 1
             if own_a1 >= 0:

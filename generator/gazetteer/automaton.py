@@ -9,6 +9,7 @@ from .build import normalise
 def make_automaton(names: list[str]) -> ahocorasick.Automaton:
     a = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     for i, n in enumerate(names):
-        a.add_word(" " + normalise(n), i)  # names are unique by normalise() (see build._finish)
+        # " name ": whole words only, so "Suf" is never a hit inside "suffers" (names are unique by normalise())
+        a.add_word(" " + normalise(n) + " ", i)
     a.make_automaton()
     return a
