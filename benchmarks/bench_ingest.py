@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator import dedup  # noqa: E402
 from generator.model import Article, Block  # noqa: E402
 from generator.pipeline import MAX_BYTES, OUTCOMES, ingest  # noqa: E402
 from generator.writers.markdown import PageStore  # noqa: E402
@@ -297,10 +298,23 @@ def main(argv=None) -> int:
               f"{c2['unchanged'] == files - c2['rejected'] and c2['rejected'] == counts(first)['rejected']}")
 
         near = [e for e in first if "/wire/" in e.input.replace(os.sep, "/")]
-        exact = [e for e in first if "/mirror/" in e.input.replace(os.sep, "/")]
-        print(f"near-duplicates linked: {sum(e.outcome == 'duplicate' for e in near)}/{len(near)}; "
-              f"exact copies linked: {sum(e.outcome == 'duplicate' for e in exact)}/{len(exact)}; "
-              f"originals merged by mistake: {sum(e.outcome != 'new' for e in first if '/orig-' in e.input)}")
+        same = [e for e in first if "/mirror/" in e.input or "/orig-" in e.input]
+        print(f"originals + exact copies: {len(same)} inputs -> {sum(e.outcome == 'new' for e in same)} pages "
+              f"(expected {kinds['original (new)']}: one per distinct article; which copy comes first in "
+              f"path order gets the page)")
+        linked = sum(e.outcome == "duplicate" for e in near)
+        print(f"near-duplicates linked to their original's page: {linked}/{len(near)}")
+        missed = [e for e in near if e.outcome == "new"]
+        if missed:
+            store = PageStore.open(tmp / "content")
+            sims = []
+            for e in missed:
+                sig = dedup.decode(store.ledger[store.page_ids[Path(e.page)]]["minhash"] or "")
+                others = [dedup.similarity(sig, o) for k, o in store.near.signatures.items()
+                          if sig is not None and store.pages.get(k) != Path(e.page)]
+                sims.append(max(others, default=0.0))
+            print(f"  missed ones: best estimated Jaccard to another page {min(sims):.2f}-{max(sims):.2f} "
+                  f"(threshold {dedup.THRESHOLD}); they got their own page")
         pages = sum(1 for _ in (tmp / "content" / "articles").rglob("*.md"))
         print(f"pages: {pages}")
         reasons = Counter(e.reason.split(" (")[0].split(":")[0] for e in first if e.outcome == "rejected")
