@@ -285,3 +285,18 @@ def test_read_file_never_raises(tmp_path):
         p = tmp_path / name
         p.write_bytes(data)
         assert isinstance(read_file(p), Exception), name
+
+
+def test_sidecar_added_later_updates_the_page_not_a_duplicate(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "story.txt").write_text(scrape(5))
+    content = tmp_path / "content"
+    [e1] = ingest([src], content, jobs=1)
+    (src / "story.txt.meta.json").write_text(json.dumps({"source": "The Paper", "url": "https://paper.example/s"}))
+    [e2] = ingest([src], content, jobs=1)
+    assert e2.outcome == "updated" and e2.page == e1.page
+    meta, _ = read_page(Path(e1.page))
+    assert meta["source"] == "The Paper" and meta["url"] == "https://paper.example/s"
+    assert meta["sources"] == [{"name": "The Paper", "url": "https://paper.example/s", "file": "story.txt"}]
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]

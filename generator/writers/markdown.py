@@ -359,7 +359,8 @@ class PageStore:
             match is not None
             or aid in self.seen_this_run
             or page_id != aid
-            or (previous is not None and previous.get("key") not in (None, primary_key(article))))
+            or (previous is not None and previous.get("key") not in (None, primary_key(article))
+                and previous.get("file") != source_entry(article)["file"]))
         self.seen_this_run.add(aid)
         if secondary:
             return self._link(article, path, current, current_body, match)
@@ -410,7 +411,7 @@ class PageStore:
                 merged[key] = generated[key]
         if current.get("duplicate_ids"):
             merged["duplicate_ids"] = current["duplicate_ids"]
-        merged["sources"] = _merge_sources(current.get("sources"), source_entry(article))
+        merged["sources"] = _merge_sources(current.get("sources"), source_entry(article), replace_file=True)
         for key, value in current.items():  # fields we do not manage (added by editors) are kept
             merged.setdefault(key, value)
         body = merged.pop("body") or ""
@@ -427,7 +428,8 @@ class PageStore:
                            "key": primary_key(article),
                            "minhash": dedup.encode(sig) if sig is not None else None,
                            "page": _hash(text),
-                           "inputs": _inputs(merged.get("sources"))})
+                           "inputs": _inputs(merged.get("sources")),
+                           "file": source_entry(article)["file"]})
         if sig is not None:
             self.near.add(aid, sig)
         if old is None:
@@ -539,9 +541,17 @@ def _safe_read(path: Path) -> str | None:
         return None
 
 
-def _merge_sources(existing, entry: dict) -> list[dict]:
+def _merge_sources(existing, entry: dict, replace_file: bool = False) -> list[dict]:
+    """Add an input's entry to `sources` (once). With replace_file (the page's own input), an entry
+    for the same file that says something else (e.g. before a sidecar added the URL) is replaced."""
     sources = [dict(s) for s in existing or [] if isinstance(s, dict)]
     plain = {k: v for k, v in entry.items() if k != "near_duplicate"}
-    if not any({k: v for k, v in s.items() if k != "near_duplicate"} == plain for s in sources):
-        sources.append(entry)
+    if any({k: v for k, v in s.items() if k != "near_duplicate"} == plain for s in sources):
+        return sources
+    if replace_file:
+        for i, s in enumerate(sources):
+            if s.get("file") == entry.get("file") and not s.get("near_duplicate"):
+                sources[i] = entry
+                return sources
+    sources.append(entry)
     return sources
