@@ -89,6 +89,7 @@ class GeoNamesGazetteer:
         self._name_index: dict[str, int] | None = None
         self._prior: dict[int, tuple] = {}  # see _info()
         self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
+        self._country_name: dict[int, bool] = {}  # see _has_country()
         self._context_free: dict[int, int] = {}
         self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name)  # name index -> best entry without context
 
@@ -173,6 +174,9 @@ class GeoNamesGazetteer:
 
     def _split_name(self, text: str, s: int, e: int, j: int) -> bool:
         """True when the match is part of a longer capitalised name we do not know ("Tal Abita")."""
+        if not ((s > 1 and text[s - 1] == " " and text[s - 2] not in ",;:!?\n") or
+                (e + 1 < len(text) and text[e] == " " and text[e + 1].isupper())):
+            return False  # the usual case, decided without looking at the neighbouring words
         prev = _prev_word(text, s)
         if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
                 and not _sentence_start(text, s - len(prev) - 1):
@@ -181,9 +185,15 @@ class GeoNamesGazetteer:
         if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK and nxt.lower() not in INSTITUTIONS \
                 and " " not in self._names[j]:
             # country-level names and demonyms modify capitalised nouns ("Iraqi Army", "U.S. Senate")
-            if not any(KINDS[self._kind[i]] == "country" for i in self._cand[j]):
+            if not self._has_country(j):
                 return True
         return False
+
+    def _has_country(self, j: int) -> bool:
+        v = self._country_name.get(j)
+        if v is None:
+            v = self._country_name[j] = any(KINDS[self._kind[i]] == "country" for i in self._cand[j])
+        return v
 
     # --- resolution --------------------------------------------------------------------------------
     def _prior_score(self, i: int) -> float:
@@ -300,7 +310,7 @@ class GeoNamesGazetteer:
         if " (" not in text:
             return extra
         for b in _BRACKETED.finditer(text):  # cheap scan for " (...)", then the name just before it
-            w0 = max(0, b.start() - 160)
+            w0 = max(0, b.start() - 80)
             m = _NAME_BEFORE.search(text[w0:b.start()])
             if m is None:
                 continue
