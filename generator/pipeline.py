@@ -61,12 +61,15 @@ class RecordRejected:
     reason: str
 
 
-def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = None) -> Iterator[Path]:
+def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = None,
+                exclude: Iterable[Path] = ()) -> Iterator[Path]:
     """Files, and folders walked recursively in a stable order; hidden files and sidecars skipped.
 
     A file named twice (directly and through its folder, or via a symlink) is read once. Folders
-    that cannot be listed are added to `problems` as (path, reason)."""
+    that cannot be listed are added to `problems` as (path, reason). Folders in `exclude` (the
+    archive's own pages) are not walked, so ingesting a parent of content/ never feeds pages back."""
     seen: set[Path] = set()
+    excluded = {Path(p).resolve() for p in exclude}
 
     def once(p: Path) -> bool:
         try:
@@ -88,7 +91,8 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
                     problems.append((str(exc.filename or path), f"unreadable folder: {exc.strerror or exc}"))
 
             for dirpath, dirnames, filenames in os.walk(path, onerror=onerror):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                     and (not excluded or (Path(dirpath) / d).resolve() not in excluded))
                 for name in filenames:
                     if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
                         continue
@@ -247,7 +251,7 @@ def _lock(content: Path):
 def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: bool = False) -> list[Entry]:
     content = Path(content)
     problems: list[tuple[str, str]] = []
-    files = list(find_inputs(paths, problems))
+    files = list(find_inputs(paths, problems, exclude=[content / "articles"]))
     entries: list[Entry] = [Entry(p, "rejected", reason=r) for p, r in problems]
     jobs = jobs or os.cpu_count() or 1
     with _lock(content):

@@ -305,3 +305,17 @@ def _ctx():
     if _CTX is None:
         _CTX = Context.default()
     return _CTX
+
+
+def _clean_spaces_reference(text: str) -> str:
+    import re
+    import unicodedata
+
+    text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch)[0] != "C" or ch == "\u200d")
+    return re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+", " ", text).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=200))
+def test_fast_clean_spaces_equals_the_reference(text):
+    assert clean_spaces(text) == _clean_spaces_reference(text)

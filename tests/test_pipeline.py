@@ -300,3 +300,13 @@ def test_sidecar_added_later_updates_the_page_not_a_duplicate(tmp_path):
     assert meta["source"] == "The Paper" and meta["url"] == "https://paper.example/s"
     assert meta["sources"] == [{"name": "The Paper", "url": "https://paper.example/s", "file": "story.txt"}]
     assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]
+
+
+def test_ingesting_a_parent_of_content_does_not_read_the_pages_back(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(scrape(1))
+    content = tmp_path / "content"
+    ingest([tmp_path / "in"], content, jobs=1)
+    entries = ingest([tmp_path], content, jobs=1)
+    assert [e.outcome for e in entries] == ["unchanged"]
+    assert len(list((content / "articles").rglob("*.md"))) == 1
