@@ -120,3 +120,20 @@ def test_editor_body_edit_does_not_change_matching(tmp_path):
     [e2] = ingest([src / "copy.txt"], content, jobs=1)
     assert e2.outcome == "duplicate" and e2.page == e1.page
     assert "Editor rewrote everything." in page.read_text()
+
+
+def test_near_duplicate_text_from_a_third_file_is_still_marked_near(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    base = body(11)
+    (src / "a.txt").write_text(page_text("Ferry capsizes on the lake near the port", base))
+    variant = page_text("Lake ferry capsizes", edited(base, 3))
+    (src / "b.txt").write_text(variant)
+    content = tmp_path / "content"
+    ingest([src], content, jobs=1)
+    (src / "c.txt").write_text(variant)  # the variant's exact text again, another file
+    [e] = ingest([src / "c.txt"], content, jobs=1)
+    assert e.outcome == "duplicate" and e.reason.startswith("near-duplicate")
+    meta, _ = read_page(Path(e.page))
+    assert meta["sources"][-1] == {"file": "c.txt", "near_duplicate": True}
+    assert [x.outcome for x in ingest([src], content, jobs=1)] == ["unchanged"] * 3

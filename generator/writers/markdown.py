@@ -385,7 +385,7 @@ class PageStore:
                 self.near.add(aid, sig)
             note = None
         else:
-            note = f"same article as {page_id}"
+            note = f"same article as {page_id}" if page_id == aid else f"near-duplicate of {page_id}"
         self.seen_this_run.add(aid)
         self._register(aid, path)
         return WriteResult("unchanged", path, note)
@@ -441,7 +441,7 @@ class PageStore:
         """A copy of an article that already has a page: list its source there, keep the page's fields."""
         aid = article.id
         entry = source_entry(article)
-        if match is not None:
+        if match is not None or aid != current.get("id"):  # another text than the page's: a near-duplicate
             entry["near_duplicate"] = True
         merged = dict(current)
         merged["sources"] = _merge_sources(current.get("sources"), entry)
@@ -458,6 +458,8 @@ class PageStore:
         self._register(aid, path)
         if match is not None:
             note = f"near-duplicate (similarity {match[1]:.2f}) of {current.get('id')}"
+        elif aid != current.get("id"):
+            note = f"near-duplicate of {current.get('id')}"
         else:
             note = f"same article as {current.get('id')}"
         outcome = "unchanged"
