@@ -318,8 +318,8 @@ class PageStore:
             while path in self._taken or path.exists():
                 path = folder / f"{slug}-{article.id[:8]}-{n}.md"
                 n += 1
-        root = self.root.resolve()
-        assert root in path.resolve().parents  # slugs cannot climb out of content/
+        if self.root.resolve() not in path.resolve().parents:  # slugs cannot climb out; checked anyway
+            raise ValueError(f"refusing to write outside {self.root}: {path}")
         return path
 
     def _load(self, path: Path) -> tuple[dict, str]:
