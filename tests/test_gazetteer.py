@@ -117,3 +117,15 @@ def test_vocabulary_size_kinds_and_unique_aliases():
     for kept in ("Islamic State", "Iraqi Security Forces", "Syrian Democratic Forces", "Operation Inherent Resolve",
                  "US-led Coalition"):
         assert kept in names
+
+
+def test_old_alternate_name_of_a_town_does_not_win(gaz):
+    # GeoNames lists "Washington" among a small Ohio town's old names; the capital still wins
+    p = by_name(gaz, "Officials in Washington said the bill would pass. The governor of Ohio agreed.")["Washington"]
+    assert p.country == "United States" and p.region == "District of Columbia"
+
+
+def test_town_resolved_by_the_regions_in_the_article(gaz):
+    text = "Flooding closed roads in Paris and Memphis, and the Tennessee governor sent help."
+    p = by_name(gaz, text)["Paris"]
+    assert p.country == "United States" and p.region == "Tennessee"

@@ -229,11 +229,11 @@ class GeoNamesGazetteer:
         c = self._ranked.get(j)
         if c is None:
             key = normalise(self._names[j])
-            curated = self._names[j] in self._forced
             scored = []
             for i in self._cand[j]:
                 prior = self._info(i)[0]
-                if not curated and KINDS[self._kind[i]] in ("city", "district") and normalise(self._pname[i]) != key:
+                if i not in self._curated and KINDS[self._kind[i]] in ("city", "district") \
+                        and normalise(self._pname[i]) != key:
                     prior -= ALIAS_PENALTY  # an old or foreign name of a town ("Washington" for Piqua, Ohio)
                 scored.append((prior, i))
             scored.sort(key=lambda x: -x[0])
