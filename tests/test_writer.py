@@ -245,3 +245,13 @@ def test_untouched_page_skips_parsing_but_edited_page_is_read(tmp_path, monkeypa
     assert write(tmp_path, article())[0].outcome == "unchanged"
     assert calls  # the edited page was parsed, and the edit kept
     assert read_page(r.path)[0]["title"] == "Edited"
+
+
+def test_page_saved_in_another_encoding_is_left_alone(tmp_path):
+    [r] = write(tmp_path, article(title="Café owners protest in the valley"))
+    r.path.write_bytes(r.path.read_text().replace("Café", "Caffè").encode("cp1252"))
+    before = r.path.read_bytes()
+    [r2] = write(tmp_path, article(title="Café owners protest in the valley"))
+    assert r2.outcome == "unchanged" and "broken" in r2.note and r2.path == r.path
+    assert r.path.read_bytes() == before
+    assert len(list((tmp_path / "articles").rglob("*.md"))) == 1

@@ -232,7 +232,11 @@ class PageStore:
                 # A page an editor broke is left alone (the site build reports it); its id, if it can
                 # still be seen, keeps the article from getting a second page.
                 store.broken[path] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                m = re.search(r"^id:\s*['\"]?([0-9a-f]{16})\b", _safe_read(path), re.MULTILINE)
+                try:
+                    raw = path.read_bytes().decode("utf-8", errors="replace")
+                except OSError:
+                    raw = ""
+                m = re.search(r"^id:\s*['\"]?([0-9a-f]{16})\b", raw, re.MULTILINE)
                 meta = {"id": m.group(1)} if m else {}
             store._taken.add(path)
             if meta.get("id"):
