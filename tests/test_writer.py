@@ -255,3 +255,12 @@ def test_page_saved_in_another_encoding_is_left_alone(tmp_path):
     assert r2.outcome == "unchanged" and "broken" in r2.note and r2.path == r.path
     assert r.path.read_bytes() == before
     assert len(list((tmp_path / "articles").rglob("*.md"))) == 1
+
+
+@pytest.mark.parametrize("ledger", ["<<<<<<< HEAD\n{}\n=======\n", "[1, 2]", '{"abc": 5, "def": {"fields": 3}}', ""])
+def test_corrupt_ledger_does_not_crash(tmp_path, ledger):
+    [r] = write(tmp_path, article())
+    (tmp_path / ".archive" / "ledger.json").write_text(ledger)
+    [r2] = write(tmp_path, article())
+    assert r2.outcome == "unchanged" and r2.path == r.path
+    assert json.loads((tmp_path / ".archive" / "ledger.json").read_text())[article().id]["fields"]

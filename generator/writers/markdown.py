@@ -248,9 +248,14 @@ class PageStore:
         if store.ledger_path.exists():
             store._ledger_text = store.ledger_path.read_text(encoding="utf-8")
             try:
-                store.ledger = {k: _upgrade(v) for k, v in json.loads(store._ledger_text).items()}
-            except (ValueError, AttributeError):
-                store.ledger = {}
+                raw = json.loads(store._ledger_text)
+            except ValueError:
+                raw = {}  # e.g. merge-conflict markers: every page is then treated as editor-owned
+            for k, v in (raw.items() if isinstance(raw, dict) else ()):
+                try:
+                    store.ledger[str(k)] = _upgrade(v)
+                except (TypeError, ValueError):
+                    continue
         store._replay_journal()
         for aid, entry in sorted(store.ledger.items()):
             sig = dedup.decode(entry.get("minhash") or "")
@@ -485,6 +490,8 @@ def _upgrade(entry: dict) -> dict:
     if not isinstance(entry, dict):
         raise TypeError("ledger entry is not a mapping")
     if "fields" in entry:
+        if not isinstance(entry["fields"], dict):
+            raise TypeError("ledger entry fields are not a mapping")
         return entry
     return {"fields": dict(entry), "key": None, "minhash": None}
 
