@@ -281,9 +281,10 @@ class GeoNamesGazetteer:
             if a1 >= 0:
                 admin1s[a1] += 1
         out = []
+        offsets, flat = self._cand.offsets, self._cand.flat
         for k, (s, e, j) in enumerate(mentions):
-            if len(self._cand[j]) == 1:
-                out.append(self._cand[j][0])
+            if offsets[j + 1] - offsets[j] == 1:
+                out.append(flat[offsets[j]])
                 continue  # a single candidate needs no context
             qualifier = None
             # "Springfield, Illinois" / "Tripoli, Lebanon": the next mention qualifies this one

