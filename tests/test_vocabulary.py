@@ -1,0 +1,43 @@
+"""The controlled vocabulary as data: editors add entries without code; matching rules hold."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.enrich.tags import Vocabulary, default_vocabulary
+
+
+def test_editor_adds_an_entry_without_code(tmp_path: Path):
+    path = tmp_path / "vocabulary.yml"
+    path.write_text("- {name: Sea Shepherd, kind: organisation, aliases: [SSCS, Sea Shepherd Conservation Society]}\n",
+                    encoding="utf-8")
+    v = Vocabulary.load(path)
+    assert [m.key for m in v.find("The Sea Shepherd Conservation Society and SSCS, not sscs.")] == \
+        ["Sea Shepherd", "Sea Shepherd"]
+
+
+def test_entry_without_kind_is_refused(tmp_path: Path):
+    path = tmp_path / "vocabulary.yml"
+    path.write_text("- {name: Nameless}\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        Vocabulary.load(path)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Fighters of the Islamic State of Iraq and Syria fled.", ["Islamic State"]),  # longest match wins
+    ("The IRGC and the Quds Force", ["Islamic Revolutionary Guard Corps", "Quds Force"]),
+    ("Hezbollah's fighters", ["Hezbollah"]),  # a possessive is still the name
+    ("Is it true? It is.", []),  # 'IS' is an acronym: case-sensitive
+    ("ISIS-K claimed it", ["Islamic State Khorasan Province"]),
+    ("a US-led coalition strike", ["US-led Coalition"]),
+    ("Médecins Sans Frontières and Doctors Without Borders", ["Médecins Sans Frontières"] * 2),
+])
+def test_real_vocabulary_matches(text, expected):
+    assert [m.key for m in default_vocabulary().find(text)] == expected
+
+
+def test_kinds_are_known():
+    v = default_vocabulary()
+    assert {t.kind for t in v.terms.values()} == {"group", "force", "operation", "organisation", "topic"}
+    assert v.kind_of("Peshmerga") == "force" and v.kind_of("not a tag") == "other"
