@@ -310,3 +310,39 @@ def test_ingesting_a_parent_of_content_does_not_read_the_pages_back(tmp_path):
     entries = ingest([tmp_path], content, jobs=1)
     assert [e.outcome for e in entries] == ["unchanged"]
     assert len(list((content / "articles").rglob("*.md"))) == 1
+
+
+def test_new_vocabulary_entry_reaches_untouched_pages_not_edited_ones(tmp_path, monkeypatch):
+    """The editors-win rule end to end: a vocabulary term added later tags every page whose tags
+    nobody edited; a page whose tags an editor fixed keeps exactly the editor's tags; an edited
+    title and date survive too, and the page stays at its path."""
+    import frontmatter
+
+    from generator.enrich import Context
+    from generator.enrich.tags import DATA, Vocabulary
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"{i}.txt").write_text(scrape(i).replace("convoy", "zebra-convoy", 1))
+    content = tmp_path / "content"
+    first = ingest([src], content, jobs=1)
+    edited_page = Path(first[0].page)
+    post = frontmatter.load(edited_page)
+    post.metadata.update(tags=["Hand Tag"], title="Edited: a better headline", date="2001-02-03")
+    edited_page.write_text(frontmatter.dumps(post) + "\n")
+
+    vocab = tmp_path / "vocabulary.yml"
+    vocab.write_text((DATA / "vocabulary.yml").read_text() + "\n- name: Zebra Convoys\n  kind: topic\n  aliases: [zebra-convoy]\n")
+    base = Context.default()
+    monkeypatch.setattr(pipeline, "_CTX", Context(vocabulary=Vocabulary.load(vocab), gazetteer=base.gazetteer))
+    second = ingest([src], content, jobs=1)
+    assert [e.outcome for e in second] == ["unchanged", "updated", "updated"]  # the edited page has nothing new
+    assert [e.page for e in second] == [e.page for e in first]
+    meta0, _ = read_page(edited_page)
+    assert meta0["tags"] == ["Hand Tag"] and meta0["title"] == "Edited: a better headline"
+    assert str(meta0["date"]) == "2001-02-03"
+    for e in second[1:]:
+        assert "Zebra Convoys" in read_page(Path(e.page))[0]["tags"]
+    third = ingest([src], content, jobs=1)
+    assert [e.outcome for e in third] == ["unchanged"] * 3
