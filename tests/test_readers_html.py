@@ -142,3 +142,11 @@ def test_ambiguous_slash_dateline_is_not_guessed():
     assert dateline_near_headline(tree) is None
     tree = parse_html("<html><body><h1>Headline here</h1><p>Posted 23/04/2024</p></body></html>")
     assert dateline_near_headline(tree) == date(2024, 4, 23)
+
+
+def test_year_first_slash_dates_are_year_month_day():
+    from generator.enrich.dates import parse_date
+
+    assert parse_date("2020/10/04 15:05:21") == date(2020, 10, 4)
+    assert parse_date("2024.03.12") == date(2024, 3, 12)
+    assert parse_date("12.03.2024") == date(2024, 3, 12)

@@ -9,7 +9,8 @@ from dateutil import parser as dateparser
 from ..model import Article
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
-_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# Year first (2024-03-12, 2024/03/12, 2024.03.12): always year, month, day, never day-first.
+_ISO = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _URL_DATE = re.compile(r"/(19[5-9]\d|20\d\d)[/-](0?[1-9]|1[0-2])(?:[/-](0?[1-9]|[12]\d|3[01]))?(?=[/-]|$)")
 _URL_COMPACT = re.compile(r"/(19[5-9]\d|20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[-/_.]|$)")
 
@@ -26,7 +27,7 @@ def parse_date(text: str | None) -> date | None:
     m = _ISO.search(text)
     try:
         if m:
-            d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            d = date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
             return d if _plausible(d) else None
         if not _YEAR.search(text):
             return None
