@@ -150,3 +150,28 @@ def test_year_first_slash_dates_are_year_month_day():
     assert parse_date("2020/10/04 15:05:21") == date(2020, 10, 4)
     assert parse_date("2024.03.12") == date(2024, 3, 12)
     assert parse_date("12.03.2024") == date(2024, 3, 12)
+
+
+def test_dateline_with_a_month_name_inside_the_headline_block():
+    # No metadata: the date printed in the <h1> block ("12. März 2024") is the page's date.
+    assert read("dateline_month_name_german.html").date == date(2024, 3, 12)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Publicado el 3 de mayo de 2023", date(2023, 5, 3)),
+    ("Posted March 12th, 2024 at 9:30", date(2024, 3, 12)),
+    ("le 1er janvier 2020", date(2020, 1, 1)),
+    ("2019年6月24日 12時", date(2019, 6, 24)),
+    ("Mittwoch, 26.01.2022 - 14:30", date(2022, 1, 26)),
+])
+def test_dates_in_text_in_several_languages(text, expected):
+    from generator.readers.html import dates_in_text
+
+    assert dates_in_text(text)[0][1] == expected
+
+
+def test_ambiguous_slash_date_in_text_is_skipped():
+    from generator.readers.html import dates_in_text
+
+    assert dates_in_text("03/04/2024") == []
+    assert dates_in_text("13/04/2024")[0][1] == date(2024, 4, 13)

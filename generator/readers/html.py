@@ -22,6 +22,7 @@ import json
 import re
 from collections import Counter
 from datetime import date
+from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urljoin, urlparse
 
@@ -525,28 +526,116 @@ def choose_date(signals: list[tuple[str, date, str]], htmldate_day: date | None 
     return None
 
 
-_DATELINE = re.compile(
-    r"\b(\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)\d\d|(?:19|20)\d\d-\d{2}-\d{2}|\d{1,2}/\d{1,2}/(?:19|20)\d\d"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.? \d{1,2},? (?:19|20)\d\d"
-    r"|\d{1,2}\.? (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* (?:19|20)\d\d)\b")
+_MONTHS: dict[str, int] | None = None
 
 
-def dateline_near_headline(tree) -> date | None:
-    """A date printed just after the page's <h1> (the visible dateline), if any.
-    Slash dates whose day and month could be swapped (03/04/2024) are ambiguous and skipped."""
-    h1 = tree.find(".//h1")
+def month_names() -> dict[str, int]:
+    """Month name or abbreviation (lower case) -> month number, from generator/data/month_names.json."""
+    global _MONTHS
+    if _MONTHS is None:
+        path = Path(__file__).resolve().parent.parent / "data" / "month_names.json"
+        table = json.loads(path.read_text(encoding="utf-8"))
+        _MONTHS = {}
+        for lang, names in table.items():
+            if lang.startswith("_"):
+                continue
+            for i, name in enumerate(names, 1):
+                _MONTHS.setdefault(name, i)
+    return _MONTHS
+
+
+_DATE_RES: list[tuple[str, re.Pattern]] | None = None
+
+
+def _date_res() -> list[tuple[str, re.Pattern]]:
+    global _DATE_RES
+    if _DATE_RES is None:
+        months = "|".join(sorted((re.escape(m) for m in month_names()), key=len, reverse=True))
+        year = r"((?:19|20)\d\d)(?!\d)"
+        _DATE_RES = [
+            ("dmy_name", re.compile(r"(?<!\d)(\d{1,2})(?:\.|º|er|st|nd|rd|th)?\s*(?:de\s+)?(?<!\w)(" + months
+                                    + r")(?!\w)\.?,?\s*(?:de\s+|del\s+)?" + year, re.I)),
+            ("mdy_name", re.compile(r"(?<!\w)(" + months + r")(?!\w)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+" + year, re.I)),
+            ("ymd", re.compile(r"(?<!\d)((?:19|20)\d\d)([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")),
+            ("dmy_dot", re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})\.\s?" + year)),
+            ("slash", re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/" + year)),
+            ("cjk", re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")),
+        ]
+    return _DATE_RES
+
+
+def _make_day(y: int, m: int, d: int) -> date | None:
+    try:
+        day = date(y, m, d)
+    except ValueError:
+        return None
+    return day if date(1950, 1, 1) <= day <= date.today() else None
+
+
+def dates_in_text(text: str) -> list[tuple[int, date]]:
+    """Calendar days written in a text as (position, day), in reading order. Numeric, month-name (in the
+    languages of generator/data/month_names.json) and CJK forms; a slash date whose day and month could
+    be swapped (03/04/2024) is ambiguous and skipped."""
+    months = month_names()
+    found: list[tuple[int, date]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, rx in _date_res():
+        for m in rx.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            g = m.groups()
+            if kind == "dmy_name":
+                d = _make_day(int(g[2]), months[g[1].lower()], int(g[0]))
+            elif kind == "mdy_name":
+                d = _make_day(int(g[2]), months[g[0].lower()], int(g[1]))
+            elif kind == "ymd":
+                d = _make_day(int(g[0]), int(g[2]), int(g[3]))
+            elif kind == "dmy_dot":
+                d = _make_day(int(g[2]), int(g[1]), int(g[0]))
+            elif kind == "slash":
+                a, b = int(g[0]), int(g[1])
+                if a > 12 >= b:
+                    d = _make_day(int(g[2]), b, a)
+                elif b > 12 >= a:
+                    d = _make_day(int(g[2]), a, b)
+                else:
+                    d = _make_day(int(g[2]), a, b) if a == b else None
+            else:
+                d = _make_day(int(g[0]), int(g[1]), int(g[2]))
+            if d:
+                found.append((m.start(), d))
+                taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda x: x[0])
+
+
+def _headline_element(tree):
+    for h in tree.iter("h1"):
+        if _text_of(h):
+            return h
+    return None
+
+
+def dateline_near_headline(tree, span: int = 400) -> date | None:
+    """The first date printed in the headline block or just after it (the visible dateline), if any:
+    the text of the first non-empty <h1> after its own words, then the text that follows it, up to
+    `span` characters (scripts and styles skipped)."""
+    h1 = _headline_element(tree)
     if h1 is None:
         return None
-    texts = h1.xpath("following::text()[not(ancestor::script) and not(ancestor::style)]")[:60]
-    near = " ".join(t.strip() for t in texts if t.strip())[:400]
-    m = _DATELINE.search(near)
-    if not m:
+    try:
+        texts = h1.xpath("(descendant::text() | following::text())[not(ancestor::script) and not(ancestor::style)"
+                         " and not(ancestor::noscript) and not(ancestor::template)]")[:120]
+    except etree.XPathError:
         return None
-    found = m.group(1)
-    parts = re.match(r"(\d{1,2})/(\d{1,2})/", found)
-    if parts and int(parts.group(1)) <= 12 and int(parts.group(2)) <= 12 and parts.group(1) != parts.group(2):
-        return None
-    return parse_date(found)
+    near = ""
+    for t in texts:
+        t = t.strip()
+        if t:
+            near += " " + t
+            if len(near) > span:
+                break
+    days = dates_in_text(near[:span])
+    return days[0][1] if days else None
 
 
 def htmldate_fallback(tree_or_html, url: str | None) -> date | None:
