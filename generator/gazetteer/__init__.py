@@ -87,7 +87,6 @@ class GeoNamesGazetteer:
         self._country_idx: dict[str, int] = p["country_idx"]
         self._labels: dict[int, str] = p.get("labels", {})
         self._curated: set[int] = p.get("curated", set())
-        self._name_index: dict[str, int] | None = None
         self._prior: dict[int, tuple] = {}  # see _info()
         self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
         self._country_name: dict[int, bool] = {}  # see _has_country()
@@ -100,10 +99,8 @@ class GeoNamesGazetteer:
         return cls(load_compiled(rebuild=rebuild))
 
     def lookup(self, name: str) -> Place | None:
-        if self._name_index is None:
-            self._name_index = {normalise(n): j for j, n in enumerate(self._names)}
-        j = self._name_index.get(normalise(" ".join(name.split())))
-        if j is None:
+        j = self._automaton.get(" " + normalise(" ".join(name.split())) + " ", -1)  # the trie is the index
+        if j < 0:
             return None
         return self.place(self._best(self._candidates(j), Counter(), Counter()))
 
