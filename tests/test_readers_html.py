@@ -175,3 +175,24 @@ def test_ambiguous_slash_date_in_text_is_skipped():
 
     assert dates_in_text("03/04/2024") == []
     assert dates_in_text("13/04/2024")[0][1] == date(2024, 4, 13)
+
+
+def test_dateline_confirmed_by_the_metadata_wins_over_the_metadata_vote():
+    # The page prints "12 January 2022" under its headline and its dateModified names that day.
+    assert read("dateline_confirmed_by_modified_stamp.html").date == date(2022, 1, 12)
+
+
+def test_shown_date_rules():
+    from generator.readers.html import shown_date
+
+    pub = [("jsonld", date(2021, 11, 29), "local")]
+    modified = [date(2022, 1, 12)]
+    assert shown_date([(date(2022, 1, 12), False)], pub, modified) == date(2022, 1, 12)
+    # Labelled "Updated": not the article's date.
+    assert shown_date([(date(2022, 1, 12), True)], pub, modified) is None
+    # A printed date no metadata knows (a teaser, a comment) is not trusted.
+    assert shown_date([(date(2019, 5, 2), False)], pub, modified) is None
+    # Several confirmed datelines: the earliest.
+    assert shown_date([(date(2022, 1, 12), False), (date(2021, 11, 29), False)], pub, modified) == date(2021, 11, 29)
+    # A day in the URL keeps priority.
+    assert shown_date([(date(2022, 1, 12), False)], pub + [("url", date(2021, 11, 29), "local")], modified) is None

@@ -494,6 +494,44 @@ def date_signals(tree, meta, ld_objs, urls: Iterable[str | None]) -> list[tuple[
     return sig
 
 
+_MOD_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "dc.date.modified",
+              "last-modified", "lastmod", "modified", "article.updated", "dateupdated")
+
+
+def modified_dates(meta, ld_objs) -> list[date]:
+    """Days the page's metadata gives as its last change (JSON-LD `dateModified`, modified-time meta tags)."""
+    out = []
+    for o in _articles(ld_objs):
+        if isinstance(o.get("dateModified"), str):
+            d, _ = parse_timestamp(o["dateModified"])
+            if d:
+                out.append(d)
+    for key in _MOD_META:
+        for v in meta.get(key, [])[:1]:
+            d, _ = parse_timestamp(v)
+            if d:
+                out.append(d)
+    return out
+
+
+def shown_date(shown: list[tuple[date, bool]], signals: list[tuple[str, date, str]], modified: list[date],
+               htmldate_day: date | None = None) -> date | None:
+    """The day the page shows readers under its headline, when its own metadata confirms it.
+
+    A printed dateline not labelled as an update ("Updated…", "Aktualisiert…") is the date the publisher
+    presents the article with; it wins over the metadata vote when some metadata (publication or
+    modification stamp, htmldate's find) names the same day, which rules out the date of a teaser or
+    comment printed nearby. Several such datelines: the earliest. A day in the URL keeps priority.
+    """
+    if any(s == "url" for s, _, _ in signals):
+        return None
+    known = {d for _, d, _ in signals} | set(modified)
+    if htmldate_day is not None:
+        known.add(htmldate_day)
+    confirmed = [d for d, updated in shown if not updated and d in known]
+    return min(confirmed) if confirmed else None
+
+
 _DATE_PRIORITY = ("jsonld", "meta", "htmldate", "itemprop", "time", "generic")
 
 
@@ -615,18 +653,15 @@ def _headline_element(tree):
     return None
 
 
-def dateline_near_headline(tree, span: int = 400) -> date | None:
-    """The first date printed in the headline block or just after it (the visible dateline), if any:
-    the text of the first non-empty <h1> after its own words, then the text that follows it, up to
-    `span` characters (scripts and styles skipped)."""
+def _headline_block_text(tree, span: int) -> str:
     h1 = _headline_element(tree)
     if h1 is None:
-        return None
+        return ""
     try:
         texts = h1.xpath("(descendant::text() | following::text())[not(ancestor::script) and not(ancestor::style)"
                          " and not(ancestor::noscript) and not(ancestor::template)]")[:120]
     except etree.XPathError:
-        return None
+        return ""
     near = ""
     for t in texts:
         t = t.strip()
@@ -634,8 +669,22 @@ def dateline_near_headline(tree, span: int = 400) -> date | None:
             near += " " + t
             if len(near) > span:
                 break
-    days = dates_in_text(near[:span])
-    return days[0][1] if days else None
+    return near[:span]
+
+
+def datelines(tree, span: int = 400) -> list[tuple[date, bool]]:
+    """Dates printed in the headline block or just after it, in reading order, each with whether it
+    is labelled as a change ("Updated", "Aktualisiert", "Mis à jour"… just before it)."""
+    near = _headline_block_text(tree, span)
+    return [(d, bool(_UPDATE_LABEL.search(near[max(0, pos - 30):pos]))) for pos, d in dates_in_text(near)]
+
+
+def dateline_near_headline(tree, span: int = 400) -> date | None:
+    """The first date printed in the headline block or just after it (the visible dateline), if any:
+    the text of the first non-empty <h1> after its own words, then the text that follows it, up to
+    `span` characters (scripts and styles skipped)."""
+    found = datelines(tree, span)
+    return found[0][0] if found else None
 
 
 def htmldate_fallback(tree_or_html, url: str | None) -> date | None:
@@ -779,14 +828,16 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
     if not title:
         title = blocks[0].text if len(blocks[0].text) <= 200 else blocks[0].text[:200].rsplit(" ", 1)[0] + "…"
     signals = date_signals(tree, meta, ld, [canonical, url])
-    found = None
-    if not signals:
-        # No metadata at all: the dateline printed under the headline is the best evidence left.
-        found = dateline_near_headline(tree)
+    shown = datelines(tree)
+    found_by_htmldate = None
+    if use_htmldate and not any(s == "url" for s, _, _ in signals):
+        found_by_htmldate = htmldate_fallback(text, page_url)
+    # The dateline printed under the headline, when the page's metadata confirms it.
+    found = shown_date(shown, signals, modified_dates(meta, ld), found_by_htmldate)
+    if found is None and not signals and shown:
+        # No metadata at all: the first dateline is the best evidence left.
+        found = shown[0][0]
     if found is None:
-        found_by_htmldate = None
-        if use_htmldate and not any(s == "url" for s, _, _ in signals):
-            found_by_htmldate = htmldate_fallback(text, page_url)
         found = choose_date(signals, found_by_htmldate)
     source = None
     for o in _articles(ld):
