@@ -88,7 +88,7 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
 
             def onerror(exc: OSError) -> None:
                 if problems is not None:
-                    problems.append((str(exc.filename or path), f"unreadable folder: {exc.strerror or exc}"))
+                    problems.append((display_name(exc.filename or path), f"unreadable folder: {exc.strerror or exc}"))
 
             for dirpath, dirnames, filenames in os.walk(path, onerror=onerror):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
@@ -102,6 +102,13 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
                     yield sub
         elif once(path):
             yield path
+
+
+def display_name(path) -> str:
+    """A path as text that can always be printed and stored: a file name that is not valid UTF-8
+    (bytes kept by the OS as surrogates) gets U+FFFD for the bad bytes instead of crashing a report."""
+    name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 _SIDECAR = None
@@ -130,7 +137,7 @@ def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
     The size is checked with stat() before anything is read, and at most MAX_BYTES + 1 bytes are
     ever read, so a huge file costs no memory."""
     path = Path(path)
-    origin = str(path)
+    origin = display_name(path)
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
@@ -259,7 +266,7 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
         try:
             for path, result in _progress(read_all(files, jobs), len(files), progress):
                 if isinstance(result, RejectedInput):
-                    entries.append(Entry(str(path), "rejected", reason=str(result)))
+                    entries.append(Entry(display_name(path), "rejected", reason=str(result)))
                     continue
                 for item in result:
                     if isinstance(item, RecordRejected):
@@ -275,7 +282,7 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
                                          title=item.title, reason=written.note))
         finally:
             store.save_ledger()
-            write_rejects(content, entries, [str(f) for f in files])
+            write_rejects(content, entries, [display_name(f) for f in files])
     return entries
 
 

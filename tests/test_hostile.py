@@ -319,3 +319,23 @@ def _clean_spaces_reference(text: str) -> str:
 @given(st.text(max_size=200))
 def test_fast_clean_spaces_equals_the_reference(text):
     assert clean_spaces(text) == _clean_spaces_reference(text)
+
+
+def test_file_names_that_are_not_utf8_never_crash_a_run(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    good = os.path.join(os.fsencode(src), b"good\xfename.txt")
+    with open(good, "wb") as fh:
+        fh.write(b"A story with an odd file name\n\nThe first paragraph ends here.\n")
+    with open(os.path.join(os.fsencode(src), b"empty\xff.txt"), "wb"):
+        pass
+    content = tmp_path / "content"
+    entries = ingest([src], content, jobs=1)
+    assert sorted(e.outcome for e in entries) == ["new", "rejected"]
+    report = (content / ".archive" / "rejects.jsonl").read_text(encoding="utf-8")
+    assert "empty\ufffd.txt" in report
+    page = next(Path(e.page) for e in entries if e.page)
+    assert read_page(page)[0]["sources"] == [{"file": "good\ufffdname.txt"}]
+    out = subprocess.run([sys.executable, "-m", "generator", "ingest", str(src), "--content", str(content)],
+                         cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CI": "1"})
+    assert out.returncode == 0 and "1 unchanged" in out.stdout and "1 rejected" in out.stdout
