@@ -278,6 +278,7 @@ class GeoNamesGazetteer:
             if a1 >= 0:
                 admin1s[a1] += 1
         out = []
+        seen: dict[int, int] = {}
         offsets, flat = self._cand.offsets, self._cand.flat
         for k, (s, e, j) in enumerate(mentions):
             if offsets[j + 1] - offsets[j] == 1:
@@ -290,12 +291,18 @@ class GeoNamesGazetteer:
                 if text[e:s2].strip() == ",":
                     q = first[k + 1]
                     qualifier = {self._cc[q], q} if KINDS[self._kind[q]] in ("country", "region") else None
+            if qualifier is None and j in seen:  # the same name again: same context, same answer
+                out.append(seen[j])
+                continue
             own_cc, own_a1 = self._cc[first[k]], self._region_key(first[k])
             if own_cc:
                 ccs[own_cc] -= 1
             if own_a1 >= 0:
                 admin1s[own_a1] -= 1
-            out.append(self._best(self._candidates(j), +ccs, +admin1s, qualifier))
+            best = self._best(self._candidates(j), +ccs, +admin1s, qualifier)
+            out.append(best)
+            if qualifier is None:
+                seen[j] = best
             if own_cc:
                 ccs[own_cc] += 1
             if own_a1 >= 0:
