@@ -44,11 +44,21 @@ def _ascii(s: str) -> str:
 
 
 def cache_dir() -> Path:
+    """Where the compiled gazetteer lives: $NEWS_ARCHIVE_CACHE, else the user cache dir, else a temp dir
+    when that is not writable."""
     env = os.environ.get("NEWS_ARCHIVE_CACHE")
     if env:
         return Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "news-archive"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "news-archive"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        if os.access(base, os.W_OK):
+            return base
+    except OSError:
+        pass
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"news-archive-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 
 def cache_key() -> str:
