@@ -39,6 +39,9 @@ from .textutil import decode
 from .writers.markdown import PageStore, write_if_changed
 
 MAX_BYTES = 20 * 1024 * 1024
+# Wall-clock limit for reading one file: a pathological input (e.g. a 400 KB line that makes a
+# chrome regex backtrack for seconds) is rejected instead of stalling the run for hours.
+READ_TIMEOUT = 300.0
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected")
 SKIP_SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
 PARALLEL_MIN_FILES = 64
@@ -131,12 +134,46 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else ""
 
 
+class _ReadTimeout(BaseException):
+    """BaseException, so that no reader's `except Exception` swallows it."""
+
+
+def _on_alarm(signum, frame):
+    raise _ReadTimeout()
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Interrupt the block after `seconds` (SIGALRM; regex matching checks for it). Only in a
+    process's main thread, which is where the serial run and every pool worker read files."""
+    import threading
+
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
     """Read and enrich one input file; every failure becomes a RejectedInput with a reason.
 
     The size is checked with stat() before anything is read, and at most MAX_BYTES + 1 bytes are
-    ever read, so a huge file costs no memory."""
-    path = Path(path)
+    ever read, so a huge file costs no memory. Reading takes at most READ_TIMEOUT seconds."""
+    _context()  # loading the vocabulary and gazetteer (once per process) is not part of any file's time
+    try:
+        with _time_limit(READ_TIMEOUT):
+            return _read_file(Path(path))
+    except _ReadTimeout:
+        return RejectedInput(f"gave up after {READ_TIMEOUT:g} s reading it (pathological input)")
+
+
+def _read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
     origin = display_name(path)
     try:
         st = path.stat()
@@ -168,12 +205,16 @@ def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
                     items.append(item)
                 elif hasattr(item, "origin") and hasattr(item, "reason"):
                     items.append(RecordRejected(str(item.origin), str(item.reason)))
-        except Exception as exc:
+        except (Exception, _ReadTimeout) as exc:
             if not items:
                 raise
             # Keep what was read; the rest of the file is reported, not lost silently.
-            reason = exc.args[0] if isinstance(exc, RejectedInput) and exc.args else (
-                f"{type(exc).__name__}: {_one_line(exc)}".rstrip(": "))
+            if isinstance(exc, _ReadTimeout):
+                reason = f"gave up after {READ_TIMEOUT:g} s"
+            elif isinstance(exc, RejectedInput) and exc.args:
+                reason = exc.args[0]
+            else:
+                reason = f"{type(exc).__name__}: {_one_line(exc)}".rstrip(": ")
             items.append(RecordRejected(f"{origin} (after record {len(items)})", f"rest of file unreadable: {reason}"))
         if not items:
             raise RejectedInput("no article found")

@@ -346,3 +346,50 @@ def test_new_vocabulary_entry_reaches_untouched_pages_not_edited_ones(tmp_path, 
         assert "Zebra Convoys" in read_page(Path(e.page))[0]["tags"]
     third = ingest([src], content, jobs=1)
     assert [e.outcome for e in third] == ["unchanged"] * 3
+
+
+def test_pathological_input_is_rejected_after_the_time_limit(tmp_path, monkeypatch):
+    """A file that makes extraction crawl (here: a reader that never finishes) is rejected after
+    READ_TIMEOUT; the run goes on, and a multi-record file keeps the records read before."""
+    import time as _time
+
+    class Slow:
+        name = "slow"
+
+        def sniff(self, head):
+            return head.startswith("SLOW")
+
+        def read(self, text, origin):
+            if "TWO" in text:
+                yield Article(title="The record read before the stall", blocks=[Block("p", "Its text ends here.")],
+                              origin=origin + "#1")
+            try:
+                while True:
+                    _time.sleep(0.01)
+            except Exception:  # a reader's catch-all must not swallow the time limit
+                pass
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "c.txt").write_text(scrape(3))
+    assert isinstance(read_file(tmp_path / "in" / "c.txt"), list)  # warm the lazy lookups outside the limit
+    monkeypatch.setattr(readers, "READERS", [Slow()] + list(readers.READERS))
+    monkeypatch.setattr(pipeline, "READ_TIMEOUT", 1.0)
+    (tmp_path / "in" / "a.txt").write_text("SLOW\n")
+    (tmp_path / "in" / "b.txt").write_text("SLOW TWO\n")
+    t = _time.perf_counter()
+    entries = ingest([tmp_path / "in"], tmp_path / "content", jobs=1)
+    assert _time.perf_counter() - t < 15
+    assert [e.outcome for e in entries] == ["rejected", "new", "rejected", "new"]
+    assert entries[0].reason.startswith("gave up after 1 s")
+    assert "gave up" in entries[2].reason
+
+
+def test_time_limit_really_interrupts_a_backtracking_regex(monkeypatch):
+    import re
+    import time as _time
+
+    t = _time.perf_counter()
+    with pytest.raises(pipeline._ReadTimeout):
+        with pipeline._time_limit(0.3):
+            re.fullmatch(r"(a+)+b", "a" * 40)
+    assert _time.perf_counter() - t < 5
