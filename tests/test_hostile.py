@@ -339,3 +339,18 @@ def test_file_names_that_are_not_utf8_never_crash_a_run(tmp_path):
     out = subprocess.run([sys.executable, "-m", "generator", "ingest", str(src), "--content", str(content)],
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CI": "1"})
     assert out.returncode == 0 and "1 unchanged" in out.stdout and "1 rejected" in out.stdout
+
+
+def test_titles_with_no_ascii_letters_get_distinct_stable_paths(tmp_path):
+    titles = ["💥💥💥", "日本語のタイトル", "!!! ??? ...", "Ελληνικά νέα σήμερα", "x" * 400]
+    arts = [Article(title=t, blocks=[Block("p", f"Paragraph {i} of the story.")], origin=f"{i}.txt")
+            for i, t in enumerate(titles)]
+    store = PageStore.open(tmp_path)
+    paths = [store.write(a).path for a in arts]
+    store.save_ledger()
+    assert len(set(paths)) == len(paths)
+    assert all(p.parent == tmp_path / "articles" / "undated" and len(p.name) <= 100 for p in paths)
+    store = PageStore.open(tmp_path)
+    again = [store.write(a) for a in reversed(arts)]
+    assert [r.path for r in again] == list(reversed(paths)) and {r.outcome for r in again} == {"unchanged"}
+    assert [read_page(p)[0]["title"] for p in paths] == titles
