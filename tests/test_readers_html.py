@@ -196,3 +196,12 @@ def test_shown_date_rules():
     assert shown_date([(date(2022, 1, 12), False), (date(2021, 11, 29), False)], pub, modified) == date(2021, 11, 29)
     # A day in the URL keeps priority.
     assert shown_date([(date(2022, 1, 12), False)], pub + [("url", date(2021, 11, 29), "local")], modified) is None
+
+
+def test_generic_date_tags_do_not_outvote_an_explicit_publication_signal():
+    signals = [("generic", date(2022, 1, 21), "local"), ("generic", date(2022, 1, 21), "local"),
+               ("itemprop", date(2022, 1, 27), "local")]
+    # htmldate read the same generic tag: it is no independent vote.
+    assert choose_date(signals, date(2022, 1, 21)) == date(2022, 1, 27)
+    # Without an explicit signal, the generic tags still count.
+    assert choose_date(signals[:2], date(2022, 1, 21)) == date(2022, 1, 21)

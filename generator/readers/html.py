@@ -532,6 +532,7 @@ def shown_date(shown: list[tuple[date, bool]], signals: list[tuple[str, date, st
     return min(confirmed) if confirmed else None
 
 
+_EXPLICIT = ("jsonld", "meta", "itemprop", "time")  # signals that name the publication explicitly
 _DATE_PRIORITY = ("jsonld", "meta", "htmldate", "itemprop", "time", "generic")
 
 
@@ -543,12 +544,22 @@ def choose_date(signals: list[tuple[str, date, str]], htmldate_day: date | None 
     3. One vote per kind of source (JSON-LD, publication meta tags, htmldate's own search, itemprop,
        <time>, generic date meta tags);
        the day with most votes wins, ties go to the stronger source in that order.
+    4. Generic date tags vote only when no explicit publication signal (JSON-LD, publication meta,
+       itemprop, <time>) exists; htmldate's day does not vote when it merely repeats a generic tag.
     """
     for s, d, _ in signals:
         if s == "url":
             return d
     local = {d for _, d, k in signals if k == "local"}
     kept = [(s, d) for s, d, k in signals if not (k == "utc" and any(abs((d - x).days) == 1 for x in local))]
+    explicit = {d for s, d in kept if s in _EXPLICIT}
+    if explicit:
+        # Generic date tags (often the last change) do not vote against explicit publication signals,
+        # nor does htmldate when it only repeats such a generic tag.
+        generic = {d for s, d in kept if s == "generic"}
+        kept = [(s, d) for s, d in kept if s != "generic"]
+        if htmldate_day in generic and htmldate_day not in explicit:
+            htmldate_day = None
     first: dict[str, date] = {}
     for s, d in kept:
         first.setdefault(s, d)
@@ -653,17 +664,42 @@ def _headline_element(tree):
     return None
 
 
+_NO_TEXT = {"script", "style", "noscript", "template", "svg"}
+
+
+def _texts_from(el) -> Iterator[str]:
+    """Text of an element and its descendants in document order (scripts and styles skipped), then
+    its tail."""
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    if tag not in _NO_TEXT and isinstance(el.tag, str):
+        if el.text:
+            yield el.text
+        for child in el:
+            yield from _texts_from(child)
+    if el.tail:
+        yield el.tail
+
+
 def _headline_block_text(tree, span: int) -> str:
+    """Up to `span` characters of visible text from the first <h1> on: its own text, then what
+    follows it in document order. Walks lazily, so a huge page costs no more than a small one."""
     h1 = _headline_element(tree)
     if h1 is None:
         return ""
-    try:
-        texts = h1.xpath("(descendant::text() | following::text())[not(ancestor::script) and not(ancestor::style)"
-                         " and not(ancestor::noscript) and not(ancestor::template)]")[:120]
-    except etree.XPathError:
-        return ""
+
+    def following(el):
+        yield from _texts_from(el)
+        node = el
+        while node is not None:
+            for sib in node.itersiblings():
+                yield from _texts_from(sib)
+            node = node.getparent()
+            if node is not None and node.tail:
+                yield node.tail
+
     near = ""
-    for t in texts:
+    # The headline's own text first (descendants), then the text after it; its tail belongs to "after".
+    for t in following(h1):
         t = t.strip()
         if t:
             near += " " + t
@@ -685,6 +721,23 @@ def dateline_near_headline(tree, span: int = 400) -> date | None:
     `span` characters (scripts and styles skipped)."""
     found = datelines(tree, span)
     return found[0][0] if found else None
+
+
+_LEAN_ABOVE = 2_000_000  # characters
+
+
+def lean_copy(tree):
+    """A copy of the page without what holds no date a reader sees and costs time to scan: scripts
+    (except JSON-LD), styles, comments, inline SVG, templates. htmldate on a 10 MB page spends most of
+    its time there."""
+    from copy import deepcopy
+
+    lean = deepcopy(tree)
+    etree.strip_elements(lean, etree.Comment, "style", "noscript", "template", "svg", with_tail=False)
+    for script in list(lean.iter("script")):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" and script.getparent() is not None:
+            script.drop_tree()
+    return lean
 
 
 def htmldate_fallback(tree_or_html, url: str | None) -> date | None:
@@ -831,12 +884,18 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
     shown = datelines(tree)
     found_by_htmldate = None
     if use_htmldate and not any(s == "url" for s, _, _ in signals):
-        found_by_htmldate = htmldate_fallback(text, page_url)
+        # A very large page (a long comment thread, inlined data) goes to htmldate without scripts,
+        # styles and comments: its time stays bounded; smaller pages go whole (their scripts carry dates).
+        found_by_htmldate = htmldate_fallback(lean_copy(tree) if len(text) > _LEAN_ABOVE else text, page_url)
     # The dateline printed under the headline, when the page's metadata confirms it.
     found = shown_date(shown, signals, modified_dates(meta, ld), found_by_htmldate)
     if found is None and not signals and shown:
         # No metadata at all: the first dateline is the best evidence left.
         found = shown[0][0]
+    if found is None and signals and not any(s in _EXPLICIT or s == "url" for s, _, _ in signals):
+        # Only generic date tags (often the last change): a printed, unlabelled dateline wins over them.
+        printed = [d for d, updated in shown if not updated]
+        found = printed[0] if printed else None
     if found is None:
         found = choose_date(signals, found_by_htmldate)
     source = None
