@@ -265,6 +265,7 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | Reject
     done = 0
     if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
         chunksize = max(1, min(32, len(files) // (jobs * 8)))
+        _context()  # load the gazetteer once, before the fork: workers share its memory pages
         try:
             with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
                 for result in pool.map(read_file, files, chunksize=chunksize):

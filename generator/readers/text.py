@@ -21,6 +21,7 @@ from ..textutil import clean_spaces
 DATA = Path(__file__).resolve().parent.parent / "data"
 _SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
 MIN_TITLE_WORDS = 3
+MAX_CHROME_LEN = 300  # chrome is short: longer lines are never tested (and never backtrack for long)
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,10 @@ def site_names(units: list[str], rules: Chrome) -> list[str]:
     """Site names from copyright lines: '© 2024 The Harbour Post. All rights reserved.', 'Lagoon Times © 2023'."""
     names = []
     for unit in units:
+        if len(unit) > 200:
+            continue
         m = re.search(r"©|\(c\)|\bcopyright\b", unit, re.I)
-        if not m or len(unit) > 200:
+        if not m:
             continue
         before, after = unit[: m.start()], unit[m.end():]
         for part in (after, before):
@@ -79,7 +82,7 @@ def _masthead(unit: str, sites: set[str]) -> bool:
 
 
 def ends_sentence(line: str) -> bool:
-    return bool(_SENTENCE_END.search(line))
+    return bool(_SENTENCE_END.search(line[-12:]))
 
 
 def _units(text: str) -> list[tuple[str, int]]:
@@ -161,7 +164,8 @@ def parse_scrape(text: str, origin: str) -> Article:
     sites = site_names([u for u, _ in units], rules)
     site_keys = {s.casefold() for s in sites}
     datelines = [_dateline(u, rules) for u, _ in units]
-    chrome = [d[0] or bool(rules.drop.fullmatch(u)) or u.casefold() in site_keys or bool(rules.copyright.fullmatch(u))
+    chrome = [d[0] or (len(u) <= MAX_CHROME_LEN and (bool(rules.drop.fullmatch(u)) or u.casefold() in site_keys
+                                                     or bool(rules.copyright.fullmatch(u))))
               for (u, _), d in zip(units, datelines)]
     title_at = _title_index(units, chrome, [d[0] for d in datelines], site_keys)
     if title_at is None:
@@ -174,7 +178,7 @@ def parse_scrape(text: str, origin: str) -> Article:
     kept: list[str] = []
     for i in range(title_at + 1, len(units)):
         unit = units[i][0]
-        if kept and (rules.stop.fullmatch(unit) or rules.copyright.fullmatch(unit)):
+        if kept and len(unit) <= MAX_CHROME_LEN and (rules.stop.fullmatch(unit) or rules.copyright.fullmatch(unit)):
             break  # the footer starts: related links, copyright and whatever follows them
         if not chrome[i]:
             kept.append(unit)
