@@ -205,3 +205,11 @@ def test_generic_date_tags_do_not_outvote_an_explicit_publication_signal():
     assert choose_date(signals, date(2022, 1, 21)) == date(2022, 1, 27)
     # Without an explicit signal, the generic tags still count.
     assert choose_date(signals[:2], date(2022, 1, 21)) == date(2022, 1, 21)
+
+
+def test_dateline_is_read_under_the_headline_that_is_the_title_not_a_logo_h1():
+    from generator.readers.html import datelines, parse_html
+
+    tree = parse_html("<html><body><h1>Valley Post</h1><nav>Home News</nav>"
+                      "<h1>Cold snap ahead</h1><p>Written: 2023-11-07 15:03</p><p>Text.</p></body></html>")
+    assert datelines(tree, title="Cold snap ahead")[0][0] == date(2023, 11, 7)

@@ -657,11 +657,20 @@ def dates_in_text(text: str) -> list[tuple[int, date]]:
     return sorted(found, key=lambda x: x[0])
 
 
-def _headline_element(tree):
+def _headline_element(tree, title: str | None = None):
+    """The page's headline element: the <h1> whose text is the chosen title, else the first
+    non-empty <h1>."""
+    first = None
+    want = _norm(title) if title else ""
     for h in tree.iter("h1"):
-        if _text_of(h):
+        text = _norm(_text_of(h))
+        if not text:
+            continue
+        if first is None:
+            first = h
+        if want and (text == want or text.startswith(want)):
             return h
-    return None
+    return first
 
 
 _NO_TEXT = {"script", "style", "noscript", "template", "svg"}
@@ -680,10 +689,10 @@ def _texts_from(el) -> Iterator[str]:
         yield el.tail
 
 
-def _headline_block_text(tree, span: int) -> str:
+def _headline_block_text(tree, span: int, title: str | None = None) -> str:
     """Up to `span` characters of visible text from the first <h1> on: its own text, then what
     follows it in document order. Walks lazily, so a huge page costs no more than a small one."""
-    h1 = _headline_element(tree)
+    h1 = _headline_element(tree, title)
     if h1 is None:
         return ""
 
@@ -708,10 +717,12 @@ def _headline_block_text(tree, span: int) -> str:
     return near[:span]
 
 
-def datelines(tree, span: int = 400) -> list[tuple[date, bool]]:
+def datelines(tree, span: int = 400, title: str | None = None) -> list[tuple[date, bool]]:
     """Dates printed in the headline block or just after it, in reading order, each with whether it
     is labelled as a change ("Updated", "Aktualisiert", "Mis à jour"… just before it)."""
-    near = _headline_block_text(tree, span)
+    near = _headline_block_text(tree, span, title)
+    if title and not dates_in_text(near):
+        near = _headline_block_text(tree, span)  # the title's <h1> shows no date: try the first <h1>
     return [(d, bool(_UPDATE_LABEL.search(near[max(0, pos - 30):pos]))) for pos, d in dates_in_text(near)]
 
 
@@ -881,7 +892,7 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
     if not title:
         title = blocks[0].text if len(blocks[0].text) <= 200 else blocks[0].text[:200].rsplit(" ", 1)[0] + "…"
     signals = date_signals(tree, meta, ld, [canonical, url])
-    shown = datelines(tree)
+    shown = datelines(tree, title=title)
     found_by_htmldate = None
     if use_htmldate and not any(s == "url" for s, _, _ in signals):
         # A very large page (a long comment thread, inlined data) goes to htmldate without scripts,
