@@ -81,6 +81,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
+    if not args.file.is_file():
+        print(f"archive eval {args.what}: {args.file}: no such file", file=sys.stderr)
+        return 2
     module = importlib.import_module(EVALUATIONS[args.what])
     return module.main(args)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import gzip
 import json
 import math
-import sys
 import time
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -190,10 +189,7 @@ def evaluate(records: list[dict], predictions_out: Path | None = None, baseline:
 
 
 def main(args) -> int:
-    path = Path(args.file)
-    if not path.exists():
-        print(f"no such file: {path}", file=sys.stderr)
-        return 2
+    path = Path(args.file)  # the CLI has checked that it exists
     records = read_gold(path, getattr(args, "limit", None))
     result = {"file": path.name, **evaluate(records, getattr(args, "predictions", None))}
     print(json.dumps(result, indent=2))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 from .geoparse import read_gold, span_scores
@@ -41,10 +40,7 @@ def evaluate(records: list[dict], predictions_out: Path | None = None, entity_ty
 
 
 def main(args) -> int:
-    path = Path(args.file)
-    if not path.exists():
-        print(f"no such file: {path}", file=sys.stderr)
-        return 2
+    path = Path(args.file)  # the CLI has checked that it exists
     records = read_gold(path, getattr(args, "limit", None))
     print(json.dumps({"file": path.name, **evaluate(records, getattr(args, "predictions", None))}, indent=2))
     return 0
