@@ -129,3 +129,17 @@ def test_town_resolved_by_the_regions_in_the_article(gaz):
     text = "Flooding closed roads in Paris and Memphis, and the Tennessee governor sent help."
     p = by_name(gaz, text)["Paris"]
     assert p.country == "United States" and p.region == "Tennessee"
+
+
+def test_apostrophe_inside_a_word_is_not_a_boundary(gaz):
+    """'Jama'at' is one word (no town 'Jama'), while a possessive keeps its place."""
+    text = "Fighters of Jama'at Nusrat al-Islam wal-Muslimin blocked roads; Mali's army and Syria’s forces responded."
+    names = [p.name for _, _, p in gaz.find(text)]
+    assert "Jama" not in names
+    assert "Mali" in names and "Syria" in names
+
+
+def test_regions_use_english_names(gaz):
+    assert gaz.lookup("Cairo").region == "Cairo Governorate"  # not GeoNames' "Al Qāhirah"
+    assert gaz.lookup("Cairo Governorate").kind == "region"
+    assert gaz.lookup("Kabul").region == "Kabul Province"

@@ -142,6 +142,9 @@ class GeoNamesGazetteer:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
             if end + 1 < n and text[end] in "-'’" and text[end + 1].isupper():
                 continue  # "Iraq-based" is fine, but not "Jean-Pierre"
+            if end + 1 < n and text[end] in "'’" and text[end + 1].isalpha() and \
+                    not (text[end + 1] in "sS" and (end + 2 >= n or not text[end + 2].isalnum())):
+                continue  # "Syria's" is Syria, but "Jama'at" is not "Jama"
             if caps or (length > 1 and text[start + 1].isupper()):
                 surface = text[start:end]
                 if caps:
