@@ -41,6 +41,22 @@ def normalise(text: str) -> str:
     return fold(text).translate(_SPACES)
 
 
+_last_padded: tuple = (None, "")
+
+
+def padded_normalised(text: str) -> str:
+    """`" " + normalise(text) + " "`, remembered for the last text object: tagging and geoparsing read the
+    same article one after the other, so the second caller gets it for free (keyed by identity; the cache
+    holds a reference to the text, so the identity cannot be reused while it is cached)."""
+    global _last_padded
+    last = _last_padded
+    if last[0] is text:
+        return last[1]
+    padded = " " + normalise(text) + " "
+    _last_padded = (text, padded)
+    return padded
+
+
 @dataclass(frozen=True)
 class Match(Generic[K]):
     start: int
@@ -73,25 +89,37 @@ class PhraseMatcher(Generic[K]):
     def find(self, text: str) -> list[Match[K]]:
         if self._empty:
             return []
-        padded = " " + normalise(text) + " "  # keys are " alias ": whole words only
-        candidates: list[tuple[int, int, K, str]] = []
+        padded = padded_normalised(text)  # keys are " alias ": whole words only
+        candidates: list[tuple[int, int, K]] = []
+        append = candidates.append
         for end_idx, (length, variants) in self._automaton.iter(padded):
             start = end_idx - length - 1
             end = start + length
             last = text[end - 1]
-            surface = text[start:end]
+            surface = None
             for alias, key, exact in variants:
-                if (surface == alias) if exact else (last == alias[-1] or last.isalnum()):
-                    candidates.append((start, -length, key, surface))
-                    break
-        # Leftmost-longest: sort by start, longer first, then sweep.
-        candidates.sort(key=lambda c: (c[0], c[1]))
+                if exact:
+                    if surface is None:
+                        surface = text[start:end]
+                    if surface != alias:
+                        continue
+                elif not (last == alias[-1] or last.isalnum()):
+                    continue
+                append((start, -length, key))
+                break
+        # Leftmost-longest: sort by start, longer first, then sweep. No two candidates share (start, length)
+        # (one automaton key per span), so the plain tuple order is that order and never compares keys.
+        candidates.sort()
         chosen: list[Match[K]] = []
+        add = chosen.append
         last_end = -1
-        for start, neg_len, key, surface in candidates:
+        new = object.__new__
+        for start, neg_len, key in candidates:
             if start >= last_end:
                 last_end = start - neg_len
-                chosen.append(Match(start, last_end, key, surface))
+                m = new(Match)  # Match(start, last_end, key, surface) without the frozen dataclass' __init__
+                m.__dict__.update(start=start, end=last_end, key=key, surface=text[start:last_end])
+                add(m)
         return chosen
 
 

@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
 
+from ..enrich.matcher import padded_normalised
 from ..model import Place
 from .build import KINDS, fold, load_compiled, normalise
 
@@ -91,7 +93,8 @@ class GeoNamesGazetteer:
         self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
         self._country_name: dict[int, bool] = {}  # see _has_country()
         self._context_free: dict[int, int] = {}
-        self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name)  # name index -> best entry without context
+        self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name, has a space)
+        self._lookups: dict[str, Place | None] = {}  # see lookup()
 
     # --- public interface ------------------------------------------------------------------------
     @classmethod
@@ -99,44 +102,53 @@ class GeoNamesGazetteer:
         return cls(load_compiled(rebuild=rebuild))
 
     def lookup(self, name: str) -> Place | None:
+        memo = self._lookups
+        if name in memo:
+            return memo[name]  # the data never change, so neither does the answer
         j = self._automaton.get(" " + normalise(" ".join(name.split())) + " ", -1)  # the trie is the index
-        if j < 0:
-            return None
-        return self.place(self._best(self._candidates(j), Counter(), Counter()))
+        place = None if j < 0 else self.place(self._best(self._candidates(j), Counter(), Counter()))
+        if len(memo) >= 65536:
+            memo.clear()
+        memo[name] = place
+        return place
 
     def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
-        mentions = self.recognise(text, exclude)
+        blocked = _mask(len(text), exclude)
+        mentions = self._recognise(text, blocked)
         resolved = self.resolve(text, mentions)
-        found = [(s, e, self.place(i)) for (s, e, _), i in zip(mentions, resolved)]
-        found.extend(self._located_unknowns(text, found, exclude))
-        found.sort(key=lambda x: x[0])
+        place = self.place
+        found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)]
+        if " (" in text:
+            extra = self._located_unknowns(text, found, exclude, blocked if _maskable(exclude) else False)
+            if extra:
+                found.extend(extra)
+                found.sort(key=lambda x: x[0])
         return found
 
     # --- recognition -------------------------------------------------------------------------------
     def recognise(self, text: str, exclude=()) -> list[tuple[int, int, int]]:
         """Mentions as (start, end, name index): word-bounded, leftmost-longest, precision rules applied."""
-        padded = " " + normalise(text) + " "
+        return self._recognise(text, _mask(len(text), exclude))
+
+    def _recognise(self, text: str, blocked: bytearray | None) -> list[tuple[int, int, int]]:
+        padded = padded_normalised(text)  # " " + normalise(text) + " ", shared with the tagger
         n = len(text)
         names, forced = self._names, self._forced
-        blocked = None
-        if exclude:
-            blocked = bytearray(n + 1)
-            for a, b in exclude:
-                blocked[a:b] = b"\x01" * (b - a)
         cands = []
         meta = self._meta
         for end_idx, j in self._automaton.iter(padded):
             m = meta.get(j)
             if m is None:
                 name = names[j]
-                m = meta[j] = (len(name), name[-1] if not name[-1].isalnum() else "", name.isupper(), name)
-            length, last, caps, name = m
+                m = meta[j] = (len(name), name[-1] if not name[-1].isalnum() else "", name.isupper(), name,
+                               " " in name)
+            length, last, caps, name, _ = m
             start = end_idx - length - 1  # the key is " name ", and padded is shifted by one
             first = text[start]
             if not (first.isupper() or first.isdigit()):
                 continue
             end = start + length
-            if blocked is not None and 1 in blocked[start:end]:
+            if blocked is not None and blocked.find(1, start, end) >= 0:
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
@@ -152,16 +164,23 @@ class GeoNamesGazetteer:
                         continue
                 elif surface.isupper() and sum(c.isalpha() for c in surface) <= 4 and surface not in forced:
                     continue  # "ISF", "SDF": short capitals are acronyms, not towns
-            cands.append((start, end, j))
-        cands.sort(key=lambda m: (m[0], m[0] - m[1]))
+            cands.append((start, -end, j))
+        # by start, longer first: no two candidates share a span (one automaton key per span), so the plain
+        # tuple order is that order
+        cands.sort()
         chosen = []
         surnames: set[int] = set()
         last_end = -1
+        split_name = self._split_name
         for s, e, j in cands:
             if s < last_end:
                 continue
-            if self._split_name(text, s, e, j):
-                if " " not in self._names[j] and _prev_word(text, s)[:1].isupper():
+            e = -e
+            # _split_name() is False without looking further unless a space (not after a comma etc.) precedes
+            # the match, or a space and a capital follow it
+            if ((s > 1 and text[s - 1] == " " and text[s - 2] not in ",;:!?\n") or
+                    (e + 1 < n and text[e] == " " and text[e + 1].isupper())) and split_name(text, s, e, j):
+                if not meta[j][4] and _prev_word(text, s)[:1].isupper():
                     surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person
                 continue
             chosen.append((s, e, j))
@@ -182,6 +201,8 @@ class GeoNamesGazetteer:
         if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
                 and not _sentence_start(text, s - len(prev) - 1):
             return True
+        if not (e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
+            return False  # the next word, if any, is not capitalised
         nxt = _next_word(text, e)
         if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK and nxt.lower() not in INSTITUTIONS \
                 and " " not in self._names[j]:
@@ -326,11 +347,16 @@ class GeoNamesGazetteer:
                      kind="region" if kind == "area" and cc else kind,
                      lat=lat, lon=lon, geonameid=self._gid[i] or None)
 
-    def _located_unknowns(self, text, found, exclude) -> list[tuple[int, int, Place]]:
-        """'Tal Abita (Nineveh)': a name we lack, placed by the region in brackets; coordinates approximate."""
+    def _located_unknowns(self, text, found, exclude, blocked=False) -> list[tuple[int, int, Place]]:
+        """'Tal Abita (Nineveh)': a name we lack, placed by the region in brackets; coordinates approximate.
+
+        `blocked`, when given, is `_mask(len(text), exclude)`; `found` must then be sorted by start and free
+        of overlaps, as find() makes it (then an overlap is a bisection, not a scan)."""
         extra = []
         if " (" not in text:
             return extra
+        fast = blocked is not False
+        starts = ends = None
         for b in _BRACKETED.finditer(text):  # cheap scan for " (...)", then the name just before it
             w0 = max(0, b.start() - 80)
             m = _NAME_BEFORE.search(text[w0:b.start()])
@@ -347,7 +373,17 @@ class GeoNamesGazetteer:
             if parent is None or parent.kind not in ("region", "country"):
                 continue
             s, e = w0 + m.start(1) + lead, w0 + m.end(1)
-            if any(a < e and s < z for a, z in exclude) or any(a < e and s < z for a, z, _ in found):
+            if fast:
+                if blocked is not None and blocked.find(1, s, e) >= 0:
+                    continue
+                if found:
+                    if starts is None:
+                        starts = [a for a, _, _ in found]
+                        ends = [z for _, z, _ in found]
+                    k = bisect_left(starts, e) - 1  # the last mention starting before e ends the furthest
+                    if k >= 0 and ends[k] > s:
+                        continue
+            elif any(a < e and s < z for a, z in exclude) or any(a < e and s < z for a, z, _ in found):
                 continue
             known = self.lookup(name)
             if known is not None:
@@ -356,6 +392,26 @@ class GeoNamesGazetteer:
                                       region=parent.name if parent.kind == "region" else None,
                                       kind="place", lat=parent.lat, lon=parent.lon, approximate=True)))
         return extra
+
+
+def _mask(n: int, exclude) -> bytearray | None:
+    """Excluded positions as a byte mask (1 = excluded), so an overlap test is one `find`; None when nothing
+    is excluded."""
+    if not exclude:
+        return None
+    blocked = bytearray(n + 1)
+    for a, b in exclude:
+        blocked[a:b] = b"\x01" * (b - a)
+    return blocked
+
+
+def _maskable(exclude) -> bool:
+    """True when the mask means what the span list means for an overlap test: no empty, reversed or negative
+    span (tags never are)."""
+    for a, b in exclude:
+        if not 0 <= a < b:
+            return False
+    return True
 
 
 def _wordchar(c: str) -> bool:
