@@ -26,6 +26,7 @@ from ..model import Place
 from .build import KINDS, fold, load_compiled, normalise
 
 _WORD = re.compile(r"[\w'’.-]+")
+_WORD_RUN = re.compile(r"(?:[^\W_]|['’.-])*")  # what _prev_word() reads: alphanumerics and '’.-
 _BRACKETED = re.compile(r" \(([^()]{2,40})\)")
 _NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3})$")
 
@@ -93,6 +94,7 @@ class GeoNamesGazetteer:
         self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
         self._country_name: dict[int, bool] = {}  # see _has_country()
         self._context_free: dict[int, int] = {}
+        self._first_rows: dict[int, tuple] = {}  # see _first_row()
         self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name, has a space)
         self._lookups: dict[str, Place | None] = {}  # see lookup()
 
@@ -171,18 +173,35 @@ class GeoNamesGazetteer:
         chosen = []
         surnames: set[int] = set()
         last_end = -1
-        split_name = self._split_name
+        rtext = None
+        run = _WORD_RUN.match
         for s, e, j in cands:
             if s < last_end:
                 continue
             e = -e
-            # _split_name() is False without looking further unless a space (not after a comma etc.) precedes
-            # the match, or a space and a capital follow it
-            if ((s > 1 and text[s - 1] == " " and text[s - 2] not in ",;:!?\n") or
-                    (e + 1 < n and text[e] == " " and text[e + 1].isupper())) and split_name(text, s, e, j):
-                if not meta[j][4] and _prev_word(text, s)[:1].isupper():
-                    surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person
-                continue
+            # _split_name() inlined: the previous word is only looked at after a space (not after a comma
+            # etc.: it is empty then), the next word only when it is capitalised
+            pre = s > 1 and text[s - 1] == " " and text[s - 2] not in ",;:!?\n"
+            if pre or (e + 1 < n and text[e] == " " and text[e + 1].isupper()):
+                split = False
+                prev = ""
+                if pre:  # _prev_word(text, s), read right to left in the reversed text
+                    if rtext is None:
+                        rtext = text[::-1]
+                    k = n - s + 1
+                    prev = text[s - 1 - (run(rtext, k).end() - k):s - 1]
+                    if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
+                            and not _sentence_start(text, s - len(prev) - 1):
+                        split = True
+                if not split and e + 1 < n and text[e] == " " and text[e + 1].isupper():
+                    nxt = _next_word(text, e)
+                    if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK \
+                            and nxt.lower() not in INSTITUTIONS and not meta[j][4] and not self._has_country(j):
+                        split = True  # country-level names and demonyms modify capitalised nouns
+                if split:
+                    if not meta[j][4] and prev[:1].isupper():
+                        surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person
+                    continue
             chosen.append((s, e, j))
             last_end = e
         if surnames:
@@ -283,30 +302,36 @@ class GeoNamesGazetteer:
                 best, best_score = i, score
         return best
 
+    def _first_row(self, j: int) -> tuple[int, str, int, int]:
+        """For resolve(): (best entry without context, its country code, its region key, the only candidate
+        or -1), once per name."""
+        cache = self._context_free
+        i = cache.get(j)
+        if i is None:
+            i = cache[j] = self._best(self._candidates(j), Counter(), Counter())
+        offsets = self._cand.offsets
+        single = self._cand.flat[offsets[j]] if offsets[j + 1] - offsets[j] == 1 else -1
+        return (i, self._cc[i], self._region_key(i), single)
+
     def resolve(self, text: str, mentions: list[tuple[int, int, int]]) -> list[int]:
         """One entry per mention: a first pass without context, then again with the countries and regions
         that the article's *other* mentions point to."""
-        cache = self._context_free
+        rows = self._first_rows
         first = []
         for _, _, j in mentions:
-            i = cache.get(j)
-            if i is None:
-                i = cache[j] = self._best(self._candidates(j), Counter(), Counter())
-            first.append(i)
-        ccs: Counter = Counter()
-        admin1s: Counter = Counter()
-        for i in first:
-            if self._cc[i]:
-                ccs[self._cc[i]] += 1
-            a1 = self._region_key(i)
-            if a1 >= 0:
-                admin1s[a1] += 1
+            r = rows.get(j)
+            if r is None:
+                r = rows[j] = self._first_row(j)
+            first.append(r)
+        ccs: Counter = Counter([r[1] for r in first if r[1]])
+        admin1s: Counter = Counter([r[2] for r in first if r[2] >= 0])
+        first = [r[0] for r in first]
         out = []
         seen: dict[int, int] = {}
-        offsets, flat = self._cand.offsets, self._cand.flat
         for k, (s, e, j) in enumerate(mentions):
-            if offsets[j + 1] - offsets[j] == 1:
-                out.append(flat[offsets[j]])
+            single = rows[j][3]
+            if single >= 0:
+                out.append(single)
                 continue  # a single candidate needs no context
             qualifier = None
             # "Springfield, Illinois" / "Tripoli, Lebanon": the next mention qualifies this one
