@@ -81,7 +81,10 @@ class PhraseMatcher(Generic[K]):
             # keyed by the normalised form: "Da'esh" also matches "Da’esh", "US-led" also "US led"
             table.setdefault(normalise(alias), []).append((alias, key, is_acronym(alias)))
         for norm, variants in table.items():
-            self._automaton.add_word(" " + norm + " ", (len(norm), tuple(variants)))
+            # the usual case, one alias that is not an acronym, carries its key and final character up front
+            single = variants[0] if len(variants) == 1 and not variants[0][2] else None
+            self._automaton.add_word(" " + norm + " ", (len(norm), tuple(variants),
+                                                        single and single[1], single and single[0][-1]))
         self._empty = not table
         if not self._empty:
             self._automaton.make_automaton()
@@ -92,10 +95,14 @@ class PhraseMatcher(Generic[K]):
         padded = padded_normalised(text)  # keys are " alias ": whole words only
         candidates: list[tuple[int, int, K]] = []
         append = candidates.append
-        for end_idx, (length, variants) in self._automaton.iter(padded):
+        for end_idx, (length, variants, key, final) in self._automaton.iter(padded):
             start = end_idx - length - 1
             end = start + length
             last = text[end - 1]
+            if final is not None:
+                if last == final or last.isalnum():
+                    append((start, -length, key))
+                continue
             surface = None
             for alias, key, exact in variants:
                 if exact:
@@ -117,8 +124,14 @@ class PhraseMatcher(Generic[K]):
         for start, neg_len, key in candidates:
             if start >= last_end:
                 last_end = start - neg_len
-                m = new(Match)  # Match(start, last_end, key, surface) without the frozen dataclass' __init__
-                m.__dict__.update(start=start, end=last_end, key=key, surface=text[start:last_end])
+                # Match(start, last_end, key, surface) without the frozen dataclass' __init__ (same fields,
+                # same order, same instance dict)
+                m = new(Match)
+                d = m.__dict__
+                d["start"] = start
+                d["end"] = last_end
+                d["key"] = key
+                d["surface"] = text[start:last_end]
                 add(m)
         return chosen
 

@@ -115,13 +115,13 @@ class GeoNamesGazetteer:
         return place
 
     def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
-        blocked = _mask(len(text), exclude)
-        mentions = self._recognise(text, blocked)
+        starts, ends, blocked, maskable = _exclusion(len(text), exclude)
+        mentions = self._recognise(text, starts, ends, blocked)
         resolved = self.resolve(text, mentions)
         place = self.place
         found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)]
         if " (" in text:
-            extra = self._located_unknowns(text, found, exclude, blocked if _maskable(exclude) else False)
+            extra = self._located_unknowns(text, found, exclude, (starts, ends, blocked) if maskable else None)
             if extra:
                 found.extend(extra)
                 found.sort(key=lambda x: x[0])
@@ -130,9 +130,11 @@ class GeoNamesGazetteer:
     # --- recognition -------------------------------------------------------------------------------
     def recognise(self, text: str, exclude=()) -> list[tuple[int, int, int]]:
         """Mentions as (start, end, name index): word-bounded, leftmost-longest, precision rules applied."""
-        return self._recognise(text, _mask(len(text), exclude))
+        return self._recognise(text, *_exclusion(len(text), exclude)[:3])
 
-    def _recognise(self, text: str, blocked: bytearray | None) -> list[tuple[int, int, int]]:
+    def _recognise(self, text: str, ex_starts: list[int] | None, ex_ends: list[int] | None,
+                   blocked: bytearray | None) -> list[tuple[int, int, int]]:
+        """recognise() with the excluded spans as _exclusion() gives them."""
         padded = padded_normalised(text)  # " " + normalise(text) + " ", shared with the tagger
         n = len(text)
         names, forced = self._names, self._forced
@@ -150,15 +152,23 @@ class GeoNamesGazetteer:
             if not (first.isupper() or first.isdigit()):
                 continue
             end = start + length
-            if blocked is not None and blocked.find(1, start, end) >= 0:
+            if ex_starts is not None:
+                k = bisect_left(ex_starts, end) - 1  # the last excluded span starting before the end
+                if k >= 0 and ex_ends[k] > start:
+                    continue  # a tag beats a place
+            elif blocked is not None and blocked.find(1, start, end) >= 0:
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
-            if end + 1 < n and text[end] in "-'’" and text[end + 1].isupper():
-                continue  # "Iraq-based" is fine, but not "Jean-Pierre"
-            if end + 1 < n and text[end] in "'’" and text[end + 1].isalpha() and \
-                    not (text[end + 1] in "sS" and (end + 2 >= n or not text[end + 2].isalnum())):
-                continue  # "Syria's" is Syria, but "Jama'at" is not "Jama"
+            if end + 1 < n:
+                c = text[end]
+                if c in "-'’":
+                    c2 = text[end + 1]
+                    if c2.isupper():
+                        continue  # "Iraq-based" is fine, but not "Jean-Pierre"
+                    if c != "-" and c2.isalpha() and \
+                            not (c2 in "sS" and (end + 2 >= n or not text[end + 2].isalnum())):
+                        continue  # "Syria's" is Syria, but "Jama'at" is not "Jama"
             if caps or (length > 1 and text[start + 1].isupper()):
                 surface = text[start:end]
                 if caps:
@@ -372,19 +382,35 @@ class GeoNamesGazetteer:
                      kind="region" if kind == "area" and cc else kind,
                      lat=lat, lon=lon, geonameid=self._gid[i] or None)
 
-    def _located_unknowns(self, text, found, exclude, blocked=False) -> list[tuple[int, int, Place]]:
+    def _located_unknowns(self, text, found, exclude, exclusion=None) -> list[tuple[int, int, Place]]:
         """'Tal Abita (Nineveh)': a name we lack, placed by the region in brackets; coordinates approximate.
 
-        `blocked`, when given, is `_mask(len(text), exclude)`; `found` must then be sorted by start and free
-        of overlaps, as find() makes it (then an overlap is a bisection, not a scan)."""
+        `exclusion`, when given, is the first three of `_exclusion(len(text), exclude)` for maskable spans;
+        `found` must then be sorted by start and free of overlaps, as find() makes it (then an overlap is a
+        bisection, not a scan)."""
         extra = []
         if " (" not in text:
             return extra
-        fast = blocked is not False
-        starts = ends = None
-        for b in _BRACKETED.finditer(text):  # cheap scan for " (...)", then the name just before it
+        fast = exclusion is not None
+        if fast:
+            ex_starts, ex_ends, blocked = exclusion
+            brackets = _brackets(text)
+        else:
+            brackets = _BRACKETED.finditer(text)
+        for b in brackets:  # cheap scan for " (...)", then the name just before it
             w0 = max(0, b.start() - 80)
-            m = _NAME_BEFORE.search(text[w0:b.start()])
+            window = text[w0:b.start()]
+            if fast:
+                # the name has at most three spaces, so it starts after the fourth space from the end:
+                # searching from there finds what a search from the start finds
+                lo = len(window)
+                for _ in range(4):
+                    lo = window.rfind(" ", 0, lo)
+                    if lo < 0:
+                        break
+                m = _NAME_BEFORE.search(window, lo + 1 if lo >= 0 else 0)
+            else:
+                m = _NAME_BEFORE.search(window)
             if m is None:
                 continue
             name, container = m.group(1), b.group(1)
@@ -399,15 +425,15 @@ class GeoNamesGazetteer:
                 continue
             s, e = w0 + m.start(1) + lead, w0 + m.end(1)
             if fast:
-                if blocked is not None and blocked.find(1, s, e) >= 0:
-                    continue
-                if found:
-                    if starts is None:
-                        starts = [a for a, _, _ in found]
-                        ends = [z for _, z, _ in found]
-                    k = bisect_left(starts, e) - 1  # the last mention starting before e ends the furthest
-                    if k >= 0 and ends[k] > s:
+                if ex_starts is not None:
+                    k = bisect_left(ex_starts, e) - 1
+                    if k >= 0 and ex_ends[k] > s:
                         continue
+                elif blocked is not None and blocked.find(1, s, e) >= 0:
+                    continue
+                k = bisect_left(found, (e,)) - 1  # the last mention starting before e ends the furthest
+                if k >= 0 and found[k][1] > s:
+                    continue
             elif any(a < e and s < z for a, z in exclude) or any(a < e and s < z for a, z, _ in found):
                 continue
             known = self.lookup(name)
@@ -417,6 +443,36 @@ class GeoNamesGazetteer:
                                       region=parent.name if parent.kind == "region" else None,
                                       kind="place", lat=parent.lat, lon=parent.lon, approximate=True)))
         return extra
+
+
+def _brackets(text: str):
+    """`_BRACKETED.finditer(text)`, trying the pattern only where " (" occurs."""
+    match = _BRACKETED.match
+    pos = 0
+    while True:
+        i = text.find(" (", pos)
+        if i < 0:
+            return
+        b = match(text, i)
+        if b is None:
+            pos = i + 1
+        else:
+            yield b
+            pos = b.end()
+
+
+def _exclusion(n: int, exclude) -> tuple:
+    """(starts, ends, mask, maskable) for the excluded spans. Sorted, disjoint, non-empty spans (the tagger's)
+    give their starts and ends, for a bisection; others a byte mask built as it always was (`maskable`: the
+    mask means what the span list means for an overlap test)."""
+    if not exclude:
+        return None, None, None, True
+    prev = 0
+    for a, b in exclude:
+        if not prev <= a < b:
+            return None, None, _mask(n, exclude), _maskable(exclude)
+        prev = b
+    return [a for a, _ in exclude], [b for _, b in exclude], None, True
 
 
 def _mask(n: int, exclude) -> bytearray | None:
