@@ -295,9 +295,10 @@ class GeoNamesGazetteer:
         best, best_score = cands[0][0], -1e9
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
-        info = self._info
+        info, known = self._info, self._prior
         for i, score in cands:
-            _, a1, cc, is_country = info(i)
+            r = known.get(i)  # _info(i), without the call when it is known
+            _, a1, cc, is_country = info(i) if r is None else r
             if cc and not is_country and ccs:
                 n = ccs.get(cc)
                 if n:
