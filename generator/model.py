@@ -6,7 +6,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Literal
 
 BlockKind = Literal["p", "h2"]

@@ -1,7 +1,10 @@
 """Shared test fixtures: paths to the project, the shared corpora, and a fresh content folder."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,13 +35,10 @@ def site_project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run_archive(*args: str, cwd: Path) -> "subprocess.CompletedProcess[str]":
+def run_archive(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the real command line, as a user would."""
-    import subprocess
-    import sys
-
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=600, env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+                          text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 Span = tuple[int, int]
 KM = 161.0

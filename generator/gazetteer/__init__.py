@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from ..enrich.matcher import padded_normalised
 from ..model import Place
-from .build import KINDS, fold, load_compiled, normalise
+from .build import KINDS, load_compiled, normalise
 
 _WORD = re.compile(r"[\w'’.-]+")
 _WORD_RUN = re.compile(r"(?:[^\W_]|['’.-])*")  # what _prev_word() reads: alphanumerics and '’.-

@@ -13,7 +13,6 @@ curated data; it is never downloaded at run time.
 """
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import math
