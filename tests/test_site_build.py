@@ -183,3 +183,9 @@ def test_map_links_every_circle_to_a_location_page(built_site: Path):
     assert len(hrefs) >= 10
     for href in hrefs:
         assert (site / "map" / href / "index.html").resolve().exists(), href
+
+
+def test_geonames_is_credited_on_every_page(built_site: Path):
+    site = built_site / "site"
+    for page in (site / "index.html", site / "map" / "index.html", next((site / "articles").rglob("index.html"))):
+        assert 'href="https://www.geonames.org/">GeoNames</a>, CC BY 4.0' in page.read_text(encoding="utf-8"), page
