@@ -6,15 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import yaml
+
 from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
 from ..model import Place
 from ..textutil import slugify
-from ..writers.markdown import places_from_meta
-
-import yaml
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from ..writers.markdown import parse_page, places_from_meta
 
 UNPLACED = "Unplaced"
 
@@ -63,18 +61,14 @@ def _strings(value) -> list[str]:
 
 
 def read_front_matter(path: Path) -> dict:
-    """Front matter only, with libyaml when available: the build reads every article's."""
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith("---"):
-        return {}
-    end = text.find("\n---", 3)
-    if end < 0:
-        return {}
+    """Front matter only, parsed as the writer parses it (libyaml when available)."""
     try:
-        meta = yaml.load(text[3:end], Loader=_Loader)
+        meta, _ = parse_page(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: front matter is not valid YAML: {str(exc).splitlines()[0]}") from exc
-    return meta if isinstance(meta, dict) else {}
+    except ValueError:
+        return {}  # unclosed or not a mapping: indexed by file name, as before
+    return meta
 
 
 def load_record(path: Path, src_uri: str) -> Record:
