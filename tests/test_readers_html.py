@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from generator.readers import choose
-from generator.readers.html import choose_date, choose_title, extract_page, fragment_blocks, strip_site
+from generator.readers.html import (choose_date, choose_title, extract_page, fragment_blocks, jsonld_objects,
+                                    meta_values, parse_html, site_names, strip_site)
 from generator.model import Block, RejectedInput
 
 HTML = Path(__file__).parent / "fixtures" / "html"
@@ -35,15 +36,53 @@ def test_site_name_stripped_from_either_end():
     assert strip_site("Flood: barriers hold - for now", sites) == "Flood: barriers hold - for now"
 
 
-def test_title_by_agreement_beats_a_lone_section_heading():
-    cands = [("h1", "Local news"), ("og", "Bridge reopens after repairs"),
-             ("title", "Bridge reopens after repairs | Valley Post")]
-    assert choose_title(cands, ["Valley Post"]) == "Bridge reopens after repairs"
+def _title_of(html: str, url: str | None = None) -> str | None:
+    tree = parse_html(html)
+    meta, ld = meta_values(tree), jsonld_objects(tree)
+    return choose_title(tree, meta, ld, site_names(meta, ld, url))
+
+
+def test_declared_title_beats_a_section_heading_and_loses_its_site_name():
+    html = ("<html><head><title>Bridge reopens after repairs | Valley Post</title>"
+            '<meta property="og:title" content="Bridge reopens after repairs | Valley Post">'
+            '<meta property="og:site_name" content="Valley Post"></head>'
+            "<body><h1>Local news</h1><p>The bridge is open.</p></body></html>")
+    assert _title_of(html) == "Bridge reopens after repairs"
+
+
+def test_a_declared_title_that_is_only_the_site_name_is_skipped():
+    html = ('<html><head><meta property="og:title" content="Valley Post">'
+            '<meta property="og:site_name" content="Valley Post">'
+            "<title>Why the ferry timetable changed - Valley Post</title></head>"
+            "<body><h1>Valley Post</h1><p>Text.</p></body></html>")
+    assert _title_of(html) == "Why the ferry timetable changed"
 
 
 def test_site_logo_in_h1_is_not_the_title():
-    cands = [("h1", "ValleyBlog"), ("title", "Why the ferry timetable changed | ValleyBlog")]
-    assert choose_title(cands, []) == "Why the ferry timetable changed"
+    html = ("<html><head><title>Why the ferry timetable changed | ValleyBlog</title></head>"
+            "<body><h1>ValleyBlog</h1><p>Text.</p></body></html>")
+    assert _title_of(html) == "Why the ferry timetable changed"
+
+
+def test_short_title_segment_keeps_the_whole_title():
+    # Cutting "| Notes" would leave two words: too little to be a headline, so the whole title stays.
+    html = "<html><head><title>Tide tables | Notes</title></head><body><p>Text.</p></body></html>"
+    assert _title_of(html) == "Tide tables | Notes"
+
+
+def test_jsonld_headline_wins_over_its_name_only_when_it_matches_the_page_title():
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "name": "ferry-story-1422",'
+          ' "headline": "Why the ferry timetable changed"}</script>')
+    html = ("<html><head><title>Why the ferry timetable changed</title>" + ld +
+            "</head><body><p>Text.</p></body></html>")
+    assert _title_of(html) == "Why the ferry timetable changed"
+    other = html.replace("<title>Why the ferry timetable changed</title>", "<title>Harbour notes</title>")
+    assert _title_of(other) == "ferry-story-1422"
+
+
+def test_without_a_title_element_the_only_h1_is_the_title():
+    html = "<html><body><h1>Harbour dredging starts in May</h1><p>Text.</p></body></html>"
+    assert _title_of(html) == "Harbour dredging starts in May"
 
 
 def test_jsonld_date_beats_meta_and_time_elements():

@@ -5,9 +5,10 @@ items, quotes and table rows -> "p"). Text is data: markup-looking text in a par
 an escaped `<script>` shown to readers) stays as visible text; real `<script>`/`<style>` elements
 are never read.
 
-Title: candidates from JSON-LD `headline`, `og:title`, `twitter:title`, `<h1>` and `<title>` (each
-also with the site name stripped from either end: "Headline | Site", "Site - Headline"); the text
-supported by most independent sources wins; ties go to og:title, JSON-LD, <title>, then <h1>.
+Title: the title the publisher declares (the article's JSON-LD name or headline, then Dublin Core,
+Open Graph, `<meta name=title>` and Twitter tags, in Readability.js's order), skipped when it is only
+the site's name; else the headline read out of `<title>` by Readability.js's rule. A known site name
+(og:site_name, the JSON-LD publisher, the domain) then comes off either end: "Headline | Site".
 
 Date: a full day in the (canonical) URL first; otherwise one vote each from JSON-LD
 `datePublished`, publication meta tags (`article:published_time` and friends), htmldate's extensive
@@ -255,26 +256,21 @@ def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
 
 
 def site_names(meta, ld_objs, url: str | None) -> list[str]:
-    names = []
-    for k in ("og:site_name", "application-name", "twitter:site", "apple-mobile-web-app-title", "publisher"):
-        for v in meta.get(k, []):
-            names.append(v.lstrip("@"))
+    """Names the site goes by: its meta tags, the JSON-LD publisher and organisation, the domain."""
+    names = [v.lstrip("@") for k in ("og:site_name", "application-name", "twitter:site",
+                                     "apple-mobile-web-app-title", "publisher") for v in meta.get(k, [])]
+    # A JSON-LD "site name" that repeats og:title is a page name (WebPage objects often repeat it).
+    declared = {_norm(v) for k in ("og:title", "twitter:title") for v in meta.get(k, [])}
     for o in ld_objs:
-        n = _name_of(o.get("publisher"))
-        if n:
-            names.append(n)
+        found = [_name_of(o.get("publisher"))]
         if any(t.lower() in ("organization", "newsmediaorganization", "website") for t in _types(o)):
-            n = _name_of(o)
-            if n:
-                names.append(n)
+            found.append(_name_of(o))
+        names += [n for n in found if n and _norm(n) not in declared]
     host = urlparse(url).hostname if url else None
     if host:
         names.append(re.sub(r"^www\d?\.", "", host))
         names.append(re.sub(r"^www\d?\.", "", host).split(".")[0])
-    # A "site name" as long as a headline is a page name (WebPage/WebSite objects often repeat the title).
-    declared = {_norm(v) for k in ("og:title", "twitter:title") for v in meta.get(k, [])}
-    return [n for n in dict.fromkeys(clean_spaces(n) for n in names)
-            if n and len(n.split()) <= 6 and _norm(n) not in declared]
+    return [n for n in dict.fromkeys(clean_spaces(n) for n in names) if n and len(n.split()) <= 6]
 
 
 def _site_like(segment: str, sites: list[str]) -> bool:
@@ -312,30 +308,13 @@ def strip_site(title: str, sites: list[str]) -> str:
     return out.strip()
 
 
-def _segments(title: str) -> list[str]:
-    parts = _SEPARATORS.split(title)
-    seps = _SEPARATORS.findall(title)
-    segs = []
-    for i in range(len(parts)):
-        for j in range(i + 1, len(parts) + 1):
-            if (i, j) == (0, len(parts)):
-                continue
-            s = parts[i]
-            for k in range(i + 1, j):
-                s += seps[k - 1] + parts[k]
-            segs.append(s.strip())
-    return segs
-
-
-_TITLE_PRIORITY = ("og", "jsonld", "title", "h1", "headline", "twitter")
-_DISPLAY_PRIORITY = ("h1", "headline", "jsonld", "og", "twitter", "title")
-_HEADLINE_XPATH = (
-    "//*[@itemprop='headline' and not(self::meta)]"
-    " | //*[self::h1 or self::h2 or self::h3 or self::div or self::span][contains(concat(' ', normalize-space(@class), ' '),"
-    " ' entry-title ') or contains(concat(' ', normalize-space(@class), ' '), ' post-title ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' article-title ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' headline ')]"
-)
+# Readability.js's separators in <title>: any of them splits off a site name; the "hierarchical" ones
+# (\\ / > ») mark a breadcrumb.
+_DOC_SEP = re.compile(r" [|\-\\/>»] ")
+_DOC_HIER_SEP = re.compile(r" [\\/>»] ")
+_DECLARED_META = ("dc:title", "dcterm:title", "og:title", "weibo:article:title", "weibo:webpage:title",
+                  "title", "twitter:title", "parsely-title")
+_ARTICLE_TYPE = re.compile(r"article|posting|report|story|review|apireference", re.I)
 
 
 def _clean_title(text: str | None) -> str:
@@ -344,89 +323,73 @@ def _clean_title(text: str | None) -> str:
     return clean_spaces(re.sub(r"\s+", " ", html_lib.unescape(text))).strip(" \u00b6#")
 
 
-def title_candidates(tree, meta, ld_objs) -> list[tuple[str, str]]:
-    cands: list[tuple[str, str]] = []
-    for o in _articles(ld_objs)[:3]:
-        for key in ("headline", "name"):
-            v = _clean_title(o.get(key))
-            if v:
-                cands.append(("jsonld", v))
-                break
-    for key, src in (("og:title", "og"), ("twitter:title", "twitter")):
-        if meta.get(key):
-            cands.append((src, _clean_title(meta[key][0])))
-    h1s = [t for t in (_clean_title(_text_of(h)) for h in tree.iter("h1")) if t][:3]
-    for h in h1s:
-        cands.append(("h1", h))
-    try:
-        heads = [t for t in (_clean_title(_text_of(h)) for h in tree.xpath(_HEADLINE_XPATH)) if t][:2]
-    except etree.XPathError:
-        heads = []
-    for h in heads:
-        cands.append(("headline", h))
+def _similarity(a: str, b: str) -> float:
+    """Readability.js's text similarity: the share of b's token text that a also has."""
+    ta = [t for t in re.split(r"\W+", a.lower()) if t]
+    tb = [t for t in re.split(r"\W+", b.lower()) if t]
+    if not ta or not tb:
+        return 0.0
+    uniq_b = [t for t in tb if t not in ta]
+    return 1 - len(" ".join(uniq_b)) / len(" ".join(tb))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def document_title(tree) -> str:
+    """The headline read out of <title> the way Readability.js reads it: a trailing site segment
+    ("Headline | Site") or a leading one ("Site: Headline") comes off unless that leaves too little;
+    a title too short or too long to be a headline yields to the page's only <h1>."""
     t = tree.find(".//title")
-    if t is not None:
-        tt = _clean_title(t.text_content())
-        if tt:
-            cands.append(("title", tt))
-    return [(s, c) for s, c in cands if 0 < len(c) <= 400]
+    orig = _clean_title(t.text_content()) if t is not None else ""
+    h1s = [x for x in (_clean_title(_text_of(h)) for h in tree.iter("h1")) if x]
+    cur, hierarchical = orig, False
+    if _DOC_SEP.search(cur):
+        hierarchical = bool(_DOC_HIER_SEP.search(cur))
+        cur = orig[:list(_DOC_SEP.finditer(orig))[-1].start()]
+        if _words(cur) < 3:
+            cur = re.sub(r"^[^|\-\\/>»]*[|\-\\/>»]", "", orig)
+    elif ": " in cur:
+        headings = {_clean_title(_text_of(h)) for h in tree.iter("h1", "h2")}
+        if cur not in headings:
+            cur = orig[orig.rfind(":") + 1:]
+            if _words(cur) < 3:
+                cur = orig[orig.find(":") + 1:]
+            elif _words(orig[:orig.find(":")]) > 5:
+                cur = orig
+    elif (len(cur) > 150 or len(cur) < 15) and len(h1s) == 1:
+        cur = h1s[0]
+    cur = clean_spaces(cur)
+    n = _words(cur)
+    if n <= 4 and (not hierarchical or n != _words(re.sub(r"[|\-\\/>»]+", "", orig)) - 1):
+        cur = orig
+    return cur or (h1s[0] if h1s else "")
 
 
-def _edge_site_segments(cands: list[tuple[str, str]]) -> set[str]:
-    """Segments at either end of the <title> (or og:title) that are shorter than the rest: the site name
-    in 'Headline | Site' or 'Site - Headline' (a logo in an <h1> often repeats it)."""
-    out = set()
-    for src, raw in cands:
-        if src not in ("title", "og", "twitter"):
-            continue
-        parts = [p for p in _SEPARATORS.split(raw)]
-        if len(parts) < 2:
-            continue
-        edge, rest = _norm(parts[-1]), _norm(" ".join(parts[:-1]))
-        if len(edge.split()) <= 3 and len(edge) < len(rest):
-            out.add(edge)
-    return out
+def declared_titles(meta, ld_objs, doc_title: str) -> list[str]:
+    """Titles the page declares for itself, most authoritative first (Readability.js's order): the
+    article's JSON-LD name (its headline when only that matches <title>), then Dublin Core, Open
+    Graph, plain and Twitter meta tags."""
+    out = []
+    for o in ld_objs:
+        if any(_ARTICLE_TYPE.search(t) for t in _types(o)):
+            name, headline = _clean_title(o.get("name")), _clean_title(o.get("headline"))
+            if name and headline and _similarity(headline, doc_title) > 0.75 >= _similarity(name, doc_title):
+                name = headline
+            out.append(name or headline)
+            break
+    out += [_clean_title(meta[key][0]) for key in _DECLARED_META if meta.get(key)]
+    return [t for t in out if 0 < len(t) <= 400]
 
 
-def choose_title(cands: list[tuple[str, str]], sites: list[str]) -> str | None:
-    """The title most sources agree on, with the site name stripped; ties go to the more specific source."""
-    if not cands:
-        return None
-    edge_sites = _edge_site_segments(cands)
-    # A short last segment of <title> that a page heading repeats is the site's name (a logo in <h1>).
-    sites = list(sites) + sorted(e for e in edge_sites
-                                 if any(_norm(c) == e for s, c in cands if s not in ("title", "og", "twitter")))
-    variants: dict[str, list[tuple[str, str]]] = {}  # normalised -> [(source, display text)]
-    sources: dict[str, set] = {}
-    for src, raw in cands:
-        stripped = strip_site(raw, sites)
-        for variant in dict.fromkeys([stripped, raw]):
-            n = _norm(variant)
-            if not n:
-                continue
-            variants.setdefault(n, []).append((src, variant))
-            sources.setdefault(n, set()).add(src)
-    # A candidate is also supported by a longer title that contains it as a separator-delimited segment.
-    for src, raw in cands:
-        for seg in _segments(raw):
-            n = _norm(seg)
-            if n in sources:
-                sources[n].add(src)
-    site_norms = {_norm(s) for s in sites}
-
-    def rank(n: str):
-        srcs = sources[n]
-        texts = [t for _, t in variants[n]]
-        site_like = n in site_norms or n in edge_sites
-        still_has_site = all(strip_site(t, sites) != t for t in texts)
-        words = len(n.split())
-        short = words < 2 and len(n) < 12
-        best_src = min(_TITLE_PRIORITY.index(s) for s in srcs)
-        return (site_like, short, -len(srcs), still_has_site, best_src, -words)
-
-    best = min(sources, key=rank)
-    forms = variants[best]
-    return min(forms, key=lambda f: _DISPLAY_PRIORITY.index(f[0]))[1]
+def choose_title(tree, meta, ld_objs, sites: list[str]) -> str | None:
+    """The publisher's declared title (unless it is only the site's name), else the headline in
+    <title>; a known site name comes off either end ("Headline | Site")."""
+    doc = document_title(tree)
+    declared = [t for t in declared_titles(meta, ld_objs, doc) if not _site_like(t, sites)]
+    chosen = declared[0] if declared else doc
+    return strip_site(chosen, sites) if chosen else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -882,7 +845,7 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
     canonical = _canonical(tree, meta, url)
     page_url = canonical or url
     sites = site_names(meta, ld, page_url)
-    title = choose_title(title_candidates(tree, meta, ld), sites)
+    title = choose_title(tree, meta, ld, sites)
     blocks = extract_body(text, page_url, title)
     if not blocks:
         body = tree.find(".//article") if tree.find(".//article") is not None else tree.find(".//body")
