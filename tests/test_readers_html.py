@@ -85,7 +85,7 @@ def test_without_a_title_element_the_only_h1_is_the_title():
     assert _title_of(html) == "Harbour dredging starts in May"
 
 
-def test_jsonld_date_beats_meta_and_time_elements():
+def test_publication_date_beats_the_modified_stamp_and_the_update_line():
     a = read("jsonld_date_beats_others.html")
     assert a.date == date(2024, 3, 12)
 
@@ -227,8 +227,16 @@ def test_shown_date_rules():
     pub = [("jsonld", date(2021, 11, 29), "local")]
     modified = [date(2022, 1, 12)]
     assert shown_date([(date(2022, 1, 12), False)], pub, modified) == date(2022, 1, 12)
-    # Labelled "Updated": not the article's date.
-    assert shown_date([(date(2022, 1, 12), True)], pub, modified) is None
+    # Labelled "Updated" beside a confirmed plain dateline: the plain one is the article's date.
+    assert shown_date([(date(2022, 1, 12), True), (date(2021, 11, 29), False)], pub, modified) == date(2021, 11, 29)
+    # The only dateline printed is an update the modification stamp confirms: the page presents
+    # itself by that day. An update no stamp confirms is not trusted.
+    assert shown_date([(date(2022, 1, 12), True)], pub, modified) == date(2022, 1, 12)
+    assert shown_date([(date(2022, 1, 13), True)], pub, modified) is None
+    # A UTC stamp confirms the printed day on either side of it (the same moment in another zone).
+    utc = [("jsonld", date(2022, 5, 4), "utc")]
+    assert shown_date([(date(2022, 5, 3), False)], utc, []) == date(2022, 5, 3)
+    assert shown_date([(date(2022, 5, 2), False)], utc, []) is None
     # A printed date no metadata knows (a teaser, a comment) is not trusted.
     assert shown_date([(date(2019, 5, 2), False)], pub, modified) is None
     # Several confirmed datelines: the earliest.

@@ -22,7 +22,7 @@ import html as html_lib
 import json
 import re
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator
 from urllib.parse import urljoin, urlparse
@@ -483,16 +483,22 @@ def shown_date(shown: list[tuple[date, bool]], signals: list[tuple[str, date, st
 
     A printed dateline not labelled as an update ("Updated…", "Aktualisiert…") is the date the publisher
     presents the article with; it wins over the metadata vote when some metadata (publication or
-    modification stamp, htmldate's find) names the same day, which rules out the date of a teaser or
-    comment printed nearby. Several such datelines: the earliest. A day in the URL keeps priority.
+    modification stamp, htmldate's find; a UTC stamp also for the day either side) names the same
+    day, which rules out the date of a teaser or comment printed nearby. Several such datelines: the
+    earliest. When the only datelines printed are updates and the modification stamp names one, the
+    page presents itself by that update: the latest such day. A day in the URL keeps priority.
     """
     if any(s == "url" for s, _, _ in signals):
         return None
     known = {d for _, d, _ in signals} | set(modified)
+    known |= {d + timedelta(days=k) for _, d, kind in signals if kind == "utc" for k in (-1, 1)}
     if htmldate_day is not None:
         known.add(htmldate_day)
     confirmed = [d for d, updated in shown if not updated and d in known]
-    return min(confirmed) if confirmed else None
+    if confirmed:
+        return min(confirmed)
+    updates = [d for d, updated in shown if updated and d in modified]
+    return max(updates) if updates else None
 
 
 _EXPLICIT = ("jsonld", "meta", "itemprop", "time")  # signals that name the publication explicitly
@@ -536,6 +542,22 @@ def choose_date(signals: list[tuple[str, date, str]], htmldate_day: date | None 
         if s in first and votes[first[s]] == best:
             return first[s]
     return None
+
+
+def page_date(signals: list[tuple[str, date, str]], shown: list[tuple[date, bool]], modified: list[date],
+              htmldate_day: date | None) -> date | None:
+    """The page's day from all its evidence: metadata signals, datelines printed under the headline
+    (with their "updated" flag), modification stamps and htmldate's find."""
+    # The dateline printed under the headline, when the page's metadata confirms it.
+    found = shown_date(shown, signals, modified, htmldate_day)
+    if found is None and not signals and shown:
+        # No metadata at all: the first dateline is the best evidence left.
+        found = shown[0][0]
+    if found is None and signals and not any(s in _EXPLICIT or s == "url" for s, _, _ in signals):
+        # Only generic date tags (often the last change): a printed, unlabelled dateline wins over them.
+        printed = [d for d, updated in shown if not updated]
+        found = printed[0] if printed else None
+    return found if found is not None else choose_date(signals, htmldate_day)
 
 
 _MONTHS: dict[str, int] | None = None
@@ -861,17 +883,7 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
         # A very large page (a long comment thread, inlined data) goes to htmldate without scripts,
         # styles and comments: its time stays bounded; smaller pages go whole (their scripts carry dates).
         found_by_htmldate = htmldate_fallback(lean_copy(tree) if len(text) > _LEAN_ABOVE else text, page_url)
-    # The dateline printed under the headline, when the page's metadata confirms it.
-    found = shown_date(shown, signals, modified_dates(meta, ld), found_by_htmldate)
-    if found is None and not signals and shown:
-        # No metadata at all: the first dateline is the best evidence left.
-        found = shown[0][0]
-    if found is None and signals and not any(s in _EXPLICIT or s == "url" for s, _, _ in signals):
-        # Only generic date tags (often the last change): a printed, unlabelled dateline wins over them.
-        printed = [d for d, updated in shown if not updated]
-        found = printed[0] if printed else None
-    if found is None:
-        found = choose_date(signals, found_by_htmldate)
+    found = page_date(signals, shown, modified_dates(meta, ld), found_by_htmldate)
     source = None
     for o in _articles(ld):
         source = _name_of(o.get("publisher"))
