@@ -15,8 +15,10 @@ EVALUATIONS = {
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
+    from . import readcache
     from .pipeline import ingest, report_json, summary_line
 
+    readcache.ENABLED = not args.no_cache
     missing = [p for p in args.paths if not p.exists()]
     for p in missing:
         print(f"archive: {p}: no such file or folder", file=sys.stderr)
@@ -98,6 +100,8 @@ def parser() -> argparse.ArgumentParser:
     ing.add_argument("--json", action="store_true", help="print a JSON report with one entry per input")
     ing.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.add_argument("--no-cache", action="store_true",
+                     help="read every input again, even a file read before with the same bytes and generator")
     ing.set_defaults(func=_cmd_ingest)
 
     for name, func, helptext in (("build", _cmd_build, "build the site into site/ (strict)"),

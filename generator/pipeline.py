@@ -15,7 +15,8 @@ Outcomes, relative to the pages as they were before the entry was processed:
              page: it was linked to that page (`sources`, `duplicate_ids`) instead of getting one;
   rejected   the input (or record) cannot become an article; `reason` says why.
 Re-ingesting the same inputs therefore reports every non-rejected input as `unchanged` and writes
-no file at all.
+no file at all; files whose bytes (and sidecar) did not change are not even read again, their read
+comes from the read cache (`readcache.py`).
 """
 from __future__ import annotations
 
@@ -31,10 +32,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import dedup
+from . import dedup, readcache
 from .enrich import Context, enrich
 from .model import Article, RejectedInput
 from .readers import choose
+from .readers.sidecar import apply_sidecar, find_sidecar
 from .textutil import decode
 from .writers.markdown import PageStore, write_if_changed
 
@@ -114,19 +116,6 @@ def display_name(path) -> str:
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
-_SIDECAR = None
-
-
-def _apply_sidecar():
-    """The readers' sidecar hook (generator/readers/sidecar.py), or None if there is none."""
-    global _SIDECAR
-    if _SIDECAR is None:
-        try:
-            from .readers.sidecar import apply_sidecar
-        except ImportError:
-            apply_sidecar = False
-        _SIDECAR = apply_sidecar
-    return _SIDECAR or None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -189,17 +178,20 @@ def _read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
             raise RejectedInput(f"too large (grew past the {MAX_BYTES / 1e6:.0f} MB limit while read)")
         if not data:
             raise RejectedInput("empty file")
+        cache_key = readcache.key(origin, data, find_sidecar(path), _context().fingerprint())
+        cached = readcache.load(cache_key)
+        if cached is not None:
+            return cached
         text = decode(data)
         if not text.strip():
             raise RejectedInput("no text (only whitespace)")
         ctx = _context()
-        sidecar = _apply_sidecar()
         items: list[Article | RecordRejected] = []
+        complete = True
         try:
             for item in choose(text).read(text, origin):
                 if isinstance(item, Article):
-                    if sidecar is not None:
-                        item = sidecar(item, path)
+                    item = apply_sidecar(item, path)
                     item = enrich(item, ctx)
                     item.signature = dedup.signature(item.body_text)
                     items.append(item)
@@ -208,6 +200,7 @@ def _read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
         except (Exception, _ReadTimeout) as exc:
             if not items:
                 raise
+            complete = False
             # Keep what was read; the rest of the file is reported, not lost silently.
             if isinstance(exc, _ReadTimeout):
                 reason = f"gave up after {READ_TIMEOUT:g} s"
@@ -218,6 +211,8 @@ def _read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
             items.append(RecordRejected(f"{origin} (after record {len(items)})", f"rest of file unreadable: {reason}"))
         if not items:
             raise RejectedInput("no article found")
+        if complete:
+            readcache.store(cache_key, items)  # the next run of this very file can skip reading it
         return items
     except RejectedInput as exc:
         return RejectedInput(_one_line(exc) or "rejected")
@@ -303,6 +298,7 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
     files = list(find_inputs(paths, problems, exclude=[content / "articles"]))
     entries: list[Entry] = [Entry(p, "rejected", reason=r) for p, r in problems]
     jobs = jobs or os.cpu_count() or 1
+    readcache.prune()
     with _lock(content):
         store = PageStore.open(content)
         try:

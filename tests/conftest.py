@@ -5,9 +5,14 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Each test session reads its inputs afresh: a read cached by an earlier session (or by the demo)
+# must not stand in for the code under test. Subprocesses (the real CLI) inherit this.
+os.environ["NEWS_ARCHIVE_READ_CACHE"] = tempfile.mkdtemp(prefix="news-archive-read-cache-")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

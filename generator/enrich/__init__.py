@@ -1,7 +1,8 @@
 """Enrichers: each takes an Article and returns it refined. They run in the order of `ENRICHERS`."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from typing import Callable
 
 from ..model import Article, Block
@@ -17,10 +18,21 @@ class Context:
 
     vocabulary: Vocabulary
     gazetteer: Gazetteer
+    _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def default(cls) -> "Context":
         return cls(vocabulary=default_vocabulary(), gazetteer=default_gazetteer())
+
+    def fingerprint(self) -> str:
+        """A hash of what the enrichers will use (the vocabulary's terms, the kind and size of the
+        gazetteer): a read cached under another vocabulary is not reused."""
+        if self._fingerprint is None:
+            terms = sorted((t.name, t.kind, tuple(t.aliases)) for t in self.vocabulary.terms.values())
+            g = self.gazetteer
+            size = len(getattr(g, "by_name", None) or getattr(g, "names", None) or ())
+            self._fingerprint = hashlib.sha256(repr((terms, type(g).__name__, size)).encode()).hexdigest()[:16]
+        return self._fingerprint
 
 
 Enricher = Callable[[Article, Context], Article]

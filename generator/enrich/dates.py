@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import date, datetime, timedelta
 
 from dateutil import parser as dateparser
@@ -13,6 +14,11 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 _ISO = re.compile(r"(?<!\d)(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?!\d)")
 _URL_DATE = re.compile(r"/(19[5-9]\d|20\d\d)[/-](0?[1-9]|1[0-2])(?:[/-](0?[1-9]|[12]\d|3[01]))?(?=[/-]|$)")
 _URL_COMPACT = re.compile(r"/(19[5-9]\d|20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=[-/_.]|$)")
+
+
+# "tzname IST identified but not understood": the day is still right, and a page's odd zone name
+# is no news for the person running an ingest (dateutil and htmldate both trigger it).
+warnings.filterwarnings("ignore", category=dateparser.UnknownTimezoneWarning)
 
 
 def _plausible(d: date) -> bool:

@@ -215,9 +215,7 @@ def main(args) -> int:
         print(f"archive eval extract: {path}: no such file", file=sys.stderr)
         return 1
     import os
-    import warnings
 
-    warnings.filterwarnings("ignore", message="tzname .* identified but not understood")
     jobs = int(os.environ.get("ARCHIVE_EVAL_JOBS", "1"))
     result = run(path, getattr(args, "limit", None), jobs=jobs, predictions=getattr(args, "predictions", None))
     print(json.dumps(result, indent=2, ensure_ascii=False))

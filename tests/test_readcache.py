@@ -1,0 +1,152 @@
+"""The read cache: a re-ingest of unchanged files skips reading them, and anything a read depends on
+(the bytes, the sidecar, the generator's code and data) makes the file be read again."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import pipeline, readcache
+from generator.pipeline import ingest
+from generator.writers.markdown import read_page
+
+from .test_pipeline import scrape
+
+
+def _broken_reader(text):
+    raise RuntimeError("the reader was called")
+
+
+def _page_meta(entry) -> dict:
+    return read_page(Path(entry.page))[0]
+
+
+def test_reingest_of_an_unchanged_file_does_not_read_it_again(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "story.txt").write_text(scrape(7), encoding="utf-8")
+    content = tmp_path / "content"
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["new"]
+    # Any attempt to read the file now fails loudly; the cached read is used instead.
+    monkeypatch.setattr(pipeline, "choose", _broken_reader)
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]
+    # Without the cache (`archive ingest --no-cache`) the file is read, and the broken reader shows.
+    monkeypatch.setattr(readcache, "ENABLED", False)
+    again = ingest([src], content, jobs=1)
+    assert again[0].outcome == "rejected" and "the reader was called" in again[0].reason
+
+
+def test_changed_bytes_or_sidecar_are_read_again(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    src.mkdir()
+    story = src / "story.txt"
+    story.write_text(scrape(8), encoding="utf-8")
+    content = tmp_path / "content"
+    ingest([src], content, jobs=1)
+    monkeypatch.setattr(pipeline, "choose", _broken_reader)
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]
+    # New bytes: read again (and the broken reader shows it).
+    story.write_text(scrape(8) + "\n", encoding="utf-8")
+    assert "the reader was called" in ingest([src], content, jobs=1)[0].reason
+    # Same bytes as the first run, but a sidecar now says something about the file: read again.
+    story.write_text(scrape(8), encoding="utf-8")
+    assert ingest([src], content, jobs=1)[0].outcome == "unchanged"
+    (src / "story.txt.meta.json").write_text(json.dumps({"date": "2024-05-02", "source": "Wire"}))
+    assert "the reader was called" in ingest([src], content, jobs=1)[0].reason
+    monkeypatch.undo()
+    entry = ingest([src], content, jobs=1)[0]
+    assert entry.outcome == "updated"
+    assert str(_page_meta(entry)["date"]) == "2024-05-02"
+
+
+def test_a_partly_read_file_is_not_cached(tmp_path, monkeypatch):
+    lines = [json.dumps({"title": f"Record {i} about the harbour", "text": scrape(i)}) for i in range(3)]
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    calls = []
+    real = readcache.store
+    monkeypatch.setattr(readcache, "store", lambda k, items: calls.append(k) or real(k, items))
+    ingest([src], tmp_path / "content", jobs=1)
+    assert len(calls) == 1  # a complete read is kept
+    real_enrich = pipeline.enrich
+
+    def fail_on_second(article, ctx):
+        if article.title.startswith("Record 1"):
+            raise RuntimeError("enricher failed")
+        return real_enrich(article, ctx)
+
+    monkeypatch.setattr(pipeline, "enrich", fail_on_second)
+    (src / "export.jsonl").write_text("\n".join(lines[::-1]) + "\n", encoding="utf-8")  # new bytes
+    entries = ingest([src], tmp_path / "content", jobs=1)
+    assert any("rest of file unreadable" in (e.reason or "") for e in entries)
+    assert len(calls) == 1  # the partial read was not kept
+
+
+def test_fingerprint_follows_reading_code_and_data_but_not_the_site_plugin(tmp_path, monkeypatch):
+    copy = tmp_path / "generator"
+    shutil.copytree(Path(readcache.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(readcache, "_PACKAGE", copy)
+
+    def fp() -> str:
+        readcache.fingerprint.cache_clear()
+        return readcache.fingerprint()
+
+    try:
+        before = fp()
+        with open(copy / "data" / "vocabulary.yml", "a", encoding="utf-8") as fh:
+            fh.write("\n# an editor's new comment\n")
+        after_data = fp()
+        assert after_data != before
+        with open(copy / "mkdocs_plugin" / "plugin.py", "a", encoding="utf-8") as fh:
+            fh.write("\n# a site-only change\n")
+        assert fp() == after_data
+        with open(copy / "readers" / "html.py", "a", encoding="utf-8") as fh:
+            fh.write("\n# a reader change\n")
+        assert fp() != after_data
+    finally:
+        readcache.fingerprint.cache_clear()
+
+
+def test_entries_of_other_generator_versions_are_pruned(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
+    old = tmp_path / "cache" / "0123456789abcdef" / "aa"
+    old.mkdir(parents=True)
+    (old / "aa.pickle").write_bytes(b"stale")
+    readcache.store("ab" * 32, ["kept"])
+    readcache.prune()
+    assert not (tmp_path / "cache" / "0123456789abcdef").exists()
+    assert readcache.load("ab" * 32) == ["kept"]
+
+
+def test_a_damaged_entry_is_a_miss(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
+    readcache.store("cd" * 32, ["x"])
+    path = next((tmp_path / "cache").rglob("*.pickle"))
+    path.write_bytes(b"\x80\x05 not a pickle")
+    assert readcache.load("cd" * 32) is None
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fingerprint():
+    readcache.fingerprint.cache_clear()
+    yield
+    readcache.fingerprint.cache_clear()
+
+
+def test_cli_no_cache_reads_everything_and_reports_the_same(tmp_path):
+    from .conftest import run_archive
+
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"s{i}.txt").write_text(scrape(20 + i), encoding="utf-8")
+    first = run_archive("ingest", str(src), "--json", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["counts"]["new"] == 3
+    for flags in ((), ("--no-cache",)):
+        again = run_archive("ingest", str(src), "--json", *flags, cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+        assert json.loads(again.stdout)["counts"]["unchanged"] == 3
