@@ -9,7 +9,8 @@ rejected too. Rejections persist in `<content>/.archive/rejects.jsonl` (latest o
 
 Outcomes, relative to the pages as they were before the entry was processed:
   new        a page was created;
-  updated    the article's own page changed (new generated values, another file for it...);
+  updated    the article's own page changed (new generated values, another file for it, a revised
+             text from the very input that made the page...);
   unchanged  nothing changed: the page already says everything this input says;
   duplicate  the input is a copy (exact, or near-duplicate by MinHash) of an article that has a
              page: it was linked to that page (`sources`, `duplicate_ids`) instead of getting one;

@@ -388,3 +388,42 @@ def test_time_limit_really_interrupts_a_backtracking_regex(monkeypatch):
     with pytest.raises(pipeline._ReadTimeout):  # (a+)+b on 40 a's would run for hours uninterrupted
         with pipeline._time_limit(0.3):
             re.fullmatch(r"(a+)+b", "a" * 40)
+
+
+def test_revised_text_of_the_same_input_updates_its_page(tmp_path):
+    """A correction re-scraped into the same file is a new version of that page's article (updated in
+    place, the editor's fixes kept), while the same revision under another file name is a copy."""
+    import frontmatter
+
+    src = tmp_path / "in"
+    src.mkdir()
+    story = src / "story.txt"
+    story.write_text(scrape(8), encoding="utf-8")
+    content = tmp_path / "content"
+    first = ingest([src], content, jobs=1)
+    page = Path(first[0].page)
+    post = frontmatter.load(page)
+    old_id = post.metadata["id"]
+    post.metadata["tags"] = ["Hand Tag"]
+    page.write_text(frontmatter.dumps(post) + "\n")
+
+    revised = scrape(8).replace("Share this article", "A correction was added to this report.\n\nShare this article")
+    story.write_text(revised, encoding="utf-8")
+    second = ingest([src], content, jobs=1)
+    assert [(e.outcome, e.page) for e in second] == [("updated", str(page))]
+    meta, body = read_page(page)
+    assert "A correction was added to this report." in body
+    assert meta["tags"] == ["Hand Tag"]
+    assert meta["id"] != old_id
+    ledger = json.loads((content / ".archive" / "ledger.json").read_text())
+    assert old_id not in ledger and meta["id"] in ledger
+
+    before = snapshot(content)
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]
+    assert snapshot(content) == before
+
+    (src / "syndicated.txt").write_text(revised.replace("Share this article", "Reprinted with permission."),
+                                        encoding="utf-8")
+    third = ingest([src], content, jobs=1)
+    assert [(Path(e.input).name, e.outcome) for e in third] == [("story.txt", "unchanged"), ("syndicated.txt", "duplicate")]
+    assert "A correction was added" in read_page(page)[1] and len(list((content / "articles").rglob("*.md"))) == 1

@@ -184,7 +184,8 @@ class PageStore:
     """The article pages under `<content>/articles`, indexed by id, plus the ledger of generated values.
 
     Ledger entry per page id: {"fields": {field: fingerprint}, "key": primary_key, "minhash": base64,
-    "page": hash of the page file as last written or checked, "inputs": fingerprints of its sources}.
+    "page": hash of the page file as last written or checked, "inputs": fingerprints of its sources,
+    "file"/"origin": the input that made the page (its revised text updates the page)}.
     While a page file still has the recorded hash, nobody has touched it since, so a re-ingest that
     brings nothing new is decided without parsing it (the no-op re-ingest of a big archive is fast).
     """
@@ -287,19 +288,31 @@ class PageStore:
         for line in self.journal_path.read_text(encoding="utf-8", errors="replace").splitlines():
             try:
                 record = json.loads(line)
+                if record["entry"] is None:
+                    self.ledger.pop(record["id"], None)
+                    continue
                 self.ledger[record["id"]] = _upgrade(record["entry"])
             except (ValueError, KeyError, TypeError, AttributeError):
                 continue  # the last line of a killed run may be cut short
 
-    def _record(self, aid: str, entry: dict) -> None:
+    def _record(self, aid: str, entry: dict | None) -> None:
+        """Set (or, with None, drop) a ledger entry; the journal keeps it safe until save_ledger."""
         if self.ledger.get(aid) == entry:
             return
-        self.ledger[aid] = entry
+        if entry is None:
+            del self.ledger[aid]
+        else:
+            self.ledger[aid] = entry
         if self._journal is None:
             self.state_dir.mkdir(parents=True, exist_ok=True)
             self._journal = open(self.journal_path, "a", encoding="utf-8")
         self._journal.write(json.dumps({"id": aid, "entry": entry}, sort_keys=True) + "\n")
         self._journal.flush()
+
+    def _forget(self, aid: str) -> None:
+        """The ledger entry of an id no page has any more (its page took a revised text's id)."""
+        if aid in self.ledger:
+            self._record(aid, None)
 
     def save_ledger(self) -> None:
         """Fold the journal into ledger.json (written only if its content changed)."""
@@ -371,6 +384,14 @@ class PageStore:
             or (previous is not None and previous.get("key") not in (None, primary_key(article))
                 and previous.get("file") != source_entry(article)["file"]))
         self.seen_this_run.add(aid)
+        if (match is not None and previous is not None and previous.get("origin") == article.origin
+                and page_id and page_id != aid):
+            # The very input that made this page, with its text revised (a correction re-scraped):
+            # a new version of the page's article, not a copy of it. The page takes the new text
+            # (fields an editor changed stay the editor's) and the new id, at the same path.
+            result = self._merge(article, path, current, current_body, previous, sig)
+            self._forget(page_id)
+            return result
         if secondary:
             return self._link(article, path, current, current_body, match)
         return self._merge(article, path, current, current_body, previous, sig)
@@ -438,7 +459,8 @@ class PageStore:
                            "minhash": dedup.encode(sig) if sig is not None else None,
                            "page": _hash(text),
                            "inputs": _inputs(merged.get("sources")),
-                           "file": source_entry(article)["file"]})
+                           "file": source_entry(article)["file"],
+                           "origin": article.origin})
         if sig is not None:
             self.near.add(aid, sig)
         if old is None:
