@@ -189,3 +189,55 @@ def test_geonames_is_credited_on_every_page(built_site: Path):
     site = built_site / "site"
     for page in (site / "index.html", site / "map" / "index.html", next((site / "articles").rglob("index.html"))):
         assert 'href="https://www.geonames.org/">GeoNames</a>, CC BY 4.0' in page.read_text(encoding="utf-8"), page
+
+
+def test_every_internal_link_on_every_page_resolves(built_site: Path):
+    """The indices and article headers link with generated HTML, which MkDocs does not check: every
+    relative link in the built site must lead to a file that exists."""
+    site = built_site / "site"
+    pages = list(site.rglob("index.html"))
+    assert len(pages) > 50
+    checked = 0
+    for page in pages:
+        for href in parse(page).hrefs:
+            if not href or re.match(r"^[a-z][a-z0-9+.-]*:|^#|^//", href):
+                continue
+            target = (page.parent / href.split("#")[0].split("?")[0]).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            assert target.exists(), f"{page.relative_to(site)} links to {href}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_a_body_opening_like_metadata_stays_body_text(site_project: Path):
+    """MkDocs reads "Key: value" lines at the top of a page without front matter as metadata; the
+    plugin hands MkDocs article bodies, and such a first line must stay article text."""
+    page = site_project / "content" / "articles" / "2024" / "06" / "update.md"
+    page.parent.mkdir(parents=True)
+    post = frontmatter.Post("Update: the ministry corrected the casualty figures on Tuesday.\n\nMore text.\n",
+                            id="fedcba9876543210", title="Casualty figures corrected",
+                            date=__import__("datetime").date(2024, 6, 4), tags=["Hand Tag"], hide=["toc"])
+    page.write_text(frontmatter.dumps(post), encoding="utf-8")
+    result = run_archive("build", cwd=site_project)
+    assert result.returncode == 0, result.stderr
+    html = (site_project / "site" / "articles" / "2024" / "06" / "update" / "index.html").read_text(encoding="utf-8")
+    assert "Update: the ministry corrected the casualty figures on Tuesday." in html
+    assert "<title>Casualty figures corrected" in html
+    assert 'data-md-component="toc"' not in html  # the page's own `hide: [toc]` front matter still applies
+
+
+def test_a_generated_link_to_a_missing_page_is_a_warning(caplog):
+    """The safety net under the generated links: a target that is not a page of the site is logged
+    as a warning, which makes a strict build fail."""
+    from mkdocs.structure.files import Files
+
+    from generator.mkdocs_plugin.plugin import ArchivePlugin
+
+    plugin = ArchivePlugin()
+    html = plugin.link("tags/index.md", "tags/no-such-tag.md", "No such tag")
+    assert html == '<a href="no-such-tag/">No such tag</a>'  # tags/ -> tags/no-such-tag/
+    with caplog.at_level("WARNING"):
+        plugin._check_links(Files([]))
+    assert any("tags/no-such-tag.md" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    assert not plugin.link.targets  # checked once

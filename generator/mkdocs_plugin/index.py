@@ -29,6 +29,10 @@ class Record:
     url: str | None
     tags: list[str]
     places: list[Place]
+    # The page as read once at build start: MkDocs is handed the body, so it does not parse the
+    # front matter a second time (with the pure-Python YAML loader, a tenth of a large build).
+    meta: dict = field(default_factory=dict, repr=False)
+    body: str | None = field(default=None, repr=False)
 
 
 @dataclass
@@ -60,19 +64,19 @@ def _strings(value) -> list[str]:
     return [str(v).strip() for v in value or [] if str(v).strip()]
 
 
-def read_front_matter(path: Path) -> dict:
-    """Front matter only, parsed as the writer parses it (libyaml when available)."""
+def read_page_parts(path: Path) -> tuple[dict, str | None]:
+    """Front matter and body, parsed as the writer parses them (libyaml when available); body None
+    when the front matter cannot be told apart (MkDocs then reads the file itself, as usual)."""
     try:
-        meta, _ = parse_page(path.read_text(encoding="utf-8"))
+        return parse_page(path.read_text(encoding="utf-8-sig"))
     except yaml.YAMLError as exc:
         raise ValueError(f"{path}: front matter is not valid YAML: {str(exc).splitlines()[0]}") from exc
     except ValueError:
-        return {}  # unclosed or not a mapping: indexed by file name, as before
-    return meta
+        return {}, None  # unclosed or not a mapping: indexed by file name, as before
 
 
 def load_record(path: Path, src_uri: str) -> Record:
-    meta = read_front_matter(path)
+    meta, body = read_page_parts(path)
     detailed = {p.name: p for p in places_from_meta(meta)}
     places = []
     for name in _strings(meta.get("locations")):
@@ -89,6 +93,8 @@ def load_record(path: Path, src_uri: str) -> Record:
         url=meta.get("url"),
         tags=_strings(meta.get("tags")),
         places=places,
+        meta=meta,
+        body=body,
     )
 
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
@@ -24,6 +24,8 @@ from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
                     tag_index, tags_by_kind, walk)
 
+log = get_plugin_logger(__name__)
+
 
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def __init__(self) -> None:
@@ -31,6 +33,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.titles: dict[str, str] = {}  # generated page -> its plain-text title
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.map_nodes: list[LocationNode] = []
+        self.link = pages.Linker()
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -52,6 +55,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.records = {}
+        self.link = pages.Linker(config.use_directory_urls)
         for f in files.documentation_pages():
             if f.src_uri.startswith(prefix):
                 self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
@@ -60,7 +64,15 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for uri, text in self._generated_pages().items():
             self.titles[uri] = pages.plain_title(text)
             files.append(File.generated(config, uri, content=text))
+        self._check_links(files)
         return files
+
+    def _check_links(self, files: Files) -> None:
+        """The generated HTML links bypass MkDocs' link validation: check them here, as strictly."""
+        for target, source in sorted(self.link.targets.items()):
+            if files.get_file_from_path(target) is None:
+                log.warning("archive: %s links to %s, which is not a page of the site", source, target)
+        self.link.targets.clear()
 
     def _generated_pages(self) -> dict[str, str]:
         c = self.config
@@ -71,18 +83,18 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         vocab = default_vocabulary()
         tags_index = f"{c.tags_dir}/index.md"
         out[tags_index] = pages.tags_index_page(tags_index, tags_by_kind(tags), self.tag_uri,
-                                                {t: len(r) for t, r in tags.items()}, c.tags_title)
+                                                {t: len(r) for t, r in tags.items()}, c.tags_title, self.link)
         for name, recs in tags.items():
             uri = self.tag_uri(name)
-            out[uri] = pages.tag_page(uri, name, vocab.kind_of(name), recs, tags_index)
+            out[uri] = pages.tag_page(uri, name, vocab.kind_of(name), recs, tags_index, self.link)
 
         tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
-        out[loc_index] = pages.locations_index_page(loc_index, tree, self.node_uri, c.locations_title)
+        out[loc_index] = pages.locations_index_page(loc_index, tree, self.node_uri, c.locations_title, self.link)
 
         def emit(node: LocationNode, parents: list[LocationNode]) -> None:
             uri = self.node_uri(node)
-            out[uri] = pages.location_page(uri, node, parents, self.node_uri, loc_index)
+            out[uri] = pages.location_page(uri, node, parents, self.node_uri, loc_index, self.link)
             for child in node.children.values():
                 emit(child, parents + [node])
 
@@ -95,11 +107,21 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         months, undated = by_month(records)
         arch_index = f"{c.archive_dir}/index.md"
         undated_uri = f"{c.archive_dir}/undated.md"
-        out[arch_index] = pages.archive_index_page(arch_index, months, undated, self.month_uri, undated_uri, c.archive_title)
+        out[arch_index] = pages.archive_index_page(arch_index, months, undated, self.month_uri, undated_uri,
+                                                  c.archive_title, self.link)
         for key, recs in months.items():
-            out[self.month_uri(key)] = pages.month_page(self.month_uri(key), key, recs, arch_index)
-        out[undated_uri] = pages.heading("Undated articles") + pages.article_list(undated_uri, undated)
+            out[self.month_uri(key)] = pages.month_page(self.month_uri(key), key, recs, arch_index, self.link)
+        out[undated_uri] = pages.heading("Undated articles") + pages.article_list(undated_uri, undated, self.link)
         return out
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        """An article's body as read at build start, behind an empty front matter block (so that
+        MkDocs neither parses the front matter again nor reads a first line "Key: value" as
+        MultiMarkdown metadata); on_page_markdown restores the page's metadata."""
+        record = self.records.get(page.file.src_uri) if self.config.enabled else None
+        if record is None or record.body is None or not record.meta:
+            return None
+        return "---\n{}\n---\n\n" + record.body + "\n"
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
@@ -107,11 +129,15 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         uri = page.file.src_uri
         record = self.records.get(uri)
         if record is not None:
+            if not page.meta and record.meta:
+                page.meta.update(record.meta)
             # Titles and summaries are article text: escape them before any template prints them raw.
             page.meta["title"] = html.escape(record.title, quote=False)
             if record.summary:
                 page.meta["description"] = html.escape(record.summary, quote=True)
-            return pages.article_header(record, self.tag_uri, self.place_uri) + markdown
+            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link)
+            self._check_links(files)
+            return header + markdown
         if uri in self.titles:
             # Tag and place names may come from hand-edited front matter: escape them too.
             page.meta["title"] = html.escape(self.titles[uri], quote=False)
@@ -123,7 +149,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         if uri == "index.md" and self.config.home_marker in markdown:
             latest = newest_first(list(self.records.values()))[: self.config.home_latest]
-            return markdown.replace(self.config.home_marker, pages.article_list(uri, latest))
+            listing = pages.article_list(uri, latest, self.link)
+            self._check_links(files)
+            return markdown.replace(self.config.home_marker, listing)
         return None
 
     def _map(self, page: Page, files: Files) -> str:
