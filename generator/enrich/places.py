@@ -76,16 +76,23 @@ class ListGazetteer:
         known = {(s, e) for s, e, _ in found}
         for m in _PARENTHESISED.finditer(text):
             name, container = m.group(1), m.group(2)
-            parent = self.lookup(container)
-            if parent is None or parent.kind not in ("region", "country") or self.lookup(name):
+            place = placed_under(name, self.lookup(container))
+            if place is None or self.lookup(name):
                 continue
             s, e = m.span(1)
             if (s, e) in known or any(a < e and s < b for a, b in exclude) or any(a < e and s < b for a, b, _ in found):
                 continue
-            extra.append((s, e, Place(name=name, country=parent.country,
-                                      region=parent.name if parent.kind == "region" else None,
-                                      kind="place", lat=parent.lat, lon=parent.lon, approximate=True)))
+            extra.append((s, e, place))
         return extra
+
+
+def placed_under(name: str, parent: Place | None) -> Place | None:
+    """'Tal Abita (Nineveh)': a place the gazetteer lacks, kept under the region or country its text
+    puts it in, at that container's coordinates (marked approximate). None for any other container."""
+    if parent is None or parent.kind not in ("region", "country"):
+        return None
+    return Place(name=name, country=parent.country, region=parent.name if parent.kind == "region" else None,
+                 kind="place", lat=parent.lat, lon=parent.lon, approximate=True)
 
 
 @lru_cache(maxsize=2)

@@ -22,6 +22,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..enrich.matcher import padded_normalised
+from ..enrich.places import placed_under
 from ..model import Place
 from .build import KINDS, load_compiled, normalise
 
@@ -421,8 +422,8 @@ class GeoNamesGazetteer:
                 lead += len(words[0]) + 1  # "Then Tal Kaif (Nineveh)": the sentence's first word is not the name
                 words = words[1:]
             name = " ".join(words)
-            parent = self.lookup(container)
-            if parent is None or parent.kind not in ("region", "country"):
+            place = placed_under(name, self.lookup(container))
+            if place is None:
                 continue
             s, e = w0 + m.start(1) + lead, w0 + m.end(1)
             if fast:
@@ -440,9 +441,7 @@ class GeoNamesGazetteer:
             known = self.lookup(name)
             if known is not None:
                 continue
-            extra.append((s, e, Place(name=name, country=parent.country,
-                                      region=parent.name if parent.kind == "region" else None,
-                                      kind="place", lat=parent.lat, lon=parent.lon, approximate=True)))
+            extra.append((s, e, place))
         return extra
 
 
