@@ -62,15 +62,6 @@ def _items(lines: list[str]) -> str:
     return "<ul>\n" + "\n".join(f"<li>{x}</li>" for x in lines) + "\n</ul>\n\n"
 
 
-def plain_title(markdown: str) -> str:
-    """The visible text of a generated page's first heading (undoing md_escape)."""
-    import html
-    import re
-
-    first = markdown.split("\n", 1)[0].lstrip("# ")
-    return html.unescape(re.sub(r"\\(.)", r"\1", first))
-
-
 def heading(title: str, level: int = 1) -> str:
     return "#" * level + " " + md_escape(title) + "\n\n"
 
@@ -141,9 +132,13 @@ def archive_index_page(uri: str, months: dict[str, list[Record]], undated: list[
     return "".join(out)
 
 
-def month_page(uri: str, key: str, records: list[Record], index_uri: str, link: Linker) -> str:
+def month_title(key: str) -> str:
     y, m = key.split("-")
-    return (heading(f"{MONTHS[int(m) - 1]} {y}") + f"<p>{link(uri, index_uri, 'Archive')}</p>\n\n"
+    return f"{MONTHS[int(m) - 1]} {y}"
+
+
+def month_page(uri: str, key: str, records: list[Record], index_uri: str, link: Linker) -> str:
+    return (heading(month_title(key)) + f"<p>{link(uri, index_uri, 'Archive')}</p>\n\n"
             + article_list(uri, records, link))
 
 

@@ -61,8 +61,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
                 self.urls[f.src_uri] = f.url
         self.titles = {}
-        for uri, text in self._generated_pages().items():
-            self.titles[uri] = pages.plain_title(text)
+        for uri, (title, text) in self._generated_pages().items():
+            self.titles[uri] = title
             files.append(File.generated(config, uri, content=text))
         self._check_links(files)
         return files
@@ -74,44 +74,48 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 log.warning("archive: %s links to %s, which is not a page of the site", source, target)
         self.link.targets.clear()
 
-    def _generated_pages(self) -> dict[str, str]:
+    def _generated_pages(self) -> dict[str, tuple[str, str]]:
+        """Every generated page: source URI -> (plain-text title, Markdown)."""
         c = self.config
         records = newest_first(list(self.records.values()))
-        out: dict[str, str] = {}
+        out: dict[str, tuple[str, str]] = {}
 
         tags = tag_index(records)
         vocab = default_vocabulary()
         tags_index = f"{c.tags_dir}/index.md"
-        out[tags_index] = pages.tags_index_page(tags_index, tags_by_kind(tags), self.tag_uri,
-                                                {t: len(r) for t, r in tags.items()}, c.tags_title, self.link)
+        counts = {t: len(r) for t, r in tags.items()}
+        out[tags_index] = c.tags_title, pages.tags_index_page(tags_index, tags_by_kind(tags), self.tag_uri, counts,
+                                                              c.tags_title, self.link)
         for name, recs in tags.items():
             uri = self.tag_uri(name)
-            out[uri] = pages.tag_page(uri, name, vocab.kind_of(name), recs, tags_index, self.link)
+            out[uri] = name, pages.tag_page(uri, name, vocab.kind_of(name), recs, tags_index, self.link)
 
         tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
-        out[loc_index] = pages.locations_index_page(loc_index, tree, self.node_uri, c.locations_title, self.link)
+        out[loc_index] = c.locations_title, pages.locations_index_page(loc_index, tree, self.node_uri,
+                                                                       c.locations_title, self.link)
 
         def emit(node: LocationNode, parents: list[LocationNode]) -> None:
             uri = self.node_uri(node)
-            out[uri] = pages.location_page(uri, node, parents, self.node_uri, loc_index, self.link)
+            out[uri] = node.name, pages.location_page(uri, node, parents, self.node_uri, loc_index, self.link)
             for child in node.children.values():
                 emit(child, parents + [node])
 
         for node in tree.values():
             emit(node, [])
         self.map_nodes = list(walk(tree))
-        out[c.map_page] = pages.heading(c.map_title) + MAP_MARKER + "\n"
-        out[c.find_page] = pages.heading(c.find_title) + FIND_MARKER + "\n"
+        out[c.map_page] = c.map_title, pages.heading(c.map_title) + MAP_MARKER + "\n"
+        out[c.find_page] = c.find_title, pages.heading(c.find_title) + FIND_MARKER + "\n"
 
         months, undated = by_month(records)
         arch_index = f"{c.archive_dir}/index.md"
         undated_uri = f"{c.archive_dir}/undated.md"
-        out[arch_index] = pages.archive_index_page(arch_index, months, undated, self.month_uri, undated_uri,
+        out[arch_index] = c.archive_title, pages.archive_index_page(arch_index, months, undated, self.month_uri, undated_uri,
                                                   c.archive_title, self.link)
         for key, recs in months.items():
-            out[self.month_uri(key)] = pages.month_page(self.month_uri(key), key, recs, arch_index, self.link)
-        out[undated_uri] = pages.heading("Undated articles") + pages.article_list(undated_uri, undated, self.link)
+            out[self.month_uri(key)] = pages.month_title(key), pages.month_page(self.month_uri(key), key, recs, arch_index, self.link)
+        out[undated_uri] = ("Undated articles", pages.heading("Undated articles")
+                            + pages.article_list(undated_uri, undated, self.link))
         return out
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
