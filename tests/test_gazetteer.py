@@ -143,3 +143,11 @@ def test_regions_use_english_names(gaz):
     assert gaz.lookup("Cairo").region == "Cairo Governorate"  # not GeoNames' "Al Qāhirah"
     assert gaz.lookup("Cairo Governorate").kind == "region"
     assert gaz.lookup("Kabul").region == "Kabul Province"
+
+
+def test_peoples_and_faiths_are_not_towns(gaz):
+    text = ("Kirkuk has a mixed population of Kurds, Arabs and Christians. Igbo traders and Hema "
+            "farmers were among the displaced.")
+    names = {p.name for _, _, p in gaz.find(text)}
+    assert "Kirkuk" in names
+    assert not names & {"Christians", "Igbo-Ukwu", "Hema"}, names
