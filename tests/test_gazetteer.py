@@ -151,3 +151,13 @@ def test_peoples_and_faiths_are_not_towns(gaz):
     names = {p.name for _, _, p in gaz.find(text)}
     assert "Kirkuk" in names
     assert not names & {"Christians", "Igbo-Ukwu", "Hema"}, names
+
+
+def test_seas_and_straits_are_waters_not_the_regions_named_after_them(gaz):
+    text = ("Houthi drones hit a tanker in the Red Sea near the Bab el-Mandeb, and another ship was "
+            "stopped in the Gulf of Oman. Russia annexed Crimea in 2014.")
+    found = {p.name: p for _, _, p in gaz.find(text)}
+    assert found["Red Sea"].kind == "sea" and found["Red Sea"].country == "International waters"
+    assert found["Bab el-Mandeb"].kind == "sea" and found["Gulf of Oman"].kind == "sea"
+    assert found["Crimea"].country == "Ukraine"
+    assert "Red Sea State" not in found and "Gulf Province" not in found
