@@ -8,7 +8,8 @@ them and the file is read again. Only complete reads are kept: a rejected file i
 time, so a fix (or a new version) gets its chance.
 
 The cache is derived data, outside `content/` (`$NEWS_ARCHIVE_READ_CACHE`, else
-`<gazetteer cache dir>/inputs/`); deleting it only costs time. `archive ingest --no-cache` ignores it.
+`<gazetteer cache dir>/inputs/`), zlib-compressed and kept under 1 GB (least recently used entries
+go first); deleting it only costs time. `archive ingest --no-cache` ignores it.
 """
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ import hashlib
 import os
 import pickle
 import shutil
+import zlib
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 ENABLED = True
+# Entries are small (a few KB compressed per article) but one is kept per file ever read; past this
+# size the least recently used go ($NEWS_ARCHIVE_READ_CACHE_MB overrides).
+MAX_MB = 1024
 # Libraries whose output ends up in a page: a new version may read the same bytes differently.
 _LIBRARIES = ("trafilatura", "htmldate", "lxml", "feedparser", "python-dateutil", "datasketch",
               "charset-normalizer", "PyYAML", "pyahocorasick")
@@ -77,11 +82,17 @@ def load(k: str):
     """The cached read for key k, or None."""
     if not ENABLED:
         return None
+    path = _path(k)
     try:
-        with open(_path(k), "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        with open(path, "rb") as fh:
+            items = pickle.loads(zlib.decompress(fh.read()))
+    except (OSError, pickle.UnpicklingError, zlib.error, EOFError, AttributeError, ImportError, ValueError):
         return None  # missing or damaged: read the file again
+    try:
+        os.utime(path)  # recently used: kept when the cache is trimmed
+    except OSError:
+        pass
+    return items
 
 
 def store(k: str, items) -> None:
@@ -94,7 +105,7 @@ def store(k: str, items) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "wb") as fh:
-            pickle.dump(items, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(zlib.compress(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), 1))
         os.replace(tmp, path)
     except OSError:
         try:
@@ -104,7 +115,8 @@ def store(k: str, items) -> None:
 
 
 def prune() -> None:
-    """Drop entries made by other versions of the generator: they can never be used again."""
+    """Drop entries made by other versions of the generator (they can never be used again), then
+    the least recently used ones while the cache is larger than its limit."""
     if not ENABLED:
         return
     try:
@@ -112,5 +124,19 @@ def prune() -> None:
         for child in root().iterdir():
             if child.is_dir() and child.name != current:
                 shutil.rmtree(child, ignore_errors=True)
-    except OSError:
+        limit = float(os.environ.get("NEWS_ARCHIVE_READ_CACHE_MB") or MAX_MB) * 1024 * 1024
+        entries = []
+        total = 0
+        for path in (root() / current).glob("*/*.pickle"):
+            st = path.stat()
+            entries.append((st.st_mtime, st.st_size, path))
+            total += st.st_size
+        if total <= limit:
+            return
+        for _, size, path in sorted(entries):  # oldest first, down to 80 % of the limit
+            path.unlink(missing_ok=True)
+            total -= size
+            if total <= 0.8 * limit:
+                break
+    except (OSError, ValueError):
         pass

@@ -150,3 +150,21 @@ def test_cli_no_cache_reads_everything_and_reports_the_same(tmp_path):
         again = run_archive("ingest", str(src), "--json", *flags, cwd=tmp_path)
         assert again.returncode == 0, again.stderr
         assert json.loads(again.stdout)["counts"]["unchanged"] == 3
+
+
+def test_the_cache_is_trimmed_to_its_size_limit_least_recently_used_first(tmp_path, monkeypatch):
+    import os
+    import time
+
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
+    keys = [f"{i:02x}" * 32 for i in range(10)]
+    for i, k in enumerate(keys):
+        readcache.store(k, [os.urandom(20_000)])  # incompressible: ~20 KB each
+        past = time.time() - 1000 + i
+        os.utime(readcache._path(k), (past, past))
+    assert readcache.load(keys[0]) is not None  # the oldest entry is used again: now the newest
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE_MB", str(100_000 / 1024 / 1024))  # room for about 5
+    readcache.prune()
+    kept = [k for k in keys if readcache.load(k) is not None]
+    assert keys[0] in kept and keys[-1] in kept
+    assert keys[1] not in kept and 2 <= len(kept) <= 5
