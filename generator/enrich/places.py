@@ -24,8 +24,9 @@ class Gazetteer(Protocol):
     def find(self, text: str, exclude: list[tuple[int, int]] = ...) -> list[tuple[int, int, Place]]:
         """Resolved place mentions as (start, end, place), skipping spans already claimed (e.g. by tags)."""
 
-    def lookup(self, name: str) -> Place | None:
-        """The entry for a display name or alias (used for names an editor typed by hand)."""
+    def lookup(self, name: str, kinds: tuple[str, ...] | None = None) -> Place | None:
+        """The entry for a display name or alias (used for names an editor typed by hand), of one
+        of `kinds` when given."""
 
 
 _PARENTHESISED = re.compile(r"\b((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3}) \(([^()]{2,40})\)")
@@ -57,8 +58,9 @@ class ListGazetteer:
                 out.append((place, tuple(e.get("aliases") or ())))
         return cls(out)
 
-    def lookup(self, name: str) -> Place | None:
-        return self.by_name.get(name.casefold())
+    def lookup(self, name: str, kinds: tuple[str, ...] | None = None) -> Place | None:
+        place = self.by_name.get(name.casefold())
+        return place if place is None or not kinds or place.kind in kinds else None
 
     def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
         found = []
@@ -76,7 +78,7 @@ class ListGazetteer:
         known = {(s, e) for s, e, _ in found}
         for m in _PARENTHESISED.finditer(text):
             name, container = m.group(1), m.group(2)
-            place = placed_under(name, self.lookup(container))
+            place = placed_under(name, self.lookup(container, CONTAINERS))
             if place is None or self.lookup(name):
                 continue
             s, e = m.span(1)
@@ -86,10 +88,13 @@ class ListGazetteer:
         return extra
 
 
+CONTAINERS = ("region", "country")  # what "Name (Container)" may put a place under
+
+
 def placed_under(name: str, parent: Place | None) -> Place | None:
     """'Tal Abita (Nineveh)': a place the gazetteer lacks, kept under the region or country its text
     puts it in, at that container's coordinates (marked approximate). None for any other container."""
-    if parent is None or parent.kind not in ("region", "country"):
+    if parent is None or parent.kind not in CONTAINERS:
         return None
     return Place(name=name, country=parent.country, region=parent.name if parent.kind == "region" else None,
                  kind="place", lat=parent.lat, lon=parent.lon, approximate=True)

@@ -22,7 +22,7 @@ from collections import Counter
 from functools import lru_cache
 
 from ..enrich.matcher import padded_normalised
-from ..enrich.places import placed_under
+from ..enrich.places import CONTAINERS, placed_under
 from ..model import Place
 from .build import KINDS, load_compiled, normalise
 
@@ -104,15 +104,20 @@ class GeoNamesGazetteer:
     def load(cls, rebuild: bool = False) -> "GeoNamesGazetteer":
         return cls(load_compiled(rebuild=rebuild))
 
-    def lookup(self, name: str) -> Place | None:
+    def lookup(self, name: str, kinds: tuple[str, ...] | None = None) -> Place | None:
+        """The best entry for a name out of context; with `kinds`, the best of those kinds only
+        ("Idlib" as a container is the governorate, though the bare name is the town)."""
         memo = self._lookups
-        if name in memo:
-            return memo[name]  # the data never change, so neither does the answer
+        if (name, kinds) in memo:
+            return memo[(name, kinds)]  # the data never change, so neither does the answer
         j = self._automaton.get(" " + normalise(" ".join(name.split())) + " ", -1)  # the trie is the index
-        place = None if j < 0 else self.place(self._best(self._candidates(j), Counter(), Counter()))
+        cands = () if j < 0 else self._candidates(j)
+        if kinds:
+            cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] in kinds)
+        place = self.place(self._best(cands, Counter(), Counter())) if cands else None
         if len(memo) >= 65536:
             memo.clear()
-        memo[name] = place
+        memo[(name, kinds)] = place
         return place
 
     def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
@@ -287,6 +292,15 @@ class GeoNamesGazetteer:
                         and normalise(self._pname[i]) != key:
                     prior -= ALIAS_PENALTY  # an old or foreign name of a town ("Washington" for Piqua, Ohio)
                 scored.append((prior, i))
+            # A region named after its capital ("Najaf", "Aleppo", "Zarqa"): the bare name is the town,
+            # which ranks just above its region (the region is meant when the text says "province").
+            # Only a town called exactly that: "New York" stays the state, not New York City.
+            region_prior = {i: p for p, i in scored if KINDS[self._kind[i]] == "region"}
+            if region_prior:
+                scored = [(max(p, region_prior[self._admin1[i]] + 0.1)
+                           if KINDS[self._kind[i]] == "city" and self._admin1[i] in region_prior
+                           and normalise(self._pname[i]) == key else p, i)
+                          for p, i in scored]
             scored.sort(key=lambda x: -x[0])
             c = self._ranked[j] = tuple((i, prior) for prior, i in scored[:MAX_CANDIDATES])
         return c
@@ -422,7 +436,7 @@ class GeoNamesGazetteer:
                 lead += len(words[0]) + 1  # "Then Tal Kaif (Nineveh)": the sentence's first word is not the name
                 words = words[1:]
             name = " ".join(words)
-            place = placed_under(name, self.lookup(container))
+            place = placed_under(name, self.lookup(container, CONTAINERS))
             if place is None:
                 continue
             s, e = w0 + m.start(1) + lead, w0 + m.end(1)

