@@ -260,3 +260,17 @@ def test_dateline_is_read_under_the_headline_that_is_the_title_not_a_logo_h1():
     tree = parse_html("<html><body><h1>Valley Post</h1><nav>Home News</nav>"
                       "<h1>Cold snap ahead</h1><p>Written: 2023-11-07 15:03</p><p>Text.</p></body></html>")
     assert datelines(tree, title="Cold snap ahead")[0][0] == date(2023, 11, 7)
+
+
+def test_a_page_whose_only_text_is_headings_keeps_it():
+    html = ("<html><head><title>Harbour photographs from the storm</title></head><body><article>"
+            "<h2>The breakwater at dawn</h2><img src='a.jpg'><h2>Boats pulled up on the quay</h2>"
+            "<img src='b.jpg'></article></body></html>")
+    a = extract_page(html, "gallery.html")
+    assert [b.text for b in a.blocks] == ["The breakwater at dawn", "Boats pulled up on the quay"]
+    assert all(b.kind == "p" for b in a.blocks)
+
+
+def test_a_heading_with_nothing_under_it_at_the_end_is_dropped():
+    blocks = fragment_blocks("<p>The river crested at noon.</p><h3>Related stories</h3>")
+    assert blocks == [Block("p", "The river crested at noon.")]

@@ -163,9 +163,7 @@ def fragment_blocks(html: str) -> list[Block]:
     for child in root:
         walk(child)
     flush()
-    while blocks and blocks[-1].kind == "h2":
-        blocks.pop()
-    return blocks
+    return settle_headings(blocks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -800,6 +798,15 @@ def _xml_blocks(body, title: str | None) -> list[Block]:
     # The headline repeated as the first heading is not body text.
     while blocks and blocks[0].kind == "h2" and tnorm and _norm(blocks[0].text) == tnorm:
         blocks.pop(0)
+    return settle_headings(blocks)
+
+
+def settle_headings(blocks: list[Block]) -> list[Block]:
+    """Headings with nothing under them at the end of a body are page furniture ("Related", "Share"):
+    dropped. A body that is nothing but headings (a gallery's captions) keeps them, as paragraphs:
+    its text is all the page has."""
+    if blocks and all(b.kind == "h2" for b in blocks):
+        return [Block("p", b.text) for b in blocks]
     while blocks and blocks[-1].kind == "h2":
         blocks.pop()
     return blocks
