@@ -17,7 +17,8 @@ _BOMS = (
 
 
 def decode(data: bytes) -> str:
-    """Decode text in any common encoding; BOMs win, then strict UTF-8, then detection, then cp1252.
+    """Decode text in any common encoding; BOMs win, then strict UTF-8, then the charset an HTML page
+    or XML feed declares (when its bytes agree), then detection, then cp1252.
 
     Raises RejectedInput for bytes that are not text: NULs that are not UTF-16, many control
     characters, or high bytes no supported encoding makes sense of."""
@@ -47,6 +48,12 @@ def _decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    declared = declared_charset(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared)  # what the page says it is, when its bytes agree
+        except (LookupError, UnicodeDecodeError):
+            pass
     best = from_bytes(data[:200_000], cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp1251", "utf_8"]).best()
     if best is not None and best.encoding:
         return data.decode(best.encoding, errors="replace")
@@ -56,6 +63,26 @@ def _decode(data: bytes) -> str:
         # No encoding makes sense of it and most of it is not even ASCII: garbage, not prose.
         raise RejectedInput("undecodable: not text in UTF-8, UTF-16, cp1252 or Latin-1")
     return text
+
+
+_META_CHARSET = re.compile(rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.I)
+_XML_ENCODING = re.compile(rb"<\?xml[^>]+?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)", re.I)
+# Labels browsers read as a wider encoding (the WHATWG Encoding Standard): pages labelled Latin-1 are
+# cp1252, Shift_JIS pages use Microsoft's extensions, GB2312 is read as GB18030.
+_CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
+                    "ascii": "cp1252", "shift_jis": "cp932", "shift-jis": "cp932", "sjis": "cp932",
+                    "x-sjis": "cp932", "gb2312": "gb18030", "gbk": "gb18030", "euc-kr": "cp949",
+                    "ks_c_5601-1987": "cp949", "tis-620": "cp874", "iso-8859-9": "cp1254"}
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The encoding an HTML page (`<meta charset>`, `http-equiv`) or an XML feed (`<?xml encoding>`)
+    declares in its first bytes, as Python names it; None without a declaration."""
+    m = _XML_ENCODING.search(head) or _META_CHARSET.search(head)
+    if not m:
+        return None
+    label = m.group(1).decode("ascii", "ignore").strip().lower()
+    return _CHARSET_ALIASES.get(label, label) or None
 
 
 _ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

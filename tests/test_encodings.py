@@ -80,3 +80,41 @@ def test_garbage_bytes_rejected():
         decode(bytes(rng.randrange(128, 256) for _ in range(4000)))
     with pytest.raises(RejectedInput, match="binary"):
         decode(bytes(rng.randrange(0, 256) for _ in range(4000)))
+
+
+# Our own sentences, in the scripts of pages an archive of conflict news receives.
+DECLARED = {
+    "windows-1251": ("Армия сообщила о боях у реки", "Армия сообщила, что бои у реки продолжались всю ночь, а жители покинули два села."),
+    "Shift_JIS": ("港の防波堤が持ちこたえた", "市当局によると、港の防波堤は夜通し持ちこたえ、住民は朝までに帰宅した。"),
+    "gb2312": ("边境检查站重新开放", "官员说，边境检查站在关闭三天后重新开放，车辆排起了长队。"),
+    "iso-8859-7": ("Η γέφυρα άνοιξε ξανά", "Η γέφυρα άνοιξε ξανά το πρωί, ανακοίνωσαν οι αρχές της περιοχής."),
+    "euc-kr": ("국경 검문소 재개", "당국은 국경 검문소가 사흘 만에 다시 열렸다고 밝혔다."),
+    "iso-8859-1": ("Le pont du café rouvre", "Le pont près du café a rouvert ce matin, a indiqué la mairie — enfin."),
+}
+
+
+@pytest.mark.parametrize("charset", DECLARED)
+def test_html_in_its_declared_charset(tmp_path, charset):
+    title, para = DECLARED[charset]
+    page = (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+            f"<title>{title}</title></head><body><article><h1>{title}</h1><p>{para}</p><p>{para}</p>"
+            "</article></body></html>")
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode({"iso-8859-1": "cp1252"}.get(charset, charset)))
+    entry = ingest([path], tmp_path / "content", jobs=1)[0]
+    assert entry.outcome == "new", entry.reason
+    meta, body = read_page(Path(entry.page))
+    assert meta["title"] == title
+    assert para in body
+
+
+def test_feed_in_its_declared_charset(tmp_path):
+    title, para = DECLARED["windows-1251"]
+    feed = (f'<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>Лента</title>'
+            f"<item><title>{title}</title><description>{para} {para}</description>"
+            "<pubDate>Tue, 12 Mar 2024 08:00:00 GMT</pubDate></item></channel></rss>")
+    path = tmp_path / "feed.xml"
+    path.write_bytes(feed.encode("cp1251"))
+    entry = ingest([path], tmp_path / "content", jobs=1)[0]
+    assert entry.outcome == "new", entry.reason
+    assert read_page(Path(entry.page))[0]["title"] == title
