@@ -29,6 +29,8 @@ def test_entry_without_kind_is_refused(tmp_path: Path):
     ("The IRGC and the Quds Force", ["Islamic Revolutionary Guard Corps", "Quds Force"]),
     ("Hezbollah's fighters", ["Hezbollah"]),  # a possessive is still the name
     ("Is it true? It is.", []),  # 'IS' is an acronym: case-sensitive
+    ("Let them in, the mod said.", []),  # 'LeT' and 'MoD' have a capital inside: case-sensitive too
+    ("Police blamed LeT; the MoD agreed.", ["Lashkar-e-Taiba", "UK Ministry of Defence"]),
     ("ISIS-K claimed it", ["Islamic State Khorasan Province"]),
     ("a US-led coalition strike", ["US-led Coalition"]),
     ("Médecins Sans Frontières and Doctors Without Borders", ["Médecins Sans Frontières"] * 2),

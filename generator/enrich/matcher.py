@@ -1,6 +1,7 @@
 """Fast whole-word, longest-match lookup of many names at once (Aho-Corasick), shared by tags and places."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Generic, Hashable, Iterable, TypeVar
 
@@ -9,10 +10,13 @@ import ahocorasick
 K = TypeVar("K", bound=Hashable)
 
 
-def is_acronym(alias: str) -> bool:
-    """All-caps names (IS, ISF, M23) match only in that exact case: 'IS' is a group, 'is' a verb."""
+def exact_case(alias: str) -> bool:
+    """Names that only mean the name in their own case: all-caps ones (IS, ISF, M23: 'IS' is a group,
+    'is' a verb) and ones with a capital inside a word (LeT, JeM: 'LeT' is a group, 'let' a verb)."""
     letters = [c for c in alias if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
+    if letters and all(c.isupper() for c in letters):
+        return True
+    return any(any(c.isupper() for c in word[1:]) for word in re.findall(r"[^\W\d_]+", alias))
 
 
 def fold(text: str) -> str:
@@ -79,7 +83,7 @@ class PhraseMatcher(Generic[K]):
             if not alias or not alias[0].isalnum():
                 continue
             # keyed by the normalised form: "Da'esh" also matches "Da’esh", "US-led" also "US led"
-            table.setdefault(normalise(alias), []).append((alias, key, is_acronym(alias)))
+            table.setdefault(normalise(alias), []).append((alias, key, exact_case(alias)))
         for norm, variants in table.items():
             # the usual case, one alias that is not an acronym, carries its key and final character up front
             single = variants[0] if len(variants) == 1 and not variants[0][2] else None
