@@ -8,6 +8,7 @@ from typing import Callable
 from ..model import Article, Block
 from ..textutil import clean_spaces
 from .dates import add_date
+from .language import looks_english
 from .places import Gazetteer, default_gazetteer, unique_places
 from .tags import Vocabulary, analysis_text, default_vocabulary, tag_names
 
@@ -60,7 +61,10 @@ def tags_and_places(article: Article, ctx: Context) -> Article:
     text = analysis_text(article)
     tag_matches = ctx.vocabulary.find(text)
     article.tags = tag_names(tag_matches)
-    mentions = ctx.gazetteer.find(text, exclude=[(m.start, m.end) for m in tag_matches])
+    # The place matcher's precision rules are written for English: in other languages only major
+    # places count ("Ende" and "Grund" are German nouns before they are towns).
+    mentions = ctx.gazetteer.find(text, exclude=[(m.start, m.end) for m in tag_matches],
+                                  major_only=not looks_english(text))
     article.places = unique_places(mentions)
     return article
 

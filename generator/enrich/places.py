@@ -21,8 +21,10 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 class Gazetteer(Protocol):
-    def find(self, text: str, exclude: list[tuple[int, int]] = ...) -> list[tuple[int, int, Place]]:
-        """Resolved place mentions as (start, end, place), skipping spans already claimed (e.g. by tags)."""
+    def find(self, text: str, exclude: list[tuple[int, int]] = ...,
+             major_only: bool = ...) -> list[tuple[int, int, Place]]:
+        """Resolved place mentions as (start, end, place), skipping spans already claimed (e.g. by tags);
+        with major_only, countries, regions and big cities only."""
 
     def lookup(self, name: str, kinds: tuple[str, ...] | None = None) -> Place | None:
         """The entry for a display name or alias (used for names an editor typed by hand), of one
@@ -62,8 +64,9 @@ class ListGazetteer:
         place = self.by_name.get(name.casefold())
         return place if place is None or not kinds or place.kind in kinds else None
 
-    def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
-        found = []
+    def find(self, text: str, exclude: list[tuple[int, int]] = (),
+             major_only: bool = False) -> list[tuple[int, int, Place]]:
+        found = []  # a curated list has only places worth naming: major_only changes nothing
         for m in self._matcher.find(text):
             if any(s < m.end and m.start < e for s, e in exclude):
                 continue  # a tag beats a place: "Isis" is the group

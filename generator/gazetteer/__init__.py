@@ -33,6 +33,7 @@ _NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]
 
 MAX_CANDIDATES = 30
 ALIAS_PENALTY = 1.5
+MAJOR_CITY = 100_000  # people: the towns kept in text whose language the precision rules are not written for
 
 # Capitalised words that may sit next to a place name without making it part of a longer name.
 NEIGHBOURS_OK = {
@@ -120,12 +121,18 @@ class GeoNamesGazetteer:
         memo[(name, kinds)] = place
         return place
 
-    def find(self, text: str, exclude: list[tuple[int, int]] = ()) -> list[tuple[int, int, Place]]:
+    def find(self, text: str, exclude: list[tuple[int, int]] = (),
+             major_only: bool = False) -> list[tuple[int, int, Place]]:
+        """Place mentions in the text, resolved. `major_only` keeps only major places (see _major): for
+        text in a language whose capitalised common nouns are also names of towns ("Ende", "Grund")."""
         starts, ends, blocked, maskable = _exclusion(len(text), exclude)
         mentions = self._recognise(text, starts, ends, blocked)
         resolved = self.resolve(text, mentions)
         place = self.place
-        found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)]
+        found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
+                 if not major_only or self._major(i, text[s:e])]
+        if major_only:
+            return found
         if " (" in text:
             extra = self._located_unknowns(text, found, exclude, (starts, ends, blocked) if maskable else None)
             if extra:
@@ -385,6 +392,19 @@ class GeoNamesGazetteer:
         return out
 
     @lru_cache(maxsize=65536)
+    def _major(self, i: int, surface: str) -> bool:
+        """Worth keeping in text whose language the precision rules are not written for: countries,
+        regions, seas and areas, curated entries, and cities of MAJOR_CITY people or more, named as
+        they are called unless they are five times bigger ("München" is Munich; "Namen" is Namur
+        only in Dutch, and a German noun)."""
+        kind = KINDS[self._kind[i]]
+        if i in self._curated or kind in ("country", "region", "area", "sea"):
+            return True
+        pop = self._pop[i] or 0
+        if kind != "city" or pop < MAJOR_CITY:
+            return False
+        return pop >= 5 * MAJOR_CITY or normalise(surface) == normalise(self._pname[i])
+
     def place(self, i: int) -> Place:
         kind = KINDS[self._kind[i]]
         cc = self._cc[i]
