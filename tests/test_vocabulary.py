@@ -43,3 +43,15 @@ def test_kinds_are_known():
     v = default_vocabulary()
     assert {t.kind for t in v.terms.values()} == {"group", "force", "operation", "organisation", "topic"}
     assert v.kind_of("Peshmerga") == "force" and v.kind_of("not a tag") == "other"
+
+
+def test_everyday_english_gives_no_organisation_tags():
+    """Organisation, group and force aliases are names: plain prose full of the words they are made
+    of ("foreign", "office", "state", "front", "party") tags none of them. (An unquoted comma in a
+    YAML alias list once made "Foreign" an alias of the UK Foreign Office.)"""
+    prose = ("The foreign visitors said the state of the front garden was poor. The office party was "
+             "held by the army of volunteers from the union, the council and the local forces of the "
+             "market; the guards let the crowd in, the ministry of fun was busy and the agency said so.")
+    vocab = default_vocabulary()
+    named = [m.key for m in vocab.find(prose) if vocab.kind_of(m.key) != "topic"]
+    assert named == []
