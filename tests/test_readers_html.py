@@ -274,3 +274,9 @@ def test_a_page_whose_only_text_is_headings_keeps_it():
 def test_a_heading_with_nothing_under_it_at_the_end_is_dropped():
     blocks = fragment_blocks("<p>The river crested at noon.</p><h3>Related stories</h3>")
     assert blocks == [Block("p", "The river crested at noon.")]
+
+
+def test_a_generic_page_title_yields_to_the_only_heading():
+    html = ("<html><head><title>Home</title></head><body><h1>Ferry crews end their strike</h1>"
+            "<p>Text.</p></body></html>")
+    assert _title_of(html) == "Ferry crews end their strike"

@@ -358,6 +358,8 @@ def document_title(tree) -> str:
                 cur = orig
     elif (len(cur) > 150 or len(cur) < 15) and len(h1s) == 1:
         cur = h1s[0]
+        if len(orig) < 15 and _words(orig) <= 2:
+            return cur  # "Home", "Document": the page's only heading says more (unlike Readability.js)
     cur = clean_spaces(cur)
     n = _words(cur)
     if n <= 4 and (not hierarchical or n != _words(re.sub(r"[|\-\\/>»]+", "", orig)) - 1):
