@@ -280,3 +280,11 @@ def test_a_generic_page_title_yields_to_the_only_heading():
     html = ("<html><head><title>Home</title></head><body><h1>Ferry crews end their strike</h1>"
             "<p>Text.</p></body></html>")
     assert _title_of(html) == "Ferry crews end their strike"
+
+
+def test_a_jsonld_name_unrelated_to_every_other_title_is_a_cms_label():
+    ld = '<script type="application/ld+json">{"@type": "NewsArticle", "name": "escenic"}</script>'
+    html = ("<html><head><title>Ferry crews end their strike</title>" + ld +
+            '<meta property="og:title" content="Ferry crews end their strike"></head>'
+            "<body><h1>Ferry crews end their strike</h1><p>Text.</p></body></html>")
+    assert _title_of(html) == "Ferry crews end their strike"

@@ -379,8 +379,10 @@ def declared_titles(meta, ld_objs, doc_title: str) -> list[str]:
                 name = headline
             out.append(name or headline)
             break
-    out += [_clean_title(meta[key][0]) for key in _DECLARED_META if meta.get(key)]
-    return [t for t in out if 0 < len(t) <= 400]
+    tags = [_clean_title(meta[key][0]) for key in _DECLARED_META if meta.get(key)]
+    if out and _similarity(out[0], doc_title) == 0 and any(_similarity(t, doc_title) > 0.75 for t in tags):
+        out = []  # a JSON-LD name sharing no word with a page whose other titles agree: a CMS label ("escenic")
+    return [t for t in out + tags if 0 < len(t) <= 400]
 
 
 def choose_title(tree, meta, ld_objs, sites: list[str]) -> str | None:
