@@ -288,3 +288,14 @@ def test_a_jsonld_name_unrelated_to_every_other_title_is_a_cms_label():
             '<meta property="og:title" content="Ferry crews end their strike"></head>'
             "<body><h1>Ferry crews end their strike</h1><p>Text.</p></body></html>")
     assert _title_of(html) == "Ferry crews end their strike"
+
+
+def test_page_furniture_and_the_repeated_headline_leave_the_body():
+    blocks = [Block("h2", "You are here"), Block("h2", "Ferry crews end their strike"),
+              Block("p", "The crews voted on Monday to return to work after a week."), Block("p", "Advertisement"),
+              Block("p", "Crossings resume on Wednesday, the operator said.")]
+    from generator.readers.html import drop_chrome
+
+    assert [b.text for b in drop_chrome(blocks, "Ferry crews end their strike")] == [
+        "The crews voted on Monday to return to work after a week.",
+        "Crossings resume on Wednesday, the operator said."]

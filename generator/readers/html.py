@@ -773,7 +773,6 @@ def _xml_blocks(body, title: str | None) -> list[Block]:
     """trafilatura's XML body as blocks: <head> -> "h2"; paragraphs, list items, quotes, table rows,
     and loose text between them -> "p"."""
     blocks: list[Block] = []
-    tnorm = _norm(title)
 
     def add(kind: str, text: str) -> None:
         text = _plain(text)
@@ -799,10 +798,28 @@ def _xml_blocks(body, title: str | None) -> list[Block]:
                 add("p", c.tail or "")
 
     walk(body)
-    # The headline repeated as the first heading is not body text.
-    while blocks and blocks[0].kind == "h2" and tnorm and _norm(blocks[0].text) == tnorm:
-        blocks.pop(0)
-    return settle_headings(blocks)
+    return settle_headings(drop_chrome(blocks, title))
+
+
+CHROME_MAX = 60  # characters: page furniture in a body is short; longer blocks are article text
+
+
+def drop_chrome(blocks: list[Block], title: str | None) -> list[Block]:
+    """Page furniture left in an extracted body: short blocks the scraped-text reader's chrome rules
+    drop ("You are here", "Advertisement", "Share this article"), and the headline repeated as one of
+    the first headings."""
+    from .text import chrome_rules
+
+    drop = chrome_rules().drop
+    tnorm = _norm(title)
+    out = []
+    for i, b in enumerate(blocks):
+        if len(b.text) <= CHROME_MAX and drop.fullmatch(b.text.strip()):
+            continue
+        if b.kind == "h2" and tnorm and i < 4 and _norm(b.text) == tnorm:
+            continue
+        out.append(b)
+    return out
 
 
 def settle_headings(blocks: list[Block]) -> list[Block]:
