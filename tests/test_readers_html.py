@@ -299,3 +299,10 @@ def test_page_furniture_and_the_repeated_headline_leave_the_body():
     assert [b.text for b in drop_chrome(blocks, "Ferry crews end their strike")] == [
         "The crews voted on Monday to return to work after a week.",
         "Crossings resume on Wednesday, the operator said."]
+
+
+def test_a_heading_that_is_a_long_sentence_is_a_paragraph():
+    blocks = fragment_blocks("<h2>Crossings resume on Wednesday after the crews voted to end a strike that "
+                             "stranded hundreds.</h2><p>The vote was close.</p><h2>What happens next</h2>"
+                             "<p>Talks continue.</p>")
+    assert [b.kind for b in blocks] == ["p", "p", "h2", "p"]

@@ -801,6 +801,7 @@ def _xml_blocks(body, title: str | None) -> list[Block]:
     return settle_headings(drop_chrome(blocks, title))
 
 
+_SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
 CHROME_MAX = 60  # characters: page furniture in a body is short; longer blocks are article text
 
 
@@ -825,12 +826,14 @@ def drop_chrome(blocks: list[Block], title: str | None) -> list[Block]:
 def settle_headings(blocks: list[Block]) -> list[Block]:
     """Headings with nothing under them at the end of a body are page furniture ("Related", "Share"):
     dropped. A body that is nothing but headings (a gallery's captions) keeps them, as paragraphs:
-    its text is all the page has."""
+    its text is all the page has; so does a "heading" that is a long sentence."""
     if blocks and all(b.kind == "h2" for b in blocks):
         return [Block("p", b.text) for b in blocks]
     while blocks and blocks[-1].kind == "h2":
         blocks.pop()
-    return blocks
+    # A "heading" that is a long sentence is a standfirst or a quote set large: a paragraph.
+    return [Block("p", b.text) if b.kind == "h2" and len(b.text.split()) >= 12 and _SENTENCE_END.search(b.text)
+            else b for b in blocks]
 
 
 def extract_body(html: str | lxml.html.HtmlElement, url: str | None, title: str | None) -> list[Block]:
