@@ -58,6 +58,10 @@ def article_list(from_uri: str, records: list[Record], link: Linker) -> str:
     return '<ul class="archive-list">\n' + "\n".join(items) + "\n</ul>\n"
 
 
+def _children(node: LocationNode) -> list[LocationNode]:
+    return sorted(node.children.values(), key=lambda n: n.name.casefold())
+
+
 def _items(lines: list[str]) -> str:
     return "<ul>\n" + "\n".join(f"<li>{x}</li>" for x in lines) + "\n</ul>\n\n"
 
@@ -87,7 +91,7 @@ def locations_index_page(uri: str, tree: dict[str, LocationNode], node_uri, titl
 
     def emit(node: LocationNode) -> str:
         item = f"<li>{link(uri, node_uri(node), node.name)} ({len(node.articles)})"
-        children = sorted(node.children.values(), key=lambda n: n.name.casefold())
+        children = _children(node)
         if children:
             item += "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
         return item + "</li>"
@@ -110,8 +114,7 @@ def location_page(uri: str, node: LocationNode, parents: list[LocationNode], nod
     out.append(f"<p><small>{esc(' · '.join(facts))}</small></p>\n\n")
     if node.children:
         out.append(heading("Within " + node.name, 2))
-        out.append(_items([f"{link(uri, node_uri(c), c.name)} ({len(c.articles)})"
-                           for c in sorted(node.children.values(), key=lambda n: n.name.casefold())]))
+        out.append(_items([f"{link(uri, node_uri(c), c.name)} ({len(c.articles)})" for c in _children(node)]))
     out.append(heading("Articles", 2))
     out.append(article_list(uri, node.articles, link))
     return "".join(out)
@@ -122,8 +125,7 @@ def archive_index_page(uri: str, months: dict[str, list[Record]], undated: list[
     out = [heading(title)]
     by_year: dict[str, list[str]] = {}
     for key, records in months.items():
-        y, m = key.split("-")
-        by_year.setdefault(y, []).append(f"{link(uri, month_uri(key), MONTHS[int(m) - 1] + ' ' + y)} ({len(records)})")
+        by_year.setdefault(key.split("-")[0], []).append(f"{link(uri, month_uri(key), month_title(key))} ({len(records)})")
     for y, items in by_year.items():
         out.append(heading(y, 2) + _items(items))
     if undated:

@@ -110,10 +110,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         months, undated = by_month(records)
         arch_index = f"{c.archive_dir}/index.md"
         undated_uri = f"{c.archive_dir}/undated.md"
-        out[arch_index] = c.archive_title, pages.archive_index_page(arch_index, months, undated, self.month_uri, undated_uri,
-                                                  c.archive_title, self.link)
+        out[arch_index] = c.archive_title, pages.archive_index_page(arch_index, months, undated, self.month_uri,
+                                                                    undated_uri, c.archive_title, self.link)
         for key, recs in months.items():
-            out[self.month_uri(key)] = pages.month_title(key), pages.month_page(self.month_uri(key), key, recs, arch_index, self.link)
+            uri = self.month_uri(key)
+            out[uri] = pages.month_title(key), pages.month_page(uri, key, recs, arch_index, self.link)
         out[undated_uri] = ("Undated articles", pages.heading("Undated articles")
                             + pages.article_list(undated_uri, undated, self.link))
         return out
@@ -160,10 +161,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     def _map(self, page: Page, files: Files) -> str:
         def href(node: LocationNode) -> str:
-            return get_relative_url(files.get_file_from_path(self.node_uri(node)).url, page.url)
+            return self.link.href(page.file.src_uri, self.node_uri(node))
 
         located = sum(1 for n in self.map_nodes if n.place and n.place.lat is not None)
-        return (mapsvg.svg(self.map_nodes, href) + "\n\n"
+        svg = mapsvg.svg(self.map_nodes, href)
+        self._check_links(files)
+        return (svg + "\n\n"
                 + f"{located} places with coordinates; a circle's size grows with its number of articles. "
                 + "Places whose position is only known from their region are drawn at the region's centre. "
                 + "Place data: [GeoNames](https://www.geonames.org/), CC BY 4.0.\n")

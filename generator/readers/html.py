@@ -33,6 +33,7 @@ from lxml import etree
 from ..enrich.dates import date_from_url, parse_date, parse_timestamp
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces
+from .text import chrome_rules
 
 # ---------------------------------------------------------------------------------------------
 # Parsing helpers
@@ -63,20 +64,21 @@ def _norm(text: str | None) -> str:
     return re.sub(r"\W+", " ", (text or "").casefold()).strip()
 
 
+def _skipped(node) -> bool:
+    """Comments, processing instructions, scripts, styles and page controls: only their tail is text."""
+    return not isinstance(node.tag, str) or node.tag.lower() in _SKIP_TAGS
+
+
 def _text_of(el) -> str:
     """Visible text of an element, skipping script/style and friends; block children and <br> separate words."""
     parts: list[str] = []
 
     def walk(node):
-        if not isinstance(node.tag, str):  # comments, processing instructions
+        if _skipped(node):
             if node.tail:
                 parts.append(node.tail)
             return
         tag = node.tag.lower()
-        if tag in _SKIP_TAGS:
-            if node.tail:
-                parts.append(node.tail)
-            return
         block = tag in _BLOCK_TAGS or tag == "br"
         if block:
             parts.append(" ")
@@ -118,15 +120,11 @@ def fragment_blocks(html: str) -> list[Block]:
             blocks.append(Block(kind, text))
 
     def walk(node):
-        if not isinstance(node.tag, str):
+        if _skipped(node):
             if node.tail:
                 current.append(node.tail)
             return
         tag = node.tag.lower()
-        if tag in _SKIP_TAGS:
-            if node.tail:
-                current.append(node.tail)
-            return
         if tag == "br":
             if last_br[0]:
                 flush()
@@ -349,7 +347,7 @@ def document_title(tree) -> str:
         if _words(cur) < 3:
             cur = re.sub(r"^[^|\-\\/>»]*[|\-\\/>»]", "", orig)
     elif ": " in cur:
-        headings = {_clean_title(_text_of(h)) for h in tree.iter("h1", "h2")}
+        headings = set(h1s) | {_clean_title(_text_of(h)) for h in tree.iter("h2")}
         if cur not in headings:
             cur = orig[orig.rfind(":") + 1:]
             if _words(cur) < 3:
@@ -809,8 +807,6 @@ def drop_chrome(blocks: list[Block], title: str | None) -> list[Block]:
     """Page furniture left in an extracted body: short blocks the scraped-text reader's chrome rules
     drop ("You are here", "Advertisement", "Share this article"), and the headline repeated as one of
     the first headings."""
-    from .text import chrome_rules
-
     drop = chrome_rules().drop
     tnorm = _norm(title)
     out = []
@@ -832,7 +828,7 @@ def settle_headings(blocks: list[Block]) -> list[Block]:
     while blocks and blocks[-1].kind == "h2":
         blocks.pop()
     # A "heading" that is a long sentence is a standfirst or a quote set large: a paragraph.
-    return [Block("p", b.text) if b.kind == "h2" and len(b.text.split()) >= 12 and _SENTENCE_END.search(b.text)
+    return [Block("p", b.text) if b.kind == "h2" and _words(b.text) >= 12 and _SENTENCE_END.search(b.text)
             else b for b in blocks]
 
 
