@@ -31,7 +31,7 @@ class Context:
         if self._fingerprint is None:
             terms = sorted((t.name, t.kind, tuple(t.aliases)) for t in self.vocabulary.terms.values())
             g = self.gazetteer
-            size = len(getattr(g, "by_name", None) or getattr(g, "names", None) or ())
+            size = len(getattr(g, "by_name", ()))  # a list gazetteer; GeoNames' data is in the read cache's key
             self._fingerprint = hashlib.sha256(repr((terms, type(g).__name__, size)).encode()).hexdigest()[:16]
         return self._fingerprint
 
