@@ -121,6 +121,10 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, default=None, help="only the first N records")
     ev.add_argument("--predictions", type=Path, default=None, help="also write every prediction here (JSONL)")
     ev.set_defaults(func=_cmd_eval)
+
+    from . import linkcheck, sources  # subcommands that live beside their logic
+    sources.add_parser(sub)
+    linkcheck.add_parser(sub)
     return p
 
 

@@ -19,7 +19,7 @@ from ..writers.markdown import atomic_write
 
 from ..enrich.tags import default_vocabulary
 from ..textutil import slugify
-from . import feeds, mapsvg, pages
+from . import feeds, mapsvg, pages, reproducible
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
                     tag_index, tags_by_kind, walk)
@@ -183,6 +183,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                           separators=(",", ":"))
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        reproducible.on_post_build(config)
         if not self.config.enabled:
             return
         atomic_write(Path(config.site_dir) / self.config.find_index, self._find_index())

@@ -1,0 +1,265 @@
+"""`archive update`: ingest every source listed in the archive's configuration (archive.yml).
+
+An archive names where its articles come from once, in `archive.yml`:
+
+    sources:
+      - folder: inbox/                          # files dropped into the repository
+      - feed: https://example.org/news/rss.xml  # RSS/Atom, downloaded on each update
+
+The scheduled workflow runs `archive update --summary FILE` and opens a pull request with the new
+pages, FILE being its description, so editors review tags and places before anything is published.
+The deploy builds run `archive update --offline` (folders only), which is deterministic: the same
+committed files give the same pages.
+
+Feeds are downloaded with a timeout and a size cap that hold in wall-clock time, into a stable file
+under `.cache/feeds/` (so an item's origin is the same on every run and a revised text updates its
+page), then ingested with the ordinary pipeline: nothing here reads or enriches articles itself.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import re
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .pipeline import MAX_BYTES, Entry, display_name, ingest
+
+FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
+FEED_MAX_BYTES = MAX_BYTES  # the pipeline rejects bigger inputs anyway
+FEED_SCHEMES = ("http", "https", "file")
+USER_AGENT = "news-archive-update/0.1 (+https://github.com/)"
+
+
+class ConfigError(ValueError):
+    """archive.yml cannot be used: the message names the file and the reason, on one line."""
+
+
+class FetchError(OSError):
+    """A feed could not be downloaded within the limits."""
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str  # "feed" or "folder"
+    where: str  # the URL, or the folder as written in archive.yml
+    path: Path | None = None  # folders: resolved against the configuration's folder
+
+
+@dataclass
+class UpdateResult:
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[tuple[Source, str]] = field(default_factory=list)  # sources that gave nothing
+    fetched: dict[str, Source] = field(default_factory=dict)  # downloaded file -> its feed
+
+    def source_of(self, input_name: str) -> str:
+        """The source an entry came from, as an editor knows it: the feed's URL or the file."""
+        for file, src in self.fetched.items():
+            if input_name == file or input_name.startswith((file + "#", file + " (", file + ":", file + "[")):
+                return src.where
+        return input_name
+
+    @property
+    def exit_code(self) -> int:
+        """0: every input is a page or a known duplicate; 1: something was rejected or unreachable."""
+        rejected = any(e.outcome == "rejected" for e in self.entries)
+        return 1 if rejected or self.problems else 0
+
+
+def load_config(path: Path) -> list[Source]:
+    """The sources listed in archive.yml, checked: each item is `feed: URL` or `folder: PATH`."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ConfigError(f"{path}: not valid YAML{where}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
+        raise ConfigError(f"{path}: needs a list under `sources:` (items `feed: URL` or `folder: PATH`)")
+    sources = []
+    for i, item in enumerate(data["sources"]):
+        if not isinstance(item, dict) or len(item) != 1 or next(iter(item)) not in ("feed", "folder"):
+            raise ConfigError(f"{path}: sources[{i}]: expected `feed: URL` or `folder: PATH`, got {item!r}")
+        kind, where = next(iter(item.items()))
+        if not isinstance(where, str) or not where.strip():
+            raise ConfigError(f"{path}: sources[{i}]: `{kind}` needs a non-empty text value")
+        where = where.strip()
+        if kind == "feed":
+            scheme = urllib.parse.urlsplit(where).scheme
+            if scheme not in FEED_SCHEMES:
+                raise ConfigError(f"{path}: sources[{i}]: feed {where!r} is not an http(s) or file URL")
+            sources.append(Source("feed", where))
+        else:
+            sources.append(Source("folder", where, (path.parent / where)))
+    return sources
+
+
+def feed_file_name(url: str) -> str:
+    """A stable, readable file name for a feed's download: host and path, plus a hash of the URL."""
+    parts = urllib.parse.urlsplit(url)
+    readable = re.sub(r"[^A-Za-z0-9]+", "-", f"{parts.netloc}{parts.path}").strip("-")[:60] or "feed"
+    return f"{readable}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:10]}.xml"
+
+
+def fetch_feed(url: str, folder: Path, timeout: float = FEED_TIMEOUT, max_bytes: int = FEED_MAX_BYTES) -> Path:
+    """Download one feed into folder (atomically), or raise FetchError with a one-line reason."""
+    deadline = time.monotonic() + timeout
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            while chunk := response.read(64 * 1024):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(f"larger than {max_bytes} bytes")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"took longer than {timeout:g} s")
+                chunks.append(chunk)
+    except FetchError:
+        raise
+    except urllib.error.HTTPError as exc:
+        raise FetchError(f"HTTP {exc.code} {exc.reason}") from exc
+    except urllib.error.URLError as exc:
+        raise FetchError(f"cannot be fetched: {exc.reason}") from exc
+    except (OSError, ValueError) as exc:
+        raise FetchError(f"cannot be fetched: {exc}") from exc
+    if not chunks:
+        raise FetchError("empty response")
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / feed_file_name(url)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(b"".join(chunks))
+    os.replace(tmp, target)
+    return target
+
+
+def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Path | None = None,
+           jobs: int | None = None, progress: bool = False) -> UpdateResult:
+    """Fetch the feeds (unless offline), then ingest feeds and folders in one pipeline run."""
+    sources = load_config(config)
+    feeds_dir = feeds_dir or config.parent / ".cache" / "feeds"
+    result = UpdateResult()
+    inputs: list[Path] = []
+    for src in sources:
+        if src.kind == "folder":
+            if src.path is not None and src.path.is_dir():
+                inputs.append(_relative(src.path))
+            else:
+                result.problems.append((src, "no such folder"))
+        elif not offline:
+            try:
+                file = _relative(fetch_feed(src.where, feeds_dir))
+            except FetchError as exc:
+                result.problems.append((src, str(exc)))
+                continue
+            result.fetched[display_name(file)] = src
+            inputs.append(file)
+    if inputs:
+        result.entries = ingest(inputs, content, jobs=jobs, progress=progress)
+    return result
+
+
+def _relative(path: Path) -> Path:
+    """Inputs are named relative to the working folder when they lie inside it, so the names that
+    reach pages, the ledger and the rejects report do not depend on where the repository is."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def md_text(text: str | None) -> str:
+    """Article text as Markdown data: escaped, one line, no HTML (a title is never markup)."""
+    one_line = " ".join((text or "").split())
+    return _MD_SPECIAL.sub(r"\\\1", one_line).replace("&", "&amp;").replace("<", "&lt;")
+
+
+def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
+    """The pull request's description: what was added, updated and rejected, and from where."""
+    by = {k: [e for e in result.entries if e.outcome == k]
+          for k in ("new", "updated", "unchanged", "duplicate", "rejected")}
+    lines = ["## New articles from the archive's sources", "",
+             f"{len(by['new'])} added, {len(by['updated'])} updated, {len(by['rejected'])} rejected, "
+             f"{len(by['duplicate'])} duplicates of existing pages, {len(by['unchanged'])} unchanged."
+             + (" Feeds were not fetched (offline)." if offline else ""),
+             "", "Review the tags and places of each page before merging: editors' fixes to front "
+             "matter are kept on later updates."]
+
+    def section(title: str, entries: list[Entry], reason: bool = False) -> None:
+        lines.extend(["", f"### {title} ({len(entries)})", ""])
+        if not entries:
+            lines.append("None.")
+        for e in entries:
+            what = md_text(e.title) or f"`{_code(e.input)}`"
+            page = f" → `{_code(e.page)}`" if e.page else ""
+            detail = f": {md_text(e.reason)}" if reason else ""
+            lines.append(f"- {what}{page} (from `{_code(result.source_of(e.input))}`){detail}")
+
+    section("Added", by["new"])
+    section("Updated", by["updated"])
+    section("Rejected", by["rejected"], reason=True)
+    if result.problems:
+        lines.extend(["", f"### Sources that gave nothing ({len(result.problems)})", ""])
+        lines.extend(f"- {src.kind} `{_code(src.where)}`: {md_text(why)}" for src, why in result.problems)
+    return "\n".join(lines) + "\n"
+
+
+def _code(text: str | None) -> str:
+    """Text inside a Markdown code span: backticks and line breaks cannot end it early."""
+    return " ".join((text or "").split()).replace("`", "'")
+
+
+def add_parser(sub) -> None:
+    """`archive update`, registered by cli.py."""
+    up = sub.add_parser("update", help="ingest new articles from the feeds and folders listed in archive.yml")
+    up.add_argument("--config", type=Path, default=Path("archive.yml"), help="default: archive.yml")
+    up.add_argument("--content", type=Path, default=Path("content"), help="target content folder (default: content)")
+    up.add_argument("--summary", type=Path, default=None,
+                    help="also write a Markdown summary (added, updated, rejected) here: a pull request's description")
+    up.add_argument("--offline", action="store_true", help="folders only: do not download the feeds")
+    up.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    up.add_argument("--quiet", action="store_true", help="no progress bar")
+    up.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Exit 0: every input is a page or a known duplicate; 1: some input or source was rejected;
+    2: archive.yml cannot be used."""
+    from .pipeline import summary_line
+
+    show = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    try:
+        result = update(args.config, args.content, offline=args.offline, jobs=args.jobs, progress=show)
+    except ConfigError as exc:
+        print(f"archive update: {exc}", file=sys.stderr)
+        return 2
+    for src, why in result.problems:
+        print(f"{src.where}: {src.kind} skipped: {why}", file=sys.stderr)
+    for e in result.entries:
+        if e.outcome == "rejected":
+            print(f"{result.source_of(e.input)}: rejected: {e.reason}", file=sys.stderr)
+    if args.summary:
+        text = summary_markdown(result, offline=args.offline)
+        args.summary.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=args.summary.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, args.summary)
+    print(summary_line(result.entries) + (f"; {len(result.problems)} source(s) gave nothing" if result.problems else ""))
+    return result.exit_code
