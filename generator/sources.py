@@ -35,6 +35,7 @@ import yaml
 from .pipeline import MAX_BYTES, Entry, display_name, ingest
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
+SOCKET_TIMEOUT = 10.0  # one read waits at most this long, so a download ends by FEED_TIMEOUT + this
 FEED_MAX_BYTES = MAX_BYTES  # the pipeline rejects bigger inputs anyway
 FEED_SCHEMES = ("http", "https", "file")
 USER_AGENT = "news-archive-update/0.1 (+https://github.com/)"
@@ -113,14 +114,18 @@ def feed_file_name(url: str) -> str:
 
 
 def fetch_feed(url: str, folder: Path, timeout: float = FEED_TIMEOUT, max_bytes: int = FEED_MAX_BYTES) -> Path:
-    """Download one feed into folder (atomically), or raise FetchError with a one-line reason."""
+    """Download one feed into folder (atomically), or raise FetchError with a one-line reason.
+
+    The deadline is checked after every read, and reads return whatever has arrived (read1), so a
+    server that trickles bytes cannot hold the run past timeout (plus one socket timeout)."""
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     chunks: list[bytes] = []
     size = 0
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            while chunk := response.read(64 * 1024):
+        with urllib.request.urlopen(request, timeout=min(timeout, SOCKET_TIMEOUT)) as response:
+            read = getattr(response, "read1", response.read)
+            while chunk := read(64 * 1024):
                 size += len(chunk)
                 if size > max_bytes:
                     raise FetchError(f"larger than {max_bytes} bytes")

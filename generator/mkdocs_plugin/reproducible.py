@@ -1,9 +1,9 @@
 """Byte-identical sites from the same content, whatever the day, the clock or the folder.
 
-MkDocs gzips `sitemap.xml` with a header that stores the build date as the gzip mtime and the
-absolute output path as the file name, so two builds of the same pages differ on another day or in
-another checkout. Deploys and caches then move a file that did not change. After the build, the
-archive rewrites that file from `sitemap.xml` with a fixed header (mtime 0, bare file name).
+MkDocs gzips `sitemap.xml` with a header that stores the build date as the gzip mtime, so two
+builds of the same pages differ on another day, and deploys and caches move a file that did not
+change. After the build, the archive rewrites that file from `sitemap.xml` with a fixed header
+(mtime 0).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ GZIPPED_TEMPLATES = ("sitemap.xml",)
 
 
 def deterministic_gzip(data: bytes, name: str) -> bytes:
-    """gzip bytes that depend on data and name only (no timestamp, no folder)."""
+    """gzip bytes that depend on data and name only (no timestamp)."""
     buffer = io.BytesIO()
     with gzip.GzipFile(filename=name, mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
         gz.write(data)
