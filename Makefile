@@ -29,13 +29,20 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-install: $(BIN)/python
+# The install is editable (code changes need no reinstall): it runs again only when
+# pyproject.toml changes, so chained targets (make lint test demo linkcheck) install once.
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(SAY) "Installing the archive generator and its pinned dependencies into $(VENV) (about a minute the first time)"
 	$(BIN)/pip install -q -e .
+	@touch $@
 
-install-test: $(BIN)/python
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(SAY) "Installing the generator with its test and lint tools into $(VENV) (about a minute the first time)"
 	$(BIN)/pip install -q -e '.[test]'
+	@touch $@ $(VENV)/.installed
 
 # Playwright drives Debian's chromium; its own browser download does not work offline.
 # No recommended packages: they pull in avahi-daemon, printer tools and a terminal emulator,
