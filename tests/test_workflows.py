@@ -123,3 +123,28 @@ def test_ruff_passes_over_the_tree_and_does_catch_a_real_mistake(tmp_path):
     caught = subprocess.run([ruff, "check", "--no-cache", "--config", str(ROOT / "pyproject.toml"), str(bad)],
                             capture_output=True, text=True, timeout=120)
     assert caught.returncode == 1 and "F821" in caught.stdout
+
+
+# `pip install -q --upgrade pip` belongs to creating the venv, announced with it.
+SLOW = re.compile(r"-m venv|pip install(?! -q --upgrade pip)|archive (?:update|ingest|build|linkcheck)|bin/pytest\b"
+                  r"|apt-get install|ruff check")
+
+
+@pytest.mark.parametrize("target", ["demo", "test", "lint", "linkcheck", "update"])
+def test_every_slow_make_step_is_announced_before_it_runs(target, tmp_path):
+    """A newcomer is never left wondering: each install, ingest, build or test step is preceded by
+    a `==>` line saying what it does (read from `make -n`, which prints the commands unrun)."""
+    plan = subprocess.run(["make", "-n", "-B", target, f"VENV={tmp_path / 'venv'}", "CHROMIUM_PATH="],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})  # no chromium on PATH
+    assert plan.returncode == 0, plan.stderr
+    events = sorted([(m.start(), "say") for m in re.finditer(r"==> ", plan.stdout)]
+                    + [(m.start(), m.group()) for m in SLOW.finditer(plan.stdout)])
+    slow = [what for _, what in events if what != "say"]
+    assert slow, plan.stdout
+    announced = False
+    for _, what in events:
+        assert what == "say" or announced, f"`{what}` in `make {target}` runs without saying what it does"
+        announced = what == "say"
+    if target == "test":
+        assert "apt-get install -y -qq --no-install-recommends chromium" in plan.stdout
