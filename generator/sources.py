@@ -22,7 +22,6 @@ import hashlib
 import os
 import sys
 import re
-import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from .atomicfile import write_bytes
 from .pipeline import MAX_BYTES, Entry, display_name, ingest
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
@@ -142,12 +142,8 @@ def fetch_feed(url: str, folder: Path, timeout: float = FEED_TIMEOUT, max_bytes:
         raise FetchError(f"cannot be fetched: {exc}") from exc
     if not chunks:
         raise FetchError("empty response")
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / feed_file_name(url)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(b"".join(chunks))
-    os.replace(tmp, target)
+    write_bytes(target, b"".join(chunks))
     return target
 
 
@@ -260,11 +256,6 @@ def main(args: argparse.Namespace) -> int:
         if e.outcome == "rejected":
             print(f"{result.source_of(e.input)}: rejected: {e.reason}", file=sys.stderr)
     if args.summary:
-        text = summary_markdown(result, offline=args.offline)
-        args.summary.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=args.summary.parent, prefix=".tmp-")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, args.summary)
+        write_bytes(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))
     print(summary_line(result.entries) + (f"; {len(result.problems)} source(s) gave nothing" if result.problems else ""))
     return result.exit_code

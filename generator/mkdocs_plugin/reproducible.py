@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+
+from ..atomicfile import write_bytes
 
 GZIPPED_TEMPLATES = ("sitemap.xml",)
 
@@ -32,17 +32,5 @@ def on_post_build(config: MkDocsConfig) -> None:
     for name in GZIPPED_TEMPLATES:
         plain, packed = site / name, site / f"{name}.gz"
         if plain.is_file() and packed.is_file():
-            _replace_bytes(packed, deterministic_gzip(plain.read_bytes(), name))
+            write_bytes(packed, deterministic_gzip(plain.read_bytes(), name))
 
-
-def _replace_bytes(path: Path, data: bytes) -> None:
-    """Atomic: a temporary file beside the target, renamed over it, keeping the target's mode."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".tmp")
-    try:
-        os.fchmod(fd, path.stat().st_mode & 0o777)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
