@@ -166,3 +166,16 @@ def test_cli_exit_codes_and_summary_file(tmp_path):
     (tmp_path / "archive.yml").write_text("sources: 3\n", encoding="utf-8")
     bad = run_archive("update", cwd=tmp_path)
     assert bad.returncode == 2 and bad.stderr.strip().count("\n") == 0 and "archive.yml: needs a list" in bad.stderr
+
+
+def test_atomic_bytes_write_keeps_the_mode_and_leaves_nothing_half_written(tmp_path):
+    from generator.atomicfile import write_bytes
+
+    target = tmp_path / "summary.md"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    write_bytes(target, b"new")
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o640
+    with pytest.raises(TypeError):
+        write_bytes(target, "not bytes")  # the write fails half-way: the old file stays whole
+    assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["summary.md"]
