@@ -72,7 +72,7 @@ def test_deploys_run_from_main_or_by_hand_never_overlap_and_publish_the_built_si
     assert site["on"]["push"] == {"branches": ["main"]} and "pull_request" in site["on"]
     assert "workflow_dispatch" in site["on"]
     jobs = site["jobs"]
-    assert "refs/heads/main" in jobs["build"]["if"] and "workflow_dispatch" in jobs["build"]["if"]
+    assert jobs["build"]["if"] == "github.ref == 'refs/heads/main' && github.event_name != 'pull_request'"
     assert jobs["deploy"]["needs"] == "build" and jobs["build"]["needs"] == "test"
     assert jobs["deploy"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     uses = [s.get("uses", "") for s in jobs["build"]["steps"]] + [s.get("uses", "") for s in jobs["deploy"]["steps"]]
