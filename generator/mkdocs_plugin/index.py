@@ -74,7 +74,6 @@ def _strings(value) -> list[str]:
 TEXT_FIELDS = ("title", "summary", "source", "author", "url")
 LIST_FIELDS = {"tags": "tag", "locations": "place"}
 TEMPLATE_FIELDS = ("title", "description", "author")
-PLACE_KINDS = ("country", "region", "city", "place")
 
 
 def _shown(value) -> str:
@@ -112,10 +111,7 @@ def _place(d, i: int, problems: list[str]) -> Place | None:
     if not name:
         return None
     country = _text(d.get("country"), f"{key}.country", problems) or name
-    kind = d.get("kind", "place")
-    if kind not in PLACE_KINDS:
-        problems.append(f"{key}.kind: {_shown(kind)} is not one of {', '.join(PLACE_KINDS)}")
-        kind = "place"
+    kind = _text(d.get("kind"), f"{key}.kind", problems) or "place"
     lat = lon = None
     if d.get("lat") is not None or d.get("lon") is not None:
         lat = _number(d.get("lat"), f"{key}.lat", -90, 90, problems)
@@ -161,13 +157,15 @@ def checked_meta(meta: dict) -> tuple[dict, list[Place], list[str]]:
 def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
     """One line for a front matter YAML cannot read, naming the key on the line it fails at."""
     mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
-    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    what = ", ".join(x for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
+    what = what or str(exc).splitlines()[0]
     if mark is None:
         return f"front matter is not valid YAML: {what}"
+    # The YAML text starts right after the opening '---', so its line n is the file's line n + 1.
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
-    line = lines[mark.line + 1] if mark.line + 1 < len(lines) else ""  # +1: the opening '---' line
+    line = lines[mark.line] if mark.line < len(lines) else ""
     key = line.split(":", 1)[0].strip() if ":" in line else ""
-    where = f"key {key!r} (line {mark.line + 2})" if key else f"line {mark.line + 2}"
+    where = f"key {key!r} (line {mark.line + 1})" if key else f"line {mark.line + 1}"
     return f"front matter is not valid YAML at {where}: {what}"
 
 
