@@ -30,17 +30,15 @@ def _owner_check(path: Path, st: os.stat_result, what: str) -> None:
 
 def ensure(path: Path) -> Path:
     """Create `path` (and missing parents) as 0700, or check an existing one: a real folder, ours,
-    not writable by others (tightened to 0700 if it is). Returns the path; raises CacheDirError."""
+    not writable by others (tightened to 0700 if it is). Returns the path; raises CacheDirError when
+    it exists but is not safely ours, another OSError when it cannot be created."""
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.mkdir(path, MODE)
     except FileExistsError:
         pass
-    try:
-        st = os.lstat(path)
-    except OSError as exc:
-        raise CacheDirError(f"cache folder {path} cannot be created: {exc.strerror or exc}") from None
+    st = os.lstat(path)  # an OSError here means it cannot be made at all: callers may fall back
     if stat.S_ISLNK(st.st_mode):
         raise CacheDirError(f"cache folder {path} is a symbolic link: refusing to use it")
     if not stat.S_ISDIR(st.st_mode):

@@ -43,7 +43,12 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     show = not args.json and not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     try:
         if readcache.ENABLED:
-            readcache.root()  # a cache folder someone else owns is refused before any work
+            try:
+                readcache.root()  # a cache folder someone else owns is refused before any work
+            except CacheDirError:
+                raise
+            except OSError:
+                pass  # it cannot be created: ingest works without it (slower re-runs)
         entries = ingest(args.paths, args.content, jobs=args.jobs, progress=show)
     except CacheDirError as exc:
         print(f"archive ingest: {exc}", file=sys.stderr)

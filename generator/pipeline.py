@@ -192,8 +192,10 @@ def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
             item.notes[:0] = notes
             item = enrich(bound_fields(item), ctx)
             lost = lost_text(reader.name, text, item)
+            if lost and lost[1]:
+                raise RejectedInput(lost[0])
             if lost:
-                raise RejectedInput(lost)
+                item.notes.append(lost[0])
             item.signature = dedup.signature(item.body_text)
             yield item
         elif hasattr(item, "origin") and hasattr(item, "reason"):

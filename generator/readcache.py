@@ -148,7 +148,8 @@ def store(k: str, items) -> None:
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.parent.mkdir(mode=0o700, exist_ok=True)  # <root>/<fingerprint>/<xx>/: all private
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         with open(tmp, "wb") as fh:
             fh.write(zlib.compress(to_json(items), 1))
         os.replace(tmp, path)
