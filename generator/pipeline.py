@@ -330,6 +330,12 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
     entries: list[Entry] = [Entry(p, "rejected", reason=r) for p, r in problems]
     jobs = jobs or os.cpu_count() or 1
     readcache.prune()
+    if progress and _CTX is None:
+        from .gazetteer.build import compiled_path
+
+        if not compiled_path().exists():  # say why nothing moves, before any progress bar
+            print("compiling the place gazetteer once, about 30 s…", file=sys.stderr, flush=True)
+    _context()  # loaded before the progress bar starts, so the bar times reading, not set-up
     with _lock(content):
         store = PageStore.open(content)
         try:

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from generator.model import FIELD_LIMITS
-from generator.pipeline import OUTSIDE_LINK, ingest, read_file
+from generator import model
+from generator.pipeline import ingest, read_file
 from generator.writers.markdown import read_page
 
 from .conftest import run_archive
 from .test_hostile_site import body
 
+OUTSIDE_LINK = "skipped: symbolic link to outside the input folder"
 SECRET = "root:x:0:0:the secret line of a private file that must never be published"
 
 
@@ -97,20 +98,20 @@ def test_yaml_aliases_in_a_sidecar_are_refused(tmp_path, sidecar):
 @pytest.mark.parametrize("field", ["title", "author", "source", "summary", "url"])
 @pytest.mark.parametrize("kind", ["json", "yml"])
 def test_every_sidecar_field_is_bounded(tmp_path, field, kind):
-    value = ("https://example.org/" if field == "url" else "") + "x" * (FIELD_LIMITS[field] + 1)
+    value = ("https://example.org/" if field == "url" else "") + "x" * (model.FIELD_LIMITS[field] + 1)
     (tmp_path / "s.txt").write_text(story(7))
     data = {field: value}
     (tmp_path / f"s.meta.{kind}").write_text(json.dumps(data))  # JSON is YAML too
     [entry] = ingest([tmp_path / "s.txt"], tmp_path / "content", jobs=1)
     assert entry.outcome == "rejected"
     assert entry.reason == (f"sidecar s.meta.{kind}: {field} is {len(value):,} characters "
-                            f"(limit {FIELD_LIMITS[field]:,})")
+                            f"(limit {model.FIELD_LIMITS[field]:,})")
 
 
 @pytest.mark.parametrize("field", ["author", "source", "summary"])
 def test_an_over_long_field_from_a_reader_is_left_out_and_reported(tmp_path, field):
     record = {"title": "A record with one field far too long", "text": "\n\n".join(body(8)),
-              field: "word " * FIELD_LIMITS[field]}
+              field: "word " * model.FIELD_LIMITS[field]}
     (tmp_path / "x.json").write_text(json.dumps(record))
     [entry] = ingest([tmp_path / "x.json"], tmp_path / "content", jobs=1)
     assert entry.outcome == "new" and f"{field} left out" in entry.reason
@@ -118,7 +119,7 @@ def test_an_over_long_field_from_a_reader_is_left_out_and_reported(tmp_path, fie
 
 
 def test_an_over_long_title_rejects_the_record(tmp_path):
-    record = {"title": "Title " * FIELD_LIMITS["title"], "text": "\n\n".join(body(9))}
+    record = {"title": "Title " * model.FIELD_LIMITS["title"], "text": "\n\n".join(body(9))}
     (tmp_path / "x.jsonl").write_text(json.dumps(record) + "\n")
     [entry] = ingest([tmp_path / "x.jsonl"], tmp_path / "content", jobs=1)
     assert entry.outcome == "rejected" and "title is" in entry.reason and "limit" in entry.reason

@@ -151,7 +151,7 @@ def test_a_read_cache_folder_owned_by_someone_else_is_refused(tmp_path):
 
 @needs_root
 def test_the_shared_temporary_fallback_is_refused_when_someone_else_made_it(tmp_path, monkeypatch):
-    from generator import cachedir
+    from generator.gazetteer import build
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the user cache folder would be")
@@ -161,23 +161,34 @@ def test_the_shared_temporary_fallback_is_refused_when_someone_else_made_it(tmp_
     planted = tmp_path / f"news-archive-{os.getuid()}"
     planted.mkdir(mode=0o777)
     os.chown(planted, 4242, 4242)
-    with pytest.raises(cachedir.CacheDirError, match="belongs to another user"):
-        cachedir.user_cache_dir()
+    with pytest.raises(OSError, match="belongs to another user"):
+        build.cache_dir()
     os.chown(planted, os.getuid(), os.getgid())
-    assert cachedir.user_cache_dir() == planted and stat.S_IMODE(planted.stat().st_mode) == 0o700
+    assert build.cache_dir() == planted and stat.S_IMODE(planted.stat().st_mode) == 0o700
 
 
-def test_a_gazetteer_cache_file_others_could_write_is_not_loaded(tmp_path):
-    from generator import cachedir
+def test_a_planted_gazetteer_cache_file_is_not_loaded(tmp_path, monkeypatch):
+    """The compiled gazetteer is a pickle: a file another user could have written is refused, so
+    the code a planted pickle carries never runs."""
+    from generator.gazetteer import build
 
-    f = tmp_path / "gazetteer-x.pickle"
-    f.write_bytes(b"data")
-    f.chmod(0o666)
-    with pytest.raises(cachedir.CacheDirError, match="writable by other users"):
-        cachedir.check_file(f)
-    f.chmod(0o600)
-    cachedir.check_file(f)
-    link = tmp_path / "link.pickle"
-    link.symlink_to(f)
-    with pytest.raises(cachedir.CacheDirError, match="not a regular file"):
-        cachedir.check_file(link)
+    monkeypatch.setenv("NEWS_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    marker = tmp_path / "pwned"
+
+    class Payload:
+        def __reduce__(self):
+            return (open, (str(marker), "w"))
+
+    path = build.compiled_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(pickle.dumps(Payload()))
+    path.chmod(0o666)
+    with pytest.raises(OSError, match="writable by other users"):
+        build.load_compiled()
+    assert not marker.exists()
+    link = tmp_path / "elsewhere.pickle"
+    path.rename(link)
+    path.symlink_to(link)
+    with pytest.raises(OSError, match="not a regular file"):
+        build.load_compiled()
+    assert not marker.exists()
