@@ -190,7 +190,12 @@ def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
         if isinstance(item, Article):
             item = apply_sidecar(item, path)
             item.notes[:0] = notes
-            item = enrich(bound_fields(item), ctx)
+            try:
+                item = bound_fields(item)
+            except RejectedInput as exc:  # this record only: the file's other records still count
+                yield RecordRejected(item.origin, _reason(exc))
+                continue
+            item = enrich(item, ctx)
             lost = lost_text(reader.name, text, item)
             if lost and lost[1]:
                 raise RejectedInput(lost[0])

@@ -120,9 +120,12 @@ def test_an_over_long_field_from_a_reader_is_left_out_and_reported(tmp_path, fie
 
 def test_an_over_long_title_rejects_the_record(tmp_path):
     record = {"title": "Title " * model.FIELD_LIMITS["title"], "text": "\n\n".join(body(9))}
-    (tmp_path / "x.jsonl").write_text(json.dumps(record) + "\n")
-    [entry] = ingest([tmp_path / "x.jsonl"], tmp_path / "content", jobs=1)
-    assert entry.outcome == "rejected" and "title is" in entry.reason and "limit" in entry.reason
+    good = {"title": "A record with a title of usual length", "text": "\n\n".join(body(10))}
+    (tmp_path / "x.jsonl").write_text(json.dumps(record) + "\n" + json.dumps(good) + "\n")
+    entries = ingest([tmp_path / "x.jsonl"], tmp_path / "content", jobs=1)
+    assert [(e.input.rsplit(":", 1)[1], e.outcome) for e in entries] == [("1", "rejected"), ("2", "new")]
+    assert entries[0].reason == (f"title is {len(record['title'].strip()):,} characters "
+                                 f"(limit {model.FIELD_LIMITS['title']:,})")
 
 
 # ---- 6. content sniffing never loses text ------------------------------------------------------

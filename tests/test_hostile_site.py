@@ -392,4 +392,6 @@ def test_a_hand_edit_mistake_is_one_line_never_a_traceback(tmp_path, case):
     assert "The convoy reached the checkpoint" in text
     s = scan(built)
     assert not s.unsafe and "<script>alert" not in text
+    feed = (project / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "javascript:" not in feed and "<script>" not in feed
     assert s.meta.get("author") in (None, '"><script>alert(1)</script>')
