@@ -178,6 +178,18 @@ def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
         return RejectedInput(_reason(exc))
 
 
+def _read_in_worker(path: Path, key: str) -> Iterator[Article | RecordRejected]:
+    """What a worker process runs: the file read again (only a path crosses the pipe, so sending
+    work never blocks), checked to be the bytes the cache key was made from."""
+    prepared = _prepare(path)
+    if isinstance(prepared, RejectedInput):
+        raise prepared
+    data, now = prepared
+    if now != key:
+        raise RejectedInput("changed while it was being read: ingest it again")
+    yield from _read_items(path, data)
+
+
 def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
     """Decode, read, bound and enrich one file's articles, yielding each as soon as it is ready."""
     origin = display_name(path)
@@ -278,7 +290,7 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | Reject
     seconds of wall-clock time (readpool.py), so the limit holds even inside C code."""
     _context()  # loaded once, before the workers fork: they share its memory pages
     limit = READ_TIMEOUT
-    pool = ReadPool(_read_items, jobs, limit)
+    pool = ReadPool(_read_in_worker, jobs, limit)
     results: dict[int, list | RejectedInput] = {}
     keys: dict[int, str] = {}
     window = max(64, 16 * jobs)  # how far reading may run ahead of the results handed out
@@ -295,7 +307,7 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | Reject
                     results[nxt] = prepared if cached is None else cached
                 else:
                     keys[nxt] = prepared[1]
-                    pool.submit(nxt, files[nxt], prepared[0])
+                    pool.submit(nxt, files[nxt], prepared[1])
                 nxt += 1
             if done in results:
                 continue

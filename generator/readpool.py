@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterator
@@ -29,6 +30,7 @@ class Finished:
     error: BaseException | None = None  # what the work raised (a RejectedInput, a reader's crash...)
     status: str = "done"  # done / timeout / died
     detail: str = ""  # for died: how the worker ended
+    args: tuple = field(default=(), repr=False)  # what the work was called with (to resend it)
 
 
 def _worker_init(parent: int) -> None:
@@ -73,13 +75,19 @@ class _Worker:
         self.proc = ctx.Process(target=_serve, args=(child, os.getpid(), work), daemon=True)
         self.proc.start()
         child.close()
-        self.task: Finished | None = None
-        self.deadline = 0.0
+        self.queue: deque[Finished] = deque()  # the task it is reading first, then those sent ahead
+        self.deadline = float("inf")  # for the task at the head of the queue
 
-    def start(self, key: Any, args: tuple, limit: float) -> None:
-        self.task = Finished(key)
-        self.deadline = time.monotonic() + limit if limit else float("inf")
-        self.conn.send((key, args))
+    def start(self, task: Finished, limit: float) -> None:
+        self.queue.append(task)
+        if len(self.queue) == 1:
+            self.deadline = time.monotonic() + limit if limit else float("inf")
+        self.conn.send((task.key, task.args))  # small (a path): never blocks on a full pipe
+
+    def next_task(self, limit: float) -> None:
+        """The head task ended: the next one starts now (its clock with it)."""
+        self.queue.popleft()
+        self.deadline = time.monotonic() + limit if self.queue and limit else float("inf")
 
     def kill(self) -> str:
         self.proc.kill()
@@ -101,7 +109,12 @@ class _Worker:
 
 
 class ReadPool:
-    """Up to `jobs` workers, each running `work(*args)` for one task at a time, `limit` seconds each."""
+    """Up to `jobs` workers running `work(*args)` one task at a time each, `limit` seconds per task.
+
+    Each worker gets up to DEPTH tasks ahead, so it keeps reading while the ingest process writes
+    pages; a task's clock starts when the one before it on the same worker ends."""
+
+    DEPTH = 4
 
     def __init__(self, work: Callable[..., Iterator[Any]], jobs: int, limit: float) -> None:
         self.work = work
@@ -110,58 +123,66 @@ class ReadPool:
         self.workers: list[_Worker] = []
 
     def busy(self) -> int:
-        return sum(1 for w in self.workers if w.task is not None)
+        return sum(len(w.queue) for w in self.workers)
 
     def has_room(self) -> bool:
-        return self.busy() < self.jobs
+        return len(self.workers) < self.jobs or any(len(w.queue) < self.DEPTH for w in self.workers)
 
     def submit(self, key: Any, *args: Any) -> None:
-        worker = next((w for w in self.workers if w.task is None), None)
-        if worker is None:
-            worker = _Worker(self.work)
-            self.workers.append(worker)
-        worker.start(key, args, self.limit)
+        self._assign(Finished(key, args=args))
+
+    def _assign(self, task: Finished) -> None:
+        idle = [w for w in self.workers if not w.queue]
+        if not idle and len(self.workers) < self.jobs:
+            idle = [_Worker(self.work)]
+            self.workers.append(idle[0])
+        worker = idle[0] if idle else min(self.workers, key=lambda w: len(w.queue))
+        worker.start(task, self.limit)
 
     def wait(self) -> list[Finished]:
         """Block until at least one task ends (done, past its deadline, or its worker died)."""
         out: list[Finished] = []
         while not out and self.busy():
-            busy = [w for w in self.workers if w.task is not None]
+            busy = [w for w in self.workers if w.queue]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = wait([w.conn for w in busy], timeout=None if timeout == float("inf") else timeout)
             for w in busy:
                 if w.conn in ready:
                     self._drain(w, out)
             now = time.monotonic()
-            for w in [w for w in busy if w.task is not None and w.deadline <= now]:
-                task = w.task
-                task.status = "timeout"
-                w.kill()
-                self.workers.remove(w)
-                out.append(task)
+            for w in [w for w in busy if w in self.workers and w.queue and w.deadline <= now]:
+                w.queue[0].status = "timeout"
+                self._lose(w, out, w.kill())
         return out
 
     def _drain(self, w: _Worker, out: list[Finished]) -> None:
         try:
-            while w.conn.poll():
+            while w.queue and w.conn.poll():
                 kind, _key, payload = w.conn.recv()
                 if kind == "item":
-                    w.task.items.append(payload)
+                    w.queue[0].items.append(payload)
                 else:
-                    w.task.error = payload
-                    out.append(w.task)
-                    w.task = None
-                    return
+                    w.queue[0].error = payload
+                    out.append(w.queue[0])
+                    w.next_task(self.limit)
         except (EOFError, OSError):  # the worker died (e.g. the OOM killer): its task is reported
-            task = w.task
-            task.status = "died"
-            task.detail = w.kill()
-            self.workers.remove(w)
-            out.append(task)
+            w.queue[0].status = "died"
+            self._lose(w, out, w.kill())
+
+    def _lose(self, w: _Worker, out: list[Finished], how: str) -> None:
+        """A killed worker: its current task ends as marked, the ones sent ahead go to other workers."""
+        task = w.queue.popleft()
+        task.detail = how
+        out.append(task)
+        self.workers.remove(w)
+        ahead = list(w.queue)
+        w.queue.clear()
+        for t in ahead:
+            self._assign(Finished(t.key, args=t.args))
 
     def close(self) -> None:
         for w in self.workers:
-            if w.task is not None:
+            if w.queue:
                 w.kill()
             else:
                 w.close()
