@@ -14,16 +14,45 @@ EVALUATIONS = {
 }
 
 
+# Exit status of `archive ingest` (README, `archive ingest --help`).
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+INGEST_EPILOG = """exit status:
+  0  every input became a page or is a known duplicate (new, updated, unchanged, duplicate)
+  1  some inputs (files or records) were rejected: see the report (stderr, --json,
+     content/.archive/rejects.jsonl)
+  2  usage error: a path that does not exist, a bad option, or a cache folder that is not yours;
+     nothing was ingested"""
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from . import readcache
+    from . import pipeline, readcache
+    from .cachedir import CacheDirError
     from .pipeline import ingest, report_json, summary_line
 
-    readcache.ENABLED = not args.no_cache
-    missing = [p for p in args.paths if not p.exists()]
+    missing = [p for p in args.paths if not os.path.lexists(p)]
     for p in missing:
-        print(f"archive: {p}: no such file or folder", file=sys.stderr)
+        print(f"archive ingest: {p}: no such file or folder", file=sys.stderr)
+    if args.time_limit is not None and args.time_limit <= 0:
+        print("archive ingest: --time-limit must be a positive number of seconds", file=sys.stderr)
+        return EXIT_USAGE
+    if missing:
+        return EXIT_USAGE
+    readcache.ENABLED = not args.no_cache
+    if args.time_limit is not None:
+        pipeline.READ_TIMEOUT = args.time_limit
     show = not args.json and not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
-    entries = ingest([p for p in args.paths if p.exists()], args.content, jobs=args.jobs, progress=show)
+    try:
+        if readcache.ENABLED:
+            try:
+                readcache.root()  # a cache folder someone else owns is refused before any work
+            except CacheDirError:
+                raise
+            except OSError:
+                pass  # it cannot be created: ingest works without it (slower re-runs)
+        entries = ingest(args.paths, args.content, jobs=args.jobs, progress=show)
+    except CacheDirError as exc:
+        print(f"archive ingest: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     for e in entries:
         if e.outcome == "rejected" and not args.json:
             print(f"{e.input}: rejected: {e.reason}", file=sys.stderr)
@@ -31,7 +60,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         print(report_json(entries))
     else:
         print(summary_line(entries))
-    return 1 if missing else 0
+    return EXIT_REJECTED if any(e.outcome == "rejected" for e in entries) else EXIT_OK
 
 
 def _mkdocs_logging() -> None:
@@ -94,12 +123,15 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="archive", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
-    ing = sub.add_parser("ingest", help="read articles (files or folders) into content/articles/")
+    ing = sub.add_parser("ingest", help="read articles (files or folders) into content/articles/",
+                         epilog=INGEST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     ing.add_argument("paths", nargs="+", type=Path)
     ing.add_argument("--content", type=Path, default=Path("content"), help="target content folder (default: content)")
     ing.add_argument("--json", action="store_true", help="print a JSON report with one entry per input")
     ing.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
+                     help="wall-clock limit for reading one file; past it the file is rejected (default: 300)")
     ing.add_argument("--no-cache", action="store_true",
                      help="read every input again, even a file read before with the same bytes and generator")
     ing.set_defaults(func=_cmd_ingest)

@@ -23,11 +23,8 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import stat
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,19 +32,21 @@ from typing import Iterable, Iterator
 
 from . import dedup, readcache
 from .enrich import Context, enrich
-from .model import Article, RejectedInput
-from .readers import choose
+from .model import Article, RejectedInput, bound_fields
+from .readers import choose, lost_text
 from .readers.sidecar import apply_sidecar, find_sidecar
-from .textutil import decode
+from .readpool import Finished, ReadPool
+from .textutil import decode_noting
 from .writers.markdown import PageStore, write_if_changed
 
-MAX_BYTES = 20 * 1024 * 1024
-# Wall-clock limit for reading one file: a pathological input (e.g. a 400 KB line that makes a
-# chrome regex backtrack for seconds) is rejected instead of stalling the run for hours.
+MiB = 1024 * 1024
+MAX_BYTES = 20 * MiB
+# Wall-clock limit for reading one file: a pathological input (a page that keeps lxml's XPath busy,
+# a line that makes a regex backtrack) is rejected instead of stalling the run for hours. The worker
+# reading it is killed at the limit, so it holds inside C code too (`archive ingest --time-limit`).
 READ_TIMEOUT = 300.0
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected")
 SKIP_SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
-PARALLEL_MIN_FILES = 64
 
 
 @dataclass
@@ -67,13 +66,19 @@ class RecordRejected:
     reason: str
 
 
+OUTSIDE_LINK = "skipped: symbolic link to outside the input folder"
+
+
 def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = None,
                 exclude: Iterable[Path] = ()) -> Iterator[Path]:
     """Files, and folders walked recursively in a stable order; hidden files and sidecars skipped.
 
     A file named twice (directly and through its folder, or via a symlink) is read once. Folders
     that cannot be listed are added to `problems` as (path, reason). Folders in `exclude` (the
-    archive's own pages) are not walked, so ingesting a parent of content/ never feeds pages back."""
+    archive's own pages) are not walked, so ingesting a parent of content/ never feeds pages back.
+    A symbolic link met while walking a folder is followed only when it stays inside that folder
+    (a link in an inbox to a system file must not publish it); one that leads out is reported in
+    `problems`. A link named on the command line is the user's choice and is read."""
     seen: set[Path] = set()
     excluded = {Path(p).resolve() for p in exclude}
 
@@ -87,20 +92,36 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
         seen.add(key)
         return True
 
+    def leads_out(p: Path, root: Path) -> bool:
+        try:
+            target = p.resolve()
+        except (OSError, RuntimeError):
+            return True  # a link loop: nothing inside the folder to read
+        return target != root and root not in target.parents
+
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            root = path.resolve()
             found: list[Path] = []
 
             def onerror(exc: OSError) -> None:
                 if problems is not None:
                     problems.append((display_name(exc.filename or path), f"unreadable folder: {exc.strerror or exc}"))
 
+            def outside(p: Path) -> bool:
+                if p.is_symlink() and leads_out(p, root):
+                    if problems is not None:
+                        problems.append((display_name(p), OUTSIDE_LINK))
+                    return True
+                return False
+
             for dirpath, dirnames, filenames in os.walk(path, onerror=onerror):
                 dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                                     and not outside(Path(dirpath) / d)
                                      and (not excluded or (Path(dirpath) / d).resolve() not in excluded))
                 for name in filenames:
-                    if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
+                    if name.startswith(".") or name.endswith(SKIP_SUFFIXES) or outside(Path(dirpath) / name):
                         continue
                     found.append(Path(dirpath) / name)  # even a FIFO or socket: reported, not skipped
             for sub in sorted(found):
@@ -124,47 +145,20 @@ def _one_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else ""
 
 
-class _ReadTimeout(BaseException):
-    """BaseException, so that no reader's `except Exception` swallows it."""
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RejectedInput):
+        return _one_line(exc) or "rejected"
+    if isinstance(exc, OSError):
+        return f"unreadable: {exc.strerror or exc}"
+    return f"could not be read: {type(exc).__name__}: {_one_line(exc)}".rstrip(": ")
 
 
-def _on_alarm(signum, frame):
-    raise _ReadTimeout()
-
-
-@contextmanager
-def _time_limit(seconds: float):
-    """Interrupt the block after `seconds` (SIGALRM; regex matching checks for it). Only in a
-    process's main thread, which is where the serial run and every pool worker read files."""
-    import threading
-
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
-    """Read and enrich one input file; every failure becomes a RejectedInput with a reason.
+def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
+    """The file's bytes and its read-cache key, or why it cannot be read at all.
 
     The size is checked with stat() before anything is read, and at most MAX_BYTES + 1 bytes are
-    ever read, so a huge file costs no memory. Reading takes at most READ_TIMEOUT seconds."""
-    _context()  # loading the vocabulary and gazetteer (once per process) is not part of any file's time
-    try:
-        with _time_limit(READ_TIMEOUT):
-            return _read_file(Path(path))
-    except _ReadTimeout:
-        return RejectedInput(f"gave up after {READ_TIMEOUT:g} s reading it (pathological input)")
-
-
-def _read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
-    origin = display_name(path)
+    ever read, so a huge file costs no memory."""
+    limit = f"{MAX_BYTES / MiB:g} MiB"
     try:
         st = path.stat()
         if not stat.S_ISREG(st.st_mode):
@@ -172,55 +166,95 @@ def _read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
         if st.st_size == 0:
             raise RejectedInput("empty file")
         if st.st_size > MAX_BYTES:
-            raise RejectedInput(f"too large ({st.st_size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB limit)")
+            raise RejectedInput(f"too large ({st.st_size / MiB:.1f} MiB > {limit} limit)")
         with open(path, "rb") as fh:
             data = fh.read(MAX_BYTES + 1)
         if len(data) > MAX_BYTES:
-            raise RejectedInput(f"too large (grew past the {MAX_BYTES / 1e6:.0f} MB limit while read)")
+            raise RejectedInput(f"too large (grew past the {limit} limit while read)")
         if not data:
             raise RejectedInput("empty file")
-        cache_key = readcache.key(origin, data, find_sidecar(path), _context().fingerprint())
-        cached = readcache.load(cache_key)
-        if cached is not None:
-            return cached
-        text = decode(data)
-        if not text.strip():
-            raise RejectedInput("no text (only whitespace)")
-        ctx = _context()
-        items: list[Article | RecordRejected] = []
-        complete = True
-        try:
-            for item in choose(text).read(text, origin):
-                if isinstance(item, Article):
-                    item = apply_sidecar(item, path)
-                    item = enrich(item, ctx)
-                    item.signature = dedup.signature(item.body_text)
-                    items.append(item)
-                elif hasattr(item, "origin") and hasattr(item, "reason"):
-                    items.append(RecordRejected(str(item.origin), str(item.reason)))
-        except (Exception, _ReadTimeout) as exc:
-            if not items:
-                raise
-            complete = False
-            # Keep what was read; the rest of the file is reported, not lost silently.
-            if isinstance(exc, _ReadTimeout):
-                reason = f"gave up after {READ_TIMEOUT:g} s"
-            elif isinstance(exc, RejectedInput) and exc.args:
-                reason = exc.args[0]
-            else:
-                reason = f"{type(exc).__name__}: {_one_line(exc)}".rstrip(": ")
-            items.append(RecordRejected(f"{origin} (after record {len(items)})", f"rest of file unreadable: {reason}"))
-        if not items:
-            raise RejectedInput("no article found")
-        if complete:
-            readcache.store(cache_key, items)  # the next run of this very file can skip reading it
-        return items
-    except RejectedInput as exc:
-        return RejectedInput(_one_line(exc) or "rejected")
-    except OSError as exc:
-        return RejectedInput(f"unreadable: {exc.strerror or exc}")
+        return data, readcache.key(display_name(path), data, find_sidecar(path), _context().fingerprint())
     except Exception as exc:  # one bad file never stops a run
-        return RejectedInput(f"could not be read: {type(exc).__name__}: {_one_line(exc)}".rstrip(": "))
+        return RejectedInput(_reason(exc))
+
+
+def _read_in_worker(path: Path, key: str) -> Iterator[Article | RecordRejected]:
+    """What a worker process runs: the file read again (only a path crosses the pipe, so sending
+    work never blocks), checked to be the bytes the cache key was made from."""
+    prepared = _prepare(path)
+    if isinstance(prepared, RejectedInput):
+        raise prepared
+    data, now = prepared
+    if now != key:
+        raise RejectedInput("changed while it was being read: ingest it again")
+    yield from _read_items(path, data)
+
+
+def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
+    """Decode, read, bound and enrich one file's articles, yielding each as soon as it is ready."""
+    origin = display_name(path)
+    text, notes = decode_noting(data)
+    if not text.strip():
+        raise RejectedInput("no text (only whitespace)")
+    ctx = _context()
+    reader = choose(text, path.name)
+    for item in reader.read(text, origin):
+        if isinstance(item, Article):
+            item = apply_sidecar(item, path)
+            item.notes[:0] = notes
+            try:
+                item = bound_fields(item)
+            except RejectedInput as exc:  # this record only: the file's other records still count
+                yield RecordRejected(item.origin, _reason(exc))
+                continue
+            item = enrich(item, ctx)
+            lost = lost_text(reader.name, text, item)
+            if lost and lost[1]:
+                raise RejectedInput(lost[0])
+            if lost:
+                item.notes.append(lost[0])
+            item.signature = dedup.signature(item.body_text)
+            yield item
+        elif hasattr(item, "origin") and hasattr(item, "reason"):
+            yield RecordRejected(str(item.origin), str(item.reason))
+
+
+def _finish(origin: str, items: list, error: BaseException | str | None) -> list[Article | RecordRejected] | RejectedInput:
+    """A read's result: its items, with the rest of the file reported when it failed part way
+    (nothing is lost silently), or one RejectedInput when nothing was read."""
+    if error is not None:
+        reason = error if isinstance(error, str) else _reason(error)
+        if not items:
+            return RejectedInput(reason)
+        items = items + [RecordRejected(f"{origin} (after record {len(items)})", f"rest of file unreadable: {reason}")]
+    if not items:
+        return RejectedInput("no article found")
+    return items
+
+
+def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
+    """Read and enrich one input file in this process; every failure becomes a RejectedInput with a
+    reason. No time limit here (for tools and tests): `ingest` reads through `read_all`, whose
+    worker processes are killed at READ_TIMEOUT."""
+    path = Path(path)
+    _context()
+    prepared = _prepare(path)
+    if isinstance(prepared, RejectedInput):
+        return prepared
+    data, cache_key = prepared
+    cached = readcache.load(cache_key)
+    if cached is not None:
+        return cached
+    items: list = []
+    error = None
+    try:
+        for item in _read_items(path, data):
+            items.append(item)
+    except Exception as exc:
+        error = exc
+    if error is None and items:
+        readcache.store(cache_key, items)
+    return _finish(display_name(path), items, error)
 
 
 _CTX: Context | None = None
@@ -241,36 +275,49 @@ def _progress(iterable, total: int, show: bool):
     return tqdm(iterable, total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
 
 
-def _worker_init(parent: int) -> None:
-    """Workers die with the ingest process: a SIGKILLed run leaves no orphans behind (Linux)."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+def _ended(task: Finished, path: Path, limit: float) -> list | RejectedInput:
+    origin = display_name(path)
+    if task.status == "timeout":
+        return _finish(origin, task.items, f"gave up after {limit:g} s reading it (pathological input)")
+    if task.status == "died":
+        return _finish(origin, task.items, f"the reading process died ({task.detail}) while reading it")
+    return _finish(origin, task.items, task.error)
 
 
 def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | RejectedInput]]:
-    """(file, result) in input order; in worker processes for large batches.
-
-    If the pool breaks (a worker killed, e.g. by the OOM killer), the rest is read in-process."""
-    done = 0
-    if jobs > 1 and len(files) >= PARALLEL_MIN_FILES:
-        chunksize = max(1, min(32, len(files) // (jobs * 8)))
-        _context()  # load the gazetteer once, before the fork: workers share its memory pages
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-                for result in pool.map(read_file, files, chunksize=chunksize):
-                    yield files[done], result
-                    done += 1
-        except BrokenProcessPool:
-            pass
-    for path in files[done:]:
-        yield path, read_file(path)
+    """(file, result) in input order. Unchanged files come from the read cache; the others are read
+    in up to `jobs` worker processes, each killed when a file takes longer than READ_TIMEOUT
+    seconds of wall-clock time (readpool.py), so the limit holds even inside C code."""
+    _context()  # loaded once, before the workers fork: they share its memory pages
+    limit = READ_TIMEOUT
+    pool = ReadPool(_read_in_worker, jobs, limit)
+    results: dict[int, list | RejectedInput] = {}
+    keys: dict[int, str] = {}
+    window = max(64, 16 * jobs)  # how far reading may run ahead of the results handed out
+    nxt = done = 0
+    try:
+        while done < len(files):
+            while done in results:
+                yield files[done], results.pop(done)
+                done += 1
+            while nxt < len(files) and pool.has_room() and nxt - done < window:
+                prepared = _prepare(files[nxt])
+                cached = None if isinstance(prepared, RejectedInput) else readcache.load(prepared[1])
+                if isinstance(prepared, RejectedInput) or cached is not None:
+                    results[nxt] = prepared if cached is None else cached
+                else:
+                    keys[nxt] = prepared[1]
+                    pool.submit(nxt, files[nxt], prepared[1])
+                nxt += 1
+            if done in results:
+                continue
+            for task in pool.wait():
+                result = results[task.key] = _ended(task, files[task.key], limit)
+                if task.status == "done" and task.error is None and isinstance(result, list):
+                    readcache.store(keys[task.key], result)  # only a complete read is kept
+                keys.pop(task.key, None)
+    finally:
+        pool.close()
 
 
 @contextmanager
@@ -300,6 +347,12 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
     entries: list[Entry] = [Entry(p, "rejected", reason=r) for p, r in problems]
     jobs = jobs or os.cpu_count() or 1
     readcache.prune()
+    if progress and _CTX is None:
+        from .gazetteer.build import compiled_path
+
+        if not compiled_path().exists():  # say why nothing moves, before any progress bar
+            print("compiling the place gazetteer once, about 30 s…", file=sys.stderr, flush=True)
+    _context()  # loaded before the progress bar starts, so the bar times reading, not set-up
     with _lock(content):
         store = PageStore.open(content)
         try:
@@ -317,8 +370,9 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
                         entries.append(Entry(item.origin, "rejected", title=item.title,
                                              reason=f"could not be written: {type(exc).__name__}: {_one_line(exc)}"))
                         continue
+                    note = "; ".join(n for n in [written.note, *item.notes] if n) or None
                     entries.append(Entry(item.origin, written.outcome, page=str(written.path),
-                                         title=item.title, reason=written.note))
+                                         title=item.title, reason=note))
         finally:
             store.save_ledger()
             write_rejects(content, entries, [display_name(f) for f in files])

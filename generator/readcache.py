@@ -10,17 +10,25 @@ time, so a fix (or a new version) gets its chance.
 The cache is derived data, outside `content/` (`$NEWS_ARCHIVE_READ_CACHE`, else
 `<gazetteer cache dir>/inputs/`), zlib-compressed and kept under 1 GB (least recently used entries
 go first); deleting it only costs time. `archive ingest --no-cache` ignores it.
+
+Entries are JSON (never pickle: loading a cache entry must not be able to run code), in a folder
+created 0700 and refused when someone else owns it (generator/cachedir.py).
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
-import pickle
 import shutil
 import zlib
+from dataclasses import asdict
+from datetime import date
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+
+from .model import Article, Block, Place
 
 ENABLED = True
 # Entries are small (a few KB compressed per article) but one is kept per file ever read; past this
@@ -55,12 +63,15 @@ def fingerprint() -> str:
 
 
 def root() -> Path:
+    """The cache folder, checked (ours, 0700) by cachedir.ensure; raises CacheDirError otherwise."""
+    from .cachedir import ensure
+
     env = os.environ.get("NEWS_ARCHIVE_READ_CACHE")
     if env:
-        return Path(env)
+        return ensure(Path(env))
     from .gazetteer.build import cache_dir
 
-    return cache_dir() / "inputs"
+    return ensure(cache_dir() / "inputs")
 
 
 def key(origin: str, data: bytes, sidecar: Path | None, context: str = "") -> str:
@@ -75,19 +86,50 @@ def key(origin: str, data: bytes, sidecar: Path | None, context: str = "") -> st
 
 
 def _path(k: str) -> Path:
-    return root() / fingerprint() / k[:2] / f"{k}.pickle"
+    return root() / fingerprint() / k[:2] / f"{k}.json.z"
+
+
+def to_json(items) -> bytes:
+    """A read (articles and rejected records) as JSON: plain data that cannot run code when loaded."""
+    out = []
+    for item in items:
+        if isinstance(item, Article):
+            d = asdict(item)
+            d["date"] = item.date.isoformat() if item.date else None
+            d["signature"] = base64.b64encode(item.signature).decode() if item.signature is not None else None
+            out.append({"article": d})
+        else:
+            out.append({"rejected": {"origin": item.origin, "reason": item.reason}})
+    return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def from_json(raw: bytes) -> list:
+    from .pipeline import RecordRejected
+
+    items: list = []
+    for entry in json.loads(raw):
+        if "rejected" in entry:
+            items.append(RecordRejected(**entry["rejected"]))
+            continue
+        d = dict(entry["article"])
+        d["blocks"] = [Block(**b) for b in d["blocks"]]
+        d["places"] = [Place(**p) for p in d["places"]]
+        d["date"] = date.fromisoformat(d["date"]) if d["date"] else None
+        d["signature"] = base64.b64decode(d["signature"]) if d["signature"] is not None else None
+        items.append(Article(**d))
+    return items
 
 
 def load(k: str):
     """The cached read for key k, or None."""
     if not ENABLED:
         return None
-    path = _path(k)
     try:
+        path = _path(k)
         with open(path, "rb") as fh:
-            items = pickle.loads(zlib.decompress(fh.read()))
-    except (OSError, pickle.UnpicklingError, zlib.error, EOFError, AttributeError, ImportError, ValueError):
-        return None  # missing or damaged: read the file again
+            items = from_json(zlib.decompress(fh.read()))
+    except (OSError, zlib.error, ValueError, KeyError, TypeError, AttributeError):
+        return None  # missing or damaged (or not ours: cachedir refused the folder): read the file again
     try:
         os.utime(path)  # recently used: kept when the cache is trimmed
     except OSError:
@@ -100,12 +142,16 @@ def store(k: str, items) -> None:
     the cache only saves time."""
     if not ENABLED:
         return
-    path = _path(k)
+    try:
+        path = _path(k)
+    except OSError:
+        return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.parent.mkdir(mode=0o700, exist_ok=True)  # <root>/<fingerprint>/<xx>/: all private
+        path.parent.mkdir(mode=0o700, exist_ok=True)
         with open(tmp, "wb") as fh:
-            fh.write(zlib.compress(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), 1))
+            fh.write(zlib.compress(to_json(items), 1))
         os.replace(tmp, path)
     except OSError:
         try:
@@ -127,7 +173,7 @@ def prune() -> None:
         limit = float(os.environ.get("NEWS_ARCHIVE_READ_CACHE_MB") or MAX_MB) * 1024 * 1024
         entries = []
         total = 0
-        for path in (root() / current).glob("*/*.pickle"):
+        for path in (root() / current).glob("*/*.json.z"):
             st = path.stat()
             entries.append((st.st_mtime, st.st_size, path))
             total += st.st_size

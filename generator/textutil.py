@@ -17,11 +17,26 @@ _BOMS = (
 
 
 def decode(data: bytes) -> str:
-    """Decode text in any common encoding; BOMs win, then strict UTF-8, then the charset an HTML page
-    or XML feed declares (when its bytes agree), then detection, then cp1252.
+    """Decode text in any common encoding (see decode_noting); what was removed is not reported."""
+    return decode_noting(data)[0]
 
-    Raises RejectedInput for bytes that are not text: NULs that are not UTF-16, many control
-    characters, or high bytes no supported encoding makes sense of."""
+
+def decode_noting(data: bytes) -> tuple[str, list[str]]:
+    """(text, notes): decode text in any common encoding; BOMs win, then strict UTF-8, then the
+    charset an HTML page or XML feed declares (when its bytes agree), then detection, then cp1252.
+
+    NUL bytes in a text that is not UTF-16 are removed wherever they are, and a note says how many
+    (one rule, reported). Raises RejectedInput for bytes that are not text: many NULs or other
+    control characters, or high bytes no supported encoding makes sense of."""
+    notes: list[str] = []
+    if b"\x00" in data and not _utf16_without_bom(data) and not data.startswith(tuple(b for b, _ in _BOMS)):
+        nuls = data.count(0)
+        sample = data[:100_000]
+        controls = sum(sample.count(b) for b in _CONTROL_BYTES)
+        if nuls > max(2, len(data) // 100) or controls > max(2, len(sample) // 100):
+            raise RejectedInput(f"binary content ({nuls} NUL bytes, {controls} control bytes), not text")
+        data = data.replace(b"\x00", b"")
+        notes.append(f"{nuls} NUL byte{'s' if nuls > 1 else ''} removed")
     text = _decode(data)
     sample = text[:100_000]
     if sample:
@@ -31,19 +46,26 @@ def decode(data: bytes) -> str:
         bad = sample.count("\ufffd")
         if bad > max(2, len(sample) // 100):
             raise RejectedInput(f"undecodable: {bad} bytes are invalid in the detected encoding")
-    return text
+    return text, notes
+
+
+_CONTROL_BYTES = [bytes([b]) for b in (*range(0, 9), *range(14, 26), *range(27, 32))]
+
+
+def _utf16_without_bom(data: bytes) -> bool:
+    """UTF-16 without BOM shows NULs in every other byte of its first 4 KB."""
+    head = data[:4096]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    return max(even, odd) > len(head) // 4
 
 
 def _decode(data: bytes) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace")
-    if b"\x00" in data[:4096]:
-        # UTF-16 without BOM shows NULs in every other byte; anything else with NULs is binary.
+    if b"\x00" in data[:4096] and _utf16_without_bom(data):
         even, odd = data[0:4096:2].count(0), data[1:4096:2].count(0)
-        if max(even, odd) > len(data[:4096]) // 4:
-            return data.decode("utf-16-be" if even > odd else "utf-16-le", errors="replace")
-        raise RejectedInput("binary content (NUL bytes), not text")
+        return data.decode("utf-16-be" if even > odd else "utf-16-le", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -338,7 +338,7 @@ def test_file_names_that_are_not_utf8_never_crash_a_run(tmp_path):
     assert read_page(page)[0]["sources"] == [{"file": "good\ufffdname.txt"}]
     out = subprocess.run([sys.executable, "-m", "generator", "ingest", str(src), "--content", str(content)],
                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CI": "1"})
-    assert out.returncode == 0 and "1 unchanged" in out.stdout and "1 rejected" in out.stdout
+    assert out.returncode == 1 and "1 unchanged" in out.stdout and "1 rejected" in out.stdout  # 1: a reject
 
 
 def test_titles_with_no_ascii_letters_get_distinct_stable_paths(tmp_path):

@@ -15,7 +15,7 @@ from generator.writers.markdown import read_page
 from .test_pipeline import scrape
 
 
-def _broken_reader(text):
+def _broken_reader(text, name=None):
     raise RuntimeError("the reader was called")
 
 
@@ -115,17 +115,18 @@ def test_entries_of_other_generator_versions_are_pruned(tmp_path, monkeypatch):
     old = tmp_path / "cache" / "0123456789abcdef" / "aa"
     old.mkdir(parents=True)
     (old / "aa.pickle").write_bytes(b"stale")
-    readcache.store("ab" * 32, ["kept"])
+    kept = [pipeline.RecordRejected("export.jsonl:2", "record without a title")]
+    readcache.store("ab" * 32, kept)
     readcache.prune()
     assert not (tmp_path / "cache" / "0123456789abcdef").exists()
-    assert readcache.load("ab" * 32) == ["kept"]
+    assert readcache.load("ab" * 32) == kept
 
 
 def test_a_damaged_entry_is_a_miss(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
-    readcache.store("cd" * 32, ["x"])
-    path = next((tmp_path / "cache").rglob("*.pickle"))
-    path.write_bytes(b"\x80\x05 not a pickle")
+    readcache.store("cd" * 32, [pipeline.RecordRejected("x.jsonl:1", "no title")])
+    path = next((tmp_path / "cache").rglob("*.json.z"))
+    path.write_bytes(b"\x80\x05 not an entry")
     assert readcache.load("cd" * 32) is None
 
 
@@ -153,13 +154,17 @@ def test_cli_no_cache_reads_everything_and_reports_the_same(tmp_path):
 
 
 def test_the_cache_is_trimmed_to_its_size_limit_least_recently_used_first(tmp_path, monkeypatch):
+    import base64
     import os
     import time
+
+    from generator.model import Article, Block
 
     monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
     keys = [f"{i:02x}" * 32 for i in range(10)]
     for i, k in enumerate(keys):
-        readcache.store(k, [os.urandom(20_000)])  # incompressible: ~20 KB each
+        noise = base64.b64encode(os.urandom(15_000)).decode()  # incompressible: ~20 KB each
+        readcache.store(k, [Article(title="Noise", blocks=[Block("p", noise)], origin=f"{i}.txt")])
         past = time.time() - 1000 + i
         os.utime(readcache._path(k), (past, past))
     assert readcache.load(keys[0]) is not None  # the oldest entry is used again: now the newest

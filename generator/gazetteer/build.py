@@ -43,21 +43,10 @@ def _ascii(s: str) -> str:
 
 
 def cache_dir() -> Path:
-    """Where the compiled gazetteer lives: $NEWS_ARCHIVE_CACHE, else the user cache dir, else a temp dir
-    when that is not writable."""
-    env = os.environ.get("NEWS_ARCHIVE_CACHE")
-    if env:
-        return Path(env)
-    base = Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "news-archive"
-    try:
-        base.mkdir(parents=True, exist_ok=True)
-        if os.access(base, os.W_OK):
-            return base
-    except OSError:
-        pass
-    import tempfile
+    """Where the compiled gazetteer lives: a cache folder only we can write (generator/cachedir.py)."""
+    from ..cachedir import user_cache_dir
 
-    return Path(tempfile.gettempdir()) / f"news-archive-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+    return user_cache_dir()
 
 
 def cache_key() -> str:
@@ -477,8 +466,11 @@ def load_compiled(rebuild: bool = False) -> dict:
 
     Processes that start together (ingest workers, test runs) wait for one build instead of each
     doing their own: the build holds a lock file next to the cache."""
+    from ..cachedir import check_file
+
     path = compiled_path()
     if path.exists() and not rebuild:
+        check_file(path)  # pickled data runs code when loaded: only a file nobody else could write
         with open(path, "rb") as fh:
             return unpack(pickle.load(fh))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -490,6 +482,7 @@ def load_compiled(rebuild: bool = False) -> dict:
         except (ImportError, OSError):  # pragma: no cover - no POSIX locks: build anyway
             pass
         if path.exists() and not rebuild:  # another process built it while we waited
+            check_file(path)
             with open(path, "rb") as fh:
                 return unpack(pickle.load(fh))
         from .automaton import make_automaton

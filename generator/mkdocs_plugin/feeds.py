@@ -5,6 +5,7 @@ from datetime import datetime, time, timezone
 from email.utils import format_datetime
 from xml.sax.saxutils import escape, quoteattr
 
+from ..model import safe_url
 from .index import Record
 
 
@@ -22,8 +23,9 @@ def rss(records: list[Record], urls: dict[str, str], site_name: str, site_url: s
             parts.append(f"<pubDate>{format_datetime(datetime.combine(r.date, time(12), tzinfo=timezone.utc))}</pubDate>")
         for tag in r.tags:
             parts.append(f"<category>{escape(tag)}</category>")
-        if r.source and r.url:
-            parts.append(f"<source url={quoteattr(r.url)}>{escape(r.source)}</source>")
+        original = safe_url(r.url)  # a hand-edited `url: javascript:...` never reaches a feed reader
+        if r.source and original:
+            parts.append(f"<source url={quoteattr(original)}>{escape(r.source)}</source>")
         items.append("<item>" + "".join(p for p in parts if p) + "</item>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
             f"<title>{escape(site_name)}</title><link>{escape(base or './')}</link>"

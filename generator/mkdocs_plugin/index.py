@@ -1,6 +1,7 @@
 """The archive's indices, derived from article front matter only (no re-extraction at build time)."""
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -10,9 +11,9 @@ import yaml
 
 from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
-from ..model import Place
+from ..model import FIELD_LIMITS, Place, safe_url
 from ..textutil import slugify
-from ..writers.markdown import parse_page, places_from_meta
+from ..writers.markdown import _FM_BOUNDARY, parse_page
 
 UNPLACED = "Unplaced"
 
@@ -33,6 +34,8 @@ class Record:
     # front matter a second time (with the pure-Python YAML loader, a tenth of a large build).
     meta: dict = field(default_factory=dict, repr=False)
     body: str | None = field(default=None, repr=False)
+    author: str | None = None
+    problems: list[str] = field(default_factory=list, repr=False)  # hand-edit mistakes, one line each
 
 
 @dataclass
@@ -64,38 +67,156 @@ def _strings(value) -> list[str]:
     return [str(v).strip() for v in value or [] if str(v).strip()]
 
 
-def read_page_parts(path: Path) -> tuple[dict, str | None]:
-    """Front matter and body, parsed as the writer parses them (libyaml when available); body None
-    when the front matter cannot be told apart (MkDocs then reads the file itself, as usual)."""
+# ---- Front matter as the site reads it: declared fields, typed, bounded --------------------------
+# A page is a hand-editable file: a field with the wrong type or an unsafe value is ignored (the
+# page is still built) and named in one warning line "<file>: <key>: <what is wrong> (ignored)",
+# which fails the strict build. Only these fields reach the site; page.meta gets TEMPLATE_FIELDS.
+TEXT_FIELDS = ("title", "summary", "source", "author", "url")
+LIST_FIELDS = {"tags": "tag", "locations": "place"}
+TEMPLATE_FIELDS = ("title", "description", "author")
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _text(value, key: str, problems: list[str]) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        problems.append(f"{key}: {_shown(value)} is a {type(value).__name__}, not text")
+        return None
+    text = str(value).strip()
+    limit = FIELD_LIMITS.get(key.split("[")[0].split(".")[-1], FIELD_LIMITS["place"])
+    if len(text) > limit:
+        problems.append(f"{key}: {len(text):,} characters (limit {limit:,})")
+        return None
+    return text or None
+
+
+def _number(value, key: str, low: float, high: float, problems: list[str]) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        problems.append(f"{key}: {_shown(value)} is not a number from {low:g} to {high:g}")
+        return None
+    return float(value)
+
+
+def _place(d, i: int, problems: list[str]) -> Place | None:
+    key = f"places[{i}]"
+    if not isinstance(d, dict):
+        problems.append(f"{key}: {_shown(d)} is not a mapping with a name")
+        return None
+    name = _text(d.get("name"), f"{key}.name", problems)
+    if not name:
+        return None
+    country = _text(d.get("country"), f"{key}.country", problems) or name
+    kind = _text(d.get("kind"), f"{key}.kind", problems) or "place"
+    lat = lon = None
+    if d.get("lat") is not None or d.get("lon") is not None:
+        lat = _number(d.get("lat"), f"{key}.lat", -90, 90, problems)
+        lon = _number(d.get("lon"), f"{key}.lon", -180, 180, problems)
+        if lat is None or lon is None:
+            lat = lon = None
+    gid = d.get("geonameid")
+    return Place(name=name, country=country, region=_text(d.get("region"), f"{key}.region", problems),
+                 kind=kind, lat=lat, lon=lon, geonameid=gid if isinstance(gid, int) and not isinstance(gid, bool) else None,
+                 approximate=d.get("approximate") is True)
+
+
+def checked_meta(meta: dict) -> tuple[dict, list[Place], list[str]]:
+    """(declared fields with valid values, the typed `places`, one problem line per ignored value)."""
+    problems: list[str] = []
+    out: dict = {}
+    for key in TEXT_FIELDS:
+        value = _text(meta.get(key), key, problems)
+        if key == "url" and value is not None and safe_url(value) is None:
+            problems.append(f"url: {_shown(value)} is not an http(s) address")
+            value = None
+        out[key] = value
+    raw_date = meta.get("date")
+    out["date"] = _as_date(raw_date)
+    if raw_date not in (None, "") and out["date"] is None:
+        problems.append(f"date: {_shown(raw_date)} is not a date (YYYY-MM-DD)")
+    for key, kind in LIST_FIELDS.items():
+        value = meta.get(key)
+        if value in (None, "", []):
+            out[key] = []
+            continue
+        if not isinstance(value, list):
+            value = [value]
+        out[key] = [t for t in (_text(v, f"{key}[{i}]", problems) for i, v in enumerate(value)) if t]
+    raw_places = meta.get("places")
+    if raw_places not in (None, "", []) and not isinstance(raw_places, list):
+        problems.append(f"places: {_shown(raw_places)} is not a list")
+        raw_places = []
+    places = [p for p in (_place(d, i, problems) for i, d in enumerate(raw_places or [])) if p]
+    return out, places, problems
+
+
+def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
+    """One line for a front matter YAML cannot read, naming the key on the line it fails at."""
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    what = ", ".join(x for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
+    what = what or str(exc).splitlines()[0]
+    if mark is None:
+        return f"front matter is not valid YAML: {what}"
+    # The YAML text starts right after the opening '---', so its line n is the file's line n + 1.
+    lines = text.lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    key = line.split(":", 1)[0].strip() if ":" in line else ""
+    where = f"key {key!r} (line {mark.line + 1})" if key else f"line {mark.line + 1}"
+    return f"front matter is not valid YAML at {where}: {what}"
+
+
+def read_page_parts(path: Path) -> tuple[dict, str | None, str | None]:
+    """(front matter, body, problem): parsed as the writer parses them (libyaml when available).
+    A front matter that cannot be read gives {} and the body after it, with the problem in one line."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
     try:
-        return parse_page(path.read_text(encoding="utf-8-sig"))
+        meta, body = parse_page(text)
+        return meta, body, None
     except yaml.YAMLError as exc:
-        raise ValueError(f"{path}: front matter is not valid YAML: {str(exc).splitlines()[0]}") from exc
-    except ValueError:
-        return {}, None  # unclosed or not a mapping: indexed by file name, as before
+        parts = _FM_BOUNDARY.split(text.lstrip("\ufeff").replace("\r\n", "\n").strip(), 2)
+        return {}, parts[2].strip() if len(parts) == 3 else None, _yaml_problem(exc, text)
+    except ValueError as exc:
+        return {}, None, str(exc)  # unclosed or not a mapping: MkDocs reads the file as it is
 
 
 def load_record(path: Path, src_uri: str) -> Record:
-    meta, body = read_page_parts(path)
-    detailed = {p.name: p for p in places_from_meta(meta)}
+    """An article page as the site sees it. Never raises on what an editor may type: every value
+    that is ignored is listed in `problems` (the plugin logs each as one warning line)."""
+    meta, body, problem = read_page_parts(path)
+    fields, detailed_places, problems = checked_meta(meta)
+    problems = [f"{src_uri}: {p} (ignored)" for p in ([problem] if problem else []) + problems]
+    detailed = {p.name: p for p in detailed_places}
     places = []
-    for name in _strings(meta.get("locations")):
+    for name in fields["locations"]:
         # The `locations` list is what editors edit; `places` carries the hierarchy we resolved.
         # Only a name typed by hand (absent from `places`) needs the gazetteer.
         place = detailed.get(name) or default_gazetteer().lookup(name) or Place(name=name, country=UNPLACED)
         places.append(place if place.name == name else Place(**{**place.__dict__, "name": name}))
     return Record(
         src_uri=src_uri,
-        title=str(meta.get("title") or Path(src_uri).stem),
-        date=_as_date(meta.get("date")),
-        summary=meta.get("summary"),
-        source=meta.get("source"),
-        url=meta.get("url"),
-        tags=_strings(meta.get("tags")),
+        title=fields["title"] or Path(src_uri).stem,
+        date=fields["date"],
+        summary=fields["summary"],
+        source=fields["source"],
+        url=fields["url"],
+        tags=fields["tags"],
         places=places,
+        author=fields["author"],
         meta=meta,
         body=body,
+        problems=problems,
     )
+
+
+def template_meta(record: Record) -> dict:
+    """What the theme's templates may print from an article page (TEMPLATE_FIELDS), escaped for
+    an HTML attribute, the strictest place any of them lands (`<meta name="author" content=...>`)."""
+    values = {"title": record.title, "description": record.summary, "author": record.author}
+    return {k: html.escape(v, quote=True) for k, v in values.items() if v}
 
 
 def newest_first(records: list[Record]) -> list[Record]:

@@ -22,7 +22,7 @@ from ..textutil import slugify
 from . import feeds, mapsvg, pages, reproducible
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
-                    tag_index, tags_by_kind, walk)
+                    tag_index, tags_by_kind, template_meta, walk)
 
 log = get_plugin_logger(__name__)
 
@@ -58,7 +58,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.link = pages.Linker(config.use_directory_urls)
         for f in files.documentation_pages():
             if f.src_uri.startswith(prefix):
-                self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
+                record = self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
+                for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
+                    log.warning(problem)
                 self.urls[f.src_uri] = f.url
         self.titles = {}
         for uri, (title, text) in self._generated_pages().items():
@@ -124,7 +126,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         MkDocs neither parses the front matter again nor reads a first line "Key: value" as
         MultiMarkdown metadata); on_page_markdown restores the page's metadata."""
         record = self.records.get(page.file.src_uri) if self.config.enabled else None
-        if record is None or record.body is None or not record.meta:
+        if record is None or record.body is None:
             return None
         return "---\n{}\n---\n\n" + record.body + "\n"
 
@@ -134,12 +136,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         uri = page.file.src_uri
         record = self.records.get(uri)
         if record is not None:
-            if not page.meta and record.meta:
-                page.meta.update(record.meta)
-            # Titles and summaries are article text: escape them before any template prints them raw.
-            page.meta["title"] = html.escape(record.title, quote=False)
-            if record.summary:
-                page.meta["description"] = html.escape(record.summary, quote=True)
+            # Front matter is article text: only declared fields reach the templates, escaped (index.py).
+            page.meta.clear()
+            page.meta.update(template_meta(record))
             header = pages.article_header(record, self.tag_uri, self.place_uri, self.link)
             self._check_links(files)
             return header + markdown

@@ -31,7 +31,7 @@ import lxml.html
 from lxml import etree
 
 from ..enrich.dates import date_from_url, parse_date, parse_timestamp
-from ..model import Article, Block, RejectedInput
+from ..model import MAX_HTML_DEPTH, MAX_HTML_ELEMENTS, Article, Block, RejectedInput
 from ..textutil import clean_spaces
 from .text import chrome_rules
 
@@ -49,15 +49,46 @@ _SKIP_TAGS = {"script", "style", "noscript", "template", "iframe", "object", "em
 _SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/•~]|::)\s+")
 
 
+# libxml2 stops building the tree (silently) below this depth unless asked for a "huge" tree:
+# 255 nested <div>s used to lose the whole article.
+_LIBXML_DEPTH = 250
+_PARSER = lxml.html.HTMLParser(huge_tree=True)
+
+
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
-    """A tolerant lxml tree (None when the text has no element at all)."""
+    """A tolerant lxml tree (None when the text has no element at all), at any nesting depth."""
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
     if not text.strip():
         return None
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
+
+
+def check_structure(tree) -> int:
+    """The tree's nesting depth; raises RejectedInput past MAX_HTML_ELEMENTS or MAX_HTML_DEPTH, so
+    a page built to make extraction crawl (200,000 paragraphs) costs one pass over it, not minutes."""
+    elements = depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        if event == "start":
+            elements += 1
+            depth += 1
+            deepest = max(deepest, depth)
+            if elements > MAX_HTML_ELEMENTS:
+                raise RejectedInput(f"HTML page too large to read: more than {MAX_HTML_ELEMENTS:,} elements")
+        else:
+            depth -= 1
+    if deepest > MAX_HTML_DEPTH:
+        raise RejectedInput(f"HTML page nested too deeply: {deepest:,} levels (limit {MAX_HTML_DEPTH:,})")
+    return deepest
+
+
+def _deep_tree(text: str):
+    """The tree trafilatura would parse for itself (its parser's options), without libxml2's depth limit."""
+    parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True,
+                                  remove_pis=True, huge_tree=True)
+    return lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text), parser=parser)
 
 
 def _norm(text: str | None) -> str:
@@ -889,13 +920,14 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
     tree = parse_html(text)
     if tree is None:
         raise RejectedInput("HTML without any element")
+    depth = check_structure(tree)
     meta = meta_values(tree)
     ld = jsonld_objects(tree)
     canonical = _canonical(tree, meta, url)
     page_url = canonical or url
     sites = site_names(meta, ld, page_url)
     title = choose_title(tree, meta, ld, sites)
-    blocks = extract_body(text, page_url, title)
+    blocks = extract_body(text if depth < _LIBXML_DEPTH else _deep_tree(text), page_url, title)
     if not blocks:
         body = tree.find(".//article") if tree.find(".//article") is not None else tree.find(".//body")
         blocks = fragment_blocks(lxml.html.tostring(body, encoding="unicode")) if body is not None else []

@@ -8,6 +8,10 @@ the file says about it, so its values win over what the
 reader found; fields it leaves out keep the reader's values. A sidecar that cannot be parsed, is not
 a mapping, or has a date that is not a date rejects the input with that reason (fix and re-ingest),
 rather than silently dropping the metadata.
+
+Sidecars are untrusted input: YAML anchors and aliases are refused (a 352-byte alias bomb expanded
+into a 44 MB author), a sidecar is at most MAX_SIDECAR_BYTES, and each field is held to the limits
+declared in generator/model.py (FIELD_LIMITS); each breach rejects the input with its reason.
 """
 from __future__ import annotations
 
@@ -18,11 +22,23 @@ from pathlib import Path
 import yaml
 
 from ..enrich.dates import parse_date
-from ..model import Article, RejectedInput
+from ..model import FIELD_LIMITS, Article, RejectedInput
 from ..textutil import clean_spaces
 
 SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
 FIELDS = ("url", "date", "source", "title", "author", "summary")
+MAX_SIDECAR_BYTES = 64 * 1024  # six short fields: far more than any real sidecar needs
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML that refuses anchors and aliases instead of expanding them."""
+
+    def compose_node(self, parent, index):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.YAMLError(f"YAML anchors and aliases are not allowed in a sidecar "
+                                 f"(line {event.start_mark.line + 1})")
+        return super().compose_node(parent, index)
 
 
 def find_sidecar(path: Path) -> Path | None:
@@ -38,9 +54,17 @@ def find_sidecar(path: Path) -> Path | None:
 
 
 def load_sidecar(sidecar: Path) -> dict:
+    if sidecar.is_symlink() and sidecar.resolve().parent != sidecar.parent.resolve():
+        # Like a linked input met in a folder: a link must not publish a file from elsewhere.
+        raise RejectedInput(f"sidecar {sidecar.name} is a symbolic link to outside its folder")
+    size = sidecar.stat().st_size
+    if size > MAX_SIDECAR_BYTES:
+        raise RejectedInput(f"sidecar {sidecar.name} is {size:,} bytes (limit {MAX_SIDECAR_BYTES:,})")
     raw = sidecar.read_text(encoding="utf-8-sig")
     try:
-        data = json.loads(raw) if sidecar.name.endswith(".json") else yaml.safe_load(raw)
+        data = json.loads(raw) if sidecar.name.endswith(".json") else yaml.load(raw, Loader=_NoAliasLoader)
+    except RecursionError:
+        raise RejectedInput(f"sidecar {sidecar.name} is nested too deeply") from None
     except (ValueError, yaml.YAMLError) as exc:
         raise RejectedInput(f"sidecar {sidecar.name} is not valid {'JSON' if sidecar.name.endswith('.json') else 'YAML'}: "
                             f"{str(exc).splitlines()[0]}") from None
@@ -91,6 +115,9 @@ def apply_sidecar(article: Article, path: Path) -> Article:
         if not isinstance(value, (str, int, float)) or isinstance(value, bool):
             raise RejectedInput(f"sidecar {sidecar.name}: {field} must be text")
         text = clean_spaces(str(value))
+        if len(text) > FIELD_LIMITS[field]:
+            raise RejectedInput(f"sidecar {sidecar.name}: {field} is {len(text):,} characters "
+                                f"(limit {FIELD_LIMITS[field]:,})")
         if text:
             setattr(article, field, text)
     return article

@@ -1,0 +1,397 @@
+"""Hostile input against the built site: no markup from articles, in any field of any input format,
+in any output (HTML pages, feed.xml, articles.json); and hand-edit mistakes in front matter never
+crash a build (one line naming the file and the key instead).
+
+Every input format gets a hostile value in every field it has; the archive is built with the real
+command line (strict), and every built HTML file is parsed: a `<script>` the site does not write
+itself (compared with a clean build), any `on*=` attribute it does not write itself, or any
+`javascript:`/`data:`/`vbscript:` URL fails the test."""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import random
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.writers.markdown import read_page
+
+from .conftest import ROOT, SAMPLES, run_archive
+
+XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
+ATTR = "x\" onmouseover=\"alert(3)\" data-x='"
+BAD_URLS = ["javascript:alert(4)", " JaVaScRiPt:alert(5)", "data:text/html;base64,PHNjcmlwdD5hbGVydCg2KTwvc2NyaXB0Pg==",
+            "vbscript:msgbox(7)", "java\tscript:alert(8)"]
+UNSAFE_SCHEME = re.compile(r"^\s*(?:j\s*a\s*v\s*a\s*s\s*c\s*r\s*i\s*p\s*t|data|vbscript)\s*:", re.I)
+URL_ATTRS = {"href", "src", "action", "formaction", "poster", "data", "xlink:href", "srcset", "background", "cite"}
+
+WORDS = ("convoy checkpoint harbour militia ceasefire governor drone patrol border refugees ministry "
+         "council brigade tribunal embassy pipeline province garrison airstrike negotiators statement "
+         "observers district barracks shipment customs envoy curfew protest villagers bridge clinic").split()
+
+
+def body(n: int, paragraphs: int = 3) -> list[str]:
+    """Distinct prose for input n (so no two hostile inputs are near-duplicates of each other)."""
+    rng = random.Random(n)
+    return [" ".join(["In report", str(n), "the"] + rng.sample(WORDS, 18)) + " moved on after the talks ended."
+            for _ in range(paragraphs)]
+
+
+def attr(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+def hostile_inputs(folder: Path) -> dict[str, Path]:
+    """One file per input format, every field hostile. Returns name -> path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+
+    def text_file(name: str, n: int) -> Path:
+        p = folder / name
+        paras = body(n)
+        p.write_text(f"Breaking {XSS} convoy attacked near the border\n\n{ATTR} standfirst line without stop\n\n"
+                     + "\n\n".join([paras[0] + " " + XSS + ".", *paras[1:]]) + "\n", encoding="utf-8")
+        return p
+
+    files["sidecar-json"] = text_file("a-sidecar.txt", 1)
+    (folder / "a-sidecar.txt.meta.json").write_text(json.dumps({
+        "title": f"Sidecar title {XSS} here", "author": XSS, "source": ATTR, "summary": f"Summary {XSS} of it",
+        "url": BAD_URLS[0], "date": "2024-03-05"}), encoding="utf-8")
+    files["sidecar-yml"] = text_file("b-sidecar.txt", 2)
+    (folder / "b-sidecar.meta.yml").write_text(yaml.safe_dump({
+        "title": f"YAML sidecar {ATTR} title", "author": ATTR, "source": XSS, "summary": f"{ATTR} summary text",
+        "url": BAD_URLS[2], "date": "2024-03-06"}), encoding="utf-8")
+
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": f"LD headline {XSS} words",
+          "author": {"@type": "Person", "name": XSS}, "publisher": {"@type": "Organization", "name": ATTR},
+          "url": BAD_URLS[4], "datePublished": f"2024-03-07{XSS}", "description": f"LD description {XSS} text"}
+    paras = body(3)
+    ld_json = json.dumps(ld).replace("</", "<\\/")
+    (folder / "c-page.html").write_text(f"""<!doctype html><html><head>
+<title>Page title {html.escape(XSS)} words | Hostile Times</title>
+<meta name="author" content="{attr(XSS)}"><meta name="description" content="{attr(ATTR)} described here">
+<meta property="og:title" content="OG title {attr(XSS)} words"><meta property="og:site_name" content="{attr(ATTR)}">
+<meta property="og:url" content="{attr(BAD_URLS[1])}"><link rel="canonical" href="{attr(BAD_URLS[0])}">
+<meta property="article:published_time" content="{attr(XSS)}">
+<script type="application/ld+json">{ld_json}</script>
+<script>alert("page script")</script></head><body onload="alert(9)">
+<article><h1>Page title {html.escape(XSS)} words</h1>
+<p>{html.escape(paras[0])} {html.escape(XSS)} <a href="javascript:alert(10)">link text</a>.</p>
+<p onclick="alert(11)">{html.escape(paras[1])} <img src="x" onerror="alert(12)"> {html.escape(ATTR)}.</p>
+<h2>{html.escape(XSS)} heading</h2><p>{html.escape(paras[2])}<script>alert(13)</script></p>
+</article></body></html>""", encoding="utf-8")
+    files["html"] = folder / "c-page.html"
+
+    paras = body(4)
+    (folder / "d-feed.rss").write_text(f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>{html.escape(XSS)}</title><link>{html.escape(BAD_URLS[0])}</link><description>{html.escape(XSS)}</description>
+<item><title>RSS item {html.escape(XSS)} words</title><link>{html.escape(BAD_URLS[1])}</link>
+<author>{html.escape(XSS)}</author><dc:creator>{html.escape(ATTR)}</dc:creator><category>{html.escape(XSS)}</category>
+<source url="{attr(BAD_URLS[0])}">{html.escape(XSS)}</source><pubDate>{html.escape(XSS)}</pubDate>
+<description>{html.escape(ATTR + ' description ' + XSS)}</description>
+<content:encoded><![CDATA[<p onclick="alert(14)">{paras[0]} {XSS}</p><p>{paras[1]}</p><script>alert(15)</script><p>{paras[2]}</p>]]></content:encoded>
+</item></channel></rss>""", encoding="utf-8")
+    files["rss"] = folder / "d-feed.rss"
+
+    paras = body(5)
+    (folder / "e-feed.atom").write_text(f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>{html.escape(ATTR)}</title><id>urn:x</id><updated>2024-03-08T00:00:00Z</updated>
+<entry><title type="html">{html.escape('Atom entry ' + XSS + ' words')}</title><link href="{attr(BAD_URLS[2])}"/>
+<id>urn:y</id><published>{html.escape(XSS)}</published><updated>2024-03-08T00:00:00Z</updated>
+<author><name>{html.escape(XSS)}</name><uri>{html.escape(BAD_URLS[0])}</uri></author>
+<summary type="html">{html.escape(XSS + ' summary')}</summary>
+<content type="html">{html.escape('<p>' + paras[0] + XSS + '</p><p>' + paras[1] + '</p><p>' + paras[2] + '</p>')}</content>
+</entry></feed>""", encoding="utf-8")
+    files["atom"] = folder / "e-feed.atom"
+
+    def record(n: int, names: dict[str, str], text_key: str = "text") -> dict:
+        paras = body(n)
+        rec = {names["title"]: f"JSON record {n} {XSS} words", text_key: "\n\n".join(paras) + " " + XSS,
+               names["summary"]: f"{ATTR} summary {XSS}", names["date"]: XSS, names["url"]: BAD_URLS[n % 5],
+               names["source"]: {"name": XSS}, names["author"]: [{"name": ATTR}, XSS]}
+        return rec
+
+    first = dict(title="title", summary="summary", date="date", url="url", source="source", author="author")
+    second = dict(title="headline", summary="description", date="datePublished", url="link", source="publisher",
+                  author="byline")
+    (folder / "f-export.json").write_text(json.dumps([record(6, first), record(7, second, "articleBody")]),
+                                          encoding="utf-8")
+    files["json"] = folder / "f-export.json"
+    html_rec = record(8, first, "html")
+    html_rec["html"] = "".join(f'<p onclick="alert(16)">{p}</p>' for p in body(8)) + f"<script>alert(17)</script>{XSS}"
+    (folder / "g-export.jsonl").write_text("\n".join(json.dumps(r) for r in (html_rec, record(9, second, "content")))
+                                           + "\n", encoding="utf-8")
+    files["jsonl"] = folder / "g-export.jsonl"
+    return files
+
+
+# ---- scanning what was built -------------------------------------------------------------------
+
+class Scan(HTMLParser):
+    """Scripts (by src, or a hash of their text), on* attributes and unsafe URLs in one HTML file."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: set[str] = set()
+        self.handlers: set[str] = set()
+        self.unsafe: list[str] = []
+        self.meta: dict[str, str] = {}
+        self._in_script: list[str] | None = None
+        self._src = None
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.handlers.add(f"{tag} {name}={value}")
+            if name in URL_ATTRS and value and any(UNSAFE_SCHEME.match(v) for v in value.split(",")):
+                self.unsafe.append(f"<{tag} {name}={value!r}>")
+        a = dict(attrs)
+        if tag == "meta":
+            if a.get("name"):
+                self.meta[a["name"]] = a.get("content") or ""
+            if (a.get("http-equiv") or "").lower() == "refresh":
+                self.unsafe.append(f"<meta http-equiv=refresh content={a.get('content')!r}>")
+        if tag == "script":
+            self._in_script = []
+            self._src = a.get("src")
+
+    def handle_data(self, data):
+        if self._in_script is not None:
+            self._in_script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._in_script is not None:
+            text = "".join(self._in_script).strip()
+            self.scripts.add(f"src={self._src}" if self._src else "inline " + hashlib.sha256(text.encode()).hexdigest()[:16])
+            self._in_script = None
+
+
+def scan(path: Path) -> Scan:
+    s = Scan()
+    s.feed(path.read_text(encoding="utf-8"))
+    s.close()
+    return s
+
+
+def site_wide(site: Path) -> tuple[set[str], set[str]]:
+    scripts: set[str] = set()
+    handlers: set[str] = set()
+    for p in site.rglob("*.html"):
+        s = scan(p)
+        scripts |= s.scripts
+        handlers |= s.handlers
+    return scripts, handlers
+
+
+def new_project(tmp: Path) -> Path:
+    import shutil
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme_overrides", tmp / "theme_overrides")
+    (tmp / "content").mkdir()
+    for page in (ROOT / "content").glob("*.md"):
+        shutil.copy(page, tmp / "content" / page.name)
+    return tmp
+
+
+def lenient_build(project: Path) -> subprocess.CompletedProcess[str]:
+    """The same MkDocs build with strict off: what the site looks like despite warnings."""
+    code = ("from mkdocs.config import load_config; from mkdocs.commands.build import build; "
+            "build(load_config('mkdocs.yml', strict=False))")
+    return subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def clean_site(tmp_path_factory) -> Path:
+    project = new_project(tmp_path_factory.mktemp("clean"))
+    inputs = sorted(SAMPLES.glob("*.txt"))[:3]
+    assert run_archive("ingest", *map(str, inputs), "--quiet", cwd=project).returncode == 0
+    build = run_archive("build", cwd=project)
+    assert build.returncode == 0, build.stderr
+    return project / "site"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    project = new_project(tmp_path_factory.mktemp("hostile"))
+    files = hostile_inputs(project / "inbox")
+    ingest = run_archive("ingest", str(project / "inbox"), "--json", cwd=project)
+    report = json.loads(ingest.stdout)
+    build = run_archive("build", cwd=project)
+    assert build.returncode == 0, build.stderr
+    return project, files, report
+
+
+def test_every_hostile_input_is_accounted_for(hostile_site):
+    project, files, report = hostile_site
+    by_file: dict[str, list[dict]] = {}
+    for e in report["entries"]:
+        for name, path in files.items():
+            if e["input"].startswith(str(path)):
+                by_file.setdefault(name, []).append(e)
+    assert set(by_file) == set(files)
+    for name, entries in by_file.items():
+        assert all(e["outcome"] == "new" for e in entries), (name, entries)
+    # Every unsafe URL was dropped at ingest, and the report says so.
+    notes = " ".join(e.get("reason") or "" for e in report["entries"])
+    assert "url left out" in notes
+    pages = [project / e["page"] for e in report["entries"] if e.get("page")]
+    assert len(pages) >= 9
+    for page in pages:
+        meta, _ = read_page(page)
+        urls = [meta.get("url")] + [src.get("url") for src in meta.get("sources") or []]
+        assert all(u is None or u.startswith("https://") for u in urls), (page, urls)
+
+
+def test_no_script_handler_or_unsafe_url_anywhere_in_the_built_site(hostile_site, clean_site):
+    project, _, _ = hostile_site
+    site = project / "site"
+    own_scripts, own_handlers = site_wide(clean_site)
+    htmls = sorted(site.rglob("*.html"))
+    articles = [p for p in htmls if "/articles/" in p.as_posix()]
+    assert len(articles) >= 9
+    for p in htmls:
+        s = scan(p)
+        assert s.scripts <= own_scripts, (p, s.scripts - own_scripts)
+        assert s.handlers <= own_handlers, (p, s.handlers - own_handlers)
+        assert not s.unsafe, (p, s.unsafe)
+    # The hostile values are there, as text: the author meta holds the whole string, unbroken.
+    authors = {scan(p).meta.get("author") for p in articles}
+    assert XSS in authors and ATTR in authors
+
+
+def test_feed_xml_has_no_unsafe_url_and_no_markup(hostile_site):
+    project, _, _ = hostile_site
+    root = ET.parse(project / "site" / "feed.xml").getroot()
+    allowed = {"rss", "channel", "title", "link", "description", "item", "guid", "pubDate", "category", "source"}
+    items = root.findall("./channel/item")
+    assert len(items) >= 2
+    for el in root.iter():
+        assert el.tag in allowed, el.tag
+        for value in [el.get("url"), el.text if el.tag == "link" else None]:
+            assert not (value and UNSAFE_SCHEME.match(value)), value
+    titles = [i.findtext("title") for i in items]
+    assert any(XSS in (t or "") for t in titles)  # shown as text, not dropped
+
+
+def test_articles_json_is_data_with_declared_fields_and_site_urls(hostile_site):
+    project, _, _ = hostile_site
+    data = json.loads((project / "site" / "articles.json").read_text(encoding="utf-8"))
+    assert set(data) == {"articles", "tags", "locations"}
+    assert len(data["articles"]) >= 9
+    for a in data["articles"]:
+        assert set(a) == {"title", "url", "date", "summary", "source", "tags", "places"}
+        assert not re.match(r"^[a-zA-Z][\w+.-]*:", a["url"]) and not a["url"].startswith("//"), a["url"]
+        assert all(isinstance(a[k], str) for k in ("title", "summary", "source"))
+    assert any(XSS in a["title"] for a in data["articles"])
+
+
+def test_hostile_pages_run_no_script_in_a_real_browser(hostile_site):
+    """Chromium opens every article page: no dialog (alert) may open."""
+    import functools
+    import http.server
+    import threading
+
+    from .test_browser import ARGS, CHROMIUM
+
+    project, _, _ = hostile_site
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project / "site"))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    from playwright.sync_api import sync_playwright
+
+    dialogs: list[str] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            pages = sorted((project / "site" / "articles").rglob("index.html"))
+            for p in pages + [project / "site" / "find" / "index.html"]:
+                page.goto(base + "/" + p.parent.relative_to(project / "site").as_posix() + "/")
+                page.mouse.move(200, 200)
+                page.mouse.move(400, 300)
+            browser.close()
+    finally:
+        httpd.shutdown()
+    assert dialogs == []
+
+
+# ---- hand edits ---------------------------------------------------------------------------------
+
+GOOD_PAGE = """---
+id: 0123456789abcdef
+title: A hand-edited page about the convoy
+date: 2024-05-01
+summary: A summary an editor wrote.
+source: Wire
+url: https://example.org/story
+tags:
+- Convoys
+locations:
+- Aleppo
+places:
+- name: Aleppo
+  kind: city
+  country: Syria
+  lat: 36.2
+  lon: 37.16
+---
+
+The convoy reached the checkpoint on Tuesday after a long delay.
+"""
+
+HAND_EDITS = {
+    "unclosed-quote": ('title: A hand-edited page about the convoy', 'title: "unclosed quote', "title"),
+    "lat-north": ("lat: 36.2", "lat: north", "places[0].lat"),
+    "tag-dict": ("- Convoys", "- {kind: force, name: Convoys}", "tags[0]"),
+    "date-not-date": ("date: 2024-05-01", "date: last Tuesday", "date"),
+    "url-javascript": ("url: https://example.org/story", "url: javascript:alert(1)", "url"),
+    "places-not-list": ("places:\n- name: Aleppo\n  kind: city\n  country: Syria\n  lat: 36.2\n  lon: 37.16",
+                        "places: Aleppo", "places"),
+    "title-list": ("title: A hand-edited page about the convoy", "title: [a, b]", "title"),
+    "author-script": ("source: Wire", 'source: Wire\nauthor: "\\"><script>alert(1)</script>"\ntemplate: ../../x.html', None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HAND_EDITS))
+def test_a_hand_edit_mistake_is_one_line_never_a_traceback(tmp_path, case):
+    """Decision (README, content/editing.md): the page is still built with the bad value ignored; the
+    strict `archive build` fails with one warning line naming the file and the key."""
+    old, new, key = HAND_EDITS[case]
+    project = new_project(tmp_path / "p")
+    page = project / "content" / "articles" / "2024" / "05" / "edited.md"
+    page.parent.mkdir(parents=True)
+    assert old in GOOD_PAGE
+    page.write_text(GOOD_PAGE.replace(old, new), encoding="utf-8")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert "Traceback" not in out, out
+    lines = [l for l in out.splitlines() if "articles/2024/05/edited.md" in l]
+    if key is None:  # nothing wrong for the site: undeclared fields are simply not used
+        assert strict.returncode == 0, out
+    else:
+        assert strict.returncode == 1, out
+        assert len(lines) == 1 and (f": {key}: " in lines[0] or f"key '{key}'" in lines[0]), lines
+    lenient = lenient_build(project)
+    assert lenient.returncode == 0 and "Traceback" not in lenient.stderr, lenient.stderr
+    built = project / "site" / "articles" / "2024" / "05" / "edited" / "index.html"
+    text = built.read_text(encoding="utf-8")
+    assert "The convoy reached the checkpoint" in text
+    s = scan(built)
+    assert not s.unsafe and "<script>alert" not in text
+    feed = (project / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "javascript:" not in feed and "<script>" not in feed
+    assert s.meta.get("author") in (None, '"><script>alert(1)</script>')
