@@ -49,7 +49,7 @@ def decode_noting(data: bytes) -> tuple[str, list[str]]:
     return text, notes
 
 
-_CONTROL_BYTES = [bytes([b]) for b in (*range(0, 9), *range(14, 26), *range(27, 32))]
+_CONTROL_BYTES = [bytes([b]) for b in (*range(9), *range(14, 26), *range(27, 32))]
 
 
 def _utf16_without_bom(data: bytes) -> bool:

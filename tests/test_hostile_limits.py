@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, readcache, readers
+from generator import pipeline, readers
 from generator.pipeline import ingest, read_file
 
 from .conftest import ROOT, run_archive
