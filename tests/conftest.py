@@ -29,15 +29,20 @@ def seed_path() -> Path:
     return SEED
 
 
+def copy_project(folder: Path) -> Path:
+    """A scratch copy of the MkDocs project (config, hand-written pages, theme) with an empty archive."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copytree(ROOT / "theme_overrides", folder / "theme_overrides")
+    (folder / "content").mkdir()
+    for page in (ROOT / "content").glob("*.md"):
+        shutil.copy(page, folder / "content" / page.name)
+    return folder
+
+
 @pytest.fixture
 def site_project(tmp_path: Path) -> Path:
-    """A scratch copy of the MkDocs project (config, hand-written pages, theme) with an empty archive."""
-    shutil.copy(ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme_overrides", tmp_path / "theme_overrides")
-    (tmp_path / "content").mkdir()
-    for page in (ROOT / "content").glob("*.md"):
-        shutil.copy(page, tmp_path / "content" / page.name)
-    return tmp_path
+    return copy_project(tmp_path)
 
 
 def run_archive(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -2,23 +2,18 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT, SAMPLES, run_archive
+from .conftest import ROOT, SAMPLES, copy_project, run_archive
 
 SAMPLE_FILES = 6
 
 
 def make_project(folder: Path) -> Path:
     """A scratch copy of the MkDocs project with a handful of sample articles ingested."""
-    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme_overrides", folder / "theme_overrides")
-    (folder / "content").mkdir()
-    for page in (ROOT / "content").glob("*.md"):
-        shutil.copy(page, folder / "content" / page.name)
+    copy_project(folder)
     inputs = [str(p) for p in sorted(SAMPLES.glob("*.txt"))[:SAMPLE_FILES]]
     done = run_archive("ingest", *inputs, "--quiet", cwd=folder)
     assert done.returncode == 0, done.stderr

@@ -24,7 +24,7 @@ import yaml
 
 from generator.writers.markdown import read_page
 
-from .conftest import ROOT, SAMPLES, run_archive
+from .conftest import SAMPLES, copy_project, run_archive
 
 XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 ATTR = "x\" onmouseover=\"alert(3)\" data-x='"
@@ -192,18 +192,6 @@ def site_wide(site: Path) -> tuple[set[str], set[str]]:
     return scripts, handlers
 
 
-def new_project(tmp: Path) -> Path:
-    import shutil
-
-    tmp.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "mkdocs.yml", tmp / "mkdocs.yml")
-    shutil.copytree(ROOT / "theme_overrides", tmp / "theme_overrides")
-    (tmp / "content").mkdir()
-    for page in (ROOT / "content").glob("*.md"):
-        shutil.copy(page, tmp / "content" / page.name)
-    return tmp
-
-
 def lenient_build(project: Path) -> subprocess.CompletedProcess[str]:
     """The same MkDocs build with strict off: what the site looks like despite warnings."""
     code = ("from mkdocs.config import load_config; from mkdocs.commands.build import build; "
@@ -213,7 +201,7 @@ def lenient_build(project: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def clean_site(tmp_path_factory) -> Path:
-    project = new_project(tmp_path_factory.mktemp("clean"))
+    project = copy_project(tmp_path_factory.mktemp("clean"))
     inputs = sorted(SAMPLES.glob("*.txt"))[:3]
     assert run_archive("ingest", *map(str, inputs), "--quiet", cwd=project).returncode == 0
     build = run_archive("build", cwd=project)
@@ -223,7 +211,7 @@ def clean_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
-    project = new_project(tmp_path_factory.mktemp("hostile"))
+    project = copy_project(tmp_path_factory.mktemp("hostile"))
     files = hostile_inputs(project / "inbox")
     ingest = run_archive("ingest", str(project / "inbox"), "--json", cwd=project)
     report = json.loads(ingest.stdout)
@@ -371,7 +359,7 @@ def test_a_hand_edit_mistake_is_one_line_never_a_traceback(tmp_path, case):
     """Decision (README, content/editing.md): the page is still built with the bad value ignored; the
     strict `archive build` fails with one warning line naming the file and the key."""
     old, new, key = HAND_EDITS[case]
-    project = new_project(tmp_path / "p")
+    project = copy_project(tmp_path / "p")
     page = project / "content" / "articles" / "2024" / "05" / "edited.md"
     page.parent.mkdir(parents=True)
     assert old in GOOD_PAGE
