@@ -24,8 +24,6 @@ import hashlib
 import json
 import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -33,13 +31,11 @@ from pathlib import Path
 import yaml
 
 from .. import dedup
+from ..atomicfile import TMP_PREFIX, write_bytes
 from ..model import Article, Place
 from ..textutil import md_escape, md_heading, slugify
 
 EDITABLE = ("title", "date", "summary", "source", "url", "author", "tags", "locations", "places", "body")
-TMP_PREFIX = ".tmp-"
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The same boundary python-frontmatter uses, so pages stay readable by it (and by MkDocs).
 _FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
@@ -75,26 +71,8 @@ def _fingerprint(value) -> str:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file beside the target, fsync, then rename: never a half-written page.
-
-    The temporary file is `.tmp-*.tmp`: hidden from MkDocs and never taken for a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=TMP_PREFIX, suffix=".tmp")
-    try:
-        try:  # mkstemp makes 0600 files: give pages the mode of the file they replace, or the usual one
-            mode = stat.S_IMODE(path.stat().st_mode)
-        except OSError:
-            mode = 0o666 & ~_UMASK
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write to a temporary file beside the target, fsync, then rename: never a half-written page."""
+    write_bytes(path, text.encode("utf-8"), sync=True)
 
 
 def write_if_changed(path: Path, text: str) -> bool:
