@@ -13,7 +13,7 @@ from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
 from ..model import FIELD_LIMITS, Place, safe_url
 from ..textutil import slugify
-from ..writers.markdown import _FM_BOUNDARY, parse_page
+from ..writers.markdown import parse_page, split_page
 
 UNPLACED = "Unplaced"
 
@@ -177,8 +177,7 @@ def read_page_parts(path: Path) -> tuple[dict, str | None, str | None]:
         meta, body = parse_page(text)
         return meta, body, None
     except yaml.YAMLError as exc:
-        parts = _FM_BOUNDARY.split(text.lstrip("\ufeff").replace("\r\n", "\n").strip(), 2)
-        return {}, parts[2].strip() if len(parts) == 3 else None, _yaml_problem(exc, text)
+        return {}, split_page(text)[1], _yaml_problem(exc, text)  # closed (parse_page got to the YAML)
     except ValueError as exc:
         return {}, None, str(exc)  # unclosed or not a mapping: MkDocs reads the file as it is
 

@@ -101,22 +101,32 @@ class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
         return True
 
 
+def split_page(text: str) -> tuple[str | None, str]:
+    """(front matter YAML text, None when the page has none; body), split as python-frontmatter does.
+
+    Raises ValueError when the front matter is not closed."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").strip()
+    if not text.startswith("---"):
+        return None, text
+    parts = _FM_BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        raise ValueError("front matter is not closed by a '---' line")
+    return parts[1], parts[2].strip()
+
+
 def parse_page(text: str) -> tuple[dict, str]:
     """(front matter, body) like python-frontmatter, with the C YAML loader when available.
 
     Raises ValueError (or yaml.YAMLError) when the front matter is broken."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").strip()
-    if not text.startswith("---"):
-        return {}, text
-    parts = _FM_BOUNDARY.split(text, 2)
-    if len(parts) < 3:
-        raise ValueError("front matter is not closed by a '---' line")
-    meta = yaml.load(parts[1], Loader=_LOADER)
+    front, body = split_page(text)
+    if front is None:
+        return {}, body
+    meta = yaml.load(front, Loader=_LOADER)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise ValueError("front matter is not a mapping")
-    return meta, parts[2].strip()
+    return meta, body
 
 
 def read_page(path: Path) -> tuple[dict, str]:
