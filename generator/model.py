@@ -75,19 +75,6 @@ class Place:
             d["approximate"] = True
         return d
 
-    @classmethod
-    def from_dict(cls, d: dict) -> "Place":
-        return cls(
-            name=str(d["name"]),
-            country=str(d.get("country") or d["name"]),
-            region=d.get("region"),
-            kind=str(d.get("kind", "place")),
-            lat=d.get("lat"),
-            lon=d.get("lon"),
-            geonameid=d.get("geonameid"),
-            approximate=bool(d.get("approximate", False)),
-        )
-
 
 @dataclass
 class Article:

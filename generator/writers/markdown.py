@@ -32,7 +32,7 @@ import yaml
 
 from .. import dedup
 from ..atomicfile import TMP_PREFIX, write_bytes
-from ..model import Article, Place
+from ..model import Article
 from ..textutil import md_escape, md_heading, slugify
 
 EDITABLE = ("title", "date", "summary", "source", "url", "author", "tags", "locations", "places", "body")
@@ -138,10 +138,6 @@ def read_page(path: Path) -> tuple[dict, str]:
         except ValueError:
             pass
     return meta, body
-
-
-def places_from_meta(meta: dict) -> list[Place]:
-    return [Place.from_dict(p) for p in meta.get("places") or [] if isinstance(p, dict) and p.get("name")]
 
 
 def source_entry(article: Article) -> dict:
