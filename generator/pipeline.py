@@ -379,10 +379,14 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
     return entries
 
 
+# How a record's origin extends its file's name ("feed.xml#3", "a.jsonl:12", "f (after record 2)").
+RECORD_SEPARATORS = ("#", " (", ":", "[")
+
+
 def _belongs_to(input_name: str, files: set[str]) -> bool:
     if input_name in files:
         return True
-    for sep in ("#", " (", ":", "["):
+    for sep in RECORD_SEPARATORS:
         head = input_name.split(sep, 1)[0]
         if head in files:
             return True

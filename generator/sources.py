@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from .atomicfile import write_bytes
-from .pipeline import MAX_BYTES, Entry, display_name, ingest
+from .pipeline import MAX_BYTES, RECORD_SEPARATORS, Entry, display_name, ingest
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
 SOCKET_TIMEOUT = 10.0  # one read waits at most this long, so a download ends by FEED_TIMEOUT + this
@@ -65,7 +65,7 @@ class UpdateResult:
     def source_of(self, input_name: str) -> str:
         """The source an entry came from, as an editor knows it: the feed's URL or the file."""
         for file, src in self.fetched.items():
-            if input_name == file or input_name.startswith((file + "#", file + " (", file + ":", file + "[")):
+            if input_name == file or input_name.startswith(tuple(file + sep for sep in RECORD_SEPARATORS)):
                 return src.where
         return input_name
 
