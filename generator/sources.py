@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from .atomicfile import write_bytes
-from .pipeline import MAX_BYTES, RECORD_SEPARATORS, Entry, display_name, ingest
+from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
 SOCKET_TIMEOUT = 10.0  # one read waits at most this long, so a download ends by FEED_TIMEOUT + this
@@ -194,7 +194,7 @@ def md_text(text: str | None) -> str:
 def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
     """The pull request's description: what was added, updated and rejected, and from where."""
     by = {k: [e for e in result.entries if e.outcome == k]
-          for k in ("new", "updated", "unchanged", "duplicate", "rejected")}
+          for k in OUTCOMES}
     lines = ["## New articles from the archive's sources", "",
              f"{len(by['new'])} added, {len(by['updated'])} updated, {len(by['rejected'])} rejected, "
              f"{len(by['duplicate'])} duplicates of existing pages, {len(by['unchanged'])} unchanged."

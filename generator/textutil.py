@@ -52,20 +52,22 @@ def decode_noting(data: bytes) -> tuple[str, list[str]]:
 _CONTROL_BYTES = [bytes([b]) for b in (*range(9), *range(14, 26), *range(27, 32))]
 
 
-def _utf16_without_bom(data: bytes) -> bool:
-    """UTF-16 without BOM shows NULs in every other byte of its first 4 KB."""
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The UTF-16 byte order of a text without BOM (NULs in every other byte of its first 4 KB), or None."""
     head = data[:4096]
     even, odd = head[0::2].count(0), head[1::2].count(0)
-    return max(even, odd) > len(head) // 4
+    if max(even, odd) <= len(head) // 4:
+        return None
+    return "utf-16-be" if even > odd else "utf-16-le"
 
 
 def _decode(data: bytes) -> str:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return data[len(bom):].decode(enc, errors="replace")
-    if b"\x00" in data[:4096] and _utf16_without_bom(data):
-        even, odd = data[0:4096:2].count(0), data[1:4096:2].count(0)
-        return data.decode("utf-16-be" if even > odd else "utf-16-le", errors="replace")
+    utf16 = _utf16_without_bom(data) if b"\x00" in data[:4096] else None
+    if utf16:
+        return data.decode(utf16, errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

@@ -53,11 +53,12 @@ _SEPARATORS = re.compile(r"\s+(?:[|\-–—:·»«/•~]|::)\s+")
 # 255 nested <div>s used to lose the whole article.
 _LIBXML_DEPTH = 250
 _PARSER = lxml.html.HTMLParser(huge_tree=True)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")  # lxml refuses str input with an encoding declaration
 
 
 def parse_html(text: str) -> lxml.html.HtmlElement | None:
     """A tolerant lxml tree (None when the text has no element at all), at any nesting depth."""
-    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input with an encoding declaration
+    text = _XML_DECLARATION.sub("", text)
     if not text.strip():
         return None
     try:
@@ -88,7 +89,7 @@ def _deep_tree(text: str):
     """The tree trafilatura would parse for itself (its parser's options), without libxml2's depth limit."""
     parser = lxml.html.HTMLParser(collect_ids=False, default_doctype=False, remove_comments=True,
                                   remove_pis=True, huge_tree=True)
-    return lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text), parser=parser)
+    return lxml.html.document_fromstring(_XML_DECLARATION.sub("", text), parser=parser)
 
 
 def _norm(text: str | None) -> str:
