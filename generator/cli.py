@@ -10,6 +10,7 @@ from pathlib import Path
 EVALUATIONS = {
     "extract": "generator.evaluation.extract",
     "geoparse": "generator.evaluation.geoparse",
+    "scrapes": "generator.evaluation.scrapes",
     "tags": "generator.evaluation.tags",
 }
 
@@ -152,6 +153,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     ev.add_argument("--limit", type=int, default=None, help="only the first N records")
     ev.add_argument("--predictions", type=Path, default=None, help="also write every prediction here (JSONL)")
+    ev.add_argument("--part", choices=("all", "tune", "heldout"), default="all",
+                    help="scrapes only: the pages of the tuning sites, of the held-out sites, or all (default)")
     ev.set_defaults(func=_cmd_eval)
 
     from . import linkcheck, sources  # subcommands that live beside their logic
