@@ -17,7 +17,7 @@ import yaml
 from ..enrich.dates import parse_date
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces
-from .text_model import BYLINE, MAX_CANDIDATE_CHARS, features, load_model
+from .text_model import BYLINE, MAX_CANDIDATE_CHARS, features, is_prose, load_model, main_run
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
@@ -25,6 +25,8 @@ MIN_TITLE_WORDS = 2
 BODY_THRESHOLD = 0.5  # a unit the body model gives at least this probability is article text
 DATE_BEFORE, DATE_AFTER = 6, 12  # units above and below the headline where its dateline is looked for
 DATELINE_CHARS = 200  # a dateline is short: dates inside longer units are the text's own
+MAX_UNITS = 20_000  # units analysed on one page (real pages have a few thousand): bounds the time
+MAX_CANDIDATES = 1000  # headline candidates: the first units and those around the main run (bounds the work)
 HEADING_WORDS = 20  # a unit without a final stop and longer than this is a paragraph, not a heading
 MAX_CHROME_LEN = 300  # chrome is short: longer lines are never tested (and never backtrack for long)
 
@@ -156,6 +158,7 @@ class Page:
     datelines: list[tuple[bool, object, str | None]]
     sites: list[str]
     vectors: list[list[float]]
+    tail: list[str]  # prose after the part of a huge page that was analysed (kept as body)
 
 
 def analyse(text: str) -> Page:
@@ -164,6 +167,11 @@ def analyse(text: str) -> Page:
 
     rules = chrome_rules()
     pairs = _units(text.replace("\r\n", "\n").replace("\r", "\n"))
+    tail: list[str] = []
+    if len(pairs) > MAX_UNITS:  # a pathological page: read the part around its prose, keep the prose after it
+        lo = max(0, main_run([u for u, _ in pairs])[0] - MAX_UNITS // 10)
+        tail = [u for u, _ in pairs[lo + MAX_UNITS:] if is_prose(u, len(u.split()))]
+        pairs = pairs[lo:lo + MAX_UNITS]
     units = [u for u, _ in pairs]
     blocks = [b for _, b in pairs]
     sites = site_names(units, rules)
@@ -176,13 +184,15 @@ def analyse(text: str) -> Page:
     stop = [ok and bool(rules.stop.fullmatch(u)) for u, ok in zip(units, short)]
     dated = [d[0] or (ok and bool(dates_in_text(u))) for u, d, ok in zip(units, datelines, short)]
     vectors = features(units, blocks, chrome, stop, dated)
-    return Page(units, blocks, chrome, stop, datelines, sites, vectors)
+    return Page(units, blocks, chrome, stop, datelines, sites, vectors, tail)
 
 
 def title_candidates(page: Page) -> list[int]:
     """Units that may be the headline: short enough, two words or more, not chrome or a dateline."""
+    start = main_run(page.units)[0]
     return [i for i, u in enumerate(page.units)
-            if not page.chrome[i] and len(u) <= MAX_CANDIDATE_CHARS and len(u.split()) >= MIN_TITLE_WORDS]
+            if not page.chrome[i] and len(u) <= MAX_CANDIDATE_CHARS and len(u.split()) >= MIN_TITLE_WORDS
+            and (i < MAX_CANDIDATES or abs(i - start) <= MAX_CANDIDATES)]
 
 
 def parse_scrape(text: str, origin: str) -> Article:
@@ -204,6 +214,8 @@ def parse_scrape(text: str, origin: str) -> Article:
             continue
         if model.body_probability(page.vectors[i]) >= BODY_THRESHOLD:
             kept.append(unit)
+    else:
+        kept += page.tail
     summary, blocks = _structure(kept)
     if not any(b.kind == "p" for b in blocks):  # a page the model finds no prose in: the rules alone
         summary, blocks = _structure([u for i, u in enumerate(units[title_at + 1:], title_at + 1)

@@ -28,6 +28,7 @@ _URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|html?)\b", re.I)
 BYLINE = re.compile(r"^(by|von|par|por|di|door|av|af)\s", re.I)
 PROSE_WORDS = 12  # a unit this long that ends a sentence is prose
 MAX_CANDIDATE_CHARS = 300  # a headline is never longer
+SAMPLE_CHARS = 2000
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +88,7 @@ def load_model(path: Path = DATA / "text_model.json") -> Model:
                  tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]))
 
 
-def _is_prose(unit: str, words: int) -> bool:
+def is_prose(unit: str, words: int) -> bool:
     return words >= 2 * PROSE_WORDS or (words >= PROSE_WORDS and bool(_SENTENCE_END.search(unit[-12:])))
 
 
@@ -98,12 +99,16 @@ def main_run(units: list[str]) -> tuple[int, int]:
     total, start = 0.0, 0
     for i, u in enumerate(units):
         words = len(u.split())
-        value = float(len(u)) if _is_prose(u, words) else -40.0 - len(u) / 2
+        value = float(len(u)) if is_prose(u, words) else -40.0 - len(u) / 2
         if total <= 0:
             total, start = 0.0, i
         total += value
         if total > best:
             best, best_span = total, (start, i)
+    if best == 0:  # no prose at all (a short page): the sentences, from the first to the last
+        sentences = [i for i, u in enumerate(units) if len(u.split()) >= 4 and _SENTENCE_END.search(u[-12:])]
+        if sentences:
+            return sentences[0], sentences[-1]
     return best_span
 
 
@@ -113,7 +118,7 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
     n = len(units)
     stops = stopwords()
     words = [u.split() for u in units]
-    prose = [_is_prose(u, len(w)) for u, w in zip(units, words)]
+    prose = [is_prose(u, len(w)) for u, w in zip(units, words)]
     keys = [u.casefold() for u in units]
     counts: dict[str, int] = {}
     for k in keys:
@@ -132,17 +137,20 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             near[i] = near[j] = True
         seen_at[k] = i
     # words of the next three prose units after each unit (what a headline's words come back in)
+    tokens = [_WORD.findall(k) for k in keys]
     following: list[frozenset[str]] = [frozenset()] * n
     upcoming: list[int] = []
+    current: frozenset[str] = frozenset()
     for i in range(n - 1, -1, -1):
-        following[i] = frozenset(w for j in upcoming[:3] for w in _WORD.findall(keys[j]))
-        if prose[i]:
+        following[i] = current
+        if prose[i]:  # the set changes only here: built once per prose unit, shared by the units above
             upcoming.insert(0, i)
             del upcoming[3:]
+            current = frozenset(w for j in upcoming for w in tokens[j])
     start, end = main_run(units)
     first_candidate = next((i for i, w in enumerate(words) if len(w) >= 3 and not chrome[i]), -1)
     log_chars = [math.log1p(len(u)) for u in units]
-    main_words = frozenset(t for j in range(start, min(n, end + 1)) if prose[j] for t in _WORD.findall(keys[j]))
+    main_words = frozenset(t for j in range(start, min(n, end + 1)) if prose[j] for t in tokens[j])
     candidate = [3 <= len(w) <= 40 and not chrome[i] and not prose[i] for i, w in enumerate(words)]
     to_main = [0] * n  # candidate units between this one and the start of the main run
     count = 0
@@ -153,8 +161,9 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
     for i, u in enumerate(units):
         w = words[i]
         nw = max(1, len(w))
-        letters = [c for c in u if c.isalpha()]
-        toks = _WORD.findall(keys[i])
+        head = u[:SAMPLE_CHARS]  # character shares from the start of a long unit: bounded work
+        letters = [c for c in head if c.isalpha()]
+        toks = tokens[i]
         content = [t for t in toks if len(t) >= 3 and t not in stops]
         lo, hi = max(0, i - 3), min(n, i + 4)
         out.append([
@@ -168,8 +177,8 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             sum(1 for t in w if t[:1].isupper()) / nw,
             1.0 if letters and all(c.isupper() for c in letters) else 0.0,
             sum(1 for t in toks if t in stops) / max(1, len(toks)),
-            sum(c.isdigit() for c in u) / max(1, len(u)),
-            sum(not c.isalnum() and not c.isspace() for c in u) / max(1, len(u)),
+            sum(c.isdigit() for c in head) / max(1, len(head)),
+            sum(not c.isalnum() and not c.isspace() for c in head) / max(1, len(head)),
             1.0 if _URLISH.search(u) else 0.0,
             float(min(3, len(_SEPARATORS.findall(u)))),
             1.0 if BYLINE.match(u) else 0.0,
