@@ -185,3 +185,17 @@ def test_atomic_bytes_write_keeps_the_mode_and_leaves_nothing_half_written(tmp_p
     with pytest.raises(TypeError):
         write_bytes(target, "not bytes")  # the write fails half-way: the old file stays whole
     assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["summary.md"]
+
+
+def test_an_unusable_cache_folder_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    """A cache folder planted as a symbolic link is refused by archive update as by ingest: no traceback."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "001_isf-detain-daesh-finance-courier.txt", inbox)
+    _archive(tmp_path, "  - folder: inbox/\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "cache").symlink_to(tmp_path / "elsewhere")
+    monkeypatch.setenv("NEWS_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    done = run_archive("update", "--offline", "--quiet", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [f"archive update: cache folder {tmp_path / 'cache'} is a symbolic link: refusing to use it"]
