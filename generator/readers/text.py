@@ -23,8 +23,9 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 _SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
 MIN_TITLE_WORDS = 2
 BODY_THRESHOLD = 0.5  # a unit the body model gives at least this probability is article text
+GAP_THRESHOLD = 0.2  # ... or this much, between two such units
 DATE_BEFORE, DATE_AFTER = 6, 12  # units above and below the headline where its dateline is looked for
-DATELINE_CHARS = 200  # a dateline is short: dates inside longer units are the text's own
+DATELINE_CHARS = 120  # a dateline is short: dates inside longer units are the text's own
 MAX_UNITS = 20_000  # units analysed on one page (real pages have a few thousand): bounds the time
 MAX_CANDIDATES = 1000  # headline candidates: the first units and those around the main run (bounds the work)
 HEADING_WORDS = 20  # a unit without a final stop and longer than this is a paragraph, not a heading
@@ -205,15 +206,18 @@ def parse_scrape(text: str, origin: str) -> Article:
     title_at = max(candidates, key=lambda i: (model.title_score(page.vectors[i]), -i))
     units = page.units
     title = units[title_at]
+    probability = [0.0] * len(units)
+    for i in range(title_at + 1, len(units)):
+        if not page.chrome[i] and units[i].casefold() != title.casefold():
+            probability[i] = model.body_probability(page.vectors[i])
     kept: list[str] = []
     for i in range(title_at + 1, len(units)):
         unit = units[i]
         if kept and page.stop[i] or (kept and len(unit) <= MAX_CHROME_LEN and rules.copyright.fullmatch(unit)):
             break  # the footer starts: related links, copyright and whatever follows them
-        if page.chrome[i] or unit.casefold() == title.casefold():
-            continue
-        if model.body_probability(page.vectors[i]) >= BODY_THRESHOLD:
-            kept.append(unit)
+        between = 0 < i < len(units) - 1 and min(probability[i - 1], probability[i + 1]) >= BODY_THRESHOLD
+        if probability[i] >= (GAP_THRESHOLD if between else BODY_THRESHOLD):
+            kept.append(unit)  # a weaker unit between two of the body's units is body too
     else:
         kept += page.tail
     summary, blocks = _structure(kept)
