@@ -79,11 +79,21 @@ def _read(path: Path) -> Iterator[dict]:
 def predict_all(records: list[dict], jobs: int = 1, limit: float = TIME_LIMIT) -> list[dict]:
     """Our reader on every record, in worker processes killed at `limit` seconds."""
     from .. import pipeline, readcache
-    from ..readpool import ReadPool
 
-    readcache.ENABLED = False
     pipeline._context()  # loaded once before the workers fork
     preds: list[dict] = [{} for _ in records]
+    cache_was = readcache.ENABLED
+    readcache.ENABLED = False  # every page is read, none answered from an earlier run
+    try:
+        _read_pages(records, preds, jobs, limit)
+    finally:
+        readcache.ENABLED = cache_was
+    return preds
+
+
+def _read_pages(records: list[dict], preds: list[dict], jobs: int, limit: float) -> None:
+    from ..readpool import ReadPool
+
     with tempfile.TemporaryDirectory(prefix="eval-scrapes-") as tmp:
         paths = []
         for i, r in enumerate(records):
@@ -113,7 +123,6 @@ def predict_all(records: list[dict], jobs: int = 1, limit: float = TIME_LIMIT) -
                     done += 1
         finally:
             pool.close()
-    return preds
 
 
 def score(records: list[dict], preds: list[dict]) -> dict:
