@@ -28,6 +28,7 @@ DATE_BEFORE, DATE_AFTER = 6, 12  # units above and below the headline where its 
 DATELINE_CHARS = 120  # a dateline is short: dates inside longer units are the text's own
 MAX_UNITS = 20_000  # units analysed on one page (real pages have a few thousand): bounds the time
 MAX_CANDIDATES = 1000  # headline candidates: the first units and those around the main run (bounds the work)
+TITLE_TRIES = 3  # headline candidates tried, best first, until one has an article under it
 HEADING_WORDS = 20  # a unit without a final stop and longer than this is a paragraph, not a heading
 MAX_CHROME_LEN = 300  # chrome is short: longer lines are never tested (and never backtrack for long)
 
@@ -197,18 +198,32 @@ def title_candidates(page: Page) -> list[int]:
 
 
 def parse_scrape(text: str, origin: str) -> Article:
-    rules = chrome_rules()
     page = analyse(text)
     model = load_model()
     candidates = title_candidates(page)
     if not candidates:
         raise RejectedInput("no title line found (no line of two or more words)")
-    title_at = max(candidates, key=lambda i: (model.title_score(page.vectors[i]), -i))
+    ranked = sorted(candidates, key=lambda i: (-model.title_score(page.vectors[i]), i))
+    for title_at in ranked[:TITLE_TRIES]:  # the best headline with an article under it
+        summary, blocks = _body_under(page, title_at, model)
+        if any(b.kind == "p" for b in blocks):
+            break
+    else:
+        raise RejectedInput("no article body found under the title")
+    found_date = page_date(page, title_at)
+    author = next((a for i, (is_d, _, a) in enumerate(page.datelines) if is_d and a and abs(i - title_at) <= 12), None)
+    return Article(title=page.units[title_at], blocks=blocks, origin=origin, summary=summary,
+                   date=found_date, author=author, source=page.sites[0] if page.sites else None)
+
+
+def _body_under(page: Page, title_at: int, model) -> tuple[str | None, list[Block]]:
+    """Standfirst and blocks under the headline: the units the body model takes, up to the footer."""
+    rules = chrome_rules()
     units = page.units
-    title = units[title_at]
+    title = units[title_at].casefold()
     probability = [0.0] * len(units)
     for i in range(title_at + 1, len(units)):
-        if not page.chrome[i] and units[i].casefold() != title.casefold():
+        if not page.chrome[i] and units[i].casefold() != title:
             probability[i] = model.body_probability(page.vectors[i])
     kept: list[str] = []
     for i in range(title_at + 1, len(units)):
@@ -223,13 +238,8 @@ def parse_scrape(text: str, origin: str) -> Article:
     summary, blocks = _structure(kept)
     if not any(b.kind == "p" for b in blocks):  # a page the model finds no prose in: the rules alone
         summary, blocks = _structure([u for i, u in enumerate(units[title_at + 1:], title_at + 1)
-                                      if not page.chrome[i] and u.casefold() != title.casefold()])
-    if not any(b.kind == "p" for b in blocks):
-        raise RejectedInput("no article body found under the title")
-    found_date = page_date(page, title_at)
-    author = next((a for i, (is_d, _, a) in enumerate(page.datelines) if is_d and a and abs(i - title_at) <= 12), None)
-    return Article(title=title, blocks=blocks, origin=origin, summary=summary,
-                   date=found_date, author=author, source=page.sites[0] if page.sites else None)
+                                      if not page.chrome[i] and u.casefold() != title])
+    return summary, blocks
 
 
 _UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewerkt|ge[äa]ndert|mis [àa] jour)\w*\W*$"
