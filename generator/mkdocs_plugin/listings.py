@@ -5,12 +5,14 @@ headings (so the table of contents still works) and one placeholder comment per 
 `fill` puts the blocks in after Markdown (the plugin's on_page_content). Parsing thousands of list
 items back through md_in_html and MkDocs' raw-HTML scan was most of a large build (issue 12).
 
-Article lists are newest first, with date, source and summary, PAGE_SIZE to a page: page 1 keeps
-the listing's address (tags/<slug>/), page k is tags/<slug>/page-k/, so no page grows with the
-archive. Every function returns a list of Listing pages; the first one is the listing's own page.
+Article lists are newest first, with date, source and summary. The listing's own address
+(tags/<slug>/) shows the newest PAGE_SIZE to 2 * PAGE_SIZE - 1 articles; older ones are on
+tags/<slug>/page-k/, PAGE_SIZE each, numbered from the oldest so that they never change (paginate),
+so no page grows with the archive. Every function returns the listing's pages, its own page first.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -31,6 +33,12 @@ class Listing:
     title: str
     parts: list[str] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)
+    standalone: bool = False  # out of the navigation: its HTML depends on its own content only
+
+    @property
+    def digest(self) -> str:
+        """A hash of everything on the page (the build cache's key for it)."""
+        return hashlib.sha256("\0".join([self.uri, self.title, self.markdown, *self.blocks]).encode()).hexdigest()
 
     def md(self, text: str) -> "Listing":
         self.parts.append(text)
@@ -69,45 +77,56 @@ def article_items(from_uri: str, records: list[Record], link: Linker) -> str:
 
 
 def page_uri(uri: str, number: int) -> str:
-    """Page `number` of the listing whose first page is `uri` (page 1 is the listing itself)."""
-    return uri if number == 1 else f"{uri[:-3]}/page-{number}.md"
+    """Older page `number` of the listing whose first page is `uri` (numbered from the oldest)."""
+    return f"{uri[:-3]}/page-{number}.md"
 
 
-def _pager(first: str, number: int, count: int, link: Linker) -> str:
+def _pager(here: str, newer: str | None, older: str | None, link: Linker) -> str:
     """Newer / older links between the pages of one listing (none when it has one page)."""
-    if count == 1:
-        return ""
-    here = page_uri(first, number)
-    parts = [f"Page {number} of {count}"]
-    if number > 1:
-        parts.insert(0, link(here, page_uri(first, number - 1), "← Newer"))
-    if number < count:
-        parts.append(link(here, page_uri(first, number + 1), "Older →"))
-    return '<nav class="archive-pager"><p>' + " · ".join(parts) + "</p></nav>\n"
+    parts = ([link(here, newer, "← Newer")] if newer else []) + ([link(here, older, "Older →")] if older else [])
+    return '<nav class="archive-pager"><p>' + " · ".join(parts) + "</p></nav>\n" if parts else ""
+
+
+def _span(records: list[Record]) -> str:
+    dates = [r.date for r in records if r.date]
+    if not dates:
+        return "undated"
+    first, last = fmt_date(min(dates)), fmt_date(max(dates))
+    return first if first == last else f"{first} – {last}"
 
 
 def paginate(uri: str, title: str, records: list[Record], link: Linker,
-             intro: Callable[[Listing, int, int], None]) -> list[Listing]:
-    """The listing's pages: `intro(page, number, count)` writes what comes above each page's
-    articles; the articles follow, PAGE_SIZE to a page, with newer/older links."""
-    count = max(1, -(-len(records) // PAGE_SIZE))
+             intro: Callable[[Listing, bool], None]) -> list[Listing]:
+    """The listing's pages. Older articles sit in blocks of PAGE_SIZE counted from the oldest, so a
+    new article changes the first page only and the older pages are never rendered again (the
+    build cache keeps them): the first page holds the newest full block and the newer articles
+    that do not fill a block yet (PAGE_SIZE to 2 * PAGE_SIZE - 1); page-k holds block k.
+    `intro(page, first)` writes what comes above each page's articles."""
+    blocks = len(records) // PAGE_SIZE
+    on_first = len(records) - (blocks - 1) * PAGE_SIZE if blocks > 1 else len(records)
+    oldest_first = records[::-1]
     out = []
-    for number in range(1, count + 1):
-        puri = page_uri(uri, number)
-        page = Listing(puri, title if number == 1 else f"{title} (page {number} of {count})")
-        page.md(heading(page.title))
-        intro(page, number, count)
-        chunk = records[(number - 1) * PAGE_SIZE: number * PAGE_SIZE]
-        page.html(article_items(puri, chunk, link) + _pager(uri, number, count, link))
+    first = Listing(uri, title, standalone=True).md(heading(title))
+    intro(first, True)
+    older = page_uri(uri, blocks - 1) if blocks > 1 else None
+    first.html(article_items(uri, records[:on_first], link) + _pager(uri, None, older, link))
+    out.append(first)
+    for k in range(blocks - 1, 0, -1):
+        chunk = oldest_first[(k - 1) * PAGE_SIZE: k * PAGE_SIZE][::-1]
+        here = page_uri(uri, k)
+        page = Listing(here, f"{title}: {_span(chunk)}", standalone=True).md(heading(f"{title}: {_span(chunk)}"))
+        intro(page, False)
+        newer = uri if k == blocks - 1 else page_uri(uri, k + 1)
+        page.html(article_items(here, chunk, link) + _pager(here, newer, page_uri(uri, k - 1) if k > 1 else None, link))
         out.append(page)
     return out
 
 
 def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri: str,
                 link: Linker) -> list[Listing]:
-    def intro(page: Listing, number: int, count: int) -> None:
-        page.html(f"<p><small>{esc(kind)} · {len(records)} article(s) · "
-                  f"{link(page.uri, index_uri, 'all tags')}</small></p>\n")
+    def intro(page: Listing, first: bool) -> None:
+        count = f" · {len(records)} article(s)" if first else ""  # older pages do not change
+        page.html(f"<p><small>{esc(kind)}{count} · {link(page.uri, index_uri, 'all tags')}</small></p>\n")
 
     return paginate(uri, name, records, link, intro)
 
@@ -122,12 +141,12 @@ def items(lines: list[str]) -> str:
 
 def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], node_uri, index_uri: str,
                      link: Linker) -> list[Listing]:
-    def intro(page: Listing, number: int, count: int) -> None:
+    def intro(page: Listing, first: bool) -> None:
         crumbs = [link(page.uri, index_uri, "All locations")] + [link(page.uri, node_uri(p), p.name) for p in parents]
-        if number > 1:
+        if not first:
             crumbs.append(link(page.uri, uri, node.name))
         page.html("<p>" + " › ".join(crumbs) + "</p>\n")
-        if number > 1:
+        if not first:
             return
         place = node.place
         facts = [node.kind]
@@ -144,7 +163,7 @@ def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], 
 
 def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, link: Linker) -> list[Listing]:
     """A month's articles, or the undated ones."""
-    def intro(page: Listing, number: int, count: int) -> None:
+    def intro(page: Listing, first: bool) -> None:
         page.html(f"<p>{link(page.uri, index_uri, 'Archive')}</p>\n")
 
     return paginate(uri, title, records, link, intro)

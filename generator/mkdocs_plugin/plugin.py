@@ -19,7 +19,7 @@ from ..writers.markdown import atomic_write
 
 from ..enrich.tags import default_vocabulary
 from ..textutil import slugify
-from . import feeds, listings, mapsvg, pages, reproducible
+from . import buildcache, feeds, listings, mapsvg, pages, reproducible
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
@@ -36,6 +36,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.map_nodes: list[LocationNode] = []
         self.link = pages.Linker()
+        self.cache: buildcache.PageCache | None = None
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -66,13 +67,30 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.urls[f.src_uri] = f.url
         self.titles = {}
         self.blocks = {}
+        digests = {uri: r.digest for uri, r in self.records.items()}
         for page in self._generated_pages():
             self.titles[page.uri] = page.title
             if page.blocks:
                 self.blocks[page.uri] = page.blocks
+            if page.standalone:
+                digests[page.uri] = page.digest
             files.append(File.generated(config, page.uri, content=page.markdown))
+        self._open_cache(config, digests)
         self._check_links(files)
         return files
+
+    def _open_cache(self, config: MkDocsConfig, digests: dict[str, str]) -> None:
+        """Article pages and listings out of the navigation are served from the build cache when
+        their content, the templates, the code and the configuration are those it was built with."""
+        if self.cache is not None:
+            self.cache.finish(commit=False)
+        self.cache = None
+        if self.config.build_cache:
+            folder = Path(config.config_file_path or config.docs_dir).resolve().parent / self.config.build_cache_dir
+            self.cache = buildcache.PageCache(config, folder, digests)
+
+    def _cached(self, uri: str) -> bool:
+        return self.cache is not None and uri in self.cache.cached
 
     def _check_links(self, files: Files) -> None:
         """The generated HTML links bypass MkDocs' link validation: check them here, as strictly."""
@@ -125,6 +143,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         """An article's body as read at build start, behind an empty front matter block (so that
         MkDocs neither parses the front matter again nor reads a first line "Key: value" as
         MultiMarkdown metadata); on_page_markdown restores the page's metadata."""
+        if self.config.enabled and self._cached(page.file.src_uri):
+            return ""  # its finished HTML comes from the build cache (buildcache.py)
         record = self.records.get(page.file.src_uri) if self.config.enabled else None
         if record is None or record.body is None:
             return None
@@ -134,6 +154,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         uri = page.file.src_uri
+        if self._cached(uri):
+            page.meta.clear()
+            page.meta.update({"template": buildcache.CACHED_TEMPLATE, "search": {"exclude": True}})
+            return ""
         record = self.records.get(uri)
         if record is not None:
             # Front matter is article text: only declared fields reach the templates, escaped (index.py).
@@ -164,9 +188,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_page_content(self, output: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Generated HTML goes in after Markdown, never through it: the article header in front of
         the body, a listing's blocks in place of their placeholders (listings.fill)."""
-        if not self.config.enabled:
-            return None
         uri = page.file.src_uri
+        if not self.config.enabled or self._cached(uri):
+            return None
         record = self.records.get(uri)
         if record is not None:
             header = pages.article_header(record, self.tag_uri, self.place_uri, self.link)
@@ -174,6 +198,28 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return header + output
         blocks = self.blocks.get(uri)
         return listings.fill(output, blocks) if blocks else None
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled and self.cache is not None:
+            self.cache.template_loader(env)
+        return env
+
+    @event_priority(100)  # before the search plugin indexes the page
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
+            self.cache.before_context(page)
+        return context
+
+    @event_priority(-100)  # the page as it is written, after every other plugin
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
+            self.cache.after_page(page, output)
+        return None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.cache is not None:
+            self.cache.finish(commit=False)
+            self.cache = None
 
     def _map(self, page: Page, files: Files) -> str:
         def href(node: LocationNode) -> str:
@@ -202,6 +248,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         reproducible.on_post_build(config)
         if not self.config.enabled:
             return
+        if self.cache is not None:
+            self.cache.finish(commit=True)
+            self.cache = None
         atomic_write(Path(config.site_dir) / self.config.find_index, self._find_index())
         if not self.config.feed_enabled:
             return
