@@ -30,9 +30,10 @@ PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensio
 _GENERATOR = Path(__file__).resolve().parent.parent
 
 
-def _hash_files(h, files) -> None:
+def _hash_files(h, root: Path, files) -> None:
+    """Names relative to `root` (a checkout elsewhere has the same key) and contents."""
     for p in sorted(files):
-        h.update(str(p).encode() + b"\0")
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
         h.update(p.read_bytes())
 
 
@@ -45,9 +46,9 @@ def global_key(config_file: str | None, theme_dirs: list[str], settings: dict) -
     for d in theme_dirs:
         root = Path(d)
         # Templates, not the theme's thousands of icons (an icon is only used through a template).
-        _hash_files(h, [p for p in root.rglob("*") if p.is_file() and (p.suffix in (".html", ".xml", ".yml")
+        _hash_files(h, root, [p for p in root.rglob("*") if p.is_file() and (p.suffix in (".html", ".xml", ".yml")
                                                                           or "theme_overrides" in d)])
-    _hash_files(h, [p for p in _GENERATOR.rglob("*") if p.is_file() and p.suffix in (".py", ".yml", ".json", ".txt")
+    _hash_files(h, _GENERATOR, [p for p in _GENERATOR.rglob("*") if p.is_file() and p.suffix in (".py", ".yml", ".json", ".txt")
                     and "__pycache__" not in p.parts])
     for name in PACKAGES:
         try:

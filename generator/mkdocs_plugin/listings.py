@@ -96,14 +96,14 @@ def _span(records: list[Record]) -> str:
 
 
 def paginate(uri: str, title: str, records: list[Record], link: Linker,
-             intro: Callable[[Listing, bool], None]) -> list[Listing]:
+             intro: Callable[[Listing, bool], None], size: int = PAGE_SIZE) -> list[Listing]:
     """The listing's pages. Older articles sit in blocks of PAGE_SIZE counted from the oldest, so a
     new article changes the first page only and the older pages are never rendered again (the
     build cache keeps them): the first page holds the newest full block and the newer articles
-    that do not fill a block yet (PAGE_SIZE to 2 * PAGE_SIZE - 1); page-k holds block k.
+    that do not fill a block yet (size to 2 * size - 1); page-k holds block k.
     `intro(page, first)` writes what comes above each page's articles."""
-    blocks = len(records) // PAGE_SIZE
-    on_first = len(records) - (blocks - 1) * PAGE_SIZE if blocks > 1 else len(records)
+    blocks = len(records) // size
+    on_first = len(records) - (blocks - 1) * size if blocks > 1 else len(records)
     oldest_first = records[::-1]
     out = []
     first = Listing(uri, title, standalone=True).md(heading(title))
@@ -112,7 +112,7 @@ def paginate(uri: str, title: str, records: list[Record], link: Linker,
     first.html(article_items(uri, records[:on_first], link) + _pager(uri, None, older, link))
     out.append(first)
     for k in range(blocks - 1, 0, -1):
-        chunk = oldest_first[(k - 1) * PAGE_SIZE: k * PAGE_SIZE][::-1]
+        chunk = oldest_first[(k - 1) * size: k * size][::-1]
         here = page_uri(uri, k)
         page = Listing(here, f"{title}: {_span(chunk)}", standalone=True).md(heading(f"{title}: {_span(chunk)}"))
         intro(page, False)
@@ -123,12 +123,12 @@ def paginate(uri: str, title: str, records: list[Record], link: Linker,
 
 
 def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri: str,
-                link: Linker) -> list[Listing]:
+                link: Linker, size: int = PAGE_SIZE) -> list[Listing]:
     def intro(page: Listing, first: bool) -> None:
         count = f" · {len(records)} article(s)" if first else ""  # older pages do not change
         page.html(f"<p><small>{esc(kind)}{count} · {link(page.uri, index_uri, 'all tags')}</small></p>\n")
 
-    return paginate(uri, name, records, link, intro)
+    return paginate(uri, name, records, link, intro, size)
 
 
 def _children(node: LocationNode) -> list[LocationNode]:
@@ -140,7 +140,7 @@ def items(lines: list[str]) -> str:
 
 
 def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], node_uri, index_uri: str,
-                     link: Linker) -> list[Listing]:
+                     link: Linker, size: int = PAGE_SIZE) -> list[Listing]:
     def intro(page: Listing, first: bool) -> None:
         crumbs = [link(page.uri, index_uri, "All locations")] + [link(page.uri, node_uri(p), p.name) for p in parents]
         if not first:
@@ -158,15 +158,16 @@ def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], 
             page.html(items([f"{link(page.uri, node_uri(c), c.name)} ({len(c.articles)})" for c in _children(node)]))
         page.md(heading("Articles", 2))
 
-    return paginate(uri, node.name, node.articles, link, intro)
+    return paginate(uri, node.name, node.articles, link, intro, size)
 
 
-def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, link: Linker) -> list[Listing]:
+def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, link: Linker,
+                  size: int = PAGE_SIZE) -> list[Listing]:
     """A month's articles, or the undated ones."""
     def intro(page: Listing, first: bool) -> None:
         page.html(f"<p>{link(page.uri, index_uri, 'Archive')}</p>\n")
 
-    return paginate(uri, title, records, link, intro)
+    return paginate(uri, title, records, link, intro, size)
 
 
 def tags_index(uri: str, by_kind: dict[str, list[str]], tag_uri, counts: dict[str, int], title: str,

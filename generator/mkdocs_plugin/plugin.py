@@ -111,7 +111,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         counts = {t: len(r) for t, r in tags.items()}
         out.append(listings.tags_index(tags_index, tags_by_kind(tags), self.tag_uri, counts, c.tags_title, self.link))
         for name, recs in tags.items():
-            out += listings.tag_listing(self.tag_uri(name), name, vocab.kind_of(name), recs, tags_index, self.link)
+            out += listings.tag_listing(self.tag_uri(name), name, vocab.kind_of(name), recs, tags_index, self.link,
+                                           c.page_size)
 
         tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
@@ -119,7 +120,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
         def emit(node: LocationNode, parents: list[LocationNode]) -> None:
             out.extend(listings.location_listing(self.node_uri(node), node, parents, self.node_uri, loc_index,
-                                                 self.link))
+                                                 self.link, c.page_size))
             for child in node.children.values():
                 emit(child, parents + [node])
 
@@ -135,8 +136,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         out.append(listings.archive_index(arch_index, months, undated, self.month_uri, undated_uri, c.archive_title,
                                           self.link))
         for key, recs in months.items():
-            out += listings.dated_listing(self.month_uri(key), month_title(key), recs, arch_index, self.link)
-        out += listings.dated_listing(undated_uri, "Undated articles", undated, arch_index, self.link)
+            out += listings.dated_listing(self.month_uri(key), month_title(key), recs, arch_index, self.link,
+                                            c.page_size)
+        out += listings.dated_listing(undated_uri, "Undated articles", undated, arch_index, self.link, c.page_size)
         return out
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
