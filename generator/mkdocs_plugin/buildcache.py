@@ -17,12 +17,17 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import pickle
 import sqlite3
 import zlib
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 
 from ..cachedir import ensure
+from .index import Record
+
+SCHEMA = 2  # the table's layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
@@ -69,10 +74,14 @@ class BuildCache:
         ensure(folder)
         self.path = folder / "pages.sqlite"
         self.db = sqlite3.connect(self.path)
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+            with self.db:
+                self.db.execute("DROP TABLE IF EXISTS pages")
+                self.db.execute(f"PRAGMA user_version = {SCHEMA}")
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                        "html BLOB NOT NULL, entries TEXT NOT NULL)")
+                        "html BLOB NOT NULL, entries TEXT NOT NULL, record BLOB)")
         self.keys = dict(self.db.execute("SELECT src_uri, key FROM pages"))
-        self.new: dict[str, tuple[str, bytes, str]] = {}
+        self.new: dict[str, tuple[str, bytes, str, bytes | None]] = {}
 
     def has(self, src_uri: str, key: str) -> bool:
         return self.keys.get(src_uri) == key
@@ -82,13 +91,22 @@ class BuildCache:
         html, entries = self.db.execute("SELECT html, entries FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
         return zlib.decompress(html).decode("utf-8"), json.loads(entries)
 
-    def put(self, src_uri: str, key: str, html: str, entries: list) -> None:
-        self.new[src_uri] = (key, zlib.compress(html.encode("utf-8"), 1), json.dumps(entries, ensure_ascii=False))
+    def record(self, src_uri: str) -> Record | None:
+        """The article's front matter as read when its page was stored (no YAML parsing)."""
+        row = self.db.execute("SELECT record FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
+        return pickle.loads(row[0]) if row and row[0] else None
+
+    def put(self, src_uri: str, key: str, html: str, entries: list, record: Record | None) -> None:
+        # The folder is ours only (cachedir.ensure), as for the read cache's pickles.
+        blob = pickle.dumps(replace(record, body=None, meta={}), protocol=5) if record else None
+        self.new[src_uri] = (key, zlib.compress(html.encode("utf-8"), 1), json.dumps(entries, ensure_ascii=False),
+                             blob)
 
     def commit(self, present: set[str]) -> None:
         """Store this build's pages and forget pages that are gone, in one transaction."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, html, entries) VALUES (?, ?, ?, ?)",
+            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, html, entries, record) "
+                                "VALUES (?, ?, ?, ?, ?)",
                                 [(uri, *value) for uri, value in self.new.items()])
             gone = [(uri,) for uri in self.keys if uri not in present]
             self.db.executemany("DELETE FROM pages WHERE src_uri = ?", gone)
@@ -121,7 +139,7 @@ class PageCache:
     """The plugin's side of the cache: which pages (src_uri -> content digest) are served from it,
     and what the plugin's events do with them."""
 
-    def __init__(self, config, folder: Path, digests: dict[str, str]) -> None:
+    def __init__(self, config, folder: Path) -> None:
         search = _material_search(config)
         self.enabled = search is not False
         self.entries: list = search.search_index.entries if search else []
@@ -136,13 +154,20 @@ class PageCache:
         self.warnings = _WarningCount()
         logging.getLogger("mkdocs").addHandler(self.warnings)
         self.store = BuildCache(folder)
-        base = global_key(config.config_file_path, list(config.theme.dirs),
-                          {"use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
-                           "docs_dir": Path(config.docs_dir).name})
-        for uri, digest in digests.items():
-            self.keys[uri] = key = page_key(base, uri, digest)
-            if self.store.has(uri, key):
-                self.cached.add(uri)
+        self.base = global_key(config.config_file_path, list(config.theme.dirs),
+                               {"use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
+                                "docs_dir": Path(config.docs_dir).name})
+
+    def add(self, uri: str, digest: str) -> Record | None:
+        """Register a page by the digest of its content; when the cache holds it, it is served from
+        there, and an article's record (its front matter as the site reads it) is returned."""
+        if self.store is None:
+            return None
+        self.keys[uri] = key = page_key(self.base, uri, digest)
+        if not self.store.has(uri, key):
+            return None
+        self.cached.add(uri)
+        return self.store.record(uri)
 
     def template_loader(self, env) -> None:
         """The one-line template a cached page is rendered with."""
@@ -160,10 +185,10 @@ class PageCache:
             self.entries.extend(entries)
             page.content = html
 
-    def after_page(self, page, output: str) -> None:
+    def after_page(self, page, output: str, record: Record | None) -> None:
         uri = page.file.src_uri
         if self.store is not None and uri in self.keys and uri not in self.cached:
-            self.store.put(uri, self.keys[uri], output, self.entries[self._mark:])
+            self.store.put(uri, self.keys[uri], output, self.entries[self._mark:], record)
 
     def finish(self, commit: bool) -> None:
         if self.store is None:

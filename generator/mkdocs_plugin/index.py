@@ -183,10 +183,20 @@ def page_parts(text: str) -> tuple[dict, str | None, str | None]:
         return {}, None, str(exc)  # unclosed or not a mapping: MkDocs reads the file as it is
 
 
+def read_page_text(path: Path) -> tuple[str, str]:
+    """(the page's text, its digest): what the build cache keys an article page on."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    return text, hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
 def load_record(path: Path, src_uri: str) -> Record:
+    """An article page as the site sees it (record_from_text)."""
+    return record_from_text(*read_page_text(path), src_uri)
+
+
+def record_from_text(text: str, digest: str, src_uri: str) -> Record:
     """An article page as the site sees it. Never raises on what an editor may type: every value
     that is ignored is listed in `problems` (the plugin logs each as one warning line)."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
     meta, body, problem = page_parts(text)
     fields, detailed_places, problems = checked_meta(meta)
     problems = [f"{src_uri}: {p} (ignored)" for p in ([problem] if problem else []) + problems]
@@ -210,7 +220,7 @@ def load_record(path: Path, src_uri: str) -> Record:
         meta=meta,
         body=body,
         problems=problems,
-        digest=hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest(),
+        digest=digest,
     )
 
 

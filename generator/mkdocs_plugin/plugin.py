@@ -22,8 +22,8 @@ from ..textutil import slugify
 from . import buildcache, feeds, listings, mapsvg, pages, reproducible
 from .pages import month_title
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
-                    tag_index, tags_by_kind, template_meta, walk)
+from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
+                    record_from_text, tag_index, tags_by_kind, template_meta, walk)
 
 log = get_plugin_logger(__name__)
 
@@ -59,27 +59,28 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.records = {}
         self.link = pages.Linker(config.use_directory_urls)
+        self._open_cache(config)
         for f in files.documentation_pages():
             if f.src_uri.startswith(prefix):
-                record = self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
+                text, digest = read_page_text(Path(f.abs_src_path))
+                record = self.cache.add(f.src_uri, digest) if self.cache else None  # front matter read before
+                record = self.records[f.src_uri] = record or record_from_text(text, digest, f.src_uri)
                 for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                     log.warning(problem)
                 self.urls[f.src_uri] = f.url
         self.titles = {}
         self.blocks = {}
-        digests = {uri: r.digest for uri, r in self.records.items()}
         for page in self._generated_pages():
             self.titles[page.uri] = page.title
             if page.blocks:
                 self.blocks[page.uri] = page.blocks
-            if page.standalone:
-                digests[page.uri] = page.digest
+            if page.standalone and self.cache:
+                self.cache.add(page.uri, page.digest)
             files.append(File.generated(config, page.uri, content=page.markdown))
-        self._open_cache(config, digests)
         self._check_links(files)
         return files
 
-    def _open_cache(self, config: MkDocsConfig, digests: dict[str, str]) -> None:
+    def _open_cache(self, config: MkDocsConfig) -> None:
         """Article pages and listings out of the navigation are served from the build cache when
         their content, the templates, the code and the configuration are those it was built with."""
         if self.cache is not None:
@@ -87,7 +88,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.cache = None
         if self.config.build_cache:
             folder = Path(config.config_file_path or config.docs_dir).resolve().parent / self.config.build_cache_dir
-            self.cache = buildcache.PageCache(config, folder, digests)
+            self.cache = buildcache.PageCache(config, folder)
 
     def _cached(self, uri: str) -> bool:
         return self.cache is not None and uri in self.cache.cached
@@ -215,7 +216,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     @event_priority(-100)  # the page as it is written, after every other plugin
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
-            self.cache.after_page(page, output)
+            self.cache.after_page(page, output, self.records.get(page.file.src_uri))
         return None
 
     def on_build_error(self, *, error: Exception) -> None:
