@@ -44,6 +44,11 @@ def _datasketch():
     return datasketch
 
 
+def preload() -> None:
+    """Import datasketch now (the ingest does it before forking its readers, whose time is limited)."""
+    _datasketch()
+
+
 SCHEME = "affine32"  # datasketch 2.x default; pinned so stored signatures stay comparable
 
 _TOKEN = re.compile(r"\w+")
