@@ -152,6 +152,11 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     ev.add_argument("--limit", type=int, default=None, help="only the first N records")
     ev.add_argument("--predictions", type=Path, default=None, help="also write every prediction here (JSONL)")
+    ev.add_argument("--part", choices=("all", "tune", "holdout"), default="all",
+                    help="geoparse: the documents of one part of a fixed split (tune ~75%%, holdout the rest)")
+    ev.add_argument("--literal", action="store_true",
+                    help="geoparse: only gold toponyms marked literal (metonyms we return count as errors)")
+    ev.add_argument("--no-baseline", action="store_true", help="geoparse: skip the plain-lookup baseline")
     ev.set_defaults(func=_cmd_eval)
 
     from . import linkcheck, sources  # subcommands that live beside their logic
