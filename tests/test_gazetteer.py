@@ -186,3 +186,20 @@ def test_seas_and_straits_are_waters_not_the_regions_named_after_them(gaz):
     assert found["Bab el-Mandeb"].kind == "sea" and found["Gulf of Oman"].kind == "sea"
     assert found["Crimea"].country == "Ukraine"
     assert "Red Sea State" not in found and "Gulf Province" not in found
+
+
+def test_sentence_end_does_not_join_names(gaz):
+    # "Baghdad." ends a sentence: the dateline "BAGHDAD" after it is not a longer name, and neither
+    # mention is dropped as a surname
+    text = "Car bomb kills 20 in Baghdad. BAGHDAD — A car bomb exploded in Baghdad on Thursday."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Baghdad", "BAGHDAD", "Baghdad"]
+
+
+def test_place_names_inside_organisation_names(gaz):
+    text = "A warden of the Texas Parks & Wildlife Department and the Dublin Arts Council board met."
+    assert {text[s:e] for s, e, _ in gaz.find(text)} >= {"Texas", "Dublin"}
+    # a country keeps its name after a capitalised word and before a hyphenated demonym
+    text = "The perennially struggling Air Zimbabwe and Turkish-backed Syrian fighters on the Syrian-Turkish border."
+    assert {"Zimbabwe", "Syrian"} <= {text[s:e] for s, e, _ in gaz.find(text)}
+    # but a river or a person is not the town
+    assert "Sacramento" not in {text[s:e] for text in ["The Sacramento River fall run"] for s, e, _ in gaz.find(text)}

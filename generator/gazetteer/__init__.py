@@ -33,6 +33,7 @@ _NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]
 
 MAX_CANDIDATES = 30
 ALIAS_PENALTY = 1.5
+PREFIX_CITY = 30_000  # people: a town this big keeps its name before another capitalised word
 MAJOR_CITY = 100_000  # people: the towns kept in text whose language the precision rules are not written for
 
 # Capitalised words that may sit next to a place name without making it part of a longer name.
@@ -72,6 +73,14 @@ INSTITUTIONS = {
     "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public",
 }
 
+# Capitalised words that make a longer place name with the name before them ("Sacramento River",
+# "Cleveland Drive"): the shorter name is not the place meant, whatever its size.
+FEATURE_WORDS = {
+    "river", "bay", "lake", "creek", "drive", "boulevard", "blvd", "turnpike", "island", "islands", "mountain",
+    "mountains", "valley", "canyon", "falls", "beach", "parkway", "circle", "lane", "court", "colony", "heights",
+    "springs", "sound", "point", "hills", "square", "terrace", "trail", "ave", "rd", "hall", "walk",
+}
+
 
 def _place_like_kind(kind: int) -> bool:
     return KINDS[kind] in ("country", "region", "area", "sea")
@@ -95,6 +104,7 @@ class GeoNamesGazetteer:
         self._prior: dict[int, tuple] = {}  # see _info()
         self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
         self._country_name: dict[int, bool] = {}  # see _has_country()
+        self._prefixing: dict[int, bool] = {}  # see _prefixes_names()
         self._context_free: dict[int, int] = {}
         self._first_rows: dict[int, tuple] = {}  # see _first_row()
         self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name, has a space)
@@ -177,8 +187,8 @@ class GeoNamesGazetteer:
                 c = text[end]
                 if c in "-'’":
                     c2 = text[end + 1]
-                    if c2.isupper():
-                        continue  # "Iraq-based" is fine, but not "Jean-Pierre"
+                    if c2.isupper() and not (c == "-" and self._has_country(j)):
+                        continue  # "Iraq-based" and "Syrian-Turkish" are fine, but not "Jean-Pierre"
                     if c != "-" and c2.isalpha() and \
                             not (c2 in "sS" and (end + 2 >= n or not text[end + 2].isalnum())):
                         continue  # "Syria's" is Syria, but "Jama'at" is not "Jama"
@@ -214,12 +224,14 @@ class GeoNamesGazetteer:
                     k = n - s + 1
                     prev = text[s - 1 - (run(rtext, k).end() - k):s - 1]
                     if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
-                            and not _sentence_start(text, s - len(prev) - 1):
-                        split = True
+                            and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
+                            and not self._has_country(j):
+                        split = True  # but "Air Zimbabwe", "Turkish-backed Syrian militiamen" name the country
                 if not split and e + 1 < n and text[e] == " " and text[e + 1].isupper():
                     nxt = _next_word(text, e)
                     if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK \
-                            and nxt.lower() not in INSTITUTIONS and not meta[j][4] and not self._has_country(j):
+                            and nxt.lower() not in INSTITUTIONS and not meta[j][4] and not self._has_country(j) \
+                            and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                         split = True  # country-level names and demonyms modify capitalised nouns
                 if split:
                     if not meta[j][4] and prev[:1].isupper():
@@ -241,7 +253,8 @@ class GeoNamesGazetteer:
             return False  # the usual case, decided without looking at the neighbouring words
         prev = _prev_word(text, s)
         if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
-                and not _sentence_start(text, s - len(prev) - 1):
+                and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
+                and not self._has_country(j):
             return True
         if not (e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
             return False  # the next word, if any, is not capitalised
@@ -249,9 +262,21 @@ class GeoNamesGazetteer:
         if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK and nxt.lower() not in INSTITUTIONS \
                 and " " not in self._names[j]:
             # country-level names and demonyms modify capitalised nouns ("Iraqi Army", "U.S. Senate")
-            if not self._has_country(j):
+            if not self._has_country(j) and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                 return True
         return False
+
+    def _prefixes_names(self, j: int) -> bool:
+        """True when the name is the main name of a region or a big town, known well enough to stay a place before another capitalised word:
+        a first-level region or a big town ("Texas Parks and Wildlife", "Ohio Department of
+        Development", "Dublin Arts Council"): names of things located there."""
+        v = self._prefixing.get(j)
+        if v is None:
+            key = normalise(self._names[j])
+            v = self._prefixing[j] = any(
+                KINDS[self._kind[i]] in ("region", "city") and self._pop[i] >= PREFIX_CITY
+                and normalise(self._pname[i]) == key for i in self._cand[j])
+        return v
 
     def _has_country(self, j: int) -> bool:
         v = self._country_name.get(j)
@@ -555,6 +580,24 @@ def _next_word(text: str, e: int) -> str:
     while j < len(text) and (text[j].isalnum() or text[j] in "'’-"):
         j += 1
     return text[e + 1:j]
+
+
+def _names_a_thing(text: str, e: int, nxt: str) -> bool:
+    """After a place name ending at e, `nxt` (capitalised) starts the name of something located there
+    ("Dublin Arts Council", "Ohio Department of Development", "Texas Parks & Wildlife") rather than a
+    longer place ("Sacramento River") or a person ("Paris Hilton arrived"): a word of FEATURE_WORDS makes
+    a place; an organisation's name goes on with another capitalised word, "of" or "&", a person's
+    name mostly stops after the surname."""
+    if nxt.lower() in FEATURE_WORDS:
+        return False
+    after = _next_word(text, e + 1 + len(nxt))
+    return after in ("of", "&") or (len(after) > 2 and after[0].isupper())
+
+
+def _ends_sentence(word: str) -> bool:
+    """'Baghdad.' before 'BAGHDAD —': a word of three letters or more with one final dot ends a sentence, so
+    the next word does not continue its name ('St.' and 'U.S.' do not end one)."""
+    return len(word) > 3 and word[-1] == "." and "." not in word[:-1]
 
 
 def _sentence_start(text: str, k: int) -> bool:
