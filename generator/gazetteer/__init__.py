@@ -590,8 +590,11 @@ def _names_a_thing(text: str, e: int, nxt: str) -> bool:
     name mostly stops after the surname."""
     if nxt.lower() in FEATURE_WORDS:
         return False
-    after = _next_word(text, e + 1 + len(nxt))
-    return after in ("of", "&") or (len(after) > 2 and after[0].isupper())
+    k = e + 1 + len(nxt)
+    if text.startswith((" of ", " & "), k):
+        return True
+    after = _next_word(text, k)
+    return len(after) > 2 and after[0].isupper()
 
 
 def _ends_sentence(word: str) -> bool:
