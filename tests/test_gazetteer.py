@@ -182,7 +182,7 @@ def test_seas_and_straits_are_waters_not_the_regions_named_after_them(gaz):
     text = ("Houthi drones hit a tanker in the Red Sea near the Bab el-Mandeb, and another ship was "
             "stopped in the Gulf of Oman. Russia annexed Crimea in 2014.")
     found = {p.name: p for _, _, p in gaz.find(text)}
-    assert found["Red Sea"].kind == "sea" and found["Red Sea"].country == "International waters"
+    assert found["Red Sea"].kind == "sea" and found["Red Sea"].country == "Red Sea"  # its own top node
     assert found["Bab el-Mandeb"].kind == "sea" and found["Gulf of Oman"].kind == "sea"
     assert found["Crimea"].country == "Ukraine"
     assert "Red Sea State" not in found and "Gulf Province" not in found
@@ -203,3 +203,23 @@ def test_place_names_inside_organisation_names(gaz):
     assert {"Zimbabwe", "Syrian"} <= {text[s:e] for s, e, _ in gaz.find(text)}
     # but a river or a person is not the town
     assert "Sacramento" not in {text[s:e] for text in ["The Sacramento River fall run"] for s, e, _ in gaz.find(text)}
+
+
+def test_location_tree_has_no_node_under_its_namesake(gaz):
+    from generator.mkdocs_plugin.index import Record, location_tree, walk
+
+    text = "Ships were hit in the Red Sea; talks opened in Addis Ababa, Ethiopia, and in Baghdad."
+    places = unique_places(gaz.find(text))
+    tree = location_tree([Record("a.md", "A", None, None, None, None, [], places)])
+    paths = []
+
+    def collect(nodes, prefix):
+        for node in nodes.values():
+            paths.append(prefix + [node.name])
+            collect(node.children, prefix + [node.name])
+
+    collect(tree, [])
+    assert ["Red Sea"] in paths and ["Ethiopia", "Addis Ababa"] in paths
+    assert ["Iraq", "Baghdad Governorate", "Baghdad"] in paths
+    assert not [p for p in paths if any(a == b for a, b in zip(p, p[1:]))], paths
+    assert all(n.name != "International waters" for n in walk(tree))

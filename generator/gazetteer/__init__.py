@@ -436,6 +436,8 @@ class GeoNamesGazetteer:
         country = self._pname[self._country_idx[cc]] if cc in self._country_idx else self._labels.get(i, self._pname[i])
         a1 = self._admin1[i]
         region = self._pname[a1] if a1 >= 0 and kind != "region" else None
+        if not cc and kind == "sea":
+            country = self._pname[i]  # a sea is its own top node: not "International waters › Red Sea"
         lat, lon = self._lat[i], self._lon[i]
         if lat != lat or lon != lon:
             lat = lon = None
