@@ -223,3 +223,27 @@ def test_location_tree_has_no_node_under_its_namesake(gaz):
     assert ["Iraq", "Baghdad Governorate", "Baghdad"] in paths
     assert not [p for p in paths if any(a == b for a, b in zip(p, p[1:]))], paths
     assert all(n.name != "International waters" for n in walk(tree))
+
+
+def test_arabic_article_and_transliteration_variants(gaz):
+    text = ("Fighting near al-Qaim and al-Shaddadi, while Abu Kamal and Al Hasakah stayed quiet; "
+            "displaced families reached Sinjar. Clashes also hit Dagestan.")
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["al-Qaim"].country == "Iraq" and found["al-Shaddadi"].country == "Syria"
+    # display names as English news writes them, GeoNames' transliteration kept as an alias
+    assert found["Abu Kamal"].name == "Abu Kamal" and found["Al Hasakah"].name == "Al-Hasakah"
+    assert found["Sinjar"].name == "Sinjar" and found["Dagestan"].country == "Russia"
+    assert gaz.lookup("Ālbū Kamāl").name == "Abu Kamal" and gaz.lookup("Najrān", ("city",)).name == "Najran"
+    # a lower-case word before a hyphen is an article only in Arabic names
+    assert gaz.find("a well-Known name") == []
+
+
+def test_english_town_names():
+    from generator.gazetteer.build import arabic_variants, english_town_name, region_variants
+
+    assert english_town_name("Al Ḩasakah") == "Al-Hasakah"
+    assert english_town_name("Ash Shaddādah") == "Al-Shaddadah"
+    assert english_town_name("Al Qā’im") == "Al-Qaim"
+    assert english_town_name("Şırnak") == "Şırnak" and english_town_name("Zürich") == "Zürich"
+    assert {"Qaim", "Al Qaim"} <= arabic_variants("Al Qā’im")
+    assert region_variants("Dagestan, Respublika") == {"Dagestan"} == region_variants("Republic of Dagestan")

