@@ -247,3 +247,17 @@ def test_english_town_names():
     assert english_town_name("Şırnak") == "Şırnak" and english_town_name("Zürich") == "Zürich"
     assert {"Qaim", "Al Qaim"} <= arabic_variants("Al Qā’im")
     assert region_variants("Dagestan, Respublika") == {"Dagestan"} == region_variants("Republic of Dagestan")
+
+
+def test_repeating_a_name_is_not_context_for_itself(gaz):
+    text = "Paris police said. Illinois officials said Paris was calm. In Illinois, Paris schools opened."
+    assert {p.region for s, e, p in gaz.find(text) if text[s:e] == "Paris"} == {"Illinois"}
+    # and the French capital without such context
+    assert by_name(gaz, "Talks in Paris went on late.")["Paris"].country == "France"
+
+
+def test_lone_foreign_town_yields_to_the_article_context(gaz):
+    text = ("Turkish jets struck the Gara region of Duhok province, officials in Erbil said. "
+            "Baghdad protested, and Iraq summoned the ambassador.")
+    gara = by_name(gaz, text)["Gara"]
+    assert gara.country == "Iraq" and gara.approximate and gara.region == "Duhok Governorate"

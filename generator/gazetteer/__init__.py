@@ -28,13 +28,17 @@ from .build import KINDS, load_compiled, normalise
 
 _WORD = re.compile(r"[\w'’.-]+")
 _WORD_RUN = re.compile(r"(?:[^\W_]|['’.-])*")  # what _prev_word() reads: alphanumerics and '’.-
+_IN_CONTAINER = re.compile(r" (?:region|district|area|mountains?|valley|plain|village|town|city|"
+                           r"subdistrict|countryside) (?:of|in) (?:the )?")
 _BRACKETED = re.compile(r" \(([^()]{2,40})\)")
 _NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3})$")
 
 MAX_CANDIDATES = 30
 ALIAS_PENALTY = 1.5
 PREFIX_CITY = 30_000  # people: a town this big keeps its name before another capitalised word
-MAJOR_CITY = 100_000  # people: the towns kept in text whose language the precision rules are not written for
+MAJOR_CITY = 100_000
+LONE_TOWN_POP = 20_000  # people: a town smaller than this, alone in its country, yields to the article's context
+LONE_TOWN_CONTEXT = 3  # distinct names in another country that make that country the article's context  # people: the towns kept in text whose language the precision rules are not written for
 
 # Capitalised words that may sit next to a place name without making it part of a longer name.
 NEIGHBOURS_OK = {
@@ -141,6 +145,9 @@ class GeoNamesGazetteer:
         place = self.place
         found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
                  if not major_only or self._major(i, text[s:e])]
+        if not major_only and len(mentions) > 2:
+            for k, p in self._lone_foreign(text, mentions, resolved).items():
+                found[k] = (found[k][0], found[k][1], p)
         if major_only:
             return found
         if " (" in text:
@@ -384,6 +391,7 @@ class GeoNamesGazetteer:
         ccs: Counter = Counter([r[1] for r in first if r[1]])
         admin1s: Counter = Counter([r[2] for r in first if r[2] >= 0])
         first = [r[0] for r in first]
+        repeats = Counter([j for _, _, j in mentions])
         out = []
         seen: dict[int, int] = {}
         for k, (s, e, j) in enumerate(mentions):
@@ -401,19 +409,57 @@ class GeoNamesGazetteer:
             if qualifier is None and j in seen:  # the same name again: same context, same answer
                 out.append(seen[j])
                 continue
-            own_cc, own_a1 = self._cc[first[k]], self._region_key(first[k])
+            # the context is the *other* names: "Paris" said three times does not vote for France
+            own_cc, own_a1, times = self._cc[first[k]], self._region_key(first[k]), repeats[j]
             if own_cc:
-                ccs[own_cc] -= 1
+                ccs[own_cc] -= times
             if own_a1 >= 0:
-                admin1s[own_a1] -= 1
+                admin1s[own_a1] -= times
             best = self._best(self._candidates(j), +ccs, +admin1s, qualifier)
             out.append(best)
             if qualifier is None:
                 seen[j] = best
             if own_cc:
-                ccs[own_cc] += 1
+                ccs[own_cc] += times
             if own_a1 >= 0:
-                admin1s[own_a1] += 1
+                admin1s[own_a1] += times
+        return out
+
+    def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]], resolved: list[int]) -> dict[int, Place]:
+        """A small town alone in its country while the article's other places agree on another one ("the
+        Gara region of Duhok province" in a story naming Iraq, Erbil and Baghdad is not Gara, Hungary):
+        the name is kept, placed approximately in what the text puts it in ("region of Duhok") or else in
+        the article's own country. Returns replacements by mention number."""
+        kind, pop, cc, curated = self._kind, self._pop, self._cc, self._curated
+        small = [k for k, i in enumerate(resolved)
+                 if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP and i not in curated]
+        if not small:
+            return {}
+        by_cc: dict[str, set[int]] = {}
+        for (_, _, j), i in zip(mentions, resolved):
+            if cc[i]:
+                by_cc.setdefault(cc[i], set()).add(j)
+        out = {}
+        for k in small:
+            i, j = resolved[k], mentions[k][2]
+            if by_cc.get(cc[i], set()) - {j}:
+                continue  # another place of that country is named: not alone
+            home, names = max(by_cc.items(), key=lambda kv: len(kv[1]))
+            if home == cc[i] or len(names) < LONE_TOWN_CONTEXT:
+                continue
+            s, e = mentions[k][0], mentions[k][1]
+            container = None
+            if k + 1 < len(mentions) and _IN_CONTAINER.fullmatch(text, e, mentions[k + 1][0]):
+                c = resolved[k + 1]
+                if KINDS[kind[c]] in ("country", "region", "district") and cc[c] == home:
+                    container = self.place(c)
+            if container is None:
+                container = self.place(self._country_idx[home]) if home in self._country_idx else None
+            if container is None:
+                continue
+            out[k] = Place(name=text[s:e], country=container.country,
+                           region=container.name if container.kind in ("region", "district") else None,
+                           kind="place", lat=container.lat, lon=container.lon, approximate=True)
         return out
 
     @lru_cache(maxsize=65536)
