@@ -261,3 +261,10 @@ def test_lone_foreign_town_yields_to_the_article_context(gaz):
             "Baghdad protested, and Iraq summoned the ambassador.")
     gara = by_name(gaz, text)["Gara"]
     assert gara.country == "Iraq" and gara.approximate and gara.region == "Duhok Governorate"
+
+
+def test_type_word_is_not_part_of_the_mention(gaz):
+    text = "Shelling hit Duhok province and students of Colorado State University marched."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert "Duhok" in found and found["Duhok"].country == "Iraq"
+    assert "Colorado" in found and "Colorado State" not in found

@@ -145,6 +145,8 @@ class GeoNamesGazetteer:
         place = self.place
         found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
                  if not major_only or self._major(i, text[s:e])]
+        if not major_only:
+            found = [(s, _type_word_trimmed(text, s, e), p) for s, e, p in found]
         if not major_only and len(mentions) > 2:
             for k, p in self._lone_foreign(text, mentions, resolved).items():
                 found[k] = (found[k][0], found[k][1], p)
@@ -628,6 +630,24 @@ def _next_word(text: str, e: int) -> str:
     while j < len(text) and (text[j].isalnum() or text[j] in "'’-"):
         j += 1
     return text[e + 1:j]
+
+
+# Words that say what kind of place a name is ("Duhok province", "Cork city", "Minnesota State"): the
+# mention is the name before them; the entry found with them is kept.
+TYPE_WORDS = {"province", "governorate", "district", "region", "state", "city", "oblast", "municipality",
+              "prefecture", "wilaya", "emirate"}
+
+
+def _type_word_trimmed(text: str, s: int, e: int) -> int:
+    """The end of the mention without a final type word written in lower case ("Duhok province"), or
+    capitalised when a capitalised word follows ("Colorado State University")."""
+    k = text.rfind(" ", s, e)
+    if k < 0 or text[k + 1:e].lower() not in TYPE_WORDS:
+        return e
+    if text[k + 1].islower() or (e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
+        return k
+    return e
+
 
 
 _ARTICLES = ("al-", "el-", "ash-", "as-", "ad-", "ar-", "at-", "az-", "an-", "adh-", "ath-")
