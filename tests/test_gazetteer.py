@@ -268,3 +268,17 @@ def test_type_word_is_not_part_of_the_mention(gaz):
     found = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert "Duhok" in found and found["Duhok"].country == "Iraq"
     assert "Colorado" in found and "Colorado State" not in found
+
+
+def test_capital_standing_for_its_government_is_not_on_the_map(gaz):
+    text = "Baghdad is busy discussing the future of the US military presence with Washington."
+    found = gaz.find(text)
+    names = [text[s:e] for s, e, _ in found]
+    drop = gaz.metonyms(text, found)
+    assert {names[k] for k in drop} == {"Baghdad", "Washington"}
+    assert [p.name for p in unique_places(found, drop)] == ["United States"]
+    # a literal mention keeps the place: one is enough
+    text = "London said it would help. Protesters marched in London on Sunday."
+    found = gaz.find(text)
+    assert [p.name for p in unique_places(found, gaz.metonyms(text, found))] == ["London"]
+    assert gaz.metonyms("Talks in Washington resumed.", gaz.find("Talks in Washington resumed.")) == set()
