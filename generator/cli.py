@@ -159,9 +159,10 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-baseline", action="store_true", help="geoparse: skip the plain-lookup baseline")
     ev.set_defaults(func=_cmd_eval)
 
-    from . import linkcheck, sources  # subcommands that live beside their logic
+    from . import linkcheck, review, sources  # subcommands that live beside their logic
     sources.add_parser(sub)
     linkcheck.add_parser(sub)
+    review.add_parser(sub)
     return p
 
 
