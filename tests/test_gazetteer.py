@@ -282,3 +282,16 @@ def test_capital_standing_for_its_government_is_not_on_the_map(gaz):
     found = gaz.find(text)
     assert [p.name for p in unique_places(found, gaz.metonyms(text, found))] == ["London"]
     assert gaz.metonyms("Talks in Washington resumed.", gaz.find("Talks in Washington resumed.")) == set()
+
+
+def test_streets_mountains_and_bases_the_gazetteer_lacks(gaz):
+    text = ("A car bomb exploded on Haifa Street in Baghdad. Troops climbed Mount Sinjar and reached "
+            "Ain al-Asad Air Base in Anbar. Police closed Wichita Drive in Baghdad.")
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    for name in ("Haifa Street", "Mount Sinjar", "Ain al-Asad Air Base", "Wichita Drive"):
+        assert found[name].country == "Iraq" and found[name].approximate, name
+    assert found["Mount Sinjar"].region == "Nineveh"  # by the town it is named after
+    assert found["Haifa Street"].region == "Baghdad Governorate"  # a street: the article's own place
+    assert not {"Haifa", "Wichita", "Sinjar", "Ain"} & set(found)  # the names inside are not mentions
+    # with no place in the article to put it, a feature is left out
+    assert gaz.find("Traffic was slow on Elm Street.") == []

@@ -30,6 +30,20 @@ _WORD = re.compile(r"[\w'’.-]+")
 _WORD_RUN = re.compile(r"(?:[^\W_]|['’.-])*")  # what _prev_word() reads: alphanumerics and '’.-
 _IN_CONTAINER = re.compile(r" (?:region|district|area|mountains?|valley|plain|village|town|city|"
                            r"subdistrict|countryside) (?:of|in) (?:the )?")
+# Features the gazetteer lacks: a capitalised name of one to three words with its feature word after it
+# ("Haifa Street", "Sacramento River", "Ain al-Asad Air Base") or before it ("Mount Sinjar", "Lake Lanier").
+_FEATURE_WORDS_AFTER = ("Street|St\\.|Road|Rd\\.|Avenue|Ave\\.|Drive|Boulevard|Blvd\\.|Lane|Parkway|River|Creek|Lake|Bay|"
+                        "Islands?|Valley|Mountains?|Crossing|Border Crossing|Air Base|Airbase|Base|Dam|Canal|Park|"
+                        "Square|Bridge|Way")
+_FEATURE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’.-]*\s|(?:al|el|ad|as|ash|ar|at|az|an)-[A-Z][\w'’-]*\s){1,3}"
+                      r"(?:" + _FEATURE_WORDS_AFTER + r")|(?:Mount|Mt\.|Lake|Jebel|Jabal|Jabal al|Jebel al)\s[A-Z][\w'’-]+)"
+                      r"(?![\w'’-])")
+_FEATURE_KEYS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway",
+                 "River", "Creek", "Lake", "Bay", "Island", "Valley", "Mountain", "Crossing", "Base", "Dam", "Canal",
+                 "Park", "Square", "Bridge", "Way", "Mount", "Mt.", "Jebel", "Jabal")
+_FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Jebel|Jabal)(?: al)?\s)")
+_STREETS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway", "Way",
+            "Square", "Park", "Bridge")  # named after a place, not in it: placed at the article's own place
 # A capital acting as its government (see GeoNamesGazetteer.metonyms).
 _STANCE_AFTER = re.compile(
     r"(?:'s? (?:government|position|stance|decision|response|demands?|officials?)\b|,? (?:has |had |have |is |was |"
@@ -163,6 +177,9 @@ class GeoNamesGazetteer:
                 found[k] = (found[k][0], found[k][1], p)
         if major_only:
             return found
+        hits = [end for end, _ in _FEATURE_AUTOMATON.iter(text)]  # one C scan; a regex over all text costs more
+        if hits:
+            found = self._features(text, hits, found, exclude)
         if " (" in text:
             extra = self._located_unknowns(text, found, exclude, (starts, ends, blocked) if maskable else None)
             if extra:
@@ -463,6 +480,48 @@ class GeoNamesGazetteer:
                     out.add(k)
         return out
 
+    def _features(self, text: str, hits: list[int], found: list[tuple[int, int, Place]],
+                  exclude) -> list[tuple[int, int, Place]]:
+        """Streets, rivers, mountains, crossings and bases the gazetteer lacks ("Haifa Street", "Wichita
+        Drive", "Jebel Sinjar", "Ain al-Asad Air Base"): a capitalised name with its feature word is one
+        mention, replacing a town found inside it ("Wichita"). It is placed, approximately, at the place
+        the article names most often (a town or region before a country); without one it is left out."""
+        spans = []
+        for m in _feature_matches(text, hits):
+            s, e = m
+            words = text[s:e].split(" ")
+            while len(words) > 2 and words[0].lower() in NEIGHBOURS_OK:
+                s += len(words[0]) + 1  # "In Haifa Street": the sentence's first word is not the name
+                words = words[1:]
+            if any(a < e and s < b for a, b in exclude):
+                continue  # a tag beats a place
+            if any(a < s < b or a < e < b for a, b, _ in found):
+                continue  # a longer name we found crosses it
+            spans.append((s, e))
+        if not spans:
+            return found
+        host = _most_named([f for f in found if not any(s <= f[0] and f[1] <= e for s, e in spans)])
+        extra = []
+        for s, e in spans:
+            base = None
+            name = text[s:e]
+            if not name.endswith(_STREETS):  # "Wichita Drive" is a street of the article's town, not in Wichita
+                m = _FEATURE_AFFIX.search(name)
+                bare = (name[:m.start()] + name[m.end():]).strip()
+                base = self.lookup(bare) if bare else None  # "Mount Sinjar", "Sacramento River": by the town
+                if base is not None and host is not None and base.country != host.country:
+                    base = None  # a namesake abroad: the article's own place is the better guess
+            base = base or host
+            if base is None or base.lat is None:
+                continue
+            extra.append((s, e, Place(name=text[s:e], country=base.country,
+                                      region=base.name if base.kind == "region" else base.region,
+                                      kind="place", lat=base.lat, lon=base.lon, approximate=True)))
+        if not extra:
+            return found
+        kept = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e, _ in extra)]
+        return sorted(kept + extra, key=lambda x: x[0])
+
     def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]], resolved: list[int]) -> dict[int, Place]:
         """A small town alone in its country while the article's other places agree on another one ("the
         Gara region of Duhok province" in a story naming Iraq, Erbil and Baghdad is not Gara, Hungary):
@@ -588,6 +647,38 @@ class GeoNamesGazetteer:
                 continue
             extra.append((s, e, place))
         return extra
+
+
+def _feature_matches(text: str, hits: list[int]) -> list[tuple[int, int]]:
+    """_FEATURE's matches, looked for only around the feature words found (`hits`: their last index)."""
+    out: list[tuple[int, int]] = []
+    for end in hits:
+        w0 = max(0, end - 80)
+        for m in _FEATURE.finditer(text, w0, min(len(text), end + 40)):
+            s, e = m.span(1)
+            if s <= end < e + 1 and (not out or s >= out[-1][1]) and (s > w0 or w0 == 0):
+                out.append((s, e))
+    return out
+
+
+def _make_feature_automaton():
+    import ahocorasick
+
+    a = ahocorasick.Automaton()
+    for w in _FEATURE_KEYS:
+        a.add_word(w, w)
+    a.make_automaton()
+    return a
+
+
+def _most_named(found: list[tuple[int, int, Place]]) -> Place | None:
+    """The place an article names most often, a town or region before a country (first named on a tie)."""
+    for countries in (False, True):
+        counts = Counter(p.name for _, _, p in found if (p.kind == "country") == countries and p.lat is not None)
+        if counts:
+            top = counts.most_common(1)[0][0]
+            return next(p for _, _, p in found if p.name == top)
+    return None
 
 
 def _brackets(text: str):
@@ -723,6 +814,9 @@ def _sentence_start(text: str, k: int) -> bool:
     while k >= 0 and text[k] == " ":
         k -= 1
     return k < 0 or text[k] in ".!?:\n\"“”'‘’()[]—–-"
+
+
+_FEATURE_AUTOMATON = _make_feature_automaton()  # the feature words of _FEATURE_KEYS, for find()
 
 
 @lru_cache(maxsize=1)
