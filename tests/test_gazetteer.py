@@ -223,6 +223,9 @@ def test_location_tree_has_no_node_under_its_namesake(gaz):
     assert ["Iraq", "Baghdad Governorate", "Baghdad"] in paths
     assert not [p for p in paths if any(a == b for a, b in zip(p, p[1:]))], paths
     assert all(n.name != "International waters" for n in walk(tree))
+    # every place's page is a node of the tree
+    from generator.mkdocs_plugin.index import place_slug
+    assert {place_slug(p) for p in places} <= {n.slug for n in walk(tree)}
 
 
 def test_arabic_article_and_transliteration_variants(gaz):
@@ -295,3 +298,12 @@ def test_streets_mountains_and_bases_the_gazetteer_lacks(gaz):
     assert not {"Haifa", "Wichita", "Sinjar", "Ain"} & set(found)  # the names inside are not mentions
     # with no place in the article to put it, a feature is left out
     assert gaz.find("Traffic was slow on Elm Street.") == []
+
+
+def test_country_at_the_head_of_a_tag_is_still_named(gaz):
+    from generator.enrich.tags import default_vocabulary
+
+    text = "The Syrian army said US forces left; the Islamic State of Iraq and Syria claimed the attack."
+    tags = default_vocabulary().find(text)
+    found = [text[s:e] for s, e, _ in gaz.find(text, exclude=[(m.start, m.end) for m in tags])]
+    assert found == ["Syrian", "US"]  # but not "Iraq" or "Syria" inside the group's name

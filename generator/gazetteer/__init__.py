@@ -34,13 +34,13 @@ _IN_CONTAINER = re.compile(r" (?:region|district|area|mountains?|valley|plain|vi
 # ("Haifa Street", "Sacramento River", "Ain al-Asad Air Base") or before it ("Mount Sinjar", "Lake Lanier").
 _FEATURE_WORDS_AFTER = ("Street|St\\.|Road|Rd\\.|Avenue|Ave\\.|Drive|Boulevard|Blvd\\.|Lane|Parkway|River|Creek|Lake|Bay|"
                         "Islands?|Valley|Mountains?|Crossing|Border Crossing|Air Base|Airbase|Base|Dam|Canal|Park|"
-                        "Square|Bridge|Way")
-_FEATURE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’.-]*\s|(?:al|el|ad|as|ash|ar|at|az|an)-[A-Z][\w'’-]*\s){1,3}"
+                        "Square|Bridge")
+_FEATURE = re.compile(r"(?<![\w'’-])((?:(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)\s|(?:al|el|ad|as|ash|ar|at|az|an)-[A-Z][\w'’-]*\s){1,3}"
                       r"(?:" + _FEATURE_WORDS_AFTER + r")|(?:Mount|Mt\.|Lake|Jebel|Jabal|Jabal al|Jebel al)\s[A-Z][\w'’-]+)"
                       r"(?![\w'’-])")
 _FEATURE_KEYS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway",
                  "River", "Creek", "Lake", "Bay", "Island", "Valley", "Mountain", "Crossing", "Base", "Dam", "Canal",
-                 "Park", "Square", "Bridge", "Way", "Mount", "Mt.", "Jebel", "Jabal")
+                 "Park", "Square", "Bridge", "Mount", "Mt.", "Jebel", "Jabal")
 _FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Jebel|Jabal)(?: al)?\s)")
 _STREETS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway", "Way",
             "Square", "Park", "Bridge")  # named after a place, not in it: placed at the article's own place
@@ -214,8 +214,9 @@ class GeoNamesGazetteer:
             end = start + length
             if ex_starts is not None:
                 k = bisect_left(ex_starts, end) - 1  # the last excluded span starting before the end
-                if k >= 0 and ex_ends[k] > start:
-                    continue  # a tag beats a place
+                if k >= 0 and ex_ends[k] > start and not (
+                        ex_starts[k] == start and end < ex_ends[k] and text[end] == " " and self._has_country(j)):
+                    continue  # a tag beats a place, but "Syrian army", "U.S. military" name their country
             elif blocked is not None and blocked.find(1, start, end) >= 0:
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
@@ -490,7 +491,7 @@ class GeoNamesGazetteer:
         for m in _feature_matches(text, hits):
             s, e = m
             words = text[s:e].split(" ")
-            while len(words) > 2 and words[0].lower() in NEIGHBOURS_OK:
+            while len(words) > 2 and words[0].lower() in NEIGHBOURS_OK and words[0].lower() not in QUALIFIERS:
                 s += len(words[0]) + 1  # "In Haifa Street": the sentence's first word is not the name
                 words = words[1:]
             if any(a < e and s < b for a, b in exclude):

@@ -250,7 +250,7 @@ def place_slug(p: Place) -> str:
     """The slug of the index node an article's place maps to (country, region or place)."""
     if p.name == p.country:  # a country, or a sea or city that is its own top node ("Red Sea", "Singapore")
         return country_slug(p.country)
-    if p.kind == "region":
+    if p.kind == "region" or p.region == p.name:  # a city under its namesake region is that region's node
         return region_slug(p.country, p.name)
     return slugify(f"{p.country}-{p.region or ''}-{p.name}")
 
