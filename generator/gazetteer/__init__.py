@@ -171,7 +171,7 @@ class GeoNamesGazetteer:
         found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
                  if not major_only or self._major(i, text[s:e])]
         if not major_only:
-            found = [(s, _type_word_trimmed(text, s, e), p) for s, e, p in found]
+            found = [(s, _type_word_trimmed(text, s, e, p.name), p) for s, e, p in found]
         if not major_only and len(mentions) > 2:
             for k, p in self._lone_foreign(text, mentions, resolved).items():
                 found[k] = (found[k][0], found[k][1], p)
@@ -282,7 +282,7 @@ class GeoNamesGazetteer:
         return chosen
 
     def _strong(self, j: int) -> bool:
-        return any(KINDS[self._kind[i]] in ("country", "region") for i in self._cand[j])
+        return any(KINDS[self._kind[i]] in ("country", "region", "area") for i in self._cand[j])
 
     def _split_name(self, text: str, s: int, e: int, j: int) -> bool:
         """True when the match is part of a longer capitalised name we do not know ("Tal Abita")."""
@@ -766,12 +766,16 @@ TYPE_WORDS = {"province", "governorate", "district", "region", "state", "city", 
               "prefecture", "wilaya", "emirate"}
 
 
-def _type_word_trimmed(text: str, s: int, e: int) -> int:
-    """The end of the mention without a final type word written in lower case ("Duhok province"), or
-    capitalised when a capitalised word follows ("Colorado State University")."""
+def _type_word_trimmed(text: str, s: int, e: int, name: str) -> int:
+    """The end of the mention without a final type word ("Duhok province", "Mississippi State
+    started", "Colorado State University"), unless the entry's own name ends with it ("Kansas City",
+    "Dublin City")."""
     k = text.rfind(" ", s, e)
     if k < 0 or text[k + 1:e].lower() not in TYPE_WORDS:
         return e
+    if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()):
+        return e
+    return k
     if text[k + 1].islower() or (e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
         return k
     return e
