@@ -307,3 +307,13 @@ def test_country_at_the_head_of_a_tag_is_still_named(gaz):
     tags = default_vocabulary().find(text)
     found = [text[s:e] for s, e, _ in gaz.find(text, exclude=[(m.start, m.end) for m in tags])]
     assert found == ["Syrian", "US"]  # but not "Iraq" or "Syria" inside the group's name
+
+
+def test_people_named_like_towns(gaz):
+    text = ("Capt. Roy A. Nelson said the music was loud. Ashford, 26, had left the Army; Ashford's stepfather "
+            "spoke. A spokesman for the city of Sevierville said the road was open.")
+    found = {text[s:e] for s, e, _ in gaz.find(text)}
+    assert not found & {"Nelson", "Ashford"}  # both towns elsewhere
+    assert "Sevierville" in found
+    text = "Oklahoma Gov. Mary Fallin signed the bill; the Harare Mayor objected."
+    assert {"Oklahoma", "Harare"} <= {text[s:e] for s, e, _ in gaz.find(text)}

@@ -99,6 +99,9 @@ INSTITUTIONS = {
     "city", "state", "province", "governorate", "district", "region", "museum", "library", "church", "mosque",
     "stadium", "station", "port", "harbor", "harbour", "bridge", "dam", "road", "street", "avenue", "highway",
     "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public",
+    # offices and bodies ("Oklahoma Gov. Mary Fallin", "Harare Mayor", "the Karnataka Assembly")
+    "gov", "governor", "mayor", "premier", "sen", "rep", "assembly", "legislature", "regional", "guard", "pd",
+    "republicans", "democrats", "authorities", "officials", "residents", "voters",
 }
 
 # Capitalised words that make a longer place name with the name before them ("Sacramento River",
@@ -261,7 +264,8 @@ class GeoNamesGazetteer:
                         rtext = text[::-1]
                     k = n - s + 1
                     prev = text[s - 1 - (run(rtext, k).end() - k):s - 1]
-                    if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
+                    if prev and prev[0].isupper() and (prev.lower().strip(".") not in NEIGHBOURS_OK or
+                                                       _initial(prev)) \
                             and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
                             and not self._has_country(j):
                         split = True  # but "Air Zimbabwe", "Turkish-backed Syrian militiamen" name the country
@@ -275,6 +279,13 @@ class GeoNamesGazetteer:
                     if not meta[j][4] and prev[:1].isupper():
                         surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person
                     continue
+            if e < n and text[e] in " ,'’" and not meta[j][4] and not self._strong(j):
+                who = _PERSON_AFTER.match(text, e)
+                if who and who.group(1):
+                    surnames.add(j)  # "Flores, 26,", "Flores' stepfather": a person, here and elsewhere
+                    continue
+                if who and not _PLACE_BEFORE.search(text, max(0, s - 6), s):
+                    continue  # "Nelson said": a person here ("the city of Sevierville said" stays a place)
             chosen.append((s, e, j))
             last_end = e
         if surnames:
@@ -806,6 +817,17 @@ def _names_a_thing(text: str, e: int, nxt: str) -> bool:
         return True
     after = _next_word(text, k)
     return len(after) > 2 and after[0].isupper()
+
+
+def _initial(word: str) -> bool:
+    """'A.' in 'Roy A. Nelson': a capital letter and a dot is a middle initial, not the article."""
+    return len(word) == 2 and word[1] == "." and word[0].isupper()
+
+
+# After a one-word name, words that make it a person ("Nelson said", "Flores, 26,", "Flores' stepfather")
+_PERSON_AFTER = re.compile(r"(?:(, \d{1,3},|['’]s? (?:wife|husband|son|daughter|mother|father|stepfather|"
+                           r"stepmother|brother|sister|family|attorney|lawyer)\b)| (?:said|says|told|testified)\b)")
+_PLACE_BEFORE = re.compile(r"(?:\b(?:of|in|from|the|at)\s|-)$")
 
 
 def _ends_sentence(word: str) -> bool:
