@@ -395,7 +395,7 @@ class GeoNamesGazetteer:
         for i, score in cands:
             r = known.get(i)  # _info(i), without the call when it is known
             _, a1, cc, is_country = info(i) if r is None else r
-            if cc and not is_country and ccs:
+            if cc and ccs:  # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again
                 n = ccs.get(cc)
                 if n:
                     score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
