@@ -153,7 +153,7 @@ def test_regions_use_english_names(gaz):
 
 
 def test_english_region_name_rules():
-    from generator.gazetteer.build import english_region_name
+    from generator.gazetteer.names import english_region_name
 
     assert english_region_name("Cherkaska oblast", "Region", ("Cherkasy", "Cherkasy Oblast")) == "Cherkasy Oblast"
     assert english_region_name("Şırnak", "Province", ()) == "Sirnak Province"
@@ -242,7 +242,7 @@ def test_arabic_article_and_transliteration_variants(gaz):
 
 
 def test_english_town_names():
-    from generator.gazetteer.build import arabic_variants, english_town_name, region_variants
+    from generator.gazetteer.names import arabic_variants, english_town_name, region_variants
 
     assert english_town_name("Al Ḩasakah") == "Al-Hasakah"
     assert english_town_name("Ash Shaddādah") == "Al-Shaddadah"
