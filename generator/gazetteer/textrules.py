@@ -48,6 +48,10 @@ _STANCE_AFTER = re.compile(
     r"is busy|hopes|fears|believes)\b)")
 
 
+# A country name or demonym before the words of a state acting ("US military presence", "Iranian officials")
+_STATE_MODIFIED = re.compile(r" (?:military|army|forces|troops|government|officials?|president|prime minister|"
+                             r"foreign minister|minister|ministry|envoy|embassy|ambassador|administration|"
+                             r"diplomats?|sanctions|presence|intelligence|authorities|leaders?|regime)\b")
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and|against|toward|towards|from)\s+$")
 
 
