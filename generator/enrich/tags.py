@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ..textutil import load_yaml
 
 from ..model import Article
 from .matcher import Match, PhraseMatcher
@@ -32,7 +32,7 @@ class Vocabulary:
 
     @classmethod
     def load(cls, path: Path) -> "Vocabulary":
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = load_yaml(path.read_text(encoding="utf-8")) or []
         terms = []
         for i, entry in enumerate(raw):
             if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):

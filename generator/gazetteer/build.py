@@ -26,7 +26,7 @@ from pathlib import Path
 
 from array import array
 
-import yaml
+from ..textutil import load_yaml
 
 from .names import (
     ARABIC_CC,
@@ -281,7 +281,7 @@ def build() -> dict:
 
 def _finish(places, aliases, country_idx) -> dict:
     """Apply the curated overlay, then index every usable name."""
-    overlay = yaml.safe_load((DATA / "places.yml").read_text(encoding="utf-8")) or {}
+    overlay = load_yaml((DATA / "places.yml").read_text(encoding="utf-8")) or {}
     forced: dict[int, set[str]] = defaultdict(set)  # curated aliases bypass the usable_name filter
     cc_by_name = {places[i][0].casefold(): cc for cc, i in country_idx.items()}
     for cc, i in country_idx.items():
