@@ -134,14 +134,14 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
 def article_texts(content: Path) -> dict[str, str]:
     """Article id (path under `content`) -> title and body, from the pages under content/articles (or
     every page when there is no such folder). A page that cannot be read is reported and skipped."""
-    from .mkdocs_plugin.index import read_page_parts
+    from .mkdocs_plugin.index import page_parts
 
     root = content / "articles" if (content / "articles").is_dir() else content
     out = {}
     for path in sorted(root.rglob("*.md")):
         try:
-            meta, body, _ = read_page_parts(path)
-        except (OSError, UnicodeDecodeError) as exc:
+            meta, body, _ = page_parts(path.read_text(encoding="utf-8-sig", errors="replace"))
+        except OSError as exc:
             print(f"archive review: {path}: unreadable ({exc.__class__.__name__}), skipped", file=sys.stderr)
             continue
         title = meta.get("title") if isinstance(meta, dict) and isinstance(meta.get("title"), str) else ""
