@@ -46,7 +46,7 @@ def test_titles_compare_without_case_space_or_quote_style():
 def test_split_is_by_site_and_stable():
     a = {"url": "https://www.harbour.example/one"}
     b = {"url": "https://harbour.example/two"}
-    assert part_of(a) == part_of(b) in ("tune", "heldout")
+    assert part_of(a) == part_of(b) in ("tune", "holdout")
 
 
 def test_run_scores_ours_and_the_baseline(tmp_path):

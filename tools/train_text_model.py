@@ -6,7 +6,7 @@ shared page dumps. Deterministic: full-batch gradient descent from zero weights,
 Needs NumPy (`pip install -e .[train]`); the reader itself reads the JSON file with the standard library.
 Labels: a unit equal to the gold title (after whitespace/quote normalisation) is the title; a unit whose
 text is inside the gold body is body text. Only pages of the `tune` part (a hash of the site's domain,
-see generator/evaluation/scrapes.py) are used, so `archive eval scrapes --part heldout` measures sites
+see generator/evaluation/scrapes.py) are used, so `archive eval scrapes --part holdout` measures sites
 the model never saw.
 """
 from __future__ import annotations

@@ -15,7 +15,7 @@ body = all the text):
 - `rejected`, and the slowest input with its time.
 
 `--part` picks pages by a hash of the URL's domain: `tune` (about 80 %, for fitting rules and models),
-`heldout` (the rest: sites never seen while tuning), or `all`.
+`holdout` (the rest: sites never seen while tuning), or `all`.
 """
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ from urllib.parse import urlsplit
 from .extract import body_scores, gold_day, load_records, norm_ws, shingle_counts
 
 TIME_LIMIT = 30.0  # seconds per page; past it the page counts as rejected
-HELDOUT_SHARE = 20  # percent of domains kept out of tuning
-PARTS = ("all", "tune", "heldout")
+HOLDOUT_SHARE = 20  # percent of domains kept out of tuning
+PARTS = ("all", "tune", "holdout")
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"',
                          "«": '"', "»": '"', "–": "-", "—": "-"})
 
@@ -44,10 +44,10 @@ def domain(url: str | None) -> str:
 
 
 def part_of(record: dict) -> str:
-    """'heldout' for about a fifth of the sites (by a stable hash of the domain), else 'tune'."""
+    """'holdout' for about a fifth of the sites (by a stable hash of the domain), else 'tune'."""
     key = domain(record.get("url")) or str(record.get("id", ""))
     bucket = int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % 100
-    return "heldout" if bucket < HELDOUT_SHARE else "tune"
+    return "holdout" if bucket < HOLDOUT_SHARE else "tune"
 
 
 def norm_title(text: str | None) -> str:

@@ -261,9 +261,9 @@ def region_slug(country: str, region: str) -> str:
 
 def place_slug(p: Place) -> str:
     """The slug of the index node an article's place maps to (country, region or place)."""
-    if p.kind == "country" and p.name == p.country:
+    if p.name == p.country:  # a country, or a sea or city that is its own top node ("Red Sea", "Singapore")
         return country_slug(p.country)
-    if p.kind == "region":
+    if p.kind == "region" or p.region == p.name:  # a city under its namesake region is that region's node
         return region_slug(p.country, p.name)
     return slugify(f"{p.country}-{p.region or ''}-{p.name}")
 
@@ -275,8 +275,8 @@ def location_tree(records: list[Record]) -> dict[str, LocationNode]:
         for p in r.places:
             country = countries.setdefault(p.country, LocationNode(p.country, "country", country_slug(p.country)))
             chain = [country]
-            if p.kind == "country" and p.name == p.country:
-                country.place = p
+            if p.name == p.country:  # no "Red Sea › Red Sea"
+                country.place = country.place or p
             else:
                 region_name = p.name if p.kind == "region" else p.region
                 node = country
@@ -286,7 +286,9 @@ def location_tree(records: list[Record]) -> dict[str, LocationNode]:
                     chain.append(node)
                     if p.kind == "region":
                         node.place = p
-                if p.kind != "region":
+                if p.kind != "region" and p.name == region_name:  # no "Addis Ababa › Addis Ababa"
+                    node.place = node.place or p
+                elif p.kind != "region":
                     leaf = node.children.setdefault(
                         p.name, LocationNode(p.name, "place", place_slug(p), p))
                     chain.append(leaf)
