@@ -246,11 +246,11 @@ def bench_store(n_pages: int, tmp: Path) -> None:
     t = time.perf_counter()
     store = PageStore.open(content)
     open_s = time.perf_counter() - t
-    ledger_mb = (content / ".archive" / "ledger.json").stat().st_size / 1e6
+    ledger_mb = (content / ".archive" / "ledger.sqlite").stat().st_size / 1e6
     print(f"\n== PageStore with {n_pages:,} pages ==")
-    print(f"write {n_pages:,} new pages (fsync each): {write_s:.1f} s ({n_pages / write_s:,.0f} pages/s)")
+    print(f"write {n_pages:,} new pages (one sync per batch): {write_s:.1f} s ({n_pages / write_s:,.0f} pages/s)")
     print(f"PageStore.open: {open_s:.2f} s ({len(store.pages):,} ids, {len(store.near):,} signatures for the LSH index); "
-          f"ledger.json {ledger_mb:.1f} MB")
+          f"ledger.sqlite {ledger_mb:.1f} MB")
     sample = articles[:: max(1, n_pages // 1000)]
     t = time.perf_counter()
     outcomes = Counter(store.write(a).outcome for a in sample)

@@ -2,7 +2,7 @@
 and the next run completes the work with nothing lost and nothing treated as editor-owned."""
 from __future__ import annotations
 
-import json
+import hashlib
 import os
 import random
 import signal
@@ -15,6 +15,7 @@ import frontmatter
 import pytest
 
 from generator.pipeline import OUTCOMES, ingest
+from generator.writers.ledger import BATCH, read_ledger
 from generator.writers.markdown import PageStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,9 +96,16 @@ def test_sigkill_mid_run_then_rerun_completes(tmp_path, jobs):
     written = len(pages(content))
     assert 0 < written < n
     check_pages_whole(content)
-    # The ledger journal made it to disk even though the run never saved ledger.json.
+    # The batches committed before the kill are in the ledger, and every page it records is on
+    # disk whole, exactly as recorded (the pages of a batch are synced before its commit).
+    committed = read_ledger(content)
+    assert len(committed) >= written - BATCH - 1
+    on_disk = {str(frontmatter.load(p).metadata["id"]): p for p in pages(content)}
+    for aid, entry in committed.items():
+        assert hashlib.sha256(on_disk[aid].read_bytes()).hexdigest()[:16] == entry["page"]
     store = PageStore.open(content)
-    assert len(store.ledger) >= written - 1  # at most the page being written when killed lacks a record
+    assert set(store.ledger) == set(committed)
+    store.save_ledger()
     assert not list(content.rglob(".tmp-*"))  # opening the store cleared stray temp files
 
     entries = ingest([src], content, jobs=jobs)
@@ -106,9 +114,9 @@ def test_sigkill_mid_run_then_rerun_completes(tmp_path, jobs):
     assert c["new"] + c["unchanged"] == n and c["unchanged"] >= written - 1
     ids = check_pages_whole(content)
     assert len(ids) == len(pages(content)) == n
-    ledger = json.loads((content / ".archive" / "ledger.json").read_text())
+    ledger = read_ledger(content)
     assert set(ledger) == ids  # every page has its record: none is mistaken for editor-owned
-    assert not (content / ".archive" / "ledger.journal.jsonl").exists()
+    assert not (content / ".archive" / "ledger.sqlite-wal").exists()  # closed cleanly: all in the database
     again = ingest([src], content, jobs=jobs)
     assert counts(again)["unchanged"] == n
 
@@ -128,6 +136,7 @@ def replace(a, b):
     return real(a, b)
 m.os.replace = replace
 from generator.pipeline import ingest
+from generator.writers.ledger import BATCH, read_ledger
 ingest([Path(sys.argv[1])], Path(sys.argv[2]), jobs=1)
 """
 
@@ -156,31 +165,3 @@ def test_stray_temp_files_are_not_pages(tmp_path):
     store = PageStore.open(content)
     assert "deadbeefdeadbeef" not in store.pages and len(store.pages) == 3
     assert not list(content.rglob(".tmp-*"))
-
-
-def test_truncated_journal_line_is_ignored(tmp_path):
-    src = make_inputs(tmp_path / "in", 3)
-    content = tmp_path / "content"
-    ingest([src], content, jobs=1)
-    ledger = json.loads((content / ".archive" / "ledger.json").read_text())
-    aid = sorted(ledger)[0]
-    journal = content / ".archive" / "ledger.journal.jsonl"
-    journal.write_text(json.dumps({"id": aid, "entry": ledger[aid]}) + "\n" + '{"id": "abc", "entry": {"fie')
-    store = PageStore.open(content)
-    assert set(store.ledger) == set(ledger)
-    entries = ingest([src], content, jobs=1)
-    assert counts(entries)["unchanged"] == 3
-    assert not journal.exists()
-
-
-def test_second_ingest_waits_for_the_first(tmp_path):
-    """Two ingests into the same content folder never interleave (a lock in .archive/)."""
-    src = make_inputs(tmp_path / "in", 80)
-    content = tmp_path / "content"
-    cmd = [sys.executable, "-m", "generator", "ingest", str(src), "--content", str(content), "--json", "--jobs", "1"]
-    env = {**os.environ, "CI": "1"}
-    a = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    b = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    ra, rb = json.loads(a.communicate()[0]), json.loads(b.communicate()[0])
-    assert sorted([ra["counts"]["new"], rb["counts"]["new"]]) == [0, 80]
-    assert len(pages(content)) == 80

@@ -1,13 +1,13 @@
 """Near-duplicates: MinHash signatures, the LSH index, and the linking rule across runs."""
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 
 from generator import dedup
 from generator.pipeline import OUTCOMES, ingest
 from generator.writers.markdown import read_page
+from generator.writers.ledger import read_ledger
 
 VOCAB = [f"w{i}" for i in range(3000)] + "the of and to in a is that for it as was with by on".split()
 
@@ -97,7 +97,7 @@ def test_near_duplicate_caught_in_a_later_run(tmp_path):
     (src / "orig.txt").write_text(page_text("Drone strike hits the fuel depot", base))
     content = tmp_path / "content"
     [e1] = ingest([src / "orig.txt"], content, jobs=1)
-    ledger = json.loads((content / ".archive" / "ledger.json").read_text())
+    ledger = read_ledger(content)
     assert all(len(v["minhash"]) < 700 for v in ledger.values())
     (src / "later.txt").write_text(page_text("Fuel depot struck by drone", edited(base, 6, seed=3)))
     [e2] = ingest([src / "later.txt"], content, jobs=1)

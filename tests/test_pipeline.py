@@ -14,6 +14,7 @@ from generator import pipeline, readers
 from generator.model import Article, Block
 from generator.pipeline import OUTCOMES, find_inputs, ingest, read_file
 from generator.writers.markdown import read_page
+from generator.writers.ledger import read_ledger
 
 WORDS = ("convoy aid route checkpoint harbour valley council mission report ceasefire village market "
          "bridge river supply fuel clinic school road border patrol camp winter harvest talks").split()
@@ -406,7 +407,7 @@ def test_revised_text_of_the_same_input_updates_its_page(tmp_path):
     assert "A correction was added to this report." in body
     assert meta["tags"] == ["Hand Tag"]
     assert meta["id"] != old_id
-    ledger = json.loads((content / ".archive" / "ledger.json").read_text())
+    ledger = read_ledger(content)
     assert old_id not in ledger and meta["id"] in ledger
 
     before = snapshot(content)

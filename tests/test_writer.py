@@ -2,7 +2,6 @@
 ids map to paths, and the ledger survives being lost."""
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import replace
 from datetime import date
@@ -13,6 +12,7 @@ import pytest
 
 from generator.model import Article, Block, Place
 from generator.writers.markdown import PageStore, dump_page, parse_page, read_page
+from generator.writers.ledger import read_ledger
 
 WORDS = ("convoy aid route checkpoint harbour valley council mission report ceasefire village market "
          "bridge river supply fuel clinic school road border patrol camp winter harvest talks").split()
@@ -141,11 +141,11 @@ def test_lost_ledger_keeps_pages_and_rebuilds(tmp_path):
     re-created, so later generator changes flow again); values that differ are kept (editor wins)."""
     r, _ = write(tmp_path, article(), article(2))
     edit(r.path, title="Hand-fixed title")
-    (tmp_path / ".archive" / "ledger.json").unlink()
+    (tmp_path / ".archive" / "ledger.sqlite").unlink()
     res = write(tmp_path, article(), article(2))
     assert [x.outcome for x in res] == ["unchanged", "unchanged"]
     assert read_page(r.path)[0]["title"] == "Hand-fixed title"
-    assert json.loads((tmp_path / ".archive" / "ledger.json").read_text())  # re-created
+    assert read_ledger(tmp_path)  # re-created
     res = write(tmp_path, article(tags=["Ceasefire", "Next"]), article(2, tags=["Next"]))
     assert [x.outcome for x in res] == ["updated", "updated"]
     assert read_page(r.path)[0]["title"] == "Hand-fixed title"
@@ -257,10 +257,14 @@ def test_page_saved_in_another_encoding_is_left_alone(tmp_path):
     assert len(list((tmp_path / "articles").rglob("*.md"))) == 1
 
 
-@pytest.mark.parametrize("ledger", ["<<<<<<< HEAD\n{}\n=======\n", "[1, 2]", '{"abc": 5, "def": {"fields": 3}}', ""])
-def test_corrupt_ledger_does_not_crash(tmp_path, ledger):
+@pytest.mark.parametrize("name, ledger", [("ledger.json", "<<<<<<< HEAD\n{}\n=======\n"), ("ledger.json", "[1, 2]"),
+                                          ("ledger.json", '{"abc": 5, "def": {"fields": 3}}'), ("ledger.json", ""),
+                                          ("ledger.sqlite", "<<<<<<< HEAD\nnot a database\n"), ("ledger.sqlite", "")])
+def test_corrupt_ledger_does_not_crash(tmp_path, name, ledger):
+    """A broken ledger (an old JSON one, or the database) costs the records, never a page or a run."""
     [r] = write(tmp_path, article())
-    (tmp_path / ".archive" / "ledger.json").write_text(ledger)
+    (tmp_path / ".archive" / "ledger.sqlite").unlink()
+    (tmp_path / ".archive" / name).write_text(ledger)
     [r2] = write(tmp_path, article())
     assert r2.outcome == "unchanged" and r2.path == r.path
-    assert json.loads((tmp_path / ".archive" / "ledger.json").read_text())[article().id]["fields"]
+    assert read_ledger(tmp_path)[article().id]["fields"]

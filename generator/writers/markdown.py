@@ -1,7 +1,7 @@
 """Article pages: front matter (the single source of truth) plus the body as escaped Markdown.
 
 Editors' changes win, field by field (the rule is documented for editors in content/editing.md).
-The ledger (`<content>/.archive/ledger.json`) remembers, per article id, a fingerprint of each value
+The ledger (`<content>/.archive/ledger.sqlite`, see ledger.py) remembers, per article id, a fingerprint of each value
 the generator last wrote. On re-ingest, for each editable field:
 
 * page value == what the generator last wrote (ledger)  -> the generator's new value is written;
@@ -14,9 +14,8 @@ Fields the generator does not manage (added by editors) are always kept. Pages a
 keeps receiving its article.
 
 Crash safety: every file is written to a `.tmp-*` file and renamed over the target (never a
-half-written page), and each ledger change is appended to `ledger.journal.jsonl` right after its page
-is written; the journal is folded into `ledger.json` at the end of a run and replayed at the start of
-the next one if a run was killed.
+half-written page); ledger changes are committed in batches, each after one sync of the file system
+that makes the batch's pages durable (ledger.py), so a page the ledger records is always on disk whole.
 """
 from __future__ import annotations
 
@@ -34,6 +33,7 @@ from .. import dedup
 from ..atomicfile import TMP_PREFIX, write_bytes
 from ..model import Article
 from ..textutil import YAML_LOADER, md_escape, md_heading, slugify
+from . import ledger as ledgerdb
 
 EDITABLE = ("title", "date", "summary", "source", "url", "author", "tags", "locations", "places", "body")
 _LOADER = YAML_LOADER
@@ -70,9 +70,10 @@ def _fingerprint(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write to a temporary file beside the target, fsync, then rename: never a half-written page."""
-    write_bytes(path, text.encode("utf-8"), sync=True)
+def atomic_write(path: Path, text: str, *, sync: bool = True) -> None:
+    """Write to a temporary file beside the target (fsync'd unless the caller syncs a whole batch
+    later, as PageStore does), then rename: never a half-written page."""
+    write_bytes(path, text.encode("utf-8"), sync=sync)
 
 
 def write_if_changed(path: Path, text: str) -> bool:
@@ -176,14 +177,13 @@ class PageStore:
 
     content: Path
     pages: dict[str, Path] = field(default_factory=dict)
-    ledger: dict[str, dict] = field(default_factory=dict)
+    ledger: ledgerdb.Ledger | None = None
     seen_this_run: set[str] = field(default_factory=set)
     broken: dict[Path, str] = field(default_factory=dict)
     near: dedup.NearDuplicateIndex = field(default_factory=dedup.NearDuplicateIndex)
     page_ids: dict[Path, str] = field(default_factory=dict)  # page -> the id in its front matter
     _taken: set[Path] = field(default_factory=set)
-    _ledger_text: str | None = None
-    _journal = None
+    _unsynced: bool = False  # pages renamed into place since the last sync
 
     @property
     def root(self) -> Path:
@@ -192,14 +192,6 @@ class PageStore:
     @property
     def state_dir(self) -> Path:
         return self.content / ".archive"
-
-    @property
-    def ledger_path(self) -> Path:
-        return self.state_dir / "ledger.json"
-
-    @property
-    def journal_path(self) -> Path:
-        return self.state_dir / "ledger.journal.jsonl"
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -230,20 +222,9 @@ class PageStore:
             for i in ids:
                 if i:
                     store.pages.setdefault(str(i), path)
-        if store.ledger_path.exists():
-            store._ledger_text = store.ledger_path.read_text(encoding="utf-8")
-            try:
-                raw = json.loads(store._ledger_text)
-            except ValueError:
-                raw = {}  # e.g. merge-conflict markers: every page is then treated as editor-owned
-            for k, v in (raw.items() if isinstance(raw, dict) else ()):
-                try:
-                    store.ledger[str(k)] = _upgrade(v)
-                except (TypeError, ValueError):
-                    continue
-        store._replay_journal()
-        for aid, entry in sorted(store.ledger.items()):
-            sig = dedup.decode(entry.get("minhash") or "")
+        store.ledger = ledgerdb.Ledger.open(store.state_dir)
+        for aid, minhash in store.ledger.minhashes():
+            sig = dedup.decode(minhash)
             if sig is not None and aid in store.pages:
                 store.near.add(aid, sig)
         return store
@@ -266,32 +247,27 @@ class PageStore:
                     except OSError:
                         pass
 
-    def _replay_journal(self) -> None:
-        if not self.journal_path.exists():
-            return
-        for line in self.journal_path.read_text(encoding="utf-8", errors="replace").splitlines():
-            try:
-                record = json.loads(line)
-                if record["entry"] is None:
-                    self.ledger.pop(record["id"], None)
-                    continue
-                self.ledger[record["id"]] = _upgrade(record["entry"])
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue  # the last line of a killed run may be cut short
-
     def _record(self, aid: str, entry: dict | None) -> None:
-        """Set (or, with None, drop) a ledger entry; the journal keeps it safe until save_ledger."""
+        """Set (or, with None, drop) a ledger entry; committed with its batch (see `checkpoint`)."""
         if self.ledger.get(aid) == entry:
             return
         if entry is None:
-            del self.ledger[aid]
+            self.ledger.drop(aid)
         else:
-            self.ledger[aid] = entry
-        if self._journal is None:
-            self.state_dir.mkdir(parents=True, exist_ok=True)
-            self._journal = open(self.journal_path, "a", encoding="utf-8")
-        self._journal.write(json.dumps({"id": aid, "entry": entry}, sort_keys=True) + "\n")
-        self._journal.flush()
+            self.ledger.set(aid, entry)
+        if self.ledger.pending >= ledgerdb.BATCH:
+            self.checkpoint()
+
+    def _write_page(self, path: Path, text: str) -> None:
+        atomic_write(path, text, sync=False)  # made durable by the next checkpoint, before its records
+        self._unsynced = True
+
+    def checkpoint(self) -> None:
+        """Make the pages written so far durable (one file-system sync), then commit their records."""
+        if self._unsynced:
+            ledgerdb.sync_filesystem(self.root)
+            self._unsynced = False
+        self.ledger.commit(None)
 
     def _forget(self, aid: str) -> None:
         """The ledger entry of an id no page has any more (its page took a revised text's id)."""
@@ -299,16 +275,9 @@ class PageStore:
             self._record(aid, None)
 
     def save_ledger(self) -> None:
-        """Fold the journal into ledger.json (written only if its content changed)."""
-        text = json.dumps(self.ledger, indent=1, sort_keys=True) + "\n"
-        if text != self._ledger_text:
-            atomic_write(self.ledger_path, text)
-            self._ledger_text = text
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        if self.journal_path.exists():
-            self.journal_path.unlink()
+        """Commit the last batch and close the database (it reopens if the store is used again)."""
+        self.checkpoint()
+        self.ledger.close(None)
 
     close = save_ledger
 
@@ -435,7 +404,7 @@ class PageStore:
         else:
             text = dump_page(merged, body)
         if old != text:
-            atomic_write(path, text)
+            self._write_page(path, text)
         self._register(aid, path)
         self.page_ids[path] = aid
         self._record(aid, {"fields": {k: _fingerprint(generated[k]) for k in EDITABLE},
@@ -479,7 +448,7 @@ class PageStore:
             note = f"same article as {current.get('id')}"
         outcome = "unchanged"
         if old != text:
-            atomic_write(path, text)
+            self._write_page(path, text)
             outcome = "duplicate"
         owner = str(current.get("id") or "")
         if owner in self.ledger and self.page_ids.get(path) == owner:
@@ -489,17 +458,6 @@ class PageStore:
     def _register(self, aid: str, path: Path) -> None:
         self.pages[aid] = path
         self._taken.add(path)
-
-
-def _upgrade(entry: dict) -> dict:
-    """Ledger entries of the first version were {field: fingerprint}."""
-    if not isinstance(entry, dict):
-        raise TypeError("ledger entry is not a mapping")
-    if "fields" in entry:
-        if not isinstance(entry["fields"], dict):
-            raise TypeError("ledger entry fields are not a mapping")
-        return entry
-    return {"fields": dict(entry), "key": None, "minhash": None}
 
 
 def _hash(text: str) -> str:

@@ -1,0 +1,273 @@
+"""The ledger of generated values, in SQLite (`<content>/.archive/ledger.sqlite`).
+
+Why SQLite: the ledger used to be one JSON file read and rewritten whole on every ingest (12 MB at
+10,000 articles). Here a run reads only the records it needs (by id) plus the MinHash column for the
+near-duplicate index, and writes only the records that changed, so its cost grows with what changed.
+
+Crash safety (the invariant: a page the ledger records exists intact on disk):
+* records are written inside a transaction; `commit()` first makes the pages written since the last
+  commit durable with one `syncfs` of their file system (instead of one fsync per page, ~10 ms
+  each), then commits. A run killed (or a machine losing power) before a commit loses at most the
+  records of the pages written since: those pages are whole (atomic renames) and, having no record,
+  are adopted on the next run when they hold exactly what the generator would write;
+* WAL journal mode with synchronous=NORMAL: a commit is atomic and survives a killed process; after
+  a power loss the database is consistent (the last commits may be rolled back, which again only
+  leaves pages without records).
+
+A `ledger.json` (and its `ledger.journal.jsonl`) from earlier versions is migrated on first open and
+then removed. A database SQLite cannot read is moved aside (`ledger.sqlite.unreadable`) and a new one
+started: every page is then treated as it is when its record is missing (nothing an editor did is lost).
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+FILE = "ledger.sqlite"
+LEGACY_FILE = "ledger.json"
+LEGACY_JOURNAL = "ledger.journal.jsonl"
+# Commit (after one file-system sync) at least every this many recorded changes, so a killed run
+# loses few records; a larger batch saves syncs, a smaller one re-adopts fewer pages after a crash.
+BATCH = 64
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entries (
+    id TEXT PRIMARY KEY,
+    minhash TEXT,
+    entry TEXT NOT NULL
+);
+"""
+
+
+def upgrade(entry: dict) -> dict:
+    """Ledger entries of the first version were {field: fingerprint}."""
+    if not isinstance(entry, dict):
+        raise TypeError("ledger entry is not a mapping")
+    if "fields" in entry:
+        if not isinstance(entry["fields"], dict):
+            raise TypeError("ledger entry fields are not a mapping")
+        return entry
+    return {"fields": dict(entry), "key": None, "minhash": None}
+
+
+def _entry_json(entry: dict) -> str:
+    """The entry without its MinHash, which has a column of its own (read alone to build the index)."""
+    return json.dumps({k: v for k, v in entry.items() if k != "minhash"}, sort_keys=True, separators=(",", ":"))
+
+
+def _entry(minhash: str | None, text: str) -> dict:
+    entry = json.loads(text)
+    if not isinstance(entry, dict):
+        raise TypeError("ledger entry is not a mapping")
+    entry["minhash"] = minhash
+    return upgrade(entry)
+
+
+def _syncfs_function():
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+        return libc.syncfs
+    except (OSError, AttributeError):  # not Linux: a whole-system sync does the same, slower
+        return None
+
+
+_SYNCFS = _syncfs_function()
+
+
+def sync_filesystem(folder: Path) -> None:
+    """Make every write on `folder`'s file system durable with one call (syncfs), rather than one
+    fsync per file: the pages of a batch (data and renames) reach the disk together."""
+    if _SYNCFS is None:
+        os.sync()
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if _SYNCFS(fd) != 0:
+            os.sync()
+    finally:
+        os.close(fd)
+
+
+class Ledger(Mapping):
+    """Ledger records by article id, read from SQLite when first asked for and written on change.
+
+    A mapping (id -> entry dict) for reading; `set` / `drop` change it inside the open transaction,
+    `commit(sync_folder)` makes it durable after syncing the pages it describes."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = Path(state_dir)
+        self.path = self.state_dir / FILE
+        self._cache: dict[str, dict | None] = {}
+        self._pending = 0
+        self._conn: sqlite3.Connection | None = None
+        self._in_transaction = False  # opened by the first change only: an idle ledger holds no lock
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, state_dir: Path) -> "Ledger":
+        ledger = cls(state_dir)
+        ledger.state_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            ledger._connect()
+        except sqlite3.DatabaseError:
+            ledger._close_quietly()
+            for suffix in ("", "-wal", "-shm"):
+                bad = ledger.path.with_name(FILE + suffix)
+                if bad.exists():
+                    os.replace(bad, bad.with_name(FILE + ".unreadable" + suffix))
+            ledger._connect()
+        ledger._migrate_legacy()
+        return ledger
+
+    def _connect(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self._conn = conn
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.executescript(_SCHEMA)
+        conn.execute("SELECT count(*) FROM entries").fetchone()  # raises now if the file is not a database
+
+    def _close_quietly(self) -> None:
+        if self._conn is not None:
+            try:
+                self._conn.close()
+            except sqlite3.Error:
+                pass
+            self._conn = None
+
+    def _migrate_legacy(self) -> None:
+        """Fold an old ledger.json and its journal into the database (once), then remove them."""
+        legacy = self.state_dir / LEGACY_FILE
+        journal = self.state_dir / LEGACY_JOURNAL
+        if not legacy.exists() and not journal.exists():
+            return
+        records: dict[str, dict | None] = {}
+        if legacy.exists():
+            try:
+                raw = json.loads(legacy.read_text(encoding="utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                raw = {}  # e.g. merge-conflict markers: every page is then treated as editor-owned
+            for k, v in (raw.items() if isinstance(raw, dict) else ()):
+                try:
+                    records[str(k)] = upgrade(v)
+                except (TypeError, ValueError):
+                    continue
+        if journal.exists():
+            for line in journal.read_text(encoding="utf-8", errors="replace").splitlines():
+                try:
+                    record = json.loads(line)
+                    records[str(record["id"])] = None if record["entry"] is None else upgrade(record["entry"])
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    continue  # the last line of a killed run may be cut short
+        for aid, entry in records.items():
+            if entry is None:
+                self.drop(aid)
+            else:
+                self.set(aid, entry)
+        self.commit(None)
+        sync_filesystem(self.state_dir)  # the migrated records are durable before the JSON goes
+        legacy.unlink(missing_ok=True)  # a crash before this line migrates again: same records
+        journal.unlink(missing_ok=True)
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, aid, default=None):
+        aid = str(aid)
+        if aid not in self._cache:
+            row = self._db.execute("SELECT minhash, entry FROM entries WHERE id = ?", (aid,)).fetchone()
+            entry = None
+            if row is not None:
+                try:
+                    entry = _entry(row[0], row[1])
+                except (ValueError, TypeError):
+                    entry = None  # an unreadable record counts as none
+            self._cache[aid] = entry
+        entry = self._cache[aid]
+        return default if entry is None else entry
+
+    def __getitem__(self, aid) -> dict:
+        entry = self.get(aid)
+        if entry is None:
+            raise KeyError(aid)
+        return entry
+
+    def __contains__(self, aid) -> bool:
+        return self.get(aid) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([row[0] for row in self._db.execute("SELECT id FROM entries ORDER BY id")])
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
+
+    def minhashes(self) -> Iterator[tuple[str, str]]:
+        """(id, encoded MinHash) of every record that has one, in id order, without the rest."""
+        yield from self._db.execute(
+            "SELECT id, minhash FROM entries WHERE minhash IS NOT NULL AND minhash != '' ORDER BY id").fetchall()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        if not self._in_transaction:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._in_transaction = True
+
+    def set(self, aid: str, entry: dict) -> None:
+        self._begin()
+        self._cache[aid] = entry
+        self._db.execute("INSERT OR REPLACE INTO entries (id, minhash, entry) VALUES (?, ?, ?)",
+                         (aid, entry.get("minhash"), _entry_json(entry)))
+        self._pending += 1
+
+    def drop(self, aid: str) -> None:
+        self._begin()
+        self._cache[aid] = None
+        self._db.execute("DELETE FROM entries WHERE id = ?", (aid,))
+        self._pending += 1
+
+    @property
+    def pending(self) -> int:
+        """Changes recorded since the last commit."""
+        return self._pending
+
+    def commit(self, sync_folder: Path | None) -> None:
+        """Sync the pages (the file system holding `sync_folder`), then commit the recorded changes."""
+        if self._in_transaction:
+            if self._pending and sync_folder is not None and Path(sync_folder).exists():
+                sync_filesystem(Path(sync_folder))
+            self._db.execute("COMMIT")
+            self._in_transaction = False
+            self._pending = 0
+
+    def close(self, sync_folder: Path | None) -> None:
+        """Commit, then close (the WAL is checkpointed into the database file and removed)."""
+        if self._conn is None:
+            return
+        self.commit(sync_folder)
+        self._conn.close()
+        self._conn = None
+
+    @property
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._connect()  # used again after close (e.g. a store saved, then written to)
+        return self._conn
+
+
+def read_ledger(content: Path) -> dict[str, dict]:
+    """Every record of a content folder's ledger (for tools and tests), read without changing it."""
+    path = Path(content) / ".archive" / FILE
+    if not path.exists():
+        return {}
+    conn = sqlite3.connect(path)  # not mode=ro: a read-only connection would leave a -wal file behind
+    try:
+        return {aid: _entry(minhash, entry)
+                for aid, minhash, entry in conn.execute("SELECT id, minhash, entry FROM entries ORDER BY id")}
+    finally:
+        conn.close()

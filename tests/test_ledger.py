@@ -1,0 +1,70 @@
+"""The SQLite ledger: an archive with the JSON ledger of earlier versions is migrated on first open
+(journal of a killed run included), and records then behave as before: generator changes flow into
+untouched pages, an editor's changes stay."""
+from __future__ import annotations
+
+import json
+
+from generator.writers.ledger import read_ledger
+from generator.writers.markdown import PageStore, read_page
+from tests.test_writer import article, edit, write
+
+
+def legacy_archive(content):
+    """Turn an archive's ledger into the JSON files an earlier version left: ledger.json holding all
+    records but the last, the last in the journal of a killed run (plus a line cut short)."""
+    records = read_ledger(content)
+    (content / ".archive" / "ledger.sqlite").unlink()
+    *folded, last = sorted(records)
+    (content / ".archive" / "ledger.json").write_text(
+        json.dumps({k: records[k] for k in folded}, indent=1, sort_keys=True) + "\n")
+    (content / ".archive" / "ledger.journal.jsonl").write_text(
+        json.dumps({"id": last, "entry": records[last]}) + "\n" + '{"id": "abc", "entry": {"fie')
+    return records
+
+
+def test_json_ledger_is_migrated_once(tmp_path):
+    r1, r2 = write(tmp_path, article(1), article(2))
+    edit(r1.path, title="Hand-fixed title")
+    before = {p: p.read_bytes() for p in (r1.path, r2.path)}
+    records = legacy_archive(tmp_path)
+
+    store = PageStore.open(tmp_path)
+    assert dict(store.ledger.items()) == records
+    store.save_ledger()
+    assert not (tmp_path / ".archive" / "ledger.json").exists()
+    assert not (tmp_path / ".archive" / "ledger.journal.jsonl").exists()
+    assert read_ledger(tmp_path) == records
+
+    res = write(tmp_path, article(1), article(2))  # the same inputs: nothing written
+    assert [x.outcome for x in res] == ["unchanged", "unchanged"]
+    assert {p: p.read_bytes() for p in before} == before
+    # With the records migrated, a new generated value reaches the field nobody edited, while the
+    # edited title stays (without records both pages would be left as they are).
+    res = write(tmp_path, article(1, tags=["Ceasefire", "Next"]), article(2, tags=["Next"]))
+    assert [x.outcome for x in res] == ["updated", "updated"]
+    meta1, meta2 = read_page(r1.path)[0], read_page(r2.path)[0]
+    assert meta1["title"] == "Hand-fixed title" and meta1["tags"] == ["Ceasefire", "Next"]
+    assert meta2["tags"] == ["Next"]
+
+
+def test_journal_deletion_is_replayed(tmp_path):
+    """A journal line dropping a record (its page took a revised text's id) is migrated as a drop."""
+    write(tmp_path, article(1), article(2))
+    records = read_ledger(tmp_path)
+    gone = sorted(records)[0]
+    (tmp_path / ".archive" / "ledger.sqlite").unlink()
+    (tmp_path / ".archive" / "ledger.json").write_text(json.dumps(records))
+    (tmp_path / ".archive" / "ledger.journal.jsonl").write_text(json.dumps({"id": gone, "entry": None}) + "\n")
+    store = PageStore.open(tmp_path)
+    assert set(store.ledger) == set(records) - {gone}
+    store.save_ledger()
+
+
+def test_unreadable_database_is_moved_aside(tmp_path):
+    [r] = write(tmp_path, article(1))
+    (tmp_path / ".archive" / "ledger.sqlite").write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
+    [again] = write(tmp_path, article(1))
+    assert again.outcome == "unchanged" and again.path == r.path
+    assert (tmp_path / ".archive" / "ledger.sqlite.unreadable").exists()  # kept for inspection
+    assert set(read_ledger(tmp_path)) == {article(1).id}  # the record is re-created
