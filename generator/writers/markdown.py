@@ -313,7 +313,7 @@ class PageStore:
         if path is not None and not path.exists():
             path = None  # deleted by hand: the article gets its page back
         if path is not None:
-            quick = self._nothing_new(article, path, sig)
+            quick = self._nothing_new(article, aid, path, sig)
             if quick is not None:
                 return quick
         match = None
@@ -349,9 +349,9 @@ class PageStore:
             return self._link(article, path, current, current_body, match)
         return self._merge(article, path, current, current_body, previous, sig)
 
-    def _nothing_new(self, article: Article, path: Path, sig: bytes | None) -> WriteResult | None:
-        """`unchanged` without parsing the page, when provably so; None when the page must be read."""
-        aid = article.id
+    def _nothing_new(self, article: Article, aid: str, path: Path, sig: bytes | None) -> WriteResult | None:
+        """`unchanged` without parsing the page, when provably so; None when the page must be read.
+        `aid` is article.id, passed in: it hashes the whole normalised text, the costliest step here."""
         page_id = self.page_ids.get(path)
         entry = self.ledger.get(page_id) if page_id else None
         if not entry or not entry.get("page") or _source_fp(source_entry(article)) not in (entry.get("inputs") or []):
