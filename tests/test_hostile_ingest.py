@@ -25,7 +25,8 @@ def story(n: int, title: str | None = None) -> str:
 
 
 def published_text(content: Path) -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in content.rglob("*") if p.is_file())
+    # bytes, decoded leniently: the ledger is a binary SQLite file (its text would still show)
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in content.rglob("*") if p.is_file())
 
 
 # ---- 2. symbolic links -------------------------------------------------------------------------

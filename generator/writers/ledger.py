@@ -112,20 +112,27 @@ class Ledger(Mapping):
     @classmethod
     def open(cls, state_dir: Path) -> "Ledger":
         ledger = cls(state_dir)
-        ledger.state_dir.mkdir(parents=True, exist_ok=True)
-        try:
-            ledger._connect()
-        except sqlite3.DatabaseError:
-            ledger._close_quietly()
-            for suffix in ("", "-wal", "-shm"):
-                bad = ledger.path.with_name(FILE + suffix)
-                if bad.exists():
-                    os.replace(bad, bad.with_name(FILE + ".unreadable" + suffix))
-            ledger._connect()
+        if ledger.path.exists():
+            ledger._reader()
         ledger._migrate_legacy()
         return ledger
 
+    def _reader(self) -> sqlite3.Connection | None:
+        """The connection, or None while there is no database yet (it is created by the first change,
+        so a run that records nothing leaves no file)."""
+        if self._conn is None and self.path.exists():
+            try:
+                self._connect()
+            except sqlite3.DatabaseError:
+                self._close_quietly()
+                for suffix in ("", "-wal", "-shm"):
+                    bad = self.path.with_name(FILE + suffix)
+                    if bad.exists():
+                        os.replace(bad, bad.with_name(FILE + ".unreadable" + suffix))
+        return self._conn
+
     def _connect(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn = conn
         conn.execute("PRAGMA journal_mode=WAL")
@@ -180,7 +187,8 @@ class Ledger(Mapping):
     def get(self, aid, default=None):
         aid = str(aid)
         if aid not in self._cache:
-            row = self._db.execute("SELECT minhash, entry FROM entries WHERE id = ?", (aid,)).fetchone()
+            db = self._reader()
+            row = db and db.execute("SELECT minhash, entry FROM entries WHERE id = ?", (aid,)).fetchone()
             entry = None
             if row is not None:
                 try:
@@ -201,15 +209,19 @@ class Ledger(Mapping):
         return self.get(aid) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter([row[0] for row in self._db.execute("SELECT id FROM entries ORDER BY id")])
+        db = self._reader()
+        return iter([row[0] for row in db.execute("SELECT id FROM entries ORDER BY id")] if db else [])
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT count(*) FROM entries").fetchone()[0]
+        db = self._reader()
+        return db.execute("SELECT count(*) FROM entries").fetchone()[0] if db else 0
 
     def minhashes(self) -> Iterator[tuple[str, str]]:
         """(id, encoded MinHash) of every record that has one, in id order, without the rest."""
-        yield from self._db.execute(
-            "SELECT id, minhash FROM entries WHERE minhash IS NOT NULL AND minhash != '' ORDER BY id").fetchall()
+        db = self._reader()
+        if db is not None:
+            yield from db.execute(
+                "SELECT id, minhash FROM entries WHERE minhash IS NOT NULL AND minhash != '' ORDER BY id").fetchall()
 
     # -- writing -------------------------------------------------------------------------------
 
@@ -256,7 +268,7 @@ class Ledger(Mapping):
     @property
     def _db(self) -> sqlite3.Connection:
         if self._conn is None:
-            self._connect()  # used again after close (e.g. a store saved, then written to)
+            self._connect()  # the first change creates the database (or reopens it after close)
         return self._conn
 
 
