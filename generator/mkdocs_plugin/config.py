@@ -21,9 +21,8 @@ class ArchiveConfig(base.Config):
     map_page = opt.Type(str, default="map.md")
     map_title = opt.Type(str, default="Map")
 
-    find_page = opt.Type(str, default="find.md")
-    find_title = opt.Type(str, default="Find articles")
-    find_index = opt.Type(str, default="articles.json")
+    find_page = opt.Type(str, default="search.md")
+    find_title = opt.Type(str, default="Search")
 
     feed_enabled = opt.Type(bool, default=True)
     feed_path = opt.Type(str, default="feed.xml")

@@ -168,18 +168,3 @@ def article_header(r: Record, tag_uri, place_uri, link: Linker) -> str:
     out.append("</div>\n\n")
     return "".join(out)
 
-
-def find_form(base: str) -> str:
-    """The filter form; theme_overrides/assets/find.js fills it from articles.json."""
-    return f"""<div id="archive-find" class="archive-find" data-base="{base}">
-<form class="archive-find__form" onsubmit="return false">
-<label>Words <input name="q" type="search" placeholder="e.g. convoy"></label>
-<label>Tag <select name="tag"><option value="">any</option></select></label>
-<label>Location <select name="location"><option value="">any</option></select></label>
-<label>From <input name="from" type="date"></label>
-<label>To <input name="to" type="date"></label>
-</form>
-<p class="archive-find__count"></p>
-<ul class="archive-find__results"></ul>
-</div>
-"""

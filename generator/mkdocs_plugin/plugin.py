@@ -6,7 +6,6 @@ navigation; article pages are never in the navigation either, which keeps large 
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,6 +17,7 @@ from mkdocs.utils import get_relative_url
 from ..writers.markdown import atomic_write
 
 from ..enrich.tags import default_vocabulary
+from ..search import site as search_site
 from ..textutil import slugify
 from . import feeds, mapsvg, pages, reproducible
 from .config import ArchiveConfig
@@ -148,8 +148,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if uri == self.config.map_page:
                 return markdown.replace(MAP_MARKER, self._map(page, files))
             if uri == self.config.find_page:
-                base = get_relative_url(".", page.url).rstrip("/") + "/"
-                return markdown.replace(FIND_MARKER, pages.find_form(html.escape(base, quote=True)))
+                base = html.escape(get_relative_url(".", page.url).rstrip("/") + "/", quote=True)
+                return markdown.replace(FIND_MARKER, search_site.form_html(base, base + SEARCH_DIR + "/"))
             return None
         if uri == "index.md" and self.config.home_marker in markdown:
             latest = newest_first(list(self.records.values()))[: self.config.home_latest]
@@ -170,22 +170,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 + "Places whose position is only known from their region are drawn at the region's centre. "
                 + "Place data: [GeoNames](https://www.geonames.org/), CC BY 4.0.\n")
 
-    def _find_index(self) -> str:
-        """What the "Find articles" page filters: small fields only, no bodies."""
-        records = newest_first(list(self.records.values()))
-        articles = [{"title": r.title, "url": self.urls[r.src_uri], "date": r.date.isoformat() if r.date else None,
-                     "summary": r.summary or "", "source": r.source or "", "tags": r.tags,
-                     "places": [p.name for p in r.places]} for r in records]
-        tags = sorted({t for r in records for t in r.tags}, key=str.casefold)
-        places = sorted({p.name for r in records for p in r.places}, key=str.casefold)
-        return json.dumps({"articles": articles, "tags": tags, "locations": places}, ensure_ascii=False,
-                          separators=(",", ":"))
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         reproducible.on_post_build(config)
         if not self.config.enabled:
             return
-        atomic_write(Path(config.site_dir) / self.config.find_index, self._find_index())
+        self._search_index(config)
         if not self.config.feed_enabled:
             return
         latest = [r for r in newest_first(list(self.records.values())) if r.date][: self.config.feed_length]
@@ -193,5 +182,14 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         atomic_write(Path(config.site_dir) / self.config.feed_path, xml)
 
 
+    def _search_index(self, config: MkDocsConfig) -> None:
+        records = list(self.records.values())
+        vocab = default_vocabulary()
+        aliases = {name: term.aliases for name, term in vocab.terms.items()}
+        search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
+                                self.link.url, self.tag_uri, self.node_uri, Path(config.site_dir) / SEARCH_DIR)
+
+
+SEARCH_DIR = "search-index"
 MAP_MARKER = "<!-- archive:map -->"
 FIND_MARKER = "<!-- archive:find -->"
