@@ -19,7 +19,7 @@ from ..writers.markdown import atomic_write
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
-from . import feeds, mapsvg, pages, reproducible
+from . import article, feeds, mapsvg, pages, related, reproducible
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
                     tag_index, tags_by_kind, template_meta, walk)
@@ -33,6 +33,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.titles: dict[str, str] = {}  # generated page -> its plain-text title
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.map_nodes: list[LocationNode] = []
+        self.neighbours: dict[str, related.Neighbours] = {}
         self.link = pages.Linker()
 
     # -- where generated pages live -------------------------------------------------------------
@@ -62,6 +63,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                     log.warning(problem)
                 self.urls[f.src_uri] = f.url
+        self.neighbours = related.compute(list(self.records.values()))
         self.titles = {}
         for uri, (title, text) in self._generated_pages().items():
             self.titles[uri] = title
@@ -139,9 +141,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             # Front matter is article text: only declared fields reach the templates, escaped (index.py).
             page.meta.clear()
             page.meta.update(template_meta(record))
-            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link)
+            page.meta["og"] = article.open_graph(record, config.site_name, (config.site_url or "") + page.url)
+            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link) + article.locator(record)
+            footer = article.footer(record, self.neighbours.get(uri), self.link)
             self._check_links(files)
-            return header + markdown
+            return header + markdown + footer
         if uri in self.titles:
             # Tag and place names may come from hand-edited front matter: escape them too.
             page.meta["title"] = html.escape(self.titles[uri], quote=False)

@@ -22,10 +22,11 @@ from pathlib import Path
 
 from .tokens import shard_of, stopwords, words
 
-CAP = 600  # postings kept per word or word pair
+CAP = 400  # postings kept per word or word pair
+PAIR_MIN_DF = 25  # a word pair is indexed only when both words are this common (see _postings)
 CHUNK = 8  # documents per result-title file
-SHARD_BYTES = 3000  # target size of a shard file
-SUMMARY_CHARS = 180
+SHARD_BYTES = 6000  # target size of a shard file
+SUMMARY_CHARS = 120
 K1, B = 1.2, 0.6
 
 
@@ -43,7 +44,10 @@ class Doc:
 
 
 def _postings(docs: list[Doc]) -> dict[str, list[int]]:
-    """word or word pair -> [df, id, weight, ...], best CAP postings kept, ids ascending (delta-coded)."""
+    """word or word pair -> [df, id, weight, ...], best CAP postings kept, ids ascending (delta-coded).
+    Word pairs rank exact phrases first. A pair of which one word is rare is left out (most pairs,
+    most of the index): that word's whole list is kept, so its few articles are found and ranked
+    by every word of the query all the same."""
     raw: dict[str, list[int]] = defaultdict(list)  # term -> id, tf, id, tf, ...
     lengths: list[int] = []
     for i, doc in enumerate(docs):
@@ -62,6 +66,10 @@ def _postings(docs: list[Doc]) -> dict[str, list[int]]:
     avg = sum(lengths) / max(len(lengths), 1)
     out: dict[str, list[int]] = {}
     for term, flat in raw.items():
+        if " " in term:
+            a, b = term.split(" ")
+            if min(len(raw[a]), len(raw[b])) < 2 * PAIR_MIN_DF:
+                continue
         scored = []
         for j in range(0, len(flat), 2):
             i, n = flat[j], flat[j + 1]

@@ -188,7 +188,7 @@
     url.forEach(function (v, k) { if (form.elements[k]) form.elements[k].value = v; });
     form.addEventListener("input", later);
     form.addEventListener("change", later);
-    form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
     more.addEventListener("click", showMore);
     root.setAttribute("data-ready", "1");
     if (url.toString()) run();
