@@ -20,6 +20,9 @@ class ArchiveConfig(base.Config):
 
     map_page = opt.Type(str, default="map.md")
     map_title = opt.Type(str, default="Map")
+    # A tile server URL template ({z}/{x}/{y}); empty: country outlines only, nothing fetched elsewhere.
+    map_tiles = opt.Type(str, default="")
+    map_attribution = opt.Type(str, default="")
 
     find_page = opt.Type(str, default="search.md")
     find_title = opt.Type(str, default="Search")

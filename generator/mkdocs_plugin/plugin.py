@@ -19,7 +19,7 @@ from ..writers.markdown import atomic_write
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
-from . import article, feeds, mapsvg, pages, related, reproducible
+from . import article, feeds, map as sitemap, mapsvg, pages, related, reproducible
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
                     tag_index, tags_by_kind, template_meta, walk)
@@ -169,8 +169,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         located = sum(1 for n in self.map_nodes if n.place and n.place.lat is not None)
         svg = mapsvg.svg(self.map_nodes, href)
         self._check_links(files)
-        return (svg + "\n\n"
-                + f"{located} places with coordinates; a circle's size grows with its number of articles. "
+        base = get_relative_url(".", page.url).rstrip("/") + "/"
+        return (sitemap.page_html(base, self.config.map_tiles, self.config.map_attribution, svg) + "\n\n"
+                + f"{located} places with coordinates; a marker's size grows with its number of articles, "
+                + "nearby markers are grouped until you zoom in, and a marker lists the newest articles there. "
+                + "Country outlines: [Natural Earth](https://www.naturalearthdata.com/), public domain. "
                 + "Places whose position is only known from their region are drawn at the region's centre. "
                 + "Place data: [GeoNames](https://www.geonames.org/), CC BY 4.0.\n")
 
@@ -178,6 +181,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         reproducible.on_post_build(config)
         if not self.config.enabled:
             return
+        site = Path(config.site_dir)
+        sitemap.copy_vendor(site)
+        sitemap.write_places(site, self.map_nodes, lambda n: self.link.url(self.node_uri(n)),
+                             lambda r: self.urls[r.src_uri])
         self._search_index(config)
         if not self.config.feed_enabled:
             return
