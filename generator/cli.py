@@ -97,6 +97,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except (Abort, ConfigurationError) as exc:
         print(f"archive build: {exc}", file=sys.stderr)
         return 1
+    for note in getattr(cfg.plugins.get("archive"), "notes", []):  # what the build chose not to write
+        print(f"archive build: {note}", file=sys.stderr)
     print(f"site built in {cfg['site_dir']}")
     return 0
 

@@ -27,6 +27,8 @@ class ArchiveConfig(base.Config):
     find_page = opt.Type(str, default="search.md")
     find_title = opt.Type(str, default="Search")
 
+    charts = opt.Type(bool, default=True)
+
     feed_enabled = opt.Type(bool, default=True)
     feed_path = opt.Type(str, default="feed.xml")
     feed_length = opt.Type(int, default=50)

@@ -71,11 +71,18 @@ def heading(title: str, level: int = 1) -> str:
 
 
 def tags_index_page(uri: str, by_kind: dict[str, list[str]], tag_uri, counts: dict[str, int], title: str,
-                    link: Linker) -> str:
+                    link: Linker, aliases: dict[str, tuple[str, ...]] | None = None) -> str:
+    """Tags grouped by kind, each with its number of articles and the spellings it also stands for."""
+    aliases = aliases or {}
     out = [heading(title)]
+
+    def also(n: str) -> str:
+        names = [a for a in aliases.get(n, ()) if a != n]
+        return f' <span class="archive-aliases">also {esc(", ".join(names))}</span>' if names else ""
+
     for kind, names in by_kind.items():
         out.append(heading(kind.capitalize() + ("s" if not kind.endswith("s") else ""), 2))
-        out.append(_items([f"{link(uri, tag_uri(n), n)} ({counts[n]})" for n in names]))
+        out.append(_items([f"{link(uri, tag_uri(n), n)} ({counts[n]}){also(n)}" for n in names]))
     if len(out) == 1:
         out.append("_No tags yet._\n")
     return "".join(out)
@@ -90,11 +97,13 @@ def locations_index_page(uri: str, tree: dict[str, LocationNode], node_uri, titl
     out = [heading(title)]
 
     def emit(node: LocationNode) -> str:
-        item = f"<li>{link(uri, node_uri(node), node.name)} ({len(node.articles)})"
+        entry = f"{link(uri, node_uri(node), node.name)} ({len(node.articles)})"
         children = _children(node)
-        if children:
-            item += "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
-        return item + "</li>"
+        if not children:
+            return f"<li>{entry}</li>"
+        # Collapsed by default: a country opens to its regions, a region to its places.
+        inner = "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
+        return f"<li><details><summary>{entry}</summary>{inner}</details></li>"
 
     if tree:
         out.append('<ul class="archive-tree">\n' + "\n".join(emit(n) for n in tree.values()) + "\n</ul>\n")

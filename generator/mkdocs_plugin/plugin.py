@@ -14,12 +14,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..writers.markdown import atomic_write
 
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
-from . import article, feeds, map as sitemap, mapsvg, pages, related, reproducible
+from . import article, charts, exports, feedset, map as sitemap, mapsvg, pages, related, reproducible
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
                     tag_index, tags_by_kind, template_meta, walk)
@@ -34,6 +33,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.map_nodes: list[LocationNode] = []
         self.neighbours: dict[str, related.Neighbours] = {}
+        self.page_records: dict[str, tuple[list[Record], dict]] = {}  # tag/place page -> its articles, skips
+        self.feed_links: dict[str, str] = {}  # tag/country page -> its feed (site path)
+        self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
         self.link = pages.Linker()
 
     # -- where generated pages live -------------------------------------------------------------
@@ -68,6 +70,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for uri, (title, text) in self._generated_pages().items():
             self.titles[uri] = title
             files.append(File.generated(config, uri, content=text))
+        self._exports(files, config)
         self._check_links(files)
         return files
 
@@ -88,11 +91,15 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         vocab = default_vocabulary()
         tags_index = f"{c.tags_dir}/index.md"
         counts = {t: len(r) for t, r in tags.items()}
+        aliases = {n: vocab.terms[n].aliases for n in tags if n in vocab.terms}
         out[tags_index] = c.tags_title, pages.tags_index_page(tags_index, tags_by_kind(tags), self.tag_uri, counts,
-                                                              c.tags_title, self.link)
+                                                              c.tags_title, self.link, aliases)
+        self.page_records, self.feed_links = {}, {}
         for name, recs in tags.items():
             uri = self.tag_uri(name)
             out[uri] = name, pages.tag_page(uri, name, vocab.kind_of(name), recs, tags_index, self.link)
+            self.page_records[uri] = recs, {"skip_tag": name}
+            self.feed_links[uri] = feedset.tag_feed(name)
 
         tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
@@ -102,6 +109,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         def emit(node: LocationNode, parents: list[LocationNode]) -> None:
             uri = self.node_uri(node)
             out[uri] = node.name, pages.location_page(uri, node, parents, self.node_uri, loc_index, self.link)
+            self.page_records[uri] = node.articles, {"skip_places": frozenset([node.slug] + [p.slug for p in parents])}
+            if not parents:
+                self.feed_links[uri] = feedset.country_feed(node)
             for child in node.children.values():
                 emit(child, parents + [node])
 
@@ -149,6 +159,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if uri in self.titles:
             # Tag and place names may come from hand-edited front matter: escape them too.
             page.meta["title"] = html.escape(self.titles[uri], quote=False)
+            if uri in self.page_records:
+                self._check_links(files)
+                return self._with_charts(uri, markdown, page, config) if self.config.charts else None
             if uri == self.config.map_page:
                 return markdown.replace(MAP_MARKER, self._map(page, files))
             if uri == self.config.find_page:
@@ -161,6 +174,27 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self._check_links(files)
             return markdown.replace(self.config.home_marker, listing)
         return None
+
+    def _with_charts(self, uri: str, markdown: str, page: Page, config: MkDocsConfig) -> str:
+        """The page's charts (and its feed, when feeds are written) right below its heading."""
+        records, skip = self.page_records[uri]
+        extra = charts.panel(uri, records, self.tag_uri, self.place_uri, self.link, **skip)
+        if uri in self.feed_links and config.site_url and self.config.feed_enabled:
+            href = html.escape(get_relative_url(self.feed_links[uri], page.url), quote=True)
+            extra = f'<p class="archive-feedlink"><a href="{href}">Feed of this page (RSS)</a></p>\n\n' + extra
+        head, sep, rest = markdown.partition("\n\n")
+        return head + sep + extra + rest
+
+    def _exports(self, files: Files, config: MkDocsConfig) -> None:
+        """data/articles.json, .csv and places.geojson, as site files (About links to them)."""
+        records = list(self.records.values())
+        data = exports.rows(records, self.urls, config.site_url or "")
+        site_url = config.site_url or ""
+        for uri, text in ((exports.ARTICLES_JSON, exports.articles_json(data)),
+                          (exports.ARTICLES_CSV, exports.articles_csv(data)),
+                          (exports.PLACES_GEOJSON, exports.places_geojson(
+                              self.map_nodes, lambda n: self.link.url(self.node_uri(n)), site_url))):
+            files.append(File.generated(config, uri, content=text))
 
     def _map(self, page: Page, files: Files) -> str:
         def href(node: LocationNode) -> str:
@@ -178,6 +212,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 + "Place data: [GeoNames](https://www.geonames.org/), CC BY 4.0.\n")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.notes = []
         reproducible.on_post_build(config)
         if not self.config.enabled:
             return
@@ -188,9 +223,15 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self._search_index(config)
         if not self.config.feed_enabled:
             return
-        latest = [r for r in newest_first(list(self.records.values())) if r.date][: self.config.feed_length]
-        xml = feeds.rss(latest, self.urls, config.site_name, config.site_url or "", config.site_description or "")
-        atomic_write(Path(config.site_dir) / self.config.feed_path, xml)
+        if not config.site_url:
+            self.notes.append(feedset.NO_SITE_URL)
+            log.info(feedset.NO_SITE_URL)
+            return
+        records = list(self.records.values())
+        countries = list(location_tree(newest_first(records)).values())
+        feedset.write_all(site, records, tag_index(newest_first(records)), countries, self.urls, config.site_name,
+                          config.site_url, config.site_description or "", self.config.feed_path,
+                          self.config.feed_length)
 
 
     def _search_index(self, config: MkDocsConfig) -> None:
