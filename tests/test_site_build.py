@@ -10,6 +10,7 @@ import frontmatter
 from .conftest import SEED, run_archive
 
 SEED_TITLE = "Iraq, Isis suffers a serious blow: medicines chief is caught"
+SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default (archive serve's address)
 
 
 class Links(HTMLParser):
@@ -70,7 +71,8 @@ def test_articles_are_not_in_the_navigation(built_site: Path):
     some_article = next((site / "articles").rglob("index.html"))
     for page in (site / "index.html", site / "tags" / "index.html", some_article):
         html = page.read_text(encoding="utf-8")
-        chrome = html[: html.find("<article")] + html[html.find("</article>"):]
+        # The <head> names the page's own address (canonical link, og:url): only the body's chrome counts.
+        chrome = html[html.find("<body"): html.find("<article")] + html[html.find("</article>"):]
         assert "articles/" not in chrome, page
         tabs = html[html.find('<nav class="md-tabs"'):]
         tabs = tabs[: tabs.find("</nav>")]
@@ -176,7 +178,8 @@ def test_feed_lists_latest_dated_articles_with_working_links(built_site: Path):
     dates = []
     for item in items:
         link = item.findtext("link")
-        assert (site / link / "index.html").exists(), link
+        assert link.startswith(SITE_URL), link  # absolute: a feed reader has no page to resolve it against
+        assert (site / link.removeprefix(SITE_URL) / "index.html").exists(), link
         dates.append(__import__("email.utils").utils.parsedate_to_datetime(item.findtext("pubDate")))
     assert dates == sorted(dates, reverse=True)
 
@@ -246,3 +249,48 @@ def test_a_generated_link_to_a_missing_page_is_a_warning(caplog):
         plugin._check_links(Files([]))
     assert any("tags/no-such-tag.md" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
     assert not plugin.link.targets  # checked once
+
+
+def test_feeds_per_tag_and_per_country_with_absolute_links(built_site: Path):
+    import xml.etree.ElementTree as ET
+
+    site = built_site / "site"
+    iraq = ET.parse(site / "feeds" / "countries" / "iraq.xml").getroot()
+    links = [i.findtext("link") for i in iraq.findall("./channel/item")]
+    assert links and all(u.startswith(SITE_URL) and (site / u.removeprefix(SITE_URL) / "index.html").exists() for u in links)
+    tag = ET.parse(site / "feeds" / "tags" / "islamic-state.xml").getroot()
+    assert all("Islamic State" in [c.text for c in i.findall("category")] for i in tag.findall("./channel/item"))
+    page = (site / "tags" / "islamic-state" / "index.html").read_text(encoding="utf-8")
+    assert "../../feeds/tags/islamic-state.xml" in page  # the tag page links its feed
+
+
+def test_build_without_site_url_writes_no_feed_and_says_so(site_project: Path):
+    from .conftest import SAMPLES
+
+    config = site_project / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_url:.*$", "", config.read_text(encoding="utf-8")), encoding="utf-8")
+    assert run_archive("ingest", str(SAMPLES), "--quiet", cwd=site_project).returncode == 0
+    build = run_archive("build", cwd=site_project)
+    assert build.returncode == 0, build.stderr
+    assert "feeds not written: mkdocs.yml has no site_url" in build.stderr
+    assert not (site_project / "site" / "feed.xml").exists()
+    assert (site_project / "site" / "index.html").exists()
+
+
+def test_exports_hold_every_article_with_places_and_coordinates(built_site: Path):
+    import csv
+    import json
+
+    site = built_site / "site"
+    pages = list((built_site / "content" / "articles").rglob("*.md"))
+    data = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))["articles"]
+    assert len(data) == len(pages)
+    seed = next(a for a in data if a["title"] == SEED_TITLE) if SEED.exists() else data[0]
+    assert {"id", "title", "date", "source", "url", "tags", "places"} <= set(seed)
+    assert any("lat" in p and "lon" in p for p in seed["places"])
+    rows = list(csv.DictReader((site / "data" / "articles.csv").open(encoding="utf-8")))
+    assert len(rows) == len(pages) and rows[0]["title"] == data[0]["title"]
+    geo = json.loads((site / "data" / "places.geojson").read_text(encoding="utf-8"))
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) >= 10
+    about = (site / "about" / "index.html").read_text(encoding="utf-8")
+    assert all(f"../data/{name}" in about for name in ("articles.json", "articles.csv", "places.geojson"))
