@@ -32,7 +32,9 @@ from pathlib import Path
 import yaml
 
 from .atomicfile import write_bytes
+from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
+from .textutil import md_escape
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
 SOCKET_TIMEOUT = 10.0  # one read waits at most this long, so a download ends by FEED_TIMEOUT + this
@@ -182,15 +184,6 @@ def _relative(path: Path) -> Path:
         return path
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
-
-
-def md_text(text: str | None) -> str:
-    """Article text as Markdown data: escaped, one line, no HTML (a title is never markup)."""
-    one_line = " ".join((text or "").split())
-    return _MD_SPECIAL.sub(r"\\\1", one_line).replace("&", "&amp;").replace("<", "&lt;")
-
-
 def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
     """The pull request's description: what was added, updated and rejected, and from where."""
     by = {k: [e for e in result.entries if e.outcome == k]
@@ -207,9 +200,9 @@ def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
         if not entries:
             lines.append("None.")
         for e in entries:
-            what = md_text(e.title) or f"`{_code(e.input)}`"
+            what = md_escape(e.title or "") or f"`{_code(e.input)}`"
             page = f" → `{_code(e.page)}`" if e.page else ""
-            detail = f": {md_text(e.reason)}" if reason else ""
+            detail = f": {md_escape(e.reason)}" if reason else ""
             lines.append(f"- {what}{page} (from `{_code(result.source_of(e.input))}`){detail}")
 
     section("Added", by["new"])
@@ -217,7 +210,7 @@ def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
     section("Rejected", by["rejected"], reason=True)
     if result.problems:
         lines.extend(["", f"### Sources that gave nothing ({len(result.problems)})", ""])
-        lines.extend(f"- {src.kind} `{_code(src.where)}`: {md_text(why)}" for src, why in result.problems)
+        lines.extend(f"- {src.kind} `{_code(src.where)}`: {md_escape(why)}" for src, why in result.problems)
     return "\n".join(lines) + "\n"
 
 
@@ -247,7 +240,7 @@ def main(args: argparse.Namespace) -> int:
     show = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     try:
         result = update(args.config, args.content, offline=args.offline, jobs=args.jobs, progress=show)
-    except ConfigError as exc:
+    except (ConfigError, CacheDirError) as exc:
         print(f"archive update: {exc}", file=sys.stderr)
         return 2
     for src, why in result.problems:

@@ -10,9 +10,11 @@ import threading
 import time
 from pathlib import Path
 
+import markdown
 import pytest
 
-from generator.sources import (ConfigError, FetchError, feed_file_name, fetch_feed, load_config, md_text,
+from generator.pipeline import Entry
+from generator.sources import (ConfigError, FetchError, UpdateResult, feed_file_name, fetch_feed, load_config,
                                summary_markdown, update)
 
 from .conftest import FIXTURES, SAMPLES, run_archive
@@ -109,9 +111,13 @@ def test_a_second_run_is_unchanged_and_a_revised_feed_item_updates_its_page(tmp_
     assert offline.entries == [] and offline.problems == []
 
 
-def test_article_text_in_the_summary_is_data_not_markup():
-    assert md_text("**Bold** [link](javascript:x) <script>alert(1)</script>\nsecond line") == (
-        r"\*\*Bold\*\* \[link\]\(javascript:x\) &lt;script\>alert\(1\)&lt;/script\> second line")
+def test_article_text_in_the_summary_is_data_not_markup(tmp_path):
+    """A hostile title in the pull request's description renders as its own visible text, never as markup."""
+    hostile = "**Bold** [link](javascript:x) <script>alert(1)</script>\nsecond line"
+    entry = Entry(input="inbox/a.txt", outcome="new", page="content/articles/a.md", title=hostile)
+    html = markdown.markdown(summary_markdown(UpdateResult(entries=[entry], problems=[])))
+    assert "<script" not in html and "<a " not in html and "<strong>" not in html
+    assert "**Bold** [link](javascript:x) &lt;script&gt;alert(1)&lt;/script&gt; second line" in html
 
 
 def test_feed_size_cap_and_unreachable_feed(tmp_path):
@@ -179,3 +185,17 @@ def test_atomic_bytes_write_keeps_the_mode_and_leaves_nothing_half_written(tmp_p
     with pytest.raises(TypeError):
         write_bytes(target, "not bytes")  # the write fails half-way: the old file stays whole
     assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["summary.md"]
+
+
+def test_an_unusable_cache_folder_is_one_line_and_exit_2(tmp_path, monkeypatch):
+    """A cache folder planted as a symbolic link is refused by archive update as by ingest: no traceback."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLES / "001_isf-detain-daesh-finance-courier.txt", inbox)
+    _archive(tmp_path, "  - folder: inbox/\n")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "cache").symlink_to(tmp_path / "elsewhere")
+    monkeypatch.setenv("NEWS_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    done = run_archive("update", "--offline", "--quiet", cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines() == [f"archive update: cache folder {tmp_path / 'cache'} is a symbolic link: refusing to use it"]
