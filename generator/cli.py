@@ -79,6 +79,8 @@ def _mkdocs_config(args: argparse.Namespace):
     from mkdocs.config import load_config
 
     overrides = {"strict": True}
+    if os.environ.get("SITE_URL"):  # a deploy's address (feeds and Open Graph cards need it absolute)
+        overrides["site_url"] = os.environ["SITE_URL"]
     if args.content:
         overrides["docs_dir"] = str(args.content.resolve())
     if getattr(args, "site", None):
