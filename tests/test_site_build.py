@@ -275,6 +275,11 @@ def test_build_without_site_url_writes_no_feed_and_says_so(site_project: Path):
     assert "feeds not written: mkdocs.yml has no site_url" in build.stderr
     assert not (site_project / "site" / "feed.xml").exists()
     assert (site_project / "site" / "index.html").exists()
+    # A deploy names its address in SITE_URL: the feeds are written, with links to it.
+    deployed = run_archive("build", cwd=site_project, env={"SITE_URL": "https://news.example.org/archive/"})
+    assert deployed.returncode == 0 and "feeds not written" not in deployed.stderr, deployed.stderr
+    feed = (site_project / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "<link>https://news.example.org/archive/articles/" in feed
 
 
 def test_exports_hold_every_article_with_places_and_coordinates(built_site: Path):
