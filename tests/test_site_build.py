@@ -299,3 +299,34 @@ def test_exports_hold_every_article_with_places_and_coordinates(built_site: Path
     assert geo["type"] == "FeatureCollection" and len(geo["features"]) >= 10
     about = (site / "about" / "index.html").read_text(encoding="utf-8")
     assert all(f"../data/{name}" in about for name in ("articles.json", "articles.csv", "places.geojson"))
+
+
+def test_indices_group_tags_with_aliases_and_fold_the_location_tree(built_site: Path):
+    site = built_site / "site"
+    tags = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    groups = re.findall(r"<h2[^>]*>([^<]+)</h2>", tags)
+    assert {"Groups", "Forces"} <= set(groups), groups
+    assert re.search(r">Islamic State</a> \(\d+\) <span class=\"archive-aliases\">also [^<]*Daesh", tags)
+    tree = (site / "locations" / "index.html").read_text(encoding="utf-8")
+    # Countries with regions or places inside fold (closed by default); the counts are shown.
+    assert re.search(r"<details><summary><a href=\"iraq/\">Iraq</a> \(\d+\)</summary>", tree)
+    assert "<details open" not in tree
+
+
+def test_search_index_has_every_article_and_index_page(built_site: Path):
+    import json
+
+    index = built_site / "site" / "search-index"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    pages = list((built_site / "content" / "articles").rglob("*.md"))
+    assert meta["articles"] == len(pages)
+    rows = [row for f in sorted(index.glob("d/*.json"), key=lambda p: int(p.stem))
+            for row in json.loads(f.read_text(encoding="utf-8"))]
+    assert len(rows) == meta["docs"] > meta["articles"]  # tag and place pages come after the articles
+    assert {r[5] for r in rows[: meta["articles"]]} == {"a"} and {r[5] for r in rows[meta["articles"]:]} == {"t", "p"}
+    dated = [r[2] for r in rows[: meta["articles"]] if r[2]]
+    assert dated == sorted(dated)  # ids follow time: "newest first" is "highest id first"
+    for row in rows:
+        assert (built_site / "site" / row[1] / "index.html").exists(), row[1]
+    assert {"tag", "country", "place", "source"} == set(meta["facets"])
+    assert any(v[0] == "Iraq" for v in meta["facets"]["country"])
