@@ -96,24 +96,28 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=10000)
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    ap.add_argument("--keep", type=Path, help="build the site here and keep it; if it is there, measure it again")
     args = ap.parse_args()
     records = make_records(args.articles)
     phrase_rec = records[len(records) // 3]
     phrase = " ".join(phrase_rec.body.split(". ")[2].split()[2:6])
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        t = time.perf_counter()
-        recs = newest_first(records)
-        sizes = search_site.write_index(
-            records, {r.src_uri: r.src_uri[:-3] + "/" for r in records}, tag_index(recs), {}, location_tree(recs),
-            lambda uri: uri[:-3] + "/", lambda name: f"tags/{name}.md", lambda node: f"locations/{node.slug}.md",
-            site / "search-index")
-        secs = time.perf_counter() - t
-        files = sum(1 for _ in (site / "search-index").rglob("*.json"))
-        total = sum(p.stat().st_size for p in (site / "search-index").rglob("*.json"))
-        print(f"{args.articles} articles: index built in {secs:.1f} s, peak RSS "
-              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, {files} files, "
-              f"{total / 1e6:.1f} MB, {sizes['shards']} shards, meta.json {sizes['meta_bytes'] / 1024:.1f} KB")
+        site = (args.keep or Path(tmp)) / "site"
+        if not (site / "search-index" / "meta.json").exists():
+            t = time.perf_counter()
+            recs = newest_first(records)
+            sizes = search_site.write_index(
+                records, {r.src_uri: r.src_uri[:-3] + "/" for r in records}, tag_index(recs), {}, location_tree(recs),
+                lambda uri: uri[:-3] + "/", lambda name: f"tags/{name}.md", lambda node: f"locations/{node.slug}.md",
+                site / "search-index")
+            secs = time.perf_counter() - t
+            files = sum(1 for _ in (site / "search-index").rglob("*.json"))
+            total = sum(p.stat().st_size for p in (site / "search-index").rglob("*.json"))
+            print(f"{args.articles} articles: index built in {secs:.1f} s, peak RSS "
+                  f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, {files} files, "
+                  f"{total / 1e6:.1f} MB, {sizes['shards']} shards, meta.json {sizes['meta_bytes'] / 1024:.1f} KB")
+        shutil.rmtree(site / "assets", ignore_errors=True)
+        shutil.rmtree(site / "search", ignore_errors=True)
         page(site)
         handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
         http.server.SimpleHTTPRequestHandler.log_message = lambda *a, **k: None

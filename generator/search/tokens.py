@@ -18,6 +18,8 @@ def stopwords() -> frozenset[str]:
 
 def fold(text: str) -> str:
     """Lower case without accents (NFKD, combining marks dropped): "Ḥalab" finds "Halab"."""
+    if text.isascii():  # most text: nothing to decompose (and per-character work is the slow part)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
