@@ -18,7 +18,7 @@ def stopwords() -> frozenset[str]:
 
 def fold(text: str) -> str:
     """Lower case without accents (NFKD, combining marks dropped): "Ḥalab" finds "Halab"."""
-    if text.isascii():  # most text: nothing to decompose (and per-character work is the slow part)
+    if text.isascii() or unicodedata.is_normalized("NFKD", text):  # most text: nothing to take apart
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
