@@ -7,6 +7,8 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 ROOT = Path(__file__).resolve().parents[2]
 WORLD = "world-atlas/countries-50m.json"
 
@@ -16,7 +18,8 @@ def node_modules() -> Path:
     for base in (Path.cwd(), ROOT):
         if (base / "node_modules" / WORLD).exists():
             return base / "node_modules"
-    raise FileNotFoundError("node_modules/world-atlas is missing: run `make install` (it installs the map's npm packages)")
+    # A PluginError stops the build with this one line (archive build prints it), not a traceback.
+    raise PluginError("node_modules/world-atlas is missing: run `make install` (it installs the map's npm packages)")
 
 
 @lru_cache(maxsize=1)
