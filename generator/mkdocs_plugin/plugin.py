@@ -159,9 +159,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if uri in self.titles:
             # Tag and place names may come from hand-edited front matter: escape them too.
             page.meta["title"] = html.escape(self.titles[uri], quote=False)
-            if uri in self.page_records:
-                self._check_links(files)
-                return self._with_charts(uri, markdown, page, config) if self.config.charts else None
+            if uri in self.page_records and self.config.charts:
+                markdown = self._with_charts(uri, markdown, page, config)
+                self._check_links(files)  # the charts' links to tags and places
+                return markdown
             if uri == self.config.map_page:
                 return markdown.replace(MAP_MARKER, self._map(page, files))
             if uri == self.config.find_page:
