@@ -10,6 +10,7 @@ from pathlib import Path
 EVALUATIONS = {
     "extract": "generator.evaluation.extract",
     "geoparse": "generator.evaluation.geoparse",
+    "scrapes": "generator.evaluation.scrapes",
     "tags": "generator.evaluation.tags",
 }
 
@@ -156,11 +157,18 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     ev.add_argument("--limit", type=int, default=None, help="only the first N records")
     ev.add_argument("--predictions", type=Path, default=None, help="also write every prediction here (JSONL)")
+    ev.add_argument("--part", choices=("all", "tune", "holdout"), default="all",
+                    help="geoparse and scrapes: one part of a fixed split (tune: what rules and models were fitted on; "
+                         "holdout: the rest, by document for geoparse, by site for scrapes)")
+    ev.add_argument("--literal", action="store_true",
+                    help="geoparse: only gold toponyms marked literal (metonyms we return count as errors)")
+    ev.add_argument("--no-baseline", action="store_true", help="geoparse: skip the plain-lookup baseline")
     ev.set_defaults(func=_cmd_eval)
 
-    from . import linkcheck, sources  # subcommands that live beside their logic
+    from . import linkcheck, review, sources  # subcommands that live beside their logic
     sources.add_parser(sub)
     linkcheck.add_parser(sub)
+    review.add_parser(sub)
     return p
 
 

@@ -21,7 +21,6 @@ import re
 import unicodedata
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 SHINGLE = 5
 NUM_PERM = 128
@@ -35,6 +34,21 @@ THRESHOLD = 0.8
 CANDIDATE_THRESHOLD = 0.5
 MIN_TOKENS = 25
 SEED = 1
+
+
+def _datasketch():
+    """datasketch, imported when first needed: it imports scipy (about 2 s), which `archive build`
+    and a re-ingest with nothing new never use."""
+    import datasketch
+
+    return datasketch
+
+
+def preload() -> None:
+    """Import datasketch now (the ingest does it before forking its readers, whose time is limited)."""
+    _datasketch()
+
+
 SCHEME = "affine32"  # datasketch 2.x default; pinned so stored signatures stay comparable
 
 _TOKEN = re.compile(r"\w+")
@@ -54,7 +68,7 @@ def signature(text: str) -> bytes | None:
     words = tokens(text)
     if len(words) < MIN_TOKENS:
         return None
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
+    mh = _datasketch().MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
     mh.update_batch(sorted({" ".join(words[i:i + SHINGLE]).encode("utf-8")
                             for i in range(len(words) - SHINGLE + 1)}))
     return np.asarray(mh.hashvalues, dtype="<u4").tobytes()
@@ -67,7 +81,7 @@ def _permutations():
     """The seed's permutations, drawn once per process instead of once per signature."""
     global _PERMUTATIONS
     if _PERMUTATIONS is None:
-        _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+        _PERMUTATIONS = _datasketch().MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
     return _PERMUTATIONS
 
 
@@ -88,8 +102,8 @@ def similarity(a: bytes, b: bytes) -> float:
     return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
 
 
-def _lean(sig: bytes) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=np.frombuffer(sig, dtype="<u4"), scheme=SCHEME)
+def _lean(sig: bytes):
+    return _datasketch().LeanMinHash(seed=SEED, hashvalues=np.frombuffer(sig, dtype="<u4"), scheme=SCHEME)
 
 
 class NearDuplicateIndex:
@@ -98,7 +112,7 @@ class NearDuplicateIndex:
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
         self.signatures: dict[str, bytes] = {}
-        self._lsh: MinHashLSH | None = None  # built on the first query: a no-op re-ingest never needs it
+        self._lsh = None  # built on the first query: a no-op re-ingest never needs it
         self._pending: list[str] = []
 
     def __len__(self) -> int:
@@ -111,9 +125,9 @@ class NearDuplicateIndex:
         self._pending.append(key)
 
     @property
-    def lsh(self) -> MinHashLSH:
+    def lsh(self):
         if self._lsh is None:
-            self._lsh = MinHashLSH(threshold=min(self.threshold, CANDIDATE_THRESHOLD), num_perm=NUM_PERM)
+            self._lsh = _datasketch().MinHashLSH(threshold=min(self.threshold, CANDIDATE_THRESHOLD), num_perm=NUM_PERM)
         if self._pending:
             for key in self._pending:
                 self._lsh.insert(key, _lean(self.signatures[key]))

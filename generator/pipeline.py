@@ -307,6 +307,8 @@ def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | Reject
                     results[nxt] = prepared if cached is None else cached
                 else:
                     keys[nxt] = prepared[1]
+                    if not pool.workers:
+                        dedup.preload()  # before the first fork: a worker's clock never times the import
                     pool.submit(nxt, files[nxt], prepared[1])
                 nxt += 1
             if done in results:

@@ -153,7 +153,7 @@ def test_regions_use_english_names(gaz):
 
 
 def test_english_region_name_rules():
-    from generator.gazetteer.build import english_region_name
+    from generator.gazetteer.names import english_region_name
 
     assert english_region_name("Cherkaska oblast", "Region", ("Cherkasy", "Cherkasy Oblast")) == "Cherkasy Oblast"
     assert english_region_name("Şırnak", "Province", ()) == "Sirnak Province"
@@ -182,7 +182,147 @@ def test_seas_and_straits_are_waters_not_the_regions_named_after_them(gaz):
     text = ("Houthi drones hit a tanker in the Red Sea near the Bab el-Mandeb, and another ship was "
             "stopped in the Gulf of Oman. Russia annexed Crimea in 2014.")
     found = {p.name: p for _, _, p in gaz.find(text)}
-    assert found["Red Sea"].kind == "sea" and found["Red Sea"].country == "International waters"
+    assert found["Red Sea"].kind == "sea" and found["Red Sea"].country == "Red Sea"  # its own top node
     assert found["Bab el-Mandeb"].kind == "sea" and found["Gulf of Oman"].kind == "sea"
     assert found["Crimea"].country == "Ukraine"
     assert "Red Sea State" not in found and "Gulf Province" not in found
+
+
+def test_sentence_end_does_not_join_names(gaz):
+    # "Baghdad." ends a sentence: the dateline "BAGHDAD" after it is not a longer name, and neither
+    # mention is dropped as a surname
+    text = "Car bomb kills 20 in Baghdad. BAGHDAD — A car bomb exploded in Baghdad on Thursday."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Baghdad", "BAGHDAD", "Baghdad"]
+
+
+def test_place_names_inside_organisation_names(gaz):
+    text = "A warden of the Texas Parks & Wildlife Department and the Dublin Arts Council board met."
+    assert {text[s:e] for s, e, _ in gaz.find(text)} >= {"Texas", "Dublin"}
+    # a country keeps its name after a capitalised word and before a hyphenated demonym
+    text = "The perennially struggling Air Zimbabwe and Turkish-backed Syrian fighters on the Syrian-Turkish border."
+    assert {"Zimbabwe", "Syrian"} <= {text[s:e] for s, e, _ in gaz.find(text)}
+    # but a river or a person is not the town
+    assert "Sacramento" not in {text[s:e] for text in ["The Sacramento River fall run"] for s, e, _ in gaz.find(text)}
+
+
+def test_location_tree_has_no_node_under_its_namesake(gaz):
+    from generator.mkdocs_plugin.index import Record, location_tree, walk
+
+    text = "Ships were hit in the Red Sea; talks opened in Addis Ababa, Ethiopia, and in Baghdad."
+    places = unique_places(gaz.find(text))
+    tree = location_tree([Record("a.md", "A", None, None, None, None, [], places)])
+    paths = []
+
+    def collect(nodes, prefix):
+        for node in nodes.values():
+            paths.append(prefix + [node.name])
+            collect(node.children, prefix + [node.name])
+
+    collect(tree, [])
+    assert ["Red Sea"] in paths and ["Ethiopia", "Addis Ababa"] in paths
+    assert ["Iraq", "Baghdad Governorate", "Baghdad"] in paths
+    assert not [p for p in paths if any(a == b for a, b in zip(p, p[1:]))], paths
+    assert all(n.name != "International waters" for n in walk(tree))
+    # every place's page is a node of the tree
+    from generator.mkdocs_plugin.index import place_slug
+    assert {place_slug(p) for p in places} <= {n.slug for n in walk(tree)}
+
+
+def test_arabic_article_and_transliteration_variants(gaz):
+    text = ("Fighting near al-Qaim and al-Shaddadi, while Abu Kamal and Al Hasakah stayed quiet; "
+            "displaced families reached Sinjar. Clashes also hit Dagestan.")
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["al-Qaim"].country == "Iraq" and found["al-Shaddadi"].country == "Syria"
+    # display names as English news writes them, GeoNames' transliteration kept as an alias
+    assert found["Abu Kamal"].name == "Abu Kamal" and found["Al Hasakah"].name == "Al-Hasakah"
+    assert found["Sinjar"].name == "Sinjar" and found["Dagestan"].country == "Russia"
+    assert gaz.lookup("Ālbū Kamāl").name == "Abu Kamal" and gaz.lookup("Najrān", ("city",)).name == "Najran"
+    # a lower-case word before a hyphen is an article only in Arabic names
+    assert gaz.find("a well-Known name") == []
+
+
+def test_english_town_names():
+    from generator.gazetteer.names import arabic_variants, english_town_name, region_variants
+
+    assert english_town_name("Al Ḩasakah") == "Al-Hasakah"
+    assert english_town_name("Ash Shaddādah") == "Al-Shaddadah"
+    assert english_town_name("Al Qā’im") == "Al-Qaim"
+    assert english_town_name("Şırnak") == "Şırnak" and english_town_name("Zürich") == "Zürich"
+    assert {"Qaim", "Al Qaim"} <= arabic_variants("Al Qā’im")
+    assert region_variants("Dagestan, Respublika") == {"Dagestan"} == region_variants("Republic of Dagestan")
+
+
+def test_repeating_a_name_is_not_context_for_itself(gaz):
+    text = "Paris police said. Illinois officials said Paris was calm. In Illinois, Paris schools opened."
+    assert {p.region for s, e, p in gaz.find(text) if text[s:e] == "Paris"} == {"Illinois"}
+    # and the French capital without such context
+    assert by_name(gaz, "Talks in Paris went on late.")["Paris"].country == "France"
+
+
+def test_lone_foreign_town_yields_to_the_article_context(gaz):
+    text = ("Turkish jets struck the Gara region of Duhok province, officials in Erbil said. "
+            "Baghdad protested, and Iraq summoned the ambassador.")
+    gara = by_name(gaz, text)["Gara"]
+    assert gara.country == "Iraq" and gara.approximate and gara.region == "Duhok Governorate"
+
+
+def test_type_word_is_not_part_of_the_mention(gaz):
+    text = "Shelling hit Duhok province and students of Colorado State University marched."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert "Duhok" in found and found["Duhok"].country == "Iraq"
+    assert "Colorado" in found and "Colorado State" not in found
+
+
+def test_capital_standing_for_its_government_is_not_on_the_map(gaz):
+    text = "Baghdad is busy discussing the future of the US military presence with Washington."
+    found = gaz.find(text)
+    names = [text[s:e] for s, e, _ in found]
+    drop = gaz.metonyms(text, found)
+    assert {names[k] for k in drop} == {"Baghdad", "Washington", "US"}  # "US" as the state: see below
+    assert unique_places(found, drop) == []
+    # a literal mention keeps the place: one is enough
+    text = "London said it would help. Protesters marched in London on Sunday."
+    found = gaz.find(text)
+    assert [p.name for p in unique_places(found, gaz.metonyms(text, found))] == ["London"]
+    assert gaz.metonyms("Talks in Washington resumed.", gaz.find("Talks in Washington resumed.")) == set()
+
+
+def test_streets_mountains_and_bases_the_gazetteer_lacks(gaz):
+    text = ("A car bomb exploded on Haifa Street in Baghdad. Troops climbed Mount Sinjar and reached "
+            "Ain al-Asad Air Base in Anbar. Police closed Wichita Drive in Baghdad.")
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    for name in ("Haifa Street", "Mount Sinjar", "Ain al-Asad Air Base", "Wichita Drive"):
+        assert found[name].country == "Iraq" and found[name].approximate, name
+    assert found["Mount Sinjar"].region == "Nineveh"  # by the town it is named after
+    assert found["Haifa Street"].region == "Baghdad Governorate"  # a street: the article's own place
+    assert not {"Haifa", "Wichita", "Sinjar", "Ain"} & set(found)  # the names inside are not mentions
+    # with no place in the article to put it, a feature is left out
+    assert gaz.find("Traffic was slow on Elm Street.") == []
+
+
+def test_country_at_the_head_of_a_tag_is_still_named(gaz):
+    from generator.enrich.tags import default_vocabulary
+
+    text = "The Syrian army said US forces left; the Islamic State of Iraq and Syria claimed the attack."
+    tags = default_vocabulary().find(text)
+    found = [text[s:e] for s, e, _ in gaz.find(text, exclude=[(m.start, m.end) for m in tags])]
+    assert found == ["Syrian", "US"]  # but not "Iraq" or "Syria" inside the group's name
+
+
+def test_people_named_like_towns(gaz):
+    text = ("Capt. Roy A. Nelson said the music was loud. Ashford, 26, had left the Army; Ashford's stepfather "
+            "spoke. A spokesman for the city of Sevierville said the road was open.")
+    found = {text[s:e] for s, e, _ in gaz.find(text)}
+    assert not found & {"Nelson", "Ashford"}  # both towns elsewhere
+    assert "Sevierville" in found
+    text = "Oklahoma Gov. Mary Fallin signed the bill; the Harare Mayor objected."
+    assert {"Oklahoma", "Harare"} <= {text[s:e] for s, e, _ in gaz.find(text)}
+
+
+def test_country_named_as_the_state_acting_is_not_on_the_map(gaz):
+    text = "Baghdad is busy discussing the future of the US military presence with Washington."
+    found = gaz.find(text)
+    assert unique_places(found, gaz.metonyms(text, found)) == []
+    text = "Iranian officials met in Tehran. Aid reached Iran's border towns."
+    found = gaz.find(text)
+    assert {p.name for p in unique_places(found, gaz.metonyms(text, found))} == {"Tehran", "Iran"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import markdown
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from generator.enrich import Context, enrich
@@ -275,6 +275,8 @@ LINE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Co", "C
 @given(words=st.lists(LINE.filter(lambda s: s.strip() and " " not in s.strip()), min_size=3, max_size=8),
        paras=st.lists(LINE, min_size=1, max_size=3),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+@example(words=["0", "0", "0", "0", "end."], paras=["0"], encoding="utf-8")  # once flaky: "Report 0 0 0 0 end."
+@example(words=["0", "0", "0", "0", "end."], paras=["0", "A longer line of text that", "x"], encoding="utf-16")
 def test_reader_writer_parser_round_trip(tmp_path_factory, words, paras, encoding):
     """Text file -> text reader -> enrich -> writer -> front matter: what the reader found is what the
     page says, and the page body renders to the reader's paragraphs."""

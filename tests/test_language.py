@@ -37,4 +37,4 @@ def test_english_text_keeps_small_towns():
     text = "Shelling hit Tal Kaif and Bartella, two towns east of Mosul, officials in Nineveh said on Monday. " * 3
     article = Article(title="Shelling near Mosul", blocks=[Block("p", text + ENGLISH)], origin="en.txt")
     names = {p.name for p in enrich(article, Context.default()).places}
-    assert {"Mosul", "Barţalah"} <= names, names  # Bartella, a town of a few thousand people
+    assert {"Mosul", "Bartalah"} <= names, names  # Bartella (GeoNames: Barţalah), a town of a few thousand

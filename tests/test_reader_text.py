@@ -18,15 +18,16 @@ def read(path: Path):
     return parse_scrape(path.read_text(encoding="utf-8"), str(path))
 
 
-def test_seed_title_summary_heading_and_no_chrome(seed_path):
+def test_seed_title_summary_paragraphs_and_no_chrome(seed_path):
     a = read(seed_path)
     assert a.title == "Iraq, Isis suffers a serious blow: medicines chief is caught"
     assert a.summary.startswith("ISIS suffers a serious blow in Iraq: ")
-    headings = [b.text for b in a.blocks if b.kind == "h2"]
-    assert len(headings) == 1 and headings[0].startswith("Meanwhile, Daesh tries to open a safe escape corridor from Syria")
+    # the second standfirst is a 200-character sentence without its full stop: a paragraph, not a heading
+    assert not [b for b in a.blocks if b.kind == "h2"]
+    assert a.blocks[1].text.startswith("Meanwhile, Daesh tries to open a safe escape corridor from Syria")
     text = a.title + a.summary + a.body_text
     assert "skip to Main Content" not in text and "Back To Top" not in text
-    assert [b.kind for b in a.blocks] == ["p", "h2", "p"]
+    assert [b.kind for b in a.blocks] == ["p", "p", "p"]
     assert a.date is None  # the seed has no date: never invented
 
 
@@ -85,3 +86,76 @@ def test_very_long_line_with_chrome_words_is_kept_as_body():
     long_line = "Fighting resumed near the river | Privacy Policy | and the town, " * 6000 + "end."
     a = parse_scrape("A headline that is long enough\n\n" + long_line + "\n", "long")
     assert a.blocks[0].text == long_line.strip()
+
+
+# --------------------------------------------------------------------------- cases users found (issue 8)
+
+NAV = "Home\nWorld\nPolitics\nBusiness\nSport\n"
+LEAD = ("The regional council approved the new flood barrier on Tuesday after a debate that lasted most of "
+        "the night, officials said.")
+SECOND = ("Work on the barrier is expected to start in the spring and to take two years, according to the "
+          "engineering firm that won the contract.")
+
+
+def test_chrome_line_right_above_the_headline_keeps_the_headline():
+    text = (NAV + "\nskip to Main Content\nCouncil approves flood barrier for the old harbour\n"
+            "Engineers say the wall will protect two thousand homes\n\n" + LEAD + "\n\n" + SECOND + "\n")
+    a = parse_scrape(text, "skip")
+    assert a.title == "Council approves flood barrier for the old harbour"
+    assert "skip to Main Content" not in a.title + (a.summary or "") + a.body_text
+
+
+def test_published_and_updated_dateline_gives_the_published_day():
+    text = (NAV + "\nPublished: 12 March 2024 | Updated: 13 March 2024\n"
+            "Council approves flood barrier for the old harbour\n\n" + LEAD + "\n\n" + SECOND + "\n")
+    a = parse_scrape(text, "dateline")
+    assert a.title == "Council approves flood barrier for the old harbour"
+    assert a.date.isoformat() == "2024-03-12"
+    assert "Published" not in a.body_text
+
+
+def test_dates_in_a_related_list_or_copyright_are_not_the_article_date():
+    related = "".join(f"Older story number {n} about the harbour\n{n} May 2019\n" for n in range(1, 6))
+    text = ("Council approves flood barrier for the old harbour\n\n" + LEAD + "\n\n" + SECOND
+            + "\n\nRelated articles\n" + related + "\n© 2024 The Harbour Post. All rights reserved.\n")
+    a = parse_scrape(text, "related")
+    assert a.date is None
+    assert "Older story" not in a.body_text
+
+
+def test_long_sentence_without_full_stop_is_a_paragraph_not_a_heading():
+    long_line = ("Meanwhile the engineers who studied the harbour for three years warned that the barrier alone "
+                 "would not be enough to protect the lowest streets from the highest spring tides")
+    text = "Council approves flood barrier for the old harbour\n\n" + LEAD + "\n\n" + long_line + "\n\n" + SECOND + "\n"
+    a = parse_scrape(text, "long")
+    assert [b.kind for b in a.blocks] == ["p", "p", "p"]
+    assert a.blocks[1].text == long_line
+
+
+def test_short_line_before_a_paragraph_is_still_a_heading():
+    text = ("Council approves flood barrier for the old harbour\n\n" + LEAD + "\n\nWhat happens next\n\n"
+            + SECOND + "\n")
+    a = parse_scrape(text, "heading")
+    assert [b.kind for b in a.blocks] == ["p", "h2", "p"]
+
+
+def test_page_that_is_only_the_article():
+    text = "Council approves flood barrier for the old harbour\n\n" + LEAD + "\n\n" + SECOND + "\n"
+    a = parse_scrape(text, "bare")
+    assert a.title == "Council approves flood barrier for the old harbour"
+    assert [b.text for b in a.blocks] == [LEAD, SECOND]
+
+
+def test_headline_printed_twice_is_chosen_over_the_standfirst():
+    text = (NAV + "\nNews > Council approves flood barrier for the old harbour\n\nMasthead Daily\n"
+            "Council approves flood barrier for the old harbour\n"
+            "Engineers say the wall will protect two thousand homes from the sea\n\n" + LEAD + "\n\n" + SECOND + "\n")
+    a = parse_scrape(text, "twice")
+    assert a.title == "Council approves flood barrier for the old harbour"
+    assert a.body_text.count("Council approves") == 0
+
+
+def test_byline_under_the_headline_is_not_joined_to_it():
+    text = ("Council approves flood barrier for the old harbour\nvon Anna Weber\n\n" + LEAD + "\n\n" + SECOND + "\n")
+    a = parse_scrape(text, "byline")
+    assert a.title == "Council approves flood barrier for the old harbour"

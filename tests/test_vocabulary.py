@@ -55,3 +55,17 @@ def test_everyday_english_gives_no_organisation_tags():
     vocab = default_vocabulary()
     named = [m.key for m in vocab.find(prose) if vocab.kind_of(m.key) != "topic"]
     assert named == []
+
+
+def test_not_before_drops_a_term_the_next_word_rules_out(tmp_path: Path):
+    vocab = default_vocabulary()
+    policy = "Baghdad is busy discussing the future of the US military presence with Washington."
+    assert "United States Armed Forces" not in [m.key for m in vocab.find(policy)]
+    assert [m.key for m in vocab.find("US forces struck a convoy near the border.")] == ["United States Armed Forces"]
+    path = tmp_path / "vocabulary.yml"
+    path.write_text("- {name: Blue Force, kind: force, not_before: [Kit]}\n", encoding="utf-8")
+    v = Vocabulary.load(path)
+    assert [m.key for m in v.find("Blue Force advanced; a Blue Force kit was lost.")] == ["Blue Force"]
+    path.write_text("- {name: Blue Force, kind: force, not_before: kit}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not_before"):
+        Vocabulary.load(path)

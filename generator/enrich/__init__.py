@@ -65,7 +65,8 @@ def tags_and_places(article: Article, ctx: Context) -> Article:
     # places count ("Ende" and "Grund" are German nouns before they are towns).
     mentions = ctx.gazetteer.find(text, exclude=[(m.start, m.end) for m in tag_matches],
                                   major_only=not looks_english(text))
-    article.places = unique_places(mentions)
+    metonyms = getattr(ctx.gazetteer, "metonyms", None)  # the curated-list gazetteer has no such rule
+    article.places = unique_places(mentions, metonyms(text, mentions) if metonyms else frozenset())
     return article
 
 

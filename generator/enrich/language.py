@@ -7,7 +7,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ..textutil import load_yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLE = 6000  # characters: the start of a text says what language it is in
@@ -19,7 +19,7 @@ _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 @lru_cache(maxsize=1)
 def function_words() -> dict[str, str]:
     """word -> language, for words that belong to one language only."""
-    raw = yaml.safe_load((DATA / "function_words.yml").read_text(encoding="utf-8")) or {}
+    raw = load_yaml((DATA / "function_words.yml").read_text(encoding="utf-8")) or {}
     seen: Counter = Counter(w.lower() for words in raw.values() for w in set(map(str, words)))
     return {str(w).lower(): lang for lang, words in raw.items() for w in words if seen[str(w).lower()] == 1}
 

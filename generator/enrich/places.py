@@ -113,9 +113,11 @@ def default_gazetteer(path: Path | None = None) -> Gazetteer:
     return default_geonames_gazetteer()
 
 
-def unique_places(mentions: list[tuple[int, int, Place]]) -> list[Place]:
-    """Places in order of first mention, one entry per display name."""
+def unique_places(mentions: list[tuple[int, int, Place]], metonyms: set[int] = frozenset()) -> list[Place]:
+    """Places in order of first mention, one entry per display name. A place whose every mention is in
+    `metonyms` (a capital standing for its government) is left out: it is not where anything happened."""
     seen: dict[str, Place] = {}
-    for _, _, place in mentions:
-        seen.setdefault(place.name, place)
+    for k, (_, _, place) in enumerate(mentions):
+        if k not in metonyms:
+            seen.setdefault(place.name, place)
     return list(seen.values())

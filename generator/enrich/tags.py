@@ -1,11 +1,12 @@
 """Tags from the controlled vocabulary (data/vocabulary.yml): organisations, forces, operations, topics."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ..textutil import load_yaml
 
 from ..model import Article
 from .matcher import Match, PhraseMatcher
@@ -18,6 +19,7 @@ class Term:
     name: str
     kind: str
     aliases: tuple[str, ...] = field(default=())
+    not_before: frozenset[str] = field(default=frozenset())  # next words that mean the term is not meant
 
 
 class Vocabulary:
@@ -25,24 +27,42 @@ class Vocabulary:
 
     def __init__(self, terms: list[Term]):
         self.terms = {t.name: t for t in terms}
+        self._not_before = {t.name: t.not_before for t in terms if t.not_before}
         self._matcher = PhraseMatcher((alias, t.name) for t in terms for alias in (t.name, *t.aliases))
 
     @classmethod
     def load(cls, path: Path) -> "Vocabulary":
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        raw = load_yaml(path.read_text(encoding="utf-8")) or []
         terms = []
         for i, entry in enumerate(raw):
             if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
                 raise ValueError(f"{path}: entry {i + 1} needs a 'name' and a 'kind'")
-            terms.append(Term(str(entry["name"]), str(entry["kind"]), tuple(str(a) for a in entry.get("aliases") or ())))
+            not_before = entry.get("not_before") or ()
+            if isinstance(not_before, str) or not all(isinstance(w, str) for w in not_before):
+                raise ValueError(f"{path}: entry {i + 1} ({entry['name']}): 'not_before' must be a list of words")
+            terms.append(Term(str(entry["name"]), str(entry["kind"]), tuple(str(a) for a in entry.get("aliases") or ()),
+                              frozenset(w.lower() for w in not_before)))
         return cls(terms)
 
     def find(self, text: str) -> list[Match[str]]:
-        return self._matcher.find(text)
+        found = self._matcher.find(text)
+        if self._not_before:
+            found = [m for m in found if m.key not in self._not_before or
+                     _next_word(text, m.end) not in self._not_before[m.key]]
+        return found
 
     def kind_of(self, name: str) -> str:
         term = self.terms.get(name)
         return term.kind if term else "other"
+
+
+def _next_word(text: str, end: int) -> str:
+    """The lower-cased word after a match ("presence" in "the US military presence")."""
+    m = _WORD_AFTER.match(text, end)
+    return m.group(1).lower() if m else ""
+
+
+_WORD_AFTER = re.compile(r"[ \t]+(\w+)")
 
 
 @lru_cache(maxsize=4)

@@ -16,7 +16,6 @@ Precision rules, in order:
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
@@ -25,56 +24,42 @@ from ..enrich.matcher import padded_normalised
 from ..enrich.places import CONTAINERS, placed_under
 from ..model import Place
 from .build import KINDS, load_compiled, normalise
+from .textrules import (
+    INSTITUTIONS,
+    NEIGHBOURS_OK,
+    QUALIFIERS,
+    _BRACKETED,
+    _DIPLOMACY,
+    _FEATURE_AFFIX,
+    _FEATURE_AUTOMATON,
+    _IN_CONTAINER,
+    _NAME_BEFORE,
+    _PARTNER_BEFORE,
+    _PERSON_AFTER,
+    _PLACE_BEFORE,
+    _STANCE_AFTER,
+    _STATE_MODIFIED,
+    _STREETS,
+    _WORD_RUN,
+    _ends_sentence,
+    _feature_matches,
+    _initial,
+    _lower_article,
+    _most_named,
+    _names_a_thing,
+    _next_word,
+    _prev_word,
+    _sentence_start,
+    _type_word_trimmed,
+)
 
-_WORD = re.compile(r"[\w'’.-]+")
-_WORD_RUN = re.compile(r"(?:[^\W_]|['’.-])*")  # what _prev_word() reads: alphanumerics and '’.-
-_BRACKETED = re.compile(r" \(([^()]{2,40})\)")
-_NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3})$")
 
 MAX_CANDIDATES = 30
 ALIAS_PENALTY = 1.5
-MAJOR_CITY = 100_000  # people: the towns kept in text whose language the precision rules are not written for
-
-# Capitalised words that may sit next to a place name without making it part of a longer name.
-NEIGHBOURS_OK = {
-    # calendar words ("in Baghdad Monday")
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    # sentence-initial function words ("In Baghdad", "From Iraq")
-    "in", "at", "on", "from", "to", "of", "and", "but", "for", "with", "by", "as", "near", "across", "outside",
-    "inside", "throughout", "since", "after", "before", "while", "when", "where", "the", "a", "an", "into",
-    "if", "like", "unlike", "both", "between", "around", "through", "within", "toward", "towards", "over",
-    "under", "against", "during", "until", "via", "about", "than", "or", "nor", "so", "yet", "also",
-    "i", "we", "he", "she", "they", "it", "this", "that", "these", "those", "there", "here", "his", "her",
-    "then", "meanwhile", "later", "earlier", "yesterday", "today", "tonight", "now", "however", "still", "once",
-    # directions and qualifiers (see QUALIFIERS)
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
-    "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
-    "upper", "lower", "greater", "downtown", "rural", "coastal", "mainland", "metro", "metropolitan",
-}
-# Directions and qualifiers ("Northern Iraq", "Greater London"): next to a name, not part of it, but they
-# may start one we do not know ("Upper Tal Kaif (Nineveh)").
-QUALIFIERS = {
-    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
-    "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
-    "upper", "lower", "greater", "downtown", "rural", "coastal", "mainland", "metro", "metropolitan",
-}
-
-# Capitalised words that follow a place name in the name of something located there ("Gainesville
-# Police", "Mosul University"): the place is still mentioned.
-INSTITUTIONS = {
-    "police", "sheriff", "fire", "council", "commission", "commissioners", "school", "schools", "university",
-    "college", "hospital", "airport", "times", "post", "herald", "tribune", "news", "journal", "gazette",
-    "government", "army", "navy", "senate", "house", "department", "office", "board", "court", "county",
-    "city", "state", "province", "governorate", "district", "region", "museum", "library", "church", "mosque",
-    "stadium", "station", "port", "harbor", "harbour", "bridge", "dam", "road", "street", "avenue", "highway",
-    "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public",
-}
-
-
-def _place_like_kind(kind: int) -> bool:
-    return KINDS[kind] in ("country", "region", "area", "sea")
+PREFIX_CITY = 30_000  # people: a town this big keeps its name before another capitalised word
+MAJOR_CITY = 100_000
+LONE_TOWN_POP = 20_000  # people: a town smaller than this, alone in its country, yields to the article's context
+LONE_TOWN_CONTEXT = 3  # distinct names in another country that make that country the article's context  # people: the towns kept in text whose language the precision rules are not written for
 
 
 class GeoNamesGazetteer:
@@ -95,10 +80,12 @@ class GeoNamesGazetteer:
         self._prior: dict[int, tuple] = {}  # see _info()
         self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
         self._country_name: dict[int, bool] = {}  # see _has_country()
+        self._prefixing: dict[int, bool] = {}  # see _prefixes_names()
         self._context_free: dict[int, int] = {}
         self._first_rows: dict[int, tuple] = {}  # see _first_row()
         self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name, has a space)
         self._lookups: dict[str, Place | None] = {}  # see lookup()
+        self._capital_gids: set[int] | None = None  # see metonyms()
 
     # --- public interface ------------------------------------------------------------------------
     @classmethod
@@ -131,8 +118,16 @@ class GeoNamesGazetteer:
         place = self.place
         found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
                  if not major_only or self._major(i, text[s:e])]
+        if not major_only:
+            found = [(s, _type_word_trimmed(text, s, e, p.name), p) for s, e, p in found]
+        if not major_only and len(mentions) > 2:
+            for k, p in self._lone_foreign(text, mentions, resolved).items():
+                found[k] = (found[k][0], found[k][1], p)
         if major_only:
             return found
+        hits = [end for end, _ in _FEATURE_AUTOMATON.iter(text)]  # one C scan; a regex over all text costs more
+        if hits:
+            found = self._features(text, hits, found, exclude)
         if " (" in text:
             extra = self._located_unknowns(text, found, exclude, (starts, ends, blocked) if maskable else None)
             if extra:
@@ -162,13 +157,14 @@ class GeoNamesGazetteer:
             length, last, caps, name, _ = m
             start = end_idx - length - 1  # the key is " name ", and padded is shifted by one
             first = text[start]
-            if not (first.isupper() or first.isdigit()):
+            if not (first.isupper() or first.isdigit()) and not _lower_article(text, start, start + length):
                 continue
             end = start + length
             if ex_starts is not None:
                 k = bisect_left(ex_starts, end) - 1  # the last excluded span starting before the end
-                if k >= 0 and ex_ends[k] > start:
-                    continue  # a tag beats a place
+                if k >= 0 and ex_ends[k] > start and not (
+                        ex_starts[k] == start and end < ex_ends[k] and text[end] == " " and self._has_country(j)):
+                    continue  # a tag beats a place, but "Syrian army", "U.S. military" name their country
             elif blocked is not None and blocked.find(1, start, end) >= 0:
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
@@ -177,8 +173,8 @@ class GeoNamesGazetteer:
                 c = text[end]
                 if c in "-'’":
                     c2 = text[end + 1]
-                    if c2.isupper():
-                        continue  # "Iraq-based" is fine, but not "Jean-Pierre"
+                    if c2.isupper() and not (c == "-" and self._has_country(j)):
+                        continue  # "Iraq-based" and "Syrian-Turkish" are fine, but not "Jean-Pierre"
                     if c != "-" and c2.isalpha() and \
                             not (c2 in "sS" and (end + 2 >= n or not text[end + 2].isalnum())):
                         continue  # "Syria's" is Syria, but "Jama'at" is not "Jama"
@@ -213,18 +209,28 @@ class GeoNamesGazetteer:
                         rtext = text[::-1]
                     k = n - s + 1
                     prev = text[s - 1 - (run(rtext, k).end() - k):s - 1]
-                    if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
-                            and not _sentence_start(text, s - len(prev) - 1):
-                        split = True
+                    if prev and prev[0].isupper() and (prev.lower().strip(".") not in NEIGHBOURS_OK or
+                                                       _initial(prev)) \
+                            and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
+                            and not self._has_country(j):
+                        split = True  # but "Air Zimbabwe", "Turkish-backed Syrian militiamen" name the country
                 if not split and e + 1 < n and text[e] == " " and text[e + 1].isupper():
                     nxt = _next_word(text, e)
                     if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK \
-                            and nxt.lower() not in INSTITUTIONS and not meta[j][4] and not self._has_country(j):
+                            and nxt.lower() not in INSTITUTIONS and not meta[j][4] and not self._has_country(j) \
+                            and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                         split = True  # country-level names and demonyms modify capitalised nouns
                 if split:
                     if not meta[j][4] and prev[:1].isupper():
                         surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person
                     continue
+            if e < n and text[e] in " ,'’" and not meta[j][4] and not self._strong(j):
+                who = _PERSON_AFTER.match(text, e)
+                if who and who.group(1):
+                    surnames.add(j)  # "Flores, 26,", "Flores' stepfather": a person, here and elsewhere
+                    continue
+                if who and not _PLACE_BEFORE.search(text, max(0, s - 6), s):
+                    continue  # "Nelson said": a person here ("the city of Sevierville said" stays a place)
             chosen.append((s, e, j))
             last_end = e
         if surnames:
@@ -232,7 +238,7 @@ class GeoNamesGazetteer:
         return chosen
 
     def _strong(self, j: int) -> bool:
-        return any(KINDS[self._kind[i]] in ("country", "region") for i in self._cand[j])
+        return any(KINDS[self._kind[i]] in ("country", "region", "area") for i in self._cand[j])
 
     def _split_name(self, text: str, s: int, e: int, j: int) -> bool:
         """True when the match is part of a longer capitalised name we do not know ("Tal Abita")."""
@@ -241,7 +247,8 @@ class GeoNamesGazetteer:
             return False  # the usual case, decided without looking at the neighbouring words
         prev = _prev_word(text, s)
         if prev and prev[0].isupper() and prev.lower().strip(".") not in NEIGHBOURS_OK \
-                and not _sentence_start(text, s - len(prev) - 1):
+                and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
+                and not self._has_country(j):
             return True
         if not (e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
             return False  # the next word, if any, is not capitalised
@@ -249,9 +256,21 @@ class GeoNamesGazetteer:
         if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK and nxt.lower() not in INSTITUTIONS \
                 and " " not in self._names[j]:
             # country-level names and demonyms modify capitalised nouns ("Iraqi Army", "U.S. Senate")
-            if not self._has_country(j):
+            if not self._has_country(j) and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                 return True
         return False
+
+    def _prefixes_names(self, j: int) -> bool:
+        """True when the name is the main name of a region or a big town, known well enough to stay a place before another capitalised word:
+        a first-level region or a big town ("Texas Parks and Wildlife", "Ohio Department of
+        Development", "Dublin Arts Council"): names of things located there."""
+        v = self._prefixing.get(j)
+        if v is None:
+            key = normalise(self._names[j])
+            v = self._prefixing[j] = any(
+                KINDS[self._kind[i]] in ("region", "city") and self._pop[i] >= PREFIX_CITY
+                and normalise(self._pname[i]) == key for i in self._cand[j])
+        return v
 
     def _has_country(self, j: int) -> bool:
         v = self._country_name.get(j)
@@ -321,7 +340,7 @@ class GeoNamesGazetteer:
         for i, score in cands:
             r = known.get(i)  # _info(i), without the call when it is known
             _, a1, cc, is_country = info(i) if r is None else r
-            if cc and not is_country and ccs:
+            if cc and ccs:  # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again
                 n = ccs.get(cc)
                 if n:
                     score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
@@ -359,6 +378,7 @@ class GeoNamesGazetteer:
         ccs: Counter = Counter([r[1] for r in first if r[1]])
         admin1s: Counter = Counter([r[2] for r in first if r[2] >= 0])
         first = [r[0] for r in first]
+        repeats = Counter([j for _, _, j in mentions])
         out = []
         seen: dict[int, int] = {}
         for k, (s, e, j) in enumerate(mentions):
@@ -376,19 +396,127 @@ class GeoNamesGazetteer:
             if qualifier is None and j in seen:  # the same name again: same context, same answer
                 out.append(seen[j])
                 continue
-            own_cc, own_a1 = self._cc[first[k]], self._region_key(first[k])
+            # the context is the *other* names: "Paris" said three times does not vote for France
+            own_cc, own_a1, times = self._cc[first[k]], self._region_key(first[k]), repeats[j]
             if own_cc:
-                ccs[own_cc] -= 1
+                ccs[own_cc] -= times
             if own_a1 >= 0:
-                admin1s[own_a1] -= 1
+                admin1s[own_a1] -= times
             best = self._best(self._candidates(j), +ccs, +admin1s, qualifier)
             out.append(best)
             if qualifier is None:
                 seen[j] = best
             if own_cc:
-                ccs[own_cc] += 1
+                ccs[own_cc] += times
             if own_a1 >= 0:
-                admin1s[own_a1] += 1
+                admin1s[own_a1] += times
+        return out
+
+    def metonyms(self, text: str, mentions: list[tuple[int, int, Place]]) -> set[int]:
+        """Numbers of the mentions that name a state rather than a place: a national capital standing for
+        its government ("Baghdad is busy discussing ... with Washington", "London said": followed by a
+        speech or stance verb, or after "with"/"between"/"and" in a sentence about diplomacy), and a
+        country right before "military", "officials", "presence"... ("the US military presence"). The
+        mention is still recognised; the caller decides (the site leaves such a place off the map
+        unless another mention of it is literal). Other acting countries ("Turkey fired") are kept:
+        leaving them out lost literal toponyms on GeoWebNews (content/geoparsing.md)."""
+        if self._capital_gids is None:
+            cap = self._capital
+            self._capital_gids = {self._gid[i] for i in range(len(cap)) if cap[i]}
+        out = set()
+        for k, (s, e, p) in enumerate(mentions):
+            if p.kind == "country" and _STATE_MODIFIED.match(text, e):
+                out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
+                continue
+            if p.kind != "city" or p.geonameid not in self._capital_gids:
+                continue
+            if _STANCE_AFTER.match(text, e):
+                out.add(k)
+                continue
+            if _PARTNER_BEFORE.search(text, max(0, s - 12), s):
+                a = max(text.rfind(". ", 0, s), 0)
+                b = text.find(". ", e)
+                if _DIPLOMACY.search(text, a, b if b >= 0 else len(text)):
+                    out.add(k)
+        return out
+
+    def _features(self, text: str, hits: list[int], found: list[tuple[int, int, Place]],
+                  exclude) -> list[tuple[int, int, Place]]:
+        """Streets, rivers, mountains, crossings and bases the gazetteer lacks ("Haifa Street", "Wichita
+        Drive", "Jebel Sinjar", "Ain al-Asad Air Base"): a capitalised name with its feature word is one
+        mention, replacing a town found inside it ("Wichita"). It is placed, approximately, at the place
+        the article names most often (a town or region before a country); without one it is left out."""
+        spans = []
+        for m in _feature_matches(text, hits):
+            s, e = m
+            words = text[s:e].split(" ")
+            while len(words) > 2 and words[0].lower() in NEIGHBOURS_OK and words[0].lower() not in QUALIFIERS:
+                s += len(words[0]) + 1  # "In Haifa Street": the sentence's first word is not the name
+                words = words[1:]
+            if any(a < e and s < b for a, b in exclude):
+                continue  # a tag beats a place
+            if any(a < s < b or a < e < b for a, b, _ in found):
+                continue  # a longer name we found crosses it
+            spans.append((s, e))
+        if not spans:
+            return found
+        host = _most_named([f for f in found if not any(s <= f[0] and f[1] <= e for s, e in spans)])
+        extra = []
+        for s, e in spans:
+            base = None
+            name = text[s:e]
+            if not name.endswith(_STREETS):  # "Wichita Drive" is a street of the article's town, not in Wichita
+                m = _FEATURE_AFFIX.search(name)
+                bare = (name[:m.start()] + name[m.end():]).strip()
+                base = self.lookup(bare) if bare else None  # "Mount Sinjar", "Sacramento River": by the town
+                if base is not None and host is not None and base.country != host.country:
+                    base = None  # a namesake abroad: the article's own place is the better guess
+            base = base or host
+            if base is None or base.lat is None:
+                continue
+            extra.append((s, e, Place(name=text[s:e], country=base.country,
+                                      region=base.name if base.kind == "region" else base.region,
+                                      kind="place", lat=base.lat, lon=base.lon, approximate=True)))
+        if not extra:
+            return found
+        kept = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e, _ in extra)]
+        return sorted(kept + extra, key=lambda x: x[0])
+
+    def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]], resolved: list[int]) -> dict[int, Place]:
+        """A small town alone in its country while the article's other places agree on another one ("the
+        Gara region of Duhok province" in a story naming Iraq, Erbil and Baghdad is not Gara, Hungary):
+        the name is kept, placed approximately in what the text puts it in ("region of Duhok") or else in
+        the article's own country. Returns replacements by mention number."""
+        kind, pop, cc, curated = self._kind, self._pop, self._cc, self._curated
+        small = [k for k, i in enumerate(resolved)
+                 if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP and i not in curated]
+        if not small:
+            return {}
+        by_cc: dict[str, set[int]] = {}
+        for (_, _, j), i in zip(mentions, resolved):
+            if cc[i]:
+                by_cc.setdefault(cc[i], set()).add(j)
+        out = {}
+        for k in small:
+            i, j = resolved[k], mentions[k][2]
+            if by_cc.get(cc[i], set()) - {j}:
+                continue  # another place of that country is named: not alone
+            home, names = max(by_cc.items(), key=lambda kv: len(kv[1]))
+            if home == cc[i] or len(names) < LONE_TOWN_CONTEXT:
+                continue
+            s, e = mentions[k][0], mentions[k][1]
+            container = None
+            if k + 1 < len(mentions) and _IN_CONTAINER.fullmatch(text, e, mentions[k + 1][0]):
+                c = resolved[k + 1]
+                if KINDS[kind[c]] in ("country", "region", "district") and cc[c] == home:
+                    container = self.place(c)
+            if container is None:
+                container = self.place(self._country_idx[home]) if home in self._country_idx else None
+            if container is None:
+                continue
+            out[k] = Place(name=text[s:e], country=container.country,
+                           region=container.name if container.kind in ("region", "district") else None,
+                           kind="place", lat=container.lat, lon=container.lon, approximate=True)
         return out
 
     @lru_cache(maxsize=65536)
@@ -411,6 +539,8 @@ class GeoNamesGazetteer:
         country = self._pname[self._country_idx[cc]] if cc in self._country_idx else self._labels.get(i, self._pname[i])
         a1 = self._admin1[i]
         region = self._pname[a1] if a1 >= 0 and kind != "region" else None
+        if not cc and kind == "sea":
+            country = self._pname[i]  # a sea is its own top node: not "International waters › Red Sea"
         lat, lon = self._lat[i], self._lon[i]
         if lat != lat or lon != lon:
             lat = lon = None
@@ -527,41 +657,6 @@ def _maskable(exclude) -> bool:
         if not 0 <= a < b:
             return False
     return True
-
-
-def _wordchar(c: str) -> bool:
-    return c.isalnum() or c == "_"
-
-
-def _all_caps(s: str) -> bool:
-    letters = [c for c in s if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters)
-
-
-def _prev_word(text: str, s: int) -> str:
-    k = s - 1
-    if k < 0 or text[k] != " ":
-        return ""
-    j = k
-    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "'’.-"):
-        j -= 1
-    return text[j:k]
-
-
-def _next_word(text: str, e: int) -> str:
-    if e >= len(text) or text[e] != " ":
-        return ""
-    j = e + 1
-    while j < len(text) and (text[j].isalnum() or text[j] in "'’-"):
-        j += 1
-    return text[e + 1:j]
-
-
-def _sentence_start(text: str, k: int) -> bool:
-    """True if position k (the space before a word, or -1) begins a sentence or a line."""
-    while k >= 0 and text[k] == " ":
-        k -= 1
-    return k < 0 or text[k] in ".!?:\n\"“”'‘’()[]—–-"
 
 
 @lru_cache(maxsize=1)

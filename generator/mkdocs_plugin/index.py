@@ -1,6 +1,7 @@
 """The archive's indices, derived from article front matter only (no re-extraction at build time)."""
 from __future__ import annotations
 
+import hashlib
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ class Record:
     meta: dict = field(default_factory=dict, repr=False)
     body: str | None = field(default=None, repr=False)
     author: str | None = None
+    digest: str = field(default="", repr=False)  # of the page file's text (the build cache's key)
     problems: list[str] = field(default_factory=list, repr=False)  # hand-edit mistakes, one line each
 
 
@@ -169,10 +171,9 @@ def _yaml_problem(exc: yaml.YAMLError, text: str) -> str:
     return f"front matter is not valid YAML at {where}: {what}"
 
 
-def read_page_parts(path: Path) -> tuple[dict, str | None, str | None]:
+def page_parts(text: str) -> tuple[dict, str | None, str | None]:
     """(front matter, body, problem): parsed as the writer parses them (libyaml when available).
     A front matter that cannot be read gives {} and the body after it, with the problem in one line."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
     try:
         meta, body = parse_page(text)
         return meta, body, None
@@ -182,10 +183,21 @@ def read_page_parts(path: Path) -> tuple[dict, str | None, str | None]:
         return {}, None, str(exc)  # unclosed or not a mapping: MkDocs reads the file as it is
 
 
+def read_page_text(path: Path) -> tuple[str, str]:
+    """(the page's text, its digest): what the build cache keys an article page on."""
+    text = path.read_text(encoding="utf-8-sig", errors="replace")
+    return text, hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+
+
 def load_record(path: Path, src_uri: str) -> Record:
+    """An article page as the site sees it (record_from_text)."""
+    return record_from_text(*read_page_text(path), src_uri)
+
+
+def record_from_text(text: str, digest: str, src_uri: str) -> Record:
     """An article page as the site sees it. Never raises on what an editor may type: every value
     that is ignored is listed in `problems` (the plugin logs each as one warning line)."""
-    meta, body, problem = read_page_parts(path)
+    meta, body, problem = page_parts(text)
     fields, detailed_places, problems = checked_meta(meta)
     problems = [f"{src_uri}: {p} (ignored)" for p in ([problem] if problem else []) + problems]
     detailed = {p.name: p for p in detailed_places}
@@ -208,6 +220,7 @@ def load_record(path: Path, src_uri: str) -> Record:
         meta=meta,
         body=body,
         problems=problems,
+        digest=digest,
     )
 
 
@@ -248,9 +261,9 @@ def region_slug(country: str, region: str) -> str:
 
 def place_slug(p: Place) -> str:
     """The slug of the index node an article's place maps to (country, region or place)."""
-    if p.kind == "country" and p.name == p.country:
+    if p.name == p.country:  # a country, or a sea or city that is its own top node ("Red Sea", "Singapore")
         return country_slug(p.country)
-    if p.kind == "region":
+    if p.kind == "region" or p.region == p.name:  # a city under its namesake region is that region's node
         return region_slug(p.country, p.name)
     return slugify(f"{p.country}-{p.region or ''}-{p.name}")
 
@@ -262,8 +275,8 @@ def location_tree(records: list[Record]) -> dict[str, LocationNode]:
         for p in r.places:
             country = countries.setdefault(p.country, LocationNode(p.country, "country", country_slug(p.country)))
             chain = [country]
-            if p.kind == "country" and p.name == p.country:
-                country.place = p
+            if p.name == p.country:  # no "Red Sea › Red Sea"
+                country.place = country.place or p
             else:
                 region_name = p.name if p.kind == "region" else p.region
                 node = country
@@ -273,7 +286,9 @@ def location_tree(records: list[Record]) -> dict[str, LocationNode]:
                     chain.append(node)
                     if p.kind == "region":
                         node.place = p
-                if p.kind != "region":
+                if p.kind != "region" and p.name == region_name:  # no "Addis Ababa › Addis Ababa"
+                    node.place = node.place or p
+                elif p.kind != "region":
                     leaf = node.children.setdefault(
                         p.name, LocationNode(p.name, "place", place_slug(p), p))
                     chain.append(leaf)

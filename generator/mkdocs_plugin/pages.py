@@ -1,5 +1,6 @@
-"""Markdown for the generated pages. Every piece of article text is data, never markup: in Markdown
-it goes through md_escape, in the HTML lists and headers through esc (html.escape)."""
+"""Links and article headers for the generated pages (listings.py builds the listing pages). Every
+piece of article text is data, never markup: in Markdown it goes through md_escape, in the HTML
+lists and headers through esc (html.escape)."""
 from __future__ import annotations
 
 import html
@@ -9,7 +10,7 @@ from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from ..textutil import md_escape
-from .index import LocationNode, Record
+from .index import Record
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
@@ -50,107 +51,13 @@ def fmt_date(d: date | None) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}" if d else "Undated"
 
 
-def article_list(from_uri: str, records: list[Record], link: Linker) -> str:
-    if not records:
-        return "_No articles._\n"
-    items = [f"<li>{link(from_uri, r.src_uri, r.title)} <small>{esc(fmt_date(r.date))}"
-             + (f" · {esc(r.source)}" if r.source else "") + "</small></li>" for r in records]
-    return '<ul class="archive-list">\n' + "\n".join(items) + "\n</ul>\n"
-
-
-def _children(node: LocationNode) -> list[LocationNode]:
-    return sorted(node.children.values(), key=lambda n: n.name.casefold())
-
-
-def _items(lines: list[str]) -> str:
-    return "<ul>\n" + "\n".join(f"<li>{x}</li>" for x in lines) + "\n</ul>\n\n"
-
-
 def heading(title: str, level: int = 1) -> str:
     return "#" * level + " " + md_escape(title) + "\n\n"
-
-
-def tags_index_page(uri: str, by_kind: dict[str, list[str]], tag_uri, counts: dict[str, int], title: str,
-                    link: Linker, aliases: dict[str, tuple[str, ...]] | None = None) -> str:
-    """Tags grouped by kind, each with its number of articles and the spellings it also stands for."""
-    aliases = aliases or {}
-    out = [heading(title)]
-
-    def also(n: str) -> str:
-        names = [a for a in aliases.get(n, ()) if a != n]
-        return f' <span class="archive-aliases">also {esc(", ".join(names))}</span>' if names else ""
-
-    for kind, names in by_kind.items():
-        out.append(heading(kind.capitalize() + ("s" if not kind.endswith("s") else ""), 2))
-        out.append(_items([f"{link(uri, tag_uri(n), n)} ({counts[n]}){also(n)}" for n in names]))
-    if len(out) == 1:
-        out.append("_No tags yet._\n")
-    return "".join(out)
-
-
-def tag_page(uri: str, name: str, kind: str, records: list[Record], index_uri: str, link: Linker) -> str:
-    return (heading(name) + f"<p><small>{esc(kind)} · {len(records)} article(s) · "
-            f"{link(uri, index_uri, 'all tags')}</small></p>\n\n" + article_list(uri, records, link))
-
-
-def locations_index_page(uri: str, tree: dict[str, LocationNode], node_uri, title: str, link: Linker) -> str:
-    out = [heading(title)]
-
-    def emit(node: LocationNode) -> str:
-        entry = f"{link(uri, node_uri(node), node.name)} ({len(node.articles)})"
-        children = _children(node)
-        if not children:
-            return f"<li>{entry}</li>"
-        # Collapsed by default: a country opens to its regions, a region to its places.
-        inner = "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
-        return f"<li><details><summary>{entry}</summary>{inner}</details></li>"
-
-    if tree:
-        out.append('<ul class="archive-tree">\n' + "\n".join(emit(n) for n in tree.values()) + "\n</ul>\n")
-    else:
-        out.append("_No locations yet._\n")
-    return "".join(out)
-
-
-def location_page(uri: str, node: LocationNode, parents: list[LocationNode], node_uri, index_uri: str,
-                  link: Linker) -> str:
-    crumbs = [link(uri, index_uri, "All locations")] + [link(uri, node_uri(p), p.name) for p in parents]
-    out = [heading(node.name), "<p>" + " › ".join(crumbs) + "</p>\n\n"]
-    place = node.place
-    facts = [node.kind]
-    if place and place.lat is not None and place.lon is not None:
-        facts.append(f"{place.lat:.2f}, {place.lon:.2f}" + (" (approximate)" if place.approximate else ""))
-    out.append(f"<p><small>{esc(' · '.join(facts))}</small></p>\n\n")
-    if node.children:
-        out.append(heading("Within " + node.name, 2))
-        out.append(_items([f"{link(uri, node_uri(c), c.name)} ({len(c.articles)})" for c in _children(node)]))
-    out.append(heading("Articles", 2))
-    out.append(article_list(uri, node.articles, link))
-    return "".join(out)
-
-
-def archive_index_page(uri: str, months: dict[str, list[Record]], undated: list[Record], month_uri, undated_uri,
-                       title: str, link: Linker) -> str:
-    out = [heading(title)]
-    by_year: dict[str, list[str]] = {}
-    for key, records in months.items():
-        by_year.setdefault(key.split("-")[0], []).append(f"{link(uri, month_uri(key), month_title(key))} ({len(records)})")
-    for y, items in by_year.items():
-        out.append(heading(y, 2) + _items(items))
-    if undated:
-        out.append(heading("Undated", 2))
-        out.append(_items([f"{link(uri, undated_uri, 'Articles without a known date')} ({len(undated)})"]))
-    return "".join(out)
 
 
 def month_title(key: str) -> str:
     y, m = key.split("-")
     return f"{MONTHS[int(m) - 1]} {y}"
-
-
-def month_page(uri: str, key: str, records: list[Record], index_uri: str, link: Linker) -> str:
-    return (heading(month_title(key)) + f"<p>{link(uri, index_uri, 'Archive')}</p>\n\n"
-            + article_list(uri, records, link))
 
 
 def _web_link(url: str, text: str) -> str:

@@ -18,10 +18,11 @@ from mkdocs.utils import get_relative_url
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
-from . import article, charts, exports, feedset, map as sitemap, mapsvg, pages, related, reproducible
+from . import article, buildcache, charts, exports, feedset, listings, map as sitemap, mapsvg, pages, related, reproducible
+from .pages import month_title
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, by_month, load_record, location_tree, newest_first, place_slug,
-                    tag_index, tags_by_kind, template_meta, walk)
+from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
+                    record_from_text, tag_index, tags_by_kind, template_meta, walk)
 
 log = get_plugin_logger(__name__)
 
@@ -30,13 +31,14 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def __init__(self) -> None:
         self.records: dict[str, Record] = {}
         self.titles: dict[str, str] = {}  # generated page -> its plain-text title
+        self.blocks: dict[str, list[str]] = {}  # generated page -> its HTML blocks (listings.fill)
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.map_nodes: list[LocationNode] = []
         self.neighbours: dict[str, related.Neighbours] = {}
-        self.page_records: dict[str, tuple[list[Record], dict]] = {}  # tag/place page -> its articles, skips
-        self.feed_links: dict[str, str] = {}  # tag/country page -> its feed (site path)
+        self.site_url = ""  # feed links are shown only when feeds are written (they need it)
         self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
         self.link = pages.Linker()
+        self.cache: buildcache.PageCache | None = None
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -59,20 +61,47 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.records = {}
         self.link = pages.Linker(config.use_directory_urls)
+        self.site_url = config.site_url or ""
+        self._open_cache(config)
         for f in files.documentation_pages():
             if f.src_uri.startswith(prefix):
-                record = self.records[f.src_uri] = load_record(Path(f.abs_src_path), f.src_uri)
+                text, digest = read_page_text(Path(f.abs_src_path))
+                # Front matter read before; the page is served from the cache once its neighbours are known.
+                record = self.cache.add(f.src_uri, digest, context=None, text=text) if self.cache else None
+                record = self.records[f.src_uri] = record or record_from_text(text, digest, f.src_uri)
                 for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                     log.warning(problem)
                 self.urls[f.src_uri] = f.url
         self.neighbours = related.compute(list(self.records.values()))
+        if self.cache:
+            # Related articles and older/newer change when OTHER articles change: part of the key.
+            for uri in self.records:
+                self.cache.settle(uri, related.digest(self.neighbours.get(uri)))
         self.titles = {}
-        for uri, (title, text) in self._generated_pages().items():
-            self.titles[uri] = title
-            files.append(File.generated(config, uri, content=text))
+        self.blocks = {}
+        for page in self._generated_pages():
+            self.titles[page.uri] = page.title
+            if page.blocks:
+                self.blocks[page.uri] = page.blocks
+            if page.standalone and self.cache:
+                self.cache.add(page.uri, page.digest)
+            files.append(File.generated(config, page.uri, content=page.markdown))
         self._exports(files, config)
         self._check_links(files)
         return files
+
+    def _open_cache(self, config: MkDocsConfig) -> None:
+        """Article pages and listings out of the navigation are served from the build cache when
+        their content, the templates, the code and the configuration are those it was built with."""
+        if self.cache is not None:
+            self.cache.finish(commit=False)
+        self.cache = None
+        if self.config.build_cache:
+            folder = Path(config.config_file_path or config.docs_dir).resolve().parent / self.config.build_cache_dir
+            self.cache = buildcache.PageCache(config, folder)
+
+    def _cached(self, uri: str) -> bool:
+        return self.cache is not None and uri in self.cache.cached
 
     def _check_links(self, files: Files) -> None:
         """The generated HTML links bypass MkDocs' link validation: check them here, as strictly."""
@@ -81,62 +110,60 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 log.warning("archive: %s links to %s, which is not a page of the site", source, target)
         self.link.targets.clear()
 
-    def _generated_pages(self) -> dict[str, tuple[str, str]]:
-        """Every generated page: source URI -> (plain-text title, Markdown)."""
+    def _generated_pages(self) -> list[listings.Listing]:
+        """Every generated page (listings and the map and find pages), in a stable order."""
         c = self.config
         records = newest_first(list(self.records.values()))
-        out: dict[str, tuple[str, str]] = {}
+        out: list[listings.Listing] = []
 
         tags = tag_index(records)
         vocab = default_vocabulary()
         tags_index = f"{c.tags_dir}/index.md"
         counts = {t: len(r) for t, r in tags.items()}
         aliases = {n: vocab.terms[n].aliases for n in tags if n in vocab.terms}
-        out[tags_index] = c.tags_title, pages.tags_index_page(tags_index, tags_by_kind(tags), self.tag_uri, counts,
-                                                              c.tags_title, self.link, aliases)
-        self.page_records, self.feed_links = {}, {}
+        out.append(listings.tags_index(tags_index, tags_by_kind(tags), self.tag_uri, counts, c.tags_title, self.link,
+                                       aliases))
         for name, recs in tags.items():
             uri = self.tag_uri(name)
-            out[uri] = name, pages.tag_page(uri, name, vocab.kind_of(name), recs, tags_index, self.link)
-            self.page_records[uri] = recs, {"skip_tag": name}
-            self.feed_links[uri] = feedset.tag_feed(name)
+            lead = self._lead(uri, recs, feedset.tag_feed(name), skip_tag=name)
+            out += listings.tag_listing(uri, name, vocab.kind_of(name), recs, tags_index, self.link, c.page_size, lead)
 
         tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
-        out[loc_index] = c.locations_title, pages.locations_index_page(loc_index, tree, self.node_uri,
-                                                                       c.locations_title, self.link)
+        out.append(listings.locations_index(loc_index, tree, self.node_uri, c.locations_title, self.link))
 
         def emit(node: LocationNode, parents: list[LocationNode]) -> None:
             uri = self.node_uri(node)
-            out[uri] = node.name, pages.location_page(uri, node, parents, self.node_uri, loc_index, self.link)
-            self.page_records[uri] = node.articles, {"skip_places": frozenset([node.slug] + [p.slug for p in parents])}
-            if not parents:
-                self.feed_links[uri] = feedset.country_feed(node)
+            feed = None if parents else feedset.country_feed(node)
+            lead = self._lead(uri, node.articles, feed, skip_places=frozenset([node.slug] + [p.slug for p in parents]))
+            out.extend(listings.location_listing(uri, node, parents, self.node_uri, loc_index, self.link, c.page_size,
+                                                 lead))
             for child in node.children.values():
                 emit(child, parents + [node])
 
         for node in tree.values():
             emit(node, [])
         self.map_nodes = list(walk(tree))
-        out[c.map_page] = c.map_title, pages.heading(c.map_title) + MAP_MARKER + "\n"
-        out[c.find_page] = c.find_title, pages.heading(c.find_title) + FIND_MARKER + "\n"
+        out.append(listings.Listing(c.map_page, c.map_title).md(pages.heading(c.map_title) + MAP_MARKER + "\n"))
+        out.append(listings.Listing(c.find_page, c.find_title).md(pages.heading(c.find_title) + FIND_MARKER + "\n"))
 
         months, undated = by_month(records)
         arch_index = f"{c.archive_dir}/index.md"
         undated_uri = f"{c.archive_dir}/undated.md"
-        out[arch_index] = c.archive_title, pages.archive_index_page(arch_index, months, undated, self.month_uri,
-                                                                    undated_uri, c.archive_title, self.link)
+        out.append(listings.archive_index(arch_index, months, undated, self.month_uri, undated_uri, c.archive_title,
+                                          self.link))
         for key, recs in months.items():
-            uri = self.month_uri(key)
-            out[uri] = pages.month_title(key), pages.month_page(uri, key, recs, arch_index, self.link)
-        out[undated_uri] = ("Undated articles", pages.heading("Undated articles")
-                            + pages.article_list(undated_uri, undated, self.link))
+            out += listings.dated_listing(self.month_uri(key), month_title(key), recs, arch_index, self.link,
+                                            c.page_size)
+        out += listings.dated_listing(undated_uri, "Undated articles", undated, arch_index, self.link, c.page_size)
         return out
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """An article's body as read at build start, behind an empty front matter block (so that
         MkDocs neither parses the front matter again nor reads a first line "Key: value" as
         MultiMarkdown metadata); on_page_markdown restores the page's metadata."""
+        if self.config.enabled and self._cached(page.file.src_uri):
+            return ""  # its finished HTML comes from the build cache (buildcache.py)
         record = self.records.get(page.file.src_uri) if self.config.enabled else None
         if record is None or record.body is None:
             return None
@@ -146,23 +173,25 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         uri = page.file.src_uri
+        if self._cached(uri):
+            page.meta.clear()
+            page.meta.update({"template": buildcache.CACHED_TEMPLATE, "search": {"exclude": True}})
+            return ""
         record = self.records.get(uri)
         if record is not None:
             # Front matter is article text: only declared fields reach the templates, escaped (index.py).
             page.meta.clear()
             page.meta.update(template_meta(record))
             page.meta["og"] = article.open_graph(record, config.site_name, (config.site_url or "") + page.url)
-            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link) + article.locator(record)
-            footer = article.footer(record, self.neighbours.get(uri), self.link)
             self._check_links(files)
-            return header + markdown + footer
+            return None
         if uri in self.titles:
             # Tag and place names may come from hand-edited front matter: escape them too.
             page.meta["title"] = html.escape(self.titles[uri], quote=False)
-            if uri in self.page_records and self.config.charts:
-                markdown = self._with_charts(uri, markdown, page, config)
-                self._check_links(files)  # the charts' links to tags and places
-                return markdown
+            if uri in self.blocks:
+                # A listing only repeats its articles' titles and summaries: searching it would
+                # find every article a second time (half of the search index, issue 12).
+                page.meta["search"] = {"exclude": True}
             if uri == self.config.map_page:
                 return markdown.replace(MAP_MARKER, self._map(page, files))
             if uri == self.config.find_page:
@@ -171,20 +200,21 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         if uri == "index.md" and self.config.home_marker in markdown:
             latest = newest_first(list(self.records.values()))[: self.config.home_latest]
-            listing = pages.article_list(uri, latest, self.link)
+            self.blocks[uri] = [listings.article_items(uri, latest, self.link)]
             self._check_links(files)
-            return markdown.replace(self.config.home_marker, listing)
+            return markdown.replace(self.config.home_marker, listings.placeholder(0))
         return None
 
-    def _with_charts(self, uri: str, markdown: str, page: Page, config: MkDocsConfig) -> str:
-        """The page's charts (and its feed, when feeds are written) right below its heading."""
-        records, skip = self.page_records[uri]
-        extra = charts.panel(uri, records, self.tag_uri, self.place_uri, self.link, **skip)
-        if uri in self.feed_links and config.site_url and self.config.feed_enabled:
-            href = html.escape(get_relative_url(self.feed_links[uri], page.url), quote=True)
-            extra = f'<p class="archive-feedlink"><a href="{href}">Feed of this page (RSS)</a></p>\n\n' + extra
-        head, sep, rest = markdown.partition("\n\n")
-        return head + sep + extra + rest
+    def _lead(self, uri: str, records: list[Record], feed: str | None, **skip) -> str:
+        """What the first page of a tag or place listing shows below its heading: its feed (when
+        feeds are written) and its charts. Part of the listing's blocks, so of its cache key."""
+        out = ""
+        if feed and self.config.feed_enabled and self.site_url:
+            href = html.escape(get_relative_url(feed, self.link.url(uri)), quote=True)
+            out += f'<p class="archive-feedlink"><a href="{href}">Feed of this page (RSS)</a></p>\n'
+        if self.config.charts:
+            out += charts.panel(uri, records, self.tag_uri, self.place_uri, self.link, **skip)
+        return out
 
     def _exports(self, files: Files, config: MkDocsConfig) -> None:
         """data/articles.json, .csv and places.geojson, as site files (About links to them)."""
@@ -196,6 +226,43 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                           (exports.PLACES_GEOJSON, exports.places_geojson(
                               self.map_nodes, lambda n: self.link.url(self.node_uri(n)), site_url))):
             files.append(File.generated(config, uri, content=text))
+
+    def on_page_content(self, output: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        """Generated HTML goes in after Markdown, never through it: the article header in front of
+        the body, a listing's blocks in place of their placeholders (listings.fill)."""
+        uri = page.file.src_uri
+        if not self.config.enabled or self._cached(uri):
+            return None
+        record = self.records.get(uri)
+        if record is not None:
+            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link) + article.locator(record)
+            footer = article.footer(record, self.neighbours.get(uri), self.link)
+            self._check_links(files)
+            return header + output + footer
+        blocks = self.blocks.get(uri)
+        return listings.fill(output, blocks) if blocks else None
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.config.enabled and self.cache is not None:
+            self.cache.template_loader(env)
+        return env
+
+    @event_priority(100)  # before the search plugin indexes the page
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
+            self.cache.before_context(page)
+        return context
+
+    @event_priority(-100)  # the page as it is written, after every other plugin
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
+            self.cache.after_page(page, output, self.records.get(page.file.src_uri))
+        return None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.cache is not None:
+            self.cache.finish(commit=False)
+            self.cache = None
 
     def _map(self, page: Page, files: Files) -> str:
         def href(node: LocationNode) -> str:
@@ -217,6 +284,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         reproducible.on_post_build(config)
         if not self.config.enabled:
             return
+        if self.cache is not None:
+            self.cache.finish(commit=True)
+            self.cache = None
         site = Path(config.site_dir)
         sitemap.copy_vendor(site)
         sitemap.write_places(site, self.map_nodes, lambda n: self.link.url(self.node_uri(n)),
@@ -233,7 +303,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         feedset.write_all(site, records, tag_index(newest_first(records)), countries, self.urls, config.site_name,
                           config.site_url, config.site_description or "", self.config.feed_path,
                           self.config.feed_length)
-
 
     def _search_index(self, config: MkDocsConfig) -> None:
         records = list(self.records.values())

@@ -4,6 +4,8 @@ Bounded at any size: for each tag or place an article has, only the WINDOW artic
 in time under that tag or place are candidates, so the work grows with the archive, not its square."""
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,6 +21,16 @@ class Neighbours:
     related: list[Record] = field(default_factory=list)
     previous: Record | None = None  # older
     next: Record | None = None  # newer
+
+
+def digest(nb: Neighbours | None) -> str:
+    """What of the neighbours an article page shows (the build cache's context for it)."""
+    if nb is None:
+        return ""
+    def show(r: Record | None) -> list:
+        return [] if r is None else [r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or ""]
+    parts = [show(r) for r in nb.related] + [show(nb.previous), show(nb.next)]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
 
 def _keys(r: Record) -> set[str]:

@@ -17,10 +17,19 @@ import yaml
 from ..enrich.dates import parse_date
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces
+from .text_model import BYLINE, MAX_CANDIDATE_CHARS, features, is_prose, load_model, main_run
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
-MIN_TITLE_WORDS = 3
+MIN_TITLE_WORDS = 2
+BODY_THRESHOLD = 0.5  # a unit the body model gives at least this probability is article text
+GAP_THRESHOLD = 0.2  # ... or this much, between two such units
+DATE_BEFORE, DATE_AFTER = 6, 12  # units above and below the headline where its dateline is looked for
+DATELINE_CHARS = 120  # a dateline is short: dates inside longer units are the text's own
+MAX_UNITS = 20_000  # units analysed on one page (real pages have a few thousand): bounds the time
+MAX_CANDIDATES = 1000  # headline candidates: the first units and those around the main run (bounds the work)
+TITLE_TRIES = 3  # headline candidates tried, best first, until one has an article under it
+HEADING_WORDS = 20  # a unit without a final stop and longer than this is a paragraph, not a heading
 MAX_CHROME_LEN = 300  # chrome is short: longer lines are never tested (and never backtrack for long)
 
 
@@ -104,7 +113,7 @@ def _units(text: str) -> list[tuple[str, int]]:
             current = ""
             block += 1
             continue
-        continues = current and not ends_sentence(current) and (
+        continues = current and not ends_sentence(current) and not (BYLINE.match(line) and len(line.split()) <= 6) and (
             (line[0].islower() and last_words >= 2) or (wrapped and last_len >= 0.6 * longest))
         if continues:
             current += " " + line
@@ -140,53 +149,141 @@ def _dateline(unit: str, rules: Chrome) -> tuple[bool, object, str | None]:
     return False, None, None
 
 
-def _title_index(units: list[tuple[str, int]], chrome: list[bool], datelines: list[bool],
-                 site_keys: set[str]) -> int | None:
-    """The headline: the first line standing alone between blank lines (mastheads and menus come in
-    runs of short lines), of three words or more, not in capitals; failing that, the first such line."""
+@dataclass
+class Page:
+    """A page dump cut into units, with what the rules say about each unit and its features."""
 
-    def plausible(unit: str) -> bool:
-        return len(unit.split()) >= MIN_TITLE_WORDS and len(unit) <= 300 and not _masthead(unit, site_keys)
+    units: list[str]
+    blocks: list[int]
+    chrome: list[bool]
+    stop: list[bool]
+    datelines: list[tuple[bool, object, str | None]]
+    sites: list[str]
+    vectors: list[list[float]]
+    tail: list[str]  # prose after the part of a huge page that was analysed (kept as body)
 
-    by_block: dict[int, list[int]] = {}
-    for i, (unit, block) in enumerate(units):
-        if not datelines[i]:  # a byline under the headline does not make it part of a menu
-            by_block.setdefault(block, []).append(i)
-    for members in by_block.values():
-        if len(members) == 1 and not chrome[members[0]] and plausible(units[members[0]][0]):
-            return members[0]
-    return next((i for i, (u, _) in enumerate(units) if not chrome[i] and plausible(u)), None)
+
+def analyse(text: str) -> Page:
+    """Units, rule flags and feature vectors of a page dump (what the reader and the trainer share)."""
+    from .html import dates_in_text  # html.py imports this module's chrome rules
+
+    rules = chrome_rules()
+    pairs = _units(text.replace("\r\n", "\n").replace("\r", "\n"))
+    tail: list[str] = []
+    if len(pairs) > MAX_UNITS:  # a pathological page: read the part around its prose, keep the prose after it
+        lo = max(0, main_run([u for u, _ in pairs])[0] - MAX_UNITS // 10)
+        tail = [u for u, _ in pairs[lo + MAX_UNITS:] if is_prose(u, len(u.split()))]
+        pairs = pairs[lo:lo + MAX_UNITS]
+    units = [u for u, _ in pairs]
+    blocks = [b for _, b in pairs]
+    sites = site_names(units, rules)
+    site_keys = {s.casefold() for s in sites}
+    datelines = [_dateline(u, rules) for u in units]
+    short = [len(u) <= MAX_CHROME_LEN for u in units]
+    chrome = [d[0] or (ok and (bool(rules.drop.fullmatch(u)) or u.casefold() in site_keys
+                               or bool(rules.copyright.fullmatch(u))))
+              for u, d, ok in zip(units, datelines, short)]
+    stop = [ok and bool(rules.stop.fullmatch(u)) for u, ok in zip(units, short)]
+    dated = [d[0] or (ok and bool(dates_in_text(u))) for u, d, ok in zip(units, datelines, short)]
+    vectors = features(units, blocks, chrome, stop, dated)
+    return Page(units, blocks, chrome, stop, datelines, sites, vectors, tail)
+
+
+def title_candidates(page: Page) -> list[int]:
+    """Units that may be the headline: short enough, two words or more, not chrome or a dateline."""
+    start = main_run(page.units)[0]
+    return [i for i, u in enumerate(page.units)
+            if not page.chrome[i] and len(u) <= MAX_CANDIDATE_CHARS and len(u.split()) >= MIN_TITLE_WORDS
+            and (i < MAX_CANDIDATES or abs(i - start) <= MAX_CANDIDATES)]
 
 
 def parse_scrape(text: str, origin: str) -> Article:
+    page = analyse(text)
+    model = load_model()
+    candidates = title_candidates(page)
+    if not candidates:
+        raise RejectedInput("no title line found (no line of two or more words)")
+    ranked = sorted(candidates, key=lambda i: (-model.title_score(page.vectors[i]), i))
+    for title_at in ranked[:TITLE_TRIES]:  # the best headline with an article under it
+        summary, blocks = _body_under(page, title_at, model)
+        if any(b.kind == "p" for b in blocks):
+            break
+    else:
+        raise RejectedInput("no article body found under the title")
+    found_date = page_date(page, title_at)
+    author = next((a for i, (is_d, _, a) in enumerate(page.datelines) if is_d and a and abs(i - title_at) <= 12), None)
+    return Article(title=page.units[title_at], blocks=blocks, origin=origin, summary=summary,
+                   date=found_date, author=author, source=page.sites[0] if page.sites else None)
+
+
+def _body_under(page: Page, title_at: int, model) -> tuple[str | None, list[Block]]:
+    """Standfirst and blocks under the headline: the units the body model takes, up to the footer."""
     rules = chrome_rules()
-    units = _units(text.replace("\r\n", "\n").replace("\r", "\n"))
-    sites = site_names([u for u, _ in units], rules)
-    site_keys = {s.casefold() for s in sites}
-    datelines = [_dateline(u, rules) for u, _ in units]
-    chrome = [d[0] or (len(u) <= MAX_CHROME_LEN and (bool(rules.drop.fullmatch(u)) or u.casefold() in site_keys
-                                                     or bool(rules.copyright.fullmatch(u))))
-              for (u, _), d in zip(units, datelines)]
-    title_at = _title_index(units, chrome, [d[0] for d in datelines], site_keys)
-    if title_at is None:
-        raise RejectedInput("no title line found (no line of three or more words)")
-    found_date = author = None
-    for is_dateline, d, a in datelines:
-        if is_dateline:
-            found_date = found_date or d
-            author = author or a
+    units = page.units
+    title = units[title_at].casefold()
+    probability = [0.0] * len(units)
+    for i in range(title_at + 1, len(units)):
+        if not page.chrome[i] and units[i].casefold() != title:
+            probability[i] = model.body_probability(page.vectors[i])
     kept: list[str] = []
     for i in range(title_at + 1, len(units)):
-        unit = units[i][0]
-        if kept and len(unit) <= MAX_CHROME_LEN and (rules.stop.fullmatch(unit) or rules.copyright.fullmatch(unit)):
+        unit = units[i]
+        if kept and page.stop[i] or (kept and len(unit) <= MAX_CHROME_LEN and rules.copyright.fullmatch(unit)):
             break  # the footer starts: related links, copyright and whatever follows them
-        if not chrome[i]:
-            kept.append(unit)
+        between = 0 < i < len(units) - 1 and min(probability[i - 1], probability[i + 1]) >= BODY_THRESHOLD
+        if probability[i] >= (GAP_THRESHOLD if between else BODY_THRESHOLD):
+            kept.append(unit)  # a weaker unit between two of the body's units is body too
+    else:
+        kept += page.tail
     summary, blocks = _structure(kept)
-    if not any(b.kind == "p" for b in blocks):
-        raise RejectedInput("no article body found under the title")
-    return Article(title=units[title_at][0], blocks=blocks, origin=origin, summary=summary,
-                   date=found_date, author=author, source=sites[0] if sites else None)
+    if not any(b.kind == "p" for b in blocks):  # a page the model finds no prose in: the rules alone
+        summary, blocks = _structure([u for i, u in enumerate(units[title_at + 1:], title_at + 1)
+                                      if not page.chrome[i] and u.casefold() != title])
+    return summary, blocks
+
+
+_UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewerkt|ge[äa]ndert|mis [àa] jour)\w*\W*$"
+                      r"|(updated|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
+_PUBLISHED = re.compile(r"(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
+                        r"|publicerad|datum|date|stand)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}$", re.I)
+_NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w", re.I)
+DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
+NEAR = 3  # units: below a list of dates, only one this close to the headline is taken
+
+
+def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
+    """(labelled as an update, labelled as published, day) for each dateline date in unit i."""
+    from .html import dates_in_text
+
+    unit = page.units[i]
+    if _NOT_A_DATELINE.search(unit):
+        return []
+    limit = len(unit) if len(unit) <= DATELINE_CHARS else DATE_IN_LONG_UNIT
+    out = []
+    for pos, day in dates_in_text(unit[:limit + 20]):
+        if pos <= limit:
+            before = unit[max(0, pos - 30):pos]
+            out.append((bool(_UPDATED.search(before)), bool(_PUBLISHED.search(before)), day))
+    return out
+
+
+def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int = DATE_AFTER) -> object:
+    """The dateline the page prints nearest its headline, from `before` units above it to `after` below
+    it; an "Updated" date only when no other is there. Below a list of dates (related articles, an
+    archive) only a date right at the headline or labelled "Published" is taken; with no date near
+    the headline, the first date labelled "Published" on the page. Unsure: undated."""
+    found = []
+    for i in range(max(0, title_at - before), min(len(page.units), title_at + after + 1)):
+        for updated, published, day in _dates_of(page, i):
+            found.append((updated, not published, abs(i - title_at) + (0.5 if i < title_at else 0.0), day))
+    if len({f[3] for f in found}) >= 3:  # a list of dates: keep what is labelled or right at the headline
+        found = [f for f in found if not f[1] or f[2] <= NEAR]
+    if not found:
+        found = [(updated, False, 0.0, day) for i in range(len(page.units)) for updated, published, day
+                 in _dates_of(page, i) if published and not updated][:1]
+    if not found:
+        return None
+    return min(found, key=lambda f: (f[0], f[2]))[3]
 
 
 def _structure(units: list[str]) -> tuple[str | None, list[Block]]:
@@ -198,7 +295,7 @@ def _structure(units: list[str]) -> tuple[str | None, list[Block]]:
         next_is_paragraph = nxt is not None and ends_sentence(nxt)
         if ends_sentence(unit):
             blocks.append(Block("p", unit))
-        elif next_is_paragraph:
+        elif next_is_paragraph and (i == 0 or len(unit.split()) <= HEADING_WORDS):
             if i == 0:
                 summary = unit
             else:

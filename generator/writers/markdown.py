@@ -33,10 +33,10 @@ import yaml
 from .. import dedup
 from ..atomicfile import TMP_PREFIX, write_bytes
 from ..model import Article
-from ..textutil import md_escape, md_heading, slugify
+from ..textutil import YAML_LOADER, md_escape, md_heading, slugify
 
 EDITABLE = ("title", "date", "summary", "source", "url", "author", "tags", "locations", "places", "body")
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_LOADER = YAML_LOADER
 # The same boundary python-frontmatter uses, so pages stay readable by it (and by MkDocs).
 _FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 

@@ -1,0 +1,99 @@
+"""Names as English news writes them: ASCII folding, transliterated Arabic town names and their article
+variants, English names of subdivisions. Used by build.py when it compiles the gazetteer."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters NFKD does not decompose, which an ASCII fold would drop ("Diyarbakır" -> "Diyarbakr").
+_FOLD = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "ø": "o", "Ø": "O",
+                       "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "þ": "th", "ħ": "h",
+                       "‘": "", "ʻ": "", "’": "'", "ʼ": "'"})  # ayn marks dropped, apostrophes kept
+
+# Words that say "this is an administrative area" in English names of subdivisions.
+_ADMIN_WORDS = ("governorate", "province", "oblast", "region", "state", "district", "department",
+                "prefecture", "county", "municipality", "territory", "division", "emirate", "canton")
+
+# Types English news puts after the name ("Nangarhar Province", "Dhamar Governorate"); not "State"
+# or "Region", which would make "Texas State" or "Lazio Region".
+_SUFFIXED_TYPES = ("governorate", "province", "oblast", "department", "prefecture")
+
+def ascii_fold(text: str) -> str:
+    """Accents off, special letters transliterated: 'Şırnak' -> 'Sirnak', 'Ma‘ān' -> "Ma'an"."""
+    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return text.encode("ascii", "ignore").decode().strip().strip("'")
+
+def english_region_name(name: str, type_: str, aliases: tuple[str, ...]) -> str:
+    """The name English news uses for a subdivision: 'Cairo Governorate' rather than 'Al Qāhirah',
+    'Cherkasy Oblast' rather than 'Cherkaska oblast': an ASCII alias naming its type (or another
+    administrative word), else the name without accents, followed by its type when English puts it
+    there ('Kandahār', a province -> 'Kandahar Province')."""
+    usable = [a for a in aliases if a.isascii() and a[:1].isupper()]
+    for words in ((type_.lower(),) if type_ else (), _ADMIN_WORDS):
+        for a in usable:
+            if any(w and w in a.lower().split() for w in words):
+                return a
+    folded = ascii_fold(name)
+    if len(folded) < 2:
+        return name
+    low = folded.lower().split()
+    if type_.lower() in _SUFFIXED_TYPES and not any(w in low for w in _ADMIN_WORDS):
+        return f"{folded} {type_.capitalize()}"
+    return folded
+
+# Countries whose town names GeoNames gives in Arabic transliteration ("Al Ḩasakah", "Ash Shaddādah").
+ARABIC_CC = frozenset("IQ SY SA YE JO LB PS EG LY TN DZ MA SD KW QA BH AE OM MR".split())
+
+# The Arabic article as GeoNames writes it, assimilated or not: "Al Qā’im", "Ash Shaddādah", "Ar Ramādī".
+_ARTICLE = re.compile(r"^(?:Al|El|Ar|As|Ash|Ad|Adh|An|At|Ath|Az|Aş|Aḑ|Aţ|Az̧)[ -](?=\w)", re.IGNORECASE)
+
+# Combining marks of transliteration (macron, dot/line/breve below; a cedilla under h, d, t or z is
+# an Arabic emphatic): a name with one is a transliteration, not a local spelling like "Şırnak".
+_TRANSLIT_MARKS = {"\u0304", "\u0323", "\u0331", "\u032e"}
+
+def transliterated(name: str) -> bool:
+    """True for a scholarly transliteration ("Ālbū Kamāl", "Al Ḩasakah", "Sinjār") that English news
+    never writes."""
+    if any(c in name for c in "ʻʼ‘’"):
+        return True
+    for c in name:
+        d = unicodedata.normalize("NFD", c)
+        if len(d) > 1 and (d[1] in _TRANSLIT_MARKS or (d[1] == "\u0327" and d[0] in "hHdDtTzZ")):
+            return True
+    return False
+
+def english_town_name(name: str) -> str:
+    """The name as English news writes it: transliteration marks off, the Arabic article joined with a
+    hyphen and unassimilated ("Al Ḩasakah" -> "Al-Hasakah", "Ash Shaddādah" -> "Al-Shaddadah", "Sinjār" ->
+    "Sinjar"); other names unchanged ("Şırnak", "Zürich")."""
+    if not transliterated(name):
+        return name
+    folded = ascii_fold(name)
+    m = _ARTICLE.match(folded)
+    if m:
+        folded = "Al-" + folded[m.end():]
+    folded = folded.replace("'", "")  # hamza and ayn: "Al-Qaim", not "Al-Qa'im"
+    return folded if len(folded) >= 3 else name
+
+def arabic_variants(name: str) -> set[str]:
+    """Spellings of an Arabic-script town name that English news uses: ASCII, apostrophes (ayn, hamza)
+    dropped, the article as "al-", or none ("Al Qā’im" -> "Al Qaim", "Qaim"; "Ash Shaddādah" ->
+    "Al Shaddadah", "Shaddadah")."""
+    folded = ascii_fold(name).replace("'", "")
+    out = {folded}
+    m = _ARTICLE.match(folded)
+    if m:
+        bare = folded[m.end():]
+        if len(bare) >= 4:
+            out |= {bare, "Al " + bare}
+    return {v for v in out if v != name and len(v) >= 3}
+
+_REGION_TYPE_WORDS = re.compile(r"(?:^(?:Republic|Respublika|Province|Governorate|Oblast) of |"
+                                r",? (?:Respublika|Republic|Oblast'?|Kray|Krai|Governorate|Province|"
+                                r"Muhafazat|Wilayah|Ostan)$)", re.IGNORECASE)
+
+def region_variants(name: str) -> set[str]:
+    """A subdivision's bare name from the forms GeoNames and ISO give ("Dagestan, Respublika",
+    "Dagestan Republic", "Republic of Dagestan" -> "Dagestan")."""
+    bare = _REGION_TYPE_WORDS.sub("", name).strip(" ,")
+    return {bare} if bare != name and len(bare) >= 4 else set()

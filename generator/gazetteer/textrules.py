@@ -1,0 +1,245 @@
+"""Text rules of the GeoNames gazetteer's recogniser: word lists and patterns that tell a place name
+from its neighbours (a person, an organisation, a street), kept apart from the gazetteer's data and
+ranking in __init__.py. Pure functions of the text; nothing here reads the compiled gazetteer."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..model import Place
+
+_WORD_RUN = re.compile(r"(?:[^\W_]|['’.-])*")  # what _prev_word() reads: alphanumerics and '’.-
+
+
+_IN_CONTAINER = re.compile(r" (?:region|district|area|mountains?|valley|plain|village|town|city|"
+                           r"subdistrict|countryside) (?:of|in) (?:the )?")
+
+
+# Features the gazetteer lacks: a capitalised name of one to three words with its feature word after it
+# ("Haifa Street", "Sacramento River", "Ain al-Asad Air Base") or before it ("Mount Sinjar", "Lake Lanier").
+_FEATURE_WORDS_AFTER = ("Street|St\\.|Road|Rd\\.|Avenue|Ave\\.|Drive|Boulevard|Blvd\\.|Lane|Parkway|River|Creek|Lake|Bay|"
+                        "Islands?|Valley|Mountains?|Crossing|Border Crossing|Air Base|Airbase|Base|Dam|Canal|Park|"
+                        "Square|Bridge")
+
+
+_FEATURE = re.compile(r"(?<![\w'’-])((?:(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)\s|(?:al|el|ad|as|ash|ar|at|az|an)-[A-Z][\w'’-]*\s){1,3}"
+                      r"(?:" + _FEATURE_WORDS_AFTER + r")|(?:Mount|Mt\.|Lake|Jebel|Jabal|Jabal al|Jebel al)\s[A-Z][\w'’-]+)"
+                      r"(?![\w'’-])")
+
+
+_FEATURE_KEYS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway",
+                 "River", "Creek", "Lake", "Bay", "Island", "Valley", "Mountain", "Crossing", "Base", "Dam", "Canal",
+                 "Park", "Square", "Bridge", "Mount", "Mt.", "Jebel", "Jabal")
+
+
+_FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Jebel|Jabal)(?: al)?\s)")
+
+
+_STREETS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway", "Way",
+            "Square", "Park", "Bridge")  # named after a place, not in it: placed at the article's own place
+
+
+# A capital acting as its government (see GeoNamesGazetteer.metonyms).
+_STANCE_AFTER = re.compile(
+    r"(?:'s? (?:government|position|stance|decision|response|demands?|officials?)\b|,? (?:has |had |have |is |was |"
+    r"will |would |also |then )?(?:said|says|say|announced|warned|accused|demanded|demands|wants|wanted|insisted|"
+    r"rejected|denied|responded|threatened|urged|condemned|welcomed|agreed|refused|claimed|blamed|imposed|"
+    r"sanctioned|backs|backed|supports|supported|opposes|opposed|recognised|recognized|pledged|vowed|"
+    r"is busy|hopes|fears|believes)\b)")
+
+
+# A country name or demonym before the words of a state acting ("US military presence", "Iranian officials")
+_STATE_MODIFIED = re.compile(r" (?:military|army|forces|troops|government|officials?|president|prime minister|"
+                             r"foreign minister|minister|ministry|envoy|embassy|ambassador|administration|"
+                             r"diplomats?|sanctions|presence|intelligence|authorities|leaders?|regime)\b")
+_PARTNER_BEFORE = re.compile(r"\b(?:with|between|and|against|toward|towards|from)\s+$")
+
+
+_DIPLOMACY = re.compile(r"(?i)\b(?:relations|talks|ties|discuss\w*|negotiat\w*|deal|agreement|pressure|dialogue|"
+                        r"diplomatic|diplomacy|sanctions?|alliance|rapprochement|dispute|row|rift|spat)\b")
+
+
+_BRACKETED = re.compile(r" \(([^()]{2,40})\)")
+
+
+_NAME_BEFORE = re.compile(r"(?<![\w'’-])((?:[A-Z][\w'’-]+)(?: [A-Z][\w'’-]+){0,3})$")
+
+
+# Capitalised words that may sit next to a place name without making it part of a longer name.
+NEIGHBOURS_OK = {
+    # calendar words ("in Baghdad Monday")
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    # sentence-initial function words ("In Baghdad", "From Iraq")
+    "in", "at", "on", "from", "to", "of", "and", "but", "for", "with", "by", "as", "near", "across", "outside",
+    "inside", "throughout", "since", "after", "before", "while", "when", "where", "the", "a", "an", "into",
+    "if", "like", "unlike", "both", "between", "around", "through", "within", "toward", "towards", "over",
+    "under", "against", "during", "until", "via", "about", "than", "or", "nor", "so", "yet", "also",
+    "i", "we", "he", "she", "they", "it", "this", "that", "these", "those", "there", "here", "his", "her",
+    "then", "meanwhile", "later", "earlier", "yesterday", "today", "tonight", "now", "however", "still", "once",
+    # directions and qualifiers (see QUALIFIERS)
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
+    "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
+    "upper", "lower", "greater", "downtown", "rural", "coastal", "mainland", "metro", "metropolitan",
+}
+
+
+# Directions and qualifiers ("Northern Iraq", "Greater London"): next to a name, not part of it, but they
+# may start one we do not know ("Upper Tal Kaif (Nineveh)").
+QUALIFIERS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
+    "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
+    "upper", "lower", "greater", "downtown", "rural", "coastal", "mainland", "metro", "metropolitan",
+}
+
+
+# Capitalised words that follow a place name in the name of something located there ("Gainesville
+# Police", "Mosul University"): the place is still mentioned.
+INSTITUTIONS = {
+    "police", "sheriff", "fire", "council", "commission", "commissioners", "school", "schools", "university",
+    "college", "hospital", "airport", "times", "post", "herald", "tribune", "news", "journal", "gazette",
+    "government", "army", "navy", "senate", "house", "department", "office", "board", "court", "county",
+    "city", "state", "province", "governorate", "district", "region", "museum", "library", "church", "mosque",
+    "stadium", "station", "port", "harbor", "harbour", "bridge", "dam", "road", "street", "avenue", "highway",
+    "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public",
+    # offices and bodies ("Oklahoma Gov. Mary Fallin", "Harare Mayor", "the Karnataka Assembly")
+    "gov", "governor", "mayor", "premier", "sen", "rep", "assembly", "legislature", "regional", "guard", "pd",
+    "republicans", "democrats", "authorities", "officials", "residents", "voters",
+}
+
+
+# Capitalised words that make a longer place name with the name before them ("Sacramento River",
+# "Cleveland Drive"): the shorter name is not the place meant, whatever its size.
+FEATURE_WORDS = {
+    "river", "bay", "lake", "creek", "drive", "boulevard", "blvd", "turnpike", "island", "islands", "mountain",
+    "mountains", "valley", "canyon", "falls", "beach", "parkway", "circle", "lane", "court", "colony", "heights",
+    "springs", "sound", "point", "hills", "square", "terrace", "trail", "ave", "rd", "hall", "walk",
+}
+
+
+def _feature_matches(text: str, hits: list[int]) -> list[tuple[int, int]]:
+    """_FEATURE's matches, looked for only around the feature words found (`hits`: their last index)."""
+    out: list[tuple[int, int]] = []
+    for end in hits:
+        w0 = max(0, end - 80)
+        for m in _FEATURE.finditer(text, w0, min(len(text), end + 40)):
+            s, e = m.span(1)
+            if s <= end < e + 1 and (not out or s >= out[-1][1]) and (s > w0 or w0 == 0):
+                out.append((s, e))
+    return out
+
+
+def _make_feature_automaton():
+    import ahocorasick
+
+    a = ahocorasick.Automaton()
+    for w in _FEATURE_KEYS:
+        a.add_word(w, w)
+    a.make_automaton()
+    return a
+
+
+def _most_named(found: list[tuple[int, int, Place]]) -> Place | None:
+    """The place an article names most often, a town or region before a country (first named on a tie)."""
+    for countries in (False, True):
+        counts = Counter(p.name for _, _, p in found if (p.kind == "country") == countries and p.lat is not None)
+        if counts:
+            top = counts.most_common(1)[0][0]
+            return next(p for _, _, p in found if p.name == top)
+    return None
+
+
+def _prev_word(text: str, s: int) -> str:
+    k = s - 1
+    if k < 0 or text[k] != " ":
+        return ""
+    j = k
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "'’.-"):
+        j -= 1
+    return text[j:k]
+
+
+def _next_word(text: str, e: int) -> str:
+    if e >= len(text) or text[e] != " ":
+        return ""
+    j = e + 1
+    while j < len(text) and (text[j].isalnum() or text[j] in "'’-"):
+        j += 1
+    return text[e + 1:j]
+
+
+# Words that say what kind of place a name is ("Duhok province", "Cork city", "Minnesota State"): the
+# mention is the name before them; the entry found with them is kept.
+TYPE_WORDS = {"province", "governorate", "district", "region", "state", "city", "oblast", "municipality",
+              "prefecture", "wilaya", "emirate"}
+
+
+def _type_word_trimmed(text: str, s: int, e: int, name: str) -> int:
+    """The end of the mention without a final type word ("Duhok province", "Mississippi State
+    started", "Colorado State University"), unless the entry's own name ends with it ("Kansas City",
+    "Dublin City")."""
+    k = text.rfind(" ", s, e)
+    if k < 0 or text[k + 1:e].lower() not in TYPE_WORDS:
+        return e
+    if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()):
+        return e
+    return k
+    if text[k + 1].islower() or (e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
+        return k
+    return e
+
+
+_ARTICLES = ("al-", "el-", "ash-", "as-", "ad-", "ar-", "at-", "az-", "an-", "adh-", "ath-")
+
+
+def _lower_article(text: str, start: int, end: int) -> bool:
+    """'al-Qaim', 'ash-Shaddadi': the Arabic article in lower case before a capitalised name."""
+    if text[start] not in "ae":
+        return False
+    k = text.find("-", start, min(end, start + 5))
+    return k > start and k + 1 < end and text[k + 1].isupper() and text[start:k + 1] in _ARTICLES
+
+
+def _names_a_thing(text: str, e: int, nxt: str) -> bool:
+    """After a place name ending at e, `nxt` (capitalised) starts the name of something located there
+    ("Dublin Arts Council", "Ohio Department of Development", "Texas Parks & Wildlife") rather than a
+    longer place ("Sacramento River") or a person ("Paris Hilton arrived"): a word of FEATURE_WORDS makes
+    a place; an organisation's name goes on with another capitalised word, "of" or "&", a person's
+    name mostly stops after the surname."""
+    if nxt.lower() in FEATURE_WORDS:
+        return False
+    k = e + 1 + len(nxt)
+    if text.startswith((" of ", " & "), k):
+        return True
+    after = _next_word(text, k)
+    return len(after) > 2 and after[0].isupper()
+
+
+def _initial(word: str) -> bool:
+    """'A.' in 'Roy A. Nelson': a capital letter and a dot is a middle initial, not the article."""
+    return len(word) == 2 and word[1] == "." and word[0].isupper()
+
+
+# After a one-word name, words that make it a person ("Nelson said", "Flores, 26,", "Flores' stepfather")
+_PERSON_AFTER = re.compile(r"(?:(, \d{1,3},|['’]s? (?:wife|husband|son|daughter|mother|father|stepfather|"
+                           r"stepmother|brother|sister|family|attorney|lawyer)\b)| (?:said|says|told|testified)\b)")
+
+
+_PLACE_BEFORE = re.compile(r"(?:\b(?:of|in|from|the|at)\s|-)$")
+
+
+def _ends_sentence(word: str) -> bool:
+    """'Baghdad.' before 'BAGHDAD —': a word of three letters or more with one final dot ends a sentence, so
+    the next word does not continue its name ('St.' and 'U.S.' do not end one)."""
+    return len(word) > 3 and word[-1] == "." and "." not in word[:-1]
+
+
+def _sentence_start(text: str, k: int) -> bool:
+    """True if position k (the space before a word, or -1) begins a sentence or a line."""
+    while k >= 0 and text[k] == " ":
+        k -= 1
+    return k < 0 or text[k] in ".!?:\n\"“”'‘’()[]—–-"
+
+
+_FEATURE_AUTOMATON = _make_feature_automaton()  # the feature words of _FEATURE_KEYS, for find()

@@ -1,0 +1,224 @@
+"""The build cache: a page whose inputs did not change is not parsed or rendered again.
+
+An article page's HTML depends on its own file, the configuration, the theme's templates and the
+generator's code and data, and on nothing else (articles are out of the navigation, so no other
+page shows in it; its tag and place links are derived from its own front matter) and on its
+related articles and older/newer neighbours, which change with OTHER articles: their digest is the
+page's `context`, stored beside the key (the key alone still says the front matter is unchanged,
+so the record is reused even when the context changed); a listing page
+out of the navigation depends on its generated content instead of a file. So its key is a hash of
+those; the value is the finished HTML and the search entries the page gave. A cached page
+still goes through MkDocs (so the sitemap, the order of the search index and every plugin see the
+same pages as in a clean build), but as an empty Markdown page whose template prints the cached
+HTML. `tests/test_incremental.py` checks that an incremental build gives the clean build's bytes.
+
+The cache is one SQLite file (`.cache/build/pages.sqlite` beside mkdocs.yml), written in one
+transaction at the end of a successful build: a failed or killed build leaves the previous cache.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+import sqlite3
+import zlib
+from dataclasses import replace
+from importlib import metadata
+from pathlib import Path
+
+from ..cachedir import ensure
+from ..writers.markdown import split_page
+from .index import Record
+
+SCHEMA = 3  # the table's layout: another one is dropped and rebuilt
+
+CACHED_TEMPLATE = "archive-cached-page.html"
+TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
+PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "jinja2", "pymdown-extensions", "pyyaml")
+_GENERATOR = Path(__file__).resolve().parent.parent
+
+
+def _hash_files(h, root: Path, files) -> None:
+    """Names relative to `root` (a checkout elsewhere has the same key) and contents."""
+    for p in sorted(files):
+        h.update(p.relative_to(root).as_posix().encode() + b"\0")
+        h.update(p.read_bytes())
+
+
+def global_key(config_file: str | None, theme_dirs: list[str], settings: dict) -> str:
+    """What every page depends on: the config file and settings, templates, our code, versions."""
+    h = hashlib.sha256()
+    if config_file and Path(config_file).is_file():
+        h.update(Path(config_file).read_bytes())
+    h.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    for d in theme_dirs:
+        root = Path(d)
+        # Templates, not the theme's thousands of icons (an icon is only used through a template).
+        _hash_files(h, root, [p for p in root.rglob("*") if p.is_file() and (p.suffix in (".html", ".xml", ".yml")
+                                                                          or "theme_overrides" in d)])
+    _hash_files(h, _GENERATOR, [p for p in _GENERATOR.rglob("*") if p.is_file() and p.suffix in (".py", ".yml", ".json", ".txt")
+                    and "__pycache__" not in p.parts])
+    for name in PACKAGES:
+        try:
+            h.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return h.hexdigest()
+
+
+def page_key(base: str, src_uri: str, source_digest: str) -> str:
+    return hashlib.sha256(f"{base}\0{src_uri}\0{source_digest}".encode()).hexdigest()
+
+
+class BuildCache:
+    """Finished article pages by key; new results are kept in memory until `commit`."""
+
+    def __init__(self, folder: Path) -> None:
+        ensure(folder)
+        self.path = folder / "pages.sqlite"
+        self.db = sqlite3.connect(self.path)
+        if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
+            with self.db:
+                self.db.execute("DROP TABLE IF EXISTS pages")
+                self.db.execute(f"PRAGMA user_version = {SCHEMA}")
+        self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
+                        "context TEXT NOT NULL, html BLOB NOT NULL, entries TEXT NOT NULL, record BLOB)")
+        self.keys: dict[str, tuple[str, str]] = {uri: (key, context) for uri, key, context in
+                                                 self.db.execute("SELECT src_uri, key, context FROM pages")}
+        self.new: dict[str, tuple[str, str, bytes, str, bytes | None]] = {}
+
+    def has(self, src_uri: str, key: str) -> bool:
+        return self.keys.get(src_uri, ("",))[0] == key
+
+    def fits(self, src_uri: str, key: str, context: str) -> bool:
+        """The stored page is this one's: same key and same context."""
+        return self.keys.get(src_uri) == (key, context)
+
+    def get(self, src_uri: str) -> tuple[str, list]:
+        """(HTML, search entries) of a page `has` found."""
+        html, entries = self.db.execute("SELECT html, entries FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
+        return zlib.decompress(html).decode("utf-8"), json.loads(entries)
+
+    def record(self, src_uri: str, text: str | None = None) -> Record | None:
+        """The article's front matter as read when its page was stored (no YAML parsing); its body
+        (the search index reads it) is cut from `text` again, the page's unchanged text."""
+        row = self.db.execute("SELECT record FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
+        record = pickle.loads(row[0]) if row and row[0] else None
+        if record is not None and record.body == "" and text is not None:
+            record = replace(record, body=split_page(text)[1])
+        return record
+
+    def put(self, src_uri: str, key: str, context: str, html: str, entries: list, record: Record | None) -> None:
+        # The folder is ours only (cachedir.ensure), as for the read cache's pickles.
+        # The body is not stored ("" = it had one, cut again from the text by `record`).
+        blob = (pickle.dumps(replace(record, body=None if record.body is None else "", meta={}), protocol=5)
+                if record else None)
+        self.new[src_uri] = (key, context, zlib.compress(html.encode("utf-8"), 1), json.dumps(entries, ensure_ascii=False),
+                             blob)
+
+    def commit(self, present: set[str]) -> None:
+        """Store this build's pages and forget pages that are gone, in one transaction."""
+        with self.db:
+            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, context, html, entries, record) "
+                                "VALUES (?, ?, ?, ?, ?, ?)",
+                                [(uri, *value) for uri, value in self.new.items()])
+            gone = [(uri,) for uri in self.keys if uri not in present]
+            self.db.executemany("DELETE FROM pages WHERE src_uri = ?", gone)
+        self.new.clear()
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class _WarningCount(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+def _material_search(config) -> object | None | bool:
+    """Material's search plugin (its index is what cached pages add to), None without a search
+    plugin, False for another search engine (whose indexing this cache cannot replay)."""
+    for name, plugin in config.plugins.items():
+        if name.endswith("search"):
+            ok = type(plugin).__module__.startswith("material.plugins.search") and hasattr(plugin, "search_index")
+            return plugin if ok else False
+    return None
+
+
+class PageCache:
+    """The plugin's side of the cache: which pages (src_uri -> content digest) are served from it,
+    and what the plugin's events do with them."""
+
+    def __init__(self, config, folder: Path) -> None:
+        search = _material_search(config)
+        self.enabled = search is not False
+        self.entries: list = search.search_index.entries if search else []
+        self.keys: dict[str, str] = {}
+        self.contexts: dict[str, str] = {}
+        self.cached: set[str] = set()
+        self.store: BuildCache | None = None
+        self._mark = 0
+        if not self.enabled:
+            return
+        # A page whose rendering warned (a broken link in its body) must warn again next time:
+        # a build that logged any warning stores nothing.
+        self.warnings = _WarningCount()
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        self.store = BuildCache(folder)
+        self.base = global_key(config.config_file_path, list(config.theme.dirs),
+                               {"use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
+                                "docs_dir": Path(config.docs_dir).name})
+
+    def add(self, uri: str, digest: str, context: str | None = "", text: str | None = None) -> Record | None:
+        """Register a page by the digest of its content; when the cache holds it, an article's
+        record (its front matter as the site reads it) is returned, and the page is served from
+        there if its context matches too (context None: known later, see `settle`)."""
+        if self.store is None:
+            return None
+        self.keys[uri] = key = page_key(self.base, uri, digest)
+        if not self.store.has(uri, key):
+            return None
+        if context is not None:
+            self.settle(uri, context)
+        return self.store.record(uri, text)
+
+    def settle(self, uri: str, context: str) -> None:
+        """The page's context (what else its HTML shows); it is served from the cache only if that matches."""
+        self.contexts[uri] = context
+        if self.store is not None and uri in self.keys and self.store.fits(uri, self.keys[uri], context):
+            self.cached.add(uri)
+
+    def template_loader(self, env) -> None:
+        """The one-line template a cached page is rendered with."""
+        import jinja2
+
+        env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: TEMPLATE_SOURCE}), env.loader])
+
+    def before_context(self, page) -> None:
+        """Runs before the search plugin indexes the page: a cached page adds its entries here,
+        in the place a clean build adds them, and carries its finished HTML."""
+        self._mark = len(self.entries)
+        uri = page.file.src_uri
+        if uri in self.cached and self.store is not None:
+            html, entries = self.store.get(uri)
+            self.entries.extend(entries)
+            page.content = html
+
+    def after_page(self, page, output: str, record: Record | None) -> None:
+        uri = page.file.src_uri
+        if self.store is not None and uri in self.keys and uri not in self.cached:
+            self.store.put(uri, self.keys[uri], self.contexts.get(uri, ""), output, self.entries[self._mark:], record)
+
+    def finish(self, commit: bool) -> None:
+        if self.store is None:
+            return
+        logging.getLogger("mkdocs").removeHandler(self.warnings)
+        if commit and not self.warnings.count:
+            self.store.commit(set(self.keys))
+        self.store.close()
+        self.store = None

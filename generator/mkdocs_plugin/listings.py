@@ -1,0 +1,225 @@
+"""The generated listing pages (tags, locations, months, undated), one function per page type.
+
+A listing is built once, as HTML, and never parsed back: the Markdown MkDocs sees holds only the
+headings (so the table of contents still works) and one placeholder comment per HTML block;
+`fill` puts the blocks in after Markdown (the plugin's on_page_content). Parsing thousands of list
+items back through md_in_html and MkDocs' raw-HTML scan was most of a large build (issue 12).
+
+Article lists are newest first, with date, source and summary. The listing's own address
+(tags/<slug>/) shows the newest PAGE_SIZE to 2 * PAGE_SIZE - 1 articles; older ones are on
+tags/<slug>/page-k/, PAGE_SIZE each, numbered from the oldest so that they never change (paginate),
+so no page grows with the archive. Every function returns the listing's pages, its own page first.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .index import LocationNode, Record
+from .pages import Linker, esc, fmt_date, heading, month_title
+
+PAGE_SIZE = 50
+_BLOCK = "<!-- archive:block {} -->"
+_BLOCK_RE = re.compile(r"<!-- archive:block (\d+) -->")
+
+
+@dataclass
+class Listing:
+    """One generated page: its source URI, plain-text title, Markdown with placeholders, HTML blocks."""
+
+    uri: str
+    title: str
+    parts: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+    standalone: bool = False  # out of the navigation: its HTML depends on its own content only
+
+    @property
+    def digest(self) -> str:
+        """A hash of everything on the page (the build cache's key for it)."""
+        return hashlib.sha256("\0".join([self.uri, self.title, self.markdown, *self.blocks]).encode()).hexdigest()
+
+    def md(self, text: str) -> "Listing":
+        self.parts.append(text)
+        return self
+
+    def html(self, block: str) -> "Listing":
+        self.parts.append("\n" + placeholder(len(self.blocks)) + "\n\n")
+        self.blocks.append(block)
+        return self
+
+    @property
+    def markdown(self) -> str:
+        return "".join(self.parts)
+
+
+def placeholder(number: int) -> str:
+    """The Markdown that stands for HTML block `number` until `fill` replaces it."""
+    return _BLOCK.format(number)
+
+
+def fill(content: str, blocks: list[str]) -> str:
+    """The page's HTML with each placeholder replaced by its block (Markdown wraps none of them)."""
+    return _BLOCK_RE.sub(lambda m: blocks[int(m.group(1))], content)
+
+
+def article_items(from_uri: str, records: list[Record], link: Linker) -> str:
+    """Articles as an HTML list: title, date, source, summary (all article text escaped)."""
+    if not records:
+        return "<p><em>No articles.</em></p>\n"
+    items = []
+    for r in records:
+        meta = esc(fmt_date(r.date)) + (f" · {esc(r.source)}" if r.source else "")
+        summary = f'<br><span class="archive-list__summary">{esc(r.summary)}</span>' if r.summary else ""
+        items.append(f"<li>{link(from_uri, r.src_uri, r.title)} <small>{meta}</small>{summary}</li>")
+    return '<ul class="archive-list">\n' + "\n".join(items) + "\n</ul>\n"
+
+
+def page_uri(uri: str, number: int) -> str:
+    """Older page `number` of the listing whose first page is `uri` (numbered from the oldest)."""
+    return f"{uri[:-3]}/page-{number}.md"
+
+
+def _pager(here: str, newer: str | None, older: str | None, link: Linker) -> str:
+    """Newer / older links between the pages of one listing (none when it has one page)."""
+    parts = ([link(here, newer, "← Newer")] if newer else []) + ([link(here, older, "Older →")] if older else [])
+    return '<nav class="archive-pager"><p>' + " · ".join(parts) + "</p></nav>\n" if parts else ""
+
+
+def _span(records: list[Record]) -> str:
+    dates = [r.date for r in records if r.date]
+    if not dates:
+        return "undated"
+    first, last = fmt_date(min(dates)), fmt_date(max(dates))
+    return first if first == last else f"{first} – {last}"
+
+
+def paginate(uri: str, title: str, records: list[Record], link: Linker,
+             intro: Callable[[Listing, bool], None], size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
+    """The listing's pages. Older articles sit in blocks of PAGE_SIZE counted from the oldest, so a
+    new article changes the first page only and the older pages are never rendered again (the
+    build cache keeps them): the first page holds the newest full block and the newer articles
+    that do not fill a block yet (size to 2 * size - 1); page-k holds block k.
+    `intro(page, first)` writes what comes above each page's articles; `lead` (HTML: feed link,
+    charts) goes right below the first page's heading."""
+    blocks = len(records) // size
+    on_first = len(records) - (blocks - 1) * size if blocks > 1 else len(records)
+    oldest_first = records[::-1]
+    out = []
+    first = Listing(uri, title, standalone=True).md(heading(title))
+    if lead:
+        first.html(lead)
+    intro(first, True)
+    older = page_uri(uri, blocks - 1) if blocks > 1 else None
+    first.html(article_items(uri, records[:on_first], link) + _pager(uri, None, older, link))
+    out.append(first)
+    for k in range(blocks - 1, 0, -1):
+        chunk = oldest_first[(k - 1) * size: k * size][::-1]
+        here = page_uri(uri, k)
+        page = Listing(here, f"{title}: {_span(chunk)}", standalone=True).md(heading(f"{title}: {_span(chunk)}"))
+        intro(page, False)
+        newer = uri if k == blocks - 1 else page_uri(uri, k + 1)
+        page.html(article_items(here, chunk, link) + _pager(here, newer, page_uri(uri, k - 1) if k > 1 else None, link))
+        out.append(page)
+    return out
+
+
+def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri: str,
+                link: Linker, size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
+    def intro(page: Listing, first: bool) -> None:
+        count = f" · {len(records)} article(s)" if first else ""  # older pages do not change
+        page.html(f"<p><small>{esc(kind)}{count} · {link(page.uri, index_uri, 'all tags')}</small></p>\n")
+
+    return paginate(uri, name, records, link, intro, size, lead)
+
+
+def _children(node: LocationNode) -> list[LocationNode]:
+    return sorted(node.children.values(), key=lambda n: n.name.casefold())
+
+
+def items(lines: list[str]) -> str:
+    return "<ul>\n" + "\n".join(f"<li>{x}</li>" for x in lines) + "\n</ul>\n"
+
+
+def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], node_uri, index_uri: str,
+                     link: Linker, size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
+    def intro(page: Listing, first: bool) -> None:
+        crumbs = [link(page.uri, index_uri, "All locations")] + [link(page.uri, node_uri(p), p.name) for p in parents]
+        if not first:
+            crumbs.append(link(page.uri, uri, node.name))
+        page.html("<p>" + " › ".join(crumbs) + "</p>\n")
+        if not first:
+            return
+        place = node.place
+        facts = [node.kind]
+        if place and place.lat is not None and place.lon is not None:
+            facts.append(f"{place.lat:.2f}, {place.lon:.2f}" + (" (approximate)" if place.approximate else ""))
+        page.html(f"<p><small>{esc(' · '.join(facts))}</small></p>\n")
+        if node.children:
+            page.md(heading("Within " + node.name, 2))
+            page.html(items([f"{link(page.uri, node_uri(c), c.name)} ({len(c.articles)})" for c in _children(node)]))
+        page.md(heading("Articles", 2))
+
+    return paginate(uri, node.name, node.articles, link, intro, size, lead)
+
+
+def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, link: Linker,
+                  size: int = PAGE_SIZE) -> list[Listing]:
+    """A month's articles, or the undated ones."""
+    def intro(page: Listing, first: bool) -> None:
+        page.html(f"<p>{link(page.uri, index_uri, 'Archive')}</p>\n")
+
+    return paginate(uri, title, records, link, intro, size)
+
+
+def tags_index(uri: str, by_kind: dict[str, list[str]], tag_uri, counts: dict[str, int], title: str,
+               link: Linker, aliases: dict[str, tuple[str, ...]] | None = None) -> Listing:
+    """Tags grouped by kind, each with its number of articles and the spellings it also stands for."""
+    aliases = aliases or {}
+    page = Listing(uri, title).md(heading(title))
+
+    def also(n: str) -> str:
+        names = [a for a in aliases.get(n, ()) if a != n]
+        return f' <span class="archive-aliases">also {esc(", ".join(names))}</span>' if names else ""
+
+    for kind, names in by_kind.items():
+        page.md(heading(kind.capitalize() + ("s" if not kind.endswith("s") else ""), 2))
+        page.html(items([f"{link(uri, tag_uri(n), n)} ({counts[n]}){also(n)}" for n in names]))
+    if not by_kind:
+        page.md("_No tags yet._\n")
+    return page
+
+
+def locations_index(uri: str, tree: dict[str, LocationNode], node_uri, title: str, link: Linker) -> Listing:
+    page = Listing(uri, title).md(heading(title))
+
+    def emit(node: LocationNode) -> str:
+        entry = f"{link(uri, node_uri(node), node.name)} ({len(node.articles)})"
+        children = _children(node)
+        if not children:
+            return f"<li>{entry}</li>"
+        # Collapsed by default: a country opens to its regions, a region to its places.
+        inner = "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
+        return f"<li><details><summary>{entry}</summary>{inner}</details></li>"
+
+    if tree:
+        page.html('<ul class="archive-tree">\n' + "\n".join(emit(n) for n in tree.values()) + "\n</ul>\n")
+    else:
+        page.md("_No locations yet._\n")
+    return page
+
+
+def archive_index(uri: str, months: dict[str, list[Record]], undated: list[Record], month_uri, undated_uri,
+                  title: str, link: Linker) -> Listing:
+    page = Listing(uri, title).md(heading(title))
+    by_year: dict[str, list[str]] = {}
+    for key, records in months.items():
+        by_year.setdefault(key.split("-")[0], []).append(
+            f"{link(uri, month_uri(key), month_title(key))} ({len(records)})")
+    for year, lines in by_year.items():
+        page.md(heading(year, 2)).html(items(lines))
+    if undated:
+        page.md(heading("Undated", 2))
+        page.html(items([f"{link(uri, undated_uri, 'Articles without a known date')} ({len(undated)})"]))
+    return page

@@ -1,0 +1,220 @@
+"""Line features of a scraped page and the small linear model that scores them (standard library only).
+
+A page dump is a list of units (lines, hard-wrapped ones re-joined). Each unit gets a feature vector
+describing its own shape (length, capitals, stopwords, final stop), its place on the page (relative
+to the longest run of prose, blank lines around it), and its relation to the rest of the page (the
+same line printed again, overlap of its words with the paragraphs that follow, chrome rules). Two
+linear models read those vectors: a title model whose scores are compared across the page's lines
+(the best one is the headline) and a body model giving each line's probability of being article text.
+The weights are in data/text_model.json, fitted by tools/train_text_model.py on the tuning part of the
+shared page dumps.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
+_SEPARATORS = re.compile(r"\s+[|·•—–>»›/-]\s+|:\s+")
+_URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|html?)\b", re.I)
+BYLINE = re.compile(r"^(by|von|par|por|di|door|av|af)\s", re.I)
+PROSE_WORDS = 12  # a unit this long that ends a sentence is prose
+MAX_CANDIDATE_CHARS = 300  # a headline is never longer
+SAMPLE_CHARS = 2000
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """Function words of every language in data/function_words.yml (a word in two lists counts too:
+    here any function word marks prose)."""
+    raw = yaml.load((DATA / "function_words.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # "no", "on" stay words
+    return frozenset(w.casefold() for words in raw.values() for w in words)
+
+
+FEATURES = (
+    "bias", "log_chars", "log_words", "words_3_20", "ends_stop", "ends_colon", "ends_question",
+    "cap_ratio", "all_caps", "stop_density", "digit_ratio", "punct_ratio", "has_url", "separators",
+    "byline_start", "repeats", "repeats_near", "piece_of_other", "blank_before", "blank_after", "prose",
+    "in_main", "before_main", "after_main", "just_above_main", "rel_pos", "overlap_next",
+    "window_prose", "prev_log_chars", "next_log_chars", "prev_prose", "next_prose", "chrome", "stop_rule",
+    "has_date", "first_candidate", "long_unit", "candidates_to_main", "shorter_than_next",
+    "next_candidate_above_main", "title_case", "date_below", "date_above", "byline_below", "prev_chrome",
+    "prev_candidate", "next_candidate", "main_overlap", "from_main",
+)
+
+
+@dataclass(frozen=True)
+class Model:
+    """Standardised features; the title score is linear plus a small tanh hidden layer, the body
+    probability a logistic regression."""
+
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    title: tuple[float, ...]
+    hidden: tuple[tuple[float, ...], ...]  # one row per hidden unit: weights, then its bias
+    out: tuple[float, ...]  # one weight per hidden unit
+    body: tuple[float, ...]
+
+    def standard(self, x: list[float]) -> list[float]:
+        return [(v - m) / s for v, m, s in zip(x, self.mean, self.scale)]
+
+    def title_score(self, x: list[float]) -> float:
+        z = self.standard(x)
+        score = sum(w * v for w, v in zip(self.title, z))
+        for row, o in zip(self.hidden, self.out):
+            score += o * math.tanh(sum(w * v for w, v in zip(row, z)) + row[-1])
+        return score
+
+    def body_probability(self, x: list[float]) -> float:
+        z = sum(w * v for w, v in zip(self.body, self.standard(x)))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = DATA / "text_model.json") -> Model:
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    if tuple(raw["features"]) != FEATURES:
+        raise ValueError(f"{path.name} was trained on other features: run tools/train_text_model.py")
+    return Model(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["title"]),
+                 tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]))
+
+
+def is_prose(unit: str, words: int) -> bool:
+    return words >= 2 * PROSE_WORDS or (words >= PROSE_WORDS and bool(_SENTENCE_END.search(unit[-12:])))
+
+
+def main_run(units: list[str]) -> tuple[int, int]:
+    """The longest run of prose: the span of units maximising prose characters minus a toll for every
+    unit of chrome inside it (Kadane's maximum subarray, linear time). (start, end) inclusive."""
+    best, best_span = 0.0, (0, max(0, len(units) - 1))
+    total, start = 0.0, 0
+    for i, u in enumerate(units):
+        words = len(u.split())
+        value = float(len(u)) if is_prose(u, words) else -40.0 - len(u) / 2
+        if total <= 0:
+            total, start = 0.0, i
+        total += value
+        if total > best:
+            best, best_span = total, (start, i)
+    if best == 0:  # no prose at all (a short page): the sentences, from the first to the last
+        sentences = [i for i, u in enumerate(units) if len(u.split()) >= 4 and _SENTENCE_END.search(u[-12:])]
+        if sentences:
+            return sentences[0], sentences[-1]
+    return best_span
+
+
+def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list[bool],
+             dated: list[bool]) -> list[list[float]]:
+    """One feature vector per unit, in FEATURES order. Linear in the size of the page."""
+    n = len(units)
+    stops = stopwords()
+    words = [u.split() for u in units]
+    prose = [is_prose(u, len(w)) for u, w in zip(units, words)]
+    keys = [u.casefold() for u in units]
+    counts: dict[str, int] = {}
+    for k in keys:
+        counts[k] = counts.get(k, 0) + 1
+    pieces: dict[str, int] = {}  # "Headline | Site", "Section: Headline": the parts of short lines
+    for k in keys:
+        if len(k) <= 400:
+            parts = {p.strip() for p in _SEPARATORS.split(k) if p.strip() and p.strip() != k}
+            for p in parts:
+                pieces[p] = pieces.get(p, 0) + 1
+    seen_at: dict[str, int] = {}
+    near = [False] * n
+    for i, k in enumerate(keys):
+        j = seen_at.get(k)
+        if j is not None and i - j <= 8:
+            near[i] = near[j] = True
+        seen_at[k] = i
+    # words of the next three prose units after each unit (what a headline's words come back in)
+    tokens = [_WORD.findall(k) for k in keys]
+    following: list[frozenset[str]] = [frozenset()] * n
+    upcoming: list[int] = []
+    current: frozenset[str] = frozenset()
+    for i in range(n - 1, -1, -1):
+        following[i] = current
+        if prose[i]:  # the set changes only here: built once per prose unit, shared by the units above
+            upcoming.insert(0, i)
+            del upcoming[3:]
+            current = frozenset(w for j in upcoming for w in tokens[j])
+    start, end = main_run(units)
+    first_candidate = next((i for i, w in enumerate(words) if len(w) >= 3 and not chrome[i]), -1)
+    log_chars = [math.log1p(len(u)) for u in units]
+    main_words = frozenset(t for j in range(start, min(n, end + 1)) if prose[j] for t in tokens[j])
+    candidate = [3 <= len(w) <= 40 and not chrome[i] and not prose[i] for i, w in enumerate(words)]
+    to_main = [0] * n  # candidate units between this one and the start of the main run
+    count = 0
+    for i in range(min(start, n) - 1, -1, -1):
+        to_main[i] = count
+        count += candidate[i]
+    out = []
+    for i, u in enumerate(units):
+        w = words[i]
+        nw = max(1, len(w))
+        head = u[:SAMPLE_CHARS]  # character shares from the start of a long unit: bounded work
+        letters = [c for c in head if c.isalpha()]
+        toks = tokens[i]
+        content = [t for t in toks if len(t) >= 3 and t not in stops]
+        lo, hi = max(0, i - 3), min(n, i + 4)
+        out.append([
+            1.0,
+            log_chars[i],
+            math.log1p(len(w)),
+            1.0 if 3 <= len(w) <= 20 else 0.0,
+            1.0 if _SENTENCE_END.search(u[-12:]) else 0.0,
+            1.0 if u.endswith(":") else 0.0,
+            1.0 if u.endswith("?") else 0.0,
+            sum(1 for t in w if t[:1].isupper()) / nw,
+            1.0 if letters and all(c.isupper() for c in letters) else 0.0,
+            sum(1 for t in toks if t in stops) / max(1, len(toks)),
+            sum(c.isdigit() for c in head) / max(1, len(head)),
+            sum(not c.isalnum() and not c.isspace() for c in head) / max(1, len(head)),
+            1.0 if _URLISH.search(u) else 0.0,
+            float(min(3, len(_SEPARATORS.findall(u)))),
+            1.0 if BYLINE.match(u) else 0.0,
+            math.log1p(counts[keys[i]] - 1),
+            1.0 if near[i] else 0.0,
+            math.log1p(pieces.get(keys[i], 0)),
+            1.0 if i == 0 or blocks[i - 1] != blocks[i] else 0.0,
+            1.0 if i == n - 1 or blocks[i + 1] != blocks[i] else 0.0,
+            1.0 if prose[i] else 0.0,
+            1.0 if start <= i <= end else 0.0,
+            math.log1p(max(0, start - i)),
+            math.log1p(max(0, i - end)),
+            1.0 if 1 <= start - i <= 5 else 0.0,
+            i / max(1, n - 1),
+            sum(1 for t in content if t in following[i]) / len(content) if content else 0.0,
+            sum(prose[lo:hi]) / (hi - lo),
+            log_chars[i - 1] if i else 0.0,
+            log_chars[i + 1] if i + 1 < n else 0.0,
+            1.0 if i and prose[i - 1] else 0.0,
+            1.0 if i + 1 < n and prose[i + 1] else 0.0,
+            1.0 if chrome[i] else 0.0,
+            1.0 if stop[i] else 0.0,
+            1.0 if dated[i] else 0.0,
+            1.0 if i == first_candidate else 0.0,
+            1.0 if len(u) > MAX_CANDIDATE_CHARS else 0.0,
+            math.log1p(to_main[i]) if i < start else -1.0,
+            log_chars[i + 1] - log_chars[i] if i + 1 < n else 0.0,
+            1.0 if i + 1 < start and candidate[i + 1] else 0.0,
+            sum(1 for t in w if t[:1].isupper() or len(t) <= 3) / nw,
+            1.0 if any(dated[i + 1:i + 4]) else 0.0,
+            1.0 if any(dated[max(0, i - 3):i]) else 0.0,
+            1.0 if any(BYLINE.match(x) for x in units[i + 1:i + 4]) else 0.0,
+            1.0 if i and chrome[i - 1] else 0.0,
+            1.0 if i and candidate[i - 1] else 0.0,
+            1.0 if i + 1 < n and candidate[i + 1] else 0.0,
+            sum(1 for t in content if t in main_words) / len(content) if content else 0.0,
+            max(-3.0, min(3.0, (i - start) / 10)),
+        ])
+    return out

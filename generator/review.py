@@ -1,0 +1,193 @@
+"""`archive review`: organisation-like names in the archive that the vocabulary does not know yet.
+
+Editors grow data/vocabulary.yml from the archive itself: this lists, with how many articles name
+them, (1) names written with their acronym, "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)", (2)
+acronyms alone, and (3) capitalised names ending in a word that organisations use ("... Brigade",
+"... Front"), each one skipped when the vocabulary (or the gazetteer, for a place) already knows it.
+Read-only: it prints a report and changes nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# "(ACR)" after the name it abbreviates; the name is found by walking back from it (see _expansion)
+_CONNECT = {"of", "the", "and", "for", "in", "on", "al", "el", "wal", "wa", "bin", "ibn", "de", "du", "des", "la",
+            "le", "li", "fi", "an", "ash", "ad", "as", "at", "ar", "az", "&"}
+_BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&-]{1,9})\)")
+_NAME_WORDS = re.compile(r"[\w'’&-]+")
+_ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z&]{1,6})(?![\w-])")
+ORG_WORDS = ("Army", "Brigade", "Brigades", "Front", "Movement", "Party", "Council", "Forces", "Force", "Group",
+             "Battalion", "Battalions", "Committee", "Organisation", "Organization", "Union", "Alliance",
+             "Coalition", "Ministry", "Agency", "Corps", "Militia", "Militias", "Authority", "Commission",
+             "Guard", "Guards", "Division", "Regiment", "Mission", "Fund", "Institute", "Network", "Association")
+_CAP = r"[A-Z][\w'’-]*"
+_ORG_NAME = re.compile(rf"\b((?:{_CAP}\s+)(?:(?:{_CAP}|of|the|and|for|al-\w+)\s+){{0,5}}(?:{'|'.join(ORG_WORDS)}))\b")
+# Capitalised words that start sentences or name ranks, not organisations
+_NOT_ACRONYMS = {"I", "A", "AM", "PM", "TV", "OK", "UTC", "GMT", "AD", "BC", "ID", "PDF", "URL", "HTML", "II", "III",
+                 "IV", "VI", "VII", "VIII", "IX", "XI", "XII", "CEO", "PS"}
+_LEADING = {"The", "A", "An", "In", "On", "At", "But", "And", "For", "From", "With", "By", "As", "Of", "To", "This",
+            "That", "Its", "His", "Her", "Their", "Our", "When", "While", "After", "Before", "Both"}
+
+
+@dataclass
+class Candidate:
+    """One name to review: how often and in how many articles it occurs, and where first."""
+
+    name: str
+    kind: str  # expanded (name with its acronym) / acronym / name
+    acronym: str | None = None
+    mentions: int = 0
+    articles: set[str] = field(default_factory=set)
+
+    def to_dict(self) -> dict:
+        d = {"name": self.name, "kind": self.kind, "mentions": self.mentions, "articles": len(self.articles),
+             "example": sorted(self.articles)[0]}
+        if self.acronym:
+            d["acronym"] = self.acronym
+        return d
+
+
+def _expansion(text: str, end: int, acronym: str) -> str | None:
+    """The name just before `end` that "(ACRONYM)" abbreviates: the shortest run of capitalised words
+    (small words such as "of", "al-", "wal-" between them) starting with the acronym's first letter,
+    at most twelve words back. "Fighters of Jama'at Nusrat al-Islam wal-Muslimin (JNIM)" ->
+    "Jama'at Nusrat al-Islam wal-Muslimin"."""
+    words = list(_NAME_WORDS.finditer(text, max(0, end - 200), end))[-12:]
+    if not words or text[words[-1].end():end].strip():
+        return None  # something other than spaces between the name and the bracket
+    for k in range(len(words) - 1, -1, -1):
+        w = words[k].group()
+        if k < len(words) - 1 and text[words[k].end():words[k + 1].start()].strip(" -"):
+            return None  # punctuation breaks the name
+        if not (w[0].isupper() or w.lower().split("-")[0] in _CONNECT):
+            return None
+        if w[0] == acronym[0] and w[0].isupper():
+            return text[words[k].start():words[-1].end()]
+    return None
+
+
+def _strip_leading(name: str) -> str:
+    words = name.split()
+    while len(words) > 1 and words[0] in _LEADING:
+        words = words[1:]
+    return " ".join(words)
+
+
+def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[Candidate]:
+    """Names the vocabulary lacks, most articles first. `texts`: article id -> text."""
+    from .enrich.tags import default_vocabulary
+
+    vocab = vocabulary or default_vocabulary()
+
+    def known(name: str) -> bool:
+        found = vocab.find(name)
+        if any(m.start == 0 and m.end == len(name) for m in found):
+            return True
+        return gazetteer is not None and gazetteer.lookup(name) is not None
+
+    found: dict[tuple[str, str], Candidate] = {}
+    expanded_acronyms: set[str] = set()
+
+    def add(key: str, kind: str, doc: str, acronym: str | None = None) -> None:
+        c = found.setdefault((kind, key), Candidate(key, kind, acronym))
+        c.mentions += 1
+        c.articles.add(doc)
+
+    for doc, text in texts.items():
+        for m in _BRACKETED_ACRONYM.finditer(text):
+            acr = m.group(1)
+            name = _expansion(text, m.start(), acr)
+            if name and not (known(name) and known(acr)):
+                add(name, "expanded", doc, acr)
+                expanded_acronyms.add(acr)
+        for m in _ORG_NAME.finditer(text):
+            words = m.group(1).split()
+            small = [k for k, w in enumerate(words[:-1]) if w[0].islower()]
+            if small:  # "Fighters of the Coastal Shield Brigade": the name starts after the small words
+                words = words[small[-1] + 1:] if len(words) - small[-1] > 2 else words
+            name = _strip_leading(" ".join(words))
+            if " " in name and not known(name):
+                add(name, "name", doc)
+        for m in _ACRONYM.finditer(text):
+            acr = m.group(1)
+            if text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")":
+                continue  # "Name (ACR)": counted with the name
+            if acr not in _NOT_ACRONYMS and not known(acr):
+                add(acr, "acronym", doc)
+    expanded = {c.acronym: c for c in found.values() if c.kind == "expanded"}
+    for c in [c for c in found.values() if c.kind == "acronym" and c.name in expanded]:
+        expanded[c.name].mentions += c.mentions  # "JNIM" alone later in the text: the same name
+        expanded[c.name].articles |= c.articles
+    out = [c for c in found.values() if not (c.kind == "acronym" and c.name in expanded_acronyms)]
+    names = {c.name for c in out if c.kind == "expanded"}
+    # listed with its acronym already
+    out = [c for c in out if not (c.kind == "name" and any(c.name in n for n in names))]
+    return sorted(out, key=lambda c: (-len(c.articles), -c.mentions, c.kind, c.name.casefold()))
+
+
+def article_texts(content: Path) -> dict[str, str]:
+    """Article id (path under `content`) -> title and body, from the pages under content/articles (or
+    every page when there is no such folder). A page that cannot be read is reported and skipped."""
+    from .mkdocs_plugin.index import page_parts
+
+    root = content / "articles" if (content / "articles").is_dir() else content
+    out = {}
+    for path in sorted(root.rglob("*.md")):
+        try:
+            meta, body, _ = page_parts(path.read_text(encoding="utf-8-sig", errors="replace"))
+        except OSError as exc:
+            print(f"archive review: {path}: unreadable ({exc.__class__.__name__}), skipped", file=sys.stderr)
+            continue
+        title = meta.get("title") if isinstance(meta, dict) and isinstance(meta.get("title"), str) else ""
+        out[str(path.relative_to(content))] = f"{title}\n\n{body or ''}"
+    return out
+
+
+def report(cands: list[Candidate], min_articles: int = 1, limit: int = 200) -> str:
+    """Plain-text report, grouped by kind."""
+    by_kind: dict[str, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        if len(c.articles) >= min_articles:
+            by_kind[c.kind].append(c)
+    titles = {"expanded": "Names written with their acronym", "name": "Organisation-like names",
+              "acronym": "Acronyms"}
+    lines = []
+    for kind in ("expanded", "name", "acronym"):
+        rows = by_kind.get(kind, [])[:limit]
+        lines.append(f"{titles[kind]} not in the vocabulary: {len(by_kind.get(kind, []))}")
+        for c in rows:
+            label = f"{c.name} ({c.acronym})" if c.acronym else c.name
+            lines.append(f"  {len(c.articles):5d} articles {c.mentions:6d} mentions  {label}  e.g. {min(c.articles)}")
+    return "\n".join(lines)
+
+
+def add_parser(sub) -> None:
+    """`archive review`, registered by cli.py."""
+    rv = sub.add_parser("review", help="list organisation-like names in the archive that the vocabulary lacks")
+    rv.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    rv.add_argument("--min-articles", type=int, default=1, help="only names in at least this many articles")
+    rv.add_argument("--limit", type=int, default=200, help="at most this many names per group")
+    rv.add_argument("--json", action="store_true", help="print JSON instead of text")
+    rv.set_defaults(func=main)
+
+
+def main(args: argparse.Namespace) -> int:
+    if not args.content.is_dir():
+        print(f"archive review: {args.content}: no such folder", file=sys.stderr)
+        return 2
+    from .enrich.places import default_gazetteer
+
+    cands = candidates(article_texts(args.content), gazetteer=default_gazetteer())
+    if args.json:
+        rows = [c.to_dict() for c in cands if len(c.articles) >= args.min_articles]
+        kinds = Counter(r["kind"] for r in rows)
+        print(json.dumps({"names": rows, "counts": dict(kinds)}, indent=2, ensure_ascii=False))
+    else:
+        print(report(cands, args.min_articles, args.limit))
+    return 0

@@ -1,0 +1,48 @@
+"""Every chrome rule of generator/data/chrome.yml matches in linear time: a long adversarial line
+(the A-Z index line that once made the one-line-menu rule backtrack exponentially, separators, words)
+is matched well inside a generous bound."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import yaml
+
+from generator.readers.text import DATA
+
+RULES = yaml.safe_load((DATA / "chrome.yml").read_text(encoding="utf-8"))
+PATTERNS = [(kind, p) for kind in ("drop_lines", "stop_lines", "date_lines", "byline_lines") for p in RULES[kind]]
+PATTERNS += [("copyright_line", RULES["copyright_line"]), ("date_words", RULES["date_words"])]
+INDEX = " | ".join(["1", "9"] + [chr(c) for c in range(ord("A"), ord("Z") + 1)])
+ADVERSARIAL = [
+    (INDEX + " | ") * 60 + "§",
+    ("Home " * 5 + "· ") * 190 + "§",
+    "home > " + "a " * 2500 + "§",
+    ("privacy policy " * 340) + "§",
+    ("share on facebook " * 280) + "§",
+    ("by Anna Weber, " * 330) + "§",
+    ("published 12 March 2024 " * 210) + "§",
+    ("a" * 24 + " | ") * 190 + "§",
+    ("word " * 1000) + "§",
+]
+BOUND = 1.0  # seconds for a 5,000-character line: linear matching takes milliseconds
+
+
+def test_adversarial_lines_are_long():
+    assert all(len(line) >= 4900 for line in ADVERSARIAL)
+
+
+@pytest.mark.parametrize("kind,pattern", PATTERNS, ids=[f"{k}:{p[:40]}" for k, p in PATTERNS])
+def test_rule_matches_a_long_adversarial_line_in_bounded_time(kind: str, pattern: str):
+    rx = re.compile(pattern, re.I)
+    for line in ADVERSARIAL:
+        start = time.perf_counter()
+        rx.fullmatch(line)  # how the reader applies every rule: to one whole line
+        assert time.perf_counter() - start < BOUND, f"{kind} rule {pattern!r} backtracks on {line[:40]!r}…"
+
+
+def test_one_line_menu_rule_still_drops_a_menu():
+    menu = next(p for p in RULES["drop_lines"] if "·|•" in p and p.startswith("[\\w"))
+    assert re.fullmatch(menu, "Home | World | Africa | Asia", re.I)
+    assert not re.fullmatch(menu, "The council met on Tuesday and approved the plan.", re.I)

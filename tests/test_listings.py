@@ -1,0 +1,62 @@
+"""Listing pages: paginated at PAGE_SIZE, newest first, article text escaped, HTML kept out of Markdown."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from generator.mkdocs_plugin import listings
+from generator.mkdocs_plugin.index import Record, newest_first
+from generator.mkdocs_plugin.pages import Linker
+
+
+def _records(n: int) -> list[Record]:
+    start = date(2020, 1, 1)
+    return newest_first([Record(src_uri=f"articles/a{i}.md", title=f"Article {i} <b>bold</b>",
+                                date=start + timedelta(days=i), summary=f"Summary {i} & more", source="Wire",
+                                url=None, tags=["Shelling"], places=[]) for i in range(n)])
+
+
+def _texts(page: listings.Listing) -> tuple[str, list[int]]:
+    html = listings.fill(page.markdown, page.blocks)
+    assert "archive:block" not in html
+    return html, [int(t) for t in re.findall(r"Article (\d+) &lt;b&gt;", html)]
+
+
+def test_a_long_listing_is_split_into_linked_pages_of_page_size():
+    link = Linker()
+    size = listings.PAGE_SIZE
+    recs = _records(3 * size + 7)
+    pages = listings.tag_listing("tags/shelling.md", "Shelling", "event", recs, "tags/index.md", link)
+    assert [p.uri for p in pages] == ["tags/shelling.md", "tags/shelling/page-2.md", "tags/shelling/page-1.md"]
+    seen = []
+    for i, page in enumerate(pages):
+        html, numbers = _texts(page)
+        assert len(numbers) == (size + 7 if i == 0 else size)
+        seen += numbers
+        assert "<b>" not in html and "Summary" in html and "&amp; more" in html
+    assert seen == sorted(seen, reverse=True) and len(seen) == len(recs)  # newest first, each once
+    assert set(link.targets) >= {"tags/shelling/page-2.md", "tags/shelling/page-1.md", "tags/index.md"}
+    middle, _ = _texts(pages[1])
+    assert "Newer" in middle and "Older" in middle
+
+
+def test_older_pages_do_not_change_when_articles_are_added():
+    """New articles change the first page only: the older pages keep their bytes (the build cache)."""
+    recs = _records(3 * listings.PAGE_SIZE + 7)
+    before = listings.tag_listing("tags/t.md", "T", "event", recs[5:], "tags/index.md", Linker())
+    after = listings.tag_listing("tags/t.md", "T", "event", recs, "tags/index.md", Linker())
+    old = {p.uri: (p.markdown, p.blocks) for p in before[1:]}
+    assert old and all(old[p.uri] == (p.markdown, p.blocks) for p in after if p.uri in old)
+    assert before[0].blocks != after[0].blocks
+
+
+def test_a_short_listing_is_one_page_without_pager():
+    pages = listings.dated_listing("archive/2020-01.md", "January 2020", _records(3), "archive/index.md", Linker())
+    assert len(pages) == 1
+    html = listings.fill(pages[0].markdown, pages[0].blocks)
+    assert "archive-pager" not in html and html.count("<li>") == 3
+
+
+def test_markdown_holds_headings_and_placeholders_only():
+    page = listings.tag_listing("tags/x.md", "X", "event", _records(5), "tags/index.md", Linker())[0]
+    assert "<li>" not in page.markdown and page.markdown.startswith("# X")

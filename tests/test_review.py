@@ -1,0 +1,45 @@
+"""`archive review`: organisation-like names the vocabulary lacks, counted over the archive."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.cli import main
+from generator.enrich.places import default_gazetteer
+from generator.review import candidates
+
+TEXTS = {
+    "a.md": "Fighters of the Coastal Shield Brigade (CSB) attacked a post. CSB said Jama'at Nusrat al-Islam "
+            "wal-Muslimin (JNIM) was not involved. The Sahel Defence Front denied it, and so did the UN.",
+    "b.md": "CSB struck again near the border, where the Sahel Defence Front keeps a base. The XQZ met in Mali.",
+}
+
+
+def test_names_with_acronyms_names_and_acronyms_are_listed_with_counts():
+    found = {c.name: c for c in candidates(TEXTS, gazetteer=default_gazetteer())}
+    csb = found["Coastal Shield Brigade"]
+    assert csb.kind == "expanded" and csb.acronym == "CSB"
+    assert csb.mentions == 3 and csb.articles == {"a.md", "b.md"}  # "CSB" alone counts for the name
+    assert "CSB" not in found  # listed once, with its expansion
+    assert found["Sahel Defence Front"].kind == "name" and len(found["Sahel Defence Front"].articles) == 2
+    assert found["XQZ"].kind == "acronym"
+    # what the vocabulary (JNIM, UN) or the gazetteer (Mali) knows is not listed; nor a sentence's first word
+    assert not set(found) & {"JNIM", "Jama'at Nusrat al-Islam wal-Muslimin", "UN", "Mali"}
+    assert not any(name.startswith(("Fighters", "The ")) for name in found)
+    assert list(found)[0] == "Coastal Shield Brigade"  # most articles first
+
+
+def test_cli_report(tmp_path: Path, capsys):
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    for name, text in TEXTS.items():
+        (articles / name).write_text(f"---\ntitle: Report {name}\n---\n\n{text}\n", encoding="utf-8")
+    assert main(["review", "--content", str(tmp_path / "content"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    row = next(r for r in out["names"] if r["name"] == "Coastal Shield Brigade")
+    assert row == {"name": "Coastal Shield Brigade", "kind": "expanded", "acronym": "CSB", "mentions": 3,
+                   "articles": 2, "example": "articles/a.md"}
+    assert main(["review", "--content", str(tmp_path / "content")]) == 0
+    assert "Coastal Shield Brigade (CSB)" in capsys.readouterr().out
+    assert main(["review", "--content", str(tmp_path / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err

@@ -1,0 +1,166 @@
+"""Fit the scraped-text reader's line model (generator/data/text_model.json) on the tuning part of the
+shared page dumps. Deterministic: full-batch gradient descent from zero weights, no sampling.
+
+    .venv/bin/python tools/train_text_model.py ../shared/eval/scrapes_real.jsonl.gz
+
+Needs NumPy (`pip install -e .[train]`); the reader itself reads the JSON file with the standard library.
+Labels: a unit equal to the gold title (after whitespace/quote normalisation) is the title; a unit whose
+text is inside the gold body is body text. Only pages of the `tune` part (a hash of the site's domain,
+see generator/evaluation/scrapes.py) are used, so `archive eval scrapes --part holdout` measures sites
+the model never saw.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.evaluation.extract import load_records, norm_ws  # noqa: E402
+from generator.evaluation.scrapes import domain, norm_title, part_of  # noqa: E402
+from generator.readers.text import analyse, title_candidates  # noqa: E402
+from generator.readers.text_model import FEATURES  # noqa: E402
+
+L2 = float(os.environ.get("TRAIN_L2", "1e-2"))
+STEPS = 1500
+RATE = 0.2
+SEED = 8
+HIDDEN = int(os.environ.get("TRAIN_HIDDEN", "4"))
+TITLE_STEPS = int(os.environ.get("TRAIN_STEPS", "300"))
+ADAM_RATE = 0.01
+FOLD: list[int] = []  # per title group: its site's fold, for --cv
+
+
+def examples(path: Path) -> tuple[list[np.ndarray], list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+    """Per page: title groups (candidate vectors, which are the title) and body rows (vectors, labels)."""
+    title_groups: list[tuple[np.ndarray, np.ndarray]] = []
+    body_x: list[np.ndarray] = []
+    body_y: list[np.ndarray] = []
+    for record in load_records(path):
+        if part_of(record) != "tune" or not (record.get("title") or record.get("body")):
+            continue
+        page = analyse(record.get("text") or "")
+        if record.get("title"):
+            gold = norm_title(record["title"])
+            cands = title_candidates(page)
+            labels = np.array([norm_title(page.units[i]) == gold for i in cands], dtype=float)
+            if labels.any():
+                title_groups.append((np.array([page.vectors[i] for i in cands]), labels))
+                FOLD.append(int(hashlib.sha256(domain(record.get("url")).encode()).hexdigest()[8:16], 16) % 5)
+        if record.get("body"):
+            body = norm_ws(record["body"])
+            rows = [i for i, _ in enumerate(page.units) if not page.chrome[i]]
+            if rows:
+                body_x.append(np.array([page.vectors[i] for i in rows]))
+                body_y.append(np.array([norm_ws(page.units[i]) in body for i in rows], dtype=float))
+    return body_x, body_y, title_groups
+
+
+def fit_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int) -> dict:
+    """Conditional logit over each page's candidates: a linear score plus a small tanh hidden layer,
+    fitted with Adam from a seeded start; maximises the share of the softmax on the gold lines."""
+    x = np.vstack([g for g, _ in groups])
+    y = np.concatenate([t for _, t in groups])
+    starts = np.cumsum([0] + [len(t) for _, t in groups])[:-1]
+    group = np.repeat(np.arange(len(groups)), [len(t) for _, t in groups])
+    rng = np.random.default_rng(SEED)
+    params = {"lin": np.zeros(dim), "w1": rng.normal(0, 0.1, (HIDDEN, dim)), "b1": np.zeros(HIDDEN),
+              "w2": rng.normal(0, 0.1, HIDDEN)}
+    moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in params.items()}
+    for step in range(1, TITLE_STEPS + 1):
+        h = np.tanh(x @ params["w1"].T + params["b1"])
+        s = x @ params["lin"] + h @ params["w2"]
+        s = s - np.maximum.reduceat(s, starts)[group]
+        e = np.exp(s)
+        p = e / np.add.reduceat(e, starts)[group]
+        py = p * y
+        q = py / np.add.reduceat(py, starts)[group]
+        d = (p - q) / len(groups)  # d loss / d score
+        dh = np.outer(d, params["w2"]) * (1 - h ** 2)
+        grads = {"lin": x.T @ d + L2 * params["lin"], "w2": h.T @ d + L2 * params["w2"],
+                 "w1": dh.T @ x + L2 * params["w1"], "b1": dh.sum(axis=0)}
+        for k, g in grads.items():
+            m, v = moments[k]
+            m[:] = 0.9 * m + 0.1 * g
+            v[:] = 0.999 * v + 0.001 * g * g
+            params[k] -= ADAM_RATE * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    return params
+
+
+def title_scores(params: dict, x: np.ndarray) -> np.ndarray:
+    return x @ params["lin"] + np.tanh(x @ params["w1"].T + params["b1"]) @ params["w2"]
+
+
+def fit_body(xs: list[np.ndarray], ys: list[np.ndarray], dim: int) -> np.ndarray:
+    """Logistic regression, each page weighing the same whatever its number of lines."""
+    x = np.vstack(xs)
+    y = np.concatenate(ys)
+    weight = np.concatenate([np.full(len(v), 1.0 / len(v)) for v in ys])
+    weight /= weight.sum()
+    w = np.zeros(dim)
+    for _ in range(STEPS):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        w -= RATE * 4 * (x.T @ (weight * (p - y)) + L2 * w)
+    return w
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("file", type=Path)
+    ap.add_argument("--cv", action="store_true",
+                    help="only report title accuracy in 5-fold cross-validation by site within the tune part")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep the page features here between runs (delete it when features change)")
+    ap.add_argument("--out", type=Path, default=ROOT / "generator" / "data" / "text_model.json")
+    args = ap.parse_args()
+    if args.cache and args.cache.exists():
+        body_x, body_y, groups, FOLD[:] = pickle.loads(args.cache.read_bytes())
+    else:
+        body_x, body_y, groups = examples(args.file)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps((body_x, body_y, groups, FOLD)))
+    every = np.vstack(body_x + [x for x, _ in groups])
+    mean = every.mean(axis=0)
+    scale = every.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    mean[0], scale[0] = 0.0, 1.0  # the bias column stays a constant 1
+
+    def standard(x: np.ndarray) -> np.ndarray:
+        return (x - mean) / scale
+
+    if args.cv:
+        right = 0
+        for fold in range(5):
+            train = [(standard(x), y) for (x, y), f in zip(groups, FOLD) if f != fold]
+            w = fit_title(train, len(FEATURES))
+            right += sum(int(y[int(np.argmax(title_scores(w, standard(x))))] > 0)
+                         for (x, y), f in zip(groups, FOLD) if f == fold)
+        print(f"cross-validated title accuracy {right / len(groups):.3f} (hidden {HIDDEN}, L2 {L2}, "
+              f"steps {TITLE_STEPS})")
+        return 0
+    title_w = fit_title([(standard(x), y) for x, y in groups], len(FEATURES))
+    body_w = fit_body([standard(x) for x in body_x], body_y, len(FEATURES))
+    hits = sum(int(y[int(np.argmax(title_scores(title_w, standard(x))))] > 0) for x, y in groups)
+    print(f"title pages {len(groups)}, right on the training pages {hits / len(groups):.3f}; "
+          f"body pages {len(body_x)}, lines {sum(map(len, body_y))}", file=sys.stderr)
+    model = {"_comment": "Written by tools/train_text_model.py on the tune part of scrapes_real; do not edit.",
+             "features": list(FEATURES),
+             "mean": [round(float(v), 5) for v in mean], "scale": [round(float(v), 5) for v in scale],
+             "title": [round(float(v), 4) for v in title_w["lin"]],
+             "hidden": [[round(float(v), 4) for v in list(row) + [b]] for row, b in zip(title_w["w1"], title_w["b1"])],
+             "out": [round(float(v), 4) for v in title_w["w2"]],
+             "body": [round(float(v), 4) for v in body_w]}
+    args.out.write_text(json.dumps(model) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
