@@ -11,6 +11,9 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
 WORLD = "world-atlas/countries-50m.json"
+WORLD_COARSE = "world-atlas/countries-110m.json"  # for views wider than COARSE_SPAN degrees
+COARSE_SPAN = 60.0
+MARGIN = 40  # pixels around a locator's view beyond which outlines are held at its edge
 
 
 def node_modules() -> Path:
@@ -22,10 +25,10 @@ def node_modules() -> Path:
     raise PluginError("node_modules/world-atlas is missing: run `make install` (it installs the map's npm packages)")
 
 
-@lru_cache(maxsize=1)
-def countries() -> list[tuple[str, list[list[tuple[float, float]]], tuple[float, float, float, float]]]:
+@lru_cache(maxsize=2)
+def countries(atlas: str = WORLD) -> list[tuple[str, list[list[tuple[float, float]]], tuple[float, float, float, float]]]:
     """(name, rings of (lon, lat), bbox west/south/east/north) per country, decoded from TopoJSON."""
-    topo = json.loads((node_modules() / WORLD).read_text(encoding="utf-8"))
+    topo = json.loads((node_modules() / atlas).read_text(encoding="utf-8"))
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     arcs = []
     for arc in topo["arcs"]:
@@ -57,6 +60,22 @@ def countries() -> list[tuple[str, list[list[tuple[float, float]]], tuple[float,
     return result
 
 
+def _ring_path(ring: list[tuple[float, float]], xy, width: int, height: int) -> str:
+    """One outline as path data in whole pixels, a point kept only when it moves to another pixel;
+    far outside the view a point is held at a margin around it (what is drawn in view is the same).
+    Without this a view spanning a region carried every coastline's detail (400 KB an article page)."""
+    kept: list[str] = []
+    last = None
+    m = MARGIN
+    for lon, lat in ring:
+        x, y = (float(v) for v in xy(lon, lat).split(","))
+        px = (round(min(max(x, -m), width + m)), round(min(max(y, -m), height + m)))
+        if px != last:
+            kept.append(f"{px[0]},{px[1]}")
+            last = px
+    return "M" + "L".join(kept) + "Z" if len(kept) > 2 else ""
+
+
 def locator_svg(points: list[tuple[float, float, str]], width: int = 320, height: int = 200) -> str:
     """A small map around (lon, lat, label) points: outlines of the countries in view, a dot each."""
     lons = [p[0] for p in points]
@@ -71,10 +90,12 @@ def locator_svg(points: list[tuple[float, float, str]], width: int = 320, height
 
     out = [f'<svg class="archive-locator" viewBox="0 0 {width} {height}" role="img" aria-label="Where this article is" '
            f'xmlns="http://www.w3.org/2000/svg"><rect width="{width}" height="{height}" class="archive-map__sea"/>']
-    for name, rings, (w, s, e, n) in countries():
+    for name, rings, (w, s, e, n) in countries(WORLD_COARSE if span > COARSE_SPAN else WORLD):
         if e < west or w > east or n < south or s > north:
             continue
-        d = "".join("M" + "L".join(xy(lon, lat) for lon, lat in r[::2] or r) + "Z" for r in rings if len(r) > 2)
+        d = "".join(_ring_path(r, xy, width, height) for r in rings if len(r) > 2)
+        if not d:
+            continue
         out.append(f'<path d="{d}" class="archive-map__land"><title>{escape(name)}</title></path>')
     for lon, lat, label in points:
         x, y = xy(lon, lat).split(",")
