@@ -82,6 +82,13 @@ def test_articles_are_not_in_the_navigation(built_site: Path):
 def test_home_page_lists_latest_articles(built_site: Path):
     home = parse(built_site / "site" / "index.html")
     assert sum("articles/" in h for h in home.hrefs) >= 10
+    # The way on: undated articles never reach a newest-first list, so the home page links to them
+    # with their count, and to the archive by month when the list is cut.
+    text = (built_site / "site" / "index.html").read_text(encoding="utf-8")
+    undated = sum(1 for _ in (built_site / "content" / "articles" / "undated").glob("*.md"))
+    assert undated and "archive/undated/" in home.hrefs and f"{undated} undated articles</a>" in text
+    dated = sum(1 for _ in (built_site / "content" / "articles").rglob("*.md")) - undated
+    assert "archive/" in home.hrefs and f"All {dated} dated articles, by month</a>" in text
 
 
 def test_seed_article_page(built_site: Path):

@@ -76,6 +76,20 @@ def article_items(from_uri: str, records: list[Record], link: Linker) -> str:
     return '<ul class="archive-list">\n' + "\n".join(items) + "\n</ul>\n"
 
 
+def home(uri: str, records: list[Record], shown: int, archive_uri: str, undated_uri: str, link: Linker) -> str:
+    """The home page's latest articles and the way on to the rest: the archive by month, and the
+    undated articles (which a newest-first list never reaches)."""
+    dated = [r for r in records if r.date]
+    undated = len(records) - len(dated)
+    more = []
+    if len(dated) > shown:
+        more.append(link(uri, archive_uri, f"All {len(dated)} dated articles, by month"))
+    if undated:
+        more.append(link(uri, undated_uri, f"{undated} undated article{'s' if undated != 1 else ''}"))
+    tail = f'<p class="archive-more">More: {" · ".join(more)}</p>\n' if more else ""
+    return article_items(uri, dated[:shown], link) + tail
+
+
 def page_uri(uri: str, number: int) -> str:
     """Older page `number` of the listing whose first page is `uri` (numbered from the oldest)."""
     return f"{uri[:-3]}/page-{number}.md"

@@ -199,8 +199,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 return markdown.replace(FIND_MARKER, search_site.form_html(base, base + SEARCH_DIR + "/"))
             return None
         if uri == "index.md" and self.config.home_marker in markdown:
-            latest = newest_first(list(self.records.values()))[: self.config.home_latest]
-            self.blocks[uri] = [listings.article_items(uri, latest, self.link)]
+            c = self.config
+            self.blocks[uri] = [listings.home(uri, newest_first(list(self.records.values())), c.home_latest,
+                                              f"{c.archive_dir}/index.md", f"{c.archive_dir}/undated.md", self.link)]
             self._check_links(files)
             return markdown.replace(self.config.home_marker, listings.placeholder(0))
         return None
