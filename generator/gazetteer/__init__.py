@@ -36,6 +36,11 @@ from .textrules import (
     _NAME_BEFORE,
     _PARTNER_BEFORE,
     _PERSON_AFTER,
+    _AFTER_COMMA,
+    _CITY_OF,
+    _DATELINE,
+    _IN_BEFORE,
+    _MONTHS,
     _PLACE_BEFORE,
     _STANCE_AFTER,
     _STATE_MODIFIED,
@@ -69,6 +74,7 @@ class GeoNamesGazetteer:
         self._names: list[str] = data["names"]
         self._cand = data["cand"]  # name index -> entry indices (build.Ragged)
         self._forced: set[str] = data["forced"]
+        self._gated: set[int] = data.get("gated", set())  # names of towns that are common words: see _gated_ok
         self._automaton = data["automaton"]
         p = data["places"]
         self._pname, self._kind, self._cc = p["name"], p["kind"], p["cc"]
@@ -186,6 +192,8 @@ class GeoNamesGazetteer:
                 elif surface.isupper() and sum(c.isalpha() for c in surface) <= 4 and surface not in forced:
                     continue  # "ISF", "SDF": short capitals are acronyms, not towns
             cands.append((start, -end, j))
+        if self._gated:
+            cands = self._gated_ok(text, cands)
         # by start, longer first: no two candidates share a span (one automaton key per span), so the plain
         # tuple order is that order
         cands.sort()
@@ -236,6 +244,52 @@ class GeoNamesGazetteer:
         if surnames:
             chosen = [m for m in chosen if m[2] not in surnames or self._strong(m[2])]
         return chosen
+
+    def _gated_ok(self, text: str, cands: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Candidates without the gated names the article does not vouch for. A town named like a common
+        word or surname ("Decatur", "Greer", "Middletown") is a place in an article that names it once
+        with its region or country after a comma ("Greer, South Carolina", "Decatur, Ga.") or as "the
+        city of Decatur"; then each of its mentions is, as any other name's."""
+        gated = self._gated
+        todo = {j for _, _, j in cands if j in gated}
+        if not todo:
+            return cands
+        ok = set()
+        for s, e, j in cands:
+            if j not in todo or j in ok:
+                continue
+            e = -e
+            if _CITY_OF.search(text, max(0, s - 12), s) or (
+                    text[s:e].isupper() and (s == 0 or text[s - 1] == "\n") and _DATELINE.match(text, e)) or (
+                    e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)
+                    and text[s:e] not in _MONTHS):
+                ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur."
+                continue
+            m = _AFTER_COMMA.match(text, e)
+            if m is None:
+                continue
+            words = m.group(1).split(" ")
+            for n in range(len(words), 0, -1):
+                phrase = " ".join(words[:n])
+                for name in (phrase, phrase[:-1]) if phrase.endswith(".") else (phrase,):
+                    k = self._automaton.get(" " + normalise(name) + " ", -1)
+                    if k >= 0 and k not in gated and self._contains(k, j):
+                        ok.add(j)
+                        break
+                if j in ok:
+                    break
+        return [c for c in cands if c[2] not in todo or c[2] in ok]
+
+    def _contains(self, k: int, j: int) -> bool:
+        """True when a region or country named by name k holds a town named by name j."""
+        towns = self._cand[j]
+        for r in self._cand[k]:
+            kind = KINDS[self._kind[r]]
+            if kind == "region" and any(self._admin1[i] == r for i in towns):
+                return True
+            if kind == "country" and any(self._cc[i] == self._cc[r] for i in towns):
+                return True
+        return False
 
     def _strong(self, j: int) -> bool:
         return any(KINDS[self._kind[i]] in ("country", "region", "area") for i in self._cand[j])

@@ -226,6 +226,16 @@ _PERSON_AFTER = re.compile(r"(?:(, \d{1,3},|['’]s? (?:wife|husband|son|daughte
                            r"stepmother|brother|sister|family|attorney|lawyer)\b)| (?:said|says|told|testified)\b)")
 
 
+# What vouches for a gated town's name (see GeoNamesGazetteer._gated_ok): "city of" before it, or its
+# region or country after a comma (up to three capitalised words, "Ga." or "South Carolina").
+_CITY_OF = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Tt]ownship|[Bb]orough) of $")
+_DATELINE = re.compile(r"(?:,? [A-Z][\w.]*)?(?: \(\w+\))? ?[—–-]{1,2} ")  # "DECATUR —", "GREER, S.C. (AP) —"
+_IN_BEFORE = re.compile(r"\b(?:in|near|from) $")
+_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"}
+_AFTER_COMMA = re.compile(r", ((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,2})")
+
+
 _PLACE_BEFORE = re.compile(r"(?:\b(?:of|in|from|the|at)\s|-)$")
 
 

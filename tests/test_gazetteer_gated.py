@@ -1,0 +1,50 @@
+"""Towns named like common words or surnames ("Decatur", "Greer", "Middletown"): places only where the
+article vouches for them, on the packaged data."""
+from __future__ import annotations
+
+import pytest
+
+from generator.enrich.places import default_gazetteer
+from generator.gazetteer import GeoNamesGazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> GeoNamesGazetteer:
+    g = default_gazetteer()
+    assert isinstance(g, GeoNamesGazetteer)
+    return g
+
+
+def spans(gaz, text: str) -> list[str]:
+    return [text[s:e] for s, e, _ in gaz.find(text)]
+
+
+def test_region_after_a_comma_vouches_for_every_mention(gaz):
+    text = "The mayor of Greer, South Carolina, spoke on Monday. Later Greer opened a new park."
+    found = gaz.find(text)
+    greer = [p for s, e, p in found if text[s:e] == "Greer"]
+    assert len(greer) == 2
+    assert all(p.region == "South Carolina" for p in greer)
+
+
+def test_abbreviated_state_vouches(gaz):
+    text = "Police in Decatur, Ga. arrested a man. Decatur officials said more."
+    found = gaz.find(text)
+    assert [p.region for s, e, p in found if text[s:e] == "Decatur"] == ["Georgia", "Georgia"]
+
+
+def test_city_of_dateline_and_in_before_a_stop_vouch(gaz):
+    assert "Middletown" in spans(gaz, "The city of Middletown approved the budget.")
+    assert "MIDDLETOWN" in spans(gaz, "MIDDLETOWN — The school board met on Tuesday.")
+    assert "Lombard" in spans(gaz, "Students at a school in Lombard, won prizes.")
+
+
+def test_unvouched_or_wrong_region_stays_a_word(gaz):
+    assert "Decatur" not in spans(gaz, "Stephen Decatur commanded the ship.")
+    assert "Greer" not in spans(gaz, "Greer said the vote was close.")
+    # a region that holds no town of that name does not vouch for it
+    assert "Greer" not in spans(gaz, "Greer, Texas, is not a town the gazetteer has.")
+    # "of" is not enough: "the Chamber of Commerce, ..." is no town called Commerce
+    assert "Commerce" not in spans(gaz, "He spoke to the Chamber of Commerce, then left.")
+    # a month is never vouched for by "in"
+    assert "March" not in spans(gaz, "The law passed in March, after a long debate.")
