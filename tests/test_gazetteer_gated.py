@@ -48,3 +48,11 @@ def test_unvouched_or_wrong_region_stays_a_word(gaz):
     assert "Commerce" not in spans(gaz, "He spoke to the Chamber of Commerce, then left.")
     # a month is never vouched for by "in"
     assert "March" not in spans(gaz, "The law passed in March, after a long debate.")
+
+
+def test_town_before_a_plural_name_is_still_named(gaz):
+    # a team or body named in the plural keeps its town
+    assert "Houston" in spans(gaz, "The Houston Rockets won on Sunday night.")
+    assert "Bolton" in spans(gaz, "A defeat of Bolton Wanderers kept them up.")
+    # a given name before a surname ending in s is a person, not the town
+    assert "Kingston" not in spans(gaz, "Her survivors include a son, Kingston James, and her father.")

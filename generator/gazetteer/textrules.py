@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from ..model import Place
+from .build import fold, load_stopwords
 
 _WORD_RUN = re.compile(r"(?:[^\W_]|['’.-])*")  # what _prev_word() reads: alphanumerics and '’.-
 
@@ -212,6 +213,9 @@ def _names_a_thing(text: str, e: int, nxt: str) -> bool:
     k = e + 1 + len(nxt)
     if text.startswith((" of ", " & "), k):
         return True
+    if len(nxt) > 4 and nxt[-1] == "s" and nxt[-2] not in "'’s" and nxt[1:].islower() \
+            and fold(nxt) not in _STOPWORDS:
+        return True  # a team or a body named in the plural ("Houston Rockets"), not a surname ("Kingston James")
     after = _next_word(text, k)
     return len(after) > 2 and after[0].isupper()
 
@@ -234,6 +238,9 @@ _IN_BEFORE = re.compile(r"\b(?:in|near|from) $")
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"}
 _AFTER_COMMA = re.compile(r", ((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,2})")
+
+
+_STOPWORDS = load_stopwords()  # folded; its frequent surnames ("James", "Matthews") are no team's name
 
 
 _PLACE_BEFORE = re.compile(r"(?:\b(?:of|in|from|the|at)\s|-)$")
