@@ -56,3 +56,22 @@ def test_town_before_a_plural_name_is_still_named(gaz):
     assert "Bolton" in spans(gaz, "A defeat of Bolton Wanderers kept them up.")
     # a given name before a surname ending in s is a person, not the town
     assert "Kingston" not in spans(gaz, "Her survivors include a son, Kingston James, and her father.")
+
+
+def test_eu_is_a_tag_and_a_place_kept_off_the_map(gaz):
+    from generator.enrich.places import unique_places
+    from generator.enrich.tags import default_vocabulary
+
+    text = "Slovenia is a specific case in the EU and NATO. The European Union adopted the same measure."
+    tags = default_vocabulary().find(text)
+    assert {text[m.start:m.end] for m in tags} >= {"EU", "European Union"}  # still tagged
+    found = gaz.find(text, exclude=[(m.start, m.end) for m in tags])
+    named = {text[s:e]: p for s, e, p in found}
+    assert named["EU"].name == "European Union" and named["European Union"].kind == "area"
+    kept = {p.name for p in unique_places(found, gaz.metonyms(text, found))}
+    assert "European Union" not in kept and "Slovenia" in kept
+    # "European" alone is still Europe, and another organisation's name does not become a place
+    more = "European leaders met at the European Commission."
+    tags = default_vocabulary().find(more)
+    spans_more = [more[s:e] for s, e, _ in gaz.find(more, exclude=[(m.start, m.end) for m in tags])]
+    assert "European Commission" not in spans_more

