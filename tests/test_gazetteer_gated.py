@@ -75,3 +75,19 @@ def test_eu_is_a_tag_and_a_place_kept_off_the_map(gaz):
     tags = default_vocabulary().find(more)
     spans_more = [more[s:e] for s, e, _ in gaz.find(more, exclude=[(m.start, m.end) for m in tags])]
     assert "European Commission" not in spans_more
+
+
+def _resolved(gaz, text: str) -> dict[str, tuple]:
+    return {text[s:e]: (p.name, p.country) for s, e, p in gaz.find(text)}
+
+
+def test_country_context_alone_does_not_lift_a_far_smaller_namesake(gaz):
+    # a story about the US: London is still the capital, the Middle East still the region
+    got = _resolved(gaz, "Officials in Washington and New York said the United States would act; talks in "
+                         "London went on.")
+    assert got["London"][1] == "United Kingdom"
+    got = _resolved(gaz, "Tensions in the Middle East rose, officials in Washington and New York said.")
+    assert got["Middle East"][1] != "United States"
+    # with its region named, the small town wins
+    got = _resolved(gaz, "The fair in London, Ohio drew crowds from Columbus.")
+    assert got["London"][1] == "United States"

@@ -61,6 +61,7 @@ from .textrules import (
 
 MAX_CANDIDATES = 30
 ALIAS_PENALTY = 1.5
+FAMOUS_GAP = 2.0  # prior points (~100 times the people) below the best namesake: country context alone no longer lifts it
 PREFIX_CITY = 30_000  # people: a town this big keeps its name before another capitalised word
 MAJOR_CITY = 100_000
 LONE_TOWN_POP = 20_000  # people: a town smaller than this, alone in its country, yields to the article's context
@@ -397,10 +398,13 @@ class GeoNamesGazetteer:
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
         info, known = self._info, self._prior
+        top = cands[0][1] - FAMOUS_GAP  # a far better-known namesake: the country alone is not enough
         for i, score in cands:
             r = known.get(i)  # _info(i), without the call when it is known
             _, a1, cc, is_country = info(i) if r is None else r
-            if cc and ccs:  # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again
+            if cc and ccs and (score >= top or a1 in admin1s):
+                # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again; but
+                # "London" in a story about the US is not London, Ohio unless the story names Ohio
                 n = ccs.get(cc)
                 if n:
                     score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
