@@ -402,9 +402,10 @@ class GeoNamesGazetteer:
         for i, score in cands:
             r = known.get(i)  # _info(i), without the call when it is known
             _, a1, cc, is_country = info(i) if r is None else r
-            if cc and ccs and (score >= top or a1 in admin1s):
+            if cc and ccs and (score >= top or a1 in admin1s or self._pop[i] >= MAJOR_CITY):
                 # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again; but
                 # "London" in a story about the US is not London, Ohio unless the story names Ohio
+                # (a city of 100,000 is enough on its own: Tripoli in a story naming Lebanon)
                 n = ccs.get(cc)
                 if n:
                     score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
