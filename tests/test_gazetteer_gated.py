@@ -91,3 +91,10 @@ def test_country_context_alone_does_not_lift_a_far_smaller_namesake(gaz):
     # with its region named, the small town wins
     got = _resolved(gaz, "The fair in London, Ohio drew crowds from Columbus.")
     assert got["London"][1] == "United States"
+
+
+def test_possessive_before_a_name_is_not_part_of_it(gaz):
+    text = "Victims in Friday's Darke County crash were named."
+    assert "Darke County" in spans(gaz, text)
+    assert "Ohio" in spans(gaz, "He asked the Ohio Supreme Court to delay his execution.")
+    assert "Tal Abita" not in spans(gaz, "Michael Tal Abita said so.")  # an unknown longer name is not cut

@@ -221,7 +221,7 @@ class GeoNamesGazetteer:
                     k = n - s + 1
                     prev = text[s - 1 - (run(rtext, k).end() - k):s - 1]
                     if prev and prev[0].isupper() and (prev.lower().strip(".") not in NEIGHBOURS_OK or
-                                                       _initial(prev)) \
+                                                       _initial(prev)) and not prev.endswith(("'s", "’s")) \
                             and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
                             and not self._has_country(j):
                         split = True  # but "Air Zimbabwe", "Turkish-backed Syrian militiamen" name the country

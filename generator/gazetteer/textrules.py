@@ -103,7 +103,7 @@ INSTITUTIONS = {
     "government", "army", "navy", "senate", "house", "department", "office", "board", "court", "county",
     "city", "state", "province", "governorate", "district", "region", "museum", "library", "church", "mosque",
     "stadium", "station", "port", "harbor", "harbour", "bridge", "dam", "road", "street", "avenue", "highway",
-    "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public",
+    "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public", "supreme",
     # offices and bodies ("Oklahoma Gov. Mary Fallin", "Harare Mayor", "the Karnataka Assembly")
     "gov", "governor", "mayor", "premier", "sen", "rep", "assembly", "legislature", "regional", "guard", "pd",
     "republicans", "democrats", "authorities", "officials", "residents", "voters",
