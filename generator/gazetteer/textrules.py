@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from ..model import Place
+from .build import fold, load_stopwords
 
 _WORD_RUN = re.compile(r"(?:[^\W_]|['’.-])*")  # what _prev_word() reads: alphanumerics and '’.-
 
@@ -102,7 +103,7 @@ INSTITUTIONS = {
     "government", "army", "navy", "senate", "house", "department", "office", "board", "court", "county",
     "city", "state", "province", "governorate", "district", "region", "museum", "library", "church", "mosque",
     "stadium", "station", "port", "harbor", "harbour", "bridge", "dam", "road", "street", "avenue", "highway",
-    "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public",
+    "chamber", "club", "festival", "symphony", "zoo", "mall", "center", "centre", "park", "public", "supreme",
     # offices and bodies ("Oklahoma Gov. Mary Fallin", "Harare Mayor", "the Karnataka Assembly")
     "gov", "governor", "mayor", "premier", "sen", "rep", "assembly", "legislature", "regional", "guard", "pd",
     "republicans", "democrats", "authorities", "officials", "residents", "voters",
@@ -212,6 +213,9 @@ def _names_a_thing(text: str, e: int, nxt: str) -> bool:
     k = e + 1 + len(nxt)
     if text.startswith((" of ", " & "), k):
         return True
+    if len(nxt) > 4 and nxt[-1] == "s" and nxt[-2] not in "'’s" and nxt[1:].islower() \
+            and fold(nxt) not in _STOPWORDS:
+        return True  # a team or a body named in the plural ("Houston Rockets"), not a surname ("Kingston James")
     after = _next_word(text, k)
     return len(after) > 2 and after[0].isupper()
 
@@ -224,6 +228,19 @@ def _initial(word: str) -> bool:
 # After a one-word name, words that make it a person ("Nelson said", "Flores, 26,", "Flores' stepfather")
 _PERSON_AFTER = re.compile(r"(?:(, \d{1,3},|['’]s? (?:wife|husband|son|daughter|mother|father|stepfather|"
                            r"stepmother|brother|sister|family|attorney|lawyer)\b)| (?:said|says|told|testified)\b)")
+
+
+# What vouches for a gated town's name (see GeoNamesGazetteer._gated_ok): "city of" before it, or its
+# region or country after a comma (up to three capitalised words, "Ga." or "South Carolina").
+_CITY_OF = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Tt]ownship|[Bb]orough) of $")
+_DATELINE = re.compile(r"(?:,? [A-Z][\w.]*)?(?: \(\w+\))? ?[—–-]{1,2} ")  # "DECATUR —", "GREER, S.C. (AP) —"
+_IN_BEFORE = re.compile(r"\b(?:in|near|from) $")
+_MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"}
+_AFTER_COMMA = re.compile(r", ((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,2})")
+
+
+_STOPWORDS = load_stopwords()  # folded; its frequent surnames ("James", "Matthews") are no team's name
 
 
 _PLACE_BEFORE = re.compile(r"(?:\b(?:of|in|from|the|at)\s|-)$")
