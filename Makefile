@@ -31,8 +31,17 @@ $(BIN)/python:
 
 # The install is editable (code changes need no reinstall): it runs again only when
 # pyproject.toml changes, so chained targets (make lint test demo linkcheck) install once.
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed node_modules/.installed
+install-test: $(VENV)/.installed-test node_modules/.installed
+
+# The map's browser libraries and country outlines (Leaflet, markercluster, world-atlas), pinned in
+# package.json/package-lock.json, installed from the npm registry; the build copies them into the site.
+node_modules/.installed: package.json package-lock.json
+	$(SAY) "Installing the map's browser libraries from npm (package-lock.json, a few seconds)"
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(SAY) "Installing the archive generator and its pinned dependencies into $(VENV) (about a minute the first time)"

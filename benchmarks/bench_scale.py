@@ -117,20 +117,22 @@ def folder_bytes(folder: Path) -> tuple[int, int, int]:
 
 
 def first_query_bytes(site: Path) -> tuple[int, int, str]:
-    """Bytes (raw, gzip) of the search data a visitor downloads before the first result, read
-    generically from the built site: with Material's search the one index file; with a sharded
-    index (a search/ folder holding a manifest and shards), the non-shard files plus the largest
-    shard a query may need."""
-    folder = site / "search"
-    if not folder.is_dir():
-        return 0, 0, "no search folder"
-    files = [p for p in folder.rglob("*") if p.is_file() and p.suffix == ".json"]
-    if (folder / "search_index.json").exists():
-        chosen = [folder / "search_index.json"]
+    """Bytes (raw, gzip) of the search data a visitor downloads before the first result of a
+    one-word query, read from the built site: with Material's search the one index file; with the
+    archive's sharded index (search-index/, generator/search/build.py) meta.json, the largest word
+    shard (s/) and the largest chunk of result rows (d/): the worst case of one query."""
+    material = site / "search" / "search_index.json"
+    folder = site / "search-index"
+    if material.exists():
+        chosen = [material]
+    elif (folder / "meta.json").exists():
+        chosen = [folder / "meta.json"]
+        for sub in ("s", "d"):
+            files = [p for p in (folder / sub).glob("*.json") if p.is_file()]
+            if files:
+                chosen.append(max(files, key=lambda p: p.stat().st_size))
     else:
-        shards = [p for p in files if re.search(r"shard|\d", p.name)]
-        rest = [p for p in files if p not in shards]
-        chosen = rest + ([max(shards, key=lambda p: p.stat().st_size)] if shards else [])
+        return 0, 0, "no search index"
     raw = sum(p.stat().st_size for p in chosen)
     gz = sum(len(gzip.compress(p.read_bytes(), 6)) for p in chosen)
     return raw, gz, ", ".join(str(p.relative_to(site)) for p in chosen)

@@ -80,6 +80,8 @@ def _mkdocs_config(args: argparse.Namespace):
     from mkdocs.config import load_config
 
     overrides = {"strict": True}
+    if os.environ.get("SITE_URL"):  # a deploy's address (feeds and Open Graph cards need it absolute)
+        overrides["site_url"] = os.environ["SITE_URL"]
     if args.content:
         overrides["docs_dir"] = str(args.content.resolve())
     if getattr(args, "site", None):
@@ -98,6 +100,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except (Abort, ConfigurationError) as exc:
         print(f"archive build: {exc}", file=sys.stderr)
         return 1
+    for note in getattr(cfg.plugins.get("archive"), "notes", []):  # what the build chose not to write
+        print(f"archive build: {note}", file=sys.stderr)
     print(f"site built in {cfg['site_dir']}")
     return 0
 

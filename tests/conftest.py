@@ -45,10 +45,10 @@ def site_project(tmp_path: Path) -> Path:
     return copy_project(tmp_path)
 
 
-def run_archive(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the real command line, as a user would."""
+def run_archive(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line, as a user would (env: extra environment variables)."""
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
 
 
 @pytest.fixture(scope="session")

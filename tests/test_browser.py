@@ -7,9 +7,15 @@ import os
 import shutil
 import threading
 from pathlib import Path
+from urllib.parse import urlparse
 
 import frontmatter
 import pytest
+
+from .conftest import ROOT
+
+SHOTS = ROOT / "test-output" / "screenshots"  # gitignored: look at them after a run
+PHONE = {"width": 390, "height": 844}
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -39,15 +45,37 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
+def _page(browser, **context_args):
+    context = browser.new_context(**context_args)
     pg = context.new_page()
     dialogs: list[str] = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.dialogs = dialogs
+    # Every request the page makes, to check that none leaves 127.0.0.1.
+    pg.requested = []
+    pg.on("request", lambda r: pg.requested.append(r.url))
+    return context, pg
+
+
+@pytest.fixture
+def page(browser):
+    context, pg = _page(browser)
+    yield pg
+    assert [u for u in pg.requested if urlparse(u).scheme in ("http", "https", "ws", "wss")
+            and urlparse(u).hostname != "127.0.0.1"] == []
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context, pg = _page(browser, viewport=PHONE, is_mobile=True, has_touch=True)
     yield pg
     context.close()
+
+
+def shot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def url_of(md: Path, content: Path) -> str:
@@ -94,50 +122,125 @@ def test_location_hierarchy_navigates_down(page, server, built_site):
     assert page.locator("article li a[href*='articles/']").count() >= 1
 
 
-def test_search_finds_an_article(page, server, built_site):
+def test_journey_home_tag_article_place_country(page, server, built_site):
+    """A reader's way in by topic and place: home -> a tag -> an article -> a place -> its country."""
     page.goto(server + "/")
-    page.wait_for_load_state("networkidle")  # the search worker has fetched its index
-    box = page.locator("input.md-search__input")
-    results = page.locator(".md-search-result__item")
-    for _ in range(12):  # the worker may still be building its index on a busy machine: type again
-        box.click()
-        box.fill("")
-        box.type("Timbuktu", delay=20)
-        try:
-            results.first.wait_for(timeout=5000)
-            break
-        except Exception:
-            continue
-    assert results.count() >= 1
-    assert "Timbuktu" in page.locator(".md-search-result").inner_text()
-
-
-def test_find_page_filters_by_tag_location_date_and_words(page, server, built_site):
-    posts = [frontmatter.load(md) for md in sorted((built_site / "content" / "articles").rglob("*.md"))]
-    page.goto(server + "/find/")
-    count = page.locator(".archive-find__count")
-    count.wait_for()
-    page.wait_for_function("document.querySelector('.archive-find__count').textContent.includes('of')")
-    assert count.inner_text().startswith(f"{len(posts)} of {len(posts)}")
-
-    page.select_option("select[name=tag]", "Islamic State")
-    expected = [p for p in posts if "Islamic State" in (p.get("tags") or [])]
-    assert count.inner_text().startswith(f"{len(expected)} of ")
-    assert 0 < len(expected) < len(posts)
-
-    page.select_option("select[name=tag]", "")
-    page.select_option("select[name=location]", "Iraq")
-    page.fill("input[name=from]", "2024-01-01")
-    expected = [p for p in posts if "Iraq" in (p.get("locations") or []) and p.get("date") and str(p["date"]) >= "2024-01-01"]
-    assert count.inner_text().startswith(f"{len(expected)} of ")
-    assert "location=Iraq" in page.url  # the filter is in the address, so it can be shared
-
-    page.select_option("select[name=location]", "")
-    page.fill("input[name=from]", "")
-    page.fill("input[name=q]", "deface ministry")
-    results = page.locator(".archive-find__results a")
-    assert results.count() == 1
-    assert '"We are everywhere,"' in results.first.inner_text()
     with page.expect_navigation():
-        results.first.click()
-    assert "Hackers deface ministry portal" in page.locator("article h1").inner_text()
+        page.locator(".md-tabs a", has_text="Tags").first.click()
+    with page.expect_navigation():
+        page.locator("article a", has_text="Islamic State").first.click()
+    assert page.locator("article h1").inner_text() == "Islamic State"
+    assert page.locator(".archive-chart svg rect").count() >= 1  # the timeline
+    assert page.locator(".archive-cooc a").count() >= 2  # tags and places seen with it, as links
+    with page.expect_navigation():
+        page.locator("article a[href*='articles/']", has_text="Tal Abita").or_(
+            page.locator("article a[href*='articles/']", has_text="medicines chief")).first.click()
+    title = page.locator("article h1").inner_text()
+    assert page.locator(".archive-locator circle").count() >= 1  # the locator map
+    assert page.locator(".archive-related a").count() >= 1
+    assert page.locator("meta[property='og:title']").get_attribute("content") == title
+    with page.expect_navigation():
+        page.locator(".archive-chips--places a", has_text="Nineveh").click()
+    assert page.locator("article h1").inner_text() == "Nineveh"
+    assert page.locator("article a", has_text=title).count() >= 1
+    with page.expect_navigation():
+        page.locator("article p a", has_text="Iraq").first.click()
+    assert page.locator("article h1").inner_text() == "Iraq"
+    # The country page includes everything inside it: the article found under Nineveh is listed.
+    assert page.locator("article a", has_text=title).count() >= 1
+    shot(page, "journey-country")
+
+
+def test_map_shows_outlines_and_markers_and_a_marker_opens_a_list(page, server):
+    page.goto(server + "/map/")
+    page.wait_for_selector("#archive-map[data-ready]", timeout=20000)
+    assert page.locator("#archive-map .leaflet-overlay-pane path").count() > 100  # country outlines
+    assert int(page.get_attribute("#archive-map", "data-markers")) >= 10
+    markers = page.locator(".archive-marker")
+    if markers.count() == 0:  # all clustered at this zoom: open a cluster first
+        page.locator(".marker-cluster").first.click()
+        page.wait_for_timeout(800)
+    page.locator(".archive-marker").first.click()
+    popup = page.locator(".archive-map-popup")
+    popup.wait_for()
+    assert popup.locator("li a").count() >= 1
+    shot(page, "map-popup")
+    with page.expect_navigation():
+        popup.locator("li a").first.click()
+    assert "/articles/" in page.url
+
+
+def _search(page, server, query: str) -> list[str]:
+    page.goto(server + "/")
+    page.fill("header input[name=q]", query)  # the header's box, on every page
+    with page.expect_navigation():
+        page.press("header input[name=q]", "Enter")
+    page.wait_for_selector("#archive-search[data-done]")
+    return page.locator(".archive-search__results > li > a").all_inner_texts()
+
+
+def after(page, action) -> None:
+    """Do action, then wait for the search it starts to show its results."""
+    before = page.get_attribute("#archive-search", "data-done")
+    action()
+    page.wait_for_function("(old) => document.getElementById('archive-search').dataset.done !== old", arg=before)
+
+
+def test_phrase_search_returns_its_article_first(page, server, built_site):
+    """The phrase's article comes first; the place page named like it comes after the article."""
+    md = find_page(built_site, "Hackers deface ministry portal")
+    others = [frontmatter.load(o).content.casefold() for o in (built_site / "content" / "articles").rglob("*.md") if o != md]
+    words = [w.strip(".,;:\"'()") for w in frontmatter.load(md).content.split()]
+    # The first four-word phrase of its text that no other article has (its words may be in others).
+    phrase = next(p for p in (" ".join(words[i:i + 4]) for i in range(len(words) - 4))
+                  if all(p.casefold() not in o for o in others) and all(len(w) > 2 for w in p.split()))
+    results = _search(page, server, phrase)
+    assert results and results[0] == frontmatter.load(md)["title"], (phrase, results[:3])
+    seed = _search(page, server, "Tal Abita")
+    assert seed[0] == "Iraq, Isis suffers a serious blow: medicines chief is caught"
+    assert "Tal Abita" in seed[1:]  # the place page: found, below the article
+
+
+def test_search_filters_narrow_and_sort_by_date(page, server, built_site):
+    posts = [frontmatter.load(md) for md in sorted((built_site / "content" / "articles").rglob("*.md"))]
+    page.goto(server + "/search/?q=attack")
+    page.wait_for_selector("#archive-search[data-done]")
+    count = page.locator(".archive-search__count")
+    everything = int(count.inner_text().split()[0])
+    after(page, lambda: page.select_option("select[name=country]", "Iraq"))
+    narrowed = int(count.inner_text().split()[0])
+    assert 0 < narrowed < everything
+    assert "country=Iraq" in page.url  # the filter is in the address, so it can be shared
+    in_iraq = {p["title"] for p in posts if any(pl.get("country") == "Iraq" for pl in p.get("places") or [])}
+    assert set(page.locator(".archive-search__results > li > a").all_inner_texts()) <= in_iraq
+    after(page, lambda: (page.fill("input[name=q]", ""), page.select_option("select[name=sort]", "newest")))
+    shown = page.locator(".archive-search__results > li > small").all_inner_texts()
+    assert shown and "Undated" not in shown[0]
+    shot(page, "search-filtered")
+
+
+PAGE_TYPES = ["/", "/tags/", "/tags/islamic-state/", "/locations/", "/locations/iraq/", "/map/", "/search/?q=convoy",
+              "/archive/", "/about/"]
+
+
+def test_phone_navigation_and_no_sideways_scroll_on_every_page_type(phone, server, built_site):
+    md = find_page(built_site, "medicines chief")
+    paths = PAGE_TYPES + [url_of(md, built_site / "content")]
+    place = phone.context  # noqa: F841  (one context: the phone's)
+    for path in paths:
+        phone.goto(server + path)
+        phone.wait_for_load_state("networkidle")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (path, width)
+        shot(phone, "phone" + (path.strip("/").replace("/", "-").replace("?", "-") or "-home"))
+    # The menu opens the site's navigation on an article page (not an empty overlay), and it works.
+    phone.goto(server + url_of(md, built_site / "content"))
+    phone.locator("label.md-header__button[for=__drawer]").click()
+    drawer = phone.locator(".md-sidebar--primary nav a", has_text="Locations")
+    drawer.first.wait_for(state="visible")
+    with phone.expect_navigation():
+        drawer.first.click()
+    assert phone.locator("article h1").inner_text() == "Locations"
+    external = [u for u in phone.requested if urlparse(u).scheme in ("http", "https")
+                and urlparse(u).hostname != "127.0.0.1"]
+    assert external == []

@@ -1,5 +1,5 @@
 """Hostile input against the built site: no markup from articles, in any field of any input format,
-in any output (HTML pages, feed.xml, articles.json); and hand-edit mistakes in front matter never
+in any output (HTML pages, feeds, the exports, the search index, the map's data); and hand-edit mistakes in front matter never
 crash a build (one line naming the file and the key instead).
 
 Every input format gets a hostile value in every field it has; the archive is built with the real
@@ -272,16 +272,44 @@ def test_feed_xml_has_no_unsafe_url_and_no_markup(hostile_site):
     assert any(XSS in (t or "") for t in titles)  # shown as text, not dropped
 
 
-def test_articles_json_is_data_with_declared_fields_and_site_urls(hostile_site):
+def test_exports_are_data_with_declared_fields_and_safe_urls(hostile_site):
+    import csv
+
     project, _, _ = hostile_site
-    data = json.loads((project / "site" / "articles.json").read_text(encoding="utf-8"))
-    assert set(data) == {"articles", "tags", "locations"}
+    data = json.loads((project / "site" / "data" / "articles.json").read_text(encoding="utf-8"))
+    assert set(data) == {"articles"}
     assert len(data["articles"]) >= 9
     for a in data["articles"]:
-        assert set(a) == {"title", "url", "date", "summary", "source", "tags", "places"}
-        assert not re.match(r"^[a-zA-Z][\w+.-]*:", a["url"]) and not a["url"].startswith("//"), a["url"]
-        assert all(isinstance(a[k], str) for k in ("title", "summary", "source"))
+        assert set(a) == {"id", "title", "url", "page", "date", "source", "tags", "places"}
+        assert a["url"] is None or re.match(r"^https?://", a["url"]), a["url"]
+        assert not UNSAFE_SCHEME.match(a["page"]), a["page"]
+        assert all(isinstance(a[k], (str, type(None))) for k in ("title", "source"))
     assert any(XSS in a["title"] for a in data["articles"])
+    for row in csv.reader((project / "site" / "data" / "articles.csv").open(encoding="utf-8")):
+        assert not any(cell[:1] in ("=", "+", "-", "@") for cell in row), row  # no spreadsheet formulas
+    raw = (project / "site" / "data" / "articles.json").read_text(encoding="utf-8")
+    assert "</script" not in raw.lower()
+
+
+def test_search_index_is_data_and_links_stay_on_the_site(hostile_site):
+    """Every file of the search index is JSON; every result link is a path on the site; the
+    hostile titles are there as text (search.js shows them with textContent)."""
+    project, _, _ = hostile_site
+    index = project / "site" / "search-index"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    assert meta["articles"] >= 9
+    titles = []
+    for f in sorted((index / "d").glob("*.json")):
+        for title, url, *_ in json.loads(f.read_text(encoding="utf-8")):
+            titles.append(title)
+            assert not re.match(r"^[a-zA-Z][\w+.-]*:", url) and not url.startswith("//"), url
+    assert any(XSS in t for t in titles)
+    for f in (index / "s").glob("*.json"):
+        json.loads(f.read_text(encoding="utf-8"))
+    places = json.loads((project / "site" / "assets" / "map" / "places.json").read_text(encoding="utf-8"))
+    for row in places:
+        assert not re.match(r"^[a-zA-Z][\w+.-]*:", row[5])
+        assert all(not re.match(r"^[a-zA-Z][\w+.-]*:", a[1]) for a in row[6])
 
 
 def test_hostile_pages_run_no_script_in_a_real_browser(hostile_site):
@@ -307,10 +335,21 @@ def test_hostile_pages_run_no_script_in_a_real_browser(hostile_site):
             page = browser.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             pages = sorted((project / "site" / "articles").rglob("index.html"))
-            for p in pages + [project / "site" / "find" / "index.html"]:
+            for p in pages + [project / "site" / "map" / "index.html"]:
                 page.goto(base + "/" + p.parent.relative_to(project / "site").as_posix() + "/")
                 page.mouse.move(200, 200)
                 page.mouse.move(400, 300)
+            # The search page shows the hostile titles (a query every hostile input matches), and the map's lists.
+            for query in ("script alert", "onerror", "report"):
+                page.goto(base + "/search/?q=" + query.replace(" ", "+"))
+                page.wait_for_selector("#archive-search[data-done]")
+                page.mouse.move(300, 300)
+                assert page.locator(".archive-search__results li").count() >= 1, query
+            page.goto(base + "/map/")
+            page.wait_for_selector("#archive-map[data-ready]")
+            for marker in page.locator(".archive-marker").all()[:5]:
+                marker.dispatch_event("click")
+                page.mouse.move(250, 250)
             browser.close()
     finally:
         httpd.shutdown()

@@ -1,6 +1,7 @@
 """The build cache is correct: after each kind of change, a build that reuses the cache gives, byte
 for byte, the site a clean build (no cache) gives; and it does reuse it (unchanged pages are not
-rendered again)."""
+rendered again). Adding or deleting articles changes OTHER articles' related list and older/newer
+links: their pages must be rendered again although their files did not change (buildcache `context`)."""
 from __future__ import annotations
 
 import shutil

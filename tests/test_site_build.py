@@ -10,6 +10,7 @@ import frontmatter
 from .conftest import SEED, run_archive
 
 SEED_TITLE = "Iraq, Isis suffers a serious blow: medicines chief is caught"
+SITE_URL = "http://127.0.0.1:8000/"  # mkdocs.yml's default (archive serve's address)
 
 
 class Links(HTMLParser):
@@ -70,7 +71,8 @@ def test_articles_are_not_in_the_navigation(built_site: Path):
     some_article = next((site / "articles").rglob("index.html"))
     for page in (site / "index.html", site / "tags" / "index.html", some_article):
         html = page.read_text(encoding="utf-8")
-        chrome = html[: html.find("<article")] + html[html.find("</article>"):]
+        # The <head> names the page's own address (canonical link, og:url): only the body's chrome counts.
+        chrome = html[html.find("<body"): html.find("<article")] + html[html.find("</article>"):]
         assert "articles/" not in chrome, page
         tabs = html[html.find('<nav class="md-tabs"'):]
         tabs = tabs[: tabs.find("</nav>")]
@@ -178,7 +180,8 @@ def test_feed_lists_latest_dated_articles_with_working_links(built_site: Path):
     dates = []
     for item in items:
         link = item.findtext("link")
-        assert (site / link / "index.html").exists(), link
+        assert link.startswith(SITE_URL), link  # absolute: a feed reader has no page to resolve it against
+        assert (site / link.removeprefix(SITE_URL) / "index.html").exists(), link
         dates.append(__import__("email.utils").utils.parsedate_to_datetime(item.findtext("pubDate")))
     assert dates == sorted(dates, reverse=True)
 
@@ -248,3 +251,84 @@ def test_a_generated_link_to_a_missing_page_is_a_warning(caplog):
         plugin._check_links(Files([]))
     assert any("tags/no-such-tag.md" in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
     assert not plugin.link.targets  # checked once
+
+
+def test_feeds_per_tag_and_per_country_with_absolute_links(built_site: Path):
+    import xml.etree.ElementTree as ET
+
+    site = built_site / "site"
+    iraq = ET.parse(site / "feeds" / "countries" / "iraq.xml").getroot()
+    links = [i.findtext("link") for i in iraq.findall("./channel/item")]
+    assert links and all(u.startswith(SITE_URL) and (site / u.removeprefix(SITE_URL) / "index.html").exists() for u in links)
+    tag = ET.parse(site / "feeds" / "tags" / "islamic-state.xml").getroot()
+    assert all("Islamic State" in [c.text for c in i.findall("category")] for i in tag.findall("./channel/item"))
+    page = (site / "tags" / "islamic-state" / "index.html").read_text(encoding="utf-8")
+    assert "../../feeds/tags/islamic-state.xml" in page  # the tag page links its feed
+
+
+def test_build_without_site_url_writes_no_feed_and_says_so(site_project: Path):
+    from .conftest import SAMPLES
+
+    config = site_project / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_url:.*$", "", config.read_text(encoding="utf-8")), encoding="utf-8")
+    assert run_archive("ingest", str(SAMPLES), "--quiet", cwd=site_project).returncode == 0
+    build = run_archive("build", cwd=site_project)
+    assert build.returncode == 0, build.stderr
+    assert "feeds not written: mkdocs.yml has no site_url" in build.stderr
+    assert not (site_project / "site" / "feed.xml").exists()
+    assert (site_project / "site" / "index.html").exists()
+    # A deploy names its address in SITE_URL: the feeds are written, with links to it.
+    deployed = run_archive("build", cwd=site_project, env={"SITE_URL": "https://news.example.org/archive/"})
+    assert deployed.returncode == 0 and "feeds not written" not in deployed.stderr, deployed.stderr
+    feed = (site_project / "site" / "feed.xml").read_text(encoding="utf-8")
+    assert "<link>https://news.example.org/archive/articles/" in feed
+
+
+def test_exports_hold_every_article_with_places_and_coordinates(built_site: Path):
+    import csv
+    import json
+
+    site = built_site / "site"
+    pages = list((built_site / "content" / "articles").rglob("*.md"))
+    data = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))["articles"]
+    assert len(data) == len(pages)
+    seed = next(a for a in data if a["title"] == SEED_TITLE) if SEED.exists() else data[0]
+    assert {"id", "title", "date", "source", "url", "tags", "places"} <= set(seed)
+    assert any("lat" in p and "lon" in p for p in seed["places"])
+    rows = list(csv.DictReader((site / "data" / "articles.csv").open(encoding="utf-8")))
+    assert len(rows) == len(pages) and rows[0]["title"] == data[0]["title"]
+    geo = json.loads((site / "data" / "places.geojson").read_text(encoding="utf-8"))
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) >= 10
+    about = (site / "about" / "index.html").read_text(encoding="utf-8")
+    assert all(f"../data/{name}" in about for name in ("articles.json", "articles.csv", "places.geojson"))
+
+
+def test_indices_group_tags_with_aliases_and_fold_the_location_tree(built_site: Path):
+    site = built_site / "site"
+    tags = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    groups = re.findall(r"<h2[^>]*>([^<]+)</h2>", tags)
+    assert {"Groups", "Forces"} <= set(groups), groups
+    assert re.search(r">Islamic State</a> \(\d+\) <span class=\"archive-aliases\">also [^<]*Daesh", tags)
+    tree = (site / "locations" / "index.html").read_text(encoding="utf-8")
+    # Countries with regions or places inside fold (closed by default); the counts are shown.
+    assert re.search(r"<details><summary><a href=\"iraq/\">Iraq</a> \(\d+\)</summary>", tree)
+    assert "<details open" not in tree
+
+
+def test_search_index_has_every_article_and_index_page(built_site: Path):
+    import json
+
+    index = built_site / "site" / "search-index"
+    meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
+    pages = list((built_site / "content" / "articles").rglob("*.md"))
+    assert meta["articles"] == len(pages)
+    rows = [row for f in sorted(index.glob("d/*.json"), key=lambda p: int(p.stem))
+            for row in json.loads(f.read_text(encoding="utf-8"))]
+    assert len(rows) == meta["docs"] > meta["articles"]  # tag and place pages come after the articles
+    assert {r[5] for r in rows[: meta["articles"]]} == {"a"} and {r[5] for r in rows[meta["articles"]:]} == {"t", "p"}
+    dated = [r[2] for r in rows[: meta["articles"]] if r[2]]
+    assert dated == sorted(dated)  # ids follow time: "newest first" is "highest id first"
+    for row in rows:
+        assert (built_site / "site" / row[1] / "index.html").exists(), row[1]
+    assert {"tag", "country", "place", "source"} == set(meta["facets"])
+    assert any(v[0] == "Iraq" for v in meta["facets"]["country"])

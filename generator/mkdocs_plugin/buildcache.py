@@ -2,7 +2,10 @@
 
 An article page's HTML depends on its own file, the configuration, the theme's templates and the
 generator's code and data, and on nothing else (articles are out of the navigation, so no other
-page shows in it; its tag and place links are derived from its own front matter); a listing page
+page shows in it; its tag and place links are derived from its own front matter) and on its
+related articles and older/newer neighbours, which change with OTHER articles: their digest is the
+page's `context`, stored beside the key (the key alone still says the front matter is unchanged,
+so the record is reused even when the context changed); a listing page
 out of the navigation depends on its generated content instead of a file. So its key is a hash of
 those; the value is the finished HTML and the search entries the page gave. A cached page
 still goes through MkDocs (so the sitemap, the order of the search index and every plugin see the
@@ -25,9 +28,10 @@ from importlib import metadata
 from pathlib import Path
 
 from ..cachedir import ensure
+from ..writers.markdown import split_page
 from .index import Record
 
-SCHEMA = 2  # the table's layout: another one is dropped and rebuilt
+SCHEMA = 3  # the table's layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
@@ -79,34 +83,45 @@ class BuildCache:
                 self.db.execute("DROP TABLE IF EXISTS pages")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA}")
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                        "html BLOB NOT NULL, entries TEXT NOT NULL, record BLOB)")
-        self.keys = dict(self.db.execute("SELECT src_uri, key FROM pages"))
-        self.new: dict[str, tuple[str, bytes, str, bytes | None]] = {}
+                        "context TEXT NOT NULL, html BLOB NOT NULL, entries TEXT NOT NULL, record BLOB)")
+        self.keys: dict[str, tuple[str, str]] = {uri: (key, context) for uri, key, context in
+                                                 self.db.execute("SELECT src_uri, key, context FROM pages")}
+        self.new: dict[str, tuple[str, str, bytes, str, bytes | None]] = {}
 
     def has(self, src_uri: str, key: str) -> bool:
-        return self.keys.get(src_uri) == key
+        return self.keys.get(src_uri, ("",))[0] == key
+
+    def fits(self, src_uri: str, key: str, context: str) -> bool:
+        """The stored page is this one's: same key and same context."""
+        return self.keys.get(src_uri) == (key, context)
 
     def get(self, src_uri: str) -> tuple[str, list]:
         """(HTML, search entries) of a page `has` found."""
         html, entries = self.db.execute("SELECT html, entries FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
         return zlib.decompress(html).decode("utf-8"), json.loads(entries)
 
-    def record(self, src_uri: str) -> Record | None:
-        """The article's front matter as read when its page was stored (no YAML parsing)."""
+    def record(self, src_uri: str, text: str | None = None) -> Record | None:
+        """The article's front matter as read when its page was stored (no YAML parsing); its body
+        (the search index reads it) is cut from `text` again, the page's unchanged text."""
         row = self.db.execute("SELECT record FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
-        return pickle.loads(row[0]) if row and row[0] else None
+        record = pickle.loads(row[0]) if row and row[0] else None
+        if record is not None and record.body == "" and text is not None:
+            record = replace(record, body=split_page(text)[1])
+        return record
 
-    def put(self, src_uri: str, key: str, html: str, entries: list, record: Record | None) -> None:
+    def put(self, src_uri: str, key: str, context: str, html: str, entries: list, record: Record | None) -> None:
         # The folder is ours only (cachedir.ensure), as for the read cache's pickles.
-        blob = pickle.dumps(replace(record, body=None, meta={}), protocol=5) if record else None
-        self.new[src_uri] = (key, zlib.compress(html.encode("utf-8"), 1), json.dumps(entries, ensure_ascii=False),
+        # The body is not stored ("" = it had one, cut again from the text by `record`).
+        blob = (pickle.dumps(replace(record, body=None if record.body is None else "", meta={}), protocol=5)
+                if record else None)
+        self.new[src_uri] = (key, context, zlib.compress(html.encode("utf-8"), 1), json.dumps(entries, ensure_ascii=False),
                              blob)
 
     def commit(self, present: set[str]) -> None:
         """Store this build's pages and forget pages that are gone, in one transaction."""
         with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, html, entries, record) "
-                                "VALUES (?, ?, ?, ?, ?)",
+            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, context, html, entries, record) "
+                                "VALUES (?, ?, ?, ?, ?, ?)",
                                 [(uri, *value) for uri, value in self.new.items()])
             gone = [(uri,) for uri in self.keys if uri not in present]
             self.db.executemany("DELETE FROM pages WHERE src_uri = ?", gone)
@@ -144,6 +159,7 @@ class PageCache:
         self.enabled = search is not False
         self.entries: list = search.search_index.entries if search else []
         self.keys: dict[str, str] = {}
+        self.contexts: dict[str, str] = {}
         self.cached: set[str] = set()
         self.store: BuildCache | None = None
         self._mark = 0
@@ -158,16 +174,24 @@ class PageCache:
                                {"use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
                                 "docs_dir": Path(config.docs_dir).name})
 
-    def add(self, uri: str, digest: str) -> Record | None:
-        """Register a page by the digest of its content; when the cache holds it, it is served from
-        there, and an article's record (its front matter as the site reads it) is returned."""
+    def add(self, uri: str, digest: str, context: str | None = "", text: str | None = None) -> Record | None:
+        """Register a page by the digest of its content; when the cache holds it, an article's
+        record (its front matter as the site reads it) is returned, and the page is served from
+        there if its context matches too (context None: known later, see `settle`)."""
         if self.store is None:
             return None
         self.keys[uri] = key = page_key(self.base, uri, digest)
         if not self.store.has(uri, key):
             return None
-        self.cached.add(uri)
-        return self.store.record(uri)
+        if context is not None:
+            self.settle(uri, context)
+        return self.store.record(uri, text)
+
+    def settle(self, uri: str, context: str) -> None:
+        """The page's context (what else its HTML shows); it is served from the cache only if that matches."""
+        self.contexts[uri] = context
+        if self.store is not None and uri in self.keys and self.store.fits(uri, self.keys[uri], context):
+            self.cached.add(uri)
 
     def template_loader(self, env) -> None:
         """The one-line template a cached page is rendered with."""
@@ -188,7 +212,7 @@ class PageCache:
     def after_page(self, page, output: str, record: Record | None) -> None:
         uri = page.file.src_uri
         if self.store is not None and uri in self.keys and uri not in self.cached:
-            self.store.put(uri, self.keys[uri], output, self.entries[self._mark:], record)
+            self.store.put(uri, self.keys[uri], self.contexts.get(uri, ""), output, self.entries[self._mark:], record)
 
     def finish(self, commit: bool) -> None:
         if self.store is None:

@@ -20,10 +20,14 @@ class ArchiveConfig(base.Config):
 
     map_page = opt.Type(str, default="map.md")
     map_title = opt.Type(str, default="Map")
+    # A tile server URL template ({z}/{x}/{y}); empty: country outlines only, nothing fetched elsewhere.
+    map_tiles = opt.Type(str, default="")
+    map_attribution = opt.Type(str, default="")
 
-    find_page = opt.Type(str, default="find.md")
-    find_title = opt.Type(str, default="Find articles")
-    find_index = opt.Type(str, default="articles.json")
+    find_page = opt.Type(str, default="search.md")
+    find_title = opt.Type(str, default="Search")
+
+    charts = opt.Type(bool, default=True)
 
     feed_enabled = opt.Type(bool, default=True)
     feed_path = opt.Type(str, default="feed.xml")

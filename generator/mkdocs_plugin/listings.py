@@ -96,17 +96,20 @@ def _span(records: list[Record]) -> str:
 
 
 def paginate(uri: str, title: str, records: list[Record], link: Linker,
-             intro: Callable[[Listing, bool], None], size: int = PAGE_SIZE) -> list[Listing]:
+             intro: Callable[[Listing, bool], None], size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
     """The listing's pages. Older articles sit in blocks of PAGE_SIZE counted from the oldest, so a
     new article changes the first page only and the older pages are never rendered again (the
     build cache keeps them): the first page holds the newest full block and the newer articles
     that do not fill a block yet (size to 2 * size - 1); page-k holds block k.
-    `intro(page, first)` writes what comes above each page's articles."""
+    `intro(page, first)` writes what comes above each page's articles; `lead` (HTML: feed link,
+    charts) goes right below the first page's heading."""
     blocks = len(records) // size
     on_first = len(records) - (blocks - 1) * size if blocks > 1 else len(records)
     oldest_first = records[::-1]
     out = []
     first = Listing(uri, title, standalone=True).md(heading(title))
+    if lead:
+        first.html(lead)
     intro(first, True)
     older = page_uri(uri, blocks - 1) if blocks > 1 else None
     first.html(article_items(uri, records[:on_first], link) + _pager(uri, None, older, link))
@@ -123,12 +126,12 @@ def paginate(uri: str, title: str, records: list[Record], link: Linker,
 
 
 def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri: str,
-                link: Linker, size: int = PAGE_SIZE) -> list[Listing]:
+                link: Linker, size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
     def intro(page: Listing, first: bool) -> None:
         count = f" · {len(records)} article(s)" if first else ""  # older pages do not change
         page.html(f"<p><small>{esc(kind)}{count} · {link(page.uri, index_uri, 'all tags')}</small></p>\n")
 
-    return paginate(uri, name, records, link, intro, size)
+    return paginate(uri, name, records, link, intro, size, lead)
 
 
 def _children(node: LocationNode) -> list[LocationNode]:
@@ -140,7 +143,7 @@ def items(lines: list[str]) -> str:
 
 
 def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], node_uri, index_uri: str,
-                     link: Linker, size: int = PAGE_SIZE) -> list[Listing]:
+                     link: Linker, size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
     def intro(page: Listing, first: bool) -> None:
         crumbs = [link(page.uri, index_uri, "All locations")] + [link(page.uri, node_uri(p), p.name) for p in parents]
         if not first:
@@ -158,7 +161,7 @@ def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], 
             page.html(items([f"{link(page.uri, node_uri(c), c.name)} ({len(c.articles)})" for c in _children(node)]))
         page.md(heading("Articles", 2))
 
-    return paginate(uri, node.name, node.articles, link, intro, size)
+    return paginate(uri, node.name, node.articles, link, intro, size, lead)
 
 
 def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, link: Linker,
@@ -171,11 +174,18 @@ def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, l
 
 
 def tags_index(uri: str, by_kind: dict[str, list[str]], tag_uri, counts: dict[str, int], title: str,
-               link: Linker) -> Listing:
+               link: Linker, aliases: dict[str, tuple[str, ...]] | None = None) -> Listing:
+    """Tags grouped by kind, each with its number of articles and the spellings it also stands for."""
+    aliases = aliases or {}
     page = Listing(uri, title).md(heading(title))
+
+    def also(n: str) -> str:
+        names = [a for a in aliases.get(n, ()) if a != n]
+        return f' <span class="archive-aliases">also {esc(", ".join(names))}</span>' if names else ""
+
     for kind, names in by_kind.items():
         page.md(heading(kind.capitalize() + ("s" if not kind.endswith("s") else ""), 2))
-        page.html(items([f"{link(uri, tag_uri(n), n)} ({counts[n]})" for n in names]))
+        page.html(items([f"{link(uri, tag_uri(n), n)} ({counts[n]}){also(n)}" for n in names]))
     if not by_kind:
         page.md("_No tags yet._\n")
     return page
@@ -185,11 +195,13 @@ def locations_index(uri: str, tree: dict[str, LocationNode], node_uri, title: st
     page = Listing(uri, title).md(heading(title))
 
     def emit(node: LocationNode) -> str:
-        item = f"<li>{link(uri, node_uri(node), node.name)} ({len(node.articles)})"
+        entry = f"{link(uri, node_uri(node), node.name)} ({len(node.articles)})"
         children = _children(node)
-        if children:
-            item += "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
-        return item + "</li>"
+        if not children:
+            return f"<li>{entry}</li>"
+        # Collapsed by default: a country opens to its regions, a region to its places.
+        inner = "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
+        return f"<li><details><summary>{entry}</summary>{inner}</details></li>"
 
     if tree:
         page.html('<ul class="archive-tree">\n' + "\n".join(emit(n) for n in tree.values()) + "\n</ul>\n")

@@ -77,25 +77,11 @@ def article_header(r: Record, tag_uri, place_uri, link: Linker) -> str:
     if r.summary:
         out.append(f'<p class="archive-summary">{esc(r.summary)}</p>\n')
     if r.tags:
-        out.append("<p><strong>Tags:</strong> " + ", ".join(link(r.src_uri, tag_uri(t), t) for t in r.tags) + "</p>\n")
+        out.append('<p class="archive-chips"><span class="archive-chips__label">Tags</span> '
+                   + " ".join(link(r.src_uri, tag_uri(t), t) for t in r.tags) + "</p>\n")
     if r.places:
-        out.append("<p><strong>Locations:</strong> "
-                   + ", ".join(link(r.src_uri, place_uri(p), p.name) for p in r.places) + "</p>\n")
+        out.append('<p class="archive-chips archive-chips--places"><span class="archive-chips__label">Places</span> '
+                   + " ".join(link(r.src_uri, place_uri(p), p.name) for p in r.places) + "</p>\n")
     out.append("</div>\n\n")
     return "".join(out)
 
-
-def find_form(base: str) -> str:
-    """The filter form; theme_overrides/assets/find.js fills it from articles.json."""
-    return f"""<div id="archive-find" class="archive-find" data-base="{base}">
-<form class="archive-find__form" onsubmit="return false">
-<label>Words <input name="q" type="search" placeholder="e.g. convoy"></label>
-<label>Tag <select name="tag"><option value="">any</option></select></label>
-<label>Location <select name="location"><option value="">any</option></select></label>
-<label>From <input name="from" type="date"></label>
-<label>To <input name="to" type="date"></label>
-</form>
-<p class="archive-find__count"></p>
-<ul class="archive-find__results"></ul>
-</div>
-"""

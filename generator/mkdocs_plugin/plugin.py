@@ -6,7 +6,6 @@ navigation; article pages are never in the navigation either, which keeps large 
 from __future__ import annotations
 
 import html
-import json
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,11 +14,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from ..writers.markdown import atomic_write
 
 from ..enrich.tags import default_vocabulary
+from ..search import site as search_site
 from ..textutil import slugify
-from . import buildcache, feeds, listings, mapsvg, pages, reproducible
+from . import article, buildcache, charts, exports, feedset, listings, map as sitemap, mapsvg, pages, related, reproducible
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
@@ -35,6 +34,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.blocks: dict[str, list[str]] = {}  # generated page -> its HTML blocks (listings.fill)
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.map_nodes: list[LocationNode] = []
+        self.neighbours: dict[str, related.Neighbours] = {}
+        self.site_url = ""  # feed links are shown only when feeds are written (they need it)
+        self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
         self.link = pages.Linker()
         self.cache: buildcache.PageCache | None = None
 
@@ -59,15 +61,22 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.records = {}
         self.link = pages.Linker(config.use_directory_urls)
+        self.site_url = config.site_url or ""
         self._open_cache(config)
         for f in files.documentation_pages():
             if f.src_uri.startswith(prefix):
                 text, digest = read_page_text(Path(f.abs_src_path))
-                record = self.cache.add(f.src_uri, digest) if self.cache else None  # front matter read before
+                # Front matter read before; the page is served from the cache once its neighbours are known.
+                record = self.cache.add(f.src_uri, digest, context=None, text=text) if self.cache else None
                 record = self.records[f.src_uri] = record or record_from_text(text, digest, f.src_uri)
                 for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                     log.warning(problem)
                 self.urls[f.src_uri] = f.url
+        self.neighbours = related.compute(list(self.records.values()))
+        if self.cache:
+            # Related articles and older/newer change when OTHER articles change: part of the key.
+            for uri in self.records:
+                self.cache.settle(uri, related.digest(self.neighbours.get(uri)))
         self.titles = {}
         self.blocks = {}
         for page in self._generated_pages():
@@ -77,6 +86,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if page.standalone and self.cache:
                 self.cache.add(page.uri, page.digest)
             files.append(File.generated(config, page.uri, content=page.markdown))
+        self._exports(files, config)
         self._check_links(files)
         return files
 
@@ -110,18 +120,24 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         vocab = default_vocabulary()
         tags_index = f"{c.tags_dir}/index.md"
         counts = {t: len(r) for t, r in tags.items()}
-        out.append(listings.tags_index(tags_index, tags_by_kind(tags), self.tag_uri, counts, c.tags_title, self.link))
+        aliases = {n: vocab.terms[n].aliases for n in tags if n in vocab.terms}
+        out.append(listings.tags_index(tags_index, tags_by_kind(tags), self.tag_uri, counts, c.tags_title, self.link,
+                                       aliases))
         for name, recs in tags.items():
-            out += listings.tag_listing(self.tag_uri(name), name, vocab.kind_of(name), recs, tags_index, self.link,
-                                           c.page_size)
+            uri = self.tag_uri(name)
+            lead = self._lead(uri, recs, feedset.tag_feed(name), skip_tag=name)
+            out += listings.tag_listing(uri, name, vocab.kind_of(name), recs, tags_index, self.link, c.page_size, lead)
 
         tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
         out.append(listings.locations_index(loc_index, tree, self.node_uri, c.locations_title, self.link))
 
         def emit(node: LocationNode, parents: list[LocationNode]) -> None:
-            out.extend(listings.location_listing(self.node_uri(node), node, parents, self.node_uri, loc_index,
-                                                 self.link, c.page_size))
+            uri = self.node_uri(node)
+            feed = None if parents else feedset.country_feed(node)
+            lead = self._lead(uri, node.articles, feed, skip_places=frozenset([node.slug] + [p.slug for p in parents]))
+            out.extend(listings.location_listing(uri, node, parents, self.node_uri, loc_index, self.link, c.page_size,
+                                                 lead))
             for child in node.children.values():
                 emit(child, parents + [node])
 
@@ -166,6 +182,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             # Front matter is article text: only declared fields reach the templates, escaped (index.py).
             page.meta.clear()
             page.meta.update(template_meta(record))
+            page.meta["og"] = article.open_graph(record, config.site_name, (config.site_url or "") + page.url)
             self._check_links(files)
             return None
         if uri in self.titles:
@@ -178,8 +195,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if uri == self.config.map_page:
                 return markdown.replace(MAP_MARKER, self._map(page, files))
             if uri == self.config.find_page:
-                base = get_relative_url(".", page.url).rstrip("/") + "/"
-                return markdown.replace(FIND_MARKER, pages.find_form(html.escape(base, quote=True)))
+                base = html.escape(get_relative_url(".", page.url).rstrip("/") + "/", quote=True)
+                return markdown.replace(FIND_MARKER, search_site.form_html(base, base + SEARCH_DIR + "/"))
             return None
         if uri == "index.md" and self.config.home_marker in markdown:
             latest = newest_first(list(self.records.values()))[: self.config.home_latest]
@@ -187,6 +204,28 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self._check_links(files)
             return markdown.replace(self.config.home_marker, listings.placeholder(0))
         return None
+
+    def _lead(self, uri: str, records: list[Record], feed: str | None, **skip) -> str:
+        """What the first page of a tag or place listing shows below its heading: its feed (when
+        feeds are written) and its charts. Part of the listing's blocks, so of its cache key."""
+        out = ""
+        if feed and self.config.feed_enabled and self.site_url:
+            href = html.escape(get_relative_url(feed, self.link.url(uri)), quote=True)
+            out += f'<p class="archive-feedlink"><a href="{href}">Feed of this page (RSS)</a></p>\n'
+        if self.config.charts:
+            out += charts.panel(uri, records, self.tag_uri, self.place_uri, self.link, **skip)
+        return out
+
+    def _exports(self, files: Files, config: MkDocsConfig) -> None:
+        """data/articles.json, .csv and places.geojson, as site files (About links to them)."""
+        records = list(self.records.values())
+        data = exports.rows(records, self.urls, config.site_url or "")
+        site_url = config.site_url or ""
+        for uri, text in ((exports.ARTICLES_JSON, exports.articles_json(data)),
+                          (exports.ARTICLES_CSV, exports.articles_csv(data)),
+                          (exports.PLACES_GEOJSON, exports.places_geojson(
+                              self.map_nodes, lambda n: self.link.url(self.node_uri(n)), site_url))):
+            files.append(File.generated(config, uri, content=text))
 
     def on_page_content(self, output: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         """Generated HTML goes in after Markdown, never through it: the article header in front of
@@ -196,9 +235,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         record = self.records.get(uri)
         if record is not None:
-            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link)
+            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link) + article.locator(record)
+            footer = article.footer(record, self.neighbours.get(uri), self.link)
             self._check_links(files)
-            return header + output
+            return header + output + footer
         blocks = self.blocks.get(uri)
         return listings.fill(output, blocks) if blocks else None
 
@@ -231,36 +271,47 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         located = sum(1 for n in self.map_nodes if n.place and n.place.lat is not None)
         svg = mapsvg.svg(self.map_nodes, href)
         self._check_links(files)
-        return (svg + "\n\n"
-                + f"{located} places with coordinates; a circle's size grows with its number of articles. "
+        base = get_relative_url(".", page.url).rstrip("/") + "/"
+        return (sitemap.page_html(base, self.config.map_tiles, self.config.map_attribution, svg) + "\n\n"
+                + f"{located} places with coordinates; a marker's size grows with its number of articles, "
+                + "nearby markers are grouped until you zoom in, and a marker lists the newest articles there. "
+                + "Country outlines: [Natural Earth](https://www.naturalearthdata.com/), public domain. "
                 + "Places whose position is only known from their region are drawn at the region's centre. "
                 + "Place data: [GeoNames](https://www.geonames.org/), CC BY 4.0.\n")
 
-    def _find_index(self) -> str:
-        """What the "Find articles" page filters: small fields only, no bodies."""
-        records = newest_first(list(self.records.values()))
-        articles = [{"title": r.title, "url": self.urls[r.src_uri], "date": r.date.isoformat() if r.date else None,
-                     "summary": r.summary or "", "source": r.source or "", "tags": r.tags,
-                     "places": [p.name for p in r.places]} for r in records]
-        tags = sorted({t for r in records for t in r.tags}, key=str.casefold)
-        places = sorted({p.name for r in records for p in r.places}, key=str.casefold)
-        return json.dumps({"articles": articles, "tags": tags, "locations": places}, ensure_ascii=False,
-                          separators=(",", ":"))
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.notes = []
         reproducible.on_post_build(config)
         if not self.config.enabled:
             return
         if self.cache is not None:
             self.cache.finish(commit=True)
             self.cache = None
-        atomic_write(Path(config.site_dir) / self.config.find_index, self._find_index())
+        site = Path(config.site_dir)
+        sitemap.copy_vendor(site)
+        sitemap.write_places(site, self.map_nodes, lambda n: self.link.url(self.node_uri(n)),
+                             lambda r: self.urls[r.src_uri])
+        self._search_index(config)
         if not self.config.feed_enabled:
             return
-        latest = [r for r in newest_first(list(self.records.values())) if r.date][: self.config.feed_length]
-        xml = feeds.rss(latest, self.urls, config.site_name, config.site_url or "", config.site_description or "")
-        atomic_write(Path(config.site_dir) / self.config.feed_path, xml)
+        if not config.site_url:
+            self.notes.append(feedset.NO_SITE_URL)
+            log.info(feedset.NO_SITE_URL)
+            return
+        records = list(self.records.values())
+        countries = list(location_tree(newest_first(records)).values())
+        feedset.write_all(site, records, tag_index(newest_first(records)), countries, self.urls, config.site_name,
+                          config.site_url, config.site_description or "", self.config.feed_path,
+                          self.config.feed_length)
+
+    def _search_index(self, config: MkDocsConfig) -> None:
+        records = list(self.records.values())
+        vocab = default_vocabulary()
+        aliases = {name: term.aliases for name, term in vocab.terms.items()}
+        search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
+                                self.link.url, self.tag_uri, self.node_uri, Path(config.site_dir) / SEARCH_DIR)
 
 
+SEARCH_DIR = "search-index"
 MAP_MARKER = "<!-- archive:map -->"
 FIND_MARKER = "<!-- archive:find -->"

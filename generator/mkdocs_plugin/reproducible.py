@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from ..atomicfile import write_bytes
 
 GZIPPED_TEMPLATES = ("sitemap.xml",)
+LASTMOD = re.compile(r"\n\s*<lastmod>[^<]*</lastmod>")
 
 
 def deterministic_gzip(data: bytes, name: str) -> bytes:
@@ -29,6 +31,14 @@ def deterministic_gzip(data: bytes, name: str) -> bytes:
 def on_post_build(config: MkDocsConfig) -> None:
     """Rewrite MkDocs' gzipped templates with fixed headers (called by the plugin's on_post_build)."""
     site = Path(config.site_dir)
+    sitemap = site / "sitemap.xml"
+    if sitemap.is_file():
+        # With a site_url, MkDocs gives every page <lastmod> = the build date: not when the page
+        # changed, and it makes two builds of the same pages differ. Left out.
+        text = sitemap.read_text(encoding="utf-8")
+        cleaned = LASTMOD.sub("", text)
+        if cleaned != text:
+            write_bytes(sitemap, cleaned.encode("utf-8"))
     for name in GZIPPED_TEMPLATES:
         plain, packed = site / name, site / f"{name}.gz"
         if plain.is_file() and packed.is_file():

@@ -1,0 +1,45 @@
+"""What an article page has besides its text: a locator map, related articles, previous/next in
+time, and its own Open Graph card. Article text is data: escaped everywhere (pages.esc)."""
+from __future__ import annotations
+
+import html
+
+from . import outlines
+from .index import Record
+from .pages import Linker, esc, fmt_date
+from .related import Neighbours
+
+
+def locator(r: Record) -> str:
+    points = [(p.lon, p.lat, p.name) for p in r.places if p.lat is not None and p.lon is not None]
+    if not points:
+        return ""
+    return f'<figure class="archive-locator-figure">{outlines.locator_svg(points)}</figure>\n'
+
+
+def footer(r: Record, nb: Neighbours | None, link: Linker) -> str:
+    if nb is None:
+        return ""
+    out = []
+    if nb.related:
+        items = "".join(f"<li>{link(r.src_uri, o.src_uri, o.title)} <small>{esc(fmt_date(o.date))}"
+                        + (f" · {esc(o.source)}" if o.source else "") + "</small></li>" for o in nb.related)
+        out.append(f'<h2 id="related">Related articles</h2>\n<ul class="archive-list archive-related">{items}</ul>\n')
+    if nb.previous or nb.next:
+        parts = []
+        if nb.previous:
+            parts.append(f'<span class="archive-prev">← Older: {link(r.src_uri, nb.previous.src_uri, nb.previous.title)}</span>')
+        if nb.next:
+            parts.append(f'<span class="archive-next">Newer: {link(r.src_uri, nb.next.src_uri, nb.next.title)} →</span>')
+        out.append('<nav class="archive-prevnext" aria-label="Previous and next in time">' + "".join(parts) + "</nav>\n")
+    return "\n\n" + "".join(out) if out else ""
+
+
+def open_graph(r: Record, site_name: str, page_url: str) -> list[tuple[str, str]]:
+    """(property, value escaped for an attribute) pairs; main.html prints them as og: meta tags."""
+    values = [("type", "article"), ("title", r.title), ("site_name", site_name)]
+    if r.summary:
+        values.append(("description", r.summary))
+    if page_url.startswith(("http://", "https://")):
+        values.append(("url", page_url))
+    return [(k, html.escape(" ".join(v.split()), quote=True)) for k, v in values if v]

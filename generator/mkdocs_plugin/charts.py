@@ -1,0 +1,82 @@
+"""Pictures drawn at build time for tag and place pages: articles per month, and the tags and
+places that most often appear with this one (each a link). SVG and HTML only: no script needed."""
+from __future__ import annotations
+
+from collections import Counter
+from html import escape
+
+from .index import Record, place_slug
+from .pages import MONTHS, Linker, esc
+
+WIDTH, HEIGHT, TOP = 640, 120, 12
+MAX_BARS = 180  # longer spans are drawn by quarter or by year
+
+
+def _buckets(records: list[Record]) -> tuple[list[tuple[str, int]], str]:
+    dated = [r.date for r in records if r.date]
+    if not dated:
+        return [], ""
+    lo, hi = min(dated), max(dated)
+    months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    step, unit = (1, "month") if months <= MAX_BARS else (3, "quarter") if months <= 3 * MAX_BARS else (12, "year")
+    start = lo.year * 12 + (lo.month - 1) // step * step
+    counts: Counter[int] = Counter((d.year * 12 + d.month - 1 - start) // step for d in dated)
+    n = (hi.year * 12 + hi.month - 1 - start) // step + 1
+    out = []
+    for i in range(n):
+        m = start + i * step
+        y, mo = divmod(m, 12)
+        label = str(y) if step == 12 else f"{MONTHS[mo][:3]} {y}" if step == 1 else f"Q{mo // 3 + 1} {y}"
+        out.append((label, counts.get(i, 0)))
+    return out, unit
+
+
+def timeline(records: list[Record]) -> str:
+    """Bars of article counts per month (or quarter, or year), with a title per bar."""
+    buckets, unit = _buckets(records)
+    if not buckets:
+        return ""
+    top = max(c for _, c in buckets)
+    bw = WIDTH / len(buckets)
+    bars = []
+    for i, (label, c) in enumerate(buckets):
+        h = (HEIGHT - TOP) * c / top
+        bars.append(f'<rect x="{i * bw:.1f}" y="{HEIGHT - h:.1f}" width="{max(bw - 1, 0.6):.1f}" height="{h:.1f}">'
+                    f"<title>{escape(label)}: {c}</title></rect>")
+    first, last = escape(buckets[0][0]), escape(buckets[-1][0])
+    return (f'<figure class="archive-chart"><svg viewBox="0 0 {WIDTH} {HEIGHT + 16}" role="img" '
+            f'aria-label="Articles per {unit}, {first} to {last}" xmlns="http://www.w3.org/2000/svg">'
+            + "".join(bars) + f'<line x1="0" y1="{HEIGHT}" x2="{WIDTH}" y2="{HEIGHT}" class="archive-chart__axis"/>'
+            f'<text x="0" y="{HEIGHT + 13}">{first}</text><text x="{WIDTH}" y="{HEIGHT + 13}" text-anchor="end">{last}</text>'
+            f'<text x="{WIDTH}" y="10" text-anchor="end">max {top} per {unit}</text></svg>'
+            f"<figcaption>Articles per {unit}</figcaption></figure>\n")
+
+
+def cooccurring(uri: str, records: list[Record], tag_uri, place_uri, link: Linker, skip_tag: str = "",
+                skip_places: frozenset[str] = frozenset(), top: int = 10) -> str:
+    """The tags and places most often in the same articles, as links with bars of their share."""
+    tags: Counter[str] = Counter(t for r in records for t in dict.fromkeys(r.tags) if t != skip_tag)
+    places: Counter[str] = Counter()
+    by_slug = {}
+    for r in records:
+        for p in {place_slug(p): p for p in r.places}.values():
+            s = place_slug(p)
+            if s not in skip_places:
+                places[s] += 1
+                by_slug[s] = p
+    out = []
+    for title, items in (("Tags seen with it", [(link(uri, tag_uri(t), t), c) for t, c in tags.most_common(top)]),
+                         ("Places seen with it", [(link(uri, place_uri(by_slug[s]), by_slug[s].name), c)
+                                                   for s, c in places.most_common(top)])):
+        if not items:
+            continue
+        most = items[0][1]
+        rows = "".join(f'<li><span class="archive-cooc__bar" style="width:{100 * c / most:.0f}%"></span>{a} '
+                       f"<small>{c}</small></li>" for a, c in items)
+        out.append(f'<div class="archive-cooc"><p><strong>{esc(title)}</strong></p><ul>{rows}</ul></div>')
+    return '<div class="archive-cooc-row">' + "".join(out) + "</div>\n" if out else ""
+
+
+def panel(uri: str, records: list[Record], tag_uri, place_uri, link: Linker, **skip) -> str:
+    body = timeline(records) + cooccurring(uri, records, tag_uri, place_uri, link, **skip)
+    return f'<div class="archive-charts">\n{body}</div>\n\n' if body else ""

@@ -1,0 +1,66 @@
+"""Data for analysts: every article as JSON and CSV, every place as GeoJSON (linked from About).
+
+Added to the site as generated files (so About's links are checked like any other). Article text is
+data: JSON escapes it; in the CSV a cell that a spreadsheet would run as a formula (=, +, -, @, tab,
+carriage return first) gets a leading apostrophe."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from .index import LocationNode, Record, newest_first, place_slug
+
+ARTICLES_JSON = "data/articles.json"
+ARTICLES_CSV = "data/articles.csv"
+PLACES_GEOJSON = "data/places.geojson"
+CSV_FIELDS = ["id", "title", "date", "source", "url", "page", "tags", "places"]
+
+
+def _place(p) -> dict:
+    d = {"name": p.name, "kind": p.kind, "country": p.country}
+    if p.region:
+        d["region"] = p.region
+    if p.lat is not None and p.lon is not None:
+        d["lat"], d["lon"] = p.lat, p.lon
+    return d
+
+
+def rows(records: list[Record], urls: dict[str, str], site_url: str) -> list[dict]:
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    return [{"id": r.src_uri.removesuffix(".md"), "title": r.title, "date": r.date.isoformat() if r.date else None,
+             "source": r.source, "url": r.url, "page": base + urls[r.src_uri], "tags": r.tags,
+             "places": [_place(p) for p in r.places]} for r in newest_first(records)]
+
+
+def articles_json(data: list[dict]) -> str:
+    return json.dumps({"articles": data}, ensure_ascii=False, indent=1).replace("</", "<\\/") + "\n"
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def articles_csv(data: list[dict]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(CSV_FIELDS)
+    for a in data:
+        places = "; ".join(p["name"] + (f" ({p['lat']:.4f}, {p['lon']:.4f})" if "lat" in p else "") for p in a["places"])
+        w.writerow([_cell(str(x or "")) for x in (a["id"], a["title"], a["date"], a["source"], a["url"], a["page"],
+                                                   "; ".join(a["tags"]), places)])
+    return out.getvalue()
+
+
+def places_geojson(nodes: list[LocationNode], page_url, site_url: str) -> str:
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    features = []
+    for n in nodes:
+        p = n.place
+        if p is None or p.lat is None or p.lon is None:
+            continue
+        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
+                         "properties": {"name": n.name, "kind": n.kind, "country": p.country, "region": p.region,
+                                        "approximate": p.approximate, "id": place_slug(p) if n.kind != "country" else n.slug,
+                                        "articles": len(n.articles), "page": base + page_url(n)}})
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"

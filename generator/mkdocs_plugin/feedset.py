@@ -1,0 +1,39 @@
+"""The archive's feeds: the whole archive (feed.xml), one per tag and one per country.
+
+A feed is read by a feed reader, away from the site: its links must be absolute, so feeds are
+written only when mkdocs.yml has a `site_url`; without it the build writes none and says so."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..atomicfile import write_bytes
+from ..textutil import slugify
+from .feeds import rss
+from .index import LocationNode, Record, newest_first
+
+NO_SITE_URL = ("feeds not written: mkdocs.yml has no site_url, and a feed reader needs absolute links "
+               "(set site_url, e.g. https://news.example.org/, to publish feed.xml and the tag and country feeds)")
+
+
+def tag_feed(name: str) -> str:
+    return f"feeds/tags/{slugify(name)}.xml"
+
+
+def country_feed(node: LocationNode) -> str:
+    return f"feeds/countries/{node.slug}.xml"
+
+
+def write_all(site_dir: Path, records: list[Record], tags: dict[str, list[Record]], countries: list[LocationNode],
+              urls: dict[str, str], site_name: str, site_url: str, description: str, main_path: str,
+              length: int) -> int:
+    """Write every feed; returns how many. The caller checks site_url first (NO_SITE_URL)."""
+    def one(path: str, recs: list[Record], title: str) -> None:
+        latest = [r for r in newest_first(recs) if r.date][:length]
+        write_bytes(site_dir / path, rss(latest, urls, title, site_url, description).encode("utf-8"))
+
+    one(main_path, records, site_name)
+    for name, recs in tags.items():
+        one(tag_feed(name), recs, f"{site_name}: {name}")
+    for node in countries:
+        one(country_feed(node), node.articles, f"{site_name}: {node.name}")
+    return 1 + len(tags) + len(countries)

@@ -1,0 +1,163 @@
+"""Writes the search index: shards of postings by word hash, facet files, result titles in chunks.
+
+Layout under the index folder (all JSON, every string escaped by the JSON encoder, nothing executed):
+  meta.json          counts, shard count, stopwords, year -> document id range, facet values
+  s/<n>.json         {"word": [df, id, weight, id, weight, ...]}; word pairs "a b" for phrases
+  f/<facet>-<n>.json the ids of one facet value (delta list, or a base64 bitset when denser)
+  d/<n>.json         [[title, url, date, source, summary, kind], ...] for CHUNK documents
+Document ids follow time (articles oldest first, undated before dated, then index pages), so
+"newest first" is "highest id first" and a year is a range of ids: neither needs a file.
+Each word keeps its CAP best postings (BM25 weight): a query downloads bounded lists whatever the
+archive's size, and the articles that use a word most still come first."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .tokens import shard_of, stopwords, words
+
+CAP = 400  # postings kept per word or word pair
+PAIR_MIN_DF = 25  # a word pair is indexed only when both words are this common (see _postings)
+CHUNK = 8  # documents per result-title file
+SHARD_BYTES = 6000  # target size of a shard file
+SUMMARY_CHARS = 120
+K1, B = 1.2, 0.6
+
+
+@dataclass
+class Doc:
+    """One searchable page. `fields` are (text, weight): title 3, summary/tags/places 2, body 1."""
+
+    kind: str  # "a" article, "t" tag page, "p" place page
+    title: str
+    url: str
+    date: str = ""
+    source: str = ""
+    summary: str = ""
+    fields: list[tuple[str, int]] = field(default_factory=list)
+
+
+def _postings(docs: list[Doc]) -> dict[str, list[int]]:
+    """word or word pair -> [df, id, weight, ...], best CAP postings kept, ids ascending (delta-coded).
+    Word pairs rank exact phrases first. A pair of which one word is rare is left out (most pairs,
+    most of the index): that word's whole list is kept, so its few articles are found and ranked
+    by every word of the query all the same."""
+    raw: dict[str, list[int]] = defaultdict(list)  # term -> id, tf, id, tf, ...
+    lengths: list[int] = []
+    for i, doc in enumerate(docs):
+        tf: Counter[str] = Counter()
+        length = 0
+        for text, weight in doc.fields:
+            ws = words(text)
+            length += len(ws)
+            for w in ws:
+                tf[w] += weight
+            for a, b in zip(ws, ws[1:]):
+                tf[a + " " + b] += weight
+        lengths.append(max(length, 1))
+        for term, n in tf.items():
+            raw[term].extend((i, n))
+    avg = sum(lengths) / max(len(lengths), 1)
+    out: dict[str, list[int]] = {}
+    for term, flat in raw.items():
+        if " " in term:
+            a, b = term.split(" ")
+            if min(len(raw[a]), len(raw[b])) < 2 * PAIR_MIN_DF:
+                continue
+        scored = []
+        for j in range(0, len(flat), 2):
+            i, n = flat[j], flat[j + 1]
+            norm = K1 * (1 - B + B * lengths[i] / avg)
+            scored.append((max(1, round(10 * n * (K1 + 1) / (n + norm))), i))
+        df = len(scored)
+        if df > CAP:
+            scored = sorted(scored, key=lambda x: (-x[0], -x[1]))[:CAP]
+        scored.sort(key=lambda x: x[1])
+        enc, last = [df], 0
+        for w, i in scored:
+            enc.extend((i - last, w))
+            last = i
+        out[term] = enc
+    return out
+
+
+def _ids_file(ids: list[int], total: int) -> dict:
+    """The smaller of a delta list and a base64 bitset (a tag on half the archive: 1 bit each)."""
+    ids = sorted(set(ids))
+    deltas, last = [], 0
+    for i in ids:
+        deltas.append(i - last)
+        last = i
+    as_list = {"d": deltas}
+    if len(json.dumps(deltas, separators=(",", ":"))) < (total + 7) // 8 * 4 // 3 + 8:
+        return as_list
+    bits = bytearray((total + 7) // 8)
+    for i in ids:
+        bits[i >> 3] |= 1 << (i & 7)
+    return {"b": base64.b64encode(bytes(bits)).decode("ascii")}
+
+
+def _dump(path: Path, value) -> int:
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.write_bytes(data)
+    return len(data)
+
+
+def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Path,
+          facet_limit: int = 400) -> dict:
+    """Write the whole index into out_dir (replaced as a whole: built beside it, then renamed).
+    `facets` maps a facet (tag, country, place, source) to value -> document ids. Returns sizes."""
+    postings = _postings(docs)
+    total = sum(len(t) + 4 + 4 * len(p) for t, p in postings.items())
+    shards = 1
+    while shards * SHARD_BYTES < total:
+        shards *= 2
+    grouped: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for term in sorted(postings):
+        grouped[shard_of(term, shards)][term] = postings[term]
+
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
+    try:
+        for sub in ("s", "f", "d"):
+            (tmp / sub).mkdir()
+        sizes = {"shards": shards, "shard_bytes": 0, "facet_bytes": 0, "doc_bytes": 0}
+        for n, terms in grouped.items():
+            sizes["shard_bytes"] += _dump(tmp / "s" / f"{n}.json", terms)
+        for start in range(0, len(docs), CHUNK):
+            rows = [[d.title, d.url, d.date, d.source, d.summary[:SUMMARY_CHARS], d.kind]
+                    for d in docs[start:start + CHUNK]]
+            sizes["doc_bytes"] += _dump(tmp / "d" / f"{start // CHUNK}.json", rows)
+        facet_meta: dict[str, list] = {}
+        for name, values in facets.items():
+            ranked = sorted(values.items(), key=lambda kv: (-len(set(kv[1])), kv[0].casefold()))[:facet_limit]
+            listed = []
+            for n, (value, ids) in enumerate(sorted(ranked, key=lambda kv: kv[0].casefold())):
+                sizes["facet_bytes"] += _dump(tmp / "f" / f"{name}-{n}.json", _ids_file(ids, len(docs)))
+                listed.append([value, len(set(ids))])
+            facet_meta[name] = listed
+        years: dict[str, list[int]] = {}
+        for i, d in enumerate(docs):
+            if d.kind == "a" and d.date:
+                lo_hi = years.setdefault(d.date[:4], [i, i])
+                lo_hi[1] = i
+        meta = {"version": 1, "docs": len(docs), "articles": sum(d.kind == "a" for d in docs), "shards": shards,
+                "chunk": CHUNK, "stopwords": sorted(stopwords()), "years": years, "facets": facet_meta}
+        sizes["meta_bytes"] = _dump(tmp / "meta.json", meta)
+        os.chmod(tmp, 0o755)
+        old = out_dir.with_name(out_dir.name + ".old")
+        if out_dir.exists():
+            shutil.rmtree(old, ignore_errors=True)
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sizes

@@ -1,0 +1,70 @@
+"""The site's pages as search documents and facets (the plugin calls this; build.py writes them)."""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from ..mkdocs_plugin.index import LocationNode, Record, walk
+from .build import Doc, build
+
+
+def _place_label(node: LocationNode, parent: LocationNode | None) -> str:
+    return f"{node.name}, {parent.name}" if parent is not None else node.name
+
+
+def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, list[Record]],
+                aliases: dict[str, tuple[str, ...]], tree: dict[str, LocationNode], page_url,
+                tag_uri, node_uri, out_dir: Path) -> dict:
+    """records: every article; urls: article src_uri -> site URL; page_url(uri): a generated page's
+    site URL. Articles get ids oldest first (undated first), then tag and place pages."""
+    ordered = sorted(records, key=lambda r: (r.date is not None, r.date or "", r.title))
+    ids = {r.src_uri: i for i, r in enumerate(ordered)}
+    docs = [Doc("a", r.title, urls[r.src_uri], r.date.isoformat() if r.date else "", r.source or "",
+                r.summary or "", [(r.title, 3), (r.summary or "", 2), (" ".join(r.tags), 2),
+                                  (" ".join(p.name for p in r.places), 2), (r.body or "", 1)])
+            for r in ordered]
+    for name, recs in tags.items():
+        docs.append(Doc("t", name, page_url(tag_uri(name)), summary=f"Tag · {len(recs)} articles",
+                        fields=[(name, 3), (" ".join(aliases.get(name, ())), 2)]))
+    parents: dict[str, LocationNode | None] = {}
+    for country in tree.values():
+        parents[country.slug] = None
+        for child in walk(country.children):
+            parents.setdefault(child.slug, country)
+    for node in walk(tree):
+        docs.append(Doc("p", node.name, page_url(node_uri(node)), summary=f"{node.kind.capitalize()} · "
+                        f"{len(node.articles)} articles", fields=[(node.name, 3)]))
+
+    facets: dict[str, dict[str, list[int]]] = {"tag": {}, "country": {}, "place": {}, "source": defaultdict(list)}
+    for name, recs in tags.items():
+        facets["tag"][name] = [ids[r.src_uri] for r in recs]
+    for node in walk(tree):
+        parent = parents.get(node.slug)
+        facet = "country" if parent is None else "place"
+        facets[facet][_place_label(node, parent)] = [ids[r.src_uri] for r in node.articles]
+    for r in ordered:
+        if r.source:
+            facets["source"][r.source].append(ids[r.src_uri])
+    return build(docs, facets, out_dir)
+
+
+FACET_LABELS = (("tag", "Tag"), ("country", "Country"), ("place", "Place"), ("source", "Source"))
+
+
+def form_html(base: str, index: str) -> str:
+    """The search page's form (escaped attributes in); search.js fills the filters from meta.json."""
+    selects = "\n".join(f'<label>{label} <select name="{name}"><option value="">any</option></select></label>'
+                        for name, label in FACET_LABELS)
+    return f"""<div id="archive-search" class="archive-search" data-base="{base}" data-index="{index}">
+<form class="archive-search__form" role="search" action="" method="get">
+<label class="archive-search__q">Words <input name="q" type="search" placeholder="words or a phrase, e.g. Tal Abita"></label>
+{selects}
+<label>Year <select name="year"><option value="">any</option></select></label>
+<label>Order <select name="sort"><option value="relevance">best match</option><option value="newest">newest first</option><option value="oldest">oldest first</option></select></label>
+</form>
+<p class="archive-search__count" aria-live="polite"></p>
+<ul class="archive-search__results archive-list"></ul>
+<button type="button" class="md-button archive-search__more" hidden>More results</button>
+<noscript><p>The search runs in the browser and needs JavaScript; the <a href="{base}tags/">tags</a>, <a href="{base}locations/">locations</a> and <a href="{base}archive/">archive</a> work without it.</p></noscript>
+</div>
+"""

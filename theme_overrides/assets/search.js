@@ -1,0 +1,196 @@
+/* The archive's search page: queries the static index written by generator/search/build.py.
+   Fetches only meta.json, the shards of the query's words and word pairs, one file per filter
+   used, and the title files of the results shown. Article text is data: it reaches the page only
+   through textContent and checked relative links, never as markup. */
+(function () {
+  "use strict";
+  var root = document.getElementById("archive-search");
+  if (!root) return;
+  var IDX = root.getAttribute("data-index");
+  var SITE = root.getAttribute("data-base");
+  var PAGE = 10;
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+  var FACETS = ["tag", "country", "place", "source"];
+  var form = root.querySelector("form");
+  var list = root.querySelector(".archive-search__results");
+  var status = root.querySelector(".archive-search__count");
+  var more = root.querySelector(".archive-search__more");
+  var cache = new Map();
+  var meta = null, stop = null, shown = [], ranked = [], runId = 0;
+
+  function get(path) {
+    if (!cache.has(path)) {
+      cache.set(path, fetch(IDX + path).then(function (r) {
+        if (!r.ok) throw new Error(path + ": " + r.status);
+        return r.json();
+      }));
+    }
+    return cache.get(path);
+  }
+  function fold(s) { return s.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase(); }
+  function words(s) {
+    return (fold(s).match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) { return !stop.has(w) && w.length <= 40; });
+  }
+  var enc = new TextEncoder();
+  function shardOf(term, n) {
+    var h = 0x811c9dc5, bytes = enc.encode(term);
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h % n;
+  }
+  function postings(term) {
+    return get("s/" + shardOf(term, meta.shards) + ".json").then(function (shard) {
+      var p = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
+      if (!p) return null;
+      var out = new Map(), id = 0;
+      for (var i = 1; i < p.length; i += 2) { id += p[i]; out.set(id, p[i + 1]); }
+      return { df: p[0], ids: out };
+    });
+  }
+  function idsOf(file) {
+    return get(file).then(function (f) {
+      if (f.d) { var s = new Set(), id = 0; f.d.forEach(function (d) { id += d; s.add(id); }); return function (i) { return s.has(i); }; }
+      var bin = atob(f.b);
+      return function (i) { var byte = i >> 3; return byte < bin.length && (bin.charCodeAt(byte) >> (i & 7)) & 1; };
+    });
+  }
+  function fmtDate(d) { return d ? (+d.slice(8, 10)) + " " + MONTHS[+d.slice(5, 7) - 1] + " " + d.slice(0, 4) : "Undated"; }
+  function params() {
+    var p = {};
+    new FormData(form).forEach(function (v, k) { p[k] = String(v); });
+    return p;
+  }
+  function filterTests(p) {
+    var tests = [];
+    FACETS.forEach(function (f) {
+      if (p[f] === undefined || p[f] === "") return;
+      var n = meta.facets[f].findIndex(function (v) { return v[0] === p[f]; });
+      tests.push(n < 0 ? Promise.resolve(function () { return false; }) : idsOf("f/" + f + "-" + n + ".json"));
+    });
+    if (p.year) {
+      var r = meta.years[p.year] || [1, 0];
+      tests.push(Promise.resolve(function (i) { return i >= r[0] && i <= r[1]; }));
+    }
+    return Promise.all(tests);
+  }
+  function idf(df) { return Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5)); }
+
+  function search(p) {
+    var terms = Array.from(new Set(words(p.q || "")));
+    var pairs = [], all = words(p.q || "");
+    for (var i = 0; i + 1 < all.length; i++) pairs.push(all[i] + " " + all[i + 1]);
+    pairs = Array.from(new Set(pairs));
+    return Promise.all([Promise.all(terms.map(postings)), Promise.all(pairs.map(postings)), filterTests(p)])
+      .then(function (res) {
+        var single = res[0], double = res[1], tests = res[2];
+        var score = new Map(), hits = new Map(), phrase = new Map();
+        single.forEach(function (post) {
+          if (!post) return;
+          var w = idf(post.df);
+          post.ids.forEach(function (v, id) { score.set(id, (score.get(id) || 0) + w * v); hits.set(id, (hits.get(id) || 0) + 1); });
+        });
+        double.forEach(function (post) {
+          if (!post) return;
+          var w = idf(post.df);
+          post.ids.forEach(function (v, id) { score.set(id, (score.get(id) || 0) + 2 * w * v); phrase.set(id, (phrase.get(id) || 0) + 1); });
+        });
+        var ids;
+        if (terms.length) {
+          ids = Array.from(score.keys());
+        } else if (tests.length) {
+          ids = [];
+          for (var j = meta.articles - 1; j >= 0; j--) ids.push(j);
+        } else {
+          ids = [];
+        }
+        ids = ids.filter(function (id) { return tests.every(function (t) { return t(id); }); });
+        if (tests.length) ids = ids.filter(function (id) { return id < meta.articles; });
+        function final(id) {
+          var s = score.get(id) || 0;
+          if ((hits.get(id) || 0) === terms.length) s *= 2; // every word
+          if (pairs.length && (phrase.get(id) || 0) === pairs.length) s *= 4; // the exact phrase
+          return id >= meta.articles ? s * 0.3 : s; // an article outranks a tag or place page
+        }
+        if (p.sort === "newest" || (!terms.length)) ids.sort(function (a, b) { return (a >= meta.articles) - (b >= meta.articles) || b - a; });
+        else if (p.sort === "oldest") ids.sort(function (a, b) { return (a >= meta.articles) - (b >= meta.articles) || a - b; });
+        else {
+          var f = new Map(ids.map(function (id) { return [id, final(id)]; }));
+          ids.sort(function (a, b) { return f.get(b) - f.get(a) || b - a; });
+        }
+        return ids;
+      });
+  }
+  function docs(ids) {
+    return Promise.all(ids.map(function (id) {
+      return get("d/" + Math.floor(id / meta.chunk) + ".json").then(function (rows) { return rows[id % meta.chunk]; });
+    }));
+  }
+  function item(row) {
+    var li = document.createElement("li");
+    var a = document.createElement("a");
+    var url = String(row[1]);
+    a.href = /^[a-z][a-z0-9+.-]*:|^\/\//i.test(url) ? "#" : SITE + url;
+    a.textContent = row[0];
+    li.appendChild(a);
+    var small = document.createElement("small");
+    small.textContent = row[5] === "a" ? " " + fmtDate(row[2]) + (row[3] ? " · " + row[3] : "") : " " + row[4];
+    li.appendChild(small);
+    if (row[5] === "a" && row[4]) {
+      var s = document.createElement("p");
+      s.textContent = row[4];
+      li.appendChild(s);
+    }
+    return li;
+  }
+  function showMore() {
+    var next = ranked.slice(shown.length, shown.length + PAGE);
+    shown = shown.concat(next);
+    return docs(next).then(function (rows) {
+      rows.forEach(function (row) { list.appendChild(item(row)); });
+      more.hidden = shown.length >= ranked.length;
+    });
+  }
+  function run() {
+    var id = ++runId, t0 = performance.now(), p = params();
+    var q = new URLSearchParams();
+    Object.keys(p).forEach(function (k) { if (p[k] && !(k === "sort" && p[k] === "relevance")) q.set(k, p[k]); });
+    history.replaceState(null, "", q.toString() ? "?" + q.toString() : location.pathname);
+    return search(p).then(function (ids) {
+      if (id !== runId) return;
+      ranked = ids; shown = [];
+      list.textContent = "";
+      return showMore().then(function () {
+        if (id !== runId) return;
+        var ms = Math.round(performance.now() - t0);
+        root.setAttribute("data-ms", String(ms));
+        root.setAttribute("data-done", String(id));
+        status.textContent = (p.q || ranked.length || FACETS.some(function (f) { return p[f]; }) || p.year)
+          ? ranked.length + " result" + (ranked.length === 1 ? "" : "s") + " (" + ms + " ms)" : "";
+      });
+    }).catch(function (e) { status.textContent = "Search failed: " + e.message; });
+  }
+  function fill(select, values, label) {
+    values.forEach(function (v) {
+      var o = document.createElement("option");
+      o.value = v[0];
+      o.textContent = label ? label(v) : v[0] + " (" + v[1] + ")";
+      select.appendChild(o);
+    });
+  }
+  var timer = null;
+  function later() { clearTimeout(timer); timer = setTimeout(run, 180); }
+  get("meta.json").then(function (m) {
+    meta = m; stop = new Set(m.stopwords);
+    FACETS.forEach(function (f) { fill(form.elements[f], m.facets[f]); });
+    fill(form.elements.year, Object.keys(m.years).sort().reverse().map(function (y) { return [y, 0]; }),
+      function (v) { return v[0]; });
+    var url = new URLSearchParams(location.search);
+    url.forEach(function (v, k) { if (form.elements[k]) form.elements[k].value = v; });
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", function (e) { e.preventDefault(); clearTimeout(timer); run(); });
+    more.addEventListener("click", showMore);
+    root.setAttribute("data-ready", "1");
+    if (url.toString()) run();
+  }).catch(function (e) { status.textContent = "Search index not available: " + e.message; });
+})();
