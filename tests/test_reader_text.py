@@ -159,3 +159,16 @@ def test_byline_under_the_headline_is_not_joined_to_it():
     text = ("Council approves flood barrier for the old harbour\nvon Anna Weber\n\n" + LEAD + "\n\n" + SECOND + "\n")
     a = parse_scrape(text, "byline")
     assert a.title == "Council approves flood barrier for the old harbour"
+
+
+def test_short_line_is_not_joined_with_a_lower_case_line_after_it():
+    """A browser's dump never wraps: a short headline followed by a lower-case byline or tagline
+    stays its own line, while a long unit is still continued by a lower-case line."""
+    from generator.readers.text import _units
+
+    units = [u for u, _ in _units("Good to know\nalles außer gewöhnlich\n")]
+    assert units == ["Good to know", "alles außer gewöhnlich"]
+    long = "The convoy reached the town after a long delay near the"
+    assert [u for u, _ in _units(f"{long}\nriver crossing.\n")] == [f"{long} river crossing."]
+    byline = [u for u, _ in _units("The evaluation and the lists of journals\npar Florence Audier , le 15 septembre 2009\n")]
+    assert len(byline) == 2

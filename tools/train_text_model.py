@@ -29,7 +29,8 @@ from generator.evaluation.scrapes import domain, norm_title, part_of  # noqa: E4
 from generator.readers.text import analyse, title_candidates  # noqa: E402
 from generator.readers.text_model import FEATURES  # noqa: E402
 
-L2 = float(os.environ.get("TRAIN_L2", "1e-2"))
+L2 = float(os.environ.get("TRAIN_L2", "1e-2"))  # title model; 0.1 and hidden 8 tie in --cv (0.697)
+BODY_L2 = 1e-2
 STEPS = 1500
 RATE = 0.2
 SEED = 8
@@ -108,7 +109,7 @@ def fit_body(xs: list[np.ndarray], ys: list[np.ndarray], dim: int) -> np.ndarray
     w = np.zeros(dim)
     for _ in range(STEPS):
         p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        w -= RATE * 4 * (x.T @ (weight * (p - y)) + L2 * w)
+        w -= RATE * 4 * (x.T @ (weight * (p - y)) + BODY_L2 * w)
     return w
 
 

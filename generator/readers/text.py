@@ -31,6 +31,7 @@ MAX_CANDIDATES = 1000  # headline candidates: the first units and those around t
 TITLE_TRIES = 3  # headline candidates tried, best first, until one has an article under it
 HEADING_WORDS = 20  # a unit without a final stop and longer than this is a paragraph, not a heading
 MAX_CHROME_LEN = 300  # chrome is short: longer lines are never tested (and never backtrack for long)
+JOIN_CHARS = 40  # on an unwrapped page only a unit at least this long is continued by a lower-case line
 
 
 @dataclass(frozen=True)
@@ -98,8 +99,10 @@ def _units(text: str) -> list[tuple[str, int]]:
     """Lines joined into paragraphs: blank lines separate; hard-wrapped lines are re-joined.
 
     A line continues the previous one when the previous one does not end a sentence and either
-    this one starts in lower case or the page is wrapped at a fixed width and the previous line
-    reaches it (a menu of short lines is never joined into a fake headline).
+    this one starts in lower case after a long unit (or on a wrapped page) or the page is wrapped at a
+    fixed width and the previous line reaches it. A browser's dump never wraps, so a short line
+    followed by a lower-case one (a headline and its tagline or byline) stays two units, and a menu
+    of short lines is never joined into a fake headline.
     """
     lines = [clean_spaces(l) for l in text.splitlines()]
     longest = max((len(l) for l in lines), default=0)
@@ -113,8 +116,9 @@ def _units(text: str) -> list[tuple[str, int]]:
             current = ""
             block += 1
             continue
-        continues = current and not ends_sentence(current) and not (BYLINE.match(line) and len(line.split()) <= 6) and (
-            (line[0].islower() and last_words >= 2) or (wrapped and last_len >= 0.6 * longest))
+        continues = current and not ends_sentence(current) and not (BYLINE.match(line) and len(line.split()) <= 10) and (
+            (line[0].islower() and last_words >= 2 and (wrapped or len(current) >= JOIN_CHARS))
+            or (wrapped and last_len >= 0.6 * longest))
         if continues:
             current += " " + line
         else:
