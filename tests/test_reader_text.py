@@ -172,3 +172,29 @@ def test_short_line_is_not_joined_with_a_lower_case_line_after_it():
     assert [u for u, _ in _units(f"{long}\nriver crossing.\n")] == [f"{long} river crossing."]
     byline = [u for u, _ in _units("The evaluation and the lists of journals\npar Florence Audier , le 15 septembre 2009\n")]
     assert len(byline) == 2
+
+
+def test_a_menu_row_set_apart_by_spaces_is_chrome_but_prose_with_two_spaces_is_not():
+    from generator.readers.text import parse_scrape
+
+    page = ("THE HARBOUR POST\nHome  World  Coast  Opinion\n\nFerry crews walk out over night shifts at the port\n\n"
+            "Crews of the island ferries stopped work on Monday.  The union says night shifts have doubled since "
+            "spring and that nobody asked the crews before the timetable changed.\n\n"
+            "The port authority said talks would resume on Thursday and that a skeleton service would run.\n")
+    a = parse_scrape(page, "menu.txt")
+    assert a.title == "Ferry crews walk out over night shifts at the port"
+    assert "|" not in a.body_text and "Home" not in a.body_text
+    assert "stopped work on Monday. The union says" in a.body_text
+
+
+def test_a_long_standfirst_under_the_headline_is_the_summary_not_the_title():
+    from generator.readers.text import parse_scrape
+
+    page = ("Skip navigation\nCOASTAL TIMES\n\nFerry crews walk out over night shifts at the port\n\n"
+            "Crews on the island routes say their night shifts have doubled since spring and nobody asked them\n\n"
+            "Crews of the island ferries stopped work on Monday, leaving hundreds of travellers waiting at the "
+            "quay. The union says night shifts have doubled since spring.\n\n"
+            "The port authority said talks would resume on Thursday and that a skeleton service would run.\n")
+    a = parse_scrape(page, "standfirst.txt")
+    assert a.title == "Ferry crews walk out over night shifts at the port"
+    assert a.summary == "Crews on the island routes say their night shifts have doubled since spring and nobody asked them"

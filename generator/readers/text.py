@@ -95,6 +95,13 @@ def ends_sentence(line: str) -> bool:
     return bool(_SENTENCE_END.search(line[-12:]))
 
 
+# A row of short items set apart by runs of spaces or tabs ("Home  World  Africa") is a menu the dump
+# lost its separators from: the gaps become the " | " the one-line-menu chrome rule knows. Items of at
+# most three words, so prose with two spaces after its full stops is never taken for a menu.
+_MENU_ROW = re.compile(r"[^\s|]+(?: [^\s|]+){0,2}(?:(?: {2,}|\t+)[^\s|]+(?: [^\s|]+){0,2}){2,}")
+_MENU_GAPS = re.compile(r" {2,}|\t+")
+
+
 def _units(text: str) -> list[tuple[str, int]]:
     """Lines joined into paragraphs: blank lines separate; hard-wrapped lines are re-joined.
 
@@ -104,7 +111,7 @@ def _units(text: str) -> list[tuple[str, int]]:
     followed by a lower-case one (a headline and its tagline or byline) stays two units, and a menu
     of short lines is never joined into a fake headline.
     """
-    lines = [clean_spaces(l) for l in text.splitlines()]
+    lines = [clean_spaces(_MENU_GAPS.sub(" | ", l) if _MENU_ROW.fullmatch(l.strip()) else l) for l in text.splitlines()]
     longest = max((len(l) for l in lines), default=0)
     wrapped = 40 <= longest <= 120 and sum(len(l) >= 0.6 * longest for l in lines) >= 3
     units: list[tuple[str, int]] = []
@@ -208,6 +215,7 @@ def parse_scrape(text: str, origin: str) -> Article:
     if not candidates:
         raise RejectedInput("no title line found (no line of two or more words)")
     ranked = sorted(candidates, key=lambda i: (-model.title_score(page.vectors[i]), i))
+    ranked = [_headline_above(page, i, set(candidates)) for i in ranked]
     for title_at in ranked[:TITLE_TRIES]:  # the best headline with an article under it
         summary, blocks = _body_under(page, title_at, model)
         if any(b.kind == "p" for b in blocks):
@@ -220,6 +228,21 @@ def parse_scrape(text: str, origin: str) -> Article:
                    date=found_date, author=author, source=page.sites[0] if page.sites else None)
 
 
+STANDFIRST_MIN_WORDS = 13  # longer than most headlines: a line this long under a headline is its standfirst
+HEADLINE_MIN_WORDS = 6  # a kicker ("Analysis", "Middle East") above a headline is not the headline
+
+
+def _headline_above(page: Page, at: int, candidates: set[int]) -> int:
+    """A long sentence picked as the headline with a shorter headline candidate right above it is
+    that headline's standfirst: the headline is the line above."""
+    above = at - 1
+    words = len(page.units[at].split())
+    if above in candidates and words >= STANDFIRST_MIN_WORDS and len(page.units[above].split()) < words \
+            and not ends_sentence(page.units[above]) and len(page.units[above].split()) >= HEADLINE_MIN_WORDS:
+        return above
+    return at
+
+
 def _body_under(page: Page, title_at: int, model) -> tuple[str | None, list[Block]]:
     """Standfirst and blocks under the headline: the units the body model takes, up to the footer."""
     rules = chrome_rules()
@@ -230,6 +253,7 @@ def _body_under(page: Page, title_at: int, model) -> tuple[str | None, list[Bloc
         if not page.chrome[i] and units[i].casefold() != title:
             probability[i] = model.body_probability(page.vectors[i])
     kept: list[str] = []
+    first = None  # the body's first unit
     for i in range(title_at + 1, len(units)):
         unit = units[i]
         if kept and page.stop[i] or (kept and len(unit) <= MAX_CHROME_LEN and rules.copyright.fullmatch(unit)):
@@ -237,13 +261,35 @@ def _body_under(page: Page, title_at: int, model) -> tuple[str | None, list[Bloc
         between = 0 < i < len(units) - 1 and min(probability[i - 1], probability[i + 1]) >= BODY_THRESHOLD
         if probability[i] >= (GAP_THRESHOLD if between else BODY_THRESHOLD):
             kept.append(unit)  # a weaker unit between two of the body's units is body too
+            first = i if first is None else first
     else:
         kept += page.tail
+    standfirst = _standfirst(page, title_at, first)
+    if standfirst is not None:
+        kept.insert(0, standfirst)
     summary, blocks = _structure(kept)
     if not any(b.kind == "p" for b in blocks):  # a page the model finds no prose in: the rules alone
         summary, blocks = _structure([u for i, u in enumerate(units[title_at + 1:], title_at + 1)
                                       if not page.chrome[i] and u.casefold() != title])
     return summary, blocks
+
+
+STANDFIRST_WORDS = (8, 60)  # a standfirst is a sentence, not a label and not a paragraph block
+STANDFIRST_GAP = 3  # units between the headline and the body it may sit in (dateline, byline, photo credit)
+
+
+def _standfirst(page: Page, title_at: int, first: int | None) -> str | None:
+    """The sentence between the headline and the body the model took (a standfirst, which the body
+    model, trained on pages whose gold body leaves it out, scores low): kept, as the page prints it."""
+    if first is None or first - title_at - 1 > STANDFIRST_GAP:
+        return None
+    lo, hi = STANDFIRST_WORDS
+    for i in range(title_at + 1, first):
+        unit = page.units[i]
+        if not page.chrome[i] and not page.datelines[i][0] and lo <= len(unit.split()) <= hi \
+                and unit.casefold() != page.units[title_at].casefold():
+            return unit
+    return None
 
 
 _UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewerkt|ge[äa]ndert|mis [àa] jour)\w*\W*$"
