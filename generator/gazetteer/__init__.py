@@ -31,7 +31,6 @@ from .textrules import (
     _BRACKETED,
     _DIPLOMACY,
     _FEATURE_AFFIX,
-    _FEATURE_AUTOMATON,
     _IN_CONTAINER,
     _NAME_BEFORE,
     _PARTNER_BEFORE,
@@ -47,6 +46,7 @@ from .textrules import (
     _STREETS,
     _WORD_RUN,
     _ends_sentence,
+    _feature_hits,
     _feature_matches,
     _initial,
     _lower_article,
@@ -93,6 +93,8 @@ class GeoNamesGazetteer:
         self._first_rows: dict[int, tuple] = {}  # see _first_row()
         self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name, has a space)
         self._lookups: dict[str, Place | None] = {}  # see lookup()
+        self._places: dict[int, Place] = {}  # see place()
+        self._strength: dict[int, bool] = {}  # see _strong()
         self._capital_gids: set[int] | None = None  # see metonyms()
 
     # --- public interface ------------------------------------------------------------------------
@@ -133,7 +135,7 @@ class GeoNamesGazetteer:
                 found[k] = (found[k][0], found[k][1], p)
         if major_only:
             return found
-        hits = [end for end, _ in _FEATURE_AUTOMATON.iter(text)]  # one C scan; a regex over all text costs more
+        hits = _feature_hits(text)
         if hits:
             found = self._features(text, hits, found, exclude)
         if " (" in text:
@@ -299,7 +301,11 @@ class GeoNamesGazetteer:
         return bool(self._bodies) and any(self._pname[i] in self._bodies for i in self._cand[j])
 
     def _strong(self, j: int) -> bool:
-        return any(KINDS[self._kind[i]] in ("country", "region", "area") for i in self._cand[j])
+        """True when name j names a country, region or area (never a person's name), computed once."""
+        v = self._strength.get(j)
+        if v is None:
+            v = self._strength[j] = any(KINDS[self._kind[i]] in ("country", "region", "area") for i in self._cand[j])
+        return v
 
     def _split_name(self, text: str, s: int, e: int, j: int) -> bool:
         """True when the match is part of a longer capitalised name we do not know ("Tal Abita")."""
@@ -602,6 +608,15 @@ class GeoNamesGazetteer:
         return pop >= 5 * MAJOR_CITY or normalise(surface) == normalise(self._pname[i])
 
     def place(self, i: int) -> Place:
+        """Entry i as a Place, built once (Place is frozen and the data never change)."""
+        p = self._places.get(i)
+        if p is None:
+            if len(self._places) >= 65536:
+                self._places.clear()
+            p = self._places[i] = self._make_place(i)
+        return p
+
+    def _make_place(self, i: int) -> Place:
         kind = KINDS[self._kind[i]]
         cc = self._cc[i]
         country = self._pname[self._country_idx[cc]] if cc in self._country_idx else self._labels.get(i, self._pname[i])

@@ -131,14 +131,35 @@ def _feature_matches(text: str, hits: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _make_feature_automaton():
-    import ahocorasick
+def _make_feature_scan() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    """A regex for the feature words that no other one starts ("Mount", not "Mountain"), grouped by first
+    letter so the engine skips to the capitals it could start with, and for each the endings that make
+    a longer one ("Mount" + "ain"). Every key starts with a capital and has none inside, so no two
+    occurrences overlap except a key and its longer forms."""
+    roots = [k for k in _FEATURE_KEYS if not any(o != k and k.startswith(o) for o in _FEATURE_KEYS)]
+    longer = {k: tuple(sorted((o[len(k):] for o in _FEATURE_KEYS if o != k and o.startswith(k)), key=len))
+              for k in roots}
+    by_first: dict[str, list[str]] = {}
+    for k in roots:
+        by_first.setdefault(k[0], []).append(re.escape(k[1:]))
+    pattern = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in by_first.items())
+    return re.compile(pattern), {k: v for k, v in longer.items() if v}
 
-    a = ahocorasick.Automaton()
-    for w in _FEATURE_KEYS:
-        a.add_word(w, w)
-    a.make_automaton()
-    return a
+
+def _feature_hits(text: str) -> list[int]:
+    """The index of the last character of every occurrence of a word of _FEATURE_KEYS, in order (the
+    ends an Aho-Corasick scan over the keys gives): where _feature_matches() looks."""
+    out = []
+    add = out.append
+    for m in _FEATURE_SCAN.finditer(text):
+        b = m.end()
+        add(b - 1)
+        more = _FEATURE_LONGER.get(m.group())
+        if more:
+            for rest in more:
+                if text.startswith(rest, b):
+                    add(b + len(rest) - 1)
+    return out
 
 
 def _most_named(found: list[tuple[int, int, Place]]) -> Place | None:
@@ -259,4 +280,4 @@ def _sentence_start(text: str, k: int) -> bool:
     return k < 0 or text[k] in ".!?:\n\"“”'‘’()[]—–-"
 
 
-_FEATURE_AUTOMATON = _make_feature_automaton()  # the feature words of _FEATURE_KEYS, for find()
+_FEATURE_SCAN, _FEATURE_LONGER = _make_feature_scan()  # the feature words of _FEATURE_KEYS, for find()
