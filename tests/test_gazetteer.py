@@ -195,6 +195,25 @@ def test_sentence_end_does_not_join_names(gaz):
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Baghdad", "BAGHDAD", "Baghdad"]
 
 
+def test_only_a_given_name_makes_a_town_a_surname(gaz):
+    # "Michael Jones" makes every later "Jones" the person, but a road number before a town or a
+    # capitalised word after it ("The Maryville Trio") names no person
+    text = "Traffic to the A429 Cirencester junction was slow. The road to Cirencester reopened."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Cirencester"]
+    text = "The Maryville Trio performed. The trio meets in Maryville."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Maryville"]
+    text = "Michael Jonesboro spoke. Jonesboro said the vote was close."
+    assert "Jonesboro" not in {text[s:e] for s, e, _ in gaz.find(text)}
+
+
+def test_title_case_headline_keeps_its_places(gaz):
+    # in a headline every word is capitalised: the word before a town is no given name
+    text = "Freemason Bogdanov Joins Sochi Mayor Race. The crowded Sochi mayoral election drew 22 candidates."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Sochi", "Sochi"]
+    text = "Bogdanov joins Sochi Mayor race. The crowded Sochi mayoral election drew 22 candidates."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Sochi", "Sochi"]
+
+
 def test_place_names_inside_organisation_names(gaz):
     text = "A warden of the Texas Parks & Wildlife Department and the Dublin Arts Council board met."
     assert {text[s:e] for s, e, _ in gaz.find(text)} >= {"Texas", "Dublin"}

@@ -16,6 +16,7 @@ Precision rules, in order:
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left
 from collections import Counter
 from functools import lru_cache
@@ -207,10 +208,15 @@ class GeoNamesGazetteer:
         last_end = -1
         rtext = None
         run = _WORD_RUN.match
+        head = _title_case_head(text)
         for s, e, j in cands:
             if s < last_end:
                 continue
             e = -e
+            if s < head:
+                chosen.append((s, e, j))  # a headline in title case: its capitals say nothing of the name
+                last_end = e
+                continue
             # _split_name() inlined: the previous word is only looked at after a space (not after a comma
             # etc.: it is empty then), the next word only when it is capitalised
             pre = s > 1 and text[s - 1] == " " and text[s - 2] not in ",;:!?\n"
@@ -227,6 +233,7 @@ class GeoNamesGazetteer:
                             and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
                             and not self._has_country(j):
                         split = True  # but "Air Zimbabwe", "Turkish-backed Syrian militiamen" name the country
+                by_prev = split
                 if not split and e + 1 < n and text[e] == " " and text[e + 1].isupper():
                     nxt = _next_word(text, e)
                     if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK \
@@ -234,8 +241,9 @@ class GeoNamesGazetteer:
                             and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                         split = True  # country-level names and demonyms modify capitalised nouns
                 if split:
-                    if not meta[j][4] and prev[:1].isupper():
-                        surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person
+                    if by_prev and not meta[j][4] and _given_name(prev):
+                        surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person (not after
+                        # "A429", nor before a capitalised word: "The Dublin Singers" names no person Dublin)
                     continue
             if e < n and text[e] in " ,'’" and not meta[j][4] and not self._strong(j):
                 who = _PERSON_AFTER.match(text, e)
@@ -690,6 +698,32 @@ class GeoNamesGazetteer:
                 continue
             extra.append((s, e, place))
         return extra
+
+
+def _title_case_head(text: str) -> int:
+    """The end of the text's first line or sentence when it is a headline in title case ("Freemason
+    Bogdanov Joins Sochi Mayor Race."), else 0."""
+    stop = len(text)
+    for mark in (". ", "\n"):
+        k = text.find(mark, 0, 200)
+        if 0 <= k < stop:
+            stop = k
+    if stop == len(text) and stop > 200:
+        return 0
+    words = [w for w in _HEAD_WORD.findall(text, 0, stop) if len(w) >= 4]
+    if len(words) < 3 or sum(w[0].isupper() for w in words) < 0.8 * len(words):
+        return 0
+    return stop
+
+
+_HEAD_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _given_name(word: str) -> bool:
+    """A word that may be a given name, an initial or a title before a surname ("Michael", "D.", "Mr."):
+    not a number, a hyphenated or all-capital word ("A429", "Philadelphia-based", "NBC")."""
+    core = word[:-1] if word.endswith(".") else word
+    return core.isalpha() and (len(core) == 1 or core[1:].islower())
 
 
 def _brackets(text: str):
