@@ -345,3 +345,11 @@ def test_country_named_as_the_state_acting_is_not_on_the_map(gaz):
     text = "Iranian officials met in Tehran. Aid reached Iran's border towns."
     found = gaz.find(text)
     assert {p.name for p in unique_places(found, gaz.metonyms(text, found))} == {"Tehran", "Iran"}
+
+
+def test_large_region_is_placed_at_its_centre_not_its_towns(gaz):
+    # Ontario's towns cluster in the south; places.yml's centre: true puts it at its GeoNames point
+    ontario = gaz.lookup("Ontario", ("region",))
+    assert ontario.name == "Ontario" and ontario.kind == "region"
+    assert 48.5 < ontario.lat < 50.0 and -86.0 < ontario.lon < -83.0
+    assert gaz.lookup("Alaska").lat > 63.0

