@@ -60,8 +60,6 @@ from .textrules import (
 )
 
 
-import os
-_X = os.environ.get('P3X', '')
 MAX_CANDIDATES = 30
 ALIAS_PENALTY = 1.5
 FAMOUS_GAP = 2.0  # prior points (~100 times the people) below the best namesake: country context alone no longer lifts it
@@ -236,11 +234,11 @@ class GeoNamesGazetteer:
                             and not self._has_country(j):
                         split = True  # but "Air Zimbabwe", "Turkish-backed Syrian militiamen" name the country
                 by_prev = split
-                if not split and e + 1 < n and text[e] == " " and text[e + 1].isupper() and "nonext" not in _X:
+                if not split and e + 1 < n and text[e] == " " and text[e + 1].isupper():
                     nxt = _next_word(text, e)
                     if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK \
                             and nxt.lower() not in INSTITUTIONS and not meta[j][4] and not self._has_country(j) \
-                            and not ((self._prefixes_names(j) or "anyth" in _X) and _names_a_thing(text, e, nxt)):
+                            and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                         split = True  # country-level names and demonyms modify capitalised nouns
                 if split:
                     if by_prev and not meta[j][4] and _given_name(prev):
@@ -333,7 +331,7 @@ class GeoNamesGazetteer:
         if nxt and nxt[0].isupper() and nxt.lower() not in NEIGHBOURS_OK and nxt.lower() not in INSTITUTIONS \
                 and " " not in self._names[j]:
             # country-level names and demonyms modify capitalised nouns ("Iraqi Army", "U.S. Senate")
-            if not self._has_country(j) and not ((self._prefixes_names(j) or "anyth" in _X) and _names_a_thing(text, e, nxt)):
+            if not self._has_country(j) and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                 return True
         return False
 
