@@ -353,3 +353,16 @@ def test_large_region_is_placed_at_its_centre_not_its_towns(gaz):
     assert ontario.name == "Ontario" and ontario.kind == "region"
     assert 48.5 < ontario.lat < 50.0 and -86.0 < ontario.lon < -83.0
     assert gaz.lookup("Alaska").lat > 63.0
+
+
+def test_a_small_town_named_as_a_speaker_is_a_person_throughout(gaz):
+    # "Sandberg said" makes the other bare "Sandberg"s the same person; a capital acting keeps its place
+    text = "In the interview, Sandberg reiterated the point. \u201cIt is on me,\u201d Sandberg said."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == []
+    text = "Moscow said the talks failed. Officials in Moscow met on Friday."
+    assert text.rindex("Moscow") in {s for s, _, _ in gaz.find(text)}
+    # a given name before a town that is also a small region's name ("Nelson", a region of New Zealand)
+    text = "The councillor is Dewly Nelson. Nelson himself started as a critic of the project."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == []
+    text = "Georgia Smith moved to Georgia last year."
+    assert "Georgia" in {text[s:e] for s, e, _ in gaz.find(text)}

@@ -251,11 +251,13 @@ class GeoNamesGazetteer:
                     surnames.add(j)  # "Flores, 26,", "Flores' stepfather": a person, here and elsewhere
                     continue
                 if who and not _PLACE_BEFORE.search(text, max(0, s - 6), s):
+                    if self._small_town(j):
+                        surnames.add(j)  # "Sandberg said": a person, here and elsewhere ("Moscow said" stays)
                     continue  # "Nelson said": a person here ("the city of Sevierville said" stays a place)
             chosen.append((s, e, j))
             last_end = e
         if surnames:
-            chosen = [m for m in chosen if m[2] not in surnames or self._strong(m[2])]
+            chosen = [m for m in chosen if m[2] not in surnames or self._mainly_area(m[2])]
         return chosen
 
     def _gated_ok(self, text: str, cands: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -314,6 +316,18 @@ class GeoNamesGazetteer:
         if v is None:
             v = self._strength[j] = any(KINDS[self._kind[i]] in ("country", "region", "area") for i in self._cand[j])
         return v
+
+    def _small_town(self, j: int) -> bool:
+        """True when name j, out of context, is a town of fewer than MAJOR_CITY people that no editor
+        listed: a name a person may bear ("Nelson", "Sandberg"), unlike "Moscow" acting as the state."""
+        i = self._first_row(j)[0]
+        return KINDS[self._kind[i]] == "city" and self._pop[i] < MAJOR_CITY and i not in self._curated
+
+    def _mainly_area(self, j: int) -> bool:
+        """True when name j, out of context, is a country, region or area ("Georgia", "Alberta"): it stays
+        a place where a person of that name is named too; a town that is also a small region's name
+        ("Nelson", "Miranda") does not."""
+        return KINDS[self._kind[self._first_row(j)[0]]] in ("country", "region", "area")
 
     def _split_name(self, text: str, s: int, e: int, j: int) -> bool:
         """True when the match is part of a longer capitalised name we do not know ("Tal Abita")."""
