@@ -366,3 +366,9 @@ def test_a_small_town_named_as_a_speaker_is_a_person_throughout(gaz):
     assert [text[s:e] for s, e, _ in gaz.find(text)] == []
     text = "Georgia Smith moved to Georgia last year."
     assert "Georgia" in {text[s:e] for s, e, _ in gaz.find(text)}
+
+
+def test_an_age_after_a_small_region_name_makes_it_a_person(gaz):
+    # "Flores" is also a small department of Uruguay: an age after it still names a person
+    text = "Flores, 26, had just left the Army. Police said Flores was shot in the parking lot."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == []

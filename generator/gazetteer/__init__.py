@@ -65,6 +65,7 @@ ALIAS_PENALTY = 1.5
 FAMOUS_GAP = 2.0  # prior points (~100 times the people) below the best namesake: country context alone no longer lifts it
 PREFIX_CITY = 30_000  # people: a town this big keeps its name before another capitalised word
 MAJOR_CITY = 100_000
+MAIN_REGION = 1_000_000  # people: a region this big stays a place where a person of its name is named
 LONE_TOWN_POP = 20_000  # people: a town smaller than this, alone in its country, yields to the article's context
 LONE_TOWN_CONTEXT = 3  # distinct names in another country that make that country the article's context  # people: the towns kept in text whose language the precision rules are not written for
 
@@ -245,12 +246,12 @@ class GeoNamesGazetteer:
                         surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person (not after
                         # "A429", nor before a capitalised word: "The Dublin Singers" names no person Dublin)
                     continue
-            if e < n and text[e] in " ,'’" and not meta[j][4] and not self._strong(j):
+            if e < n and text[e] in " ,'’" and not meta[j][4]:
                 who = _PERSON_AFTER.match(text, e)
                 if who and who.group(1):
                     surnames.add(j)  # "Flores, 26,", "Flores' stepfather": a person, here and elsewhere
                     continue
-                if who and not _PLACE_BEFORE.search(text, max(0, s - 6), s):
+                if who and not self._strong(j) and not _PLACE_BEFORE.search(text, max(0, s - 6), s):
                     if self._small_town(j):
                         surnames.add(j)  # "Sandberg said": a person, here and elsewhere ("Moscow said" stays)
                     continue  # "Nelson said": a person here ("the city of Sevierville said" stays a place)
@@ -324,10 +325,12 @@ class GeoNamesGazetteer:
         return KINDS[self._kind[i]] == "city" and self._pop[i] < MAJOR_CITY and i not in self._curated
 
     def _mainly_area(self, j: int) -> bool:
-        """True when name j, out of context, is a country, region or area ("Georgia", "Alberta"): it stays
-        a place where a person of that name is named too; a town that is also a small region's name
-        ("Nelson", "Miranda") does not."""
-        return KINDS[self._kind[self._first_row(j)[0]]] in ("country", "region", "area")
+        """True when name j, out of context, is a country, an area or a region of MAIN_REGION people
+        ("Georgia", "Alberta"): it stays a place where a person of that name is named too; a town that
+        is also a small region's name ("Nelson"), or such a region ("Flores, 26,"), does not."""
+        i = self._first_row(j)[0]
+        kind = KINDS[self._kind[i]]
+        return kind in ("country", "area") or (kind == "region" and self._pop[i] >= MAIN_REGION)
 
     def _split_name(self, text: str, s: int, e: int, j: int) -> bool:
         """True when the match is part of a longer capitalised name we do not know ("Tal Abita")."""
