@@ -372,3 +372,10 @@ def test_an_age_after_a_small_region_name_makes_it_a_person(gaz):
     # "Flores" is also a small department of Uruguay: an age after it still names a person
     text = "Flores, 26, had just left the Army. Police said Flores was shot in the parking lot."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == []
+
+
+def test_a_name_after_a_surname_particle_is_a_person(gaz):
+    text = "The horse was ridden by a jockey. In 2016: 2 on Mubtaahij (Mike de Kock). Kock trains in Dubai."
+    assert "Kock" not in {text[s:e] for s, e, _ in gaz.find(text)}
+    text = "Flights to Rio de Janeiro resumed."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Rio de Janeiro"]

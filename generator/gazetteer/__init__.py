@@ -234,6 +234,15 @@ class GeoNamesGazetteer:
                             and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
                             and not self._has_country(j):
                         split = True  # but "Air Zimbabwe", "Turkish-backed Syrian militiamen" name the country
+                    elif prev in _PARTICLES and not meta[j][4] and not self._mainly_area(j):
+                        k2 = s - len(prev) - 1  # "Mike de Kock", "Luc van den Brande": a surname
+                        before = _prev_word(text, k2)
+                        while before in _PARTICLES:
+                            k2 -= len(before) + 1
+                            before = _prev_word(text, k2)
+                        if _given_name(before) and before.lower() not in NEIGHBOURS_OK:
+                            surnames.add(j)
+                            continue
                 by_prev = split
                 if not split and e + 1 < n and text[e] == " " and text[e + 1].isupper():
                     nxt = _next_word(text, e)
@@ -715,6 +724,12 @@ class GeoNamesGazetteer:
                 continue
             extra.append((s, e, place))
         return extra
+
+
+# Particles of surnames ("Mike de Kock", "Luc van den Brande", "Ludwig von Mises")
+# (not the Arabic "al", "bin": "Ras al Ain" is a town)
+_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "du", "del", "della", "dos", "das", "ter",
+                        "ten"})
 
 
 def _title_case_head(text: str) -> int:
