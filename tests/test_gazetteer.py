@@ -379,3 +379,18 @@ def test_a_name_after_a_surname_particle_is_a_person(gaz):
     assert "Kock" not in {text[s:e] for s, e, _ in gaz.find(text)}
     text = "Flights to Rio de Janeiro resumed."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Rio de Janeiro"]
+
+
+def test_dateline_names_the_town_not_the_state(gaz):
+    text = "NEW YORK (AP) \u2014 The Latest on the fatal police shooting in Brooklyn."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["NEW YORK"].kind == "city" and abs(found["NEW YORK"].lat - 40.7) < 0.3
+    text = "Lawmakers in New York passed the budget."
+    assert gaz.find(text)[0][2].kind == "region"
+
+
+def test_regions_local_news_names(gaz):
+    text = "Bay Area lawmakers met while mines across the Midwest closed and snow hit the Lower Mainland."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["Bay Area"].name == "San Francisco Bay Area" and found["Midwest"].country == "United States"
+    assert found["Lower Mainland"].country == "Canada"

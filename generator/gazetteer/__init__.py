@@ -507,7 +507,11 @@ class GeoNamesGazetteer:
                 ccs[own_cc] -= times
             if own_a1 >= 0:
                 admin1s[own_a1] -= times
-            best = self._best(self._candidates(j), +ccs, +admin1s, qualifier)
+            cands = self._candidates(j)
+            if text[s].isupper() and text[e - 1].isupper() and text[s:e].isupper() and _DATELINE.match(text, e):
+                # a dateline ("NEW YORK (AP) —") names a town, not the state of that name
+                cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] == "city") or cands
+            best = self._best(cands, +ccs, +admin1s, qualifier)
             out.append(best)
             if qualifier is None:
                 seen[j] = best
