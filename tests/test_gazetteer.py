@@ -394,3 +394,10 @@ def test_regions_local_news_names(gaz):
     found = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert found["Bay Area"].name == "San Francisco Bay Area" and found["Midwest"].country == "United States"
     assert found["Lower Mainland"].country == "Canada"
+
+
+def test_demonyms_of_regions_name_the_region(gaz):
+    text = "Two Abkhaz servicemen were hurt; South Ossetian officials and Ohioans reacted."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["Abkhaz"].name == "Abkhazia" and found["South Ossetian"].name == "South Ossetia"
+    assert found["Ohioans"].name == "Ohio" and found["Ohioans"].kind == "region"

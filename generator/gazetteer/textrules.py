@@ -79,6 +79,10 @@ NEIGHBOURS_OK = {
     "under", "against", "during", "until", "via", "about", "than", "or", "nor", "so", "yet", "also",
     "i", "we", "he", "she", "they", "it", "this", "that", "these", "those", "there", "here", "his", "her",
     "then", "meanwhile", "later", "earlier", "yesterday", "today", "tonight", "now", "however", "still", "once",
+    # numbers and quantifiers that start a sentence or a headline ("Two Abkhaz servicemen", "Only Cornwall")
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozens",
+    "hundreds", "thousands", "only", "some", "many", "most", "all", "several", "each", "every", "few", "other",
+    "another", "no", "more", "former", "senior", "missing", "major", "top", "local", "area", "nearby",
     # directions and qualifiers (see QUALIFIERS)
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
     "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
