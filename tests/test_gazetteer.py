@@ -401,3 +401,9 @@ def test_demonyms_of_regions_name_the_region(gaz):
     found = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert found["Abkhaz"].name == "Abkhazia" and found["South Ossetian"].name == "South Ossetia"
     assert found["Ohioans"].name == "Ohio" and found["Ohioans"].kind == "region"
+
+
+def test_city_after_a_town_name_is_part_of_it(gaz):
+    text = "Trudeau spoke to reporters in Quebec City. The Springfield City Council met."
+    spans = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert "Quebec City" in spans and "Springfield" in spans

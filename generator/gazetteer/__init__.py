@@ -131,7 +131,7 @@ class GeoNamesGazetteer:
         found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
                  if not major_only or self._major(i, text[s:e])]
         if not major_only:
-            found = [(s, _type_word_trimmed(text, s, e, p.name), p) for s, e, p in found]
+            found = [(s, _type_word_trimmed(text, s, e, p.name, p.kind), p) for s, e, p in found]
         if not major_only and len(mentions) > 2:
             for k, p in self._lone_foreign(text, mentions, resolved).items():
                 found[k] = (found[k][0], found[k][1], p)

@@ -201,19 +201,19 @@ TYPE_WORDS = {"province", "governorate", "district", "region", "state", "city", 
               "prefecture", "wilaya", "emirate"}
 
 
-def _type_word_trimmed(text: str, s: int, e: int, name: str) -> int:
+def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "") -> int:
     """The end of the mention without a final type word ("Duhok province", "Mississippi State
     started", "Colorado State University"), unless the entry's own name ends with it ("Kansas City",
-    "Dublin City")."""
+    "Dublin City") or the entry (of `kind`) is a town English names with "City" ("Quebec City")."""
     k = text.rfind(" ", s, e)
     if k < 0 or text[k + 1:e].lower() not in TYPE_WORDS:
         return e
     if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()):
         return e
+    if kind == "city" and text.startswith("City", k + 1) and not (
+            e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
+        return e  # "Quebec City", "Gaza City": the town's English name, but "Springfield City Council"
     return k
-    if text[k + 1].islower() or (e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
-        return k
-    return e
 
 
 _ARTICLES = ("al-", "el-", "ash-", "as-", "ad-", "ar-", "at-", "az-", "an-", "adh-", "ath-")
