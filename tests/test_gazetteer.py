@@ -407,3 +407,12 @@ def test_city_after_a_town_name_is_part_of_it(gaz):
     text = "Trudeau spoke to reporters in Quebec City. The Springfield City Council met."
     spans = [text[s:e] for s, e, _ in gaz.find(text)]
     assert "Quebec City" in spans and "Springfield" in spans
+
+
+def test_context_settled_by_other_mentions_counts_again(gaz):
+    # out of context "Red Oak" is in Texas; in context it is in Iowa, and then so is the county
+    text = ("Red Oak voters met on Monday. The Red Oak forum drew Iowa candidates. Red Oak is the seat of "
+            "Montgomery County, and Clarinda, Des Moines and Iowa City sent speakers.")
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["Red Oak"].region == "Iowa"
+    assert found["Montgomery County"].region == "Iowa"

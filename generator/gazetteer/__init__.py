@@ -472,7 +472,9 @@ class GeoNamesGazetteer:
 
     def resolve(self, text: str, mentions: list[tuple[int, int, int]]) -> list[int]:
         """One entry per mention: a first pass without context, then again with the countries and regions
-        that the article's *other* mentions point to."""
+        that the article's *other* mentions point to; when that moved any of them, once more with the
+        moved ones as context ("Red Oak", out of context in Texas, is in Iowa once the article's Iowa
+        places are counted, and then so is its "Montgomery County")."""
         rows = self._first_rows
         first = []
         for _, _, j in mentions:
@@ -480,9 +482,20 @@ class GeoNamesGazetteer:
             if r is None:
                 r = rows[j] = self._first_row(j)
             first.append(r)
-        ccs: Counter = Counter([r[1] for r in first if r[1]])
-        admin1s: Counter = Counter([r[2] for r in first if r[2] >= 0])
-        first = [r[0] for r in first]
+        guess = [r[0] for r in first]
+        out = self._in_context(text, mentions, guess, Counter([r[1] for r in first if r[1]]),
+                               Counter([r[2] for r in first if r[2] >= 0]))
+        if out != guess:
+            cc, key = self._cc, self._region_key
+            out = self._in_context(text, mentions, out, Counter([cc[i] for i in out if cc[i]]),
+                                   Counter([a for a in map(key, out) if a >= 0]))
+        return out
+
+    def _in_context(self, text: str, mentions: list[tuple[int, int, int]], first: list[int], ccs: Counter,
+                    admin1s: Counter) -> list[int]:
+        """resolve()'s pass: each mention with more than one candidate by the countries (`ccs`) and regions
+        (`admin1s`) of `first`, the entries guessed for all mentions, less its own."""
+        rows = self._first_rows
         repeats = Counter([j for _, _, j in mentions])
         out = []
         seen: dict[int, int] = {}
