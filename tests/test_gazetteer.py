@@ -416,3 +416,9 @@ def test_context_settled_by_other_mentions_counts_again(gaz):
     found = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert found["Red Oak"].region == "Iowa"
     assert found["Montgomery County"].region == "Iowa"
+
+
+def test_kurdish_names_the_kurds_lands_not_one_state(gaz):
+    text = "A Kurdish militia spokesman says Turkey has shelled Afrin."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["Kurdish"].name == "Kurdistan" and found["Kurdish"].kind == "area"
