@@ -422,3 +422,12 @@ def test_kurdish_names_the_kurds_lands_not_one_state(gaz):
     text = "A Kurdish militia spokesman says Turkey has shelled Afrin."
     found = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert found["Kurdish"].name == "Kurdistan" and found["Kurdish"].kind == "area"
+
+
+def test_a_name_in_a_list_is_of_its_neighbours_kind(gaz):
+    text = "The show stops in Washington, New York and Boston this spring."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["New York"].kind == "city"
+    text = "Laws passed in Missouri, New York, North Carolina and Ohio."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert found["New York"].kind == "region"

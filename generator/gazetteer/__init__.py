@@ -489,7 +489,26 @@ class GeoNamesGazetteer:
             cc, key = self._cc, self._region_key
             out = self._in_context(text, mentions, out, Counter([cc[i] for i in out if cc[i]]),
                                    Counter([a for a in map(key, out) if a >= 0]))
+        if len(mentions) > 2:
+            self._like_neighbours(text, mentions, out)
         return out
+
+    def _like_neighbours(self, text: str, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
+        """A name inside a list whose neighbours on both sides are towns (or both regions) is one too:
+        "Washington, New York and Boston" names the city, "Missouri, New York, North Carolina" the state.
+        Changes `out` in place."""
+        kind, rows = self._kind, self._first_rows
+        for k in range(1, len(mentions) - 1):
+            (_, e0, _), (s, e, j), (s2, _, _) = mentions[k - 1], mentions[k], mentions[k + 1]
+            if rows[j][3] >= 0 or not _LIST_SEP.fullmatch(text, e0, s) or not _LIST_SEP.fullmatch(text, e, s2):
+                continue
+            want = KINDS[kind[out[k - 1]]]
+            if want not in ("city", "region") or KINDS[kind[out[k + 1]]] != want or KINDS[kind[out[k]]] == want:
+                continue
+            cands = tuple(c for c in self._candidates(j) if KINDS[kind[c[0]]] == want)
+            if cands:
+                cc = self._cc[out[k - 1]]
+                out[k] = self._best(cands, Counter({cc: 1}) if cc else Counter(), Counter())
 
     def _in_context(self, text: str, mentions: list[tuple[int, int, int]], first: list[int], ccs: Counter,
                     admin1s: Counter) -> list[int]:
@@ -741,6 +760,10 @@ class GeoNamesGazetteer:
                 continue
             extra.append((s, e, place))
         return extra
+
+
+# Between two items of a list ("Washington, New York and Boston")
+_LIST_SEP = re.compile(r",? (?:and|or) |, ")
 
 
 # Particles of surnames ("Mike de Kock", "Luc van den Brande", "Ludwig von Mises")
