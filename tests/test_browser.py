@@ -207,12 +207,16 @@ def test_search_filters_narrow_and_sort_by_date(page, server, built_site):
     page.wait_for_selector("#archive-search[data-done]")
     count = page.locator(".archive-search__count")
     everything = int(count.inner_text().split()[0])
+    assert page.locator(".archive-search__more").is_visible() == (everything > 10)  # a page of results is 10
     after(page, lambda: page.select_option("select[name=country]", "Iraq"))
     narrowed = int(count.inner_text().split()[0])
     assert 0 < narrowed < everything
     assert "country=Iraq" in page.url  # the filter is in the address, so it can be shared
     in_iraq = {p["title"] for p in posts if any(pl.get("country") == "Iraq" for pl in p.get("places") or [])}
     assert set(page.locator(".archive-search__results > li > a").all_inner_texts()) <= in_iraq
+    # "More results" only while there are more (Material's button style must not show it when hidden).
+    assert page.locator(".archive-search__results > li").count() == narrowed
+    assert not page.locator(".archive-search__more").is_visible()
     after(page, lambda: (page.fill("input[name=q]", ""), page.select_option("select[name=sort]", "newest")))
     shown = page.locator(".archive-search__results > li > small").all_inner_texts()
     assert shown and "Undated" not in shown[0]
@@ -232,6 +236,9 @@ def test_phone_navigation_and_no_sideways_scroll_on_every_page_type(phone, serve
         phone.wait_for_load_state("networkidle")
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE["width"], (path, width)
+        # Chart labels keep a readable size when the picture shrinks to the phone's width.
+        for label in phone.locator(".archive-chart text, .archive-chart__labels span").all():
+            assert label.bounding_box()["height"] >= 10, (path, label.inner_text())
         shot(phone, "phone" + (path.strip("/").replace("/", "-").replace("?", "-") or "-home"))
     # The menu opens the site's navigation on an article page (not an empty overlay), and it works.
     phone.goto(server + url_of(md, built_site / "content"))
