@@ -220,6 +220,13 @@ def test_search_filters_narrow_and_sort_by_date(page, server, built_site):
     after(page, lambda: (page.fill("input[name=q]", ""), page.select_option("select[name=sort]", "newest")))
     shown = page.locator(".archive-search__results > li > small").all_inner_texts()
     assert shown and "Undated" not in shown[0]
+    # Oldest first too: the dated articles from the oldest, the undated ones after them (not first).
+    after(page, lambda: (page.fill("input[name=q]", "attack"), page.select_option("select[name=country]", ""),
+                         page.select_option("select[name=sort]", "oldest")))
+    shown = [s for s in page.locator(".archive-search__results > li > small").all_inner_texts()
+             if not s.strip().startswith(("Tag", "Place", "Region", "Country"))]
+    kinds = ["Undated" in s for s in shown]
+    assert kinds and not kinds[0] and kinds == sorted(kinds), shown
     shot(page, "search-filtered")
 
 
