@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import frontmatter
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, SAMPLES
 
 SHOTS = ROOT / "test-output" / "screenshots"  # gitignored: look at them after a run
 PHONE = {"width": 390, "height": 844}
@@ -22,13 +22,18 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-@pytest.fixture(scope="module")
-def server(built_site: Path):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_site / "site"))
+def serve(folder: Path) -> http.server.ThreadingHTTPServer:
+    """folder's files on 127.0.0.1, on a free port, in a background thread (shutdown() stops it)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
     handler.log_message = lambda *a, **k: None
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+@pytest.fixture(scope="module")
+def server(built_site: Path):
+    httpd = serve(built_site / "site")
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 
@@ -165,9 +170,64 @@ def test_map_shows_outlines_and_markers_and_a_marker_opens_a_list(page, server):
     popup.wait_for()
     assert popup.locator("li a").count() >= 1
     shot(page, "map-popup")
+    assert page.locator("#archive-map .leaflet-tile").count() == 0  # no tile server configured: outlines only
     with page.expect_navigation():
         popup.locator("li a").first.click()
     assert "/articles/" in page.url
+
+
+TILE = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                     "1f15c4890000000d49444154789c6360f8cf000000030101009a5a4b4a0000000049454e44ae426082")
+
+
+def test_a_configured_tile_server_draws_tiles_under_the_outlines(browser, tmp_path):
+    """map_tiles (mkdocs.yml) names a tile server: the map draws its tiles, with the configured
+    credit, and the country outlines become lines that do not hide them."""
+    from .conftest import copy_project, run_archive
+
+    tiles: list[str] = []
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            tiles.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(TILE)))
+            self.end_headers()
+            self.wfile.write(TILE)
+
+        def log_message(self, *args):
+            pass
+
+    tile_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    threading.Thread(target=tile_server.serve_forever, daemon=True).start()
+    project = copy_project(tmp_path / "tiles")
+    config = project / "mkdocs.yml"
+    url = f"http://127.0.0.1:{tile_server.server_address[1]}/{{z}}/{{x}}/{{y}}.png"
+    text = config.read_text(encoding="utf-8").replace(
+        "  - archive\n", f"  - archive:\n      map_tiles: {url}\n      map_attribution: Test tiles\n")
+    assert "map_tiles" in text
+    config.write_text(text, encoding="utf-8")
+    samples = sorted(p for p in SAMPLES.glob("*.txt"))[:3]
+    assert run_archive("ingest", *map(str, samples), "--quiet", cwd=project).returncode == 0
+    build = run_archive("build", cwd=project)
+    assert build.returncode == 0, build.stderr
+    site = serve(project / "site")
+    context, pg = _page(browser)
+    try:
+        pg.goto(f"http://127.0.0.1:{site.server_address[1]}/map/")
+        pg.wait_for_selector("#archive-map[data-ready]", timeout=20000)
+        pg.wait_for_selector("#archive-map .leaflet-tile-loaded", timeout=20000)
+        assert tiles and all(t.endswith(".png") for t in tiles)
+        assert "Test tiles" in pg.locator(".leaflet-control-attribution").inner_text()
+        fills = pg.locator("#archive-map .leaflet-overlay-pane path").evaluate_all(
+            "ps => ps.map(p => p.getAttribute('fill-opacity'))")
+        assert len(fills) > 100 and set(fills) == {"0"}
+        shot(pg, "map-tiles")
+    finally:
+        context.close()
+        site.shutdown()
+        tile_server.shutdown()
 
 
 def _search(page, server, query: str) -> list[str]:
