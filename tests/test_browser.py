@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 import frontmatter
 import pytest
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, SEED
 
 SHOTS = ROOT / "test-output" / "screenshots"  # gitignored: look at them after a run
 PHONE = {"width": 390, "height": 844}
@@ -138,8 +138,7 @@ def test_journey_home_tag_article_place_country(page, server, built_site):
     assert page.locator(".archive-chart svg rect").count() >= 1  # the timeline
     assert page.locator(".archive-cooc a").count() >= 2  # tags and places seen with it, as links
     with page.expect_navigation():
-        page.locator("article a[href*='articles/']", has_text="Tal Abita").or_(
-            page.locator("article a[href*='articles/']", has_text="medicines chief")).first.click()
+        page.locator("article a[href*='articles/']", has_text="finance courier in Nineveh").first.click()
     title = page.locator("article h1").inner_text()
     assert page.locator(".archive-locator circle").count() >= 1  # the locator map
     assert page.locator(".archive-related a").count() >= 1
@@ -256,9 +255,15 @@ def test_phrase_search_returns_its_article_first(page, server, built_site):
                   if all(p.casefold() not in o for o in others) and all(len(w) > 2 for w in p.split()))
     results = _search(page, server, phrase)
     assert results and results[0] == frontmatter.load(md)["title"], (phrase, results[:3])
-    seed = _search(page, server, "Tal Abita")
-    assert seed[0] == "Iraq, Isis suffers a serious blow: medicines chief is caught"
-    assert "Tal Abita" in seed[1:]  # the place page: found, below the article
+    # A place's name finds the articles about it first, its own page below them. The seed (when
+    # present) is the issue's case: its town Tal Abita, whose one article lunr ranked 9th.
+    cases = [("Deir Ezzor", "Syria: SDF and Coalition raid targets Islamic State cell near Deir Ezzor")]
+    if SEED.exists():
+        cases.append(("Tal Abita", "Iraq, Isis suffers a serious blow: medicines chief is caught"))
+    for place, title in cases:
+        found = _search(page, server, place)
+        assert found[0] == title, (place, found[:3])
+        assert place in found[1:]  # the place page: found, below the article
 
 
 def test_search_filters_narrow_and_sort_by_date(page, server, built_site):
@@ -295,7 +300,7 @@ PAGE_TYPES = ["/", "/tags/", "/tags/islamic-state/", "/locations/", "/locations/
 
 
 def test_phone_navigation_and_no_sideways_scroll_on_every_page_type(phone, server, built_site):
-    md = find_page(built_site, "medicines chief")
+    md = find_page(built_site, "finance courier in Nineveh")
     paths = PAGE_TYPES + [url_of(md, built_site / "content")]
     place = phone.context  # noqa: F841  (one context: the phone's)
     for path in paths:
