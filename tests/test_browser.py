@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -295,15 +296,31 @@ def test_search_filters_narrow_and_sort_by_date(page, server, built_site):
     shot(page, "search-filtered")
 
 
-PAGE_TYPES = ["/", "/tags/", "/tags/islamic-state/", "/locations/", "/locations/iraq/", "/map/", "/search/?q=convoy",
-              "/archive/", "/about/"]
+PAGE_TYPES = ["/", "/tags/", "/tags/islamic-state/", "/locations/", "/locations/iraq/", "/locations/iraq-nineveh-mosul/",
+              "/map/", "/search/?q=convoy", "/archive/", "/archive/2024-03/", "/archive/undated/", "/about/"]
+SECTIONS = {"Home": "/", "Archive": "/archive/", "Tags": "/tags/", "Locations": "/locations/", "Map": "/map/",
+            "Search": "/search/", "About": "/about/"}
+
+
+def open_navigation(pg) -> list[str]:
+    """The site's sections the reader can reach from this page: the tabs on a wide screen, else the
+    drawer the menu button opens (Material's primary sidebar)."""
+    tabs = pg.locator(".md-tabs a:visible")
+    if tabs.count():
+        return tabs.all_inner_texts()
+    pg.locator("label.md-header__button[for=__drawer]").click()
+    # On a page inside a group (About's pages) the drawer opens at the group: its back arrow leads up.
+    for toggle in pg.locator(".md-sidebar--primary input.md-nav__toggle[id^=__nav_]:checked").all():
+        pg.locator(f".md-sidebar--primary label.md-nav__title[for={toggle.get_attribute('id')}]").click()
+    drawer = pg.locator(".md-sidebar--primary nav > ul > li > a:visible, .md-sidebar--primary nav > ul > li > label:visible")
+    drawer.first.wait_for(state="visible")
+    return [t.strip() for t in drawer.all_inner_texts()]
 
 
 def test_phone_navigation_and_no_sideways_scroll_on_every_page_type(phone, server, built_site):
     md = find_page(built_site, "finance courier in Nineveh")
     paths = PAGE_TYPES + [url_of(md, built_site / "content")]
-    place = phone.context  # noqa: F841  (one context: the phone's)
-    for path in paths:
+    for i, path in enumerate(paths):
         phone.goto(server + path)
         phone.wait_for_load_state("networkidle")
         width = phone.evaluate("document.documentElement.scrollWidth")
@@ -311,15 +328,34 @@ def test_phone_navigation_and_no_sideways_scroll_on_every_page_type(phone, serve
         # Chart labels keep a readable size when the picture shrinks to the phone's width.
         for label in phone.locator(".archive-chart text, .archive-chart__labels span").all():
             assert label.bounding_box()["height"] >= 10, (path, label.inner_text())
+        assert phone.locator("header input[name=q]").is_visible(), path  # search from every page
         shot(phone, "phone" + (path.strip("/").replace("/", "-").replace("?", "-") or "-home"))
-    # The menu opens the site's navigation on an article page (not an empty overlay), and it works.
-    phone.goto(server + url_of(md, built_site / "content"))
-    phone.locator("label.md-header__button[for=__drawer]").click()
-    drawer = phone.locator(".md-sidebar--primary nav a", has_text="Locations")
-    drawer.first.wait_for(state="visible")
-    with phone.expect_navigation():
-        drawer.first.click()
-    assert phone.locator("article h1").inner_text() == "Locations"
+        # The menu opens the site's navigation (not an empty overlay), and its links work.
+        assert set(SECTIONS) <= set(open_navigation(phone)), path
+        links = phone.locator(".md-sidebar--primary nav a.md-nav__link:not(.md-nav__link--active):visible")
+        def link(section: str):  # About is a group: its first page is "About this archive"
+            return links.filter(has_text=re.compile(r"^\s*" + ("About this archive" if section == "About" else section)
+                                                    + r"\s*$"))
+
+        targets = [t for t in SECTIONS if link(t).count()]  # the current page's entry opens its contents
+        target = targets[i % len(targets)]
+        with phone.expect_navigation():
+            link(target).first.click()
+        assert urlparse(phone.url).path == SECTIONS[target], (path, target, phone.url)
     external = [u for u in phone.requested if urlparse(u).scheme in ("http", "https")
                 and urlparse(u).hostname != "127.0.0.1"]
     assert external == []
+
+
+@pytest.mark.parametrize("width", [768, 1024, 1280])
+def test_every_page_type_has_navigation_at_tablet_and_desktop_widths(browser, server, built_site, width):
+    context, pg = _page(browser, viewport={"width": width, "height": 900})
+    md = find_page(built_site, "finance courier in Nineveh")
+    try:
+        for path in PAGE_TYPES + [url_of(md, built_site / "content")]:
+            pg.goto(server + path)
+            assert set(SECTIONS) <= set(open_navigation(pg)), (width, path)
+            assert pg.locator("header input[name=q]").is_visible(), (width, path)
+            assert pg.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
+    finally:
+        context.close()
