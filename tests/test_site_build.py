@@ -322,6 +322,19 @@ def test_indices_group_tags_with_aliases_and_fold_the_location_tree(built_site: 
     assert "<details open" not in tree
 
 
+def test_every_tag_and_place_page_has_a_timeline_and_links_to_what_it_is_seen_with(built_site: Path):
+    """Undated-only pages say so where the timeline would be, instead of leaving it out silently."""
+    site = built_site / "site"
+    pages = [f for d in ("tags", "locations") for f in (site / d).glob("*/index.html")]
+    assert len(pages) > 50
+    for f in pages:
+        text = f.read_text(encoding="utf-8")
+        assert '<figure class="archive-chart' in text, f
+        assert re.search(r'<div class="archive-cooc">.*?<a href="\.\./', text), f  # tags/places, as links
+    undated_only = [f for f in pages if "archive-chart--empty" in f.read_text(encoding="utf-8")]
+    assert all("undated" in f.read_text(encoding="utf-8") for f in undated_only)
+
+
 def test_search_index_has_every_article_and_index_page(built_site: Path):
     import json
 

@@ -8,8 +8,9 @@ from html import escape
 from .index import Record, place_slug
 from .pages import MONTHS, Linker, esc
 
-WIDTH, HEIGHT, TOP = 640, 120, 12
+WIDTH, HEIGHT, TOP = 640, 120, 4
 MAX_BARS = 180  # longer spans are drawn by quarter or by year
+MIN_MONTHS = 12  # a shorter span is drawn as the year up to its last month: one month is not one wide block
 
 
 def _buckets(records: list[Record]) -> tuple[list[tuple[str, int]], str]:
@@ -17,11 +18,13 @@ def _buckets(records: list[Record]) -> tuple[list[tuple[str, int]], str]:
     if not dated:
         return [], ""
     lo, hi = min(dated), max(dated)
-    months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    first, last = lo.year * 12 + lo.month - 1, hi.year * 12 + hi.month - 1
+    first = min(first, last - MIN_MONTHS + 1)
+    months = last - first + 1
     step, unit = (1, "month") if months <= MAX_BARS else (3, "quarter") if months <= 3 * MAX_BARS else (12, "year")
-    start = lo.year * 12 + (lo.month - 1) // step * step
+    start = first // step * step
     counts: Counter[int] = Counter((d.year * 12 + d.month - 1 - start) // step for d in dated)
-    n = (hi.year * 12 + hi.month - 1 - start) // step + 1
+    n = (last - start) // step + 1
     out = []
     for i in range(n):
         m = start + i * step
@@ -32,24 +35,33 @@ def _buckets(records: list[Record]) -> tuple[list[tuple[str, int]], str]:
 
 
 def timeline(records: list[Record]) -> str:
-    """Bars of article counts per month (or quarter, or year), with a title per bar."""
+    """Bars of article counts per month (or quarter, or year), with a title per bar. The labels are
+    HTML, not SVG text: the picture shrinks to a phone's width, the labels keep their size. A page
+    whose articles are all undated says so where the timeline would be."""
     buckets, unit = _buckets(records)
+    undated = sum(1 for r in records if not r.date)
     if not buckets:
-        return ""
+        if not records:
+            return ""
+        what = "the article here is" if undated == 1 else f"all {undated} articles here are"
+        return (f'<figure class="archive-chart archive-chart--empty"><figcaption>No timeline: {what} '
+                "undated</figcaption></figure>\n")
     top = max(c for _, c in buckets)
     bw = WIDTH / len(buckets)
     bars = []
     for i, (label, c) in enumerate(buckets):
+        if not c:
+            continue
         h = (HEIGHT - TOP) * c / top
         bars.append(f'<rect x="{i * bw:.1f}" y="{HEIGHT - h:.1f}" width="{max(bw - 1, 0.6):.1f}" height="{h:.1f}">'
                     f"<title>{escape(label)}: {c}</title></rect>")
     first, last = escape(buckets[0][0]), escape(buckets[-1][0])
-    return (f'<figure class="archive-chart"><svg viewBox="0 0 {WIDTH} {HEIGHT + 16}" role="img" '
-            f'aria-label="Articles per {unit}, {first} to {last}" xmlns="http://www.w3.org/2000/svg">'
+    note = f" · {undated} undated not shown" if undated else ""
+    return (f'<figure class="archive-chart"><svg viewBox="0 0 {WIDTH} {HEIGHT + 1}" preserveAspectRatio="none" '
+            f'role="img" aria-label="Articles per {unit}, {first} to {last}" xmlns="http://www.w3.org/2000/svg">'
             + "".join(bars) + f'<line x1="0" y1="{HEIGHT}" x2="{WIDTH}" y2="{HEIGHT}" class="archive-chart__axis"/>'
-            f'<text x="0" y="{HEIGHT + 13}">{first}</text><text x="{WIDTH}" y="{HEIGHT + 13}" text-anchor="end">{last}</text>'
-            f'<text x="{WIDTH}" y="10" text-anchor="end">max {top} per {unit}</text></svg>'
-            f"<figcaption>Articles per {unit}</figcaption></figure>\n")
+            f'</svg><div class="archive-chart__labels"><span>{first}</span><span>{last}</span></div>'
+            f"<figcaption>Articles per {unit} (most: {top}){note}</figcaption></figure>\n")
 
 
 def cooccurring(uri: str, records: list[Record], tag_uri, place_uri, link: Linker, skip_tag: str = "",

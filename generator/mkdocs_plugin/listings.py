@@ -142,7 +142,8 @@ def paginate(uri: str, title: str, records: list[Record], link: Linker,
 def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri: str,
                 link: Linker, size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
     def intro(page: Listing, first: bool) -> None:
-        count = f" · {len(records)} article(s)" if first else ""  # older pages do not change
+        n = len(records)
+        count = f" · {n} article{'' if n == 1 else 's'}" if first else ""  # older pages do not change
         page.html(f"<p><small>{esc(kind)}{count} · {link(page.uri, index_uri, 'all tags')}</small></p>\n")
 
     return paginate(uri, name, records, link, intro, size, lead)

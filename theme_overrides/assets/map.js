@@ -55,8 +55,9 @@
         });
       });
     });
+    // Filled land is the offline map; over configured tiles the outlines are lines only (a fill would hide the tiles).
     L.geoJSON(fc, {
-      style: { color: "#8d8778", weight: 0.7, fillColor: "#ece8dc", fillOpacity: 1 },
+      style: { color: "#8d8778", weight: 0.7, fillColor: "#ece8dc", fillOpacity: tiles ? 0 : 1 },
       interactive: false
     }).addTo(map);
     el.setAttribute("data-outlines-drawn", "1");

@@ -111,8 +111,11 @@
           if (pairs.length && (phrase.get(id) || 0) === pairs.length) s *= 4; // the exact phrase
           return id >= meta.articles ? s * 0.3 : s; // an article outranks a tag or place page
         }
-        if (p.sort === "newest" || (!terms.length)) ids.sort(function (a, b) { return (a >= meta.articles) - (b >= meta.articles) || b - a; });
-        else if (p.sort === "oldest") ids.sort(function (a, b) { return (a >= meta.articles) - (b >= meta.articles) || a - b; });
+        // By date: articles before tag and place pages, undated articles (the lowest ids) after the dated ones.
+        var firstDated = Object.keys(meta.years).reduce(function (m, y) { return Math.min(m, meta.years[y][0]); }, meta.articles);
+        function rank(id) { return id >= meta.articles ? 2 : id < firstDated ? 1 : 0; }
+        if (p.sort === "newest" || (!terms.length)) ids.sort(function (a, b) { return rank(a) - rank(b) || b - a; });
+        else if (p.sort === "oldest") ids.sort(function (a, b) { return rank(a) - rank(b) || a - b; });
         else {
           var f = new Map(ids.map(function (id) { return [id, final(id)]; }));
           ids.sort(function (a, b) { return f.get(b) - f.get(a) || b - a; });
