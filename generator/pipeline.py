@@ -173,7 +173,7 @@ def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
             raise RejectedInput(f"too large (grew past the {limit} limit while read)")
         if not data:
             raise RejectedInput("empty file")
-        return data, readcache.key(display_name(path), data, find_sidecar(path), _context().fingerprint())
+        return data, readcache.key(display_name(path), data, find_sidecar(path), _context_key())
     except Exception as exc:  # one bad file never stops a run
         return RejectedInput(_reason(exc))
 
@@ -258,13 +258,22 @@ def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
 
 
 _CTX: Context | None = None
+_DEFAULT: Context | None = None
 
 
 def _context() -> Context:
-    global _CTX
+    global _CTX, _DEFAULT
     if _CTX is None:
-        _CTX = Context.default()
+        _CTX = _DEFAULT = Context.default()
     return _CTX
+
+
+def _context_key() -> str:
+    """The enrichment context's part of a read-cache key, without loading the context: the default
+    one (its vocabulary file and compiled gazetteer) is already in readcache.fingerprint(), so a
+    re-ingest of unchanged files never loads the 100 MB gazetteer. Another context (a tool's, a
+    test's) is keyed by its own fingerprint."""
+    return "default" if _CTX is None or _CTX is _DEFAULT else _CTX.fingerprint()
 
 
 def _progress(iterable, total: int, show: bool):
@@ -299,7 +308,6 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
     READ_TIMEOUT seconds of wall-clock time (readpool.py), so the limit holds even inside C code.
     The key is None when the result must not be remembered (a time-out, a dead worker, a file that
     could not even be opened)."""
-    _context()  # loaded once, before the workers fork: they share its memory pages
     limit = READ_TIMEOUT
     pool = ReadPool(_read_in_worker, jobs, limit)
     results: dict[int, tuple[list | RejectedInput | Known, str | None]] = {}
@@ -322,7 +330,8 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
                 else:
                     keys[nxt] = prepared[1]
                     if not pool.workers:
-                        dedup.preload()  # before the first fork: a worker's clock never times the import
+                        _context()  # loaded once, before the first fork: the workers share its memory pages
+                        dedup.preload()  # and a worker's clock never times the import
                     pool.submit(nxt, files[nxt], prepared[1])
                 nxt += 1
             if done in results:
@@ -369,7 +378,8 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
 
         if not compiled_path().exists():  # say why nothing moves, before any progress bar
             print("compiling the place gazetteer once, about 30 s…", file=sys.stderr, flush=True)
-    _context()  # loaded before the progress bar starts, so the bar times reading, not set-up
+        _context()  # loaded before the progress bar starts, so the bar times reading, not set-up
+    # Otherwise loaded when the first file has to be read: a re-ingest of known files never needs it.
     with _lock(content):
         store = PageStore.open(content)
         try:
