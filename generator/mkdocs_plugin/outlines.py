@@ -62,26 +62,33 @@ def countries(atlas: str = WORLD) -> list[tuple[str, list[list[tuple[float, floa
 
 
 @lru_cache(maxsize=2)
-def _ring_arrays(atlas: str) -> list[tuple[str, list[np.ndarray], tuple[float, float, float, float]]]:
-    """`countries`, with each ring as an (n, 2) array of lon, lat: projected a whole ring at a time."""
-    return [(name, [np.asarray(r, dtype=np.float64) for r in rings if len(r) > 2], bbox)
-            for name, rings, bbox in countries(atlas)]
+def _ring_arrays(atlas: str) -> list[tuple[str, list[tuple[np.ndarray, tuple[float, float, float, float]]],
+                                           tuple[float, float, float, float]]]:
+    """`countries`, each ring as an (n, 2) array of lon, lat with its bbox: projected a whole ring
+    at a time, and a ring wholly outside a view (islands, far coasts) skipped without projecting it."""
+    out = []
+    for name, rings, bbox in countries(atlas):
+        arrays = []
+        for r in rings:
+            if len(r) > 2:
+                a = np.asarray(r, dtype=np.float64)
+                lo, hi = a.min(axis=0), a.max(axis=0)
+                arrays.append((a, (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))))
+        out.append((name, arrays, bbox))
+    return out
 
 
-def _ring_path(ring: np.ndarray, view: tuple[float, float, float, float], width: int, height: int) -> str:
+def _ring_path(ring: np.ndarray, origin: np.ndarray, scale: np.ndarray, low: np.ndarray, high: np.ndarray) -> str:
     """One outline as path data in whole pixels, a point kept only when it moves to another pixel;
     far outside the view a point is held at a margin around it (what is drawn in view is the same).
     Without this a view spanning a region carried every coastline's detail (400 KB an article page).
     Vectorised (numpy): a point-by-point loop made these maps 70 % of a build (issue 12)."""
-    west, south, east, north = view
-    m = MARGIN
-    x = np.rint(np.clip((ring[:, 0] - west) / (east - west) * width, -m, width + m)).astype(np.int64)
-    y = np.rint(np.clip((north - ring[:, 1]) / (north - south) * height, -m, height + m)).astype(np.int64)
-    moved = np.ones(len(x), dtype=bool)
-    moved[1:] = (x[1:] != x[:-1]) | (y[1:] != y[:-1])
+    px = np.rint(np.clip((ring - origin) * scale, low, high)).astype(np.int64)
+    moved = np.ones(len(px), dtype=bool)
+    moved[1:] = (px[1:] != px[:-1]).any(axis=1)
     if int(moved.sum()) <= 2:
         return ""
-    return "M" + "L".join(f"{a},{b}" for a, b in zip(x[moved].tolist(), y[moved].tolist())) + "Z"
+    return "M" + "L".join(f"{a},{b}" for a, b in px[moved].tolist()) + "Z"
 
 
 def locator_svg(points: list[tuple[float, float, str]], width: int = 320, height: int = 200) -> str:
@@ -104,10 +111,16 @@ def _locator_svg(points: tuple[tuple[float, float, str], ...], width: int, heigh
 
     out = [f'<svg class="archive-locator" viewBox="0 0 {width} {height}" role="img" aria-label="Where this article is" '
            f'xmlns="http://www.w3.org/2000/svg"><rect width="{width}" height="{height}" class="archive-map__sea"/>']
+    origin = np.array([west, north])
+    scale = np.array([width / (east - west), -height / (north - south)])
+    low, high = np.array([-MARGIN, -MARGIN]), np.array([width + MARGIN, height + MARGIN])
+    # A ring wholly beyond the margin would only trace the margin, outside the picture: skipped.
+    mx, my = MARGIN * (east - west) / width, MARGIN * (north - south) / height
     for name, rings, (w, s, e, n) in _ring_arrays(WORLD_COARSE if span > COARSE_SPAN else WORLD):
         if e < west or w > east or n < south or s > north:
             continue
-        d = "".join(_ring_path(r, (west, south, east, north), width, height) for r in rings)
+        d = "".join(_ring_path(r, origin, scale, low, high) for r, (rw, rs, re_, rn) in rings
+                    if not (re_ < west - mx or rw > east + mx or rn < south - my or rs > north + my))
         if not d:
             continue
         out.append(f'<path d="{d}" class="archive-map__land"><title>{escape(name)}</title></path>')
