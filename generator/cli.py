@@ -96,7 +96,10 @@ def _cmd_build(args: argparse.Namespace) -> int:
     _mkdocs_logging()
     try:
         cfg = _mkdocs_config(args)
-        build(cfg)
+        from .sitewrite import keep_unchanged
+
+        with keep_unchanged(cfg["site_dir"]):  # unchanged files stay as they are, stale ones go
+            build(cfg)
     except (Abort, ConfigurationError) as exc:
         print(f"archive build: {exc}", file=sys.stderr)
         return 1

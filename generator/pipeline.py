@@ -173,7 +173,7 @@ def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
             raise RejectedInput(f"too large (grew past the {limit} limit while read)")
         if not data:
             raise RejectedInput("empty file")
-        return data, readcache.key(display_name(path), data, find_sidecar(path), _context().fingerprint())
+        return data, readcache.key(display_name(path), data, find_sidecar(path), _context_key())
     except Exception as exc:  # one bad file never stops a run
         return RejectedInput(_reason(exc))
 
@@ -258,13 +258,22 @@ def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
 
 
 _CTX: Context | None = None
+_DEFAULT: Context | None = None
 
 
 def _context() -> Context:
-    global _CTX
+    global _CTX, _DEFAULT
     if _CTX is None:
-        _CTX = Context.default()
+        _CTX = _DEFAULT = Context.default()
     return _CTX
+
+
+def _context_key() -> str:
+    """The enrichment context's part of a read-cache key, without loading the context: the default
+    one (its vocabulary file and compiled gazetteer) is already in readcache.fingerprint(), so a
+    re-ingest of unchanged files never loads the 100 MB gazetteer. Another context (a tool's, a
+    test's) is keyed by its own fingerprint."""
+    return "default" if _CTX is None or _CTX is _DEFAULT else _CTX.fingerprint()
 
 
 def _progress(iterable, total: int, show: bool):
@@ -284,40 +293,55 @@ def _ended(task: Finished, path: Path, limit: float) -> list | RejectedInput:
     return _finish(origin, task.items, task.error)
 
 
-def read_all(files: list[Path], jobs: int) -> Iterator[tuple[Path, list | RejectedInput]]:
-    """(file, result) in input order. Unchanged files come from the read cache; the others are read
-    in up to `jobs` worker processes, each killed when a file takes longer than READ_TIMEOUT
-    seconds of wall-clock time (readpool.py), so the limit holds even inside C code."""
-    _context()  # loaded once, before the workers fork: they share its memory pages
+@dataclass(frozen=True)
+class Known:
+    """An input whose read-cache key is recorded in the ledger: `PageStore.replay` may settle it
+    without reading it (only hashing it)."""
+
+    key: str
+
+
+def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
+    """(file, result, read-cache key) in input order. Files `known(origin, key)` says were ingested
+    with these very bytes come back as Known (not read); unchanged files come from the read cache;
+    the others are read in up to `jobs` worker processes, each killed when a file takes longer than
+    READ_TIMEOUT seconds of wall-clock time (readpool.py), so the limit holds even inside C code.
+    The key is None when the result must not be remembered (a time-out, a dead worker, a file that
+    could not even be opened)."""
     limit = READ_TIMEOUT
     pool = ReadPool(_read_in_worker, jobs, limit)
-    results: dict[int, list | RejectedInput] = {}
+    results: dict[int, tuple[list | RejectedInput | Known, str | None]] = {}
     keys: dict[int, str] = {}
     window = max(64, 16 * jobs)  # how far reading may run ahead of the results handed out
     nxt = done = 0
     try:
         while done < len(files):
             while done in results:
-                yield files[done], results.pop(done)
+                yield files[done], *results.pop(done)
                 done += 1
             while nxt < len(files) and pool.has_room() and nxt - done < window:
                 prepared = _prepare(files[nxt])
-                cached = None if isinstance(prepared, RejectedInput) else readcache.load(prepared[1])
-                if isinstance(prepared, RejectedInput) or cached is not None:
-                    results[nxt] = prepared if cached is None else cached
+                if isinstance(prepared, RejectedInput):
+                    results[nxt] = (prepared, None)
+                elif known is not None and known(display_name(files[nxt]), prepared[1]):
+                    results[nxt] = (Known(prepared[1]), prepared[1])
+                elif (cached := readcache.load(prepared[1])) is not None:
+                    results[nxt] = (cached, prepared[1])
                 else:
                     keys[nxt] = prepared[1]
                     if not pool.workers:
-                        dedup.preload()  # before the first fork: a worker's clock never times the import
+                        _context()  # loaded once, before the first fork: the workers share its memory pages
+                        dedup.preload()  # and a worker's clock never times the import
                     pool.submit(nxt, files[nxt], prepared[1])
                 nxt += 1
             if done in results:
                 continue
             for task in pool.wait():
-                result = results[task.key] = _ended(task, files[task.key], limit)
-                if task.status == "done" and task.error is None and isinstance(result, list):
+                result = _ended(task, files[task.key], limit)
+                complete = task.status == "done" and task.error is None and isinstance(result, list)
+                if complete:
                     readcache.store(keys[task.key], result)  # only a complete read is kept
-                keys.pop(task.key, None)
+                results[task.key] = (result, keys.pop(task.key, None) if task.status == "done" else None)
     finally:
         pool.close()
 
@@ -354,31 +378,65 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
 
         if not compiled_path().exists():  # say why nothing moves, before any progress bar
             print("compiling the place gazetteer once, about 30 s…", file=sys.stderr, flush=True)
-    _context()  # loaded before the progress bar starts, so the bar times reading, not set-up
+        _context()  # loaded before the progress bar starts, so the bar times reading, not set-up
+    # Otherwise loaded when the first file has to be read: a re-ingest of known files never needs it.
     with _lock(content):
         store = PageStore.open(content)
         try:
-            for path, result in _progress(read_all(files, jobs), len(files), progress):
+            def known(origin: str, key: str) -> bool:
+                record = store.ledger.input_record(origin)
+                return record is not None and record[0] == key
+
+            # `--no-cache` reads every file: neither the read cache nor the record of inputs is used.
+            for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None),
+                                               len(files), progress):
+                origin = display_name(path)
+                if isinstance(result, Known):
+                    replayed = store.replay(origin, result.key)
+                    if replayed is not None:
+                        entries.extend(_replayed_entries(origin, replayed))
+                        continue
+                    result = read_file(path)  # a page changed since: settle it the long way
                 if isinstance(result, RejectedInput):
-                    entries.append(Entry(display_name(path), "rejected", reason=str(result)))
+                    entries.append(Entry(origin, "rejected", reason=str(result)))
+                    if key is not None:
+                        store.ledger.drop_input(origin)
                     continue
+                written_all: list = []
                 for item in result:
                     if isinstance(item, RecordRejected):
                         entries.append(Entry(item.origin, "rejected", reason=item.reason))
+                        written_all.append((item.origin, item.reason))
                         continue
                     try:
                         written = store.write(item)
                     except Exception as exc:  # e.g. disk full: reported, and the run goes on
                         entries.append(Entry(item.origin, "rejected", title=item.title,
                                              reason=f"could not be written: {type(exc).__name__}: {_one_line(exc)}"))
+                        written_all.append(None)
                         continue
+                    written_all.append(written)
                     note = "; ".join(n for n in [written.note, *item.notes] if n) or None
                     entries.append(Entry(item.origin, written.outcome, page=str(written.path),
                                          title=item.title, reason=note))
+                if key is not None:
+                    store.remember(origin, key, result, written_all)
         finally:
             store.save_ledger()
             write_rejects(content, entries, [display_name(f) for f in files])
     return entries
+
+
+def _replayed_entries(origin: str, replayed: list) -> list[Entry]:
+    """Report entries for an input settled by `PageStore.replay`, as reading it would give them."""
+    out = []
+    for r in replayed:
+        if isinstance(r, tuple):
+            out.append(Entry(r[0], "rejected", reason=r[1]))
+        else:
+            note = "; ".join(n for n in [r.note, *r.notes] if n) or None
+            out.append(Entry(r.origin or origin, r.outcome, page=str(r.path), title=r.title, reason=note))
+    return out
 
 
 # How a record's origin extends its file's name ("feed.xml#3", "a.jsonl:12", "f (after record 2)").

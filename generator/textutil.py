@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 
 import yaml
 from charset_normalizer import from_bytes
@@ -138,8 +139,10 @@ def clean_spaces(text: str) -> str:
     return re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+", " ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def slugify(text: str, max_len: int = 80) -> str:
-    """ASCII, lower-case, hyphenated: safe as a file name and a URL path part (never '..' or '/')."""
+    """ASCII, lower-case, hyphenated: safe as a file name and a URL path part (never '..' or '/').
+    Memoised: a build slugs the same tag and place names hundreds of thousands of times."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(text) > max_len:

@@ -128,8 +128,8 @@ import generator.writers.markdown as m
 calls = {"n": 0}
 real = os.replace
 def replace(a, b):
-    if not str(b).startswith(sys.argv[2]):
-        return real(a, b)  # e.g. the read cache, outside the content folder
+    if not str(b).startswith(sys.argv[2]) or not str(b).endswith(".md"):
+        return real(a, b)  # e.g. the read cache, outside the content folder, or the state folder's .gitignore
     calls["n"] += 1
     if calls["n"] == int(sys.argv[3]):
         os.kill(os.getpid(), signal.SIGKILL)  # between the temp file and the rename

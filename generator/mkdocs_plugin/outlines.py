@@ -7,6 +7,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
+import numpy as np
 from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,24 +61,44 @@ def countries(atlas: str = WORLD) -> list[tuple[str, list[list[tuple[float, floa
     return result
 
 
-def _ring_path(ring: list[tuple[float, float]], xy, width: int, height: int) -> str:
+@lru_cache(maxsize=2)
+def _ring_arrays(atlas: str) -> list[tuple[str, list[tuple[np.ndarray, tuple[float, float, float, float]]],
+                                           tuple[float, float, float, float]]]:
+    """`countries`, each ring as an (n, 2) array of lon, lat with its bbox: projected a whole ring
+    at a time, and a ring wholly outside a view (islands, far coasts) skipped without projecting it."""
+    out = []
+    for name, rings, bbox in countries(atlas):
+        arrays = []
+        for r in rings:
+            if len(r) > 2:
+                a = np.asarray(r, dtype=np.float64)
+                lo, hi = a.min(axis=0), a.max(axis=0)
+                arrays.append((a, (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))))
+        out.append((name, arrays, bbox))
+    return out
+
+
+def _ring_path(ring: np.ndarray, origin: np.ndarray, scale: np.ndarray, low: np.ndarray, high: np.ndarray) -> str:
     """One outline as path data in whole pixels, a point kept only when it moves to another pixel;
     far outside the view a point is held at a margin around it (what is drawn in view is the same).
-    Without this a view spanning a region carried every coastline's detail (400 KB an article page)."""
-    kept: list[str] = []
-    last = None
-    m = MARGIN
-    for lon, lat in ring:
-        x, y = (float(v) for v in xy(lon, lat).split(","))
-        px = (round(min(max(x, -m), width + m)), round(min(max(y, -m), height + m)))
-        if px != last:
-            kept.append(f"{px[0]},{px[1]}")
-            last = px
-    return "M" + "L".join(kept) + "Z" if len(kept) > 2 else ""
+    Without this a view spanning a region carried every coastline's detail (400 KB an article page).
+    Vectorised (numpy): a point-by-point loop made these maps 70 % of a build (issue 12)."""
+    px = np.rint(np.clip((ring - origin) * scale, low, high)).astype(np.int64)
+    moved = np.ones(len(px), dtype=bool)
+    moved[1:] = (px[1:] != px[:-1]).any(axis=1)
+    if int(moved.sum()) <= 2:
+        return ""
+    return "M" + "L".join(f"{a},{b}" for a, b in px[moved].tolist()) + "Z"
 
 
 def locator_svg(points: list[tuple[float, float, str]], width: int = 320, height: int = 200) -> str:
     """A small map around (lon, lat, label) points: outlines of the countries in view, a dot each."""
+    return _locator_svg(tuple(points), width, height)
+
+
+@lru_cache(maxsize=2048)
+def _locator_svg(points: tuple[tuple[float, float, str], ...], width: int, height: int) -> str:
+    """Many articles name the same places: their map is drawn once."""
     lons = [p[0] for p in points]
     lats = [p[1] for p in points]
     span = max(max(lons) - min(lons) + 8, (max(lats) - min(lats) + 6) * width / height, 16.0)
@@ -90,10 +111,16 @@ def locator_svg(points: list[tuple[float, float, str]], width: int = 320, height
 
     out = [f'<svg class="archive-locator" viewBox="0 0 {width} {height}" role="img" aria-label="Where this article is" '
            f'xmlns="http://www.w3.org/2000/svg"><rect width="{width}" height="{height}" class="archive-map__sea"/>']
-    for name, rings, (w, s, e, n) in countries(WORLD_COARSE if span > COARSE_SPAN else WORLD):
+    origin = np.array([west, north])
+    scale = np.array([width / (east - west), -height / (north - south)])
+    low, high = np.array([-MARGIN, -MARGIN]), np.array([width + MARGIN, height + MARGIN])
+    # A ring wholly beyond the margin would only trace the margin, outside the picture: skipped.
+    mx, my = MARGIN * (east - west) / width, MARGIN * (north - south) / height
+    for name, rings, (w, s, e, n) in _ring_arrays(WORLD_COARSE if span > COARSE_SPAN else WORLD):
         if e < west or w > east or n < south or s > north:
             continue
-        d = "".join(_ring_path(r, xy, width, height) for r in rings if len(r) > 2)
+        d = "".join(_ring_path(r, origin, scale, low, high) for r, (rw, rs, re_, rn) in rings
+                    if not (re_ < west - mx or rw > east + mx or rn < south - my or rs > north + my))
         if not d:
             continue
         out.append(f'<path d="{d}" class="archive-map__land"><title>{escape(name)}</title></path>')

@@ -14,12 +14,11 @@ from __future__ import annotations
 import base64
 import json
 import os
-import shutil
-import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomicfile import write_bytes
 from .tokens import shard_of, stopwords, words
 
 CAP = 400  # postings kept per word or word pair
@@ -103,15 +102,27 @@ def _ids_file(ids: list[int], total: int) -> dict:
     return {"b": base64.b64encode(bytes(bits)).decode("ascii")}
 
 
-def _dump(path: Path, value) -> int:
+def _dump(path: Path, value, written: set[Path] | None = None) -> int:
+    """Write one index file, unless it already holds these bytes: then it is only touched (its
+    modification time says this build produced it: sitewrite.py keeps it, and the browser's cache
+    keeps serving it when the server revalidates by content). Each write is atomic."""
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    path.write_bytes(data)
+    if written is not None:
+        written.add(path)
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            os.utime(path)
+            return len(data)
+    except OSError:
+        pass
+    write_bytes(path, data)
+    os.chmod(path, 0o644)
     return len(data)
 
 
 def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Path,
           facet_limit: int = 400) -> dict:
-    """Write the whole index into out_dir (replaced as a whole: built beside it, then renamed).
+    """Write the whole index into out_dir (each file atomically; unchanged files kept, stale ones removed).
     `facets` maps a facet (tag, country, place, source) to value -> document ids. Returns sizes."""
     postings = _postings(docs)
     total = sum(len(t) + 4 + 4 * len(p) for t, p in postings.items())
@@ -122,42 +133,34 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     for term in sorted(postings):
         grouped[shard_of(term, shards)][term] = postings[term]
 
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".search-", dir=out_dir.parent))
-    try:
-        for sub in ("s", "f", "d"):
-            (tmp / sub).mkdir()
-        sizes = {"shards": shards, "shard_bytes": 0, "facet_bytes": 0, "doc_bytes": 0}
-        for n, terms in grouped.items():
-            sizes["shard_bytes"] += _dump(tmp / "s" / f"{n}.json", terms)
-        for start in range(0, len(docs), CHUNK):
-            rows = [[d.title, d.url, d.date, d.source, d.summary[:SUMMARY_CHARS], d.kind]
-                    for d in docs[start:start + CHUNK]]
-            sizes["doc_bytes"] += _dump(tmp / "d" / f"{start // CHUNK}.json", rows)
-        facet_meta: dict[str, list] = {}
-        for name, values in facets.items():
-            ranked = sorted(values.items(), key=lambda kv: (-len(set(kv[1])), kv[0].casefold()))[:facet_limit]
-            listed = []
-            for n, (value, ids) in enumerate(sorted(ranked, key=lambda kv: kv[0].casefold())):
-                sizes["facet_bytes"] += _dump(tmp / "f" / f"{name}-{n}.json", _ids_file(ids, len(docs)))
-                listed.append([value, len(set(ids))])
-            facet_meta[name] = listed
-        years: dict[str, list[int]] = {}
-        for i, d in enumerate(docs):
-            if d.kind == "a" and d.date:
-                lo_hi = years.setdefault(d.date[:4], [i, i])
-                lo_hi[1] = i
-        meta = {"version": 1, "docs": len(docs), "articles": sum(d.kind == "a" for d in docs), "shards": shards,
-                "chunk": CHUNK, "stopwords": sorted(stopwords()), "years": years, "facets": facet_meta}
-        sizes["meta_bytes"] = _dump(tmp / "meta.json", meta)
-        os.chmod(tmp, 0o755)
-        old = out_dir.with_name(out_dir.name + ".old")
-        if out_dir.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    # Updated in place, file by file: after a small change most shards are the same bytes, and
+    # rewriting (or deleting) all of them was most of a nothing-changed rebuild's search time.
+    written: set[Path] = set()
+    for sub in ("s", "f", "d"):
+        (out_dir / sub).mkdir(parents=True, exist_ok=True)
+    sizes = {"shards": shards, "shard_bytes": 0, "facet_bytes": 0, "doc_bytes": 0}
+    for n, terms in grouped.items():
+        sizes["shard_bytes"] += _dump(out_dir / "s" / f"{n}.json", terms, written)
+    for start in range(0, len(docs), CHUNK):
+        rows = [[d.title, d.url, d.date, d.source, d.summary[:SUMMARY_CHARS], d.kind]
+                for d in docs[start:start + CHUNK]]
+        sizes["doc_bytes"] += _dump(out_dir / "d" / f"{start // CHUNK}.json", rows, written)
+    facet_meta: dict[str, list] = {}
+    for name, values in facets.items():
+        ranked = sorted(values.items(), key=lambda kv: (-len(set(kv[1])), kv[0].casefold()))[:facet_limit]
+        listed = []
+        for n, (value, ids) in enumerate(sorted(ranked, key=lambda kv: kv[0].casefold())):
+            sizes["facet_bytes"] += _dump(out_dir / "f" / f"{name}-{n}.json", _ids_file(ids, len(docs)), written)
+            listed.append([value, len(set(ids))])
+        facet_meta[name] = listed
+    years: dict[str, list[int]] = {}
+    for i, d in enumerate(docs):
+        if d.kind == "a" and d.date:
+            lo_hi = years.setdefault(d.date[:4], [i, i])
+            lo_hi[1] = i
+    meta = {"version": 1, "docs": len(docs), "articles": sum(d.kind == "a" for d in docs), "shards": shards,
+            "chunk": CHUNK, "stopwords": sorted(stopwords()), "years": years, "facets": facet_meta}
+    for stale in [p for p in out_dir.rglob("*") if p.is_file() and p not in written and p.name != "meta.json"]:
+        stale.unlink()  # shards of an earlier, larger split; facets that left the top list
+    sizes["meta_bytes"] = _dump(out_dir / "meta.json", meta, written)  # last: it names the files above
     return sizes

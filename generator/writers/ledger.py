@@ -28,6 +28,8 @@ import sqlite3
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+from ..atomicfile import write_bytes
+
 FILE = "ledger.sqlite"
 LEGACY_FILE = "ledger.json"
 LEGACY_JOURNAL = "ledger.journal.jsonl"
@@ -41,7 +43,20 @@ CREATE TABLE IF NOT EXISTS entries (
     minhash TEXT,
     entry TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS inputs (
+    origin TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS page_minhash (
+    id TEXT PRIMARY KEY,
+    page TEXT NOT NULL,
+    minhash TEXT
+);
 """
+# Written into the state folder: the ledger is this machine's state, never committed (a binary file
+# git cannot merge, rewritten by every run); a clone without it rebuilds what it needs from the pages.
+GITIGNORE = "# Local state of `archive ingest` (see content/editing.md): never committed.\nledger.sqlite*\nlock\n"
 
 
 def upgrade(entry: dict) -> dict:
@@ -133,6 +148,7 @@ class Ledger(Mapping):
 
     def _connect(self) -> None:
         self.state_dir.mkdir(parents=True, exist_ok=True)
+        ignore_locally(self.state_dir)
         conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self._conn = conn
         conn.execute("PRAGMA journal_mode=WAL")
@@ -223,7 +239,42 @@ class Ledger(Mapping):
             yield from db.execute(
                 "SELECT id, minhash FROM entries WHERE minhash IS NOT NULL AND minhash != '' ORDER BY id").fetchall()
 
+    def input_record(self, origin: str) -> tuple[str, list] | None:
+        """(read-cache key, recorded result) of the input file last ingested under this name."""
+        db = self._reader()
+        row = db and db.execute("SELECT key, result FROM inputs WHERE origin = ?", (origin,)).fetchone()
+        if not row:
+            return None
+        try:
+            result = json.loads(row[1])
+        except ValueError:
+            return None
+        return (row[0], result) if isinstance(result, list) else None
+
+    def page_minhashes(self) -> dict[str, tuple[str, str | None]]:
+        """id -> (page hash, MinHash) computed from page bodies (pages without a ledger record)."""
+        db = self._reader()
+        return {aid: (page, mh) for aid, page, mh in db.execute("SELECT id, page, minhash FROM page_minhash")} if db else {}
+
     # -- writing -------------------------------------------------------------------------------
+
+    def set_input(self, origin: str, key: str, result: list) -> None:
+        """Remember what an input file (by name and read-cache key) gave, so an unchanged one is skipped."""
+        self._begin()
+        self._db.execute("INSERT OR REPLACE INTO inputs (origin, key, result) VALUES (?, ?, ?)",
+                         (origin, key, json.dumps(result, ensure_ascii=False, separators=(",", ":"))))
+        self._pending += 1
+
+    def drop_input(self, origin: str) -> None:
+        if self._reader() is None:
+            return  # no database yet: nothing to forget (and none created for it)
+        self._begin()
+        self._db.execute("DELETE FROM inputs WHERE origin = ?", (origin,))
+
+    def set_page_minhashes(self, rows: list[tuple[str, str, str | None]]) -> None:
+        self._begin()
+        self._db.executemany("INSERT OR REPLACE INTO page_minhash (id, page, minhash) VALUES (?, ?, ?)", rows)
+        self._pending += 1
 
     def _begin(self) -> None:
         if not self._in_transaction:
@@ -270,6 +321,21 @@ class Ledger(Mapping):
         if self._conn is None:
             self._connect()  # the first change creates the database (or reopens it after close)
         return self._conn
+
+
+def ignore_locally(state_dir: Path) -> None:
+    """A `.gitignore` in the state folder, so `git add content` (the update workflow) never commits the
+    ledger, even in an archive that keeps `content/.archive/` in Git for its rejects report."""
+    path = Path(state_dir) / ".gitignore"
+    try:
+        if path.read_text(encoding="utf-8") == GITIGNORE:
+            return
+    except OSError:
+        pass
+    try:
+        write_bytes(path, GITIGNORE.encode("utf-8"))
+    except OSError:
+        pass  # a read-only state folder still ingests; the owner's .gitignore then decides
 
 
 def read_ledger(content: Path) -> dict[str, dict]:

@@ -20,25 +20,24 @@ that makes the batch's pages durable (ledger.py), so a page the ledger records i
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import yaml
 
 from .. import dedup
-from ..atomicfile import TMP_PREFIX, write_bytes
+from ..atomicfile import TMP_PREFIX
 from ..model import Article
-from ..textutil import YAML_LOADER, md_escape, md_heading, slugify
+from ..textutil import md_escape, md_heading, slugify
 from . import ledger as ledgerdb
+from .pagefile import (_LOADER, atomic_write, dump_page, parse_page, quick_ids, read_page,  # noqa: F401
+                       split_page, write_if_changed)
 
 EDITABLE = ("title", "date", "summary", "source", "url", "author", "tags", "locations", "places", "body")
-_LOADER = YAML_LOADER
-# The same boundary python-frontmatter uses, so pages stay readable by it (and by MkDocs).
-_FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 
 
 def render_body(article: Article) -> str:
@@ -70,76 +69,6 @@ def _fingerprint(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def atomic_write(path: Path, text: str, *, sync: bool = True) -> None:
-    """Write to a temporary file beside the target (fsync'd unless the caller syncs a whole batch
-    later, as PageStore does), then rename: never a half-written page."""
-    write_bytes(path, text.encode("utf-8"), sync=sync)
-
-
-def write_if_changed(path: Path, text: str) -> bool:
-    """Atomically write `text` unless the file already holds exactly it (so mtimes stay put)."""
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    atomic_write(path, text)
-    return True
-
-
-def dump_page(meta: dict, body: str) -> str:
-    """Front matter (safe YAML, no tags, no aliases) and body; empty values are left out."""
-    meta = {k: v for k, v in meta.items() if v not in (None, [], "")}
-    fm = yaml.dump(meta, Dumper=_NoAliasDumper, default_flow_style=False, allow_unicode=True,
-                   sort_keys=False, width=1000).strip() if meta else ""
-    return f"---\n{fm}\n---\n\n{body}".strip() + "\n"
-
-
-class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
-    """Never writes `&anchor` / `*alias` (a shared list would otherwise come out as an alias)."""
-
-    def ignore_aliases(self, data) -> bool:
-        return True
-
-
-def split_page(text: str) -> tuple[str | None, str]:
-    """(front matter YAML text, None when the page has none; body), split as python-frontmatter does.
-
-    Raises ValueError when the front matter is not closed."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n").strip()
-    if not text.startswith("---"):
-        return None, text
-    parts = _FM_BOUNDARY.split(text, 2)
-    if len(parts) < 3:
-        raise ValueError("front matter is not closed by a '---' line")
-    return parts[1], parts[2].strip()
-
-
-def parse_page(text: str) -> tuple[dict, str]:
-    """(front matter, body) like python-frontmatter, with the C YAML loader when available.
-
-    Raises ValueError (or yaml.YAMLError) when the front matter is broken."""
-    front, body = split_page(text)
-    if front is None:
-        return {}, body
-    meta = yaml.load(front, Loader=_LOADER)
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise ValueError("front matter is not a mapping")
-    return meta, body
-
-
-def read_page(path: Path) -> tuple[dict, str]:
-    meta, body = parse_page(Path(path).read_text(encoding="utf-8"))
-    meta = dict(meta)
-    if isinstance(meta.get("date"), str):
-        try:
-            meta["date"] = date.fromisoformat(meta["date"][:10])
-        except ValueError:
-            pass
-    return meta, body
-
 
 def source_entry(article: Article) -> dict:
     """How an input is listed in a page's `sources`: its source name, URL and file name."""
@@ -158,6 +87,9 @@ class WriteResult:
     outcome: str  # new / updated / unchanged / duplicate
     path: Path
     note: str | None = None  # e.g. which page a duplicate was linked to, and why
+    title: str | None = None  # set by `replay` (no article was read)
+    notes: list[str] = field(default_factory=list)  # the reader's notes, set by `replay`
+    origin: str | None = None  # the article's input (a record of a multi-record file), set by `replay`
 
 
 class _BrokenPage(Exception):
@@ -199,9 +131,10 @@ class PageStore:
     def open(cls, content: Path) -> "PageStore":
         store = cls(content=Path(content))
         store._remove_stale_temp_files()
+        texts: dict[Path, str] = {}
         for path in store._page_files():
             try:
-                text = path.read_text(encoding="utf-8")
+                text = texts[path] = path.read_text(encoding="utf-8")
                 meta = quick_ids(text)
                 if meta is None:
                     meta, _ = parse_page(text)
@@ -227,7 +160,113 @@ class PageStore:
             sig = dedup.decode(minhash)
             if sig is not None and aid in store.pages:
                 store.near.add(aid, sig)
+        store._index_unrecorded(texts)
         return store
+
+    def _index_unrecorded(self, texts: dict[Path, str]) -> None:
+        """Pages the ledger has no record of (a fresh clone: the ledger is local state, never
+        committed) get a MinHash from their body as it stands, so a near-duplicate of them is still
+        recognised; kept in the ledger by page hash, so it is computed once per page version."""
+        recorded = set(self.ledger)
+        missing = {aid: path for path, aid in self.page_ids.items()
+                   if aid not in recorded and path in texts and self.pages.get(aid) == path}
+        if not missing:
+            return
+        known = self.ledger.page_minhashes()
+        fresh = []
+        for aid, path in sorted(missing.items()):
+            text = texts[path]
+            page = _hash(text)
+            have = known.get(aid)
+            if have is not None and have[0] == page:
+                minhash = have[1]
+            else:
+                try:
+                    body = split_page(text)[1]
+                except ValueError:
+                    continue
+                sig = dedup.signature(body_text_of(body))
+                minhash = dedup.encode(sig) if sig is not None else None
+                fresh.append((aid, page, minhash))
+            sig = dedup.decode(minhash) if minhash else None
+            if sig is not None:
+                self.near.add(aid, sig)
+        if fresh:
+            self.ledger.set_page_minhashes(fresh)
+            self.ledger.commit(None)
+
+    # -- re-ingest of an input whose bytes are known ------------------------------------------
+
+    def replay(self, origin: str, key: str) -> list[WriteResult | tuple[str, str]] | None:
+        """What an input ingested before gives again, decided without reading it: its recorded
+        results, when its bytes (with its sidecar, its name and the generator: the read-cache key)
+        are the ones recorded and every page it went to is still as this ingest last left it.
+        None when the input must be read (new, changed, or a page edited, moved or deleted since)."""
+        record = self.ledger.input_record(origin)
+        if record is None or record[0] != key:
+            return None
+        out: list = []
+        plan = []
+        for item in record[1]:
+            if not isinstance(item, dict):
+                return None
+            if "rejected" in item:
+                plan.append((None, None, None, item))
+                continue
+            aid, path = str(item.get("id")), self.content / str(item.get("page"))
+            page_id = self.page_ids.get(path)
+            entry = self.ledger.get(page_id) if page_id else None
+            if (self.pages.get(aid) != path or not entry or not entry.get("page")
+                    or item.get("input") not in (entry.get("inputs") or [])):
+                return None
+            try:
+                st = path.stat()
+            except OSError:
+                return None
+            if [st.st_size, st.st_mtime_ns] != item.get("stat"):
+                text = _safe_read(path)
+                if text is None or _hash(text) != entry["page"]:
+                    return None
+            plan.append((aid, path, page_id, item))
+        for aid, path, page_id, item in plan:
+            if aid is None:
+                out.append((str(item["rejected"]), str(item.get("reason") or "rejected")))
+                continue
+            if item.get("primary") and page_id == aid and aid not in self.seen_this_run:
+                note = None
+            else:
+                note = f"same article as {page_id}" if page_id == aid else f"near-duplicate of {page_id}"
+            self.seen_this_run.add(aid)
+            self._register(aid, path)
+            out.append(WriteResult("unchanged", path, note, title=item.get("title"), notes=item.get("notes") or [],
+                                   origin=item.get("origin")))
+        return out
+
+    def remember(self, origin: str, key: str, items: list, results: list) -> None:
+        """Record what input `origin` (read-cache key `key`) gave: its articles' pages (with their
+        size and mtime now) and its rejected records, for `replay` next time."""
+        record = []
+        for item, result in zip(items, results):
+            if result is None:  # a record that could not be written: read the file again next time
+                self.ledger.drop_input(origin)
+                return
+            if isinstance(result, tuple):
+                record.append({"rejected": result[0], "reason": result[1]})
+                continue
+            try:
+                st = result.path.stat()
+                page = result.path.relative_to(self.content).as_posix()
+            except (OSError, ValueError):
+                self.ledger.drop_input(origin)
+                return
+            page_id = self.page_ids.get(result.path)
+            entry = self.ledger.get(page_id) if page_id else None
+            record.append({"id": item.id, "page": page, "stat": [st.st_size, st.st_mtime_ns],
+                           "input": _source_fp(source_entry(item)), "title": item.title, "origin": item.origin, "notes": list(item.notes),
+                           "primary": bool(entry) and page_id == item.id and entry.get("key") == primary_key(item)})
+        self.ledger.set_input(origin, key, record)
+        if self.ledger.pending >= ledgerdb.BATCH:
+            self.checkpoint()
 
     def _page_files(self) -> list[Path]:
         if not self.root.exists():
@@ -335,7 +374,8 @@ class PageStore:
             or aid in self.seen_this_run
             or page_id != aid
             or (previous is not None and previous.get("key") not in (None, primary_key(article))
-                and previous.get("file") != source_entry(article)["file"]))
+                and previous.get("file") != source_entry(article)["file"])
+            or (previous is None and _other_files_only(current.get("sources"), source_entry(article)["file"])))
         self.seen_this_run.add(aid)
         if (match is not None and previous is not None and previous.get("origin") == article.origin
                 and page_id and page_id != aid):
@@ -460,6 +500,22 @@ class PageStore:
         self._taken.add(path)
 
 
+_ESCAPE = re.compile(r"\\(.)")
+_HEADING = re.compile(r"^#{1,6} ", re.MULTILINE)
+
+
+def body_text_of(body: str) -> str:
+    """A page body (escaped Markdown, as render_body writes it) back as the plain text MinHash reads."""
+    return html.unescape(_ESCAPE.sub(r"\1", _HEADING.sub("", body)))
+
+
+def _other_files_only(sources, file: str) -> bool:
+    """Without a ledger record (a fresh clone), the page's own `sources` say which input made it: an
+    input whose file is not among them is a copy of the page's article, linked as a duplicate."""
+    own = [s.get("file") for s in sources or [] if isinstance(s, dict) and not s.get("near_duplicate")]
+    return bool(own) and file not in own
+
+
 def _hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
@@ -471,38 +527,6 @@ def _source_fp(entry: dict) -> str:
 def _inputs(sources) -> list[str]:
     return sorted({_source_fp(s) for s in sources or [] if isinstance(s, dict)})
 
-
-def quick_ids(text: str) -> dict | None:
-    """{'id': ..., 'duplicate_ids': [...]} read from the front matter without parsing all of it,
-    or None when the page is not in the plain shape the writer produces (then parse it fully)."""
-    text = text.lstrip("\ufeff").replace("\r\n", "\n")
-    if not text.startswith("---\n"):
-        return None
-    end = _FM_BOUNDARY.search(text, 4)
-    if end is None:
-        return None
-    fm = text[4:end.start()]
-    ids = _ID_LINE.findall(fm)
-    if len(ids) != 1:
-        return None
-    out: dict = {"id": ids[0]}
-    m = _DUP_BLOCK.search(fm)
-    if m:
-        try:
-            value = yaml.load(m.group(0), Loader=_LOADER)
-        except yaml.YAMLError:
-            return None
-        dups = value.get("duplicate_ids") if isinstance(value, dict) else None
-        if not isinstance(dups, list):
-            return None
-        out["duplicate_ids"] = [str(d) for d in dups]
-    elif re.search(r"^duplicate_ids\b", fm, re.MULTILINE):
-        return None
-    return out
-
-
-_ID_LINE = re.compile(r"^id: ([0-9a-f]{16})$", re.MULTILINE)
-_DUP_BLOCK = re.compile(r"^duplicate_ids:[ \t]*\n(?:[ \t]*- .*\n?)+", re.MULTILINE)
 
 
 def _same_values(meta: dict, body: str | None, current: dict, current_body: str | None) -> bool:

@@ -1,0 +1,123 @@
+"""The page file format: YAML front matter (the single source of truth) and a Markdown body.
+
+Reading (C loader when available, split as python-frontmatter splits), writing (safe YAML, no
+aliases, empty values left out) and atomic replacement; kept apart from PageStore's merge rules.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from ..atomicfile import write_bytes
+from ..textutil import YAML_LOADER
+
+_LOADER = YAML_LOADER
+# The same boundary python-frontmatter uses, so pages stay readable by it (and by MkDocs).
+_FM_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
+def atomic_write(path: Path, text: str, *, sync: bool = True) -> None:
+    """Write to a temporary file beside the target (fsync'd unless the caller syncs a whole batch
+    later, as PageStore does), then rename: never a half-written page."""
+    write_bytes(path, text.encode("utf-8"), sync=sync)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Atomically write `text` unless the file already holds exactly it (so mtimes stay put)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write(path, text)
+    return True
+
+
+def dump_page(meta: dict, body: str) -> str:
+    """Front matter (safe YAML, no tags, no aliases) and body; empty values are left out."""
+    meta = {k: v for k, v in meta.items() if v not in (None, [], "")}
+    fm = yaml.dump(meta, Dumper=_NoAliasDumper, default_flow_style=False, allow_unicode=True,
+                   sort_keys=False, width=1000).strip() if meta else ""
+    return f"---\n{fm}\n---\n\n{body}".strip() + "\n"
+
+
+class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """Never writes `&anchor` / `*alias` (a shared list would otherwise come out as an alias)."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def split_page(text: str) -> tuple[str | None, str]:
+    """(front matter YAML text, None when the page has none; body), split as python-frontmatter does.
+
+    Raises ValueError when the front matter is not closed."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").strip()
+    if not text.startswith("---"):
+        return None, text
+    parts = _FM_BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        raise ValueError("front matter is not closed by a '---' line")
+    return parts[1], parts[2].strip()
+
+
+def parse_page(text: str) -> tuple[dict, str]:
+    """(front matter, body) like python-frontmatter, with the C YAML loader when available.
+
+    Raises ValueError (or yaml.YAMLError) when the front matter is broken."""
+    front, body = split_page(text)
+    if front is None:
+        return {}, body
+    meta = yaml.load(front, Loader=_LOADER)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise ValueError("front matter is not a mapping")
+    return meta, body
+
+
+def read_page(path: Path) -> tuple[dict, str]:
+    meta, body = parse_page(Path(path).read_text(encoding="utf-8"))
+    meta = dict(meta)
+    if isinstance(meta.get("date"), str):
+        try:
+            meta["date"] = date.fromisoformat(meta["date"][:10])
+        except ValueError:
+            pass
+    return meta, body
+
+
+def quick_ids(text: str) -> dict | None:
+    """{'id': ..., 'duplicate_ids': [...]} read from the front matter without parsing all of it,
+    or None when the page is not in the plain shape the writer produces (then parse it fully)."""
+    text = text.lstrip("\ufeff").replace("\r\n", "\n")
+    if not text.startswith("---\n"):
+        return None
+    end = _FM_BOUNDARY.search(text, 4)
+    if end is None:
+        return None
+    fm = text[4:end.start()]
+    ids = _ID_LINE.findall(fm)
+    if len(ids) != 1:
+        return None
+    out: dict = {"id": ids[0]}
+    m = _DUP_BLOCK.search(fm)
+    if m:
+        try:
+            value = yaml.load(m.group(0), Loader=_LOADER)
+        except yaml.YAMLError:
+            return None
+        dups = value.get("duplicate_ids") if isinstance(value, dict) else None
+        if not isinstance(dups, list):
+            return None
+        out["duplicate_ids"] = [str(d) for d in dups]
+    elif re.search(r"^duplicate_ids\b", fm, re.MULTILINE):
+        return None
+    return out
+
+
+_ID_LINE = re.compile(r"^id: ([0-9a-f]{16})$", re.MULTILINE)
+_DUP_BLOCK = re.compile(r"^duplicate_ids:[ \t]*\n(?:[ \t]*- .*\n?)+", re.MULTILINE)
