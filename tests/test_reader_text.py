@@ -198,3 +198,15 @@ def test_a_long_standfirst_under_the_headline_is_the_summary_not_the_title():
     a = parse_scrape(page, "standfirst.txt")
     assert a.title == "Ferry crews walk out over night shifts at the port"
     assert a.summary == "Crews on the island routes say their night shifts have doubled since spring and nobody asked them"
+
+
+def test_a_date_inside_a_sentence_near_the_headline_is_not_its_dateline():
+    """"The next meeting is on 5 February 2020" under the headline is an event, not the publication day;
+    a byline's date after "By <name> on" is."""
+    head = "Council approves flood barrier for the old harbour\n"
+    event = "The next public meeting on the barrier takes place on 5 February 2020 at the town hall\n\n"
+    a = parse_scrape(NAV + "\n" + head + event + LEAD + "\n\n" + SECOND + "\n", "event")
+    assert a.date is None
+    byline = "By Jane Harbour Smith on Thu, Nov 9, 2023 at 4:00 am\n\n"
+    b = parse_scrape(NAV + "\n" + head + byline + LEAD + "\n\n" + SECOND + "\n", "byline")
+    assert b.date.isoformat() == "2023-11-09"

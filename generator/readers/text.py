@@ -313,8 +313,28 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     for pos, day in dates_in_text(unit[:limit + 20]):
         if pos <= limit:
             before = unit[max(0, pos - 30):pos]
-            out.append((bool(_UPDATED.search(before)), bool(_PUBLISHED.search(before)), day))
+            published = bool(_PUBLISHED.search(before))
+            if published or _in_dateline(unit, pos):
+                out.append((bool(_UPDATED.search(before)), published, day))
     return out
+
+
+_SEGMENT_BREAK = re.compile(r"\s*[|·•⋅∙]\s*|\s[-–—/]\s")
+_TIME_WORD = re.compile(r"\d{1,2}[:.h]\d\d\S*|\d{1,2}|(?i:uhr|um|at|am|pm|a\.m\.|p\.m\.|h|gmt|utc)")
+_BYLINE_START = re.compile(r"(by|von|par|por|di|door|posted|published|written|geschrieben|publié|publicado)\b", re.I)
+DATELINE_WORDS = 4  # words before the date in its part of the line: a label, a name, a weekday
+BYLINE_WORDS = 8  # ... or after "By", "Posted by" and the like: a name and a label
+
+
+def _in_dateline(unit: str, pos: int) -> bool:
+    """The date at `pos` opens a dateline, not a sentence: the part of the unit it sits in (after the
+    last separator such as '|' or ' - ') has at most a few words before it, a few more after "By"
+    ("Der nächste Stammtisch findet am 5. Februar", "Protokoll der letzten Sitzung vom 5.8.2019" are
+    sentences). What follows the date is not looked at: datelines go on with names and categories."""
+    starts = [m.end() for m in _SEGMENT_BREAK.finditer(unit, 0, pos)]
+    segment = unit[starts[-1] if starts else 0:pos]
+    words = sum(not _TIME_WORD.fullmatch(w.strip(",.;:()")) for w in segment.split())
+    return words <= (BYLINE_WORDS if _BYLINE_START.match(segment.lstrip()) else DATELINE_WORDS)
 
 
 def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int = DATE_AFTER) -> object:
