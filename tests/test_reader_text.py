@@ -210,3 +210,14 @@ def test_a_date_inside_a_sentence_near_the_headline_is_not_its_dateline():
     byline = "By Jane Harbour Smith on Thu, Nov 9, 2023 at 4:00 am\n\n"
     b = parse_scrape(NAV + "\n" + head + byline + LEAD + "\n\n" + SECOND + "\n", "byline")
     assert b.date.isoformat() == "2023-11-09"
+
+
+def test_chrome_of_other_languages_and_structured_data_lines_are_chrome():
+    from generator.readers.text import analyse
+
+    chrome = ["Zum Inhalt springen", "Aller au contenu principal", "Schreibe einen Kommentar",
+              "Dein Browser ist leider veraltet.", '"headline": "Council approves flood barrier",', "}"]
+    page = analyse("\n".join(chrome) + "\n\nCouncil approves flood barrier for the old harbour\n\n" + LEAD + "\n")
+    flags = dict(zip(page.units, page.chrome))
+    assert all(flags[c] for c in chrome)
+    assert not flags["Council approves flood barrier for the old harbour"] and not flags[LEAD]
