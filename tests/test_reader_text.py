@@ -221,3 +221,24 @@ def test_chrome_of_other_languages_and_structured_data_lines_are_chrome():
     flags = dict(zip(page.units, page.chrome))
     assert all(flags[c] for c in chrome)
     assert not flags["Council approves flood barrier for the old harbour"] and not flags[LEAD]
+
+
+def test_a_lone_dateline_further_below_the_headline_dates_it_but_comment_dates_do_not():
+    paras = "".join(f"Paragraph {n} of the report says the barrier will be finished by the spring, officials said.\n\n"
+                    for n in range(14))
+    head = NAV + "\nCouncil approves flood barrier for the old harbour\n\n" + LEAD + "\n\n" + paras
+    a = parse_scrape(head + "Written by Jane Harbour on July 27, 2017\n\n" + SECOND + "\n", "lone")
+    assert a.date.isoformat() == "2017-07-27"
+    comments = "Anna 28. Juli 2017 um 13:39\n\nGreat article.\n\nBen 29. Juli 2017 um 14:04\n\nI agree.\n"
+    b = parse_scrape(head + SECOND + "\n\n" + comments, "comments")
+    assert b.date is None
+
+
+def test_photo_captions_with_a_credit_are_chrome():
+    from generator.readers.text import analyse
+
+    captions = ["The mayor opens the barrier on Tuesday. (Jane Doe / Harbour Post)",
+                "Workers repair the gate (Image: @HarbourPolice)", "The old harbour at dusk. AFP/Getty Images"]
+    page = analyse("\n".join(captions) + "\n\nCouncil approves flood barrier for the old harbour\n\n" + LEAD + "\n")
+    flags = dict(zip(page.units, page.chrome))
+    assert all(flags[c] for c in captions) and not flags[LEAD]

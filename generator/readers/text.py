@@ -296,7 +296,7 @@ _UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewer
                       r"|(updated|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
 _PUBLISHED = re.compile(r"(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
                         r"|publicerad|datum|date|stand)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}$", re.I)
-_NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w", re.I)
+_NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w|\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)
 DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
 NEAR = 3  # units: below a list of dates, only one this close to the headline is taken
 
@@ -352,8 +352,24 @@ def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int =
         found = [(updated, False, 0.0, day) for i in range(len(page.units)) for updated, published, day
                  in _dates_of(page, i) if published and not updated][:1]
     if not found:
+        found = _lone_dateline(page, title_at)
+    if not found:
         return None
     return min(found, key=lambda f: (f[0], f[2]))[3]
+
+
+WIDE_AFTER = 40  # units below the headline where a lone dateline is still its date (above: a masthead's today)
+LONE_DATELINE_CHARS = 80
+
+
+def _lone_dateline(page: Page, title_at: int) -> list[tuple[bool, bool, float, object]]:
+    """With no date at the headline: the date of the one short dateline further below it (a byline
+    block under a standfirst and a picture), when only one unit there prints dates; several are a
+    list or comments, and unsure is undated."""
+    found = [(i, (updated, False, float(abs(i - title_at)), day))
+             for i in range(max(0, title_at - DATE_BEFORE), min(len(page.units), title_at + WIDE_AFTER + 1))
+             if len(page.units[i]) <= LONE_DATELINE_CHARS for updated, _, day in _dates_of(page, i)]
+    return [f for _, f in found] if len({i for i, _ in found}) == 1 else []
 
 
 def _structure(units: list[str]) -> tuple[str | None, list[Block]]:
