@@ -198,3 +198,47 @@ def test_a_long_standfirst_under_the_headline_is_the_summary_not_the_title():
     a = parse_scrape(page, "standfirst.txt")
     assert a.title == "Ferry crews walk out over night shifts at the port"
     assert a.summary == "Crews on the island routes say their night shifts have doubled since spring and nobody asked them"
+
+
+def test_a_date_inside_a_sentence_near_the_headline_is_not_its_dateline():
+    """"The next meeting is on 5 February 2020" under the headline is an event, not the publication day;
+    a byline's date after "By <name> on" is."""
+    head = "Council approves flood barrier for the old harbour\n"
+    event = "The next public meeting on the barrier takes place on 5 February 2020 at the town hall\n\n"
+    a = parse_scrape(NAV + "\n" + head + event + LEAD + "\n\n" + SECOND + "\n", "event")
+    assert a.date is None
+    byline = "By Jane Harbour Smith on Thu, Nov 9, 2023 at 4:00 am\n\n"
+    b = parse_scrape(NAV + "\n" + head + byline + LEAD + "\n\n" + SECOND + "\n", "byline")
+    assert b.date.isoformat() == "2023-11-09"
+
+
+def test_chrome_of_other_languages_and_structured_data_lines_are_chrome():
+    from generator.readers.text import analyse
+
+    chrome = ["Zum Inhalt springen", "Aller au contenu principal", "Schreibe einen Kommentar",
+              "Dein Browser ist leider veraltet.", '"headline": "Council approves flood barrier",', "}"]
+    page = analyse("\n".join(chrome) + "\n\nCouncil approves flood barrier for the old harbour\n\n" + LEAD + "\n")
+    flags = dict(zip(page.units, page.chrome))
+    assert all(flags[c] for c in chrome)
+    assert not flags["Council approves flood barrier for the old harbour"] and not flags[LEAD]
+
+
+def test_a_lone_dateline_further_below_the_headline_dates_it_but_comment_dates_do_not():
+    paras = "".join(f"Paragraph {n} of the report says the barrier will be finished by the spring, officials said.\n\n"
+                    for n in range(14))
+    head = NAV + "\nCouncil approves flood barrier for the old harbour\n\n" + LEAD + "\n\n" + paras
+    a = parse_scrape(head + "Written by Jane Harbour on July 27, 2017\n\n" + SECOND + "\n", "lone")
+    assert a.date.isoformat() == "2017-07-27"
+    comments = "Anna 28. Juli 2017 um 13:39\n\nGreat article.\n\nBen 29. Juli 2017 um 14:04\n\nI agree.\n"
+    b = parse_scrape(head + SECOND + "\n\n" + comments, "comments")
+    assert b.date is None
+
+
+def test_photo_captions_with_a_credit_are_chrome():
+    from generator.readers.text import analyse
+
+    captions = ["The mayor opens the barrier on Tuesday. (Jane Doe / Harbour Post)",
+                "Workers repair the gate (Image: @HarbourPolice)", "The old harbour at dusk. AFP/Getty Images"]
+    page = analyse("\n".join(captions) + "\n\nCouncil approves flood barrier for the old harbour\n\n" + LEAD + "\n")
+    flags = dict(zip(page.units, page.chrome))
+    assert all(flags[c] for c in captions) and not flags[LEAD]

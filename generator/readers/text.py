@@ -296,7 +296,7 @@ _UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewer
                       r"|(updated|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
 _PUBLISHED = re.compile(r"(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
                         r"|publicerad|datum|date|stand)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}$", re.I)
-_NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w", re.I)
+_NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w|\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)
 DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
 NEAR = 3  # units: below a list of dates, only one this close to the headline is taken
 
@@ -313,8 +313,28 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     for pos, day in dates_in_text(unit[:limit + 20]):
         if pos <= limit:
             before = unit[max(0, pos - 30):pos]
-            out.append((bool(_UPDATED.search(before)), bool(_PUBLISHED.search(before)), day))
+            published = bool(_PUBLISHED.search(before))
+            if published or _in_dateline(unit, pos):
+                out.append((bool(_UPDATED.search(before)), published, day))
     return out
+
+
+_SEGMENT_BREAK = re.compile(r"\s*[|·•⋅∙]\s*|\s[-–—/]\s")
+_TIME_WORD = re.compile(r"\d{1,2}[:.h]\d\d\S*|\d{1,2}|(?i:uhr|um|at|am|pm|a\.m\.|p\.m\.|h|gmt|utc)")
+_BYLINE_START = re.compile(r"(by|von|par|por|di|door|posted|published|written|geschrieben|publié|publicado)\b", re.I)
+DATELINE_WORDS = 4  # words before the date in its part of the line: a label, a name, a weekday
+BYLINE_WORDS = 8  # ... or after "By", "Posted by" and the like: a name and a label
+
+
+def _in_dateline(unit: str, pos: int) -> bool:
+    """The date at `pos` opens a dateline, not a sentence: the part of the unit it sits in (after the
+    last separator such as '|' or ' - ') has at most a few words before it, a few more after "By"
+    ("Der nächste Stammtisch findet am 5. Februar", "Protokoll der letzten Sitzung vom 5.8.2019" are
+    sentences). What follows the date is not looked at: datelines go on with names and categories."""
+    starts = [m.end() for m in _SEGMENT_BREAK.finditer(unit, 0, pos)]
+    segment = unit[starts[-1] if starts else 0:pos]
+    words = sum(not _TIME_WORD.fullmatch(w.strip(",.;:()")) for w in segment.split())
+    return words <= (BYLINE_WORDS if _BYLINE_START.match(segment.lstrip()) else DATELINE_WORDS)
 
 
 def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int = DATE_AFTER) -> object:
@@ -332,8 +352,24 @@ def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int =
         found = [(updated, False, 0.0, day) for i in range(len(page.units)) for updated, published, day
                  in _dates_of(page, i) if published and not updated][:1]
     if not found:
+        found = _lone_dateline(page, title_at)
+    if not found:
         return None
     return min(found, key=lambda f: (f[0], f[2]))[3]
+
+
+WIDE_AFTER = 40  # units below the headline where a lone dateline is still its date (above: a masthead's today)
+LONE_DATELINE_CHARS = 80
+
+
+def _lone_dateline(page: Page, title_at: int) -> list[tuple[bool, bool, float, object]]:
+    """With no date at the headline: the date of the one short dateline further below it (a byline
+    block under a standfirst and a picture), when only one unit there prints dates; several are a
+    list or comments, and unsure is undated."""
+    found = [(i, (updated, False, float(abs(i - title_at)), day))
+             for i in range(max(0, title_at - DATE_BEFORE), min(len(page.units), title_at + WIDE_AFTER + 1))
+             if len(page.units[i]) <= LONE_DATELINE_CHARS for updated, _, day in _dates_of(page, i)]
+    return [f for _, f in found] if len({i for i, _ in found}) == 1 else []
 
 
 def _structure(units: list[str]) -> tuple[str | None, list[Block]]:
