@@ -3,7 +3,7 @@ shared page dumps. Deterministic: full-batch gradient descent from zero weights,
 
     .venv/bin/python tools/train_text_model.py ../shared/eval/scrapes_real.jsonl.gz
 
-Needs NumPy (`pip install -e .[train]`); the reader itself reads the JSON file with the standard library.
+Uses NumPy (a core dependency); the reader itself reads the JSON file with the standard library.
 Labels: a unit equal to the gold title (after whitespace/quote normalisation) is the title; a unit whose
 text is inside the gold body is body text. Only pages of the `tune` part (a hash of the site's domain,
 see generator/evaluation/scrapes.py) are used, so `archive eval scrapes --part holdout` measures sites
