@@ -334,12 +334,14 @@ class GeoNamesGazetteer:
         return KINDS[self._kind[i]] == "city" and self._pop[i] < MAJOR_CITY and i not in self._curated
 
     def _mainly_area(self, j: int) -> bool:
-        """True when name j, out of context, is a country, an area or a region of MAIN_REGION people
-        ("Georgia", "Alberta"): it stays a place where a person of that name is named too; a town that
-        is also a small region's name ("Nelson"), or such a region ("Flores, 26,"), does not."""
+        """True when name j, out of context, is a country, an area, a region of MAIN_REGION people
+        ("Georgia", "Alberta") or a big national capital ("Berlin"): it stays a place where a person of
+        that name is named too; a town that is also a small region's name ("Nelson"), or such a region
+        ("Flores, 26,"), does not."""
         i = self._first_row(j)[0]
         kind = KINDS[self._kind[i]]
-        return kind in ("country", "area") or (kind == "region" and self._pop[i] >= MAIN_REGION)
+        return kind in ("country", "area") or (kind == "region" and self._pop[i] >= MAIN_REGION) or (
+            kind == "city" and self._capital[i] and self._pop[i] >= MAJOR_CITY)  # "die Stadt Berlin"
 
     def _split_name(self, text: str, s: int, e: int, j: int) -> bool:
         """True when the match is part of a longer capitalised name we do not know ("Tal Abita")."""
