@@ -282,13 +282,37 @@ def test_build_without_site_url_writes_no_feed_and_says_so(site_project: Path):
     build = run_archive("build", cwd=site_project)
     assert build.returncode == 0, build.stderr
     assert "feeds not written: mkdocs.yml has no site_url" in build.stderr
-    assert not (site_project / "site" / "feed.xml").exists()
-    assert (site_project / "site" / "index.html").exists()
+    site = site_project / "site"
+    assert not (site / "feed.xml").exists() and not (site / "feeds").exists()
+    assert (site / "index.html").exists()
+    # No page points a reader or a browser at a feed that was not written (a 404 otherwise).
+    assert feed_links(site) == {}
     # A deploy names its address in SITE_URL: the feeds are written, with links to it.
     deployed = run_archive("build", cwd=site_project, env={"SITE_URL": "https://news.example.org/archive/"})
     assert deployed.returncode == 0 and "feeds not written" not in deployed.stderr, deployed.stderr
-    feed = (site_project / "site" / "feed.xml").read_text(encoding="utf-8")
+    feed = (site / "feed.xml").read_text(encoding="utf-8")
     assert "<link>https://news.example.org/archive/articles/" in feed
+    linked = feed_links(site)
+    assert linked["index.html"] == ['<link rel="alternate" type="application/rss+xml" href="feed.xml">']
+    assert '<a href="../../feeds/tags/islamic-state.xml">' in linked["tags/islamic-state/index.html"]
+    for page, links in linked.items():  # every feed a page names was written
+        for href in re.findall(r'href="([^"]+)"', " ".join(links)):
+            # 404.html links from the site's root path (it is served at any depth)
+            target = site / href.removeprefix("/archive/") if href.startswith("/") else (site / page).parent / href
+            assert target.resolve().is_file(), (page, href)
+
+
+def feed_links(site: Path) -> dict[str, list[str]]:
+    """Per built page (path inside the site), its links to a feed: <link rel=alternate> and <a>."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        alternate = ['<link rel="alternate" type="application/rss+xml" href="{}">'.format(m)
+                     for m in re.findall(r'<link rel="alternate" type="application/rss\+xml"[^>]*href="([^"]+)"', text)]
+        anchors = re.findall(r'<a href="[^"]*(?:feed\.xml|feeds/[^"]*\.xml)">', text)
+        if alternate or anchors:
+            found[page.relative_to(site).as_posix()] = alternate + anchors
+    return found
 
 
 def test_exports_hold_every_article_with_places_and_coordinates(built_site: Path):
@@ -352,3 +376,4 @@ def test_search_index_has_every_article_and_index_page(built_site: Path):
         assert (built_site / "site" / row[1] / "index.html").exists(), row[1]
     assert {"tag", "country", "place", "source"} == set(meta["facets"])
     assert any(v[0] == "Iraq" for v in meta["facets"]["country"])
+
