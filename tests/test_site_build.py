@@ -377,3 +377,19 @@ def test_search_index_has_every_article_and_index_page(built_site: Path):
     assert {"tag", "country", "place", "source"} == set(meta["facets"])
     assert any(v[0] == "Iraq" for v in meta["facets"]["country"])
 
+
+def test_tag_and_place_pages_show_where_they_are_before_their_charts(built_site: Path):
+    """The breadcrumb (all tags; All locations > country > region) right under the heading, then
+    the timeline and what it is seen with: the reader learns where the page sits before the pictures."""
+    site = built_site / "site"
+    pages = {f: "all tags" for f in (site / "tags").glob("*/index.html")}
+    pages |= {f: "All locations" for f in (site / "locations").glob("*/index.html")}
+    assert len(pages) > 50
+    for f, crumb in pages.items():
+        text = f.read_text(encoding="utf-8")
+        article = text[text.index("<article"):text.index("</article>")]
+        assert f">{crumb}</a>" in article and "archive-charts" in article, f
+        assert article.index(f">{crumb}</a>") < article.index("archive-charts") < article.index("archive-list"), f
+    mosul = (site / "locations" / "iraq-nineveh-mosul" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'>All locations</a> › <a href="../iraq/">Iraq</a> › <a href="../iraq-nineveh/">Nineveh</a>'
+                     r'.*?archive-charts', mosul, re.S)

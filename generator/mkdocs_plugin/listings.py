@@ -145,8 +145,10 @@ def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri
         n = len(records)
         count = f" · {n} article{'' if n == 1 else 's'}" if first else ""  # older pages do not change
         page.html(f"<p><small>{esc(kind)}{count} · {link(page.uri, index_uri, 'all tags')}</small></p>\n")
+        if first and lead:  # below the way back, as on place pages
+            page.html(lead)
 
-    return paginate(uri, name, records, link, intro, size, lead)
+    return paginate(uri, name, records, link, intro, size)
 
 
 def _children(node: LocationNode) -> list[LocationNode]:
@@ -171,12 +173,14 @@ def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], 
         if place and place.lat is not None and place.lon is not None:
             facts.append(f"{place.lat:.2f}, {place.lon:.2f}" + (" (approximate)" if place.approximate else ""))
         page.html(f"<p><small>{esc(' · '.join(facts))}</small></p>\n")
+        if lead:  # the charts below the country > region path, not above it
+            page.html(lead)
         if node.children:
             page.md(heading("Within " + node.name, 2))
             page.html(items([f"{link(page.uri, node_uri(c), c.name)} ({len(c.articles)})" for c in _children(node)]))
         page.md(heading("Articles", 2))
 
-    return paginate(uri, node.name, node.articles, link, intro, size, lead)
+    return paginate(uri, node.name, node.articles, link, intro, size)
 
 
 def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, link: Linker,
