@@ -374,6 +374,9 @@ def test_search_index_has_every_article_and_index_page(built_site: Path):
     assert dated == sorted(dated)  # ids follow time: "newest first" is "highest id first"
     for row in rows:
         assert (built_site / "site" / row[1] / "index.html").exists(), row[1]
+    # An index page's line in the results counts in words a reader says: "1 article", "3 articles".
+    counts = [re.fullmatch(r"[A-Z][a-z]+ · (\d+) (articles?)", r[4]) for r in rows[meta["articles"]:]]
+    assert all(counts) and {(m.group(1) == "1", m.group(2)) for m in counts} == {(True, "article"), (False, "articles")}
     assert {"tag", "country", "place", "source"} == set(meta["facets"])
     assert any(v[0] == "Iraq" for v in meta["facets"]["country"])
 

@@ -12,6 +12,11 @@ def _place_label(node: LocationNode, parent: LocationNode | None) -> str:
     return f"{node.name}, {parent.name}" if parent is not None else node.name
 
 
+def _articles(n: int) -> str:
+    """A tag or place result's count as a reader says it (shown under its title, search.js)."""
+    return f"{n} article" if n == 1 else f"{n} articles"
+
+
 def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, list[Record]],
                 aliases: dict[str, tuple[str, ...]], tree: dict[str, LocationNode], page_url,
                 tag_uri, node_uri, out_dir: Path) -> dict:
@@ -24,7 +29,7 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
                                   (" ".join(p.name for p in r.places), 2), (r.body or "", 1)])
             for r in ordered]
     for name, recs in tags.items():
-        docs.append(Doc("t", name, page_url(tag_uri(name)), summary=f"Tag · {len(recs)} articles",
+        docs.append(Doc("t", name, page_url(tag_uri(name)), summary=f"Tag · {_articles(len(recs))}",
                         fields=[(name, 3), (" ".join(aliases.get(name, ())), 2)]))
     parents: dict[str, LocationNode | None] = {}
     for country in tree.values():
@@ -33,7 +38,7 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
             parents.setdefault(child.slug, country)
     for node in walk(tree):
         docs.append(Doc("p", node.name, page_url(node_uri(node)), summary=f"{node.kind.capitalize()} · "
-                        f"{len(node.articles)} articles", fields=[(node.name, 3)]))
+                        f"{_articles(len(node.articles))}", fields=[(node.name, 3)]))
 
     facets: dict[str, dict[str, list[int]]] = {"tag": {}, "country": {}, "place": {}, "source": defaultdict(list)}
     for name, recs in tags.items():
