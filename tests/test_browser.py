@@ -25,8 +25,11 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 def serve(folder: Path) -> http.server.ThreadingHTTPServer:
     """folder's files on 127.0.0.1, on a free port, in a background thread (shutdown() stops it)."""
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
-    handler.log_message = lambda *a, **k: None
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # one line per request would bury the test report
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd
@@ -353,7 +356,10 @@ def test_phone_navigation_and_no_sideways_scroll_on_every_page_type(phone, serve
         for label in phone.locator(".archive-chart text, .archive-chart__labels span").all():
             assert label.bounding_box()["height"] >= 10, (path, label.inner_text())
         assert phone.locator("header input[name=q]").is_visible(), path  # search from every page
-        shot(phone, "phone" + (path.strip("/").replace("/", "-").replace("?", "-") or "-home"))
+        if path == "/map/":  # the picture once the map has fitted its markers
+            phone.wait_for_selector("#archive-map[data-ready]", timeout=20000)
+            map_settled(phone)
+        shot(phone, "phone-" + (path.strip("/").replace("/", "-").replace("?", "-") or "home"))
         # The menu opens the site's navigation (not an empty overlay), and its links work.
         assert set(SECTIONS) <= set(open_navigation(phone)), path
         links = phone.locator(".md-sidebar--primary nav a.md-nav__link:not(.md-nav__link--active):visible")
@@ -382,7 +388,10 @@ def test_every_page_type_has_navigation_at_tablet_and_desktop_widths(browser, se
             assert pg.locator("header input[name=q]").is_visible(), (width, path)
             assert pg.evaluate("document.documentElement.scrollWidth") <= width, (width, path)
             if width == 1280:
-                shot(pg, "desktop" + (path.strip("/").replace("/", "-").replace("?", "-") or "-home"))
+                if path == "/map/":
+                    pg.wait_for_selector("#archive-map[data-ready]", timeout=20000)
+                    map_settled(pg)
+                shot(pg, "desktop-" + (path.strip("/").replace("/", "-").replace("?", "-") or "home"))
         assert [u for u in pg.requested if urlparse(u).hostname not in (None, "127.0.0.1")] == []
     finally:
         context.close()

@@ -185,6 +185,7 @@ def test_map_zooms_and_pans_and_fits_a_phone(page, phone, server):
     assert size["width"] >= PHONE["width"] - 40 and size["height"] >= 320, size  # not a 358x200 picture
     assert phone.locator(".leaflet-control-zoom-in").is_visible()
     assert phone.locator(".archive-marker, .marker-cluster").count() >= 1
+    map_settled(phone)
     shot(phone, "phone-map-zoomable")
 
 
