@@ -393,6 +393,9 @@ def test_tag_and_place_pages_show_where_they_are_before_their_charts(built_site:
         article = text[text.index("<article"):text.index("</article>")]
         assert f">{crumb}</a>" in article and "archive-charts" in article, f
         assert article.index(f">{crumb}</a>") < article.index("archive-charts") < article.index("archive-list"), f
+        # The list has its own heading: on a tag page it no longer reads as more of "Places seen with it".
+        assert article.index("archive-charts") < article.index('<h2 id="articles">Articles</h2>') < \
+            article.index('<ul class="archive-list">'), f
     mosul = (site / "locations" / "iraq-nineveh-mosul" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'>All locations</a> › <a href="../iraq/">Iraq</a> › <a href="../iraq-nineveh/">Nineveh</a>'
                      r'.*?archive-charts', mosul, re.S)

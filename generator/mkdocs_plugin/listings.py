@@ -147,6 +147,7 @@ def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri
         page.html(f"<p><small>{esc(kind)}{count} · {link(page.uri, index_uri, 'all tags')}</small></p>\n")
         if first and lead:  # below the way back, as on place pages
             page.html(lead)
+            page.md(heading("Articles", 2))  # the list is not more of the charts' links
 
     return paginate(uri, name, records, link, intro, size)
 
