@@ -473,6 +473,56 @@ def compiled_path() -> Path:
     return cache_dir() / f"gazetteer-{cache_key()}.pickle"
 
 
+# Compiled versions kept side by side in the shared cache folder: every checkout (a worktree, CI, a
+# dev tree) whose build rules or curated data differ has its own file, ~100 MB each. Deleting every
+# other version on each build made two checkouts delete each other's file and recompile (~20 s)
+# in turn; now a version goes only when it is unused for MAX_UNUSED_DAYS, or when KEEP_BUILDS more
+# recently used ones exist and it has not been used for BUSY_SECONDS.
+KEEP_BUILDS = 8
+MAX_UNUSED_DAYS = 14
+BUSY_SECONDS = 3600
+
+
+def mark_used(path: Path) -> None:
+    """Record that a compiled version was just used: its modification time is its last use."""
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache still loads
+        pass
+
+
+def prune_builds(folder: Path, current: Path, now: float | None = None) -> list[Path]:
+    """Delete the compiled versions nobody uses any more (see KEEP_BUILDS) with their lock files, and
+    temporary files of builds that died; never `current`. Returns the deleted paths."""
+    import time
+
+    now = time.time() if now is None else now
+
+    def age(p: Path) -> float:
+        try:
+            return now - p.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    builds = sorted((p for p in folder.glob("gazetteer-*.pickle") if p != current), key=age)
+    doomed = [p for rank, p in enumerate(builds, start=1)  # rank 0 is `current`
+              if age(p) > MAX_UNUSED_DAYS * 86400 or (rank >= KEEP_BUILDS and age(p) > BUSY_SECONDS)]
+    doomed += [p.with_suffix(".lock") for p in doomed if p.with_suffix(".lock").exists()]
+    kept = {p.stem for p in builds if p not in doomed} | {current.stem}
+    for p in folder.glob("gazetteer-*.lock"):
+        if p.stem not in kept and p not in doomed and age(p) > 86400:
+            doomed.append(p)  # a lock whose build is gone and that no build took for a day
+    doomed += [p for p in folder.glob("gazetteer-*.tmp*") if age(p) > 86400]  # a build that died half-written
+    gone = []
+    for p in doomed:
+        try:
+            p.unlink()
+            gone.append(p)
+        except OSError:
+            pass
+    return gone
+
+
 def load_compiled(rebuild: bool = False) -> dict:
     """The compiled gazetteer: from the cache file when present, else built (about half a minute) and cached.
 
@@ -484,7 +534,9 @@ def load_compiled(rebuild: bool = False) -> dict:
     if path.exists() and not rebuild:
         check_file(path)  # pickled data runs code when loaded: only a file nobody else could write
         with open(path, "rb") as fh:
-            return unpack(pickle.load(fh))
+            data = unpack(pickle.load(fh))
+        mark_used(path)
+        return data
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a+b") as lock:
         try:
@@ -493,6 +545,7 @@ def load_compiled(rebuild: bool = False) -> dict:
             fcntl.lockf(lock, fcntl.LOCK_EX)
         except (ImportError, OSError):  # pragma: no cover - no POSIX locks: build anyway
             pass
+        mark_used(path.with_suffix(".lock"))  # a lock in use is not an orphan (prune_builds)
         if path.exists() and not rebuild:  # another process built it while we waited
             check_file(path)
             with open(path, "rb") as fh:
@@ -506,10 +559,5 @@ def load_compiled(rebuild: bool = False) -> dict:
         with open(tmp, "wb") as fh:
             pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for old in (*path.parent.glob("gazetteer-*.pickle"), *path.parent.glob("gazetteer-*.lock")):
-            if old.stem != path.stem:  # earlier versions' builds: ~100 MB each
-                try:
-                    old.unlink()
-                except OSError:
-                    pass
+        prune_builds(path.parent, path)
         return unpack(packed)
