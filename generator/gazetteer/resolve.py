@@ -1,0 +1,201 @@
+"""Resolution: one GeoNames entry per mention, by prior (kind, population, capital, curated) and the
+article's own context (the countries and regions its other mentions name). A mixin of GeoNamesGazetteer."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from .build import KINDS, normalise
+from .textrules import (
+    _DATELINE,
+)
+
+from .weights import (
+    ALIAS_PENALTY,
+    FAMOUS_GAP,
+    KIND_PRIOR,
+    MAJOR_CITY,
+    MAX_CANDIDATES,
+)
+
+
+class Resolver:
+    """Ranking a name's entries, then the article's context over them."""
+
+    # --- resolution --------------------------------------------------------------------------------
+    def _prior_score(self, i: int) -> float:
+        kind = KINDS[self._kind[i]]
+        pop = self._pop[i] or 0
+        score = math.log10(pop + 10)
+        score += KIND_PRIOR[kind]
+        if self._capital[i]:
+            score += 1.0
+        if i in self._curated:
+            score += 1.5
+        if self._lat[i] != self._lat[i]:  # NaN: no coordinates
+            score -= 0.5
+        return score
+
+    def _region_key(self, i: int) -> int:
+        """The first-level region an entry is in (a region is its own)."""
+        return i if KINDS[self._kind[i]] == "region" else self._admin1[i]
+
+    def _info(self, i: int) -> tuple[float, int, str, bool]:
+        """(prior score, region key, country code, is a country) for one entry, computed once."""
+        info = self._prior.get(i)
+        if info is None:
+            info = self._prior[i] = (self._prior_score(i), self._region_key(i), self._cc[i],
+                                     KINDS[self._kind[i]] == "country")
+        return info
+
+    def _candidates(self, j: int) -> tuple[int, ...]:
+        """A name's entries, best prior first, at most MAX_CANDIDATES: context can lift a small town
+        named "Paris" over the French capital, but not the 200th "Springfield"."""
+        c = self._ranked.get(j)
+        if c is None:
+            key = normalise(self._names[j])
+            scored = []
+            for i in self._cand[j]:
+                prior = self._info(i)[0]
+                if i not in self._curated and KINDS[self._kind[i]] in ("city", "district") \
+                        and normalise(self._pname[i]) != key:
+                    prior -= ALIAS_PENALTY  # an old or foreign name of a town ("Washington" for Piqua, Ohio)
+                scored.append((prior, i))
+            # A region named after its capital ("Najaf", "Aleppo", "Zarqa"): the bare name is the town,
+            # which ranks just above its region (the region is meant when the text says "province").
+            # Only a town called exactly that: "New York" stays the state, not New York City.
+            region_prior = {i: p for p, i in scored if KINDS[self._kind[i]] == "region"}
+            if region_prior:
+                scored = [(max(p, region_prior[self._admin1[i]] + 0.1)
+                           if KINDS[self._kind[i]] == "city" and self._admin1[i] in region_prior
+                           and normalise(self._pname[i]) == key else p, i)
+                          for p, i in scored]
+            scored.sort(key=lambda x: -x[0])
+            c = self._ranked[j] = tuple((i, prior) for prior, i in scored[:MAX_CANDIDATES])
+        return c
+
+    def _best(self, cands: tuple[tuple[int, float], ...], ccs: Counter, admin1s: Counter,
+              qualifier: set | None = None) -> int:
+        best, best_score = cands[0][0], -1e9
+        total = sum(ccs.values()) or 1
+        total_a1 = sum(admin1s.values()) or 1
+        info, known = self._info, self._prior
+        top = cands[0][1] - FAMOUS_GAP  # a far better-known namesake: the country alone is not enough
+        for i, score in cands:
+            r = known.get(i)  # _info(i), without the call when it is known
+            _, a1, cc, is_country = info(i) if r is None else r
+            if cc and ccs and (score >= top or a1 in admin1s or self._pop[i] >= MAJOR_CITY):
+                # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again; but
+                # "London" in a story about the US is not London, Ohio unless the story names Ohio
+                # (a city of 100,000 is enough on its own: Tripoli in a story naming Lebanon)
+                n = ccs.get(cc)
+                if n:
+                    score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
+            if a1 >= 0 and admin1s:
+                n = admin1s.get(a1)
+                if n:
+                    score += 1.0 + 3.0 * n / total_a1  # ... and its regions (Paris, Texas)
+            if qualifier and (cc in qualifier or self._admin1[i] in qualifier or i in qualifier):
+                score += 6.0
+            if score > best_score:
+                best, best_score = i, score
+        return best
+
+    def _first_row(self, j: int) -> tuple[int, str, int, int]:
+        """For resolve(): (best entry without context, its country code, its region key, the only candidate
+        or -1), once per name."""
+        cache = self._context_free
+        i = cache.get(j)
+        if i is None:
+            i = cache[j] = self._best(self._candidates(j), Counter(), Counter())
+        offsets = self._cand.offsets
+        single = self._cand.flat[offsets[j]] if offsets[j + 1] - offsets[j] == 1 else -1
+        return (i, self._cc[i], self._region_key(i), single)
+
+    def resolve(self, text: str, mentions: list[tuple[int, int, int]]) -> list[int]:
+        """One entry per mention: a first pass without context, then again with the countries and regions
+        that the article's *other* mentions point to; when that moved any of them, once more with the
+        moved ones as context ("Red Oak", out of context in Texas, is in Iowa once the article's Iowa
+        places are counted, and then so is its "Montgomery County")."""
+        rows = self._first_rows
+        first = []
+        for _, _, j in mentions:
+            r = rows.get(j)
+            if r is None:
+                r = rows[j] = self._first_row(j)
+            first.append(r)
+        guess = [r[0] for r in first]
+        out = self._in_context(text, mentions, guess, Counter([r[1] for r in first if r[1]]),
+                               Counter([r[2] for r in first if r[2] >= 0]))
+        if out != guess:
+            cc, key = self._cc, self._region_key
+            out = self._in_context(text, mentions, out, Counter([cc[i] for i in out if cc[i]]),
+                                   Counter([a for a in map(key, out) if a >= 0]))
+        if len(mentions) > 2:
+            self._like_neighbours(text, mentions, out)
+        return out
+
+    def _like_neighbours(self, text: str, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
+        """A name inside a list whose neighbours on both sides are towns (or both regions) is one too:
+        "Washington, New York and Boston" names the city, "Missouri, New York, North Carolina" the state.
+        Changes `out` in place."""
+        kind, rows = self._kind, self._first_rows
+        for k in range(1, len(mentions) - 1):
+            (_, e0, _), (s, e, j), (s2, _, _) = mentions[k - 1], mentions[k], mentions[k + 1]
+            if rows[j][3] >= 0 or not _LIST_SEP.fullmatch(text, e0, s) or not _LIST_SEP.fullmatch(text, e, s2):
+                continue
+            want = KINDS[kind[out[k - 1]]]
+            if want not in ("city", "region") or KINDS[kind[out[k + 1]]] != want or KINDS[kind[out[k]]] == want:
+                continue
+            cands = tuple(c for c in self._candidates(j) if KINDS[kind[c[0]]] == want)
+            if cands:
+                cc = self._cc[out[k - 1]]
+                out[k] = self._best(cands, Counter({cc: 1}) if cc else Counter(), Counter())
+
+    def _in_context(self, text: str, mentions: list[tuple[int, int, int]], first: list[int], ccs: Counter,
+                    admin1s: Counter) -> list[int]:
+        """resolve()'s pass: each mention with more than one candidate by the countries (`ccs`) and regions
+        (`admin1s`) of `first`, the entries guessed for all mentions, less its own."""
+        rows = self._first_rows
+        repeats = Counter([j for _, _, j in mentions])
+        out = []
+        seen: dict[int, int] = {}
+        for k, (s, e, j) in enumerate(mentions):
+            single = rows[j][3]
+            if single >= 0:
+                out.append(single)
+                continue  # a single candidate needs no context
+            qualifier = None
+            # "Springfield, Illinois" / "Tripoli, Lebanon": the next mention qualifies this one
+            if k + 1 < len(mentions):
+                s2, e2, _ = mentions[k + 1]
+                if text[e:s2].strip() == ",":
+                    q = first[k + 1]
+                    qualifier = {self._cc[q], q} if KINDS[self._kind[q]] in ("country", "region") else None
+            if qualifier is None and j in seen:  # the same name again: same context, same answer
+                out.append(seen[j])
+                continue
+            # the context is the *other* names: "Paris" said three times does not vote for France
+            own_cc, own_a1, times = self._cc[first[k]], self._region_key(first[k]), repeats[j]
+            if own_cc:
+                ccs[own_cc] -= times
+            if own_a1 >= 0:
+                admin1s[own_a1] -= times
+            cands = self._candidates(j)
+            if text[s].isupper() and text[e - 1].isupper() and text[s:e].isupper() and _DATELINE.match(text, e):
+                # a dateline ("NEW YORK (AP) —") names a town, not the state of that name
+                cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] == "city") or cands
+            best = self._best(cands, +ccs, +admin1s, qualifier)
+            out.append(best)
+            if qualifier is None:
+                seen[j] = best
+            if own_cc:
+                ccs[own_cc] += times
+            if own_a1 >= 0:
+                admin1s[own_a1] += times
+        return out
+
+
+# Between two items of a list ("Washington, New York and Boston")
+_LIST_SEP = re.compile(r",? (?:and|or) |, ")
