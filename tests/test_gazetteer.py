@@ -431,3 +431,14 @@ def test_a_name_in_a_list_is_of_its_neighbours_kind(gaz):
     text = "Laws passed in Missouri, New York, North Carolina and Ohio."
     found = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert found["New York"].kind == "region"
+
+
+def test_a_county_named_in_the_article_places_its_town(gaz):
+    """A town and a county of the article that hold each other beat a bigger namesake elsewhere."""
+    def where(text: str) -> dict[str, str | None]:
+        return {text[s:e]: p.region for s, e, p in gaz.find(text)}
+
+    assert where("The Walker County fair opened in Huntsville on Friday.") == {
+        "Walker County": "Texas", "Huntsville": "Texas"}
+    assert where("The Madison County fair opened in Huntsville on Friday.")["Huntsville"] == "Alabama"
+    assert where("The fair opened in Huntsville on Friday.")["Huntsville"] == "Alabama"

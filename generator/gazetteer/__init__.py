@@ -53,6 +53,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._pname, self._kind, self._cc = p["name"], p["kind"], p["cc"]
         self._lat, self._lon, self._gid = p["lat"], p["lon"], p["gid"]
         self._pop, self._capital, self._admin1 = p["pop"], p["capital"], p["admin1"]
+        self._admin2 = p["admin2"]  # a town's county or district (entry number), -1 when unknown
         self._country_idx: dict[str, int] = p["country_idx"]
         self._labels: dict[int, str] = p.get("labels", {})
         self._curated: set[int] = p.get("curated", set())
@@ -67,6 +68,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._lookups: dict[str, Place | None] = {}  # see lookup()
         self._places: dict[int, Place] = {}  # see place()
         self._strength: dict[int, bool] = {}  # see _strong()
+        self._district_name: dict[int, bool] = {}  # see _names_district()
         self._capital_gids: set[int] | None = None  # see metonyms()
 
     # --- public interface ------------------------------------------------------------------------

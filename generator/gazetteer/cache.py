@@ -75,6 +75,7 @@ def pack(data: dict) -> dict:
             "lon": array("d", (_NAN if v is None else float(v) for v in p["lon"])),
             "gid": array("q", (int(v or 0) for v in p["gid"])), "pop": array("q", (int(v or 0) for v in p["pop"])),
             "capital": bytes(1 if v else 0 for v in p["capital"]), "admin1": array("i", p["admin1"]),
+            "admin2": array("i", p["admin2"]),
             "country_idx": p["country_idx"], "labels": p["labels"], "curated": p["curated"],
             "bodies": p["bodies"],
         },

@@ -123,6 +123,7 @@ def _finish(places, aliases, country_idx) -> dict:
         "name": [p[0] for p in places], "kind": [KINDS.index(p[1]) for p in places], "cc": [p[2] for p in places],
         "lat": [p[3] for p in places], "lon": [p[4] for p in places], "gid": [p[5] for p in places],
         "pop": [p[6] for p in places], "capital": [p[7] for p in places], "admin1": [p[8] for p in places],
+        "admin2": [-1 if p[9] is None else p[9] for p in places],
         "country_idx": dict(country_idx), "labels": labels, "curated": curated,
         "bodies": sorted(bodies),
     }

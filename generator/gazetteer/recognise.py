@@ -11,6 +11,7 @@ from .textrules import (
     INSTITUTIONS,
     NEIGHBOURS_OK,
     _PERSON_AFTER,
+    _DIRECTION_OF,
     _AFTER_COMMA,
     _CITY_OF,
     _DATELINE,
@@ -170,15 +171,25 @@ class Recogniser:
         if not todo:
             return cands
         ok = set()
+        by_start = {s: j for s, _, j in cands if j not in gated}
+        by_end = {-e: j for _, e, j in cands if j not in gated}
         for s, e, j in cands:
             if j not in todo or j in ok:
                 continue
             e = -e
+            m = _LIST_NEXT.match(text, e)
+            k = by_start.get(m.end(), -1) if m else -1
+            if k < 0:
+                m = _LIST_PREV.search(text, max(0, s - 6), s)
+                k = by_end.get(m.start(), -1) if m else -1
+            if k >= 0 and self._siblings(k, j):
+                ok.add(j)  # "Newark, Heath and Pataskala", "Hamilton and Middletown": towns of one region
+                continue
             if _CITY_OF.search(text, max(0, s - 12), s) or (
-                    text[s:e].isupper() and (s == 0 or text[s - 1] == "\n") and _DATELINE.match(text, e)) or (
+                    text[s:e].isupper() and _sentence_start(text, s - 1) and _DATELINE.match(text, e)) or (
                     e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)
-                    and text[s:e] not in _MONTHS):
-                ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur."
+                    and text[s:e] not in _MONTHS) or _DIRECTION_OF.search(text, max(0, s - 24), s):
+                ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur.", "north of Decatur"
                 continue
             m = _AFTER_COMMA.match(text, e)
             if m is None:
@@ -194,6 +205,12 @@ class Recogniser:
                 if j in ok:
                     break
         return [c for c in cands if c[2] not in todo or c[2] in ok]
+
+    def _siblings(self, k: int, j: int) -> bool:
+        """True when names k and j both name towns of one first-level region (a list of its towns)."""
+        a1 = {self._admin1[i] for i in self._cand[k] if KINDS[self._kind[i]] == "city"}
+        a1.discard(-1)
+        return bool(a1) and any(self._admin1[i] in a1 for i in self._cand[j])
 
     def _contains(self, k: int, j: int) -> bool:
         """True when a region or country named by name k holds a town named by name j."""
@@ -251,6 +268,11 @@ class Recogniser:
             v = self._country_name[j] = any(KINDS[self._kind[i]] == "country" for i in self._cand[j])
         return v
 
+
+
+# A list's separator after or before a name ("Newark, Heath and Pataskala")
+_LIST_NEXT = re.compile(r",? (?:and|or) |, ")
+_LIST_PREV = re.compile(r"(?:,? (?:and|or) |, )$")
 
 
 # Particles of surnames ("Mike de Kock", "Luc van den Brande", "Ludwig von Mises")

@@ -7,17 +7,8 @@ import re
 from collections import Counter
 
 from .build import KINDS, normalise
-from .textrules import (
-    _DATELINE,
-)
-
-from .weights import (
-    ALIAS_PENALTY,
-    FAMOUS_GAP,
-    KIND_PRIOR,
-    MAJOR_CITY,
-    MAX_CANDIDATES,
-)
+from .textrules import _DATELINE
+from .weights import ALIAS_PENALTY, COUNTY_PAIR, FAMOUS_GAP, KIND_PRIOR, MAJOR_CITY, MAX_CANDIDATES
 
 
 class Resolver:
@@ -76,7 +67,7 @@ class Resolver:
         return c
 
     def _best(self, cands: tuple[tuple[int, float], ...], ccs: Counter, admin1s: Counter,
-              qualifier: set | None = None) -> int:
+              qualifier: set | None = None, paired: set[int] | frozenset = frozenset()) -> int:
         best, best_score = cands[0][0], -1e9
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
@@ -98,6 +89,8 @@ class Resolver:
                     score += 1.0 + 3.0 * n / total_a1  # ... and its regions (Paris, Texas)
             if qualifier and (cc in qualifier or self._admin1[i] in qualifier or i in qualifier):
                 score += 6.0
+            if paired and i in paired:
+                score += COUNTY_PAIR  # a town of a county the article names, or the county of a town it names
             if score > best_score:
                 best, best_score = i, score
         return best
@@ -126,14 +119,54 @@ class Resolver:
                 r = rows[j] = self._first_row(j)
             first.append(r)
         guess = [r[0] for r in first]
-        out = self._in_context(text, mentions, guess, Counter([r[1] for r in first if r[1]]),
-                               Counter([r[2] for r in first if r[2] >= 0]))
+        paired = self._county_pairs(mentions)
+        if paired:  # a town and its county start as each other's context
+            guess = [next((i for i, _ in self._candidates(j) if i in paired), i0)
+                     for (_, _, j), i0 in zip(mentions, guess)]
+            cc, key = self._cc, self._region_key
+            out = self._in_context(text, mentions, guess, Counter([cc[i] for i in guess if cc[i]]),
+                                   Counter([a for a in map(key, guess) if a >= 0]), paired)
+        else:
+            out = self._in_context(text, mentions, guess, Counter([r[1] for r in first if r[1]]),
+                                   Counter([r[2] for r in first if r[2] >= 0]))
         if out != guess:
             cc, key = self._cc, self._region_key
             out = self._in_context(text, mentions, out, Counter([cc[i] for i in out if cc[i]]),
-                                   Counter([a for a in map(key, out) if a >= 0]))
+                                   Counter([a for a in map(key, out) if a >= 0]), paired)
         if len(mentions) > 2:
             self._like_neighbours(text, mentions, out)
+        return out
+
+    def _names_district(self, j: int) -> bool:
+        """True when name j has a county or district among its entries, computed once."""
+        v = self._district_name.get(j)
+        if v is None:
+            v = self._district_name[j] = any(KINDS[self._kind[i]] == "district" for i, _ in self._candidates(j))
+        return v
+
+    def _county_pairs(self, mentions: list[tuple[int, int, int]]) -> set[int] | frozenset:
+        """Entries that a county or district named in the article ties to another of its names: the town
+        of that county ("Huntsville" beside "Walker County" is Huntsville, Texas, not the bigger one in
+        Alabama) and the county that holds a town the article names. Empty without a county."""
+        names = {j for _, _, j in mentions}
+        if len(names) < 2 or not any(self._names_district(j) for j in names):
+            return frozenset()
+        kind, a2 = self._kind, self._admin2
+        district_of: dict[int, set[int]] = {}  # district entry -> the names it is a candidate of
+        town_in: dict[int, list[tuple[int, int]]] = {}  # district entry -> (town entry, its name)
+        for j in names:
+            for i, _ in self._candidates(j):
+                k = KINDS[kind[i]]
+                if k == "district":
+                    district_of.setdefault(i, set()).add(j)
+                elif k == "city" and a2[i] >= 0:
+                    town_in.setdefault(a2[i], []).append((i, j))
+        out = set()
+        for d, by in district_of.items():
+            for i, j in town_in.get(d, ()):
+                if by - {j}:  # another name: "Lancaster" does not vouch for itself
+                    out.add(i)
+                    out.add(d)
         return out
 
     def _like_neighbours(self, text: str, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
@@ -154,7 +187,7 @@ class Resolver:
                 out[k] = self._best(cands, Counter({cc: 1}) if cc else Counter(), Counter())
 
     def _in_context(self, text: str, mentions: list[tuple[int, int, int]], first: list[int], ccs: Counter,
-                    admin1s: Counter) -> list[int]:
+                    admin1s: Counter, paired: set[int] | frozenset = frozenset()) -> list[int]:
         """resolve()'s pass: each mention with more than one candidate by the countries (`ccs`) and regions
         (`admin1s`) of `first`, the entries guessed for all mentions, less its own."""
         rows = self._first_rows
@@ -186,7 +219,7 @@ class Resolver:
             if text[s].isupper() and text[e - 1].isupper() and text[s:e].isupper() and _DATELINE.match(text, e):
                 # a dateline ("NEW YORK (AP) —") names a town, not the state of that name
                 cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] == "city") or cands
-            best = self._best(cands, +ccs, +admin1s, qualifier)
+            best = self._best(cands, +ccs, +admin1s, qualifier, paired)
             out.append(best)
             if qualifier is None:
                 seen[j] = best

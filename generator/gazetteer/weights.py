@@ -12,3 +12,5 @@ LONE_TOWN_CONTEXT = 3  # distinct names in another country that make that countr
 
 # prior points by kind of entry (a bare name prefers a country, then an area or sea, to a town)
 KIND_PRIOR = {"country": 2.5, "region": 0.5, "district": -2.5, "city": 0.0, "area": 3.0, "place": 0.0, "sea": 3.0}
+
+COUNTY_PAIR = 3.0  # prior points for a town and a county of the article that hold each other
