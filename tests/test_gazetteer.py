@@ -442,3 +442,11 @@ def test_a_county_named_in_the_article_places_its_town(gaz):
         "Walker County": "Texas", "Huntsville": "Texas"}
     assert where("The Madison County fair opened in Huntsville on Friday.")["Huntsville"] == "Alabama"
     assert where("The fair opened in Huntsville on Friday.")["Huntsville"] == "Alabama"
+
+
+def test_towns_lean_to_the_region_the_other_names_may_share(gaz):
+    """Each name votes, split evenly over the regions its entries are in: Rogersville is the Missouri
+    town beside Strafford and Springfield (both possible in Missouri), not the bigger one in Tennessee."""
+    text = "Buses carried students from Rogersville and Strafford to a game in Springfield."
+    assert {p.region for _, _, p in gaz.find(text)} == {"Missouri"}
+    assert [p.region for _, _, p in gaz.find("Rogersville opened a library.")] == ["Tennessee"]

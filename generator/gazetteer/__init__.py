@@ -69,6 +69,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._places: dict[int, Place] = {}  # see place()
         self._strength: dict[int, bool] = {}  # see _strong()
         self._district_name: dict[int, bool] = {}  # see _names_district()
+        self._support_memo: dict[int, dict[int, float]] = {}  # see _support_of()
         self._capital_gids: set[int] | None = None  # see metonyms()
 
     # --- public interface ------------------------------------------------------------------------

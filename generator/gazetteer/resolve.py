@@ -8,7 +8,15 @@ from collections import Counter
 
 from .build import KINDS, normalise
 from .textrules import _DATELINE
-from .weights import ALIAS_PENALTY, COUNTY_PAIR, FAMOUS_GAP, KIND_PRIOR, MAJOR_CITY, MAX_CANDIDATES
+from .weights import (
+    ALIAS_PENALTY,
+    COUNTY_PAIR,
+    FAMOUS_GAP,
+    KIND_PRIOR,
+    MAJOR_CITY,
+    MAX_CANDIDATES,
+    REGION_SUPPORT,
+)
 
 
 class Resolver:
@@ -67,7 +75,8 @@ class Resolver:
         return c
 
     def _best(self, cands: tuple[tuple[int, float], ...], ccs: Counter, admin1s: Counter,
-              qualifier: set | None = None, paired: set[int] | frozenset = frozenset()) -> int:
+              qualifier: set | None = None, paired: set[int] | frozenset = frozenset(),
+              support: tuple[dict[int, float], dict[int, float], float] | None = None) -> int:
         best, best_score = cands[0][0], -1e9
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
@@ -91,6 +100,8 @@ class Resolver:
                 score += 6.0
             if paired and i in paired:
                 score += COUNTY_PAIR  # a town of a county the article names, or the county of a town it names
+            if support and a1 >= 0 and score >= top:  # the regions the other names may be in
+                score += REGION_SUPPORT * (support[0].get(a1, 0.0) - support[1].get(a1, 0.0)) / support[2]
             if score > best_score:
                 best, best_score = i, score
         return best
@@ -120,22 +131,45 @@ class Resolver:
             first.append(r)
         guess = [r[0] for r in first]
         paired = self._county_pairs(mentions)
+        support = self._region_support(mentions)
         if paired:  # a town and its county start as each other's context
             guess = [next((i for i, _ in self._candidates(j) if i in paired), i0)
                      for (_, _, j), i0 in zip(mentions, guess)]
             cc, key = self._cc, self._region_key
             out = self._in_context(text, mentions, guess, Counter([cc[i] for i in guess if cc[i]]),
-                                   Counter([a for a in map(key, guess) if a >= 0]), paired)
+                                   Counter([a for a in map(key, guess) if a >= 0]), paired, support)
         else:
             out = self._in_context(text, mentions, guess, Counter([r[1] for r in first if r[1]]),
-                                   Counter([r[2] for r in first if r[2] >= 0]))
+                                   Counter([r[2] for r in first if r[2] >= 0]), paired, support)
         if out != guess:
             cc, key = self._cc, self._region_key
             out = self._in_context(text, mentions, out, Counter([cc[i] for i in out if cc[i]]),
-                                   Counter([a for a in map(key, out) if a >= 0]), paired)
+                                   Counter([a for a in map(key, out) if a >= 0]), paired, support)
         if len(mentions) > 2:
             self._like_neighbours(text, mentions, out)
         return out
+
+    def _support_of(self, j: int) -> dict[int, float]:
+        """Name j's vote for the first-level regions its entries are in: one vote, split evenly (a
+        "Springfield" in thirty states says little of any), computed once."""
+        v = self._support_memo.get(j)
+        if v is None:
+            a1s = {self._region_key(i) for i, _ in self._candidates(j)}
+            a1s.discard(-1)
+            v = self._support_memo[j] = {a: 1.0 / len(a1s) for a in a1s} if a1s else {}
+        return v
+
+    def _region_support(self, mentions: list[tuple[int, int, int]]) -> tuple[dict[int, float], int]:
+        """The article's names' votes for regions, summed, and the number of names: a town is more likely
+        in a region where the other names may lie too ("Rogersville", "Logan" and "Springfield" are all
+        towns of Missouri), whatever each of them would be on its own."""
+        names = {j for _, _, j in mentions}
+        out: dict[int, float] = {}
+        if len(names) > 1:
+            for j in names:
+                for a, v in self._support_of(j).items():
+                    out[a] = out.get(a, 0.0) + v
+        return out, len(names)
 
     def _names_district(self, j: int) -> bool:
         """True when name j has a county or district among its entries, computed once."""
@@ -187,7 +221,9 @@ class Resolver:
                 out[k] = self._best(cands, Counter({cc: 1}) if cc else Counter(), Counter())
 
     def _in_context(self, text: str, mentions: list[tuple[int, int, int]], first: list[int], ccs: Counter,
-                    admin1s: Counter, paired: set[int] | frozenset = frozenset()) -> list[int]:
+                    admin1s: Counter, paired: set[int] | frozenset = frozenset(),
+                    support: tuple[dict[int, float], int] = ({}, 0)) -> list[int]:
+        support_all, n_names = support
         """resolve()'s pass: each mention with more than one candidate by the countries (`ccs`) and regions
         (`admin1s`) of `first`, the entries guessed for all mentions, less its own."""
         rows = self._first_rows
@@ -219,7 +255,9 @@ class Resolver:
             if text[s].isupper() and text[e - 1].isupper() and text[s:e].isupper() and _DATELINE.match(text, e):
                 # a dateline ("NEW YORK (AP) —") names a town, not the state of that name
                 cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] == "city") or cands
-            best = self._best(cands, +ccs, +admin1s, qualifier, paired)
+            # the share of the *other* names that may lie in each region
+            sup = (support_all, self._support_of(j), n_names - 1) if n_names > 1 else None
+            best = self._best(cands, +ccs, +admin1s, qualifier, paired, sup)
             out.append(best)
             if qualifier is None:
                 seen[j] = best

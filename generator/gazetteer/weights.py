@@ -14,3 +14,4 @@ LONE_TOWN_CONTEXT = 3  # distinct names in another country that make that countr
 KIND_PRIOR = {"country": 2.5, "region": 0.5, "district": -2.5, "city": 0.0, "area": 3.0, "place": 0.0, "sea": 3.0}
 
 COUNTY_PAIR = 3.0  # prior points for a town and a county of the article that hold each other
+REGION_SUPPORT = 2.0  # prior points for a region all the article's other names may lie in (scaled by their share)
