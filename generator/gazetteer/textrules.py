@@ -82,7 +82,8 @@ NEIGHBOURS_OK = {
     # numbers and quantifiers that start a sentence or a headline ("Two Abkhaz servicemen", "Only Cornwall")
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozens",
     "hundreds", "thousands", "only", "some", "many", "most", "all", "several", "each", "every", "few", "other",
-    "another", "no", "more", "former", "senior", "missing", "major", "top", "local", "area", "nearby",
+    "another", "no", "more", "former", "senior", "missing", "major", "top", "local", "area", "nearby", "new",
+    "old", "historic", "suburban",
     # directions and qualifiers (see QUALIFIERS)
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
     "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
