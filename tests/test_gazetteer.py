@@ -450,3 +450,10 @@ def test_towns_lean_to_the_region_the_other_names_may_share(gaz):
     text = "Buses carried students from Rogersville and Strafford to a game in Springfield."
     assert {p.region for _, _, p in gaz.find(text)} == {"Missouri"}
     assert [p.region for _, _, p in gaz.find("Rogersville opened a library.")] == ["Tennessee"]
+
+
+def test_a_city_of_a_million_is_no_surname_for_the_whole_article(gaz):
+    """A capitalised word before a name may make it a surname in every mention ("Michael Jones"), but
+    not a city of a million people: "Smart" before "Dubai" is no given name of a person Dubai."""
+    text = "Officials of the Smart Dubai Office said the show would open soon. It is a first for the city of Dubai."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Dubai"]

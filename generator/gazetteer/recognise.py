@@ -242,13 +242,14 @@ class Recogniser:
 
     def _mainly_area(self, j: int) -> bool:
         """True when name j, out of context, is a country, an area, a region of MAIN_REGION people
-        ("Georgia", "Alberta") or a big national capital ("Berlin"): it stays a place where a person of
-        that name is named too; a town that is also a small region's name ("Nelson"), or such a region
+        ("Georgia", "Alberta"), a big national capital ("Berlin") or a city of MAIN_REGION people
+        ("Dubai", whatever "Smart Dubai Office" made of it): it stays a place where a person of that name
+        is named too; a town that is also a small region's name ("Nelson"), or such a region
         ("Flores, 26,"), does not."""
         i = self._first_row(j)[0]
         kind = KINDS[self._kind[i]]
         return kind in ("country", "area") or (kind == "region" and self._pop[i] >= MAIN_REGION) or (
-            kind == "city" and self._capital[i] and self._pop[i] >= MAJOR_CITY)  # "die Stadt Berlin"
+            kind == "city" and self._pop[i] >= (MAJOR_CITY if self._capital[i] else MAIN_REGION))  # "die Stadt Berlin"
 
     def _prefixes_names(self, j: int) -> bool:
         """True when the name is the main name of a region or a big town, known well enough to stay a place before another capitalised word:
