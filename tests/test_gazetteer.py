@@ -457,3 +457,12 @@ def test_a_city_of_a_million_is_no_surname_for_the_whole_article(gaz):
     not a city of a million people: "Smart" before "Dubai" is no given name of a person Dubai."""
     text = "Officials of the Smart Dubai Office said the show would open soon. It is a first for the city of Dubai."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Dubai"]
+
+
+def test_two_places_joined_by_a_hyphen_are_both_named(gaz):
+    """"Fargo-Moorhead" names both towns; a hyphen before a capital still ends no name that is not
+    followed by another ("Jean-Pierre" has no town Jean)."""
+    text = "Volunteers filled sandbags across the Fargo-Moorhead area on Friday."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Fargo", "Moorhead"]
+    text = "Jean-Claude Juncker spoke in Brussels."
+    assert "Jean" not in [text[s:e] for s, e, _ in gaz.find(text)]

@@ -50,6 +50,7 @@ class Recogniser:
         n = len(text)
         names, forced = self._names, self._forced
         cands = []
+        paired = []  # names before a hyphen and a capital: kept when a name follows ("Fargo-Moorhead")
         meta = self._meta
         for end_idx, j in self._automaton.iter(padded):
             m = meta.get(j)
@@ -73,12 +74,15 @@ class Recogniser:
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
+            hyphened = False  # "Iraq-based" and "Syrian-Turkish" are fine
             if end + 1 < n:
                 c = text[end]
                 if c in "-'’":
                     c2 = text[end + 1]
                     if c2.isupper() and not (c == "-" and self._has_country(j)):
-                        continue  # "Iraq-based" and "Syrian-Turkish" are fine, but not "Jean-Pierre"
+                        if c != "-":
+                            continue
+                        hyphened = True  # "Fargo-Moorhead" if Moorhead is a name too, but not "Jean-Pierre"
                     if c != "-" and c2.isalpha() and \
                             not (c2 in "sS" and (end + 2 >= n or not text[end + 2].isalnum())):
                         continue  # "Syria's" is Syria, but "Jama'at" is not "Jama"
@@ -89,7 +93,10 @@ class Recogniser:
                         continue
                 elif surface.isupper() and sum(c.isalpha() for c in surface) <= 4 and surface not in forced:
                     continue  # "ISF", "SDF": short capitals are acronyms, not towns
-            cands.append((start, -end, j))
+            (paired if hyphened else cands).append((start, -end, j))
+        if paired:
+            starts = {c[0] for c in cands}
+            cands.extend(c for c in paired if -c[1] + 1 in starts)
         if self._gated:
             cands = self._gated_ok(text, cands)
         # by start, longer first: no two candidates share a span (one automaton key per span), so the plain
