@@ -68,7 +68,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._lookups: dict[str, Place | None] = {}  # see lookup()
         self._places: dict[int, Place] = {}  # see place()
         self._strength: dict[int, bool] = {}  # see _strong()
-        self._district_name: dict[int, bool] = {}  # see _names_district()
+        self._county_memo: dict[int, tuple] = {}  # see _county_rows()
         self._support_memo: dict[int, dict[int, float]] = {}  # see _support_of()
         self._capital_gids: set[int] | None = None  # see metonyms()
 

@@ -178,20 +178,22 @@ class Recogniser:
         if not todo:
             return cands
         ok = set()
-        by_start = {s: j for s, _, j in cands if j not in gated}
-        by_end = {-e: j for _, e, j in cands if j not in gated}
+        by_start = by_end = None
         for s, e, j in cands:
             if j not in todo or j in ok:
                 continue
             e = -e
-            m = _LIST_NEXT.match(text, e)
-            k = by_start.get(m.end(), -1) if m else -1
-            if k < 0:
-                m = _LIST_PREV.search(text, max(0, s - 6), s)
-                k = by_end.get(m.start(), -1) if m else -1
-            if k >= 0 and self._siblings(k, j):
-                ok.add(j)  # "Newark, Heath and Pataskala", "Hamilton and Middletown": towns of one region
-                continue
+            after, before = _LIST_NEXT.match(text, e), _LIST_PREV.search(text, max(0, s - 6), s)
+            if after or before:
+                if by_start is None:
+                    by_start = {a: k for a, _, k in cands if k not in gated}
+                    by_end = {-b: k for _, b, k in cands if k not in gated}
+                k = by_start.get(after.end(), -1) if after else -1
+                if k < 0 and before:
+                    k = by_end.get(before.start(), -1)
+                if k >= 0 and self._siblings(k, j):
+                    ok.add(j)  # "Newark, Heath and Pataskala", "Hamilton and Middletown": towns of one region
+                    continue
             if _CITY_OF.search(text, max(0, s - 12), s) or (
                     text[s:e].isupper() and _sentence_start(text, s - 1) and _DATELINE.match(text, e)) or (
                     e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)

@@ -171,11 +171,19 @@ class Resolver:
                     out[a] = out.get(a, 0.0) + v
         return out, len(names)
 
-    def _names_district(self, j: int) -> bool:
-        """True when name j has a county or district among its entries, computed once."""
-        v = self._district_name.get(j)
+    def _county_rows(self, j: int) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+        """Name j's counties or districts, and its towns with their county as (county, town), once."""
+        v = self._county_memo.get(j)
         if v is None:
-            v = self._district_name[j] = any(KINDS[self._kind[i]] == "district" for i, _ in self._candidates(j))
+            kind, a2 = self._kind, self._admin2
+            districts, towns = [], []
+            for i, _ in self._candidates(j):
+                k = KINDS[kind[i]]
+                if k == "district":
+                    districts.append(i)
+                elif k == "city" and a2[i] >= 0:
+                    towns.append((a2[i], i))
+            v = self._county_memo[j] = (tuple(districts), tuple(towns))
         return v
 
     def _county_pairs(self, mentions: list[tuple[int, int, int]]) -> set[int] | frozenset:
@@ -183,22 +191,20 @@ class Resolver:
         of that county ("Huntsville" beside "Walker County" is Huntsville, Texas, not the bigger one in
         Alabama) and the county that holds a town the article names. Empty without a county."""
         names = {j for _, _, j in mentions}
-        if len(names) < 2 or not any(self._names_district(j) for j in names):
+        if len(names) < 2:
             return frozenset()
-        kind, a2 = self._kind, self._admin2
+        rows = {j: self._county_rows(j) for j in names}
         district_of: dict[int, set[int]] = {}  # district entry -> the names it is a candidate of
-        town_in: dict[int, list[tuple[int, int]]] = {}  # district entry -> (town entry, its name)
-        for j in names:
-            for i, _ in self._candidates(j):
-                k = KINDS[kind[i]]
-                if k == "district":
-                    district_of.setdefault(i, set()).add(j)
-                elif k == "city" and a2[i] >= 0:
-                    town_in.setdefault(a2[i], []).append((i, j))
+        for j, (districts, _) in rows.items():
+            for d in districts:
+                district_of.setdefault(d, set()).add(j)
+        if not district_of:
+            return frozenset()
         out = set()
-        for d, by in district_of.items():
-            for i, j in town_in.get(d, ()):
-                if by - {j}:  # another name: "Lancaster" does not vouch for itself
+        for j, (_, towns) in rows.items():
+            for d, i in towns:
+                by = district_of.get(d)
+                if by and (len(by) > 1 or j not in by):  # another name: "Lancaster" does not vouch for itself
                     out.add(i)
                     out.add(d)
         return out
