@@ -466,3 +466,23 @@ def test_two_places_joined_by_a_hyphen_are_both_named(gaz):
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Fargo", "Moorhead"]
     text = "Jean-Claude Juncker spoke in Brussels."
     assert "Jean" not in [text[s:e] for s, e, _ in gaz.find(text)]
+
+
+def test_names_listed_before_counties_are_counties(gaz):
+    """"Camden and Charlton counties" names two counties, not the towns Camden and Charlton; a list's
+    first word may be the sentence's ("Small Hitchcock and Hayes counties")."""
+    text = "Volunteers from Camden and Charlton counties in Georgia joined the cleanup."
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert (found["Camden"].name, found["Camden"].kind, found["Camden"].region) == (
+        "Camden County", "district", "Georgia")
+    assert found["Charlton"].name == "Charlton County"
+    text = "Small Hitchcock and Hayes counties in southwest Nebraska saw gains."
+    assert {text[s:e]: p.name for s, e, p in gaz.find(text)} == {
+        "Hitchcock": "Hitchcock County", "Hayes": "Hayes County", "Nebraska": "Nebraska"}
+
+
+def test_a_big_city_before_said_is_the_city_when_the_article_names_it_as_one(gaz):
+    text = "Gainesville residents marched on Friday. Organisers said Gainesville says no to discrimination."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Gainesville", "Gainesville"]
+    text = "Organisers said Gainesville says no to discrimination."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == []

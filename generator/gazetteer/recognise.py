@@ -104,6 +104,7 @@ class Recogniser:
         cands.sort()
         chosen = []
         surnames: set[int] = set()
+        speaking: list[tuple[int, int, int]] = []  # big towns before "said": see below
         last_end = -1
         rtext = None
         run = _WORD_RUN.match
@@ -161,12 +162,50 @@ class Recogniser:
                 if who and not self._strong(j) and not _PLACE_BEFORE.search(text, max(0, s - 6), s):
                     if self._small_town(j):
                         surnames.add(j)  # "Sandberg said": a person, here and elsewhere ("Moscow said" stays)
+                    else:
+                        speaking.append((s, e, j))  # "Gainesville says": the city, if named as one elsewhere
                     continue  # "Nelson said": a person here ("the city of Sevierville said" stays a place)
             chosen.append((s, e, j))
             last_end = e
         if surnames:
             chosen = [m for m in chosen if m[2] not in surnames or self._mainly_area(m[2])]
+        if speaking:
+            named = {m[2] for m in chosen}
+            back = [m for m in speaking if m[2] in named and m[2] not in surnames
+                    and not any(a < m[1] and m[0] < b for a, b, _ in chosen)]
+            if back:
+                chosen = sorted(chosen + back)
+        if "ounties" in text or "arishes" in text:
+            chosen = self._county_lists(text, chosen, ex_starts, ex_ends, blocked)
         return chosen
+
+    def _county_lists(self, text: str, mentions: list[tuple[int, int, int]], ex_starts: list[int] | None,
+                      ex_ends: list[int] | None, blocked: bytearray | None) -> list[tuple[int, int, int]]:
+        """Names listed before "counties" or "parishes" are counties ("Camden and Charlton counties",
+        "Butler, Clark or Warren counties"): each is a mention of "Camden County", replacing a town of
+        that name; the list's first word may be a sentence's ("Small Hitchcock and Hayes counties")."""
+        extra = []
+        for m in _COUNTY_LIST.finditer(text):
+            suffix = " County" if m.group(2)[0] in "cC" else " Parish"
+            for w in _LIST_ITEM.finditer(text, m.start(1), m.end(1)):
+                s, e = w.start(), w.end()
+                j = self._automaton.get(" " + normalise(text[s:e] + suffix) + " ", -1)
+                if j < 0 and w.group(1):
+                    s = w.start(1)
+                    j = self._automaton.get(" " + normalise(text[s:e] + suffix) + " ", -1)
+                if j < 0 or not any(KINDS[self._kind[i]] == "district" for i in self._cand[j]):
+                    continue
+                if ex_starts is not None:
+                    k = bisect_left(ex_starts, e) - 1
+                    if k >= 0 and ex_ends[k] > s:
+                        continue
+                elif blocked is not None and blocked.find(1, s, e) >= 0:
+                    continue
+                extra.append((s, e, j))
+        if not extra:
+            return mentions
+        kept = [c for c in mentions if not any(a < c[1] and c[0] < b for a, b, _ in extra)]
+        return sorted(kept + extra)
 
     def _gated_ok(self, text: str, cands: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
         """Candidates without the gated names the article does not vouch for. A town named like a common
@@ -278,6 +317,13 @@ class Recogniser:
             v = self._country_name[j] = any(KINDS[self._kind[i]] == "country" for i in self._cand[j])
         return v
 
+
+
+# Names listed before "counties" or "parishes" ("Camden and Charlton counties"), and one item of the
+# list: a name of one or two capitalised words
+_COUNTY_LIST = re.compile(r"((?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?(?:,? (?:and|or) |, ))+"
+                          r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) ([Cc]ounties|[Pp]arishes)\b")
+_LIST_ITEM = re.compile(r"[A-Z][\w'’.-]*(?: ([A-Z][\w'’.-]*))?")
 
 
 # A list's separator after or before a name ("Newark, Heath and Pataskala")
