@@ -486,3 +486,10 @@ def test_a_big_city_before_said_is_the_city_when_the_article_names_it_as_one(gaz
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Gainesville", "Gainesville"]
     text = "Organisers said Gainesville says no to discrimination."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == []
+
+
+def test_a_possessive_town_is_not_part_of_its_street(gaz):
+    """"Harare’s Third Street" is the town and a street of it, two mentions, not one street name."""
+    text = "Councillors in Harare voted on Harare’s Third Street, which will be renamed."
+    assert [(text[s:e], p.kind) for s, e, p in gaz.find(text)] == [
+        ("Harare", "city"), ("Harare", "city"), ("Third Street", "place")]

@@ -79,6 +79,9 @@ class Additions:
             while len(words) > 2 and words[0].lower() in NEIGHBOURS_OK and words[0].lower() not in QUALIFIERS:
                 s += len(words[0]) + 1  # "In Haifa Street": the sentence's first word is not the name
                 words = words[1:]
+            k = max(text.rfind("'s ", s, e), text.rfind("’s ", s, e))
+            if k >= 0 and _FEATURE_AFFIX.search(text[k + 3:e]):
+                s = k + 3  # "Harare's Third Street": the street of a town the text names, not one name
             if any(a < e and s < b for a, b in exclude):
                 continue  # a tag beats a place
             if any(a < s < b or a < e < b for a, b, _ in found):
