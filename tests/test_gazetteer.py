@@ -493,3 +493,11 @@ def test_a_possessive_town_is_not_part_of_its_street(gaz):
     text = "Councillors in Harare voted on Harare’s Third Street, which will be renamed."
     assert [(text[s:e], p.kind) for s, e, p in gaz.find(text)] == [
         ("Harare", "city"), ("Harare", "city"), ("Third Street", "place")]
+
+
+def test_a_lone_foreign_village_without_a_container_is_dropped(gaz):
+    """A tiny town alone in a foreign country, in a story about another, is kept only where the text
+    puts it in a region of the story's country ("the Gara region of Duhok province", above); without
+    one it was mostly a person or a brand ("Lucey wrote", a small town in France)."""
+    text = "Officials from Baghdad, Erbil and Mosul met reporters, and Lucey wrote about it on Monday."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Baghdad", "Erbil", "Mosul"]

@@ -106,8 +106,11 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         if not major_only:
             found = [(s, _type_word_trimmed(text, s, e, p.name, p.kind), p) for s, e, p in found]
         if not major_only and len(mentions) > 2:
-            for k, p in self._lone_foreign(text, mentions, resolved).items():
-                found[k] = (found[k][0], found[k][1], p)
+            lone = self._lone_foreign(text, mentions, resolved)
+            if lone:
+                for k, p in lone.items():
+                    found[k] = (found[k][0], found[k][1], p)
+                found = [f for f in found if f[2] is not None]
         if major_only:
             return found
         hits = _feature_hits(text)

@@ -111,11 +111,13 @@ class Additions:
         kept = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e, _ in extra)]
         return sorted(kept + extra, key=lambda x: x[0])
 
-    def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]], resolved: list[int]) -> dict[int, Place]:
+    def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]],
+                      resolved: list[int]) -> dict[int, Place | None]:
         """A small town alone in its country while the article's other places agree on another one ("the
         Gara region of Duhok province" in a story naming Iraq, Erbil and Baghdad is not Gara, Hungary):
-        the name is kept, placed approximately in what the text puts it in ("region of Duhok") or else in
-        the article's own country. Returns replacements by mention number."""
+        the name is kept, placed approximately in what the text puts it in ("region of Duhok"); without
+        such a container it is dropped: such names were mostly people and brands ("Lucey", "Lada",
+        "Bajwa"), not places. Returns replacements (None: drop) by mention number."""
         kind, pop, cc, curated = self._kind, self._pop, self._cc, self._curated
         small = [k for k, i in enumerate(resolved)
                  if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP and i not in curated]
@@ -140,8 +142,7 @@ class Additions:
                 if KINDS[kind[c]] in ("country", "region", "district") and cc[c] == home:
                     container = self.place(c)
             if container is None:
-                container = self.place(self._country_idx[home]) if home in self._country_idx else None
-            if container is None:
+                out[k] = None  # no container named: more often a person or a brand than a place
                 continue
             out[k] = Place(name=text[s:e], country=container.country,
                            region=container.name if container.kind in ("region", "district") else None,
