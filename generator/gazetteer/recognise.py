@@ -74,6 +74,9 @@ class Recogniser:
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
+            if start > 2 and text[start - 1] == "-" and text[start - 3:start - 1] in _ARABIC_ARTICLES \
+                    and (start == 3 or not text[start - 4].isalpha()):
+                continue  # "Muqtada al-Sadr": a name we know only without its article is a surname there
             hyphened = False  # "Iraq-based" and "Syrian-Turkish" are fine
             if end + 1 < n:
                 c = text[end]
@@ -324,6 +327,10 @@ class Recogniser:
 _COUNTY_LIST = re.compile(r"((?:[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?(?:,? (?:and|or) |, ))+"
                           r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)?) ([Cc]ounties|[Pp]arishes)\b")
 _LIST_ITEM = re.compile(r"[A-Z][\w'’.-]*(?: ([A-Z][\w'’.-]*))?")
+
+
+# The Arabic article before a hyphen: our Arabic towns carry it in their names ("al-Qaim", "Al-Hasakah")
+_ARABIC_ARTICLES = frozenset({"al", "Al", "el", "El", "AL", "EL"})
 
 
 # A list's separator after or before a name ("Newark, Heath and Pataskala")
