@@ -501,3 +501,15 @@ def test_a_lone_foreign_village_without_a_container_is_dropped(gaz):
     one it was mostly a person or a brand ("Lucey wrote", a small town in France)."""
     text = "Officials from Baghdad, Erbil and Mosul met reporters, and Lucey wrote about it on Monday."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Baghdad", "Erbil", "Mosul"]
+
+
+def test_a_name_after_an_arabic_article_we_do_not_know_whole_is_no_place(gaz):
+    """"Muqtada al-Sadr" names no Sadr City; Arabic towns carry their article ("al-Qaim")."""
+    text = "Fighters entered al-Qaim and al-Shaddadi, while cleric Muqtada al-Sadr spoke in Baghdad."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["al-Qaim", "al-Shaddadi", "Baghdad"]
+
+
+def test_every_curated_place_has_coordinates(gaz):
+    """A curated entry GeoNames lacks must give its own point, or the map and acc@161 km lose it."""
+    missing = [gaz._pname[i] for i in gaz._curated if gaz._lat[i] != gaz._lat[i]]
+    assert missing == []
