@@ -513,3 +513,16 @@ def test_every_curated_place_has_coordinates(gaz):
     """A curated entry GeoNames lacks must give its own point, or the map and acc@161 km lose it."""
     missing = [gaz._pname[i] for i in gaz._curated if gaz._lat[i] != gaz._lat[i]]
     assert missing == []
+
+
+def test_a_town_the_article_vouches_for_is_no_surname_after_a_capitalised_word(gaz):
+    """"Rodeo Gainesville" made Gainesville a person's surname for the whole article; where the
+    article also says "in Gainesville," it stays a place elsewhere. A country after a comma is not
+    enough: "Chrystia Freeland ... Freeland, U.S. Trade Representative" names no town Freeland."""
+    text = ("The Rodeo Gainesville queen contest opens soon. Forms are at the bank in Gainesville, "
+            "next to the fire station.")
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Gainesville"]
+    assert gaz.find(text)[0][0] == text.index("in Gainesville") + 3
+    text = ("The talks went on, and the foreign minister Chrystia Freeland left for the capital. Freeland, "
+            "U.S. Trade Representative Robert Lighthizer and others met.")
+    assert "Freeland" not in [text[s:e] for s, e, _ in gaz.find(text)]

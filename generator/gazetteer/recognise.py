@@ -107,6 +107,7 @@ class Recogniser:
         cands.sort()
         chosen = []
         surnames: set[int] = set()
+        given: set[int] = set()  # names after a given name ("Michael Jones"): surnames unless vouched for
         speaking: list[tuple[int, int, int]] = []  # big towns before "said": see below
         last_end = -1
         rtext = None
@@ -154,7 +155,7 @@ class Recogniser:
                         split = True  # country-level names and demonyms modify capitalised nouns
                 if split:
                     if by_prev and not meta[j][4] and _given_name(prev):
-                        surnames.add(j)  # "Michael Jones": later, a bare "Jones" is the same person (not after
+                        given.add(j)  # "Michael Jones": later, a bare "Jones" is the same person (not after
                         # "A429", nor before a capitalised word: "The Dublin Singers" names no person Dublin)
                     continue
             if e < n and text[e] in " ,'’" and not meta[j][4]:
@@ -170,6 +171,11 @@ class Recogniser:
                     continue  # "Nelson said": a person here ("the city of Sevierville said" stays a place)
             chosen.append((s, e, j))
             last_end = e
+        if given - surnames:
+            # a capitalised word before a town is weak evidence of a person ("Rodeo Gainesville"): where
+            # the article vouches for the town as a place ("in Gainesville,"), its other mentions stay
+            weak = given - surnames
+            surnames |= weak - self._vouched(text, [c for c in cands if c[2] in weak], weak, countries=False)
         if surnames:
             chosen = [m for m in chosen if m[2] not in surnames or self._mainly_area(m[2])]
         if speaking:
@@ -215,10 +221,18 @@ class Recogniser:
         word or surname ("Decatur", "Greer", "Middletown") is a place in an article that names it once
         with its region or country after a comma ("Greer, South Carolina", "Decatur, Ga.") or as "the
         city of Decatur"; then each of its mentions is, as any other name's."""
-        gated = self._gated
-        todo = {j for _, _, j in cands if j in gated}
+        todo = {j for _, _, j in cands if j in self._gated}
         if not todo:
             return cands
+        ok = self._vouched(text, cands, todo)
+        return [c for c in cands if c[2] not in todo or c[2] in ok]
+
+    def _vouched(self, text: str, cands: list[tuple[int, int, int]], todo: set[int],
+                 countries: bool = True) -> set[int]:
+        """The names of `todo` that the article names as places at least once: with their region (or,
+        with `countries`, their country) after a comma, "the city of", "north of", "downtown", "in X."
+        before a stop, a dateline, or in a list with a town of the same state (see _gated_ok)."""
+        gated = self._gated
         ok = set()
         by_start = by_end = None
         for s, e, j in cands:
@@ -250,12 +264,12 @@ class Recogniser:
                 phrase = " ".join(words[:n])
                 for name in (phrase, phrase[:-1]) if phrase.endswith(".") else (phrase,):
                     k = self._automaton.get(" " + normalise(name) + " ", -1)
-                    if k >= 0 and k not in gated and self._contains(k, j):
+                    if k >= 0 and k not in gated and self._contains(k, j, countries):
                         ok.add(j)
                         break
                 if j in ok:
                     break
-        return [c for c in cands if c[2] not in todo or c[2] in ok]
+        return ok
 
     def _siblings(self, k: int, j: int) -> bool:
         """True when names k and j both name towns of one first-level region (a list of its towns)."""
@@ -263,14 +277,14 @@ class Recogniser:
         a1.discard(-1)
         return bool(a1) and any(self._admin1[i] in a1 for i in self._cand[j])
 
-    def _contains(self, k: int, j: int) -> bool:
-        """True when a region or country named by name k holds a town named by name j."""
+    def _contains(self, k: int, j: int, countries: bool = True) -> bool:
+        """True when a region (or, with `countries`, a country) named by name k holds a town named by j."""
         towns = self._cand[j]
         for r in self._cand[k]:
             kind = KINDS[self._kind[r]]
             if kind == "region" and any(self._admin1[i] == r for i in towns):
                 return True
-            if kind == "country" and any(self._cc[i] == self._cc[r] for i in towns):
+            if countries and kind == "country" and any(self._cc[i] == self._cc[r] for i in towns):
                 return True
         return False
 
