@@ -526,3 +526,12 @@ def test_a_town_the_article_vouches_for_is_no_surname_after_a_capitalised_word(g
     text = ("The talks went on, and the foreign minister Chrystia Freeland left for the capital. Freeland, "
             "U.S. Trade Representative Robert Lighthizer and others met.")
     assert "Freeland" not in [text[s:e] for s, e, _ in gaz.find(text)]
+
+
+def test_a_region_named_city_before_another_name_is_the_town(gaz):
+    """"Dublin City" is a region of Ireland, but "Dublin City Council" is the council of Dublin: the
+    mention is "Dublin"; "Kansas City Council" keeps its city's whole name."""
+    text = "Members of the Dublin City Council met on Monday in the town hall."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Dublin"]
+    text = "Members of the Kansas City Council met on Monday in the town hall."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Kansas City"]

@@ -205,14 +205,16 @@ TYPE_WORDS = {"province", "governorate", "district", "region", "state", "city", 
 def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "") -> int:
     """The end of the mention without a final type word ("Duhok province", "Mississippi State
     started", "Colorado State University"), unless the entry's own name ends with it ("Kansas City",
-    "Dublin City") or the entry (of `kind`) is a town English names with "City" ("Quebec City")."""
+    "Dublin City", but not a region's before another name: "Dublin City Council") or the entry (of
+    `kind`) is a town English names with "City" ("Quebec City")."""
     k = text.rfind(" ", s, e)
     if k < 0 or text[k + 1:e].lower() not in TYPE_WORDS:
         return e
-    if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()):
-        return e
-    if kind == "city" and text.startswith("City", k + 1) and not (
-            e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
+    named_on = e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()
+    if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()) and not (
+            named_on and kind in ("region", "district") and text.startswith("City", k + 1)):
+        return e  # but "Dublin City Council": the council of the town, not the region "Dublin City"
+    if kind == "city" and text.startswith("City", k + 1) and not named_on:
         return e  # "Quebec City", "Gaza City": the town's English name, but "Springfield City Council"
     return k
 
