@@ -56,3 +56,32 @@ def test_cli_runs_on_shared_set(name, module, tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["documents"] == 5 and 0.0 <= result["ours"]["f1"] <= 1.0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+
+
+def test_a_set_without_coordinates_has_no_accuracy():
+    gold = [[{"start": 0, "end": 5, "lat": None, "lon": None}]]
+    assert accuracy_at_km(gold, [[(0, 5, 1.0, 1.0)]])["acc_161km"] is None
+
+
+def test_predictions_inside_other_entities_are_told_apart():
+    """'Syrian' inside the Organisation 'Syrian Government' is no toponym for a set that marks places
+    only outside names; a prediction overlapping a gold toponym is never set aside."""
+    text = "The Syrian Government said Aleppo and Iraqi forces"
+    record = {"text": text,
+              "toponyms": [{"start": 27, "end": 33}],
+              "entities": [{"start": 4, "end": 21, "type": "Organisation"},
+                           {"start": 27, "end": 33, "type": "Location"},
+                           {"start": 38, "end": 43, "type": "Nationality"}]}
+    spans = [(4, 10), (27, 33), (38, 43), (44, 50)]
+    assert geoparse.inside_other_entities(record, spans) == [(4, 10), (38, 43)]
+
+
+def test_cli_scores_a_set_without_coordinates(capsys):
+    path = EVAL / "conflict_re3d.jsonl.gz"
+    if not path.exists():
+        pytest.skip("../shared/eval is not present on this machine")
+    assert geoparse.main(argparse.Namespace(file=path, limit=10, predictions=None, no_baseline=True)) == 0
+    ours = json.loads(capsys.readouterr().out)["ours"]
+    assert ours["acc_161km"] is None and ours["gold"] > 0
+    inside = ours["outside_other_entities"]
+    assert inside["predicted_inside"] >= 0 and inside["recall"] == ours["recall"]

@@ -98,3 +98,14 @@ def test_possessive_before_a_name_is_not_part_of_it(gaz):
     assert "Darke County" in spans(gaz, text)
     assert "Ohio" in spans(gaz, "He asked the Ohio Supreme Court to delay his execution.")
     assert "Tal Abita" not in spans(gaz, "Michael Tal Abita said so.")  # an unknown longer name is not cut
+
+
+def test_a_direction_downtown_a_dateline_after_a_headline_and_a_list_of_towns_vouch(gaz):
+    assert "Decatur" in spans(gaz, "Deputies closed roads 20 miles north of Decatur on Sunday.")
+    assert "Decatur" in spans(gaz, "The parade ends in downtown Decatur at noon.")
+    assert "DECATUR" in spans(gaz, "Storm damage is wide. DECATUR — Crews worked overnight.")
+    # a list with a town of the same state: "Middletown" beside Hamilton, Ohio is a town too
+    found = gaz.find("Flooding closed roads in Hamilton and Middletown on Friday.")
+    assert [(p.name, p.region) for _, _, p in found] == [("Hamilton", "Ohio"), ("Middletown", "Ohio")]
+    # without any of these, the name stays a common word
+    assert "Decatur" not in spans(gaz, "Decatur said the plan was good.")

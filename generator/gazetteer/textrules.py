@@ -82,7 +82,8 @@ NEIGHBOURS_OK = {
     # numbers and quantifiers that start a sentence or a headline ("Two Abkhaz servicemen", "Only Cornwall")
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "dozens",
     "hundreds", "thousands", "only", "some", "many", "most", "all", "several", "each", "every", "few", "other",
-    "another", "no", "more", "former", "senior", "missing", "major", "top", "local", "area", "nearby",
+    "another", "no", "more", "former", "senior", "missing", "major", "top", "local", "area", "nearby", "new",
+    "old", "historic", "suburban",
     # directions and qualifiers (see QUALIFIERS)
     "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central", "northeast",
     "northwest", "southeast", "southwest", "northeastern", "northwestern", "southeastern", "southwestern",
@@ -204,14 +205,16 @@ TYPE_WORDS = {"province", "governorate", "district", "region", "state", "city", 
 def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "") -> int:
     """The end of the mention without a final type word ("Duhok province", "Mississippi State
     started", "Colorado State University"), unless the entry's own name ends with it ("Kansas City",
-    "Dublin City") or the entry (of `kind`) is a town English names with "City" ("Quebec City")."""
+    "Dublin City", but not a region's before another name: "Dublin City Council") or the entry (of
+    `kind`) is a town English names with "City" ("Quebec City")."""
     k = text.rfind(" ", s, e)
     if k < 0 or text[k + 1:e].lower() not in TYPE_WORDS:
         return e
-    if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()):
-        return e
-    if kind == "city" and text.startswith("City", k + 1) and not (
-            e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()):
+    named_on = e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()
+    if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()) and not (
+            named_on and kind in ("region", "district") and text.startswith("City", k + 1)):
+        return e  # but "Dublin City Council": the council of the town, not the region "Dublin City"
+    if kind == "city" and text.startswith("City", k + 1) and not named_on:
         return e  # "Quebec City", "Gaza City": the town's English name, but "Springfield City Council"
     return k
 
@@ -260,6 +263,10 @@ _PERSON_AFTER = re.compile(r"(?:(, \d{1,3},|['’]s? (?:wife|husband|son|daughte
 _CITY_OF = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Tt]ownship|[Bb]orough) of $")
 _DATELINE = re.compile(r"(?:,? [A-Z][\w.]*)?(?: \(\w+\))? ?[—–-]{1,2} ")  # "DECATUR —", "GREER, S.C. (AP) —"
 _IN_BEFORE = re.compile(r"\b(?:in|near|from) $")
+# ... or a direction from it, or its downtown ("north of Decatur", "45 miles southeast of Champaign",
+# "downtown Decatur")
+_DIRECTION_OF = re.compile(r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest) of|"
+                           r"[Dd]owntown) $")
 _MONTHS = {"January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December"}
 _AFTER_COMMA = re.compile(r", ((?:[A-Z][\w.'’-]*)(?: [A-Z][\w.'’-]*){0,2})")

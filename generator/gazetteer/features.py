@@ -1,0 +1,240 @@
+"""What the gazetteer adds to its mentions and how it reads them: features it lacks (streets, rivers,
+bases), names placed by a bracketed region, a small foreign town yielding to the article's country,
+metonyms, and the major places kept in text of another language. A mixin of GeoNamesGazetteer."""
+from __future__ import annotations
+
+from bisect import bisect_left
+from functools import lru_cache
+
+from ..enrich.places import CONTAINERS, placed_under
+from ..model import Place
+from .build import KINDS, normalise
+from .textrules import (
+    NEIGHBOURS_OK,
+    QUALIFIERS,
+    _BRACKETED,
+    _DIPLOMACY,
+    _FEATURE_AFFIX,
+    _IN_CONTAINER,
+    _NAME_BEFORE,
+    _PARTNER_BEFORE,
+    _STANCE_AFTER,
+    _STATE_MODIFIED,
+    _STREETS,
+    _feature_matches,
+    _most_named,
+)
+
+from .weights import (
+    LONE_TOWN_CONTEXT,
+    LONE_TOWN_POP,
+    MAJOR_CITY,
+)
+
+
+class Additions:
+    """Mentions beyond the automaton's, their placement, and how a mention reads (metonym, major)."""
+
+    def metonyms(self, text: str, mentions: list[tuple[int, int, Place]]) -> set[int]:
+        """Numbers of the mentions that name a state rather than a place: a national capital standing for
+        its government ("Baghdad is busy discussing ... with Washington", "London said": followed by a
+        speech or stance verb, or after "with"/"between"/"and" in a sentence about diplomacy), and a
+        country right before "military", "officials", "presence"... ("the US military presence"). The
+        mention is still recognised; the caller decides (the site leaves such a place off the map
+        unless another mention of it is literal). Other acting countries ("Turkey fired") are kept:
+        leaving them out lost literal toponyms on GeoWebNews (content/geoparsing.md)."""
+        if self._capital_gids is None:
+            cap = self._capital
+            self._capital_gids = {self._gid[i] for i in range(len(cap)) if cap[i]}
+        out = set()
+        for k, (s, e, p) in enumerate(mentions):
+            if p.name in self._bodies:
+                out.add(k)  # "the EU said", "EU leaders": the body acting, which its tag already names
+                continue
+            if p.kind == "country" and _STATE_MODIFIED.match(text, e):
+                out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
+                continue
+            if p.kind != "city" or p.geonameid not in self._capital_gids:
+                continue
+            if _STANCE_AFTER.match(text, e):
+                out.add(k)
+                continue
+            if _PARTNER_BEFORE.search(text, max(0, s - 12), s):
+                a = max(text.rfind(". ", 0, s), 0)
+                b = text.find(". ", e)
+                if _DIPLOMACY.search(text, a, b if b >= 0 else len(text)):
+                    out.add(k)
+        return out
+
+    def _features(self, text: str, hits: list[int], found: list[tuple[int, int, Place]],
+                  exclude) -> list[tuple[int, int, Place]]:
+        """Streets, rivers, mountains, crossings and bases the gazetteer lacks ("Haifa Street", "Wichita
+        Drive", "Jebel Sinjar", "Ain al-Asad Air Base"): a capitalised name with its feature word is one
+        mention, replacing a town found inside it ("Wichita"). It is placed, approximately, at the place
+        the article names most often (a town or region before a country); without one it is left out."""
+        spans = []
+        for m in _feature_matches(text, hits):
+            s, e = m
+            words = text[s:e].split(" ")
+            while len(words) > 2 and words[0].lower() in NEIGHBOURS_OK and words[0].lower() not in QUALIFIERS:
+                s += len(words[0]) + 1  # "In Haifa Street": the sentence's first word is not the name
+                words = words[1:]
+            k = max(text.rfind("'s ", s, e), text.rfind("’s ", s, e))
+            if k >= 0 and _FEATURE_AFFIX.search(text[k + 3:e]):
+                s = k + 3  # "Harare's Third Street": the street of a town the text names, not one name
+            if any(a < e and s < b for a, b in exclude):
+                continue  # a tag beats a place
+            if any(a < s < b or a < e < b for a, b, _ in found):
+                continue  # a longer name we found crosses it
+            spans.append((s, e))
+        if not spans:
+            return found
+        host = _most_named([f for f in found if not any(s <= f[0] and f[1] <= e for s, e in spans)])
+        extra = []
+        for s, e in spans:
+            base = None
+            name = text[s:e]
+            if not name.endswith(_STREETS):  # "Wichita Drive" is a street of the article's town, not in Wichita
+                m = _FEATURE_AFFIX.search(name)
+                bare = (name[:m.start()] + name[m.end():]).strip()
+                base = self.lookup(bare) if bare else None  # "Mount Sinjar", "Sacramento River": by the town
+                if base is not None and host is not None and base.country != host.country:
+                    base = None  # a namesake abroad: the article's own place is the better guess
+            base = base or host
+            if base is None or base.lat is None:
+                continue
+            extra.append((s, e, Place(name=text[s:e], country=base.country,
+                                      region=base.name if base.kind == "region" else base.region,
+                                      kind="place", lat=base.lat, lon=base.lon, approximate=True)))
+        if not extra:
+            return found
+        kept = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e, _ in extra)]
+        return sorted(kept + extra, key=lambda x: x[0])
+
+    def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]],
+                      resolved: list[int]) -> dict[int, Place | None]:
+        """A small town alone in its country while the article's other places agree on another one ("the
+        Gara region of Duhok province" in a story naming Iraq, Erbil and Baghdad is not Gara, Hungary):
+        the name is kept, placed approximately in what the text puts it in ("region of Duhok"); without
+        such a container it is dropped: such names were mostly people and brands ("Lucey", "Lada",
+        "Bajwa"), not places. Returns replacements (None: drop) by mention number."""
+        kind, pop, cc, curated = self._kind, self._pop, self._cc, self._curated
+        small = [k for k, i in enumerate(resolved)
+                 if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP and i not in curated]
+        if not small:
+            return {}
+        by_cc: dict[str, set[int]] = {}
+        for (_, _, j), i in zip(mentions, resolved):
+            if cc[i]:
+                by_cc.setdefault(cc[i], set()).add(j)
+        out = {}
+        for k in small:
+            i, j = resolved[k], mentions[k][2]
+            if by_cc.get(cc[i], set()) - {j}:
+                continue  # another place of that country is named: not alone
+            home, names = max(by_cc.items(), key=lambda kv: len(kv[1]))
+            if home == cc[i] or len(names) < LONE_TOWN_CONTEXT:
+                continue
+            s, e = mentions[k][0], mentions[k][1]
+            container = None
+            if k + 1 < len(mentions) and _IN_CONTAINER.fullmatch(text, e, mentions[k + 1][0]):
+                c = resolved[k + 1]
+                if KINDS[kind[c]] in ("country", "region", "district") and cc[c] == home:
+                    container = self.place(c)
+            if container is None:
+                out[k] = None  # no container named: more often a person or a brand than a place
+                continue
+            out[k] = Place(name=text[s:e], country=container.country,
+                           region=container.name if container.kind in ("region", "district") else None,
+                           kind="place", lat=container.lat, lon=container.lon, approximate=True)
+        return out
+
+    @lru_cache(maxsize=65536)
+    def _major(self, i: int, surface: str) -> bool:
+        """Worth keeping in text whose language the precision rules are not written for: countries,
+        regions, seas and areas, curated entries, and cities of MAJOR_CITY people or more, named as
+        they are called unless they are five times bigger ("München" is Munich; "Namen" is Namur
+        only in Dutch, and a German noun)."""
+        kind = KINDS[self._kind[i]]
+        if i in self._curated or kind in ("country", "region", "area", "sea"):
+            return True
+        pop = self._pop[i] or 0
+        if kind != "city" or pop < MAJOR_CITY:
+            return False
+        return pop >= 5 * MAJOR_CITY or normalise(surface) == normalise(self._pname[i])
+
+    def _located_unknowns(self, text, found, exclude, exclusion=None) -> list[tuple[int, int, Place]]:
+        """'Tal Abita (Nineveh)': a name we lack, placed by the region in brackets; coordinates approximate.
+
+        `exclusion`, when given, is the first three of `_exclusion(len(text), exclude)` for maskable spans;
+        `found` must then be sorted by start and free of overlaps, as find() makes it (then an overlap is a
+        bisection, not a scan)."""
+        extra = []
+        if " (" not in text:
+            return extra
+        fast = exclusion is not None
+        if fast:
+            ex_starts, ex_ends, blocked = exclusion
+            brackets = _brackets(text)
+        else:
+            brackets = _BRACKETED.finditer(text)
+        for b in brackets:  # cheap scan for " (...)", then the name just before it
+            w0 = max(0, b.start() - 80)
+            window = text[w0:b.start()]
+            if fast:
+                # the name has at most three spaces, so it starts after the fourth space from the end:
+                # searching from there finds what a search from the start finds
+                lo = len(window)
+                for _ in range(4):
+                    lo = window.rfind(" ", 0, lo)
+                    if lo < 0:
+                        break
+                m = _NAME_BEFORE.search(window, lo + 1 if lo >= 0 else 0)
+            else:
+                m = _NAME_BEFORE.search(window)
+            if m is None:
+                continue
+            name, container = m.group(1), b.group(1)
+            lead = 0
+            words = name.split(" ")
+            while len(words) > 1 and words[0].lower() in NEIGHBOURS_OK and words[0].lower() not in QUALIFIERS:
+                lead += len(words[0]) + 1  # "Then Tal Kaif (Nineveh)": the sentence's first word is not the name
+                words = words[1:]
+            name = " ".join(words)
+            place = placed_under(name, self.lookup(container, CONTAINERS))
+            if place is None:
+                continue
+            s, e = w0 + m.start(1) + lead, w0 + m.end(1)
+            if fast:
+                if ex_starts is not None:
+                    k = bisect_left(ex_starts, e) - 1
+                    if k >= 0 and ex_ends[k] > s:
+                        continue
+                elif blocked is not None and blocked.find(1, s, e) >= 0:
+                    continue
+                k = bisect_left(found, (e,)) - 1  # the last mention starting before e ends the furthest
+                if k >= 0 and found[k][1] > s:
+                    continue
+            elif any(a < e and s < z for a, z in exclude) or any(a < e and s < z for a, z, _ in found):
+                continue
+            known = self.lookup(name)
+            if known is not None:
+                continue
+            extra.append((s, e, place))
+        return extra
+
+
+def _brackets(text: str):
+    """`_BRACKETED.finditer(text)`, trying the pattern only where " (" occurs."""
+    match = _BRACKETED.match
+    pos = 0
+    while True:
+        i = text.find(" (", pos)
+        if i < 0:
+            return
+        b = match(text, i)
+        if b is None:
+            pos = i + 1
+        else:
+            yield b
+            pos = b.end()

@@ -1,0 +1,278 @@
+"""Resolution: one GeoNames entry per mention, by prior (kind, population, capital, curated) and the
+article's own context (the countries and regions its other mentions name). A mixin of GeoNamesGazetteer."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from .build import KINDS, normalise
+from .textrules import _DATELINE
+from .weights import (
+    ALIAS_PENALTY,
+    COUNTY_PAIR,
+    FAMOUS_GAP,
+    KIND_PRIOR,
+    MAJOR_CITY,
+    MAX_CANDIDATES,
+    REGION_SUPPORT,
+)
+
+
+class Resolver:
+    """Ranking a name's entries, then the article's context over them."""
+
+    # --- resolution --------------------------------------------------------------------------------
+    def _prior_score(self, i: int) -> float:
+        kind = KINDS[self._kind[i]]
+        pop = self._pop[i] or 0
+        score = math.log10(pop + 10)
+        score += KIND_PRIOR[kind]
+        if self._capital[i]:
+            score += 1.0
+        if i in self._curated:
+            score += 1.5
+        if self._lat[i] != self._lat[i]:  # NaN: no coordinates
+            score -= 0.5
+        return score
+
+    def _region_key(self, i: int) -> int:
+        """The first-level region an entry is in (a region is its own)."""
+        return i if KINDS[self._kind[i]] == "region" else self._admin1[i]
+
+    def _info(self, i: int) -> tuple[float, int, str, bool]:
+        """(prior score, region key, country code, is a country) for one entry, computed once."""
+        info = self._prior.get(i)
+        if info is None:
+            info = self._prior[i] = (self._prior_score(i), self._region_key(i), self._cc[i],
+                                     KINDS[self._kind[i]] == "country")
+        return info
+
+    def _candidates(self, j: int) -> tuple[int, ...]:
+        """A name's entries, best prior first, at most MAX_CANDIDATES: context can lift a small town
+        named "Paris" over the French capital, but not the 200th "Springfield"."""
+        c = self._ranked.get(j)
+        if c is None:
+            key = normalise(self._names[j])
+            scored = []
+            for i in self._cand[j]:
+                prior = self._info(i)[0]
+                if i not in self._curated and KINDS[self._kind[i]] in ("city", "district") \
+                        and normalise(self._pname[i]) != key:
+                    prior -= ALIAS_PENALTY  # an old or foreign name of a town ("Washington" for Piqua, Ohio)
+                scored.append((prior, i))
+            # A region named after its capital ("Najaf", "Aleppo", "Zarqa"): the bare name is the town,
+            # which ranks just above its region (the region is meant when the text says "province").
+            # Only a town called exactly that: "New York" stays the state, not New York City.
+            region_prior = {i: p for p, i in scored if KINDS[self._kind[i]] == "region"}
+            if region_prior:
+                scored = [(max(p, region_prior[self._admin1[i]] + 0.1)
+                           if KINDS[self._kind[i]] == "city" and self._admin1[i] in region_prior
+                           and normalise(self._pname[i]) == key else p, i)
+                          for p, i in scored]
+            scored.sort(key=lambda x: -x[0])
+            c = self._ranked[j] = tuple((i, prior) for prior, i in scored[:MAX_CANDIDATES])
+        return c
+
+    def _best(self, cands: tuple[tuple[int, float], ...], ccs: Counter, admin1s: Counter,
+              qualifier: set | None = None, paired: set[int] | frozenset = frozenset(),
+              support: tuple[dict[int, float], dict[int, float], float] | None = None) -> int:
+        best, best_score = cands[0][0], -1e9
+        total = sum(ccs.values()) or 1
+        total_a1 = sum(admin1s.values()) or 1
+        info, known = self._info, self._prior
+        top = cands[0][1] - FAMOUS_GAP  # a far better-known namesake: the country alone is not enough
+        for i, score in cands:
+            r = known.get(i)  # _info(i), without the call when it is known
+            _, a1, cc, is_country = info(i) if r is None else r
+            if cc and ccs and (score >= top or a1 in admin1s or self._pop[i] >= MAJOR_CITY):
+                # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again; but
+                # "London" in a story about the US is not London, Ohio unless the story names Ohio
+                # (a city of 100,000 is enough on its own: Tripoli in a story naming Lebanon)
+                n = ccs.get(cc)
+                if n:
+                    score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
+            if a1 >= 0 and admin1s:
+                n = admin1s.get(a1)
+                if n:
+                    score += 1.0 + 3.0 * n / total_a1  # ... and its regions (Paris, Texas)
+            if qualifier and (cc in qualifier or self._admin1[i] in qualifier or i in qualifier):
+                score += 6.0
+            if paired and i in paired:
+                score += COUNTY_PAIR  # a town of a county the article names, or the county of a town it names
+            if support and a1 >= 0 and score >= top:  # the regions the other names may be in
+                score += REGION_SUPPORT * (support[0].get(a1, 0.0) - support[1].get(a1, 0.0)) / support[2]
+            if score > best_score:
+                best, best_score = i, score
+        return best
+
+    def _first_row(self, j: int) -> tuple[int, str, int, int]:
+        """For resolve(): (best entry without context, its country code, its region key, the only candidate
+        or -1), once per name."""
+        cache = self._context_free
+        i = cache.get(j)
+        if i is None:
+            i = cache[j] = self._best(self._candidates(j), Counter(), Counter())
+        offsets = self._cand.offsets
+        single = self._cand.flat[offsets[j]] if offsets[j + 1] - offsets[j] == 1 else -1
+        return (i, self._cc[i], self._region_key(i), single)
+
+    def resolve(self, text: str, mentions: list[tuple[int, int, int]]) -> list[int]:
+        """One entry per mention: a first pass without context, then again with the countries and regions
+        that the article's *other* mentions point to; when that moved any of them, once more with the
+        moved ones as context ("Red Oak", out of context in Texas, is in Iowa once the article's Iowa
+        places are counted, and then so is its "Montgomery County")."""
+        rows = self._first_rows
+        first = []
+        for _, _, j in mentions:
+            r = rows.get(j)
+            if r is None:
+                r = rows[j] = self._first_row(j)
+            first.append(r)
+        guess = [r[0] for r in first]
+        paired = self._county_pairs(mentions)
+        support = self._region_support(mentions)
+        if paired:  # a town and its county start as each other's context
+            guess = [next((i for i, _ in self._candidates(j) if i in paired), i0)
+                     for (_, _, j), i0 in zip(mentions, guess)]
+            cc, key = self._cc, self._region_key
+            out = self._in_context(text, mentions, guess, Counter([cc[i] for i in guess if cc[i]]),
+                                   Counter([a for a in map(key, guess) if a >= 0]), paired, support)
+        else:
+            out = self._in_context(text, mentions, guess, Counter([r[1] for r in first if r[1]]),
+                                   Counter([r[2] for r in first if r[2] >= 0]), paired, support)
+        if out != guess:
+            cc, key = self._cc, self._region_key
+            out = self._in_context(text, mentions, out, Counter([cc[i] for i in out if cc[i]]),
+                                   Counter([a for a in map(key, out) if a >= 0]), paired, support)
+        if len(mentions) > 2:
+            self._like_neighbours(text, mentions, out)
+        return out
+
+    def _support_of(self, j: int) -> dict[int, float]:
+        """Name j's vote for the first-level regions its entries are in: one vote, split evenly (a
+        "Springfield" in thirty states says little of any), computed once."""
+        v = self._support_memo.get(j)
+        if v is None:
+            a1s = {self._region_key(i) for i, _ in self._candidates(j)}
+            a1s.discard(-1)
+            v = self._support_memo[j] = {a: 1.0 / len(a1s) for a in a1s} if a1s else {}
+        return v
+
+    def _region_support(self, mentions: list[tuple[int, int, int]]) -> tuple[dict[int, float], int]:
+        """The article's names' votes for regions, summed, and the number of names: a town is more likely
+        in a region where the other names may lie too ("Rogersville", "Logan" and "Springfield" are all
+        towns of Missouri), whatever each of them would be on its own."""
+        names = {j for _, _, j in mentions}
+        out: dict[int, float] = {}
+        if len(names) > 1:
+            for j in names:
+                for a, v in self._support_of(j).items():
+                    out[a] = out.get(a, 0.0) + v
+        return out, len(names)
+
+    def _county_rows(self, j: int) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
+        """Name j's counties or districts, and its towns with their county as (county, town), once."""
+        v = self._county_memo.get(j)
+        if v is None:
+            kind, a2 = self._kind, self._admin2
+            districts, towns = [], []
+            for i, _ in self._candidates(j):
+                k = KINDS[kind[i]]
+                if k == "district":
+                    districts.append(i)
+                elif k == "city" and a2[i] >= 0:
+                    towns.append((a2[i], i))
+            v = self._county_memo[j] = (tuple(districts), tuple(towns))
+        return v
+
+    def _county_pairs(self, mentions: list[tuple[int, int, int]]) -> set[int] | frozenset:
+        """Entries that a county or district named in the article ties to another of its names: the town
+        of that county ("Huntsville" beside "Walker County" is Huntsville, Texas, not the bigger one in
+        Alabama) and the county that holds a town the article names. Empty without a county."""
+        names = {j for _, _, j in mentions}
+        if len(names) < 2:
+            return frozenset()
+        rows = {j: self._county_rows(j) for j in names}
+        district_of: dict[int, set[int]] = {}  # district entry -> the names it is a candidate of
+        for j, (districts, _) in rows.items():
+            for d in districts:
+                district_of.setdefault(d, set()).add(j)
+        if not district_of:
+            return frozenset()
+        out = set()
+        for j, (_, towns) in rows.items():
+            for d, i in towns:
+                by = district_of.get(d)
+                if by and (len(by) > 1 or j not in by):  # another name: "Lancaster" does not vouch for itself
+                    out.add(i)
+                    out.add(d)
+        return out
+
+    def _like_neighbours(self, text: str, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
+        """A name inside a list whose neighbours on both sides are towns (or both regions) is one too:
+        "Washington, New York and Boston" names the city, "Missouri, New York, North Carolina" the state.
+        Changes `out` in place."""
+        kind, rows = self._kind, self._first_rows
+        for k in range(1, len(mentions) - 1):
+            (_, e0, _), (s, e, j), (s2, _, _) = mentions[k - 1], mentions[k], mentions[k + 1]
+            if rows[j][3] >= 0 or not _LIST_SEP.fullmatch(text, e0, s) or not _LIST_SEP.fullmatch(text, e, s2):
+                continue
+            want = KINDS[kind[out[k - 1]]]
+            if want not in ("city", "region") or KINDS[kind[out[k + 1]]] != want or KINDS[kind[out[k]]] == want:
+                continue
+            cands = tuple(c for c in self._candidates(j) if KINDS[kind[c[0]]] == want)
+            if cands:
+                cc = self._cc[out[k - 1]]
+                out[k] = self._best(cands, Counter({cc: 1}) if cc else Counter(), Counter())
+
+    def _in_context(self, text: str, mentions: list[tuple[int, int, int]], first: list[int], ccs: Counter,
+                    admin1s: Counter, paired: set[int] | frozenset = frozenset(),
+                    support: tuple[dict[int, float], int] = ({}, 0)) -> list[int]:
+        support_all, n_names = support
+        """resolve()'s pass: each mention with more than one candidate by the countries (`ccs`) and regions
+        (`admin1s`) of `first`, the entries guessed for all mentions, less its own."""
+        rows = self._first_rows
+        repeats = Counter([j for _, _, j in mentions])
+        out = []
+        seen: dict[int, int] = {}
+        for k, (s, e, j) in enumerate(mentions):
+            single = rows[j][3]
+            if single >= 0:
+                out.append(single)
+                continue  # a single candidate needs no context
+            qualifier = None
+            # "Springfield, Illinois" / "Tripoli, Lebanon": the next mention qualifies this one
+            if k + 1 < len(mentions):
+                s2, e2, _ = mentions[k + 1]
+                if text[e:s2].strip() == ",":
+                    q = first[k + 1]
+                    qualifier = {self._cc[q], q} if KINDS[self._kind[q]] in ("country", "region") else None
+            if qualifier is None and j in seen:  # the same name again: same context, same answer
+                out.append(seen[j])
+                continue
+            # the context is the *other* names: "Paris" said three times does not vote for France
+            own_cc, own_a1, times = self._cc[first[k]], self._region_key(first[k]), repeats[j]
+            if own_cc:
+                ccs[own_cc] -= times
+            if own_a1 >= 0:
+                admin1s[own_a1] -= times
+            cands = self._candidates(j)
+            if text[s].isupper() and text[e - 1].isupper() and text[s:e].isupper() and _DATELINE.match(text, e):
+                # a dateline ("NEW YORK (AP) —") names a town, not the state of that name
+                cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] == "city") or cands
+            # the share of the *other* names that may lie in each region
+            sup = (support_all, self._support_of(j), n_names - 1) if n_names > 1 else None
+            best = self._best(cands, +ccs, +admin1s, qualifier, paired, sup)
+            out.append(best)
+            if qualifier is None:
+                seen[j] = best
+            if own_cc:
+                ccs[own_cc] += times
+            if own_a1 >= 0:
+                admin1s[own_a1] += times
+        return out
+
+
+# Between two items of a list ("Washington, New York and Boston")
+_LIST_SEP = re.compile(r",? (?:and|or) |, ")

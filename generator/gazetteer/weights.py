@@ -1,0 +1,17 @@
+"""The gazetteer's numeric weights and thresholds, in one place: ranking (prior points) and the sizes
+(people) from which a name keeps its place in the precision rules."""
+
+MAX_CANDIDATES = 30  # a name's entries looked at, best prior first (not the 200th "Springfield")
+ALIAS_PENALTY = 1.5  # prior points off a town matched by an old or foreign name
+FAMOUS_GAP = 2.0  # prior points (~100 times the people) below the best namesake: country context alone no longer lifts it
+PREFIX_CITY = 30_000  # people: a town this big keeps its name before another capitalised word
+MAJOR_CITY = 100_000  # people: a town this big is known on its own (and kept in text of another language)
+MAIN_REGION = 1_000_000  # people: a region this big stays a place where a person of its name is named
+LONE_TOWN_POP = 20_000  # people: a town smaller than this, alone in its country, yields to the article's context
+LONE_TOWN_CONTEXT = 3  # distinct names in another country that make that country the article's context
+
+# prior points by kind of entry (a bare name prefers a country, then an area or sea, to a town)
+KIND_PRIOR = {"country": 2.5, "region": 0.5, "district": -2.5, "city": 0.0, "area": 3.0, "place": 0.0, "sea": 3.0}
+
+COUNTY_PAIR = 3.0  # prior points for a town and a county of the article that hold each other
+REGION_SUPPORT = 2.0  # prior points for a region all the article's other names may lie in (scaled by their share)
