@@ -5,6 +5,7 @@ written only when mkdocs.yml has a `site_url`; without it the build writes none 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ..atomicfile import write_bytes
 from ..textutil import slugify
@@ -25,15 +26,17 @@ def country_feed(node: LocationNode) -> str:
 
 def write_all(site_dir: Path, records: list[Record], tags: dict[str, list[Record]], countries: list[LocationNode],
               urls: dict[str, str], site_name: str, site_url: str, description: str, main_path: str,
-              length: int) -> int:
-    """Write every feed; returns how many. The caller checks site_url first (NO_SITE_URL)."""
-    def one(path: str, recs: list[Record], title: str) -> None:
+              length: int, tag_page: Callable[[str], str], country_page: Callable[[LocationNode], str]) -> int:
+    """Write every feed; returns how many. The caller checks site_url first (NO_SITE_URL).
+    `tag_page` and `country_page` give the site-relative URL of the page a feed stands for: its
+    channel links there, not to the site's root."""
+    def one(path: str, recs: list[Record], title: str, page: str = "") -> None:
         latest = [r for r in newest_first(recs) if r.date][:length]
-        write_bytes(site_dir / path, rss(latest, urls, title, site_url, description).encode("utf-8"))
+        write_bytes(site_dir / path, rss(latest, urls, title, site_url, description, page).encode("utf-8"))
 
     one(main_path, records, site_name)
     for name, recs in tags.items():
-        one(tag_feed(name), recs, f"{site_name}: {name}")
+        one(tag_feed(name), recs, f"{site_name}: {name}", tag_page(name))
     for node in countries:
-        one(country_feed(node), node.articles, f"{site_name}: {node.name}")
+        one(country_feed(node), node.articles, f"{site_name}: {node.name}", country_page(node))
     return 1 + len(tags) + len(countries)

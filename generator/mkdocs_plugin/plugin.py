@@ -303,7 +303,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         countries = list(location_tree(newest_first(records)).values())
         feedset.write_all(site, records, tag_index(newest_first(records)), countries, self.urls, config.site_name,
                           config.site_url, config.site_description or "", self.config.feed_path,
-                          self.config.feed_length)
+                          self.config.feed_length, lambda name: self.link.url(self.tag_uri(name)),
+                          lambda node: self.link.url(self.node_uri(node)))
 
     def _search_index(self, config: MkDocsConfig) -> None:
         records = list(self.records.values())
