@@ -3,13 +3,20 @@ is announced by that page, and lists the archive's articles (undated ones too) i
 Feeds are parsed with the standard library's XML parser (a malformed feed fails there)."""
 from __future__ import annotations
 
+import itertools
+import json
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import frontmatter
+
+from generator.mkdocs_plugin import feedset
+from generator.mkdocs_plugin.index import Record
+from generator.textutil import slugify
 
 from .conftest import run_archive
 
@@ -99,3 +106,56 @@ def test_a_tag_name_with_markup_is_escaped_in_the_announced_feed(site_project: P
     feed = channel(site / "feeds" / "tags" / "q-a-quoted-b-bold-b.xml")
     assert feed.findtext("title") == links[0]["title"]
     assert [c.text for c in feed.iter("category")] == [tag]
+
+
+def items(path: Path) -> list[ET.Element]:
+    return channel(path).findall("item")
+
+
+def test_feeds_hold_undated_articles_after_the_dated_ones(built_site: Path):
+    """An undated article (a third of the samples) is in the feeds, with no pubDate (RSS allows
+    it; a reader dates it when it first sees it), after every dated one, by title."""
+    site = built_site / "site"
+    articles = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))["articles"]
+    undated = [a for a in articles if not a["date"]]
+    assert undated and len(articles) <= 50  # feed_length: the whole sample archive fits in feed.xml
+    main = items(site / "feed.xml")
+    assert sorted(i.findtext("title") for i in main) == sorted(a["title"] for a in articles)
+    per_tag = Counter(slugify(t) for a in articles for t in dict.fromkeys(a["tags"]))
+    feeds = [site / "feed.xml", *(site / "feeds").rglob("*.xml")]
+    for feed in feeds:
+        found = items(feed)
+        if "tags" in feed.parts:
+            assert len(found) == min(50, per_tag[feed.stem]), feed
+        dated = [i for i in found if i.findtext("pubDate")]
+        assert found[: len(dated)] == dated, feed  # no dated item after an undated one
+        titles = [i.findtext("title") for i in found[len(dated):]]
+        assert titles == sorted(titles, key=str.casefold), feed
+    assert sum(1 for f in feeds for i in items(f) if not i.findtext("pubDate")) > len(undated)
+
+
+def record(uri: str, title: str, day: date | None) -> Record:
+    return Record(src_uri=uri, title=title, date=day, summary=None, source=None, url=None, tags=["T"], places=[])
+
+
+def test_feed_order_and_length_do_not_depend_on_the_input_order(tmp_path: Path):
+    """Same titles and dates break on the page's path: a rebuild, or the same articles read in
+    another order, writes the same bytes; the cap keeps the newest dated, then undated ones."""
+    records = [record("a/2.md", "Same", date(2024, 1, 2)), record("a/1.md", "Same", date(2024, 1, 2)),
+               record("a/3.md", "Older", date(2023, 5, 1)), record("u/2.md", "same undated", None),
+               record("u/1.md", "Same undated", None), record("u/0.md", "Another", None)]
+    urls = {r.src_uri: r.src_uri[:-3] + "/" for r in records}
+    written = set()
+    for n, order in enumerate(itertools.permutations(records)):
+        if n % 37:  # a sample of the 720 orders
+            continue
+        site = tmp_path / str(n)
+        feedset.write_all(site, list(order), {"T": list(order)}, [], urls, "S", "https://x.example/", "", "feed.xml",
+                          5, lambda name: "tags/t/", lambda node: "")
+        written.add((site / "feed.xml").read_bytes())
+        tag = items(site / "feeds" / "tags" / "t.xml")
+        assert [ET.tostring(i) for i in tag] == [ET.tostring(i) for i in items(site / "feed.xml")]
+    assert len(written) == 1
+    found = items(tmp_path / "0" / "feed.xml")
+    assert [i.findtext("guid") for i in found] == ["a/2.md", "a/1.md", "a/3.md", "u/0.md", "u/1.md"]
+    assert [bool(i.findtext("pubDate")) for i in found] == [True, True, True, False, False]
