@@ -9,8 +9,11 @@ from ..model import safe_url
 from .index import Record
 
 
-def rss(records: list[Record], urls: dict[str, str], site_name: str, site_url: str, description: str) -> str:
-    """`urls` maps an article's src_uri to its site-relative URL; links are absolute when site_url is set."""
+def rss(records: list[Record], urls: dict[str, str], site_name: str, site_url: str, description: str,
+        page: str = "") -> str:
+    """`urls` maps an article's src_uri to its site-relative URL; links are absolute when site_url is set.
+    `page` is the site-relative URL of the page the feed stands for (a tag's, a country's): the
+    channel's <link>, which a feed reader shows as the feed's home; "" is the site's root."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     items = []
     for r in records:
@@ -28,6 +31,6 @@ def rss(records: list[Record], urls: dict[str, str], site_name: str, site_url: s
             parts.append(f"<source url={quoteattr(original)}>{escape(r.source)}</source>")
         items.append("<item>" + "".join(p for p in parts if p) + "</item>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
-            f"<title>{escape(site_name)}</title><link>{escape(base or './')}</link>"
+            f"<title>{escape(site_name)}</title><link>{escape((base or './') + page)}</link>"
             f"<description>{escape(description or site_name)}</description>"
             + "\n".join(items) + "</channel></rss>\n")

@@ -1,15 +1,17 @@
 """The archive's feeds: the whole archive (feed.xml), one per tag and one per country.
 
 A feed is read by a feed reader, away from the site: its links must be absolute, so feeds are
-written only when mkdocs.yml has a `site_url`; without it the build writes none and says so."""
+written only when mkdocs.yml has a `site_url`; without it the build writes none and says so.
+Each feed holds at most `feed_length` articles: the newest dated ones, then undated ones (feed_order)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ..atomicfile import write_bytes
 from ..textutil import slugify
 from .feeds import rss
-from .index import LocationNode, Record, newest_first
+from .index import LocationNode, Record
 
 NO_SITE_URL = ("feeds not written: mkdocs.yml has no site_url, and a feed reader needs absolute links "
                "(set site_url, e.g. https://news.example.org/, to publish feed.xml and the tag and country feeds)")
@@ -23,17 +25,29 @@ def country_feed(node: LocationNode) -> str:
     return f"feeds/countries/{node.slug}.xml"
 
 
+def feed_order(records: list[Record]) -> list[Record]:
+    """Dated articles newest first, then the undated ones by title: RSS lets an item go without a
+    pubDate (a reader dates it when it first sees it), and leaving them out hid a third of the
+    demo archive from feeds. Ties break on src_uri, so the order never depends on the input's and
+    a rebuild writes the same bytes."""
+    dated = sorted((r for r in records if r.date), key=lambda r: (r.date, r.title, r.src_uri), reverse=True)
+    undated = sorted((r for r in records if not r.date), key=lambda r: (r.title.casefold(), r.title, r.src_uri))
+    return dated + undated
+
+
 def write_all(site_dir: Path, records: list[Record], tags: dict[str, list[Record]], countries: list[LocationNode],
               urls: dict[str, str], site_name: str, site_url: str, description: str, main_path: str,
-              length: int) -> int:
-    """Write every feed; returns how many. The caller checks site_url first (NO_SITE_URL)."""
-    def one(path: str, recs: list[Record], title: str) -> None:
-        latest = [r for r in newest_first(recs) if r.date][:length]
-        write_bytes(site_dir / path, rss(latest, urls, title, site_url, description).encode("utf-8"))
+              length: int, tag_page: Callable[[str], str], country_page: Callable[[LocationNode], str]) -> int:
+    """Write every feed; returns how many. The caller checks site_url first (NO_SITE_URL).
+    `tag_page` and `country_page` give the site-relative URL of the page a feed stands for: its
+    channel links there, not to the site's root."""
+    def one(path: str, recs: list[Record], title: str, page: str = "") -> None:
+        latest = feed_order(recs)[:length]
+        write_bytes(site_dir / path, rss(latest, urls, title, site_url, description, page).encode("utf-8"))
 
     one(main_path, records, site_name)
     for name, recs in tags.items():
-        one(tag_feed(name), recs, f"{site_name}: {name}")
+        one(tag_feed(name), recs, f"{site_name}: {name}", tag_page(name))
     for node in countries:
-        one(country_feed(node), node.articles, f"{site_name}: {node.name}")
+        one(country_feed(node), node.articles, f"{site_name}: {node.name}", country_page(node))
     return 1 + len(tags) + len(countries)

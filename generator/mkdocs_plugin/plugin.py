@@ -36,6 +36,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.map_nodes: list[LocationNode] = []
         self.neighbours: dict[str, related.Neighbours] = {}
         self.site_url = ""  # feed links are shown only when feeds are written (they need it)
+        self.page_feeds: dict[str, tuple[str, str]] = {}  # tag/country page -> (its feed, its name): main.html
         self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
         self.link = pages.Linker()
         self.cache: buildcache.PageCache | None = None
@@ -117,6 +118,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         out: list[listings.Listing] = []
 
         tags = tag_index(records)
+        self.page_feeds = {self.tag_uri(name): (feedset.tag_feed(name), name) for name in tags}
         vocab = default_vocabulary()
         tags_index = f"{c.tags_dir}/index.md"
         counts = {t: len(r) for t, r in tags.items()}
@@ -135,6 +137,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         def emit(node: LocationNode, parents: list[LocationNode]) -> None:
             uri = self.node_uri(node)
             feed = None if parents else feedset.country_feed(node)
+            if feed:
+                self.page_feeds[uri] = (feed, node.name)
             lead = self._lead(uri, node.articles, feed, skip_places=frozenset([node.slug] + [p.slug for p in parents]))
             out.extend(listings.location_listing(uri, node, parents, self.node_uri, loc_index, self.link, c.page_size,
                                                  lead))
@@ -303,7 +307,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         countries = list(location_tree(newest_first(records)).values())
         feedset.write_all(site, records, tag_index(newest_first(records)), countries, self.urls, config.site_name,
                           config.site_url, config.site_description or "", self.config.feed_path,
-                          self.config.feed_length)
+                          self.config.feed_length, lambda name: self.link.url(self.tag_uri(name)),
+                          lambda node: self.link.url(self.node_uri(node)))
 
     def _search_index(self, config: MkDocsConfig) -> None:
         records = list(self.records.values())
