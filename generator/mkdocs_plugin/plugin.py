@@ -18,7 +18,9 @@ from mkdocs.utils import get_relative_url
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
-from . import article, buildcache, charts, exports, feedset, listings, map as sitemap, mapsvg, pages, related, reproducible
+from ..cachedir import ensure
+from . import (article, buildcache, charts, exports, feedset, listings, locator, map as sitemap, mapsvg, pages, related,
+               reproducible)
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
@@ -72,6 +74,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                     log.warning(problem)
                 self.urls[f.src_uri] = f.url
+        self._locator_files(files, config)
         self.neighbours = related.compute(list(self.records.values()))
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
@@ -99,6 +102,24 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.config.build_cache:
             folder = Path(config.config_file_path or config.docs_dir).resolve().parent / self.config.build_cache_dir
             self.cache = buildcache.PageCache(config, folder)
+
+    def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
+        """One outline file per map view the article pages show (locator.py), drawn once: kept in
+        the build cache folder, from where MkDocs copies it into the site."""
+        views = {v for r in self.records.values() if (v := locator.view_of(locator.points_of(r.places)))}
+        folder = None
+        if self.config.build_cache:
+            folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
+                            / self.config.build_cache_dir / "locator")
+        used: set[str] = set()
+        for uri, path, data in sorted(locator.ensure_file(v, folder) for v in views):
+            used.add(Path(uri).name)
+            files.append(File.generated(config, uri, abs_src_path=str(path)) if path is not None
+                         else File.generated(config, uri, content=data))
+        if folder is not None:
+            for old in folder.glob("*.svg"):  # views no article shows any more
+                if old.name not in used:
+                    old.unlink(missing_ok=True)
 
     def _cached(self, uri: str) -> bool:
         return self.cache is not None and uri in self.cache.cached
@@ -236,7 +257,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         record = self.records.get(uri)
         if record is not None:
-            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link) + article.locator(record)
+            header = (pages.article_header(record, self.tag_uri, self.place_uri, self.link)
+                      + article.locator(record, lambda target: self.link.href(uri, target)))
             footer = article.footer(record, self.neighbours.get(uri), self.link)
             self._check_links(files)
             return header + output + footer
