@@ -133,6 +133,22 @@ class BuildCache:
         self.db.close()
 
 
+def skip_render(page) -> None:
+    """A cached page's Markdown is empty: give it what MkDocs' render of "" gives (no content, an
+    empty table of contents, no anchors) without building a Markdown instance with every extension
+    for it (about 0.6 ms a page, 6 s of a 10,000-article rebuild, issue 12)."""
+    from mkdocs.structure.toc import get_toc
+
+    def render(config, files) -> None:
+        page.content = ""
+        page.toc = get_toc([])
+        page._title_from_render = None
+        page.present_anchor_ids = set()
+        page.links_to_anchors = {}
+
+    page.render = render
+
+
 class _WarningCount(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)

@@ -184,6 +184,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         MkDocs neither parses the front matter again nor reads a first line "Key: value" as
         MultiMarkdown metadata); on_page_markdown restores the page's metadata."""
         if self.config.enabled and self._cached(page.file.src_uri):
+            buildcache.skip_render(page)
             return ""  # its finished HTML comes from the build cache (buildcache.py)
         record = self.records.get(page.file.src_uri) if self.config.enabled else None
         if record is None or record.body is None:
@@ -280,6 +281,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
             self.cache.after_page(page, output, self.records.get(page.file.src_uri))
+        if self.config.enabled:
+            # Written next: MkDocs would keep every page's HTML and Markdown to the end of the build
+            # (a cached page's whole finished HTML: 24 KB a page, 0.3 GB at 10,000 articles).
+            page.content = page.markdown = None
         return None
 
     def on_build_error(self, *, error: Exception) -> None:
