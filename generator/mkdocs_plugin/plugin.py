@@ -6,9 +6,11 @@ navigation; article pages are never in the navigation either, which keeps large 
 from __future__ import annotations
 
 import html
+import multiprocessing
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -41,6 +43,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
         self.link = pages.Linker()
         self.cache: buildcache.PageCache | None = None
+        self.search_job: multiprocessing.process.BaseProcess | None = None
+        self.search_args: tuple = ()
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -91,7 +95,39 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             files.append(File.generated(config, page.uri, content=page.markdown))
         self._exports(files, config)
         self._check_links(files)
+        self._start_search(config)
         return files
+
+    def _start_search(self, config: MkDocsConfig) -> None:
+        """The search index is made from the records only: where the system can fork, in a child
+        process while MkDocs renders the pages, so that a second core makes it (issue 12)."""
+        self._stop_search()
+        out = Path(config.site_dir).resolve() / SEARCH_DIR
+        state, salt = None, ""
+        if self.cache is not None and self.cache.store is not None:
+            # An index made from the same documents (by the same code, for this folder) is reused.
+            state, salt = self.cache.store.path.parent / "search-index.json", f"{self.cache.base}\0{out}"
+        self.search_args = (out, state, salt)
+        if "fork" in multiprocessing.get_all_start_methods():
+            self.search_job = multiprocessing.get_context("fork").Process(
+                target=self._search_index, args=self.search_args, name="archive-search-index", daemon=True)
+            self.search_job.start()
+
+    def _stop_search(self) -> None:
+        if self.search_job is not None and self.search_job.is_alive():
+            self.search_job.terminate()
+            self.search_job.join()
+        self.search_job = None
+
+    def _finish_search(self, config: MkDocsConfig) -> None:
+        """Wait for the child's index (or make it here where there is none); its failure fails the build."""
+        job, self.search_job = self.search_job, None
+        if job is None:
+            self._search_index(*self.search_args)
+            return
+        job.join()
+        if job.exitcode != 0:
+            raise PluginError(f"archive: writing the search index failed (exit code {job.exitcode})")
 
     def _open_cache(self, config: MkDocsConfig) -> None:
         """Article pages and listings out of the navigation are served from the build cache when
@@ -288,6 +324,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         return None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_search()
         if self.cache is not None:
             self.cache.finish(commit=False)
             self.cache = None
@@ -319,7 +356,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         sitemap.copy_vendor(site)
         sitemap.write_places(site, self.map_nodes, lambda n: self.link.url(self.node_uri(n)),
                              lambda r: self.urls[r.src_uri])
-        self._search_index(config)
+        self._finish_search(config)
         if not self.config.feed_enabled:
             return
         if not config.site_url:
@@ -332,12 +369,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                           config.site_url, config.site_description or "", self.config.feed_path,
                           self.config.feed_length)
 
-    def _search_index(self, config: MkDocsConfig) -> None:
+    def _search_index(self, out: Path, state: Path | None, salt: str) -> None:
         records = list(self.records.values())
         vocab = default_vocabulary()
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
-                                self.link.url, self.tag_uri, self.node_uri, Path(config.site_dir) / SEARCH_DIR)
+                                self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt)
 
 
 SEARCH_DIR = "search-index"
