@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import multiprocessing
+import zlib
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,6 +44,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
         self.link = pages.Linker()
         self.cache: buildcache.PageCache | None = None
+        self.parked: dict[str, bytes] = {}  # page -> its HTML, compressed until written (_park)
         self.search_job: multiprocessing.process.BaseProcess | None = None
         self.search_args: tuple = ()
 
@@ -66,6 +68,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.records = {}
+        self.parked = {}
         self.link = pages.Linker(config.use_directory_urls)
         self.site_url = config.site_url or ""
         self._open_cache(config)
@@ -75,6 +78,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 # Front matter read before; the page is served from the cache once its neighbours are known.
                 record = self.cache.add(f.src_uri, digest, context=None, text=text) if self.cache else None
                 record = self.records[f.src_uri] = record or record_from_text(text, digest, f.src_uri)
+                record.meta = {}  # the whole front matter: nothing reads it after record_from_text
                 for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                     log.warning(problem)
                 self.urls[f.src_uri] = f.url
@@ -88,10 +92,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.blocks = {}
         for page in self._generated_pages():
             self.titles[page.uri] = page.title
-            if page.blocks:
-                self.blocks[page.uri] = page.blocks
             if page.standalone and self.cache:
                 self.cache.add(page.uri, page.digest)
+            if page.blocks and not self._cached(page.uri):  # a cached page's HTML is in the cache
+                self.blocks[page.uri] = page.blocks
             files.append(File.generated(config, page.uri, content=page.markdown))
         self._exports(files, config)
         self._check_links(files)
@@ -298,9 +302,19 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                       + article.locator(record, lambda target: self.link.href(uri, target)))
             footer = article.footer(record, self.neighbours.get(uri), self.link)
             self._check_links(files)
-            return header + output + footer
+            return self._park(uri, header + output + footer)
         blocks = self.blocks.get(uri)
-        return listings.fill(output, blocks) if blocks else None
+        if not blocks:
+            return None
+        del self.blocks[uri]  # filled in once: not held to the end of the build
+        return self._park(uri, listings.fill(output, blocks))
+
+    def _park(self, uri: str, content: str) -> str:
+        """MkDocs reads every page before it writes any, so every page's HTML is held at once (the
+        build's peak, growing with the archive): an article's or listing's is held compressed
+        (about a third) until on_page_context gives it back, just before its template is rendered."""
+        self.parked[uri] = zlib.compress(content.encode("utf-8", "surrogatepass"), 1)
+        return ""
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.config.enabled and self.cache is not None:
@@ -309,6 +323,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     @event_priority(100)  # before the search plugin indexes the page
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        parked = self.parked.pop(page.file.src_uri, None) if self.config.enabled else None
+        if parked is not None:
+            page.content = zlib.decompress(parked).decode("utf-8", "surrogatepass")
         if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
             self.cache.before_context(page)
         return context
