@@ -102,3 +102,20 @@ def test_unchanged_pages_come_from_the_cache(tmp_path: Path):
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
     build(project, project / "site")
     assert "served from the cache" not in out.read_text(encoding="utf-8")
+
+
+def test_an_unchanged_search_index_is_reused_and_a_change_remakes_it(tmp_path: Path):
+    """The index is made from the documents only: a rebuild with the same documents keeps its files
+    as they are (a marker of the same size put into one survives), a changed article remakes it."""
+    project = make_project(tmp_path / "p")
+    build(project, project / "site")
+    meta = project / "site" / "search-index" / "meta.json"
+    original = meta.read_bytes()
+    marked = original.replace(b'"version":1', b'"version":7')
+    assert marked != original and len(marked) == len(original)
+    meta.write_bytes(marked)
+    build(project, project / "site")
+    assert meta.read_bytes() == marked  # reused, not made again
+    _edit_tags(project)
+    build(project, project / "site")
+    assert meta.read_bytes() != marked and b'"version":1' in meta.read_bytes()

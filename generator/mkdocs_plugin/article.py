@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import html
 
-from . import outlines
+from . import locator as locmap
 from .index import Record
 from .pages import Linker, esc, fmt_date
 from .related import Neighbours
 
 
-def locator(r: Record) -> str:
-    points = [(p.lon, p.lat, p.name) for p in r.places if p.lat is not None and p.lon is not None]
-    if not points:
-        return ""
-    return f'<figure class="archive-locator-figure">{outlines.locator_svg(points)}</figure>\n'
+def locator(r: Record, href) -> str:
+    """The page's locator map; `href(site_uri)` links to the view's shared outline file."""
+    points = locmap.points_of(r.places)
+    view = locmap.view_of(points)
+    return locmap.figure(points, view, href(locmap.uri(view))) if view else ""
 
 
 def footer(r: Record, nb: Neighbours | None, link: Linker) -> str:

@@ -6,9 +6,12 @@ navigation; article pages are never in the navigation either, which keeps large 
 from __future__ import annotations
 
 import html
+import multiprocessing
+import zlib
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -18,7 +21,9 @@ from mkdocs.utils import get_relative_url
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
-from . import article, buildcache, charts, exports, feedset, listings, map as sitemap, mapsvg, pages, related, reproducible
+from ..cachedir import ensure
+from . import (article, buildcache, charts, exports, feedset, listings, locator, map as sitemap, mapsvg, pages, related,
+               reproducible)
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
@@ -40,6 +45,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
         self.link = pages.Linker()
         self.cache: buildcache.PageCache | None = None
+        self.parked: dict[str, bytes] = {}  # page -> its HTML, compressed until written (_park)
+        self.search_job: multiprocessing.process.BaseProcess | None = None
+        self.search_args: tuple = ()
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -61,6 +69,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.records = {}
+        self.parked = {}
         self.link = pages.Linker(config.use_directory_urls)
         self.site_url = config.site_url or ""
         self._open_cache(config)
@@ -70,9 +79,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 # Front matter read before; the page is served from the cache once its neighbours are known.
                 record = self.cache.add(f.src_uri, digest, context=None, text=text) if self.cache else None
                 record = self.records[f.src_uri] = record or record_from_text(text, digest, f.src_uri)
+                record.meta = {}  # the whole front matter: nothing reads it after record_from_text
                 for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                     log.warning(problem)
                 self.urls[f.src_uri] = f.url
+        self._locator_files(files, config)
         self.neighbours = related.compute(list(self.records.values()))
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
@@ -82,14 +93,46 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.blocks = {}
         for page in self._generated_pages():
             self.titles[page.uri] = page.title
-            if page.blocks:
-                self.blocks[page.uri] = page.blocks
             if page.standalone and self.cache:
                 self.cache.add(page.uri, page.digest)
+            if page.blocks and not self._cached(page.uri):  # a cached page's HTML is in the cache
+                self.blocks[page.uri] = page.blocks
             files.append(File.generated(config, page.uri, content=page.markdown))
         self._exports(files, config)
         self._check_links(files)
+        self._start_search(config)
         return files
+
+    def _start_search(self, config: MkDocsConfig) -> None:
+        """The search index is made from the records only: where the system can fork, in a child
+        process while MkDocs renders the pages, so that a second core makes it (issue 12)."""
+        self._stop_search()
+        out = Path(config.site_dir).resolve() / SEARCH_DIR
+        state, salt = None, ""
+        if self.cache is not None and self.cache.store is not None:
+            # An index made from the same documents (by the same code, for this folder) is reused.
+            state, salt = self.cache.store.path.parent / "search-index.json", f"{self.cache.base}\0{out}"
+        self.search_args = (out, state, salt)
+        if "fork" in multiprocessing.get_all_start_methods():
+            self.search_job = multiprocessing.get_context("fork").Process(
+                target=self._search_index, args=self.search_args, name="archive-search-index", daemon=True)
+            self.search_job.start()
+
+    def _stop_search(self) -> None:
+        if self.search_job is not None and self.search_job.is_alive():
+            self.search_job.terminate()
+            self.search_job.join()
+        self.search_job = None
+
+    def _finish_search(self, config: MkDocsConfig) -> None:
+        """Wait for the child's index (or make it here where there is none); its failure fails the build."""
+        job, self.search_job = self.search_job, None
+        if job is None:
+            self._search_index(*self.search_args)
+            return
+        job.join()
+        if job.exitcode != 0:
+            raise PluginError(f"archive: writing the search index failed (exit code {job.exitcode})")
 
     def _open_cache(self, config: MkDocsConfig) -> None:
         """Article pages and listings out of the navigation are served from the build cache when
@@ -100,6 +143,24 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.config.build_cache:
             folder = Path(config.config_file_path or config.docs_dir).resolve().parent / self.config.build_cache_dir
             self.cache = buildcache.PageCache(config, folder)
+
+    def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
+        """One outline file per map view the article pages show (locator.py), drawn once: kept in
+        the build cache folder, from where MkDocs copies it into the site."""
+        views = {v for r in self.records.values() if (v := locator.view_of(locator.points_of(r.places)))}
+        folder = None
+        if self.config.build_cache:
+            folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
+                            / self.config.build_cache_dir / "locator")
+        used: set[str] = set()
+        for uri, path, data in sorted(locator.ensure_file(v, folder) for v in views):
+            used.add(Path(uri).name)
+            files.append(File.generated(config, uri, abs_src_path=str(path)) if path is not None
+                         else File.generated(config, uri, content=data))
+        if folder is not None:
+            for old in folder.glob("*.svg"):  # views no article shows any more
+                if old.name not in used:
+                    old.unlink(missing_ok=True)
 
     def _cached(self, uri: str) -> bool:
         return self.cache is not None and uri in self.cache.cached
@@ -167,6 +228,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         MkDocs neither parses the front matter again nor reads a first line "Key: value" as
         MultiMarkdown metadata); on_page_markdown restores the page's metadata."""
         if self.config.enabled and self._cached(page.file.src_uri):
+            buildcache.skip_render(page)
             return ""  # its finished HTML comes from the build cache (buildcache.py)
         record = self.records.get(page.file.src_uri) if self.config.enabled else None
         if record is None or record.body is None:
@@ -240,12 +302,23 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         record = self.records.get(uri)
         if record is not None:
-            header = pages.article_header(record, self.tag_uri, self.place_uri, self.link) + article.locator(record)
+            header = (pages.article_header(record, self.tag_uri, self.place_uri, self.link)
+                      + article.locator(record, lambda target: self.link.href(uri, target)))
             footer = article.footer(record, self.neighbours.get(uri), self.link)
             self._check_links(files)
-            return header + output + footer
+            return self._park(uri, header + output + footer)
         blocks = self.blocks.get(uri)
-        return listings.fill(output, blocks) if blocks else None
+        if not blocks:
+            return None
+        del self.blocks[uri]  # filled in once: not held to the end of the build
+        return self._park(uri, listings.fill(output, blocks))
+
+    def _park(self, uri: str, content: str) -> str:
+        """MkDocs reads every page before it writes any, so every page's HTML is held at once (the
+        build's peak, growing with the archive): an article's or listing's is held compressed
+        (about a third) until on_page_context gives it back, just before its template is rendered."""
+        self.parked[uri] = zlib.compress(content.encode("utf-8", "surrogatepass"), 1)
+        return ""
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.config.enabled and self.cache is not None:
@@ -254,6 +327,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     @event_priority(100)  # before the search plugin indexes the page
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        parked = self.parked.pop(page.file.src_uri, None) if self.config.enabled else None
+        if parked is not None:
+            page.content = zlib.decompress(parked).decode("utf-8", "surrogatepass")
         if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
             self.cache.before_context(page)
         return context
@@ -262,9 +338,14 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
             self.cache.after_page(page, output, self.records.get(page.file.src_uri))
+        if self.config.enabled:
+            # Written next: MkDocs would keep every page's HTML and Markdown to the end of the build
+            # (a cached page's whole finished HTML: 24 KB a page, 0.3 GB at 10,000 articles).
+            page.content = page.markdown = None
         return None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_search()
         if self.cache is not None:
             self.cache.finish(commit=False)
             self.cache = None
@@ -296,7 +377,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         sitemap.copy_vendor(site)
         sitemap.write_places(site, self.map_nodes, lambda n: self.link.url(self.node_uri(n)),
                              lambda r: self.urls[r.src_uri])
-        self._search_index(config)
+        self._finish_search(config)
         if not self.config.feed_enabled:
             return
         if not config.site_url:
@@ -310,12 +391,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                           self.config.feed_length, lambda name: self.link.url(self.tag_uri(name)),
                           lambda node: self.link.url(self.node_uri(node)))
 
-    def _search_index(self, config: MkDocsConfig) -> None:
+    def _search_index(self, out: Path, state: Path | None, salt: str) -> None:
         records = list(self.records.values())
         vocab = default_vocabulary()
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
-                                self.link.url, self.tag_uri, self.node_uri, Path(config.site_dir) / SEARCH_DIR)
+                                self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt)
 
 
 SEARCH_DIR = "search-index"

@@ -19,7 +19,7 @@ def _articles(n: int) -> str:
 
 def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, list[Record]],
                 aliases: dict[str, tuple[str, ...]], tree: dict[str, LocationNode], page_url,
-                tag_uri, node_uri, out_dir: Path) -> dict:
+                tag_uri, node_uri, out_dir: Path, state: Path | None = None, salt: str = "") -> dict:
     """records: every article; urls: article src_uri -> site URL; page_url(uri): a generated page's
     site URL. Articles get ids oldest first (undated first), then tag and place pages."""
     ordered = sorted(records, key=lambda r: (r.date is not None, r.date or "", r.title))
@@ -50,7 +50,7 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
     for r in ordered:
         if r.source:
             facets["source"][r.source].append(ids[r.src_uri])
-    return build(docs, facets, out_dir)
+    return build(docs, facets, out_dir, state=state, salt=salt)
 
 
 FACET_LABELS = (("tag", "Tag"), ("country", "Country"), ("place", "Place"), ("source", "Source"))
