@@ -17,6 +17,7 @@ import yaml
 from ..enrich.dates import parse_date
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces
+from .html_dates import dates_in_text
 from .text_model import BYLINE, MAX_CANDIDATE_CHARS, features, is_prose, load_model, main_run
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -176,8 +177,6 @@ class Page:
 
 def analyse(text: str) -> Page:
     """Units, rule flags and feature vectors of a page dump (what the reader and the trainer share)."""
-    from .html import dates_in_text  # html.py imports this module's chrome rules
-
     rules = chrome_rules()
     pairs = _units(text.replace("\r\n", "\n").replace("\r", "\n"))
     tail: list[str] = []
@@ -303,8 +302,6 @@ NEAR = 3  # units: below a list of dates, only one this close to the headline is
 
 def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     """(labelled as an update, labelled as published, day) for each dateline date in unit i."""
-    from .html import dates_in_text
-
     unit = page.units[i]
     if _NOT_A_DATELINE.search(unit):
         return []
