@@ -45,4 +45,6 @@ def test_rule_matches_a_long_adversarial_line_in_bounded_time(kind: str, pattern
 def test_one_line_menu_rule_still_drops_a_menu():
     menu = next(p for p in RULES["drop_lines"] if "·|•" in p and p.startswith("[\\w"))
     assert re.fullmatch(menu, "Home | World | Africa | Asia", re.I)
+    assert re.fullmatch(menu, "Inicio / Home | Colombia | Latin America | Opinion", re.I)  # an item with a slash
+    assert not re.fullmatch(menu, "Colombia and ELN extend ceasefire as talks resume in Bogota | Cordillera", re.I)
     assert not re.fullmatch(menu, "The council met on Tuesday and approved the plan.", re.I)

@@ -242,3 +242,29 @@ def test_photo_captions_with_a_credit_are_chrome():
     page = analyse("\n".join(captions) + "\n\nCouncil approves flood barrier for the old harbour\n\n" + LEAD + "\n")
     flags = dict(zip(page.units, page.chrome))
     assert all(flags[c] for c in captions) and not flags[LEAD]
+
+
+def test_a_breadcrumb_ending_in_the_headline_is_not_the_title():
+    """'Home » Travel » Headline' is made of pieces that are lines of the page: the headline is the line itself."""
+    body = ("The harbour authority changed the winter ferry timetable on Monday, moving the first departure "
+            "to half past six so that commuters reach the mainland before the schools open.\n\n"
+            "Passengers had asked for the change for two years, the authority said in a statement that "
+            "also promised a second boat on Fridays during the busiest weeks of the season.\n")
+    text = ("Home\nTravel\nWeather\nSign in\n\nHome » Travel » Winter ferry timetable moves the first boat earlier\n"
+            "Travel\nWinter ferry timetable moves the first boat earlier\n\n" + body)
+    article = parse_scrape(text, "breadcrumb.txt")
+    assert article.title == "Winter ferry timetable moves the first boat earlier"
+    assert article.body_text.startswith("The harbour authority")
+
+
+def test_a_read_more_insert_between_paragraphs_does_not_end_the_body():
+    """'Read more:' with the article's prose right below it is a link box inside the article; a
+    'Related articles' list of headlines after the last paragraph still ends it."""
+    third = ("The harbour master said the new timetable would be reviewed in spring, after the first full "
+             "winter of crossings, and that passengers could send their comments to the authority.")
+    text = ("Council approves flood barrier for the old harbour\n\n" + LEAD + "\n\n"
+            "Read more:\nWhy the ferry timetable changed\n\n" + SECOND + "\n\n" + third + "\n\n"
+            "Related articles\nNew lighthouse keeper starts work\nFish market reopens after repairs\n"
+            "Harbour festival draws record crowd\n")
+    a = parse_scrape(text, "insert")
+    assert [b.text for b in a.blocks] == [LEAD, SECOND, third]

@@ -3,7 +3,8 @@
 A page dump is a list of units (lines, hard-wrapped ones re-joined). Each unit gets a feature vector
 describing its own shape (length, capitals, stopwords, final stop), its place on the page (relative
 to the longest run of prose, blank lines around it), and its relation to the rest of the page (the
-same line printed again, overlap of its words with the paragraphs that follow, chrome rules). Two
+same line printed again or inside other lines, a line made of pieces that are other lines,
+overlap of its words with the paragraphs that follow, chrome rules). Two
 linear models read those vectors: a title model whose scores are compared across the page's lines
 (the best one is the headline) and a body model giving each line's probability of being article text.
 The weights are in data/text_model.json, fitted by tools/train_text_model.py on the tuning part of the
@@ -47,8 +48,9 @@ FEATURES = (
     "window_prose", "prev_log_chars", "next_log_chars", "prev_prose", "next_prose", "chrome", "stop_rule",
     "has_date", "first_candidate", "long_unit", "candidates_to_main", "shorter_than_next",
     "next_candidate_above_main", "title_case", "date_below", "date_above", "byline_below", "prev_chrome",
-    "prev_candidate", "next_candidate", "main_overlap", "from_main",
+    "prev_candidate", "next_candidate", "main_overlap", "from_main", "composite", "contained", "headlike_before",
 )
+CONTAINED_CHARS = 200_000  # short units searched for a candidate printed inside another line (bounds the work)
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,22 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
     for i in range(min(start, n) - 1, -1, -1):
         to_main[i] = count
         count += candidate[i]
+    # "Home » Section » Headline", "Headline | Site": a line made of pieces that are lines of the page
+    composite = [len(k) <= 400 and any(counts.get(p.strip(), 0) for p in _SEPARATORS.split(k) if p.strip() != k)
+                 for k in keys]
+    # the headline printed again inside other lines (share text, a title bar, "Kicker Headline")
+    short_text = "\n".join(k for k in keys if len(k) <= 400)[:CONTAINED_CHARS]
+    near_start = [i < 1000 or abs(i - start) <= 1000 for i in range(n)]
+    headlike_before = [0] * n  # headline-shaped lines (five words or more) above this one
+    count = 0
+    for i, w in enumerate(words):
+        headlike_before[i] = count
+        count += not chrome[i] and len(units[i]) <= MAX_CANDIDATE_CHARS and len(w) >= 5
     out = []
     for i, u in enumerate(units):
         w = words[i]
+        contained = max(0, short_text.count(keys[i]) - counts[keys[i]]) \
+            if not chrome[i] and 15 <= len(u) <= MAX_CANDIDATE_CHARS and len(w) >= 2 and near_start[i] else 0
         nw = max(1, len(w))
         head = u[:SAMPLE_CHARS]  # character shares from the start of a long unit: bounded work
         letters = [c for c in head if c.isalpha()]
@@ -216,5 +231,8 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             1.0 if i + 1 < n and candidate[i + 1] else 0.0,
             sum(1 for t in content if t in main_words) / len(content) if content else 0.0,
             max(-3.0, min(3.0, (i - start) / 10)),
+            1.0 if composite[i] else 0.0,
+            math.log1p(contained),
+            math.log1p(headlike_before[i]),
         ])
     return out
