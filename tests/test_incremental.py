@@ -4,13 +4,19 @@ rendered again). Adding or deleting articles changes OTHER articles' related lis
 links: their pages must be rendered again although their files did not change (buildcache `context`)."""
 from __future__ import annotations
 
+import os
+import pickle
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
+import yaml
+
 from .conftest import SAMPLES, run_archive
-from .sample_site import build, make_project, tree
+from .sample_site import ROOT, build, make_project, tree
 
 CACHE = Path(".cache/build/pages.sqlite")
 
@@ -48,6 +54,37 @@ def _edit_tags(project: Path) -> None:
     page.write_text(text.replace("\ntags:\n", "\ntags:\n- Edited by hand\n", 1), encoding="utf-8")
 
 
+def _edit_meta(page: Path, **changes: str) -> None:
+    """Set front matter fields as an editor would (the YAML written again)."""
+    head, body = page.read_text(encoding="utf-8").split("\n---\n", 1)
+    meta = yaml.safe_load(head.removeprefix("---\n"))
+    meta.update({k: (v.format(meta.get(k) or "") if isinstance(v, str) else v) for k, v in changes.items()})
+    page.write_text("---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + body,
+                    encoding="utf-8")
+
+
+def _edit_summary(project: Path) -> None:
+    """A field the listings show (and not the tags): every listing of the article changes."""
+    _edit_meta(_articles(project)[1], summary="An edited summary & more.")
+
+
+def _edit_body(project: Path) -> None:
+    """The article's text only: its page changes, no listing does."""
+    page = _articles(project)[2]
+    page.write_text(page.read_text(encoding="utf-8") + "\nA line added by hand.\n", encoding="utf-8")
+
+
+def _nothing(project: Path) -> None:
+    """Nothing changed: every page, listing and export comes from the cache."""
+
+
+def _page_size(project: Path) -> None:
+    """The listings' page size: every listing is paginated again."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("page_size: 1\n", "page_size: 2\n"),
+                      encoding="utf-8")
+
+
 def _delete(project: Path) -> None:
     _articles(project)[-1].unlink()
 
@@ -70,7 +107,7 @@ def test_incremental_builds_equal_clean_builds_after_each_kind_of_change(tmp_pat
     _small_pages(project)
     build(project, project / "site")
     assert (project / CACHE).is_file()
-    for change in (_add, _edit_tags, _delete, _template, _config):
+    for change in (_nothing, _add, _edit_tags, _edit_summary, _edit_body, _delete, _page_size, _template, _config):
         change(project)
         build(project, project / "site")
         incremental = tree(project / "site")
@@ -119,3 +156,46 @@ def test_an_unchanged_search_index_is_reused_and_a_change_remakes_it(tmp_path: P
     _edit_tags(project)
     build(project, project / "site")
     assert meta.read_bytes() != marked and b'"version":1' in meta.read_bytes()
+
+
+def _build_output(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(project / "site")], cwd=project,
+                          capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_unchanged_listings_are_not_generated_again(tmp_path: Path):
+    """An unchanged listing is taken from the cache (its pages, and the links it made, which are
+    checked again): a link to a missing page slipped into a stored listing fails the strict build;
+    a change to one of its articles makes the listing again (and the build passes)."""
+    project = make_project(tmp_path / "p")
+    build(project, project / "site")
+    db = sqlite3.connect(project / CACHE)
+    rows = db.execute("SELECT key, pages FROM listings").fetchall()
+    assert len(rows) > 5
+    summaries, targets = pickle.loads(zlib.decompress(rows[0][1]))
+    assert summaries and all(uri.endswith(".md") for uri, *_ in summaries)
+    with db:
+        db.execute("UPDATE listings SET pages = ? WHERE key = ?",
+                   (zlib.compress(pickle.dumps((summaries, targets + [("nowhere.md", summaries[0][0])]))), rows[0][0]))
+    db.close()
+    done = _build_output(project)
+    assert done.returncode != 0 and "nowhere.md" in done.stderr
+    for page in _articles(project):  # every listing changes: each is made again, from its articles
+        _edit_meta(page, title="New {}")
+    build(project, project / "site")
+
+
+def test_unchanged_exports_are_reused_and_a_change_remakes_them(tmp_path: Path):
+    """articles.json is kept in the cache under a key of its inputs: a marker put into the kept
+    file reaches the site while nothing changed, and an edited article makes it again."""
+    project = make_project(tmp_path / "p")
+    build(project, project / "site")
+    kept = next((project / CACHE).parent.joinpath("exports").glob("*-articles.json"))
+    kept.write_text(kept.read_text(encoding="utf-8").replace('"articles": [', '"marker": 1, "articles": [', 1),
+                    encoding="utf-8")
+    build(project, project / "site")
+    out = project / "site" / "data" / "articles.json"
+    assert '"marker": 1' in out.read_text(encoding="utf-8")
+    _edit_meta(_articles(project)[0], title="Retitled {}")
+    build(project, project / "site")
+    assert '"marker": 1' not in out.read_text(encoding="utf-8") and "Retitled" in out.read_text(encoding="utf-8")

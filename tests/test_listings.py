@@ -78,3 +78,12 @@ def test_a_short_listing_is_one_page_without_pager():
 def test_markdown_holds_headings_and_placeholders_only():
     page = listings.tag_listing("tags/x.md", "X", "event", _records(5), "tags/index.md", Linker())[0]
     assert "<li>" not in page.markdown and page.markdown.startswith("# X")
+
+
+def test_the_undated_page_reads_a_to_z_by_title():
+    """Undated articles by title A to Z (ties on path), as in the feeds: newest_first gave Z to A."""
+    recs = newest_first([Record(src_uri=f"articles/undated/u{i}.md", title=t, date=None, summary=None, source=None,
+                                url=None, tags=[], places=[]) for i, t in enumerate(["beta", "Alpha", "gamma", "alpha"])])
+    html = listings.fill(*(lambda p: (p.markdown, p.blocks))(
+        listings.undated_listing("archive/undated.md", recs, "archive/index.md", Linker())[0]))
+    assert re.findall(r">(\w+)</a> <small>", html) == ["Alpha", "alpha", "beta", "gamma"]

@@ -32,7 +32,7 @@ from ..writers.markdown import split_page
 from . import locator
 from .index import Record
 
-SCHEMA = 3  # the table's layout: another one is dropped and rebuilt
+SCHEMA = 4  # the tables' layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
@@ -83,12 +83,19 @@ class BuildCache:
         if self.db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA:
             with self.db:
                 self.db.execute("DROP TABLE IF EXISTS pages")
+                self.db.execute("DROP TABLE IF EXISTS listings")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA}")
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
                         "context TEXT NOT NULL, html BLOB NOT NULL, entries TEXT NOT NULL, record BLOB)")
+        # A generated listing (a tag's, a place's, a month's pages) by a key of what it is made
+        # from: the pages it gave, so an unchanged listing is not generated again (Listing.stored).
+        self.db.execute("CREATE TABLE IF NOT EXISTS listings (key TEXT PRIMARY KEY, pages BLOB NOT NULL)")
         self.keys: dict[str, tuple[str, str]] = {uri: (key, context) for uri, key, context in
                                                  self.db.execute("SELECT src_uri, key, context FROM pages")}
         self.new: dict[str, tuple[str, str, bytes, str, bytes | None]] = {}
+        self.listing_keys: set[str] = {k for (k,) in self.db.execute("SELECT key FROM listings")}
+        self.new_listings: dict[str, bytes] = {}
+        self.used_listings: set[str] = set()
 
     def has(self, src_uri: str, key: str) -> bool:
         return self.keys.get(src_uri, ("",))[0] == key
@@ -111,6 +118,18 @@ class BuildCache:
             record = replace(record, body=split_page(text)[1])
         return record
 
+    def listing(self, key: str) -> object | None:
+        """What `put_listing` stored under `key` (None when nothing)."""
+        self.used_listings.add(key)
+        if key not in self.listing_keys:
+            return None
+        row = self.db.execute("SELECT pages FROM listings WHERE key = ?", (key,)).fetchone()
+        return pickle.loads(zlib.decompress(row[0])) if row else None
+
+    def put_listing(self, key: str, value: object) -> None:
+        self.used_listings.add(key)
+        self.new_listings[key] = zlib.compress(pickle.dumps(value, protocol=5), 1)
+
     def put(self, src_uri: str, key: str, context: str, html: str, entries: list, record: Record | None) -> None:
         # The folder is ours only (cachedir.ensure), as for the read cache's pickles.
         # The body is not stored ("" = it had one, cut again from the text by `record`).
@@ -127,7 +146,12 @@ class BuildCache:
                                 [(uri, *value) for uri, value in self.new.items()])
             gone = [(uri,) for uri in self.keys if uri not in present]
             self.db.executemany("DELETE FROM pages WHERE src_uri = ?", gone)
+            self.db.executemany("INSERT OR REPLACE INTO listings (key, pages) VALUES (?, ?)",
+                                list(self.new_listings.items()))
+            self.db.executemany("DELETE FROM listings WHERE key = ?",
+                                [(k,) for k in self.listing_keys - self.used_listings])
         self.new.clear()
+        self.new_listings.clear()
 
     def close(self) -> None:
         self.db.close()
@@ -204,6 +228,14 @@ class PageCache:
         if context is not None:
             self.settle(uri, context)
         return self.store.record(uri, text)
+
+    def add_page(self, uri: str, digest: str) -> bool:
+        """Register a generated page by the digest of its content: is it served from the cache?"""
+        if self.store is None:
+            return False
+        self.keys[uri] = page_key(self.base, uri, digest)
+        self.settle(uri, "")
+        return uri in self.cached
 
     def settle(self, uri: str, context: str) -> None:
         """The page's context (what else its HTML shows); it is served from the cache only if that matches."""

@@ -6,8 +6,11 @@ carriage return first) gets a leading apostrophe."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+from pathlib import Path
+from typing import Callable
 
 from .index import LocationNode, Record, newest_first, place_slug
 
@@ -64,3 +67,25 @@ def places_geojson(nodes: list[LocationNode], page_url, site_url: str) -> str:
                                         "approximate": p.approximate, "id": place_slug(p) if n.kind != "country" else n.slug,
                                         "articles": len(n.articles), "page": base + page_url(n)}})
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1) + "\n"
+
+
+def cached_file(folder: Path | None, key: str, uri: str, make: Callable[[], str]) -> tuple[Path | None, str]:
+    """(the file holding the export `uri` made from what `key` hashes, "") or, without a cache
+    folder, (None, its text). The file is named by the key, so an unchanged export is not made
+    again (articles.json, .csv and places.geojson: about 1.5 s of every rebuild at 10,000 articles)."""
+    if folder is None:
+        return None, make()
+    path = folder / f"{key[:32]}-{Path(uri).name}"
+    if not path.is_file():
+        part = path.with_name(path.name + ".part")
+        part.write_bytes(make().encode("utf-8", "surrogatepass"))
+        part.replace(path)
+    return path, ""
+
+
+def key_of(*parts: object, prints: list[bytes] = ()) -> str:
+    """A hash of an export's inputs: `parts` (as repr) and the articles' fingerprints in order."""
+    h = hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass"))
+    for p in prints:
+        h.update(p)
+    return h.hexdigest()

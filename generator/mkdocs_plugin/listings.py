@@ -36,11 +36,24 @@ class Listing:
     parts: list[str] = field(default_factory=list)
     blocks: list[str] = field(default_factory=list)
     standalone: bool = False  # out of the navigation: its HTML depends on its own content only
+    stored_digest: str = ""  # a page taken from the build cache without its blocks (stored)
 
     @property
     def digest(self) -> str:
         """A hash of everything on the page (the build cache's key for it)."""
+        if self.stored_digest:
+            return self.stored_digest
         return hashlib.sha256("\0".join([self.uri, self.title, self.markdown, *self.blocks]).encode()).hexdigest()
+
+    def summary(self) -> tuple[str, str, str, str]:
+        """What the build cache keeps of a page whose HTML it keeps: (uri, title, Markdown, digest)."""
+        return self.uri, self.title, self.markdown, self.digest
+
+    @classmethod
+    def stored(cls, uri: str, title: str, markdown: str, digest: str) -> "Listing":
+        """A page of an unchanged listing: its HTML is served from the build cache, so its blocks
+        (the article lists and charts, most of a listing's cost) are not generated."""
+        return cls(uri, title, [markdown], [], standalone=True, stored_digest=digest)
 
     def md(self, text: str) -> "Listing":
         self.parts.append(text)
@@ -225,6 +238,21 @@ def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, l
         page.html(f"<p>{link(page.uri, index_uri, 'Archive')}</p>\n")
 
     return paginate(uri, title, records, link, intro, size)
+
+
+def undated_order(records: list[Record]) -> list[Record]:
+    """Undated articles read A to Z by title, ties on path, as in the feeds (feedset.feed_order):
+    newest_first put them Z to A, the reverse of its date order's tie-break."""
+    return sorted(records, key=lambda r: (r.title.casefold(), r.title, r.src_uri))
+
+
+def undated_listing(uri: str, records: list[Record], index_uri: str, link: Linker,
+                    size: int = PAGE_SIZE) -> list[Listing]:
+    """The articles without a date, A to Z by title (undated_order)."""
+    return dated_listing(uri, UNDATED_TITLE, undated_order(records), index_uri, link, size)
+
+
+UNDATED_TITLE = "Undated articles"
 
 
 def tags_index(uri: str, by_kind: dict[str, list[str]], tag_uri, counts: dict[str, int], title: str,
