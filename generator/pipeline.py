@@ -180,14 +180,20 @@ def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
 
 def _read_in_worker(path: Path, key: str) -> Iterator[Article | RecordRejected]:
     """What a worker process runs: the file read again (only a path crosses the pipe, so sending
-    work never blocks), checked to be the bytes the cache key was made from."""
+    work never blocks), checked to be the bytes the cache key was made from; a complete read is
+    stored in the read cache by the worker itself."""
     prepared = _prepare(path)
     if isinstance(prepared, RejectedInput):
         raise prepared
     data, now = prepared
     if now != key:
         raise RejectedInput("changed while it was being read: ingest it again")
-    yield from _read_items(path, data)
+    items = []
+    for item in _read_items(path, data):
+        items.append(item)
+        yield item
+    if items:  # a complete read (a failure raised above, a killed worker never gets here) is kept
+        readcache.store(key, items)  # here, in parallel, rather than in the ingest process
 
 
 def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
@@ -338,9 +344,6 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
                 continue
             for task in pool.wait():
                 result = _ended(task, files[task.key], limit)
-                complete = task.status == "done" and task.error is None and isinstance(result, list)
-                if complete:
-                    readcache.store(keys[task.key], result)  # only a complete read is kept
                 results[task.key] = (result, keys.pop(task.key, None) if task.status == "done" else None)
     finally:
         pool.close()
