@@ -82,9 +82,9 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
     seen: set[Path] = set()
     excluded = {Path(p).resolve() for p in exclude}
 
-    def once(p: Path) -> bool:
+    def once(p: Path, real: Path | None = None) -> bool:
         try:
-            key = p.resolve()
+            key = real or p.resolve()
         except (OSError, RuntimeError):
             key = p.absolute()
         if key in seen:
@@ -103,7 +103,8 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
         path = Path(path)
         if path.is_dir():
             root = path.resolve()
-            found: list[Path] = []
+            found: list[tuple[Path, Path | None]] = []  # (file, its real path when known without resolving)
+            real_dirs: dict[str, Path] = {}
 
             def onerror(exc: OSError) -> None:
                 if problems is not None:
@@ -121,11 +122,20 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
                                      and not outside(Path(dirpath) / d)
                                      and (not excluded or (Path(dirpath) / d).resolve() not in excluded))
                 for name in filenames:
-                    if name.startswith(".") or name.endswith(SKIP_SUFFIXES) or outside(Path(dirpath) / name):
+                    if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
                         continue
-                    found.append(Path(dirpath) / name)  # even a FIFO or socket: reported, not skipped
-            for sub in sorted(found):
-                if once(sub):
+                    sub = Path(dirpath) / name
+                    if sub.is_symlink():
+                        if outside(sub):
+                            continue
+                        found.append((sub, None))
+                        continue
+                    # Not a link: its real path is its folder's (resolved once per folder) and its name.
+                    if dirpath not in real_dirs:
+                        real_dirs[dirpath] = Path(dirpath).resolve()
+                    found.append((sub, real_dirs[dirpath] / name))  # even a FIFO or socket: reported
+            for sub, real in sorted(found):
+                if once(sub, real):
                     yield sub
         elif once(path):
             yield path
@@ -173,9 +183,27 @@ def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
             raise RejectedInput(f"too large (grew past the {limit} limit while read)")
         if not data:
             raise RejectedInput("empty file")
-        return data, readcache.key(display_name(path), data, find_sidecar(path), _context_key())
+        return data, readcache.key(display_name(path), data, _sidecar_of(path), _context_key())
     except Exception as exc:  # one bad file never stops a run
         return RejectedInput(_reason(exc))
+
+
+# Folder -> whether it holds any sidecar-named entry, while read_all runs: most inbox folders hold
+# none, and looking for each input's six possible sidecar names was a quarter of a re-ingest.
+_LISTINGS: dict[str, bool] | None = None
+
+
+def _sidecar_of(path: Path) -> Path | None:
+    if _LISTINGS is not None:
+        folder = os.path.dirname(path) or "."
+        if folder not in _LISTINGS:
+            try:
+                _LISTINGS[folder] = any(n.endswith(SKIP_SUFFIXES) for n in os.listdir(folder))
+            except OSError:
+                _LISTINGS[folder] = True  # cannot tell: look for each name
+        if not _LISTINGS[folder]:
+            return None
+    return find_sidecar(path)
 
 
 def _read_in_worker(path: Path, key: str) -> Iterator[Article | RecordRejected]:
@@ -275,11 +303,14 @@ def _context() -> Context:
 
 
 def _context_key() -> str:
-    """The enrichment context's part of a read-cache key, without loading the context: the default
-    one (its vocabulary file and compiled gazetteer) is already in readcache.fingerprint(), so a
-    re-ingest of unchanged files never loads the 100 MB gazetteer. Another context (a tool's, a
-    test's) is keyed by its own fingerprint."""
-    return "default" if _CTX is None or _CTX is _DEFAULT else _CTX.fingerprint()
+    """The generator's and the enrichment context's part of a read-cache key, without loading the
+    context: the default one (its vocabulary file and compiled gazetteer) is in readcache.fingerprint(),
+    so a re-ingest of unchanged files never loads the 100 MB gazetteer. Another context (a tool's, a
+    test's) is keyed by its own fingerprint. The fingerprint is in the key itself, not only in the
+    cache's folder name, because the ledger's record of inputs is keyed by it too: a new version of
+    the generator must read every file again, not replay what the old one made of it."""
+    context = "default" if _CTX is None or _CTX is _DEFAULT else _CTX.fingerprint()
+    return f"{readcache.fingerprint()}:{context}"
 
 
 def _progress(iterable, total: int, show: bool):
@@ -314,8 +345,10 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
     READ_TIMEOUT seconds of wall-clock time (readpool.py), so the limit holds even inside C code.
     The key is None when the result must not be remembered (a time-out, a dead worker, a file that
     could not even be opened)."""
+    global _LISTINGS
     limit = READ_TIMEOUT
     pool = ReadPool(_read_in_worker, jobs, limit)
+    _LISTINGS = {}
     results: dict[int, tuple[list | RejectedInput | Known, str | None]] = {}
     keys: dict[int, str] = {}
     window = max(64, 16 * jobs)  # how far reading may run ahead of the results handed out
@@ -347,6 +380,7 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
                 results[task.key] = (result, keys.pop(task.key, None) if task.status == "done" else None)
     finally:
         pool.close()
+        _LISTINGS = None
 
 
 @contextmanager
@@ -386,9 +420,10 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
     with _lock(content):
         store = PageStore.open(content)
         try:
+            recorded = store.ledger.input_keys()  # one query, not one per input
+
             def known(origin: str, key: str) -> bool:
-                record = store.ledger.input_record(origin)
-                return record is not None and record[0] == key
+                return recorded.get(origin) == key
 
             # `--no-cache` reads every file: neither the read cache nor the record of inputs is used.
             for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None),

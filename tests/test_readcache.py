@@ -195,3 +195,19 @@ def test_an_entry_holds_every_field_of_the_article_and_reads_back_equal():
     assert stored == expected
     back = readcache.from_json(readcache.to_json([article]))[0]
     assert back == article and back.signature == article.signature and back.notes == article.notes
+
+
+def test_a_new_generator_version_reads_unchanged_files_again(tmp_path, monkeypatch):
+    """The record of ingested inputs (ledger) is keyed like the read cache, generator fingerprint
+    included: after an upgrade (new code, vocabulary or gazetteer) an unchanged file is read again,
+    so new tags reach its page, instead of being settled from the old record."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "story.txt").write_text(scrape(11), encoding="utf-8")
+    content = tmp_path / "content"
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["new"]
+    monkeypatch.setattr(pipeline, "choose", _broken_reader)
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]  # same version: not read
+    monkeypatch.setattr(readcache, "fingerprint", lambda: "another-version")
+    again = ingest([src], content, jobs=1)
+    assert again[0].outcome == "rejected" and "the reader was called" in again[0].reason

@@ -251,6 +251,11 @@ class Ledger(Mapping):
             return None
         return (row[0], result) if isinstance(result, list) else None
 
+    def input_keys(self) -> dict[str, str]:
+        """origin -> read-cache key of every input recorded (a re-ingest checks each file against it)."""
+        db = self._reader()
+        return dict(db.execute("SELECT origin, key FROM inputs").fetchall()) if db else {}
+
     def page_minhashes(self) -> dict[str, tuple[str, str | None]]:
         """id -> (page hash, MinHash) computed from page bodies (pages without a ledger record)."""
         db = self._reader()
