@@ -90,6 +90,7 @@ class WriteResult:
     title: str | None = None  # set by `replay` (no article was read)
     notes: list[str] = field(default_factory=list)  # the reader's notes, set by `replay`
     origin: str | None = None  # the article's input (a record of a multi-record file), set by `replay`
+    article_id: str | None = None  # the article's id (text_id hashes its whole text: computed once)
 
 
 class _BrokenPage(Exception):
@@ -116,6 +117,7 @@ class PageStore:
     page_ids: dict[Path, str] = field(default_factory=dict)  # page -> the id in its front matter
     _taken: set[Path] = field(default_factory=set)
     _unsynced: bool = False  # pages renamed into place since the last sync
+    _resolved: dict[Path, Path] = field(default_factory=dict)  # folder -> its real path
 
     @property
     def root(self) -> Path:
@@ -261,9 +263,10 @@ class PageStore:
                 return
             page_id = self.page_ids.get(result.path)
             entry = self.ledger.get(page_id) if page_id else None
-            record.append({"id": item.id, "page": page, "stat": [st.st_size, st.st_mtime_ns],
+            aid = result.article_id or item.id
+            record.append({"id": aid, "page": page, "stat": [st.st_size, st.st_mtime_ns],
                            "input": _source_fp(source_entry(item)), "title": item.title, "origin": item.origin, "notes": list(item.notes),
-                           "primary": bool(entry) and page_id == item.id and entry.get("key") == primary_key(item)})
+                           "primary": bool(entry) and page_id == aid and entry.get("key") == primary_key(item)})
         self.ledger.set_input(origin, key, record)
         if self.ledger.pending >= ledgerdb.BATCH:
             self.checkpoint()
@@ -322,19 +325,30 @@ class PageStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def _new_path(self, article: Article) -> Path:
+    def _new_path(self, article: Article, aid: str) -> Path:
         folder = self.root / (f"{article.date:%Y/%m}" if article.date else "undated")
         slug = slugify(article.title)
         path = folder / f"{slug}.md"
         if path in self._taken or path.exists():
-            path = folder / f"{slug}-{article.id[:8]}.md"
+            path = folder / f"{slug}-{aid[:8]}.md"
             n = 2
             while path in self._taken or path.exists():
-                path = folder / f"{slug}-{article.id[:8]}-{n}.md"
+                path = folder / f"{slug}-{aid[:8]}-{n}.md"
                 n += 1
-        if self.root.resolve() not in path.resolve().parents:  # slugs cannot climb out; checked anyway
+        if not self._inside(path):  # slugs cannot climb out; checked anyway
             raise ValueError(f"refusing to write outside {self.root}: {path}")
         return path
+
+    def _inside(self, path: Path) -> bool:
+        """Whether a new page's path is under the articles folder (its folder resolved once per run)."""
+        folder = path.parent
+        if folder not in self._resolved:
+            self._resolved[folder] = folder.resolve()
+        if self.root not in self._resolved:
+            self._resolved[self.root] = self.root.resolve()
+        root = self._resolved[self.root]
+        real = self._resolved[folder] / path.name
+        return path.name not in ("", ".", "..") and "/" not in path.name and (real.parent == root or root in real.parents)
 
     def _load(self, path: Path) -> tuple[dict, str]:
         if path in self.broken:
@@ -347,6 +361,11 @@ class PageStore:
 
     def write(self, article: Article) -> WriteResult:
         aid = article.id
+        result = self._write(article, aid)
+        result.article_id = aid
+        return result
+
+    def _write(self, article: Article, aid: str) -> WriteResult:
         sig = article.signature if article.signature is not None else dedup.signature(article.body_text)
         path = self.pages.get(aid)
         if path is not None and not path.exists():
@@ -382,12 +401,12 @@ class PageStore:
             # The very input that made this page, with its text revised (a correction re-scraped):
             # a new version of the page's article, not a copy of it. The page takes the new text
             # (fields an editor changed stay the editor's) and the new id, at the same path.
-            result = self._merge(article, path, current, current_body, previous, sig)
+            result = self._merge(article, aid, path, current, current_body, previous, sig)
             self._forget(page_id)
             return result
         if secondary:
-            return self._link(article, path, current, current_body, match)
-        return self._merge(article, path, current, current_body, previous, sig)
+            return self._link(article, aid, path, current, current_body, match)
+        return self._merge(article, aid, path, current, current_body, previous, sig)
 
     def _nothing_new(self, article: Article, aid: str, path: Path, sig: bytes | None) -> WriteResult | None:
         """`unchanged` without parsing the page, when provably so; None when the page must be read.
@@ -413,12 +432,11 @@ class PageStore:
         self._register(aid, path)
         return WriteResult("unchanged", path, note)
 
-    def _merge(self, article: Article, path: Path | None, current: dict, current_body: str | None,
+    def _merge(self, article: Article, aid: str, path: Path | None, current: dict, current_body: str | None,
                previous: dict | None, sig: bytes | None) -> WriteResult:
-        aid = article.id
         generated = generated_fields(article)
         if path is None:
-            path = self._new_path(article)
+            path = self._new_path(article, aid)
         old_fields = (previous or {}).get("fields")
         merged: dict = {"id": aid}
         for key in EDITABLE:
@@ -460,10 +478,9 @@ class PageStore:
             return WriteResult("new", path)
         return WriteResult("unchanged" if old == text else "updated", path)
 
-    def _link(self, article: Article, path: Path, current: dict, current_body: str | None,
+    def _link(self, article: Article, aid: str, path: Path, current: dict, current_body: str | None,
               match: tuple[str, float] | None) -> WriteResult:
         """A copy of an article that already has a page: list its source there, keep the page's fields."""
-        aid = article.id
         entry = source_entry(article)
         if match is not None or aid != current.get("id"):  # another text than the page's: a near-duplicate
             entry["near_duplicate"] = True
