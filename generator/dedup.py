@@ -71,11 +71,17 @@ def signature(text: str) -> bytes | None:
         return None
     grams = {" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
     digests = b"".join(hashlib.sha1(g).digest()[:4] for g in grams)
-    hv = np.frombuffer(digests, dtype="<u4").astype(np.uint64)
-    hv = _fmix32(hv)
+    hv = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint64)).astype(np.uint32)
     a, b = _permutations()
-    phv = (np.outer(hv, a) + b) & _MASK32  # a * h + b mod 2^32, computed in 64 bits
-    return phv.min(axis=0).astype("<u4").tobytes()
+    low = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    for start in range(0, len(hv), _CHUNK):  # a * h + b mod 2^32 (uint32 arithmetic wraps), in small blocks
+        np.minimum(low, (np.multiply.outer(hv[start:start + _CHUNK], a) + b).min(axis=0), out=low)
+    return low.astype("<u4").tobytes()
+
+
+# Shingles per block: a block's products (_CHUNK x NUM_PERM uint32, 32 KB) stay in the heap; one array
+# for a whole article was mapped and unmapped by the kernel for every signature.
+_CHUNK = 64
 
 
 def _fmix32(h):
@@ -97,7 +103,7 @@ def _permutations():
         gen = np.random.RandomState(SEED)
         a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
         b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-        _PERMUTATIONS = (a.astype(np.uint64), b.astype(np.uint64))
+        _PERMUTATIONS = (a, b)
     return _PERMUTATIONS
 
 
