@@ -31,6 +31,7 @@ from pathlib import Path
 from .model import Article, Block, Place
 
 ENABLED = True
+PAGES = "pages"  # the page index's folder (writers/pageindex.py), not an entry version
 # Entries are small (a few KB compressed per article) but one is kept per file ever read; past this
 # size the least recently used go ($NEWS_ARCHIVE_READ_CACHE_MB overrides).
 MAX_MB = 1024
@@ -203,7 +204,7 @@ def prune() -> None:
     try:
         current = fingerprint()
         for child in root().iterdir():
-            if child.is_dir() and child.name != current:
+            if child.is_dir() and child.name not in (current, PAGES):
                 shutil.rmtree(child, ignore_errors=True)
         limit = float(os.environ.get("NEWS_ARCHIVE_READ_CACHE_MB") or MAX_MB) * 1024 * 1024
         entries = []

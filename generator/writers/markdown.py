@@ -34,6 +34,7 @@ from ..atomicfile import TMP_PREFIX
 from ..model import Article
 from ..textutil import md_escape, md_heading, slugify
 from . import ledger as ledgerdb
+from .pageindex import PageIndex, now_ns
 from .pagefile import (_LOADER, atomic_write, dump_page, parse_page, quick_ids, read_page,  # noqa: F401
                        split_page, write_if_changed)
 
@@ -133,13 +134,18 @@ class PageStore:
     def open(cls, content: Path) -> "PageStore":
         store = cls(content=Path(content))
         store._remove_stale_temp_files()
+        index = PageIndex(store.content)
         texts: dict[Path, str] = {}
         for path in store._page_files():
             try:
-                text = texts[path] = path.read_text(encoding="utf-8")
-                meta = quick_ids(text)
+                meta = index.known(path)
                 if meta is None:
-                    meta, _ = parse_page(text)
+                    read_ns, st = now_ns(), os.stat(path)
+                    text = texts[path] = path.read_text(encoding="utf-8")
+                    meta = quick_ids(text)
+                    if meta is None:
+                        meta, _ = parse_page(text)
+                    index.read(path, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st, read_ns)
             except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:
                 # A page an editor broke is left alone (the site build reports it); its id, if it can
                 # still be seen, keeps the article from getting a second page.
@@ -157,6 +163,7 @@ class PageStore:
             for i in ids:
                 if i:
                     store.pages.setdefault(str(i), path)
+        index.save()
         store.ledger = ledgerdb.Ledger.open(store.state_dir)
         for aid, minhash in store.ledger.minhashes():
             sig = dedup.decode(minhash)
@@ -171,13 +178,17 @@ class PageStore:
         recognised; kept in the ledger by page hash, so it is computed once per page version."""
         recorded = set(self.ledger)
         missing = {aid: path for path, aid in self.page_ids.items()
-                   if aid not in recorded and path in texts and self.pages.get(aid) == path}
+                   if aid not in recorded and self.pages.get(aid) == path}
         if not missing:
             return
         known = self.ledger.page_minhashes()
         fresh = []
         for aid, path in sorted(missing.items()):
-            text = texts[path]
+            text = texts.get(path)
+            if text is None:  # known by the page index, so not read yet
+                text = _safe_read(path)
+                if text is None:
+                    continue
             page = _hash(text)
             have = known.get(aid)
             if have is not None and have[0] == page:
