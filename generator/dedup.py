@@ -129,15 +129,23 @@ def _bands(sig: bytes) -> list[bytes]:
     return [sig[i * width:(i + 1) * width] for i in range(BANDS)]
 
 
+# Queries answered by comparing bands with numpy over all signatures, before the band buckets are
+# built: a re-ingest that adds a few articles to a big archive asks a few questions, and building the
+# buckets for 10,000 pages (0.3 CPU-s) cost more than a few whole-matrix comparisons (about 2 ms each).
+BRUTE_QUERIES = 64
+
+
 class NearDuplicateIndex:
     """MinHash LSH over page signatures, keyed by page id: a page is a candidate when one of its
     bands (ROWS consecutive values) equals the query's; candidates are then scored on the whole
-    signature."""
+    signature. The same candidates either way: by numpy over all signatures for the first queries,
+    then by band buckets (built on the BRUTE_QUERIES + 1st query)."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
         self.signatures: dict[str, bytes] = {}
-        self._buckets: list[dict[bytes, list[str]]] = [{} for _ in range(BANDS)]
+        self._buckets: list[dict[bytes, list[str]]] | None = None
+        self._queries = 0
 
     def __len__(self) -> int:
         return len(self.signatures)
@@ -146,11 +154,29 @@ class NearDuplicateIndex:
         if sig is None or key in self.signatures:
             return
         self.signatures[key] = sig
+        if self._buckets is not None:
+            self._bucket(key, sig)
+
+    def _bucket(self, key: str, sig: bytes) -> None:
         for bucket, band in zip(self._buckets, _bands(sig)):
             bucket.setdefault(band, []).append(key)
 
     def candidates(self, sig: bytes) -> set[str]:
         """The pages sharing at least one band with `sig`."""
+        self._queries += 1
+        if self._buckets is None and self._queries > BRUTE_QUERIES:
+            self._buckets = [{} for _ in range(BANDS)]
+            for key, other in self.signatures.items():
+                self._bucket(key, other)
+        if self._buckets is None:
+            keys = list(self.signatures)
+            if not keys:
+                return set()
+            span = BANDS * ROWS
+            matrix = np.frombuffer(b"".join(self.signatures.values()), dtype="<u4").reshape(len(keys), NUM_PERM)
+            query = np.frombuffer(sig, dtype="<u4")[:span].reshape(BANDS, ROWS)
+            hits = (matrix[:, :span].reshape(len(keys), BANDS, ROWS) == query).all(axis=2).any(axis=1)
+            return {keys[i] for i in np.flatnonzero(hits)}
         found: set[str] = set()
         for bucket, band in zip(self._buckets, _bands(sig)):
             found.update(bucket.get(band, ()))

@@ -86,10 +86,13 @@ def test_signatures_and_candidates_are_datasketchs():
         lsh.insert(key, datasketch.LeanMinHash(seed=dedup.SEED, hashvalues=np.frombuffer(sig, dtype="<u4"),
                                                scheme=dedup.SCHEME))
         ours.add(key, sig)
-    for key, sig in sigs.items():
+    for key, sig in list(sigs.items()) * 2:  # the first queries by numpy over all, the rest by buckets
         theirs = set(lsh.query(datasketch.LeanMinHash(seed=dedup.SEED, hashvalues=np.frombuffer(sig, dtype="<u4"),
                                                       scheme=dedup.SCHEME)))
         assert ours.candidates(sig) == theirs, key
+    assert ours._buckets is not None and len(sigs) * 2 > dedup.BRUTE_QUERIES
+    ours.add("late", sigs["p3"])  # added once the buckets exist: found by them too
+    assert "late" in ours.candidates(sigs["p3"])
 
 
 def counts(entries):
