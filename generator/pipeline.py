@@ -39,6 +39,7 @@ from .readers.sidecar import apply_sidecar, find_sidecar
 from .readpool import Finished, ReadPool
 from .textutil import decode_noting
 from .writers.markdown import PageStore, write_if_changed
+from .writers.pageindex import InputIndex, now_ns
 
 MiB = 1024 * 1024
 MAX_BYTES = 20 * MiB
@@ -79,14 +80,17 @@ def _reason(exc: BaseException) -> str:
     return f"could not be read: {type(exc).__name__}: {_one_line(exc)}".rstrip(": ")
 
 
-def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
-    """The file's bytes and its read-cache key, or why it cannot be read at all.
+def _prepare(path: Path, stats: list | None = None) -> tuple[bytes, str] | RejectedInput:
+    """The file's bytes and its read-cache key, or why it cannot be read at all (`stats` receives
+    the stat taken before reading, for the input index).
 
     The size is checked with stat() before anything is read, and at most MAX_BYTES + 1 bytes are
     ever read, so a huge file costs no memory."""
     limit = f"{MAX_BYTES / MiB:g} MiB"
     try:
         st = path.stat()
+        if stats is not None:
+            stats.append(st)
         if not stat.S_ISREG(st.st_mode):
             raise RejectedInput("not a regular file")
         if st.st_size == 0:
@@ -254,9 +258,12 @@ class Known:
     key: str
 
 
-def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
+def read_all(files: list[Path], jobs: int, known=None,
+             inputs: InputIndex | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
     """(file, result, read-cache key) in input order. Files `known(origin, key)` says were ingested
-    with these very bytes come back as Known (not read); unchanged files come from the read cache;
+    with these very bytes come back as Known (not read); with an input index, a file whose identity
+    (inode, size, times) is the one it had when last hashed, in a folder without sidecars, is not
+    even hashed again: its recorded key is checked instead; unchanged files come from the read cache;
     the others are read in up to `jobs` worker processes, each killed when a file takes longer than
     READ_TIMEOUT seconds of wall-clock time (readpool.py), so the limit holds even inside C code.
     The key is None when the result must not be remembered (a time-out, a dead worker, a file that
@@ -275,7 +282,16 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
                 yield files[done], *results.pop(done)
                 done += 1
             while nxt < len(files) and pool.has_room() and nxt - done < window:
-                prepared = _prepare(files[nxt])
+                same = _unchanged(files[nxt], known, inputs)
+                if same is not None:
+                    results[nxt] = (Known(same), same)
+                    nxt += 1
+                    continue
+                stats: list = []
+                read_ns = now_ns()
+                prepared = _prepare(files[nxt], stats)
+                if inputs is not None and stats and not isinstance(prepared, RejectedInput):
+                    inputs.put(display_name(files[nxt]), [prepared[1], _context_key()], stats[0], read_ns)
                 if isinstance(prepared, RejectedInput):
                     results[nxt] = (prepared, None)
                 elif known is not None and known(display_name(files[nxt]), prepared[1]):
@@ -297,6 +313,18 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
     finally:
         pool.close()
         _LISTINGS = None
+
+
+def _unchanged(path: Path, known, inputs: InputIndex | None) -> str | None:
+    """The read-cache key of an input known unchanged by its identity alone (not read), else None."""
+    if known is None or inputs is None or _sidecar_of(path) is not None:
+        return None
+    origin = display_name(path)
+    row = inputs.get(origin, path)
+    if (isinstance(row, list) and len(row) == 2 and row[1] == _context_key()
+            and isinstance(row[0], str) and known(origin, row[0])):
+        return row[0]
+    return None
 
 
 @contextmanager
@@ -335,6 +363,7 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
     # Otherwise loaded when the first file has to be read: a re-ingest of known files never needs it.
     with _lock(content):
         store = PageStore.open(content)
+        inputs = InputIndex(content) if readcache.ENABLED else None
         try:
             recorded = store.ledger.input_keys()  # one query, not one per input
 
@@ -342,7 +371,7 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
                 return recorded.get(origin) == key
 
             # `--no-cache` reads every file: neither the read cache nor the record of inputs is used.
-            for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None),
+            for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None, inputs),
                                                len(files), progress):
                 origin = display_name(path)
                 if isinstance(result, Known):
@@ -377,6 +406,8 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
                     store.remember(origin, key, result, written_all)
         finally:
             store.save_ledger()
+            if inputs is not None:
+                inputs.save(forget_unseen=False)  # other inboxes ingested into this folder keep theirs
             write_rejects(content, entries, [display_name(f) for f in files])
     return entries
 

@@ -62,3 +62,54 @@ def test_a_page_read_just_after_it_was_written_is_read_again(tmp_path, monkeypat
     calls = _reads(monkeypatch)
     PageStore.open(content).close()
     assert len(calls) == 2
+
+
+def _hashed(monkeypatch) -> list:
+    from generator import pipeline
+
+    calls: list = []
+    real = pipeline._prepare
+    monkeypatch.setattr(pipeline, "_prepare", lambda path, *a: calls.append(path) or real(path, *a))
+    return calls
+
+
+def test_unchanged_inputs_are_not_hashed_again_and_an_edit_is_still_seen(tmp_path, monkeypatch):
+    """The input index: an input with its recorded identity is matched with the ledger's record
+    without being read; an in-place edit that keeps the size and the mtime is read all the same."""
+    from generator import readcache
+
+    monkeypatch.setattr(pageindex, "RACY_NS", 0)
+    content = _pages(tmp_path, 3)
+    src = tmp_path / "in"
+    calls = _hashed(monkeypatch)
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"] * 3
+    assert calls == []
+    target = src / "1.txt"
+    st = target.stat()
+    text = target.read_text(encoding="utf-8")
+    edited = text.replace(" mission ", " mizsion ", 1)  # a word of the body, same length
+    assert edited != text
+    with open(target, "r+", encoding="utf-8") as fh:  # in place, same size
+        fh.write(edited)
+    os.utime(target, ns=(st.st_atime_ns, st.st_mtime_ns))
+    outcomes = [e.outcome for e in ingest([src], content, jobs=1)]
+    assert calls == [target] and outcomes[1] in ("updated", "new") and outcomes[0] == outcomes[2] == "unchanged"
+    calls.clear()
+    monkeypatch.setattr(readcache, "fingerprint", lambda: "another-version")  # an upgrade: every input is read
+    ingest([src], content, jobs=1)
+    assert sorted(calls) == sorted(src.glob("*.txt"))
+
+
+def test_an_input_with_a_sidecar_is_always_hashed(tmp_path, monkeypatch):
+    monkeypatch.setattr(pageindex, "RACY_NS", 0)
+    content = _pages(tmp_path, 2)
+    src = tmp_path / "in"
+    (src / "0.meta.json").write_text('{"source": "Wire"}', encoding="utf-8")
+    ingest([src], content, jobs=1)
+    calls = _hashed(monkeypatch)
+    ingest([src], content, jobs=1)
+    assert calls == [src / "0.txt"]  # the key covers the sidecar's bytes: its input is hashed with it
+    (src / "1.meta.json").write_text('{"source": "Wire"}', encoding="utf-8")  # a sidecar added later
+    calls.clear()
+    ingest([src], content, jobs=1)
+    assert calls == [src / "0.txt", src / "1.txt"]
