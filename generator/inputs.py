@@ -78,7 +78,7 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
                     if dirpath not in real_dirs:
                         real_dirs[dirpath] = Path(dirpath).resolve()
                     found.append((sub, real_dirs[dirpath] / name))  # even a FIFO or socket: reported
-            for sub, real in sorted(found):
+            for sub, real in sorted(found, key=lambda f: f[0].parts):  # Path order; parts compare in C
                 if once(sub, real):
                     yield sub
         elif once(path):

@@ -135,6 +135,7 @@ class PageStore(InputRecords):
                     store.pages.setdefault(str(i), path)
         index.save()
         store.ledger = ledgerdb.Ledger.open(store.state_dir)
+        store.ledger.prefetch()
         for aid, minhash in store.ledger.minhashes():
             sig = dedup.decode(minhash)
             if sig is not None and aid in store.pages:
@@ -185,7 +186,7 @@ class PageStore(InputRecords):
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             out += [Path(dirpath) / f for f in filenames if f.endswith(".md") and not f.startswith(".")]
-        return sorted(out)
+        return sorted(out, key=lambda p: p.parts)  # Path order, without Path.__lt__ per comparison
 
     def _remove_stale_temp_files(self) -> None:
         for folder in (self.root, self.state_dir):
