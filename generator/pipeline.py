@@ -17,7 +17,9 @@ Outcomes, relative to the pages as they were before the entry was processed:
   rejected   the input (or record) cannot become an article; `reason` says why.
 Re-ingesting the same inputs therefore reports every non-rejected input as `unchanged` and writes
 no file at all; files whose bytes (and sidecar) did not change are not even read again, their read
-comes from the read cache (`readcache.py`).
+comes from the read cache (`readcache.py`), or from the ledger's record of inputs, and a file whose
+identity (inode, size, times) did not change since it was hashed is not even hashed again
+(writers/pageindex.py).
 """
 from __future__ import annotations
 
