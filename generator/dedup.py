@@ -10,13 +10,14 @@ Only the body is compared (syndicated copies often change the headline). Bodies 
 MIN_TOKENS words get no signature: on a few sentences a handful of edits swings the estimate too far,
 so short articles are matched by exact identity only.
 
-Signatures are deterministic (fixed seed, SHA-1 based hashing in datasketch) and stored compactly
+Signatures are deterministic (fixed seed, SHA-1 based hashing as in datasketch) and stored compactly
 (base64 of NUM_PERM little-endian uint32) in the ledger, so the index is rebuilt from the existing
 pages at the start of every run and a near-duplicate arriving in a later run is caught too.
 """
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 import unicodedata
 
@@ -36,22 +37,22 @@ MIN_TOKENS = 25
 SEED = 1
 
 
-def _datasketch():
-    """datasketch, imported when first needed: it imports scipy (about 2 s), which `archive build`
-    and a re-ingest with nothing new never use."""
-    import datasketch
+# The MinHash is datasketch 2.0's "affine32" scheme with SHA-1 shingle hashes, computed here with
+# numpy alone, value for value (tests/test_dedup.py compares it with datasketch): importing
+# datasketch imports scipy (about 1 CPU-s per process), which every ingest that reads a new file
+# paid for, and its LSH insert and query cost more in Python than the signatures themselves.
+SCHEME = "affine32"  # datasketch's name for it; pinned so stored signatures stay comparable
+_MASK32 = np.uint64(0xFFFFFFFF)
+# The LSH bands: what datasketch's MinHashLSH chooses for CANDIDATE_THRESHOLD at NUM_PERM (its
+# _optimal_param, equal weights): 25 bands of 5 rows over the first 125 values (checked in a test).
+BANDS, ROWS = 25, 5
 
-    return datasketch
+_TOKEN = re.compile(r"\w+")
 
 
 def preload() -> None:
-    """Import datasketch now (the ingest does it before forking its readers, whose time is limited)."""
-    _datasketch()
-
-
-SCHEME = "affine32"  # datasketch 2.x default; pinned so stored signatures stay comparable
-
-_TOKEN = re.compile(r"\w+")
+    """Draw the permutations now (the ingest does it before forking its readers)."""
+    _permutations()
 
 
 def tokens(text: str) -> list[str]:
@@ -68,20 +69,41 @@ def signature(text: str) -> bytes | None:
     words = tokens(text)
     if len(words) < MIN_TOKENS:
         return None
-    mh = _datasketch().MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, permutations=_permutations())
-    mh.update_batch(sorted({" ".join(words[i:i + SHINGLE]).encode("utf-8")
-                            for i in range(len(words) - SHINGLE + 1)}))
-    return np.asarray(mh.hashvalues, dtype="<u4").tobytes()
+    grams = {" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
+    digests = b"".join(hashlib.sha1(g).digest()[:4] for g in grams)
+    hv = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint64)).astype(np.uint32)
+    a, b = _permutations()
+    low = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
+    for start in range(0, len(hv), _CHUNK):  # a * h + b mod 2^32 (uint32 arithmetic wraps), in small blocks
+        np.minimum(low, (np.multiply.outer(hv[start:start + _CHUNK], a) + b).min(axis=0), out=low)
+    return low.astype("<u4").tobytes()
+
+
+# Shingles per block: a block's products (_CHUNK x NUM_PERM uint32, 32 KB) stay in the heap; one array
+# for a whole article was mapped and unmapped by the kernel for every signature.
+_CHUNK = 64
+
+
+def _fmix32(h):
+    """MurmurHash3's 32-bit finalizer (a bijection), on uint64 arrays holding 32-bit values."""
+    h = h ^ (h >> np.uint64(16))
+    h = (h * np.uint64(0x85EBCA6B)) & _MASK32
+    h = h ^ (h >> np.uint64(13))
+    h = (h * np.uint64(0xC2B2AE35)) & _MASK32
+    return h ^ (h >> np.uint64(16))
 
 
 _PERMUTATIONS = None
 
 
 def _permutations():
-    """The seed's permutations, drawn once per process instead of once per signature."""
+    """The seed's affine permutations (a odd, b), drawn once per process as datasketch draws them."""
     global _PERMUTATIONS
     if _PERMUTATIONS is None:
-        _PERMUTATIONS = _datasketch().MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+        gen = np.random.RandomState(SEED)
+        a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+        _PERMUTATIONS = (a, b)
     return _PERMUTATIONS
 
 
@@ -102,18 +124,28 @@ def similarity(a: bytes, b: bytes) -> float:
     return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
 
 
-def _lean(sig: bytes):
-    return _datasketch().LeanMinHash(seed=SEED, hashvalues=np.frombuffer(sig, dtype="<u4"), scheme=SCHEME)
+def _bands(sig: bytes) -> list[bytes]:
+    width = ROWS * 4
+    return [sig[i * width:(i + 1) * width] for i in range(BANDS)]
+
+
+# Queries answered by comparing bands with numpy over all signatures, before the band buckets are
+# built: a re-ingest that adds a few articles to a big archive asks a few questions, and building the
+# buckets for 10,000 pages (0.3 CPU-s) cost more than a few whole-matrix comparisons (about 2 ms each).
+BRUTE_QUERIES = 64
 
 
 class NearDuplicateIndex:
-    """MinHash LSH over page signatures, keyed by page id."""
+    """MinHash LSH over page signatures, keyed by page id: a page is a candidate when one of its
+    bands (ROWS consecutive values) equals the query's; candidates are then scored on the whole
+    signature. The same candidates either way: by numpy over all signatures for the first queries,
+    then by band buckets (built on the BRUTE_QUERIES + 1st query)."""
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
         self.signatures: dict[str, bytes] = {}
-        self._lsh = None  # built on the first query: a no-op re-ingest never needs it
-        self._pending: list[str] = []
+        self._buckets: list[dict[bytes, list[str]]] | None = None
+        self._queries = 0
 
     def __len__(self) -> int:
         return len(self.signatures)
@@ -122,24 +154,40 @@ class NearDuplicateIndex:
         if sig is None or key in self.signatures:
             return
         self.signatures[key] = sig
-        self._pending.append(key)
+        if self._buckets is not None:
+            self._bucket(key, sig)
 
-    @property
-    def lsh(self):
-        if self._lsh is None:
-            self._lsh = _datasketch().MinHashLSH(threshold=min(self.threshold, CANDIDATE_THRESHOLD), num_perm=NUM_PERM)
-        if self._pending:
-            for key in self._pending:
-                self._lsh.insert(key, _lean(self.signatures[key]))
-            self._pending = []
-        return self._lsh
+    def _bucket(self, key: str, sig: bytes) -> None:
+        for bucket, band in zip(self._buckets, _bands(sig)):
+            bucket.setdefault(band, []).append(key)
+
+    def candidates(self, sig: bytes) -> set[str]:
+        """The pages sharing at least one band with `sig`."""
+        self._queries += 1
+        if self._buckets is None and self._queries > BRUTE_QUERIES:
+            self._buckets = [{} for _ in range(BANDS)]
+            for key, other in self.signatures.items():
+                self._bucket(key, other)
+        if self._buckets is None:
+            keys = list(self.signatures)
+            if not keys:
+                return set()
+            span = BANDS * ROWS
+            matrix = np.frombuffer(b"".join(self.signatures.values()), dtype="<u4").reshape(len(keys), NUM_PERM)
+            query = np.frombuffer(sig, dtype="<u4")[:span].reshape(BANDS, ROWS)
+            hits = (matrix[:, :span].reshape(len(keys), BANDS, ROWS) == query).all(axis=2).any(axis=1)
+            return {keys[i] for i in np.flatnonzero(hits)}
+        found: set[str] = set()
+        for bucket, band in zip(self._buckets, _bands(sig)):
+            found.update(bucket.get(band, ()))
+        return found
 
     def best_match(self, sig: bytes | None, exclude: str | None = None) -> tuple[str, float] | None:
         """The most similar indexed page at or above the threshold (ties: smallest id), or None."""
         if sig is None or not self.signatures:
             return None
         best: tuple[str, float] | None = None
-        for key in self.lsh.query(_lean(sig)):
+        for key in self.candidates(sig):
             if key == exclude:
                 continue
             sim = similarity(sig, self.signatures[key])

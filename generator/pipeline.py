@@ -17,7 +17,9 @@ Outcomes, relative to the pages as they were before the entry was processed:
   rejected   the input (or record) cannot become an article; `reason` says why.
 Re-ingesting the same inputs therefore reports every non-rejected input as `unchanged` and writes
 no file at all; files whose bytes (and sidecar) did not change are not even read again, their read
-comes from the read cache (`readcache.py`).
+comes from the read cache (`readcache.py`), or from the ledger's record of inputs, and a file whose
+identity (inode, size, times) did not change since it was hashed is not even hashed again
+(writers/pageindex.py).
 """
 from __future__ import annotations
 
@@ -28,16 +30,18 @@ import sys
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from . import dedup, readcache
 from .enrich import Context, enrich
+from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_inputs  # noqa: F401
 from .model import Article, RejectedInput, bound_fields
 from .readers import choose, lost_text
 from .readers.sidecar import apply_sidecar, find_sidecar
 from .readpool import Finished, ReadPool
 from .textutil import decode_noting
 from .writers.markdown import PageStore, write_if_changed
+from .writers.pageindex import InputIndex, now_ns
 
 MiB = 1024 * 1024
 MAX_BYTES = 20 * MiB
@@ -46,7 +50,6 @@ MAX_BYTES = 20 * MiB
 # reading it is killed at the limit, so it holds inside C code too (`archive ingest --time-limit`).
 READ_TIMEOUT = 300.0
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected")
-SKIP_SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
 
 
 @dataclass
@@ -66,80 +69,6 @@ class RecordRejected:
     reason: str
 
 
-OUTSIDE_LINK = "skipped: symbolic link to outside the input folder"
-
-
-def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = None,
-                exclude: Iterable[Path] = ()) -> Iterator[Path]:
-    """Files, and folders walked recursively in a stable order; hidden files and sidecars skipped.
-
-    A file named twice (directly and through its folder, or via a symlink) is read once. Folders
-    that cannot be listed are added to `problems` as (path, reason). Folders in `exclude` (the
-    archive's own pages) are not walked, so ingesting a parent of content/ never feeds pages back.
-    A symbolic link met while walking a folder is followed only when it stays inside that folder
-    (a link in an inbox to a system file must not publish it); one that leads out is reported in
-    `problems`. A link named on the command line is the user's choice and is read."""
-    seen: set[Path] = set()
-    excluded = {Path(p).resolve() for p in exclude}
-
-    def once(p: Path) -> bool:
-        try:
-            key = p.resolve()
-        except (OSError, RuntimeError):
-            key = p.absolute()
-        if key in seen:
-            return False
-        seen.add(key)
-        return True
-
-    def leads_out(p: Path, root: Path) -> bool:
-        try:
-            target = p.resolve()
-        except (OSError, RuntimeError):
-            return True  # a link loop: nothing inside the folder to read
-        return target != root and root not in target.parents
-
-    for path in paths:
-        path = Path(path)
-        if path.is_dir():
-            root = path.resolve()
-            found: list[Path] = []
-
-            def onerror(exc: OSError) -> None:
-                if problems is not None:
-                    problems.append((display_name(exc.filename or path), f"unreadable folder: {exc.strerror or exc}"))
-
-            def outside(p: Path) -> bool:
-                if p.is_symlink() and leads_out(p, root):
-                    if problems is not None:
-                        problems.append((display_name(p), OUTSIDE_LINK))
-                    return True
-                return False
-
-            for dirpath, dirnames, filenames in os.walk(path, onerror=onerror):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                                     and not outside(Path(dirpath) / d)
-                                     and (not excluded or (Path(dirpath) / d).resolve() not in excluded))
-                for name in filenames:
-                    if name.startswith(".") or name.endswith(SKIP_SUFFIXES) or outside(Path(dirpath) / name):
-                        continue
-                    found.append(Path(dirpath) / name)  # even a FIFO or socket: reported, not skipped
-            for sub in sorted(found):
-                if once(sub):
-                    yield sub
-        elif once(path):
-            yield path
-
-
-def display_name(path) -> str:
-    """A path as text that can always be printed and stored: a file name that is not valid UTF-8
-    (bytes kept by the OS as surrogates) gets U+FFFD for the bad bytes instead of crashing a report."""
-    name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-
-
-
-
 def _one_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else ""
@@ -153,14 +82,17 @@ def _reason(exc: BaseException) -> str:
     return f"could not be read: {type(exc).__name__}: {_one_line(exc)}".rstrip(": ")
 
 
-def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
-    """The file's bytes and its read-cache key, or why it cannot be read at all.
+def _prepare(path: Path, stats: list | None = None) -> tuple[bytes, str] | RejectedInput:
+    """The file's bytes and its read-cache key, or why it cannot be read at all (`stats` receives
+    the stat taken before reading, for the input index).
 
     The size is checked with stat() before anything is read, and at most MAX_BYTES + 1 bytes are
     ever read, so a huge file costs no memory."""
     limit = f"{MAX_BYTES / MiB:g} MiB"
     try:
         st = path.stat()
+        if stats is not None:
+            stats.append(st)
         if not stat.S_ISREG(st.st_mode):
             raise RejectedInput("not a regular file")
         if st.st_size == 0:
@@ -173,21 +105,45 @@ def _prepare(path: Path) -> tuple[bytes, str] | RejectedInput:
             raise RejectedInput(f"too large (grew past the {limit} limit while read)")
         if not data:
             raise RejectedInput("empty file")
-        return data, readcache.key(display_name(path), data, find_sidecar(path), _context_key())
+        return data, readcache.key(display_name(path), data, _sidecar_of(path), _context_key())
     except Exception as exc:  # one bad file never stops a run
         return RejectedInput(_reason(exc))
 
 
+# Folder -> whether it holds any sidecar-named entry, while read_all runs: most inbox folders hold
+# none, and looking for each input's six possible sidecar names was a quarter of a re-ingest.
+_LISTINGS: dict[str, bool] | None = None
+
+
+def _sidecar_of(path: Path) -> Path | None:
+    if _LISTINGS is not None:
+        folder = os.path.dirname(path) or "."
+        if folder not in _LISTINGS:
+            try:
+                _LISTINGS[folder] = any(n.endswith(SKIP_SUFFIXES) for n in os.listdir(folder))
+            except OSError:
+                _LISTINGS[folder] = True  # cannot tell: look for each name
+        if not _LISTINGS[folder]:
+            return None
+    return find_sidecar(path)
+
+
 def _read_in_worker(path: Path, key: str) -> Iterator[Article | RecordRejected]:
     """What a worker process runs: the file read again (only a path crosses the pipe, so sending
-    work never blocks), checked to be the bytes the cache key was made from."""
+    work never blocks), checked to be the bytes the cache key was made from; a complete read is
+    stored in the read cache by the worker itself."""
     prepared = _prepare(path)
     if isinstance(prepared, RejectedInput):
         raise prepared
     data, now = prepared
     if now != key:
         raise RejectedInput("changed while it was being read: ingest it again")
-    yield from _read_items(path, data)
+    items = []
+    for item in _read_items(path, data):
+        items.append(item)
+        yield item
+    if items:  # a complete read (a failure raised above, a killed worker never gets here) is kept
+        readcache.store(key, items)  # here, in parallel, rather than in the ingest process
 
 
 def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
@@ -269,11 +225,14 @@ def _context() -> Context:
 
 
 def _context_key() -> str:
-    """The enrichment context's part of a read-cache key, without loading the context: the default
-    one (its vocabulary file and compiled gazetteer) is already in readcache.fingerprint(), so a
-    re-ingest of unchanged files never loads the 100 MB gazetteer. Another context (a tool's, a
-    test's) is keyed by its own fingerprint."""
-    return "default" if _CTX is None or _CTX is _DEFAULT else _CTX.fingerprint()
+    """The generator's and the enrichment context's part of a read-cache key, without loading the
+    context: the default one (its vocabulary file and compiled gazetteer) is in readcache.fingerprint(),
+    so a re-ingest of unchanged files never loads the 100 MB gazetteer. Another context (a tool's, a
+    test's) is keyed by its own fingerprint. The fingerprint is in the key itself, not only in the
+    cache's folder name, because the ledger's record of inputs is keyed by it too: a new version of
+    the generator must read every file again, not replay what the old one made of it."""
+    context = "default" if _CTX is None or _CTX is _DEFAULT else _CTX.fingerprint()
+    return f"{readcache.fingerprint()}:{context}"
 
 
 def _progress(iterable, total: int, show: bool):
@@ -301,15 +260,20 @@ class Known:
     key: str
 
 
-def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
+def read_all(files: list[Path], jobs: int, known=None,
+             inputs: InputIndex | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
     """(file, result, read-cache key) in input order. Files `known(origin, key)` says were ingested
-    with these very bytes come back as Known (not read); unchanged files come from the read cache;
+    with these very bytes come back as Known (not read); with an input index, a file whose identity
+    (inode, size, times) is the one it had when last hashed, in a folder without sidecars, is not
+    even hashed again: its recorded key is checked instead; unchanged files come from the read cache;
     the others are read in up to `jobs` worker processes, each killed when a file takes longer than
     READ_TIMEOUT seconds of wall-clock time (readpool.py), so the limit holds even inside C code.
     The key is None when the result must not be remembered (a time-out, a dead worker, a file that
     could not even be opened)."""
+    global _LISTINGS
     limit = READ_TIMEOUT
     pool = ReadPool(_read_in_worker, jobs, limit)
+    _LISTINGS = {}
     results: dict[int, tuple[list | RejectedInput | Known, str | None]] = {}
     keys: dict[int, str] = {}
     window = max(64, 16 * jobs)  # how far reading may run ahead of the results handed out
@@ -320,7 +284,16 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
                 yield files[done], *results.pop(done)
                 done += 1
             while nxt < len(files) and pool.has_room() and nxt - done < window:
-                prepared = _prepare(files[nxt])
+                same = _unchanged(files[nxt], known, inputs)
+                if same is not None:
+                    results[nxt] = (Known(same), same)
+                    nxt += 1
+                    continue
+                stats: list = []
+                read_ns = now_ns()
+                prepared = _prepare(files[nxt], stats)
+                if inputs is not None and stats and not isinstance(prepared, RejectedInput):
+                    inputs.put(display_name(files[nxt]), [prepared[1], _context_key()], stats[0], read_ns)
                 if isinstance(prepared, RejectedInput):
                     results[nxt] = (prepared, None)
                 elif known is not None and known(display_name(files[nxt]), prepared[1]):
@@ -338,12 +311,22 @@ def read_all(files: list[Path], jobs: int, known=None) -> Iterator[tuple[Path, l
                 continue
             for task in pool.wait():
                 result = _ended(task, files[task.key], limit)
-                complete = task.status == "done" and task.error is None and isinstance(result, list)
-                if complete:
-                    readcache.store(keys[task.key], result)  # only a complete read is kept
                 results[task.key] = (result, keys.pop(task.key, None) if task.status == "done" else None)
     finally:
         pool.close()
+        _LISTINGS = None
+
+
+def _unchanged(path: Path, known, inputs: InputIndex | None) -> str | None:
+    """The read-cache key of an input known unchanged by its identity alone (not read), else None."""
+    if known is None or inputs is None or _sidecar_of(path) is not None:
+        return None
+    origin = display_name(path)
+    row = inputs.get(origin, path)
+    if (isinstance(row, list) and len(row) == 2 and row[1] == _context_key()
+            and isinstance(row[0], str) and known(origin, row[0])):
+        return row[0]
+    return None
 
 
 @contextmanager
@@ -382,13 +365,15 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
     # Otherwise loaded when the first file has to be read: a re-ingest of known files never needs it.
     with _lock(content):
         store = PageStore.open(content)
+        inputs = InputIndex(content) if readcache.ENABLED else None
         try:
+            recorded = store.ledger.input_keys()  # one query, not one per input
+
             def known(origin: str, key: str) -> bool:
-                record = store.ledger.input_record(origin)
-                return record is not None and record[0] == key
+                return recorded.get(origin) == key
 
             # `--no-cache` reads every file: neither the read cache nor the record of inputs is used.
-            for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None),
+            for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None, inputs),
                                                len(files), progress):
                 origin = display_name(path)
                 if isinstance(result, Known):
@@ -423,6 +408,8 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
                     store.remember(origin, key, result, written_all)
         finally:
             store.save_ledger()
+            if inputs is not None:
+                inputs.save(forget_unseen=False)  # other inboxes ingested into this folder keep theirs
             write_rejects(content, entries, [display_name(f) for f in files])
     return entries
 

@@ -22,7 +22,7 @@ import json
 import os
 import shutil
 import zlib
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from functools import lru_cache
 from importlib import metadata
@@ -31,6 +31,7 @@ from pathlib import Path
 from .model import Article, Block, Place
 
 ENABLED = True
+PAGES = "pages"  # the page index's folder (writers/pageindex.py), not an entry version
 # Entries are small (a few KB compressed per article) but one is kept per file ever read; past this
 # size the least recently used go ($NEWS_ARCHIVE_READ_CACHE_MB overrides).
 MAX_MB = 1024
@@ -63,15 +64,26 @@ def fingerprint() -> str:
 
 
 def root() -> Path:
-    """The cache folder, checked (ours, 0700) by cachedir.ensure; raises CacheDirError otherwise."""
-    from .cachedir import ensure
-
+    """The cache folder, checked (ours, 0700) by cachedir.ensure; raises CacheDirError otherwise.
+    Checked once per process and folder (it was checked again for every entry stored or loaded)."""
     env = os.environ.get("NEWS_ARCHIVE_READ_CACHE")
     if env:
-        return ensure(Path(env))
+        return _checked(Path(env))
     from .gazetteer.build import cache_dir
 
-    return ensure(cache_dir() / "inputs")
+    return _checked(cache_dir() / "inputs")
+
+
+_CHECKED: dict[Path, Path] = {}
+_MADE: set[Path] = set()  # entry folders known to exist (made or seen by this process)
+
+
+def _checked(folder: Path) -> Path:
+    if folder not in _CHECKED:
+        from .cachedir import ensure
+
+        _CHECKED[folder] = ensure(folder)
+    return _CHECKED[folder]
 
 
 def key(origin: str, data: bytes, sidecar: Path | None, context: str = "") -> str:
@@ -89,15 +101,28 @@ def _path(k: str) -> Path:
     return root() / fingerprint() / k[:2] / f"{k}.json.z"
 
 
+_ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+_BLOCK_FIELDS = tuple(f.name for f in fields(Block))
+_PLACE_FIELDS = tuple(f.name for f in fields(Place))
+
+
+def _article_dict(item: Article) -> dict:
+    """An Article as plain data, field by field (dataclasses.asdict deep-copies every value: it was
+    half the cost of storing an entry)."""
+    d = {name: getattr(item, name) for name in _ARTICLE_FIELDS}
+    d["blocks"] = [{name: getattr(b, name) for name in _BLOCK_FIELDS} for b in item.blocks]
+    d["places"] = [{name: getattr(p, name) for name in _PLACE_FIELDS} for p in item.places]
+    d["date"] = item.date.isoformat() if item.date else None
+    d["signature"] = base64.b64encode(item.signature).decode() if item.signature is not None else None
+    return d
+
+
 def to_json(items) -> bytes:
     """A read (articles and rejected records) as JSON: plain data that cannot run code when loaded."""
     out = []
     for item in items:
         if isinstance(item, Article):
-            d = asdict(item)
-            d["date"] = item.date.isoformat() if item.date else None
-            d["signature"] = base64.b64encode(item.signature).decode() if item.signature is not None else None
-            out.append({"article": d})
+            out.append({"article": _article_dict(item)})
         else:
             out.append({"rejected": {"origin": item.origin, "reason": item.reason}})
     return json.dumps(out, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -147,17 +172,28 @@ def store(k: str, items) -> None:
     except OSError:
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = zlib.compress(to_json(items), 1)
     try:
-        path.parent.parent.mkdir(mode=0o700, exist_ok=True)  # <root>/<fingerprint>/<xx>/: all private
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(zlib.compress(to_json(items), 1))
-        os.replace(tmp, path)
+        try:
+            _write(path, tmp, data)
+        except FileNotFoundError:  # its folder went since this process made it (a prune, a user)
+            _MADE.discard(path.parent)
+            _write(path, tmp, data)
     except OSError:
         try:
             tmp.unlink()
         except OSError:
             pass
+
+
+def _write(path: Path, tmp: Path, data: bytes) -> None:
+    if path.parent not in _MADE:
+        path.parent.parent.mkdir(mode=0o700, exist_ok=True)  # <root>/<fingerprint>/<xx>/: all private
+        path.parent.mkdir(mode=0o700, exist_ok=True)
+        _MADE.add(path.parent)
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
 
 
 def prune() -> None:
@@ -168,7 +204,7 @@ def prune() -> None:
     try:
         current = fingerprint()
         for child in root().iterdir():
-            if child.is_dir() and child.name != current:
+            if child.is_dir() and child.name not in (current, PAGES):
                 shutil.rmtree(child, ignore_errors=True)
         limit = float(os.environ.get("NEWS_ARCHIVE_READ_CACHE_MB") or MAX_MB) * 1024 * 1024
         entries = []

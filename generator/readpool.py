@@ -11,6 +11,7 @@ pages) and die with the ingest process (PR_SET_PDEATHSIG on Linux).
 """
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -73,7 +74,14 @@ class _Worker:
         ctx = multiprocessing.get_context("fork")
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child, os.getpid(), work), daemon=True)
-        self.proc.start()
+        # Objects that exist now (the gazetteer, the vocabulary) are left out of the child's garbage
+        # collections, whose passes would write to every one of them and so copy the memory pages it
+        # shares with the parent; the parent collects them again at once.
+        gc.freeze()
+        try:
+            self.proc.start()
+        finally:
+            gc.unfreeze()
         child.close()
         self.queue: deque[Finished] = deque()  # the task it is reading first, then those sent ahead
         self.deadline = float("inf")  # for the task at the head of the queue

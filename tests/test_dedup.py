@@ -64,6 +64,37 @@ def test_index_finds_small_edits_not_unrelated():
     assert idx.best_match(None) is None
 
 
+def test_signatures_and_candidates_are_datasketchs():
+    """Signatures stored in ledgers by earlier versions (made with datasketch 2's MinHash, scheme
+    affine32) stay comparable: the numpy implementation gives the same values, and the index
+    proposes the candidates datasketch's MinHashLSH proposes (same bands)."""
+    import datasketch
+    import numpy as np
+
+    texts = [body(i) for i in range(40)] + [edited(body(3), k, seed=k) for k in (2, 8, 30, 90)]
+    texts.append("Überschrift ﬁne ÇA VA? " + body(5, 60))  # NFKC and casefold happen before hashing
+    sigs = {}
+    for i, text in enumerate(texts):
+        mh = datasketch.MinHash(num_perm=dedup.NUM_PERM, seed=dedup.SEED, scheme=dedup.SCHEME)
+        mh.update_batch(sorted(dedup.shingles(text)))
+        assert dedup.signature(text) == np.asarray(mh.hashvalues, dtype="<u4").tobytes(), i
+        sigs[f"p{i}"] = dedup.signature(text)
+    lsh = datasketch.MinHashLSH(threshold=dedup.CANDIDATE_THRESHOLD, num_perm=dedup.NUM_PERM)
+    assert (lsh.b, lsh.r) == (dedup.BANDS, dedup.ROWS)
+    ours = dedup.NearDuplicateIndex()
+    for key, sig in sigs.items():
+        lsh.insert(key, datasketch.LeanMinHash(seed=dedup.SEED, hashvalues=np.frombuffer(sig, dtype="<u4"),
+                                               scheme=dedup.SCHEME))
+        ours.add(key, sig)
+    for key, sig in list(sigs.items()) * 2:  # the first queries by numpy over all, the rest by buckets
+        theirs = set(lsh.query(datasketch.LeanMinHash(seed=dedup.SEED, hashvalues=np.frombuffer(sig, dtype="<u4"),
+                                                      scheme=dedup.SCHEME)))
+        assert ours.candidates(sig) == theirs, key
+    assert ours._buckets is not None and len(sigs) * 2 > dedup.BRUTE_QUERIES
+    ours.add("late", sigs["p3"])  # added once the buckets exist: found by them too
+    assert "late" in ours.candidates(sigs["p3"])
+
+
 def counts(entries):
     return {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
 

@@ -66,11 +66,13 @@ def test_a_partly_read_file_is_not_cached(tmp_path, monkeypatch):
     src = tmp_path / "in"
     src.mkdir()
     (src / "export.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    calls = []
-    real = readcache.store
-    monkeypatch.setattr(readcache, "store", lambda k, items: calls.append(k) or real(k, items))
+
+    def stored() -> int:  # stored by the reading worker: counted on disk
+        return len(list((readcache.root() / readcache.fingerprint()).glob("*/*.json.z")))
+
+    before = stored()
     ingest([src], tmp_path / "content", jobs=1)
-    assert len(calls) == 1  # a complete read is kept
+    assert stored() == before + 1  # a complete read is kept
     real_enrich = pipeline.enrich
 
     def fail_on_second(article, ctx):
@@ -82,7 +84,7 @@ def test_a_partly_read_file_is_not_cached(tmp_path, monkeypatch):
     (src / "export.jsonl").write_text("\n".join(lines[::-1]) + "\n", encoding="utf-8")  # new bytes
     entries = ingest([src], tmp_path / "content", jobs=1)
     assert any("rest of file unreadable" in (e.reason or "") for e in entries)
-    assert len(calls) == 1  # the partial read was not kept
+    assert stored() == before + 1  # the partial read was not kept
 
 
 def test_fingerprint_follows_reading_code_and_data_but_not_the_site_plugin(tmp_path, monkeypatch):
@@ -173,3 +175,39 @@ def test_the_cache_is_trimmed_to_its_size_limit_least_recently_used_first(tmp_pa
     kept = [k for k in keys if readcache.load(k) is not None]
     assert keys[0] in kept and keys[-1] in kept
     assert keys[1] not in kept and 2 <= len(kept) <= 5
+
+
+def test_an_entry_holds_every_field_of_the_article_and_reads_back_equal():
+    """The entry is written field by field (not dataclasses.asdict, which deep-copies): it must still
+    hold every field, so a field added to Article, Block or Place reaches the cache too."""
+    from dataclasses import asdict
+    from datetime import date
+
+    from generator.model import Article, Block, Place
+
+    article = Article(title="Floods", blocks=[Block("h2", "Rain"), Block("p", "The river rose.")], origin="a.txt",
+                      summary="s", date=date(2024, 5, 2), source="Wire", url="https://example.org/a", author="A",
+                      tags=["Floods"], places=[Place("Mosul", "Iraq", "Nineveh", "city", 36.34, 43.13, 99072, True)],
+                      signature=b"\x01\x02", notes=["a note"])
+    stored = json.loads(readcache.to_json([article]))[0]["article"]
+    expected = asdict(article)
+    expected.update(date="2024-05-02", signature="AQI=")
+    assert stored == expected
+    back = readcache.from_json(readcache.to_json([article]))[0]
+    assert back == article and back.signature == article.signature and back.notes == article.notes
+
+
+def test_a_new_generator_version_reads_unchanged_files_again(tmp_path, monkeypatch):
+    """The record of ingested inputs (ledger) is keyed like the read cache, generator fingerprint
+    included: after an upgrade (new code, vocabulary or gazetteer) an unchanged file is read again,
+    so new tags reach its page, instead of being settled from the old record."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "story.txt").write_text(scrape(11), encoding="utf-8")
+    content = tmp_path / "content"
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["new"]
+    monkeypatch.setattr(pipeline, "choose", _broken_reader)
+    assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]  # same version: not read
+    monkeypatch.setattr(readcache, "fingerprint", lambda: "another-version")
+    again = ingest([src], content, jobs=1)
+    assert again[0].outcome == "rejected" and "the reader was called" in again[0].reason

@@ -268,3 +268,35 @@ def test_corrupt_ledger_does_not_crash(tmp_path, name, ledger):
     [r2] = write(tmp_path, article())
     assert r2.outcome == "unchanged" and r2.path == r.path
     assert read_ledger(tmp_path)[article().id]["fields"]
+
+
+AWKWARD = ["plain", "", " lead space", "trail ", "a: colon", "# hash", "x #y", "- dash", "? q", "'quote'", '"dq"',
+           "yes", "No", "null", "~", "1.5", "0x1F", "1e3", "2024-05-02", "12:30", "@at", "`tick`", "%pct", "!bang",
+           "&amp", "*star", "|pipe", ">gt", "{brace}", "[bracket]", "a, b", "multi\nline", "tab\there", "é ü ß 中文",
+           "emoji 🙂", "\u2028sep", "\x85nel", "bell\x07", "\ufeffbom", "long " * 300, "ends with colon:", "--- doc",
+           "...", "=", "<<", "-", "a\\b", "trailing\n"]
+
+
+def test_fast_front_matter_is_byte_identical_to_yaml_dump():
+    """dump_page builds the YAML nodes itself (PyYAML's representer was most of a page write): its
+    output must be what yaml.dump gave, for every kind of value a page holds and awkward strings."""
+    import yaml
+
+    from generator.writers.pagefile import _NoAliasDumper, _dump_yaml
+
+    rng = random.Random(5)
+    scalars = AWKWARD + [0, -3, 2**70, 1.0, -0.5, 1e17, 3.14159, float("inf"), float("-inf"), float("nan"), True,
+                         False, None, date(2024, 5, 2)]
+    for i in range(300):
+        meta = {"id": f"{i:016x}", "title": rng.choice(AWKWARD), "date": date(2000 + i % 25, 1 + i % 12, 1 + i % 28),
+                "tags": rng.sample(AWKWARD, 3), "places": [{"name": rng.choice(AWKWARD), "lat": rng.uniform(-90, 90),
+                                                             "geonameid": rng.randint(1, 10**7), "approximate": True}],
+                "sources": [{"file": f"{i}.txt", "near_duplicate": rng.random() < 0.5}],
+                "extra": rng.choice(scalars), rng.choice(AWKWARD): [rng.choice(scalars), {"k": rng.choice(scalars)}]}
+        expected = yaml.dump(meta, Dumper=_NoAliasDumper, default_flow_style=False, allow_unicode=True,
+                             sort_keys=False, width=1000)
+        assert _dump_yaml(meta) == expected, meta
+    shared = ["a"]
+    assert _dump_yaml({"x": shared, "y": shared}) == "x:\n- a\ny:\n- a\n"  # never an alias
+    with pytest.raises(yaml.representer.RepresenterError):  # another type: yaml's own dump, which refuses it
+        _dump_yaml({"odd": Path("p")})

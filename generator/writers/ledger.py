@@ -121,6 +121,8 @@ class Ledger(Mapping):
         self._pending = 0
         self._conn: sqlite3.Connection | None = None
         self._in_transaction = False  # opened by the first change only: an idle ledger holds no lock
+        self._inputs: dict[str, tuple[str, str]] | None = None  # origin -> (key, result JSON), once read
+        self._raw: dict[str, tuple[str | None, str]] | None = None  # id -> (minhash, entry JSON), prefetched
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -203,8 +205,11 @@ class Ledger(Mapping):
     def get(self, aid, default=None):
         aid = str(aid)
         if aid not in self._cache:
-            db = self._reader()
-            row = db and db.execute("SELECT minhash, entry FROM entries WHERE id = ?", (aid,)).fetchone()
+            if self._raw is not None:
+                row = self._raw.pop(aid, None)
+            else:
+                db = self._reader()
+                row = db and db.execute("SELECT minhash, entry FROM entries WHERE id = ?", (aid,)).fetchone()
             entry = None
             if row is not None:
                 try:
@@ -232,8 +237,18 @@ class Ledger(Mapping):
         db = self._reader()
         return db.execute("SELECT count(*) FROM entries").fetchone()[0] if db else 0
 
+    def prefetch(self) -> None:
+        """Read every record in one query (kept as text, parsed when asked for): a re-ingest asks for
+        nearly all of them, and one query per record cost more than reading them."""
+        db = self._reader()
+        rows = db.execute("SELECT id, minhash, entry FROM entries ORDER BY id").fetchall() if db else []
+        self._raw = {aid: (minhash, entry) for aid, minhash, entry in rows if aid not in self._cache}
+
     def minhashes(self) -> Iterator[tuple[str, str]]:
         """(id, encoded MinHash) of every record that has one, in id order, without the rest."""
+        if self._raw is not None:
+            yield from sorted((aid, row[0]) for aid, row in self._raw.items() if row[0])
+            return
         db = self._reader()
         if db is not None:
             yield from db.execute(
@@ -241,8 +256,11 @@ class Ledger(Mapping):
 
     def input_record(self, origin: str) -> tuple[str, list] | None:
         """(read-cache key, recorded result) of the input file last ingested under this name."""
-        db = self._reader()
-        row = db and db.execute("SELECT key, result FROM inputs WHERE origin = ?", (origin,)).fetchone()
+        if self._inputs is not None:
+            row = self._inputs.get(origin)
+        else:
+            db = self._reader()
+            row = db and db.execute("SELECT key, result FROM inputs WHERE origin = ?", (origin,)).fetchone()
         if not row:
             return None
         try:
@@ -250,6 +268,14 @@ class Ledger(Mapping):
         except ValueError:
             return None
         return (row[0], result) if isinstance(result, list) else None
+
+    def input_keys(self) -> dict[str, str]:
+        """origin -> read-cache key of every input recorded (a re-ingest checks each file against it).
+        The records are read in the same query and kept for input_record: one query, not one per input."""
+        db = self._reader()
+        rows = db.execute("SELECT origin, key, result FROM inputs").fetchall() if db else []
+        self._inputs = {origin: (key, result) for origin, key, result in rows}
+        return {origin: key for origin, key, _ in rows}
 
     def page_minhashes(self) -> dict[str, tuple[str, str | None]]:
         """id -> (page hash, MinHash) computed from page bodies (pages without a ledger record)."""
@@ -261,8 +287,10 @@ class Ledger(Mapping):
     def set_input(self, origin: str, key: str, result: list) -> None:
         """Remember what an input file (by name and read-cache key) gave, so an unchanged one is skipped."""
         self._begin()
-        self._db.execute("INSERT OR REPLACE INTO inputs (origin, key, result) VALUES (?, ?, ?)",
-                         (origin, key, json.dumps(result, ensure_ascii=False, separators=(",", ":"))))
+        text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+        self._db.execute("INSERT OR REPLACE INTO inputs (origin, key, result) VALUES (?, ?, ?)", (origin, key, text))
+        if self._inputs is not None:
+            self._inputs[origin] = (key, text)
         self._pending += 1
 
     def drop_input(self, origin: str) -> None:
@@ -270,6 +298,8 @@ class Ledger(Mapping):
             return  # no database yet: nothing to forget (and none created for it)
         self._begin()
         self._db.execute("DELETE FROM inputs WHERE origin = ?", (origin,))
+        if self._inputs is not None:
+            self._inputs.pop(origin, None)
 
     def set_page_minhashes(self, rows: list[tuple[str, str, str | None]]) -> None:
         self._begin()

@@ -19,9 +19,7 @@ that makes the batch's pages durable (ledger.py), so a page the ledger records i
 """
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -34,6 +32,9 @@ from ..atomicfile import TMP_PREFIX
 from ..model import Article
 from ..textutil import md_escape, md_heading, slugify
 from . import ledger as ledgerdb
+from .pageindex import PageIndex, now_ns
+from .records import (InputRecords, WriteResult, _fingerprint, _hash, _safe_read,  # noqa: F401
+                      _source_fp, primary_key, source_entry)
 from .pagefile import (_LOADER, atomic_write, dump_page, parse_page, quick_ids, read_page,  # noqa: F401
                        split_page, write_if_changed)
 
@@ -63,41 +64,12 @@ def generated_fields(article: Article) -> dict:
     }
 
 
-def _fingerprint(value) -> str:
-    if value in ("", []):
-        value = None  # empty values are not written at all, so they read back as missing
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-
-def source_entry(article: Article) -> dict:
-    """How an input is listed in a page's `sources`: its source name, URL and file name."""
-    entry = {k: v for k, v in (("name", article.source), ("url", article.url)) if v}
-    entry["file"] = Path(article.origin).name or article.origin
-    return entry
-
-
-def primary_key(article: Article) -> str:
-    """What, besides the text, decides a page's generated fields: the source and its URL."""
-    return json.dumps([article.source or "", article.url or ""], ensure_ascii=False)
-
-
-@dataclass
-class WriteResult:
-    outcome: str  # new / updated / unchanged / duplicate
-    path: Path
-    note: str | None = None  # e.g. which page a duplicate was linked to, and why
-    title: str | None = None  # set by `replay` (no article was read)
-    notes: list[str] = field(default_factory=list)  # the reader's notes, set by `replay`
-    origin: str | None = None  # the article's input (a record of a multi-record file), set by `replay`
-
-
 class _BrokenPage(Exception):
     pass
 
 
 @dataclass
-class PageStore:
+class PageStore(InputRecords):
     """The article pages under `<content>/articles`, indexed by id, plus the ledger of generated values.
 
     Ledger entry per page id: {"fields": {field: fingerprint}, "key": primary_key, "minhash": base64,
@@ -116,6 +88,7 @@ class PageStore:
     page_ids: dict[Path, str] = field(default_factory=dict)  # page -> the id in its front matter
     _taken: set[Path] = field(default_factory=set)
     _unsynced: bool = False  # pages renamed into place since the last sync
+    _resolved: dict[Path, Path] = field(default_factory=dict)  # folder -> its real path
 
     @property
     def root(self) -> Path:
@@ -131,13 +104,18 @@ class PageStore:
     def open(cls, content: Path) -> "PageStore":
         store = cls(content=Path(content))
         store._remove_stale_temp_files()
+        index = PageIndex(store.content)
         texts: dict[Path, str] = {}
         for path in store._page_files():
             try:
-                text = texts[path] = path.read_text(encoding="utf-8")
-                meta = quick_ids(text)
+                meta = index.known(path)
                 if meta is None:
-                    meta, _ = parse_page(text)
+                    read_ns, st = now_ns(), os.stat(path)
+                    text = texts[path] = path.read_text(encoding="utf-8")
+                    meta = quick_ids(text)
+                    if meta is None:
+                        meta, _ = parse_page(text)
+                    index.read(path, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st, read_ns)
             except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:
                 # A page an editor broke is left alone (the site build reports it); its id, if it can
                 # still be seen, keeps the article from getting a second page.
@@ -155,7 +133,9 @@ class PageStore:
             for i in ids:
                 if i:
                     store.pages.setdefault(str(i), path)
+        index.save()
         store.ledger = ledgerdb.Ledger.open(store.state_dir)
+        store.ledger.prefetch()
         for aid, minhash in store.ledger.minhashes():
             sig = dedup.decode(minhash)
             if sig is not None and aid in store.pages:
@@ -169,13 +149,17 @@ class PageStore:
         recognised; kept in the ledger by page hash, so it is computed once per page version."""
         recorded = set(self.ledger)
         missing = {aid: path for path, aid in self.page_ids.items()
-                   if aid not in recorded and path in texts and self.pages.get(aid) == path}
+                   if aid not in recorded and self.pages.get(aid) == path}
         if not missing:
             return
         known = self.ledger.page_minhashes()
         fresh = []
         for aid, path in sorted(missing.items()):
-            text = texts[path]
+            text = texts.get(path)
+            if text is None:  # known by the page index, so not read yet
+                text = _safe_read(path)
+                if text is None:
+                    continue
             page = _hash(text)
             have = known.get(aid)
             if have is not None and have[0] == page:
@@ -195,79 +179,6 @@ class PageStore:
             self.ledger.set_page_minhashes(fresh)
             self.ledger.commit(None)
 
-    # -- re-ingest of an input whose bytes are known ------------------------------------------
-
-    def replay(self, origin: str, key: str) -> list[WriteResult | tuple[str, str]] | None:
-        """What an input ingested before gives again, decided without reading it: its recorded
-        results, when its bytes (with its sidecar, its name and the generator: the read-cache key)
-        are the ones recorded and every page it went to is still as this ingest last left it.
-        None when the input must be read (new, changed, or a page edited, moved or deleted since)."""
-        record = self.ledger.input_record(origin)
-        if record is None or record[0] != key:
-            return None
-        out: list = []
-        plan = []
-        for item in record[1]:
-            if not isinstance(item, dict):
-                return None
-            if "rejected" in item:
-                plan.append((None, None, None, item))
-                continue
-            aid, path = str(item.get("id")), self.content / str(item.get("page"))
-            page_id = self.page_ids.get(path)
-            entry = self.ledger.get(page_id) if page_id else None
-            if (self.pages.get(aid) != path or not entry or not entry.get("page")
-                    or item.get("input") not in (entry.get("inputs") or [])):
-                return None
-            try:
-                st = path.stat()
-            except OSError:
-                return None
-            if [st.st_size, st.st_mtime_ns] != item.get("stat"):
-                text = _safe_read(path)
-                if text is None or _hash(text) != entry["page"]:
-                    return None
-            plan.append((aid, path, page_id, item))
-        for aid, path, page_id, item in plan:
-            if aid is None:
-                out.append((str(item["rejected"]), str(item.get("reason") or "rejected")))
-                continue
-            if item.get("primary") and page_id == aid and aid not in self.seen_this_run:
-                note = None
-            else:
-                note = f"same article as {page_id}" if page_id == aid else f"near-duplicate of {page_id}"
-            self.seen_this_run.add(aid)
-            self._register(aid, path)
-            out.append(WriteResult("unchanged", path, note, title=item.get("title"), notes=item.get("notes") or [],
-                                   origin=item.get("origin")))
-        return out
-
-    def remember(self, origin: str, key: str, items: list, results: list) -> None:
-        """Record what input `origin` (read-cache key `key`) gave: its articles' pages (with their
-        size and mtime now) and its rejected records, for `replay` next time."""
-        record = []
-        for item, result in zip(items, results):
-            if result is None:  # a record that could not be written: read the file again next time
-                self.ledger.drop_input(origin)
-                return
-            if isinstance(result, tuple):
-                record.append({"rejected": result[0], "reason": result[1]})
-                continue
-            try:
-                st = result.path.stat()
-                page = result.path.relative_to(self.content).as_posix()
-            except (OSError, ValueError):
-                self.ledger.drop_input(origin)
-                return
-            page_id = self.page_ids.get(result.path)
-            entry = self.ledger.get(page_id) if page_id else None
-            record.append({"id": item.id, "page": page, "stat": [st.st_size, st.st_mtime_ns],
-                           "input": _source_fp(source_entry(item)), "title": item.title, "origin": item.origin, "notes": list(item.notes),
-                           "primary": bool(entry) and page_id == item.id and entry.get("key") == primary_key(item)})
-        self.ledger.set_input(origin, key, record)
-        if self.ledger.pending >= ledgerdb.BATCH:
-            self.checkpoint()
-
     def _page_files(self) -> list[Path]:
         if not self.root.exists():
             return []
@@ -275,7 +186,7 @@ class PageStore:
         for dirpath, dirnames, filenames in os.walk(self.root):
             dirnames[:] = [d for d in dirnames if not d.startswith(".")]
             out += [Path(dirpath) / f for f in filenames if f.endswith(".md") and not f.startswith(".")]
-        return sorted(out)
+        return sorted(out, key=lambda p: p.parts)  # Path order, without Path.__lt__ per comparison
 
     def _remove_stale_temp_files(self) -> None:
         for folder in (self.root, self.state_dir):
@@ -322,19 +233,30 @@ class PageStore:
 
     # -- writing -------------------------------------------------------------------------------
 
-    def _new_path(self, article: Article) -> Path:
+    def _new_path(self, article: Article, aid: str) -> Path:
         folder = self.root / (f"{article.date:%Y/%m}" if article.date else "undated")
         slug = slugify(article.title)
         path = folder / f"{slug}.md"
         if path in self._taken or path.exists():
-            path = folder / f"{slug}-{article.id[:8]}.md"
+            path = folder / f"{slug}-{aid[:8]}.md"
             n = 2
             while path in self._taken or path.exists():
-                path = folder / f"{slug}-{article.id[:8]}-{n}.md"
+                path = folder / f"{slug}-{aid[:8]}-{n}.md"
                 n += 1
-        if self.root.resolve() not in path.resolve().parents:  # slugs cannot climb out; checked anyway
+        if not self._inside(path):  # slugs cannot climb out; checked anyway
             raise ValueError(f"refusing to write outside {self.root}: {path}")
         return path
+
+    def _inside(self, path: Path) -> bool:
+        """Whether a new page's path is under the articles folder (its folder resolved once per run)."""
+        folder = path.parent
+        if folder not in self._resolved:
+            self._resolved[folder] = folder.resolve()
+        if self.root not in self._resolved:
+            self._resolved[self.root] = self.root.resolve()
+        root = self._resolved[self.root]
+        real = self._resolved[folder] / path.name
+        return path.name not in ("", ".", "..") and "/" not in path.name and (real.parent == root or root in real.parents)
 
     def _load(self, path: Path) -> tuple[dict, str]:
         if path in self.broken:
@@ -347,6 +269,11 @@ class PageStore:
 
     def write(self, article: Article) -> WriteResult:
         aid = article.id
+        result = self._write(article, aid)
+        result.article_id = aid
+        return result
+
+    def _write(self, article: Article, aid: str) -> WriteResult:
         sig = article.signature if article.signature is not None else dedup.signature(article.body_text)
         path = self.pages.get(aid)
         if path is not None and not path.exists():
@@ -382,12 +309,12 @@ class PageStore:
             # The very input that made this page, with its text revised (a correction re-scraped):
             # a new version of the page's article, not a copy of it. The page takes the new text
             # (fields an editor changed stay the editor's) and the new id, at the same path.
-            result = self._merge(article, path, current, current_body, previous, sig)
+            result = self._merge(article, aid, path, current, current_body, previous, sig)
             self._forget(page_id)
             return result
         if secondary:
-            return self._link(article, path, current, current_body, match)
-        return self._merge(article, path, current, current_body, previous, sig)
+            return self._link(article, aid, path, current, current_body, match)
+        return self._merge(article, aid, path, current, current_body, previous, sig)
 
     def _nothing_new(self, article: Article, aid: str, path: Path, sig: bytes | None) -> WriteResult | None:
         """`unchanged` without parsing the page, when provably so; None when the page must be read.
@@ -413,12 +340,11 @@ class PageStore:
         self._register(aid, path)
         return WriteResult("unchanged", path, note)
 
-    def _merge(self, article: Article, path: Path | None, current: dict, current_body: str | None,
+    def _merge(self, article: Article, aid: str, path: Path | None, current: dict, current_body: str | None,
                previous: dict | None, sig: bytes | None) -> WriteResult:
-        aid = article.id
         generated = generated_fields(article)
         if path is None:
-            path = self._new_path(article)
+            path = self._new_path(article, aid)
         old_fields = (previous or {}).get("fields")
         merged: dict = {"id": aid}
         for key in EDITABLE:
@@ -460,10 +386,9 @@ class PageStore:
             return WriteResult("new", path)
         return WriteResult("unchanged" if old == text else "updated", path)
 
-    def _link(self, article: Article, path: Path, current: dict, current_body: str | None,
+    def _link(self, article: Article, aid: str, path: Path, current: dict, current_body: str | None,
               match: tuple[str, float] | None) -> WriteResult:
         """A copy of an article that already has a page: list its source there, keep the page's fields."""
-        aid = article.id
         entry = source_entry(article)
         if match is not None or aid != current.get("id"):  # another text than the page's: a near-duplicate
             entry["near_duplicate"] = True
@@ -516,30 +441,14 @@ def _other_files_only(sources, file: str) -> bool:
     return bool(own) and file not in own
 
 
-def _hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def _source_fp(entry: dict) -> str:
-    return _fingerprint({k: v for k, v in entry.items() if k != "near_duplicate"})
-
-
 def _inputs(sources) -> list[str]:
     return sorted({_source_fp(s) for s in sources or [] if isinstance(s, dict)})
-
 
 
 def _same_values(meta: dict, body: str | None, current: dict, current_body: str | None) -> bool:
     keep = {k: v for k, v in meta.items() if v not in (None, [], "")}
     have = {k: v for k, v in current.items() if v not in (None, [], "")}
     return keep == have and (body or "").strip() == (current_body or "").strip()
-
-
-def _safe_read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
 
 
 def _merge_sources(existing, entry: dict, replace_file: bool = False) -> list[dict]:

@@ -5,6 +5,7 @@ aliases, empty values left out) and atomic replacement; kept apart from PageStor
 """
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -39,9 +40,72 @@ def write_if_changed(path: Path, text: str) -> bool:
 def dump_page(meta: dict, body: str) -> str:
     """Front matter (safe YAML, no tags, no aliases) and body; empty values are left out."""
     meta = {k: v for k, v in meta.items() if v not in (None, [], "")}
-    fm = yaml.dump(meta, Dumper=_NoAliasDumper, default_flow_style=False, allow_unicode=True,
-                   sort_keys=False, width=1000).strip() if meta else ""
+    fm = _dump_yaml(meta).strip() if meta else ""
     return f"---\n{fm}\n---\n\n{body}".strip() + "\n"
+
+
+_OPTIONS = {"default_flow_style": False, "allow_unicode": True, "sort_keys": False, "width": 1000}
+
+
+def _dump_yaml(meta: dict) -> str:
+    """yaml.dump(meta, **_OPTIONS), with the nodes built here for the plain types a page holds.
+
+    PyYAML's representer (pure Python, even with the C emitter) walks every value through generic
+    dispatch, alias bookkeeping and style decisions: it was most of the cost of writing a page. The
+    nodes made here are the ones it makes (tests/test_writer.py compares the output byte for byte);
+    any other type falls back to yaml.dump itself."""
+    try:
+        node = _node(meta)
+    except _Unplain:
+        return yaml.dump(meta, Dumper=_NoAliasDumper, **_OPTIONS)
+    stream = io.StringIO()
+    dumper = _NoAliasDumper(stream, **_OPTIONS)
+    try:
+        dumper.open()
+        dumper.serialize(node)
+        dumper.close()
+    finally:
+        dumper.dispose()
+    return stream.getvalue()
+
+
+class _Unplain(Exception):
+    pass
+
+
+_TAG = "tag:yaml.org,2002:"
+
+
+def _float_text(value: float) -> str:
+    """SafeRepresenter.represent_float's text."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value).lower()
+    return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
+
+
+def _node(value) -> yaml.Node:
+    """The node SafeRepresenter makes for `value` (block style, no aliases), or _Unplain."""
+    kind = type(value)
+    if kind is str:
+        return yaml.ScalarNode(_TAG + "str", value)
+    if kind is dict:
+        return yaml.MappingNode(_TAG + "map", [(_node(k), _node(v)) for k, v in value.items()], flow_style=False)
+    if kind is list:
+        return yaml.SequenceNode(_TAG + "seq", [_node(v) for v in value], flow_style=False)
+    if kind is bool:
+        return yaml.ScalarNode(_TAG + "bool", "true" if value else "false")
+    if kind is int:
+        return yaml.ScalarNode(_TAG + "int", str(value))
+    if kind is float:
+        return yaml.ScalarNode(_TAG + "float", _float_text(value))
+    if kind is date:
+        return yaml.ScalarNode(_TAG + "timestamp", value.isoformat())
+    if value is None:
+        return yaml.ScalarNode(_TAG + "null", "null")
+    raise _Unplain(kind.__name__)
 
 
 class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):

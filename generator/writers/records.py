@@ -1,0 +1,135 @@
+"""What the ledger records about articles and the inputs they came from, and the replay of an input
+whose bytes are known: value fingerprints, an input's entry in a page's `sources`, the outcome of a
+write, and PageStore's `replay` / `remember` (split from markdown.py, which holds the merge rules)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Article
+from . import ledger as ledgerdb
+
+
+def _fingerprint(value) -> str:
+    if value in ("", []):
+        value = None  # empty values are not written at all, so they read back as missing
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def source_entry(article: Article) -> dict:
+    """How an input is listed in a page's `sources`: its source name, URL and file name."""
+    entry = {k: v for k, v in (("name", article.source), ("url", article.url)) if v}
+    entry["file"] = Path(article.origin).name or article.origin
+    return entry
+
+
+def primary_key(article: Article) -> str:
+    """What, besides the text, decides a page's generated fields: the source and its URL."""
+    return json.dumps([article.source or "", article.url or ""], ensure_ascii=False)
+
+
+@dataclass
+class WriteResult:
+    outcome: str  # new / updated / unchanged / duplicate
+    path: Path
+    note: str | None = None  # e.g. which page a duplicate was linked to, and why
+    title: str | None = None  # set by `replay` (no article was read)
+    notes: list[str] = field(default_factory=list)  # the reader's notes, set by `replay`
+    origin: str | None = None  # the article's input (a record of a multi-record file), set by `replay`
+    article_id: str | None = None  # the article's id (text_id hashes its whole text: computed once)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _source_fp(entry: dict) -> str:
+    return _fingerprint({k: v for k, v in entry.items() if k != "near_duplicate"})
+
+
+def _safe_read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+class InputRecords:
+    """PageStore's record of inputs (a mixin: it uses the store's content, pages, page_ids, ledger,
+    seen_this_run, _register and checkpoint)."""
+
+    # -- re-ingest of an input whose bytes are known ------------------------------------------
+
+    def replay(self, origin: str, key: str) -> list[WriteResult | tuple[str, str]] | None:
+        """What an input ingested before gives again, decided without reading it: its recorded
+        results, when its bytes (with its sidecar, its name and the generator: the read-cache key)
+        are the ones recorded and every page it went to is still as this ingest last left it.
+        None when the input must be read (new, changed, or a page edited, moved or deleted since)."""
+        record = self.ledger.input_record(origin)
+        if record is None or record[0] != key:
+            return None
+        out: list = []
+        plan = []
+        for item in record[1]:
+            if not isinstance(item, dict):
+                return None
+            if "rejected" in item:
+                plan.append((None, None, None, item))
+                continue
+            aid, path = str(item.get("id")), self.content / str(item.get("page"))
+            page_id = self.page_ids.get(path)
+            entry = self.ledger.get(page_id) if page_id else None
+            if (self.pages.get(aid) != path or not entry or not entry.get("page")
+                    or item.get("input") not in (entry.get("inputs") or [])):
+                return None
+            try:
+                st = path.stat()
+            except OSError:
+                return None
+            if [st.st_size, st.st_mtime_ns] != item.get("stat"):
+                text = _safe_read(path)
+                if text is None or _hash(text) != entry["page"]:
+                    return None
+            plan.append((aid, path, page_id, item))
+        for aid, path, page_id, item in plan:
+            if aid is None:
+                out.append((str(item["rejected"]), str(item.get("reason") or "rejected")))
+                continue
+            if item.get("primary") and page_id == aid and aid not in self.seen_this_run:
+                note = None
+            else:
+                note = f"same article as {page_id}" if page_id == aid else f"near-duplicate of {page_id}"
+            self.seen_this_run.add(aid)
+            self._register(aid, path)
+            out.append(WriteResult("unchanged", path, note, title=item.get("title"), notes=item.get("notes") or [],
+                                   origin=item.get("origin")))
+        return out
+
+    def remember(self, origin: str, key: str, items: list, results: list) -> None:
+        """Record what input `origin` (read-cache key `key`) gave: its articles' pages (with their
+        size and mtime now) and its rejected records, for `replay` next time."""
+        record = []
+        for item, result in zip(items, results):
+            if result is None:  # a record that could not be written: read the file again next time
+                self.ledger.drop_input(origin)
+                return
+            if isinstance(result, tuple):
+                record.append({"rejected": result[0], "reason": result[1]})
+                continue
+            try:
+                st = result.path.stat()
+                page = result.path.relative_to(self.content).as_posix()
+            except (OSError, ValueError):
+                self.ledger.drop_input(origin)
+                return
+            page_id = self.page_ids.get(result.path)
+            entry = self.ledger.get(page_id) if page_id else None
+            aid = result.article_id or item.id
+            record.append({"id": aid, "page": page, "stat": [st.st_size, st.st_mtime_ns],
+                           "input": _source_fp(source_entry(item)), "title": item.title, "origin": item.origin, "notes": list(item.notes),
+                           "primary": bool(entry) and page_id == aid and entry.get("key") == primary_key(item)})
+        self.ledger.set_input(origin, key, record)
+        if self.ledger.pending >= ledgerdb.BATCH:
+            self.checkpoint()
