@@ -18,7 +18,7 @@ from ..enrich.dates import parse_date
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces
 from .html_dates import dates_in_text
-from .text_model import BYLINE, MAX_CANDIDATE_CHARS, features, is_prose, load_model, main_run
+from .text_model import BYLINE, MAX_CANDIDATE_CHARS, Model, features, is_prose, load_model, main_run
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
@@ -208,8 +208,12 @@ def title_candidates(page: Page) -> list[int]:
 
 
 def parse_scrape(text: str, origin: str) -> Article:
-    page = analyse(text)
-    model = load_model()
+    return read_page(analyse(text), load_model(), origin)
+
+
+def read_page(page: Page, model: Model, origin: str) -> Article:
+    """The article of an analysed page, as `model` reads it (the trainer's cross-validation passes
+    models fitted without the page's site)."""
     candidates = title_candidates(page)
     if not candidates:
         raise RejectedInput("no title line found (no line of two or more words)")
@@ -242,7 +246,7 @@ def _headline_above(page: Page, at: int, candidates: set[int]) -> int:
     return at
 
 
-def _body_under(page: Page, title_at: int, model) -> tuple[str | None, list[Block]]:
+def _body_under(page: Page, title_at: int, model: Model) -> tuple[str | None, list[Block]]:
     """Standfirst and blocks under the headline: the units the body model takes, up to the footer."""
     rules = chrome_rules()
     units = page.units
