@@ -2,6 +2,11 @@
 shared page dumps. Deterministic: full-batch gradient descent from zero weights, no sampling.
 
     .venv/bin/python tools/train_text_model.py ../shared/eval/scrapes_real.jsonl.gz
+    .venv/bin/python tools/train_text_model.py ../shared/eval/scrapes_real.jsonl.gz --cv [--failures F]
+
+`--cv` measures what matters, the reader on sites it never saw: the tune pages are split in five
+folds by site (a hash of the domain), and each fold is read by the whole reader (title, date, body)
+with a model fitted on the other four; it prints the figures `archive eval scrapes` prints.
 
 Uses NumPy (a core dependency); the reader itself reads the JSON file with the standard library.
 Labels: a unit equal to the gold title (after whitespace/quote normalisation) is the title; a unit whose
@@ -24,10 +29,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.evaluation.extract import load_records, norm_ws  # noqa: E402
-from generator.evaluation.scrapes import domain, norm_title, part_of  # noqa: E402
-from generator.readers.text import analyse, title_candidates  # noqa: E402
-from generator.readers.text_model import FEATURES  # noqa: E402
+from generator.evaluation.extract import body_scores, gold_day, load_records, norm_ws, shingle_counts  # noqa: E402
+from generator.evaluation.scrapes import domain, naive, norm_title, part_of, score  # noqa: E402
+from generator.model import RejectedInput  # noqa: E402
+from generator.readers.text import analyse, read_page, title_candidates  # noqa: E402
+from generator.readers.text_model import FEATURES, Model  # noqa: E402
 
 L2 = float(os.environ.get("TRAIN_L2", "1e-2"))  # title model; 0.1 and hidden 8 tie in --cv (0.697)
 BODY_L2 = 1e-2
@@ -37,29 +43,40 @@ STEPS = 1500
 RATE = 0.2
 SEED = 8
 HIDDEN = int(os.environ.get("TRAIN_HIDDEN", "4"))
+ENSEMBLE = int(os.environ.get("TRAIN_ENSEMBLE", "1"))
 TITLE_STEPS = int(os.environ.get("TRAIN_STEPS", "300"))
 ADAM_RATE = 0.01
-FOLD: list[int] = []  # per title group: its site's fold, for --cv
+FOLDS = 5
 
 
-def examples(path: Path) -> tuple[list[np.ndarray], list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+def load_pages(path: Path) -> list[dict]:
+    """Every tune page with a gold field: its analysed page, gold title/date/body and its site's fold."""
+    items = []
+    for record in load_records(path):
+        if part_of(record) != "tune" or not (record.get("title") or record.get("body") or gold_day(record.get("date"))):
+            continue
+        fold = int(hashlib.sha256(domain(record.get("url")).encode()).hexdigest()[8:16], 16) % FOLDS
+        items.append({"page": analyse(record.get("text") or ""), "title": record.get("title"),
+                      "date": record.get("date"), "body": record.get("body"), "fold": fold,
+                      "text": record.get("text") or ""})
+    return items
+
+
+def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
     """Per page: title groups (candidate vectors, which are the title) and body rows (vectors, labels)."""
     title_groups: list[tuple[np.ndarray, np.ndarray]] = []
     body_x: list[np.ndarray] = []
     body_y: list[np.ndarray] = []
-    for record in load_records(path):
-        if part_of(record) != "tune" or not (record.get("title") or record.get("body")):
-            continue
-        page = analyse(record.get("text") or "")
-        if record.get("title"):
-            gold = norm_title(record["title"])
+    for item in items:
+        page = item["page"]
+        if item["title"]:
+            gold = norm_title(item["title"])
             cands = title_candidates(page)
             labels = np.array([norm_title(page.units[i]) == gold for i in cands], dtype=float)
             if labels.any():
                 title_groups.append((np.array([page.vectors[i] for i in cands]), labels))
-                FOLD.append(int(hashlib.sha256(domain(record.get("url")).encode()).hexdigest()[8:16], 16) % 5)
-        if record.get("body"):
-            body = norm_ws(record["body"])
+        if item["body"]:
+            body = norm_ws(item["body"])
             rows = [i for i, _ in enumerate(page.units) if not page.chrome[i]]
             if rows:
                 body_x.append(np.array([page.vectors[i] for i in rows]))
@@ -68,13 +85,22 @@ def examples(path: Path) -> tuple[list[np.ndarray], list[np.ndarray], list[tuple
 
 
 def fit_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int) -> dict:
+    """The average of ENSEMBLE title models fitted from different seeded starts (an average of such
+    scores is one model of the same form: the linear parts averaged, the hidden units side by side)."""
+    fits = [fit_one_title(groups, dim, SEED + k) for k in range(ENSEMBLE)]
+    return {"lin": sum(f["lin"] for f in fits) / len(fits), "w1": np.vstack([f["w1"] for f in fits]),
+            "b1": np.concatenate([f["b1"] for f in fits]),
+            "w2": np.concatenate([f["w2"] for f in fits]) / len(fits)}
+
+
+def fit_one_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int, seed: int) -> dict:
     """Conditional logit over each page's candidates: a linear score plus a small tanh hidden layer,
     fitted with Adam from a seeded start; maximises the share of the softmax on the gold lines."""
     x = np.vstack([g for g, _ in groups])
     y = np.concatenate([t for _, t in groups])
     starts = np.cumsum([0] + [len(t) for _, t in groups])[:-1]
     group = np.repeat(np.arange(len(groups)), [len(t) for _, t in groups])
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     params = {"lin": np.zeros(dim), "w1": rng.normal(0, 0.1, (HIDDEN, dim)), "b1": np.zeros(HIDDEN),
               "w2": rng.normal(0, 0.1, HIDDEN)}
     moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in params.items()}
@@ -116,52 +142,98 @@ def fit_body(xs: list[np.ndarray], ys: list[np.ndarray], dim: int) -> np.ndarray
     return w
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("file", type=Path)
-    ap.add_argument("--cv", action="store_true",
-                    help="only report title accuracy in 5-fold cross-validation by site within the tune part")
-    ap.add_argument("--cache", type=Path, default=None,
-                    help="keep the page features here between runs (delete it when features change)")
-    ap.add_argument("--out", type=Path, default=ROOT / "generator" / "data" / "text_model.json")
-    args = ap.parse_args()
-    if args.cache and args.cache.exists():
-        body_x, body_y, groups, FOLD[:] = pickle.loads(args.cache.read_bytes())
-    else:
-        body_x, body_y, groups = examples(args.file)
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps((body_x, body_y, groups, FOLD)))
+def fit(items: list[dict]) -> dict:
+    """The model file's content, fitted on `items`."""
+    body_x, body_y, groups = examples(items)
     every = np.vstack(body_x + [x for x, _ in groups])
     mean = every.mean(axis=0)
     scale = every.std(axis=0)
     scale[scale < 1e-9] = 1.0
     mean[0], scale[0] = 0.0, 1.0  # the bias column stays a constant 1
+    title_w = fit_title([((x - mean) / scale, y) for x, y in groups], len(FEATURES))
+    body_w = fit_body([(x - mean) / scale for x in body_x], body_y, len(FEATURES))
+    hits = sum(int(y[int(np.argmax(title_scores(title_w, (x - mean) / scale)))] > 0) for x, y in groups)
+    return {"_comment": "Written by tools/train_text_model.py on the tune part of scrapes_real; do not edit.",
+            "_fit": {"title_pages": len(groups), "title_right": hits, "body_pages": len(body_x)},
+            "features": list(FEATURES),
+            "mean": [round(float(v), 5) for v in mean], "scale": [round(float(v), 5) for v in scale],
+            "title": [round(float(v), 4) for v in title_w["lin"]],
+            "hidden": [[round(float(v), 4) for v in list(row) + [b]] for row, b in zip(title_w["w1"], title_w["b1"])],
+            "out": [round(float(v), 4) for v in title_w["w2"]],
+            "body": [round(float(v), 4) for v in body_w]}
 
-    def standard(x: np.ndarray) -> np.ndarray:
-        return (x - mean) / scale
 
+def as_model(raw: dict) -> Model:
+    return Model(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["title"]),
+                 tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]))
+
+
+def predict(item: dict, model: Model) -> dict:
+    """What the reader gives for one page with `model` (fields as in evaluation/scrapes.py)."""
+    try:
+        a = read_page(item["page"], model, "cv")
+    except RejectedInput as exc:
+        return {"title": None, "date": None, "body": "", "error": str(exc), "seconds": 0.0}
+    body = "\n\n".join(x for x in (a.summary, a.body_text) if x)
+    return {"title": a.title, "date": a.date.isoformat() if a.date else None, "body": body, "seconds": 0.0}
+
+
+def cross_validate(items: list[dict], failures: Path | None = None) -> dict:
+    """Each fold's pages read by a model fitted on the other folds' sites: the figures
+    `archive eval scrapes` prints, for sites the model never saw."""
+    preds: list[dict] = [{} for _ in items]
+    for fold in range(FOLDS):
+        model = as_model(fit([it for it in items if it["fold"] != fold]))
+        for k, it in enumerate(items):
+            if it["fold"] == fold:
+                preds[k] = {"ours": predict(it, model), "naive": naive(it["text"])}
+    result = score(items, preds)
+    if failures:
+        with open(failures, "w", encoding="utf-8") as f:
+            for it, p in zip(items, preds):
+                o = p["ours"]
+                row = {"fold": it["fold"], "gold": {"title": it["title"], "date": gold_day(it["date"])},
+                       "ours": {"title": o["title"], "date": o["date"], "error": o.get("error")},
+                       "title_ok": norm_title(o["title"]) == norm_title(it["title"]) if it["title"] else None,
+                       "date_ok": o["date"] == gold_day(it["date"]) if gold_day(it["date"]) else None}
+                if it["body"]:
+                    row["body_f1"] = body_scores([shingle_counts(it["body"], o["body"])])["f1"]
+                f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return result
+
+
+def summary(result: dict) -> str:
+    o = result["ours"]
+    return (f"title {o['title_exact']:.3f}  date right {o['date_right']:.3f} given {o['date_given']:.3f} "
+            f"wrong {100 * o['date_wrong_of_given']:.1f} %  body F1 {o['body']['f1']:.4f}  rejected {o['rejected']}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("file", type=Path)
+    ap.add_argument("--cv", action="store_true",
+                    help="only report the reader's figures in 5-fold cross-validation by site within the tune part")
+    ap.add_argument("--failures", type=Path, default=None, help="with --cv: write each page's result here")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep the analysed pages here between runs (delete it when features or rules change)")
+    ap.add_argument("--out", type=Path, default=ROOT / "generator" / "data" / "text_model.json")
+    args = ap.parse_args()
+    if args.cache and args.cache.exists():
+        items = pickle.loads(args.cache.read_bytes())
+    else:
+        items = load_pages(args.file)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(items))
     if args.cv:
-        right = 0
-        for fold in range(5):
-            train = [(standard(x), y) for (x, y), f in zip(groups, FOLD) if f != fold]
-            w = fit_title(train, len(FEATURES))
-            right += sum(int(y[int(np.argmax(title_scores(w, standard(x))))] > 0)
-                         for (x, y), f in zip(groups, FOLD) if f == fold)
-        print(f"cross-validated title accuracy {right / len(groups):.3f} (hidden {HIDDEN}, L2 {L2}, "
-              f"steps {TITLE_STEPS})")
+        result = cross_validate(items, args.failures)
+        print(f"cross-validated by site ({FOLDS} folds, hidden {HIDDEN}, L2 {L2}, steps {TITLE_STEPS}): "
+              f"{summary(result)}")
         return 0
-    title_w = fit_title([(standard(x), y) for x, y in groups], len(FEATURES))
-    body_w = fit_body([standard(x) for x in body_x], body_y, len(FEATURES))
-    hits = sum(int(y[int(np.argmax(title_scores(title_w, standard(x))))] > 0) for x, y in groups)
-    print(f"title pages {len(groups)}, right on the training pages {hits / len(groups):.3f}; "
-          f"body pages {len(body_x)}, lines {sum(map(len, body_y))}", file=sys.stderr)
-    model = {"_comment": "Written by tools/train_text_model.py on the tune part of scrapes_real; do not edit.",
-             "features": list(FEATURES),
-             "mean": [round(float(v), 5) for v in mean], "scale": [round(float(v), 5) for v in scale],
-             "title": [round(float(v), 4) for v in title_w["lin"]],
-             "hidden": [[round(float(v), 4) for v in list(row) + [b]] for row, b in zip(title_w["w1"], title_w["b1"])],
-             "out": [round(float(v), 4) for v in title_w["w2"]],
-             "body": [round(float(v), 4) for v in body_w]}
+    model = fit(items)
+    print(f"title pages {model['_fit']['title_pages']}, right on the training pages "
+          f"{model['_fit']['title_right'] / model['_fit']['title_pages']:.3f}; "
+          f"body pages {model['_fit']['body_pages']}", file=sys.stderr)
+    del model["_fit"]
     args.out.write_text(json.dumps(model) + "\n", encoding="utf-8")
     return 0
 

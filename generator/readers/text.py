@@ -18,7 +18,7 @@ from ..enrich.dates import parse_date
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces
 from .html_dates import dates_in_text
-from .text_model import BYLINE, MAX_CANDIDATE_CHARS, features, is_prose, load_model, main_run
+from .text_model import BYLINE, MAX_CANDIDATE_CHARS, Model, features, is_prose, load_model, main_run
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _SENTENCE_END = re.compile(r"""[.!?…:;]["'”’»)\]]*$""")
@@ -208,8 +208,12 @@ def title_candidates(page: Page) -> list[int]:
 
 
 def parse_scrape(text: str, origin: str) -> Article:
-    page = analyse(text)
-    model = load_model()
+    return read_page(analyse(text), load_model(), origin)
+
+
+def read_page(page: Page, model: Model, origin: str) -> Article:
+    """The article of an analysed page, as `model` reads it (the trainer's cross-validation passes
+    models fitted without the page's site)."""
     candidates = title_candidates(page)
     if not candidates:
         raise RejectedInput("no title line found (no line of two or more words)")
@@ -242,7 +246,7 @@ def _headline_above(page: Page, at: int, candidates: set[int]) -> int:
     return at
 
 
-def _body_under(page: Page, title_at: int, model) -> tuple[str | None, list[Block]]:
+def _body_under(page: Page, title_at: int, model: Model) -> tuple[str | None, list[Block]]:
     """Standfirst and blocks under the headline: the units the body model takes, up to the footer."""
     rules = chrome_rules()
     units = page.units
@@ -313,6 +317,7 @@ _PUBLISHED = re.compile(r"(published|posted|veröffentlicht|erschienen|publié|p
                         r"|publicerad|datum|date|stand)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}$", re.I)
 _NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w|\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)
 DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
+IN_ARTICLE = 2  # paragraphs below the headline after which an unlabelled date is the text's own
 NEAR = 3  # units: below a list of dates, only one this close to the headline is taken
 
 
@@ -327,9 +332,14 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
         if pos <= limit:
             before = unit[max(0, pos - 30):pos]
             published = bool(_PUBLISHED.search(before))
-            if published or _in_dateline(unit, pos):
+            if not _BOUND.search(before) and (published or _in_dateline(unit, pos)):
                 out.append((bool(_UPDATED.search(before)), published, day))
     return out
+
+
+# a date that bounds a period is a deadline or an event's, not the page's: "(bis 28.02.2021)", "until 3 May"
+_BOUND = re.compile(r"\b(bis|bis zum|ab|until|till|through|from|to|deadline|jusqu'au|à partir du|hasta|desde|fino al)"
+                    r"\W{0,3}$", re.I)
 
 
 _SEGMENT_BREAK = re.compile(r"\s*[|·•⋅∙]\s*|\s[-–—/]\s")
@@ -356,8 +366,13 @@ def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int =
     archive) only a date right at the headline or labelled "Published" is taken; with no date near
     the headline, the first date labelled "Published" on the page. Unsure: undated."""
     found = []
+    prose_above = 0  # paragraphs between the headline and unit i: the article has begun
     for i in range(max(0, title_at - before), min(len(page.units), title_at + after + 1)):
+        if i > title_at + 1 and is_prose(page.units[i - 1], len(page.units[i - 1].split())):
+            prose_above += 1
         for updated, published, day in _dates_of(page, i):
+            if prose_above >= IN_ARTICLE and not published:
+                continue  # a date inside the article's text is an event's, not the page's
             found.append((updated, not published, abs(i - title_at) + (0.5 if i < title_at else 0.0), day))
     if len({f[3] for f in found}) >= 3:  # a list of dates: keep what is labelled or right at the headline
         found = [f for f in found if not f[1] or f[2] <= NEAR]
@@ -368,7 +383,7 @@ def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int =
         found = _lone_dateline(page, title_at)
     if not found:
         return None
-    return min(found, key=lambda f: (f[0], f[2]))[3]
+    return min(found, key=lambda f: (f[0], f[2], f[3]))[3]  # in one dateline the earliest: published, then updated
 
 
 WIDE_AFTER = 40  # units below the headline where a lone dateline is still its date (above: a masthead's today)

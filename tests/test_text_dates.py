@@ -1,0 +1,41 @@
+"""Dates of page dumps: which printed dates are the page's dateline and which are not (our own texts)."""
+from __future__ import annotations
+
+from generator.readers.text import parse_scrape
+
+NAV = "Home\nWorld\nPolitics\nBusiness\nSport\n"
+HEAD = "Council approves flood barrier for the old harbour\n"
+LEAD = ("The regional council approved the new flood barrier on Tuesday after a debate that lasted most of "
+        "the night, officials said.")
+SECOND = ("Work on the barrier is expected to start in the spring and to take two years, according to the "
+          "engineering firm that won the contract.")
+THIRD = ("Residents of the lower town had asked for the barrier since the storm of last winter flooded more "
+         "than two hundred cellars along the quay.")
+
+
+def test_a_deadline_under_the_headline_is_not_its_date():
+    """'(bis 28.02.2021)', 'until 3 May 2021' bound a period: undated rather than the deadline's day."""
+    for line in ("Applications open (bis 28.02.2021)", "Comments welcome until 3 May 2021"):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "deadline")
+        assert a.title == HEAD.strip()
+        assert a.date is None, line
+
+
+def test_an_unlabelled_date_after_two_paragraphs_is_the_texts_own():
+    """A short date line below two paragraphs of the article is an event's (with a comment's date further
+    down, no lone dateline either): undated. A labelled one there still dates the page."""
+    event = "Saturday, 14 March 2020 at the town hall\n\n"
+    comment = "\n\nAnna 16. März 2020 um 13:39\n\nGreat article.\n"
+    a = parse_scrape(NAV + "\n" + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + event + THIRD + comment, "event")
+    assert a.date is None
+    labelled = "Published: 14 March 2020\n\n"
+    b = parse_scrape(NAV + "\n" + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + labelled + THIRD + "\n", "label")
+    assert b.date.isoformat() == "2020-03-14"
+
+
+def test_a_dateline_with_two_unlabelled_dates_gives_the_earlier():
+    """'2018-08-29 14:15 2018-06-22 10:20' under the headline: updated, then published; the page's day
+    is the earlier one."""
+    line = "2018-08-29 14:15:57 2018-06-22 10:20:00\n\n"
+    a = parse_scrape(NAV + "\n" + HEAD + line + LEAD + "\n\n" + SECOND + "\n", "two")
+    assert a.date.isoformat() == "2018-06-22"
