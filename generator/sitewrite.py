@@ -26,6 +26,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 MARKER = ".archive-build-started"
+_kept: set[str] | None = None  # the running build's files found unchanged (see `confirm`)
+
+
+def confirm(path: str | os.PathLike) -> None:
+    """A file the build leaves as it is on purpose (a page the archive plugin found unchanged
+    without writing it): kept at the end like a page written with the same bytes."""
+    if _kept is not None:
+        _kept.add(os.path.abspath(path))
 
 
 def _same(path: str, data: bytes) -> bool:
@@ -90,11 +98,14 @@ def keep_unchanged(site_dir: str | os.PathLike) -> Iterator[None]:
         if Path(directory).resolve() != site:
             real_clean(directory)
 
+    global _kept
     utils.write_file, utils.copy_file, utils.clean_directory = write_file, copy_file, clean_directory
+    _kept = kept
     try:
         yield
     finally:
         utils.write_file, utils.copy_file, utils.clean_directory = real_write, real_copy, real_clean
+        _kept = None
         marker.unlink(missing_ok=True)
     _remove_stale(site, before, kept, started)
 

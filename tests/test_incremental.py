@@ -122,7 +122,9 @@ def test_incremental_builds_equal_clean_builds_after_each_kind_of_change(tmp_pat
 
 
 def test_unchanged_pages_come_from_the_cache(tmp_path: Path):
-    """A cached page is served as stored, not rendered again: a marker put into the cache shows up."""
+    """A cached page is served as stored, not rendered again: a marker put into the cache shows up
+    when its file has to be written again (removed from the site folder, or changed there); while
+    the file is the one the last build wrote, it is left alone (not even rewritten)."""
     project = make_project(tmp_path / "p")
     build(project, project / "site")
     db = sqlite3.connect(project / CACHE)
@@ -131,9 +133,17 @@ def test_unchanged_pages_come_from_the_cache(tmp_path: Path):
     with db:
         db.execute("UPDATE pages SET html = ? WHERE src_uri = ?", (zlib.compress(marked.encode()), uri))
     db.close()
-    build(project, project / "site")
     out = project / "site" / Path(uri).with_suffix("") / "index.html"
+    before = out.stat().st_mtime_ns
+    build(project, project / "site")
+    assert out.stat().st_mtime_ns == before and "served from the cache" not in out.read_text(encoding="utf-8")
+    out.unlink()  # gone from the site folder: written from the cache
+    build(project, project / "site")
     assert "served from the cache" in out.read_text(encoding="utf-8")
+    out.write_text(out.read_text(encoding="utf-8") + "edited in the site folder", encoding="utf-8")
+    build(project, project / "site")  # changed there: written from the cache again
+    text = out.read_text(encoding="utf-8")
+    assert "served from the cache" in text and "edited in the site folder" not in text
     # Any change to the page's file renders it again.
     page = project / "content" / uri
     page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")

@@ -32,7 +32,7 @@ from ..writers.markdown import split_page
 from . import locator
 from .index import Record
 
-SCHEMA = 4  # the tables' layout: another one is dropped and rebuilt
+SCHEMA = 5  # the tables' layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
@@ -84,12 +84,21 @@ class BuildCache:
             with self.db:
                 self.db.execute("DROP TABLE IF EXISTS pages")
                 self.db.execute("DROP TABLE IF EXISTS listings")
+                self.db.execute("DROP TABLE IF EXISTS outputs")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA}")
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
                         "context TEXT NOT NULL, html BLOB NOT NULL, entries TEXT NOT NULL, record BLOB)")
         # A generated listing (a tag's, a place's, a month's pages) by a key of what it is made
         # from: the pages it gave, so an unchanged listing is not generated again (Listing.stored).
         self.db.execute("CREATE TABLE IF NOT EXISTS listings (key TEXT PRIMARY KEY, pages BLOB NOT NULL)")
+        # The file each stored page was last written to, per site folder, as the file system saw
+        # it then (size, mtime): an unchanged page whose file is still that is not written again.
+        self.db.execute("CREATE TABLE IF NOT EXISTS outputs (site TEXT NOT NULL, src_uri TEXT NOT NULL, "
+                        "key TEXT NOT NULL, context TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
+                        "PRIMARY KEY (site, src_uri))")
+        self.new_outputs: dict[tuple[str, str], tuple[str, str, int, int]] = {}
+        self.gone_outputs: list[tuple[str, str]] = []
+        self.outputs_site: str | None = None  # one site folder is remembered (`mkdocs serve` makes new ones)
         self.keys: dict[str, tuple[str, str]] = {uri: (key, context) for uri, key, context in
                                                  self.db.execute("SELECT src_uri, key, context FROM pages")}
         self.new: dict[str, tuple[str, str, bytes, str, bytes | None]] = {}
@@ -108,6 +117,23 @@ class BuildCache:
         """(HTML, search entries) of a page `has` found."""
         html, entries = self.db.execute("SELECT html, entries FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
         return zlib.decompress(html).decode("utf-8"), json.loads(entries)
+
+    def page_bytes(self, src_uri: str) -> bytes:
+        """The stored page as MkDocs writes it (UTF-8, characters it cannot encode as references)."""
+        return zlib.decompress(self.db.execute("SELECT html FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()[0])
+
+    def outputs(self, site: str) -> dict[str, tuple[str, str, int, int]]:
+        """src_uri -> (key, context, size, mtime_ns) of the files last written into `site`."""
+        return {uri: (key, context, size, mtime) for uri, key, context, size, mtime in self.db.execute(
+            "SELECT src_uri, key, context, size, mtime_ns FROM outputs WHERE site = ?", (site,))}
+
+    def put_output(self, site: str, src_uri: str, key: str, context: str, size: int, mtime_ns: int) -> None:
+        self.new_outputs[(site, src_uri)] = (key, context, size, mtime_ns)
+        self.outputs_site = site
+
+    def forget_outputs(self, site: str, uris) -> None:
+        self.gone_outputs += [(site, uri) for uri in uris]
+        self.outputs_site = site
 
     def record(self, src_uri: str, text: str | None = None) -> Record | None:
         """The article's front matter as read when its page was stored (no YAML parsing); its body
@@ -130,17 +156,25 @@ class BuildCache:
         self.used_listings.add(key)
         self.new_listings[key] = zlib.compress(pickle.dumps(value, protocol=5), 1)
 
-    def put(self, src_uri: str, key: str, context: str, html: str, entries: list, record: Record | None) -> None:
+    def put(self, src_uri: str, key: str, context: str, html: str, entries: list, record: Record | None) -> int:
+        """Keep a rendered page; returns the size of its file (MkDocs' encoding of `html`)."""
         # The folder is ours only (cachedir.ensure), as for the read cache's pickles.
         # The body is not stored ("" = it had one, cut again from the text by `record`).
         blob = (pickle.dumps(replace(record, body=None if record.body is None else "", meta={}), protocol=5)
                 if record else None)
-        self.new[src_uri] = (key, context, zlib.compress(html.encode("utf-8"), 1), json.dumps(entries, ensure_ascii=False),
-                             blob)
+        data = html.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes it (_build_page)
+        self.new[src_uri] = (key, context, zlib.compress(data, 1), json.dumps(entries, ensure_ascii=False), blob)
+        return len(data)
 
     def commit(self, present: set[str]) -> None:
-        """Store this build's pages and forget pages that are gone, in one transaction."""
+        """Store this build's pages and forget pages that are gone, in one transaction (with the
+        files written: `put_output`, `forget_outputs`)."""
         with self.db:
+            if self.outputs_site is not None:
+                self.db.execute("DELETE FROM outputs WHERE site != ?", (self.outputs_site,))
+            self.db.executemany("INSERT OR REPLACE INTO outputs (site, src_uri, key, context, size, mtime_ns) "
+                                "VALUES (?, ?, ?, ?, ?, ?)", [(*k, *v) for k, v in self.new_outputs.items()])
+            self.db.executemany("DELETE FROM outputs WHERE site = ? AND src_uri = ?", self.gone_outputs)
             self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, context, html, entries, record) "
                                 "VALUES (?, ?, ?, ?, ?, ?)",
                                 [(uri, *value) for uri, value in self.new.items()])
@@ -152,6 +186,9 @@ class BuildCache:
                                 [(k,) for k in self.listing_keys - self.used_listings])
         self.new.clear()
         self.new_listings.clear()
+        self.new_outputs.clear()
+        self.gone_outputs.clear()
+        self.outputs_site = None
 
     def close(self) -> None:
         self.db.close()
@@ -259,10 +296,13 @@ class PageCache:
             self.entries.extend(entries)
             page.content = html
 
-    def after_page(self, page, output: str, record: Record | None) -> None:
+    def after_page(self, page, output: str, record: Record | None) -> int | None:
+        """Store a rendered page; the size of its file when stored."""
         uri = page.file.src_uri
         if self.store is not None and uri in self.keys and uri not in self.cached:
-            self.store.put(uri, self.keys[uri], self.contexts.get(uri, ""), output, self.entries[self._mark:], record)
+            return self.store.put(uri, self.keys[uri], self.contexts.get(uri, ""), output, self.entries[self._mark:],
+                                  record)
+        return None
 
     def finish(self, commit: bool) -> None:
         if self.store is None:

@@ -24,7 +24,7 @@ from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, charts, exports, feedset, listings, locator, map as sitemap, mapsvg, pages, related,
-               reproducible)
+               reproducible, unchanged)
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
@@ -50,6 +50,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.parked: dict[str, bytes] = {}  # page -> its HTML, compressed until written (_park)
         self.search_job: multiprocessing.process.BaseProcess | None = None
         self.search_args: tuple = ()
+        self.files: Files | None = None
+        self.outputs: unchanged.Outputs | None = None  # pages left out of MkDocs' page loop (unchanged.py)
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -104,7 +106,19 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self._exports(files, config)
         self._check_links(files)
         self._start_search(config)
+        self.outputs = None
+        if self.cache is not None and self.cache.store is not None and unchanged.allowed(config):
+            # Pages served whole from the cache are not MkDocs' to render: on_post_build puts them in place.
+            files = unchanged.PageFiles(files, set(self.cache.cached))
+            self.outputs = unchanged.Outputs(self.cache.store, config.site_dir,
+                                           Path(config.config_file_path or config.docs_dir).parent)
+        self.files = files
         return files
+
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        if template_name == "sitemap.xml" and isinstance(self.files, unchanged.PageFiles):
+            context["pages"] = self.files.every_page(config)  # the skipped pages too, in their order
+        return context
 
     def _start_search(self, config: MkDocsConfig) -> None:
         """The search index is made from the records only: where the system can fork, in a child
@@ -406,7 +420,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     @event_priority(-100)  # the page as it is written, after every other plugin
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
-            self.cache.after_page(page, output, self.records.get(page.file.src_uri))
+            size = self.cache.after_page(page, output, self.records.get(page.file.src_uri))
+            if size is not None and self.outputs is not None:
+                self.outputs.rendered_page(page.file.src_uri, page.file.abs_dest_path, size)
         if self.config.enabled:
             # Written next: MkDocs would keep every page's HTML and Markdown to the end of the build
             # (a cached page's whole finished HTML: 24 KB a page, 0.3 GB at 10,000 articles).
@@ -440,6 +456,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return
         if self.cache is not None:
+            if self.outputs is not None and isinstance(self.files, unchanged.PageFiles):
+                self.outputs.finish(self.files, self.cache.keys, self.cache.contexts)
             self.cache.finish(commit=True)
             self.cache = None
         site = Path(config.site_dir)
