@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import hashlib
 import os
 import pstats
-import resource
 import shutil
 import sys
 import tempfile
@@ -32,21 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_build import make_inputs  # noqa: E402
-from bench_scale import Step, run  # noqa: E402
-
-
-def hash_inbox(inbox: Path) -> Step:
-    """The floor for an unchanged re-ingest: list the inbox, read and hash every file."""
-    before = resource.getrusage(resource.RUSAGE_SELF)
-    t = time.perf_counter()
-    for p in sorted(inbox.rglob("*")):
-        if p.is_file():
-            hashlib.sha256(p.read_bytes()).digest()
-    wall = time.perf_counter() - t
-    after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"{'hash the inbox (floor)':<46} {wall:7.1f} s wall {cpu:7.1f} CPU-s", flush=True)
-    return Step("hash the inbox", wall, cpu, 0)
+from bench_scale import hash_inputs, run  # noqa: E402
 
 
 def profile_workers(inbox: Path, out: Path, count: int = 300) -> None:
@@ -103,7 +87,7 @@ def main() -> None:
     print(f"{n:,} articles in {project}, load average {os.getloadavg()[0]:.2f}", flush=True)
     run("(not counted) load or compile the gazetteer",
         [sys.executable, "-c", "from generator.pipeline import _context; _context()"], project, env)
-    floor = hash_inbox(inbox)
+    floor = hash_inputs(inbox)
     prof_dir = args.profile.resolve() if args.profile else None
     if prof_dir:
         prof_dir.mkdir(parents=True, exist_ok=True)
