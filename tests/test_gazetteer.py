@@ -201,7 +201,7 @@ def test_only_a_given_name_makes_a_town_a_surname(gaz):
     text = "Traffic to the A429 Cirencester junction was slow. The road to Cirencester reopened."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Cirencester"]
     text = "The Maryville Trio performed. The trio meets in Maryville."
-    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Maryville"]
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Maryville", "Maryville"]
     text = "Michael Jonesboro spoke. Jonesboro said the vote was close."
     assert "Jonesboro" not in {text[s:e] for s, e, _ in gaz.find(text)}
 
@@ -222,6 +222,18 @@ def test_place_names_inside_organisation_names(gaz):
     assert {"Zimbabwe", "Syrian"} <= {text[s:e] for s, e, _ in gaz.find(text)}
     # but a river or a person is not the town
     assert "Sacramento" not in {text[s:e] for text in ["The Sacramento River fall run"] for s, e, _ in gaz.find(text)}
+
+
+def test_town_inside_a_name_counts_where_the_article_names_the_town(gaz):
+    # "the Ozark Dodge dealership" mentions Ozark when the article names Ozark on its own too
+    text = "Police cordoned off Ozark Dodge on Monday. The dealership is in Ozark."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Ozark", "Ozark"]
+    # alone, a small town before a capitalised word is still not a mention
+    text = "The Maryville Trio performed on Friday."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == []
+    # a building or landform named after the town is one place of its own, not the town
+    text = "Mass was said at the Glenrock Lagoon chapel. Glenrock is near the coast."
+    assert [text[s:e] for s, e, _ in gaz.find(text)].count("Glenrock") == 1
 
 
 def test_location_tree_has_no_node_under_its_namesake(gaz):
