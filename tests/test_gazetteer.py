@@ -547,3 +547,11 @@ def test_a_region_named_city_before_another_name_is_the_town(gaz):
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Dublin"]
     text = "Members of the Kansas City Council met on Monday in the town hall."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Kansas City"]
+
+
+def test_region_after_a_comma_picks_a_town_of_that_region(gaz):
+    # "Springfield, Ohio" is the Ohio town, though the article's other places are in Massachusetts:
+    # the region qualifies the town, not any town of its country
+    text = "Officials from Boston and Worcester visited Springfield, Ohio, on Monday."
+    got = {text[s:e]: p.region for s, e, p in gaz.find(text)}
+    assert got["Springfield"] == "Ohio"

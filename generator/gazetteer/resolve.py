@@ -247,7 +247,10 @@ class Resolver:
                 s2, e2, _ = mentions[k + 1]
                 if text[e:s2].strip() == ",":
                     q = first[k + 1]
-                    qualifier = {self._cc[q], q} if KINDS[self._kind[q]] in ("country", "region") else None
+                    kq = KINDS[self._kind[q]]
+                    # "Tripoli, Lebanon": any entry of that country; "Springfield, Ohio": one of that
+                    # region, not any town of its country
+                    qualifier = {self._cc[q], q} if kq == "country" else {q} if kq == "region" else None
             if qualifier is None and j in seen:  # the same name again: same context, same answer
                 out.append(seen[j])
                 continue
