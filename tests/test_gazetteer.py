@@ -555,3 +555,11 @@ def test_region_after_a_comma_picks_a_town_of_that_region(gaz):
     text = "Officials from Boston and Worcester visited Springfield, Ohio, on Monday."
     got = {text[s:e]: p.region for s, e, p in gaz.find(text)}
     assert got["Springfield"] == "Ohio"
+
+
+def test_countries_without_a_packaged_centre_are_places(gaz):
+    # countryinfo gives no point for a dozen territories; they were missing from the gazetteer
+    text = "Tickets are sold in 44 states and the U.S. Virgin Islands; Curaçao and the Turks and Caicos Islands too."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert {"U.S. Virgin Islands", "Curaçao", "Turks and Caicos Islands"} <= set(got)
+    assert got["U.S. Virgin Islands"].kind == "country" and got["U.S. Virgin Islands"].lat is not None
