@@ -563,3 +563,12 @@ def test_countries_without_a_packaged_centre_are_places(gaz):
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert {"U.S. Virgin Islands", "Curaçao", "Turks and Caicos Islands"} <= set(got)
     assert got["U.S. Virgin Islands"].kind == "country" and got["U.S. Virgin Islands"].lat is not None
+
+
+def test_townships_forests_and_wildernesses_are_one_mention(gaz):
+    text = ("She was born in Jackson Township, Ohio. The Monongahela National Forest gains the Dolly Sods "
+            "Wilderness. The Texas Forest Service warned Texas.")
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert {"Jackson Township", "Monongahela National Forest", "Dolly Sods Wilderness"} <= set(got)
+    # a body named after the forest is not the forest: its state stays a mention
+    assert "Texas Forest" not in got and got.count("Texas") == 2

@@ -23,13 +23,18 @@ from .textrules import (
     _STREETS,
     _feature_matches,
     _most_named,
+    _next_word,
 )
+
 
 from .weights import (
     LONE_TOWN_CONTEXT,
     LONE_TOWN_POP,
     MAJOR_CITY,
 )
+
+# Feature words that also end the first part of a body's name ("Texas Forest Service")
+_ORG_AFTER = ("Forest", "Wilderness", "Township", "Twp.")
 
 
 class Additions:
@@ -84,6 +89,9 @@ class Additions:
                 s = k + 3  # "Harare's Third Street": the street of a town the text names, not one name
             if any(a < e and s < b for a, b in exclude):
                 continue  # a tag beats a place
+            if text.endswith(_ORG_AFTER, 0, e) and e + 1 < len(text) and text[e] == " " and text[e + 1].isupper() \
+                    and _next_word(text, e).lower() not in NEIGHBOURS_OK:
+                continue  # "Texas Forest Service", "Clinton Township Board": a body, not the place
             if any(a < s < b or a < e < b for a, b, _ in found):
                 continue  # a longer name we found crosses it
             spans.append((s, e))
