@@ -572,3 +572,10 @@ def test_townships_forests_and_wildernesses_are_one_mention(gaz):
     assert {"Jackson Township", "Monongahela National Forest", "Dolly Sods Wilderness"} <= set(got)
     # a body named after the forest is not the forest: its state stays a mention
     assert "Texas Forest" not in got and got.count("Texas") == 2
+
+
+def test_a_county_road_keeps_its_number(gaz):
+    # "County Road 56" is one name; in "Douglas County Road 4" the county is the mention
+    text = "Water washed out County Road 56, west of Brandon, Minnesota, and Douglas County Road 4 near Alexandria."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert "County Road 56" in got and "Douglas County" in got and "County Road" not in got
