@@ -579,3 +579,11 @@ def test_a_county_road_keeps_its_number(gaz):
     text = "Water washed out County Road 56, west of Brandon, Minnesota, and Douglas County Road 4 near Alexandria."
     got = [text[s:e] for s, e, _ in gaz.find(text)]
     assert "County Road 56" in got and "Douglas County" in got and "County Road" not in got
+
+
+def test_city_after_a_town_is_part_of_its_name(gaz):
+    # "Birmingham City" (the club, a toponym in GeoWebNews) and "CALAMBA CITY" are one mention;
+    # before another capitalised word "City" starts a body of the town
+    text = "Birmingham City lost on Saturday. CALAMBA CITY, Laguna. The Springfield City Council met."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert "Birmingham City" in got and "CALAMBA CITY" in got and "Springfield" in got

@@ -222,6 +222,18 @@ def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "") -> 
     return k
 
 
+def _city_suffixed(text: str, e: int, kind: str) -> int:
+    """The end of a town's mention with a "City" after it that the gazetteer does not list ("Kanawha
+    City", "Birmingham City" the club, "CALAMBA CITY"), unless another capitalised word follows: then it
+    names a body of the town ("Springfield City Council")."""
+    if kind not in ("city", "district") or not text.startswith((" City", " CITY"), e):
+        return e
+    k = e + 5
+    if k < len(text) and (text[k].isalnum() or (text[k] == " " and text[k + 1:k + 2].isupper())):
+        return e
+    return k
+
+
 _ARTICLES = ("al-", "el-", "ash-", "as-", "ad-", "ar-", "at-", "az-", "an-", "adh-", "ath-")
 
 
