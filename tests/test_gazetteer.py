@@ -587,3 +587,10 @@ def test_city_after_a_town_is_part_of_its_name(gaz):
     text = "Birmingham City lost on Saturday. CALAMBA CITY, Laguna. The Springfield City Council met."
     got = [text[s:e] for s, e, _ in gaz.find(text)]
     assert "Birmingham City" in got and "CALAMBA CITY" in got and "Springfield" in got
+
+
+def test_a_namesake_near_the_article_places_beats_a_lone_one(gaz):
+    # Hanover, Maryland is bigger, but Hanover, New Hampshire lies by the Vermont the story names
+    text = "The college board met in Hanover on Monday. Officials from Vermont attended."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Hanover"].region == "New Hampshire"

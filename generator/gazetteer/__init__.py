@@ -70,6 +70,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._strength: dict[int, bool] = {}  # see _strong()
         self._county_memo: dict[int, tuple] = {}  # see _county_rows()
         self._support_memo: dict[int, dict[int, float]] = {}  # see _support_of()
+        self._namesake_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _namesakes()
         self._capital_gids: set[int] | None = None  # see metonyms()
 
     # --- public interface ------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from .weights import (
     KIND_PRIOR,
     MAJOR_CITY,
     MAX_CANDIDATES,
+    NAMESAKE_GAP,
+    NEAR_KM,
     REGION_SUPPORT,
 )
 
@@ -147,7 +149,67 @@ class Resolver:
                                    Counter([a for a in map(key, out) if a >= 0]), paired, support)
         if len(mentions) > 2:
             self._like_neighbours(text, mentions, out)
+        if len(mentions) > 1:
+            self._nearest_namesakes(mentions, out)
         return out
+
+    def _nearest_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
+        """A town whose region no other name of the article shares yields to a namesake of its country,
+        nearly as well known, that lies near the article's other places ("Hanover" in a story naming
+        Vermont is Hanover, New Hampshire, not Maryland; "Middletown" beside Hartford is the one in
+        Connecticut, not New Jersey). Changes `out` in place."""
+        kind, lat, lon, key = self._kind, self._lat, self._lon, self._region_key
+        rows = self._first_rows
+        todo = [k for k, ((_, _, j), i) in enumerate(zip(mentions, out))
+                if rows[j][3] < 0 and self._namesakes(j, i)]
+        if not todo:
+            return
+        anchors: dict[int, set[int]] = {}  # entry -> the names resolved to it
+        for (_, _, j), i in zip(mentions, out):
+            if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
+                anchors.setdefault(i, set()).add(j)
+        if len(anchors) < 2:
+            return
+        regions = Counter(key(i) for i in anchors)
+        done: dict[tuple[int, int], int] = {}  # (name, entry) -> the entry it moves to
+        for k in todo:
+            j, i = mentions[k][2], out[k]
+            if (j, i) in done:
+                continue
+            done[(j, i)] = i
+            if regions[key(i)] > 1:
+                continue
+            pts = [(lat[a], lon[a]) for a, js in anchors.items() if js != {j} and a != i]
+            if not pts:
+                continue
+            best, best_d = i, _nearest_km(lat[i], lon[i], pts)
+            if best_d < NEAR_KM:
+                continue
+            for c in self._namesakes(j, i):
+                d = _nearest_km(lat[c], lon[c], pts)
+                if d < NEAR_KM and d < best_d:
+                    best, best_d = c, d
+            done[(j, i)] = best
+        for k in todo:
+            out[k] = done[(mentions[k][2], out[k])]
+
+    def _namesakes(self, j: int, i: int) -> tuple[int, ...]:
+        """Towns named j in the same country as town i, with coordinates, at most NAMESAKE_GAP prior points
+        below it (see _nearest_namesakes), computed once."""
+        memo = self._namesake_memo
+        v = memo.get((j, i))
+        if v is None:
+            kind, lat, cc = self._kind, self._lat, self._cc
+            if KINDS[kind[i]] != "city" or lat[i] != lat[i]:
+                v = ()
+            else:
+                floor = self._info(i)[0] - NAMESAKE_GAP
+                v = tuple(c for c, prior in self._candidates(j) if c != i and prior >= floor and cc[c] == cc[i]
+                          and KINDS[kind[c]] == "city" and lat[c] == lat[c])
+            if len(memo) >= 65536:
+                memo.clear()
+            memo[(j, i)] = v
+        return v
 
     def _support_of(self, j: int) -> dict[int, float]:
         """Name j's vote for the first-level regions its entries are in: one vote, split evenly (a
@@ -275,6 +337,12 @@ class Resolver:
             if own_a1 >= 0:
                 admin1s[own_a1] += times
         return out
+
+
+def _nearest_km(la: float, lo: float, pts: list[tuple[float, float]]) -> float:
+    """Distance in km from a point to the nearest of `pts` (equirectangular: fine at these ranges)."""
+    c = math.cos(math.radians(la))
+    return 111.2 * math.sqrt(min((la - a) ** 2 + ((lo - b) * c) ** 2 for a, b in pts))
 
 
 # Between two items of a list ("Washington, New York and Boston")
