@@ -594,3 +594,11 @@ def test_a_namesake_near_the_article_places_beats_a_lone_one(gaz):
     text = "The college board met in Hanover on Monday. Officials from Vermont attended."
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert got["Hanover"].region == "New Hampshire"
+
+
+def test_states_named_with_their_type_word(gaz):
+    # Nigeria's and Mexico's states are "Benue State", "Oaxaca State" in English news; elsewhere the type
+    # word stays outside the mention ("Duhok province"), and "Kentucky State" is a university's
+    text = "Gunmen attacked villages in Benue state, Nigeria, and Oaxaca State in Mexico, near Duhok province."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert {"Benue state", "Oaxaca State", "Duhok"} <= set(got)

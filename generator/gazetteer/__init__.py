@@ -105,7 +105,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
                  if not major_only or self._major(i, text[s:e])]
         if not major_only:
-            found = [(s, _city_suffixed(text, _type_word_trimmed(text, s, e, p.name, p.kind), p.kind), p)
+            found = [(s, _city_suffixed(text, _type_word_trimmed(text, s, e, p.name, p.kind, p.country), p.kind), p)
                      for s, e, p in found]
         if not major_only and len(mentions) > 2:
             lone = self._lone_foreign(text, mentions, resolved)

@@ -199,13 +199,18 @@ def _next_word(text: str, e: int) -> str:
     return text[e + 1:j]
 
 
+# Countries whose first-level regions English news names with "State" ("Benue State", "Oaxaca State",
+# "Kachin State"): the type word is part of the mention there
+STATE_COUNTRIES = frozenset({"Nigeria", "Mexico", "Sudan", "South Sudan", "Myanmar", "Malaysia", "Venezuela"})
+
+
 # Words that say what kind of place a name is ("Duhok province", "Cork city", "Minnesota State"): the
 # mention is the name before them; the entry found with them is kept.
 TYPE_WORDS = {"province", "governorate", "district", "region", "state", "city", "oblast", "municipality",
               "prefecture", "wilaya", "emirate"}
 
 
-def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "") -> int:
+def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "", country: str = "") -> int:
     """The end of the mention without a final type word ("Duhok province", "Mississippi State
     started", "Colorado State University"), unless the entry's own name ends with it ("Kansas City",
     "Dublin City", but not a region's before another name: "Dublin City Council") or the entry (of
@@ -213,6 +218,8 @@ def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "") -> 
     k = text.rfind(" ", s, e)
     if k < 0 or text[k + 1:e].lower() not in TYPE_WORDS:
         return e
+    if kind == "region" and country in STATE_COUNTRIES and text[k + 1:e].lower() == "state":
+        return e  # "Benue State", "Oaxaca State": how English news names these states
     named_on = e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()
     if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()) and not (
             named_on and kind in ("region", "district") and text.startswith("City", k + 1)):
