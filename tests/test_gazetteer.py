@@ -602,3 +602,9 @@ def test_states_named_with_their_type_word(gaz):
     text = "Gunmen attacked villages in Benue state, Nigeria, and Oaxaca State in Mexico, near Duhok province."
     got = [text[s:e] for s, e, _ in gaz.find(text)]
     assert {"Benue state", "Oaxaca State", "Duhok"} <= set(got)
+
+
+def test_a_possessive_is_not_part_of_a_feature_name(gaz):
+    text = "Overflows affect Lake Lanier's watershed near Mount Hood's slopes in Oregon."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert "Lake Lanier" in got and "Mount Hood" in got
