@@ -86,6 +86,8 @@ class Additions:
             while len(words) > 2 and words[0].lower() in NEIGHBOURS_OK and words[0].lower() not in QUALIFIERS:
                 s += len(words[0]) + 1  # "In Haifa Street": the sentence's first word is not the name
                 words = words[1:]
+            if text[s + 1] == "-" and text[s] in "RDI":
+                s += 2  # "Rep. Torrey Westrom, R-Elbow Lake": a party, then the home town
             if text.endswith(("'s", "’s"), s, e):
                 e -= 2  # "Lake Lanier's watershed", "Mount Hood's slopes": the possessive is not the name
             k = max(text.rfind("'s ", s, e), text.rfind("’s ", s, e))

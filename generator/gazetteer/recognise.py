@@ -255,11 +255,13 @@ class Recogniser:
                 if k >= 0 and self._siblings(k, j):
                     ok.add(j)  # "Newark, Heath and Pataskala", "Hamilton and Middletown": towns of one region
                     continue
-            if _CITY_OF.search(text, max(0, s - 12), s) or (
+            if (s > 2 and text[s - 1] == "-" and text[s - 2] in "RDI" and text[s - 3] in " (") or \
+                    _CITY_OF.search(text, max(0, s - 12), s) or (
                     text[s:e].isupper() and _sentence_start(text, s - 1) and _DATELINE.match(text, e)) or (
                     e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)
                     and text[s:e] not in _MONTHS) or _DIRECTION_OF.search(text, max(0, s - 24), s):
-                ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur.", "north of Decatur"
+                ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur.", "north of Decatur",
+                # a legislator's party and home town ("Marty Seifert, R-Marshall")
                 continue
             m = _AFTER_COMMA.match(text, e)
             if m is None:
