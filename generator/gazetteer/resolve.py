@@ -160,8 +160,15 @@ class Resolver:
         Connecticut, not New Jersey). Changes `out` in place."""
         kind, lat, lon, key = self._kind, self._lat, self._lon, self._region_key
         rows = self._first_rows
-        todo = [k for k, ((_, _, j), i) in enumerate(zip(mentions, out))
-                if rows[j][3] < 0 and self._namesakes(j, i)]
+        memo, namesakes = self._namesake_memo, self._namesakes
+        todo = []
+        for k, ((_, _, j), i) in enumerate(zip(mentions, out)):
+            if rows[j][3] < 0:
+                v = memo.get((j, i))
+                if v is None:
+                    v = namesakes(j, i)
+                if v:
+                    todo.append(k)
         if not todo:
             return
         anchors: dict[int, set[int]] = {}  # entry -> the names resolved to it
