@@ -608,3 +608,10 @@ def test_a_possessive_is_not_part_of_a_feature_name(gaz):
     text = "Overflows affect Lake Lanier's watershed near Mount Hood's slopes in Oregon."
     got = [text[s:e] for s, e, _ in gaz.find(text)]
     assert "Lake Lanier" in got and "Mount Hood" in got
+
+
+def test_press_abbreviations_of_provinces_and_cities(gaz):
+    text = "Phila. rape suspect to stand trial. St. John's, N.L., and Toronto, Ont., sent help."
+    got = {text[s:e]: p.name for s, e, p in gaz.find(text)}
+    assert got.get("Phila.") == "Philadelphia" and got.get("N.L.") == "Newfoundland and Labrador"
+    assert got.get("Ont.") == "Ontario"
