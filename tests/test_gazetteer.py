@@ -615,3 +615,11 @@ def test_press_abbreviations_of_provinces_and_cities(gaz):
     got = {text[s:e]: p.name for s, e, p in gaz.find(text)}
     assert got.get("Phila.") == "Philadelphia" and got.get("N.L.") == "Newfoundland and Labrador"
     assert got.get("Ont.") == "Ontario"
+
+
+def test_mecca_is_the_saudi_city_unless_the_text_says_otherwise(gaz):
+    # the stoplist dropped GeoNames' alternate name "Mecca" of Makkah, leaving only Mecca, California
+    text = "Pilgrims travelled to Mecca, in Saudi Arabia."
+    assert {text[s:e]: p.country for s, e, p in gaz.find(text)}["Mecca"] == "Saudi Arabia"
+    text = "Police in Mecca, California, said."
+    assert {text[s:e]: p.region for s, e, p in gaz.find(text)}["Mecca"] == "California"
