@@ -623,3 +623,11 @@ def test_mecca_is_the_saudi_city_unless_the_text_says_otherwise(gaz):
     assert {text[s:e]: p.country for s, e, p in gaz.find(text)}["Mecca"] == "Saudi Arabia"
     text = "Police in Mecca, California, said."
     assert {text[s:e]: p.region for s, e, p in gaz.find(text)}["Mecca"] == "California"
+
+
+def test_english_names_of_big_cities_are_not_stopwords(gaz):
+    # the stoplist had taken in exonyms and ASCII spellings of big cities with the common words
+    text = "Flights from Montreal and Zurich to Cologne, Seville and Bombay resumed."
+    got = {text[s:e]: p.country for s, e, p in gaz.find(text)}
+    assert got == {"Montreal": "Canada", "Zurich": "Switzerland", "Cologne": "Germany", "Seville": "Spain",
+                   "Bombay": "India"}
