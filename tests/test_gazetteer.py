@@ -631,3 +631,15 @@ def test_english_names_of_big_cities_are_not_stopwords(gaz):
     got = {text[s:e]: p.country for s, e, p in gaz.find(text)}
     assert got == {"Montreal": "Canada", "Zurich": "Switzerland", "Cologne": "Germany", "Seville": "Spain",
                    "Bombay": "India"}
+
+
+def test_regions_by_their_english_names(gaz):
+    # English names of regions were stoplisted with the common words, or shown in the local language
+    text = "Fires in Sicily, Catalonia and Bavaria; camps in Xinjiang; elections in Kosovo."
+    got = {text[s:e]: (p.name, p.kind) for s, e, p in gaz.find(text)}
+    assert got == {"Sicily": ("Sicily", "region"), "Catalonia": ("Catalonia", "region"),
+                   "Bavaria": ("Bavaria", "region"), "Xinjiang": ("Xinjiang", "region"),
+                   "Kosovo": ("Kosovo", "country")}
+    # a given name stays one ("her daughter, Brittany")
+    text = "She was accused of harming her daughter, Brittany, in Ohio."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Ohio"]

@@ -65,12 +65,13 @@ class Resolver:
                 scored.append((prior, i))
             # A region named after its capital ("Najaf", "Aleppo", "Zarqa"): the bare name is the town,
             # which ranks just above its region (the region is meant when the text says "province").
-            # Only a town called exactly that: "New York" stays the state, not New York City.
+            # Only a town called exactly that, and a big one: "New York" stays the state, not New York City,
+            # and "Xinjiang" the region, not a small town of that name in it.
             region_prior = {i: p for p, i in scored if KINDS[self._kind[i]] == "region"}
             if region_prior:
                 scored = [(max(p, region_prior[self._admin1[i]] + 0.1)
                            if KINDS[self._kind[i]] == "city" and self._admin1[i] in region_prior
-                           and normalise(self._pname[i]) == key else p, i)
+                           and normalise(self._pname[i]) == key and self._pop[i] >= MAJOR_CITY else p, i)
                           for p, i in scored]
             scored.sort(key=lambda x: -x[0])
             c = self._ranked[j] = tuple((i, prior) for prior, i in scored[:MAX_CANDIDATES])
