@@ -643,3 +643,10 @@ def test_regions_by_their_english_names(gaz):
     # a given name stays one ("her daughter, Brittany")
     text = "She was accused of harming her daughter, Brittany, in Ohio."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Ohio"]
+
+
+def test_towns_of_the_mosul_campaign_by_their_news_names(gaz):
+    text = "Iraqi forces pushed toward Tal Afar, while Qayyarah and Hawija were retaken."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert {"Tal Afar", "Qayyarah", "Hawija"} <= set(got)
+    assert got["Tal Afar"].country == "Iraq" and got["Tal Afar"].lat is not None
