@@ -650,3 +650,9 @@ def test_towns_of_the_mosul_campaign_by_their_news_names(gaz):
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert {"Tal Afar", "Qayyarah", "Hawija"} <= set(got)
     assert got["Tal Afar"].country == "Iraq" and got["Tal Afar"].lat is not None
+
+
+def test_bare_kurdistan_is_the_kurds_lands(gaz):
+    text = "Oil from Kurdistan flows through Turkey."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Kurdistan"].name == "Kurdistan" and got["Kurdistan"].country != "Iran"
