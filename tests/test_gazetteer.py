@@ -656,3 +656,13 @@ def test_bare_kurdistan_is_the_kurds_lands(gaz):
     text = "Oil from Kurdistan flows through Turkey."
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert got["Kurdistan"].name == "Kurdistan" and got["Kurdistan"].country != "Iran"
+
+
+def test_a_bare_name_of_a_region_and_its_town_is_the_town(gaz):
+    # "Hama", "Basra", "Nablus": the town, shown as English news writes it (GeoNames: "Hamah", "Basrah");
+    # "Hama province" is the region; "Xinjiang" and "New York" stay regions
+    text = "Shelling hit Hama, Basra and Nablus, then Hama province. Camps in Xinjiang; a trip to New York."
+    got = [(text[s:e], p.name, p.kind) for s, e, p in gaz.find(text)]
+    assert got[:3] == [("Hama", "Hama", "city"), ("Basra", "Basra", "city"), ("Nablus", "Nablus", "city")]
+    assert ("Hama", "Hama Governorate", "region") in got
+    assert ("Xinjiang", "Xinjiang", "region") in got and ("New York", "New York", "region") in got

@@ -10,6 +10,7 @@ from .build import KINDS, normalise
 from .textrules import _DATELINE
 from .weights import (
     ALIAS_PENALTY,
+    CAPITAL_SHARE,
     COUNTY_PAIR,
     FAMOUS_GAP,
     KIND_PRIOR,
@@ -63,16 +64,29 @@ class Resolver:
                         and normalise(self._pname[i]) != key:
                     prior -= ALIAS_PENALTY  # an old or foreign name of a town ("Washington" for Piqua, Ohio)
                 scored.append((prior, i))
-            # A region named after its capital ("Najaf", "Aleppo", "Zarqa"): the bare name is the town,
-            # which ranks just above its region (the region is meant when the text says "province").
-            # Only a town called exactly that, and a big one: "New York" stays the state, not New York City,
-            # and "Xinjiang" the region, not a small town of that name in it.
-            region_prior = {i: p for p, i in scored if KINDS[self._kind[i]] == "region"}
-            if region_prior:
-                scored = [(max(p, region_prior[self._admin1[i]] + 0.1)
-                           if KINDS[self._kind[i]] == "city" and self._admin1[i] in region_prior
-                           and normalise(self._pname[i]) == key and self._pop[i] >= MAJOR_CITY else p, i)
-                          for p, i in scored]
+            # A region named after its capital ("Najaf", "Aleppo", "Hama", "Nablus"): the bare name is the
+            # town, which ranks just above the region (the region is meant when the text says "province"):
+            # a town of that country named so, in a transliteration of as many words ("Hamah", "Basrah"),
+            # with a fifth of the region's people. "New York" stays the state, not New York City, and
+            # "Xinjiang" the region, not a small town of that name in it.
+            regions = [(p, i) for p, i in scored if KINDS[self._kind[i]] == "region"]
+            if regions:
+                region_prior = {i: p for p, i in regions}
+                top_p, top_r = max(regions)
+                words = key.count(" ")
+                pop, cc, admin1 = self._pop, self._cc, self._admin1
+                out = []
+                for p, i in scored:
+                    if KINDS[self._kind[i]] == "city" and pop[i] > 0:
+                        own = normalise(self._pname[i])
+                        if own == key and admin1[i] in region_prior \
+                                and pop[i] * 10 * CAPITAL_SHARE >= pop[admin1[i]]:
+                            p = max(p, region_prior[admin1[i]] + 0.1)  # "Najaf", "Bern" in their regions
+                        elif cc[i] == cc[top_r] and pop[i] * CAPITAL_SHARE >= pop[top_r] \
+                                and own.count(" ") == words and own[:3] == key[:3]:
+                            p = max(p, top_p + 0.1)  # "Hamah" for "Hama", "Nablus" of the West Bank
+                    out.append((p, i))
+                scored = out
             scored.sort(key=lambda x: -x[0])
             c = self._ranked[j] = tuple((i, prior) for prior, i in scored[:MAX_CANDIDATES])
         return c
