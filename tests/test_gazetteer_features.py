@@ -1,4 +1,5 @@
-"""The GeoNames gazetteer's mention bounds: features it lacks (townships, forests, county roads), a type word or\n'City' after a name, possessives."""
+"""The GeoNames gazetteer's mention bounds: features it lacks (townships, forests, county roads), a type word or
+'City' after a name, possessives."""
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
-"""The GeoNames gazetteer's names: English names and spellings of places, exonyms, press abbreviations, territories\nthe packages leave out, and which sense a bare name shared by a region and its town has."""
+"""The GeoNames gazetteer's names: English names and spellings of places, exonyms, press abbreviations, territories
+the packages leave out, and which sense a bare name shared by a region and its town has."""
 from __future__ import annotations
 
 import pytest
