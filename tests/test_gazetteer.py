@@ -201,7 +201,7 @@ def test_only_a_given_name_makes_a_town_a_surname(gaz):
     text = "Traffic to the A429 Cirencester junction was slow. The road to Cirencester reopened."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Cirencester"]
     text = "The Maryville Trio performed. The trio meets in Maryville."
-    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Maryville"]
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Maryville", "Maryville"]
     text = "Michael Jonesboro spoke. Jonesboro said the vote was close."
     assert "Jonesboro" not in {text[s:e] for s, e, _ in gaz.find(text)}
 
@@ -222,6 +222,18 @@ def test_place_names_inside_organisation_names(gaz):
     assert {"Zimbabwe", "Syrian"} <= {text[s:e] for s, e, _ in gaz.find(text)}
     # but a river or a person is not the town
     assert "Sacramento" not in {text[s:e] for text in ["The Sacramento River fall run"] for s, e, _ in gaz.find(text)}
+
+
+def test_town_inside_a_name_counts_where_the_article_names_the_town(gaz):
+    # "the Ozark Dodge dealership" mentions Ozark when the article names Ozark on its own too
+    text = "Police cordoned off Ozark Dodge on Monday. The dealership is in Ozark."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Ozark", "Ozark"]
+    # alone, a small town before a capitalised word is still not a mention
+    text = "The Maryville Trio performed on Friday."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == []
+    # a building or landform named after the town is one place of its own, not the town
+    text = "Mass was said at the Glenrock Lagoon chapel. Glenrock is near the coast."
+    assert [text[s:e] for s, e, _ in gaz.find(text)].count("Glenrock") == 1
 
 
 def test_location_tree_has_no_node_under_its_namesake(gaz):
@@ -535,3 +547,18 @@ def test_a_region_named_city_before_another_name_is_the_town(gaz):
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Dublin"]
     text = "Members of the Kansas City Council met on Monday in the town hall."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["Kansas City"]
+
+
+def test_region_after_a_comma_picks_a_town_of_that_region(gaz):
+    # "Springfield, Ohio" is the Ohio town, though the article's other places are in Massachusetts:
+    # the region qualifies the town, not any town of its country
+    text = "Officials from Boston and Worcester visited Springfield, Ohio, on Monday."
+    got = {text[s:e]: p.region for s, e, p in gaz.find(text)}
+    assert got["Springfield"] == "Ohio"
+
+
+def test_a_namesake_near_the_article_places_beats_a_lone_one(gaz):
+    # Hanover, Maryland is bigger, but Hanover, New Hampshire lies by the Vermont the story names
+    text = "The college board met in Hanover on Monday. Officials from Vermont attended."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Hanover"].region == "New Hampshire"

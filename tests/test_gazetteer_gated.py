@@ -109,3 +109,10 @@ def test_a_direction_downtown_a_dateline_after_a_headline_and_a_list_of_towns_vo
     assert [(p.name, p.region) for _, _, p in found] == [("Hamilton", "Ohio"), ("Middletown", "Ohio")]
     # without any of these, the name stays a common word
     assert "Decatur" not in spans(gaz, "Decatur said the plan was good.")
+
+
+def test_a_legislators_home_town_vouches_for_it(gaz):
+    # "R-Marshall": a party and a home town, a town named like a surname is a place there
+    text = "House Minority Leader Marty Seifert, R-Marshall, and Rep. Torrey Westrom, R-Elbow Lake, said so."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert "Marshall" in got and "Elbow Lake" in got

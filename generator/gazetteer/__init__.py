@@ -24,7 +24,7 @@ from functools import lru_cache
 
 from ..model import Place
 from .build import KINDS, load_compiled, normalise
-from .textrules import _feature_hits, _type_word_trimmed
+from .textrules import _city_suffixed, _feature_hits, _type_word_trimmed
 from .features import Additions
 from .recognise import Recogniser, _exclusion
 from .resolve import Resolver
@@ -70,6 +70,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._strength: dict[int, bool] = {}  # see _strong()
         self._county_memo: dict[int, tuple] = {}  # see _county_rows()
         self._support_memo: dict[int, dict[int, float]] = {}  # see _support_of()
+        self._namesake_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _namesakes()
         self._capital_gids: set[int] | None = None  # see metonyms()
 
     # --- public interface ------------------------------------------------------------------------
@@ -104,7 +105,8 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
                  if not major_only or self._major(i, text[s:e])]
         if not major_only:
-            found = [(s, _type_word_trimmed(text, s, e, p.name, p.kind), p) for s, e, p in found]
+            found = [(s, _city_suffixed(text, _type_word_trimmed(text, s, e, p.name, p.kind, p.country), p.kind), p)
+                     for s, e, p in found]
         if not major_only and len(mentions) > 2:
             lone = self._lone_foreign(text, mentions, resolved)
             if lone:

@@ -3,6 +3,7 @@ bases), names placed by a bracketed region, a small foreign town yielding to the
 metonyms, and the major places kept in text of another language. A mixin of GeoNamesGazetteer."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from functools import lru_cache
 
@@ -23,13 +24,19 @@ from .textrules import (
     _STREETS,
     _feature_matches,
     _most_named,
+    _next_word,
 )
+
 
 from .weights import (
     LONE_TOWN_CONTEXT,
     LONE_TOWN_POP,
     MAJOR_CITY,
 )
+
+# Feature words that also end the first part of a body's name ("Texas Forest Service")
+_ORG_AFTER = ("Forest", "Wilderness", "Township", "Twp.")
+_ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?\b")  # "County Road 43"
 
 
 class Additions:
@@ -79,11 +86,24 @@ class Additions:
             while len(words) > 2 and words[0].lower() in NEIGHBOURS_OK and words[0].lower() not in QUALIFIERS:
                 s += len(words[0]) + 1  # "In Haifa Street": the sentence's first word is not the name
                 words = words[1:]
+            if text[s + 1] == "-" and text[s] in "RDI":
+                s += 2  # "Rep. Torrey Westrom, R-Elbow Lake": a party, then the home town
+            if text.endswith(("'s", "’s"), s, e):
+                e -= 2  # "Lake Lanier's watershed", "Mount Hood's slopes": the possessive is not the name
             k = max(text.rfind("'s ", s, e), text.rfind("’s ", s, e))
             if k >= 0 and _FEATURE_AFFIX.search(text[k + 3:e]):
                 s = k + 3  # "Harare's Third Street": the street of a town the text names, not one name
             if any(a < e and s < b for a, b in exclude):
                 continue  # a tag beats a place
+            if text.endswith(_ORG_AFTER, 0, e) and e + 1 < len(text) and text[e] == " " and text[e + 1].isupper() \
+                    and _next_word(text, e).lower() not in NEIGHBOURS_OK:
+                continue  # "Texas Forest Service", "Clinton Township Board": a body, not the place
+            if text.endswith("County Road", s, e):
+                num = _ROAD_NUMBER.match(text, e)
+                if num:
+                    if e - s > 11:
+                        continue  # "Douglas County Road 4": the road of a county, and the county is the mention
+                    e = num.end()  # "County Road 43" is one name, its number included
             if any(a < s < b or a < e < b for a, b, _ in found):
                 continue  # a longer name we found crosses it
             spans.append((s, e))
@@ -94,8 +114,9 @@ class Additions:
         for s, e in spans:
             base = None
             name = text[s:e]
-            if not name.endswith(_STREETS):  # "Wichita Drive" is a street of the article's town, not in Wichita
-                m = _FEATURE_AFFIX.search(name)
+            # "Wichita Drive", "County Road 43": streets of the article's town, not in Wichita
+            m = None if name.endswith(_STREETS) else _FEATURE_AFFIX.search(name)
+            if m is not None:
                 bare = (name[:m.start()] + name[m.end():]).strip()
                 base = self.lookup(bare) if bare else None  # "Mount Sinjar", "Sacramento River": by the town
                 if base is not None and host is not None and base.country != host.country:

@@ -105,6 +105,9 @@ def _finish(places, aliases, country_idx) -> dict:
     # only where the article says so (see GeoNamesGazetteer.gated_ok): its own key, marked gated, and
     # only when no ungated name has that key.
     gated: set[int] = set()
+    # keys only curated towns made ("Medina" for the Saudi city): the gated towns of that name join them
+    # as namesakes (not a curated sea's or area's: "Atlantic" is no town in Iowa)
+    curated_only = {j for j, c in enumerate(cand) if all(k in curated and places[k][1] == "city" for k in c)}
     for i, p in enumerate(places):
         if p[1] != "city" or p[6] < GATED_MIN_POP or not p[0] or fold(p[0]) not in stop or not usable_name(p[0]):
             continue
@@ -116,8 +119,8 @@ def _finish(places, aliases, country_idx) -> dict:
             names.append(a)
             cand.append((i,))
             gated.add(j)
-        elif j in gated and i not in cand[j]:
-            cand[j] = cand[j] + (i,)
+        elif (j in gated or j in curated_only) and i not in cand[j]:
+            cand[j] = cand[j] + (i,)  # "Medina": the curated Saudi city, and Medina, Ohio where the text says so
     # compact arrays for the places
     table = {
         "name": [p[0] for p in places], "kind": [KINDS.index(p[1]) for p in places], "cc": [p[2] for p in places],

@@ -8,6 +8,7 @@ from bisect import bisect_left
 from ..enrich.matcher import padded_normalised
 from .build import KINDS, normalise
 from .textrules import (
+    FEATURE_WORDS,
     INSTITUTIONS,
     NEIGHBOURS_OK,
     _PERSON_AFTER,
@@ -109,6 +110,7 @@ class Recogniser:
         surnames: set[int] = set()
         given: set[int] = set()  # names after a given name ("Michael Jones"): surnames unless vouched for
         speaking: list[tuple[int, int, int]] = []  # big towns before "said": see below
+        heading: list[tuple[int, int, int]] = []  # towns before a capitalised word: see below
         last_end = -1
         rtext = None
         run = _WORD_RUN.match
@@ -154,6 +156,8 @@ class Recogniser:
                             and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                         split = True  # country-level names and demonyms modify capitalised nouns
                 if split:
+                    if not by_prev and nxt.lower() not in _BUILT:
+                        heading.append((s, e, j))
                     if by_prev and not meta[j][4] and _given_name(prev):
                         given.add(j)  # "Michael Jones": later, a bare "Jones" is the same person (not after
                         # "A429", nor before a capitalised word: "The Dublin Singers" names no person Dublin)
@@ -178,9 +182,10 @@ class Recogniser:
             surnames |= weak - self._vouched(text, [c for c in cands if c[2] in weak], weak, countries=False)
         if surnames:
             chosen = [m for m in chosen if m[2] not in surnames or self._mainly_area(m[2])]
-        if speaking:
+        if speaking or heading:
+            # "Gainesville says", "the Augusta Herald": the town, where the article names it on its own too
             named = {m[2] for m in chosen}
-            back = [m for m in speaking if m[2] in named and m[2] not in surnames
+            back = [m for m in speaking + heading if m[2] in named and m[2] not in surnames
                     and not any(a < m[1] and m[0] < b for a, b, _ in chosen)]
             if back:
                 chosen = sorted(chosen + back)
@@ -250,11 +255,13 @@ class Recogniser:
                 if k >= 0 and self._siblings(k, j):
                     ok.add(j)  # "Newark, Heath and Pataskala", "Hamilton and Middletown": towns of one region
                     continue
-            if _CITY_OF.search(text, max(0, s - 12), s) or (
+            if (s > 2 and text[s - 1] == "-" and text[s - 2] in "RDI" and text[s - 3] in " (") or \
+                    _CITY_OF.search(text, max(0, s - 12), s) or (
                     text[s:e].isupper() and _sentence_start(text, s - 1) and _DATELINE.match(text, e)) or (
                     e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)
                     and text[s:e] not in _MONTHS) or _DIRECTION_OF.search(text, max(0, s - 24), s):
-                ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur.", "north of Decatur"
+                ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur.", "north of Decatur",
+                # a legislator's party and home town ("Marty Seifert, R-Marshall")
                 continue
             m = _AFTER_COMMA.match(text, e)
             if m is None:
@@ -350,6 +357,11 @@ _ARABIC_ARTICLES = frozenset({"al", "Al", "el", "El", "AL", "EL"})
 # A list's separator after or before a name ("Newark, Heath and Pataskala")
 _LIST_NEXT = re.compile(r",? (?:and|or) |, ")
 _LIST_PREV = re.compile(r"(?:,? (?:and|or) |, )$")
+
+
+# Words after a town's name that make one place of both ("Manila Cathedral", "Glenrock Lagoon", "Cleveland
+# Drive"): the town alone is not the mention, though the article names it elsewhere
+_BUILT = FEATURE_WORDS | {"cathedral", "estate", "lagoon", "castle", "abbey", "palace"}
 
 
 # Particles of surnames ("Mike de Kock", "Luc van den Brande", "Ludwig von Mises")

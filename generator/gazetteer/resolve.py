@@ -10,11 +10,14 @@ from .build import KINDS, normalise
 from .textrules import _DATELINE
 from .weights import (
     ALIAS_PENALTY,
+    CAPITAL_SHARE,
     COUNTY_PAIR,
     FAMOUS_GAP,
     KIND_PRIOR,
     MAJOR_CITY,
     MAX_CANDIDATES,
+    NAMESAKE_GAP,
+    NEAR_KM,
     REGION_SUPPORT,
 )
 
@@ -61,15 +64,29 @@ class Resolver:
                         and normalise(self._pname[i]) != key:
                     prior -= ALIAS_PENALTY  # an old or foreign name of a town ("Washington" for Piqua, Ohio)
                 scored.append((prior, i))
-            # A region named after its capital ("Najaf", "Aleppo", "Zarqa"): the bare name is the town,
-            # which ranks just above its region (the region is meant when the text says "province").
-            # Only a town called exactly that: "New York" stays the state, not New York City.
-            region_prior = {i: p for p, i in scored if KINDS[self._kind[i]] == "region"}
-            if region_prior:
-                scored = [(max(p, region_prior[self._admin1[i]] + 0.1)
-                           if KINDS[self._kind[i]] == "city" and self._admin1[i] in region_prior
-                           and normalise(self._pname[i]) == key else p, i)
-                          for p, i in scored]
+            # A region named after its capital ("Najaf", "Aleppo", "Hama", "Nablus"): the bare name is the
+            # town, which ranks just above the region (the region is meant when the text says "province"):
+            # a town of that country named so, in a transliteration of as many words ("Hamah", "Basrah"),
+            # with a fifth of the region's people. "New York" stays the state, not New York City, and
+            # "Xinjiang" the region, not a small town of that name in it.
+            regions = [(p, i) for p, i in scored if KINDS[self._kind[i]] == "region"]
+            if regions:
+                region_prior = {i: p for p, i in regions}
+                top_p, top_r = max(regions)
+                words = key.count(" ")
+                pop, cc, admin1 = self._pop, self._cc, self._admin1
+                out = []
+                for p, i in scored:
+                    if KINDS[self._kind[i]] == "city" and pop[i] > 0:
+                        own = normalise(self._pname[i])
+                        if own == key and admin1[i] in region_prior \
+                                and pop[i] * 10 * CAPITAL_SHARE >= pop[admin1[i]]:
+                            p = max(p, region_prior[admin1[i]] + 0.1)  # "Najaf", "Bern" in their regions
+                        elif cc[i] == cc[top_r] and pop[i] * CAPITAL_SHARE >= pop[top_r] \
+                                and own.count(" ") == words and own[:3] == key[:3]:
+                            p = max(p, top_p + 0.1)  # "Hamah" for "Hama", "Nablus" of the West Bank
+                    out.append((p, i))
+                scored = out
             scored.sort(key=lambda x: -x[0])
             c = self._ranked[j] = tuple((i, prior) for prior, i in scored[:MAX_CANDIDATES])
         return c
@@ -147,7 +164,74 @@ class Resolver:
                                    Counter([a for a in map(key, out) if a >= 0]), paired, support)
         if len(mentions) > 2:
             self._like_neighbours(text, mentions, out)
+        if len(mentions) > 1:
+            self._nearest_namesakes(mentions, out)
         return out
+
+    def _nearest_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
+        """A town whose region no other name of the article shares yields to a namesake of its country,
+        nearly as well known, that lies near the article's other places ("Hanover" in a story naming
+        Vermont is Hanover, New Hampshire, not Maryland; "Middletown" beside Hartford is the one in
+        Connecticut, not New Jersey). Changes `out` in place."""
+        kind, lat, lon, key = self._kind, self._lat, self._lon, self._region_key
+        rows = self._first_rows
+        memo, namesakes = self._namesake_memo, self._namesakes
+        todo = []
+        for k, ((_, _, j), i) in enumerate(zip(mentions, out)):
+            if rows[j][3] < 0:
+                v = memo.get((j, i))
+                if v is None:
+                    v = namesakes(j, i)
+                if v:
+                    todo.append(k)
+        if not todo:
+            return
+        anchors: dict[int, set[int]] = {}  # entry -> the names resolved to it
+        for (_, _, j), i in zip(mentions, out):
+            if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
+                anchors.setdefault(i, set()).add(j)
+        if len(anchors) < 2:
+            return
+        regions = Counter(key(i) for i in anchors)
+        done: dict[tuple[int, int], int] = {}  # (name, entry) -> the entry it moves to
+        for k in todo:
+            j, i = mentions[k][2], out[k]
+            if (j, i) in done:
+                continue
+            done[(j, i)] = i
+            if regions[key(i)] > 1:
+                continue
+            pts = [(lat[a], lon[a]) for a, js in anchors.items() if js != {j} and a != i]
+            if not pts:
+                continue
+            best, best_d = i, _nearest_km(lat[i], lon[i], pts)
+            if best_d < NEAR_KM:
+                continue
+            for c in self._namesakes(j, i):
+                d = _nearest_km(lat[c], lon[c], pts)
+                if d < NEAR_KM and d < best_d:
+                    best, best_d = c, d
+            done[(j, i)] = best
+        for k in todo:
+            out[k] = done[(mentions[k][2], out[k])]
+
+    def _namesakes(self, j: int, i: int) -> tuple[int, ...]:
+        """Towns named j in the same country as town i, with coordinates, at most NAMESAKE_GAP prior points
+        below it (see _nearest_namesakes), computed once."""
+        memo = self._namesake_memo
+        v = memo.get((j, i))
+        if v is None:
+            kind, lat, cc = self._kind, self._lat, self._cc
+            if KINDS[kind[i]] != "city" or lat[i] != lat[i]:
+                v = ()
+            else:
+                floor = self._info(i)[0] - NAMESAKE_GAP
+                v = tuple(c for c, prior in self._candidates(j) if c != i and prior >= floor and cc[c] == cc[i]
+                          and KINDS[kind[c]] == "city" and lat[c] == lat[c])
+            if len(memo) >= 65536:
+                memo.clear()
+            memo[(j, i)] = v
+        return v
 
     def _support_of(self, j: int) -> dict[int, float]:
         """Name j's vote for the first-level regions its entries are in: one vote, split evenly (a
@@ -247,7 +331,10 @@ class Resolver:
                 s2, e2, _ = mentions[k + 1]
                 if text[e:s2].strip() == ",":
                     q = first[k + 1]
-                    qualifier = {self._cc[q], q} if KINDS[self._kind[q]] in ("country", "region") else None
+                    kq = KINDS[self._kind[q]]
+                    # "Tripoli, Lebanon": any entry of that country; "Springfield, Ohio": one of that
+                    # region, not any town of its country
+                    qualifier = {self._cc[q], q} if kq == "country" else {q} if kq == "region" else None
             if qualifier is None and j in seen:  # the same name again: same context, same answer
                 out.append(seen[j])
                 continue
@@ -272,6 +359,12 @@ class Resolver:
             if own_a1 >= 0:
                 admin1s[own_a1] += times
         return out
+
+
+def _nearest_km(la: float, lo: float, pts: list[tuple[float, float]]) -> float:
+    """Distance in km from a point to the nearest of `pts` (equirectangular: fine at these ranges)."""
+    c = math.cos(math.radians(la))
+    return 111.2 * math.sqrt(min((la - a) ** 2 + ((lo - b) * c) ** 2 for a, b in pts))
 
 
 # Between two items of a list ("Washington, New York and Boston")

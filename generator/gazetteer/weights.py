@@ -15,3 +15,6 @@ KIND_PRIOR = {"country": 2.5, "region": 0.5, "district": -2.5, "city": 0.0, "are
 
 COUNTY_PAIR = 3.0  # prior points for a town and a county of the article that hold each other
 REGION_SUPPORT = 2.0  # prior points for a region all the article's other names may lie in (scaled by their share)
+NEAR_KM = 150.0  # km: a namesake this close to the article's other places, when the chosen town is not, replaces it
+NAMESAKE_GAP = 1.0  # prior points (~10 times the people) below the chosen town within which a namesake may replace it
+CAPITAL_SHARE = 5  # a town with a fifth of the people of the region of its name is what the bare name means

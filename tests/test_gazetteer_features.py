@@ -1,0 +1,54 @@
+"""The GeoNames gazetteer's mention bounds: features it lacks (townships, forests, county roads), a type word or
+'City' after a name, possessives."""
+from __future__ import annotations
+
+import pytest
+
+from generator.enrich.places import default_gazetteer
+from generator.gazetteer import GeoNamesGazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> GeoNamesGazetteer:
+    g = default_gazetteer()
+    assert isinstance(g, GeoNamesGazetteer)
+    return g
+
+
+
+def test_townships_forests_and_wildernesses_are_one_mention(gaz):
+    text = ("She was born in Jackson Township, Ohio. The Monongahela National Forest gains the Dolly Sods "
+            "Wilderness. The Texas Forest Service warned Texas.")
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert {"Jackson Township", "Monongahela National Forest", "Dolly Sods Wilderness"} <= set(got)
+    # a body named after the forest is not the forest: its state stays a mention
+    assert "Texas Forest" not in got and got.count("Texas") == 2
+
+
+def test_a_county_road_keeps_its_number(gaz):
+    # "County Road 56" is one name; in "Douglas County Road 4" the county is the mention
+    text = "Water washed out County Road 56, west of Brandon, Minnesota, and Douglas County Road 4 near Alexandria."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert "County Road 56" in got and "Douglas County" in got and "County Road" not in got
+
+
+def test_city_after_a_town_is_part_of_its_name(gaz):
+    # "Birmingham City" (the club, a toponym in GeoWebNews) and "CALAMBA CITY" are one mention;
+    # before another capitalised word "City" starts a body of the town
+    text = "Birmingham City lost on Saturday. CALAMBA CITY, Laguna. The Springfield City Council met."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert "Birmingham City" in got and "CALAMBA CITY" in got and "Springfield" in got
+
+
+def test_states_named_with_their_type_word(gaz):
+    # Nigeria's and Mexico's states are "Benue State", "Oaxaca State" in English news; elsewhere the type
+    # word stays outside the mention ("Duhok province"), and "Kentucky State" is a university's
+    text = "Gunmen attacked villages in Benue state, Nigeria, and Oaxaca State in Mexico, near Duhok province."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert {"Benue state", "Oaxaca State", "Duhok"} <= set(got)
+
+
+def test_a_possessive_is_not_part_of_a_feature_name(gaz):
+    text = "Overflows affect Lake Lanier's watershed near Mount Hood's slopes in Oregon."
+    got = [text[s:e] for s, e, _ in gaz.find(text)]
+    assert "Lake Lanier" in got and "Mount Hood" in got
