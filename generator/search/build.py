@@ -15,19 +15,17 @@ import base64
 import hashlib
 import json
 import os
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomicfile import write_bytes
-from .tokens import shard_of, stopwords, words
+from .postings import postings as _postings, tokenize
+from .tokens import shard_of, stopwords
 
-CAP = 400  # postings kept per word or word pair
-PAIR_MIN_DF = 25  # a word pair is indexed only when both words are this common (see _postings)
 CHUNK = 8  # documents per result-title file
 SHARD_BYTES = 6000  # target size of a shard file
 SUMMARY_CHARS = 120
-K1, B = 1.2, 0.6
 
 
 @dataclass
@@ -41,50 +39,6 @@ class Doc:
     source: str = ""
     summary: str = ""
     fields: list[tuple[str, int]] = field(default_factory=list)
-
-
-def _postings(docs: list[Doc]) -> dict[str, list[int]]:
-    """word or word pair -> [df, id, weight, ...], best CAP postings kept, ids ascending (delta-coded).
-    Word pairs rank exact phrases first. A pair of which one word is rare is left out (most pairs,
-    most of the index): that word's whole list is kept, so its few articles are found and ranked
-    by every word of the query all the same."""
-    raw: dict[str, list[int]] = defaultdict(list)  # term -> id, tf, id, tf, ...
-    lengths: list[int] = []
-    for i, doc in enumerate(docs):
-        tf: Counter[str] = Counter()
-        length = 0
-        for text, weight in doc.fields:
-            ws = words(text)
-            length += len(ws)
-            for w in ws:
-                tf[w] += weight
-            for a, b in zip(ws, ws[1:]):
-                tf[a + " " + b] += weight
-        lengths.append(max(length, 1))
-        for term, n in tf.items():
-            raw[term].extend((i, n))
-    avg = sum(lengths) / max(len(lengths), 1)
-    out: dict[str, list[int]] = {}
-    for term, flat in raw.items():
-        if " " in term:
-            a, b = term.split(" ")
-            if min(len(raw[a]), len(raw[b])) < 2 * PAIR_MIN_DF:
-                continue
-        scored = []
-        for j in range(0, len(flat), 2):
-            i, n = flat[j], flat[j + 1]
-            norm = K1 * (1 - B + B * lengths[i] / avg)
-            scored.append((max(1, round(10 * n * (K1 + 1) / (n + norm))), i))
-        df = len(scored)
-        if df > CAP:
-            scored = sorted(scored, key=lambda x: (-x[0], -x[1]))[:CAP]
-        scored.sort(key=lambda x: x[1])
-        enc, last = [df], 0
-        for w, i in scored:
-            enc.extend((i - last, w))
-            last = i
-        out[term] = enc
-    return out
 
 
 def _ids_file(ids: list[int], total: int) -> dict:
@@ -159,7 +113,7 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     digest = _digest(docs, facets, facet_limit, salt) if state is not None else ""
     if state is not None and (sizes := _reuse(state, digest, out_dir)) is not None:
         return sizes
-    postings = _postings(docs)
+    postings = _postings([tokenize(d.fields) for d in docs])
     total = sum(len(t) + 4 + 4 * len(p) for t, p in postings.items())
     shards = 1
     while shards * SHARD_BYTES < total:
