@@ -112,6 +112,6 @@ def test_index_files_are_the_reference_bytes(monkeypatch, tmp_path: Path):
 def test_tokenize_keeps_fields_apart():
     """A word pair never spans two fields (the title's last word and the summary's first)."""
     d = tokenize([("Mosul bridge", 3), ("market city", 2)])
-    assert d.words == ("mosul", "bridge", "market", "city") and d.lengths == (2, 2) and d.weights == (3, 2)
+    assert d.word_list() == ["mosul", "bridge", "market", "city"] and d.lengths == (2, 2) and d.weights == (3, 2)
     got = postings([d] * 30)
     assert "mosul bridge" in got and "market city" in got and "bridge market" not in got

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomicfile import write_bytes
-from .postings import postings as _postings, tokenize
+from .postings import postings as _postings
+from .termcache import doc_words
 from .tokens import shard_of, stopwords
 
 CHUNK = 8  # documents per result-title file
@@ -113,7 +114,9 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     digest = _digest(docs, facets, facet_limit, salt) if state is not None else ""
     if state is not None and (sizes := _reuse(state, digest, out_dir)) is not None:
         return sizes
-    postings = _postings([tokenize(d.fields) for d in docs])
+    # Each document's words are kept beside `state`: only new and changed documents are split again.
+    terms = state.with_name(state.stem + "-terms.pickle") if state is not None else None
+    postings = _postings(doc_words([d.fields for d in docs], terms, salt))
     total = sum(len(t) + 4 + 4 * len(p) for t, p in postings.items())
     shards = 1
     while shards * SHARD_BYTES < total:

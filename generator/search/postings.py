@@ -3,7 +3,7 @@
 Why numpy: the index's words and word pairs were counted in a Python Counter per document and
 scored posting by posting; at 10,000 articles that is millions of dictionary updates. Here only
 the splitting into words stays in Python (`tokenize`, one document at a time, so it can be cached,
-see termcache.py); counting, scoring, the CAP best per term and the delta coding are array work.
+termcache.py); counting, scoring, the CAP best per term and the delta coding are array work.
 The result is exactly the one the per-posting Python code gave (tests/test_search_postings.py
 keeps that code as the reference): the same integers, the same float operations in the same order,
 rounded half to even as Python's round() does.
@@ -27,22 +27,30 @@ class DocWords:
     """One document split into words: its distinct words (first use order) and, per field, the
     field's words as indexes into them, with the field's weight. Depends on the text only."""
 
-    words: tuple[str, ...]
-    tokens: bytes  # array('I') of indexes into `words`, all fields one after the other
+    words: str  # joined by spaces (a word has none): one string, quick to keep (termcache.py)
+    tokens: bytes  # array of indexes into the words (2 bytes each, 4 from 65,536 words), fields in turn
     lengths: tuple[int, ...]  # words per field
     weights: tuple[int, ...]  # weight per field
+
+    def word_list(self) -> list[str]:
+        return self.words.split(" ") if self.words else []
+
+    def token_array(self) -> np.ndarray:
+        n = sum(self.lengths)
+        return np.frombuffer(self.tokens, dtype=np.uint16 if n and len(self.tokens) == 2 * n else np.uint32)
 
 
 def tokenize(fields: list[tuple[str, int]]) -> DocWords:
     local: dict[str, int] = {}
-    tokens = array("I")
+    ids: list[int] = []
     lengths, weights = [], []
     for text, weight in fields:
         ws = words(text)
-        tokens.extend(local.setdefault(w, len(local)) for w in ws)
+        ids.extend([local.setdefault(w, len(local)) for w in ws])
         lengths.append(len(ws))
         weights.append(weight)
-    return DocWords(tuple(local), tokens.tobytes(), tuple(lengths), tuple(weights))
+    tokens = array("H" if len(local) < 65536 else "I", ids)
+    return DocWords(" ".join(local), tokens.tobytes(), tuple(lengths), tuple(weights))
 
 
 def postings(docs: list[DocWords]) -> dict[str, list[int]]:
@@ -60,9 +68,10 @@ def postings(docs: list[DocWords]) -> dict[str, list[int]]:
     field_lengths: list[int] = []
     field_weights: list[int] = []
     for i, d in enumerate(docs):
-        gids.extend([vocab.setdefault(w, len(vocab)) for w in d.words])
-        n_distinct[i] = len(d.words)
-        token_parts.append(np.frombuffer(d.tokens, dtype=np.uint32))
+        ws = d.word_list()
+        gids.extend([vocab.setdefault(w, len(vocab)) for w in ws])
+        n_distinct[i] = len(ws)
+        token_parts.append(d.token_array())
         field_lengths.extend(d.lengths)
         field_weights.extend(d.weights)
     words_list = list(vocab)
