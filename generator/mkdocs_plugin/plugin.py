@@ -91,7 +91,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self._start_search(config)
         self.prints = {uri: _fingerprint(r) for uri, r in self.records.items()}
         self._locator_files(files, config)
-        self.neighbours = related.compute(list(self.records.values()))
+        folder = self.cache.store.path.parent if self.cache is not None and self.cache.store is not None else None
+        self.neighbours = related.cached(list(self.records.values()), self.prints, folder, self.cache)
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
             for uri in self.records:
