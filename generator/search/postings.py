@@ -58,9 +58,31 @@ def postings(docs: list[DocWords]) -> dict[str, list[int]]:
     a document's id is its place in `docs`. Word pairs rank exact phrases first. A pair of which one
     word is rare is left out (most pairs, most of the index): that word's whole list is kept, so
     its few articles are found and ranked by every word of the query all the same."""
-    n_docs = len(docs)
-    if n_docs == 0:
+    if not docs:
         return {}
+    words_list, pair_codes, term, doc, tf, norm = _rows(docs)
+    n_words, n_terms = len(words_list), len(words_list) + len(pair_codes)
+    score = np.maximum(1, np.rint((10 * tf) * (K1 + 1) / (tf + norm[doc]))).astype(np.int32)
+    del tf
+    df = np.bincount(term, minlength=n_terms)
+    kept = _best(term, doc, score, df)
+    enc, bounds = _encode(term[kept], doc[kept], score[kept], df)
+    del term, doc, score, kept
+    bounds_list = bounds.tolist()
+    out: dict[str, list[int]] = {}
+    for t, w in enumerate(words_list):
+        out[w] = enc[bounds_list[t]:bounds_list[t + 1]].tolist()
+    for j, (pa, pb) in enumerate(zip((pair_codes // n_words).tolist(), (pair_codes % n_words).tolist())):
+        t = n_words + j
+        out[words_list[pa] + " " + words_list[pb]] = enc[bounds_list[t]:bounds_list[t + 1]].tolist()
+    return out
+
+
+def _rows(docs: list[DocWords]):
+    """One row (term, document, weighted count) per word and per kept word pair of each document,
+    sorted by term then document; terms are word ids, then n_words + pair ids. Each step in its own
+    function, so the token-sized arrays are gone before the next (the build's memory, issue 12)."""
+    n_docs = len(docs)
     vocab: dict[str, int] = {}
     gids: list[int] = []  # per document, its distinct words' global ids, one document after the other
     n_distinct = np.empty(n_docs, dtype=np.int64)
@@ -75,82 +97,96 @@ def postings(docs: list[DocWords]) -> dict[str, list[int]]:
         field_lengths.extend(d.lengths)
         field_weights.extend(d.weights)
     words_list = list(vocab)
-    n_words = len(words_list)
     G = np.asarray(gids, dtype=np.int64)
-    base = np.zeros(n_docs, dtype=np.int64)
-    np.cumsum(n_distinct[:-1], out=base[1:])
+    del gids
     doc_tokens = np.array([len(t) for t in token_parts], dtype=np.int64)
-    local = np.concatenate(token_parts).astype(np.int64) if token_parts else np.zeros(0, dtype=np.int64)
-    tok_doc = np.repeat(np.arange(n_docs, dtype=np.int64), doc_tokens)
-    flen = np.asarray(field_lengths, dtype=np.int64)
-    tok_weight = np.repeat(np.asarray(field_weights, dtype=np.int64), flen)
-    slot = base[tok_doc] + local  # the token's (document, distinct word) slot in G
-    tok_word = G[slot]
-
     lengths = np.maximum(doc_tokens, 1)
     avg = int(lengths.sum()) / n_docs
     norm = K1 * ((1 - B) + B * lengths.astype(np.float64) / avg)
+    tokens = _tokens(G, n_distinct, doc_tokens, token_parts, field_lengths, field_weights)
+    del token_parts
+    uni = _word_rows(G, n_distinct, tokens)
+    df_word = np.bincount(G, minlength=len(words_list))
+    del G
+    pair_codes, pairs = _pair_rows(tokens, df_word, len(words_list), n_docs)
+    del tokens
+    term, doc, tf = (np.concatenate([u, p]) for u, p in zip(uni, pairs))
+    return words_list, pair_codes, term, doc, tf, norm
 
-    # Words: one row per (document, distinct word), already grouped by document.
-    uni_tf = np.bincount(slot, weights=tok_weight, minlength=len(G)).astype(np.int64)
-    uni_doc = np.repeat(np.arange(n_docs, dtype=np.int64), n_distinct)
-    df_word = np.bincount(G, minlength=n_words)
-    order = np.lexsort((uni_doc, G))
-    uni_term, uni_doc, uni_tf = G[order], uni_doc[order], uni_tf[order]
 
-    # Word pairs within a field, only of two common words.
-    field_end = np.cumsum(flen)
+def _tokens(G, n_distinct, doc_tokens, token_parts, field_lengths, field_weights):
+    """Per token: its slot in G (document, distinct word), word id, document, weight, and whether
+    the next token is in the same field (a pair may start here)."""
+    n_docs = len(n_distinct)
+    base = np.zeros(n_docs, dtype=np.int64)
+    np.cumsum(n_distinct[:-1], out=base[1:])
+    local = np.concatenate(token_parts).astype(np.int64) if token_parts else np.zeros(0, dtype=np.int64)
+    tok_doc = np.repeat(np.arange(n_docs, dtype=np.int32), doc_tokens)
+    flen = np.asarray(field_lengths, dtype=np.int64)
+    tok_weight = np.repeat(np.asarray(field_weights, dtype=np.int32), flen)
+    slot = base[tok_doc] + local
+    del local
+    tok_word = G[slot]
     same_field = np.ones(len(tok_word), dtype=bool)
-    same_field[field_end[flen > 0] - 1] = False  # a field's last word starts no pair
+    same_field[np.cumsum(flen)[flen > 0] - 1] = False  # a field's last word starts no pair
+    return slot, tok_word, tok_doc, tok_weight, same_field
+
+
+def _word_rows(G, n_distinct, tokens):
+    slot, _word, _doc, tok_weight, _same = tokens
+    tf = np.bincount(slot, weights=tok_weight, minlength=len(G)).astype(np.int32)
+    doc = np.repeat(np.arange(len(n_distinct), dtype=np.int32), n_distinct)
+    order = np.lexsort((doc, G))
+    return G[order].astype(np.int32), doc[order], tf[order]
+
+
+def _pair_rows(tokens, df_word, n_words: int, n_docs: int):
+    """Word pairs within a field, only of two common words."""
+    _slot, tok_word, tok_doc, tok_weight, same_field = tokens
     first = np.flatnonzero(same_field[:-1]) if len(tok_word) else np.zeros(0, dtype=np.int64)
     a, b = tok_word[first], tok_word[first + 1]
     common = (df_word[a] >= PAIR_MIN_DF) & (df_word[b] >= PAIR_MIN_DF)
-    first, a, b = first[common], a[common], b[common]
-    pair = a * n_words + b
-    key = pair * n_docs + tok_doc[first]
+    first = first[common]
+    key = (a[common] * n_words + b[common]) * n_docs + tok_doc[first]
+    del a, b, common
     keys, inverse = np.unique(key, return_inverse=True)
-    pair_tf = np.bincount(inverse.ravel(), weights=tok_weight[first], minlength=len(keys)).astype(np.int64)
-    pair_doc = keys % n_docs
-    pair_code = keys // n_docs
-    pair_codes, pair_term = np.unique(pair_code, return_inverse=True)
-    pair_term = pair_term.ravel() + n_words
+    del key
+    tf = np.bincount(inverse.ravel(), weights=tok_weight[first], minlength=len(keys)).astype(np.int32)
+    del inverse
+    pair_codes, pair_term = np.unique(keys // n_docs, return_inverse=True)
+    return pair_codes, ((pair_term.ravel() + n_words).astype(np.int32), (keys % n_docs).astype(np.int32), tf)
 
-    term = np.concatenate([uni_term, pair_term])
-    doc = np.concatenate([uni_doc, pair_doc])
-    tf = np.concatenate([uni_tf, pair_tf])
-    n_terms = n_words + len(pair_codes)
-    score = np.maximum(1, np.rint((10 * tf) * (K1 + 1) / (tf + norm[doc]))).astype(np.int64)
 
-    df = np.bincount(term, minlength=n_terms)
-    start = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(df, out=start[1:])
+def _best(term, doc, score, df):
+    """Indexes of the rows kept: each term's CAP best (weight, then the newer document)."""
     keep = np.ones(len(term), dtype=bool)
     big = np.flatnonzero(df > CAP)
     if len(big):
         rows = np.flatnonzero(np.repeat(df > CAP, df))
-        ranked = rows[np.lexsort((-doc[rows], -score[rows], term[rows]))]
+        ranked = rows[np.lexsort((-doc[rows].astype(np.int64), -score[rows].astype(np.int64), term[rows]))]
+        del rows
         offset = np.zeros(len(big), dtype=np.int64)
         np.cumsum(df[big][:-1], out=offset[1:])
         rank = np.arange(len(ranked)) - np.repeat(offset, df[big])
         keep[ranked[rank >= CAP]] = False
-    kept = np.flatnonzero(keep)
-    k_term, k_doc = term[kept], doc[kept]
-    prev = np.empty_like(k_doc)
-    prev[0:1] = 0
-    prev[1:] = np.where(k_term[1:] == k_term[:-1], k_doc[:-1], 0)
-    flat = np.empty(2 * len(kept), dtype=np.int64)
-    flat[0::2] = k_doc - prev
-    flat[1::2] = score[kept]
-    flat_list = flat.tolist()
+    return np.flatnonzero(keep)
+
+
+def _encode(k_term, k_doc, k_score, df):
+    """One array of every term's [df, delta, weight, delta, weight, ...] one after the other, and
+    where each term's starts (the JSON lists of the shards)."""
+    n_terms = len(df)
     counts = np.bincount(k_term, minlength=n_terms)
     bounds = np.zeros(n_terms + 1, dtype=np.int64)
-    np.cumsum(2 * counts, out=bounds[1:])
-    bounds_list, df_list = bounds.tolist(), df.tolist()
-
-    out: dict[str, list[int]] = {}
-    for t, w in enumerate(words_list):
-        out[w] = [df_list[t], *flat_list[bounds_list[t]:bounds_list[t + 1]]]
-    for j, (pa, pb) in enumerate(zip((pair_codes // n_words).tolist(), (pair_codes % n_words).tolist())):
-        t = n_words + j
-        out[words_list[pa] + " " + words_list[pb]] = [df_list[t], *flat_list[bounds_list[t]:bounds_list[t + 1]]]
-    return out
+    np.cumsum(1 + 2 * counts, out=bounds[1:])
+    enc = np.empty(int(bounds[-1]), dtype=np.int64)
+    enc[bounds[:-1]] = df
+    kept_start = np.zeros(n_terms, dtype=np.int64)
+    np.cumsum(counts[:-1], out=kept_start[1:])
+    rank = np.arange(len(k_term)) - kept_start[k_term]
+    pos = bounds[:-1][k_term] + 1 + 2 * rank
+    prev = np.zeros(len(k_doc), dtype=np.int64)
+    prev[1:] = np.where(k_term[1:] == k_term[:-1], k_doc[:-1], 0)
+    enc[pos] = k_doc - prev
+    enc[pos + 1] = k_score
+    return enc, bounds
