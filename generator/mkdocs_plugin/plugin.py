@@ -87,9 +87,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                     log.warning(problem)
                 self.urls[f.src_uri] = f.url
+        # The search index needs the records only: its child starts now, beside everything below.
+        self._start_search(config)
         self.prints = {uri: _fingerprint(r) for uri, r in self.records.items()}
         self._locator_files(files, config)
-        self.neighbours = related.compute(list(self.records.values()))
+        folder = self.cache.store.path.parent if self.cache is not None and self.cache.store is not None else None
+        self.neighbours = related.cached(list(self.records.values()), self.prints, folder, self.cache)
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
             for uri in self.records:
@@ -105,7 +108,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             files.append(File.generated(config, page.uri, content=page.markdown))
         self._exports(files, config)
         self._check_links(files)
-        self._start_search(config)
         self.outputs = None
         if self.cache is not None and self.cache.store is not None and unchanged.allowed(config):
             # Pages served whole from the cache are not MkDocs' to render: on_post_build puts them in place.
@@ -122,7 +124,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     def _start_search(self, config: MkDocsConfig) -> None:
         """The search index is made from the records only: where the system can fork, in a child
-        process while MkDocs renders the pages, so that a second core makes it (issue 12)."""
+        process started as soon as they are read, so that a second core makes it while this one
+        makes the listings and MkDocs renders the pages (issue 12)."""
         self._stop_search()
         out = Path(config.site_dir).resolve() / SEARCH_DIR
         state, salt = None, ""

@@ -1,0 +1,192 @@
+"""The postings of the search index (word or word pair -> best documents), counted with numpy.
+
+Why numpy: the index's words and word pairs were counted in a Python Counter per document and
+scored posting by posting; at 10,000 articles that is millions of dictionary updates. Here only
+the splitting into words stays in Python (`tokenize`, one document at a time, so it can be cached,
+termcache.py); counting, scoring, the CAP best per term and the delta coding are array work.
+The result is exactly the one the per-posting Python code gave (tests/test_search_postings.py
+keeps that code as the reference): the same integers, the same float operations in the same order,
+rounded half to even as Python's round() does.
+"""
+from __future__ import annotations
+
+from array import array
+from dataclasses import dataclass
+
+import numpy as np
+
+from .tokens import words
+
+CAP = 400  # postings kept per word or word pair
+PAIR_MIN_DF = 25  # a word pair is indexed only when both words are this common (see postings)
+K1, B = 1.2, 0.6
+
+
+@dataclass(frozen=True)
+class DocWords:
+    """One document split into words: its distinct words (first use order) and, per field, the
+    field's words as indexes into them, with the field's weight. Depends on the text only."""
+
+    words: str  # joined by spaces (a word has none): one string, quick to keep (termcache.py)
+    tokens: bytes  # array of indexes into the words (2 bytes each, 4 from 65,536 words), fields in turn
+    lengths: tuple[int, ...]  # words per field
+    weights: tuple[int, ...]  # weight per field
+
+    def word_list(self) -> list[str]:
+        return self.words.split(" ") if self.words else []
+
+    def token_array(self) -> np.ndarray:
+        n = sum(self.lengths)
+        return np.frombuffer(self.tokens, dtype=np.uint16 if n and len(self.tokens) == 2 * n else np.uint32)
+
+
+def tokenize(fields: list[tuple[str, int]]) -> DocWords:
+    local: dict[str, int] = {}
+    ids: list[int] = []
+    lengths, weights = [], []
+    for text, weight in fields:
+        ws = words(text)
+        ids.extend([local.setdefault(w, len(local)) for w in ws])
+        lengths.append(len(ws))
+        weights.append(weight)
+    tokens = array("H" if len(local) < 65536 else "I", ids)
+    return DocWords(" ".join(local), tokens.tobytes(), tuple(lengths), tuple(weights))
+
+
+def postings(docs: list[DocWords]) -> dict[str, list[int]]:
+    """word or word pair -> [df, id, weight, ...], best CAP postings kept, ids ascending (delta-coded);
+    a document's id is its place in `docs`. Word pairs rank exact phrases first. A pair of which one
+    word is rare is left out (most pairs, most of the index): that word's whole list is kept, so
+    its few articles are found and ranked by every word of the query all the same."""
+    if not docs:
+        return {}
+    words_list, pair_codes, term, doc, tf, norm = _rows(docs)
+    n_words, n_terms = len(words_list), len(words_list) + len(pair_codes)
+    score = np.maximum(1, np.rint((10 * tf) * (K1 + 1) / (tf + norm[doc]))).astype(np.int32)
+    del tf
+    df = np.bincount(term, minlength=n_terms)
+    kept = _best(term, doc, score, df)
+    enc, bounds = _encode(term[kept], doc[kept], score[kept], df)
+    del term, doc, score, kept
+    bounds_list = bounds.tolist()
+    out: dict[str, list[int]] = {}
+    for t, w in enumerate(words_list):
+        out[w] = enc[bounds_list[t]:bounds_list[t + 1]].tolist()
+    for j, (pa, pb) in enumerate(zip((pair_codes // n_words).tolist(), (pair_codes % n_words).tolist())):
+        t = n_words + j
+        out[words_list[pa] + " " + words_list[pb]] = enc[bounds_list[t]:bounds_list[t + 1]].tolist()
+    return out
+
+
+def _rows(docs: list[DocWords]):
+    """One row (term, document, weighted count) per word and per kept word pair of each document,
+    sorted by term then document; terms are word ids, then n_words + pair ids. Each step in its own
+    function, so the token-sized arrays are gone before the next (the build's memory, issue 12)."""
+    n_docs = len(docs)
+    vocab: dict[str, int] = {}
+    gids: list[int] = []  # per document, its distinct words' global ids, one document after the other
+    n_distinct = np.empty(n_docs, dtype=np.int64)
+    token_parts: list[np.ndarray] = []
+    field_lengths: list[int] = []
+    field_weights: list[int] = []
+    for i, d in enumerate(docs):
+        ws = d.word_list()
+        gids.extend([vocab.setdefault(w, len(vocab)) for w in ws])
+        n_distinct[i] = len(ws)
+        token_parts.append(d.token_array())
+        field_lengths.extend(d.lengths)
+        field_weights.extend(d.weights)
+    words_list = list(vocab)
+    G = np.asarray(gids, dtype=np.int64)
+    del gids
+    doc_tokens = np.array([len(t) for t in token_parts], dtype=np.int64)
+    lengths = np.maximum(doc_tokens, 1)
+    avg = int(lengths.sum()) / n_docs
+    norm = K1 * ((1 - B) + B * lengths.astype(np.float64) / avg)
+    tokens = _tokens(G, n_distinct, doc_tokens, token_parts, field_lengths, field_weights)
+    del token_parts
+    uni = _word_rows(G, n_distinct, tokens)
+    df_word = np.bincount(G, minlength=len(words_list))
+    del G
+    pair_codes, pairs = _pair_rows(tokens, df_word, len(words_list), n_docs)
+    del tokens
+    term, doc, tf = (np.concatenate([u, p]) for u, p in zip(uni, pairs))
+    return words_list, pair_codes, term, doc, tf, norm
+
+
+def _tokens(G, n_distinct, doc_tokens, token_parts, field_lengths, field_weights):
+    """Per token: its slot in G (document, distinct word), word id, document, weight, and whether
+    the next token is in the same field (a pair may start here)."""
+    n_docs = len(n_distinct)
+    base = np.zeros(n_docs, dtype=np.int64)
+    np.cumsum(n_distinct[:-1], out=base[1:])
+    local = np.concatenate(token_parts).astype(np.int64) if token_parts else np.zeros(0, dtype=np.int64)
+    tok_doc = np.repeat(np.arange(n_docs, dtype=np.int32), doc_tokens)
+    flen = np.asarray(field_lengths, dtype=np.int64)
+    tok_weight = np.repeat(np.asarray(field_weights, dtype=np.int32), flen)
+    slot = base[tok_doc] + local
+    del local
+    tok_word = G[slot]
+    same_field = np.ones(len(tok_word), dtype=bool)
+    same_field[np.cumsum(flen)[flen > 0] - 1] = False  # a field's last word starts no pair
+    return slot, tok_word, tok_doc, tok_weight, same_field
+
+
+def _word_rows(G, n_distinct, tokens):
+    slot, _word, _doc, tok_weight, _same = tokens
+    tf = np.bincount(slot, weights=tok_weight, minlength=len(G)).astype(np.int32)
+    doc = np.repeat(np.arange(len(n_distinct), dtype=np.int32), n_distinct)
+    order = np.lexsort((doc, G))
+    return G[order].astype(np.int32), doc[order], tf[order]
+
+
+def _pair_rows(tokens, df_word, n_words: int, n_docs: int):
+    """Word pairs within a field, only of two common words."""
+    _slot, tok_word, tok_doc, tok_weight, same_field = tokens
+    first = np.flatnonzero(same_field[:-1]) if len(tok_word) else np.zeros(0, dtype=np.int64)
+    a, b = tok_word[first], tok_word[first + 1]
+    common = (df_word[a] >= PAIR_MIN_DF) & (df_word[b] >= PAIR_MIN_DF)
+    first = first[common]
+    key = (a[common] * n_words + b[common]) * n_docs + tok_doc[first]
+    del a, b, common
+    keys, inverse = np.unique(key, return_inverse=True)
+    del key
+    tf = np.bincount(inverse.ravel(), weights=tok_weight[first], minlength=len(keys)).astype(np.int32)
+    del inverse
+    pair_codes, pair_term = np.unique(keys // n_docs, return_inverse=True)
+    return pair_codes, ((pair_term.ravel() + n_words).astype(np.int32), (keys % n_docs).astype(np.int32), tf)
+
+
+def _best(term, doc, score, df):
+    """Indexes of the rows kept: each term's CAP best (weight, then the newer document)."""
+    keep = np.ones(len(term), dtype=bool)
+    big = np.flatnonzero(df > CAP)
+    if len(big):
+        rows = np.flatnonzero(np.repeat(df > CAP, df))
+        ranked = rows[np.lexsort((-doc[rows].astype(np.int64), -score[rows].astype(np.int64), term[rows]))]
+        del rows
+        offset = np.zeros(len(big), dtype=np.int64)
+        np.cumsum(df[big][:-1], out=offset[1:])
+        rank = np.arange(len(ranked)) - np.repeat(offset, df[big])
+        keep[ranked[rank >= CAP]] = False
+    return np.flatnonzero(keep)
+
+
+def _encode(k_term, k_doc, k_score, df):
+    """One array of every term's [df, delta, weight, delta, weight, ...] one after the other, and
+    where each term's starts (the JSON lists of the shards)."""
+    n_terms = len(df)
+    counts = np.bincount(k_term, minlength=n_terms)
+    bounds = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(1 + 2 * counts, out=bounds[1:])
+    enc = np.empty(int(bounds[-1]), dtype=np.int64)
+    enc[bounds[:-1]] = df
+    kept_start = np.zeros(n_terms, dtype=np.int64)
+    np.cumsum(counts[:-1], out=kept_start[1:])
+    rank = np.arange(len(k_term)) - kept_start[k_term]
+    pos = bounds[:-1][k_term] + 1 + 2 * rank
+    prev = np.zeros(len(k_doc), dtype=np.int64)
+    prev[1:] = np.where(k_term[1:] == k_term[:-1], k_doc[:-1], 0)
+    enc[pos] = k_doc - prev
+    enc[pos + 1] = k_score
+    return enc, bounds

@@ -1,0 +1,64 @@
+"""Related articles are kept between builds (related.cached): the same records in the same order
+(by their fingerprints) and the same code give the stored neighbours without computing them; any
+change to what compute reads, or to the code's key, computes them again; both equal compute's."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+from generator.mkdocs_plugin import related
+from generator.mkdocs_plugin.index import Record
+from generator.mkdocs_plugin.plugin import _fingerprint
+from generator.model import Place
+
+
+def _records(n: int) -> list[Record]:
+    tags = ["Ceasefire", "Refugees", "Floods", "Elections", "Drones"]
+    places = [Place("Mosul", "Iraq", "Nineveh", "city"), Place("Syria", "Syria", None, "country"),
+              Place("Aleppo", "Syria", "Aleppo", "city")]
+    return [Record(f"articles/a{i}.md", f"Article {i}", date(2020, 1 + i % 12, 1 + i % 27) if i % 5 else None,
+                   None, None, None, [tags[i % 5], tags[(i * 3) % 5]], [places[i % 3]]) for i in range(n)]
+
+
+def _plain(nb: dict[str, related.Neighbours]) -> dict:
+    return {uri: ([r.src_uri for r in x.related], x.previous and x.previous.src_uri, x.next and x.next.src_uri)
+            for uri, x in nb.items()}
+
+
+def test_neighbours_are_reused_only_for_the_same_records_and_code(tmp_path: Path, monkeypatch):
+    calls = [0]
+    real = related.compute
+
+    def counting(records):
+        calls[0] += 1
+        return real(records)
+
+    monkeypatch.setattr(related, "compute", counting)
+    cache = SimpleNamespace(base="code-1")
+
+    def run(records: list[Record], base: str = "code-1") -> dict:
+        cache.base = base
+        prints = {r.src_uri: _fingerprint(r) for r in records}
+        got = related.cached(records, prints, tmp_path, cache)
+        assert _plain(got) == _plain(real(records))
+        assert all(r in records for nb in got.values() for r in nb.related)  # this build's records
+        return got
+
+    records = _records(60)
+    run(records)
+    assert calls[0] == 1 and (tmp_path / "related.pickle").is_file()
+    run(_records(60))
+    assert calls[0] == 1  # same records: stored
+    edited = _records(60)
+    edited[7] = replace(edited[7], tags=["Drones"])
+    run(edited)
+    assert calls[0] == 2
+    run(edited[:-1])  # one fewer article
+    assert calls[0] == 3
+    run(edited[:-1], base="code-2")  # other code or configuration
+    assert calls[0] == 4
+    (tmp_path / "related.pickle").write_bytes(b"garbage")
+    run(edited[:-1], base="code-2")
+    assert calls[0] == 5

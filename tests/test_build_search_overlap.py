@@ -1,0 +1,43 @@
+"""The search index's child process starts as soon as the article records are read, so it runs
+beside the listings and the render instead of after them (issue 12), and still gives the index."""
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from generator.mkdocs_plugin import related
+from generator.mkdocs_plugin.plugin import ArchivePlugin
+
+from .sample_site import make_project
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="the index is made in-process")
+def test_search_child_is_running_before_the_listings_are_made(tmp_path: Path, monkeypatch):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    project = make_project(tmp_path / "p")
+    started: list[bool] = []
+    real_compute, real_pages = related.compute, ArchivePlugin._generated_pages
+
+    def compute(records):
+        plugin = config.plugins["archive"]
+        started.append(plugin.search_job is not None and plugin.search_job.pid is not None)
+        return real_compute(records)
+
+    def generated_pages(self):
+        started.append(self.search_job is not None and self.search_job.pid is not None)
+        return real_pages(self)
+
+    monkeypatch.setattr(related, "compute", compute)
+    monkeypatch.setattr(ArchivePlugin, "_generated_pages", generated_pages)
+    monkeypatch.chdir(project)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    build(config)
+    assert started == [True, True]
+    meta = json.loads((tmp_path / "site" / "search-index" / "meta.json").read_text(encoding="utf-8"))
+    articles = list((project / "content" / "articles").rglob("*.md"))
+    assert meta["articles"] == len(articles) > 0

@@ -1,0 +1,54 @@
+"""The index files are updated in place (generator/search/build.py): a file that already holds its
+bytes keeps its inode, a changed one is replaced (mode 0644, whatever the umask), stale files and
+leftover temporary files go, and the folder ends up as a fresh build's."""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from generator.search import build as search_build
+from generator.search.build import Doc
+
+FACETS = {"tag": {}, "country": {}, "place": {}, "source": {}}
+
+
+def _docs(n: int, shift: int = 0) -> list[Doc]:
+    """`shift` renames the second half only."""
+    def title(i: int) -> str:
+        return f"Report {i + (shift if i >= n // 2 else 0)} from Mosul"
+    return [Doc("a", title(i), f"a/{i}/", date="2024-01-01",
+                fields=[(title(i), 3), ("army bridge market " * (1 + i % 3), 1)]) for i in range(n)]
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_index_updated_in_place_equals_a_fresh_one(tmp_path: Path):
+    out = tmp_path / "index"
+    search_build.build(_docs(200), FACETS, out)
+    kept = out / "d" / "0.json"
+    inode = kept.stat().st_ino
+    (out / "s" / "99999.json").write_text("{}")  # a shard of an earlier, larger split
+    (out / "d" / ".tmp-3.json").write_text("half")  # left by a killed build
+    old = os.umask(0o077)
+    try:
+        search_build.build(_docs(200, shift=7), FACETS, out)
+    finally:
+        os.umask(old)
+    search_build.build(_docs(200, shift=7), FACETS, tmp_path / "fresh")
+    assert _tree(out) == _tree(tmp_path / "fresh")
+    assert kept.stat().st_ino == inode  # the first titles did not change: not rewritten
+    changed = out / "d" / f"{150 // search_build.CHUNK}.json"
+    assert stat.S_IMODE(changed.stat().st_mode) == 0o644
+
+
+def test_state_records_the_written_sizes(tmp_path: Path):
+    """The sizes kept for reuse are the files' sizes (a reused index is checked against them)."""
+    import json
+
+    state = tmp_path / "state.json"
+    search_build.build(_docs(50), FACETS, tmp_path / "index", state=state, salt="s")
+    files = json.loads(state.read_text())["files"]
+    assert files and all((tmp_path / "index" / rel).stat().st_size == size for rel, size in files.items())
