@@ -23,7 +23,9 @@ import yaml
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SENTENCE_END = re.compile(r"""[.!?…]["'”’»)\]]*$""")
+_SENTENCE_END = re.compile(r"""[.!?…。！？]["'”’»)\]」』]*$""")
+# Chinese, Japanese and Korean write without spaces: two of these characters count as one word
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _SEPARATORS = re.compile(r"\s+[|·•—–>»›/-]\s+|:\s+")
 _URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|de|fr|html?)\b", re.I)
 BYLINE = re.compile(r"^(by|von|durch|par|por|di|door|av|af)\b:?\s", re.I)
@@ -90,7 +92,14 @@ def load_model(path: Path = DATA / "text_model.json") -> Model:
                  tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]))
 
 
-def is_prose(unit: str, words: int) -> bool:
+def word_count(unit: str) -> int:
+    """Words of a unit: its spaced tokens, plus one per two characters of unspaced (CJK) script."""
+    cjk = len(_CJK.findall(unit[:SAMPLE_CHARS]))
+    return len(unit.split()) + cjk // 2 if cjk else len(unit.split())
+
+
+def is_prose(unit: str, words: int | None = None) -> bool:
+    words = word_count(unit) if words is None else words
     return words >= 2 * PROSE_WORDS or (words >= PROSE_WORDS and bool(_SENTENCE_END.search(unit[-12:])))
 
 
@@ -100,7 +109,7 @@ def main_run(units: list[str]) -> tuple[int, int]:
     best, best_span = 0.0, (0, max(0, len(units) - 1))
     total, start = 0.0, 0
     for i, u in enumerate(units):
-        words = len(u.split())
+        words = word_count(u)
         value = float(len(u)) if is_prose(u, words) else -40.0 - len(u) / 2
         if total <= 0:
             total, start = 0.0, i
@@ -108,7 +117,7 @@ def main_run(units: list[str]) -> tuple[int, int]:
         if total > best:
             best, best_span = total, (start, i)
     if best == 0:  # no prose at all (a short page): the sentences, from the first to the last
-        sentences = [i for i, u in enumerate(units) if len(u.split()) >= 4 and _SENTENCE_END.search(u[-12:])]
+        sentences = [i for i, u in enumerate(units) if word_count(u) >= 4 and _SENTENCE_END.search(u[-12:])]
         if sentences:
             return sentences[0], sentences[-1]
     return best_span
@@ -120,7 +129,8 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
     n = len(units)
     stops = stopwords()
     words = [u.split() for u in units]
-    prose = [is_prose(u, len(w)) for u, w in zip(units, words)]
+    counted = [word_count(u) for u in units]
+    prose = [is_prose(u, c) for u, c in zip(units, counted)]
     keys = [u.casefold() for u in units]
     counts: dict[str, int] = {}
     for k in keys:
@@ -150,10 +160,10 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             del upcoming[3:]
             current = frozenset(w for j in upcoming for w in tokens[j])
     start, end = main_run(units)
-    first_candidate = next((i for i, w in enumerate(words) if len(w) >= 3 and not chrome[i]), -1)
+    first_candidate = next((i for i, c in enumerate(counted) if c >= 3 and not chrome[i]), -1)
     log_chars = [math.log1p(len(u)) for u in units]
     main_words = frozenset(t for j in range(start, min(n, end + 1)) if prose[j] for t in tokens[j])
-    candidate = [3 <= len(w) <= 40 and not chrome[i] and not prose[i] for i, w in enumerate(words)]
+    candidate = [3 <= c <= 40 and not chrome[i] and not prose[i] for i, c in enumerate(counted)]
     to_main = [0] * n  # candidate units between this one and the start of the main run
     count = 0
     for i in range(min(start, n) - 1, -1, -1):
@@ -167,15 +177,15 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
     near_start = [i < 1000 or abs(i - start) <= 1000 for i in range(n)]
     headlike_before = [0] * n  # headline-shaped lines (five words or more) above this one
     count = 0
-    for i, w in enumerate(words):
+    for i, c in enumerate(counted):
         headlike_before[i] = count
-        count += not chrome[i] and len(units[i]) <= MAX_CANDIDATE_CHARS and len(w) >= 5
+        count += not chrome[i] and len(units[i]) <= MAX_CANDIDATE_CHARS and c >= 5
     out = []
     for i, u in enumerate(units):
         w = words[i]
         contained = max(0, short_text.count(keys[i]) - counts[keys[i]]) \
-            if not chrome[i] and 15 <= len(u) <= MAX_CANDIDATE_CHARS and len(w) >= 2 and near_start[i] else 0
-        nw = max(1, len(w))
+            if not chrome[i] and 15 <= len(u) <= MAX_CANDIDATE_CHARS and counted[i] >= 2 and near_start[i] else 0
+        nw = max(1, counted[i])
         head = u[:SAMPLE_CHARS]  # character shares from the start of a long unit: bounded work
         letters = [c for c in head if c.isalpha()]
         toks = tokens[i]
@@ -184,8 +194,8 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
         out.append([
             1.0,
             log_chars[i],
-            math.log1p(len(w)),
-            1.0 if 3 <= len(w) <= 20 else 0.0,
+            math.log1p(counted[i]),
+            1.0 if 3 <= counted[i] <= 20 else 0.0,
             1.0 if _SENTENCE_END.search(u[-12:]) else 0.0,
             1.0 if u.endswith(":") else 0.0,
             1.0 if u.endswith("?") else 0.0,
