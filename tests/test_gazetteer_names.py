@@ -15,11 +15,16 @@ def gaz() -> GeoNamesGazetteer:
     return g
 
 
+def found(gaz: GeoNamesGazetteer, text: str) -> dict:
+    """Each mention's text and the place it was resolved to."""
+    return {text[s:e]: p for s, e, p in gaz.find(text)}
+
+
 
 def test_countries_without_a_packaged_centre_are_places(gaz):
     # countryinfo gives no point for a dozen territories; they were missing from the gazetteer
     text = "Tickets are sold in 44 states and the U.S. Virgin Islands; Curaçao and the Turks and Caicos Islands too."
-    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    got = found(gaz, text)
     assert {"U.S. Virgin Islands", "Curaçao", "Turks and Caicos Islands"} <= set(got)
     assert got["U.S. Virgin Islands"].kind == "country" and got["U.S. Virgin Islands"].lat is not None
 
@@ -61,14 +66,14 @@ def test_regions_by_their_english_names(gaz):
 
 def test_towns_of_the_mosul_campaign_by_their_news_names(gaz):
     text = "Iraqi forces pushed toward Tal Afar, while Qayyarah and Hawija were retaken."
-    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    got = found(gaz, text)
     assert {"Tal Afar", "Qayyarah", "Hawija"} <= set(got)
     assert got["Tal Afar"].country == "Iraq" and got["Tal Afar"].lat is not None
 
 
 def test_bare_kurdistan_is_the_kurds_lands(gaz):
     text = "Oil from Kurdistan flows through Turkey."
-    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    got = found(gaz, text)
     assert got["Kurdistan"].name == "Kurdistan" and got["Kurdistan"].country != "Iran"
 
 
