@@ -20,7 +20,6 @@ def found(gaz: GeoNamesGazetteer, text: str) -> dict:
     return {text[s:e]: p for s, e, p in gaz.find(text)}
 
 
-
 def test_countries_without_a_packaged_centre_are_places(gaz):
     # countryinfo gives no point for a dozen territories; they were missing from the gazetteer
     text = "Tickets are sold in 44 states and the U.S. Virgin Islands; Curaçao and the Turks and Caicos Islands too."
