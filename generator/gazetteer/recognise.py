@@ -115,9 +115,10 @@ class Recogniser:
         rtext = None
         run = _WORD_RUN.match
         head = _title_case_head(text)
+        split_at, split_end = -1, -1  # the last name set aside as part of a longer one
         for s, e, j in cands:
-            if s < last_end:
-                continue
+            if s < last_end or split_at < s < split_end:
+                continue  # nor a name inside it: "TICKETS NEW JERSEY" names no Jersey
             e = -e
             if s < head:
                 chosen.append((s, e, j))  # a headline in title case: its capitals say nothing of the name
@@ -156,6 +157,7 @@ class Recogniser:
                             and not (self._prefixes_names(j) and _names_a_thing(text, e, nxt)):
                         split = True  # country-level names and demonyms modify capitalised nouns
                 if split:
+                    split_at, split_end = s, e
                     if not by_prev and nxt.lower() not in _BUILT:
                         heading.append((s, e, j))
                     if by_prev and not meta[j][4] and _given_name(prev):
