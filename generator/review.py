@@ -72,6 +72,15 @@ def _expansion(text: str, end: int, acronym: str) -> str | None:
     return None
 
 
+_CAPS_RUN = re.compile(r"[A-Z]{2,}(?:[ ,'’-]+[A-Z]{2,}){2,}")  # three all-caps words in a row
+
+
+def _in_caps_run(text: str, start: int, end: int) -> bool:
+    """Whether the word at start:end is one of three or more all-caps words in a row."""
+    return any(r.start() <= start and end <= r.end()
+               for r in _CAPS_RUN.finditer(text, max(0, start - 80), min(len(text), end + 80)))
+
+
 def _strip_leading(name: str) -> str:
     words = name.split()
     while len(words) > 1 and words[0] in _LEADING:
@@ -100,6 +109,13 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
         c.articles.add(doc)
 
     for doc, text in texts.items():
+        spans = [(t.start, t.end) for t in vocab.find(text)]
+
+        def inside_known(a: int, b: int) -> bool:
+            # "International Committee" of "International Committee of the Red Cross", which the
+            # vocabulary knows as a whole: the regex below stops at its organisation word
+            return any(s <= a and b <= e for s, e in spans)
+
         for m in _BRACKETED_ACRONYM.finditer(text):
             acr = m.group(1)
             name = _expansion(text, m.start(), acr)
@@ -112,13 +128,18 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
             if small:  # "Fighters of the Coastal Shield Brigade": the name starts after the small words
                 words = words[small[-1] + 1:] if len(words) - small[-1] > 2 else words
             name = _strip_leading(" ".join(words))
-            if " " in name and not known(name):
-                add(name, "name", doc)
+            if " " not in name or inside_known(m.end(1) - len(name), m.end(1)) or known(name):
+                continue
+            if " and " in name and known(name.split(" and ")[0]):
+                continue  # "SDF and Coalition": two names the vocabulary knows, not one
+            add(name, "name", doc)
         for m in _ACRONYM.finditer(text):
             acr = m.group(1)
             if text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")":
                 continue  # "Name (ACR)": counted with the name
-            if acr not in _NOT_ACRONYMS and not known(acr):
+            if _in_caps_run(text, m.start(), m.end()):
+                continue  # "STAY AWAY FROM THE COASTAL ROAD": a shouted line, not acronyms
+            if acr not in _NOT_ACRONYMS and not known(acr) and not inside_known(m.start(), m.end()):
                 add(acr, "acronym", doc)
     expanded = {c.acronym: c for c in found.values() if c.kind == "expanded"}
     for c in [c for c in found.values() if c.kind == "acronym" and c.name in expanded]:

@@ -43,3 +43,22 @@ def test_cli_report(tmp_path: Path, capsys):
     assert "Coastal Shield Brigade (CSB)" in capsys.readouterr().out
     assert main(["review", "--content", str(tmp_path / "nowhere")]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_parts_of_known_names_joined_names_and_shouted_lines_are_not_listed():
+    texts = {
+        # the vocabulary knows the whole name; the regex alone would stop at "Committee" / "Mission"
+        "c.md": "Aid came from the International Committee of the Red Cross on Monday. Officers of the "
+                "African Union Transition Mission in Somalia handed over a base.",
+        # two known names joined by "and" are not one organisation
+        "d.md": "SDF and Coalition forces raided a farm near the river.",
+        # a line written in capitals holds no acronyms
+        "e.md": "Residents shared a warning: KEEP OFF THE BRIDGE TONIGHT and stay indoors.",
+    }
+    found = {c.name for c in candidates(texts, gazetteer=default_gazetteer())}
+    assert not found & {"International Committee", "African Union Transition Mission", "SDF and Coalition",
+                        "KEEP", "OFF", "THE", "BRIDGE", "TONIGHT"}
+    # a new name and an acronym in ordinary text are still listed
+    found = {c.name for c in candidates({"f.md": "The Northern Rivers Brigade and the QRX met twice."},
+                                        gazetteer=default_gazetteer())}
+    assert {"Northern Rivers Brigade", "QRX"} <= found
