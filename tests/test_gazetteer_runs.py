@@ -26,3 +26,16 @@ def test_a_name_set_aside_inside_a_run_gives_no_shorter_name_inside_it(gaz):
     # the same name on its own is still found
     text = "The draw was held on Monday. Two tickets were sold in NEW JERSEY and one in Trenton."
     assert spans(gaz, text) == ["NEW JERSEY", "Trenton"]
+
+
+def test_a_country_has_one_capital_not_every_town_named_like_it(gaz):
+    # thirty US towns are named Washington; only the most populous is the capital (its prior point and
+    # the metonym rule "Washington said" belong to it alone)
+    capitals = [i for i in range(len(gaz._capital)) if gaz._capital[i]]
+    per_country = [gaz._cc[i] for i in capitals]
+    assert len(per_country) == len(set(per_country))
+    gids = {gaz._gid[i] for i in capitals}
+    assert 4140963 in gids  # Washington, D.C.
+    assert 5549222 not in gids  # Washington, Utah
+    text = "The mayor of Washington, Utah, said the road would reopen. Crews from St. George helped."
+    assert {p.region for _, _, p in gaz.find(text) if p.name == "Washington"} == {"State of Utah"}

