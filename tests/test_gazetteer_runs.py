@@ -39,3 +39,15 @@ def test_a_country_has_one_capital_not_every_town_named_like_it(gaz):
     assert 5549222 not in gids  # Washington, Utah
     text = "The mayor of Washington, Utah, said the road would reopen. Crews from St. George helped."
     assert {p.region for _, _, p in gaz.find(text) if p.name == "Washington"} == {"State of Utah"}
+
+
+def test_a_small_town_of_a_gated_name_is_a_namesake_where_its_region_is_named(gaz):
+    # "Shelby" is a surname: its towns of 5,000+ people are places where the article vouches for them;
+    # the smaller ones are now their namesakes, so the Montana town of 3,000 wins in a Montana story
+    text = "HELENA, Mont. (AP) — The state will close the jail in Shelby. Montana lawmakers agreed on Monday."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Shelby"].region == "Montana"
+    # out of context the best-known one is still meant, and a small town's name alone is no mention
+    text = "The state will close the jail in Shelby. Lawmakers agreed on Monday."
+    assert [p.region for _, _, p in gaz.find(text)] == ["Michigan"]
+    assert gaz.find("Emma Shelby spoke to lawmakers in the morning.") == []

@@ -121,6 +121,14 @@ def _finish(places, aliases, country_idx) -> dict:
             gated.add(j)
         elif (j in gated or j in curated_only) and i not in cand[j]:
             cand[j] = cand[j] + (i,)  # "Medina": the curated Saudi city, and Medina, Ohio where the text says so
+    # Smaller towns of a gated name join it as namesakes, never as a name of their own: "Shelby" in a
+    # story about Montana is the town of 3,000 there, once the article vouches for the name
+    for i, p in enumerate(places):
+        if p[1] != "city" or p[6] >= GATED_MIN_POP or not p[0] or fold(p[0]) not in stop:
+            continue
+        j = name_id.get(normalise(" ".join(p[0].split())))
+        if j is not None and j in gated and i not in cand[j]:
+            cand[j] = cand[j] + (i,)
     # compact arrays for the places
     table = {
         "name": [p[0] for p in places], "kind": [KINDS.index(p[1]) for p in places], "cc": [p[2] for p in places],
