@@ -51,3 +51,9 @@ def test_a_small_town_of_a_gated_name_is_a_namesake_where_its_region_is_named(ga
     text = "The state will close the jail in Shelby. Lawmakers agreed on Monday."
     assert [p.region for _, _, p in gaz.find(text)] == ["Michigan"]
     assert gaz.find("Emma Shelby spoke to lawmakers in the morning.") == []
+
+
+def test_press_abbreviations_of_australian_states(gaz):
+    text = "Bushfires burned near the coast of NSW on Sunday, and crews from Qld. flew south to help."
+    got = {text[s:e]: p.name for s, e, p in gaz.find(text)}
+    assert got == {"NSW": "New South Wales", "Qld.": "Queensland"}
