@@ -5,11 +5,13 @@ order, one article added in the middle (or any undated one) moved every later id
 rewrote the whole index (docs/scaling.md). Here the ids are a pure function of the current set of
 documents (a clean build and an incremental one give the same bytes), laid out with gaps:
 
-* dated articles, ids from 0 up, one block per month in time order; undated articles just below 0;
-  tag and place pages below those. So "newest first" is still "highest id first", a year is still
-  a range of ids, and the kind of a result is read from its id (meta.json: `first_article`).
-* a block holds `n` documents in `capacity(n)` slots (2 n to 3 n, on a coarse ladder, so it
-  rarely changes size: when it does, the blocks after it move, as they would all have before);
+* dated articles, ids from 0 up, one block per month in time order, the months of a year inside
+  a year's block; undated articles just below 0; tag and place pages below those. So "newest
+  first" is still "highest id first", a year is still a range of ids, and the kind of a result is
+  read from its id (meta.json: `first_article`).
+* a block of n documents has 1.5 n to 3 n slots (a power of two), so it changes size about once
+  in n added documents; then its ids and those of the later months of its year move, and the later
+  years' only when the year's block grows too (its size is on a ladder of 4, 6, 8, 12, 16, ...);
 * inside a block each document has a home slot from its place in the month (day, then a hash of
   its URL) or, undated and pages, from the hash alone; documents take their home slot or the next
   free one (in home order), so an added document moves only the few packed right after its home.
@@ -20,18 +22,29 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-SLACK = 2.0  # slots per document in a block: fewer and added articles push more of the others along
+SLACK = 2.0  # slots per document in a block, at least: fewer and added articles push more of the others along
 DAYS = 31  # a month's home slots are spread over this many days
 
 
 def capacity(n: int) -> int:
-    """Slots for a block of n documents: the first of 4, 6, 8, 12, 16, 24, ... at least SLACK n."""
+    """Slots for a block of n documents: the first power of two (4 at least) with SLACK n. Powers of
+    two, so a block changes size (and every id in it, and in the blocks after it) at one added
+    document in n, about."""
     if n <= 0:
         return 0
-    need = math.ceil(n * SLACK)
-    size = 4
+    need, size = math.ceil(n * SLACK), 4
     while size < need:
-        size = size * 3 // 2 if size & (size - 1) == 0 else size // 3 * 4  # 2^k -> 3·2^(k-1) -> 2^(k+1)
+        size *= 2
+    return size
+
+
+def year_size(months: int) -> int:
+    """A year's slots for months' blocks of `months` slots in all: the first of 4, 6, 8, 12, 16, 24,
+    ... (2^k, 3·2^(k-1)) that holds them. A month that grows moves the later months of its year only,
+    and the later years only when it takes its year over a step."""
+    size = 4
+    while size < months:
+        size = size * 3 // 2 if size & (size - 1) == 0 else size // 3 * 4
     return size
 
 
@@ -88,10 +101,14 @@ def allocate(kinds: list[str], dates: list[str], urls: list[str]) -> Layout:
             ids[i] = base + slot
 
     base = 0
-    for key in sorted(k for k in blocks if k[0] == "m"):
-        size = capacity(len(blocks[key]))
-        fill(blocks[key], base, size)
-        base += size
+    months = sorted(k for k in blocks if k[0] == "m")
+    for year in sorted({k[1][:4] for k in months}):
+        start = base
+        for key in (k for k in months if k[1][:4] == year):
+            size = capacity(len(blocks[key]))
+            fill(blocks[key], base, size)
+            base += size
+        base = start + year_size(base - start)
     undated = capacity(len(blocks.get(("u",), [])))
     fill(blocks.get(("u",), []), -undated, undated)
     pages = capacity(len(blocks.get(("p",), [])))
