@@ -14,11 +14,15 @@ FACETS = {"tag": {}, "country": {}, "place": {}, "source": {}}
 
 
 def _docs(n: int, shift: int = 0) -> list[Doc]:
-    """`shift` renames the second half only."""
+    """`shift` renames those of the second half of the month only."""
     def title(i: int) -> str:
-        return f"Report {i + (shift if i >= n // 2 else 0)} from Mosul"
+        return f"Report {i + (shift if _late(i) else 0)} from Mosul"
     return [Doc("a", title(i), f"a/{i}/", date=f"2024-01-{1 + i % 28:02d}",
                 fields=[(title(i), 3), ("army bridge market " * (1 + i % 3), 1)]) for i in range(n)]
+
+
+def _late(i: int) -> bool:
+    return i % 28 >= 14
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -31,8 +35,8 @@ def test_index_updated_in_place_equals_a_fresh_one(tmp_path: Path):
     search_build.build(docs, FACETS, out)
     ids = search_ids.allocate([d.kind for d in docs], [d.date for d in docs], [d.url for d in docs]).ids
     chunk = {n: [i for i, id_ in enumerate(ids) if id_ // search_build.CHUNK == n] for n in {i // search_build.CHUNK for i in ids}}
-    first = min(n for n, members in chunk.items() if max(members) < 100)  # only titles that stay
-    last = min(n for n, members in chunk.items() if min(members) >= 100)  # only titles that change
+    first = min(n for n, members in chunk.items() if not any(map(_late, members)))  # only titles that stay
+    last = min(n for n, members in chunk.items() if all(map(_late, members)))  # only titles that change
     kept = out / "d" / f"{first}.json"
     inode = kept.stat().st_ino
     (out / "s" / "99999.json").write_text("{}")  # a shard of an earlier, larger split
