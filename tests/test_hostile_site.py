@@ -300,7 +300,7 @@ def test_search_index_is_data_and_links_stay_on_the_site(hostile_site):
     assert meta["articles"] >= 9
     titles = []
     for f in sorted((index / "d").glob("*.json")):
-        for title, url, *_ in json.loads(f.read_text(encoding="utf-8")):
+        for title, url, *_ in filter(None, json.loads(f.read_text(encoding="utf-8"))):  # null: a free id
             titles.append(title)
             assert not re.match(r"^[a-zA-Z][\w+.-]*:", url) and not url.startswith("//"), url
     assert any(XSS in t for t in titles)

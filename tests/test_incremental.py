@@ -160,14 +160,14 @@ def test_an_unchanged_search_index_is_reused_and_a_change_remakes_it(tmp_path: P
     build(project, project / "site")
     meta = project / "site" / "search-index" / "meta.json"
     original = meta.read_bytes()
-    marked = original.replace(b'"version":1', b'"version":7')
+    marked = original.replace(b'"version":2', b'"version":7')
     assert marked != original and len(marked) == len(original)
     meta.write_bytes(marked)
     build(project, project / "site")
     assert meta.read_bytes() == marked  # reused, not made again
     _edit_tags(project)
     build(project, project / "site")
-    assert meta.read_bytes() != marked and b'"version":1' in meta.read_bytes()
+    assert meta.read_bytes() != marked and b'"version":2' in meta.read_bytes()
 
 
 def _build_output(project: Path) -> subprocess.CompletedProcess[str]:

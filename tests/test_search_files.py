@@ -7,18 +7,22 @@ import os
 import stat
 from pathlib import Path
 
-from generator.search import build as search_build
+from generator.search import build as search_build, ids as search_ids
 from generator.search.build import Doc
 
 FACETS = {"tag": {}, "country": {}, "place": {}, "source": {}}
 
 
 def _docs(n: int, shift: int = 0) -> list[Doc]:
-    """`shift` renames the second half only."""
+    """`shift` renames those of the second half of the month only."""
     def title(i: int) -> str:
-        return f"Report {i + (shift if i >= n // 2 else 0)} from Mosul"
-    return [Doc("a", title(i), f"a/{i}/", date="2024-01-01",
+        return f"Report {i + (shift if _late(i) else 0)} from Mosul"
+    return [Doc("a", title(i), f"a/{i}/", date=f"2024-01-{1 + i % 28:02d}",
                 fields=[(title(i), 3), ("army bridge market " * (1 + i % 3), 1)]) for i in range(n)]
+
+
+def _late(i: int) -> bool:
+    return i % 28 >= 14
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -27,8 +31,13 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 def test_index_updated_in_place_equals_a_fresh_one(tmp_path: Path):
     out = tmp_path / "index"
-    search_build.build(_docs(200), FACETS, out)
-    kept = out / "d" / "0.json"
+    docs = _docs(200)
+    search_build.build(docs, FACETS, out)
+    ids = search_ids.allocate([d.kind for d in docs], [d.date for d in docs], [d.url for d in docs]).ids
+    chunk = {n: [i for i, id_ in enumerate(ids) if id_ // search_build.CHUNK == n] for n in {i // search_build.CHUNK for i in ids}}
+    first = min(n for n, members in chunk.items() if not any(map(_late, members)))  # only titles that stay
+    last = min(n for n, members in chunk.items() if all(map(_late, members)))  # only titles that change
+    kept = out / "d" / f"{first}.json"
     inode = kept.stat().st_ino
     (out / "s" / "99999.json").write_text("{}")  # a shard of an earlier, larger split
     (out / "d" / ".tmp-3.json").write_text("half")  # left by a killed build
@@ -40,7 +49,7 @@ def test_index_updated_in_place_equals_a_fresh_one(tmp_path: Path):
     search_build.build(_docs(200, shift=7), FACETS, tmp_path / "fresh")
     assert _tree(out) == _tree(tmp_path / "fresh")
     assert kept.stat().st_ino == inode  # the first titles did not change: not rewritten
-    changed = out / "d" / f"{150 // search_build.CHUNK}.json"
+    changed = out / "d" / f"{last}.json"
     assert stat.S_IMODE(changed.stat().st_mode) == 0o644
 
 

@@ -10,14 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import build as search_build, postings as search_postings
+from generator.search import build as search_build, ids as search_ids, postings as search_postings
 from generator.search.build import Doc
-from generator.search.postings import K1, B, postings, tokenize
+from generator.search.postings import K1, B, postings, rounded, stored_df, tokenize
 from generator.search.tokens import words
 
 
-def reference_postings(docs: list[Doc], cap: int, pair_min_df: int) -> dict[str, list[int]]:
-    """The index's postings as build.py made them before numpy (a copy of that code)."""
+def reference_postings(docs: list[Doc], cap: int, pair_min_df: int, ids: list[int] | None = None) -> dict[str, list[int]]:
+    """The index's postings as build.py made them before numpy (a copy of that code, with the
+    average length and a capped word's count rounded, and the documents' ids given)."""
+    ids = ids if ids is not None else list(range(len(docs)))
     raw: dict[str, list[int]] = defaultdict(list)
     lengths: list[int] = []
     for i, doc in enumerate(docs):
@@ -33,7 +35,7 @@ def reference_postings(docs: list[Doc], cap: int, pair_min_df: int) -> dict[str,
         lengths.append(max(length, 1))
         for term, n in tf.items():
             raw[term].extend((i, n))
-    avg = sum(lengths) / max(len(lengths), 1)
+    avg = rounded(sum(lengths) / max(len(lengths), 1))
     out: dict[str, list[int]] = {}
     for term, flat in raw.items():
         if " " in term:
@@ -49,10 +51,10 @@ def reference_postings(docs: list[Doc], cap: int, pair_min_df: int) -> dict[str,
         if df > cap:
             scored = sorted(scored, key=lambda x: (-x[0], -x[1]))[:cap]
         scored.sort(key=lambda x: x[1])
-        enc, last = [df], 0
+        enc, last = [stored_df(df)], 0
         for w, i in scored:
-            enc.extend((i - last, w))
-            last = i
+            enc.extend((ids[i] - last, w))
+            last = ids[i]
         out[term] = enc
     return out
 
@@ -84,8 +86,10 @@ def test_numpy_postings_equal_the_reference(monkeypatch, n: int, cap: int, pair_
     docs = _corpus(n, seed)
     monkeypatch.setattr(search_postings, "CAP", cap)
     monkeypatch.setattr(search_postings, "PAIR_MIN_DF", pair_min_df)
-    got = postings([tokenize(d.fields) for d in docs])
-    want = reference_postings(docs, cap, pair_min_df)
+    ids = sorted(random.Random(seed).sample(range(-3 * n, 3 * n + 1), n))  # with gaps, some below 0 (ids.py)
+    got = postings([tokenize(d.fields) for d in docs], ids)
+    want = reference_postings(docs, cap, pair_min_df, ids)
+    assert postings([tokenize(d.fields) for d in docs]) == reference_postings(docs, cap, pair_min_df)
     assert sorted(got) == sorted(want)
     assert got == want
     if n >= 300:  # the cases the test is for did happen
@@ -99,8 +103,10 @@ def test_index_files_are_the_reference_bytes(monkeypatch, tmp_path: Path):
     facets = {"tag": {"Mosul": [1, 2, 3]}, "country": {}, "place": {}, "source": {"x": list(range(0, 400, 3))}}
     monkeypatch.setattr(search_postings, "CAP", 30)
     search_build.build(docs, facets, tmp_path / "numpy")
-    monkeypatch.setattr(search_build, "_postings",
-                        lambda _terms: reference_postings(docs, 30, search_postings.PAIR_MIN_DF))
+    order = sorted(range(len(docs)), key=search_ids.allocate([d.kind for d in docs], [d.date for d in docs],
+                                                              [d.url for d in docs]).ids.__getitem__)
+    monkeypatch.setattr(search_build, "_postings", lambda _terms, ids: reference_postings(
+        [docs[i] for i in order], 30, search_postings.PAIR_MIN_DF, ids))
     search_build.build(docs, facets, tmp_path / "reference")
     numpy_files = {p.relative_to(tmp_path / "numpy"): p.read_bytes() for p in (tmp_path / "numpy").rglob("*.json")}
     ref_files = {p.relative_to(tmp_path / "reference"): p.read_bytes()

@@ -367,16 +367,22 @@ def test_search_index_has_every_article_and_index_page(built_site: Path):
     meta = json.loads((index / "meta.json").read_text(encoding="utf-8"))
     pages = list((built_site / "content" / "articles").rglob("*.md"))
     assert meta["articles"] == len(pages)
-    rows = [row for f in sorted(index.glob("d/*.json"), key=lambda p: int(p.stem))
-            for row in json.loads(f.read_text(encoding="utf-8"))]
-    assert len(rows) == meta["docs"] > meta["articles"]  # tag and place pages come after the articles
-    assert {r[5] for r in rows[: meta["articles"]]} == {"a"} and {r[5] for r in rows[meta["articles"]:]} == {"t", "p"}
-    dated = [r[2] for r in rows[: meta["articles"]] if r[2]]
-    assert dated == sorted(dated)  # ids follow time: "newest first" is "highest id first"
+    by_id = {int(f.stem) * meta["chunk"] + n: row for f in index.glob("d/*.json")
+             for n, row in enumerate(json.loads(f.read_text(encoding="utf-8"))) if row is not None}
+    rows = [by_id[i] for i in sorted(by_id)]
+    assert len(rows) == meta["docs"] > meta["articles"]
+    # Tag and place pages have the ids below `first_article`, undated articles those from there to -1,
+    # dated articles those from 0 up, in time order: "newest first" is "highest id first".
+    pages = [row for i, row in by_id.items() if i < meta["first_article"]]
+    articles = [by_id[i] for i in sorted(by_id) if i >= meta["first_article"]]
+    assert {r[5] for r in articles} == {"a"} and len(articles) == meta["articles"] and {r[5] for r in pages} == {"t", "p"}
+    assert not any(by_id[i][2] for i in by_id if meta["first_article"] <= i < 0)
+    dated = [by_id[i][2] for i in sorted(by_id) if i >= 0]
+    assert all(dated) and dated == sorted(dated)
     for row in rows:
         assert (built_site / "site" / row[1] / "index.html").exists(), row[1]
     # An index page's line in the results counts in words a reader says: "1 article", "3 articles".
-    counts = [re.fullmatch(r"[A-Z][a-z]+ · (\d+) (articles?)", r[4]) for r in rows[meta["articles"]:]]
+    counts = [re.fullmatch(r"[A-Z][a-z]+ · (\d+) (articles?)", r[4]) for r in pages]
     assert all(counts) and {(m.group(1) == "1", m.group(2)) for m in counts} == {(True, "article"), (False, "articles")}
     assert {"tag", "country", "place", "source"} == set(meta["facets"])
     assert any(v[0] == "Iraq" for v in meta["facets"]["country"])

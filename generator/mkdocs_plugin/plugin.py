@@ -149,10 +149,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         job, self.search_job = self.search_job, None
         if job is None:
             self._search_index(*self.search_args)
-            return
-        job.join()
-        if job.exitcode != 0:
-            raise PluginError(f"archive: writing the search index failed (exit code {job.exitcode})")
+        else:
+            job.join()
+            if job.exitcode != 0:
+                raise PluginError(f"archive: writing the search index failed (exit code {job.exitcode})")
+        search_site.keep_files(self.search_args[0])  # unchanged index files are not rewritten, nor touched
 
     def _open_cache(self, config: MkDocsConfig) -> None:
         """Article pages and listings out of the navigation are served from the build cache when

@@ -3,10 +3,14 @@
 Layout under the index folder (all JSON, every string escaped by the JSON encoder, nothing executed):
   meta.json          counts, shard count, stopwords, year -> document id range, facet values
   s/<n>.json         {"word": [df, id, weight, id, weight, ...]}; word pairs "a b" for phrases
-  f/<facet>-<n>.json the ids of one facet value (delta list, or a base64 bitset when denser)
-  d/<n>.json         [[title, url, date, source, summary, kind], ...] for CHUNK documents
-Document ids follow time (articles oldest first, undated before dated, then index pages), so
-"newest first" is "highest id first" and a year is a range of ids: neither needs a file.
+  f/<facet>-<h>.json the ids of one facet value (delta list, or a base64 bitset from id "o" when
+                     denser); <h> is the FNV-1a hash of the value in hex (search.js makes the same)
+  f/all.json         the ids of every article (for a query of filters only: ids have gaps)
+  d/<n>.json         [[title, url, date, source, summary, kind] or null, ...]: ids n*CHUNK onwards
+Document ids are stable (ids.py): articles in time order with gaps, dated from 0 up, undated
+below 0, tag and place pages below `first_article`, so "newest first" is "highest id first" and a
+year is a range of ids: neither needs a file. Adding an article changes the files of its words,
+its title chunk, its facet values and meta.json, not the others.
 Each word keeps its CAP best postings (BM25 weight): a query downloads bounded lists whatever the
 archive's size, and the articles that use a word most still come first."""
 from __future__ import annotations
@@ -20,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomicfile import TMP_PREFIX, write_bytes
+from .ids import allocate
 from .postings import postings as _postings
 from .termcache import doc_words
 from .tokens import shard_of, stopwords
 
-CHUNK = 8  # documents per result-title file
+CHUNK = 16  # ids per result-title file: with the free ids (ids.py), about 7 titles
 SHARD_BYTES = 6000  # target size of a shard file
 SUMMARY_CHARS = 120
 
@@ -42,26 +47,35 @@ class Doc:
     fields: list[tuple[str, int]] = field(default_factory=list)
 
 
-def _ids_file(ids: list[int], total: int) -> dict:
-    """The smaller of a delta list and a base64 bitset (a tag on half the archive: 1 bit each)."""
+def _ids_file(ids: list[int]) -> dict:
+    """The smaller of a delta list and a base64 bitset from the first id (a tag on half the
+    archive: 1 bit per id between its first and last)."""
     ids = sorted(set(ids))
     deltas, last = [], 0
     for i in ids:
         deltas.append(i - last)
         last = i
     as_list = {"d": deltas}
-    if len(json.dumps(deltas, separators=(",", ":"))) < (total + 7) // 8 * 4 // 3 + 8:
+    if not ids:
         return as_list
-    bits = bytearray((total + 7) // 8)
+    lo, span = ids[0], ids[-1] - ids[0] + 1
+    if len(json.dumps(deltas, separators=(",", ":"))) < (span + 7) // 8 * 4 // 3 + 16:
+        return as_list
+    bits = bytearray((span + 7) // 8)
     for i in ids:
-        bits[i >> 3] |= 1 << (i & 7)
-    return {"b": base64.b64encode(bytes(bits)).decode("ascii")}
+        bits[(i - lo) >> 3] |= 1 << ((i - lo) & 7)
+    return {"o": lo, "b": base64.b64encode(bytes(bits)).decode("ascii")}
+
+
+def facet_file(value: str) -> str:
+    """A facet value's file name part: stable whatever other values come and go (search.js: fileOf)."""
+    return format(shard_of(value, 2**32), "x")
 
 
 def _dump(path: Path, value, written: dict[Path, int] | None = None) -> int:
-    """Write one index file, unless it already holds these bytes: then it is only touched (its
-    modification time says this build produced it: sitewrite.py keeps it, and the browser's cache
-    keeps serving it when the server revalidates by content). Each write is atomic."""
+    """Write one index file, unless it already holds these bytes: then it is left alone, modification
+    time too (the plugin confirms the index's files to sitewrite.py, and a server revalidating by
+    date keeps it cached). Each write is atomic."""
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if written is not None:
         written[path] = len(data)
@@ -70,7 +84,6 @@ def _dump(path: Path, value, written: dict[Path, int] | None = None) -> int:
             with open(path, "rb") as fh:
                 same = fh.read() == data
             if same:
-                os.utime(path)
                 return len(data)
     except OSError:
         pass
@@ -121,7 +134,7 @@ def _digest(docs: list[Doc], facets: dict[str, dict[str, list[int]]], facet_limi
 
 def _reuse(state: Path, digest: str, out_dir: Path) -> dict | None:
     """The last build's index when it was made from the same documents and its files are all
-    there at their sizes: each is touched (this build produced it, for sitewrite.py), none rewritten."""
+    there at their sizes: none is rewritten (or touched)."""
     try:
         saved = json.loads(state.read_text(encoding="utf-8"))
         if saved.get("digest") != digest:
@@ -131,8 +144,6 @@ def _reuse(state: Path, digest: str, out_dir: Path) -> dict | None:
             return None
     except (OSError, ValueError, KeyError, AttributeError):
         return None
-    for p in files:
-        os.utime(p)
     for stale in [p for p in _files(out_dir) if p not in files]:
         stale.unlink()
     return saved["sizes"]
@@ -141,15 +152,19 @@ def _reuse(state: Path, digest: str, out_dir: Path) -> dict | None:
 def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Path,
           facet_limit: int = 400, state: Path | None = None, salt: str = "") -> dict:
     """Write the whole index into out_dir (each file atomically; unchanged files kept, stale ones removed).
-    `facets` maps a facet (tag, country, place, source) to value -> document ids. Returns sizes.
-    With `state` (a file in the build cache), an index made from the same documents is not made
-    again: the postings were 12 of 57 profiled seconds of a 10,000-article rebuild (issue 12)."""
+    `facets` maps a facet (tag, country, place, source) to value -> documents (places in `docs`).
+    Returns sizes. With `state` (a file in the build cache), an index made from the same documents
+    is not made again: the postings were 12 of 57 profiled seconds of a 10,000-article rebuild (issue 12)."""
     digest = _digest(docs, facets, facet_limit, salt) if state is not None else ""
     if state is not None and (sizes := _reuse(state, digest, out_dir)) is not None:
         return sizes
+    layout = allocate([d.kind for d in docs], [d.date for d in docs], [d.url for d in docs])
+    order = sorted(range(len(docs)), key=layout.ids.__getitem__)
+    ids = [layout.ids[i] for i in order]
+    docs = [docs[i] for i in order]
     # Each document's words are kept beside `state`: only new and changed documents are split again.
     terms = state.with_name(state.stem + "-terms.pickle") if state is not None else None
-    postings = _postings(doc_words([d.fields for d in docs], terms, salt))
+    postings = _postings(doc_words([d.fields for d in docs], terms, salt), ids)
     total = sum(len(t) + 4 + 4 * len(p) for t, p in postings.items())
     shards = 1
     while shards * SHARD_BYTES < total:
@@ -158,33 +173,46 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     for term in sorted(postings):
         grouped[shard_of(term, shards)][term] = postings[term]
 
-    # Updated in place, file by file: after a small change most shards are the same bytes, and
-    # rewriting (or deleting) all of them was most of a nothing-changed rebuild's search time.
+    # Updated in place, file by file: with stable ids most files are the same bytes after a small
+    # change, and only the changed ones are written.
     written: dict[Path, int] = {}
     for sub in ("s", "f", "d"):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
     sizes = {"shards": shards, "shard_bytes": 0, "facet_bytes": 0, "doc_bytes": 0}
     for n, terms in grouped.items():
         sizes["shard_bytes"] += _dump(out_dir / "s" / f"{n}.json", terms, written)
-    for start in range(0, len(docs), CHUNK):
-        rows = [[d.title, d.url, d.date, d.source, d.summary[:SUMMARY_CHARS], d.kind]
-                for d in docs[start:start + CHUNK]]
-        sizes["doc_bytes"] += _dump(out_dir / "d" / f"{start // CHUNK}.json", rows, written)
+    chunks: dict[int, list] = defaultdict(lambda: [None] * CHUNK)
+    for i, d in zip(ids, docs):
+        chunks[i // CHUNK][i % CHUNK] = [d.title, d.url, d.date, d.source, d.summary[:SUMMARY_CHARS], d.kind]
+    for n, rows in chunks.items():
+        while rows[-1] is None:
+            rows.pop()
+        sizes["doc_bytes"] += _dump(out_dir / "d" / f"{n}.json", rows, written)
+    position = {old: new for new, old in enumerate(order)}
     facet_meta: dict[str, list] = {}
     for name, values in facets.items():
         ranked = sorted(values.items(), key=lambda kv: (-len(set(kv[1])), kv[0].casefold()))[:facet_limit]
-        listed = []
-        for n, (value, ids) in enumerate(sorted(ranked, key=lambda kv: kv[0].casefold())):
-            sizes["facet_bytes"] += _dump(out_dir / "f" / f"{name}-{n}.json", _ids_file(ids, len(docs)), written)
-            listed.append([value, len(set(ids))])
+        listed, used = [], set()
+        for value, members in sorted(ranked, key=lambda kv: kv[0].casefold()):
+            stem, entry = facet_file(value), [value, len(set(members))]
+            if stem in used:  # two values with one hash: the second names its file in meta.json
+                stem += "-" + format(len(listed), "x")
+                entry.append(stem)
+            used.add(stem)
+            sizes["facet_bytes"] += _dump(out_dir / "f" / f"{name}-{stem}.json",
+                                          _ids_file([ids[position[m]] for m in members]), written)
+            listed.append(entry)
         facet_meta[name] = listed
+    articles = [i for i, d in zip(ids, docs) if d.kind == "a"]
+    sizes["facet_bytes"] += _dump(out_dir / "f" / "all.json", _ids_file(articles), written)
     years: dict[str, list[int]] = {}
-    for i, d in enumerate(docs):
+    for i, d in zip(ids, docs):
         if d.kind == "a" and d.date:
             lo_hi = years.setdefault(d.date[:4], [i, i])
             lo_hi[1] = i
-    meta = {"version": 1, "docs": len(docs), "articles": sum(d.kind == "a" for d in docs), "shards": shards,
-            "chunk": CHUNK, "stopwords": sorted(stopwords()), "years": years, "facets": facet_meta}
+    meta = {"version": 2, "docs": len(docs), "articles": len(articles), "first_article": layout.first_article,
+            "shards": shards, "chunk": CHUNK, "stopwords": sorted(stopwords()), "years": years,
+            "facets": facet_meta}
     for stale in [p for p in _files(out_dir) if p not in written and p.name != "meta.json"]:
         stale.unlink()  # shards of an earlier, larger split; facets that left the top list
     sizes["meta_bytes"] = _dump(out_dir / "meta.json", meta, written)  # last: it names the files above

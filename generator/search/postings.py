@@ -10,6 +10,7 @@ rounded half to even as Python's round() does.
 """
 from __future__ import annotations
 
+import math
 from array import array
 from dataclasses import dataclass
 
@@ -20,6 +21,19 @@ from .tokens import words
 CAP = 400  # postings kept per word or word pair
 PAIR_MIN_DF = 25  # a word pair is indexed only when both words are this common (see postings)
 K1, B = 1.2, 0.6
+STEPS = 32  # per doubling: the average length and a capped word's count are kept to these steps
+
+
+def rounded(x: float) -> float:
+    """x to the nearest of 2^(k/STEPS). Why: scores use the archive's average document length and a
+    word's stored count is its number of documents; exact, both change with every article added,
+    and so would nearly every shard of the index (stable ids, ids.py). Rounded, they rarely do."""
+    return 2.0 ** (round(math.log2(x) * STEPS) / STEPS) if x > 0 else x
+
+
+def stored_df(df: int) -> int:
+    """The document count a word's postings carry: exact up to CAP (it is their number), rounded above."""
+    return df if df <= CAP else max(CAP + 1, round(rounded(df)))
 
 
 @dataclass(frozen=True)
@@ -53,9 +67,9 @@ def tokenize(fields: list[tuple[str, int]]) -> DocWords:
     return DocWords(" ".join(local), tokens.tobytes(), tuple(lengths), tuple(weights))
 
 
-def postings(docs: list[DocWords]) -> dict[str, list[int]]:
+def postings(docs: list[DocWords], ids: list[int] | None = None) -> dict[str, list[int]]:
     """word or word pair -> [df, id, weight, ...], best CAP postings kept, ids ascending (delta-coded);
-    a document's id is its place in `docs`. Word pairs rank exact phrases first. A pair of which one
+    a document's id is ids[its place in `docs`] (ascending), or its place. Word pairs rank exact phrases first. A pair of which one
     word is rare is left out (most pairs, most of the index): that word's whole list is kept, so
     its few articles are found and ranked by every word of the query all the same."""
     if not docs:
@@ -66,7 +80,12 @@ def postings(docs: list[DocWords]) -> dict[str, list[int]]:
     del tf
     df = np.bincount(term, minlength=n_terms)
     kept = _best(term, doc, score, df)
-    enc, bounds = _encode(term[kept], doc[kept], score[kept], df)
+    doc_ids = np.asarray(ids, dtype=np.int64) if ids is not None else np.arange(len(docs), dtype=np.int64)
+    shown = df.copy()
+    capped = df > CAP
+    values, where = np.unique(df[capped], return_inverse=True)
+    shown[capped] = np.asarray([stored_df(v) for v in values.tolist()], dtype=df.dtype)[where.ravel()]
+    enc, bounds = _encode(term[kept], doc_ids[doc[kept]], score[kept], shown)
     del term, doc, score, kept
     bounds_list = bounds.tolist()
     out: dict[str, list[int]] = {}
@@ -101,7 +120,7 @@ def _rows(docs: list[DocWords]):
     del gids
     doc_tokens = np.array([len(t) for t in token_parts], dtype=np.int64)
     lengths = np.maximum(doc_tokens, 1)
-    avg = int(lengths.sum()) / n_docs
+    avg = rounded(int(lengths.sum()) / n_docs)
     norm = K1 * ((1 - B) + B * lengths.astype(np.float64) / avg)
     tokens = _tokens(G, n_distinct, doc_tokens, token_parts, field_lengths, field_weights)
     del token_parts

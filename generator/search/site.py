@@ -4,8 +4,9 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from .. import sitewrite
 from ..mkdocs_plugin.index import LocationNode, Record, walk
-from .build import Doc, build
+from .build import Doc, _files, build
 
 
 def _place_label(node: LocationNode, parent: LocationNode | None) -> str:
@@ -21,7 +22,7 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
                 aliases: dict[str, tuple[str, ...]], tree: dict[str, LocationNode], page_url,
                 tag_uri, node_uri, out_dir: Path, state: Path | None = None, salt: str = "") -> dict:
     """records: every article; urls: article src_uri -> site URL; page_url(uri): a generated page's
-    site URL. Articles get ids oldest first (undated first), then tag and place pages."""
+    site URL. The documents' ids are given by build.py (ids.py), whatever their order here."""
     ordered = sorted(records, key=lambda r: (r.date is not None, r.date or "", r.title))
     ids = {r.src_uri: i for i, r in enumerate(ordered)}
     docs = [Doc("a", r.title, urls[r.src_uri], r.date.isoformat() if r.date else "", r.source or "",
@@ -51,6 +52,14 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
         if r.source:
             facets["source"][r.source].append(ids[r.src_uri])
     return build(docs, facets, out_dir, state=state, salt=salt)
+
+
+def keep_files(out_dir: Path) -> None:
+    """Every file of the finished index is this build's (build.py removed the stale ones): kept by
+    `archive build` (sitewrite.py) without touching the unchanged ones (it removes what a build
+    neither wrote nor confirmed)."""
+    for path in _files(out_dir):
+        sitewrite.confirm(path)
 
 
 FACET_LABELS = (("tag", "Tag"), ("country", "Country"), ("place", "Place"), ("source", "Source"))

@@ -47,13 +47,26 @@
       return { df: p[0], ids: out };
     });
   }
+  // A facet file: a delta list of ids, or a bitset of the ids from "o" on.
   function idsOf(file) {
     return get(file).then(function (f) {
       if (f.d) { var s = new Set(), id = 0; f.d.forEach(function (d) { id += d; s.add(id); }); return function (i) { return s.has(i); }; }
-      var bin = atob(f.b);
-      return function (i) { var byte = i >> 3; return byte < bin.length && (bin.charCodeAt(byte) >> (i & 7)) & 1; };
+      var bin = atob(f.b), o = f.o;
+      return function (i) { var j = i - o, byte = j >> 3; return j >= 0 && byte < bin.length && (bin.charCodeAt(byte) >> (j & 7)) & 1; };
     });
   }
+  function listOf(file) {
+    return get(file).then(function (f) {
+      var out = [], id = 0;
+      if (f.d) { f.d.forEach(function (d) { id += d; out.push(id); }); return out; }
+      var bin = atob(f.b);
+      for (var j = 0; j < bin.length * 8; j++) if ((bin.charCodeAt(j >> 3) >> (j & 7)) & 1) out.push(f.o + j);
+      return out;
+    });
+  }
+  // Facet files are named by the value's hash (stable as values come and go); meta names the rare clash.
+  function fileOf(f, v) { return "f/" + f + "-" + (v[2] || shardOf(v[0], 4294967296).toString(16)) + ".json"; }
+  function isPage(id) { return id < meta.first_article; }
   function fmtDate(d) { return d ? (+d.slice(8, 10)) + " " + MONTHS[+d.slice(5, 7) - 1] + " " + d.slice(0, 4) : "Undated"; }
   function params() {
     var p = {};
@@ -64,8 +77,8 @@
     var tests = [];
     FACETS.forEach(function (f) {
       if (p[f] === undefined || p[f] === "") return;
-      var n = meta.facets[f].findIndex(function (v) { return v[0] === p[f]; });
-      tests.push(n < 0 ? Promise.resolve(function () { return false; }) : idsOf("f/" + f + "-" + n + ".json"));
+      var v = meta.facets[f].find(function (v) { return v[0] === p[f]; });
+      tests.push(!v ? Promise.resolve(function () { return false; }) : idsOf(fileOf(f, v)));
     });
     if (p.year) {
       var r = meta.years[p.year] || [1, 0];
@@ -80,7 +93,9 @@
     var pairs = [], all = words(p.q || "");
     for (var i = 0; i + 1 < all.length; i++) pairs.push(all[i] + " " + all[i + 1]);
     pairs = Array.from(new Set(pairs));
-    return Promise.all([Promise.all(terms.map(postings)), Promise.all(pairs.map(postings)), filterTests(p)])
+    var filtered = FACETS.some(function (f) { return p[f]; }) || p.year;
+    var every = !terms.length && filtered ? listOf("f/all.json") : Promise.resolve([]);
+    return Promise.all([Promise.all(terms.map(postings)), Promise.all(pairs.map(postings)), filterTests(p), every])
       .then(function (res) {
         var single = res[0], double = res[1], tests = res[2];
         var score = new Map(), hits = new Map(), phrase = new Map();
@@ -98,22 +113,20 @@
         if (terms.length) {
           ids = Array.from(score.keys());
         } else if (tests.length) {
-          ids = [];
-          for (var j = meta.articles - 1; j >= 0; j--) ids.push(j);
+          ids = res[3].slice().reverse(); // every article, newest first
         } else {
           ids = [];
         }
         ids = ids.filter(function (id) { return tests.every(function (t) { return t(id); }); });
-        if (tests.length) ids = ids.filter(function (id) { return id < meta.articles; });
+        if (tests.length) ids = ids.filter(function (id) { return !isPage(id); });
         function final(id) {
           var s = score.get(id) || 0;
           if ((hits.get(id) || 0) === terms.length) s *= 2; // every word
           if (pairs.length && (phrase.get(id) || 0) === pairs.length) s *= 4; // the exact phrase
-          return id >= meta.articles ? s * 0.3 : s; // an article outranks a tag or place page
+          return isPage(id) ? s * 0.3 : s; // an article outranks a tag or place page
         }
-        // By date: articles before tag and place pages, undated articles (the lowest ids) after the dated ones.
-        var firstDated = Object.keys(meta.years).reduce(function (m, y) { return Math.min(m, meta.years[y][0]); }, meta.articles);
-        function rank(id) { return id >= meta.articles ? 2 : id < firstDated ? 1 : 0; }
+        // By date: articles before tag and place pages, undated articles (ids below 0) after the dated ones.
+        function rank(id) { return isPage(id) ? 2 : id < 0 ? 1 : 0; }
         if (p.sort === "newest" || (!terms.length)) ids.sort(function (a, b) { return rank(a) - rank(b) || b - a; });
         else if (p.sort === "oldest") ids.sort(function (a, b) { return rank(a) - rank(b) || a - b; });
         else {
@@ -125,7 +138,8 @@
   }
   function docs(ids) {
     return Promise.all(ids.map(function (id) {
-      return get("d/" + Math.floor(id / meta.chunk) + ".json").then(function (rows) { return rows[id % meta.chunk]; });
+      var n = Math.floor(id / meta.chunk);
+      return get("d/" + n + ".json").then(function (rows) { return rows[id - n * meta.chunk]; });
     }));
   }
   function item(row) {
