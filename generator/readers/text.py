@@ -328,13 +328,21 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
         return []
     limit = len(unit) if len(unit) <= DATELINE_CHARS else DATE_IN_LONG_UNIT
     out = []
-    for pos, day in dates_in_text(unit[:limit + 20]):
-        if pos <= limit:
+    found = dates_in_text(unit[:limit + 40])
+    ranged = {k for k in range(len(found) - 1)  # "28.01.2022 – 29.01.2022": a period (an event's), both ends
+              if found[k + 1][0] - found[k][0] <= RANGE_CHARS and _RANGE.search(unit[found[k][0]:found[k + 1][0]])}
+    ranged |= {k + 1 for k in ranged}
+    for k, (pos, day) in enumerate(found):
+        if pos <= limit and k not in ranged:
             before = unit[max(0, pos - 30):pos]
             published = bool(_PUBLISHED.search(before))
             if not _BOUND.search(before) and (published or _in_dateline(unit, pos)):
                 out.append((bool(_UPDATED.search(before)), published, day))
     return out
+
+
+RANGE_CHARS = 40  # two dates this close with a dash or "to" between them bound a period
+_RANGE = re.compile(r"\s[-–—]\s*$|[-–—]$|\b(bis|to|until|au|al|tot)\s*$", re.I)
 
 
 # a date that bounds a period is a deadline or an event's, not the page's: "(bis 28.02.2021)", "until 3 May"
