@@ -50,3 +50,14 @@ def test_a_period_under_the_headline_is_not_its_date():
         assert a.date is None, line
     b = parse_scrape(NAV + "\n" + HEAD + "28.01.2022 – Anna Weber\n\n" + LEAD + "\n\n" + SECOND + "\n", "one")
     assert b.date.isoformat() == "2022-01-28"
+
+
+def test_a_list_of_dates_that_runs_past_the_window_is_a_list():
+    """Two issue dates at the bottom of the window under the headline and more below it are an archive
+    list, not the page's dateline: undated rather than the first issue's day."""
+    fillers = "".join(f"Harbour note {w}\n\n" for w in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))
+    issues = "".join(f"Issue {n}, {d} 2020\n\n" for n, d in ((70, "9 October"), (69, "18 September"), (68, "4 September"),
+                                                              (67, "21 August")))
+    a = parse_scrape(NAV + "\n" + HEAD + "\n" + LEAD + "\n\n" + fillers + issues + SECOND + "\n\n" + THIRD + "\n", "list")
+    assert a.title == HEAD.strip()
+    assert a.date is None
