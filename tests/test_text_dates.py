@@ -39,3 +39,25 @@ def test_a_dateline_with_two_unlabelled_dates_gives_the_earlier():
     line = "2018-08-29 14:15:57 2018-06-22 10:20:00\n\n"
     a = parse_scrape(NAV + "\n" + HEAD + line + LEAD + "\n\n" + SECOND + "\n", "two")
     assert a.date.isoformat() == "2018-06-22"
+
+
+def test_a_period_under_the_headline_is_not_its_date():
+    """'28.01.2022 – 29.01.2022', '3 May 2021 to 5 May 2021' are an event's two ends, not the page's day:
+    undated rather than the period's first day. A single dateline there still dates the page."""
+    for line in ("Spieltag +++ 28.01.2022 – 29.01.2022", "Festival, 3 May 2021 to 5 May 2021"):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "period")
+        assert a.title == HEAD.strip()
+        assert a.date is None, line
+    b = parse_scrape(NAV + "\n" + HEAD + "28.01.2022 – Anna Weber\n\n" + LEAD + "\n\n" + SECOND + "\n", "one")
+    assert b.date.isoformat() == "2022-01-28"
+
+
+def test_a_list_of_dates_that_runs_past_the_window_is_a_list():
+    """Two issue dates at the bottom of the window under the headline and more below it are an archive
+    list, not the page's dateline: undated rather than the first issue's day."""
+    fillers = "".join(f"Harbour note {w}\n\n" for w in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"))
+    issues = "".join(f"Issue {n}, {d} 2020\n\n" for n, d in ((70, "9 October"), (69, "18 September"), (68, "4 September"),
+                                                              (67, "21 August")))
+    a = parse_scrape(NAV + "\n" + HEAD + "\n" + LEAD + "\n\n" + fillers + issues + SECOND + "\n\n" + THIRD + "\n", "list")
+    assert a.title == HEAD.strip()
+    assert a.date is None

@@ -318,6 +318,7 @@ _PUBLISHED = re.compile(r"(published|posted|veröffentlicht|erschienen|publié|p
 _NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w|\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)
 DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
 IN_ARTICLE = 2  # paragraphs below the headline after which an unlabelled date is the text's own
+LIST_BEYOND = 6  # units below the window looked at to tell a list of dates (tune, CV titles: 0 -> 3, 6, 10: wrong 19 -> 18, right same)
 NEAR = 0  # units: among a list of dates only a labelled one is taken (--cv: 3 -> 0, wrong 6.2 -> 5.3 %, right 0.733 -> 0.725)
 
 
@@ -328,13 +329,21 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
         return []
     limit = len(unit) if len(unit) <= DATELINE_CHARS else DATE_IN_LONG_UNIT
     out = []
-    for pos, day in dates_in_text(unit[:limit + 20]):
-        if pos <= limit:
+    found = dates_in_text(unit[:limit + 40])
+    ranged = {k for k in range(len(found) - 1)  # "28.01.2022 – 29.01.2022": a period (an event's), both ends
+              if found[k + 1][0] - found[k][0] <= RANGE_CHARS and _RANGE.search(unit[found[k][0]:found[k + 1][0]])}
+    ranged |= {k + 1 for k in ranged}
+    for k, (pos, day) in enumerate(found):
+        if pos <= limit and k not in ranged:
             before = unit[max(0, pos - 30):pos]
             published = bool(_PUBLISHED.search(before))
             if not _BOUND.search(before) and (published or _in_dateline(unit, pos)):
                 out.append((bool(_UPDATED.search(before)), published, day))
     return out
+
+
+RANGE_CHARS = 40  # two dates this close with a dash or "to" between them bound a period
+_RANGE = re.compile(r"\s[-–—]\s*$|[-–—]$|\b(bis|to|until|au|al|tot)\s*$", re.I)
 
 
 # a date that bounds a period is a deadline or an event's, not the page's: "(bis 28.02.2021)", "until 3 May"
@@ -367,15 +376,19 @@ def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int =
     unsure. With no date near the headline, the first date labelled "Published" on the page. Unsure:
     undated."""
     found = []
+    beyond = set()  # days of the units just below the window: a list that goes on past it is a list
     prose_above = 0  # paragraphs between the headline and unit i: the article has begun
-    for i in range(max(0, title_at - before), min(len(page.units), title_at + after + 1)):
+    for i in range(max(0, title_at - before), min(len(page.units), title_at + after + LIST_BEYOND + 1)):
         if i > title_at + 1 and is_prose(page.units[i - 1]):
             prose_above += 1
         for updated, published, day in _dates_of(page, i):
             if prose_above >= IN_ARTICLE and not published:
                 continue  # a date inside the article's text is an event's, not the page's
-            found.append((updated, not published, abs(i - title_at) + (0.5 if i < title_at else 0.0), day))
-    if len({f[3] for f in found}) >= 3:  # a list of dates: keep what is labelled
+            if i > title_at + after:
+                beyond.add(day)
+            else:
+                found.append((updated, not published, abs(i - title_at) + (0.5 if i < title_at else 0.0), day))
+    if found and len({f[3] for f in found} | beyond) >= 3:  # a list of dates: keep what is labelled
         found = [f for f in found if not f[1] or f[2] <= NEAR]
     if not found:
         found = [(updated, False, 0.0, day) for i in range(len(page.units)) for updated, published, day
