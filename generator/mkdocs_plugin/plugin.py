@@ -23,8 +23,8 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
-from . import (article, buildcache, charts, exports, feedset, listings, locator, map as sitemap, mapsvg, pages, related,
-               reproducible, unchanged)
+from . import (article, buildcache, charts, exports, feedset, listingcache, listings, locator, map as sitemap, mapsvg,
+               pages, related, reproducible, unchanged)
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
@@ -91,8 +91,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self._start_search(config)
         self.prints = {uri: _fingerprint(r) for uri, r in self.records.items()}
         self._locator_files(files, config)
-        folder = self.cache.store.path.parent if self.cache is not None and self.cache.store is not None else None
-        self.neighbours = related.cached(list(self.records.values()), self.prints, folder, self.cache)
+        store = self.cache.store if self.cache is not None else None
+        self.neighbours = related.cached(list(self.records.values()), self.prints, store,
+                                         self.cache.base if store is not None else "")
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
             for uri in self.records:
@@ -208,8 +209,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                                        aliases))
         for name, recs in tags.items():
             uri, kind, feed = self.tag_uri(name), vocab.kind_of(name), feedset.tag_feed(name)
-            out += self._listing(("tag", uri, name, kind, feed, tags_index), recs, lambda: listings.tag_listing(
-                uri, name, kind, recs, tags_index, self.link, c.page_size, self._lead(uri, recs, feed, skip_tag=name)))
+            out += self._listing(("tag", uri, name, kind, feed, tags_index), 6, recs, lambda older: listings.tag_listing(
+                uri, name, kind, recs, tags_index, self.link, c.page_size, self._lead(uri, recs, feed, skip_tag=name),
+                older))
 
         tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
@@ -224,9 +226,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             parts = ("place", uri, node.name, node.kind, node.slug, repr(node.place), feed, loc_index,
                      [(p.name, p.slug) for p in parents],
                      sorted((ch.name, ch.slug, len(ch.articles)) for ch in node.children.values()))
-            out.extend(self._listing(parts, node.articles, lambda: listings.location_listing(
+            out.extend(self._listing(parts, 9, node.articles, lambda older: listings.location_listing(
                 uri, node, parents, self.node_uri, loc_index, self.link, c.page_size,
-                self._lead(uri, node.articles, feed, skip_places=skip))))
+                self._lead(uri, node.articles, feed, skip_places=skip), older)))
             for child in node.children.values():
                 emit(child, parents + [node])
 
@@ -243,44 +245,19 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                                           self.link))
         for key, recs in months.items():
             uri, title = self.month_uri(key), month_title(key)
-            out += self._listing(("month", uri, title, arch_index), recs, lambda: listings.dated_listing(
-                uri, title, recs, arch_index, self.link, c.page_size))
-        out += self._listing(("undated", undated_uri, arch_index), undated, lambda: listings.undated_listing(
-            undated_uri, undated, arch_index, self.link, c.page_size))
+            out += self._listing(("month", uri, title, arch_index), 4, recs, lambda older: listings.dated_listing(
+                uri, title, recs, arch_index, self.link, c.page_size, older))
+        out += self._listing(("undated", undated_uri, arch_index), 3, undated, lambda older: listings.undated_listing(
+            undated_uri, undated, arch_index, self.link, c.page_size, older))
         return out
 
-    def _listing(self, parts: tuple, records: list[Record], make) -> list[listings.Listing]:
-        """A tag's, place's, month's pages from `make`, or, when the build cache holds the pages of
-        a listing made from the same things (`parts`, the records' fingerprints in order, the code,
-        templates and configuration), those pages without their blocks: each is served whole from
-        the page cache, so its article lists and charts are not generated again (about 5 s of a
-        nothing-changed rebuild at 10,000 articles, issue 12). The links it made are checked again."""
-        if self.cache is None or self.cache.store is None:
-            return make()
+    def _listing(self, parts: tuple, stable: int, records: list[Record], make) -> list[listings.Listing]:
+        """A tag's, place's, month's pages from `make(older)`, or from the build cache when made from
+        the same things (listingcache.py). `parts[:stable]` is what its older pages show."""
         c = self.config
-        h = hashlib.sha256(repr((parts, c.page_size, c.charts, c.feed_enabled, self.site_url,
-                                 self.cache.base)).encode("utf-8", "surrogatepass"))
-        for r in records:
-            h.update(self.prints[r.src_uri])
-        key = h.hexdigest()
-        stored = self.cache.store.listing(key)
-        if stored is not None:
-            summaries, targets = stored
-            # Every page must be in the page cache (one that warned, or a cleared cache, is not).
-            if all([self.cache.add_page(uri, digest) for uri, _, _, digest in summaries]):
-                for target, source in targets:
-                    self.link.targets.setdefault(target, source)
-                return [listings.Listing.stored(*s) for s in summaries]
-        outer, self.link.targets = self.link.targets, {}
-        try:
-            pages = make()
-            targets = list(self.link.targets.items())
-        finally:
-            inner, self.link.targets = self.link.targets, outer
-            for target, source in inner.items():
-                outer.setdefault(target, source)
-        self.cache.store.put_listing(key, ([p.summary() for p in pages], targets))
-        return pages
+        settings = (c.page_size, c.charts, c.feed_enabled, self.site_url)
+        return listingcache.listing(self.cache, self.link, (parts, settings), (parts[:stable], settings), records,
+                                    self.prints, make)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """An article's body as read at build start, behind an empty front matter block (so that
