@@ -41,6 +41,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.prints: dict[str, bytes] = {}  # article src_uri -> hash of what listings show of it (_listing)
         self.map_nodes: list[LocationNode] = []
+        self.tags: dict[str, list[Record]] = {}  # tag -> its articles, newest first (_generated_pages)
+        self.tree: dict[str, LocationNode] = {}  # the location tree (_generated_pages)
         self.neighbours: dict[str, related.Neighbours] = {}
         self.site_url = ""  # feed links are shown only when feeds are written (they need it)
         self.page_feeds: dict[str, tuple[str, str]] = {}  # tag/country page -> (its feed, its name): main.html
@@ -199,7 +201,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         records = newest_first(list(self.records.values()))
         out: list[listings.Listing] = []
 
-        tags = tag_index(records)
+        tags = self.tags = tag_index(records)
         self.page_feeds = {self.tag_uri(name): (feedset.tag_feed(name), name) for name in tags}
         vocab = default_vocabulary()
         tags_index = f"{c.tags_dir}/index.md"
@@ -213,7 +215,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 uri, name, kind, recs, tags_index, self.link, c.page_size, self._lead(uri, recs, feed, skip_tag=name),
                 older))
 
-        tree = location_tree(records)
+        tree = self.tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
         out.append(listings.locations_index(loc_index, tree, self.node_uri, c.locations_title, self.link))
 
@@ -452,8 +454,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             log.info(feedset.NO_SITE_URL)
             return
         records = list(self.records.values())
-        countries = list(location_tree(newest_first(records)).values())
-        feedset.write_all(site, records, tag_index(newest_first(records)), countries, self.urls, config.site_name,
+        countries = list(self.tree.values())  # made for the listings, from the same records in the same order
+        feedset.write_all(site, records, self.tags, countries, self.urls, config.site_name,
                           config.site_url, config.site_description or "", self.config.feed_path,
                           self.config.feed_length, lambda name: self.link.url(self.tag_uri(name)),
                           lambda node: self.link.url(self.node_uri(node)))
@@ -468,7 +470,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
 def _fingerprint(r: Record) -> bytes:
     """A hash of what a listing, its charts or an export shows of an article."""
-    return hashlib.blake2b(repr((r.src_uri, r.title, r.date, r.summary, r.source, r.url, r.tags, r.places))
+    # Places as plain tuples: a dataclass's repr was most of this (1.3 s at 10,000 articles, profiled).
+    places = [(p.name, p.country, p.region, p.kind, p.lat, p.lon, p.geonameid, p.approximate) for p in r.places]
+    return hashlib.blake2b(repr((r.src_uri, r.title, r.date, r.summary, r.source, r.url, r.tags, places))
                            .encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 

@@ -5,7 +5,6 @@ in time under that tag or place are candidates, so the work grows with the archi
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .index import Record, place_slug
+from .index import Record, place_slugs
 
 if TYPE_CHECKING:
     from .buildcache import BuildCache
@@ -33,15 +32,15 @@ def digest(nb: Neighbours | None) -> str:
     """What of the neighbours an article page shows (the build cache's context for it)."""
     if nb is None:
         return ""
-    def show(r: Record | None) -> list:
-        return [] if r is None else [r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or ""]
-    parts = [show(r) for r in nb.related] + [show(nb.previous), show(nb.next)]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    def show(r: Record | None) -> str:
+        return "" if r is None else repr((r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or ""))
+    parts = [show(r) for r in nb.related] + ["|", show(nb.previous), show(nb.next)]
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _keys(r: Record) -> list[str]:
     """Sorted: scores are float sums, added in the same order in every build."""
-    return sorted({"t:" + t for t in r.tags} | {"p:" + place_slug(p) for p in r.places}
+    return sorted({"t:" + t for t in r.tags} | {"p:" + slug for slug in place_slugs(r)}
                   | {"c:" + p.country for p in r.places})
 
 
