@@ -32,7 +32,7 @@ from ..writers.markdown import split_page
 from . import locator
 from .index import Record
 
-SCHEMA = 6  # the tables' layout: another one is dropped and rebuilt
+SCHEMA = 7  # the tables' layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML

@@ -91,7 +91,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.urls[f.src_uri] = f.url
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
-        self.prints = {uri: _fingerprint(r) for uri, r in self.records.items()}
+        self.prints = {uri: _derived(r, "print", _fingerprint) for uri, r in self.records.items()}
         self._locator_files(files, config)
         store = self.cache.store if self.cache is not None else None
         self.neighbours = related.cached(list(self.records.values()), self.prints, store,
@@ -170,7 +170,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
         """One outline file per map view the article pages show (locator.py), drawn once: kept in
         the build cache folder, from where MkDocs copies it into the site."""
-        views = {v for r in self.records.values() if (v := locator.view_of(locator.points_of(r.places)))}
+        views = {v for r in self.records.values() if (v := _derived(r, "view", _view))}
         folder = None
         if self.config.build_cache:
             folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
@@ -466,6 +466,21 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
                                 self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt)
+
+
+def _derived(r: Record, name: str, make):
+    """`make(r)`, kept in the record (and so in the build cache with it: Record.derived)."""
+    value = r.derived.get(name, _MISSING)
+    if value is _MISSING:
+        value = r.derived[name] = make(r)
+    return value
+
+
+_MISSING = object()
+
+
+def _view(r: Record):
+    return locator.view_of(locator.points_of(r.places))
 
 
 def _fingerprint(r: Record) -> bytes:

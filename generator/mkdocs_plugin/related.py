@@ -28,13 +28,21 @@ class Neighbours:
     next: Record | None = None  # newer
 
 
+def _shown(r: Record | None) -> str:
+    """What an article page shows of a neighbour (made once per record, not once per mention)."""
+    if r is None:
+        return ""
+    text = r.derived.get("shown")
+    if text is None:
+        text = r.derived["shown"] = repr((r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or ""))
+    return text
+
+
 def digest(nb: Neighbours | None) -> str:
     """What of the neighbours an article page shows (the build cache's context for it)."""
     if nb is None:
         return ""
-    def show(r: Record | None) -> str:
-        return "" if r is None else repr((r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or ""))
-    parts = [show(r) for r in nb.related] + ["|", show(nb.previous), show(nb.next)]
+    parts = [_shown(r) for r in nb.related] + ["|", _shown(nb.previous), _shown(nb.next)]
     return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
