@@ -99,8 +99,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                                   self.cache.base if store is not None else "")
         try:
             self._generated_files(files, config)
-        finally:
-            pending.stop()  # only when something above failed: result() has joined it
+        except BaseException:
+            pending.stop()
+            raise
         self.neighbours = pending.result()
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
