@@ -99,9 +99,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                                   self.cache.base if store is not None else "")
         try:
             self._generated_files(files, config)
-        except BaseException:
-            pending.stop()
-            raise
+        finally:
+            pending.stop()  # only when something above failed: result() has joined it
         self.neighbours = pending.result()
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
