@@ -4,7 +4,6 @@ listing is): the same records in the same order
 change to what compute reads, or to the code's key, computes them again; both equal compute's."""
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -64,22 +63,3 @@ def test_neighbours_are_reused_only_for_the_same_records_and_code(tmp_path: Path
     assert calls[0] == 4
     run(edited[:-1], base="code-1")  # back to the first code: its result was dropped (unused)
     assert calls[0] == 5
-
-
-def test_neighbours_computed_in_a_child_process_equal_compute(tmp_path: Path):
-    """A large archive's neighbours are computed in a forked child (related.Pending) while the
-    plugin makes the listings: the same result as computing them here, and then kept."""
-    records = _records(80)
-    prints = {r.src_uri: _fingerprint(r) for r in records}
-    store = BuildCache(tmp_path)
-    pending = related.Pending(records, prints, store, "code-1", fork_at=0)
-    assert pending.job is not None or "fork" not in multiprocessing.get_all_start_methods()
-    got = pending.result()
-    assert _plain(got) == _plain(related.compute(records))
-    assert all(r in records for nb in got.values() for r in nb.related)
-    store.commit(set())
-    store.close()
-    store = BuildCache(tmp_path)
-    again = related.Pending(records, prints, store, "code-1", fork_at=0)
-    assert again.job is None and _plain(again.result()) == _plain(got)  # kept: no child this time
-    store.close()

@@ -94,30 +94,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.prints = {uri: _derived(r, "print", _fingerprint) for uri, r in self.records.items()}
         self._locator_files(files, config)
         store = self.cache.store if self.cache is not None else None
-        # Computed in a child process (when not cached) while this one makes the listings and exports.
-        pending = related.Pending(list(self.records.values()), self.prints, store,
-                                  self.cache.base if store is not None else "")
-        try:
-            self._generated_files(files, config)
-        finally:
-            pending.stop()  # only when something above failed: result() has joined it
-        self.neighbours = pending.result()
+        self.neighbours = related.cached(list(self.records.values()), self.prints, store,
+                                         self.cache.base if store is not None else "")
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
             for uri in self.records:
                 self.cache.settle(uri, related.digest(self.neighbours.get(uri)))
-        self._check_links(files)
-        self.outputs = None
-        if self.cache is not None and self.cache.store is not None and unchanged.allowed(config):
-            # Pages served whole from the cache are not MkDocs' to render: on_post_build puts them in place.
-            files = unchanged.PageFiles(files, set(self.cache.cached))
-            self.outputs = unchanged.Outputs(self.cache.store, config.site_dir,
-                                           Path(config.config_file_path or config.docs_dir).parent)
-        self.files = files
-        return files
-
-    def _generated_files(self, files: Files, config: MkDocsConfig) -> None:
-        """The listings, map and find pages, and the exports, as site files."""
         self.titles = {}
         self.blocks = {}
         for page in self._generated_pages():
@@ -128,6 +110,15 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.blocks[page.uri] = page.blocks
             files.append(File.generated(config, page.uri, content=page.markdown))
         self._exports(files, config)
+        self._check_links(files)
+        self.outputs = None
+        if self.cache is not None and self.cache.store is not None and unchanged.allowed(config):
+            # Pages served whole from the cache are not MkDocs' to render: on_post_build puts them in place.
+            files = unchanged.PageFiles(files, set(self.cache.cached))
+            self.outputs = unchanged.Outputs(self.cache.store, config.site_dir,
+                                           Path(config.config_file_path or config.docs_dir).parent)
+        self.files = files
+        return files
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
         if template_name == "sitemap.xml" and isinstance(self.files, unchanged.PageFiles):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import multiprocessing
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -97,78 +96,25 @@ def compute(records: list[Record]) -> dict[str, Neighbours]:
     return out
 
 
-Rows = dict[str, tuple[list[str], "str | None", "str | None"]]  # src_uri -> related, older, newer (URIs)
-FORK_AT = 1000  # articles: below this, computing in this process costs less than starting a child
-
-
-def _rows(out: dict[str, Neighbours]) -> Rows:
-    return {uri: ([r.src_uri for r in nb.related], nb.previous.src_uri if nb.previous else None,
-                  nb.next.src_uri if nb.next else None) for uri, nb in out.items()}
-
-
-def _child(records: list[Record], conn) -> None:
-    conn.send(_rows(compute(records)))
-    conn.close()
-
-
-class Pending:
-    """The neighbours of every article: the build cache's (`store.listing`, made from the same
-    records in the same order: `prints`, the plugin's fingerprints, cover every field compute
-    reads, `base`, the code and configuration key, the rest), or else computed, where the system
-    can fork and the archive is large, in a child process while this one makes the listings and
-    exports (`result` waits for it). Computing them was 1.4 CPU-s of every rebuild that added an
-    article at 10,000 articles (issue 12)."""
-
-    def __init__(self, records: list[Record], prints: dict[str, bytes], store: BuildCache | None,
-                 base: str = "", fork_at: int = FORK_AT) -> None:
-        self.records, self.store, self.key = records, store, ""
-        self.by_uri = {r.src_uri: r for r in records}
-        self.rows: Rows | None = None
-        self.job = self.conn = None
-        if store is not None:
-            h = hashlib.sha256(b"related\0" + base.encode("utf-8", "surrogatepass"))
-            for r in records:
-                h.update(r.src_uri.encode("utf-8", "surrogatepass") + b"\0" + prints[r.src_uri])
-            self.key = h.hexdigest()
-            rows = store.listing(self.key)
-            if isinstance(rows, dict) and rows.keys() == self.by_uri.keys():
-                self.rows = rows
-                return
-        if len(records) >= fork_at and "fork" in multiprocessing.get_all_start_methods():
-            ctx = multiprocessing.get_context("fork")
-            self.conn, child = ctx.Pipe(duplex=False)
-            self.job = ctx.Process(target=_child, args=(records, child), name="archive-related", daemon=True)
-            self.job.start()
-            child.close()
-
-    def result(self) -> dict[str, Neighbours]:
-        if self.rows is None:
-            rows = None
-            if self.job is not None:
-                try:
-                    rows = self.conn.recv()
-                except (EOFError, OSError):
-                    rows = None  # the child failed: computed here instead
-                self.job.join()
-                self.conn.close()
-                self.job = None
-            if rows is None:
-                rows = _rows(compute(self.records))
-            self.rows = rows
-            if self.store is not None:
-                self.store.put_listing(self.key, rows)
-        by_uri = self.by_uri
-        return {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt))
-                for uri, (rel, prev, nxt) in self.rows.items()}
-
-    def stop(self) -> None:
-        if self.job is not None and self.job.is_alive():
-            self.job.terminate()
-            self.job.join()
-        self.job = None
-
-
 def cached(records: list[Record], prints: dict[str, bytes], store: BuildCache | None,
-           base: str = "", fork_at: int = FORK_AT) -> dict[str, Neighbours]:
-    """`compute`, or its last result (Pending)."""
-    return Pending(records, prints, store, base, fork_at).result()
+           base: str = "") -> dict[str, Neighbours]:
+    """`compute`, or its last result (kept in the build cache, as a listing is: `store.listing`)
+    when made from the same records in the same order: `prints` (the plugin's fingerprints) cover
+    every field compute reads, `base` (the build cache's code and configuration key) the rest.
+    It was 1.4 of 6 CPU-s of a rebuild with nothing changed at 10,000 articles (issue 12), and the
+    same after an edit to articles' bodies only. Kept as source URIs."""
+    if store is None:
+        return compute(records)
+    h = hashlib.sha256(b"related\0" + base.encode("utf-8", "surrogatepass"))
+    for r in records:
+        h.update(r.src_uri.encode("utf-8", "surrogatepass") + b"\0" + prints[r.src_uri])
+    key = h.hexdigest()
+    by_uri = {r.src_uri: r for r in records}
+    rows = store.listing(key)
+    if isinstance(rows, dict) and rows.keys() == by_uri.keys():
+        return {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt))
+                for uri, (rel, prev, nxt) in rows.items()}
+    out = compute(records)
+    store.put_listing(key, {uri: ([r.src_uri for r in nb.related], nb.previous.src_uri if nb.previous else None,
+                                  nb.next.src_uri if nb.next else None) for uri, nb in out.items()})
+    return out
