@@ -127,7 +127,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     return module.main(args)
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(others: bool = True) -> argparse.ArgumentParser:
+    """The command line; `others`: with the subcommands that live beside their logic (importing
+    them imports the ingest pipeline: about half a second of every `archive build`)."""
     p = argparse.ArgumentParser(prog="archive", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -168,15 +170,20 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--no-baseline", action="store_true", help="geoparse: skip the plain-lookup baseline")
     ev.set_defaults(func=_cmd_eval)
 
-    from . import linkcheck, review, sources  # subcommands that live beside their logic
-    sources.add_parser(sub)
-    linkcheck.add_parser(sub)
-    review.add_parser(sub)
+    if others:
+        from . import linkcheck, review, sources  # subcommands that live beside their logic
+        sources.add_parser(sub)
+        linkcheck.add_parser(sub)
+        review.add_parser(sub)
     return p
 
 
+CORE = ("ingest", "build", "serve", "eval")  # defined here: parsed without importing the others
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser(others=not (argv and argv[0] in CORE)).parse_args(argv)
     return args.func(args)
 
 

@@ -1,4 +1,5 @@
-"""Related articles are kept between builds (related.cached): the same records in the same order
+"""Related articles are kept between builds in the build cache (related.cached, under a key as a
+listing is): the same records in the same order
 (by their fingerprints) and the same code give the stored neighbours without computing them; any
 change to what compute reads, or to the code's key, computes them again; both equal compute's."""
 from __future__ import annotations
@@ -6,9 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from types import SimpleNamespace
 
 from generator.mkdocs_plugin import related
+from generator.mkdocs_plugin.buildcache import BuildCache
 from generator.mkdocs_plugin.index import Record
 from generator.mkdocs_plugin.plugin import _fingerprint
 from generator.model import Place
@@ -36,19 +37,20 @@ def test_neighbours_are_reused_only_for_the_same_records_and_code(tmp_path: Path
         return real(records)
 
     monkeypatch.setattr(related, "compute", counting)
-    cache = SimpleNamespace(base="code-1")
 
     def run(records: list[Record], base: str = "code-1") -> dict:
-        cache.base = base
+        store = BuildCache(tmp_path)  # a build: opened, used, committed
         prints = {r.src_uri: _fingerprint(r) for r in records}
-        got = related.cached(records, prints, tmp_path, cache)
+        got = related.cached(records, prints, store, base)
+        store.commit(set())
+        store.close()
         assert _plain(got) == _plain(real(records))
         assert all(r in records for nb in got.values() for r in nb.related)  # this build's records
         return got
 
     records = _records(60)
     run(records)
-    assert calls[0] == 1 and (tmp_path / "related.pickle").is_file()
+    assert calls[0] == 1
     run(_records(60))
     assert calls[0] == 1  # same records: stored
     edited = _records(60)
@@ -59,6 +61,5 @@ def test_neighbours_are_reused_only_for_the_same_records_and_code(tmp_path: Path
     assert calls[0] == 3
     run(edited[:-1], base="code-2")  # other code or configuration
     assert calls[0] == 4
-    (tmp_path / "related.pickle").write_bytes(b"garbage")
-    run(edited[:-1], base="code-2")
+    run(edited[:-1], base="code-1")  # back to the first code: its result was dropped (unused)
     assert calls[0] == 5

@@ -108,7 +108,6 @@ def test_incremental_builds_equal_clean_builds_after_each_kind_of_change(tmp_pat
     build(project, project / "site")
     assert (project / CACHE).is_file()
     assert (project / CACHE).with_name("search-index-terms.pickle").is_file()  # documents' words, kept
-    assert (project / CACHE).with_name("related.pickle").is_file()  # related articles, kept
     for change in (_nothing, _add, _edit_tags, _edit_summary, _edit_body, _delete, _page_size, _template, _config):
         change(project)
         build(project, project / "site")
@@ -182,13 +181,14 @@ def test_unchanged_listings_are_not_generated_again(tmp_path: Path):
     project = make_project(tmp_path / "p")
     build(project, project / "site")
     db = sqlite3.connect(project / CACHE)
-    rows = db.execute("SELECT key, pages FROM listings").fetchall()
+    rows = [(key, value) for key, value in _listing_rows(db) if len(value) == 3]  # whole listings
     assert len(rows) > 5
-    summaries, targets = pickle.loads(zlib.decompress(rows[0][1]))
+    summaries, targets, older = rows[0][1]
     assert summaries and all(uri.endswith(".md") for uri, *_ in summaries)
     with db:
         db.execute("UPDATE listings SET pages = ? WHERE key = ?",
-                   (zlib.compress(pickle.dumps((summaries, targets + [("nowhere.md", summaries[0][0])]))), rows[0][0]))
+                   (zlib.compress(pickle.dumps((summaries, targets + [("nowhere.md", summaries[0][0])], older))),
+                    rows[0][0]))
     db.close()
     done = _build_output(project)
     assert done.returncode != 0 and "nowhere.md" in done.stderr
@@ -211,3 +211,41 @@ def test_unchanged_exports_are_reused_and_a_change_remakes_them(tmp_path: Path):
     _edit_meta(_articles(project)[0], title="Retitled {}")
     build(project, project / "site")
     assert '"marker": 1' not in out.read_text(encoding="utf-8") and "Retitled" in out.read_text(encoding="utf-8")
+
+
+def _listing_rows(db: sqlite3.Connection) -> list[tuple[str, object]]:
+    """The listings table's entries: whole listings (summaries, links, older pages' keys), older
+    pages (summary, links) and the related articles (a dict)."""
+    return [(key, pickle.loads(zlib.decompress(value))) for key, value in db.execute("SELECT key, pages FROM listings")]
+
+
+def test_older_pages_of_a_changed_listing_come_from_the_cache(tmp_path: Path):
+    """When a listing changed, its older pages whose own inputs did not are taken from the cache
+    (listingcache.OlderPages): with every whole listing forgotten, the rebuild still gives the same
+    site, and a link to a missing page slipped into a stored older page fails the strict build."""
+    project = make_project(tmp_path / "p")
+    _small_pages(project)
+    build(project, project / "site")
+    before = tree(project / "site")
+
+    def forget_listings(mark: bool) -> int:
+        db = sqlite3.connect(project / CACHE)
+        rows = _listing_rows(db)
+        older = [(key, value) for key, value in rows if isinstance(value, tuple) and len(value) == 2]
+        assert older and all("/page-" in summary[0] for _, (summary, _) in older)
+        with db:
+            db.executemany("DELETE FROM listings WHERE key = ?",
+                           [(key,) for key, value in rows if isinstance(value, tuple) and len(value) == 3])
+            if mark:
+                db.executemany("UPDATE listings SET pages = ? WHERE key = ?", [
+                    (zlib.compress(pickle.dumps((summary, targets + [("nowhere.md", summary[0])]))), key)
+                    for key, (summary, targets) in older])
+        db.close()
+        return len(older)
+
+    forget_listings(mark=False)
+    build(project, project / "site")
+    assert tree(project / "site") == before
+    forget_listings(mark=True)
+    done = _build_output(project)
+    assert done.returncode != 0 and "nowhere.md" in done.stderr

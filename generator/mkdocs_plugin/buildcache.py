@@ -32,7 +32,7 @@ from ..writers.markdown import split_page
 from . import locator
 from .index import Record
 
-SCHEMA = 5  # the tables' layout: another one is dropped and rebuilt
+SCHEMA = 7  # the tables' layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
@@ -86,8 +86,9 @@ class BuildCache:
                 self.db.execute("DROP TABLE IF EXISTS listings")
                 self.db.execute("DROP TABLE IF EXISTS outputs")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA}")
+        # The HTML last: a row's other columns are read without walking its HTML's overflow pages.
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                        "context TEXT NOT NULL, html BLOB NOT NULL, entries TEXT NOT NULL, record BLOB)")
+                        "context TEXT NOT NULL, record BLOB, entries TEXT NOT NULL, html BLOB NOT NULL)")
         # A generated listing (a tag's, a place's, a month's pages) by a key of what it is made
         # from: the pages it gave, so an unchanged listing is not generated again (Listing.stored).
         self.db.execute("CREATE TABLE IF NOT EXISTS listings (key TEXT PRIMARY KEY, pages BLOB NOT NULL)")
@@ -102,6 +103,7 @@ class BuildCache:
         self.keys: dict[str, tuple[str, str]] = {uri: (key, context) for uri, key, context in
                                                  self.db.execute("SELECT src_uri, key, context FROM pages")}
         self.new: dict[str, tuple[str, str, bytes, str, bytes | None]] = {}
+        self.records: dict[str, bytes] | None = None  # src_uri -> pickled record, read at the first `record`
         self.listing_keys: set[str] = {k for (k,) in self.db.execute("SELECT key FROM listings")}
         self.new_listings: dict[str, bytes] = {}
         self.used_listings: set[str] = set()
@@ -138,8 +140,10 @@ class BuildCache:
     def record(self, src_uri: str, text: str | None = None) -> Record | None:
         """The article's front matter as read when its page was stored (no YAML parsing); its body
         (the search index reads it) is cut from `text` again, the page's unchanged text."""
-        row = self.db.execute("SELECT record FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
-        record = pickle.loads(row[0]) if row and row[0] else None
+        if self.records is None:  # one query for all (one per page was a tenth of a rebuild's record reading)
+            self.records = {uri: blob for uri, blob in self.db.execute("SELECT src_uri, record FROM pages") if blob}
+        blob = self.records.pop(src_uri, None)
+        record = pickle.loads(blob) if blob else None
         if record is not None and record.body == "" and text is not None:
             record = replace(record, body=split_page(text)[1])
         return record
@@ -151,6 +155,10 @@ class BuildCache:
             return None
         row = self.db.execute("SELECT pages FROM listings WHERE key = ?", (key,)).fetchone()
         return pickle.loads(zlib.decompress(row[0])) if row else None
+
+    def keep_listings(self, keys) -> None:
+        """Entries not read this build but still wanted (a stored listing's older pages)."""
+        self.used_listings.update(keys)
 
     def put_listing(self, key: str, value: object) -> None:
         self.used_listings.add(key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from html import escape
 
-from .index import Record, place_slug
+from .index import Record, place_slugs
 from .pages import MONTHS, Linker, esc
 
 WIDTH, HEIGHT, TOP = 640, 120, 4
@@ -71,8 +71,7 @@ def cooccurring(uri: str, records: list[Record], tag_uri, place_uri, link: Linke
     places: Counter[str] = Counter()
     by_slug = {}
     for r in records:
-        for p in {place_slug(p): p for p in r.places}.values():
-            s = place_slug(p)
+        for s, p in place_slugs(r).items():
             if s not in skip_places:
                 places[s] += 1
                 by_slug[s] = p

@@ -37,7 +37,13 @@ def rows(records: list[Record], urls: dict[str, str], site_url: str) -> list[dic
 
 
 def articles_json(data: list[dict]) -> str:
-    return json.dumps({"articles": data}, ensure_ascii=False, indent=1).replace("</", "<\\/") + "\n"
+    """One article a line: each row by json's C encoder (an indented dump of the whole list goes
+    through its pure-Python one, about 0.5 s at 10,000 articles, issue 12), and a diff of two
+    exports shows the articles that changed."""
+    if not data:
+        return '{"articles": []}\n'
+    rows = ",\n".join(json.dumps(row, ensure_ascii=False) for row in data)
+    return ('{"articles": [\n' + rows + "\n]}\n").replace("</", "<\\/")
 
 
 def _cell(value: str) -> str:

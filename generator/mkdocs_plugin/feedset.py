@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from .. import sitewrite
 from ..atomicfile import write_bytes
 from ..textutil import slugify
 from .feeds import rss
@@ -35,6 +36,18 @@ def feed_order(records: list[Record]) -> list[Record]:
     return dated + undated
 
 
+def _write(path: Path, data: bytes) -> None:
+    """Written only when its bytes changed (most feeds do not change between two builds); an
+    unchanged one is confirmed, so `archive build` does not remove it as stale (sitewrite.py)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            sitewrite.confirm(path)
+            return
+    except OSError:
+        pass
+    write_bytes(path, data)
+
+
 def write_all(site_dir: Path, records: list[Record], tags: dict[str, list[Record]], countries: list[LocationNode],
               urls: dict[str, str], site_name: str, site_url: str, description: str, main_path: str,
               length: int, tag_page: Callable[[str], str], country_page: Callable[[LocationNode], str]) -> int:
@@ -43,7 +56,7 @@ def write_all(site_dir: Path, records: list[Record], tags: dict[str, list[Record
     channel links there, not to the site's root."""
     def one(path: str, recs: list[Record], title: str, page: str = "") -> None:
         latest = feed_order(recs)[:length]
-        write_bytes(site_dir / path, rss(latest, urls, title, site_url, description, page).encode("utf-8"))
+        _write(site_dir / path, rss(latest, urls, title, site_url, description, page).encode("utf-8"))
 
     one(main_path, records, site_name)
     for name, recs in tags.items():

@@ -23,6 +23,8 @@ from .index import LocationNode, Record
 from .pages import Linker, esc, fmt_date, heading, month_title
 
 PAGE_SIZE = 50
+# (its address, newer and older pages' addresses, its articles, how to make it) -> the page
+OlderPage = Callable[[str, "str | None", "str | None", "list[Record]", Callable[[], "Listing"]], "Listing"]
 _BLOCK = "<!-- archive:block {} -->"
 _BLOCK_RE = re.compile(r"<!-- archive:block (\d+) -->")
 
@@ -154,14 +156,22 @@ def _span(records: list[Record]) -> str:
     return first if first == last else f"{first} – {last}"
 
 
+def _build(here: str, newer: str | None, older: str | None, chunk: list[Record],
+           build: Callable[[], Listing]) -> Listing:
+    return build()
+
+
 def paginate(uri: str, title: str, records: list[Record], link: Linker,
-             intro: Callable[[Listing, bool], None], size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
+             intro: Callable[[Listing, bool], None], size: int = PAGE_SIZE, lead: str = "",
+             older_page: OlderPage | None = None) -> list[Listing]:
     """The listing's pages. Older articles sit in content-defined blocks (blocks_of), so a new
     article changes the page it lands on (the first, for a new article) and the other pages are
     never rendered again (the build cache keeps them): the first page holds the newest complete
     block and the newer articles still filling one; each older page one block, named after its
     newest article (page_uri). `intro(page, first)` writes what comes above each page's articles;
-    `lead` (HTML: feed link, charts) goes right below the first page's heading."""
+    `lead` (HTML: feed link, charts) goes right below the first page's heading. `older_page` makes
+    (or takes from a cache: listingcache.py) each older page from its inputs: its address, its
+    neighbours' and its articles (with what the listing shows on every page: the caller's key)."""
     blocks, complete = blocks_of(records[::-1], size)
     if len(blocks) > 1 and not complete:
         blocks[-2:] = [blocks[-2] + blocks[-1]]
@@ -178,16 +188,22 @@ def paginate(uri: str, title: str, records: list[Record], link: Linker,
     for k in range(len(older) - 1, -1, -1):
         chunk = older[k][::-1]
         here = names[k]
-        page = Listing(here, f"{title}: {_span(chunk)}", standalone=True).md(heading(f"{title}: {_span(chunk)}"))
-        intro(page, False)
         newer = uri if k == len(older) - 1 else names[k + 1]
-        page.html(article_items(here, chunk, link) + _pager(here, newer, names[k - 1] if k > 0 else None, link))
-        out.append(page)
+        before = names[k - 1] if k > 0 else None
+
+        def build(here: str = here, newer: str = newer, before: str | None = before,
+                  chunk: list[Record] = chunk) -> Listing:
+            page = Listing(here, f"{title}: {_span(chunk)}", standalone=True).md(heading(f"{title}: {_span(chunk)}"))
+            intro(page, False)
+            page.html(article_items(here, chunk, link) + _pager(here, newer, before, link))
+            return page
+
+        out.append((older_page or _build)(here, newer, before, chunk, build))
     return out
 
 
-def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri: str,
-                link: Linker, size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
+def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri: str, link: Linker,
+                size: int = PAGE_SIZE, lead: str = "", older_page: OlderPage | None = None) -> list[Listing]:
     def intro(page: Listing, first: bool) -> None:
         n = len(records)
         count = f" · {n} article{'' if n == 1 else 's'}" if first else ""  # older pages do not change
@@ -196,7 +212,7 @@ def tag_listing(uri: str, name: str, kind: str, records: list[Record], index_uri
             page.html(lead)
             page.md(heading("Articles", 2))  # the list is not more of the charts' links
 
-    return paginate(uri, name, records, link, intro, size)
+    return paginate(uri, name, records, link, intro, size, older_page=older_page)
 
 
 def _children(node: LocationNode) -> list[LocationNode]:
@@ -208,7 +224,8 @@ def items(lines: list[str]) -> str:
 
 
 def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], node_uri, index_uri: str,
-                     link: Linker, size: int = PAGE_SIZE, lead: str = "") -> list[Listing]:
+                     link: Linker, size: int = PAGE_SIZE, lead: str = "",
+                     older_page: OlderPage | None = None) -> list[Listing]:
     def intro(page: Listing, first: bool) -> None:
         crumbs = [link(page.uri, index_uri, "All locations")] + [link(page.uri, node_uri(p), p.name) for p in parents]
         if not first:
@@ -228,16 +245,16 @@ def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], 
             page.html(items([f"{link(page.uri, node_uri(c), c.name)} ({len(c.articles)})" for c in _children(node)]))
         page.md(heading("Articles", 2))
 
-    return paginate(uri, node.name, node.articles, link, intro, size)
+    return paginate(uri, node.name, node.articles, link, intro, size, older_page=older_page)
 
 
 def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, link: Linker,
-                  size: int = PAGE_SIZE) -> list[Listing]:
+                  size: int = PAGE_SIZE, older_page: OlderPage | None = None) -> list[Listing]:
     """A month's articles, or the undated ones."""
     def intro(page: Listing, first: bool) -> None:
         page.html(f"<p>{link(page.uri, index_uri, 'Archive')}</p>\n")
 
-    return paginate(uri, title, records, link, intro, size)
+    return paginate(uri, title, records, link, intro, size, older_page=older_page)
 
 
 def undated_order(records: list[Record]) -> list[Record]:
@@ -247,9 +264,9 @@ def undated_order(records: list[Record]) -> list[Record]:
 
 
 def undated_listing(uri: str, records: list[Record], index_uri: str, link: Linker,
-                    size: int = PAGE_SIZE) -> list[Listing]:
+                    size: int = PAGE_SIZE, older_page: OlderPage | None = None) -> list[Listing]:
     """The articles without a date, A to Z by title (undated_order)."""
-    return dated_listing(uri, UNDATED_TITLE, undated_order(records), index_uri, link, size)
+    return dated_listing(uri, UNDATED_TITLE, undated_order(records), index_uri, link, size, older_page)
 
 
 UNDATED_TITLE = "Undated articles"

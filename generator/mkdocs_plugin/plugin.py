@@ -23,8 +23,8 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
-from . import (article, buildcache, charts, exports, feedset, listings, locator, map as sitemap, mapsvg, pages, related,
-               reproducible, unchanged)
+from . import (article, buildcache, charts, exports, feedset, listingcache, listings, locator, map as sitemap, mapsvg,
+               pages, related, reproducible, unchanged)
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
@@ -41,6 +41,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.prints: dict[str, bytes] = {}  # article src_uri -> hash of what listings show of it (_listing)
         self.map_nodes: list[LocationNode] = []
+        self.tags: dict[str, list[Record]] = {}  # tag -> its articles, newest first (_generated_pages)
+        self.tree: dict[str, LocationNode] = {}  # the location tree (_generated_pages)
         self.neighbours: dict[str, related.Neighbours] = {}
         self.site_url = ""  # feed links are shown only when feeds are written (they need it)
         self.page_feeds: dict[str, tuple[str, str]] = {}  # tag/country page -> (its feed, its name): main.html
@@ -89,10 +91,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.urls[f.src_uri] = f.url
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
-        self.prints = {uri: _fingerprint(r) for uri, r in self.records.items()}
+        self.prints = {uri: _derived(r, "print", _fingerprint) for uri, r in self.records.items()}
         self._locator_files(files, config)
-        folder = self.cache.store.path.parent if self.cache is not None and self.cache.store is not None else None
-        self.neighbours = related.cached(list(self.records.values()), self.prints, folder, self.cache)
+        store = self.cache.store if self.cache is not None else None
+        self.neighbours = related.cached(list(self.records.values()), self.prints, store,
+                                         self.cache.base if store is not None else "")
         if self.cache:
             # Related articles and older/newer change when OTHER articles change: part of the key.
             for uri in self.records:
@@ -168,7 +171,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
         """One outline file per map view the article pages show (locator.py), drawn once: kept in
         the build cache folder, from where MkDocs copies it into the site."""
-        views = {v for r in self.records.values() if (v := locator.view_of(locator.points_of(r.places)))}
+        views = {v for r in self.records.values() if (v := _derived(r, "view", _view))}
         folder = None
         if self.config.build_cache:
             folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
@@ -199,7 +202,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         records = newest_first(list(self.records.values()))
         out: list[listings.Listing] = []
 
-        tags = tag_index(records)
+        tags = self.tags = tag_index(records)
         self.page_feeds = {self.tag_uri(name): (feedset.tag_feed(name), name) for name in tags}
         vocab = default_vocabulary()
         tags_index = f"{c.tags_dir}/index.md"
@@ -209,10 +212,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                                        aliases))
         for name, recs in tags.items():
             uri, kind, feed = self.tag_uri(name), vocab.kind_of(name), feedset.tag_feed(name)
-            out += self._listing(("tag", uri, name, kind, feed, tags_index), recs, lambda: listings.tag_listing(
-                uri, name, kind, recs, tags_index, self.link, c.page_size, self._lead(uri, recs, feed, skip_tag=name)))
+            out += self._listing(("tag", uri, name, kind, feed, tags_index), 6, recs, lambda older: listings.tag_listing(
+                uri, name, kind, recs, tags_index, self.link, c.page_size, self._lead(uri, recs, feed, skip_tag=name),
+                older))
 
-        tree = location_tree(records)
+        tree = self.tree = location_tree(records)
         loc_index = f"{c.locations_dir}/index.md"
         out.append(listings.locations_index(loc_index, tree, self.node_uri, c.locations_title, self.link))
 
@@ -225,9 +229,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             parts = ("place", uri, node.name, node.kind, node.slug, repr(node.place), feed, loc_index,
                      [(p.name, p.slug) for p in parents],
                      sorted((ch.name, ch.slug, len(ch.articles)) for ch in node.children.values()))
-            out.extend(self._listing(parts, node.articles, lambda: listings.location_listing(
+            out.extend(self._listing(parts, 9, node.articles, lambda older: listings.location_listing(
                 uri, node, parents, self.node_uri, loc_index, self.link, c.page_size,
-                self._lead(uri, node.articles, feed, skip_places=skip))))
+                self._lead(uri, node.articles, feed, skip_places=skip), older)))
             for child in node.children.values():
                 emit(child, parents + [node])
 
@@ -244,44 +248,19 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                                           self.link))
         for key, recs in months.items():
             uri, title = self.month_uri(key), month_title(key)
-            out += self._listing(("month", uri, title, arch_index), recs, lambda: listings.dated_listing(
-                uri, title, recs, arch_index, self.link, c.page_size))
-        out += self._listing(("undated", undated_uri, arch_index), undated, lambda: listings.undated_listing(
-            undated_uri, undated, arch_index, self.link, c.page_size))
+            out += self._listing(("month", uri, title, arch_index), 4, recs, lambda older: listings.dated_listing(
+                uri, title, recs, arch_index, self.link, c.page_size, older))
+        out += self._listing(("undated", undated_uri, arch_index), 3, undated, lambda older: listings.undated_listing(
+            undated_uri, undated, arch_index, self.link, c.page_size, older))
         return out
 
-    def _listing(self, parts: tuple, records: list[Record], make) -> list[listings.Listing]:
-        """A tag's, place's, month's pages from `make`, or, when the build cache holds the pages of
-        a listing made from the same things (`parts`, the records' fingerprints in order, the code,
-        templates and configuration), those pages without their blocks: each is served whole from
-        the page cache, so its article lists and charts are not generated again (about 5 s of a
-        nothing-changed rebuild at 10,000 articles, issue 12). The links it made are checked again."""
-        if self.cache is None or self.cache.store is None:
-            return make()
+    def _listing(self, parts: tuple, stable: int, records: list[Record], make) -> list[listings.Listing]:
+        """A tag's, place's, month's pages from `make(older)`, or from the build cache when made from
+        the same things (listingcache.py). `parts[:stable]` is what its older pages show."""
         c = self.config
-        h = hashlib.sha256(repr((parts, c.page_size, c.charts, c.feed_enabled, self.site_url,
-                                 self.cache.base)).encode("utf-8", "surrogatepass"))
-        for r in records:
-            h.update(self.prints[r.src_uri])
-        key = h.hexdigest()
-        stored = self.cache.store.listing(key)
-        if stored is not None:
-            summaries, targets = stored
-            # Every page must be in the page cache (one that warned, or a cleared cache, is not).
-            if all([self.cache.add_page(uri, digest) for uri, _, _, digest in summaries]):
-                for target, source in targets:
-                    self.link.targets.setdefault(target, source)
-                return [listings.Listing.stored(*s) for s in summaries]
-        outer, self.link.targets = self.link.targets, {}
-        try:
-            pages = make()
-            targets = list(self.link.targets.items())
-        finally:
-            inner, self.link.targets = self.link.targets, outer
-            for target, source in inner.items():
-                outer.setdefault(target, source)
-        self.cache.store.put_listing(key, ([p.summary() for p in pages], targets))
-        return pages
+        settings = (c.page_size, c.charts, c.feed_enabled, self.site_url)
+        return listingcache.listing(self.cache, self.link, (parts, settings), (parts[:stable], settings), records,
+                                    self.prints, make)
 
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """An article's body as read at build start, behind an empty front matter block (so that
@@ -476,8 +455,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             log.info(feedset.NO_SITE_URL)
             return
         records = list(self.records.values())
-        countries = list(location_tree(newest_first(records)).values())
-        feedset.write_all(site, records, tag_index(newest_first(records)), countries, self.urls, config.site_name,
+        countries = list(self.tree.values())  # made for the listings, from the same records in the same order
+        feedset.write_all(site, records, self.tags, countries, self.urls, config.site_name,
                           config.site_url, config.site_description or "", self.config.feed_path,
                           self.config.feed_length, lambda name: self.link.url(self.tag_uri(name)),
                           lambda node: self.link.url(self.node_uri(node)))
@@ -490,9 +469,26 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                                 self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt)
 
 
+def _derived(r: Record, name: str, make):
+    """`make(r)`, kept in the record (and so in the build cache with it: Record.derived)."""
+    value = r.derived.get(name, _MISSING)
+    if value is _MISSING:
+        value = r.derived[name] = make(r)
+    return value
+
+
+_MISSING = object()
+
+
+def _view(r: Record):
+    return locator.view_of(locator.points_of(r.places))
+
+
 def _fingerprint(r: Record) -> bytes:
     """A hash of what a listing, its charts or an export shows of an article."""
-    return hashlib.blake2b(repr((r.src_uri, r.title, r.date, r.summary, r.source, r.url, r.tags, r.places))
+    # Places as plain tuples: a dataclass's repr was most of this (1.3 s at 10,000 articles, profiled).
+    places = [(p.name, p.country, p.region, p.kind, p.lat, p.lon, p.geonameid, p.approximate) for p in r.places]
+    return hashlib.blake2b(repr((r.src_uri, r.title, r.date, r.summary, r.source, r.url, r.tags, places))
                            .encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 

@@ -5,21 +5,17 @@ in time under that tag or place are candidates, so the work grows with the archi
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import pickle
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..atomicfile import write_bytes
-from .index import Record, place_slug
+from .index import Record, place_slugs
 
 if TYPE_CHECKING:
-    from .buildcache import PageCache
+    from .buildcache import BuildCache
 
 WINDOW = 60
 SHOW = 5
@@ -32,19 +28,27 @@ class Neighbours:
     next: Record | None = None  # newer
 
 
+def _shown(r: Record | None) -> str:
+    """What an article page shows of a neighbour (made once per record, not once per mention)."""
+    if r is None:
+        return ""
+    text = r.derived.get("shown")
+    if text is None:
+        text = r.derived["shown"] = repr((r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or ""))
+    return text
+
+
 def digest(nb: Neighbours | None) -> str:
     """What of the neighbours an article page shows (the build cache's context for it)."""
     if nb is None:
         return ""
-    def show(r: Record | None) -> list:
-        return [] if r is None else [r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or ""]
-    parts = [show(r) for r in nb.related] + [show(nb.previous), show(nb.next)]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    parts = [_shown(r) for r in nb.related] + ["|", _shown(nb.previous), _shown(nb.next)]
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def _keys(r: Record) -> list[str]:
     """Sorted: scores are float sums, added in the same order in every build."""
-    return sorted({"t:" + t for t in r.tags} | {"p:" + place_slug(p) for p in r.places}
+    return sorted({"t:" + t for t in r.tags} | {"p:" + slug for slug in place_slugs(r)}
                   | {"c:" + p.country for p in r.places})
 
 
@@ -92,33 +96,25 @@ def compute(records: list[Record]) -> dict[str, Neighbours]:
     return out
 
 
-def cached(records: list[Record], prints: dict[str, bytes], folder: Path | None,
-           cache: PageCache | None) -> dict[str, Neighbours]:
-    """`compute`, or its last result (kept in `folder`) when made from the same records in the same
-    order: `prints` (the plugin's fingerprints) cover every field compute reads, the build cache's
-    `base` key the code and configuration.
+def cached(records: list[Record], prints: dict[str, bytes], store: BuildCache | None,
+           base: str = "") -> dict[str, Neighbours]:
+    """`compute`, or its last result (kept in the build cache, as a listing is: `store.listing`)
+    when made from the same records in the same order: `prints` (the plugin's fingerprints) cover
+    every field compute reads, `base` (the build cache's code and configuration key) the rest.
     It was 1.4 of 6 CPU-s of a rebuild with nothing changed at 10,000 articles (issue 12), and the
-    same after an edit to articles' bodies only. Kept as source URIs; losing the file costs compute."""
-    if folder is None or cache is None:
+    same after an edit to articles' bodies only. Kept as source URIs."""
+    if store is None:
         return compute(records)
-    path = folder / "related.pickle"
-    h = hashlib.sha256(cache.base.encode("utf-8", "surrogatepass"))
+    h = hashlib.sha256(b"related\0" + base.encode("utf-8", "surrogatepass"))
     for r in records:
         h.update(r.src_uri.encode("utf-8", "surrogatepass") + b"\0" + prints[r.src_uri])
     key = h.hexdigest()
     by_uri = {r.src_uri: r for r in records}
-    try:
-        stored_key, rows = pickle.loads(path.read_bytes())
-        if stored_key == key:
-            return {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt))
-                    for uri, (rel, prev, nxt) in rows.items()}
-    except (OSError, ValueError, TypeError, KeyError, EOFError, pickle.UnpicklingError):
-        pass
+    rows = store.listing(key)
+    if isinstance(rows, dict) and rows.keys() == by_uri.keys():
+        return {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt))
+                for uri, (rel, prev, nxt) in rows.items()}
     out = compute(records)
-    rows = {uri: ([r.src_uri for r in nb.related], nb.previous.src_uri if nb.previous else None,
-                  nb.next.src_uri if nb.next else None) for uri, nb in out.items()}
-    try:
-        write_bytes(path, pickle.dumps((key, rows), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
+    store.put_listing(key, {uri: ([r.src_uri for r in nb.related], nb.previous.src_uri if nb.previous else None,
+                                  nb.next.src_uri if nb.next else None) for uri, nb in out.items()})
     return out
