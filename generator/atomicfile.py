@@ -13,6 +13,18 @@ _UMASK = os.umask(0)  # read once at import (setting it back at once): umask can
 os.umask(_UMASK)
 
 
+def holds(path: Path, data: bytes) -> bool:
+    """Whether path already holds exactly these bytes: a build then leaves it alone, modification
+    time too (a server revalidating by date keeps it cached, and an unchanged site deploys nothing)."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        with open(path, "rb") as fh:
+            return fh.read() == data
+    except OSError:
+        return False
+
+
 def write_bytes(path: Path, data: bytes, *, sync: bool = False) -> None:
     """Replace path with data atomically, keeping the mode of the file it replaces (mkstemp makes
     0600 files); with `sync`, the data is on disk before the rename."""

@@ -165,3 +165,14 @@ def test_stray_temp_files_are_not_pages(tmp_path):
     store = PageStore.open(content)
     assert "deadbeefdeadbeef" not in store.pages and len(store.pages) == 3
     assert not list(content.rglob(".tmp-*"))
+
+
+def test_holds_is_true_only_for_the_same_bytes(tmp_path):
+    from generator.atomicfile import holds
+
+    path = tmp_path / "f.json"
+    assert not holds(path, b"abc")  # missing
+    path.write_bytes(b"abc")
+    assert holds(path, b"abc")
+    assert not holds(path, b"abd")  # same size, other bytes
+    assert not holds(path, b"abcd")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 
 from .. import sitewrite
-from ..atomicfile import write_bytes
+from ..atomicfile import holds, write_bytes
 from ..textutil import slugify
 from .feeds import rss
 from .index import LocationNode, Record
@@ -39,13 +39,10 @@ def feed_order(records: list[Record]) -> list[Record]:
 def _write(path: Path, data: bytes) -> None:
     """Written only when its bytes changed (most feeds do not change between two builds); an
     unchanged one is confirmed, so `archive build` does not remove it as stale (sitewrite.py)."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            sitewrite.confirm(path)
-            return
-    except OSError:
-        pass
-    write_bytes(path, data)
+    if holds(path, data):
+        sitewrite.confirm(path)
+    else:
+        write_bytes(path, data)
 
 
 def write_all(site_dir: Path, records: list[Record], tags: dict[str, list[Record]], countries: list[LocationNode],

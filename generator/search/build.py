@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomicfile import TMP_PREFIX, write_bytes
+from ..atomicfile import TMP_PREFIX, holds, write_bytes
 from .ids import allocate
 from .postings import postings as _postings
 from .termcache import doc_words
@@ -79,15 +79,8 @@ def _dump(path: Path, value, written: dict[Path, int] | None = None) -> int:
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if written is not None:
         written[path] = len(data)
-    try:
-        if os.stat(path).st_size == len(data):
-            with open(path, "rb") as fh:
-                same = fh.read() == data
-            if same:
-                return len(data)
-    except OSError:
-        pass
-    _replace(path, data)
+    if not holds(path, data):
+        _replace(path, data)
     return len(data)
 
 
