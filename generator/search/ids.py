@@ -9,7 +9,7 @@ documents (a clean build and an incremental one give the same bytes), laid out w
   a year's block; undated articles just below 0; tag and place pages below those. So "newest
   first" is still "highest id first", a year is still a range of ids, and the kind of a result is
   read from its id (meta.json: `first_article`).
-* a block of n documents has 1.5 n to 3 n slots (a power of two), so it changes size about once
+* a block of n documents has 2 n to 4 n slots (a power of two, SLACK below), so it changes size about once
   in n added documents; then its ids and those of the later months of its year move, and the later
   years' only when the year's block grows too (its size is on a ladder of 4, 6, 8, 12, 16, ...);
 * inside a block each document has a home slot from its place in the month (day, then a hash of
