@@ -61,3 +61,17 @@ def test_a_list_of_dates_that_runs_past_the_window_is_a_list():
     a = parse_scrape(NAV + "\n" + HEAD + "\n" + LEAD + "\n\n" + fillers + issues + SECOND + "\n\n" + THIRD + "\n", "list")
     assert a.title == HEAD.strip()
     assert a.date is None
+
+
+def test_a_byline_date_is_no_list_with_a_related_list_far_below():
+    """A byline's date under the headline, a dozen lines of share buttons, then a related-articles list in
+    the same 'author date' form: the list starts too far from the byline to make it one of its entries,
+    so the byline dates the page (a list that runs on from the window's edge is still a list, above)."""
+    byline = "Anna Weber 22 February 2020\n\n"
+    chrome = "".join(f"{w}\n\n" for w in ("Share", "Print", "Mail", "Save", "Follow", "Comment", "Listen", "Translate",
+                                          "Subscribe", "Newsletter", "Podcast", "Archive"))
+    related = "".join(f"Anna Weber {d} 2020\n\nAnother story from the harbour, part {n}\n\n"
+                      for n, d in ((1, "3 February"), (2, "27 January"), (3, "14 January"), (4, "9 January")))
+    a = parse_scrape(NAV + "\n" + HEAD + byline + chrome + related + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "byline")
+    assert a.title == HEAD.strip()
+    assert a.date.isoformat() == "2020-02-22"

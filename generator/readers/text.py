@@ -319,6 +319,7 @@ _NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w|\b(reply|antwort(en)?|répo
 DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
 IN_ARTICLE = 2  # paragraphs below the headline after which an unlabelled date is the text's own
 LIST_BEYOND = 6  # units below the window looked at to tell a list of dates (tune, CV titles: 0 -> 3, 6, 10: wrong 19 -> 18, right same)
+LIST_GAP = 4  # units: a date below the window counts for the list only this close to the list's last date
 NEAR = 0  # units: among a list of dates only a labelled one is taken (--cv: 3 -> 0, wrong 6.2 -> 5.3 %, right 0.733 -> 0.725)
 
 
@@ -377,6 +378,7 @@ def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int =
     undated."""
     found = []
     beyond = set()  # days of the units just below the window: a list that goes on past it is a list
+    last_dated = -1  # the last unit whose date counts (a byline's date is no list with one far below it)
     prose_above = 0  # paragraphs between the headline and unit i: the article has begun
     for i in range(max(0, title_at - before), min(len(page.units), title_at + after + LIST_BEYOND + 1)):
         if i > title_at + 1 and is_prose(page.units[i - 1]):
@@ -385,8 +387,11 @@ def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int =
             if prose_above >= IN_ARTICLE and not published:
                 continue  # a date inside the article's text is an event's, not the page's
             if i > title_at + after:
-                beyond.add(day)
+                if last_dated >= 0 and i - last_dated <= LIST_GAP:
+                    beyond.add(day)
+                    last_dated = i
             else:
+                last_dated = i
                 found.append((updated, not published, abs(i - title_at) + (0.5 if i < title_at else 0.0), day))
     if found and len({f[3] for f in found} | beyond) >= 3:  # a list of dates: keep what is labelled
         found = [f for f in found if not f[1] or f[2] <= NEAR]
