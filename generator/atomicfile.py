@@ -13,7 +13,7 @@ _UMASK = os.umask(0)  # read once at import (setting it back at once): umask can
 os.umask(_UMASK)
 
 
-def holds(path: Path, data: bytes) -> bool:
+def holds(path: str | os.PathLike, data: bytes) -> bool:
     """Whether path already holds exactly these bytes: a build then leaves it alone, modification
     time too (a server revalidating by date keeps it cached, and an unchanged site deploys nothing)."""
     try:

@@ -25,6 +25,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .atomicfile import holds
+
 MARKER = ".archive-build-started"
 _kept: set[str] | None = None  # the running build's files found unchanged (see `confirm`)
 
@@ -34,16 +36,6 @@ def confirm(path: str | os.PathLike) -> None:
     without writing it): kept at the end like a page written with the same bytes."""
     if _kept is not None:
         _kept.add(os.path.abspath(path))
-
-
-def _same(path: str, data: bytes) -> bool:
-    try:
-        if os.stat(path).st_size != len(data):
-            return False
-        with open(path, "rb") as fh:
-            return fh.read() == data
-    except OSError:
-        return False
 
 
 def _existing(site: Path) -> list[str]:
@@ -77,7 +69,7 @@ def keep_unchanged(site_dir: str | os.PathLike) -> Iterator[None]:
     real_write, real_copy, real_clean = utils.write_file, utils.copy_file, utils.clean_directory
 
     def write_file(content: bytes, output_path: str) -> None:
-        if _same(output_path, content):
+        if holds(output_path, content):
             kept.add(os.path.abspath(output_path))
             return
         real_write(content, output_path)
@@ -87,7 +79,7 @@ def keep_unchanged(site_dir: str | os.PathLike) -> Iterator[None]:
         try:
             if os.stat(source_path).st_size == os.stat(target).st_size:
                 with open(source_path, "rb") as fh:
-                    if _same(target, fh.read()):
+                    if holds(target, fh.read()):
                         kept.add(os.path.abspath(target))
                         return
         except OSError:
