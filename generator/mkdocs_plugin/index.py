@@ -4,10 +4,12 @@ from __future__ import annotations
 import hashlib
 import html
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -267,6 +269,18 @@ def region_slug(country: str, region: str) -> str:
 def place_slug(p: Place) -> str:
     """The slug of the index node an article's place maps to (country, region or place)."""
     return _place_slug(p.name, p.country, p.region, p.kind)
+
+
+_MISSING = object()
+
+
+def derive(r: Record, name: str, make: Callable[[Record], Any]) -> Any:
+    """`make(r)`, kept in `r.derived` (and so in the build cache with the record): a cached record's
+    derived values are not computed again."""
+    value = r.derived.get(name, _MISSING)
+    if value is _MISSING:
+        value = r.derived[name] = make(r)
+    return value
 
 
 def place_slugs(r: Record) -> dict[str, Place]:

@@ -27,7 +27,7 @@ from . import (article, buildcache, charts, exports, feedset, listingcache, list
                pages, related, reproducible, unchanged)
 from .pages import month_title
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, by_month, location_tree, newest_first, place_slug, read_page_text,
+from .index import (LocationNode, Record, by_month, derive, location_tree, newest_first, place_slug, read_page_text,
                     record_from_text, tag_index, tags_by_kind, template_meta, walk)
 
 log = get_plugin_logger(__name__)
@@ -91,7 +91,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.urls[f.src_uri] = f.url
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
-        self.prints = {uri: _derived(r, "print", _fingerprint) for uri, r in self.records.items()}
+        self.prints = {uri: derive(r, "print", _fingerprint) for uri, r in self.records.items()}
         self._locator_files(files, config)
         store = self.cache.store if self.cache is not None else None
         self.neighbours = related.cached(list(self.records.values()), self.prints, store,
@@ -171,7 +171,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
         """One outline file per map view the article pages show (locator.py), drawn once: kept in
         the build cache folder, from where MkDocs copies it into the site."""
-        views = {v for r in self.records.values() if (v := _derived(r, "view", _view))}
+        views = {v for r in self.records.values() if (v := derive(r, "view", _view))}
         folder = None
         if self.config.build_cache:
             folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
@@ -467,17 +467,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
                                 self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt)
-
-
-def _derived(r: Record, name: str, make):
-    """`make(r)`, kept in the record (and so in the build cache with it: Record.derived)."""
-    value = r.derived.get(name, _MISSING)
-    if value is _MISSING:
-        value = r.derived[name] = make(r)
-    return value
-
-
-_MISSING = object()
 
 
 def _view(r: Record):

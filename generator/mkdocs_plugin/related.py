@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .index import Record, place_slugs
+from .index import Record, derive, place_slugs
 
 if TYPE_CHECKING:
     from .buildcache import BuildCache
@@ -32,10 +32,7 @@ def _shown(r: Record | None) -> str:
     """What an article page shows of a neighbour (made once per record, not once per mention)."""
     if r is None:
         return ""
-    text = r.derived.get("shown")
-    if text is None:
-        text = r.derived["shown"] = repr((r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or ""))
-    return text
+    return derive(r, "shown", lambda r: repr((r.src_uri, r.title, r.date.isoformat() if r.date else "", r.source or "")))
 
 
 def digest(nb: Neighbours | None) -> str:
