@@ -230,10 +230,15 @@ def _make_day(y: int, m: int, d: int) -> date | None:
     return day if date(1950, 1, 1) <= day <= date.today() else None
 
 
+_ANY_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def dates_in_text(text: str) -> list[tuple[int, date]]:
     """Calendar days written in a text as (position, day), in reading order. Numeric, month-name (in the
     languages of generator/data/month_names.json) and CJK forms; a slash date whose day and month could
     be swapped (03/04/2024) is ambiguous and skipped."""
+    if not _ANY_YEAR.search(text):
+        return []  # every form below holds a year: most lines of a page have none
     months = month_names()
     found: list[tuple[int, date]] = []
     taken: list[tuple[int, int]] = []
