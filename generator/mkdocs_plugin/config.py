@@ -36,6 +36,7 @@ class ArchiveConfig(base.Config):
     page_size = opt.Type(int, default=50)  # articles per older listing page (listings.paginate)
     build_cache = opt.Type(bool, default=True)  # buildcache.py: unchanged article pages are not rendered again
     build_cache_dir = opt.Type(str, default=".cache/build")  # beside mkdocs.yml
+    nav_memo = opt.Type(bool, default=True)  # navmemo.py: Material's nav, tabs and config JSON once per page group
 
     archive_dir = opt.Type(str, default="archive")
     archive_title = opt.Type(str, default="Archive")

@@ -24,7 +24,7 @@ from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, charts, exports, feedset, listingcache, listings, locator, map as sitemap, mapsvg,
-               pages, related, reproducible, unchanged)
+               navmemo, pages, related, reproducible, unchanged)
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, derive, location_tree, newest_first, place_slug, read_page_text,
@@ -54,6 +54,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.search_args: tuple = ()
         self.files: Files | None = None
         self.outputs: unchanged.Outputs | None = None  # pages left out of MkDocs' page loop (unchanged.py)
+        self.navmemo: navmemo.NavMemo | None = None
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -389,6 +390,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.config.enabled and self.cache is not None:
             self.cache.template_loader(env)
+        self.navmemo = navmemo.NavMemo(config) if self.config.enabled and self.config.nav_memo else None
+        if self.navmemo is not None:
+            self.navmemo.install(env)
         return env
 
     @event_priority(100)  # before the search plugin indexes the page
