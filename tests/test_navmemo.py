@@ -44,7 +44,7 @@ def _project(folder: Path, source: Path, **options: bool) -> Path:
 def test_memoised_nav_and_reused_markdown_give_the_same_bytes(tmp_path: Path):
     source = make_project(tmp_path / "p")
     on = _project(tmp_path / "on", source)
-    off = _project(tmp_path / "off", source, nav_memo=False)
+    off = _project(tmp_path / "off", source, nav_memo=False, reuse_markdown=False)
     build(on, on / "site")
     build(off, off / "site")
     got, want = tree(on / "site"), tree(off / "site")
@@ -72,12 +72,13 @@ def test_memo_is_used_for_pages_out_of_the_nav_only(tmp_path: Path):
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
     mkdocs_build(config)
     plugin = config.plugins["archive"]
-    memo = plugin.navmemo
+    memo, renderer = plugin.navmemo, plugin.renderer
     pages = len(list((project / "site").rglob("index.html")))
-    assert memo is not None
+    assert memo is not None and renderer is not None
     # Three parts a page; pages in the nav (or hiding it) are rendered, the others mostly reused.
     assert memo.rendered + memo.reused >= 3 * (pages - 1)
     assert memo.reused > memo.rendered
+    assert renderer.pages >= pages - 1
 
 
 def test_site_nav_override_is_materials_block_with_the_nav_include_wrapped():

@@ -37,6 +37,7 @@ class ArchiveConfig(base.Config):
     build_cache = opt.Type(bool, default=True)  # buildcache.py: unchanged article pages are not rendered again
     build_cache_dir = opt.Type(str, default=".cache/build")  # beside mkdocs.yml
     nav_memo = opt.Type(bool, default=True)  # navmemo.py: Material's nav, tabs and config JSON once per page group
+    reuse_markdown = opt.Type(bool, default=True)  # mdreuse.py: one Markdown instance for every page
 
     archive_dir = opt.Type(str, default="archive")
     archive_title = opt.Type(str, default="Archive")

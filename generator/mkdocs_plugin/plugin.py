@@ -24,7 +24,7 @@ from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, charts, exports, feedset, listingcache, listings, locator, map as sitemap, mapsvg,
-               navmemo, pages, related, reproducible, unchanged)
+               mdreuse, navmemo, pages, related, reproducible, unchanged)
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, derive, location_tree, newest_first, place_slug, read_page_text,
@@ -55,6 +55,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.files: Files | None = None
         self.outputs: unchanged.Outputs | None = None  # pages left out of MkDocs' page loop (unchanged.py)
         self.navmemo: navmemo.NavMemo | None = None
+        self.renderer: mdreuse.Renderer | None = None  # one Markdown instance for every page (mdreuse.py)
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -77,6 +78,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.records = {}
         self.parked = {}
+        self.renderer = mdreuse.Renderer.for_config(config) if self.config.reuse_markdown else None
         self.link = pages.Linker(config.use_directory_urls)
         self.site_url = config.site_url or ""
         self._open_cache(config)
@@ -394,6 +396,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.navmemo is not None:
             self.navmemo.install(env)
         return env
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        if self.renderer is not None:
+            self.renderer.adopt(page)  # a cached page's render is replaced again (on_page_read_source)
+        return page
 
     @event_priority(100)  # before the search plugin indexes the page
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
