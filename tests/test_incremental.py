@@ -249,3 +249,21 @@ def test_older_pages_of_a_changed_listing_come_from_the_cache(tmp_path: Path):
     forget_listings(mark=True)
     done = _build_output(project)
     assert done.returncode != 0 and "nowhere.md" in done.stderr
+
+
+def test_compiled_templates_are_kept_and_a_template_change_replaces_them(tmp_path: Path):
+    """Jinja's compiled templates are kept in the build cache (a rebuild does not compile Material's
+    templates again: their files are not written again), under the global key: a template change
+    gives a new folder and the old one is removed (the site stays the clean build's: the test above)."""
+    project = make_project(tmp_path / "p")
+    build(project, project / "site")
+    root = project / CACHE.parent / "jinja"
+    (first,) = list(root.iterdir())
+    compiled = {p.name: p.stat().st_mtime_ns for p in first.iterdir()}
+    assert len(compiled) > 10  # base.html, main.html and Material's partials
+    build(project, project / "site")
+    assert {p.name: p.stat().st_mtime_ns for p in first.iterdir()} == compiled
+    _template(project)
+    build(project, project / "site")
+    (second,) = list(root.iterdir())
+    assert second != first and {p.name for p in second.iterdir()} != set(compiled)  # the override's own file

@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import pickle
+import shutil
 import sqlite3
 import zlib
 from dataclasses import replace
@@ -289,10 +290,21 @@ class PageCache:
             self.cached.add(uri)
 
     def template_loader(self, env) -> None:
-        """The one-line template a cached page is rendered with."""
+        """The one-line template a cached page is rendered with; and Jinja's compiled templates kept
+        in the cache folder, so that a rebuild does not compile Material's templates again. Jinja
+        checks each against its template's source; the folder is named after the global key (the
+        templates, the code and the packages' versions) and older ones are removed."""
         import jinja2
 
         env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({CACHED_TEMPLATE: TEMPLATE_SOURCE}), env.loader])
+        if self.store is None:
+            return
+        root = self.store.path.parent / "jinja"
+        folder = ensure(root / self.base[:16])
+        for old in root.iterdir():
+            if old != folder:
+                shutil.rmtree(old, ignore_errors=True)
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
 
     def before_context(self, page) -> None:
         """Runs before the search plugin indexes the page: a cached page adds its entries here,
