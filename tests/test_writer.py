@@ -326,3 +326,20 @@ def test_memoised_implicit_tags_are_the_resolvers():
                 assert ours.resolve(yaml.ScalarNode, value, implicit) == reference.resolve(
                     yaml.ScalarNode, value, implicit), (value, implicit)
     assert ours.resolve(yaml.SequenceNode, None, (True, False)) == "tag:yaml.org,2002:seq"
+
+
+def test_a_page_folder_linked_out_of_the_articles_folder_is_refused(tmp_path):
+    """The containment check is made once per folder: a month folder that is a symbolic link out of
+    content/articles refuses every page (not only the first), and a sibling month still writes."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "content" / "articles" / "2024").mkdir(parents=True)
+    (tmp_path / "content" / "articles" / "2024" / "03").symlink_to(outside, target_is_directory=True)
+    store = PageStore.open(tmp_path / "content")
+    for seed in (1, 2):
+        with pytest.raises(ValueError, match="outside"):
+            store.write(article(seed))
+    assert store.write(article(3, date=date(2024, 4, 1))).outcome == "new"
+    store.save_ledger()
+    assert list(outside.iterdir()) == []
+    assert [p.name for p in (tmp_path / "content" / "articles" / "2024" / "04").iterdir()]
