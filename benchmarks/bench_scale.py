@@ -226,6 +226,9 @@ def main() -> None:
     ap.add_argument("--clean-only", action="store_true",
                     help="only the first ingest and the clean build (with peak memory and the largest page): "
                          "for 100,000 articles")
+    ap.add_argument("--ingest-only", action="store_true",
+                    help="only the ingest steps (first run, re-ingest after adding 10, re-ingest with nothing "
+                         "changed): no build, so ingest can be measured alone")
     ap.add_argument("--cache", type=Path, default=None,
                     help="the gazetteer cache folder (default: one inside the project). A private one: on a "
                          "shared machine another checkout's version of the gazetteer replaces ours in "
@@ -265,6 +268,14 @@ def main() -> None:
         "from generator.pipeline import _context; _context()"], project, env)
     hashing = hash_inputs(inbox)
 
+    if args.ingest_only:
+        report = ingest_only(args, n, project, ingest, env, held, inbox, start_machine, hashing)
+        print(report)
+        if args.out:
+            write_report(args.out, n, args.label or "ingest only", report)
+        if tmp:
+            tmp.cleanup()
+        return
     steps = [run("ingest (first run)", ingest, project, env),
              run("build (clean)", archive + ["build"], project, env)]
     size, pages, largest = folder_bytes(project / "site")
@@ -301,6 +312,26 @@ def main() -> None:
         write_report(args.out, n, args.label, report)
     if tmp:
         tmp.cleanup()
+
+
+def ingest_only(args, n: int, project: Path, ingest: list[str], env: dict, held: Path, inbox: Path,
+                start_machine: str, hashing: Step) -> str:
+    """The three ingest steps of a daily run, without building: first ingest, re-ingest after adding
+    10 articles, re-ingest with nothing changed (what `--ingest-only` measures)."""
+    steps = [run("ingest (first run)", ingest, project, env)]
+    for p in sorted(held.glob("*.txt")):
+        p.rename(inbox / p.name)
+    steps.append(run("add 10: re-ingest the whole inbox", ingest, project, env))
+    steps.append(run("re-ingest, nothing changed", ingest, project, env))
+    first = steps[0]
+    lines = [f"Command: `nice .venv/bin/python benchmarks/bench_scale.py --articles {n} --ingest-only`"
+             + (f" (label {args.label})" if args.label else "") + f", commit {_version()}.",
+             f"Machine: {start_machine}.", "",
+             "| step | wall s | CPU s | peak MB (process tree) |", "|---|---:|---:|---:|"]
+    lines += [f"| {s.name} | {s.wall:.1f} | {s.cpu:.1f} | {s.peak_mb:.0f} |" for s in steps]
+    lines += [f"| {hashing.name} | {hashing.wall:.1f} | {hashing.cpu:.1f} | |", "",
+              f"- ingest throughput: {n / first.wall:.0f} articles/s wall ({first.cpu / n * 1000:.1f} CPU-ms per article)"]
+    return "\n".join(lines) + "\n"
 
 
 def _version() -> str:

@@ -21,8 +21,6 @@ import hashlib
 import re
 import unicodedata
 
-import numpy as np
-
 SHINGLE = 5
 NUM_PERM = 128
 THRESHOLD = 0.8
@@ -42,7 +40,8 @@ SEED = 1
 # datasketch imports scipy (about 1 CPU-s per process), which every ingest that reads a new file
 # paid for, and its LSH insert and query cost more in Python than the signatures themselves.
 SCHEME = "affine32"  # datasketch's name for it; pinned so stored signatures stay comparable
-_MASK32 = np.uint64(0xFFFFFFFF)
+# numpy is imported by the functions that compute (a re-ingest that reads nothing never imports it:
+# about 0.2 CPU-s); storing, decoding and indexing signatures need only bytes.
 # The LSH bands: what datasketch's MinHashLSH chooses for CANDIDATE_THRESHOLD at NUM_PERM (its
 # _optimal_param, equal weights): 25 bands of 5 rows over the first 125 values (checked in a test).
 BANDS, ROWS = 25, 5
@@ -69,6 +68,8 @@ def signature(text: str) -> bytes | None:
     words = tokens(text)
     if len(words) < MIN_TOKENS:
         return None
+    import numpy as np
+
     grams = {" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
     digests = b"".join(hashlib.sha1(g).digest()[:4] for g in grams)
     hv = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint64)).astype(np.uint32)
@@ -86,10 +87,13 @@ _CHUNK = 64
 
 def _fmix32(h):
     """MurmurHash3's 32-bit finalizer (a bijection), on uint64 arrays holding 32-bit values."""
+    import numpy as np
+
+    mask32 = np.uint64(0xFFFFFFFF)
     h = h ^ (h >> np.uint64(16))
-    h = (h * np.uint64(0x85EBCA6B)) & _MASK32
+    h = (h * np.uint64(0x85EBCA6B)) & mask32
     h = h ^ (h >> np.uint64(13))
-    h = (h * np.uint64(0xC2B2AE35)) & _MASK32
+    h = (h * np.uint64(0xC2B2AE35)) & mask32
     return h ^ (h >> np.uint64(16))
 
 
@@ -100,6 +104,8 @@ def _permutations():
     """The seed's affine permutations (a odd, b), drawn once per process as datasketch draws them."""
     global _PERMUTATIONS
     if _PERMUTATIONS is None:
+        import numpy as np
+
         gen = np.random.RandomState(SEED)
         a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
         b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
@@ -121,6 +127,8 @@ def decode(text: str) -> bytes | None:
 
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of the two shingle sets (share of equal MinHash slots)."""
+    import numpy as np
+
     return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
 
 
@@ -169,6 +177,8 @@ class NearDuplicateIndex:
             for key, other in self.signatures.items():
                 self._bucket(key, other)
         if self._buckets is None:
+            import numpy as np
+
             keys = list(self.signatures)
             if not keys:
                 return set()

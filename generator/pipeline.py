@@ -32,16 +32,47 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
+from typing import TYPE_CHECKING
+
 from . import dedup, readcache
-from .enrich import Context, enrich
 from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_inputs  # noqa: F401
 from .model import Article, RejectedInput, bound_fields
-from .readers import choose, lost_text
-from .readers.sidecar import apply_sidecar, find_sidecar
-from .readpool import Finished, ReadPool
-from .textutil import decode_noting
 from .writers.markdown import PageStore, write_if_changed
 from .writers.pageindex import InputIndex, now_ns
+
+if TYPE_CHECKING:
+    from .enrich import Context
+    from .readpool import Finished
+
+# Imported when a file first has to be read (`_reading`): a re-ingest that settles every input from
+# its record never reads one (importing the readers, enrichers and numpy was about 0.25 of its 1.45
+# CPU-s at 10,000 inputs).
+# Module attributes all the same (`pipeline.choose`, `pipeline.enrich`: tests replace them).
+_READING = ("choose", "lost_text", "apply_sidecar", "find_sidecar", "Context", "enrich", "decode_noting",
+            "ReadPool", "Finished")
+_READ_READY = False
+
+
+def _reading() -> None:
+    """Import what reading a file needs, once per process."""
+    global _READ_READY, choose, lost_text, apply_sidecar, find_sidecar, Context, enrich, decode_noting
+    global ReadPool, Finished
+    if _READ_READY:
+        return
+    from .enrich import Context, enrich
+    from .readers import choose, lost_text
+    from .readers.sidecar import apply_sidecar, find_sidecar
+    from .readpool import Finished, ReadPool
+    from .textutil import decode_noting
+
+    _READ_READY = True
+
+
+def __getattr__(name: str):
+    if name in _READING:
+        _reading()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 MiB = 1024 * 1024
 MAX_BYTES = 20 * MiB
@@ -125,6 +156,7 @@ def _sidecar_of(path: Path) -> Path | None:
                 _LISTINGS[folder] = True  # cannot tell: look for each name
         if not _LISTINGS[folder]:
             return None
+    _reading()
     return find_sidecar(path)
 
 
@@ -148,6 +180,7 @@ def _read_in_worker(path: Path, key: str) -> Iterator[Article | RecordRejected]:
 
 def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
     """Decode, read, bound and enrich one file's articles, yielding each as soon as it is ready."""
+    _reading()
     origin = display_name(path)
     text, notes = decode_noting(data)
     if not text.strip():
@@ -219,6 +252,7 @@ _DEFAULT: Context | None = None
 
 def _context() -> Context:
     global _CTX, _DEFAULT
+    _reading()
     if _CTX is None:
         _CTX = _DEFAULT = Context.default()
     return _CTX
@@ -272,7 +306,7 @@ def read_all(files: list[Path], jobs: int, known=None,
     could not even be opened)."""
     global _LISTINGS
     limit = READ_TIMEOUT
-    pool = ReadPool(_read_in_worker, jobs, limit)
+    pool = None  # made when a file first has to be read
     _LISTINGS = {}
     results: dict[int, tuple[list | RejectedInput | Known, str | None]] = {}
     keys: dict[int, str] = {}
@@ -283,7 +317,7 @@ def read_all(files: list[Path], jobs: int, known=None,
             while done in results:
                 yield files[done], *results.pop(done)
                 done += 1
-            while nxt < len(files) and pool.has_room() and nxt - done < window:
+            while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
                 same = _unchanged(files[nxt], known, inputs)
                 if same is not None:
                     results[nxt] = (Known(same), same)
@@ -302,18 +336,23 @@ def read_all(files: list[Path], jobs: int, known=None,
                     results[nxt] = (cached, prepared[1])
                 else:
                     keys[nxt] = prepared[1]
+                    if pool is None:
+                        _reading()
+                        pool = ReadPool(_read_in_worker, jobs, limit)
                     if not pool.workers:
                         _context()  # loaded once, before the first fork: the workers share its memory pages
                         dedup.preload()  # and a worker's clock never times the import
+                        import charset_normalizer  # noqa: F401  (textutil imports it when bytes are not UTF-8)
                     pool.submit(nxt, files[nxt], prepared[1])
                 nxt += 1
-            if done in results:
+            if done in results or pool is None:
                 continue
             for task in pool.wait():
                 result = _ended(task, files[task.key], limit)
                 results[task.key] = (result, keys.pop(task.key, None) if task.status == "done" else None)
     finally:
-        pool.close()
+        if pool is not None:
+            pool.close()
         _LISTINGS = None
 
 

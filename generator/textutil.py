@@ -7,7 +7,6 @@ import unicodedata
 from functools import lru_cache
 
 import yaml
-from charset_normalizer import from_bytes
 
 from .model import RejectedInput
 
@@ -88,6 +87,8 @@ def _decode(data: bytes) -> str:
             return data.decode(declared)  # what the page says it is, when its bytes agree
         except (LookupError, UnicodeDecodeError):
             pass
+    from charset_normalizer import from_bytes  # only for bytes that are not UTF-8 (imported before readers fork)
+
     best = from_bytes(data[:200_000], cp_isolation=["cp1252", "latin_1", "iso8859_15", "cp1251", "utf_8"]).best()
     if best is not None and best.encoding:
         return data.decode(best.encoding, errors="replace")

@@ -116,3 +116,11 @@ def test_a_legislators_home_town_vouches_for_it(gaz):
     text = "House Minority Leader Marty Seifert, R-Marshall, and Rep. Torrey Westrom, R-Elbow Lake, said so."
     got = [text[s:e] for s, e, _ in gaz.find(text)]
     assert "Marshall" in got and "Elbow Lake" in got
+
+
+def test_home_town_after_an_age_vouches(gaz):
+    # "NAME, 34, of PLACE": a person's home town, as local news names it; not a street of that name
+    text = "Her son, Christopher Bowers, 19, of Martinez, was arrested. Later Martinez police spoke."
+    assert spans(gaz, text) == ["Martinez", "Martinez"]
+    assert spans(gaz, "Police arrested John Smith, 34, of Greer on Friday.") == ["Greer"]
+    assert spans(gaz, "Police arrested John Smith, 34, of Greer Street on Friday.") == []

@@ -84,3 +84,26 @@ def test_a_bare_name_of_a_region_and_its_town_is_the_town(gaz):
     assert got[:3] == [("Hama", "Hama", "city"), ("Basra", "Basra", "city"), ("Nablus", "Nablus", "city")]
     assert ("Hama", "Hama Governorate", "region") in got
     assert ("Xinjiang", "Xinjiang", "region") in got and ("New York", "New York", "region") in got
+
+
+def test_demonym_forms_add_plurals_english_has():
+    from generator.gazetteer.names import demonym_forms
+
+    assert demonym_forms("Filipino") == ["Filipino", "Filipinos"]
+    assert demonym_forms("New Zealander") == ["New Zealander", "New Zealanders"]
+    assert demonym_forms("Czech") == ["Czech", "Czechs"]
+    assert demonym_forms("Antiguan,Barbudan") == ["Antiguan", "Antiguans", "Barbudan", "Barbudans"]
+    for no_plural in ("Chinese", "Swiss", "Danish", "Malagasy"):
+        assert demonym_forms(no_plural) == [no_plural]
+    assert demonym_forms("Djibouti", "Djibouti") == ["Djibouti"]
+
+
+def test_plural_demonyms_name_their_country(gaz):
+    text = ("Filipinos, Greeks and Cypriots joined New Zealanders, Antiguans and Bosnians; Turks, Spaniards "
+            "and Britons watched as Gazans waited.")
+    got = {k: (p.name, p.kind) for k, p in found(gaz, text).items()}
+    assert got["Filipinos"] == ("Philippines", "country") and got["Greeks"] == ("Greece", "country")
+    assert got["Cypriots"][0] == "Cyprus" and got["New Zealanders"][0] == "New Zealand"
+    assert got["Antiguans"][0] == "Antigua and Barbuda" and got["Bosnians"][0] == "Bosnia and Herzegovina"
+    assert got["Turks"][0] == "Turkey" and got["Spaniards"][0] == "Spain" and got["Britons"][0] == "United Kingdom"
+    assert got["Gazans"][0] == "Gaza Strip"

@@ -422,3 +422,36 @@ def test_revised_text_of_the_same_input_updates_its_page(tmp_path):
     third = ingest([src], content, jobs=1)
     assert [(Path(e.input).name, e.outcome) for e in third] == [("story.txt", "unchanged"), ("syndicated.txt", "duplicate")]
     assert "A correction was added" in read_page(page)[1] and len(list((content / "articles").rglob("*.md"))) == 1
+
+
+# (Not the enrichers: the read cache's fingerprint imports the gazetteer package for its version key,
+# and that package imports them.)
+_READING_MODULES = ("numpy", "lxml", "trafilatura", "charset_normalizer", "generator.readers", "generator.readpool")
+_IMPORTED = ("import json, sys\nfrom generator.cli import main\nstatus = main(sys.argv[1:])\n"
+             f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {_READING_MODULES!r} "
+             f"or m.startswith({_READING_MODULES!r}))))\n")
+
+
+def _ingest_in_new_process(tmp_path: Path, *args: str) -> list[str]:
+    """Run `archive ingest` in a fresh interpreter; the reading modules it imported."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", _IMPORTED, "ingest", "in", "--quiet", *args], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=600, check=True,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_a_reingest_that_reads_nothing_imports_no_reader(tmp_path):
+    """Readers, enrichers, the gazetteer and numpy are imported when a file has to be read: a
+    re-ingest whose inputs are all settled from the ledger's record does not import them; a new
+    file among them does."""
+    (tmp_path / "in").mkdir()
+    for i in range(3):
+        (tmp_path / "in" / f"{i}.txt").write_text(scrape(i), encoding="utf-8")
+    assert "numpy" in _ingest_in_new_process(tmp_path)  # read: a MinHash per article
+    assert _ingest_in_new_process(tmp_path) == []
+    (tmp_path / "in" / "3.txt").write_text(scrape(3), encoding="utf-8")
+    assert "generator.readers" in _ingest_in_new_process(tmp_path)

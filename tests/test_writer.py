@@ -282,7 +282,7 @@ def test_fast_front_matter_is_byte_identical_to_yaml_dump():
     output must be what yaml.dump gave, for every kind of value a page holds and awkward strings."""
     import yaml
 
-    from generator.writers.pagefile import _NoAliasDumper, _dump_yaml
+    from generator.writers.pagefile import _dump_yaml
 
     rng = random.Random(5)
     scalars = AWKWARD + [0, -3, 2**70, 1.0, -0.5, 1e17, 3.14159, float("inf"), float("-inf"), float("nan"), True,
@@ -293,10 +293,53 @@ def test_fast_front_matter_is_byte_identical_to_yaml_dump():
                                                              "geonameid": rng.randint(1, 10**7), "approximate": True}],
                 "sources": [{"file": f"{i}.txt", "near_duplicate": rng.random() < 0.5}],
                 "extra": rng.choice(scalars), rng.choice(AWKWARD): [rng.choice(scalars), {"k": rng.choice(scalars)}]}
-        expected = yaml.dump(meta, Dumper=_NoAliasDumper, default_flow_style=False, allow_unicode=True,
+        expected = yaml.dump(meta, Dumper=_ReferenceDumper, default_flow_style=False, allow_unicode=True,
                              sort_keys=False, width=1000)
         assert _dump_yaml(meta) == expected, meta
     shared = ["a"]
     assert _dump_yaml({"x": shared, "y": shared}) == "x:\n- a\ny:\n- a\n"  # never an alias
     with pytest.raises(yaml.representer.RepresenterError):  # another type: yaml's own dump, which refuses it
         _dump_yaml({"odd": Path("p")})
+
+
+class _ReferenceDumper(getattr(__import__("yaml"), "CSafeDumper", __import__("yaml").SafeDumper)):
+    """PyYAML's own safe dumper without aliases: no memoised resolver, the reference for the writer's."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def test_memoised_implicit_tags_are_the_resolvers():
+    """The writer's dumper remembers a scalar's implicit tag by value: asked again (from memory), and
+    with either implicit flag first, it must answer what PyYAML's resolver answers."""
+    import io
+
+    import yaml
+
+    from generator.writers.pagefile import _NoAliasDumper
+
+    ours, reference = _NoAliasDumper(io.StringIO()), _ReferenceDumper(io.StringIO())
+    values = AWKWARD + ["true", "True", "null", "~", "12", "1.5", "2024-05-02", "0x1f", ".inf", "", "on", "no"]
+    for _ in range(2):  # the second pass is answered from memory
+        for value in values:
+            for implicit in ((False, True), (True, False), (True, True)):
+                assert ours.resolve(yaml.ScalarNode, value, implicit) == reference.resolve(
+                    yaml.ScalarNode, value, implicit), (value, implicit)
+    assert ours.resolve(yaml.SequenceNode, None, (True, False)) == "tag:yaml.org,2002:seq"
+
+
+def test_a_page_folder_linked_out_of_the_articles_folder_is_refused(tmp_path):
+    """The containment check is made once per folder: a month folder that is a symbolic link out of
+    content/articles refuses every page (not only the first), and a sibling month still writes."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tmp_path / "content" / "articles" / "2024").mkdir(parents=True)
+    (tmp_path / "content" / "articles" / "2024" / "03").symlink_to(outside, target_is_directory=True)
+    store = PageStore.open(tmp_path / "content")
+    for seed in (1, 2):
+        with pytest.raises(ValueError, match="outside"):
+            store.write(article(seed))
+    assert store.write(article(3, date=date(2024, 4, 1))).outcome == "new"
+    store.save_ledger()
+    assert list(outside.iterdir()) == []
+    assert [p.name for p in (tmp_path / "content" / "articles" / "2024" / "04").iterdir()]

@@ -97,3 +97,19 @@ def region_variants(name: str) -> set[str]:
     "Dagestan Republic", "Republic of Dagestan" -> "Dagestan")."""
     bare = _REGION_TYPE_WORDS.sub("", name).strip(" ,")
     return {bare} if bare != name and len(bare) >= 4 else set()
+
+
+def demonym_forms(demonym: str, country: str = "") -> list[str]:
+    """A country's demonym as `countryinfo` gives it and the plural that names the people ("Iraqi",
+    "Iraqis"; "Filipino", "Filipinos"; "Greek", "Greeks"; "New Zealander", "New Zealanders"). Some entries
+    list two, joined by a comma ("Antiguan,Barbudan"): each is a demonym. No plural where English has
+    none ("Chinese", "Swiss", "Danish", "Malagasy") nor for a demonym that is the country's own name
+    ("Djibouti")."""
+    out = []
+    for dem in (d.strip() for d in demonym.split(",")):
+        if not dem:
+            continue
+        out.append(dem)
+        if dem != country and (dem[-1] in "iknort" or dem.endswith("ch")):
+            out.append(dem + "s")  # Czech -> Czechs, but not Danish -> Danishs
+    return out

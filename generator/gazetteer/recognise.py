@@ -14,6 +14,7 @@ from .textrules import (
     _PERSON_AFTER,
     _DIRECTION_OF,
     _AFTER_COMMA,
+    _AGE_OF,
     _CITY_OF,
     _DATELINE,
     _IN_BEFORE,
@@ -261,9 +262,11 @@ class Recogniser:
                     _CITY_OF.search(text, max(0, s - 12), s) or (
                     text[s:e].isupper() and _sentence_start(text, s - 1) and _DATELINE.match(text, e)) or (
                     e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)
-                    and text[s:e] not in _MONTHS) or _DIRECTION_OF.search(text, max(0, s - 24), s):
+                    and text[s:e] not in _MONTHS) or _DIRECTION_OF.search(text, max(0, s - 24), s) or \
+                    (_AGE_OF.search(text, max(0, s - 10), s) and not text[e + 1:e + 2].isupper()):
                 ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur.", "north of Decatur",
-                # a legislator's party and home town ("Marty Seifert, R-Marshall")
+                # a legislator's party and home town ("Marty Seifert, R-Marshall"), a person's ("Bowers, 19, of
+                # Martinez", not "of Greer Street")
                 continue
             m = _AFTER_COMMA.match(text, e)
             if m is None:

@@ -12,6 +12,7 @@ from .names import (
     ARABIC_CC,
     _ARTICLE,
     arabic_variants,
+    demonym_forms,
     english_region_name,
     english_town_name,
     region_variants,
@@ -91,9 +92,7 @@ def build() -> dict:
         aliases[idx].update(a for a in (info.get("name"), *(info.get("altSpellings") or ())) if a)
         dem = info.get("demonym")
         if dem:
-            aliases[idx].add(dem)
-            if dem[-1] in "niy":  # Iraqis, Russians: plural demonyms name the country too
-                aliases[idx].add(dem + "s")
+            aliases[idx].update(demonym_forms(dem, c["name"]))  # Iraqis, Filipinos: plurals name it too
     for a2, name, als in loc_countries:
         if a2 in country_idx:
             aliases[country_idx[a2]].update((name, *als))

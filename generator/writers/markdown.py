@@ -88,7 +88,8 @@ class PageStore(InputRecords):
     page_ids: dict[Path, str] = field(default_factory=dict)  # page -> the id in its front matter
     _taken: set[Path] = field(default_factory=set)
     _unsynced: bool = False  # pages renamed into place since the last sync
-    _resolved: dict[Path, Path] = field(default_factory=dict)  # folder -> its real path
+    _resolved: dict[str, bool] = field(default_factory=dict)  # folder -> whether it really is under root
+    _root_real: str | None = None  # the articles folder's real path, taken when first needed
 
     @property
     def root(self) -> Path:
@@ -248,15 +249,19 @@ class PageStore(InputRecords):
         return path
 
     def _inside(self, path: Path) -> bool:
-        """Whether a new page's path is under the articles folder (its folder resolved once per run)."""
-        folder = path.parent
-        if folder not in self._resolved:
-            self._resolved[folder] = folder.resolve()
-        if self.root not in self._resolved:
-            self._resolved[self.root] = self.root.resolve()
-        root = self._resolved[self.root]
-        real = self._resolved[folder] / path.name
-        return path.name not in ("", ".", "..") and "/" not in path.name and (real.parent == root or root in real.parents)
+        """Whether a new page's path is under the articles folder. The verdict is kept per folder
+        (its real path taken once per run): a page's own checks are a name test and a dict look-up."""
+        folder, name = os.path.split(os.fspath(path))
+        if name in ("", ".", ".."):
+            return False
+        inside = self._resolved.get(folder)
+        if inside is None:
+            if self._root_real is None:
+                self._root_real = os.path.realpath(self.root)
+            real = os.path.realpath(folder)
+            inside = self._resolved[folder] = real == self._root_real or real.startswith(
+                self._root_real.rstrip(os.sep) + os.sep)
+        return inside
 
     def _load(self, path: Path) -> tuple[dict, str]:
         if path in self.broken:

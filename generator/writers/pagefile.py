@@ -108,11 +108,33 @@ def _node(value) -> yaml.Node:
     raise _Unplain(kind.__name__)
 
 
+# Implicit tags of the scalars pages repeat (field names, tags, place names, countries): the emitter
+# asks the resolver twice per scalar, and its regular expressions (pure Python) were a quarter of
+# writing a page. Long values (titles, summaries) are rarely repeated and are not kept.
+_IMPLICIT: dict[str, str] = {}
+_IMPLICIT_MAX = 1 << 16
+_IMPLICIT_CHARS = 80
+
+
 class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """Never writes `&anchor` / `*alias` (a shared list would otherwise come out as an alias)."""
 
     def ignore_aliases(self, data) -> bool:
         return True
+
+    def resolve(self, kind, value, implicit):
+        """BaseResolver.resolve, with a scalar's implicit tag remembered by value (it depends on the
+        value alone: the safe resolvers' table is fixed and no path resolvers are registered)."""
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG
+        tag = _IMPLICIT.get(value)
+        if tag is None:
+            tag = super().resolve(kind, value, (True, False))
+            if len(value) <= _IMPLICIT_CHARS and len(_IMPLICIT) < _IMPLICIT_MAX:
+                _IMPLICIT[value] = tag
+        return tag
 
 
 def split_page(text: str) -> tuple[str | None, str]:
