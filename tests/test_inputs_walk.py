@@ -1,4 +1,4 @@
-"""Finding inputs with os.scandir (generator/inputs.py): the same files, order and problems as the
+"""Finding inputs and pages with os.scandir (inputs.py, PageStore): the same files, order and problems as the
 os.walk version it replaced (kept here as the reference), each file's directory entry handed on, and
 a re-ingest that takes a file's identity from that entry still sees a changed file."""
 from __future__ import annotations
@@ -136,3 +136,27 @@ def test_reingest_sees_a_file_changed_behind_an_unchanged_size_and_mtime(tmp_pat
     entries = ingest([inbox], content, jobs=1)
     assert [e.outcome for e in entries] == ["unchanged", "updated", "unchanged"]
     assert "Aid convoy STORY" in Path(entries[1].page).read_text(encoding="utf-8")
+
+
+def test_the_page_walk_lists_what_os_walk_listed(tmp_path):
+    """PageStore lists its pages with os.scandir: the pages, order and names (relative to content/)
+    the os.walk listing gave, hidden folders and files and links to folders left out."""
+    from generator.writers.markdown import PageStore
+
+    content = tmp_path / "content"
+    root = content / "articles"
+    for rel in ("2024/05/b.md", "2024/05/a.md", "2024/a.md", "2024/z.md", "2024/05/.hidden.md", "2024/05/notes.txt",
+                "undated/x.md", ".git/y.md", "2023/12/c.md", "2024/10/d.md", "2024/5/e.md"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("---\nid: 0123456789abcdef\n---\n", encoding="utf-8")
+    (root / "linked").symlink_to(root / "2024", target_is_directory=True)
+    (root / "2024" / "link.md").symlink_to(root / "undated" / "x.md")
+    expected = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        expected += [Path(dirpath) / f for f in filenames if f.endswith(".md") and not f.startswith(".")]
+    expected.sort(key=lambda p: p.parts)
+    listed = PageStore(content=content)._page_entries()
+    assert [path for _, path, _ in listed] == expected
+    assert [name for name, _, _ in listed] == [p.relative_to(content).as_posix() for p in expected]
+    assert all(entry.path == str(path) for _, path, entry in listed)
