@@ -14,7 +14,7 @@ OUTSIDE_LINK = "skipped: symbolic link to outside the input folder"
 
 
 def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = None,
-                exclude: Iterable[Path] = ()) -> Iterator[Path]:
+                exclude: Iterable[Path] = (), entries: list | None = None) -> Iterator[Path]:
     """Files, and folders walked recursively in a stable order; hidden files and sidecars skipped.
 
     A file named twice (directly and through its folder, or via a symlink) is read once. Folders
@@ -22,15 +22,19 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
     archive's own pages) are not walked, so ingesting a parent of content/ never feeds pages back.
     A symbolic link met while walking a folder is followed only when it stays inside that folder
     (a link in an inbox to a system file must not publish it); one that leads out is reported in
-    `problems`. A link named on the command line is the user's choice and is read."""
-    seen: set[Path] = set()
-    excluded = {Path(p).resolve() for p in exclude}
+    `problems`. A link named on the command line is the user's choice and is read.
 
-    def once(p: Path, real: Path | None = None) -> bool:
+    Folders are listed with os.scandir: whether an entry is a link or a folder comes with the
+    listing, and `entries` (when given) receives, for each file yielded, its os.DirEntry (None for a
+    path named on the command line), whose cached stat() a re-ingest uses instead of a stat per file."""
+    seen: set[str] = set()
+    excluded = {os.fspath(Path(p).resolve()) for p in exclude}
+
+    def once(p: Path, real: str | None = None) -> bool:
         try:
-            key = real or p.resolve()
+            key = real or os.fspath(p.resolve())
         except (OSError, RuntimeError):
-            key = p.absolute()
+            key = os.fspath(p.absolute())
         if key in seen:
             return False
         seen.add(key)
@@ -47,41 +51,72 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
         path = Path(path)
         if path.is_dir():
             root = path.resolve()
-            found: list[tuple[Path, Path | None]] = []  # (file, its real path when known without resolving)
-            real_dirs: dict[str, Path] = {}
+            # (the file's path components below `path`, its path, its real path when known without
+            # resolving it, its directory entry)
+            found: list[tuple[tuple[str, ...], str, str | None, os.DirEntry]] = []
 
-            def onerror(exc: OSError) -> None:
-                if problems is not None:
-                    problems.append((display_name(exc.filename or path), f"unreadable folder: {exc.strerror or exc}"))
-
-            def outside(p: Path) -> bool:
-                if p.is_symlink() and leads_out(p, root):
+            def outside(entry: os.DirEntry) -> bool:
+                if leads_out(Path(entry.path), root):
                     if problems is not None:
-                        problems.append((display_name(p), OUTSIDE_LINK))
+                        problems.append((display_name(entry.path), OUTSIDE_LINK))
                     return True
                 return False
 
-            for dirpath, dirnames, filenames in os.walk(path, onerror=onerror):
-                dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                                     and not outside(Path(dirpath) / d)
-                                     and (not excluded or (Path(dirpath) / d).resolve() not in excluded))
-                for name in filenames:
+            def walk(folder: str, parts: tuple[str, ...]) -> None:
+                """One folder (os.walk's rules: links to folders are not walked into, an entry whose
+                type cannot be read is a file): its links to folders are checked, then its files,
+                then its subfolders are walked in name order."""
+                try:
+                    with os.scandir(folder) as listing:
+                        listed = list(listing)
+                except OSError as exc:
+                    if problems is not None:
+                        problems.append((display_name(exc.filename or folder), f"unreadable folder: {exc.strerror or exc}"))
+                    return
+                folders, files = [], []
+                for entry in listed:
+                    try:
+                        (folders if entry.is_dir() else files).append(entry)
+                    except OSError:
+                        files.append(entry)
+                walked = []
+                for entry in folders:
+                    if entry.name.startswith("."):
+                        continue
+                    link = entry.is_symlink()
+                    if link and outside(entry):
+                        continue
+                    if excluded and os.path.realpath(entry.path) in excluded:
+                        continue
+                    if not link:
+                        walked.append(entry)
+                real = None
+                for entry in files:
+                    name = entry.name
                     if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
                         continue
-                    sub = Path(dirpath) / name
-                    if sub.is_symlink():
-                        if outside(sub):
-                            continue
-                        found.append((sub, None))
+                    if entry.is_symlink():
+                        if not outside(entry):
+                            found.append((parts + (name,), entry.path, None, entry))
                         continue
+                    if real is None:
+                        real = os.path.realpath(folder)
                     # Not a link: its real path is its folder's (resolved once per folder) and its name.
-                    if dirpath not in real_dirs:
-                        real_dirs[dirpath] = Path(dirpath).resolve()
-                    found.append((sub, real_dirs[dirpath] / name))  # even a FIFO or socket: reported
-            for sub, real in sorted(found, key=lambda f: f[0].parts):  # Path order; parts compare in C
+                    found.append((parts + (name,), entry.path, os.path.join(real, name), entry))  # even a FIFO: reported
+                for entry in sorted(walked, key=lambda e: e.name):
+                    walk(entry.path, parts + (entry.name,))
+
+            walk(os.fspath(path), ())
+            found.sort(key=lambda f: f[0])  # Path order (the folder's own components are the same for all)
+            for _parts, full, real, entry in found:
+                sub = Path(full)
                 if once(sub, real):
+                    if entries is not None:
+                        entries.append(entry)
                     yield sub
         elif once(path):
+            if entries is not None:
+                entries.append(None)
             yield path
 
 

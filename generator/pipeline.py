@@ -113,15 +113,16 @@ def _reason(exc: BaseException) -> str:
     return f"could not be read: {type(exc).__name__}: {_one_line(exc)}".rstrip(": ")
 
 
-def _prepare(path: Path, stats: list | None = None) -> tuple[bytes, str] | RejectedInput:
+def _prepare(path: Path, stats: list | None = None, entry: os.DirEntry | None = None) -> tuple[bytes, str] | RejectedInput:
     """The file's bytes and its read-cache key, or why it cannot be read at all (`stats` receives
-    the stat taken before reading, for the input index).
+    the stat taken before reading, for the input index: the directory entry's, when the file was
+    found by walking a folder).
 
     The size is checked with stat() before anything is read, and at most MAX_BYTES + 1 bytes are
     ever read, so a huge file costs no memory."""
     limit = f"{MAX_BYTES / MiB:g} MiB"
     try:
-        st = path.stat()
+        st = entry.stat() if entry is not None else path.stat()
         if stats is not None:
             stats.append(st)
         if not stat.S_ISREG(st.st_mode):
@@ -294,8 +295,8 @@ class Known:
     key: str
 
 
-def read_all(files: list[Path], jobs: int, known=None,
-             inputs: InputIndex | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
+def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None = None,
+             entries: list | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
     """(file, result, read-cache key) in input order. Files `known(origin, key)` says were ingested
     with these very bytes come back as Known (not read); with an input index, a file whose identity
     (inode, size, times) is the one it had when last hashed, in a folder without sidecars, is not
@@ -303,7 +304,8 @@ def read_all(files: list[Path], jobs: int, known=None,
     the others are read in up to `jobs` worker processes, each killed when a file takes longer than
     READ_TIMEOUT seconds of wall-clock time (readpool.py), so the limit holds even inside C code.
     The key is None when the result must not be remembered (a time-out, a dead worker, a file that
-    could not even be opened)."""
+    could not even be opened). `entries` are find_inputs' directory entries of the files (their
+    stat is taken once, from the entry)."""
     global _LISTINGS
     limit = READ_TIMEOUT
     pool = None  # made when a file first has to be read
@@ -318,14 +320,15 @@ def read_all(files: list[Path], jobs: int, known=None,
                 yield files[done], *results.pop(done)
                 done += 1
             while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
-                same = _unchanged(files[nxt], known, inputs)
+                entry = entries[nxt] if entries is not None else None
+                same = _unchanged(files[nxt], known, inputs, entry)
                 if same is not None:
                     results[nxt] = (Known(same), same)
                     nxt += 1
                     continue
                 stats: list = []
                 read_ns = now_ns()
-                prepared = _prepare(files[nxt], stats)
+                prepared = _prepare(files[nxt], stats, entry)
                 if inputs is not None and stats and not isinstance(prepared, RejectedInput):
                     inputs.put(display_name(files[nxt]), [prepared[1], _context_key()], stats[0], read_ns)
                 if isinstance(prepared, RejectedInput):
@@ -340,9 +343,7 @@ def read_all(files: list[Path], jobs: int, known=None,
                         _reading()
                         pool = ReadPool(_read_in_worker, jobs, limit)
                     if not pool.workers:
-                        _context()  # loaded once, before the first fork: the workers share its memory pages
-                        dedup.preload()  # and a worker's clock never times the import
-                        import charset_normalizer  # noqa: F401  (textutil imports it when bytes are not UTF-8)
+                        _before_fork()
                     pool.submit(nxt, files[nxt], prepared[1])
                 nxt += 1
             if done in results or pool is None:
@@ -356,12 +357,43 @@ def read_all(files: list[Path], jobs: int, known=None,
         _LISTINGS = None
 
 
-def _unchanged(path: Path, known, inputs: InputIndex | None) -> str | None:
+WARM_UP = Path(__file__).resolve().parent / "data" / "warmup.txt"  # a small scrape of made-up news
+
+
+def _before_fork() -> None:
+    """What every reading worker would load or compile on its first file, done once here before the
+    first worker is forked: the workers share it (copy-on-write pages) instead of each loading it
+    again, and a worker's clock never times it. The enrichment context (vocabulary, gazetteer), the
+    MinHash permutations, charset_normalizer, and one read of WARM_UP by the text reader, enriched and
+    signed (the text model and its rule files, the language word lists, regular expressions compiled
+    on first use). The warm-up's result is thrown away; a failure in it only costs the time."""
+    ctx = _context()
+    dedup.preload()
+    import charset_normalizer  # noqa: F401  (textutil imports it when bytes are not UTF-8)
+
+    from .enrich import enrich as enrich_article
+    from .readers import lost_text as lost
+    from .readers.text import parse_scrape
+
+    try:
+        text = WARM_UP.read_text(encoding="utf-8")
+        article = enrich_article(bound_fields(parse_scrape(text, WARM_UP.name)), ctx)
+        lost("text", text, article)
+        dedup.signature(article.body_text)
+    except Exception:  # noqa: BLE001 - only a warm-up
+        pass
+
+
+def _unchanged(path: Path, known, inputs: InputIndex | None, entry: os.DirEntry | None = None) -> str | None:
     """The read-cache key of an input known unchanged by its identity alone (not read), else None."""
     if known is None or inputs is None or _sidecar_of(path) is not None:
         return None
     origin = display_name(path)
-    row = inputs.get(origin, path)
+    try:
+        st = entry.stat() if entry is not None else None
+    except OSError:
+        return None
+    row = inputs.get(origin, path, st)
     if (isinstance(row, list) and len(row) == 2 and row[1] == _context_key()
             and isinstance(row[0], str) and known(origin, row[0])):
         return row[0]
@@ -391,7 +423,8 @@ def _lock(content: Path):
 def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: bool = False) -> list[Entry]:
     content = Path(content)
     problems: list[tuple[str, str]] = []
-    files = list(find_inputs(paths, problems, exclude=[content / "articles"]))
+    found: list = []  # each file's directory entry
+    files = list(find_inputs(paths, problems, exclude=[content / "articles"], entries=found))
     entries: list[Entry] = [Entry(p, "rejected", reason=r) for p, r in problems]
     jobs = jobs or os.cpu_count() or 1
     readcache.prune()
@@ -412,7 +445,7 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
                 return recorded.get(origin) == key
 
             # `--no-cache` reads every file: neither the read cache nor the record of inputs is used.
-            for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None, inputs),
+            for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None, inputs, found),
                                                len(files), progress):
                 origin = display_name(path)
                 if isinstance(result, Known):

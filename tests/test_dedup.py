@@ -95,6 +95,46 @@ def test_signatures_and_candidates_are_datasketchs():
     assert "late" in ours.candidates(sigs["p3"])
 
 
+def test_candidates_stay_exact_while_pages_are_added_between_queries():
+    """The numpy path keeps a buffer of banded values made at the first query and extended by pages
+    added later: interleaved adds and queries give exactly the pages sharing a whole band (a band
+    whose first value alone matches is not one), before and after the buckets take over."""
+    import random
+
+    rng = random.Random(3)
+    width = dedup.ROWS * 4
+
+    def sig() -> bytes:
+        return bytes(rng.randrange(256) for _ in range(dedup.NUM_PERM * 4))
+
+    def variant(base: bytes) -> bytes:
+        """Shares a whole band with `base`, and only the first value of another band."""
+        out = bytearray(sig())
+        i, j = rng.sample(range(dedup.BANDS), 2)
+        out[i * width:(i + 1) * width] = base[i * width:(i + 1) * width]
+        out[j * width:j * width + 4] = base[j * width:j * width + 4]
+        return bytes(out)
+
+    def near_miss(base: bytes) -> bytes:
+        out = bytearray(sig())
+        for j in range(dedup.BANDS):  # every band's first value, but no whole band
+            out[j * width:j * width + 4] = base[j * width:j * width + 4]
+        return bytes(out)
+
+    idx, added = dedup.NearDuplicateIndex(), {}
+    for step in range(2 * dedup.BRUTE_QUERIES + 20):
+        kind = rng.random()
+        base = rng.choice(list(added.values())) if added else sig()
+        new = variant(base) if kind < 0.4 else near_miss(base) if kind < 0.6 else sig()
+        query = rng.choice([base, new, sig()])
+        expected = {k for k, v in added.items()
+                    if any(v[b * width:(b + 1) * width] == query[b * width:(b + 1) * width] for b in range(dedup.BANDS))}
+        assert idx.candidates(query) == expected, step
+        idx.add(f"k{step}", new)
+        added[f"k{step}"] = new
+    assert idx._buckets is not None
+
+
 def counts(entries):
     return {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
 

@@ -75,3 +75,16 @@ def test_a_byline_date_is_no_list_with_a_related_list_far_below():
     a = parse_scrape(NAV + "\n" + HEAD + byline + chrome + related + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "byline")
     assert a.title == HEAD.strip()
     assert a.date.isoformat() == "2020-02-22"
+
+
+def test_an_update_stamp_later_than_the_years_the_headline_names_is_not_its_date():
+    """'Updated: 4 March 2021' under 'The ten best harbour walks of 2019' is a revision of an older
+    article whose day is not printed: undated rather than wrong. Under a headline naming no year or
+    that year the update stamp still dates the page (it is all the page prints)."""
+    stamp = "Updated: 4 March 2021\n\n"
+    for head, expected in (("The ten best harbour walks of 2019\n", None),
+                           ("The ten best harbour walks of the year\n", "2021-03-04"),
+                           ("The ten best harbour walks of 2021\n", "2021-03-04")):
+        a = parse_scrape(NAV + "\n" + head + stamp + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "update")
+        assert a.title == head.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, head

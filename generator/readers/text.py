@@ -370,7 +370,25 @@ def _in_dateline(unit: str, pos: int) -> bool:
     return words <= (BYLINE_WORDS if _BYLINE_START.match(segment.lstrip()) else DATELINE_WORDS)
 
 
-def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int = DATE_AFTER) -> object:
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def page_date(page: Page, title_at: int) -> object:
+    """The page's date (see _date_choice), or None. A date that comes from an "Updated" stamp is the
+    last revision's: it stands for the publication only when nothing says the article is older. A
+    headline naming years ("The best films of 2017", "... in 2020") that all precede the update was
+    written before it: the publication day is not printed, so undated rather than wrong."""
+    choice = _date_choice(page, title_at)
+    if choice is None:
+        return None
+    updated, day = choice[0], choice[3]
+    years = [int(y) for y in _YEAR.findall(page.units[title_at])]
+    if updated and years and day.year > max(years):
+        return None
+    return day
+
+
+def _date_choice(page: Page, title_at: int, before: int = DATE_BEFORE, after: int = DATE_AFTER) -> tuple | None:
     """The dateline the page prints nearest its headline, from `before` units above it to `after` below
     it; an "Updated" date only when no other is there. Among a list of dates (related articles, an
     archive) only a date labelled "Published" is taken: the headline's own looks like the others, so
@@ -402,7 +420,7 @@ def page_date(page: Page, title_at: int, before: int = DATE_BEFORE, after: int =
         found = _lone_dateline(page, title_at)
     if not found:
         return None
-    return min(found, key=lambda f: (f[0], f[2], f[3]))[3]  # in one dateline the earliest: published, then updated
+    return min(found, key=lambda f: (f[0], f[2], f[3]))  # in one dateline the earliest: published, then updated
 
 
 WIDE_AFTER = 40  # units below the headline where a lone dateline is still its date (above: a masthead's today)

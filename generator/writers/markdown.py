@@ -90,6 +90,8 @@ class PageStore(InputRecords):
     _unsynced: bool = False  # pages renamed into place since the last sync
     _resolved: dict[str, bool] = field(default_factory=dict)  # folder -> whether it really is under root
     _root_real: str | None = None  # the articles folder's real path, taken when first needed
+    _stats: dict[Path, os.stat_result] = field(default_factory=dict)  # page -> its stat when opened, until written
+    _named: dict[str, Path] = field(default_factory=dict)  # page path relative to content -> its Path
 
     @property
     def root(self) -> Path:
@@ -107,16 +109,19 @@ class PageStore(InputRecords):
         store._remove_stale_temp_files()
         index = PageIndex(store.content)
         texts: dict[Path, str] = {}
-        for path in store._page_files():
+        for name, path, entry in store._page_entries():
             try:
-                meta = index.known(path)
+                st = entry.stat()
+                meta = index.known(path, name, st)
                 if meta is None:
                     read_ns, st = now_ns(), os.stat(path)
                     text = texts[path] = path.read_text(encoding="utf-8")
                     meta = quick_ids(text)
                     if meta is None:
                         meta, _ = parse_page(text)
-                    index.read(path, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st, read_ns)
+                    index.read(path, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st, read_ns, name)
+                store._stats[path] = st
+                store._named[name] = path
             except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:
                 # A page an editor broke is left alone (the site build reports it); its id, if it can
                 # still be seen, keeps the article from getting a second page.
@@ -181,13 +186,38 @@ class PageStore(InputRecords):
             self.ledger.commit(None)
 
     def _page_files(self) -> list[Path]:
-        if not self.root.exists():
-            return []
-        out = []
-        for dirpath, dirnames, filenames in os.walk(self.root):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            out += [Path(dirpath) / f for f in filenames if f.endswith(".md") and not f.startswith(".")]
-        return sorted(out, key=lambda p: p.parts)  # Path order, without Path.__lt__ per comparison
+        return [path for _, path, _ in self._page_entries()]
+
+    def _page_entries(self) -> list[tuple[str, Path, os.DirEntry]]:
+        """(path relative to the content folder, path, directory entry) of every page, in Path order.
+
+        Listed with os.scandir as os.walk would (hidden folders and files skipped, links to folders
+        not walked into): the entry's cached stat() serves the page index and the replay of inputs."""
+        found: list[tuple[tuple[str, ...], Path, os.DirEntry]] = []
+
+        def walk(folder: str, parts: tuple[str, ...]) -> None:
+            try:
+                with os.scandir(folder) as listing:
+                    listed = list(listing)
+            except OSError:
+                return  # as os.walk: a folder that cannot be listed holds no pages
+            below = []
+            for entry in listed:
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False
+                if is_dir:
+                    if not entry.name.startswith(".") and not entry.is_symlink():
+                        below.append(entry)
+                elif entry.name.endswith(".md") and not entry.name.startswith("."):
+                    found.append((parts + (entry.name,), Path(entry.path), entry))
+            for entry in below:
+                walk(entry.path, parts + (entry.name,))
+
+        walk(os.fspath(self.root), ("articles",))
+        found.sort(key=lambda f: f[0])  # Path order, without Path.__lt__ per comparison
+        return [("/".join(parts), path, entry) for parts, path, entry in found]
 
     def _remove_stale_temp_files(self) -> None:
         for folder in (self.root, self.state_dir):
@@ -210,6 +240,7 @@ class PageStore(InputRecords):
             self.checkpoint()
 
     def _write_page(self, path: Path, text: str) -> None:
+        self._stats.pop(path, None)
         atomic_write(path, text, sync=False)  # made durable by the next checkpoint, before its records
         self._unsynced = True
 

@@ -102,12 +102,14 @@ class PageIndex(IdentityIndex):
 
     KIND = "pages"
 
-    def known(self, path: Path) -> dict | None:
-        ids = self.get(path.relative_to(self.content).as_posix(), path)
+    def known(self, path: Path, name: str | None = None, st: os.stat_result | None = None) -> dict | None:
+        """The ids recorded for the page at `path` (`name`: its path relative to the content folder,
+        when the caller has it; `st`: its stat, when the caller took it)."""
+        ids = self.get(name or path.relative_to(self.content).as_posix(), path, st)
         return ids if isinstance(ids, dict) else None
 
-    def read(self, path: Path, ids: dict, st: os.stat_result, read_ns: int) -> None:
-        self.put(path.relative_to(self.content).as_posix(), ids, st, read_ns)
+    def read(self, path: Path, ids: dict, st: os.stat_result, read_ns: int, name: str | None = None) -> None:
+        self.put(name or path.relative_to(self.content).as_posix(), ids, st, read_ns)
 
 
 class InputIndex(IdentityIndex):

@@ -58,7 +58,7 @@ def _safe_read(path: Path) -> str | None:
 
 class InputRecords:
     """PageStore's record of inputs (a mixin: it uses the store's content, pages, page_ids, ledger,
-    seen_this_run, _register and checkpoint)."""
+    seen_this_run, _named, _stats, _register and checkpoint)."""
 
     # -- re-ingest of an input whose bytes are known ------------------------------------------
 
@@ -78,16 +78,19 @@ class InputRecords:
             if "rejected" in item:
                 plan.append((None, None, None, item))
                 continue
-            aid, path = str(item.get("id")), self.content / str(item.get("page"))
+            aid, page = str(item.get("id")), str(item.get("page"))
+            path = self._named.get(page) or self.content / page  # the Path the store opened (hashed once)
             page_id = self.page_ids.get(path)
             entry = self.ledger.get(page_id) if page_id else None
             if (self.pages.get(aid) != path or not entry or not entry.get("page")
                     or item.get("input") not in (entry.get("inputs") or [])):
                 return None
-            try:
-                st = path.stat()
-            except OSError:
-                return None
+            st = self._stats.get(path)  # taken when the store opened, unless written since
+            if st is None:
+                try:
+                    st = path.stat()
+                except OSError:
+                    return None
             if [st.st_size, st.st_mtime_ns] != item.get("stat"):
                 text = _safe_read(path)
                 if text is None or _hash(text) != entry["page"]:
