@@ -14,7 +14,7 @@ from .textrules import (
     _PERSON_AFTER,
     _DIRECTION_OF,
     _AFTER_COMMA,
-    _AGE_OF,
+    _HOME_OF,
     _CITY_OF,
     _DATELINE,
     _IN_BEFORE,
@@ -280,10 +280,10 @@ class Recogniser:
                     e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)
                     and text[s:e] not in _MONTHS) or (
                     (of or text.endswith("owntown ", 0, s)) and _DIRECTION_OF.search(text, max(0, s - 24), s)) or \
-                    (of and _AGE_OF.search(text, max(0, s - 10), s) and not text[e + 1:e + 2].isupper()):
+                    (of and _HOME_OF.search(text, max(0, s - 12), s) and not text[e + 1:e + 2].isupper()):
                 ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur.", "north of Decatur",
                 # a legislator's party and home town ("Marty Seifert, R-Marshall"), a person's ("Bowers, 19, of
-                # Martinez", not "of Greer Street")
+                # Martinez", "Durr, of Trenton", "formerly of Augusta"; not "of Greer Street")
                 continue
             m = _AFTER_COMMA.match(text, e) if text.startswith(", ", e) else None
             if m is None:
