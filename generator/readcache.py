@@ -209,16 +209,42 @@ def prune() -> None:
         limit = float(os.environ.get("NEWS_ARCHIVE_READ_CACHE_MB") or MAX_MB) * 1024 * 1024
         entries = []
         total = 0
-        for path in (root() / current).glob("*/*.json.z"):
-            st = path.stat()
+        for path, st in _entries(root() / current):
             entries.append((st.st_mtime, st.st_size, path))
             total += st.st_size
         if total <= limit:
             return
         for _, size, path in sorted(entries):  # oldest first, down to 80 % of the limit
-            path.unlink(missing_ok=True)
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
             total -= size
             if total <= 0.8 * limit:
                 break
     except (OSError, ValueError):
         pass
+
+
+def _entries(folder: Path) -> list[tuple[str, os.stat_result]]:
+    """(path, stat) of every entry file (`*/*.json.z`, as the glob it replaces), listed with
+    os.scandir: prune runs at every ingest, and the glob made a Path per entry and matched its name
+    with a regular expression (about 0.1 CPU-s at 10,000 entries)."""
+    out = []
+    try:
+        with os.scandir(folder) as subfolders:
+            shards = [e.path for e in subfolders if e.is_dir()]
+    except OSError:
+        return out
+    for shard in shards:
+        try:
+            with os.scandir(shard) as listing:
+                for entry in listing:
+                    if entry.name.endswith(".json.z"):
+                        try:
+                            out.append((entry.path, entry.stat()))
+                        except OSError:
+                            continue
+        except OSError:
+            continue
+    return out

@@ -38,6 +38,26 @@ def confirm(path: str | os.PathLike) -> None:
         _kept.add(os.path.abspath(path))
 
 
+def overwrite(path: str, data: bytes) -> bool:
+    """Write `data` over an existing file as MkDocs would (same file, not atomic either), but cut
+    it to its new length after writing rather than to zero before: on ext4 a file truncated to
+    zero and written again is flushed to disk at close (its `auto_da_alloc` safeguard), about
+    3 ms a page in an add-10 rebuild (425 pages at 2,000 articles: 1.4 of its 4.6 CPU-s, profiled).
+    False when there is no file to write over."""
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError:
+        return False
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.ftruncate(fd, len(data))
+    finally:
+        os.close(fd)
+    return True
+
+
 def _existing(site: Path) -> list[str]:
     """Files in the site folder, hidden top-level entries left out (MkDocs never cleans those)."""
     out: list[str] = []
@@ -72,7 +92,8 @@ def keep_unchanged(site_dir: str | os.PathLike) -> Iterator[None]:
         if holds(output_path, content):
             kept.add(os.path.abspath(output_path))
             return
-        real_write(content, output_path)
+        if not overwrite(output_path, content):
+            real_write(content, output_path)
 
     def copy_file(source_path: str, output_path: str) -> None:
         target = os.path.join(output_path, os.path.basename(source_path)) if os.path.isdir(output_path) else output_path

@@ -359,6 +359,17 @@ def test_country_named_as_the_state_acting_is_not_on_the_map(gaz):
     assert {p.name for p in unique_places(found, gaz.metonyms(text, found))} == {"Tehran", "Iran"}
 
 
+def test_plural_demonym_names_the_people_not_the_land(gaz):
+    # still a mention of its country (the corpora count it), but off the map unless the land is named too
+    text = "Filipinos and Ohioans gathered in Mosul, where Iraqis welcomed them."
+    found = gaz.find(text)
+    assert {text[s:e] for s, e, _ in found} == {"Filipinos", "Ohioans", "Mosul", "Iraqis"}
+    assert {p.name for p in unique_places(found, gaz.metonyms(text, found))} == {"Mosul"}
+    text = "Filipinos returned to the Philippines."
+    found = gaz.find(text)
+    assert {p.name for p in unique_places(found, gaz.metonyms(text, found))} == {"Philippines"}
+
+
 def test_large_region_is_placed_at_its_centre_not_its_towns(gaz):
     # Ontario's towns cluster in the south; places.yml's centre: true puts it at its GeoNames point
     ontario = gaz.lookup("Ontario", ("region",))

@@ -124,3 +124,10 @@ def test_home_town_after_an_age_vouches(gaz):
     assert spans(gaz, text) == ["Martinez", "Martinez"]
     assert spans(gaz, "Police arrested John Smith, 34, of Greer on Friday.") == ["Greer"]
     assert spans(gaz, "Police arrested John Smith, 34, of Greer Street on Friday.") == []
+
+
+def test_home_town_after_a_name_and_comma_or_formerly_vouches(gaz):
+    # "NAME, of PLACE", "formerly of PLACE": a home town without the age
+    assert spans(gaz, "He had argued with Michael Durr, of Trenton. Witnesses told officers.") == ["Trenton"]
+    assert spans(gaz, "Her mother, Prudence Young, formerly of Augusta; and her children.") == ["Augusta"]
+    assert spans(gaz, "The Duke of Augusta spoke.") == []

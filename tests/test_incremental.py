@@ -267,3 +267,19 @@ def test_compiled_templates_are_kept_and_a_template_change_replaces_them(tmp_pat
     build(project, project / "site")
     (second,) = list(root.iterdir())
     assert second != first and {p.name for p in second.iterdir()} != set(compiled)  # the override's own file
+
+
+def test_a_page_written_over_holds_exactly_its_new_bytes(tmp_path: Path):
+    """sitewrite.overwrite writes over an existing file and cuts it to the new length (a shorter
+    page leaves nothing of the longer one); with no file there it leaves the write to MkDocs."""
+    from generator import sitewrite
+
+    page = tmp_path / "index.html"
+    page.write_bytes(b"<p>a long old page</p>\n" * 100)
+    inode = page.stat().st_ino
+    assert sitewrite.overwrite(str(page), b"<p>short</p>\n")
+    assert page.read_bytes() == b"<p>short</p>\n" and page.stat().st_ino == inode
+    assert sitewrite.overwrite(str(page), b"<p>longer again</p>\n" * 50)
+    assert page.read_bytes() == b"<p>longer again</p>\n" * 50
+    assert not sitewrite.overwrite(str(tmp_path / "new" / "index.html"), b"x")
+    assert not (tmp_path / "new").exists()

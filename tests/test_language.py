@@ -38,3 +38,34 @@ def test_english_text_keeps_small_towns():
     article = Article(title="Shelling near Mosul", blocks=[Block("p", text + ENGLISH)], origin="en.txt")
     names = {p.name for p in enrich(article, Context.default()).places}
     assert {"Mosul", "Bartalah"} <= names, names  # Bartella (GeoNames: Barţalah), a town of a few thousand
+
+
+def _reference_looks_english(text: str) -> bool:
+    """looks_english as it was before counting in C (per-character generator, one string per letter)."""
+    import re
+    from collections import Counter
+
+    from generator.enrich.language import MIN_WORDS, SAMPLE, function_words
+
+    sample = text[:SAMPLE]
+    letters = sum(c.isalpha() for c in sample)
+    if letters >= MIN_WORDS * 2 and len(re.findall(r"[A-Za-z\u00C0-\u024F]", sample)) < letters / 2:
+        return False
+    words = re.findall(r"[^\W\d_]+", sample.lower())
+    if len(words) < MIN_WORDS:
+        return True
+    table = function_words()
+    counts = Counter(table[w] for w in words if w in table)
+    english = counts.pop("english", 0)
+    return not counts or english >= max(counts.values())
+
+
+def test_counting_in_c_decides_as_before():
+    import random
+
+    rng = random.Random(4)
+    pieces = ["the", "and", "of", "der", "und", "die", "le", "et", "la", "el", "y", "harbour", "Straße", "école",
+              "москва", "и", "в", "город", "北京", "市", "123", "—", "ß", "œuvre", "ÀÉÎ", "\u0250", "x"]
+    for _ in range(400):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randrange(10, 120)))
+        assert looks_english(text) == _reference_looks_english(text), text

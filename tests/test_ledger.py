@@ -68,3 +68,21 @@ def test_unreadable_database_is_moved_aside(tmp_path):
     assert again.outcome == "unchanged" and again.path == r.path
     assert (tmp_path / ".archive" / "ledger.sqlite.unreadable").exists()  # kept for inspection
     assert set(read_ledger(tmp_path)) == {article(1).id}  # the record is re-created
+
+
+def test_value_fingerprints_are_the_ones_earlier_ledgers_hold():
+    """Fingerprints are compared with those stored by earlier runs: the shared encoder must give the
+    bytes json.dumps(value, sort_keys=True, default=str) gave, for every kind of front-matter value."""
+    import hashlib
+    import json
+    from datetime import date
+
+    from generator.writers.records import _fingerprint
+
+    values = ["Title", "Überschrift “quoted” 中文", date(2024, 3, 5), None, 3, 2.5, True, ["b", "a"],
+              [{"name": "Mosul", "lat": 36.34, "kind": "city", "alt": ["Al-Mawsil"]}], {"z": 1, "a": [None, date(2020, 1, 2)]},
+              "", [], float("nan")]
+    for value in values:
+        legacy = None if value in ("", []) else value
+        expected = hashlib.sha256(json.dumps(legacy, sort_keys=True, default=str).encode()).hexdigest()[:16]
+        assert _fingerprint(value) == expected, value

@@ -42,11 +42,21 @@ _ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?\b")  # "County Road 43"
 class Additions:
     """Mentions beyond the automaton's, their placement, and how a mention reads (metonym, major)."""
 
+    def _plural_demonym(self, surface: str, p: Place) -> bool:
+        """True when the mention is a plural demonym of place p: its singular is a name of p too
+        ("Iraqis", "Filipinos", "Ohioans", "Britons"), and p's own name is not this plural ("Philippines",
+        though "Philippine" names it)."""
+        if len(surface) < 5 or surface[-1] != "s" or p.name.lower().startswith(surface.lower()):
+            return False
+        j = self._automaton.get(" " + normalise(surface[:-1]) + " ", -1)
+        return j >= 0 and any(self.place(i) == p for i in self._cand[j])
+
     def metonyms(self, text: str, mentions: list[tuple[int, int, Place]]) -> set[int]:
         """Numbers of the mentions that name a state rather than a place: a national capital standing for
         its government ("Baghdad is busy discussing ... with Washington", "London said": followed by a
         speech or stance verb, or after "with"/"between"/"and" in a sentence about diplomacy), and a
-        country right before "military", "officials", "presence"... ("the US military presence"). The
+        country right before "military", "officials", "presence"... ("the US military presence"), and a
+        plural demonym, which names the people ("Iraqis fled"). The
         mention is still recognised; the caller decides (the site leaves such a place off the map
         unless another mention of it is literal). Other acting countries ("Turkey fired") are kept:
         leaving them out lost literal toponyms on GeoWebNews (content/geoparsing.md)."""
@@ -60,6 +70,9 @@ class Additions:
                 continue
             if p.kind == "country" and _STATE_MODIFIED.match(text, e):
                 out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
+                continue
+            if p.kind in ("country", "region", "area") and self._plural_demonym(text[s:e], p):
+                out.add(k)  # "Iraqis", "Filipinos", "Ohioans": the people, not the land
                 continue
             if p.kind != "city" or p.geonameid not in self._capital_gids:
                 continue

@@ -14,7 +14,7 @@ from .textrules import (
     _PERSON_AFTER,
     _DIRECTION_OF,
     _AFTER_COMMA,
-    _AGE_OF,
+    _HOME_OF,
     _CITY_OF,
     _DATELINE,
     _IN_BEFORE,
@@ -63,7 +63,8 @@ class Recogniser:
             length, last, caps, name, _ = m
             start = end_idx - length - 1  # the key is " name ", and padded is shifted by one
             first = text[start]
-            if not (first.isupper() or first.isdigit()) and not _lower_article(text, start, start + length):
+            if not (first.isupper() or first.isdigit()) and (first not in "ae" or
+                                                              not _lower_article(text, start, start + length)):
                 continue
             end = start + length
             if ex_starts is not None:
@@ -96,7 +97,8 @@ class Recogniser:
                 if caps:
                     if surface != name:
                         continue
-                elif surface.isupper() and sum(c.isalpha() for c in surface) <= 4 and surface not in forced:
+                elif surface.isupper() and (length <= 4 or sum(c.isalpha() for c in surface) <= 4) \
+                        and surface not in forced:
                     continue  # "ISF", "SDF": short capitals are acronyms, not towns
             (paired if hyphened else cands).append((start, -end, j))
         if paired:
@@ -131,11 +133,14 @@ class Recogniser:
             if pre or (e + 1 < n and text[e] == " " and text[e + 1].isupper()):
                 split = False
                 prev = ""
-                if pre:  # _prev_word(text, s), read right to left in the reversed text
-                    if rtext is None:
-                        rtext = text[::-1]
-                    k = n - s + 1
-                    prev = text[s - 1 - (run(rtext, k).end() - k):s - 1]
+                if pre:  # _prev_word(text, s): a plain word back to the last space, else the run read right
+                    # to left in the reversed text (a regex call costs as much as the rest of this step)
+                    prev = text[text.rfind(" ", 0, s - 1) + 1:s - 1]
+                    if not prev.isalnum():
+                        if rtext is None:
+                            rtext = text[::-1]
+                        k = n - s + 1
+                        prev = text[s - 1 - (run(rtext, k).end() - k):s - 1]
                     if prev and prev[0].isupper() and (prev.lower().strip(".") not in NEIGHBOURS_OK or
                                                        _initial(prev)) and not prev.endswith(("'s", "’s")) \
                             and not _ends_sentence(prev) and not _sentence_start(text, s - len(prev) - 1) \
@@ -166,7 +171,15 @@ class Recogniser:
                         # "A429", nor before a capitalised word: "The Dublin Singers" names no person Dublin)
                     continue
             if e < n and text[e] in " ,'’" and not meta[j][4]:
-                who = _PERSON_AFTER.match(text, e)
+                c = text[e]  # the pattern's cues before the regex call: a said-verb, an age, a relative
+                if c == " ":
+                    cue = text.startswith(_SAYS, e)
+                elif c == ",":
+                    cue = text[e + 2:e + 3].isdigit()
+                else:
+                    k = e + 2 if text.startswith("s ", e + 1) else e + 1
+                    cue = text.startswith(" ", k) and text[k + 1:k + 2] in _KIN_INITIALS
+                who = _PERSON_AFTER.match(text, e) if cue else None
                 if who and who.group(1):
                     surnames.add(j)  # "Flores, 26,", "Flores' stepfather": a person, here and elsewhere
                     continue
@@ -247,7 +260,10 @@ class Recogniser:
             if j not in todo or j in ok:
                 continue
             e = -e
-            after, before = _LIST_NEXT.match(text, e), _LIST_PREV.search(text, max(0, s - 6), s)
+            # each pattern only where a plain string test finds its cue (a regex call costs ~4,000 instructions)
+            after = _LIST_NEXT.match(text, e) if text.startswith(_LIST_CUES, e) else None
+            before = _LIST_PREV.search(text, max(0, s - 6), s) if text.endswith(_LIST_CUES_BEFORE, 0, s) else None
+            of = text.endswith(" of ", 0, s)
             if after or before:
                 if by_start is None:
                     by_start = {a: k for a, _, k in cands if k not in gated}
@@ -259,16 +275,17 @@ class Recogniser:
                     ok.add(j)  # "Newark, Heath and Pataskala", "Hamilton and Middletown": towns of one region
                     continue
             if (s > 2 and text[s - 1] == "-" and text[s - 2] in "RDI" and text[s - 3] in " (") or \
-                    _CITY_OF.search(text, max(0, s - 12), s) or (
+                    (of and _CITY_OF.search(text, max(0, s - 12), s)) or (
                     text[s:e].isupper() and _sentence_start(text, s - 1) and _DATELINE.match(text, e)) or (
                     e < len(text) and text[e] in ".,;)" and _IN_BEFORE.search(text, max(0, s - 6), s)
-                    and text[s:e] not in _MONTHS) or _DIRECTION_OF.search(text, max(0, s - 24), s) or \
-                    (_AGE_OF.search(text, max(0, s - 10), s) and not text[e + 1:e + 2].isupper()):
+                    and text[s:e] not in _MONTHS) or (
+                    (of or text.endswith("owntown ", 0, s)) and _DIRECTION_OF.search(text, max(0, s - 24), s)) or \
+                    (of and _HOME_OF.search(text, max(0, s - 12), s) and not text[e + 1:e + 2].isupper()):
                 ok.add(j)  # "the city of Decatur", a dateline "DECATUR —", "lives in Decatur.", "north of Decatur",
                 # a legislator's party and home town ("Marty Seifert, R-Marshall"), a person's ("Bowers, 19, of
-                # Martinez", not "of Greer Street")
+                # Martinez", "Durr, of Trenton", "formerly of Augusta"; not "of Greer Street")
                 continue
-            m = _AFTER_COMMA.match(text, e)
+            m = _AFTER_COMMA.match(text, e) if text.startswith(", ", e) else None
             if m is None:
                 continue
             words = m.group(1).split(" ")
@@ -362,6 +379,12 @@ _ARABIC_ARTICLES = frozenset({"al", "Al", "el", "El", "AL", "EL"})
 # A list's separator after or before a name ("Newark, Heath and Pataskala")
 _LIST_NEXT = re.compile(r",? (?:and|or) |, ")
 _LIST_PREV = re.compile(r"(?:,? (?:and|or) |, )$")
+_LIST_CUES = (",", " and ", " or ")  # how a match of _LIST_NEXT starts
+_LIST_CUES_BEFORE = (", ", " and ", " or ")  # how a match of _LIST_PREV ends
+
+# How a match of _PERSON_AFTER starts after a space
+_SAYS = (" said", " says", " told", " testified")
+_KIN_INITIALS = frozenset("whsdmfbal")  # first letters of its relatives ("Flores' stepfather", "Nelson's wife")
 
 
 # Words after a town's name that make one place of both ("Manila Cathedral", "Glenrock Lagoon", "Cleveland

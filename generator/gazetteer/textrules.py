@@ -285,8 +285,9 @@ _PERSON_AFTER = re.compile(r"(?:(, \d{1,3},|['’]s? (?:wife|husband|son|daughte
 _CITY_OF = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Tt]ownship|[Bb]orough) of $")
 _DATELINE = re.compile(r"(?:,? [A-Z][\w.]*)?(?: \(\w+\))? ?[—–-]{1,2} ")  # "DECATUR —", "GREER, S.C. (AP) —"
 _IN_BEFORE = re.compile(r"\b(?:in|near|from) $")
-# ... or a person's home town after their age ("Christopher Bowers, 19, of Martinez")
-_AGE_OF = re.compile(r", \d{1,3}, of $")
+# ... or a person's home town after their name and age, or "formerly", "both", "native" ("Christopher
+# Bowers, 19, of Martinez", "Michael Durr, of Trenton", "formerly of Hershey")
+_HOME_OF = re.compile(r"(?:, (?:\d{1,3}, )?|\b(?:formerly|both|native) )of $")
 # ... or a direction from it, or its downtown ("north of Decatur", "45 miles southeast of Champaign",
 # "downtown Decatur")
 _DIRECTION_OF = re.compile(r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest) of|"

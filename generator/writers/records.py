@@ -12,10 +12,15 @@ from ..model import Article
 from . import ledger as ledgerdb
 
 
+# json.dumps(value, sort_keys=True, default=str), without building an encoder for each of the dozen
+# values fingerprinted per article (its set-up cost more than encoding most of them).
+_FINGERPRINT_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def _fingerprint(value) -> str:
     if value in ("", []):
         value = None  # empty values are not written at all, so they read back as missing
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    return hashlib.sha256(_FINGERPRINT_JSON.encode(value).encode()).hexdigest()[:16]
 
 
 def source_entry(article: Article) -> dict:
