@@ -118,6 +118,8 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         hits = _feature_hits(text)
         if hits:
             found = self._features(text, hits, found, exclude)
+        if "illage" in text or "own of " in text or "owns of " in text or "amlet" in text:
+            found = self._named_settlements(text, found, exclude)
         if " (" in text:
             extra = self._located_unknowns(text, found, exclude, (starts, ends, blocked) if maskable else None)
             if extra:

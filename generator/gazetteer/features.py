@@ -38,6 +38,13 @@ from .weights import (
 _ORG_AFTER = ("Forest", "Wilderness", "Township", "Twp.")
 _ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?\b")  # "County Road 43"
 
+# A settlement named as one: "the town of X", "the villages of X and Y", "X village" (one to three
+# capitalised words, an Arabic article allowed inside: "Mais al-Jabal")
+_WORD = r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*"  # capitalised, hyphened parts too ("Ossetian-controlled" is no name)
+_NAME = r"(" + _WORD + r"(?: (?:(?:al|el|as|ash|ad|ar|an|at|az)-)?" + _WORD + r"){0,2})"
+_SETTLEMENT = re.compile(r"\b(?:[Tt]owns?|[Vv]illages?|[Hh]amlets?) of " + _NAME + r"(?:,? and " + _NAME + r")?"
+                         r"|(?<![\w'’-])" + _NAME + r" village\b")
+
 
 class Additions:
     """Mentions beyond the automaton's, their placement, and how a mention reads (metonym, major)."""
@@ -144,6 +151,31 @@ class Additions:
             return found
         kept = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e, _ in extra)]
         return sorted(kept + extra, key=lambda x: x[0])
+
+    def _named_settlements(self, text: str, found: list[tuple[int, int, Place]],
+                           exclude) -> list[tuple[int, int, Place]]:
+        """Villages and towns the gazetteer lacks, named as such ("the village of Achguara", "the town of
+        Akuressa", "the villages of Nuli and Avnevi", "Torkula village"): placed, approximately, at the
+        place the article names most often; without one, or where the name is known, left out."""
+        spans = []
+        for m in _SETTLEMENT.finditer(text):
+            for g in (1, 2, 3):
+                s, e = m.span(g)
+                if s < 0 or any(a < e and s < b for a, b in exclude) or any(a < e and s < b for a, b, _ in found):
+                    continue
+                name = text[s:e]
+                if name.lower() in NEIGHBOURS_OK or self.lookup(name) is not None:
+                    continue  # "the city of Decatur" is the gazetteer's, or a gated name it did not vouch for
+                spans.append((s, e))
+        if not spans:
+            return found
+        host = _most_named(found)
+        if host is None or host.lat is None:
+            return found
+        extra = [(s, e, Place(name=text[s:e], country=host.country,
+                              region=host.name if host.kind == "region" else host.region,
+                              kind="place", lat=host.lat, lon=host.lon, approximate=True)) for s, e in spans]
+        return sorted(found + extra, key=lambda x: x[0])
 
     def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]],
                       resolved: list[int]) -> dict[int, Place | None]:
