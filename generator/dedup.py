@@ -162,11 +162,25 @@ class NearDuplicateIndex:
         self._queries = 0
         self._banded: bytearray | None = None  # every page's first BANDS * ROWS values, in key order
         self._keys: list[str] = []  # the pages in _banded, in order
+        self._deferred: list[tuple[str, str]] = []  # (key, encoded signature) not decoded yet
 
     def __len__(self) -> int:
+        self._undefer()
         return len(self.signatures)
 
+    def defer(self, encoded: list[tuple[str, str]]) -> None:
+        """Pages whose signatures are stored encoded (the ledger's): added, decoded, when the index is
+        first used. A re-ingest that reads nothing never uses it (10,000 decodes saved)."""
+        self._deferred.extend(encoded)
+
+    def _undefer(self) -> None:
+        if self._deferred:
+            rows, self._deferred = self._deferred, []
+            for key, text in rows:
+                self.add(key, decode(text))
+
     def add(self, key: str, sig: bytes | None) -> None:
+        self._undefer()
         if sig is None or key in self.signatures:
             return
         self.signatures[key] = sig
@@ -182,6 +196,7 @@ class NearDuplicateIndex:
 
     def candidates(self, sig: bytes) -> set[str]:
         """The pages sharing at least one band with `sig`."""
+        self._undefer()
         self._queries += 1
         if self._buckets is None and self._queries > BRUTE_QUERIES:
             self._buckets = [{} for _ in range(BANDS)]
@@ -211,6 +226,7 @@ class NearDuplicateIndex:
 
     def best_match(self, sig: bytes | None, exclude: str | None = None) -> tuple[str, float] | None:
         """The most similar indexed page at or above the threshold (ties: smallest id), or None."""
+        self._undefer()
         if sig is None or not self.signatures:
             return None
         best: tuple[str, float] | None = None
