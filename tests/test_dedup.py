@@ -147,6 +147,9 @@ def test_signatures_deferred_from_the_ledger_are_decoded_when_the_index_is_used(
     assert len(idx) == 2 and idx.signatures["p11"] == sig
     match = idx.best_match(dedup.signature(edited(body(11), 3)))
     assert match is not None and match[0] == "p11"
+    read_only = dedup.NearDuplicateIndex()  # what a caller reading `signatures` sees (bench_ingest.py)
+    read_only.defer([("p11", dedup.encode(sig))])
+    assert read_only.signatures == {"p11": sig}
 
 
 def counts(entries):
