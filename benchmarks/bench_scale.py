@@ -270,12 +270,7 @@ def main() -> None:
 
     if args.ingest_only:
         report = ingest_only(args, n, project, ingest, env, held, inbox, start_machine, hashing)
-        print(report)
-        if args.out:
-            write_report(args.out, n, args.label or "ingest only", report)
-        if tmp:
-            tmp.cleanup()
-        return
+        return publish(args, n, "ingest only", report, tmp)
     steps = [run("ingest (first run)", ingest, project, env),
              run("build (clean)", archive + ["build"], project, env)]
     size, pages, largest = folder_bytes(project / "site")
@@ -283,12 +278,7 @@ def main() -> None:
     if args.clean_only:
         report = results(args, n, steps, None, None, size, pages, largest, q_raw, q_gz, q_files, start_machine,
                          _version(), hashing)
-        print(report)
-        if args.out:
-            write_report(args.out, n, args.label or "clean build only", report)
-        if tmp:
-            tmp.cleanup()
-        return
+        return publish(args, n, "clean build only", report, tmp)
     for p in sorted(held.glob("*.txt")):
         p.rename(inbox / p.name)
     steps.append(run("add 10: re-ingest the whole inbox", ingest, project, env))
@@ -310,6 +300,15 @@ def main() -> None:
     print(report)
     if args.out:
         write_report(args.out, n, args.label, report)
+    if tmp:
+        tmp.cleanup()
+
+
+def publish(args, n: int, label: str, report: str, tmp) -> None:
+    """Print a partial run's report, write it to --out (headed by --label, else `label`), clean up."""
+    print(report)
+    if args.out:
+        write_report(args.out, n, args.label or label, report)
     if tmp:
         tmp.cleanup()
 

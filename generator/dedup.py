@@ -157,19 +157,38 @@ class NearDuplicateIndex:
 
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
-        self.signatures: dict[str, bytes] = {}
+        self._signatures: dict[str, bytes] = {}  # `signatures`, once the deferred ones are decoded
         self._buckets: list[dict[bytes, list[str]]] | None = None
         self._queries = 0
         self._banded: bytearray | None = None  # every page's first BANDS * ROWS values, in key order
         self._keys: list[str] = []  # the pages in _banded, in order
+        self._deferred: list[tuple[str, str]] = []  # (key, encoded signature) not decoded yet
 
     def __len__(self) -> int:
         return len(self.signatures)
 
+    @property
+    def signatures(self) -> dict[str, bytes]:
+        """Page id -> signature, every deferred one decoded."""
+        self._undefer()
+        return self._signatures
+
+    def defer(self, encoded: list[tuple[str, str]]) -> None:
+        """Pages whose signatures are stored encoded (the ledger's): added, decoded, when the index is
+        first used. A re-ingest that reads nothing never uses it (10,000 decodes saved)."""
+        self._deferred.extend(encoded)
+
+    def _undefer(self) -> None:
+        if self._deferred:
+            rows, self._deferred = self._deferred, []
+            for key, text in rows:
+                self.add(key, decode(text))
+
     def add(self, key: str, sig: bytes | None) -> None:
-        if sig is None or key in self.signatures:
+        self._undefer()
+        if sig is None or key in self._signatures:
             return
-        self.signatures[key] = sig
+        self._signatures[key] = sig
         if self._buckets is not None:
             self._bucket(key, sig)
         elif self._banded is not None:
@@ -182,18 +201,19 @@ class NearDuplicateIndex:
 
     def candidates(self, sig: bytes) -> set[str]:
         """The pages sharing at least one band with `sig`."""
+        self._undefer()
         self._queries += 1
         if self._buckets is None and self._queries > BRUTE_QUERIES:
             self._buckets = [{} for _ in range(BANDS)]
-            for key, other in self.signatures.items():
+            for key, other in self._signatures.items():
                 self._bucket(key, other)
             self._banded, self._keys = None, []
         if self._buckets is None:
-            if not self.signatures:
+            if not self._signatures:
                 return set()
             if self._banded is None:
-                self._keys = list(self.signatures)
-                self._banded = bytearray(b"".join(other[:_SPAN] for other in self.signatures.values()))
+                self._keys = list(self._signatures)
+                self._banded = bytearray(b"".join(other[:_SPAN] for other in self._signatures.values()))
             return {self._keys[i] for i in self._matching_rows(sig)}
         found: set[str] = set()
         for bucket, band in zip(self._buckets, _bands(sig)):
@@ -211,13 +231,14 @@ class NearDuplicateIndex:
 
     def best_match(self, sig: bytes | None, exclude: str | None = None) -> tuple[str, float] | None:
         """The most similar indexed page at or above the threshold (ties: smallest id), or None."""
-        if sig is None or not self.signatures:
+        self._undefer()
+        if sig is None or not self._signatures:
             return None
         best: tuple[str, float] | None = None
         for key in self.candidates(sig):
             if key == exclude:
                 continue
-            sim = similarity(sig, self.signatures[key])
+            sim = similarity(sig, self._signatures[key])
             if sim >= self.threshold and (best is None or sim > best[1] or (sim == best[1] and key < best[0])):
                 best = (key, sim)
         return best

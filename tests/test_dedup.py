@@ -135,6 +135,23 @@ def test_candidates_stay_exact_while_pages_are_added_between_queries():
     assert idx._buckets is not None
 
 
+def test_signatures_deferred_from_the_ledger_are_decoded_when_the_index_is_used():
+    """PageStore hands the index the ledger's encoded signatures without decoding them (a re-ingest
+    that reads nothing never needs them); the first use decodes them, before any page added later."""
+    sig = dedup.signature(body(11))
+    other = dedup.signature(body(12))
+    idx = dedup.NearDuplicateIndex()
+    idx.defer([("p11", dedup.encode(sig)), ("bad", "not base64!"), ("p12", dedup.encode(other))])
+    assert idx._deferred  # nothing decoded yet
+    idx.add("p11", other)  # already deferred under this key: the ledger's signature stays
+    assert len(idx) == 2 and idx.signatures["p11"] == sig
+    match = idx.best_match(dedup.signature(edited(body(11), 3)))
+    assert match is not None and match[0] == "p11"
+    read_only = dedup.NearDuplicateIndex()  # what a caller reading `signatures` sees (bench_ingest.py)
+    read_only.defer([("p11", dedup.encode(sig))])
+    assert read_only.signatures == {"p11": sig}
+
+
 def counts(entries):
     return {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
 

@@ -142,10 +142,7 @@ class PageStore(InputRecords):
         index.save()
         store.ledger = ledgerdb.Ledger.open(store.state_dir)
         store.ledger.prefetch()
-        for aid, minhash in store.ledger.minhashes():
-            sig = dedup.decode(minhash)
-            if sig is not None and aid in store.pages:
-                store.near.add(aid, sig)
+        store.near.defer([(aid, minhash) for aid, minhash in store.ledger.minhashes() if aid in store.pages])
         store._index_unrecorded(texts)
         return store
 
