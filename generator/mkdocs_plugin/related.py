@@ -78,7 +78,7 @@ def compute(records: list[Record]) -> dict[str, Neighbours]:
         if where[i]:
             parts = [arrays[k][max(0, p - half): p + half + 1] for k, p in where[i]]
             cand = np.concatenate(parts)
-            w = np.concatenate([np.full(len(a), weight[k]) for a, (k, _) in zip(parts, where[i])])
+            w = np.repeat([weight[k] for k, _ in where[i]], [len(a) for a in parts])  # one call, not one a key
             keep = cand != i
             uniq, inverse = np.unique(cand[keep], return_inverse=True)
             if len(uniq):
