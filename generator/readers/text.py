@@ -335,7 +335,8 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     unit = page.units[i]
     if _NOT_A_DATELINE.search(unit):
         return []
-    limit = len(unit) if len(unit) <= DATELINE_CHARS else DATE_IN_LONG_UNIT
+    entry = len(unit) <= ENTRY_NOTE_CHARS and bool(_ENTRY_NOTE.match(unit))  # "This entry was posted in News on 3 May 2021": a blog's own note
+    limit = len(unit) if len(unit) <= DATELINE_CHARS or entry else DATE_IN_LONG_UNIT
     out = []
     found = dates_in_text(unit[:limit + 40])
     ranged = {k for k in range(len(found) - 1)  # "28.01.2022 – 29.01.2022": a period (an event's), both ends
@@ -344,10 +345,18 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     for k, (pos, day) in enumerate(found):
         if pos <= limit and k not in ranged:
             before = unit[max(0, pos - 30):pos]
-            published = bool(_PUBLISHED.search(before))
+            published = entry or bool(_PUBLISHED.search(before))
             if not _BOUND.search(before) and (published or _in_dateline(unit, pos)):
                 out.append((bool(_UPDATED.search(before)), published, day))
     return out
+
+
+# A blog's note on its entry, one sentence that names when it was published among its categories and
+# tags: "This entry was posted in News, Harbour and tagged flood on 3 May 2021", "Dieser Beitrag wurde
+# am 3. Mai 2021 von Anna veröffentlicht". Its date is the entry's, however many words stand before it.
+_ENTRY_NOTE = re.compile(r"(this (entry|post|article) was|dieser (eintrag|beitrag|artikel) wurde|cet article a été)\b"
+                         r"[^.!?]{0,200}\b(posted|published|written|veröffentlicht|geschrieben|publié)", re.I)
+ENTRY_NOTE_CHARS = 300  # a longer unit is prose that happens to start so
 
 
 RANGE_CHARS = 40  # two dates this close with a dash or "to" between them bound a period
