@@ -101,3 +101,12 @@ def test_a_blog_entry_note_under_the_article_dates_it():
         a = parse_scrape(NAV + "\n" + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n\n" + note + "\n", "entry")
         assert a.title == HEAD.strip()
         assert (a.date.isoformat() if a.date else None) == expected, note
+
+
+def test_a_dateline_several_lines_above_the_headline_dates_it():
+    """'12 March 2024' over a row of eight share and section buttons and then the headline: still the
+    page's dateline (pages print the date, then tools, then the headline)."""
+    tools = "".join(f"{w}\n\n" for w in ("Share", "Print", "Mail", "Save", "Follow", "Comment", "Listen", "Translate"))
+    a = parse_scrape(NAV + "\n12 March 2024\n\n" + tools + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "above")
+    assert a.title == HEAD.strip()
+    assert a.date.isoformat() == "2024-03-12"
