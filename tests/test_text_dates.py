@@ -88,3 +88,25 @@ def test_an_update_stamp_later_than_the_years_the_headline_names_is_not_its_date
         a = parse_scrape(NAV + "\n" + head + stamp + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "update")
         assert a.title == head.strip()
         assert (a.date.isoformat() if a.date else None) == expected, head
+
+
+def test_a_blog_entry_note_under_the_article_dates_it():
+    """'This entry was posted in Harbour, Council and tagged flood on 3 May 2021.' below the article
+    (a blog theme's note on the entry, too many words before its date for a dateline) gives the
+    entry's day, in English and German."""
+    for note, expected in (("This entry was posted in Harbour, Council and tagged flood barrier on 3 May 2021 by Anna.",
+                            "2021-05-03"),
+                           ("Dieser Eintrag wurde veröffentlicht in Hafen, Rat und getaggt mit Hochwasser am 4. Mai 2021.",
+                            "2021-05-04")):
+        a = parse_scrape(NAV + "\n" + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n\n" + note + "\n", "entry")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, note
+
+
+def test_a_dateline_several_lines_above_the_headline_dates_it():
+    """'12 March 2024' over a row of eight share and section buttons and then the headline: still the
+    page's dateline (pages print the date, then tools, then the headline)."""
+    tools = "".join(f"{w}\n\n" for w in ("Share", "Print", "Mail", "Save", "Follow", "Comment", "Listen", "Translate"))
+    a = parse_scrape(NAV + "\n12 March 2024\n\n" + tools + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "above")
+    assert a.title == HEAD.strip()
+    assert a.date.isoformat() == "2024-03-12"
