@@ -11,6 +11,8 @@ import yaml
 from .model import RejectedInput
 
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ~10x faster
+# Every scalar a string ("no", "on" stay words), read by libyaml when installed.
+YAML_BASE_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
 def load_yaml(text: str):

@@ -12,11 +12,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
-import yaml
-
 from ..enrich.dates import parse_date
 from ..model import Article, Block, RejectedInput
-from ..textutil import clean_spaces
+from ..textutil import clean_spaces, load_yaml
 from .html_dates import dates_in_text
 from .text_model import BYLINE, MAX_CANDIDATE_CHARS, Model, features, is_prose, load_model, main_run, word_count
 
@@ -51,7 +49,7 @@ def _alternation(patterns: list[str], flags: int) -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def chrome_rules(path: Path = DATA / "chrome.yml") -> Chrome:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = load_yaml(path.read_text(encoding="utf-8"))  # libyaml: same rules, a tenth of the time
     return Chrome(
         drop=_alternation(raw["drop_lines"], re.I),
         stop=_alternation(raw["stop_lines"], re.I),

@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from ..textutil import YAML_BASE_LOADER
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"""[.!?…。！？]["'”’»)\]」』]*$""")
@@ -39,7 +41,7 @@ SAMPLE_CHARS = 2000
 def stopwords() -> frozenset[str]:
     """Function words of every language in data/function_words.yml (a word in two lists counts too:
     here any function word marks prose)."""
-    raw = yaml.load((DATA / "function_words.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # "no", "on" stay words
+    raw = yaml.load((DATA / "function_words.yml").read_text(encoding="utf-8"), Loader=YAML_BASE_LOADER)  # "no", "on" stay words
     return frozenset(w.casefold() for words in raw.values() for w in words)
 
 
