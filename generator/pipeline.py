@@ -429,7 +429,7 @@ def ingest(paths: list[Path], content: Path, jobs: int | None = None, progress: 
     jobs = jobs or os.cpu_count() or 1
     readcache.prune()
     if progress and _CTX is None:
-        from .gazetteer.build import compiled_path
+        from .gazetteer.cache import compiled_path
 
         if not compiled_path().exists():  # say why nothing moves, before any progress bar
             print("compiling the place gazetteer once, about 30 s…", file=sys.stderr, flush=True)

@@ -25,10 +25,10 @@ import zlib
 from dataclasses import fields
 from datetime import date
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 
 from .model import Article, Block, Place
+from .versions import installed
 
 ENABLED = True
 PAGES = "pages"  # the page index's folder (writers/pageindex.py), not an entry version
@@ -45,7 +45,7 @@ _NOT_READING = ("mkdocs_plugin", "evaluation")  # building the site and measurin
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """A hash of the code, data and library versions that turn a file into articles."""
-    from .gazetteer.build import cache_key
+    from .gazetteer.cache import cache_key
 
     h = hashlib.sha256()
     for path in sorted(_PACKAGE.rglob("*")):
@@ -54,11 +54,8 @@ def fingerprint() -> str:
                 or path.suffix not in (".py", ".yml", ".yaml", ".json", ".txt")):
             continue
         h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
-    for lib in _LIBRARIES:
-        try:
-            h.update(f"{lib}={metadata.version(lib)};".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{lib}=none;".encode())
+    for lib, version in installed(_LIBRARIES).items():
+        h.update(f"{lib}={version or 'none'};".encode())
     h.update(cache_key().encode())
     return h.hexdigest()[:16]
 
@@ -69,7 +66,7 @@ def root() -> Path:
     env = os.environ.get("NEWS_ARCHIVE_READ_CACHE")
     if env:
         return _checked(Path(env))
-    from .gazetteer.build import cache_dir
+    from .gazetteer.cache import cache_dir
 
     return _checked(cache_dir() / "inputs")
 

@@ -424,9 +424,12 @@ def test_revised_text_of_the_same_input_updates_its_page(tmp_path):
     assert "A correction was added" in read_page(page)[1] and len(list((content / "articles").rglob("*.md"))) == 1
 
 
-# (Not the enrichers: the read cache's fingerprint imports the gazetteer package for its version key,
-# and that package imports them.)
-_READING_MODULES = ("numpy", "lxml", "trafilatura", "charset_normalizer", "generator.readers", "generator.readpool")
+# The read cache's fingerprint needs the gazetteer's version key (generator.gazetteer.cache) and the
+# libraries' versions (remembered in the cache folder): not the gazetteer itself, nor the enrichers it
+# imports, nor importlib.metadata.
+_READING_MODULES = ("numpy", "lxml", "trafilatura", "charset_normalizer", "generator.readers", "generator.readpool",
+                    "generator.enrich", "generator.gazetteer.geonames", "generator.gazetteer.recognise",
+                    "generator.gazetteer.resolve", "generator.gazetteer.build", "importlib.metadata", "ctypes")
 _IMPORTED = ("import json, sys\nfrom generator.cli import main\nstatus = main(sys.argv[1:])\n"
              f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {_READING_MODULES!r} "
              f"or m.startswith({_READING_MODULES!r}))))\n")

@@ -108,7 +108,7 @@ def default_gazetteer(path: Path | None = None) -> Gazetteer:
     """The single swap point: the GeoNames gazetteer, or a `ListGazetteer` when a list file is given."""
     if path is not None:
         return ListGazetteer.load(path)
-    from ..gazetteer import default_geonames_gazetteer
+    from ..gazetteer.geonames import default_geonames_gazetteer
 
     return default_geonames_gazetteer()
 

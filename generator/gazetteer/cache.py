@@ -7,10 +7,10 @@ import hashlib
 import os
 import pickle
 from array import array
-from importlib import metadata
 from pathlib import Path
 
 
+from ..versions import installed
 from .common import BUILD_VERSION, CURATED_FILES, DATA, SOURCES
 
 
@@ -23,11 +23,8 @@ def cache_dir() -> Path:
 
 def cache_key() -> str:
     h = hashlib.sha256(BUILD_VERSION.encode())
-    for pkg in SOURCES:
-        try:
-            h.update(f"{pkg}={metadata.version(pkg)};".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{pkg}=none;".encode())
+    for pkg, version in installed(SOURCES).items():  # remembered between runs (generator/versions.py)
+        h.update(f"{pkg}={version or 'none'};".encode())
     for name in CURATED_FILES:
         p = DATA / name
         if p.exists():

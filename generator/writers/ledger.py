@@ -20,8 +20,6 @@ started: every page is then treated as it is when its record is missing (nothing
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import json
 import os
 import sqlite3
@@ -84,6 +82,11 @@ def _entry(minhash: str | None, text: str) -> dict:
 
 
 def _syncfs_function():
+    """libc's syncfs, looked up at the first sync (ctypes is imported then: a run that writes no
+    page never needs it, and importing it cost about 15 ms of a nothing-changed re-ingest)."""
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
         return libc.syncfs
@@ -91,12 +94,15 @@ def _syncfs_function():
         return None
 
 
-_SYNCFS = _syncfs_function()
+_SYNCFS: object = False  # not looked up yet
 
 
 def sync_filesystem(folder: Path) -> None:
     """Make every write on `folder`'s file system durable with one call (syncfs), rather than one
     fsync per file: the pages of a batch (data and renames) reach the disk together."""
+    global _SYNCFS
+    if _SYNCFS is False:
+        _SYNCFS = _syncfs_function()
     if _SYNCFS is None:
         os.sync()
         return

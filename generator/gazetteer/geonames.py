@@ -1,0 +1,139 @@
+"""The GeoNames gazetteer itself (its precision rules: the package docstring, generator/gazetteer/__init__.py)."""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+
+from ..model import Place
+from .build import KINDS, load_compiled, normalise
+from .textrules import _city_suffixed, _feature_hits, _type_word_trimmed
+from .features import Additions
+from .recognise import Recogniser, _exclusion
+from .resolve import Resolver
+from .weights import (  # noqa: F401 - the weights, as they were importable from here
+    ALIAS_PENALTY,
+    FAMOUS_GAP,
+    LONE_TOWN_CONTEXT,
+    LONE_TOWN_POP,
+    MAIN_REGION,
+    MAJOR_CITY,
+    MAX_CANDIDATES,
+    PREFIX_CITY,
+)
+
+
+class GeoNamesGazetteer(Recogniser, Resolver, Additions):
+    """Aho-Corasick over ~600k GeoNames names and aliases; context-aware disambiguation."""
+
+    def __init__(self, data: dict):
+        self._names: list[str] = data["names"]
+        self._cand = data["cand"]  # name index -> entry indices (build.Ragged)
+        self._forced: set[str] = data["forced"]
+        self._gated: set[int] = data.get("gated", set())  # names of towns that are common words: see _gated_ok
+        self._automaton = data["automaton"]
+        p = data["places"]
+        self._pname, self._kind, self._cc = p["name"], p["kind"], p["cc"]
+        self._lat, self._lon, self._gid = p["lat"], p["lon"], p["gid"]
+        self._pop, self._capital, self._admin1 = p["pop"], p["capital"], p["admin1"]
+        self._admin2 = p["admin2"]  # a town's county or district (entry number), -1 when unknown
+        self._country_idx: dict[str, int] = p["country_idx"]
+        self._labels: dict[int, str] = p.get("labels", {})
+        self._curated: set[int] = p.get("curated", set())
+        self._bodies: set[str] = set(p.get("bodies", ()))  # areas whose name is also a tag ("EU")
+        self._prior: dict[int, tuple] = {}  # see _info()
+        self._ranked: dict[int, tuple[int, ...]] = {}  # see _candidates()
+        self._country_name: dict[int, bool] = {}  # see _has_country()
+        self._prefixing: dict[int, bool] = {}  # see _prefixes_names()
+        self._context_free: dict[int, int] = {}
+        self._first_rows: dict[int, tuple] = {}  # see _first_row()
+        self._meta: dict[int, tuple] = {}  # name index -> (length, final punctuation, all caps, name, has a space)
+        self._lookups: dict[str, Place | None] = {}  # see lookup()
+        self._places: dict[int, Place] = {}  # see place()
+        self._strength: dict[int, bool] = {}  # see _strong()
+        self._county_memo: dict[int, tuple] = {}  # see _county_rows()
+        self._support_memo: dict[int, dict[int, float]] = {}  # see _support_of()
+        self._namesake_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _namesakes()
+        self._capital_gids: set[int] | None = None  # see metonyms()
+
+    # --- public interface ------------------------------------------------------------------------
+    @classmethod
+    def load(cls, rebuild: bool = False) -> "GeoNamesGazetteer":
+        return cls(load_compiled(rebuild=rebuild))
+
+    def lookup(self, name: str, kinds: tuple[str, ...] | None = None) -> Place | None:
+        """The best entry for a name out of context; with `kinds`, the best of those kinds only
+        ("Idlib" as a container is the governorate, though the bare name is the town)."""
+        memo = self._lookups
+        if (name, kinds) in memo:
+            return memo[(name, kinds)]  # the data never change, so neither does the answer
+        j = self._automaton.get(" " + normalise(" ".join(name.split())) + " ", -1)  # the trie is the index
+        cands = () if j < 0 else self._candidates(j)
+        if kinds:
+            cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] in kinds)
+        place = self.place(self._best(cands, Counter(), Counter())) if cands else None
+        if len(memo) >= 65536:
+            memo.clear()
+        memo[(name, kinds)] = place
+        return place
+
+    def find(self, text: str, exclude: list[tuple[int, int]] = (),
+             major_only: bool = False) -> list[tuple[int, int, Place]]:
+        """Place mentions in the text, resolved. `major_only` keeps only major places (see _major): for
+        text in a language whose capitalised common nouns are also names of towns ("Ende", "Grund")."""
+        starts, ends, blocked, maskable = _exclusion(len(text), exclude)
+        mentions = self._recognise(text, starts, ends, blocked)
+        resolved = self.resolve(text, mentions)
+        place = self.place
+        found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
+                 if not major_only or self._major(i, text[s:e])]
+        if not major_only:
+            found = [(s, _city_suffixed(text, _type_word_trimmed(text, s, e, p.name, p.kind, p.country), p.kind), p)
+                     for s, e, p in found]
+        if not major_only and len(mentions) > 2:
+            lone = self._lone_foreign(text, mentions, resolved)
+            if lone:
+                for k, p in lone.items():
+                    found[k] = (found[k][0], found[k][1], p)
+                found = [f for f in found if f[2] is not None]
+        if major_only:
+            return found
+        hits = _feature_hits(text)
+        if hits:
+            found = self._features(text, hits, found, exclude)
+        if "illage" in text or "own of " in text or "owns of " in text or "amlet" in text:
+            found = self._named_settlements(text, found, exclude)
+        if " (" in text:
+            extra = self._located_unknowns(text, found, exclude, (starts, ends, blocked) if maskable else None)
+            if extra:
+                found.extend(extra)
+                found.sort(key=lambda x: x[0])
+        return found
+
+    def place(self, i: int) -> Place:
+        """Entry i as a Place, built once (Place is frozen and the data never change)."""
+        p = self._places.get(i)
+        if p is None:
+            if len(self._places) >= 65536:
+                self._places.clear()
+            p = self._places[i] = self._make_place(i)
+        return p
+
+    def _make_place(self, i: int) -> Place:
+        kind = KINDS[self._kind[i]]
+        cc = self._cc[i]
+        country = self._pname[self._country_idx[cc]] if cc in self._country_idx else self._labels.get(i, self._pname[i])
+        a1 = self._admin1[i]
+        region = self._pname[a1] if a1 >= 0 and kind != "region" else None
+        if not cc and kind == "sea":
+            country = self._pname[i]  # a sea is its own top node: not "International waters › Red Sea"
+        lat, lon = self._lat[i], self._lon[i]
+        if lat != lat or lon != lon:
+            lat = lon = None
+        return Place(name=self._pname[i], country=country, region=region,
+                     kind="region" if kind == "area" and cc else kind,
+                     lat=lat, lon=lon, geonameid=self._gid[i] or None)
+
+
+@lru_cache(maxsize=1)
+def default_geonames_gazetteer() -> GeoNamesGazetteer:
+    return GeoNamesGazetteer.load()
