@@ -204,12 +204,18 @@ def prune() -> None:
             if child.is_dir() and child.name not in (current, PAGES):
                 shutil.rmtree(child, ignore_errors=True)
         limit = float(os.environ.get("NEWS_ARCHIVE_READ_CACHE_MB") or MAX_MB) * 1024 * 1024
+        folder = root() / current
+        before = _shards_state(folder, limit)
+        if before is not None and _read_stamp(folder) == before:
+            return  # no entry added, replaced or removed since the total was last within this limit
         entries = []
         total = 0
-        for path, st in _entries(root() / current):
+        for path, st in _entries(folder):
             entries.append((st.st_mtime, st.st_size, path))
             total += st.st_size
         if total <= limit:
+            if before is not None and _shards_state(folder, limit) == before:  # none stored meanwhile
+                _write_stamp(folder, before)
             return
         for _, size, path in sorted(entries):  # oldest first, down to 80 % of the limit
             try:
@@ -221,6 +227,42 @@ def prune() -> None:
                 break
     except (OSError, ValueError):
         pass
+
+
+# Within each version's folder: the shard folders' state when their entries last totalled within the
+# size limit. Storing, replacing or removing an entry changes its shard folder's modification time,
+# so while every shard is as recorded the total is unchanged and prune need not stat every entry
+# (about 0.05 CPU-s at 10,000 entries, in every ingest). Using an entry (os.utime) changes only the
+# entry's time: that matters for which entries go first, only when the total is over the limit.
+STAMP = "size-checked.json"
+
+
+def _shards_state(folder: Path, limit: float) -> str | None:
+    """A digest of the limit and each shard folder's name, inode and modification time (None when
+    the folder cannot be listed)."""
+    try:
+        with os.scandir(folder) as listing:
+            shards = sorted((e.name, e.inode(), e.stat().st_mtime_ns) for e in listing if e.is_dir())
+    except OSError:
+        return None
+    return hashlib.sha256(json.dumps([limit, shards]).encode()).hexdigest()
+
+
+def _read_stamp(folder: Path) -> str | None:
+    try:
+        with open(folder / STAMP, "rb") as fh:
+            return json.loads(fh.read()).get("shards")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def _write_stamp(folder: Path, state: str) -> None:
+    try:
+        from .atomicfile import write_bytes
+
+        write_bytes(folder / STAMP, json.dumps({"shards": state}).encode())
+    except OSError:
+        pass  # only costs a full check next time
 
 
 def _entries(folder: Path) -> list[tuple[str, os.stat_result]]:

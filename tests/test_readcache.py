@@ -211,3 +211,36 @@ def test_a_new_generator_version_reads_unchanged_files_again(tmp_path, monkeypat
     monkeypatch.setattr(readcache, "fingerprint", lambda: "another-version")
     again = ingest([src], content, jobs=1)
     assert again[0].outcome == "rejected" and "the reader was called" in again[0].reason
+
+
+def _noise_entries(keys: list[str]) -> None:
+    import base64
+    import os
+
+    from generator.model import Article, Block
+
+    for i, k in enumerate(keys):
+        noise = base64.b64encode(os.urandom(15_000)).decode()  # incompressible: ~20 KB each
+        readcache.store(k, [Article(title="Noise", blocks=[Block("p", noise)], origin=f"{i}.txt")])
+
+
+def test_prune_lists_the_entries_again_only_when_an_entry_or_the_limit_changed(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE_MB", str(100_000 / 1024 / 1024))  # room for about 5
+    listed = []
+    real = readcache._entries
+    monkeypatch.setattr(readcache, "_entries", lambda folder: listed.append(folder) or real(folder))
+    _noise_entries([f"{i:02x}" * 32 for i in range(3)])
+    readcache.prune()
+    readcache.prune()  # nothing stored since: the entries are not listed again
+    assert len(listed) == 1
+    more = [f"{i:02x}" * 32 for i in range(3, 10)]
+    _noise_entries(more)  # over the limit now: the next prune sees it and trims
+    readcache.prune()
+    assert len(listed) == 2
+    assert sum(readcache.load(k) is not None for k in more) <= 5
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE_MB", str(50_000 / 1024 / 1024))  # a lower limit: checked again
+    readcache.prune()
+    readcache.prune()
+    assert len(listed) >= 3
+    assert sum(readcache.load(f"{i:02x}" * 32) is not None for i in range(10)) <= 2
