@@ -162,7 +162,7 @@ class NearDuplicateIndex:
         self._queries = 0
         self._banded: bytearray | None = None  # every page's first BANDS * ROWS values, in key order
         self._keys: list[str] = []  # the pages in _banded, in order
-        self._deferred: list[tuple[str, str]] = []  # (key, encoded signature) not decoded yet
+        self._deferred: list = []  # lists of (key, encoded signature) not decoded yet, or functions giving them
 
     def __len__(self) -> int:
         return len(self.signatures)
@@ -173,16 +173,19 @@ class NearDuplicateIndex:
         self._undefer()
         return self._signatures
 
-    def defer(self, encoded: list[tuple[str, str]]) -> None:
+    def defer(self, encoded) -> None:
         """Pages whose signatures are stored encoded (the ledger's): added, decoded, when the index is
-        first used. A re-ingest that reads nothing never uses it (10,000 decodes saved)."""
-        self._deferred.extend(encoded)
+        first used. A re-ingest that reads nothing never uses it (10,000 decodes saved). `encoded` is
+        a list of (key, encoded signature), or a function giving it, called at the first use (the
+        rows are then not even listed and sorted)."""
+        self._deferred.append(encoded)
 
     def _undefer(self) -> None:
         if self._deferred:
-            rows, self._deferred = self._deferred, []
-            for key, text in rows:
-                self.add(key, decode(text))
+            sources, self._deferred = self._deferred, []
+            for source in sources:
+                for key, text in (source() if callable(source) else source):
+                    self.add(key, decode(text))
 
     def add(self, key: str, sig: bytes | None) -> None:
         self._undefer()

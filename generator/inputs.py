@@ -124,4 +124,6 @@ def display_name(path) -> str:
     """A path as text that can always be printed and stored: a file name that is not valid UTF-8
     (bytes kept by the OS as surrogates) gets U+FFFD for the bad bytes instead of crashing a report."""
     name = os.fsdecode(path) if isinstance(path, bytes) else str(path)
+    if name.isascii():  # nothing to replace (a surrogate is not ASCII): called three times per input
+        return name
     return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

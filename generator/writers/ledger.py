@@ -278,6 +278,15 @@ class Ledger(Mapping):
             yield from db.execute(
                 "SELECT id, minhash FROM entries WHERE minhash IS NOT NULL AND minhash != '' ORDER BY id").fetchall()
 
+    def minhashes_later(self):
+        """A function giving `minhashes()` as they are now, computed only when it is called (a
+        re-ingest that reads nothing never calls it: 10,000 rows not listed and sorted)."""
+        if self._raw is None:
+            rows = list(self.minhashes())
+            return lambda: rows
+        snapshot = list(self._raw.items())  # `get` takes rows out of _raw as it parses them
+        return lambda: sorted((aid, row[0]) for aid, row in snapshot if row[0])
+
     def input_record(self, origin: str) -> tuple[str, list] | None:
         """(read-cache key, recorded result) of the input file last ingested under this name."""
         if self._inputs is not None:

@@ -142,7 +142,8 @@ class PageStore(InputRecords):
         index.save()
         store.ledger = ledgerdb.Ledger.open(store.state_dir)
         store.ledger.prefetch()
-        store.near.defer([(aid, minhash) for aid, minhash in store.ledger.minhashes() if aid in store.pages])
+        later, paged = store.ledger.minhashes_later(), set(store.pages)  # the pages found now
+        store.near.defer(lambda: [(aid, minhash) for aid, minhash in later() if aid in paged])
         store._index_unrecorded(texts)
         return store
 
