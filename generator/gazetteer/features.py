@@ -236,7 +236,7 @@ class Additions:
         `found` must then be sorted by start and free of overlaps, as find() makes it (then an overlap is a
         bisection, not a scan)."""
         extra = []
-        if " (" not in text:
+        if not _has_bracket(text):
             return extra
         fast = exclusion is not None
         if fast:
@@ -290,14 +290,30 @@ class Additions:
         return extra
 
 
+def _has_bracket(text: str) -> bool:
+    """`" (" in text`, searching for the rare "(" alone: a two-character search costs ~1 ns a character
+    (~5 µs an article without brackets), a one-character one a fraction of that."""
+    k = text.find("(", 1)
+    while k >= 0:
+        if text[k - 1] == " ":
+            return True
+        k = text.find("(", k + 1)
+    return False
+
+
 def _brackets(text: str):
-    """`_BRACKETED.finditer(text)`, trying the pattern only where " (" occurs."""
+    """`_BRACKETED.finditer(text)`, trying the pattern only where " (" occurs (found as "(" after a space:
+    see _has_bracket)."""
     match = _BRACKETED.match
+    find = text.find
     pos = 0
     while True:
-        i = text.find(" (", pos)
-        if i < 0:
+        k = find("(", pos + 1)
+        while k >= 0 and text[k - 1] != " ":
+            k = find("(", k + 1)
+        if k < 0:
             return
+        i = k - 1
         b = match(text, i)
         if b is None:
             pos = i + 1

@@ -7,7 +7,7 @@ from functools import lru_cache
 from ..model import Place
 from .build import KINDS, load_compiled, normalise
 from .textrules import _city_suffixed, _feature_hits, _type_word_trimmed
-from .features import Additions
+from .features import Additions, _has_bracket
 from .recognise import Recogniser, _exclusion
 from .resolve import Resolver
 from .weights import (  # noqa: F401 - the weights, as they were importable from here
@@ -102,7 +102,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
             found = self._features(text, hits, found, exclude)
         if "illage" in text or "own of " in text or "owns of " in text or "amlet" in text:
             found = self._named_settlements(text, found, exclude)
-        if " (" in text:
+        if _has_bracket(text):
             extra = self._located_unknowns(text, found, exclude, (starts, ends, blocked) if maskable else None)
             if extra:
                 found.extend(extra)
