@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, _count_elements
 
 from .build import KINDS, normalise
 from .textrules import _DATELINE
@@ -153,15 +153,15 @@ class Resolver:
             guess = [next((i for i, _ in self._candidates(j) if i in paired), i0)
                      for (_, _, j), i0 in zip(mentions, guess)]
             cc, key = self._cc, self._region_key
-            out = self._in_context(text, mentions, guess, Counter([cc[i] for i in guess if cc[i]]),
-                                   Counter([a for a in map(key, guess) if a >= 0]), paired, support)
+            out = self._in_context(text, mentions, guess, _counts([cc[i] for i in guess if cc[i]]),
+                                   _counts([a for a in map(key, guess) if a >= 0]), paired, support)
         else:
-            out = self._in_context(text, mentions, guess, Counter([r[1] for r in first if r[1]]),
-                                   Counter([r[2] for r in first if r[2] >= 0]), paired, support)
+            out = self._in_context(text, mentions, guess, _counts([r[1] for r in first if r[1]]),
+                                   _counts([r[2] for r in first if r[2] >= 0]), paired, support)
         if out != guess:
             cc, key = self._cc, self._region_key
-            out = self._in_context(text, mentions, out, Counter([cc[i] for i in out if cc[i]]),
-                                   Counter([a for a in map(key, out) if a >= 0]), paired, support)
+            out = self._in_context(text, mentions, out, _counts([cc[i] for i in out if cc[i]]),
+                                   _counts([a for a in map(key, out) if a >= 0]), paired, support)
         if len(mentions) > 2:
             self._like_neighbours(text, mentions, out)
         if len(mentions) > 1:
@@ -317,7 +317,7 @@ class Resolver:
         """resolve()'s pass: each mention with more than one candidate by the countries (`ccs`) and regions
         (`admin1s`) of `first`, the entries guessed for all mentions, less its own."""
         rows = self._first_rows
-        repeats = Counter([j for _, _, j in mentions])
+        repeats = _counts([j for _, _, j in mentions])
         out = []
         seen: dict[int, int] = {}
         for k, (s, e, j) in enumerate(mentions):
@@ -369,3 +369,11 @@ def _nearest_km(la: float, lo: float, pts: list[tuple[float, float]]) -> float:
 
 # Between two items of a list ("Washington, New York and Boston")
 _LIST_SEP = re.compile(r",? (?:and|or) |, ")
+
+
+def _counts(items: list) -> Counter:
+    """`Counter(items)` for a list: Counter() and its update() check for a mapping first (~0.6 µs, five to
+    seven times an article); this counts straight away, as update() does for any other iterable."""
+    c = Counter.__new__(Counter)
+    _count_elements(c, items)
+    return c
