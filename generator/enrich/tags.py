@@ -46,9 +46,10 @@ class Vocabulary:
 
     def find(self, text: str) -> list[Match[str]]:
         found = self._matcher.find(text)
-        if self._not_before:
-            found = [m for m in found if m.key not in self._not_before or
-                     _next_word(text, m.end) not in self._not_before[m.key]]
+        not_before = self._not_before
+        if not_before:
+            found = [m for m in found if m.key not in not_before or
+                     _next_word(text, m.end) not in not_before[m.key]]
         return found
 
     def kind_of(self, name: str) -> str:

@@ -350,7 +350,7 @@ class Resolver:
                 cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] == "city") or cands
             # the share of the *other* names that may lie in each region
             sup = (support_all, self._support_of(j), n_names - 1) if n_names > 1 else None
-            best = self._best(cands, +ccs, +admin1s, qualifier, paired, sup)
+            best = self._best(cands, _positive(ccs), _positive(admin1s), qualifier, paired, sup)
             out.append(best)
             if qualifier is None:
                 seen[j] = best
@@ -376,4 +376,14 @@ def _counts(items: list) -> Counter:
     seven times an article); this counts straight away, as update() does for any other iterable."""
     c = Counter.__new__(Counter)
     _count_elements(c, items)
+    return c
+
+
+def _positive(counts: Counter) -> Counter:
+    """`+counts` (the positive counts, in their order) without Counter()'s mapping check: once or twice
+    per mention that needs its context."""
+    c = Counter.__new__(Counter)
+    for k, v in counts.items():
+        if v > 0:
+            c[k] = v
     return c
