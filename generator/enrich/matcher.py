@@ -87,8 +87,13 @@ class PhraseMatcher(Generic[K]):
         for norm, variants in table.items():
             # the usual case, one alias that is not an acronym, carries its key and final character up front
             single = variants[0] if len(variants) == 1 and not variants[0][2] else None
+            # one exact-case alias as long as its key ("IS", "ISF"): its key up front, no final character
+            # (find() then tests the surface with one startswith)
+            exact = variants[0] if len(variants) == 1 and variants[0][2] and len(variants[0][0]) == len(norm) \
+                else None
             self._automaton.add_word(" " + norm + " ", (len(norm), tuple(variants),
-                                                        single and single[1], single and single[0][-1]))
+                                                        single[1] if single else exact and exact[1],
+                                                        single and single[0][-1]))
         self._empty = not table
         if not self._empty:
             self._automaton.make_automaton()
@@ -105,6 +110,10 @@ class PhraseMatcher(Generic[K]):
             last = text[end - 1]
             if final is not None:
                 if last == final or last.isalnum():
+                    append((start, -length, key))
+                continue
+            if key is not None:  # one exact-case alias of the key's length: the surface is it or nothing
+                if text.startswith(variants[0][0], start):
                     append((start, -length, key))
                 continue
             surface = None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
+from operator import itemgetter
 
 from ..enrich.places import CONTAINERS, placed_under
 from ..model import Place
@@ -150,7 +151,7 @@ class Additions:
         if not extra:
             return found
         kept = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e, _ in extra)]
-        return sorted(kept + extra, key=lambda x: x[0])
+        return sorted(kept + extra, key=itemgetter(0))
 
     def _named_settlements(self, text: str, found: list[tuple[int, int, Place]],
                            exclude) -> list[tuple[int, int, Place]]:
@@ -175,7 +176,7 @@ class Additions:
         extra = [(s, e, Place(name=text[s:e], country=host.country,
                               region=host.name if host.kind == "region" else host.region,
                               kind="place", lat=host.lat, lon=host.lon, approximate=True)) for s, e in spans]
-        return sorted(found + extra, key=lambda x: x[0])
+        return sorted(found + extra, key=itemgetter(0))
 
     def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]],
                       resolved: list[int]) -> dict[int, Place | None]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import lru_cache
+from operator import itemgetter
 
 from ..model import Place
 from .build import KINDS, load_compiled, normalise
@@ -114,7 +115,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
             extra = self._located_unknowns(text, found, exclude, (starts, ends, blocked) if maskable else None)
             if extra:
                 found.extend(extra)
-                found.sort(key=lambda x: x[0])
+                found.sort(key=itemgetter(0))
         return found
 
     def place(self, i: int) -> Place:
