@@ -97,28 +97,35 @@ class Resolver:
         best, best_score = cands[0][0], -1e9
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
-        info, known = self._info, self._prior
+        info, known, pop = self._info, self._prior, self._pop
         top = cands[0][1] - FAMOUS_GAP  # a far better-known namesake: the country alone is not enough
+        # what stays the same for every candidate, read once (up to MAX_CANDIDATES of them)
+        cc_get = ccs.get if ccs else None
+        a1_get = admin1s.get if admin1s else None
+        if support:
+            sup_all, sup_own, sup_n = support[0].get, support[1].get, support[2]
+        else:
+            sup_all = None
         for i, score in cands:
             r = known.get(i)  # _info(i), without the call when it is known
             _, a1, cc, is_country = info(i) if r is None else r
-            if cc and ccs and (score >= top or a1 in admin1s or self._pop[i] >= MAJOR_CITY):
+            if cc and cc_get is not None and (score >= top or a1 in admin1s or pop[i] >= MAJOR_CITY):
                 # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again; but
                 # "London" in a story about the US is not London, Ohio unless the story names Ohio
                 # (a city of 100,000 is enough on its own: Tripoli in a story naming Lebanon)
-                n = ccs.get(cc)
+                n = cc_get(cc)
                 if n:
                     score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
-            if a1 >= 0 and admin1s:
-                n = admin1s.get(a1)
+            if a1 >= 0 and a1_get is not None:
+                n = a1_get(a1)
                 if n:
                     score += 1.0 + 3.0 * n / total_a1  # ... and its regions (Paris, Texas)
             if qualifier and (cc in qualifier or self._admin1[i] in qualifier or i in qualifier):
                 score += 6.0
             if paired and i in paired:
                 score += COUNTY_PAIR  # a town of a county the article names, or the county of a town it names
-            if support and a1 >= 0 and score >= top:  # the regions the other names may be in
-                score += REGION_SUPPORT * (support[0].get(a1, 0.0) - support[1].get(a1, 0.0)) / support[2]
+            if sup_all is not None and a1 >= 0 and score >= top:  # the regions the other names may be in
+                score += REGION_SUPPORT * (sup_all(a1, 0.0) - sup_own(a1, 0.0)) / sup_n
             if score > best_score:
                 best, best_score = i, score
         return best
