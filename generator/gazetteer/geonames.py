@@ -85,13 +85,16 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         mentions = self._recognise(text, starts, ends, blocked)
         resolved = self.resolve(text, mentions)
         place = self.place
-        found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved)
-                 if not major_only or self._major(i, text[s:e])]
-        if not major_only:
-            # _type_word_trimmed() and _city_suffixed() return e unless the mention has a space or " City"
-            # follows: those plain tests first, two calls fewer for most mentions
+        if major_only:
+            found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved) if self._major(i, text[s:e])]
+        else:
+            # each mention's Place (from place()'s dict when built), its end trimmed: _type_word_trimmed()
+            # and _city_suffixed() return e unless the mention has a space or " City" follows, so those
+            # plain tests first, two calls fewer for most mentions
+            built = self._places
             trimmed = []
-            for s, e, p in found:
+            for (s, e, _), i in zip(mentions, resolved):
+                p = built.get(i) or place(i)
                 if text.find(" ", s, e) >= 0:
                     e = _type_word_trimmed(text, s, e, p.name, p.kind, p.country)
                 if text.startswith((" City", " CITY"), e):
