@@ -105,3 +105,18 @@ def test_a_list_item_is_its_link_then_the_record_s_own_facts_kept_with_the_recor
             want.append(f"<li>{link(here, r.src_uri, r.title)} <small>{meta}</small>{summary}</li>")
         assert listings.article_items(here, records, link) == '<ul class="archive-list">\n' + "\n".join(want) + "\n</ul>\n"
     assert all("list_item" in r.derived for r in records)
+
+
+def test_linker_hrefs_are_mkdocs_relative_urls():
+    """Linker.href keeps each URL's normalised parts: the same relative URLs as MkDocs'
+    get_relative_url, between every pair of pages, with and without directory URLs."""
+    from mkdocs.utils import get_relative_url
+    uris = ["index.md", "about.md", "tags/index.md", "tags/x.md", "tags/x/page-2024-01-01-0000abcd.md",
+            "archive/2024-01.md", "archive/undated.md", "articles/2023/10/a.md", "articles/2023/10/b.md",
+            "articles/undated/c d.md", "locations/fr/paris.md", "locations/fr.md", "find.md"]
+    for directory_urls in (True, False):
+        link = Linker(directory_urls)
+        for _ in range(2):  # the second time from the kept parts
+            for a in uris:
+                for b in uris:
+                    assert link.href(a, b) == get_relative_url(link.url(b), link.url(a)), (a, b, directory_urls)
