@@ -147,7 +147,9 @@ class BuildCache:
         blob = self.records.pop(src_uri, None)
         record = pickle.loads(blob) if blob else None
         if record is not None and record.body == "" and text is not None:
-            record = replace(record, body=split_page(text)[1])
+            # The record is this call's own (just unpickled): set, not dataclasses.replace (16 us a
+            # record, 0.16 s a build at 10,000 articles).
+            record.body = split_page(text)[1]
         return record
 
     def listing(self, key: str) -> object | None:
