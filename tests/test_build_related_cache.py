@@ -63,3 +63,19 @@ def test_neighbours_are_reused_only_for_the_same_records_and_code(tmp_path: Path
     assert calls[0] == 4
     run(edited[:-1], base="code-1")  # back to the first code: its result was dropped (unused)
     assert calls[0] == 5
+
+
+def test_a_stored_record_comes_back_with_its_body_cut_from_the_page_text(tmp_path: Path):
+    """The cache stores a record without its body and gives it back with the body of the page's
+    text (set on the unpickled record): the same record, each call its own object."""
+    from generator.writers.markdown import split_page
+    text = "---\ntitle: A\n---\n\nFirst paragraph.\n\nSecond.\n"
+    r = Record(src_uri="articles/a.md", title="A", date=date(2024, 1, 2), summary="S", source=None, url=None,
+               tags=["T"], places=[Place(name="Paris", country="FR", kind="city")], body=split_page(text)[1])
+    store = BuildCache(tmp_path)
+    store.put(r.src_uri, "k", "", "<p>x</p>", [], r)
+    store.commit({r.src_uri})
+    again = BuildCache(tmp_path)
+    got = again.record(r.src_uri, text)
+    assert got == replace(r, meta={}) and got.body == r.body and got is not r
+    assert again.record(r.src_uri, text) is None  # read once per build

@@ -40,3 +40,45 @@ def test_a_long_span_is_drawn_by_quarter_or_year():
     years = [_rec(i, date(1990 + i, 6, 1)) for i in range(50)]
     svg = charts.timeline(years)
     assert "Articles per year" in svg and len(_bars(svg)) == 50
+
+
+def _cooccurring_by_loops(uri, records, tag_uri, place_uri, link, skip_tag="", skip_places=frozenset(), top=10):
+    """The chart's counts as first written (a Python loop per tag and place): the reference."""
+    from collections import Counter
+
+    from generator.mkdocs_plugin.index import place_slugs
+    tags = Counter(t for r in records for t in dict.fromkeys(r.tags) if t != skip_tag)
+    places: Counter[str] = Counter()
+    by_slug = {}
+    for r in records:
+        for s, p in place_slugs(r).items():
+            if s not in skip_places:
+                places[s] += 1
+                by_slug[s] = p
+    return ([(tag_uri(t), t, c) for t, c in tags.most_common(top)],
+            [(place_uri(by_slug[s]), by_slug[s].name, c) for s, c in places.most_common(top)])
+
+
+def test_cooccurring_counts_ties_and_skips_as_a_loop_over_every_record():
+    """Counted in C, with skipped tags and places removed afterwards: the same bars, in the same
+    order (ties in first-seen order), naming each place as its last article does."""
+    from generator.model import Place
+    cities = [Place(name=f"City{i}", country="FR", kind="city") for i in range(14)]
+    countries = [Place(name=n, country=c, kind="country") for n, c in (("France", "FR"), ("Spain", "ES"))]
+    records = []
+    for i in range(60):
+        r = _rec(i, date(2024, 1 + i % 12, 1))
+        r.tags = [f"t{(i * 7 + k) % 15}" for k in range(1 + i % 4)] + (["t0"] if i % 5 == 0 else [])
+        r.places = [cities[(i + k) % 14] for k in range(i % 3)] + [countries[i % 2]]
+        records.append(r)
+    def link(here: str, target: str, text: str) -> str:
+        return f"<a href='{target}'>{text}</a>"
+
+    tag_uri, place_uri = (lambda t: f"tags/{t}.md"), (lambda p: f"places/{p.name}.md")
+    from generator.mkdocs_plugin.index import place_slugs
+    france = next(s for s, p in place_slugs(records[0]).items() if p.name == "France")
+    for skip in ({}, {"skip_tag": "t0"}, {"skip_places": frozenset([france])}, {"skip_tag": "t3", "top": 4}):
+        html = charts.cooccurring("tags/x.md", records, tag_uri, place_uri, link, **skip)
+        want_tags, want_places = _cooccurring_by_loops("tags/x.md", records, tag_uri, place_uri, link, **skip)
+        got = re.findall(r"<a href='([^']*)'>([^<]*)</a> <small>(\d+)</small>", html)
+        assert got == [(u, t, str(c)) for u, t, c in want_tags + want_places], skip

@@ -159,3 +159,17 @@ def test_feed_order_and_length_do_not_depend_on_the_input_order(tmp_path: Path):
     found = items(tmp_path / "0" / "feed.xml")
     assert [i.findtext("guid") for i in found] == ["a/2.md", "a/1.md", "a/3.md", "u/0.md", "u/1.md"]
     assert [bool(i.findtext("pubDate")) for i in found] == [True, True, True, False, False]
+
+
+def test_latest_of_a_subset_is_its_own_feed_order(tmp_path: Path):
+    """A tag's feed takes its articles' places in the whole archive's feed order (feedset.latest):
+    the same list as ordering the tag's articles alone, and a record outside the archive's order
+    falls back to ordering them alone."""
+    records = [record(f"a/{i}.md", f"T{i % 3}", date(2024, 1, 1 + i % 4) if i % 5 else None) for i in range(20)]
+    ordered = feedset.feed_order(records)
+    rank = {id(r): i for i, r in enumerate(ordered)}
+    for start in range(4):
+        subset = records[start::3]
+        assert feedset.latest(ordered, rank, subset, 4) == feedset.feed_order(subset)[:4]
+    stray = [record("b/0.md", "Stray", date(2025, 1, 1))] + records[:5]
+    assert feedset.latest(ordered, rank, stray, 3) == feedset.feed_order(stray)[:3]

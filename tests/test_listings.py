@@ -87,3 +87,36 @@ def test_the_undated_page_reads_a_to_z_by_title():
     html = listings.fill(*(lambda p: (p.markdown, p.blocks))(
         listings.undated_listing("archive/undated.md", recs, "archive/index.md", Linker())[0]))
     assert re.findall(r">(\w+)</a> <small>", html) == ["Alpha", "alpha", "beta", "gamma"]
+
+
+def test_a_list_item_is_its_link_then_the_record_s_own_facts_kept_with_the_record():
+    """article_items keeps each record's part after the link's address (Record.derived, so in the
+    build cache): the items are those of link() + date, source and summary, from any page."""
+    from generator.mkdocs_plugin.pages import esc, fmt_date
+    records = [Record(src_uri=f"articles/a{i}.md", title=f"A <{i}> & co", date=date(2024, 1, i) if i % 2 else None,
+                      summary="Sum & more" if i % 3 else None, source="Wire <x>" if i % 4 else None, url=None,
+                      tags=[], places=[]) for i in range(1, 7)]
+    link = Linker()
+    for here in ("tags/x.md", "archive/2024-01/page-x.md", "tags/x.md"):
+        want = []
+        for r in records:
+            meta = esc(fmt_date(r.date)) + (f" · {esc(r.source)}" if r.source else "")
+            summary = f'<br><span class="archive-list__summary">{esc(r.summary)}</span>' if r.summary else ""
+            want.append(f"<li>{link(here, r.src_uri, r.title)} <small>{meta}</small>{summary}</li>")
+        assert listings.article_items(here, records, link) == '<ul class="archive-list">\n' + "\n".join(want) + "\n</ul>\n"
+    assert all("list_item" in r.derived for r in records)
+
+
+def test_linker_hrefs_are_mkdocs_relative_urls():
+    """Linker.href keeps each URL's normalised parts: the same relative URLs as MkDocs'
+    get_relative_url, between every pair of pages, with and without directory URLs."""
+    from mkdocs.utils import get_relative_url
+    uris = ["index.md", "about.md", "tags/index.md", "tags/x.md", "tags/x/page-2024-01-01-0000abcd.md",
+            "archive/2024-01.md", "archive/undated.md", "articles/2023/10/a.md", "articles/2023/10/b.md",
+            "articles/undated/c d.md", "locations/fr/paris.md", "locations/fr.md", "find.md"]
+    for directory_urls in (True, False):
+        link = Linker(directory_urls)
+        for _ in range(2):  # the second time from the kept parts
+            for a in uris:
+                for b in uris:
+                    assert link.href(a, b) == get_relative_url(link.url(b), link.url(a)), (a, b, directory_urls)

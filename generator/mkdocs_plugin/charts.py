@@ -4,17 +4,27 @@ from __future__ import annotations
 
 from collections import Counter
 from html import escape
+from itertools import chain
+from operator import attrgetter
 
+from ..model import Place
 from .index import Record, place_slugs
 from .pages import MONTHS, Linker, esc
 
 WIDTH, HEIGHT, TOP = 640, 120, 4
 MAX_BARS = 180  # longer spans are drawn by quarter or by year
 MIN_MONTHS = 12  # a shorter span is drawn as the year up to its last month: one month is not one wide block
+_date, _tags = attrgetter("date"), attrgetter("tags")
 
 
-def _buckets(records: list[Record]) -> tuple[list[tuple[str, int]], str]:
-    dated = [r.date for r in records if r.date]
+def _dated(records: list[Record]) -> list:
+    """The records' dates, undated ones left out: counted in C (a changed listing's charts are
+    made from all its articles, and a big tag holds most of the archive)."""
+    return list(filter(None, map(_date, records)))
+
+
+def _buckets(records: list[Record], dated: list | None = None) -> tuple[list[tuple[str, int]], str]:
+    dated = _dated(records) if dated is None else dated
     if not dated:
         return [], ""
     lo, hi = min(dated), max(dated)
@@ -23,7 +33,9 @@ def _buckets(records: list[Record]) -> tuple[list[tuple[str, int]], str]:
     months = last - first + 1
     step, unit = (1, "month") if months <= MAX_BARS else (3, "quarter") if months <= 3 * MAX_BARS else (12, "year")
     start = first // step * step
-    counts: Counter[int] = Counter((d.year * 12 + d.month - 1 - start) // step for d in dated)
+    counts: Counter[int] = Counter()
+    for d, c in Counter(dated).items():  # each day once: a listing's articles share their days
+        counts[(d.year * 12 + d.month - 1 - start) // step] += c
     n = (last - start) // step + 1
     out = []
     for i in range(n):
@@ -38,8 +50,9 @@ def timeline(records: list[Record]) -> str:
     """Bars of article counts per month (or quarter, or year), with a title per bar. The labels are
     HTML, not SVG text: the picture shrinks to a phone's width, the labels keep their size. A page
     whose articles are all undated says so where the timeline would be."""
-    buckets, unit = _buckets(records)
-    undated = sum(1 for r in records if not r.date)
+    dated = _dated(records)
+    buckets, unit = _buckets(records, dated)
+    undated = len(records) - len(dated)
     if not buckets:
         if not records:
             return ""
@@ -67,18 +80,19 @@ def timeline(records: list[Record]) -> str:
 def cooccurring(uri: str, records: list[Record], tag_uri, place_uri, link: Linker, skip_tag: str = "",
                 skip_places: frozenset[str] = frozenset(), top: int = 10) -> str:
     """The tags and places most often in the same articles, as links with bars of their share."""
-    tags: Counter[str] = Counter(t for r in records for t in dict.fromkeys(r.tags) if t != skip_tag)
-    places: Counter[str] = Counter()
-    by_slug = {}
-    for r in records:
-        for s, p in place_slugs(r).items():
-            if s not in skip_places:
-                places[s] += 1
-                by_slug[s] = p
+    # Counted in C; removing the skipped keys afterwards keeps the others' first-seen order, so
+    # most_common breaks ties as when they were never counted.
+    tags: Counter[str] = Counter(chain.from_iterable(map(dict.fromkeys, map(_tags, records))))
+    tags.pop(skip_tag, None)
+    places: Counter[str] = Counter(chain.from_iterable(map(place_slugs, records)))
+    for s in skip_places:
+        places.pop(s, None)
+    shown = places.most_common(top)
+    by_slug = _last_places(records, {s for s, _ in shown})
     out = []
     for title, items in (("Tags seen with it", [(link(uri, tag_uri(t), t), c) for t, c in tags.most_common(top)]),
                          ("Places seen with it", [(link(uri, place_uri(by_slug[s]), by_slug[s].name), c)
-                                                   for s, c in places.most_common(top)])):
+                                                   for s, c in shown])):
         if not items:
             continue
         most = items[0][1]
@@ -86,6 +100,19 @@ def cooccurring(uri: str, records: list[Record], tag_uri, place_uri, link: Linke
                        f"<small>{c}</small></li>" for a, c in items)
         out.append(f'<div class="archive-cooc"><p><strong>{esc(title)}</strong></p><ul>{rows}</ul></div>')
     return '<div class="archive-cooc-row">' + "".join(out) + "</div>\n" if out else ""
+
+
+def _last_places(records: list[Record], wanted: set[str]) -> dict[str, Place]:
+    """Each wanted slug's place as the last record holding it has it (a slug's places can differ
+    in name between articles: the chart always named the last one's)."""
+    found: dict[str, Place] = {}
+    for r in reversed(records):
+        if len(found) == len(wanted):
+            break
+        for s, p in place_slugs(r).items():
+            if s in wanted and s not in found:
+                found[s] = p
+    return found
 
 
 def panel(uri: str, records: list[Record], tag_uri, place_uri, link: Linker, **skip) -> str:

@@ -36,6 +36,18 @@ def feed_order(records: list[Record]) -> list[Record]:
     return dated + undated
 
 
+def latest(ordered: list[Record], rank: dict[int, int], records: list[Record], length: int) -> list[Record]:
+    """`feed_order(records)[:length]`, from `ordered` (feed_order of every record, `rank` each one's
+    place in it by id()): the order is total (ties break on src_uri), so a subset's order is the
+    whole's, and the ranks sort in C instead of a Python key per record (about 85,000 a build at
+    10,000 articles). A record not in `ordered` falls back to feed_order."""
+    try:
+        ranks = sorted(map(rank.__getitem__, map(id, records)))
+    except KeyError:
+        return feed_order(records)[:length]
+    return [ordered[i] for i in ranks[:length]]
+
+
 def _write(path: Path, data: bytes) -> None:
     """Written only when its bytes changed (most feeds do not change between two builds); an
     unchanged one is confirmed, so `archive build` does not remove it as stale (sitewrite.py)."""
@@ -51,9 +63,13 @@ def write_all(site_dir: Path, records: list[Record], tags: dict[str, list[Record
     """Write every feed; returns how many. The caller checks site_url first (NO_SITE_URL).
     `tag_page` and `country_page` give the site-relative URL of the page a feed stands for: its
     channel links there, not to the site's root."""
+    ordered = feed_order(records)
+    rank = {id(r): i for i, r in enumerate(ordered)}
+    memo: dict[int, str] = {}  # each record's <item>, the same in every feed it is in
+
     def one(path: str, recs: list[Record], title: str, page: str = "") -> None:
-        latest = feed_order(recs)[:length]
-        _write(site_dir / path, rss(latest, urls, title, site_url, description, page).encode("utf-8"))
+        items = latest(ordered, rank, recs, length)
+        _write(site_dir / path, rss(items, urls, title, site_url, description, page, memo).encode("utf-8"))
 
     one(main_path, records, site_name)
     for name, recs in tags.items():

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .listings import Listing
@@ -32,6 +33,14 @@ if TYPE_CHECKING:
     from .index import Record
 
 Make = Callable[["OlderPages | None"], list[Listing]]
+_src_uri = attrgetter("src_uri")
+
+
+def _prints(prints: dict[str, bytes], records: list[Record]) -> bytes:
+    """The records' fingerprints joined, in order, looked up in C: one hash update with them gives
+    the digest one update per record gave (every listing is keyed on all its articles, about
+    100,000 look-ups a build at 10,000 articles)."""
+    return b"".join(map(prints.__getitem__, map(_src_uri, records)))
 
 
 def capture(link: Linker, make: Callable[[], object]) -> tuple[object, list[tuple[str, str]]]:
@@ -59,8 +68,7 @@ class OlderPages:
         store = self.cache.store
         assert store is not None
         h = hashlib.sha256(self.salt + "\0".join([here, newer or "", older or ""]).encode("utf-8", "surrogatepass"))
-        for r in chunk:
-            h.update(self.prints[r.src_uri])
+        h.update(_prints(self.prints, chunk))
         key = h.hexdigest()
         self.keys.append(key)
         stored = store.listing(key)
@@ -85,8 +93,7 @@ def listing(cache: PageCache | None, link: Linker, parts: tuple, stable: tuple, 
         return make(None)
     store = cache.store
     h = hashlib.sha256(repr((parts, cache.base)).encode("utf-8", "surrogatepass"))
-    for r in records:
-        h.update(prints[r.src_uri])
+    h.update(_prints(prints, records))
     key = h.hexdigest()
     stored = store.listing(key)
     if stored is not None:

@@ -14,12 +14,13 @@ anywhere else (paginate), and no page grows with the archive. Every function ret
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .index import LocationNode, Record
+from .index import LocationNode, Record, derive
 from .pages import Linker, esc, fmt_date, heading, month_title
 
 PAGE_SIZE = 50
@@ -81,15 +82,20 @@ def fill(content: str, blocks: list[str]) -> str:
     return _BLOCK_RE.sub(lambda m: blocks[int(m.group(1))], content)
 
 
+def _item_tail(r: Record) -> str:
+    """An article's list item after its link's address (the rest is the record's alone): made once
+    per record and kept with it, since a changed listing lists every article of its changed pages."""
+    meta = esc(fmt_date(r.date)) + (f" · {esc(r.source)}" if r.source else "")
+    summary = f'<br><span class="archive-list__summary">{esc(r.summary)}</span>' if r.summary else ""
+    return f'">{esc(r.title)}</a> <small>{meta}</small>{summary}</li>'
+
+
 def article_items(from_uri: str, records: list[Record], link: Linker) -> str:
     """Articles as an HTML list: title, date, source, summary (all article text escaped)."""
     if not records:
         return "<p><em>No articles.</em></p>\n"
-    items = []
-    for r in records:
-        meta = esc(fmt_date(r.date)) + (f" · {esc(r.source)}" if r.source else "")
-        summary = f'<br><span class="archive-list__summary">{esc(r.summary)}</span>' if r.summary else ""
-        items.append(f"<li>{link(from_uri, r.src_uri, r.title)} <small>{meta}</small>{summary}</li>")
+    items = [f'<li><a href="{html.escape(link.href(from_uri, r.src_uri), quote=True)}' + derive(r, "list_item", _item_tail)
+             for r in records]
     return '<ul class="archive-list">\n' + "\n".join(items) + "\n</ul>\n"
 
 

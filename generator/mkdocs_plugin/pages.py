@@ -4,10 +4,10 @@ lists and headers through esc (html.escape)."""
 from __future__ import annotations
 
 import html
+import posixpath
 from datetime import date
 
 from mkdocs.structure.files import File
-from mkdocs.utils import get_relative_url
 
 from ..textutil import md_escape
 from .index import Record
@@ -27,6 +27,8 @@ class Linker:
         self.use_directory_urls = use_directory_urls
         self._urls: dict[str, str] = {}
         self.targets: dict[str, str] = {}  # target -> a page that links to it
+        self._parts: dict[str, list[str]] = {}  # a URL's normalised parts (href)
+        self._dirs: dict[str, list[str]] = {}  # a linking page's folder's parts
 
     def url(self, uri: str) -> str:
         url = self._urls.get(uri)
@@ -35,11 +37,35 @@ class Linker:
         return url
 
     def href(self, from_uri: str, to_uri: str) -> str:
+        """get_relative_url(url(to), url(from)), with each URL's normalised parts made once (a
+        changed listing links every article of its changed pages: posixpath.normpath twice a link
+        was most of it). tests/test_listings.py checks it against MkDocs' function."""
         self.targets.setdefault(to_uri, from_uri)
-        return get_relative_url(self.url(to_uri), self.url(from_uri))
+        url = self.url(to_uri)
+        parts = self._parts.get(url)
+        if parts is None:
+            parts = self._parts[url] = _norm_parts(url)
+        other = self.url(from_uri)
+        here = self._dirs.get(other)
+        if here is None:
+            dirname, _, basename = other.rpartition("/")
+            here = self._dirs[other] = _norm_parts(dirname if "." in basename else other)
+        common = 0
+        for a, b in zip(here, parts):
+            if a != b:
+                break
+            common += 1
+        rel = "/".join([".."] * (len(here) - common) + parts[common:]) or "."
+        return rel + "/" if url.endswith("/") else rel
 
     def __call__(self, from_uri: str, to_uri: str, text: str) -> str:
         return f'<a href="{html.escape(self.href(from_uri, to_uri), quote=True)}">{esc(text)}</a>'
+
+
+def _norm_parts(path: str) -> list[str]:
+    """As mkdocs.utils' (private) function of that name: the path's parts, normalised."""
+    path = posixpath.normpath(path if path.startswith("/") else "/" + path)[1:]
+    return path.split("/") if path else []
 
 
 def esc(text: str) -> str:
