@@ -30,9 +30,7 @@ import sys
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from . import dedup, readcache
 from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_inputs  # noqa: F401
