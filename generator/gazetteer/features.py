@@ -239,6 +239,7 @@ class Additions:
         extra = []
         if not _has_bracket(text):
             return extra
+        placed = self._placed_memo
         fast = exclusion is not None
         if fast:
             ex_starts, ex_ends, blocked = exclusion
@@ -268,7 +269,14 @@ class Additions:
                 lead += len(words[0]) + 1  # "Then Tal Kaif (Nineveh)": the sentence's first word is not the name
                 words = words[1:]
             name = " ".join(words)
-            place = placed_under(name, self.lookup(container, CONTAINERS))
+            # placed_under(name, lookup(container)), once per pair: its Place is the same for every mention
+            # (a frozen dataclass, ~1.4 µs to make)
+            place = placed.get((name, container), _UNPLACED)
+            if place is _UNPLACED:
+                place = placed_under(name, self.lookup(container, CONTAINERS))
+                if len(placed) >= 65536:
+                    placed.clear()
+                placed[(name, container)] = place
             if place is None:
                 continue
             s, e = w0 + m.start(1) + lead, w0 + m.end(1)
@@ -289,6 +297,9 @@ class Additions:
                 continue
             extra.append((s, e, place))
         return extra
+
+
+_UNPLACED = object()  # not yet in _placed_memo (None there means: no container of that name)
 
 
 def _has_bracket(text: str) -> bool:
