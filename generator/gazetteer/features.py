@@ -186,10 +186,11 @@ class Additions:
         such a container it is dropped: such names were mostly people and brands ("Lucey", "Lada",
         "Bajwa"), not places. Returns replacements (None: drop) by mention number."""
         kind, pop, cc, curated = self._kind, self._pop, self._cc, self._curated
-        small = [k for k, i in enumerate(resolved)
-                 if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP and i not in curated]
-        if not small:
+        # each distinct entry tested once (an article names the same few places again and again)
+        towns = {i for i in set(resolved) if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP and i not in curated}
+        if not towns:
             return {}
+        small = [k for k, i in enumerate(resolved) if i in towns]
         by_cc: dict[str, set[int]] = {}
         for (_, _, j), i in zip(mentions, resolved):
             if cc[i]:
