@@ -55,6 +55,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._support_memo: dict[int, dict[int, float]] = {}  # see _support_of()
         self._namesake_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _namesakes()
         self._capital_gids: set[int] | None = None  # see metonyms()
+        self._placed_memo: dict[tuple[str, str], Place | None] = {}  # see _located_unknowns()
 
     # --- public interface ------------------------------------------------------------------------
     @classmethod

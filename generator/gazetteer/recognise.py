@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from operator import le, lt
 
 from ..enrich.matcher import padded_normalised
 from .build import KINDS, normalise
@@ -242,7 +243,7 @@ class Recogniser:
         word or surname ("Decatur", "Greer", "Middletown") is a place in an article that names it once
         with its region or country after a comma ("Greer, South Carolina", "Decatur, Ga.") or as "the
         city of Decatur"; then each of its mentions is, as any other name's."""
-        todo = {j for _, _, j in cands if j in self._gated}
+        todo = self._gated.intersection([j for _, _, j in cands])  # the set's own loop, in C
         if not todo:
             return cands
         ok = self._vouched(text, cands, todo)
@@ -430,12 +431,11 @@ def _exclusion(n: int, exclude) -> tuple:
     mask means what the span list means for an overlap test)."""
     if not exclude:
         return None, None, None, True
-    prev = 0
-    for a, b in exclude:
-        if not prev <= a < b:
-            return None, None, _mask(n, exclude), _maskable(exclude)
-        prev = b
-    return [a for a, _ in exclude], [b for _, b in exclude], None, True
+    starts, ends = zip(*exclude)
+    # 0 <= a0 < b0 <= a1 < b1 <= ...: tested pairwise in C (a loop here cost ~0.1 µs a tag)
+    if starts[0] >= 0 and all(map(lt, starts, ends)) and all(map(le, ends, starts[1:])):
+        return list(starts), list(ends), None, True
+    return None, None, _mask(n, exclude), _maskable(exclude)
 
 
 def _mask(n: int, exclude) -> bytearray | None:

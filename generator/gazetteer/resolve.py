@@ -154,8 +154,9 @@ class Resolver:
                 r = rows[j] = self._first_row(j)
             first.append(r)
         guess = [r[0] for r in first]
-        paired = self._county_pairs(mentions)
-        support = self._region_support(mentions)
+        names = {j for _, _, j in mentions}  # the distinct names, for both of these
+        paired = self._county_pairs(mentions, names)
+        support = self._region_support(mentions, names)
         if paired:  # a town and its county start as each other's context
             guess = [next((i for i, _ in self._candidates(j) if i in paired), i0)
                      for (_, _, j), i0 in zip(mentions, guess)]
@@ -250,16 +251,24 @@ class Resolver:
             v = self._support_memo[j] = {a: 1.0 / len(a1s) for a in a1s} if a1s else {}
         return v
 
-    def _region_support(self, mentions: list[tuple[int, int, int]]) -> tuple[dict[int, float], int]:
+    def _region_support(self, mentions: list[tuple[int, int, int]],
+                        names: set[int] | None = None) -> tuple[dict[int, float], int]:
         """The article's names' votes for regions, summed, and the number of names: a town is more likely
         in a region where the other names may lie too ("Rogersville", "Logan" and "Springfield" are all
-        towns of Missouri), whatever each of them would be on its own."""
-        names = {j for _, _, j in mentions}
+        towns of Missouri), whatever each of them would be on its own. `names`: the mentions' names,
+        when the caller has them."""
+        if names is None:
+            names = {j for _, _, j in mentions}
         out: dict[int, float] = {}
         if len(names) > 1:
+            memo = self._support_memo
+            get = out.get
             for j in names:
-                for a, v in self._support_of(j).items():
-                    out[a] = out.get(a, 0.0) + v
+                votes = memo.get(j)  # _support_of(j), without the call once it is known
+                if votes is None:
+                    votes = self._support_of(j)
+                for a, v in votes.items():
+                    out[a] = get(a, 0.0) + v
         return out, len(names)
 
     def _county_rows(self, j: int) -> tuple[tuple[int, ...], tuple[tuple[int, int], ...]]:
@@ -277,17 +286,25 @@ class Resolver:
             v = self._county_memo[j] = (tuple(districts), tuple(towns))
         return v
 
-    def _county_pairs(self, mentions: list[tuple[int, int, int]]) -> set[int] | frozenset:
+    def _county_pairs(self, mentions: list[tuple[int, int, int]],
+                      names: set[int] | None = None) -> set[int] | frozenset:
         """Entries that a county or district named in the article ties to another of its names: the town
         of that county ("Huntsville" beside "Walker County" is Huntsville, Texas, not the bigger one in
-        Alabama) and the county that holds a town the article names. Empty without a county."""
-        names = {j for _, _, j in mentions}
+        Alabama) and the county that holds a town the article names. Empty without a county. `names`:
+        the mentions' names, when the caller has them."""
+        if names is None:
+            names = {j for _, _, j in mentions}
         if len(names) < 2:
             return frozenset()
-        rows = {j: self._county_rows(j) for j in names}
+        memo = self._county_memo
+        rows = {}
         district_of: dict[int, set[int]] = {}  # district entry -> the names it is a candidate of
-        for j, (districts, _) in rows.items():
-            for d in districts:
+        for j in names:
+            row = memo.get(j)  # _county_rows(j), without the call once it is known
+            if row is None:
+                row = self._county_rows(j)
+            rows[j] = row
+            for d in row[0]:
                 district_of.setdefault(d, set()).add(j)
         if not district_of:
             return frozenset()
@@ -305,9 +322,14 @@ class Resolver:
         "Washington, New York and Boston" names the city, "Missouri, New York, North Carolina" the state.
         Changes `out` in place."""
         kind, rows = self._kind, self._first_rows
+        sep = _LIST_SEP.fullmatch
         for k in range(1, len(mentions) - 1):
-            (_, e0, _), (s, e, j), (s2, _, _) = mentions[k - 1], mentions[k], mentions[k + 1]
-            if rows[j][3] >= 0 or not _LIST_SEP.fullmatch(text, e0, s) or not _LIST_SEP.fullmatch(text, e, s2):
+            s, e, j = mentions[k]
+            if rows[j][3] >= 0:
+                continue
+            e0, s2 = mentions[k - 1][1], mentions[k + 1][0]
+            # a separator is 2 to 6 characters (", " to ", and "): the lengths first, the pattern then
+            if not (2 <= s - e0 <= 6 and 2 <= s2 - e <= 6) or not sep(text, e0, s) or not sep(text, e, s2):
                 continue
             want = KINDS[kind[out[k - 1]]]
             if want not in ("city", "region") or KINDS[kind[out[k + 1]]] != want or KINDS[kind[out[k]]] == want:
