@@ -44,9 +44,33 @@ def digest(nb: Neighbours | None) -> str:
 
 
 def _keys(r: Record) -> list[str]:
-    """Sorted: scores are float sums, added in the same order in every build."""
-    return sorted({"t:" + t for t in r.tags} | {"p:" + slug for slug in place_slugs(r)}
-                  | {"c:" + p.country for p in r.places})
+    """Sorted: scores are float sums, added in the same order in every build. Kept with the record
+    (`derive`): a cached record's are not made again (0.2 CPU-s a rebuild at 10,000 articles)."""
+    return derive(r, "related_keys", lambda r: sorted({"t:" + t for t in r.tags}
+                                                      | {"p:" + slug for slug in place_slugs(r)}
+                                                      | {"c:" + p.country for p in r.places}))
+
+
+def _best(cand: np.ndarray, w: np.ndarray, scratch: np.ndarray, tie: np.ndarray, most: int) -> np.ndarray:
+    """The SHOW best candidates of one article (highest score, then lowest `tie`), best first.
+    `cand` holds a candidate once per key it shares (so at most `most` = SHOW x keys entries of the
+    SHOW best), `w` that key's weight. A candidate's score is its weights summed one after the
+    other from 0.0, rounded to 9 places: `np.add.at` into `scratch` (all zeros, and left so) adds
+    in `cand`'s order as `bincount` did, so the floats are the ones an `np.unique` + `bincount` +
+    `lexsort` of every candidate gave (tests/test_related_best.py keeps that as the reference).
+    Only entries at or above the `most`-th best entry's score are de-duplicated and sorted: entries
+    scoring above the SHOW-th best candidate belong to the SHOW - 1 better ones (fewer than `most`),
+    so that floor is at most the SHOW-th best's score, and every entry of the SHOW best and of those
+    tying with it is kept (sorting every candidate was most of this, issue 12)."""
+    np.add.at(scratch, cand, w)
+    scores = np.round(scratch[cand], 9)
+    scratch[cand] = 0.0
+    if len(scores) > most:
+        floor = np.partition(scores, len(scores) - most)[len(scores) - most]
+        top = scores >= floor
+        cand, scores = cand[top], scores[top]
+    uniq, first = np.unique(cand, return_index=True)
+    return uniq[np.lexsort((tie[uniq], -scores[first]))[:SHOW]]
 
 
 def compute(records: list[Record]) -> dict[str, Neighbours]:
@@ -73,6 +97,7 @@ def compute(records: list[Record]) -> dict[str, Neighbours]:
     dated = [r for r in ordered if r.date]
     dated_pos = {id(r): i for i, r in enumerate(dated)}
     half = WINDOW // 2
+    scratch = np.zeros(len(ordered))  # a candidate's score while one article is scored
     for i, r in enumerate(ordered):
         nb = Neighbours()
         if where[i]:
@@ -80,11 +105,9 @@ def compute(records: list[Record]) -> dict[str, Neighbours]:
             cand = np.concatenate(parts)
             w = np.repeat([weight[k] for k, _ in where[i]], [len(a) for a in parts])  # one call, not one a key
             keep = cand != i
-            uniq, inverse = np.unique(cand[keep], return_inverse=True)
-            if len(uniq):
-                scores = np.round(np.bincount(inverse, weights=w[keep]), 9)
-                best = np.lexsort((tie[uniq], -scores))[:SHOW]
-                nb.related = [ordered[j] for j in uniq[best].tolist()]
+            if keep.any():
+                best = _best(cand[keep], w[keep], scratch, tie, SHOW * len(where[i]))
+                nb.related = [ordered[j] for j in best.tolist()]
         if r.date:
             j = dated_pos[id(r)]
             nb.previous = dated[j - 1] if j > 0 else None
