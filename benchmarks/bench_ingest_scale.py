@@ -35,17 +35,17 @@ from bench_scale import hash_inputs, run  # noqa: E402
 
 def profile_workers(inbox: Path, out: Path, count: int = 300) -> None:
     """What a reading process does per file, profiled in this process (no pipe, no fork)."""
-    from generator import dedup, pipeline
+    from generator import dedup, reading
 
-    pipeline._context()
+    reading._context()
     dedup.preload()
     files = sorted(inbox.glob("*.txt"))[:count]
     prof = cProfile.Profile()
     t = time.process_time()
     prof.enable()
     for f in files:
-        prepared = pipeline._prepare(f)
-        list(pipeline._read_in_worker(f, prepared[1]))
+        prepared = reading._prepare(f)
+        list(reading._read_in_worker(f, prepared[1]))
     prof.disable()
     cpu = time.process_time() - t
     prof.dump_stats(out / "worker.prof")

@@ -26,7 +26,7 @@ INGEST_EPILOG = """exit status:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from . import pipeline, readcache
+    from . import readcache, reading
     from .cachedir import CacheDirError
     from .pipeline import ingest, report_json, summary_line
 
@@ -40,7 +40,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     readcache.ENABLED = not args.no_cache
     if args.time_limit is not None:
-        pipeline.READ_TIMEOUT = args.time_limit
+        reading.READ_TIMEOUT = args.time_limit
     show = not args.json and not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     try:
         if readcache.ENABLED:

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .treewalk import walk_files
+
 SKIP_SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
 
 
@@ -51,9 +53,6 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
         path = Path(path)
         if path.is_dir():
             root = path.resolve()
-            # (the file's path components below `path`, its path, its real path when known without
-            # resolving it, its directory entry)
-            found: list[tuple[tuple[str, ...], str, str | None, os.DirEntry]] = []
 
             def outside(entry: os.DirEntry) -> bool:
                 if leads_out(Path(entry.path), root):
@@ -62,53 +61,36 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
                     return True
                 return False
 
-            def walk(folder: str, parts: tuple[str, ...]) -> None:
-                """One folder (os.walk's rules: links to folders are not walked into, an entry whose
-                type cannot be read is a file): its links to folders are checked, then its files,
-                then its subfolders are walked in name order."""
-                try:
-                    with os.scandir(folder) as listing:
-                        listed = list(listing)
-                except OSError as exc:
-                    if problems is not None:
-                        problems.append((display_name(exc.filename or folder), f"unreadable folder: {exc.strerror or exc}"))
-                    return
-                folders, files = [], []
-                for entry in listed:
-                    try:
-                        (folders if entry.is_dir() else files).append(entry)
-                    except OSError:
-                        files.append(entry)
-                walked = []
-                for entry in folders:
-                    if entry.name.startswith("."):
-                        continue
-                    link = entry.is_symlink()
-                    if link and outside(entry):
-                        continue
-                    if excluded and os.path.realpath(entry.path) in excluded:
-                        continue
-                    if not link:
-                        walked.append(entry)
-                real = None
-                for entry in files:
-                    name = entry.name
-                    if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
-                        continue
-                    if entry.is_symlink():
-                        if not outside(entry):
-                            found.append((parts + (name,), entry.path, None, entry))
-                        continue
-                    if real is None:
-                        real = os.path.realpath(folder)
-                    # Not a link: its real path is its folder's (resolved once per folder) and its name.
-                    found.append((parts + (name,), entry.path, os.path.join(real, name), entry))  # even a FIFO: reported
-                for entry in sorted(walked, key=lambda e: e.name):
-                    walk(entry.path, parts + (entry.name,))
+            def descend(entry: os.DirEntry) -> bool:
+                """Hidden folders are skipped, links to folders checked and never walked into."""
+                if entry.name.startswith("."):
+                    return False
+                link = entry.is_symlink()
+                if link and outside(entry):
+                    return False
+                if excluded and os.path.realpath(entry.path) in excluded:
+                    return False
+                return not link
 
-            walk(os.fspath(path), ())
-            found.sort(key=lambda f: f[0])  # Path order (the folder's own components are the same for all)
-            for _parts, full, real, entry in found:
+            def keep(entry: os.DirEntry) -> bool:
+                name = entry.name
+                if name.startswith(".") or name.endswith(SKIP_SUFFIXES):
+                    return False
+                return not entry.is_symlink() or not outside(entry)  # even a FIFO: reported
+
+            def unreadable(folder: str, exc: OSError) -> None:
+                if problems is not None:
+                    problems.append((display_name(exc.filename or folder), f"unreadable folder: {exc.strerror or exc}"))
+
+            reals: dict[str, str] = {}  # folder -> its real path, resolved once per folder
+            for _parts, entry in walk_files(os.fspath(path), descend, keep, unreadable):
+                full = entry.path
+                real = None
+                if not entry.is_symlink():  # its real path is its folder's and its name
+                    folder = os.path.dirname(full)
+                    if folder not in reals:
+                        reals[folder] = os.path.realpath(folder)
+                    real = os.path.join(reals[folder], entry.name)
                 sub = Path(full)
                 if once(sub, real):
                     if entries is not None:

@@ -126,7 +126,7 @@ def to_json(items) -> bytes:
 
 
 def from_json(raw: bytes) -> list:
-    from .pipeline import RecordRejected
+    from .reading import RecordRejected
 
     items: list = []
     for entry in json.loads(raw):

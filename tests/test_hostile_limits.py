@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, readers
+from generator import pipeline, readers, reading
 from generator.pipeline import ingest, read_file
 
 from .conftest import ROOT, run_archive
@@ -42,7 +42,7 @@ class QuadraticXPath:
 def test_the_time_limit_cuts_a_reader_stuck_in_c_code(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "READERS", list(readers.READERS))
     readers.register(QuadraticXPath())
-    monkeypatch.setattr(pipeline, "READ_TIMEOUT", 2.0)
+    monkeypatch.setattr(reading, "READ_TIMEOUT", 2.0)
     inbox = tmp_path / "in"
     inbox.mkdir()
     # No tag in the first 4 KB, so that the plugin, not the HTML reader, takes the file.

@@ -65,11 +65,11 @@ def test_a_page_read_just_after_it_was_written_is_read_again(tmp_path, monkeypat
 
 
 def _hashed(monkeypatch) -> list:
-    from generator import pipeline
+    from generator import reading
 
     calls: list = []
-    real = pipeline._prepare
-    monkeypatch.setattr(pipeline, "_prepare", lambda path, *a: calls.append(path) or real(path, *a))
+    real = reading._prepare
+    monkeypatch.setattr(reading, "_prepare", lambda path, *a: calls.append(path) or real(path, *a))
     return calls
 
 

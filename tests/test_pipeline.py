@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, readers
+from generator import pipeline, readers, reading
 from generator.model import Article, Block
 from generator.pipeline import OUTCOMES, find_inputs, ingest, read_file
 from generator.writers.markdown import read_page
@@ -338,7 +338,7 @@ def test_new_vocabulary_entry_reaches_untouched_pages_not_edited_ones(tmp_path, 
     vocab = tmp_path / "vocabulary.yml"
     vocab.write_text((DATA / "vocabulary.yml").read_text() + "\n- name: Zebra Convoys\n  kind: topic\n  aliases: [zebra-convoy]\n")
     base = Context.default()
-    monkeypatch.setattr(pipeline, "_CTX", Context(vocabulary=Vocabulary.load(vocab), gazetteer=base.gazetteer))
+    monkeypatch.setattr(reading, "_CTX", Context(vocabulary=Vocabulary.load(vocab), gazetteer=base.gazetteer))
     second = ingest([src], content, jobs=1)
     assert [e.outcome for e in second] == ["unchanged", "updated", "updated"]  # the edited page has nothing new
     assert [e.page for e in second] == [e.page for e in first]
@@ -376,7 +376,7 @@ def test_pathological_input_is_rejected_after_the_time_limit(tmp_path, monkeypat
     (tmp_path / "in" / "c.txt").write_text(scrape(3))
     assert isinstance(read_file(tmp_path / "in" / "c.txt"), list)  # warm the lazy lookups outside the limit
     monkeypatch.setattr(readers, "READERS", [Slow()] + list(readers.READERS))
-    monkeypatch.setattr(pipeline, "READ_TIMEOUT", 1.0)
+    monkeypatch.setattr(reading, "READ_TIMEOUT", 1.0)
     (tmp_path / "in" / "a.txt").write_text("SLOW\n")
     (tmp_path / "in" / "b.txt").write_text("SLOW TWO\n")
     entries = ingest([tmp_path / "in"], tmp_path / "content", jobs=1)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import pipeline, readcache
+from generator import pipeline, readcache, reading
 from generator.pipeline import ingest
 from generator.writers.markdown import read_page
 
@@ -30,7 +30,7 @@ def test_reingest_of_an_unchanged_file_does_not_read_it_again(tmp_path, monkeypa
     content = tmp_path / "content"
     assert [e.outcome for e in ingest([src], content, jobs=1)] == ["new"]
     # Any attempt to read the file now fails loudly; the cached read is used instead.
-    monkeypatch.setattr(pipeline, "choose", _broken_reader)
+    monkeypatch.setattr(reading, "choose", _broken_reader)
     assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]
     # Without the cache (`archive ingest --no-cache`) the file is read, and the broken reader shows.
     monkeypatch.setattr(readcache, "ENABLED", False)
@@ -45,7 +45,7 @@ def test_changed_bytes_or_sidecar_are_read_again(tmp_path, monkeypatch):
     story.write_text(scrape(8), encoding="utf-8")
     content = tmp_path / "content"
     ingest([src], content, jobs=1)
-    monkeypatch.setattr(pipeline, "choose", _broken_reader)
+    monkeypatch.setattr(reading, "choose", _broken_reader)
     assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]
     # New bytes: read again (and the broken reader shows it).
     story.write_text(scrape(8) + "\n", encoding="utf-8")
@@ -73,14 +73,14 @@ def test_a_partly_read_file_is_not_cached(tmp_path, monkeypatch):
     before = stored()
     ingest([src], tmp_path / "content", jobs=1)
     assert stored() == before + 1  # a complete read is kept
-    real_enrich = pipeline.enrich
+    real_enrich = reading.enrich
 
     def fail_on_second(article, ctx):
         if article.title.startswith("Record 1"):
             raise RuntimeError("enricher failed")
         return real_enrich(article, ctx)
 
-    monkeypatch.setattr(pipeline, "enrich", fail_on_second)
+    monkeypatch.setattr(reading, "enrich", fail_on_second)
     (src / "export.jsonl").write_text("\n".join(lines[::-1]) + "\n", encoding="utf-8")  # new bytes
     entries = ingest([src], tmp_path / "content", jobs=1)
     assert any("rest of file unreadable" in (e.reason or "") for e in entries)
@@ -206,7 +206,7 @@ def test_a_new_generator_version_reads_unchanged_files_again(tmp_path, monkeypat
     (src / "story.txt").write_text(scrape(11), encoding="utf-8")
     content = tmp_path / "content"
     assert [e.outcome for e in ingest([src], content, jobs=1)] == ["new"]
-    monkeypatch.setattr(pipeline, "choose", _broken_reader)
+    monkeypatch.setattr(reading, "choose", _broken_reader)
     assert [e.outcome for e in ingest([src], content, jobs=1)] == ["unchanged"]  # same version: not read
     monkeypatch.setattr(readcache, "fingerprint", lambda: "another-version")
     again = ingest([src], content, jobs=1)

@@ -2,7 +2,7 @@
 
 FILE is ../shared/eval/scrapes_real.jsonl.gz (gzip JSON Lines; `text` is what a browser gives for a
 real news page, with menus and footers; gold `title`, `date`, `body`, null where unknown). Each `text`
-is written to a `.txt` file with no sidecar and read by the real pipeline (`pipeline._read_items`:
+is written to a `.txt` file with no sidecar and read by the real pipeline (`reading._read_items`:
 reader choice, reader, bounds, enrichment) in a worker process that is killed at the time limit.
 
 Printed as JSON, for "ours" and the naive baseline (title = first line of three or more words,
@@ -63,7 +63,7 @@ def naive(text: str) -> dict:
 def _read(path: Path) -> Iterator[dict]:
     """Worker: read one .txt through the pipeline; yields the article's fields, then its time."""
     from ..model import Article
-    from ..pipeline import _read_items
+    from ..reading import _read_items
 
     start = time.monotonic()
     try:
@@ -78,9 +78,9 @@ def _read(path: Path) -> Iterator[dict]:
 
 def predict_all(records: list[dict], jobs: int = 1, limit: float = TIME_LIMIT) -> list[dict]:
     """Our reader on every record, in worker processes killed at `limit` seconds."""
-    from .. import pipeline, readcache
+    from .. import readcache, reading
 
-    pipeline._context()  # loaded once before the workers fork
+    reading._context()  # loaded once before the workers fork
     preds: list[dict] = [{} for _ in records]
     cache_was = readcache.ENABLED
     readcache.ENABLED = False  # every page is read, none answered from an earlier run

@@ -19,20 +19,17 @@ that makes the batch's pages durable (ledger.py), so a page the ledger records i
 """
 from __future__ import annotations
 
-import html
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from .. import dedup
-from ..atomicfile import TMP_PREFIX
 from ..model import Article
 from ..textutil import md_escape, md_heading, slugify
 from . import ledger as ledgerdb
-from .pageindex import PageIndex, now_ns
+from .pagefinder import PageFinder, body_text_of  # noqa: F401
 from .records import (InputRecords, WriteResult, _fingerprint, _hash, _safe_read,  # noqa: F401
                       _source_fp, primary_key, source_entry)
 from .pagefile import (_LOADER, atomic_write, dump_page, parse_page, quick_ids, read_page,  # noqa: F401
@@ -69,7 +66,7 @@ class _BrokenPage(Exception):
 
 
 @dataclass
-class PageStore(InputRecords):
+class PageStore(InputRecords, PageFinder):
     """The article pages under `<content>/articles`, indexed by id, plus the ledger of generated values.
 
     Ledger entry per page id: {"fields": {field: fingerprint}, "key": primary_key, "minhash": base64,
@@ -102,129 +99,6 @@ class PageStore(InputRecords):
         return self.content / ".archive"
 
     # -- opening -------------------------------------------------------------------------------
-
-    @classmethod
-    def open(cls, content: Path) -> "PageStore":
-        store = cls(content=Path(content))
-        store._remove_stale_temp_files()
-        index = PageIndex(store.content)
-        texts: dict[Path, str] = {}
-        for name, path, entry in store._page_entries():
-            try:
-                st = entry.stat()
-                meta = index.known(path, name, st)
-                if meta is None:
-                    read_ns, st = now_ns(), os.stat(path)
-                    text = texts[path] = path.read_text(encoding="utf-8")
-                    meta = quick_ids(text)
-                    if meta is None:
-                        meta, _ = parse_page(text)
-                    index.read(path, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st, read_ns, name)
-                store._stats[path] = st
-                store._named[name] = path
-            except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:
-                # A page an editor broke is left alone (the site build reports it); its id, if it can
-                # still be seen, keeps the article from getting a second page.
-                store.broken[path] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                try:
-                    raw = path.read_bytes().decode("utf-8", errors="replace")
-                except OSError:
-                    raw = ""
-                m = re.search(r"^id:\s*['\"]?([0-9a-f]{16})\b", raw, re.MULTILINE)
-                meta = {"id": m.group(1)} if m else {}
-            store._taken.add(path)
-            if meta.get("id"):
-                store.page_ids[path] = str(meta["id"])
-            ids = [meta.get("id")] + list(meta.get("duplicate_ids") or [])
-            for i in ids:
-                if i:
-                    store.pages.setdefault(str(i), path)
-        index.save()
-        store.ledger = ledgerdb.Ledger.open(store.state_dir)
-        store.ledger.prefetch()
-        later, paged = store.ledger.minhashes_later(), set(store.pages)  # the pages found now
-        store.near.defer(lambda: [(aid, minhash) for aid, minhash in later() if aid in paged])
-        store._index_unrecorded(texts)
-        return store
-
-    def _index_unrecorded(self, texts: dict[Path, str]) -> None:
-        """Pages the ledger has no record of (a fresh clone: the ledger is local state, never
-        committed) get a MinHash from their body as it stands, so a near-duplicate of them is still
-        recognised; kept in the ledger by page hash, so it is computed once per page version."""
-        recorded = set(self.ledger)
-        missing = {aid: path for path, aid in self.page_ids.items()
-                   if aid not in recorded and self.pages.get(aid) == path}
-        if not missing:
-            return
-        known = self.ledger.page_minhashes()
-        fresh = []
-        for aid, path in sorted(missing.items()):
-            text = texts.get(path)
-            if text is None:  # known by the page index, so not read yet
-                text = _safe_read(path)
-                if text is None:
-                    continue
-            page = _hash(text)
-            have = known.get(aid)
-            if have is not None and have[0] == page:
-                minhash = have[1]
-            else:
-                try:
-                    body = split_page(text)[1]
-                except ValueError:
-                    continue
-                sig = dedup.signature(body_text_of(body))
-                minhash = dedup.encode(sig) if sig is not None else None
-                fresh.append((aid, page, minhash))
-            sig = dedup.decode(minhash) if minhash else None
-            if sig is not None:
-                self.near.add(aid, sig)
-        if fresh:
-            self.ledger.set_page_minhashes(fresh)
-            self.ledger.commit(None)
-
-    def _page_files(self) -> list[Path]:
-        return [path for _, path, _ in self._page_entries()]
-
-    def _page_entries(self) -> list[tuple[str, Path, os.DirEntry]]:
-        """(path relative to the content folder, path, directory entry) of every page, in Path order.
-
-        Listed with os.scandir as os.walk would (hidden folders and files skipped, links to folders
-        not walked into): the entry's cached stat() serves the page index and the replay of inputs."""
-        found: list[tuple[tuple[str, ...], Path, os.DirEntry]] = []
-
-        def walk(folder: str, parts: tuple[str, ...]) -> None:
-            try:
-                with os.scandir(folder) as listing:
-                    listed = list(listing)
-            except OSError:
-                return  # as os.walk: a folder that cannot be listed holds no pages
-            below = []
-            for entry in listed:
-                try:
-                    is_dir = entry.is_dir()
-                except OSError:
-                    is_dir = False
-                if is_dir:
-                    if not entry.name.startswith(".") and not entry.is_symlink():
-                        below.append(entry)
-                elif entry.name.endswith(".md") and not entry.name.startswith("."):
-                    found.append((parts + (entry.name,), Path(entry.path), entry))
-            for entry in below:
-                walk(entry.path, parts + (entry.name,))
-
-        walk(os.fspath(self.root), ("articles",))
-        found.sort(key=lambda f: f[0])  # Path order, without Path.__lt__ per comparison
-        return [("/".join(parts), path, entry) for parts, path, entry in found]
-
-    def _remove_stale_temp_files(self) -> None:
-        for folder in (self.root, self.state_dir):
-            if folder.exists():
-                for tmp in folder.rglob(TMP_PREFIX + "*"):
-                    try:
-                        tmp.unlink()
-                    except OSError:
-                        pass
 
     def _record(self, aid: str, entry: dict | None) -> None:
         """Set (or, with None, drop) a ledger entry; committed with its batch (see `checkpoint`)."""
@@ -457,15 +331,6 @@ class PageStore(InputRecords):
     def _register(self, aid: str, path: Path) -> None:
         self.pages[aid] = path
         self._taken.add(path)
-
-
-_ESCAPE = re.compile(r"\\(.)")
-_HEADING = re.compile(r"^#{1,6} ", re.MULTILINE)
-
-
-def body_text_of(body: str) -> str:
-    """A page body (escaped Markdown, as render_body writes it) back as the plain text MinHash reads."""
-    return html.unescape(_ESCAPE.sub(r"\1", _HEADING.sub("", body)))
 
 
 def _other_files_only(sources, file: str) -> bool:

@@ -1,0 +1,359 @@
+"""Reading input files for the ingest (split from pipeline.py, which holds the ingest loop and its
+report): each file's bytes and read-cache key, the read itself (decode, read, bound, enrich, sign) in
+worker processes under a wall-clock limit, the read cache, and the inputs a re-ingest settles
+without reading (known by their bytes, or by their identity in the input index)."""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
+
+from . import dedup, readcache
+from .inputs import SKIP_SUFFIXES, display_name
+from .model import Article, RejectedInput, bound_fields
+from .writers.pageindex import InputIndex, now_ns
+
+if TYPE_CHECKING:
+    from .enrich import Context
+    from .readpool import Finished
+
+# Imported when a file first has to be read (`_reading`): a re-ingest that settles every input from
+# its record never reads one (importing the readers, enrichers and numpy was about 0.25 of its 1.45
+# CPU-s at 10,000 inputs).
+# Module attributes all the same (`reading.choose`, `reading.enrich`: tests replace them).
+_READING = ("choose", "lost_text", "apply_sidecar", "find_sidecar", "Context", "enrich", "decode_noting",
+            "ReadPool", "Finished")
+_READ_READY = False
+
+
+def _reading() -> None:
+    """Import what reading a file needs, once per process."""
+    global _READ_READY, choose, lost_text, apply_sidecar, find_sidecar, Context, enrich, decode_noting
+    global ReadPool, Finished
+    if _READ_READY:
+        return
+    from .enrich import Context, enrich
+    from .readers import choose, lost_text
+    from .readers.sidecar import apply_sidecar, find_sidecar
+    from .readpool import Finished, ReadPool
+    from .textutil import decode_noting
+
+    _READ_READY = True
+
+
+def __getattr__(name: str):
+    if name in _READING:
+        _reading()
+        return globals()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+MiB = 1024 * 1024
+MAX_BYTES = 20 * MiB
+# Wall-clock limit for reading one file: a pathological input (a page that keeps lxml's XPath busy,
+# a line that makes a regex backtrack) is rejected instead of stalling the run for hours. The worker
+# reading it is killed at the limit, so it holds inside C code too (`archive ingest --time-limit`).
+READ_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class RecordRejected:
+    """A record of a multi-record input that could not become an article."""
+
+    origin: str
+    reason: str
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, RejectedInput):
+        return _one_line(exc) or "rejected"
+    if isinstance(exc, OSError):
+        return f"unreadable: {exc.strerror or exc}"
+    return f"could not be read: {type(exc).__name__}: {_one_line(exc)}".rstrip(": ")
+
+
+def _prepare(path: Path, stats: list | None = None, entry: os.DirEntry | None = None) -> tuple[bytes, str] | RejectedInput:
+    """The file's bytes and its read-cache key, or why it cannot be read at all (`stats` receives
+    the stat taken before reading, for the input index: the directory entry's, when the file was
+    found by walking a folder).
+
+    The size is checked with stat() before anything is read, and at most MAX_BYTES + 1 bytes are
+    ever read, so a huge file costs no memory."""
+    limit = f"{MAX_BYTES / MiB:g} MiB"
+    try:
+        st = entry.stat() if entry is not None else path.stat()
+        if stats is not None:
+            stats.append(st)
+        if not stat.S_ISREG(st.st_mode):
+            raise RejectedInput("not a regular file")
+        if st.st_size == 0:
+            raise RejectedInput("empty file")
+        if st.st_size > MAX_BYTES:
+            raise RejectedInput(f"too large ({st.st_size / MiB:.1f} MiB > {limit} limit)")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise RejectedInput(f"too large (grew past the {limit} limit while read)")
+        if not data:
+            raise RejectedInput("empty file")
+        return data, readcache.key(display_name(path), data, _sidecar_of(path), _context_key())
+    except Exception as exc:  # one bad file never stops a run
+        return RejectedInput(_reason(exc))
+
+
+# Folder -> whether it holds any sidecar-named entry, while read_all runs: most inbox folders hold
+# none, and looking for each input's six possible sidecar names was a quarter of a re-ingest.
+_LISTINGS: dict[str, bool] | None = None
+
+
+def _sidecar_of(path: Path) -> Path | None:
+    if _LISTINGS is not None:
+        folder = os.path.dirname(path) or "."
+        if folder not in _LISTINGS:
+            try:
+                _LISTINGS[folder] = any(n.endswith(SKIP_SUFFIXES) for n in os.listdir(folder))
+            except OSError:
+                _LISTINGS[folder] = True  # cannot tell: look for each name
+        if not _LISTINGS[folder]:
+            return None
+    _reading()
+    return find_sidecar(path)
+
+
+def _read_in_worker(path: Path, key: str) -> Iterator[Article | RecordRejected]:
+    """What a worker process runs: the file read again (only a path crosses the pipe, so sending
+    work never blocks), checked to be the bytes the cache key was made from; a complete read is
+    stored in the read cache by the worker itself."""
+    prepared = _prepare(path)
+    if isinstance(prepared, RejectedInput):
+        raise prepared
+    data, now = prepared
+    if now != key:
+        raise RejectedInput("changed while it was being read: ingest it again")
+    items = []
+    for item in _read_items(path, data):
+        items.append(item)
+        yield item
+    if items:  # a complete read (a failure raised above, a killed worker never gets here) is kept
+        readcache.store(key, items)  # here, in parallel, rather than in the ingest process
+
+
+def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
+    """Decode, read, bound and enrich one file's articles, yielding each as soon as it is ready."""
+    _reading()
+    origin = display_name(path)
+    text, notes = decode_noting(data)
+    if not text.strip():
+        raise RejectedInput("no text (only whitespace)")
+    ctx = _context()
+    reader = choose(text, path.name)
+    for item in reader.read(text, origin):
+        if isinstance(item, Article):
+            item = apply_sidecar(item, path)
+            item.notes[:0] = notes
+            try:
+                item = bound_fields(item)
+            except RejectedInput as exc:  # this record only: the file's other records still count
+                yield RecordRejected(item.origin, _reason(exc))
+                continue
+            item = enrich(item, ctx)
+            lost = lost_text(reader.name, text, item)
+            if lost and lost[1]:
+                raise RejectedInput(lost[0])
+            if lost:
+                item.notes.append(lost[0])
+            item.signature = dedup.signature(item.body_text)
+            yield item
+        elif hasattr(item, "origin") and hasattr(item, "reason"):
+            yield RecordRejected(str(item.origin), str(item.reason))
+
+
+def _finish(origin: str, items: list, error: BaseException | str | None) -> list[Article | RecordRejected] | RejectedInput:
+    """A read's result: its items, with the rest of the file reported when it failed part way
+    (nothing is lost silently), or one RejectedInput when nothing was read."""
+    if error is not None:
+        reason = error if isinstance(error, str) else _reason(error)
+        if not items:
+            return RejectedInput(reason)
+        items = items + [RecordRejected(f"{origin} (after record {len(items)})", f"rest of file unreadable: {reason}")]
+    if not items:
+        return RejectedInput("no article found")
+    return items
+
+
+def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
+    """Read and enrich one input file in this process; every failure becomes a RejectedInput with a
+    reason. No time limit here (for tools and tests): `ingest` reads through `read_all`, whose
+    worker processes are killed at READ_TIMEOUT."""
+    path = Path(path)
+    _context()
+    prepared = _prepare(path)
+    if isinstance(prepared, RejectedInput):
+        return prepared
+    data, cache_key = prepared
+    cached = readcache.load(cache_key)
+    if cached is not None:
+        return cached
+    items: list = []
+    error = None
+    try:
+        for item in _read_items(path, data):
+            items.append(item)
+    except Exception as exc:
+        error = exc
+    if error is None and items:
+        readcache.store(cache_key, items)
+    return _finish(display_name(path), items, error)
+
+
+_CTX: Context | None = None
+_DEFAULT: Context | None = None
+
+
+def _context() -> Context:
+    global _CTX, _DEFAULT
+    _reading()
+    if _CTX is None:
+        _CTX = _DEFAULT = Context.default()
+    return _CTX
+
+
+def _context_key() -> str:
+    """The generator's and the enrichment context's part of a read-cache key, without loading the
+    context: the default one (its vocabulary file and compiled gazetteer) is in readcache.fingerprint(),
+    so a re-ingest of unchanged files never loads the 100 MB gazetteer. Another context (a tool's, a
+    test's) is keyed by its own fingerprint. The fingerprint is in the key itself, not only in the
+    cache's folder name, because the ledger's record of inputs is keyed by it too: a new version of
+    the generator must read every file again, not replay what the old one made of it."""
+    context = "default" if _CTX is None or _CTX is _DEFAULT else _CTX.fingerprint()
+    return f"{readcache.fingerprint()}:{context}"
+
+
+
+def _ended(task: Finished, path: Path, limit: float) -> list | RejectedInput:
+    origin = display_name(path)
+    if task.status == "timeout":
+        return _finish(origin, task.items, f"gave up after {limit:g} s reading it (pathological input)")
+    if task.status == "died":
+        return _finish(origin, task.items, f"the reading process died ({task.detail}) while reading it")
+    return _finish(origin, task.items, task.error)
+
+
+@dataclass(frozen=True)
+class Known:
+    """An input whose read-cache key is recorded in the ledger: `PageStore.replay` may settle it
+    without reading it (only hashing it)."""
+
+    key: str
+
+
+def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None = None,
+             entries: list | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
+    """(file, result, read-cache key) in input order. Files `known(origin, key)` says were ingested
+    with these very bytes come back as Known (not read); with an input index, a file whose identity
+    (inode, size, times) is the one it had when last hashed, in a folder without sidecars, is not
+    even hashed again: its recorded key is checked instead; unchanged files come from the read cache;
+    the others are read in up to `jobs` worker processes, each killed when a file takes longer than
+    READ_TIMEOUT seconds of wall-clock time (readpool.py), so the limit holds even inside C code.
+    The key is None when the result must not be remembered (a time-out, a dead worker, a file that
+    could not even be opened). `entries` are find_inputs' directory entries of the files (their
+    stat is taken once, from the entry)."""
+    global _LISTINGS
+    limit = READ_TIMEOUT
+    pool = None  # made when a file first has to be read
+    _LISTINGS = {}
+    results: dict[int, tuple[list | RejectedInput | Known, str | None]] = {}
+    keys: dict[int, str] = {}
+    window = max(64, 16 * jobs)  # how far reading may run ahead of the results handed out
+    nxt = done = 0
+    try:
+        while done < len(files):
+            while done in results:
+                yield files[done], *results.pop(done)
+                done += 1
+            while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
+                entry = entries[nxt] if entries is not None else None
+                same = _unchanged(files[nxt], known, inputs, entry)
+                if same is not None:
+                    results[nxt] = (Known(same), same)
+                    nxt += 1
+                    continue
+                stats: list = []
+                read_ns = now_ns()
+                prepared = _prepare(files[nxt], stats, entry)
+                if inputs is not None and stats and not isinstance(prepared, RejectedInput):
+                    inputs.put(display_name(files[nxt]), [prepared[1], _context_key()], stats[0], read_ns)
+                if isinstance(prepared, RejectedInput):
+                    results[nxt] = (prepared, None)
+                elif known is not None and known(display_name(files[nxt]), prepared[1]):
+                    results[nxt] = (Known(prepared[1]), prepared[1])
+                elif (cached := readcache.load(prepared[1])) is not None:
+                    results[nxt] = (cached, prepared[1])
+                else:
+                    keys[nxt] = prepared[1]
+                    if pool is None:
+                        _reading()
+                        pool = ReadPool(_read_in_worker, jobs, limit)
+                    if not pool.workers:
+                        _before_fork()
+                    pool.submit(nxt, files[nxt], prepared[1])
+                nxt += 1
+            if done in results or pool is None:
+                continue
+            for task in pool.wait():
+                result = _ended(task, files[task.key], limit)
+                results[task.key] = (result, keys.pop(task.key, None) if task.status == "done" else None)
+    finally:
+        if pool is not None:
+            pool.close()
+        _LISTINGS = None
+
+
+WARM_UP = Path(__file__).resolve().parent / "data" / "warmup.txt"  # a small scrape of made-up news
+
+
+def _before_fork() -> None:
+    """What every reading worker would load or compile on its first file, done once here before the
+    first worker is forked: the workers share it (copy-on-write pages) instead of each loading it
+    again, and a worker's clock never times it. The enrichment context (vocabulary, gazetteer), the
+    MinHash permutations, charset_normalizer, and one read of WARM_UP by the text reader, enriched and
+    signed (the text model and its rule files, the language word lists, regular expressions compiled
+    on first use). The warm-up's result is thrown away; a failure in it only costs the time."""
+    ctx = _context()
+    dedup.preload()
+    import charset_normalizer  # noqa: F401  (textutil imports it when bytes are not UTF-8)
+
+    from .enrich import enrich as enrich_article
+    from .readers import lost_text as lost
+    from .readers.text import parse_scrape
+
+    try:
+        text = WARM_UP.read_text(encoding="utf-8")
+        article = enrich_article(bound_fields(parse_scrape(text, WARM_UP.name)), ctx)
+        lost("text", text, article)
+        dedup.signature(article.body_text)
+    except Exception:  # noqa: BLE001 - only a warm-up
+        pass
+
+
+def _unchanged(path: Path, known, inputs: InputIndex | None, entry: os.DirEntry | None = None) -> str | None:
+    """The read-cache key of an input known unchanged by its identity alone (not read), else None."""
+    if known is None or inputs is None or _sidecar_of(path) is not None:
+        return None
+    origin = display_name(path)
+    try:
+        st = entry.stat() if entry is not None else None
+    except OSError:
+        return None
+    row = inputs.get(origin, path, st)
+    if (isinstance(row, list) and len(row) == 2 and row[1] == _context_key()
+            and isinstance(row[0], str) and known(origin, row[0])):
+        return row[0]
+    return None
+
