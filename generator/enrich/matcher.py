@@ -96,9 +96,11 @@ class PhraseMatcher(Generic[K]):
             # (find() then tests the surface with one startswith)
             exact = variants[0] if len(variants) == 1 and variants[0][2] and len(variants[0][0]) == len(norm) \
                 else None
+            # its final character: True when it is a letter or digit (the text's character there, the same
+            # letter or digit by the normalised match, always passes find()'s test)
+            final = None if single is None else True if single[0][-1].isalnum() else single[0][-1]
             self._automaton.add_word(" " + norm + " ", (len(norm), tuple(variants),
-                                                        single[1] if single else exact and exact[1],
-                                                        single and single[0][-1]))
+                                                        single[1] if single else exact and exact[1], final))
         self._empty = not table
         if not self._empty:
             self._automaton.make_automaton()
@@ -113,6 +115,9 @@ class PhraseMatcher(Generic[K]):
         append = candidates.append
         for end_idx, (length, variants, key, final) in self._automaton.iter(padded):
             start = end_idx - length - 1
+            if final is True:  # one plain alias ending in a letter or digit: the match is its match
+                append((start, -length, key))
+                continue
             end = start + length
             last = text[end - 1]
             if final is not None:
