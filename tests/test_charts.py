@@ -82,3 +82,38 @@ def test_cooccurring_counts_ties_and_skips_as_a_loop_over_every_record():
         want_tags, want_places = _cooccurring_by_loops("tags/x.md", records, tag_uri, place_uri, link, **skip)
         got = re.findall(r"<a href='([^']*)'>([^<]*)</a> <small>(\d+)</small>", html)
         assert got == [(u, t, str(c)) for u, t, c in want_tags + want_places], skip
+
+
+def test_counted_co_occurrences_are_those_of_the_counters_ties_and_skips_included():
+    """charts.Cooccurrence (bincount of ids made once) gives the chart the Counters gave."""
+    import random
+
+    from generator.mkdocs_plugin.pages import Linker
+    from generator.model import Place
+
+    rng = random.Random(7)
+    tags = [f"Tag {i}" for i in range(15)]
+    places = [Place(f"Town {i}", f"Country {i % 3}", f"Region {i % 4}", "city") for i in range(12)]
+    records = [Record(src_uri=f"articles/a{i}.md", title=f"A{i}", date=date(2020, 1 + i % 12, 1), summary=None,
+                      source=None, url=None, tags=rng.choices(tags, k=rng.randrange(0, 6)),  # repeats too
+                      places=rng.choices(places, k=rng.randrange(0, 4))) for i in range(300)]
+    index = charts.Cooccurrence(records)
+    link = Linker()
+
+    def chart(recs, idx, **skip):
+        return charts.cooccurring("tags/x.md", recs, lambda t: f"tags/{t}.md", lambda p: f"locations/{p.name}.md",
+                                  link, index=idx, **skip)
+
+    for tag in tags:
+        recs = [r for r in records if tag in r.tags]
+        assert chart(recs, index, skip_tag=tag) == chart(recs, None, skip_tag=tag)
+    for n in (1, 2, 5, 40, 300):
+        recs = rng.sample(records, n)
+        skip = frozenset(["country-1", "country-0-region-0-town-4"])
+        assert chart(recs, index, skip_places=skip) == chart(recs, None, skip_places=skip)
+        assert chart(recs, index, top=3) == chart(recs, None, top=3)
+    assert "<li>" in chart(records, index)
+    assert chart([], index) == chart([], None) == ""
+    stranger = Record(src_uri="articles/new.md", title="N", date=None, summary=None, source=None, url=None,
+                      tags=["Tag 1"], places=[])
+    assert chart(records[:9] + [stranger], index) == chart(records[:9] + [stranger], None)

@@ -44,6 +44,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.tags: dict[str, list[Record]] = {}  # tag -> its articles, newest first (_generated_pages)
         self.tree: dict[str, LocationNode] = {}  # the location tree (_generated_pages)
         self.neighbours: dict[str, related.Neighbours] = {}
+        self.cooc: charts.Cooccurrence | None = None  # the charts' counts (_lead), made at the first chart
         self.site_url = ""  # feed links are shown only when feeds are written (they need it)
         self.page_feeds: dict[str, tuple[str, str]] = {}  # tag/country page -> (its feed, its name): main.html
         self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
@@ -203,6 +204,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         """Every generated page (listings and the map and find pages), in a stable order."""
         c = self.config
         records = newest_first(list(self.records.values()))
+        self.cooc = charts.Cooccurrence(records)
         out: list[listings.Listing] = []
 
         tags = self.tags = tag_index(records)
@@ -322,7 +324,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             href = html.escape(get_relative_url(feed, self.link.url(uri)), quote=True)
             out += f'<p class="archive-feedlink"><a href="{href}">Feed of this page (RSS)</a></p>\n'
         if self.config.charts:
-            out += charts.panel(uri, records, self.tag_uri, self.place_uri, self.link, **skip)
+            out += charts.panel(uri, records, self.tag_uri, self.place_uri, self.link, self.cooc, **skip)
         return out
 
     def _exports(self, files: Files, config: MkDocsConfig) -> None:
