@@ -205,17 +205,25 @@ def prune() -> None:
                 shutil.rmtree(child, ignore_errors=True)
         limit = float(os.environ.get("NEWS_ARCHIVE_READ_CACHE_MB") or MAX_MB) * 1024 * 1024
         folder = root() / current
-        before = _shards_state(folder, limit)
-        if before is not None and _read_stamp(folder) == before:
+        shards = _shard_states(folder)
+        checked = _read_stamp(folder, limit)
+        if shards is not None and checked.keys() == shards.keys() and all(
+                checked[name][:2] == state for name, state in shards.items()):
             return  # no entry added, replaced or removed since the total was last within this limit
+        if shards is not None:
+            # Only the shards changed since are listed again: the others' totals are the recorded ones.
+            totals = {name: checked[name][2] if name in checked and checked[name][:2] == state
+                      else _shard_bytes(folder / name) for name, state in shards.items()}
+            if None not in totals.values() and sum(totals.values()) <= limit:
+                if _shard_states(folder) == shards:  # none stored meanwhile
+                    _write_stamp(folder, limit, {name: [*shards[name], totals[name]] for name in shards})
+                return
         entries = []
         total = 0
         for path, st in _entries(folder):
             entries.append((st.st_mtime, st.st_size, path))
             total += st.st_size
         if total <= limit:
-            if before is not None and _shards_state(folder, limit) == before:  # none stored meanwhile
-                _write_stamp(folder, before)
             return
         for _, size, path in sorted(entries):  # oldest first, down to 80 % of the limit
             try:
@@ -229,38 +237,61 @@ def prune() -> None:
         pass
 
 
-# Within each version's folder: the shard folders' state when their entries last totalled within the
-# size limit. Storing, replacing or removing an entry changes its shard folder's modification time,
-# so while every shard is as recorded the total is unchanged and prune need not stat every entry
-# (about 0.05 CPU-s at 10,000 entries, in every ingest). Using an entry (os.utime) changes only the
-# entry's time: that matters for which entries go first, only when the total is over the limit.
+# Within each version's folder: each shard folder's state (inode, modification time) and the bytes of
+# its entries, when the total was last within the size limit. Storing, replacing or removing an entry
+# changes its shard folder's modification time, so while every shard is as recorded the total is
+# unchanged and prune need not stat every entry (about 0.05 CPU-s at 10,000 entries, in every
+# ingest); after a run that stored entries, only the shards it changed are listed again (a daily
+# update: about ten of 256). Using an entry (os.utime) changes only the entry's time: that matters
+# for which entries go first, only when the total is over the limit.
 STAMP = "size-checked.json"
 
 
-def _shards_state(folder: Path, limit: float) -> str | None:
-    """A digest of the limit and each shard folder's name, inode and modification time (None when
-    the folder cannot be listed)."""
+def _shard_states(folder: Path) -> dict[str, list[int]] | None:
+    """Each shard folder's name -> [inode, modification time] (None when the folder cannot be listed)."""
     try:
         with os.scandir(folder) as listing:
-            shards = sorted((e.name, e.inode(), e.stat().st_mtime_ns) for e in listing if e.is_dir())
+            return {e.name: [e.inode(), e.stat().st_mtime_ns] for e in listing if e.is_dir()}
     except OSError:
         return None
-    return hashlib.sha256(json.dumps([limit, shards]).encode()).hexdigest()
 
 
-def _read_stamp(folder: Path) -> str | None:
+def _shard_bytes(shard: Path) -> int | None:
+    """The bytes of a shard's entries (None when it cannot be listed)."""
+    total = 0
+    try:
+        with os.scandir(shard) as listing:
+            for entry in listing:
+                if entry.name.endswith(".json.z"):
+                    try:
+                        total += entry.stat().st_size
+                    except OSError:
+                        continue
+    except OSError:
+        return None
+    return total
+
+
+def _read_stamp(folder: Path, limit: float) -> dict[str, list[int]]:
+    """The recorded shards (name -> [inode, modification time, bytes]) when checked against this
+    limit; empty when there is no valid record."""
     try:
         with open(folder / STAMP, "rb") as fh:
-            return json.loads(fh.read()).get("shards")
-    except (OSError, ValueError, AttributeError):
-        return None
+            stamp = json.loads(fh.read())
+        shards = stamp["shards"] if stamp.get("limit") == limit else {}
+        if isinstance(shards, dict) and all(isinstance(v, list) and len(v) == 3 and all(type(x) is int for x in v)
+                                            for v in shards.values()):
+            return shards
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        pass
+    return {}
 
 
-def _write_stamp(folder: Path, state: str) -> None:
+def _write_stamp(folder: Path, limit: float, shards: dict[str, list[int]]) -> None:
     try:
         from .atomicfile import write_bytes
 
-        write_bytes(folder / STAMP, json.dumps({"shards": state}).encode())
+        write_bytes(folder / STAMP, json.dumps({"limit": limit, "shards": shards}).encode())
     except OSError:
         pass  # only costs a full check next time
 

@@ -112,16 +112,22 @@ def _prepare(path: Path, stats: list | None = None, entry: os.DirEntry | None = 
 _LISTINGS: dict[str, bool] | None = None
 
 
+def _sidecars_in(folder: str) -> bool:
+    """Whether `folder` holds any sidecar-named entry (listed once per folder while read_all runs)."""
+    if _LISTINGS is None:
+        return True  # not inside read_all: look for each name
+    folder = folder or "."
+    if folder not in _LISTINGS:
+        try:
+            _LISTINGS[folder] = any(n.endswith(SKIP_SUFFIXES) for n in os.listdir(folder))
+        except OSError:
+            _LISTINGS[folder] = True  # cannot tell: look for each name
+    return _LISTINGS[folder]
+
+
 def _sidecar_of(path: Path) -> Path | None:
-    if _LISTINGS is not None:
-        folder = os.path.dirname(path) or "."
-        if folder not in _LISTINGS:
-            try:
-                _LISTINGS[folder] = any(n.endswith(SKIP_SUFFIXES) for n in os.listdir(folder))
-            except OSError:
-                _LISTINGS[folder] = True  # cannot tell: look for each name
-        if not _LISTINGS[folder]:
-            return None
+    if not _sidecars_in(os.path.dirname(path)):
+        return None
     _reading()
     return find_sidecar(path)
 
@@ -273,13 +279,21 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
     window = max(64, 16 * jobs)  # how far reading may run ahead of the results handed out
     nxt = done = 0
     try:
+        same_keys: list[str | None] | None = None
+        if known is not None and inputs is not None:  # first the files known by their identity alone
+            context = _context_key()
+            same_keys = [_unchanged(f, known, inputs, entries[i] if entries is not None else None, context)
+                         for i, f in enumerate(files)]
+        # A few files to read (a daily update) are read by one worker, without the warm-up: a second
+        # worker, or loading in the parent what one worker loads anyway, would cost more than it saves.
+        few = (len(files) if same_keys is None else same_keys.count(None)) <= FEW_FILES
         while done < len(files):
             while done in results:
                 yield files[done], *results.pop(done)
                 done += 1
             while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
                 entry = entries[nxt] if entries is not None else None
-                same = _unchanged(files[nxt], known, inputs, entry)
+                same = same_keys[nxt] if same_keys is not None else None
                 if same is not None:
                     results[nxt] = (Known(same), same)
                     nxt += 1
@@ -299,9 +313,12 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
                     keys[nxt] = prepared[1]
                     if pool is None:
                         _reading()
-                        pool = ReadPool(_read_in_worker, jobs, limit)
+                        pool = ReadPool(_read_in_worker, 1 if few else jobs, limit)
                     if not pool.workers:
-                        _before_fork()
+                        if few:
+                            _context()  # loaded before the worker forks: its clock never times it
+                        else:
+                            _before_fork()
                     pool.submit(nxt, files[nxt], prepared[1])
                 nxt += 1
             if done in results or pool is None:
@@ -315,6 +332,8 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
         _LISTINGS = None
 
 
+# At most this many files to read: one reading worker and no warm-up (`read_all`).
+FEW_FILES = 16
 WARM_UP = Path(__file__).resolve().parent / "data" / "warmup.txt"  # a small scrape of made-up news
 
 
@@ -342,18 +361,23 @@ def _before_fork() -> None:
         pass
 
 
-def _unchanged(path: Path, known, inputs: InputIndex | None, entry: os.DirEntry | None = None) -> str | None:
-    """The read-cache key of an input known unchanged by its identity alone (not read), else None."""
-    if known is None or inputs is None or _sidecar_of(path) is not None:
+def _unchanged(path: Path, known, inputs: InputIndex | None, entry: os.DirEntry | None = None,
+               context: str | None = None) -> str | None:
+    """The read-cache key of an input known unchanged by its identity alone (not read), else None.
+    `context` is _context_key(), when the caller has it (it is the same for every file of a run)."""
+    if known is None or inputs is None:
         return None
-    origin = display_name(path)
+    # A walked file's entry path is the text of its Path (find_inputs walks from a Path's text).
+    name = entry.path if entry is not None else os.fspath(path)
+    if _sidecars_in(os.path.dirname(name)) and _sidecar_of(path) is not None:
+        return None
+    origin = display_name(name)
     try:
         st = entry.stat() if entry is not None else None
     except OSError:
         return None
     row = inputs.get(origin, path, st)
-    if (isinstance(row, list) and len(row) == 2 and row[1] == _context_key()
+    if (isinstance(row, list) and len(row) == 2 and row[1] == (context or _context_key())
             and isinstance(row[0], str) and known(origin, row[0])):
         return row[0]
     return None
-

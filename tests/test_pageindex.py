@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from generator.pipeline import ingest
-from generator.writers import markdown, pageindex
+from generator.writers import pagefinder, pageindex
 from generator.writers.markdown import PageStore
 
 from .test_pipeline import scrape
@@ -24,8 +24,8 @@ def _pages(tmp_path: Path, n: int = 4) -> Path:
 
 def _reads(monkeypatch) -> list:
     calls: list = []
-    real = markdown.quick_ids
-    monkeypatch.setattr(markdown, "quick_ids", lambda text: calls.append(1) or real(text))
+    real = pagefinder.quick_ids
+    monkeypatch.setattr(pagefinder, "quick_ids", lambda text: calls.append(1) or real(text))
     return calls
 
 

@@ -225,22 +225,28 @@ def _noise_entries(keys: list[str]) -> None:
 
 
 def test_prune_lists_the_entries_again_only_when_an_entry_or_the_limit_changed(tmp_path, monkeypatch):
+    """Only the shard folders changed since the last check are listed again (their totals added to
+    the others' recorded ones); every entry is listed when the total is over the limit."""
     monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE_MB", str(100_000 / 1024 / 1024))  # room for about 5
-    listed = []
-    real = readcache._entries
+    listed, shards = [], []
+    real, real_shard = readcache._entries, readcache._shard_bytes
     monkeypatch.setattr(readcache, "_entries", lambda folder: listed.append(folder) or real(folder))
-    _noise_entries([f"{i:02x}" * 32 for i in range(3)])
+    monkeypatch.setattr(readcache, "_shard_bytes", lambda shard: shards.append(shard.name) or real_shard(shard))
+    _noise_entries([f"{i:02x}" * 32 for i in range(3)])  # one shard each: 00, 01, 02
     readcache.prune()
     readcache.prune()  # nothing stored since: the entries are not listed again
-    assert len(listed) == 1
-    more = [f"{i:02x}" * 32 for i in range(3, 10)]
+    assert sorted(shards) == ["00", "01", "02"] and listed == []
+    _noise_entries([f"{i:02x}" * 32 for i in range(3, 4)])
+    readcache.prune()  # one shard changed: only it is listed, and the total is still within the limit
+    assert sorted(shards) == ["00", "01", "02", "03"] and listed == []
+    more = [f"{i:02x}" * 32 for i in range(4, 10)]
     _noise_entries(more)  # over the limit now: the next prune sees it and trims
     readcache.prune()
-    assert len(listed) == 2
-    assert sum(readcache.load(k) is not None for k in more) <= 5
+    assert len(listed) == 1 and sorted(shards[4:]) == ["04", "05", "06", "07", "08", "09"]
+    assert sum(readcache.load(f"{i:02x}" * 32) is not None for i in range(10)) <= 5
     monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE_MB", str(50_000 / 1024 / 1024))  # a lower limit: checked again
     readcache.prune()
     readcache.prune()
-    assert len(listed) >= 3
+    assert len(listed) >= 2
     assert sum(readcache.load(f"{i:02x}" * 32) is not None for i in range(10)) <= 2

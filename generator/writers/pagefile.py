@@ -9,6 +9,7 @@ import io
 import re
 from datetime import date
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -178,19 +179,23 @@ def read_page(path: Path) -> tuple[dict, str]:
 
 def quick_ids(text: str) -> dict | None:
     """{'id': ..., 'duplicate_ids': [...]} read from the front matter without parsing all of it,
-    or None when the page is not in the plain shape the writer produces (then parse it fully)."""
+    or None when the page is not in the plain shape the writer produces (then parse it fully).
+
+    Each pattern is tried only where a line starts with its literal beginning (found with str.find):
+    the same matches as searching the whole text with the multi-line patterns, which try every
+    position (22 -> 4 us a page; a re-ingest after a first one reads every page it wrote)."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n")
     if not text.startswith("---\n"):
         return None
-    end = _FM_BOUNDARY.search(text, 4)
+    end = _first(_FM_BOUNDARY, text, "---", 4)
     if end is None:
         return None
     fm = text[4:end.start()]
-    ids = _ID_LINE.findall(fm)
+    ids = [m.group(1) for m in _matches(_ID_LINE, fm, "id: ")]
     if len(ids) != 1:
         return None
     out: dict = {"id": ids[0]}
-    m = _DUP_BLOCK.search(fm)
+    m = _first(_DUP_BLOCK, fm, "duplicate_ids:")
     if m:
         try:
             value = yaml.load(m.group(0), Loader=_LOADER)
@@ -200,10 +205,36 @@ def quick_ids(text: str) -> dict | None:
         if not isinstance(dups, list):
             return None
         out["duplicate_ids"] = [str(d) for d in dups]
-    elif re.search(r"^duplicate_ids\b", fm, re.MULTILINE):
+    elif _first(_DUP_WORD, fm, "duplicate_ids"):
         return None
     return out
 
 
+def _line_starts(text: str, prefix: str, start: int = 0) -> Iterator[int]:
+    """Where a line (at the start of `text` or after a newline, as a multi-line `^`) begins with
+    `prefix`, from `start` on, in order."""
+    if text.startswith(prefix, start) and (start == 0 or text[start - 1] == "\n"):
+        yield start
+    at = text.find("\n" + prefix, start)
+    while at >= 0:
+        yield at + 1
+        at = text.find("\n" + prefix, at + 1)
+
+
+def _matches(pattern: re.Pattern, text: str, prefix: str, start: int = 0) -> Iterator[re.Match]:
+    """pattern.finditer(text, start) for a multi-line pattern `^<prefix>...` whose matches are whole
+    lines (so they never overlap)."""
+    for at in _line_starts(text, prefix, start):
+        m = pattern.match(text, at)
+        if m:
+            yield m
+
+
+def _first(pattern: re.Pattern, text: str, prefix: str, start: int = 0) -> re.Match | None:
+    """pattern.search(text, start) for a multi-line pattern `^<prefix>...`."""
+    return next(_matches(pattern, text, prefix, start), None)
+
+
 _ID_LINE = re.compile(r"^id: ([0-9a-f]{16})$", re.MULTILINE)
+_DUP_WORD = re.compile(r"^duplicate_ids\b", re.MULTILINE)
 _DUP_BLOCK = re.compile(r"^duplicate_ids:[ \t]*\n(?:[ \t]*- .*\n?)+", re.MULTILINE)

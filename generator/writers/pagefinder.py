@@ -39,7 +39,9 @@ class PageFinder:
                 st = entry.stat()
                 meta = index.known(path, name, st)
                 if meta is None:
-                    read_ns, st = now_ns(), os.stat(path)
+                    # The entry's stat was taken before this read: an edit since shows in the page's
+                    # identity next time, as it would with a stat taken now.
+                    read_ns = now_ns()
                     text = texts[path] = path.read_text(encoding="utf-8")
                     meta = quick_ids(text)
                     if meta is None:

@@ -76,7 +76,7 @@ class IdentityIndex:
     def put(self, name: str, value, st: os.stat_result, read_ns: int) -> None:
         """Remember what was just read; `st` and `read_ns` were taken before reading the file."""
         self.seen.add(name)
-        row = [identity(st), read_ns, json.loads(json.dumps(value, default=str))]
+        row = [identity(st), read_ns, value if _plain(value) else json.loads(json.dumps(value, default=str))]
         if self.rows.get(name) != row:
             self.rows[name] = row
             self.changed = True
@@ -95,6 +95,19 @@ class IdentityIndex:
             write_bytes(self.file, json.dumps(self.rows, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass
+
+
+def _plain(value) -> bool:
+    """Whether `value` is already what a JSON round trip gives (text, or a list or dict of text):
+    a page's ids are, and the round trip was a fifth of reading a page's ids."""
+    if isinstance(value, str):
+        return True
+    if isinstance(value, list):
+        return all(type(v) is str for v in value)
+    if isinstance(value, dict):
+        return all(type(k) is str and (type(v) is str or (type(v) is list and all(type(x) is str for x in v)))
+                   for k, v in value.items())
+    return False
 
 
 class PageIndex(IdentityIndex):
