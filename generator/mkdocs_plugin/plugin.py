@@ -18,17 +18,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, charts, exports, feedset, listingcache, listings, locator, map as sitemap, mapsvg,
-               mdreuse, navmemo, pages, related, reproducible, unchanged)
+               mdreuse, navmemo, pagefiles, pages, related, reproducible, unchanged)
 from .pages import month_title
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, by_month, derive, location_tree, newest_first, place_slug, read_page_text,
-                    record_from_text, tag_index, tags_by_kind, template_meta, walk)
+from .index import (LocationNode, Record, by_month, derive, location_tree, newest_first, place_slug, tag_index,
+                    tags_by_kind, template_meta, walk)
 
 log = get_plugin_logger(__name__)
 
@@ -36,6 +35,7 @@ log = get_plugin_logger(__name__)
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def __init__(self) -> None:
         self.records: dict[str, Record] = {}
+        self.bodies = pagefiles.Bodies()  # article bodies not read yet (pagefiles.py)
         self.titles: dict[str, str] = {}  # generated page -> its plain-text title
         self.blocks: dict[str, list[str]] = {}  # generated page -> its HTML blocks (listings.fill)
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
@@ -77,22 +77,21 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         prefix = self.config.articles_dir.rstrip("/") + "/"
-        self.records = {}
         self.parked = {}
+        self.bodies = pagefiles.Bodies()
         self.renderer = mdreuse.Renderer.for_config(config) if self.config.reuse_markdown else None
         self.link = pages.Linker(config.use_directory_urls)
         self.site_url = config.site_url or ""
         self._open_cache(config)
-        for f in files.documentation_pages():
-            if f.src_uri.startswith(prefix):
-                text, digest = read_page_text(Path(f.abs_src_path))
-                # Front matter read before; the page is served from the cache once its neighbours are known.
-                record = self.cache.add(f.src_uri, digest, context=None, text=text) if self.cache else None
-                record = self.records[f.src_uri] = record or record_from_text(text, digest, f.src_uri)
-                record.meta = {}  # the whole front matter: nothing reads it after record_from_text
-                for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
-                    log.warning(problem)
-                self.urls[f.src_uri] = f.url
+        articles = [f for f in files.documentation_pages() if f.src_uri.startswith(prefix)]
+        # Front matter read (or, for a file unchanged since the last build, taken from the cache: pagefiles.py).
+        self.records = pagefiles.read(self.cache, articles, self.bodies)
+        for f in articles:
+            record = self.records[f.src_uri]
+            record.meta = {}  # the whole front matter: nothing reads it after record_from_text
+            for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
+                log.warning(problem)
+            self.urls[f.src_uri] = f.url
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
         self.prints = {uri: derive(r, "print", _fingerprint) for uri, r in self.records.items()}
@@ -275,6 +274,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             buildcache.skip_render(page)
             return ""  # its finished HTML comes from the build cache (buildcache.py)
         record = self.records.get(page.file.src_uri) if self.config.enabled else None
+        if record is not None:
+            self.bodies.load(record)
         if record is None or record.body is None:
             return None
         return "---\n{}\n---\n\n" + record.body + "\n"
@@ -476,6 +477,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     def _search_index(self, out: Path, state: Path | None, salt: str) -> None:
         records = list(self.records.values())
+        self.bodies.load_all(records)  # in the search process, where there is one: on the other core
         vocab = default_vocabulary()
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
