@@ -573,3 +573,11 @@ def test_a_namesake_near_the_article_places_beats_a_lone_one(gaz):
     text = "The college board met in Hanover on Monday. Officials from Vermont attended."
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert got["Hanover"].region == "New Hampshire"
+
+
+def test_a_dateline_in_brackets_names_the_town(gaz):
+    """ "(NEW YORK) —" is a dateline as "NEW YORK (AP) —" is: the city, not the state of that name."""
+    for text in ("(NEW YORK) — Police officers responding to a report found the building empty.",
+                 "NEW YORK (AP) — Police officers responding to a report found the building empty."):
+        assert [(p.name, p.kind) for _, _, p in places_in(gaz, text)] == [("New York City", "city")], text
+    assert [p.kind for _, _, p in places_in(gaz, "Officials in New York said the state would act.")] == ["region"]

@@ -130,7 +130,10 @@ class Additions:
             spans.append((s, e))
         if not spans:
             return found
-        host = _most_named([f for f in found if not any(s <= f[0] and f[1] <= e for s, e in spans)])
+        outside = found  # the mentions inside no feature's span, one pass per span (a span or two; an any()
+        for s, e in spans:  # over the spans for each mention cost ~0.5 µs a mention)
+            outside = [f for f in outside if not (s <= f[0] and f[1] <= e)]
+        host = _most_named(outside)
         extra = []
         for s, e in spans:
             base = None
@@ -150,7 +153,9 @@ class Additions:
                                       kind="place", lat=base.lat, lon=base.lon, approximate=True)))
         if not extra:
             return found
-        kept = [f for f in found if not any(s <= f[0] and f[1] <= e for s, e, _ in extra)]
+        kept = found
+        for s, e, _ in extra:
+            kept = [f for f in kept if not (s <= f[0] and f[1] <= e)]
         return sorted(kept + extra, key=itemgetter(0))
 
     def _named_settlements(self, text: str, found: list[tuple[int, int, Place]],

@@ -283,7 +283,8 @@ _PERSON_AFTER = re.compile(r"(?:(, \d{1,3},|['’]s? (?:wife|husband|son|daughte
 # What vouches for a gated town's name (see GeoNamesGazetteer._gated_ok): "city of" before it, or its
 # region or country after a comma (up to three capitalised words, "Ga." or "South Carolina").
 _CITY_OF = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Vv]illage|[Tt]ownship|[Bb]orough) of $")
-_DATELINE = re.compile(r"(?:,? [A-Z][\w.]*)?(?: \(\w+\))? ?[—–-]{1,2} ")  # "DECATUR —", "GREER, S.C. (AP) —"
+# "DECATUR —", "GREER, S.C. (AP) —", "(NEW YORK) —"
+_DATELINE = re.compile(r"\)?(?:,? [A-Z][\w.]*)?(?: \(\w+\))? ?[—–-]{1,2} ")
 _IN_BEFORE = re.compile(r"\b(?:in|near|from) $")
 # ... or a person's home town after their name and age, or "formerly", "both", "native" ("Christopher
 # Bowers, 19, of Martinez", "Michael Durr, of Trenton", "formerly of Hershey")
