@@ -61,3 +61,34 @@ def test_state_records_the_written_sizes(tmp_path: Path):
     search_build.build(_docs(50), FACETS, tmp_path / "index", state=state, salt="s")
     files = json.loads(state.read_text())["files"]
     assert files and all((tmp_path / "index" / rel).stat().st_size == size for rel, size in files.items())
+
+
+def test_bodies_stood_for_by_a_key_are_read_only_when_the_index_is_made(tmp_path: Path):
+    """A document's last field can be stood for by `last_key` (an article's page digest): `load`
+    gives the field only when the index is made again, and the files are a full build's."""
+    full = _docs(60)
+
+    def lazy(keys: list[str]):
+        docs = [Doc(d.kind, d.title, d.url, d.date, fields=[*d.fields[:-1], ("", 1)], last_key=k)
+                for d, k in zip(_docs(60), keys)]
+        calls = [0]
+
+        def load() -> None:
+            calls[0] += 1
+            for d, f in zip(docs, full):
+                d.fields[-1] = f.fields[-1]
+        return docs, calls, load
+
+    state = tmp_path / "state.json"
+    keys = [f"k{i}" for i in range(60)]
+    docs, calls, load = lazy(keys)
+    search_build.build(docs, FACETS, tmp_path / "lazy", state=state, salt="s", load=load)
+    assert calls[0] == 1
+    search_build.build(_docs(60), FACETS, tmp_path / "full")
+    assert _tree(tmp_path / "lazy") == _tree(tmp_path / "full")
+    docs, calls, load = lazy(keys)  # the same documents: the index is kept, no body read
+    search_build.build(docs, FACETS, tmp_path / "lazy", state=state, salt="s", load=load)
+    assert calls[0] == 0
+    docs, calls, load = lazy(keys[:-1] + ["changed"])  # a page changed: made again, bodies read
+    search_build.build(docs, FACETS, tmp_path / "lazy", state=state, salt="s", load=load)
+    assert calls[0] == 1 and _tree(tmp_path / "lazy") == _tree(tmp_path / "full")

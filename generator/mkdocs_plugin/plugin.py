@@ -477,11 +477,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     def _search_index(self, out: Path, state: Path | None, salt: str) -> None:
         records = list(self.records.values())
-        self.bodies.load_all(records)  # in the search process, where there is one: on the other core
         vocab = default_vocabulary()
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
+        # Bodies not read at build start are read here (the search process) if the index is made again.
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
-                                self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt)
+                                self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt,
+                                load_bodies=lambda: self.bodies.load_all(records))
 
 
 def _view(r: Record):

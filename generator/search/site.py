@@ -20,15 +20,28 @@ def _articles(n: int) -> str:
 
 def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, list[Record]],
                 aliases: dict[str, tuple[str, ...]], tree: dict[str, LocationNode], page_url,
-                tag_uri, node_uri, out_dir: Path, state: Path | None = None, salt: str = "") -> dict:
+                tag_uri, node_uri, out_dir: Path, state: Path | None = None, salt: str = "",
+                load_bodies=None) -> dict:
     """records: every article; urls: article src_uri -> site URL; page_url(uri): a generated page's
-    site URL. The documents' ids are given by build.py (ids.py), whatever their order here."""
+    site URL. The documents' ids are given by build.py (ids.py), whatever their order here.
+    `load_bodies()`, when given, gives the records whose body was not read (pagefiles.py) their
+    body: an article's body is then stood for by its page file's digest, and read only when the
+    index is made again."""
     ordered = sorted(records, key=lambda r: (r.date is not None, r.date or "", r.title))
     ids = {r.src_uri: i for i, r in enumerate(ordered)}
+    if load_bodies is not None and not all(r.digest for r in ordered):
+        load_bodies()  # a record without its file's digest: its body is its own key
+        load_bodies = None
     docs = [Doc("a", r.title, urls[r.src_uri], r.date.isoformat() if r.date else "", r.source or "",
                 r.summary or "", [(r.title, 3), (r.summary or "", 2), (" ".join(r.tags), 2),
-                                  (" ".join(p.name for p in r.places), 2), (r.body or "", 1)])
+                                  (" ".join(p.name for p in r.places), 2), (r.body or "", 1)],
+                last_key=r.digest if load_bodies is not None else None)
             for r in ordered]
+
+    def load() -> None:
+        load_bodies()
+        for d, r in zip(docs, ordered):
+            d.fields[-1] = (r.body or "", 1)
     for name, recs in tags.items():
         docs.append(Doc("t", name, page_url(tag_uri(name)), summary=f"Tag · {_articles(len(recs))}",
                         fields=[(name, 3), (" ".join(aliases.get(name, ())), 2)]))
@@ -51,7 +64,7 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
     for r in ordered:
         if r.source:
             facets["source"][r.source].append(ids[r.src_uri])
-    return build(docs, facets, out_dir, state=state, salt=salt)
+    return build(docs, facets, out_dir, state=state, salt=salt, load=load if load_bodies is not None else None)
 
 
 def keep_files(out_dir: Path) -> None:
