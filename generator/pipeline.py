@@ -173,8 +173,8 @@ def _replayed_entries(origin: str, replayed: list) -> list[Entry]:
         if isinstance(r, tuple):
             out.append(Entry(r[0], "rejected", reason=r[1]))
         else:
-            note = "; ".join(n for n in [r.note, *r.notes] if n) or None
-            out.append(Entry(r.origin or origin, r.outcome, page=str(r.path), title=r.title, reason=note))
+            note = "; ".join(n for n in [r.note, *r.notes] if n) if r.notes else r.note  # (most have no notes)
+            out.append(Entry(r.origin or origin, r.outcome, page=str(r.path), title=r.title, reason=note or None))
     return out
 
 

@@ -161,7 +161,8 @@ def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
     reader = choose(text, path.name)
     for item in reader.read(text, origin):
         if isinstance(item, Article):
-            item = apply_sidecar(item, path)
+            if _sidecars_in(os.path.dirname(path)):  # else there is no sidecar to apply (a worker
+                item = apply_sidecar(item, path)      # keeps the parent's listings of the run)
             item.notes[:0] = notes
             try:
                 item = bound_fields(item)
