@@ -25,3 +25,31 @@ def test_a_failed_warm_up_does_not_stop_the_ingest(tmp_path, monkeypatch):
     (tmp_path / "in" / "a.txt").write_text(scrape(1), encoding="utf-8")
     entries = pipeline.ingest([tmp_path / "in"], tmp_path / "content", jobs=1)
     assert [e.outcome for e in entries] == ["new"]
+
+
+def test_a_few_files_are_read_by_one_worker_without_the_warm_up(tmp_path, monkeypatch):
+    """A daily update (at most FEW_FILES left to read once the known inputs are settled) forks one
+    worker and skips the warm-up; more files get the warm-up and a worker per job."""
+    reading._reading()
+    real_pool = reading.ReadPool
+    pools: list[int] = []
+    warmed: list[int] = []
+
+    def pool(work, jobs, limit):
+        pools.append(jobs)
+        return real_pool(work, jobs, limit)
+
+    monkeypatch.setattr(reading, "ReadPool", pool)
+    monkeypatch.setattr(reading, "_before_fork", lambda: warmed.append(1))
+    monkeypatch.setattr(reading, "FEW_FILES", 2)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(2):
+        (src / f"{i}.txt").write_text(scrape(i), encoding="utf-8")
+    assert [e.outcome for e in pipeline.ingest([src], tmp_path / "content", jobs=2)] == ["new"] * 2
+    assert pools == [1] and warmed == []
+    for i in range(2, 5):
+        (src / f"{i}.txt").write_text(scrape(i), encoding="utf-8")
+    entries = pipeline.ingest([src], tmp_path / "content", jobs=2)
+    assert sorted(e.outcome for e in entries) == ["new"] * 3 + ["unchanged"] * 2
+    assert pools == [1, 2] and warmed == [1]
