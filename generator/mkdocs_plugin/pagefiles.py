@@ -42,7 +42,7 @@ class Bodies:
         """Give the record its body, from its file, if it was not read at build start."""
         path = self.paths.pop(record.src_uri, None)
         if path is not None:
-            text, _ = read_page_text(Path(path))
+            text = Path(path).read_text(encoding="utf-8-sig", errors="replace")  # as read_page_text, no digest
             try:
                 record.body = split_page(text)[1]
             except ValueError:

@@ -35,7 +35,6 @@ log = get_plugin_logger(__name__)
 class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def __init__(self) -> None:
         self.records: dict[str, Record] = {}
-        self.bodies = pagefiles.Bodies()  # article bodies not read yet (pagefiles.py)
         self.titles: dict[str, str] = {}  # generated page -> its plain-text title
         self.blocks: dict[str, list[str]] = {}  # generated page -> its HTML blocks (listings.fill)
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
@@ -78,7 +77,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.parked = {}
-        self.bodies = pagefiles.Bodies()
+        self.bodies = pagefiles.Bodies()  # article bodies not read yet (pagefiles.py)
         self.renderer = mdreuse.Renderer.for_config(config) if self.config.reuse_markdown else None
         self.link = pages.Linker(config.use_directory_urls)
         self.site_url = config.site_url or ""
@@ -479,7 +478,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         records = list(self.records.values())
         vocab = default_vocabulary()
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
-        # Bodies not read at build start are read here (the search process) if the index is made again.
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
                                 self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt,
                                 load_bodies=lambda: self.bodies.load_all(records))
