@@ -32,7 +32,9 @@ from ..writers.markdown import split_page
 from . import locator, recordblob
 from .index import Record
 
-SCHEMA = 7  # the tables' layout: another one is dropped and rebuilt
+# A page file's stamp: size, mtime, inode, device, ctime (ns) and its digest (pagefiles.py).
+Stamp = tuple[int, int, int, int, int, str]
+SCHEMA = 8  # the tables' layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
@@ -98,13 +100,15 @@ class BuildCache:
         self.db.execute("CREATE TABLE IF NOT EXISTS outputs (site TEXT NOT NULL, src_uri TEXT NOT NULL, "
                         "key TEXT NOT NULL, context TEXT NOT NULL, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
                         "PRIMARY KEY (site, src_uri))")
-        # Each article page's file as last read (size, mtime, inode) and its digest (pagefiles.py).
+        # Each article page's file as last read (size, mtime, inode, device, ctime) and its digest
+        # (pagefiles.py).
         self.db.execute("CREATE TABLE IF NOT EXISTS stamps (src_uri TEXT PRIMARY KEY, size INTEGER NOT NULL, "
-                        "mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL, digest TEXT NOT NULL)")
-        self.stamps: dict[str, tuple[int, int, int, str]] = {
-            uri: (size, mtime, ino, digest) for uri, size, mtime, ino, digest in self.db.execute(
-                "SELECT src_uri, size, mtime_ns, ino, digest FROM stamps")}
-        self.new_stamps: dict[str, tuple[int, int, int, str]] = {}
+                        "mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL, dev INTEGER NOT NULL, "
+                        "ctime_ns INTEGER NOT NULL, digest TEXT NOT NULL)")
+        self.stamps: dict[str, Stamp] = {
+            uri: tuple(rest) for uri, *rest in self.db.execute(
+                "SELECT src_uri, size, mtime_ns, ino, dev, ctime_ns, digest FROM stamps")}
+        self.new_stamps: dict[str, Stamp] = {}
         self.new_outputs: dict[tuple[str, str], tuple[str, str, int, int]] = {}
         self.gone_outputs: list[tuple[str, str]] = []
         self.outputs_site: str | None = None  # one site folder is remembered (`mkdocs serve` makes new ones)
@@ -133,8 +137,9 @@ class BuildCache:
         """The stored page as MkDocs writes it (UTF-8, characters it cannot encode as references)."""
         return zlib.decompress(self.db.execute("SELECT html FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()[0])
 
-    def stamp(self, src_uri: str, value: tuple[int, int, int, str]) -> None:
-        """Keep the page file's stamp (size, mtime, inode, digest): pages not stamped in a build are forgotten."""
+    def stamp(self, src_uri: str, value: Stamp) -> None:
+        """Keep the page file's stamp (size, mtime, inode, device, ctime, digest): pages not stamped in a
+        build are forgotten."""
         self.new_stamps[src_uri] = value
 
     def outputs(self, site: str) -> dict[str, tuple[str, str, int, int]]:
@@ -202,8 +207,8 @@ class BuildCache:
                                 [(uri, *value) for uri, value in self.new.items()])
             self.db.executemany("DELETE FROM stamps WHERE src_uri = ?",
                                 [(uri,) for uri in self.stamps if uri not in self.new_stamps])
-            self.db.executemany("INSERT OR REPLACE INTO stamps (src_uri, size, mtime_ns, ino, digest) "
-                                "VALUES (?, ?, ?, ?, ?)", [(uri, *v) for uri, v in self.new_stamps.items()
+            self.db.executemany("INSERT OR REPLACE INTO stamps (src_uri, size, mtime_ns, ino, dev, ctime_ns, "
+                                "digest) VALUES (?, ?, ?, ?, ?, ?, ?)", [(uri, *v) for uri, v in self.new_stamps.items()
                                                            if self.stamps.get(uri) != v])
             self.stamps, self.new_stamps = dict(self.new_stamps), {}
             gone = [(uri,) for uri in self.keys if uri not in present]

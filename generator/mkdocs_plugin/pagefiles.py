@@ -4,16 +4,16 @@ Every build needs each article page's digest (the build cache's key) and its rec
 matter), and the search index needs its body. Reading and hashing the 10,000 page files of a
 10,000-article archive, and cutting each body out of its text, was about 0.35 CPU-s of every
 rebuild, changed or not. The build cache now keeps, per page, the file as last read (size,
-modification time, inode) with its digest (`BuildCache.stamps`): a file that is still that one is
+modification and change times, inode, device) with its digest (`BuildCache.stamps`): a file that is still that one is
 not read; its digest is the stored one, its record comes from the cache as before, and its body is
 read only when something needs it (`Bodies`): the page is rendered again, or the search index is
 made (in its own process, on the other core).
 
 A stamp is trusted only when the file's modification time was at least `MARGIN` before the build
 that read it started, as git treats a "racily clean" file: a file written in the same clock tick
-as the read could change again without its time changing. Like git, a change that keeps a file's
-size, inode and modification time (a time set back by hand) is not seen; delete `.cache/build`
-then.
+as the read could change again without its time changing. The change time (ctime) is part of the
+stamp, as in the ingest's page index (writers/pageindex.py): an editor's tool or script that writes
+a page and sets its modification time back cannot set the change time back, so its edit is seen.
 """
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ from .index import Record, read_page_text, record_from_text
 MARGIN_NS = 2_000_000_000
 
 
-def _identity(st: os.stat_result) -> tuple[int, int, int]:
-    return st.st_size, st.st_mtime_ns, st.st_ino
+def _identity(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev, st.st_ctime_ns
 
 
 class Bodies:
@@ -68,8 +68,8 @@ def read(cache, pages: Iterable, bodies: Bodies) -> dict[str, Record]:
         except OSError:
             seen = None
         stamp = known.get(uri)
-        if seen is not None and stamp is not None and stamp[:3] == seen:
-            record = cache.add(uri, stamp[3], context=None, text=None)
+        if seen is not None and stamp is not None and stamp[:5] == seen:
+            record = cache.add(uri, stamp[5], context=None, text=None)
             if record is not None:
                 if record.body == "":  # it has one: read when needed
                     bodies.paths[uri] = path
