@@ -5,8 +5,9 @@
 The article is the seed article repeated to ~5 KB (or any text file given with --file). Prints JSON.
 Run it once before to have the compiled gazetteer cached; the first build takes about half a minute.
 `--profile N` prints a cProfile of N articles (by own time) instead of timing them: where the time goes.
-`--fresh` gives each article a new text object, as a build does (the normalised text is remembered for the
-last text object: without it, the same object every time, it is made once); `--step` times what the
+`--fresh` gives each article a new text object, as a build does (the normalised text and the automaton's
+scan shared by tags and places are remembered for the last text object: without it, the same object every
+time, both are made once, and the run times neither); `--step` times what the
 enrich step runs per article: tags, the language check, places and metonyms. The tagger and the gazetteer
 are linked as the enrich step's Context links them (one scan of each text for both, when it can).
 """

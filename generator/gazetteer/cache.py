@@ -95,7 +95,8 @@ def compiled_path() -> Path:
     return cache_dir() / f"gazetteer-{cache_key()}.pickle"
 
 
-# Compiled versions kept side by side in the shared cache folder: every checkout (a worktree, CI, a
+# Compiled versions kept side by side in the shared cache folder (the places and, per vocabulary, the
+# automaton: load_scan; both are files "gazetteer-*.pickle" and pruned alike): every checkout (a worktree, CI, a
 # dev tree) whose build rules or curated data differ has its own file, ~100 MB each. Deleting every
 # other version on each build made two checkouts delete each other's file and recompile (~20 s)
 # in turn; now a version goes only when it is unused for MAX_UNUSED_DAYS, or when KEEP_BUILDS more
