@@ -21,6 +21,13 @@ class Context:
     gazetteer: Gazetteer
     _fingerprint: str | None = field(default=None, init=False, repr=False, compare=False)
 
+    def __post_init__(self) -> None:
+        # one scan of each text for tags and places, when the gazetteer's automaton holds the vocabulary's
+        # aliases too (GeoNames: gazetteer/automaton.py); the tags and places are the same either way
+        link = getattr(self.gazetteer, "link_tagger", None)
+        if link is not None:
+            link(self.vocabulary._matcher)
+
     @classmethod
     def default(cls) -> "Context":
         return cls(vocabulary=default_vocabulary(), gazetteer=default_gazetteer())

@@ -114,6 +114,9 @@ class PhraseMatcher(Generic[K]):
 
     def __init__(self, pairs: Iterable[tuple[str, K]]):
         self._automaton = ahocorasick.Automaton()
+        self._keys: dict[str, tuple] = {}  # automaton key -> value: what a shared scan needs (link_scan)
+        self._shared: Any = None  # a gazetteer's Scan serving this matcher's hits (link_scan), or None
+        self._shared_values: list = []  # this matcher's value of each of that scan's tag key numbers
         table: dict[str, list[tuple[str, K, bool]]] = {}
         for alias, key in pairs:
             alias = " ".join(alias.split())
@@ -131,8 +134,9 @@ class PhraseMatcher(Generic[K]):
             # its final character: True when it is a letter or digit (the text's character there, the same
             # letter or digit by the normalised match, always passes find()'s test)
             final = None if single is None else True if single[0][-1].isalnum() else single[0][-1]
-            self._automaton.add_word(" " + norm + " ", (len(norm), tuple(variants),
-                                                        single[1] if single else exact and exact[1], final))
+            value = (len(norm), tuple(variants), single[1] if single else exact and exact[1], final)
+            self._automaton.add_word(" " + norm + " ", value)
+            self._keys[" " + norm + " "] = value
         self._empty = not table
         if not self._empty:
             self._automaton.make_automaton()
@@ -142,10 +146,16 @@ class PhraseMatcher(Generic[K]):
         whose next word is one of its words; the match still hides the shorter ones inside it."""
         if self._empty:
             return []
-        padded = padded_normalised(text)  # keys are " alias ": whole words only
+        shared = self._shared
+        # keys are " alias ": whole words only; a linked gazetteer scans once for both (gazetteer/automaton.py)
+        if shared is not None:
+            values = self._shared_values
+            hits: Any = [(end, values[t]) for end, t in shared.hits(text)[1]]
+        else:
+            hits = self._automaton.iter(padded_normalised(text))
         candidates: list[tuple[int, int, K]] = []
         append = candidates.append
-        for end_idx, (length, variants, key, final) in self._automaton.iter(padded):
+        for end_idx, (length, variants, key, final) in hits:
             start = end_idx - length - 1
             if final is True:  # one plain alias ending in a letter or digit: the match is its match
                 append((start, -length, key))
@@ -185,6 +195,16 @@ class PhraseMatcher(Generic[K]):
                     continue
                 add(new(Match, (start, last_end, key, text[start:last_end])))
         return chosen
+
+
+def link_scan(matcher: PhraseMatcher, scan: Any) -> bool:
+    """Let `scan` (a gazetteer's automaton.Scan) find this matcher's hits in the same pass as its own, when
+    it was built with exactly this matcher's keys; False (and nothing changed) otherwise."""
+    values = scan.values_for(matcher._keys)
+    if values is None:
+        return False
+    matcher._shared, matcher._shared_values = scan, values
+    return True
 
 
 def next_word(text: str, end: int) -> str:

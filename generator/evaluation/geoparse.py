@@ -196,8 +196,10 @@ def evaluate(records: list[dict], predictions_out: Path | None = None, baseline:
     from ..enrich.tags import default_vocabulary
 
     t0 = time.perf_counter()
+    from ..enrich import Context
+
     gaz = default_gazetteer()
-    vocab = default_vocabulary()
+    vocab = Context(vocabulary=default_vocabulary(), gazetteer=gaz).vocabulary  # linked as in the enrich step
     load_s = time.perf_counter() - t0
     gold_spans, gold_pts, ours, ours_pts = [], [], [], []
     out = open(predictions_out, "w", encoding="utf-8") if predictions_out else None

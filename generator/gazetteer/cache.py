@@ -13,6 +13,8 @@ from pathlib import Path
 from ..versions import installed
 from .common import BUILD_VERSION, CURATED_FILES, DATA, SOURCES
 
+VOCABULARY = DATA / "vocabulary.yml"  # the tagger's aliases, keys of the automaton too (load_scan)
+
 
 def cache_dir() -> Path:
     """Where the compiled gazetteer lives: a cache folder only we can write (generator/cachedir.py)."""
@@ -64,7 +66,7 @@ def pack(data: dict) -> dict:
     return {
         "names": "\n".join(data["names"]), "cand": (data["cand"].flat, data["cand"].offsets)
         if isinstance(data["cand"], Ragged) else (Ragged.of(data["cand"]).flat, Ragged.of(data["cand"]).offsets),
-        "forced": "\n".join(sorted(data["forced"])), "automaton": data["automaton"],
+        "forced": "\n".join(sorted(data["forced"])),
         "gated": array("i", sorted(data["gated"])),
         "places": {
             "name": "\n".join(p["name"]), "kind": bytes(p["kind"]), "cc": "\n".join(p["cc"]),
@@ -83,7 +85,7 @@ def unpack(packed: dict) -> dict:
     p = packed["places"]
     return {
         "names": packed["names"].split("\n"), "cand": Ragged(*packed["cand"]),
-        "forced": set(packed["forced"].split("\n")), "automaton": packed["automaton"],
+        "forced": set(packed["forced"].split("\n")),
         "gated": set(packed["gated"]),
         "places": {**p, "name": p["name"].split("\n"), "cc": p["cc"].split("\n")},
     }
@@ -93,8 +95,9 @@ def compiled_path() -> Path:
     return cache_dir() / f"gazetteer-{cache_key()}.pickle"
 
 
-# Compiled versions kept side by side in the shared cache folder: every checkout (a worktree, CI, a
-# dev tree) whose build rules or curated data differ has its own file, ~100 MB each. Deleting every
+# Compiled versions kept side by side in the shared cache folder (the places and, per vocabulary, the
+# automaton: load_scan; both are files "gazetteer-*.pickle" and pruned alike): every checkout (a worktree, CI, a
+# dev tree) whose build rules or curated data differ has its own files, ~100 MB each (23 MB of places, 79 MB of automaton). Deleting every
 # other version on each build made two checkouts delete each other's file and recompile (~20 s)
 # in turn; now a version goes only when it is unused for MAX_UNUSED_DAYS, or when KEEP_BUILDS more
 # recently used ones exist and it has not been used for BUSY_SECONDS.
@@ -144,19 +147,29 @@ def prune_builds(folder: Path, current: Path, now: float | None = None) -> list[
 
 
 def load_compiled(rebuild: bool = False) -> dict:
-    """The compiled gazetteer: from the cache file when present, else built (about half a minute) and cached.
+    """The compiled gazetteer with its automaton (see load_scan): from the cache files when present, else
+    built (about half a minute) and cached."""
+    data = load_places(rebuild)
+    data.update(load_scan(data["names"], rebuild))
+    return data
 
-    Processes that start together (ingest workers, test runs) wait for one build instead of each
-    doing their own: the build holds a lock file next to the cache."""
+
+def _load(path: Path) -> dict:
     from ..cachedir import check_file
 
-    path = compiled_path()
+    check_file(path)  # pickled data runs code when loaded: only a file nobody else could write
+    with open(path, "rb") as fh:
+        data = pickle.load(fh)
+    mark_used(path)
+    return data
+
+
+def _cached(path: Path, rebuild: bool, make) -> dict:
+    """The pickle at `path`, or `make()`'s result written there. Processes that start together (ingest
+    workers, test runs) wait for one build instead of each doing their own: the build holds a lock file
+    next to the cache."""
     if path.exists() and not rebuild:
-        check_file(path)  # pickled data runs code when loaded: only a file nobody else could write
-        with open(path, "rb") as fh:
-            data = unpack(pickle.load(fh))
-        mark_used(path)
-        return data
+        return _load(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_suffix(".lock"), "a+b") as lock:
         try:
@@ -167,19 +180,51 @@ def load_compiled(rebuild: bool = False) -> dict:
             pass
         mark_used(path.with_suffix(".lock"))  # a lock in use is not an orphan (prune_builds)
         if path.exists() and not rebuild:  # another process built it while we waited
-            check_file(path)
-            with open(path, "rb") as fh:
-                return unpack(pickle.load(fh))
-        from .automaton import make_automaton
-
-        from .sources import build
-
-        data = build()
-        data["automaton"] = make_automaton(data["names"])
-        packed = pack(data)
+            return _load(path)
+        made = make()
         tmp = path.with_suffix(f".tmp{os.getpid()}")
         with open(tmp, "wb") as fh:
-            pickle.dump(packed, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(made, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
         prune_builds(path.parent, path)
-        return unpack(packed)
+        return made
+
+
+def load_places(rebuild: bool = False) -> dict:
+    """The compiled names and places without their automaton."""
+    def make() -> dict:
+        from .sources import build
+
+        return pack(build())
+
+    return unpack(_cached(compiled_path(), rebuild, make))
+
+
+def vocabulary_hash() -> str:
+    """A hash of the vocabulary file: its aliases are keys of the gazetteer's automaton (one scan for both)."""
+    p = VOCABULARY
+    return hashlib.sha256(p.read_bytes() if p.exists() else b"").hexdigest()[:12]
+
+
+def scan_path() -> Path:
+    """The automaton's file: keyed by the compiled gazetteer's key and the vocabulary's hash, so editing
+    the vocabulary rebuilds only the automaton (~3 CPU-s), never the gazetteer (~30 s)."""
+    return cache_dir() / f"gazetteer-{cache_key()}-scan-{vocabulary_hash()}.pickle"
+
+
+def load_scan(names: list[str], rebuild: bool = False) -> dict:
+    """{"automaton", "tag_keys", "tag_gaz"}: one Aho-Corasick automaton over the gazetteer's names and the
+    vocabulary's aliases (automaton.make_automaton). A tagger whose keys differ from `tag_keys` is not
+    linked to it (Scan.values_for), so even a file built from another vocabulary gives the same tags."""
+    def make() -> dict:
+        from ..enrich.tags import Vocabulary
+        from .automaton import make_automaton
+
+        keys = sorted(Vocabulary.load(VOCABULARY)._matcher._keys) if VOCABULARY.exists() else []
+        automaton, tag_gaz = make_automaton(names, keys)
+        return {"automaton": automaton, "tag_keys": keys, "tag_gaz": tag_gaz, "names": len(names)}
+
+    scan = _cached(scan_path(), rebuild, make)
+    if scan.get("names") != len(names):  # pragma: no cover - a gazetteer rebuilt under the same key
+        scan = _cached(scan_path(), True, make)
+    return {"automaton": scan["automaton"], "tag_keys": tuple(scan["tag_keys"]), "tag_gaz": scan["tag_gaz"]}

@@ -56,7 +56,7 @@ class Additions:
         though "Philippine" names it)."""
         if len(surface) < 5 or surface[-1] != "s" or p.name.lower().startswith(surface.lower()):
             return False
-        j = self._automaton.get(" " + normalise(surface[:-1]) + " ", -1)
+        j = self._scan.index(" " + normalise(surface[:-1]) + " ")
         return j >= 0 and any(self.place(i) == p for i in self._cand[j])
 
     def metonyms(self, text: str, mentions: list[tuple[int, int, Place]]) -> set[int]:

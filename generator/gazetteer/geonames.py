@@ -5,7 +5,9 @@ from collections import Counter
 from functools import lru_cache
 from operator import itemgetter
 
+from ..enrich.matcher import PhraseMatcher, link_scan
 from ..model import Place
+from .automaton import Scan
 from .build import KINDS, load_compiled, normalise
 from .textrules import _city_suffixed, _feature_hits, _type_word_trimmed
 from .features import Additions, _has_bracket
@@ -31,7 +33,9 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._cand = data["cand"]  # name index -> entry indices (build.Ragged)
         self._forced: set[str] = data["forced"]
         self._gated: set[int] = data.get("gated", set())  # names of towns that are common words: see _gated_ok
-        self._automaton = data["automaton"]
+        self._automaton = data["automaton"]  # names and the vocabulary's aliases (automaton.make_automaton)
+        # the one scan of a text that recognition and a linked tagger share (link_tagger)
+        self._scan = Scan(self._automaton, len(self._names), data.get("tag_keys", ()), data.get("tag_gaz"))
         p = data["places"]
         self._pname, self._kind, self._cc = p["name"], p["kind"], p["cc"]
         self._lat, self._lon, self._gid = p["lat"], p["lon"], p["gid"]
@@ -62,13 +66,18 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
     def load(cls, rebuild: bool = False) -> "GeoNamesGazetteer":
         return cls(load_compiled(rebuild=rebuild))
 
+    def link_tagger(self, matcher: PhraseMatcher) -> bool:
+        """Let the tagger's matcher take its hits from this gazetteer's scan of each text (one pass of one
+        automaton for both), when the automaton was built with exactly its aliases; see automaton.Scan."""
+        return link_scan(matcher, self._scan)
+
     def lookup(self, name: str, kinds: tuple[str, ...] | None = None) -> Place | None:
         """The best entry for a name out of context; with `kinds`, the best of those kinds only
         ("Idlib" as a container is the governorate, though the bare name is the town)."""
         memo = self._lookups
         if (name, kinds) in memo:
             return memo[(name, kinds)]  # the data never change, so neither does the answer
-        j = self._automaton.get(" " + normalise(" ".join(name.split())) + " ", -1)  # the trie is the index
+        j = self._scan.index(" " + normalise(" ".join(name.split())) + " ")  # the trie is the index
         cands = () if j < 0 else self._candidates(j)
         if kinds:
             cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] in kinds)

@@ -6,7 +6,6 @@ import re
 from bisect import bisect_left
 from operator import le, lt
 
-from ..enrich.matcher import padded_normalised
 from .build import KINDS, normalise
 from .textrules import (
     FEATURE_WORDS,
@@ -49,13 +48,13 @@ class Recogniser:
     def _recognise(self, text: str, ex_starts: list[int] | None, ex_ends: list[int] | None,
                    blocked: bytearray | None) -> list[tuple[int, int, int]]:
         """recognise() with the excluded spans as _exclusion() gives them."""
-        padded = padded_normalised(text)  # " " + normalise(text) + " ", shared with the tagger
         n = len(text)
         names, forced = self._names, self._forced
         cands = []
         paired = []  # names before a hyphen and a capital: kept when a name follows ("Fargo-Moorhead")
         meta = self._meta
-        for end_idx, j in self._automaton.iter(padded):
+        # the automaton's hits in " " + normalise(text) + " ", from the scan shared with the tagger
+        for end_idx, j in self._scan.hits(text)[0]:
             m = meta.get(j)
             if m is None:
                 name = names[j]
@@ -220,10 +219,10 @@ class Recogniser:
             suffix = " County" if m.group(2)[0] in "cC" else " Parish"
             for w in _LIST_ITEM.finditer(text, m.start(1), m.end(1)):
                 s, e = w.start(), w.end()
-                j = self._automaton.get(" " + normalise(text[s:e] + suffix) + " ", -1)
+                j = self._scan.index(" " + normalise(text[s:e] + suffix) + " ")
                 if j < 0 and w.group(1):
                     s = w.start(1)
-                    j = self._automaton.get(" " + normalise(text[s:e] + suffix) + " ", -1)
+                    j = self._scan.index(" " + normalise(text[s:e] + suffix) + " ")
                 if j < 0 or not any(KINDS[self._kind[i]] == "district" for i in self._cand[j]):
                     continue
                 if ex_starts is not None:
@@ -293,7 +292,7 @@ class Recogniser:
             for n in range(len(words), 0, -1):
                 phrase = " ".join(words[:n])
                 for name in (phrase, phrase[:-1]) if phrase.endswith(".") else (phrase,):
-                    k = self._automaton.get(" " + normalise(name) + " ", -1)
+                    k = self._scan.index(" " + normalise(name) + " ")
                     if k >= 0 and k not in gated and self._contains(k, j, countries):
                         ok.add(j)
                         break
