@@ -1,8 +1,10 @@
 """Benchmark (not a test): tagging + geoparsing throughput on a ~5 KB article, gazetteer load time, memory.
 
-    .venv/bin/python benchmarks/bench_places.py [--seconds 5] [--profile N] [--reuse] [--step]
+    .venv/bin/python benchmarks/bench_places.py [--seconds 5] [--profile N] [--reuse] [--step] [--texts F.jsonl.gz]
 
-The article is the seed article repeated to ~5 KB (or any text file given with --file). Prints JSON.
+The article is the seed article repeated to ~5 KB (or any text file given with --file); with --texts, the
+real articles of those files in turn (the seed is pure ASCII and one article: real news has curly quotes,
+accents and other lengths). Prints JSON.
 Run it once before to have the compiled gazetteer cached; the first build takes about half a minute.
 `--profile N` prints a cProfile of N articles (by own time) instead of timing them: where the time goes.
 Each article is a new text object, as in a build: the normalised text and the automaton's scan shared
@@ -15,6 +17,7 @@ are linked as the enrich step's Context links them (one scan of each text for bo
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import resource
 import sys
@@ -50,6 +53,9 @@ def main() -> int:
     ap.add_argument("--reuse", action="store_true",
                     help="the same text object every time: normalising and scanning happen once (flatters)")
     ap.add_argument("--step", action="store_true", help="the whole enrich step: tags, language, places, metonyms")
+    ap.add_argument("--texts", type=Path, action="append", default=[], metavar="JSONL",
+                    help="real articles instead of one: the 'text' of each line of a .jsonl(.gz) file, "
+                         "taken in turn (repeatable; e.g. ../shared/eval/geoparsing_*.jsonl.gz)")
     args = ap.parse_args()
     src = args.file or (SEED if SEED.exists() else None)
     base = src.read_text(encoding="utf-8") if src else FALLBACK
@@ -57,6 +63,12 @@ def main() -> int:
     while len(text.encode("utf-8")) < 5000:
         text += "\n\n" + base
     text = text.encode("utf-8")[:5120].decode("utf-8", "ignore")
+    texts = [text]
+    if args.texts:
+        texts = [json.loads(line)["text"] for f in args.texts
+                 for line in (gzip.open(f, "rt", encoding="utf-8") if f.suffix == ".gz" else f.open(encoding="utf-8"))
+                 if line.strip()]
+    turn = [0]
 
     rss0 = rss_mb()
     from generator.enrich.tags import default_vocabulary
@@ -79,6 +91,8 @@ def main() -> int:
     fresh, step = not args.reuse, args.step
 
     def one() -> int:
+        text = texts[turn[0] % len(texts)]
+        turn[0] += 1
         t = "".join((text[:1], text[1:])) if fresh else text  # equal text, another object
         tags = vocab.find(t)
         if step:
@@ -98,7 +112,8 @@ def main() -> int:
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
     print(json.dumps({
-        "article_bytes": len(text.encode("utf-8")),
+        "articles_given": len(texts),
+        "article_bytes": round(sum(len(t.encode("utf-8")) for t in texts) / len(texts)),  # the mean
         "fresh": fresh,
         "step": step,
         "shared_scan": shared,
