@@ -80,3 +80,22 @@ def test_unchanged_page_files_are_not_read_and_changed_ones_are(tmp_path: Path):
     assert marker.decode() in out.read_text(encoding="utf-8")
     incremental, clean = tree(project / "site"), _clean_site(project, tmp_path / "clean")
     assert [n for n in clean if incremental.get(n) != clean[n]] == [] and sorted(incremental) == sorted(clean)
+
+
+def test_a_cache_of_the_previous_layout_is_dropped_not_misread(tmp_path: Path):
+    """A build cache written by the previous schema (stamps without device and change time) must
+    not fail the build: every table of another layout is dropped and made again."""
+    from generator.mkdocs_plugin.buildcache import SCHEMA, BuildCache
+
+    folder = tmp_path / "build"
+    folder.mkdir()
+    db = sqlite3.connect(folder / "pages.sqlite")
+    db.execute("CREATE TABLE stamps (src_uri TEXT PRIMARY KEY, size INTEGER NOT NULL, "
+               "mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL, digest TEXT NOT NULL)")
+    db.execute("INSERT INTO stamps VALUES ('articles/a.md', 1, 2, 3, 'd')")
+    db.execute(f"PRAGMA user_version = {SCHEMA - 1}")
+    db.commit()
+    db.close()
+    cache = BuildCache(folder)
+    assert cache.stamps == {}
+    cache.stamp("articles/a.md", (1, 2, 3, 4, 5, "d"))

@@ -88,6 +88,7 @@ class BuildCache:
                 self.db.execute("DROP TABLE IF EXISTS pages")
                 self.db.execute("DROP TABLE IF EXISTS listings")
                 self.db.execute("DROP TABLE IF EXISTS outputs")
+                self.db.execute("DROP TABLE IF EXISTS stamps")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA}")
         # The HTML last: a row's other columns are read without walking its HTML's overflow pages.
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
