@@ -140,11 +140,6 @@ def view_of(points: list[tuple[float, float, str]]) -> View | None:
     return view_for(tuple((lon, lat) for lon, lat, _ in points)) if points else None
 
 
-def record_view(record) -> View | None:
-    """An article's map view (kept in `Record.derived` by the plugin)."""
-    return view_of(points_of(record.places))
-
-
 def figure(points: list[tuple[float, float, str]], view: View, href: str) -> str:
     """The page's map: `href` is the relative link to the view's outline file."""
     out = [f'<figure class="archive-locator-figure"><svg class="archive-locator" viewBox="0 0 {WIDTH} {HEIGHT}" '

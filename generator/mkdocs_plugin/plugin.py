@@ -175,7 +175,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
         """One outline file per map view the article pages show (locator.py), drawn once: kept in
         the build cache folder, from where MkDocs copies it into the site."""
-        views = {v for r in self.records.values() if (v := derive(r, "view", locator.record_view))}
+        views = {v for r in self.records.values() if (v := derive(r, "view", article.view))}
         folder = None
         if self.config.build_cache:
             folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
