@@ -17,6 +17,11 @@ def locator(r: Record, href) -> str:
     return locmap.figure(points, view, href(locmap.uri(view))) if view else ""
 
 
+def view(r: Record) -> locmap.View | None:
+    """The view of the page's locator map (kept in `Record.derived` by the plugin)."""
+    return locmap.view_of(locmap.points_of(r.places))
+
+
 def footer(r: Record, nb: Neighbours | None, link: Linker) -> str:
     if nb is None:
         return ""

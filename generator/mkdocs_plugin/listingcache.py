@@ -43,6 +43,14 @@ def _prints(prints: dict[str, bytes], records: list[Record]) -> bytes:
     return b"".join(map(prints.__getitem__, map(_src_uri, records)))
 
 
+def fingerprint(r: Record) -> bytes:
+    """A hash of what a listing, its charts or an export shows of an article."""
+    # Places as plain tuples: a dataclass's repr was most of this (1.3 s at 10,000 articles, profiled).
+    places = [(p.name, p.country, p.region, p.kind, p.lat, p.lon, p.geonameid, p.approximate) for p in r.places]
+    return hashlib.blake2b(repr((r.src_uri, r.title, r.date, r.summary, r.source, r.url, r.tags, places))
+                           .encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
 def capture(link: Linker, make: Callable[[], object]) -> tuple[object, list[tuple[str, str]]]:
     """`make()` and the links it made (kept in `link.targets` as well, as without capturing)."""
     outer, link.targets = link.targets, {}

@@ -5,7 +5,6 @@ navigation; article pages are never in the navigation either, which keeps large 
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import multiprocessing
 import zlib
@@ -22,8 +21,9 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
-from . import (article, buildcache, charts, exports, feedset, listingcache, listings, locator, map as sitemap, mapsvg,
-               mdreuse, navmemo, pagefiles, pages, related, reproducible, unchanged)
+from . import (article, buildcache, charts, exports, feedset, gctune, listingcache, listings, locator, map as sitemap,
+               mapsvg, mdreuse, navmemo, pagefiles, pages, related, reproducible, unchanged)
+from .listingcache import fingerprint as _fingerprint
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, derive, location_tree, newest_first, place_slug, tag_index,
@@ -75,6 +75,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
+        gctune.relax()  # until on_post_build or on_build_error (gctune.py)
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.parked = {}
         self.bodies = pagefiles.Bodies()  # article bodies not read yet (pagefiles.py)
@@ -91,6 +92,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                 log.warning(problem)
             self.urls[f.src_uri] = f.url
+        gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
         self.prints = {uri: derive(r, "print", _fingerprint) for uri, r in self.records.items()}
@@ -173,7 +175,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
         """One outline file per map view the article pages show (locator.py), drawn once: kept in
         the build cache folder, from where MkDocs copies it into the site."""
-        views = {v for r in self.records.values() if (v := derive(r, "view", _view))}
+        views = {v for r in self.records.values() if (v := derive(r, "view", article.view))}
         folder = None
         if self.config.build_cache:
             folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
@@ -426,6 +428,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         return None
 
     def on_build_error(self, *, error: Exception) -> None:
+        gctune.restore()
         self._stop_search()
         if self.cache is not None:
             self.cache.finish(commit=False)
@@ -447,6 +450,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 + "Place data: [GeoNames](https://www.geonames.org/), CC BY 4.0.\n")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        try:
+            self._post_build(config)
+        finally:
+            gctune.restore()
+
+    def _post_build(self, config: MkDocsConfig) -> None:
         self.notes = []
         reproducible.on_post_build(config)
         if not self.config.enabled:
@@ -481,18 +490,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
                                 self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt,
                                 load_bodies=lambda: self.bodies.load_all(records))
-
-
-def _view(r: Record):
-    return locator.view_of(locator.points_of(r.places))
-
-
-def _fingerprint(r: Record) -> bytes:
-    """A hash of what a listing, its charts or an export shows of an article."""
-    # Places as plain tuples: a dataclass's repr was most of this (1.3 s at 10,000 articles, profiled).
-    places = [(p.name, p.country, p.region, p.kind, p.lat, p.lon, p.geonameid, p.approximate) for p in r.places]
-    return hashlib.blake2b(repr((r.src_uri, r.title, r.date, r.summary, r.source, r.url, r.tags, places))
-                           .encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 SEARCH_DIR = "search-index"
