@@ -8,7 +8,11 @@ model's own features), `contrast` (the 16 below), `neighbours` (the first 9), `b
 `window` (17 of the model's own features minus those of the line above and of the line below). Each
 fold's title model is fitted as train_text_model fits it (listwise softmax over the page's candidates,
 linear + tanh hidden layer, TRAIN_ENSEMBLE seeded fits averaged) on the other folds' sites; the title
-is picked as read_page picks it (standfirst rule, body check with the shipped body model).
+is picked as read_page picks it (standfirst rule, body check with the shipped body model). It is a
+proxy, not --cv: features are standardised over the title candidates only (train_text_model also counts
+the body rows) and the body check uses the shipped model; `base` with the default 20 fits gives 0.6435
+where --cv gives 0.655, and a gain here (600 steps with 3 fits: 0.6435 -> 0.6609) may not carry over
+(--cv: 0.655 -> 0.646). Confirm a winner with `train_text_model.py --cv`.
 
 Why: the common failure is the line next to the headline (standfirst, caption, kicker, tagline), so
 features saying how a line differs from the lines around it should tell the headline from them.
