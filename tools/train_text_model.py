@@ -13,6 +13,12 @@ Labels: a unit equal to the gold title (after whitespace/quote normalisation) is
 text is inside the gold body is body text. Only pages of the `tune` part (a hash of the site's domain,
 see generator/evaluation/scrapes.py) are used, so `archive eval scrapes --part holdout` measures sites
 the model never saw.
+
+Tried for titles and dropped (2026-12-06, 345 tune title pages, title exact in --cv unless said):
+- 600 Adam steps a fit instead of 300: 0.655 -> 0.646 (date right 0.739 -> 0.733, body F1 0.8879 ->
+  0.8847), though with 3 fits (tools/contrast_experiment.py base) it went 0.6435 -> 0.6609; 1000 steps
+  not measured. With 3 fits: HIDDEN 0 (linear) 0.5884, HIDDEN 8 0.6377, L2 0.03 0.6348, 150 steps 0.6203.
+- features of a candidate against its neighbours and its block: tools/contrast_experiment.py (all lose).
 """
 from __future__ import annotations
 
@@ -24,7 +30,10 @@ import pickle
 import sys
 from pathlib import Path
 
-import numpy as np
+# one BLAS thread: on a shared machine a fit with two threads spent 20 times the CPU spinning (a
+# title-only cross-validation: 701 against 34 CPU-s); the model file comes out the same bytes
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))

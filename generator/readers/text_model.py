@@ -8,7 +8,9 @@ overlap of its words with the paragraphs that follow, chrome rules). Two
 linear models read those vectors: a title model whose scores are compared across the page's lines
 (the best one is the headline) and a body model giving each line's probability of being article text.
 The weights are in data/text_model.json, fitted by tools/train_text_model.py on the tuning part of the
-shared page dumps.
+shared page dumps. Features of a line against the lines next to it (stopwords and capitals against the
+line above and below, a longer sentence below, words shared with them, shortest of its block) lost in
+cross-validation by site: tools/contrast_experiment.py.
 """
 from __future__ import annotations
 
