@@ -174,3 +174,25 @@ def md_escape(text: str) -> str:
 
 def md_heading(text: str, level: int = 2) -> str:
     return "#" * level + " " + md_escape(text)
+
+
+def put_back(low: str, raw: bytes, spaced: str, keep) -> str:
+    """`spaced` (`raw`, the ASCII encoding of `low` with "?" for each other character, translated
+    byte for byte) with the characters of `low` that `keep` accepts put back where `raw` has "?".
+    Why: str.translate looks up every character one by one once text leaves ASCII (most news has a
+    curly quote); bytes.translate does not, and the few letters outside ASCII are put back here."""
+    parts = []
+    pos = 0
+    find = raw.find
+    k = find(b"?")
+    while k >= 0:
+        c = low[k]
+        if c != "?" and keep(c):
+            parts.append(spaced[pos:k])
+            parts.append(c)
+            pos = k + 1
+        k = find(b"?", k + 1)
+    if not parts:
+        return spaced
+    parts.append(spaced[pos:])
+    return "".join(parts)

@@ -7,7 +7,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from ..textutil import load_yaml
+from ..textutil import load_yaml, put_back
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLE = 6000  # characters: the start of a text says what language it is in
@@ -76,16 +76,5 @@ def _counted(sample: str) -> tuple[int, int, list[str]] | None:
     if b"?" not in raw:
         return letters, latin, raw.translate(_ASCII_WORDS).decode("ascii").split()
     spaced = raw.translate(_ASCII_WORDS).decode("ascii")
-    parts = []
-    pos = 0
-    find = raw.find
-    k = find(b"?")
-    while k >= 0:
-        c = low[k]
-        if c != "?" and c.isalnum() and not c.isdecimal():  # a letter of _WORD outside ASCII ("é", "ß")
-            parts.append(spaced[pos:k])
-            parts.append(c)
-            pos = k + 1
-        k = find(b"?", k + 1)
-    parts.append(spaced[pos:])
-    return letters, latin, "".join(parts).split()
+    # the letters of _WORD outside ASCII ("é", "ß") put back
+    return letters, latin, put_back(low, raw, spaced, lambda c: c.isalnum() and not c.isdecimal()).split()

@@ -6,6 +6,8 @@ from typing import Any, Generic, Hashable, Iterable, NamedTuple, TypeVar
 
 import ahocorasick
 
+from ..textutil import put_back
+
 K = TypeVar("K", bound=Hashable)
 
 
@@ -58,22 +60,8 @@ def normalise(text: str) -> str:
     raw = low.encode("ascii", "replace")
     if raw.count(b"?") > len(raw) >> 4:
         return low.translate(_SPACES)
-    out = raw.translate(_ASCII_SPACES).decode("ascii")
-    parts = []
-    pos = 0
-    find = raw.find
-    k = find(b"?")
-    while k >= 0:
-        c = low[k]
-        if c != "?" and c.isalnum():  # a letter or digit outside ASCII ("é", "ḩ"): as it is, like the table
-            parts.append(out[pos:k])
-            parts.append(c)
-            pos = k + 1
-        k = find(b"?", k + 1)
-    if not parts:
-        return out
-    parts.append(out[pos:])
-    return "".join(parts)
+    # a letter or digit outside ASCII ("é", "ḩ") put back as it is, as the table keeps it
+    return put_back(low, raw, raw.translate(_ASCII_SPACES).decode("ascii"), str.isalnum)
 
 
 _last_padded: tuple = (None, "")

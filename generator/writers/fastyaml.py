@@ -40,8 +40,8 @@ class Unsure(Exception):
     """The value is not in a shape whose text is known here: let PyYAML dump it."""
 
 
-def _float_text(value: float) -> str:
-    """SafeRepresenter.represent_float's text."""
+def float_text(value: float) -> str:
+    """SafeRepresenter.represent_float's text (the page writer's dumper uses it too)."""
     if value != value:
         return ".nan"
     if value in (float("inf"), float("-inf")):
@@ -128,7 +128,7 @@ class FastEmitter:
         if kind is int:
             text = str(value)
         elif kind is float:
-            text = _float_text(value)
+            text = float_text(value)
             if implicit_tag(text, self.resolvers, self.memo) != "tag:yaml.org,2002:float":
                 raise Unsure("float text")
         elif kind is date:

@@ -15,7 +15,7 @@ import yaml
 
 from ..atomicfile import write_bytes
 from ..textutil import YAML_LOADER
-from .fastyaml import FastEmitter, Unsure
+from .fastyaml import FastEmitter, Unsure, float_text
 
 _LOADER = YAML_LOADER
 # The same boundary python-frontmatter uses, so pages stay readable by it (and by MkDocs).
@@ -84,16 +84,6 @@ class _Unplain(Exception):
 _TAG = "tag:yaml.org,2002:"
 
 
-def _float_text(value: float) -> str:
-    """SafeRepresenter.represent_float's text."""
-    if value != value:
-        return ".nan"
-    if value in (float("inf"), float("-inf")):
-        return ".inf" if value > 0 else "-.inf"
-    text = repr(value).lower()
-    return text.replace("e", ".0e", 1) if "." not in text and "e" in text else text
-
-
 def _node(value) -> yaml.Node:
     """The node SafeRepresenter makes for `value` (block style, no aliases), or _Unplain."""
     kind = type(value)
@@ -108,7 +98,7 @@ def _node(value) -> yaml.Node:
     if kind is int:
         return yaml.ScalarNode(_TAG + "int", str(value))
     if kind is float:
-        return yaml.ScalarNode(_TAG + "float", _float_text(value))
+        return yaml.ScalarNode(_TAG + "float", float_text(value))
     if kind is date:
         return yaml.ScalarNode(_TAG + "timestamp", value.isoformat())
     if value is None:
