@@ -83,7 +83,7 @@ def main() -> int:
     from generator.enrich import Context
 
     # as the enrich step: its Context lets the tagger share the gazetteer's scan of each text when it can
-    shared = Context(vocabulary=vocab, gazetteer=gaz).vocabulary._matcher._shared is not None
+    shared = getattr(Context(vocabulary=vocab, gazetteer=gaz).vocabulary._matcher, "_shared", None) is not None
     rss1 = rss_mb()
 
     from generator.enrich.language import looks_english
