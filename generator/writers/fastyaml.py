@@ -36,6 +36,11 @@ _MAX_COLUMN = 960
 _MAX_KEY = 100  # a simple key is shorter than 128 (libyaml counts bytes: keys are ASCII here)
 
 
+# Memos keep strings this short (field names, tags, places, countries repeat; titles rarely do), this many.
+_MEMO_CHARS = 80
+_MEMO_MAX = 1 << 16
+
+
 class Unsure(Exception):
     """The value is not in a shape whose text is known here: let PyYAML dump it."""
 
@@ -52,7 +57,8 @@ def float_text(value: float) -> str:
 
 def implicit_tag(value: str, resolvers: dict, memo: dict) -> str:
     """The tag a plain scalar `value` reads back as (BaseResolver.resolve for an implicit plain
-    scalar); remembered in `memo` for short values."""
+    scalar, `resolvers` its table); remembered in `memo` for short values. The page writer's PyYAML
+    dumper asks this too, so both share one memo."""
     tag = memo.get(value)
     if tag is not None:
         return tag
@@ -66,14 +72,12 @@ def implicit_tag(value: str, resolvers: dict, memo: dict) -> str:
             if regexp.match(value):
                 tag = tag_
                 break
-    if len(value) <= 80 and len(memo) < 1 << 16:
+    if len(value) <= _MEMO_CHARS and len(memo) < _MEMO_MAX:
         memo[value] = tag
     return tag
 
 
 _MAX_INDENT = 200  # deeper nesting is left to PyYAML (so a remembered short scalar fits any line)
-_MEMO_CHARS = 80
-_MEMO_MAX = 1 << 16
 
 
 class FastEmitter:

@@ -15,7 +15,7 @@ import yaml
 
 from ..atomicfile import write_bytes
 from ..textutil import YAML_LOADER
-from .fastyaml import FastEmitter, Unsure, float_text
+from .fastyaml import FastEmitter, Unsure, float_text, implicit_tag
 
 _LOADER = YAML_LOADER
 # The same boundary python-frontmatter uses, so pages stay readable by it (and by MkDocs).
@@ -110,8 +110,6 @@ def _node(value) -> yaml.Node:
 # asks the resolver twice per scalar, and its regular expressions (pure Python) were a quarter of
 # writing a page. Long values (titles, summaries) are rarely repeated and are not kept.
 _IMPLICIT: dict[str, str] = {}
-_IMPLICIT_MAX = 1 << 16
-_IMPLICIT_CHARS = 80
 _TEXTS: dict[str, str] = {}  # fastyaml's written form of short strings
 _KEYS: dict[str, str] = {}  # and of keys
 
@@ -129,12 +127,7 @@ class _NoAliasDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
             return super().resolve(kind, value, implicit)
         if not implicit[0]:
             return self.DEFAULT_SCALAR_TAG
-        tag = _IMPLICIT.get(value)
-        if tag is None:
-            tag = super().resolve(kind, value, (True, False))
-            if len(value) <= _IMPLICIT_CHARS and len(_IMPLICIT) < _IMPLICIT_MAX:
-                _IMPLICIT[value] = tag
-        return tag
+        return implicit_tag(value, self.yaml_implicit_resolvers, _IMPLICIT)
 
 
 def split_page(text: str) -> tuple[str | None, str]:
