@@ -11,7 +11,7 @@ from pathlib import Path
 from generator.mkdocs_plugin import related
 from generator.mkdocs_plugin.buildcache import BuildCache
 from generator.mkdocs_plugin.index import Record
-from generator.mkdocs_plugin.plugin import _fingerprint
+from generator.mkdocs_plugin.listingcache import fingerprint as _fingerprint
 from generator.model import Place
 
 

@@ -23,7 +23,7 @@ from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, charts, exports, feedset, gctune, listingcache, listings, locator, map as sitemap,
                mapsvg, mdreuse, navmemo, pagefiles, pages, related, reproducible, unchanged)
-from .listingcache import fingerprint as _fingerprint
+from .listingcache import fingerprint
 from .pages import month_title
 from .config import ArchiveConfig
 from .index import (LocationNode, Record, by_month, derive, location_tree, newest_first, place_slug, tag_index,
@@ -95,7 +95,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
-        self.prints = {uri: derive(r, "print", _fingerprint) for uri, r in self.records.items()}
+        self.prints = {uri: derive(r, "print", fingerprint) for uri, r in self.records.items()}
         self._locator_files(files, config)
         store = self.cache.store if self.cache is not None else None
         self.neighbours = related.cached(list(self.records.values()), self.prints, store,
