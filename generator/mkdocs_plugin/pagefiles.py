@@ -9,8 +9,9 @@ not read; its digest is the stored one, its record comes from the cache as befor
 read only when something needs it (`Bodies`): the page is rendered again, or the search index is
 made (in its own process, on the other core).
 
-A stamp is trusted only when the file's modification time was at least `MARGIN` before the build
-that read it started, as git treats a "racily clean" file: a file written in the same clock tick
+A stamp is trusted only when the file's modification and change times were at least `MARGIN`
+before the build that read it started (the change time moves with every write, even one whose
+modification time is set back), as git treats a "racily clean" file: a file written in the same clock tick
 as the read could change again without its time changing. The change time (ctime) is part of the
 stamp, as in the ingest's page index (writers/pageindex.py): an editor's tool or script that writes
 a page and sets its modification time back cannot set the change time back, so its edit is seen.
@@ -79,6 +80,6 @@ def read(cache, pages: Iterable, bodies: Bodies) -> dict[str, Record]:
         text, digest = read_page_text(Path(path))
         record = cache.add(uri, digest, context=None, text=text) if cache is not None else None
         records[uri] = record or record_from_text(text, digest, uri)
-        if store is not None and seen is not None and seen[1] < started - MARGIN_NS:
+        if store is not None and seen is not None and max(seen[1], seen[4]) < started - MARGIN_NS:
             store.stamp(uri, (*seen, digest))
     return records
