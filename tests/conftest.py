@@ -1,6 +1,7 @@
 """Shared test fixtures: paths to the project, the shared corpora, and a fresh content folder."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ import pytest
 # Each test session reads its inputs afresh: a read cached by an earlier session (or by the demo)
 # must not stand in for the code under test. Subprocesses (the real CLI) inherit this.
 os.environ["NEWS_ARCHIVE_READ_CACHE"] = tempfile.mkdtemp(prefix="news-archive-read-cache-")
+# ... and leaves nothing behind: every session's folder stayed in /tmp (over a hundred after a day's work)
+atexit.register(shutil.rmtree, os.environ["NEWS_ARCHIVE_READ_CACHE"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
