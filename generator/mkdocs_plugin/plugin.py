@@ -423,8 +423,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.outputs.rendered_page(page.file.src_uri, page.file.abs_dest_path, size)
         if self.config.enabled:
             # Written next: MkDocs would keep every page's HTML and Markdown to the end of the build
-            # (a cached page's whole finished HTML: 24 KB a page, 0.3 GB at 10,000 articles).
-            page.content = page.markdown = None
+            # (a cached page's whole finished HTML: 24 KB a page, 0.3 GB at 10,000 articles). The
+            # Markdown becomes "", not None: Page.title is None for a page not read yet, and a nav
+            # page's title (About's, from its heading) is in the nav of every page built after it.
+            page.content, page.markdown = None, ""
         return None
 
     def on_build_error(self, *, error: Exception) -> None:
