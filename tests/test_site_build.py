@@ -79,6 +79,44 @@ def test_articles_are_not_in_the_navigation(built_site: Path):
         assert "Tags" in tabs and "Locations" in tabs and "Archive" in tabs
 
 
+class NavTitles(HTMLParser):
+    """The text of each link in the page's navigation drawer (`md-nav__link`), by its address."""
+
+    def __init__(self):
+        super().__init__()
+        self.titles: list[tuple[str, str]] = []
+        self._href: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and "md-nav__link" in (a.get("class") or ""):
+            self._href = a.get("href") or ""
+            self.titles.append((self._href, ""))
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._href = None
+
+    def handle_data(self, data):
+        if self._href is not None:
+            href, text = self.titles[-1]
+            self.titles[-1] = (href, text + data)
+
+
+def test_navigation_titles_are_the_same_on_every_page(built_site: Path):
+    """A nav entry titled by its page's heading (About's) keeps that title on every page, built before
+    it or after it: the plugin once freed each written page's Markdown as None, and MkDocs gives a
+    page without Markdown no title, so every page built after About showed "None" in its drawer."""
+    site = built_site / "site"
+    pages = [site / "index.html", site / "tags" / "index.html", *sorted((site / "articles").rglob("index.html"))[:5]]
+    for page in pages:
+        nav = NavTitles()
+        nav.feed(page.read_text(encoding="utf-8"))
+        texts = [" ".join(text.split()) for _href, text in nav.titles]
+        assert "None" not in texts, page
+        assert "About this archive" in texts, (page, texts)
+
+
 def test_home_page_lists_latest_articles(built_site: Path):
     home = parse(built_site / "site" / "index.html")
     assert sum("articles/" in h for h in home.hrefs) >= 10
