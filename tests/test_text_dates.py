@@ -110,3 +110,16 @@ def test_a_dateline_several_lines_above_the_headline_dates_it():
     a = parse_scrape(NAV + "\n12 March 2024\n\n" + tools + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "above")
     assert a.title == HEAD.strip()
     assert a.date.isoformat() == "2024-03-12"
+
+
+def test_parse_date_remembers_answers_per_day():
+    """A date text's answer is remembered with the day it was given on: the plausibility limit
+    (at most two days ahead) moves with the day, so the same text may be a date tomorrow."""
+    import importlib
+    from datetime import date
+
+    dates = importlib.import_module("generator.enrich.dates")  # (the package's `dates` is an enricher)
+    assert dates._parse_date("12 March 2030", date(2030, 3, 20)) == date(2030, 3, 12)
+    assert dates._parse_date("12 March 2030", date(2024, 1, 1)) is None
+    assert dates.parse_date("  14 March 2024 ") == dates.parse_date("14 March 2024") == date(2024, 3, 14)
+    assert dates.parse_date("no date here") is None

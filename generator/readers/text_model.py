@@ -19,6 +19,8 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -107,6 +109,8 @@ def load_model(path: Path = DATA / "text_model.json") -> Model:
 
 def word_count(unit: str) -> int:
     """Words of a unit: its spaced tokens, plus one per two characters of unspaced (CJK) script."""
+    if unit.isascii():  # (constant time for a str) no CJK character to look for
+        return len(unit.split())
     cjk = len(_CJK.findall(unit[:SAMPLE_CHARS]))
     return len(unit.split()) + cjk // 2 if cjk else len(unit.split())
 
@@ -116,14 +120,14 @@ def is_prose(unit: str, words: int | None = None) -> bool:
     return words >= 2 * PROSE_WORDS or (words >= PROSE_WORDS and bool(_SENTENCE_END.search(unit[-12:])))
 
 
-def main_run(units: list[str]) -> tuple[int, int]:
+def main_run(units: list[str], prose: list[bool] | None = None) -> tuple[int, int]:
     """The longest run of prose: the span of units maximising prose characters minus a toll for every
-    unit of chrome inside it (Kadane's maximum subarray, linear time). (start, end) inclusive."""
+    unit of chrome inside it (Kadane's maximum subarray, linear time). (start, end) inclusive.
+    `prose`: each unit's is_prose, when the caller has it."""
     best, best_span = 0.0, (0, max(0, len(units) - 1))
     total, start = 0.0, 0
     for i, u in enumerate(units):
-        words = word_count(u)
-        value = float(len(u)) if is_prose(u, words) else -40.0 - len(u) / 2
+        value = float(len(u)) if (prose[i] if prose is not None else is_prose(u)) else -40.0 - len(u) / 2
         if total <= 0:
             total, start = 0.0, i
         total += value
@@ -136,22 +140,59 @@ def main_run(units: list[str]) -> tuple[int, int]:
     return best_span
 
 
+def _ascii_where(test) -> bytes:
+    return bytes(c for c in range(128) if test(chr(c)))
+
+
+# The ASCII characters each str method accepts (made with the methods themselves), so that a head's
+# ASCII part is counted with bytes.translate and only its other characters one by one: calling the
+# methods on every character was a quarter of the features' time.
+_DIGITS, _ALNUM, _SPACES = _ascii_where(str.isdigit), _ascii_where(str.isalnum), _ascii_where(str.isspace)
+_ALPHA, _NOT_CAPITALS = _ascii_where(str.isalpha), _ascii_where(lambda c: c.isalpha() and not c.isupper())
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_first = itemgetter(0)  # a word's first character (words from str.split are never empty)
+
+
+def _char_counts(head: str) -> tuple[bool, int, int, int]:
+    """(head has letters and all are capitals, its digits, its letters and digits, its spaces), as
+    str.isalpha / isupper / isdigit / isalnum / isspace count them character by character."""
+    raw = head.encode("ascii", "ignore")
+    n = len(raw)
+    digits = n - len(raw.translate(None, _DIGITS))
+    alnum = n - len(raw.translate(None, _ALNUM))
+    spaces = n - len(raw.translate(None, _SPACES))
+    letters = n - len(raw.translate(None, _ALPHA))
+    small = n - len(raw.translate(None, _NOT_CAPITALS))  # letters that are not capitals
+    if n != len(head):
+        other = _NON_ASCII.findall(head)
+        digits += sum(map(str.isdigit, other))
+        alnum += sum(map(str.isalnum, other))
+        spaces += sum(map(str.isspace, other))
+        alpha = list(filter(str.isalpha, other))
+        letters += len(alpha)
+        small += len(alpha) - sum(map(str.isupper, alpha))
+    return letters > 0 and small == 0, digits, alnum, spaces
+
+
 def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list[bool],
              dated: list[bool]) -> list[list[float]]:
     """One feature vector per unit, in FEATURES order. Linear in the size of the page."""
     n = len(units)
     stops = stopwords()
+    is_stop = stops.__contains__
     words = [u.split() for u in units]
-    counted = [word_count(u) for u in units]
+    counted = [len(w) if u.isascii() else word_count(u) for u, w in zip(units, words)]  # (= word_count)
     prose = [is_prose(u, c) for u, c in zip(units, counted)]
     keys = [u.casefold() for u in units]
     counts: dict[str, int] = {}
     for k in keys:
         counts[k] = counts.get(k, 0) + 1
+    # each short line's parts at its separators, stripped (split once: the pieces and composite use them)
+    split = [[p.strip() for p in _SEPARATORS.split(k)] if len(k) <= 400 else None for k in keys]
     pieces: dict[str, int] = {}  # "Headline | Site", "Section: Headline": the parts of short lines
-    for k in keys:
-        if len(k) <= 400:
-            parts = {p.strip() for p in _SEPARATORS.split(k) if p.strip() and p.strip() != k}
+    for k, sp in zip(keys, split):
+        if sp is not None:
+            parts = {p for p in sp if p and p != k}
             for p in parts:
                 pieces[p] = pieces.get(p, 0) + 1
     seen_at: dict[str, int] = {}
@@ -171,11 +212,12 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
         if prose[i]:  # the set changes only here: built once per prose unit, shared by the units above
             upcoming.insert(0, i)
             del upcoming[3:]
-            current = frozenset(w for j in upcoming for w in tokens[j])
-    start, end = main_run(units)
+            current = frozenset(chain.from_iterable([tokens[j] for j in upcoming]))
+    start, end = main_run(units, prose)
     first_candidate = next((i for i, c in enumerate(counted) if c >= 3 and not chrome[i]), -1)
     log_chars = [math.log1p(len(u)) for u in units]
-    main_words = frozenset(t for j in range(start, min(n, end + 1)) if prose[j] for t in tokens[j])
+    main_words = frozenset(chain.from_iterable([tokens[j] for j in range(start, min(n, end + 1)) if prose[j]]))
+    in_main = main_words.__contains__
     candidate = [3 <= c <= 40 and not chrome[i] and not prose[i] for i, c in enumerate(counted)]
     to_main = [0] * n  # candidate units between this one and the start of the main run
     count = 0
@@ -183,8 +225,8 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
         to_main[i] = count
         count += candidate[i]
     # "Home » Section » Headline", "Headline | Site": a line made of pieces that are lines of the page
-    composite = [len(k) <= 400 and any(counts.get(p.strip(), 0) for p in _SEPARATORS.split(k) if p.strip() != k)
-                 for k in keys]
+    composite = [sp is not None and any(counts.get(p, 0) for p in sp if p != k) for k, sp in zip(keys, split)]
+    byline = [bool(BYLINE.match(u)) for u in units]
     # the headline printed again inside other lines (share text, a title bar, "Kicker Headline")
     short_text = "\n".join(k for k in keys if len(k) <= 400)[:CONTAINED_CHARS]
     near_start = [i < 1000 or abs(i - start) <= 1000 for i in range(n)]
@@ -200,9 +242,10 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             if not chrome[i] and 15 <= len(u) <= MAX_CANDIDATE_CHARS and counted[i] >= 2 and near_start[i] else 0
         nw = max(1, counted[i])
         head = u[:SAMPLE_CHARS]  # character shares from the start of a long unit: bounded work
-        letters = list(filter(str.isalpha, head))  # map/filter over str methods: character loops were a third of this
+        all_caps, digits, alnum, spaces = _char_counts(head)
         toks = tokens[i]
         content = [t for t in toks if len(t) >= 3 and t not in stops]
+        caps = sum(map(str.isupper, map(_first, w)))
         lo, hi = max(0, i - 3), min(n, i + 4)
         out.append([
             1.0,
@@ -212,14 +255,14 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             1.0 if _SENTENCE_END.search(u[-12:]) else 0.0,
             1.0 if u.endswith(":") else 0.0,
             1.0 if u.endswith("?") else 0.0,
-            sum(1 for t in w if t[:1].isupper()) / nw,
-            1.0 if letters and all(map(str.isupper, letters)) else 0.0,
-            sum(1 for t in toks if t in stops) / max(1, len(toks)),
-            sum(map(str.isdigit, head)) / max(1, len(head)),
-            (len(head) - sum(map(str.isalnum, head)) - sum(map(str.isspace, head))) / max(1, len(head)),
+            caps / nw,
+            1.0 if all_caps else 0.0,
+            sum(map(is_stop, toks)) / max(1, len(toks)),
+            digits / max(1, len(head)),
+            (len(head) - alnum - spaces) / max(1, len(head)),
             1.0 if _URLISH.search(u) else 0.0,
             float(min(3, len(_SEPARATORS.findall(u)))),
-            1.0 if BYLINE.match(u) else 0.0,
+            1.0 if byline[i] else 0.0,
             math.log1p(counts[keys[i]] - 1),
             1.0 if near[i] else 0.0,
             math.log1p(pieces.get(keys[i], 0)),
@@ -231,7 +274,7 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             math.log1p(max(0, i - end)),
             1.0 if 1 <= start - i <= 5 else 0.0,
             i / max(1, n - 1),
-            sum(1 for t in content if t in following[i]) / len(content) if content else 0.0,
+            sum(map(following[i].__contains__, content)) / len(content) if content else 0.0,
             sum(prose[lo:hi]) / (hi - lo),
             log_chars[i - 1] if i else 0.0,
             log_chars[i + 1] if i + 1 < n else 0.0,
@@ -245,14 +288,14 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             math.log1p(to_main[i]) if i < start else -1.0,
             log_chars[i + 1] - log_chars[i] if i + 1 < n else 0.0,
             1.0 if i + 1 < start and candidate[i + 1] else 0.0,
-            sum(1 for t in w if t[:1].isupper() or len(t) <= 3) / nw,
+            (caps + sum([len(t) <= 3 and not t[0].isupper() for t in w])) / nw,
             1.0 if any(dated[i + 1:i + 4]) else 0.0,
             1.0 if any(dated[max(0, i - 3):i]) else 0.0,
-            1.0 if any(BYLINE.match(x) for x in units[i + 1:i + 4]) else 0.0,
+            1.0 if any(byline[i + 1:i + 4]) else 0.0,
             1.0 if i and chrome[i - 1] else 0.0,
             1.0 if i and candidate[i - 1] else 0.0,
             1.0 if i + 1 < n and candidate[i + 1] else 0.0,
-            sum(1 for t in content if t in main_words) / len(content) if content else 0.0,
+            sum(map(in_main, content)) / len(content) if content else 0.0,
             max(-3.0, min(3.0, (i - start) / 10)),
             1.0 if composite[i] else 0.0,
             math.log1p(contained),
