@@ -489,7 +489,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
                                 self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt,
-                                load_bodies=lambda: self.bodies.load_all(records))
+                                load_bodies=self.bodies.load_all)
 
 
 SEARCH_DIR = "search-index"
