@@ -469,7 +469,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         sitemap.copy_vendor(site)
         sitemap.write_places(site, self.map_nodes, lambda n: self.link.url(self.node_uri(n)),
                              lambda r: self.urls[r.src_uri])
+        self._feeds(config, site)  # while the search child may still be writing the index
         self._finish_search(config)
+
+    def _feeds(self, config: MkDocsConfig, site: Path) -> None:
         if not self.config.feed_enabled:
             return
         if not config.site_url:
