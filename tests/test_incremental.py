@@ -214,9 +214,15 @@ def test_unchanged_exports_are_reused_and_a_change_remakes_them(tmp_path: Path):
 
 
 def _listing_rows(db: sqlite3.Connection) -> list[tuple[str, object]]:
-    """The listings table's entries: whole listings (summaries, links, older pages' keys), older
-    pages (summary, links) and the related articles (a dict)."""
+    """The listings table's entries: whole listings (summaries, links, the key of their older pages'
+    group), older pages' groups (page key -> (summary, links)) and the related articles (a dict)."""
     return [(key, pickle.loads(zlib.decompress(value))) for key, value in db.execute("SELECT key, pages FROM listings")]
+
+
+def _older_groups(rows: list[tuple[str, object]]) -> list[tuple[str, dict]]:
+    """The entries holding a listing's older pages: page key -> (summary, links)."""
+    return [(key, value) for key, value in rows if isinstance(value, dict) and value
+            and all(isinstance(v, tuple) and len(v) == 2 for v in value.values())]
 
 
 def test_older_pages_of_a_changed_listing_come_from_the_cache(tmp_path: Path):
@@ -231,17 +237,18 @@ def test_older_pages_of_a_changed_listing_come_from_the_cache(tmp_path: Path):
     def forget_listings(mark: bool) -> int:
         db = sqlite3.connect(project / CACHE)
         rows = _listing_rows(db)
-        older = [(key, value) for key, value in rows if isinstance(value, tuple) and len(value) == 2]
-        assert older and all("/page-" in summary[0] for _, (summary, _) in older)
+        groups = _older_groups(rows)
+        assert groups and all("/page-" in summary[0] for _, group in groups for summary, _ in group.values())
         with db:
             db.executemany("DELETE FROM listings WHERE key = ?",
                            [(key,) for key, value in rows if isinstance(value, tuple) and len(value) == 3])
             if mark:
                 db.executemany("UPDATE listings SET pages = ? WHERE key = ?", [
-                    (zlib.compress(pickle.dumps((summary, targets + [("nowhere.md", summary[0])]))), key)
-                    for key, (summary, targets) in older])
+                    (zlib.compress(pickle.dumps({k: (summary, targets + [("nowhere.md", summary[0])])
+                                                 for k, (summary, targets) in group.items()})), key)
+                    for key, group in groups])
         db.close()
-        return len(older)
+        return sum(len(group) for _, group in groups)
 
     forget_listings(mark=False)
     build(project, project / "site")

@@ -471,7 +471,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         sitemap.copy_vendor(site)
         sitemap.write_places(site, self.map_nodes, lambda n: self.link.url(self.node_uri(n)),
                              lambda r: self.urls[r.src_uri])
+        self._feeds(config, site)  # while the search child may still be writing the index
         self._finish_search(config)
+
+    def _feeds(self, config: MkDocsConfig, site: Path) -> None:
         if not self.config.feed_enabled:
             return
         if not config.site_url:
@@ -491,7 +494,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
         search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
                                 self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt,
-                                load_bodies=lambda: self.bodies.load_all(records))
+                                load_bodies=self.bodies.load_all)
 
 
 SEARCH_DIR = "search-index"

@@ -152,22 +152,21 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     `facets` maps a facet (tag, country, place, source) to value -> documents (places in `docs`).
     Returns sizes. With `state` (a file in the build cache), an index made from the same documents
     is not made again: the postings were 12 of 57 profiled seconds of a 10,000-article rebuild (issue 12).
-    `load()`, when given, completes the documents whose last field `last_key` stands for: called
-    only when the index is made again (reading 10,000 article bodies for nothing, otherwise)."""
-    if state is None and load is not None:
-        load()
+    `load(docs)`, when given, completes those documents' last field (which their `last_key` stands
+    for): called only when the index is made again, and only for documents whose words are not
+    kept (reading 10,000 article bodies for nothing, otherwise)."""
     digest = _digest(docs, facets, facet_limit, salt) if state is not None else ""
     if state is not None and (sizes := _reuse(state, digest, out_dir)) is not None:
         return sizes
-    if state is not None and load is not None:
-        load()
     layout = allocate([d.kind for d in docs], [d.date for d in docs], [d.url for d in docs])
     order = sorted(range(len(docs)), key=layout.ids.__getitem__)
     ids = [layout.ids[i] for i in order]
     docs = [docs[i] for i in order]
     # Each document's words are kept beside `state`: only new and changed documents are split again.
     terms = state.with_name(state.stem + "-terms.pickle") if state is not None else None
-    postings = _postings(doc_words([d.fields for d in docs], terms, salt), ids)
+    # A document's last field is read (`load`) only when its words are not kept (termcache.py).
+    postings = _postings(doc_words([d.fields for d in docs], terms, salt, [d.last_key for d in docs],
+                                   (lambda at: load([docs[i] for i in at])) if load is not None else None), ids)
     total = sum(len(t) + 4 + 4 * len(p) for t, p in postings.items())
     shards = 1
     while shards * SHARD_BYTES < total:

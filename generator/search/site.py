@@ -24,13 +24,13 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
                 load_bodies=None) -> dict:
     """records: every article; urls: article src_uri -> site URL; page_url(uri): a generated page's
     site URL. The documents' ids are given by build.py (ids.py), whatever their order here.
-    `load_bodies()`, when given, gives the records whose body was not read (pagefiles.py) their
-    body: an article's body is then stood for by its page file's digest, and read only when the
-    index is made again."""
+    `load_bodies(records)`, when given, gives those of the records whose body was not read
+    (pagefiles.py) their body: an article's body is then stood for by its page file's digest, and
+    read only when the index is made again and its words are not kept (termcache.py)."""
     ordered = sorted(records, key=lambda r: (r.date is not None, r.date or "", r.title))
     ids = {r.src_uri: i for i, r in enumerate(ordered)}
     if load_bodies is not None and not all(r.digest for r in ordered):
-        load_bodies()  # a record without its file's digest: its body is its own key
+        load_bodies(ordered)  # a record without its file's digest: its body is its own key
         load_bodies = None
     docs = [Doc("a", r.title, urls[r.src_uri], r.date.isoformat() if r.date else "", r.source or "",
                 r.summary or "", [(r.title, 3), (r.summary or "", 2), (" ".join(r.tags), 2),
@@ -38,9 +38,12 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
                 last_key=r.digest if load_bodies is not None else None)
             for r in ordered]
 
-    def load() -> None:
-        load_bodies()
-        for d, r in zip(docs, ordered):
+    record_of = {id(d): r for d, r in zip(docs, ordered)}
+
+    def load(which: list[Doc]) -> None:
+        rs = [record_of[id(d)] for d in which]
+        load_bodies(rs)
+        for d, r in zip(which, rs):
             d.fields[-1] = (r.body or "", 1)
     for name, recs in tags.items():
         docs.append(Doc("t", name, page_url(tag_uri(name)), summary=f"Tag · {_articles(len(recs))}",

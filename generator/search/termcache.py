@@ -6,20 +6,31 @@ weights and on the code and data that split them; the file's `salt` is the build
 code, templates and configuration (the same base every cached page's key has), so a change to any
 of them drops the whole file. Entries are keyed by a hash of the fields; the file holds the current
 documents only and is rewritten only when they changed. Losing it only costs splitting again.
+
+An article's body need not be read to find its words here: its page file's digest stands for it
+(`key_of` with `last_key`), so a rebuild reads only the bodies of documents whose words are not
+kept (`complete`); reading all 10,010 bodies of a 10,000-article archive to hash them was about
+0.4 CPU-s of the search process after adding 10 articles.
 """
 from __future__ import annotations
 
 import hashlib
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 from ..atomicfile import write_bytes
 from .postings import DocWords, tokenize
 
-VERSION = 1
+VERSION = 2  # 2: a document with a `last_key` is keyed on it, not on its last field's text
 
 
-def key_of(fields: list[tuple[str, int]]) -> bytes:
+def key_of(fields: list[tuple[str, int]], last_key: str | None = None) -> bytes:
+    """A hash of the fields; with `last_key` (a digest that determines the last field's text), of
+    the other fields and that digest, marked by a negative weight so that it never equals the
+    key of fields whose text is the digest itself."""
+    if last_key is not None:
+        fields = [*fields[:-1], (last_key, -fields[-1][1])]
     h = hashlib.blake2b(digest_size=16)
     for text, weight in fields:
         h.update(f"{weight}\x1e{text}\x1f".encode("utf-8", "surrogatepass"))
@@ -36,15 +47,27 @@ def _load(path: Path, salt: str) -> dict[bytes, DocWords]:
     return entries
 
 
-def doc_words(fields_of_docs: list[list[tuple[str, int]]], path: Path | None, salt: str = "") -> list[DocWords]:
-    """Every document's words, from the file at `path` where its fields are unchanged."""
+def doc_words(fields_of_docs: list[list[tuple[str, int]]], path: Path | None, salt: str = "",
+              last_keys: list[str | None] | None = None,
+              complete: Callable[[list[int]], None] | None = None) -> list[DocWords]:
+    """Every document's words, from the file at `path` where its fields are unchanged.
+    `last_keys[i]`, when not None, stands for document i's last field (its text may not be there
+    yet); `complete(positions)` fills in the last field of those documents (in place, in
+    `fields_of_docs`) before they are split: only documents whose words are not kept."""
+    last_keys = last_keys if last_keys is not None else [None] * len(fields_of_docs)
     if path is None:
+        if complete is not None:
+            complete([i for i, last in enumerate(last_keys) if last is not None])
         return [tokenize(fields) for fields in fields_of_docs]
     stored = _load(path, salt)
+    keys = [key_of(fields, last) for fields, last in zip(fields_of_docs, last_keys)]
+    if complete is not None:
+        missing = [i for i, key in enumerate(keys) if last_keys[i] is not None and key not in stored]
+        if missing:
+            complete(missing)
     current: dict[bytes, DocWords] = {}
     out = []
-    for fields in fields_of_docs:
-        key = key_of(fields)
+    for fields, key in zip(fields_of_docs, keys):
         words = current.get(key) or stored.get(key)
         if words is None:
             words = tokenize(fields)
