@@ -1,0 +1,39 @@
+"""Resolution by the article's other places (real packaged data): where they cluster, a town follows them."""
+from __future__ import annotations
+
+import pytest
+
+from generator.enrich.places import default_gazetteer
+from generator.gazetteer import GeoNamesGazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> GeoNamesGazetteer:
+    g = default_gazetteer()
+    assert isinstance(g, GeoNamesGazetteer)
+    return g
+
+
+def regions(gaz, text: str) -> dict[str, str | None]:
+    return {text[s:e]: p.region for s, e, p in gaz.find(text)}
+
+
+def test_a_town_far_from_the_article_places_joins_their_cluster(gaz):
+    # Sharon, Pennsylvania is the best-known Sharon, but the story's other towns lie in north-west
+    # Connecticut, and a Sharon lies among them
+    text = "The school boards of Sharon, Cornwall and Salisbury met in Falls Village with Kent's finance board."
+    got = regions(gaz, text)
+    assert got["Sharon"] == "Connecticut"
+    assert got["Falls Village"] == "Connecticut"
+
+
+def test_one_near_place_does_not_move_a_town(gaz):
+    # only Falls Village lies near Connecticut's Sharon: one place is no cluster
+    got = regions(gaz, "The school boards of Sharon and Cornwall met in Falls Village.")
+    assert got["Sharon"] == "Pennsylvania"
+
+
+def test_a_far_better_known_city_keeps_its_reading(gaz):
+    # Berlin, Connecticut lies by Hartford and Middletown, but is far less known than the German capital
+    got = regions(gaz, "Flights from Berlin landed in Hartford and Middletown on Sunday.")
+    assert got["Berlin"] == "Land Berlin"
