@@ -37,3 +37,13 @@ def test_a_far_better_known_city_keeps_its_reading(gaz):
     # Berlin, Connecticut lies by Hartford and Middletown, but is far less known than the German capital
     got = regions(gaz, "Flights from Berlin landed in Hartford and Middletown on Sunday.")
     assert got["Berlin"] == "Land Berlin"
+
+
+def test_a_town_body_named_with_city_is_the_town_the_article_names(gaz):
+    # "Springfield City" is an alias of Massachusetts' Springfield only; here it is the Ohio town's schools
+    text = "Parents in Springfield, Ohio, want more choice. Springfield City Schools will hire teachers."
+    got = [(text[s:e], p.region) for s, e, p in gaz.find(text)]
+    assert got == [("Springfield", "Ohio"), ("Ohio", None), ("Springfield", "Ohio")]
+    # a town whose own name ends with "City" keeps it, though the article names its namesake region
+    text = "The Kansas City Council met. Farmers in Kansas were not told."
+    assert [(text[s:e], p.kind) for s, e, p in gaz.find(text)] == [("Kansas City", "city"), ("Kansas", "region")]

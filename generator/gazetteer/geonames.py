@@ -93,6 +93,8 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         text in a language whose capitalised common nouns are also names of towns ("Ende", "Grund")."""
         starts, ends, blocked, maskable = _exclusion(len(text), exclude)
         mentions = self._recognise(text, starts, ends, blocked)
+        if " City " in text or " CITY " in text:
+            mentions = self._city_bodies(text, mentions)
         resolved = self.resolve(text, mentions)
         place = self.place
         if major_only:
@@ -130,6 +132,31 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                 found.extend(extra)
                 found.sort(key=itemgetter(0))
         return found
+
+    def _city_bodies(self, text: str, mentions: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+        """A town's body named with "City" ("Springfield City Schools", "Springfield City Council") is a
+        mention of the town the article names on its own elsewhere, resolved with it: "Springfield City"
+        is an alias of one Springfield only (Massachusetts'), which had placed that one mention there in a
+        story about Springfield, Ohio. A town whose own name ends with "City" keeps it ("Kansas City")."""
+        out = None
+        names = None
+        for k, (s, e, j) in enumerate(mentions):
+            if e - s < 7 or not text.endswith((" City", " CITY"), s, e) or text[e:e + 1] != " " \
+                    or not text[e + 1:e + 2].isupper():
+                continue
+            cands = self._candidates(j)
+            if not cands or normalise(self._pname[cands[0][0]]).endswith(" city"):
+                continue
+            bare = self._scan.index(" " + normalise(text[s:e - 5]) + " ")
+            if bare < 0:
+                continue
+            if names is None:
+                names = {m[2] for m in mentions}
+            if bare in names:
+                if out is None:
+                    out = list(mentions)
+                out[k] = (s, e, bare)
+        return mentions if out is None else out
 
     def place(self, i: int) -> Place:
         """Entry i as a Place, built once (Place is frozen and the data never change)."""
