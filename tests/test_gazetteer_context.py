@@ -47,3 +47,14 @@ def test_a_town_body_named_with_city_is_the_town_the_article_names(gaz):
     # a town whose own name ends with "City" keeps it, though the article names its namesake region
     text = "The Kansas City Council met. Farmers in Kansas were not told."
     assert [(text[s:e], p.kind) for s, e, p in gaz.find(text)] == [("Kansas City", "city"), ("Kansas", "region")]
+
+
+def test_city_of_a_town_is_the_town_the_article_names(gaz):
+    # "City of Richmond" is also the name of Virginia's Richmond as a district: here it is Kentucky's town
+    text = ("A thief stole tools from the City of Richmond's public works yard. Richmond police said a man "
+            "from Madison County was held in Richmond.")
+    got = [(text[s:e], p.region) for s, e, p in gaz.find(text)]
+    assert got[0] == ("Richmond", "Kentucky") and {r for _, r in got} == {"Kentucky"}
+    # where "City of X" is a place of its own inside X, it stays that place, its whole name the mention
+    text = "The City of London is the oldest part of London."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["City of London", "London"]
