@@ -59,6 +59,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._county_memo: dict[int, tuple] = {}  # see _county_rows()
         self._support_memo: dict[int, dict[int, float]] = {}  # see _support_of()
         self._namesake_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _namesakes()
+        self._wide_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _wide_namesakes()
         self._capital_gids: set[int] | None = None  # see metonyms()
         self._placed_memo: dict[tuple[str, str], Place | None] = {}  # see _located_unknowns()
 

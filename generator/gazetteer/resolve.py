@@ -188,7 +188,17 @@ class Resolver:
         Woodstock and Plattsville is in Ontario, not England. One near place is not enough (that is
         _nearest_namesakes' job, within a country and a smaller gap). Changes `out` in place."""
         kind, lat, lon, rows = self._kind, self._lat, self._lon, self._first_rows
-        city = KINDS.index("city")
+        memo, wide = self._wide_memo, self._wide_namesakes
+        todo = []
+        for k, ((_, _, j), i) in enumerate(zip(mentions, out)):
+            if rows[j][3] < 0:
+                v = memo.get((j, i))
+                if v is None:
+                    v = wide(j, i)
+                if v:
+                    todo.append((k, v))
+        if not todo:
+            return
         anchors: dict[int, set[int]] = {}  # entry -> the names resolved to it
         for (_, _, j), i in zip(mentions, out):
             if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
@@ -196,22 +206,36 @@ class Resolver:
         if len(anchors) <= CLUSTER_NEED:
             return
         done: dict[tuple[int, int], int] = {}  # (name, entry) -> the entry it moves to
-        for k, ((_, _, j), i) in enumerate(zip(mentions, out)):
-            if kind[i] != city or rows[j][3] >= 0 or lat[i] != lat[i]:
-                continue
+        for k, namesakes in todo:
+            j, i = mentions[k][2], out[k]
             v = done.get((j, i))
             if v is None:
                 v = i
                 pts = [(lat[a], lon[a]) for a, js in anchors.items() if js != {j} and a != i]
                 if len(pts) >= CLUSTER_NEED and _nearest_km(lat[i], lon[i], pts) >= NEAR_KM:
-                    floor, most = self._info(i)[0] - CLUSTER_GAP, CLUSTER_NEED - 1
-                    for c, prior in self._candidates(j):
-                        if c != i and prior >= floor and kind[c] == city and lat[c] == lat[c]:
-                            n = _near_count(lat[c], lon[c], pts, NEAR_KM)
-                            if n > most:
-                                v, most = c, n
+                    most = CLUSTER_NEED - 1
+                    for c in namesakes:
+                        n = _near_count(lat[c], lon[c], pts, NEAR_KM)
+                        if n > most:
+                            v, most = c, n
                 done[(j, i)] = v
             out[k] = v
+
+    def _wide_namesakes(self, j: int, i: int) -> tuple[int, ...]:
+        """Towns named j, in any country, with coordinates, at most CLUSTER_GAP prior points below town i
+        (see _clustered_namesakes); none unless i is a town with coordinates. Computed once."""
+        memo = self._wide_memo
+        kind, lat = self._kind, self._lat
+        if KINDS[kind[i]] != "city" or lat[i] != lat[i]:
+            v: tuple[int, ...] = ()
+        else:
+            floor = self._info(i)[0] - CLUSTER_GAP
+            v = tuple(c for c, prior in self._candidates(j) if c != i and prior >= floor
+                      and kind[c] == kind[i] and lat[c] == lat[c])
+        if len(memo) >= 65536:
+            memo.clear()
+        memo[(j, i)] = v
+        return v
 
     def _nearest_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
         """A town whose region no other name of the article shares yields to a namesake of its country,
