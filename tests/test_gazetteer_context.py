@@ -58,3 +58,12 @@ def test_city_of_a_town_is_the_town_the_article_names(gaz):
     # where "City of X" is a place of its own inside X, it stays that place, its whole name the mention
     text = "The City of London is the oldest part of London."
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["City of London", "London"]
+
+
+def test_a_town_and_the_county_of_its_name_do_not_vouch_for_each_other(gaz):
+    # "Madison" (a school's name here) and "Madison County" are one name said twice: they had paired as
+    # Madison, Alabama and its county, against the Kentucky the story names
+    text = ("The Madison Central team will represent Kentucky. Madison County sent four teams; Jefferson "
+            "County sent seven, and Louisville hosted the final.")
+    got = {text[s:e]: p.region for s, e, p in gaz.find(text)}
+    assert got["Madison County"] == "Kentucky"

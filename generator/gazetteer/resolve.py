@@ -374,6 +374,9 @@ class Resolver:
             for d, i in towns:
                 by = district_of.get(d)
                 if by and (len(by) > 1 or j not in by):  # another name: "Lancaster" does not vouch for itself
+                    stem = normalise(self._names[j]) + " "
+                    if all(b == j or normalise(self._names[b]).startswith(stem) for b in by):
+                        continue  # nor does "Madison" for "Madison County": the one name, said twice
                     out.add(i)
                     out.add(d)
         return out
