@@ -63,3 +63,14 @@ def test_villages_and_towns_named_as_such_are_places_near_the_story(gaz):
     assert not any("controlled" in k for k in got)  # a hyphened adjective names no village
     # a name the gazetteer knows is left to it; without another place there is nowhere to put one
     assert [text[s:e] for s, e, _ in gaz.find("They fled from Umemger village.")] == []
+
+
+def test_a_feature_named_after_a_far_town_is_placed_by_the_article(gaz):
+    # "Star Lake" is not by Star, Idaho, 1,600 km away: the story is about Pelican Rapids, Minnesota
+    text = "Anglers fished Star Lake near Pelican Rapids. Pelican Rapids police said the Pelican Rapids road was closed."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Star Lake"].region == "Minnesota" and got["Star Lake"].approximate
+    # a feature named after a town near the story's place keeps that town's point
+    text = "Hikers climbed Mount Sinjar from Sinjar, north of Mosul."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert (got["Mount Sinjar"].lat, got["Mount Sinjar"].lon) == (got["Sinjar"].lat, got["Sinjar"].lon)

@@ -11,6 +11,7 @@ from operator import itemgetter
 from ..enrich.places import CONTAINERS, placed_under
 from ..model import Place
 from .build import KINDS, normalise
+from .resolve import _nearest_km
 from .textrules import (
     NEIGHBOURS_OK,
     QUALIFIERS,
@@ -30,6 +31,7 @@ from .textrules import (
 
 
 from .weights import (
+    FEATURE_KM,
     LONE_TOWN_CONTEXT,
     LONE_TOWN_POP,
     MAJOR_CITY,
@@ -145,6 +147,9 @@ class Additions:
                 base = self.lookup(bare) if bare else None  # "Mount Sinjar", "Sacramento River": by the town
                 if base is not None and host is not None and base.country != host.country:
                     base = None  # a namesake abroad: the article's own place is the better guess
+                elif base is not None and host is not None and host.kind != "country" and base.lat is not None \
+                        and host.lat is not None and _nearest_km(base.lat, base.lon, [(host.lat, host.lon)]) > FEATURE_KM:
+                    base = None  # "Lake Cumberland" in a Kentucky story: not by Cumberland, Rhode Island
             base = base or host
             if base is None or base.lat is None:
                 continue

@@ -12,7 +12,7 @@ from .build import KINDS, load_compiled, normalise
 from .textrules import _city_suffixed, _feature_hits, _type_word_trimmed
 from .features import Additions, _has_bracket
 from .recognise import Recogniser, _exclusion
-from .resolve import Resolver
+from .resolve import Resolver, _nearest_km
 from .weights import (  # noqa: F401 - the weights, as they were importable from here
     ALIAS_PENALTY,
     FAMOUS_GAP,
@@ -21,6 +21,7 @@ from .weights import (  # noqa: F401 - the weights, as they were importable from
     MAIN_REGION,
     MAJOR_CITY,
     MAX_CANDIDATES,
+    NEAR_KM,
     PREFIX_CITY,
 )
 
@@ -58,6 +59,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._county_memo: dict[int, tuple] = {}  # see _county_rows()
         self._support_memo: dict[int, dict[int, float]] = {}  # see _support_of()
         self._namesake_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _namesakes()
+        self._wide_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _wide_namesakes()
         self._capital_gids: set[int] | None = None  # see metonyms()
         self._placed_memo: dict[tuple[str, str], Place | None] = {}  # see _located_unknowns()
 
@@ -93,7 +95,12 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         text in a language whose capitalised common nouns are also names of towns ("Ende", "Grund")."""
         starts, ends, blocked, maskable = _exclusion(len(text), exclude)
         mentions = self._recognise(text, starts, ends, blocked)
+        restore = None
+        if " City " in text or " CITY " in text:
+            mentions, restore = self._city_bodies(text, mentions)
         resolved = self.resolve(text, mentions)
+        if restore:
+            self._city_of_restored(mentions, resolved, restore)
         place = self.place
         if major_only:
             found = [(s, e, place(i)) for (s, e, _), i in zip(mentions, resolved) if self._major(i, text[s:e])]
@@ -130,6 +137,58 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                 found.extend(extra)
                 found.sort(key=itemgetter(0))
         return found
+
+    def _city_bodies(self, text: str, mentions: list[tuple[int, int, int]]
+                     ) -> tuple[list[tuple[int, int, int]], dict[int, tuple[int, int]] | None]:
+        """A town's body named with "City" ("Springfield City Schools", "Springfield City Council") is a
+        mention of the town the article names on its own elsewhere, resolved with it: "Springfield City"
+        is an alias of one Springfield only (Massachusetts'), which had placed that one mention there in a
+        story about Springfield, Ohio. A town whose own name ends with "City" keeps it ("Kansas City").
+        "City of X" likewise, its mention trimmed to X: "the City of Richmond's public works" in a story
+        about Richmond, Kentucky is that town, not the Virginian district named "City of Richmond".
+        Returns the mentions and, for the "City of X" ones, their first start and name (see
+        _city_of_restored)."""
+        out = None
+        names = None
+        restore: dict[int, tuple[int, int]] | None = None
+        for k, (s, e, j) in enumerate(mentions):
+            ns = s
+            if text.startswith(("City of ", "CITY OF "), s) and e - s > 9:
+                ns = s + 8
+                bare = self._scan.index(" " + normalise(text[ns:e]) + " ")
+            elif e - s < 7 or not text.endswith((" City", " CITY"), s, e) or text[e:e + 1] != " " \
+                    or not text[e + 1:e + 2].isupper():
+                continue
+            else:
+                cands = self._candidates(j)
+                if not cands or normalise(self._pname[cands[0][0]]).endswith(" city"):
+                    continue
+                bare = self._scan.index(" " + normalise(text[s:e - 5]) + " ")
+            if bare < 0:
+                continue
+            if names is None:
+                names = {m[2] for m in mentions}
+            if bare in names:
+                if out is None:
+                    out = list(mentions)
+                out[k] = (ns, e, bare)
+                if ns != s:
+                    if restore is None:
+                        restore = {}
+                    restore[k] = (s, j)
+        return (mentions, None) if out is None else (out, restore)
+
+    def _city_of_restored(self, mentions: list[tuple[int, int, int]], resolved: list[int],
+                          restore: dict[int, tuple[int, int]]) -> None:
+        """A "City of X" read as X that landed where the entry named "City of X" is (within NEAR_KM) is
+        that entry again, with its whole span: "the City of London" is the financial district, in London.
+        Changes both lists in place."""
+        lat, lon = self._lat, self._lon
+        for k, (s, j) in restore.items():
+            i0, i = self._candidates(j)[0][0], resolved[k]
+            if lat[i0] == lat[i0] and lat[i] == lat[i] and _nearest_km(lat[i0], lon[i0], [(lat[i], lon[i])]) < NEAR_KM:
+                mentions[k] = (s, mentions[k][1], j)
+                resolved[k] = i0
 
     def place(self, i: int) -> Place:
         """Entry i as a Place, built once (Place is frozen and the data never change)."""

@@ -11,6 +11,8 @@ from .textrules import _DATELINE
 from .weights import (
     ALIAS_PENALTY,
     CAPITAL_SHARE,
+    CLUSTER_GAP,
+    CLUSTER_NEED,
     COUNTY_PAIR,
     FAMOUS_GAP,
     KIND_PRIOR,
@@ -174,7 +176,66 @@ class Resolver:
             self._like_neighbours(text, mentions, out)
         if len(mentions) > 1:
             self._nearest_namesakes(mentions, out)
+        if len(mentions) > 2:
+            self._clustered_namesakes(mentions, out)
         return out
+
+    def _clustered_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
+        """A town far (`NEAR_KM`) from every other place of the article yields to a namesake, in any
+        country and up to `CLUSTER_GAP` prior points less known, that lies near at least `CLUSTER_NEED`
+        of them: the article's places cluster, so "Sharon, Cornwall and Salisbury" beside Falls Village
+        and Kent are the Connecticut towns, not Pennsylvania's, and "East Zorra-Tavistock" beside
+        Woodstock and Plattsville is in Ontario, not England. One near place is not enough (that is
+        _nearest_namesakes' job, within a country and a smaller gap). Changes `out` in place."""
+        kind, lat, lon, rows = self._kind, self._lat, self._lon, self._first_rows
+        memo, wide = self._wide_memo, self._wide_namesakes
+        todo = []
+        for k, ((_, _, j), i) in enumerate(zip(mentions, out)):
+            if rows[j][3] < 0:
+                v = memo.get((j, i))
+                if v is None:
+                    v = wide(j, i)
+                if v:
+                    todo.append((k, v))
+        if not todo:
+            return
+        anchors: dict[int, set[int]] = {}  # entry -> the names resolved to it
+        for (_, _, j), i in zip(mentions, out):
+            if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
+                anchors.setdefault(i, set()).add(j)
+        if len(anchors) <= CLUSTER_NEED:
+            return
+        done: dict[tuple[int, int], int] = {}  # (name, entry) -> the entry it moves to
+        for k, namesakes in todo:
+            j, i = mentions[k][2], out[k]
+            v = done.get((j, i))
+            if v is None:
+                v = i
+                pts = [(lat[a], lon[a]) for a, js in anchors.items() if js != {j} and a != i]
+                if len(pts) >= CLUSTER_NEED and _nearest_km(lat[i], lon[i], pts) >= NEAR_KM:
+                    most = CLUSTER_NEED - 1
+                    for c in namesakes:
+                        n = _near_count(lat[c], lon[c], pts, NEAR_KM)
+                        if n > most:
+                            v, most = c, n
+                done[(j, i)] = v
+            out[k] = v
+
+    def _wide_namesakes(self, j: int, i: int) -> tuple[int, ...]:
+        """Towns named j, in any country, with coordinates, at most CLUSTER_GAP prior points below town i
+        (see _clustered_namesakes); none unless i is a town with coordinates. Computed once."""
+        memo = self._wide_memo
+        kind, lat = self._kind, self._lat
+        if KINDS[kind[i]] != "city" or lat[i] != lat[i]:
+            v: tuple[int, ...] = ()
+        else:
+            floor = self._info(i)[0] - CLUSTER_GAP
+            v = tuple(c for c, prior in self._candidates(j) if c != i and prior >= floor
+                      and kind[c] == kind[i] and lat[c] == lat[c])
+        if len(memo) >= 65536:
+            memo.clear()
+        memo[(j, i)] = v
+        return v
 
     def _nearest_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
         """A town whose region no other name of the article shares yields to a namesake of its country,
@@ -313,6 +374,9 @@ class Resolver:
             for d, i in towns:
                 by = district_of.get(d)
                 if by and (len(by) > 1 or j not in by):  # another name: "Lancaster" does not vouch for itself
+                    stem = normalise(self._names[j]) + " "
+                    if all(b == j or normalise(self._names[b]).startswith(stem) for b in by):
+                        continue  # nor does "Madison" for "Madison County": the one name, said twice
                     out.add(i)
                     out.add(d)
         return out
@@ -394,6 +458,13 @@ def _nearest_km(la: float, lo: float, pts: list[tuple[float, float]]) -> float:
     """Distance in km from a point to the nearest of `pts` (equirectangular: fine at these ranges)."""
     c = math.cos(math.radians(la))
     return 111.2 * math.sqrt(min((la - a) ** 2 + ((lo - b) * c) ** 2 for a, b in pts))
+
+
+def _near_count(la: float, lo: float, pts: list[tuple[float, float]], km: float) -> int:
+    """How many of `pts` lie within `km` of a point (equirectangular, as _nearest_km)."""
+    c = math.cos(math.radians(la))
+    lim = (km / 111.2) ** 2
+    return sum(1 for a, b in pts if (la - a) ** 2 + ((lo - b) * c) ** 2 <= lim)
 
 
 # Between two items of a list ("Washington, New York and Boston")

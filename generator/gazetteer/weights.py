@@ -18,3 +18,6 @@ REGION_SUPPORT = 2.0  # prior points for a region all the article's other names 
 NEAR_KM = 150.0  # km: a namesake this close to the article's other places, when the chosen town is not, replaces it
 NAMESAKE_GAP = 1.0  # prior points (~10 times the people) below the chosen town within which a namesake may replace it
 CAPITAL_SHARE = 5  # a town with a fifth of the people of the region of its name is what the bare name means
+CLUSTER_GAP = 3.0  # prior points below the chosen town within which a namesake near the article's other places replaces it
+CLUSTER_NEED = 2  # ... near (NEAR_KM) at least this many of them, the chosen town near none
+FEATURE_KM = 500.0  # km: a feature named after a town ("Lake Cumberland") this far from the article's own place is placed at that place

@@ -1,0 +1,69 @@
+"""Resolution by the article's other places (real packaged data): where they cluster, a town follows them."""
+from __future__ import annotations
+
+import pytest
+
+from generator.enrich.places import default_gazetteer
+from generator.gazetteer import GeoNamesGazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz() -> GeoNamesGazetteer:
+    g = default_gazetteer()
+    assert isinstance(g, GeoNamesGazetteer)
+    return g
+
+
+def regions(gaz, text: str) -> dict[str, str | None]:
+    return {text[s:e]: p.region for s, e, p in gaz.find(text)}
+
+
+def test_a_town_far_from_the_article_places_joins_their_cluster(gaz):
+    # Sharon, Pennsylvania is the best-known Sharon, but the story's other towns lie in north-west
+    # Connecticut, and a Sharon lies among them
+    text = "The school boards of Sharon, Cornwall and Salisbury met in Falls Village with Kent's finance board."
+    got = regions(gaz, text)
+    assert got["Sharon"] == "Connecticut"
+    assert got["Falls Village"] == "Connecticut"
+
+
+def test_one_near_place_does_not_move_a_town(gaz):
+    # only Falls Village lies near Connecticut's Sharon: one place is no cluster
+    got = regions(gaz, "The school boards of Sharon and Cornwall met in Falls Village.")
+    assert got["Sharon"] == "Pennsylvania"
+
+
+def test_a_far_better_known_city_keeps_its_reading(gaz):
+    # Berlin, Connecticut lies by Hartford and Middletown, but is far less known than the German capital
+    got = regions(gaz, "Flights from Berlin landed in Hartford and Middletown on Sunday.")
+    assert got["Berlin"] == "Land Berlin"
+
+
+def test_a_town_body_named_with_city_is_the_town_the_article_names(gaz):
+    # "Springfield City" is an alias of Massachusetts' Springfield only; here it is the Ohio town's schools
+    text = "Parents in Springfield, Ohio, want more choice. Springfield City Schools will hire teachers."
+    got = [(text[s:e], p.region) for s, e, p in gaz.find(text)]
+    assert got == [("Springfield", "Ohio"), ("Ohio", None), ("Springfield", "Ohio")]
+    # a town whose own name ends with "City" keeps it, though the article names its namesake region
+    text = "The Kansas City Council met. Farmers in Kansas were not told."
+    assert [(text[s:e], p.kind) for s, e, p in gaz.find(text)] == [("Kansas City", "city"), ("Kansas", "region")]
+
+
+def test_city_of_a_town_is_the_town_the_article_names(gaz):
+    # "City of Richmond" is also the name of Virginia's Richmond as a district: here it is Kentucky's town
+    text = ("A thief stole tools from the City of Richmond's public works yard. Richmond police said a man "
+            "from Madison County was held in Richmond.")
+    got = [(text[s:e], p.region) for s, e, p in gaz.find(text)]
+    assert got[0] == ("Richmond", "Kentucky") and {r for _, r in got} == {"Kentucky"}
+    # where "City of X" is a place of its own inside X, it stays that place, its whole name the mention
+    text = "The City of London is the oldest part of London."
+    assert [text[s:e] for s, e, _ in gaz.find(text)] == ["City of London", "London"]
+
+
+def test_a_town_and_the_county_of_its_name_do_not_vouch_for_each_other(gaz):
+    # "Madison" (a school's name here) and "Madison County" are one name said twice: they had paired as
+    # Madison, Alabama and its county, against the Kentucky the story names
+    text = ("The Madison Central team will represent Kentucky. Madison County sent four teams; Jefferson "
+            "County sent seven, and Louisville hosted the final.")
+    got = {text[s:e]: p.region for s, e, p in gaz.find(text)}
+    assert got["Madison County"] == "Kentucky"
