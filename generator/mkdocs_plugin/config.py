@@ -38,6 +38,9 @@ class ArchiveConfig(base.Config):
     build_cache_dir = opt.Type(str, default=".cache/build")  # beside mkdocs.yml
     nav_memo = opt.Type(bool, default=True)  # navmemo.py: Material's nav, tabs and config JSON once per page group
     reuse_markdown = opt.Type(bool, default=True)  # mdreuse.py: one Markdown instance for every page
+    parallel_render = opt.Type(bool, default=True)  # parallel.py: uncached pages rendered on every core
+    parallel_workers = opt.Type(int, default=0)  # worker processes beside the main one; 0: one per extra core
+    parallel_min_pages = opt.Type(int, default=200)  # fewer uncached pages: all rendered by MkDocs' loop
 
     archive_dir = opt.Type(str, default="archive")
     archive_title = opt.Type(str, default="Archive")

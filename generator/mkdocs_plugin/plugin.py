@@ -22,7 +22,7 @@ from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, charts, exports, feedset, gctune, listingcache, listings, locator, map as sitemap,
-               mapsvg, mdreuse, navmemo, pagefiles, pages, related, reproducible, unchanged)
+               mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, unchanged)
 from .listingcache import fingerprint
 from .pages import month_title
 from .config import ArchiveConfig
@@ -56,6 +56,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.outputs: unchanged.Outputs | None = None  # pages left out of MkDocs' page loop (unchanged.py)
         self.navmemo: navmemo.NavMemo | None = None
         self.renderer: mdreuse.Renderer | None = None  # one Markdown instance for every page (mdreuse.py)
+        self.nav = None
+        self.share: parallel.Share | None = None  # pages rendered outside MkDocs' loop (parallel.py)
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -393,12 +395,25 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.parked[uri] = zlib.compress(content.encode("utf-8", "surrogatepass"), 1)
         return ""
 
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        """Pages the cache keys but does not hold leave MkDocs' loop when they are many (parallel.py)."""
+        self.nav, self.share = nav, None
+        if (self.config.enabled and self.config.parallel_render and self.outputs is not None and self.cache
+                and isinstance(files, unchanged.PageFiles)):
+            self.share = parallel.plan(files, nav, (u for u in self.cache.keys if u not in self.cache.cached),
+                                       self.config.parallel_workers, self.config.parallel_min_pages)
+        return nav
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         if self.config.enabled and self.cache is not None:
             self.cache.template_loader(env)
         self.navmemo = navmemo.NavMemo(config) if self.config.enabled and self.config.nav_memo else None
         if self.navmemo is not None:
             self.navmemo.install(env)
+        if self.share is not None:  # MkDocs read the pages it keeps: the others are rendered now, on every core
+            parallel.render(self.share, config, files, self.nav, env, self.cache, self.outputs)
+            for file in self.share.files:
+                self.blocks.pop(file.src_uri, None)  # a worker's listing: filled in there
         return env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:

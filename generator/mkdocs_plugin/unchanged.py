@@ -121,6 +121,8 @@ class Outputs:
         of the build, after MkDocs wrote the rendered pages)."""
         kept: set[str] = set()
         for uri in files.skipped:
+            if uri in self.rendered:
+                continue  # rendered outside MkDocs' loop this build (parallel.py): recorded below
             dest = files.src_uris[uri].abs_dest_path
             key, context = keys[uri], contexts.get(uri, "")
             record = self.recorded.get(uri)

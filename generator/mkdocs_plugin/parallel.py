@@ -1,0 +1,203 @@
+"""Pages the build cache does not hold are rendered on every core (issue 12).
+
+Why: a clean build at 10,000 articles spent about 30 of its 44 CPU-s in MkDocs' page loop, one
+page after the other in one process, while the second core sat idle once the search index's child
+was done. MkDocs has no parallel page loop, but it does not need to render the pages the build
+cache serves whole either (unchanged.py: they are left out of `Files.documentation_pages()` and
+their stored HTML is put in place at the end). So the pages the cache keys but does not hold yet,
+and that are not in the navigation (articles and listings), are left out of MkDocs' loop the same
+way (`plan`, at `on_nav`), and rendered in `on_env` (`render`): once MkDocs has read the pages
+that stay its own (the navigation's pages, whose titles every page's navigation shows) and made
+the Jinja environment every page is rendered with. The main process and forked workers take
+chunks of them in turn from a shared counter, and each page goes through exactly what MkDocs'
+loop does for it (`_populate_page`, then `_build_page`: every plugin event, the same Markdown
+instance and navigation memo, the file written); a worker sends back what the build cache
+keeps for each page (its finished HTML, compressed), the files it wrote (kept by `archive build`'s
+site writer) and every log record, which the main process logs again: a page that warns still
+warns, fails a strict build and leaves the cache uncommitted, as before.
+
+Only when the build cache and unchanged.py are in use (no other plugin), the system can fork, there
+is more than one core (option `parallel_workers`, 0: one worker per core beyond the first) and at
+least `parallel_min_pages` pages (default 200: below, the fork and the workers' own template
+compiles cost more than they save) are to be rendered; `parallel_render: false` switches it off.
+`tests/test_parallel_render.py` checks the site is the serial build's, byte for byte.
+
+Not the same as MkDocs' loop in one respect, shared with the pages the cache serves: a link to
+an anchor of one of these pages, or from one to another page's anchor, is not checked against
+anchors (`validation.links.anchors`, an info message by default).
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import traceback
+from collections.abc import Iterable
+from multiprocessing.connection import Connection
+
+from mkdocs import utils
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+
+from .. import sitewrite
+
+CHUNK = 12  # pages taken at a time (about 25 ms of work: the last worker to finish waits at most that)
+
+
+def cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class Share:
+    """The pages rendered outside MkDocs' loop, and the workers that help render them."""
+
+    def __init__(self, files: list[File], workers: int) -> None:
+        self.files = files
+        self.workers = workers
+        self.rendered_here = 0  # pages the main process rendered (tests read them)
+        self.rendered_there = 0
+
+
+def plan(files, nav, candidates: Iterable[str], workers: int, min_pages: int) -> Share | None:
+    """Take the candidate pages (keyed, not held by the build cache) out of MkDocs' loop when it is
+    worth rendering them on several cores; None leaves every page to MkDocs. `files` is
+    unchanged.PageFiles, whose `skipped` pages MkDocs leaves out."""
+    workers = workers or cores() - 1
+    if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    wanted = set(candidates) - {p.file.src_uri for p in nav.pages}  # a nav page's title is in every page
+    chosen = [f for f in files.documentation_pages() if f.src_uri in wanted and not f.inclusion.is_excluded()]
+    if len(chosen) < max(min_pages, 1):
+        return None
+    files.skipped.update(f.src_uri for f in chosen)
+    return Share(chosen, workers)
+
+
+def render(share: Share, config, files, nav, env, cache, outputs) -> None:
+    """Render the share's pages here and in forked workers; the workers' results go where this
+    process's own go (the build cache's new pages, the outputs it records, the files kept)."""
+    ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("q", 0)
+    doc_files = files.documentation_pages()  # what MkDocs' own loop gives each page's context
+    job = _Job(share.files, counter, config, files, nav, env, doc_files)
+    share.rendered_here += job.run()  # a first chunk here: the templates are compiled before the fork
+    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    try:
+        for n in range(share.workers):
+            receive, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=job.work, args=(send, cache, outputs), name=f"archive-pages-{n}", daemon=True)
+            proc.start()
+            send.close()
+            workers.append((proc, receive))
+        share.rendered_here += job.run(until_done=True)
+        failures = []
+        for proc, receive in workers:
+            try:
+                status, pages, records = receive.recv()
+            except EOFError:
+                proc.join()
+                status, pages, records = f"exited with code {proc.exitcode}", [], []
+            for record in records:  # logged here, as if this process had rendered the page
+                logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
+            for uri, stored, written, dests in pages:
+                cache.store.new[uri] = stored
+                if written is not None:
+                    outputs.rendered[uri] = written
+                for dest in dests:
+                    sitewrite.confirm(dest)
+            share.rendered_there += len(pages)
+            if status != "ok":
+                failures.append(status)
+        if failures:
+            raise PluginError("archive: rendering pages in a worker process failed: " + "; ".join(failures))
+    finally:
+        for proc, receive in workers:
+            receive.close()
+            if proc.is_alive():
+                proc.terminate()
+            proc.join()
+        for file in share.files:
+            file.page = None  # as a page the cache serves: no Page kept to the end of the build
+
+
+class _Job:
+    """One build's shared page list; `run` renders chunks of it until none is left."""
+
+    def __init__(self, pages: list[File], counter, config, files, nav, env, doc_files) -> None:
+        self.pages, self.counter = pages, counter
+        self.config, self.files, self.nav, self.env, self.doc_files = config, files, nav, env, doc_files
+
+    def _take(self) -> range:
+        with self.counter.get_lock():
+            start = self.counter.value
+            self.counter.value = start + CHUNK
+        return range(min(start, len(self.pages)), min(start + CHUNK, len(self.pages)))
+
+    def run(self, until_done: bool = False, done: list[File] | None = None) -> int:
+        """Render chunks (one, or until none is left); the number of pages rendered."""
+        count = 0
+        while chunk := self._take():
+            for i in chunk:
+                file = self.pages[i]
+                page = file.page if file.page is not None else Page(None, file, self.config)
+                mkdocs_build._populate_page(page, self.config, self.files)
+                mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env)
+                if done is not None:
+                    done.append(file)
+                count += 1
+            if not until_done:
+                break
+        return count
+
+    def work(self, conn: Connection, cache, outputs) -> None:
+        """A worker: render chunks, then send each page's stored result, written files and the log."""
+        capture = _Capture()
+        logger = logging.getLogger("mkdocs")
+        logger.handlers = [capture]  # nothing printed or counted here: the main process logs them
+        logger.propagate = False
+        written: set[str] = set()
+        real_write = utils.write_file  # `archive build`'s site writer, when it runs
+
+        def write_file(content: bytes, output_path: str) -> None:
+            real_write(content, output_path)
+            written.add(os.path.abspath(output_path))
+
+        utils.write_file = write_file
+        done: list[File] = []
+        status = "ok"
+        try:
+            self.run(until_done=True, done=done)
+        except BaseException as exc:  # noqa: BLE001 - sent to the main process, which fails the build
+            status = f"{type(exc).__name__}: {exc}"
+            logging.getLogger("mkdocs.archive").error("".join(traceback.format_exception(exc)).rstrip())
+        pages = []
+        for file in done:
+            uri, dest = file.src_uri, os.path.abspath(file.abs_dest_path)
+            stored = cache.store.new.pop(uri, None)  # every page of the share is keyed: stored unless it failed
+            if stored is not None:
+                pages.append((uri, stored, outputs.rendered.pop(uri, None), [dest] if dest in written else []))
+        conn.send((status, pages, capture.records))
+        conn.close()
+
+
+class _Capture(logging.Handler):
+    """A worker's log records, as plain values the main process makes records of again."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.NOTSET)
+        self.records: list[dict] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.exc_info:
+            message += "\n" + "".join(traceback.format_exception(*record.exc_info)).rstrip()
+        self.records.append({"name": record.name, "levelno": record.levelno, "levelname": record.levelname,
+                             "msg": message, "args": None, "pathname": record.pathname, "lineno": record.lineno,
+                             "funcName": record.funcName, "created": record.created, "msecs": record.msecs,
+                             "module": record.module, "filename": record.filename})
