@@ -159,6 +159,16 @@ def load(k: str):
     return items
 
 
+def exists(k: str) -> bool:
+    """Whether an entry for key k is there (it may still turn out damaged when loaded)."""
+    if not ENABLED:
+        return False
+    try:
+        return _path(k).is_file()
+    except OSError:
+        return False
+
+
 def store(k: str, items) -> None:
     """Keep a complete read (atomically: a reader never sees half an entry). Failures are ignored:
     the cache only saves time."""

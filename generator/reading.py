@@ -281,13 +281,16 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
     nxt = done = 0
     try:
         same_keys: list[str | None] | None = None
+        early: dict[int, tuple] = {}  # files hashed ahead to tell how many must be read (_look_ahead)
         if known is not None and inputs is not None:  # first the files known by their identity alone
             context = _context_key()
             same_keys = [_unchanged(f, known, inputs, entries[i] if entries is not None else None, context)
                          for i, f in enumerate(files)]
+            few = _look_ahead(files, entries, same_keys, known, inputs, early)
+        else:
+            few = len(files) <= FEW_FILES
         # A few files to read (a daily update) are read by one worker, without the warm-up: a second
         # worker, or loading in the parent what one worker loads anyway, would cost more than it saves.
-        few = (len(files) if same_keys is None else same_keys.count(None)) <= FEW_FILES
         while done < len(files):
             while done in results:
                 yield files[done], *results.pop(done)
@@ -299,11 +302,10 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
                     results[nxt] = (Known(same), same)
                     nxt += 1
                     continue
-                stats: list = []
-                read_ns = now_ns()
-                prepared = _prepare(files[nxt], stats, entry)
-                if inputs is not None and stats and not isinstance(prepared, RejectedInput):
-                    inputs.put(display_name(files[nxt]), [prepared[1], _context_key()], stats[0], read_ns)
+                if nxt in early:
+                    prepared = early.pop(nxt)
+                else:
+                    prepared = _prepare_noted(files[nxt], inputs, entry)
                 if isinstance(prepared, RejectedInput):
                     results[nxt] = (prepared, None)
                 elif known is not None and known(display_name(files[nxt]), prepared[1]):
@@ -331,6 +333,38 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
         if pool is not None:
             pool.close()
         _LISTINGS = None
+
+
+def _prepare_noted(path: Path, inputs: InputIndex | None, entry: os.DirEntry | None):
+    """_prepare, with the file's key noted in the input index (from the stat taken before reading)."""
+    stats: list = []
+    read_ns = now_ns()
+    prepared = _prepare(path, stats, entry)
+    if inputs is not None and stats and not isinstance(prepared, RejectedInput):
+        inputs.put(display_name(path), [prepared[1], _context_key()], stats[0], read_ns)
+    return prepared
+
+
+def _look_ahead(files: list[Path], entries: list | None, same_keys: list[str | None], known, inputs: InputIndex,
+                early: dict[int, tuple]) -> bool:
+    """Whether at most FEW_FILES files must be read. The files not known by their identity are hashed
+    (in input order, as read_all would) until more than FEW_FILES of them are neither recorded nor in
+    the read cache; their results go to `early` for read_all to use (the key, not the bytes: a worker
+    reads the file again). Inputs whose identity changed while their bytes did not (an inbox just
+    checked out or copied) are then still a daily update of a few new files, not a full read."""
+    to_read = 0
+    for i, same in enumerate(same_keys):
+        if same is not None:
+            continue
+        prepared = _prepare_noted(files[i], inputs, entries[i] if entries is not None else None)
+        if not isinstance(prepared, RejectedInput):
+            prepared = (b"", prepared[1])
+            if not known(display_name(files[i]), prepared[1]) and not readcache.exists(prepared[1]):
+                to_read += 1
+        early[i] = prepared
+        if to_read > FEW_FILES:
+            return False
+    return True
 
 
 # At most this many files to read: one reading worker and no warm-up (`read_all`).

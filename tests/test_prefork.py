@@ -53,3 +53,46 @@ def test_a_few_files_are_read_by_one_worker_without_the_warm_up(tmp_path, monkey
     entries = pipeline.ingest([src], tmp_path / "content", jobs=2)
     assert sorted(e.outcome for e in entries) == ["new"] * 3 + ["unchanged"] * 2
     assert pools == [1, 2] and warmed == [1]
+
+
+def test_inputs_hashed_again_but_unchanged_do_not_count_as_files_to_read(tmp_path, monkeypatch):
+    """Inputs whose identity changed but not their bytes (an inbox checked out or copied again) are
+    hashed and settled from their record: with a few new files among them the update still gets one
+    worker and no warm-up, and the same outcomes."""
+    reading._reading()
+    real_pool = reading.ReadPool
+    pools: list[int] = []
+    warmed: list[int] = []
+
+    def pool(work, jobs, limit):
+        pools.append(jobs)
+        return real_pool(work, jobs, limit)
+
+    monkeypatch.setattr(reading, "ReadPool", pool)
+    monkeypatch.setattr(reading, "_before_fork", lambda: warmed.append(1))
+    monkeypatch.setattr(reading, "FEW_FILES", 2)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(5):
+        (src / f"{i}.txt").write_text(scrape(i), encoding="utf-8")
+    assert [e.outcome for e in pipeline.ingest([src], tmp_path / "content", jobs=2)] == ["new"] * 5
+    assert pools == [2] and warmed == [1]
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for i in range(5):  # the same bytes under the same names in new files (new identities)...
+        (copy / f"{i}.txt").write_bytes((src / f"{i}.txt").read_bytes())
+    (src / "0.txt").unlink()
+    for i in range(1, 5):
+        (copy / f"{i}.txt").replace(src / f"{i}.txt")
+    for i in range(5, 7):  # ... and two new files
+        (src / f"{i}.txt").write_text(scrape(i), encoding="utf-8")
+    (copy / "0.txt").replace(src / "0.txt")
+    entries = pipeline.ingest([src], tmp_path / "content", jobs=2)
+    assert sorted(e.outcome for e in entries) == ["new"] * 2 + ["unchanged"] * 5
+    assert pools == [2, 1] and warmed == [1]
+    # more new files than FEW_FILES: a worker per job and the warm-up, as before
+    for i in range(7, 10):
+        (src / f"{i}.txt").write_text(scrape(i), encoding="utf-8")
+    entries = pipeline.ingest([src], tmp_path / "content", jobs=2)
+    assert sorted(e.outcome for e in entries) == ["new"] * 3 + ["unchanged"] * 7
+    assert pools == [2, 1, 2] and warmed == [1, 1]
