@@ -187,16 +187,15 @@ class Resolver:
         and Kent are the Connecticut towns, not Pennsylvania's, and "East Zorra-Tavistock" beside
         Woodstock and Plattsville is in Ontario, not England. One near place is not enough (that is
         _nearest_namesakes' job, within a country and a smaller gap). Changes `out` in place."""
-        kind, lat, lon, rows = self._kind, self._lat, self._lon, self._first_rows
+        kind, lat, lon = self._kind, self._lat, self._lon
         memo, wide = self._wide_memo, self._wide_namesakes
-        todo = []
-        for k, ((_, _, j), i) in enumerate(zip(mentions, out)):
-            if rows[j][3] < 0:
-                v = memo.get((j, i))
-                if v is None:
-                    v = wide(j, i)
-                if v:
-                    todo.append((k, v))
+        js = [m[2] for m in mentions]
+        todo = []  # (mention, its namesakes): _wide_namesakes(j, i), from the memo in one map() when known
+        for k, v in enumerate(list(map(memo.get, zip(js, out)))):
+            if v is None:
+                v = wide(js[k], out[k])
+            if v:
+                todo.append((k, v))
         if not todo:
             return
         anchors: dict[int, set[int]] = {}  # entry -> the names resolved to it
