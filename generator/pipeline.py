@@ -109,10 +109,10 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
     jobs = jobs or os.cpu_count() or 1
     readcache.prune()
     if progress and reading._CTX is None:
-        from .gazetteer.cache import compiled_path
+        from .gazetteer.cache import pending_build
 
-        if not compiled_path().exists():  # say why nothing moves, before any progress bar
-            print("compiling the place gazetteer once, about 30 s…", file=sys.stderr, flush=True)
+        if (why := pending_build()) is not None:  # say why nothing moves, before any progress bar
+            print(why, file=sys.stderr, flush=True)
         _context()  # loaded before the progress bar starts, so the bar times reading, not set-up
     # Otherwise loaded when the first file has to be read: a re-ingest of known files never needs it.
     with _lock(content):

@@ -88,6 +88,23 @@ def test_a_vocabulary_edit_rebuilds_only_the_automaton(tmp_path, monkeypatch):
         new["tag_keys"]).index(" bar brigade ")
 
 
+def test_an_ingest_says_when_it_builds_the_scan(tmp_path, monkeypatch):
+    """The few seconds an ingest spends on the automaton after a vocabulary edit are announced, as the
+    gazetteer's compile is; nothing is said when both files are cached."""
+    monkeypatch.setenv("NEWS_ARCHIVE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "cache_key", lambda: "testkey")
+    vocab_file = tmp_path / "vocabulary.yml"
+    monkeypatch.setattr(cache, "VOCABULARY", vocab_file)
+    vocab_file.write_text(VOCAB_A, encoding="utf-8")
+    assert "compiling the place gazetteer" in cache.pending_build()
+    cache.compiled_path().write_bytes(b"")  # stands for the compiled gazetteer: only its presence is asked
+    assert "vocabulary changed" in cache.pending_build()
+    cache.load_scan(NAMES)
+    assert cache.pending_build() is None
+    vocab_file.write_text(VOCAB_A + "- name: Bar Brigade\n  kind: force\n", encoding="utf-8")
+    assert "vocabulary changed" in cache.pending_build()
+
+
 @pytest.fixture(scope="module")
 def linked():
     from generator.enrich.places import default_gazetteer

@@ -212,6 +212,17 @@ def scan_path() -> Path:
     return cache_dir() / f"gazetteer-{cache_key()}-scan-{vocabulary_hash()}.pickle"
 
 
+def pending_build() -> str | None:
+    """What the next load_compiled() will have to build, said before a progress bar so that an editor
+    knows why nothing moves: the gazetteer (about half a minute, once per machine and version), or only
+    the scan, after an edit of the vocabulary (a few seconds, which were silent). None: both are cached."""
+    if not compiled_path().exists():
+        return "compiling the place gazetteer once, about 30 s…"
+    if not scan_path().exists():
+        return "the vocabulary changed: building the tag and place scan once, a few seconds…"
+    return None
+
+
 def load_scan(names: list[str], rebuild: bool = False) -> dict:
     """{"automaton", "tag_keys", "tag_gaz"}: one Aho-Corasick automaton over the gazetteer's names and the
     vocabulary's aliases (automaton.make_automaton). A tagger whose keys differ from `tag_keys` is not
