@@ -16,7 +16,7 @@ from .pages import MONTHS, Linker, esc
 WIDTH, HEIGHT, TOP = 640, 120, 4
 MAX_BARS = 180  # longer spans are drawn by quarter or by year
 MIN_MONTHS = 12  # a shorter span is drawn as the year up to its last month: one month is not one wide block
-_date, _src_uri = attrgetter("date"), attrgetter("src_uri")
+_date = attrgetter("date")
 
 
 def _dated(records: list[Record]) -> list:
@@ -103,7 +103,7 @@ class Cooccurrence:
 
     def __init__(self, records: list[Record]) -> None:
         self.records = records
-        self.rows: dict[str, int] | None = None
+        self.rows: dict[int, int] | None = None
 
     def _index(self) -> None:
         ids: dict[str, int] = {}
@@ -115,13 +115,15 @@ class Cooccurrence:
         self.ids, self.names, self.flat, self.ends = ids, list(ids), np.asarray(flat, dtype=np.int64), ends
         self.starts = np.zeros(len(self.records), dtype=np.int64)
         self.starts[1:] = ends[:-1]
-        self.rows = {r.src_uri: i for i, r in enumerate(self.records)}
+        # By identity (the records are held in self.records, so no other object has their ids): a
+        # path lookup read each record and its path string, scattered over the heap (listingcache._Joiner).
+        self.rows = {id(r): i for i, r in enumerate(self.records)}
 
     def tags(self, records: list[Record], skip, top: int) -> list[tuple[str, int]]:
         """`_most_common(records, _tag_keys, skip, top)`."""
         if self.rows is None:
             self._index()
-        rows = np.fromiter(map(self.rows.get, map(_src_uri, records), repeat(-1)), dtype=np.int64, count=len(records))
+        rows = np.fromiter(map(self.rows.get, map(id, records), repeat(-1)), dtype=np.int64, count=len(records))
         if not len(rows) or (rows < 0).any():  # an article this index was not made with
             return _most_common(records, _tag_keys, skip, top)
         start = self.starts[rows]
