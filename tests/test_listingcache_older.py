@@ -139,3 +139,18 @@ def test_the_entry_keeps_only_the_current_pages(tmp_path: Path):
     assert sorted(s[0] for s, _ in group.values()) == sorted(p.uri for p in pages[1:])
     _listing(cache, edited, 3)  # the first page changed again, no older page did
     assert not any(isinstance(pickle.loads(zlib.decompress(v)), dict) for v in cache.store.new_listings.values())
+
+
+def test_fingerprints_joined_by_identity_are_those_of_the_current_build():
+    """listingcache._prints looks records up by identity: the same bytes as a lookup by path, and a
+    new build (new fingerprints, new record objects with the same paths) gets its own."""
+    join = listingcache._Joiner()
+    records = _records(12)
+    prints = {r.src_uri: fingerprint(r) for r in records}
+    by_path = b"".join(prints[r.src_uri] for r in records[3:9])
+    assert join(prints, records[3:9]) == by_path
+    assert join(prints, records[::-1]) == b"".join(prints[r.src_uri] for r in records[::-1])  # some seen, some new
+    edited = _records(12, retitle=5)  # the next build: other objects, one other fingerprint
+    new_prints = {r.src_uri: fingerprint(r) for r in edited}
+    assert new_prints != prints
+    assert join(new_prints, edited) == b"".join(new_prints[r.src_uri] for r in edited)

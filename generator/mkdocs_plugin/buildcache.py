@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import pickle
 import shutil
 import sqlite3
@@ -49,6 +50,21 @@ def _hash_files(h, root: Path, files) -> None:
         h.update(p.read_bytes())
 
 
+ICONS = ".icons"  # Material's icon folders: SVG files only, used through templates
+
+
+def _theme_files(root: Path, skip_icons: bool) -> list[Path]:
+    """Every file under a theme folder, but (`skip_icons`) its icon folders' (`root.rglob("*")` made
+    a Path of each of Material's 14,500 icons only for the name check to drop it: 0.06 CPU-s a
+    build). tests/test_buildcache_key.py checks that those folders hold no file the key would take."""
+    out: list[Path] = []
+    for folder, dirs, files in os.walk(root, followlinks=True):  # as rglob, into linked folders
+        if skip_icons:
+            dirs[:] = [name for name in dirs if name != ICONS]
+        out += [Path(folder, name) for name in files]
+    return out
+
+
 def global_key(config_file: str | None, theme_dirs: list[str], settings: dict) -> str:
     """What every page depends on: the config file and settings, templates, our code, versions."""
     h = hashlib.sha256()
@@ -59,8 +75,9 @@ def global_key(config_file: str | None, theme_dirs: list[str], settings: dict) -
         root = Path(d)
         # Templates, not the theme's thousands of icons (an icon is only used through a template).
         # The name is looked at before the file is stat'ed: 14,500 icons cost a stat each (0.2 s a build).
-        _hash_files(h, root, [p for p in root.rglob("*") if (p.suffix in (".html", ".xml", ".yml")
-                                                             or "theme_overrides" in d) and p.is_file()])
+        every = "theme_overrides" in d  # the site's own overrides: all files, its own icons too
+        _hash_files(h, root, [p for p in _theme_files(root, skip_icons=not every)
+                              if (every or p.suffix in (".html", ".xml", ".yml")) and p.is_file()])
     _hash_files(h, _GENERATOR, [p for p in _GENERATOR.rglob("*") if p.suffix in (".py", ".yml", ".json", ".txt")
                     and "__pycache__" not in p.parts and p.is_file()])
     h.update(locator.drawing_digest().encode())  # the outline data the pages' map files are named after

@@ -16,7 +16,7 @@ from .pages import MONTHS, Linker, esc
 WIDTH, HEIGHT, TOP = 640, 120, 4
 MAX_BARS = 180  # longer spans are drawn by quarter or by year
 MIN_MONTHS = 12  # a shorter span is drawn as the year up to its last month: one month is not one wide block
-_date, _src_uri = attrgetter("date"), attrgetter("src_uri")
+_date = attrgetter("date")
 
 
 def _dated(records: list[Record]) -> list:
@@ -93,46 +93,30 @@ def _tag_keys(r: Record) -> dict:
     return dict.fromkeys(r.tags)
 
 
-class Cooccurrence:
-    """Every article's distinct tags as ids in one flat array, made once per build (at the first
-    chart): a listing's tag counts are then a `bincount` of its articles' ids. Counting them in a
-    Python Counter was most of the charts' 0.45 CPU-s after adding 10 articles to 10,000 (a big
-    tag's chart counts the tags of thousands of articles; places, a dict per article already, count
-    as fast in a Counter). Same counts, same order as `_most_common`, ties included
-    (tests/test_charts.py)."""
+class _Flat:
+    """Every article's distinct keys (tags, or place slugs) as ids in one flat array."""
 
-    def __init__(self, records: list[Record]) -> None:
-        self.records = records
-        self.rows: dict[str, int] | None = None
-
-    def _index(self) -> None:
+    def __init__(self, records: list[Record], keys) -> None:
         ids: dict[str, int] = {}
         flat: list[int] = []
-        ends = np.empty(len(self.records), dtype=np.int64)
-        for i, r in enumerate(self.records):
-            flat.extend([ids.setdefault(k, len(ids)) for k in _tag_keys(r)])
+        ends = np.empty(len(records), dtype=np.int64)
+        for i, r in enumerate(records):
+            flat.extend([ids.setdefault(k, len(ids)) for k in keys(r)])
             ends[i] = len(flat)
         self.ids, self.names, self.flat, self.ends = ids, list(ids), np.asarray(flat, dtype=np.int64), ends
-        self.starts = np.zeros(len(self.records), dtype=np.int64)
+        self.starts = np.zeros(len(records), dtype=np.int64)
         self.starts[1:] = ends[:-1]
-        self.rows = {r.src_uri: i for i, r in enumerate(self.records)}
 
-    def tags(self, records: list[Record], skip, top: int) -> list[tuple[str, int]]:
-        """`_most_common(records, _tag_keys, skip, top)`."""
-        if self.rows is None:
-            self._index()
-        rows = np.fromiter(map(self.rows.get, map(_src_uri, records), repeat(-1)), dtype=np.int64, count=len(records))
-        if not len(rows) or (rows < 0).any():  # an article this index was not made with
-            return _most_common(records, _tag_keys, skip, top)
+    def most_common(self, rows: np.ndarray, skip, top: int) -> list[tuple[str, int]]:
         start = self.starts[rows]
         lengths = self.ends[rows] - start
         total = int(lengths.sum())
         if not total:
             return []
-        # Each article's tag ids, one article after the other in the listing's order.
+        # Each article's ids, one article after the other in the listing's order.
         seen = self.flat[np.arange(total) + np.repeat(start - (np.cumsum(lengths) - lengths), lengths)]
         counts = np.bincount(seen, minlength=len(self.ids))
-        first = np.full(len(self.ids), total, dtype=np.int64)  # where each tag is first seen
+        first = np.full(len(self.ids), total, dtype=np.int64)  # where each key is first seen
         np.minimum.at(first, seen, np.arange(total))
         for key in skip:
             if key in self.ids:
@@ -142,13 +126,59 @@ class Cooccurrence:
         return [(self.names[i], int(counts[i])) for i in best.tolist()]
 
 
+class Cooccurrence:
+    """Every article's distinct tags, and its places' slugs, as ids in one flat array each, made
+    once per build (at the first chart): a listing's counts are then a `bincount` of its articles'
+    ids. Counting them in a Python Counter was most of the charts' 0.45 CPU-s after adding 10
+    articles to 10,000 (a big tag's chart counts the tags of thousands of articles); the places'
+    Counter was then 0.13 of the 0.33 left. Same counts, same order as `_most_common`, ties
+    included (tests/test_charts.py)."""
+
+    def __init__(self, records: list[Record]) -> None:
+        self.records = records
+        self.rows: dict[int, int] | None = None
+        self._tags: _Flat | None = None
+        self._places: _Flat | None = None
+
+    def _rows(self, records: list[Record]) -> np.ndarray | None:
+        """The records' rows; None when one is not among those this index was made with."""
+        if self.rows is None:
+            # By identity (the records are held in self.records, so no other object has their ids): a
+            # path lookup read each record and its path string, scattered over the heap (listingcache._Joiner).
+            self.rows = {id(r): i for i, r in enumerate(self.records)}
+        rows = np.fromiter(map(self.rows.get, map(id, records), repeat(-1)), dtype=np.int64, count=len(records))
+        return None if not len(rows) or (rows < 0).any() else rows
+
+    def tags(self, records: list[Record], skip, top: int, rows: np.ndarray | None = None) -> list[tuple[str, int]]:
+        """`_most_common(records, _tag_keys, skip, top)`."""
+        rows = self._rows(records) if rows is None else rows
+        if rows is None:  # an article this index was not made with
+            return _most_common(records, _tag_keys, skip, top)
+        if self._tags is None:
+            self._tags = _Flat(self.records, _tag_keys)
+        return self._tags.most_common(rows, skip, top)
+
+    def places(self, records: list[Record], skip, top: int, rows: np.ndarray | None = None) -> list[tuple[str, int]]:
+        """`_most_common(records, place_slugs, skip, top)`."""
+        rows = self._rows(records) if rows is None else rows
+        if rows is None:
+            return _most_common(records, place_slugs, skip, top)
+        if self._places is None:
+            self._places = _Flat(self.records, place_slugs)
+        return self._places.most_common(rows, skip, top)
+
+
 def cooccurring(uri: str, records: list[Record], tag_uri, place_uri, link: Linker, skip_tag: str = "",
                 skip_places: frozenset[str] = frozenset(), top: int = 10, index: Cooccurrence | None = None) -> str:
     """The tags and places most often in the same articles, as links with bars of their share."""
     skip_tags = (skip_tag,) if skip_tag else ()
-    tags = (index.tags(records, skip_tags, top) if index is not None
-            else _most_common(records, _tag_keys, skip_tags, top))
-    shown = _most_common(records, place_slugs, skip_places, top)
+    if index is not None:
+        rows = index._rows(records)
+        tags = index.tags(records, skip_tags, top, rows)
+        shown = index.places(records, skip_places, top, rows)
+    else:
+        tags = _most_common(records, _tag_keys, skip_tags, top)
+        shown = _most_common(records, place_slugs, skip_places, top)
     by_slug = _last_places(records, {s for s, _ in shown})
     out = []
     for title, items in (("Tags seen with it", [(link(uri, tag_uri(t), t), c) for t, c in tags]),

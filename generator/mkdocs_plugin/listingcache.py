@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from .listings import Listing
@@ -33,14 +32,38 @@ if TYPE_CHECKING:
     from .index import Record
 
 Make = Callable[["OlderPages | None"], list[Listing]]
-_src_uri = attrgetter("src_uri")
 
 
-def _prints(prints: dict[str, bytes], records: list[Record]) -> bytes:
+class _Joiner:
     """The records' fingerprints joined, in order, looked up in C: one hash update with them gives
     the digest one update per record gave (every listing is keyed on all its articles, about
-    100,000 look-ups a build at 10,000 articles)."""
-    return b"".join(map(prints.__getitem__, map(_src_uri, records)))
+    150,000 look-ups a build at 10,000 articles).
+
+    Looked up by the record object's identity, not its path: a path lookup reads each record, its
+    path string and the dict's key string, scattered over the heap, and cost 0.27 CPU-s after
+    adding 10 articles to 10,000 (`id()` reads none of them: 0.14, the same bytes). Each record
+    seen is held here (`held`), so no id in the table can belong to another object while the
+    table lives; the table starts again with each new `prints` (a new build)."""
+
+    def __init__(self) -> None:
+        self.prints: dict[str, bytes] | None = None
+        self.by_id: dict[int, bytes] = {}
+        self.held: list[Record] = []
+
+    def __call__(self, prints: dict[str, bytes], records: list[Record]) -> bytes:
+        if prints is not self.prints:
+            self.prints, self.by_id, self.held = prints, {}, []
+        try:
+            return b"".join(map(self.by_id.__getitem__, map(id, records)))
+        except KeyError:  # records not seen yet this build
+            for r in records:
+                if id(r) not in self.by_id:
+                    self.by_id[id(r)] = prints[r.src_uri]
+                    self.held.append(r)
+            return b"".join(map(self.by_id.__getitem__, map(id, records)))
+
+
+_prints = _Joiner()
 
 
 def fingerprint(r: Record) -> bytes:
