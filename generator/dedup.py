@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 import unicodedata
+from pathlib import Path
 
 SHINGLE = 5
 NUM_PERM = 128
@@ -98,19 +100,36 @@ def _fmix32(h):
 
 
 _PERMUTATIONS = None
+# The permutations drawn by `draw_permutations`, kept as data: importing numpy.random to draw them was
+# about 50 ms of every process that reads a file (a daily update's worker). tests/test_dedup.py
+# checks the file against the draw.
+PERMUTATIONS_FILE = Path(__file__).resolve().parent / "data" / "minhash_permutations.json"
 
 
 def _permutations():
-    """The seed's affine permutations (a odd, b), drawn once per process as datasketch draws them."""
+    """The seed's affine permutations (a odd, b), as datasketch draws them: read once per process."""
     global _PERMUTATIONS
     if _PERMUTATIONS is None:
         import numpy as np
 
-        gen = np.random.RandomState(SEED)
-        a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-        b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-        _PERMUTATIONS = (a, b)
+        try:
+            raw = json.loads(PERMUTATIONS_FILE.read_text(encoding="utf-8"))
+            if raw["seed"] != SEED or raw["num_perm"] != NUM_PERM:
+                raise ValueError("drawn for another seed or size")
+            _PERMUTATIONS = (np.array(raw["a"], dtype=np.uint32), np.array(raw["b"], dtype=np.uint32))
+        except (OSError, ValueError, KeyError, TypeError):
+            _PERMUTATIONS = draw_permutations()
     return _PERMUTATIONS
+
+
+def draw_permutations():
+    """(a, b) drawn from SEED as datasketch draws them (numpy's legacy RandomState)."""
+    import numpy as np
+
+    gen = np.random.RandomState(SEED)
+    a = gen.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def encode(sig: bytes) -> str:

@@ -131,6 +131,9 @@ def _keep(m: re.Match) -> str:
     return ch if ch == "\u200d" or unicodedata.category(ch)[0] != "C" else ""
 
 
+_SPACE_RUNS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")  # (compiled once: called per line and block)
+
+
 def clean_spaces(text: str) -> str:
     """Collapse whitespace and drop control characters that would break YAML or HTML.
 
@@ -139,7 +142,7 @@ def clean_spaces(text: str) -> str:
     text = _ASCII_CONTROLS.sub("", text)
     if not text.isascii():
         text = _NON_ASCII.sub(_keep, text)
-    return re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+", " ", text).strip()
+    return _SPACE_RUNS.sub(" ", text).strip()
 
 
 @lru_cache(maxsize=1 << 16)

@@ -225,3 +225,19 @@ def test_near_duplicate_text_from_a_third_file_is_still_marked_near(tmp_path):
     meta, _ = read_page(Path(e.page))
     assert meta["sources"][-1] == {"file": "c.txt", "near_duplicate": True}
     assert [x.outcome for x in ingest([src], content, jobs=1)] == ["unchanged"] * 3
+
+
+def test_the_permutations_file_is_the_seeds_draw(monkeypatch):
+    """The MinHash permutations are read from data (no numpy.random import in a reading process);
+    they are the ones drawn from the seed, and a missing file falls back to drawing them."""
+    import numpy as np
+
+    a, b = dedup.draw_permutations()
+    monkeypatch.setattr(dedup, "_PERMUTATIONS", None)
+    got = dedup._permutations()
+    assert got[0].dtype == a.dtype and got[1].dtype == b.dtype
+    assert np.array_equal(got[0], a) and np.array_equal(got[1], b)
+    monkeypatch.setattr(dedup, "_PERMUTATIONS", None)
+    monkeypatch.setattr(dedup, "PERMUTATIONS_FILE", Path("/nonexistent/minhash_permutations.json"))
+    drawn = dedup._permutations()
+    assert np.array_equal(drawn[0], a) and np.array_equal(drawn[1], b)

@@ -52,7 +52,7 @@ def clean_fields(article: Article, ctx: Context) -> Article:
     article.summary = clean_spaces(article.summary.replace("\n", " ")) if article.summary else None
     if article.summary == article.title:
         article.summary = None
-    article.blocks = [Block(b.kind, clean_spaces(b.text)) for b in article.blocks if clean_spaces(b.text)]
+    article.blocks = [Block(b.kind, text) for b in article.blocks if (text := clean_spaces(b.text))]  # (cleaned once)
     for attr in ("source", "url", "author"):
         value = getattr(article, attr)
         setattr(article, attr, clean_spaces(value.replace("\n", " ")) or None if value else None)
