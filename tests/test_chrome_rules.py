@@ -77,3 +77,25 @@ def test_chrome_rules_are_not_read_by_the_pure_python_loader(monkeypatch):
     finally:
         text.chrome_rules.cache_clear()
         text_model.stopwords.cache_clear()
+
+
+def test_drop_verdicts_are_the_rules_own_remembered_per_set_of_rules(monkeypatch):
+    """analyse remembers the drop rules' verdict per line (page furniture repeats from page to
+    page): the verdict is the pattern's, for the rules asked with, and the memory stays bounded."""
+    import dataclasses
+
+    from generator.readers import text
+
+    rules = text.chrome_rules()
+    lines = ["Share", "Home | News | Sport", "Harbour wall to be rebuilt after the storm", "Share", "Cookie policy"]
+    for line in lines + lines:
+        assert text._dropped(line, rules) == bool(rules.drop.fullmatch(line)), line
+    other = dataclasses.replace(rules, drop=re.compile("Harbour wall.*"))
+    assert text._dropped("Harbour wall to be rebuilt after the storm", other) is True
+    assert text._dropped("Share", other) is False
+    assert text._dropped("Harbour wall to be rebuilt after the storm", rules) is bool(
+        rules.drop.fullmatch("Harbour wall to be rebuilt after the storm"))
+    monkeypatch.setattr(text, "MAX_VERDICTS", 3)
+    for i in range(10):
+        text._dropped(f"line {i}", rules)
+        assert len(text._VERDICTS) <= 3
