@@ -56,6 +56,11 @@ ENSEMBLE = int(os.environ.get("TRAIN_ENSEMBLE", "20"))  # seeded fits averaged (
 TITLE_STEPS = int(os.environ.get("TRAIN_STEPS", "300"))
 ADAM_RATE = 0.01
 FOLDS = 5
+# experiment knobs (defaults: off)
+DROPOUT = float(os.environ.get("TRAIN_DROPOUT", "0"))  # share of a candidate's features zeroed each step
+NOISE = float(os.environ.get("TRAIN_NOISE", "0"))  # Gaussian noise on the standardised features each step
+BAG = os.environ.get("TRAIN_BAG", "")  # "site": each fit of the ensemble on a bootstrap sample of sites
+DROP = tuple(f for f in os.environ.get("TRAIN_DROP", "").split(",") if f)  # title features left out
 
 
 def load_pages(path: Path) -> list[dict]:
@@ -66,14 +71,15 @@ def load_pages(path: Path) -> list[dict]:
             continue
         fold = int(hashlib.sha256(domain(record.get("url")).encode()).hexdigest()[8:16], 16) % FOLDS
         items.append({"page": analyse(record.get("text") or ""), "title": record.get("title"),
+                      "site": domain(record.get("url")),
                       "date": record.get("date"), "body": record.get("body"), "fold": fold,
                       "text": record.get("text") or ""})
     return items
 
 
-def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], list[tuple[np.ndarray, np.ndarray]]]:
+def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], list[tuple[np.ndarray, np.ndarray, str]]]:
     """Per page: title groups (candidate vectors, which are the title) and body rows (vectors, labels)."""
-    title_groups: list[tuple[np.ndarray, np.ndarray]] = []
+    title_groups: list[tuple[np.ndarray, np.ndarray, str]] = []
     body_x: list[np.ndarray] = []
     body_y: list[np.ndarray] = []
     for item in items:
@@ -83,7 +89,7 @@ def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], lis
             cands = title_candidates(page)
             labels = np.array([norm_title(page.units[i]) == gold for i in cands], dtype=float)
             if labels.any():
-                title_groups.append((np.array([page.vectors[i] for i in cands]), labels))
+                title_groups.append((np.array([page.vectors[i] for i in cands]), labels, item.get("site", "")))
         if item["body"]:
             body = norm_ws(item["body"])
             rows = [i for i, _ in enumerate(page.units) if not page.chrome[i]]
@@ -93,13 +99,26 @@ def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], lis
     return body_x, body_y, title_groups
 
 
-def fit_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int) -> dict:
+def fit_title(groups: list[tuple[np.ndarray, np.ndarray, str]], dim: int) -> dict:
     """The average of ENSEMBLE title models fitted from different seeded starts (an average of such
     scores is one model of the same form: the linear parts averaged, the hidden units side by side)."""
-    fits = [fit_one_title(groups, dim, SEED + k) for k in range(ENSEMBLE)]
+    fits = [fit_one_title(bag(groups, SEED + k), dim, SEED + k) for k in range(ENSEMBLE)]
     return {"lin": sum(f["lin"] for f in fits) / len(fits), "w1": np.vstack([f["w1"] for f in fits]),
             "b1": np.concatenate([f["b1"] for f in fits]),
             "w2": np.concatenate([f["w2"] for f in fits]) / len(fits)}
+
+
+def bag(groups: list[tuple[np.ndarray, np.ndarray, str]], seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The pages one fit of the ensemble sees: all of them, or (TRAIN_BAG=site) the pages of a
+    bootstrap sample of the sites, drawn with a seeded generator."""
+    if BAG != "site":
+        return [(x, y) for x, y, _ in groups]
+    sites = sorted({s for _, _, s in groups})
+    drawn = np.random.default_rng(1000 + seed).integers(0, len(sites), len(sites))
+    times = {s: 0 for s in sites}
+    for k in drawn:
+        times[sites[k]] += 1
+    return [(x, y) for x, y, s in groups for _ in range(times[s])]
 
 
 def fit_one_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int, seed: int) -> dict:
@@ -113,7 +132,18 @@ def fit_one_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int, seed: i
     params = {"lin": np.zeros(dim), "w1": rng.normal(0, 0.1, (HIDDEN, dim)), "b1": np.zeros(HIDDEN),
               "w2": rng.normal(0, 0.1, HIDDEN)}
     moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in params.items()}
+    keep = np.array([f not in DROP for f in FEATURES], dtype=float)
+    x_clean = x * keep
     for step in range(1, TITLE_STEPS + 1):
+        x = x_clean
+        if DROPOUT:
+            mask = rng.random(x.shape) >= DROPOUT
+            mask[:, 0] = True  # the bias stays
+            x = x * mask / (1 - DROPOUT)
+            x[:, 0] = x_clean[:, 0]
+        if NOISE:
+            x = x + rng.normal(0, NOISE, x.shape) * keep
+            x[:, 0] = x_clean[:, 0]
         h = np.tanh(x @ params["w1"].T + params["b1"])
         s = x @ params["lin"] + h @ params["w2"]
         s = s - np.maximum.reduceat(s, starts)[group]
@@ -130,6 +160,8 @@ def fit_one_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int, seed: i
             m[:] = 0.9 * m + 0.1 * g
             v[:] = 0.999 * v + 0.001 * g * g
             params[k] -= ADAM_RATE * (m / (1 - 0.9 ** step)) / (np.sqrt(v / (1 - 0.999 ** step)) + 1e-8)
+    params["lin"] *= keep
+    params["w1"] *= keep
     return params
 
 
@@ -154,14 +186,14 @@ def fit_body(xs: list[np.ndarray], ys: list[np.ndarray], dim: int) -> np.ndarray
 def fit(items: list[dict]) -> dict:
     """The model file's content, fitted on `items`."""
     body_x, body_y, groups = examples(items)
-    every = np.vstack(body_x + [x for x, _ in groups])
+    every = np.vstack(body_x + [x for x, _, _ in groups])
     mean = every.mean(axis=0)
     scale = every.std(axis=0)
     scale[scale < 1e-9] = 1.0
     mean[0], scale[0] = 0.0, 1.0  # the bias column stays a constant 1
-    title_w = fit_title([((x - mean) / scale, y) for x, y in groups], len(FEATURES))
+    title_w = fit_title([((x - mean) / scale, y, site) for x, y, site in groups], len(FEATURES))
     body_w = fit_body([(x - mean) / scale for x in body_x], body_y, len(FEATURES))
-    hits = sum(int(y[int(np.argmax(title_scores(title_w, (x - mean) / scale)))] > 0) for x, y in groups)
+    hits = sum(int(y[int(np.argmax(title_scores(title_w, (x - mean) / scale)))] > 0) for x, y, _ in groups)
     return {"_comment": "Written by tools/train_text_model.py on the tune part of scrapes_real; do not edit.",
             "_fit": {"title_pages": len(groups), "title_right": hits, "body_pages": len(body_x)},
             "features": list(FEATURES),
@@ -235,7 +267,8 @@ def main() -> int:
             args.cache.write_bytes(pickle.dumps(items))
     if args.cv:
         result = cross_validate(items, args.failures)
-        print(f"cross-validated by site ({FOLDS} folds, hidden {HIDDEN}, L2 {L2}, steps {TITLE_STEPS}): "
+        print(f"cross-validated by site ({FOLDS} folds, hidden {HIDDEN}, L2 {L2}, steps {TITLE_STEPS}, "
+              f"fits {ENSEMBLE}, dropout {DROPOUT}, noise {NOISE}, bag {BAG or '-'}, drop {','.join(DROP) or '-'}): "
               f"{summary(result)}")
         return 0
     model = fit(items)
