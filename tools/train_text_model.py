@@ -84,18 +84,28 @@ BAG = os.environ.get("TRAIN_BAG", "")  # "site": each fit of the ensemble on a b
 DROP = tuple(f for f in os.environ.get("TRAIN_DROP", "").split(",") if f)  # title features left out
 
 
+def site_of(record: dict) -> str:
+    """The page's site: its domain, or for a page without a URL its id less a trailing number
+    ("readability-nytimes-2" -> "readability-nytimes"). The 87 URL-less tune pages are Readability
+    test pages of some 60 sites; keyed by the empty domain they all fell in one fold, which --cv then
+    read with a model that had seen none of them."""
+    if FOLD_KEY != "site":
+        return domain(record.get("url"))
+    return domain(record.get("url")) or re.sub(r"-\d+$", "", str(record.get("id", "")))
+
+
+def fold_of(site: str) -> int:
+    return int(hashlib.sha256(site.encode()).hexdigest()[8:16], 16) % FOLDS
+
+
 def load_pages(path: Path) -> list[dict]:
     """Every tune page with a gold field: its analysed page, gold title/date/body and its site's fold."""
     items = []
     for record in load_records(path):
         if part_of(record) != "tune" or not (record.get("title") or record.get("body") or gold_day(record.get("date"))):
             continue
-        # the domain, or for a page without a URL its id less a trailing number ("readability-nytimes-2"
-        # -> "readability-nytimes"): the 87 URL-less tune pages are Readability test pages of some 60
-        # sites; keyed by the empty domain they all fell in one fold, read by a model that saw none of them
-        site = domain(record.get("url")) or (re.sub(r"-\d+$", "", str(record.get("id", "")))
-                                             if FOLD_KEY == "site" else "")
-        fold = int(hashlib.sha256(site.encode()).hexdigest()[8:16], 16) % FOLDS
+        site = site_of(record)
+        fold = fold_of(site)
         items.append({"page": analyse(record.get("text") or ""), "title": record.get("title"),
                       "site": site,
                       "date": record.get("date"), "body": record.get("body"), "fold": fold,
