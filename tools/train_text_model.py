@@ -26,6 +26,8 @@ Tried for titles and dropped (2026-12-07, same pages and folds, 20 fits, --cv ti
 the knobs are left in as environment variables, off by default):
 - feature dropout, TRAIN_DROPOUT=0.2 (each step a fifth of each candidate's features zeroed): 0.643
   (date right 0.743, body F1 0.8855), at 2.3 times the CPU.
+- TRAIN_NOISE (Gaussian noise on the standardised features each step): not measured (no time left;
+  as costly as dropout).
 - bagging by site, TRAIN_BAG=site (each of the 20 fits on a bootstrap sample of the sites): 0.629.
 - fewer features, TRAIN_DROP=<group> (a group left out of the title model, the body model unchanged):
   repetition (repeats, repeats_near, piece_of_other, composite, contained) 0.635; layout (blank lines,
