@@ -140,7 +140,7 @@ def main() -> int:
             x = np.hstack([x, extra(page, cands, variant)])
         gold = norm_title(it["title"])
         prep.append((page, cands, x, np.array([norm_title(page.units[i]) == gold for i in cands], float),
-                     it["fold"], gold))
+                     it["fold"], gold, it.get("site", "")))
     dim = next(p[2].shape[1] for p in prep if p[1])
     right, per_fold, t0 = 0, [], time.process_time()
     for fold in range(T.FOLDS):
@@ -149,9 +149,9 @@ def main() -> int:
         mu, sd = allx.mean(0), allx.std(0)
         sd[sd < 1e-9] = 1
         mu[0], sd[0] = 0, 1
-        tw = T.fit_title([((p[2] - mu) / sd, p[3]) for p in train], dim)
+        tw = T.fit_title([((p[2] - mu) / sd, p[3], p[6]) for p in train], dim)
         hits = total = 0
-        for page, cands, x, _, f, gold in prep:
+        for page, cands, x, _, f, gold, _ in prep:
             if f != fold:
                 continue
             total += 1

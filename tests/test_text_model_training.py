@@ -1,0 +1,34 @@
+"""The trainer's cross-validation folds: pages of one site share a fold, pages without a URL are
+keyed by their id (not all by the empty domain, which put every such page in one fold)."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "train_text_model.py"
+
+
+def _trainer():
+    spec = importlib.util.spec_from_file_location("train_text_model", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_site_is_the_domain_without_www():
+    t = _trainer()
+    assert t.site_of({"url": "https://www.example.com/a/b.html", "id": "x-1"}) == "example.com"
+
+
+def test_page_without_url_is_keyed_by_its_id_less_its_number():
+    t = _trainer()
+    assert t.site_of({"url": None, "id": "readability-nytimes-2"}) == "readability-nytimes"
+    assert t.site_of({"id": "readability-nytimes-3"}) == "readability-nytimes"
+    assert t.site_of({"url": "", "id": "readability-aclu"}) == "readability-aclu"
+
+
+def test_urlless_pages_spread_over_folds():
+    t = _trainer()
+    folds = {t.fold_of(t.site_of({"id": f"set-page{k}"})) for k in range(40)}
+    assert len(folds) == t.FOLDS
+    assert t.fold_of(t.site_of({"id": "set-a-1"})) == t.fold_of(t.site_of({"id": "set-a-2"}))
