@@ -35,7 +35,7 @@ from .index import Record
 
 # A page file's stamp: size, mtime, inode, device, ctime (ns) and its digest (pagefiles.py).
 Stamp = tuple[int, int, int, int, int, str]
-SCHEMA = 9  # the tables' layout: another one is dropped and rebuilt
+SCHEMA = 8  # the tables' layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
@@ -109,7 +109,7 @@ class BuildCache:
                 self.db.execute(f"PRAGMA user_version = {SCHEMA}")
         # The HTML last: a row's other columns are read without walking its HTML's overflow pages.
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                        "context TEXT NOT NULL, record BLOB, entries TEXT NOT NULL, body BLOB, html BLOB NOT NULL)")
+                        "context TEXT NOT NULL, record BLOB, entries TEXT NOT NULL, html BLOB NOT NULL)")
         # A generated listing (a tag's, a place's, a month's pages) by a key of what it is made
         # from: the pages it gave, so an unchanged listing is not generated again (Listing.stored).
         self.db.execute("CREATE TABLE IF NOT EXISTS listings (key TEXT PRIMARY KEY, pages BLOB NOT NULL)")
@@ -132,7 +132,7 @@ class BuildCache:
         self.outputs_site: str | None = None  # one site folder is remembered (`mkdocs serve` makes new ones)
         self.keys: dict[str, tuple[str, str]] = {uri: (key, context) for uri, key, context in
                                                  self.db.execute("SELECT src_uri, key, context FROM pages")}
-        self.new: dict[str, tuple[str, str, bytes, str, bytes | None, bytes | None]] = {}
+        self.new: dict[str, tuple[str, str, bytes, str, bytes | None]] = {}
         self.records: dict[str, bytes] | None = None  # src_uri -> stored record, read at the first `record`
         self.loader = recordblob.Loader()
         self.listing_keys: set[str] = {k for (k,) in self.db.execute("SELECT key FROM listings")}
@@ -150,15 +150,6 @@ class BuildCache:
         """(HTML, search entries) of a page `has` found."""
         html, entries = self.db.execute("SELECT html, entries FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
         return zlib.decompress(html).decode("utf-8"), json.loads(entries)
-
-    def bodies(self, uris) -> dict[str, bytes]:
-        """The kept bodies (bodymemo.py) of these pages, those that have one."""
-        out = {}
-        for uri in uris:
-            row = self.db.execute("SELECT body FROM pages WHERE src_uri = ?", (uri,)).fetchone()
-            if row is not None and row[0] is not None:
-                out[uri] = row[0]
-        return out
 
     def page_bytes(self, src_uri: str) -> bytes:
         """The stored page as MkDocs writes it (UTF-8, characters it cannot encode as references)."""
@@ -211,16 +202,13 @@ class BuildCache:
         self.used_listings.add(key)
         self.new_listings[key] = zlib.compress(pickle.dumps(value, protocol=5), 1)
 
-    def put(self, src_uri: str, key: str, context: str, html: str, entries: list, record: Record | None,
-            body: bytes | None = None) -> int:
-        """Keep a rendered page (and its body's conversion, bodymemo.py); returns the size of its
-        file (MkDocs' encoding of `html`)."""
+    def put(self, src_uri: str, key: str, context: str, html: str, entries: list, record: Record | None) -> int:
+        """Keep a rendered page; returns the size of its file (MkDocs' encoding of `html`)."""
         # The folder is ours only (cachedir.ensure), as for the read cache's pickles.
         # The body is not stored ("" = it had one, cut again from the text by `record`).
         blob = recordblob.dumps(record, None if record.body is None else "") if record else None
         data = html.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes it (_build_page)
-        self.new[src_uri] = (key, context, zlib.compress(data, 1), json.dumps(entries, ensure_ascii=False), blob,
-                             body)
+        self.new[src_uri] = (key, context, zlib.compress(data, 1), json.dumps(entries, ensure_ascii=False), blob)
         return len(data)
 
     def commit(self, present: set[str]) -> None:
@@ -232,8 +220,8 @@ class BuildCache:
             self.db.executemany("INSERT OR REPLACE INTO outputs (site, src_uri, key, context, size, mtime_ns) "
                                 "VALUES (?, ?, ?, ?, ?, ?)", [(*k, *v) for k, v in self.new_outputs.items()])
             self.db.executemany("DELETE FROM outputs WHERE site = ? AND src_uri = ?", self.gone_outputs)
-            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, context, html, entries, record, "
-                                "body) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, context, html, entries, record) "
+                                "VALUES (?, ?, ?, ?, ?, ?)",
                                 [(uri, *value) for uri, value in self.new.items()])
             self.db.executemany("DELETE FROM stamps WHERE src_uri = ?",
                                 [(uri,) for uri in self.stamps if uri not in self.new_stamps])
@@ -370,19 +358,13 @@ class PageCache:
             self.entries.extend(entries)
             page.content = html
 
-    def after_page(self, page, output: str, record: Record | None, body: bytes | None = None) -> int | None:
-        """Store a rendered page (`body`: its body's conversion, bodymemo.py); the size of its file when stored."""
+    def after_page(self, page, output: str, record: Record | None) -> int | None:
+        """Store a rendered page; the size of its file when stored."""
         uri = page.file.src_uri
         if self.store is not None and uri in self.keys and uri not in self.cached:
             return self.store.put(uri, self.keys[uri], self.contexts.get(uri, ""), output, self.entries[self._mark:],
-                                  record, body)
+                                  record)
         return None
-
-    def rerendered(self) -> list[str]:
-        """Pages rendered again though their file is unchanged (their context changed)."""
-        if self.store is None:
-            return []
-        return [uri for uri, key in self.keys.items() if uri not in self.cached and self.store.has(uri, key)]
 
     def finish(self, commit: bool) -> None:
         if self.store is None:

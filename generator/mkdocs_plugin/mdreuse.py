@@ -22,8 +22,6 @@ import markdown
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.toc import get_toc
 
-from .bodymemo import BodyMemo, local_link
-
 # Extensions whose state between documents reset() clears (or that keep none).
 SAFE_MODULES = frozenset({
     "markdown.extensions.abbr", "markdown.extensions.admonition", "markdown.extensions.attr_list",
@@ -51,15 +49,6 @@ class Renderer:
         # The footnotes' reset count as a fresh instance has it when it converts (its own reset and Markdown's).
         self.footnotes = [(e, e.unique_prefix) for e in md.registeredExtensions if hasattr(e, "unique_prefix")]
         self.pages = 0  # pages rendered with it (tests read it)
-        self.memo: BodyMemo | None = None  # kept bodies (bodymemo.py), set by the plugin with the build cache
-        self.local_links = 0  # links of the page being converted that MkDocs resolved against the site's files
-        resolve = self.relative.path_to_url
-
-        def path_to_url(url: str) -> str:
-            self.local_links += local_link(url)
-            return resolve(url)
-
-        self.relative.path_to_url = path_to_url  # type: ignore[method-assign]
 
     @classmethod
     def for_config(cls, config) -> Renderer | None:
@@ -80,10 +69,6 @@ class Renderer:
         """What `Page.render` does, on the shared instance."""
         if page.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
-        memo = self.memo if self.memo is not None and page.file.src_uri in self.memo.wanted else None
-        key = memo.key(page) if memo is not None else ""
-        if memo is not None and memo.restore(page, key):
-            return  # converted from the same Markdown in an earlier build (bodymemo.py)
         md = self.md
         for ext, fresh in self.footnotes:
             ext.unique_prefix = fresh - 1  # reset() adds one
@@ -93,15 +78,11 @@ class Renderer:
         self.relative.file, self.relative.files, self.relative.config = page.file, files, config
         self.relative.links_to_anchors = {}
         self.title.title = None
-        self.local_links = 0
         page.content = md.convert(page.markdown)
-        tokens = getattr(md, "toc_tokens", [])
-        page.toc = get_toc(tokens)
+        page.toc = get_toc(getattr(md, "toc_tokens", []))
         page._title_from_render = self.title.title
         page.present_anchor_ids = self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids
         if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
             page.links_to_anchors = self.relative.links_to_anchors
         self.pages += 1
-        if memo is not None:
-            memo.keep(page, key, tokens, self.local_links, self.relative.links_to_anchors)
 

@@ -21,7 +21,7 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
-from . import (article, bodymemo, buildcache, charts, exports, feedset, gctune, listingcache, listings, locator, map as sitemap,
+from . import (article, buildcache, charts, exports, feedset, gctune, listingcache, listings, locator, map as sitemap,
                mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, unchanged)
 from .listingcache import fingerprint
 from .pages import month_title
@@ -106,9 +106,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             # Related articles and older/newer change when OTHER articles change: part of the key.
             for uri in self.records:
                 self.cache.settle(uri, related.digest(self.neighbours.get(uri)))
-            if self.renderer is not None and store is not None:  # bodies kept for pages rendered again (bodymemo.py)
-                self.renderer.memo = bodymemo.BodyMemo(self.cache.base, store.bodies(self.cache.rerendered()),
-                                                       set(self.records))
         self.titles = {}
         self.blocks = {}
         for page in self._generated_pages():
@@ -436,9 +433,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     @event_priority(-100)  # the page as it is written, after every other plugin
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
-            memo = self.renderer.memo if self.renderer is not None else None
-            size = self.cache.after_page(page, output, self.records.get(page.file.src_uri),
-                                         memo.kept.pop(page.file.src_uri, None) if memo is not None else None)
+            size = self.cache.after_page(page, output, self.records.get(page.file.src_uri))
             if size is not None and self.outputs is not None:
                 self.outputs.rendered_page(page.file.src_uri, page.file.abs_dest_path, size)
         if self.config.enabled:
