@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomicfile import TMP_PREFIX, holds, write_bytes
+from . import shardfiles
 from .ids import allocate
-from .postings import postings as _postings
+from .postings import encoded as _encoded
 from .termcache import doc_words
 from .tokens import shard_of, stopwords
 
@@ -146,6 +147,17 @@ def _reuse(state: Path, digest: str, out_dir: Path) -> dict | None:
     return saved["sizes"]
 
 
+def _last_shards(state: Path | None, salt: str, shards: int) -> dict[str, list]:
+    """The last build's shard digests (shardfiles.py), when it split the index as this one does."""
+    if state is None:
+        return {}
+    try:
+        saved = json.loads(state.read_text(encoding="utf-8"))["shard_files"]
+        return saved["kept"] if saved["shards"] == shards else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Path,
           facet_limit: int = 400, state: Path | None = None, salt: str = "", load=None) -> dict:
     """Write the whole index into out_dir (each file atomically; unchanged files kept, stale ones removed).
@@ -165,15 +177,19 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     # Each document's words are kept beside `state`: only new and changed documents are split again.
     terms = state.with_name(state.stem + "-terms.pickle") if state is not None else None
     # A document's last field is read (`load`) only when its words are not kept (termcache.py).
-    postings = _postings(doc_words([d.fields for d in docs], terms, salt, [d.last_key for d in docs],
-                                   (lambda at: load([docs[i] for i in at])) if load is not None else None), ids)
-    total = sum(len(t) + 4 + 4 * len(p) for t, p in postings.items())
+    names, enc, bounds = _encoded(doc_words([d.fields for d in docs], terms, salt, [d.last_key for d in docs],
+                                            (lambda at: load([docs[i] for i in at])) if load is not None else None),
+                                  ids)
+    total = sum(map(len, names)) + 4 * len(names) + 4 * len(enc)  # each term's len(term) + 4 + 4 * len(list)
     shards = 1
     while shards * SHARD_BYTES < total:
         shards *= 2
-    grouped: dict[int, dict[str, list[int]]] = defaultdict(dict)
-    for term in sorted(postings):
-        grouped[shard_of(term, shards)][term] = postings[term]
+    grouped: dict[int, list[int]] = defaultdict(list)  # shard -> its terms (indexes into names), sorted
+    for t in sorted(range(len(names)), key=names.__getitem__):
+        grouped[shard_of(names[t], shards)].append(t)
+    last = _last_shards(state, salt, shards)
+    if state is not None:
+        state.unlink(missing_ok=True)  # files change from here: a build stopped midway leaves no state
 
     # Updated in place, file by file: with stable ids most files are the same bytes after a small
     # change, and only the changed ones are written.
@@ -181,8 +197,9 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     for sub in ("s", "f", "d"):
         (out_dir / sub).mkdir(parents=True, exist_ok=True)
     sizes = {"shards": shards, "shard_bytes": 0, "facet_bytes": 0, "doc_bytes": 0}
-    for n, terms in grouped.items():
-        sizes["shard_bytes"] += _dump(out_dir / "s" / f"{n}.json", terms, written)
+    kept: dict[str, list] = {}
+    sizes["shard_bytes"] = shardfiles.write(out_dir / "s", grouped, names, enc, bounds, salt, shards, last, kept,
+                                            written, _dump)
     chunks: dict[int, list] = defaultdict(lambda: [None] * CHUNK)
     for i, d in zip(ids, docs):
         chunks[i // CHUNK][i % CHUNK] = [d.title, d.url, d.date, d.source, d.summary[:SUMMARY_CHARS], d.kind]
@@ -220,5 +237,6 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     sizes["meta_bytes"] = _dump(out_dir / "meta.json", meta, written)  # last: it names the files above
     if state is not None:
         files = {p.relative_to(out_dir).as_posix(): size for p, size in sorted(written.items())}
-        write_bytes(state, json.dumps({"digest": digest, "files": files, "sizes": sizes}).encode("utf-8"))
+        write_bytes(state, json.dumps({"digest": digest, "files": files, "sizes": sizes,
+                                       "shard_files": {"shards": shards, "kept": kept}}).encode("utf-8"))
     return sizes

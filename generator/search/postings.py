@@ -72,8 +72,17 @@ def postings(docs: list[DocWords], ids: list[int] | None = None) -> dict[str, li
     a document's id is ids[its place in `docs`] (ascending), or its place. Word pairs rank exact phrases first. A pair of which one
     word is rare is left out (most pairs, most of the index): that word's whole list is kept, so
     its few articles are found and ranked by every word of the query all the same."""
+    terms, enc, bounds = encoded(docs, ids)
+    bounds_list = bounds.tolist()
+    return {term: enc[bounds_list[t]:bounds_list[t + 1]].tolist() for t, term in enumerate(terms)}
+
+
+def encoded(docs: list[DocWords], ids: list[int] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """`postings` as arrays: the terms, one array of every term's list one after the other and where
+    each starts (term t's list is enc[bounds[t]:bounds[t + 1]]). The index writer turns only the
+    lists of the shards that changed into Python lists (build.py)."""
     if not docs:
-        return {}
+        return [], np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
     words_list, pair_codes, term, doc, tf, norm = _rows(docs)
     n_words, n_terms = len(words_list), len(words_list) + len(pair_codes)
     score = np.maximum(1, np.rint((10 * tf) * (K1 + 1) / (tf + norm[doc]))).astype(np.int32)
@@ -87,14 +96,18 @@ def postings(docs: list[DocWords], ids: list[int] | None = None) -> dict[str, li
     shown[capped] = np.asarray([stored_df(v) for v in values.tolist()], dtype=df.dtype)[where.ravel()]
     enc, bounds = _encode(term[kept], doc_ids[doc[kept]], score[kept], shown)
     del term, doc, score, kept
-    bounds_list = bounds.tolist()
-    out: dict[str, list[int]] = {}
-    for t, w in enumerate(words_list):
-        out[w] = enc[bounds_list[t]:bounds_list[t + 1]].tolist()
-    for j, (pa, pb) in enumerate(zip((pair_codes // n_words).tolist(), (pair_codes % n_words).tolist())):
-        t = n_words + j
-        out[words_list[pa] + " " + words_list[pb]] = enc[bounds_list[t]:bounds_list[t + 1]].tolist()
-    return out
+    pairs = [words_list[pa] + " " + words_list[pb]
+             for pa, pb in zip((pair_codes // n_words).tolist(), (pair_codes % n_words).tolist())]
+    return words_list + pairs, enc, bounds
+
+
+def from_dict(postings: dict[str, list[int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """`encoded`'s arrays of a postings dict (tests write an index from the reference postings)."""
+    terms = list(postings)
+    bounds = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum([len(postings[t]) for t in terms], out=bounds[1:])
+    enc = np.asarray([v for t in terms for v in postings[t]], dtype=np.int64)
+    return terms, enc, bounds
 
 
 def _rows(docs: list[DocWords]):

@@ -1,0 +1,56 @@
+"""The index's shard files (s/<n>.json), written only when their postings changed (issue 12).
+
+Why: after adding 10 articles to a 10,000-article archive, the postings are made again from every
+document, and every one of the 4,096 shards was turned into Python lists, JSON-encoded (16 MB) and
+compared with its file, to find that about half had not changed. A shard's bytes are a function of
+its terms and their postings (and of the code that writes them: the build cache's key is in
+`salt`), so each shard gets a digest of those, taken from the postings' arrays (postings.encoded:
+no Python list is made for it), and it is kept with the file's size and modification time as
+written. A shard whose digest is the last build's and whose file is still that file (same size and
+modification time) is left alone: not encoded, not compared, not written. Any other is encoded and
+written when its bytes differ, as before. The digests live in the index's state file, which is
+removed before any index file changes and written again at the end: a build stopped midway leaves
+none, and the next one encodes every shard. `tests/test_search_shardfiles.py` checks that a
+rebuild's files are a clean build's and which shards are encoded.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+
+def write(folder: Path, grouped: dict[int, list[int]], names: list[str], enc: np.ndarray, bounds: np.ndarray,
+          salt: str, shards: int, last: dict[str, list], kept: dict[str, list], written: dict[Path, int],
+          dump: Callable[..., int]) -> int:
+    """Write shard n with the terms grouped[n] (indexes into `names`, sorted by name; term t's list is
+    enc[bounds[t]:bounds[t + 1]]), unless `last` (shard -> [digest, size, mtime_ns], the last
+    build's) says its file already holds it. Fills `kept` (this build's) and `written` (path ->
+    size); returns the shards' bytes."""
+    data = memoryview(np.ascontiguousarray(enc, dtype="<i8")).cast("B")
+    at = bounds.tolist()
+    total = 0
+    for n, terms in grouped.items():
+        h = hashlib.blake2b(f"{salt}\0{shards}\0{n}\0".encode("utf-8", "surrogatepass"), digest_size=16)
+        for t in terms:
+            h.update(names[t].encode("utf-8", "surrogatepass") + b"\0" + (at[t + 1] - at[t]).to_bytes(8, "little"))
+            h.update(data[at[t] * 8:at[t + 1] * 8])
+        digest, path, name = h.hexdigest(), folder / f"{n}.json", str(n)
+        old = last.get(name)
+        if old is not None and old[0] == digest:
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is not None and (st.st_size, st.st_mtime_ns) == (old[1], old[2]):
+                written[path] = old[1]
+                kept[name] = old
+                total += old[1]
+                continue
+        size = dump(path, {names[t]: enc[at[t]:at[t + 1]].tolist() for t in terms}, written)
+        kept[name] = [digest, size, os.stat(path).st_mtime_ns]
+        total += size
+    return total

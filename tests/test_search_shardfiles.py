@@ -1,0 +1,77 @@
+"""Shard files whose postings did not change are not encoded again (shardfiles.py): with the index's
+state kept between builds, a rebuild after adding articles encodes only the shards whose terms or
+postings changed, and its files are, byte for byte, those of a clean build of the same documents;
+a shard file changed on disk, a lost state or another salt makes it encode every shard again."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from generator.search import build as search_build
+
+from .test_search_stable_ids import _corpus, _state
+
+TAGS = [f"Tag {i}" for i in range(40)]
+
+
+def _build(articles, out: Path, state: Path | None, salt: str = "s") -> list[str]:
+    """Build the index; the shard files it JSON-encoded."""
+    docs = [a[0] for a in articles] + [search_build.Doc("t", t, f"tags/{t}/", summary="Tag", fields=[(t, 3)])
+                                       for t in TAGS]
+    facets: dict[str, dict[str, list[int]]] = {"tag": {}, "country": {}, "place": {}, "source": {}}
+    for i, (_doc, tags, source) in enumerate(articles):
+        for t in tags:
+            facets["tag"].setdefault(t, []).append(i)
+        facets["source"].setdefault(source, []).append(i)
+    encoded: list[str] = []
+    real = search_build._dump
+
+    def dump(path: Path, value, written=None) -> int:
+        if path.parent.name == "s":
+            encoded.append(path.name)
+        return real(path, value, written)
+
+    search_build._dump = dump
+    try:
+        search_build.build(docs, facets, out, state=state, salt=salt)
+    finally:
+        search_build._dump = real
+    return encoded
+
+
+def test_a_rebuild_encodes_only_changed_shards_and_equals_a_clean_build(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(search_build, "SHARD_BYTES", 1500)
+    corpus = _corpus(805)
+    before, added = corpus[:800], corpus[800:]
+    out, state = tmp_path / "index", tmp_path / "cache" / "search-index.json"
+    state.parent.mkdir()
+    first = _build(before, out, state)
+    shards = len(list((out / "s").iterdir()))
+    assert len(first) == shards > 16
+    again = _build(before + added, out, state)
+    assert 0 < len(again) < shards  # some shards are left alone...
+    _build(before + added, tmp_path / "clean", None)
+    got, want = _state(out), _state(tmp_path / "clean")
+    assert sorted(got) == sorted(want)
+    assert [p for p in want if got[p][0] != want[p][0]] == []  # ...and the index is a clean build's
+    assert json.loads(state.read_text())["files"]  # the state is written again
+
+    # The same documents again: nothing to encode (the whole index is reused).
+    assert _build(before + added, out, state) == []
+    # Other documents with the shards' files as they are: only the changed shards are encoded.
+    removed = _build(before, out, state)
+    assert 0 < len(removed) < shards
+    # A shard file changed on disk is encoded and written again even though its postings did not change.
+    victim = out / "s" / sorted(p.name for p in (out / "s").iterdir() if p.name not in removed)[0]
+    good = victim.read_bytes()
+    victim.write_bytes(good.replace(b"[", b"[ ", 1)[:len(good)])
+    os.utime(victim, ns=(1, 1))
+    assert victim.name in _build(before + added[:1], out, state)
+    assert _build(before + added[:1], tmp_path / "clean2", None) is not None
+    assert _state(out).keys() == _state(tmp_path / "clean2").keys()
+    assert all(_state(out)[p][0] == b for p, (b, _m) in _state(tmp_path / "clean2").items())
+    # Another salt (code, configuration) or no state: every shard is encoded.
+    assert len(_build(before, out, state, salt="other")) == shards
+    state.unlink()
+    assert len(_build(before + added, out, state, salt="other")) == len(list((out / "s").iterdir()))
