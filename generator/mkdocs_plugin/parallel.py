@@ -32,7 +32,6 @@ import logging
 import multiprocessing
 import os
 import traceback
-from collections.abc import Iterable
 from multiprocessing.connection import Connection
 
 from mkdocs import utils
@@ -42,6 +41,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
 from .. import sitewrite
+from . import unchanged
 
 CHUNK = 12  # pages taken at a time (about 25 ms of work: the last worker to finish waits at most that)
 
@@ -64,14 +64,17 @@ class Share:
         self.rendered_there = 0
 
 
-def plan(files, nav, candidates: Iterable[str], workers: int, min_pages: int) -> Share | None:
-    """Take the candidate pages (keyed, not held by the build cache) out of MkDocs' loop when it is
-    worth rendering them on several cores; None leaves every page to MkDocs. `files` is
-    unchanged.PageFiles, whose `skipped` pages MkDocs leaves out."""
-    workers = workers or cores() - 1
+def plan(files, nav, cache, options) -> Share | None:
+    """Take the pages the build cache keys but does not hold out of MkDocs' loop when it is worth
+    rendering them on several cores; None leaves every page to MkDocs. `files` must be
+    unchanged.PageFiles (the cache serves pages whole), whose `skipped` pages MkDocs leaves out."""
+    if not (options.enabled and options.parallel_render and cache is not None
+            and isinstance(files, unchanged.PageFiles)):
+        return None
+    workers, min_pages = options.parallel_workers or cores() - 1, options.parallel_min_pages
     if workers < 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    wanted = set(candidates) - {p.file.src_uri for p in nav.pages}  # a nav page's title is in every page
+    wanted = {u for u in cache.keys if u not in cache.cached} - {p.file.src_uri for p in nav.pages}
     chosen = [f for f in files.documentation_pages() if f.src_uri in wanted and not f.inclusion.is_excluded()]
     if len(chosen) < max(min_pages, 1):
         return None

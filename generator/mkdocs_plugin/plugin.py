@@ -397,11 +397,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
         """Pages the cache keys but does not hold leave MkDocs' loop when they are many (parallel.py)."""
-        self.nav, self.share = nav, None
-        if (self.config.enabled and self.config.parallel_render and self.outputs is not None and self.cache
-                and isinstance(files, unchanged.PageFiles)):
-            self.share = parallel.plan(files, nav, (u for u in self.cache.keys if u not in self.cache.cached),
-                                       self.config.parallel_workers, self.config.parallel_min_pages)
+        self.nav = nav
+        self.share = parallel.plan(files, nav, self.cache, self.config) if self.outputs is not None else None
         return nav
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
