@@ -139,3 +139,67 @@ def test_few_uncached_pages_stay_in_mkdocs_loop(tmp_path: Path):
     project = _copy(source, tmp_path / "few")  # the default threshold: more pages than this project has
     plugin = _in_process(project)
     assert plugin.share is None
+
+
+DRIVER = """
+import os, signal, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from generator.mkdocs_plugin import parallel
+
+project, pids = Path(sys.argv[1]), Path(sys.argv[2])
+main, real_run, real_work = os.getpid(), parallel._Job.run, parallel._Job.work
+
+def run(self, until_done=False, done=None):
+    if until_done and os.getpid() == main:
+        os.kill(main, signal.SIGKILL)  # the main process dies once its workers are forked
+    return real_run(self, until_done, done)
+
+def work(self, *args):
+    with open(pids, "a") as fh:
+        fh.write(f"{os.getpid()}\\n")
+    return real_work(self, *args)
+
+parallel._Job.run, parallel._Job.work, parallel.CHUNK = run, work, 2
+build(load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site")))
+"""
+
+
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_a_worker_whose_main_process_is_killed_exits(tmp_path: Path):
+    """SIGKILL of `archive build` while a worker renders: the worker's results cannot be delivered, and it
+    exits instead of blocking for ever on its pipe (it held the pipe's read end itself: an orphan that
+    never ended was found on the machine). Many small listing pages make its results larger than a pipe
+    buffer, so the send blocks unless the pipe is broken."""
+    import subprocess
+    import sys
+    import time
+
+    from .conftest import ROOT
+
+    project = _copy(make_project(tmp_path / "p"), tmp_path / "killed", parallel_min_pages=1, parallel_workers=2)
+    pids = tmp_path / "workers.txt"
+    log = tmp_path / "driver.log"
+    with open(log, "wb") as err:  # not a pipe: an orphaned worker would hold it open
+        done = subprocess.run([sys.executable, "-c", DRIVER, str(project), str(pids)], cwd=project,
+                              stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              timeout=300)
+    assert done.returncode == -9, log.read_text(errors="replace")[-2000:]
+    workers = [int(line) for line in pids.read_text().split()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 120
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in workers if _running(pid)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert left == []

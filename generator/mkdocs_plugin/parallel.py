@@ -94,7 +94,11 @@ def render(share: Share, config, files, nav, env, cache, outputs) -> None:
     try:
         for n in range(share.workers):
             receive, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=job.work, args=(send, cache, outputs), name=f"archive-pages-{n}", daemon=True)
+            # The worker closes the read ends it inherits (its own pipe's too): were the main process
+            # killed, its last send then fails instead of waiting forever on a pipe it holds itself.
+            inherited = [r for _p, r in workers] + [receive]
+            proc = ctx.Process(target=job.work, args=(send, cache, outputs, inherited), name=f"archive-pages-{n}",
+                               daemon=True)
             proc.start()
             send.close()
             workers.append((proc, receive))
@@ -158,8 +162,10 @@ class _Job:
                 break
         return count
 
-    def work(self, conn: Connection, cache, outputs) -> None:
+    def work(self, conn: Connection, cache, outputs, inherited: list[Connection] = ()) -> None:
         """A worker: render chunks, then send each page's stored result, written files and the log."""
+        for other in inherited:
+            other.close()
         capture = _Capture()
         logger = logging.getLogger("mkdocs")
         logger.handlers = [capture]  # nothing printed or counted here: the main process logs them
