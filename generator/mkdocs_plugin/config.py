@@ -40,7 +40,7 @@ class ArchiveConfig(base.Config):
     reuse_markdown = opt.Type(bool, default=True)  # mdreuse.py: one Markdown instance for every page
     parallel_render = opt.Type(bool, default=True)  # parallel.py: uncached pages rendered on every core
     parallel_workers = opt.Type(int, default=0)  # worker processes beside the main one; 0: one per extra core
-    parallel_min_pages = opt.Type(int, default=200)  # fewer uncached pages: all rendered by MkDocs' loop
+    parallel_min_pages = opt.Type(int, default=1000)  # fewer uncached pages: all rendered by MkDocs' loop (parallel.py)
 
     archive_dir = opt.Type(str, default="archive")
     archive_title = opt.Type(str, default="Archive")
