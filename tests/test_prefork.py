@@ -3,6 +3,8 @@ reader's model and rule files are loaded in the parent, so the workers share the
 fails costs nothing but time."""
 from __future__ import annotations
 
+import pytest
+
 from generator import pipeline, reading
 from generator.enrich.language import function_words
 from generator.readers.text import chrome_rules
@@ -27,9 +29,9 @@ def test_a_failed_warm_up_does_not_stop_the_ingest(tmp_path, monkeypatch):
     assert [e.outcome for e in entries] == ["new"]
 
 
-def test_a_few_files_are_read_by_one_worker_without_the_warm_up(tmp_path, monkeypatch):
-    """A daily update (at most FEW_FILES left to read once the known inputs are settled) forks one
-    worker and skips the warm-up; more files get the warm-up and a worker per job."""
+@pytest.fixture
+def counted(monkeypatch) -> tuple[list[int], list[int]]:
+    """The read pools' job counts and the warm-ups of the ingests that follow (FEW_FILES is 2)."""
     reading._reading()
     real_pool = reading.ReadPool
     pools: list[int] = []
@@ -42,6 +44,13 @@ def test_a_few_files_are_read_by_one_worker_without_the_warm_up(tmp_path, monkey
     monkeypatch.setattr(reading, "ReadPool", pool)
     monkeypatch.setattr(reading, "_before_fork", lambda: warmed.append(1))
     monkeypatch.setattr(reading, "FEW_FILES", 2)
+    return pools, warmed
+
+
+def test_a_few_files_are_read_by_one_worker_without_the_warm_up(tmp_path, counted):
+    """A daily update (at most FEW_FILES left to read once the known inputs are settled) forks one
+    worker and skips the warm-up; more files get the warm-up and a worker per job."""
+    pools, warmed = counted
     src = tmp_path / "in"
     src.mkdir()
     for i in range(2):
@@ -55,22 +64,11 @@ def test_a_few_files_are_read_by_one_worker_without_the_warm_up(tmp_path, monkey
     assert pools == [1, 2] and warmed == [1]
 
 
-def test_inputs_hashed_again_but_unchanged_do_not_count_as_files_to_read(tmp_path, monkeypatch):
+def test_inputs_hashed_again_but_unchanged_do_not_count_as_files_to_read(tmp_path, counted):
     """Inputs whose identity changed but not their bytes (an inbox checked out or copied again) are
     hashed and settled from their record: with a few new files among them the update still gets one
     worker and no warm-up, and the same outcomes."""
-    reading._reading()
-    real_pool = reading.ReadPool
-    pools: list[int] = []
-    warmed: list[int] = []
-
-    def pool(work, jobs, limit):
-        pools.append(jobs)
-        return real_pool(work, jobs, limit)
-
-    monkeypatch.setattr(reading, "ReadPool", pool)
-    monkeypatch.setattr(reading, "_before_fork", lambda: warmed.append(1))
-    monkeypatch.setattr(reading, "FEW_FILES", 2)
+    pools, warmed = counted
     src = tmp_path / "in"
     src.mkdir()
     for i in range(5):

@@ -187,7 +187,7 @@ class Resolver:
         and Kent are the Connecticut towns, not Pennsylvania's, and "East Zorra-Tavistock" beside
         Woodstock and Plattsville is in Ontario, not England. One near place is not enough (that is
         _nearest_namesakes' job, within a country and a smaller gap). Changes `out` in place."""
-        kind, lat, lon = self._kind, self._lat, self._lon
+        lat, lon = self._lat, self._lon
         memo, wide = self._wide_memo, self._wide_namesakes
         js = [m[2] for m in mentions]
         todo = []  # (mention, its namesakes): _wide_namesakes(j, i), from the memo in one map() when known
@@ -198,10 +198,7 @@ class Resolver:
                 todo.append((k, v))
         if not todo:
             return
-        anchors: dict[int, set[int]] = {}  # entry -> the names resolved to it
-        for (_, _, j), i in zip(mentions, out):
-            if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
-                anchors.setdefault(i, set()).add(j)
+        anchors = self._anchors(mentions, out)
         if len(anchors) <= CLUSTER_NEED:
             return
         done: dict[tuple[int, int], int] = {}  # (name, entry) -> the entry it moves to
@@ -236,12 +233,22 @@ class Resolver:
         memo[(j, i)] = v
         return v
 
+    def _anchors(self, mentions: list[tuple[int, int, int]], out: list[int]) -> dict[int, set[int]]:
+        """The article's places that can vouch for a namesake near them (towns, districts, regions with
+        coordinates), each with the names resolved to it: a name does not vouch for itself."""
+        kind, lat = self._kind, self._lat
+        anchors: dict[int, set[int]] = {}
+        for (_, _, j), i in zip(mentions, out):
+            if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
+                anchors.setdefault(i, set()).add(j)
+        return anchors
+
     def _nearest_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
         """A town whose region no other name of the article shares yields to a namesake of its country,
         nearly as well known, that lies near the article's other places ("Hanover" in a story naming
         Vermont is Hanover, New Hampshire, not Maryland; "Middletown" beside Hartford is the one in
         Connecticut, not New Jersey). Changes `out` in place."""
-        kind, lat, lon, key = self._kind, self._lat, self._lon, self._region_key
+        lat, lon, key = self._lat, self._lon, self._region_key
         rows = self._first_rows
         memo, namesakes = self._namesake_memo, self._namesakes
         todo = []
@@ -254,10 +261,7 @@ class Resolver:
                     todo.append(k)
         if not todo:
             return
-        anchors: dict[int, set[int]] = {}  # entry -> the names resolved to it
-        for (_, _, j), i in zip(mentions, out):
-            if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
-                anchors.setdefault(i, set()).add(j)
+        anchors = self._anchors(mentions, out)
         if len(anchors) < 2:
             return
         regions = Counter(key(i) for i in anchors)
