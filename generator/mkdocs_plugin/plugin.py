@@ -6,12 +6,10 @@ navigation; article pages are never in the navigation either, which keeps large 
 from __future__ import annotations
 
 import html
-import multiprocessing
 import zlib
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -22,7 +20,7 @@ from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, charts, exports, feedset, gctune, listingcache, listings, locator, map as sitemap,
-               mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, unchanged)
+               mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, searchjob, unchanged)
 from .listingcache import fingerprint
 from .pages import month_title
 from .config import ArchiveConfig
@@ -50,8 +48,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.link = pages.Linker()
         self.cache: buildcache.PageCache | None = None
         self.parked: dict[str, bytes] = {}  # page -> its HTML, compressed until written (_park)
-        self.search_job: multiprocessing.process.BaseProcess | None = None
-        self.search_args: tuple = ()
+        self.search_job: searchjob.SearchJob | None = None  # the search index's child (searchjob.py)
         self.files: Files | None = None
         self.outputs: unchanged.Outputs | None = None  # pages left out of MkDocs' page loop (unchanged.py)
         self.navmemo: navmemo.NavMemo | None = None
@@ -132,37 +129,21 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         return context
 
     def _start_search(self, config: MkDocsConfig) -> None:
-        """The search index is made from the records only: where the system can fork, in a child
-        process started as soon as they are read, so that a second core makes it while this one
-        makes the listings and MkDocs renders the pages (issue 12)."""
+        """The search index is made from the records only: in a child process started as soon as
+        they are read (searchjob.py)."""
         self._stop_search()
         out = Path(config.site_dir).resolve() / SEARCH_DIR
         state, salt = None, ""
         if self.cache is not None and self.cache.store is not None:
             # An index made from the same documents (by the same code, for this folder) is reused.
             state, salt = self.cache.store.path.parent / "search-index.json", f"{self.cache.base}\0{out}"
-        self.search_args = (out, state, salt)
-        if "fork" in multiprocessing.get_all_start_methods():
-            self.search_job = multiprocessing.get_context("fork").Process(
-                target=self._search_index, args=self.search_args, name="archive-search-index", daemon=True)
-            self.search_job.start()
+        self.search_job = searchjob.SearchJob(self._search_index, out, state, salt)
+        self.search_job.start()
 
     def _stop_search(self) -> None:
-        if self.search_job is not None and self.search_job.is_alive():
-            self.search_job.terminate()
-            self.search_job.join()
+        if self.search_job is not None:
+            self.search_job.stop()
         self.search_job = None
-
-    def _finish_search(self, config: MkDocsConfig) -> None:
-        """Wait for the child's index (or make it here where there is none); its failure fails the build."""
-        job, self.search_job = self.search_job, None
-        if job is None:
-            self._search_index(*self.search_args)
-        else:
-            job.join()
-            if job.exitcode != 0:
-                raise PluginError(f"archive: writing the search index failed (exit code {job.exitcode})")
-        search_site.keep_files(self.search_args[0])  # unchanged index files are not rewritten, nor touched
 
     def _open_cache(self, config: MkDocsConfig) -> None:
         """Article pages and listings out of the navigation are served from the build cache when
@@ -484,7 +465,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         sitemap.write_places(site, self.map_nodes, lambda n: self.link.url(self.node_uri(n)),
                              lambda r: self.urls[r.src_uri])
         self._feeds(config, site)  # while the search child may still be writing the index
-        self._finish_search(config)
+        job, self.search_job = self.search_job, None
+        if job is not None:  # started in on_files whenever the plugin is enabled
+            job.finish()
 
     def _feeds(self, config: MkDocsConfig, site: Path) -> None:
         if not self.config.feed_enabled:
