@@ -137,8 +137,7 @@ class Cooccurrence:
     def __init__(self, records: list[Record]) -> None:
         self.records = records
         self.rows: dict[int, int] | None = None
-        self._tags: _Flat | None = None
-        self._places: _Flat | None = None
+        self.flats: dict[object, _Flat] = {}  # per key function (tags, place slugs), made at first use
 
     def _rows(self, records: list[Record]) -> np.ndarray | None:
         """The records' rows; None when one is not among those this index was made with."""
@@ -149,23 +148,19 @@ class Cooccurrence:
         rows = np.fromiter(map(self.rows.get, map(id, records), repeat(-1)), dtype=np.int64, count=len(records))
         return None if not len(rows) or (rows < 0).any() else rows
 
-    def tags(self, records: list[Record], skip, top: int, rows: np.ndarray | None = None) -> list[tuple[str, int]]:
-        """`_most_common(records, _tag_keys, skip, top)`."""
-        rows = self._rows(records) if rows is None else rows
-        if rows is None:  # an article this index was not made with
-            return _most_common(records, _tag_keys, skip, top)
-        if self._tags is None:
-            self._tags = _Flat(self.records, _tag_keys)
-        return self._tags.most_common(rows, skip, top)
-
-    def places(self, records: list[Record], skip, top: int, rows: np.ndarray | None = None) -> list[tuple[str, int]]:
-        """`_most_common(records, place_slugs, skip, top)`."""
-        rows = self._rows(records) if rows is None else rows
-        if rows is None:
-            return _most_common(records, place_slugs, skip, top)
-        if self._places is None:
-            self._places = _Flat(self.records, place_slugs)
-        return self._places.most_common(rows, skip, top)
+    def most_common(self, records: list[Record], skips: tuple, top: int) -> tuple[list, list]:
+        """`_most_common` of the records' tags and of their places' slugs, each with its skip."""
+        rows = self._rows(records)
+        out = []
+        for keys, skip in zip((_tag_keys, place_slugs), skips):
+            if rows is None:  # an article this index was not made with
+                out.append(_most_common(records, keys, skip, top))
+                continue
+            flat = self.flats.get(keys)
+            if flat is None:
+                flat = self.flats[keys] = _Flat(self.records, keys)
+            out.append(flat.most_common(rows, skip, top))
+        return out[0], out[1]
 
 
 def cooccurring(uri: str, records: list[Record], tag_uri, place_uri, link: Linker, skip_tag: str = "",
@@ -173,9 +168,7 @@ def cooccurring(uri: str, records: list[Record], tag_uri, place_uri, link: Linke
     """The tags and places most often in the same articles, as links with bars of their share."""
     skip_tags = (skip_tag,) if skip_tag else ()
     if index is not None:
-        rows = index._rows(records)
-        tags = index.tags(records, skip_tags, top, rows)
-        shown = index.places(records, skip_places, top, rows)
+        tags, shown = index.most_common(records, (skip_tags, skip_places), top)
     else:
         tags = _most_common(records, _tag_keys, skip_tags, top)
         shown = _most_common(records, place_slugs, skip_places, top)
