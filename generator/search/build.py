@@ -27,7 +27,7 @@ from ..atomicfile import TMP_PREFIX, holds, write_bytes
 from . import shardfiles
 from .ids import allocate
 from .postings import encoded as _encoded
-from .termcache import doc_words
+from .termcache import doc_words, stood_for
 from .tokens import shard_of, stopwords
 
 CHUNK = 16  # ids per result-title file: with the free ids (ids.py), about 7 titles
@@ -123,18 +123,28 @@ def _digest(docs: list[Doc], facets: dict[str, dict[str, list[int]]], facet_limi
     """Everything the index files are made from (`salt`: the code and configuration that make them)."""
     h = hashlib.sha256(f"{salt}\0{facet_limit}\0{len(docs)}".encode())
     for d in docs:
-        fields = d.fields if d.last_key is None else [*d.fields[:-1], (d.last_key, -d.fields[-1][1])]
         h.update("\x1f".join([d.kind, d.title, d.url, d.date, d.source, d.summary,
-                               *(f"{w}\x1e{t}" for t, w in fields)]).encode("utf-8", "surrogatepass") + b"\x1d")
+                               *(f"{w}\x1e{t}" for t, w in stood_for(d.fields, d.last_key))]
+                              ).encode("utf-8", "surrogatepass") + b"\x1d")
     h.update(json.dumps(facets, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
 
-def _reuse(state: Path, digest: str, out_dir: Path) -> dict | None:
+def _saved(state: Path | None) -> dict:
+    """The last build's state file (read once: `_reuse` and `_last_shards` both look at it)."""
+    if state is None:
+        return {}
+    try:
+        saved = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def _reuse(saved: dict, digest: str, out_dir: Path) -> dict | None:
     """The last build's index when it was made from the same documents and its files are all
     there at their sizes: none is rewritten (or touched)."""
     try:
-        saved = json.loads(state.read_text(encoding="utf-8"))
         if saved.get("digest") != digest:
             return None
         files = {out_dir / rel: size for rel, size in saved["files"].items()}
@@ -147,14 +157,12 @@ def _reuse(state: Path, digest: str, out_dir: Path) -> dict | None:
     return saved["sizes"]
 
 
-def _last_shards(state: Path | None, salt: str, shards: int) -> dict[str, list]:
+def _last_shards(saved: dict, shards: int) -> dict[str, list]:
     """The last build's shard digests (shardfiles.py), when it split the index as this one does."""
-    if state is None:
-        return {}
     try:
-        saved = json.loads(state.read_text(encoding="utf-8"))["shard_files"]
-        return saved["kept"] if saved["shards"] == shards else {}
-    except (OSError, ValueError, KeyError, TypeError):
+        last = saved["shard_files"]
+        return last["kept"] if last["shards"] == shards else {}
+    except (KeyError, TypeError):
         return {}
 
 
@@ -168,7 +176,8 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     for): called only when the index is made again, and only for documents whose words are not
     kept (reading 10,000 article bodies for nothing, otherwise)."""
     digest = _digest(docs, facets, facet_limit, salt) if state is not None else ""
-    if state is not None and (sizes := _reuse(state, digest, out_dir)) is not None:
+    saved = _saved(state)
+    if state is not None and (sizes := _reuse(saved, digest, out_dir)) is not None:
         return sizes
     layout = allocate([d.kind for d in docs], [d.date for d in docs], [d.url for d in docs])
     order = sorted(range(len(docs)), key=layout.ids.__getitem__)
@@ -187,7 +196,7 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     grouped: dict[int, list[int]] = defaultdict(list)  # shard -> its terms (indexes into names), sorted
     for t in sorted(range(len(names)), key=names.__getitem__):
         grouped[shard_of(names[t], shards)].append(t)
-    last = _last_shards(state, salt, shards)
+    last = _last_shards(saved, shards)
     if state is not None:
         state.unlink(missing_ok=True)  # files change from here: a build stopped midway leaves no state
 

@@ -25,12 +25,16 @@ from .postings import DocWords, tokenize
 VERSION = 2  # 2: a document with a `last_key` is keyed on it, not on its last field's text
 
 
+def stood_for(fields: list[tuple[str, int]], last_key: str | None) -> list[tuple[str, int]]:
+    """The fields with the last one stood for by `last_key` (a digest that determines its text),
+    marked by a negative weight so that it never equals fields whose text is the digest itself;
+    the fields themselves without one. What a document is keyed on, here and in the index's digest."""
+    return fields if last_key is None else [*fields[:-1], (last_key, -fields[-1][1])]
+
+
 def key_of(fields: list[tuple[str, int]], last_key: str | None = None) -> bytes:
-    """A hash of the fields; with `last_key` (a digest that determines the last field's text), of
-    the other fields and that digest, marked by a negative weight so that it never equals the
-    key of fields whose text is the digest itself."""
-    if last_key is not None:
-        fields = [*fields[:-1], (last_key, -fields[-1][1])]
+    """A hash of the fields (`stood_for` with `last_key`)."""
+    fields = stood_for(fields, last_key)
     h = hashlib.blake2b(digest_size=16)
     for text, weight in fields:
         h.update(f"{weight}\x1e{text}\x1f".encode("utf-8", "surrogatepass"))
