@@ -10,7 +10,22 @@ import yaml
 
 from .model import RejectedInput
 
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ~10x faster
+
+class YAML_LOADER(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when installed: ~10x faster
+    """Safe YAML where a timestamp that is no real date (`date: 2024-02-30`) stays text: the safe
+    loader raises on it, which lost a hand-edited page's whole front matter for one typo; as text,
+    the field's own check names it ("date: '2024-02-30' is not a date")."""
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode):
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+YAML_LOADER.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
 # Every scalar a string ("no", "on" stay words), read by libyaml when installed.
 YAML_BASE_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 

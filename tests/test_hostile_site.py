@@ -385,6 +385,7 @@ HAND_EDITS = {
     "lat-north": ("lat: 36.2", "lat: north", "places[0].lat"),
     "tag-dict": ("- Convoys", "- {kind: force, name: Convoys}", "tags[0]"),
     "date-not-date": ("date: 2024-05-01", "date: last Tuesday", "date"),
+    "date-impossible": ("date: 2024-05-01", "date: 2024-02-30", "date"),
     "url-javascript": ("url: https://example.org/story", "url: javascript:alert(1)", "url"),
     "places-not-list": ("places:\n- name: Aleppo\n  kind: city\n  country: Syria\n  lat: 36.2\n  lon: 37.16",
                         "places: Aleppo", "places"),
@@ -417,6 +418,8 @@ def test_a_hand_edit_mistake_is_one_line_never_a_traceback(tmp_path, case):
     built = project / "site" / "articles" / "2024" / "05" / "edited" / "index.html"
     text = built.read_text(encoding="utf-8")
     assert "The convoy reached the checkpoint" in text
+    if key != "title":  # one bad field never costs the page its other fields
+        assert "A hand-edited page about the convoy" in text
     s = scan(built)
     assert not s.unsafe and "<script>alert" not in text
     feed = (project / "site" / "feed.xml").read_text(encoding="utf-8")
