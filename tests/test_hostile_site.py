@@ -386,6 +386,7 @@ HAND_EDITS = {
     "tag-dict": ("- Convoys", "- {kind: force, name: Convoys}", "tags[0]"),
     "date-not-date": ("date: 2024-05-01", "date: last Tuesday", "date"),
     "date-impossible": ("date: 2024-05-01", "date: 2024-02-30", "date"),
+    "tags-twice": ("tags:\n- Convoys\n", "tags:\n- Convoys\nnote: checked by hand\ntags:\n- Aid\n", "tags"),
     "url-javascript": ("url: https://example.org/story", "url: javascript:alert(1)", "url"),
     "places-not-list": ("places:\n- name: Aleppo\n  kind: city\n  country: Syria\n  lat: 36.2\n  lon: 37.16",
                         "places: Aleppo", "places"),

@@ -18,6 +18,7 @@ from ..enrich.tags import default_vocabulary
 from ..model import FIELD_LIMITS, Place, safe_url
 from ..textutil import slugify
 from ..writers.markdown import parse_page, split_page
+from ..writers.pagefile import repeated_keys
 
 UNPLACED = "Unplaced"
 
@@ -183,7 +184,9 @@ def page_parts(text: str) -> tuple[dict, str | None, str | None]:
     A front matter that cannot be read gives {} and the body after it, with the problem in one line."""
     try:
         meta, body = parse_page(text)
-        return meta, body, None
+        repeated = repeated_keys(text)
+        return meta, body, (f"{', '.join(repeated)}: set twice in the front matter, so the first value"
+                            if repeated else None)
     except yaml.YAMLError as exc:
         return {}, split_page(text)[1], _yaml_problem(exc, text)  # closed (parse_page got to the YAML)
     except ValueError as exc:

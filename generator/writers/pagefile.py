@@ -230,3 +230,35 @@ def _first(pattern: re.Pattern, text: str, prefix: str, start: int = 0) -> re.Ma
 _ID_LINE = re.compile(r"^id: ([0-9a-f]{16})$", re.MULTILINE)
 _DUP_WORD = re.compile(r"^duplicate_ids\b", re.MULTILINE)
 _DUP_BLOCK = re.compile(r"^duplicate_ids:[ \t]*\n(?:[ \t]*- .*\n?)+", re.MULTILINE)
+
+
+# A top-level key as block YAML writes it: at the start of a line, before ": " or the line's end.
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:(?=[ \t]|$)", re.MULTILINE)
+
+
+def repeated_keys(text: str) -> list[str]:
+    """Top-level front-matter keys given twice (`tags:` added again at the end by hand): YAML keeps
+    the last value and drops the first without a word. A regular expression finds candidates
+    cheaply; YAML's own node tree confirms them (a key-like line inside a quoted value is not a key)."""
+    try:
+        front = split_page(text)[0]
+    except ValueError:
+        return []
+    if not front:
+        return []
+    keys = _TOP_KEY.findall(front)
+    if len(keys) == len(set(keys)):
+        return []
+    try:
+        node = yaml.compose(front, Loader=YAML_LOADER)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for key, _ in node.value:
+        if key.value in seen and key.value not in repeated:
+            repeated.append(key.value)
+        seen.add(key.value)
+    return repeated
