@@ -240,14 +240,15 @@ def repeated_keys(text: str) -> list[str]:
     """Top-level front-matter keys given twice (`tags:` added again at the end by hand): YAML keeps
     the last value and drops the first without a word. A regular expression finds candidates
     cheaply; YAML's own node tree confirms them (a key-like line inside a quoted value is not a key)."""
+    end = text.find("\n---", 3)  # a first look at the front matter, without split_page's copies
+    keys = _TOP_KEY.findall(text, 0, end if end > 0 else len(text))
+    if len(keys) == len(set(keys)):
+        return []
     try:
         front = split_page(text)[0]
     except ValueError:
         return []
     if not front:
-        return []
-    keys = _TOP_KEY.findall(front)
-    if len(keys) == len(set(keys)):
         return []
     try:
         node = yaml.compose(front, Loader=YAML_LOADER)
