@@ -67,3 +67,18 @@ def test_a_town_and_the_county_of_its_name_do_not_vouch_for_each_other(gaz):
             "County sent seven, and Louisville hosted the final.")
     got = {text[s:e]: p.region for s, e, p in gaz.find(text)}
     assert got["Madison County"] == "Kentucky"
+
+
+def test_a_small_town_far_from_the_story_is_placed_at_its_own_place(gaz):
+    # Howland, Maine (1,200 people) is the only Howland in the data, 1,800 km from a story whose towns
+    # are in Georgia: more likely a place the data lack near them, so it is placed, approximately, there
+    text = "Deputies from Marietta and Kennesaw searched a home in Howland on Tuesday, Marietta police said."
+    p = {text[s:e]: p for s, e, p in gaz.find(text)}["Howland"]
+    assert (p.region, p.approximate) == ("Georgia", True)
+
+
+def test_a_far_small_town_with_its_region_named_stays(gaz):
+    for text in ("Deputies from Marietta and Kennesaw searched a home in Howland, Maine on Tuesday.",
+                 "Deputies from Marietta and Kennesaw met a man from Howland. Maine police had called them."):
+        p = {text[s:e]: p for s, e, p in gaz.find(text)}["Howland"]
+        assert (p.region, p.approximate) == ("State of Maine", False), text

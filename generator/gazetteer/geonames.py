@@ -9,13 +9,14 @@ from ..enrich.matcher import PhraseMatcher, link_scan
 from ..model import Place
 from .automaton import Scan
 from .build import KINDS, load_compiled, normalise
-from .textrules import _city_suffixed, _feature_hits, _type_word_trimmed
+from .textrules import _city_suffixed, _feature_hits, _most_named, _type_word_trimmed
 from .features import Additions, _has_bracket
 from .recognise import Recogniser, _exclusion
 from .resolve import Resolver, _nearest_km
 from .weights import (  # noqa: F401 - the weights, as they were importable from here
     ALIAS_PENALTY,
     FAMOUS_GAP,
+    FAR_TOWN_KM,
     LONE_TOWN_CONTEXT,
     LONE_TOWN_POP,
     MAIN_REGION,
@@ -119,6 +120,8 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                 trimmed.append((s, e, p))
             found = trimmed
         if not major_only and len(mentions) > 2:
+            for k, p in self._far_towns(text, mentions, resolved, found).items():
+                found[k] = (found[k][0], found[k][1], p)
             lone = self._lone_foreign(text, mentions, resolved)
             if lone:
                 for k, p in lone.items():
@@ -189,6 +192,59 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
             if lat[i0] == lat[i0] and lat[i] == lat[i] and _nearest_km(lat[i0], lon[i0], [(lat[i], lon[i])]) < NEAR_KM:
                 mentions[k] = (s, mentions[k][1], j)
                 resolved[k] = i0
+
+    def _far_towns(self, text: str, mentions: list[tuple[int, int, int]], resolved: list[int],
+                   found: list[tuple[int, int, Place]]) -> dict[int, Place]:
+        """A small town (under LONE_TOWN_POP people) FAR_TOWN_KM from every other town, district and region
+        of the article, while two of those lie within NEAR_KM of each other, is more likely a place the
+        gazetteer lacks (or a namesake it lacks) near them than that far entry: it is placed,
+        approximately, at the article's most named place, as a feature is. Not when the article names the
+        town's country or region ("the small village of Flumeri in southern Italy"), nor when a place
+        qualifies it ("Sun Valley, Idaho"). Returns replacements by mention number; `found` is find()'s
+        list for the same mentions."""
+        kind, pop, cc, lat, lon, curated = self._kind, self._pop, self._cc, self._lat, self._lon, self._curated
+        small = {i for i in set(resolved) if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP
+                 and i not in curated and lat[i] == lat[i]}
+        if not small:
+            return {}
+        pts: dict[int, int] = {}  # entry -> the name that gave it (a name is no context for itself)
+        named = set()  # the countries and regions the article names
+        for (_, _, j), a in zip(mentions, resolved):
+            k = KINDS[kind[a]]
+            if k in ("country", "region"):
+                named.add(cc[a] if k == "country" else a)
+            if k == "country":
+                continue
+            elif k in ("city", "district", "region") and lat[a] == lat[a]:
+                pts.setdefault(a, j)
+        out: dict[int, Place] = {}
+        done: dict[tuple[int, int], bool] = {}
+        host = None
+        for k, ((_, _, j), i) in enumerate(zip(mentions, resolved)):
+            if i not in small or cc[i] in named or self._admin1[i] in named:
+                continue
+            e = mentions[k][1]
+            if k + 1 < len(mentions) and text.startswith(", ", e) and mentions[k + 1][0] == e + 2:
+                continue  # "Sun Valley, Idaho": placed by its qualifier
+            far = done.get((j, i))
+            if far is None:
+                others = [(lat[a], lon[a]) for a, jj in pts.items() if jj != j]
+                far = len(others) >= 2 and _nearest_km(lat[i], lon[i], others) >= FAR_TOWN_KM \
+                    and any(_nearest_km(q[0], q[1], others[:n] + others[n + 1:]) < NEAR_KM
+                            for n, q in enumerate(others))
+                done[(j, i)] = far
+            if not far:
+                continue
+            if host is None:
+                name = normalise(self._pname[i])
+                host = _most_named([f for f in found if f[2].kind != "country" and normalise(f[2].name) != name])
+                if host is None:
+                    return out
+            p = found[k][2]
+            out[k] = Place(name=p.name, country=host.country,
+                           region=host.name if host.kind == "region" else host.region,
+                           kind="place", lat=host.lat, lon=host.lon, approximate=True)
+        return out
 
     def place(self, i: int) -> Place:
         """Entry i as a Place, built once (Place is frozen and the data never change)."""
