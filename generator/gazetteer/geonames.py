@@ -64,6 +64,15 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._capital_gids: set[int] | None = None  # see metonyms()
         self._placed_memo: dict[tuple[str, str], Place | None] = {}  # see _located_unknowns()
 
+    def forget(self) -> None:
+        """Clear every memo of rankings and answers: for a process that changes the weights between runs
+        (tools/geoparse_cv.py); the data are untouched."""
+        for memo in (self._prior, self._ranked, self._country_name, self._prefixing, self._context_free,
+                     self._first_rows, self._meta, self._lookups, self._places, self._strength, self._county_memo,
+                     self._support_memo, self._namesake_memo, self._wide_memo, self._placed_memo):
+            memo.clear()
+        self._capital_gids = None
+
     # --- public interface ------------------------------------------------------------------------
     @classmethod
     def load(cls, rebuild: bool = False) -> "GeoNamesGazetteer":
@@ -146,7 +155,9 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         """A town's body named with "City" ("Springfield City Schools", "Springfield City Council") is a
         mention of the town the article names on its own elsewhere, resolved with it: "Springfield City"
         is an alias of one Springfield only (Massachusetts'), which had placed that one mention there in a
-        story about Springfield, Ohio. A town whose own name ends with "City" keeps it ("Kansas City").
+        story about Springfield, Ohio. A town whose own name ends with "City" keeps it ("Kansas City"), but not
+        a region so named: "Dublin City Council" in a story about Dublin, Ohio is that town's, not Ireland's
+        council area "Dublin City".
         "City of X" likewise, its mention trimmed to X: "the City of Richmond's public works" in a story
         about Richmond, Kentucky is that town, not the Virginian district named "City of Richmond".
         Returns the mentions and, for the "City of X" ones, their first start and name (see
@@ -164,7 +175,8 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                 continue
             else:
                 cands = self._candidates(j)
-                if not cands or normalise(self._pname[cands[0][0]]).endswith(" city"):
+                if not cands or (normalise(self._pname[cands[0][0]]).endswith(" city")
+                                 and KINDS[self._kind[cands[0][0]]] == "city"):
                     continue
                 bare = self._scan.index(" " + normalise(text[s:e - 5]) + " ")
             if bare < 0:
