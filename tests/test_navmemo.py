@@ -68,7 +68,7 @@ def test_memo_is_used_for_pages_out_of_the_nav_only(tmp_path: Path):
     from mkdocs.config import load_config
 
     source = make_project(tmp_path / "p")
-    project = _project(tmp_path / "on", source)
+    project = _project(tmp_path / "on", source, page_skeleton=False)  # a page filled from its skeleton asks no part
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
     mkdocs_build(config)
     plugin = config.plugins["archive"]

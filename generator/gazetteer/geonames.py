@@ -9,13 +9,14 @@ from ..enrich.matcher import PhraseMatcher, link_scan
 from ..model import Place
 from .automaton import Scan
 from .build import KINDS, load_compiled, normalise
-from .textrules import _city_suffixed, _feature_hits, _type_word_trimmed
+from .textrules import _city_suffixed, _feature_hits, _most_named, _type_word_trimmed
 from .features import Additions, _has_bracket
 from .recognise import Recogniser, _exclusion
 from .resolve import Resolver, _nearest_km
 from .weights import (  # noqa: F401 - the weights, as they were importable from here
     ALIAS_PENALTY,
     FAMOUS_GAP,
+    FAR_TOWN_KM,
     LONE_TOWN_CONTEXT,
     LONE_TOWN_POP,
     MAIN_REGION,
@@ -62,6 +63,15 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         self._wide_memo: dict[tuple[int, int], tuple[int, ...]] = {}  # see _wide_namesakes()
         self._capital_gids: set[int] | None = None  # see metonyms()
         self._placed_memo: dict[tuple[str, str], Place | None] = {}  # see _located_unknowns()
+
+    def forget(self) -> None:
+        """Clear every memo of rankings and answers: for a process that changes the weights between runs
+        (tools/geoparse_cv.py); the data are untouched."""
+        for memo in (self._prior, self._ranked, self._country_name, self._prefixing, self._context_free,
+                     self._first_rows, self._meta, self._lookups, self._places, self._strength, self._county_memo,
+                     self._support_memo, self._namesake_memo, self._wide_memo, self._placed_memo):
+            memo.clear()
+        self._capital_gids = None
 
     # --- public interface ------------------------------------------------------------------------
     @classmethod
@@ -119,6 +129,8 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                 trimmed.append((s, e, p))
             found = trimmed
         if not major_only and len(mentions) > 2:
+            for k, p in self._far_towns(text, mentions, resolved, found).items():
+                found[k] = (found[k][0], found[k][1], p)
             lone = self._lone_foreign(text, mentions, resolved)
             if lone:
                 for k, p in lone.items():
@@ -143,7 +155,9 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         """A town's body named with "City" ("Springfield City Schools", "Springfield City Council") is a
         mention of the town the article names on its own elsewhere, resolved with it: "Springfield City"
         is an alias of one Springfield only (Massachusetts'), which had placed that one mention there in a
-        story about Springfield, Ohio. A town whose own name ends with "City" keeps it ("Kansas City").
+        story about Springfield, Ohio. A town whose own name ends with "City" keeps it ("Kansas City"), but not
+        a region so named: "Dublin City Council" in a story about Dublin, Ohio is that town's, not Ireland's
+        council area "Dublin City".
         "City of X" likewise, its mention trimmed to X: "the City of Richmond's public works" in a story
         about Richmond, Kentucky is that town, not the Virginian district named "City of Richmond".
         Returns the mentions and, for the "City of X" ones, their first start and name (see
@@ -161,7 +175,8 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                 continue
             else:
                 cands = self._candidates(j)
-                if not cands or normalise(self._pname[cands[0][0]]).endswith(" city"):
+                if not cands or (normalise(self._pname[cands[0][0]]).endswith(" city")
+                                 and KINDS[self._kind[cands[0][0]]] == "city"):
                     continue
                 bare = self._scan.index(" " + normalise(text[s:e - 5]) + " ")
             if bare < 0:
@@ -189,6 +204,59 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
             if lat[i0] == lat[i0] and lat[i] == lat[i] and _nearest_km(lat[i0], lon[i0], [(lat[i], lon[i])]) < NEAR_KM:
                 mentions[k] = (s, mentions[k][1], j)
                 resolved[k] = i0
+
+    def _far_towns(self, text: str, mentions: list[tuple[int, int, int]], resolved: list[int],
+                   found: list[tuple[int, int, Place]]) -> dict[int, Place]:
+        """A small town (under LONE_TOWN_POP people) FAR_TOWN_KM from every other town, district and region
+        of the article, while two of those lie within NEAR_KM of each other, is more likely a place the
+        gazetteer lacks (or a namesake it lacks) near them than that far entry: it is placed,
+        approximately, at the article's most named place, as a feature is. Not when the article names the
+        town's country or region ("the small village of Flumeri in southern Italy"), nor when a place
+        qualifies it ("Sun Valley, Idaho"). Returns replacements by mention number; `found` is find()'s
+        list for the same mentions."""
+        kind, pop, cc, lat, lon, curated = self._kind, self._pop, self._cc, self._lat, self._lon, self._curated
+        small = {i for i in set(resolved) if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP
+                 and i not in curated and lat[i] == lat[i]}
+        if not small:
+            return {}
+        pts: dict[int, int] = {}  # entry -> the name that gave it (a name is no context for itself)
+        named = set()  # the countries and regions the article names
+        for (_, _, j), a in zip(mentions, resolved):
+            k = KINDS[kind[a]]
+            if k in ("country", "region"):
+                named.add(cc[a] if k == "country" else a)
+            if k == "country":
+                continue
+            elif k in ("city", "district", "region") and lat[a] == lat[a]:
+                pts.setdefault(a, j)
+        out: dict[int, Place] = {}
+        done: dict[tuple[int, int], bool] = {}
+        host = None
+        for k, ((_, _, j), i) in enumerate(zip(mentions, resolved)):
+            if i not in small or cc[i] in named or self._admin1[i] in named:
+                continue
+            e = mentions[k][1]
+            if k + 1 < len(mentions) and text.startswith(", ", e) and mentions[k + 1][0] == e + 2:
+                continue  # "Sun Valley, Idaho": placed by its qualifier
+            far = done.get((j, i))
+            if far is None:
+                others = [(lat[a], lon[a]) for a, jj in pts.items() if jj != j]
+                far = len(others) >= 2 and _nearest_km(lat[i], lon[i], others) >= FAR_TOWN_KM \
+                    and any(_nearest_km(q[0], q[1], others[:n] + others[n + 1:]) < NEAR_KM
+                            for n, q in enumerate(others))
+                done[(j, i)] = far
+            if not far:
+                continue
+            if host is None:
+                name = normalise(self._pname[i])
+                host = _most_named([f for f in found if f[2].kind != "country" and normalise(f[2].name) != name])
+                if host is None:
+                    return out
+            p = found[k][2]
+            out[k] = Place(name=p.name, country=host.country,
+                           region=host.name if host.kind == "region" else host.region,
+                           kind="place", lat=host.lat, lon=host.lon, approximate=True)
+        return out
 
     def place(self, i: int) -> Place:
         """Entry i as a Place, built once (Place is frozen and the data never change)."""

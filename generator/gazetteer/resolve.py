@@ -10,16 +10,23 @@ from .build import KINDS, normalise
 from .textrules import _DATELINE
 from .weights import (
     ALIAS_PENALTY,
+    CAPITAL_PRIOR,
     CAPITAL_SHARE,
     CLUSTER_GAP,
     CLUSTER_NEED,
+    COUNTRY_BASE,
+    COUNTRY_SHARE,
     COUNTY_PAIR,
+    CURATED_PRIOR,
     FAMOUS_GAP,
     KIND_PRIOR,
     MAJOR_CITY,
     MAX_CANDIDATES,
     NAMESAKE_GAP,
     NEAR_KM,
+    QUALIFIER,
+    REGION_BASE,
+    REGION_SHARE,
     REGION_SUPPORT,
 )
 
@@ -34,9 +41,9 @@ class Resolver:
         score = math.log10(pop + 10)
         score += KIND_PRIOR[kind]
         if self._capital[i]:
-            score += 1.0
+            score += CAPITAL_PRIOR
         if i in self._curated:
-            score += 1.5
+            score += CURATED_PRIOR
         if self._lat[i] != self._lat[i]:  # NaN: no coordinates
             score -= 0.5
         return score
@@ -117,13 +124,13 @@ class Resolver:
                 # (a city of 100,000 is enough on its own: Tripoli in a story naming Lebanon)
                 n = cc_get(cc)
                 if n:
-                    score += 1.5 + 3.0 * n / total  # the article's countries, weighted by their share
+                    score += COUNTRY_BASE + COUNTRY_SHARE * n / total  # the article's countries, weighted by their share
             if a1 >= 0 and a1_get is not None:
                 n = a1_get(a1)
                 if n:
-                    score += 1.0 + 3.0 * n / total_a1  # ... and its regions (Paris, Texas)
+                    score += REGION_BASE + REGION_SHARE * n / total_a1  # ... and its regions (Paris, Texas)
             if qualifier and (cc in qualifier or self._admin1[i] in qualifier or i in qualifier):
-                score += 6.0
+                score += QUALIFIER
             if paired and i in paired:
                 score += COUNTY_PAIR  # a town of a county the article names, or the county of a town it names
             if sup_all is not None and a1 >= 0 and score >= top:  # the regions the other names may be in

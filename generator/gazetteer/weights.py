@@ -13,6 +13,13 @@ LONE_TOWN_CONTEXT = 3  # distinct names in another country that make that countr
 # prior points by kind of entry (a bare name prefers a country, then an area or sea, to a town)
 KIND_PRIOR = {"country": 2.5, "region": 0.5, "district": -2.5, "city": 0.0, "area": 3.0, "place": 0.0, "sea": 3.0}
 
+CAPITAL_PRIOR = 1.0  # prior points for a national capital
+CURATED_PRIOR = 1.5  # prior points for an entry of the curated overlay (places.yml)
+COUNTRY_BASE = 1.5  # prior points for a candidate in a country the article's other names are in ...
+COUNTRY_SHARE = 3.0  # ... plus this times that country's share of them
+REGION_BASE = 1.0  # the same for a first-level region the article's other names are in ...
+REGION_SHARE = 3.0  # ... and its share
+QUALIFIER = 6.0  # prior points for a candidate in the region or country named right after it ("Paris, Texas")
 COUNTY_PAIR = 3.0  # prior points for a town and a county of the article that hold each other
 REGION_SUPPORT = 2.0  # prior points for a region all the article's other names may lie in (scaled by their share)
 NEAR_KM = 150.0  # km: a namesake this close to the article's other places, when the chosen town is not, replaces it
@@ -21,3 +28,4 @@ CAPITAL_SHARE = 5  # a town with a fifth of the people of the region of its name
 CLUSTER_GAP = 3.0  # prior points below the chosen town within which a namesake near the article's other places replaces it
 CLUSTER_NEED = 2  # ... near (NEAR_KM) at least this many of them, the chosen town near none
 FEATURE_KM = 500.0  # km: a feature named after a town ("Lake Cumberland") this far from the article's own place is placed at that place
+FAR_TOWN_KM = 500.0  # km: a small town this far from all the article's other places (which cluster) is placed at them

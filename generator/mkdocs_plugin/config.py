@@ -38,6 +38,7 @@ class ArchiveConfig(base.Config):
     build_cache_dir = opt.Type(str, default=".cache/build")  # beside mkdocs.yml
     nav_memo = opt.Type(bool, default=True)  # navmemo.py: Material's nav, tabs and config JSON once per page group
     reuse_markdown = opt.Type(bool, default=True)  # mdreuse.py: one Markdown instance for every page
+    page_skeleton = opt.Type(bool, default=True)  # skeleton.py: a page filled into its shape's rendered template
     parallel_render = opt.Type(bool, default=True)  # parallel.py: uncached pages rendered on every core
     parallel_workers = opt.Type(int, default=0)  # worker processes beside the main one; 0: one per extra core
     parallel_min_pages = opt.Type(int, default=1000)  # fewer uncached pages: all rendered by MkDocs' loop (parallel.py)

@@ -47,6 +47,14 @@ from . import unchanged
 CHUNK = 12  # pages taken at a time (about 25 ms of work: the last worker to finish waits at most that)
 
 
+_BUSY = [False]  # in `_Job.run`: a page's content is built right after it is made (plugin._park)
+
+
+def busy() -> bool:
+    """Is this process rendering the share's pages (each built as soon as it is read)?"""
+    return _BUSY[0]
+
+
 def cores() -> int:
     """Cores this process may run on."""
     try:
@@ -150,17 +158,21 @@ class _Job:
     def run(self, until_done: bool = False, done: list[File] | None = None) -> int:
         """Render chunks (one, or until none is left); the number of pages rendered."""
         count = 0
-        while chunk := self._take():
-            for i in chunk:
-                file = self.pages[i]
-                page = file.page if file.page is not None else Page(None, file, self.config)
-                mkdocs_build._populate_page(page, self.config, self.files)
-                mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env)
-                if done is not None:
-                    done.append(file)
-                count += 1
-            if not until_done:
-                break
+        _BUSY[0] = True
+        try:
+            while chunk := self._take():
+                for i in chunk:
+                    file = self.pages[i]
+                    page = file.page if file.page is not None else Page(None, file, self.config)
+                    mkdocs_build._populate_page(page, self.config, self.files)
+                    mkdocs_build._build_page(page, self.config, self.doc_files, self.nav, self.env)
+                    if done is not None:
+                        done.append(file)
+                    count += 1
+                if not until_done:
+                    break
+        finally:
+            _BUSY[0] = False
         return count
 
     def work(self, conn: Connection, cache, outputs, inherited: list[Connection] = ()) -> None:

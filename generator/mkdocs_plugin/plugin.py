@@ -20,7 +20,8 @@ from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, charts, exports, feedset, gctune, listingcache, listings, locator, map as sitemap,
-               mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, searchjob, unchanged)
+               mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
+               unchanged)
 from .listingcache import fingerprint
 from .pages import month_title
 from .config import ArchiveConfig
@@ -55,6 +56,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.renderer: mdreuse.Renderer | None = None  # one Markdown instance for every page (mdreuse.py)
         self.nav = None
         self.share: parallel.Share | None = None  # pages rendered outside MkDocs' loop (parallel.py)
+        self.skeletons: skeleton.Skeletons | None = None
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -373,7 +375,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         """MkDocs reads every page before it writes any, so every page's HTML is held at once (the
         build's peak, growing with the archive): an article's or listing's is held compressed
         (about a third) until on_page_context gives it back, just before its template is rendered."""
-        self.parked[uri] = zlib.compress(content.encode("utf-8", "surrogatepass"), 1)
+        # A page parallel.py renders is built right after (held for one page): not compressed.
+        self.parked[uri] = content if parallel.busy() else zlib.compress(content.encode("utf-8", "surrogatepass"), 1)
         return ""
 
     def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
@@ -388,6 +391,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.navmemo = navmemo.NavMemo(config) if self.config.enabled and self.config.nav_memo else None
         if self.navmemo is not None:
             self.navmemo.install(env)
+        self.skeletons = None  # pages filled from their shape's skeleton (skeleton.py); a feed's page looks itself up
+        if self.config.enabled and self.config.page_skeleton and unchanged.allowed(config):
+            self.skeletons = skeleton.install(env, exclude=set(self.page_feeds))
         if self.share is not None:  # MkDocs read the pages it keeps: the others are rendered now, on every core
             parallel.render(self.share, config, files, self.nav, env, self.cache, self.outputs)
             for file in self.share.files:
@@ -403,7 +409,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         parked = self.parked.pop(page.file.src_uri, None) if self.config.enabled else None
         if parked is not None:
-            page.content = zlib.decompress(parked).decode("utf-8", "surrogatepass")
+            page.content = parked if isinstance(parked, str) else zlib.decompress(parked).decode("utf-8", "surrogatepass")
         if self.config.enabled and self.cache is not None and page.file.src_uri in self.cache.keys:
             self.cache.before_context(page)
         return context

@@ -1,0 +1,246 @@
+"""A page's HTML from a skeleton of its template, filled by string joins (issue 12).
+
+Why: rendering Material's `main.html` was the largest part of a clean build's page loop (Jinja 11
+of about 30 CPU-s at 10,000 articles, 0.8 ms a page), although an article page differs from its
+neighbour in the same folder only by its title, description, author, canonical URL, Open Graph
+values and content: the navigation, tabs and `__config` (already memoised, navmemo.py), header,
+footer and every relative URL are the same.
+
+So the first page of each *shape* is rendered once more with a stand-in page whose values are
+sentinels (`\\ue000<n>\\ue001`, private-use characters); the output, cut at the sentinels, is
+the shape's skeleton, and every page of that shape is its skeleton joined with its own values. A
+shape is everything the templates test or print of a page besides those values: the template,
+the page's folder (so every relative URL), the base URL, the context's keys, which values are
+empty, the other front matter keys and values, the Open Graph keys, whether the content holds an
+`<h1` (Material's content.html tests it), and the page being out of the navigation with no table
+of contents (or only its `<h1>`, which Material does not show but links to), no edit URL, no previous or next page (anything else is rendered by Jinja).
+
+The skeleton is trusted only after proofs, per shape: (1) the same render with probe values full
+of characters a filter would change (`<`, `&`, quotes, double spaces) must equal the skeleton
+filled with them, so no value passes through `e`, `striptags`, `url` or another filter; (2) the
+first `VERIFY` real pages of the shape are rendered by Jinja too and must equal their fill.
+A shape that fails either is rendered by Jinja for the rest of the build. Pages the plugin
+excludes (a listing announcing its own feed: main.html looks it up by the page's file) and
+any build with another plugin than the archive's (unchanged.allowed) are rendered by Jinja.
+`tests/test_skeleton.py` checks the site is the same bytes with the option on and off.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Collection
+
+import jinja2
+from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+ATTR = "archive_skeleton"  # the environment's attribute holding the build's Skeletons
+SLOT_META = ("title", "description", "author")  # front matter values templates print as they are
+VERIFY = 2  # real pages of each shape rendered by Jinja too and compared
+_SENTINEL = re.compile("\ue000([0-9]+)(?:<h1)?\ue001")
+_PROBE = "<b>&amp; \"q' x  y</b>\n"  # what `e`, `striptags`, `url`, `trim`, ... would change
+
+
+class PageTemplate(jinja2.Template):
+    """Jinja's Template, asking the environment's Skeletons first for a page's render."""
+
+    def render(self, *args, **kwargs) -> str:
+        skeletons = getattr(self.environment, ATTR, None)
+        if skeletons is not None and len(args) == 1 and not kwargs and isinstance(args[0], dict):
+            out = skeletons.render(self, args[0])
+            if out is not None:
+                return out
+        return super().render(*args, **kwargs)
+
+
+def install(env: jinja2.Environment, exclude: Collection[str] = ()) -> Skeletons:
+    """Render pages of known shapes from skeletons in this environment (templates loaded from now on)."""
+    skeletons = Skeletons(exclude)
+    env.template_class = PageTemplate
+    env.cache.clear() if env.cache is not None else None  # templates loaded before are Jinja's plain class
+    setattr(env, ATTR, skeletons)
+    return skeletons
+
+
+def _kinds(meta: dict) -> list[tuple[str, str]]:
+    """Each front matter key and how the skeleton takes it: "slot" (a value printed as it is), "og"
+    (Open Graph pairs: the keys in the shape, the values slots) or "keep" (its repr in the shape)."""
+    out = []
+    for key, value in meta.items():
+        if key in SLOT_META and isinstance(value, str) and value:
+            out.append((key, "slot"))
+        elif key == "og" and isinstance(value, list) and all(
+                isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], str) and p[1]
+                for p in value):
+            out.append((key, "og"))
+        else:
+            out.append((key, "keep"))
+    return out
+
+
+def _toc_kind(toc) -> int | None:
+    """0: no table of contents; 1: only the page's <h1>, which Material shows as none (its skip link
+    goes to it: the heading's title and id are slots); None: Jinja renders the page."""
+    if toc is None or not isinstance(toc, TableOfContents):
+        return None
+    if not toc.items:
+        return 0
+    if len(toc.items) == 1:
+        item = toc.items[0]
+        if (type(item) is AnchorLink and item.level == 1 and not item.children and isinstance(item.title, str)
+                and item.title and isinstance(item.id, str) and item.id):
+            return 1
+    return None
+
+
+class _Stand:
+    """The page as the skeleton's render sees it: its values replaced, everything else its own."""
+
+    def __init__(self, page, title, content, canonical_url, meta) -> None:
+        self._page, self.title, self.content, self.canonical_url, self.meta = page, title, content, canonical_url, meta
+
+    def __getattr__(self, name: str):
+        return getattr(self._page, name)
+
+
+class _Shape:
+    """A skeleton: literal pieces, with the value each slot position takes."""
+
+    def __init__(self, pieces: list[str], slots: list[tuple[int, int]]) -> None:
+        self.pieces, self.slots = pieces, slots
+        self.verified = 0
+
+    def fill(self, values: list[str]) -> str:
+        out = list(self.pieces)
+        for pos, i in self.slots:
+            out[pos] = values[i]
+        return "".join(out)
+
+
+def _cut(html: str, count: int) -> _Shape | None:
+    """The skeleton of a render with sentinel values, or None when the sentinels do not stand alone."""
+    pieces: list[str] = []
+    slots: list[tuple[int, int]] = []
+    last = 0
+    for m in _SENTINEL.finditer(html):
+        i = int(m.group(1))
+        if i >= count:
+            return None
+        pieces.append(html[last:m.start()])
+        slots.append((len(pieces), i))
+        pieces.append("")
+        last = m.end()
+    pieces.append(html[last:])
+    if any("\ue000" in p or "\ue001" in p for p in pieces):
+        return None  # a sentinel a filter cut or changed
+    return _Shape(pieces, slots)
+
+
+class Skeletons:
+    """The build's skeletons by shape (one per build: a new Jinja environment each)."""
+
+    def __init__(self, exclude: Collection[str] = ()) -> None:
+        self.exclude = exclude
+        self.shapes: dict[tuple, _Shape | None] = {}
+        self.filled = 0  # pages made from a skeleton (tests read them)
+        self.rendered = 0  # pages Jinja rendered
+
+    def _values(self, page) -> tuple[tuple, list[str]] | None:
+        """(shape key part, slot values, content marker) of a page, or None when Jinja must render it."""
+        if (page is None or getattr(page, "file", None) is None or page.file.src_uri in self.exclude
+                or _toc_kind(page.toc) is None or page.edit_url or page.previous_page is not None
+                or page.next_page is not None or page.parent is not None or page.is_homepage or page.ancestors):
+            return None
+        content, title, canonical = page.content, page.title, page.canonical_url
+        meta = page.meta if isinstance(page.meta, dict) else None
+        if meta is None or not isinstance(content, str) or content == "":
+            return None
+        values = [content]
+        shape: list = [type(title).__name__ if not title else "T", "C" if canonical else repr(canonical),
+                       "<h1" in content]
+        if title:
+            if not isinstance(title, str):
+                return None
+            values.append(title)
+        if canonical:
+            if not isinstance(canonical, str):
+                return None
+            values.append(canonical)
+        for key, kind in _kinds(meta):
+            value = meta[key]
+            if kind == "slot":
+                shape.append((key, "S"))
+                values.append(value)
+            elif kind == "og":
+                shape.append((key, tuple(k for k, _v in value)))
+                values.extend(v for _k, v in value)
+            else:
+                shape.append((key, repr(value)))
+        if _toc_kind(page.toc) == 1:
+            item = page.toc.items[0]
+            shape.append("toc1")
+            values += [item.title, item.id]
+        return tuple(shape), values
+
+    def render(self, template: jinja2.Template, context: dict) -> str | None:
+        """The page's HTML from its shape's skeleton; None: Jinja renders it (the caller does)."""
+        page = context.get("page")
+        found = self._values(page)
+        if found is None:
+            self.rendered += 1
+            return None
+        part, values = found
+        url = page.url
+        key = (template.name, posixpath.dirname(url.rstrip("/")), url.count("/"), context.get("base_url"),
+               tuple(context), part)
+        if key not in self.shapes:
+            self.shapes[key] = self._make(template, context, page, part, values)
+        shape = self.shapes[key]
+        if shape is None:
+            self.rendered += 1
+            return None
+        out = shape.fill(values)
+        if shape.verified < VERIFY:  # the first pages of a shape: Jinja too, compared
+            real = jinja2.Template.render(template, context)
+            self.rendered += 1
+            if real != out:
+                self.shapes[key] = None
+                return real
+            shape.verified += 1
+            return real
+        self.filled += 1
+        return out
+
+    def _make(self, template: jinja2.Template, context: dict, page, part: tuple, values: list[str]) -> _Shape | None:
+        """The shape's skeleton, proved against a render with probe values; None when not proved."""
+        def marks(make) -> list[str]:
+            out = []
+            for i in range(len(values)):
+                h1 = "<h1" if i == 0 and part[2] else ""
+                out.append(make(i, h1))
+            return out
+
+        sentinels = marks(lambda i, h1: f"\ue000{i}{h1}\ue001")
+        probes = marks(lambda i, h1: f"p{i}{h1}{_PROBE}")
+        try:
+            shape = _cut(self._render(template, context, page, sentinels), len(values))
+            if shape is None or shape.fill(probes) != self._render(template, context, page, probes):
+                return None
+        except Exception:  # noqa: BLE001 - a stand-in the templates cannot take: Jinja renders the shape
+            return None
+        return shape
+
+    @staticmethod
+    def _render(template: jinja2.Template, context: dict, page, values: list[str]) -> str:
+        """The template rendered for a stand-in of `page` carrying `values` in place of its own."""
+        it = iter(values)
+        content = next(it)
+        title = next(it) if page.title else page.title
+        canonical = next(it) if page.canonical_url else page.canonical_url
+        meta = {}
+        for key, kind in _kinds(page.meta):
+            value = page.meta[key]
+            meta[key] = next(it) if kind == "slot" else [(k, next(it)) for k, _v in value] if kind == "og" else value
+        stand = _Stand(page, title, content, canonical, meta)
+        if _toc_kind(page.toc) == 1:
+            stand.toc = TableOfContents([AnchorLink(next(it), next(it), 1)])
+        return jinja2.Template.render(template, {**context, "page": stand})

@@ -1,0 +1,116 @@
+"""Pages filled into their shape's skeleton (generator/mkdocs_plugin/skeleton.py) are the bytes
+Jinja renders: the whole site with the option on and off, and shapes the skeleton cannot stand for
+(a value through a filter, a value tested by the template, a table of contents) go to Jinja."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jinja2
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.structure.toc import get_toc
+
+from generator.mkdocs_plugin import skeleton
+
+from .sample_site import build, make_project, tree
+
+
+def _project(folder: Path, source: Path, **options) -> Path:
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("site", ".cache"))
+    cfg = folder / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    lines = "".join(f"      {k}: {str(v).lower() if isinstance(v, bool) else v}\n"
+                    for k, v in {"page_size": 1, **options}.items())
+    cfg.write_text(text.replace("\n  - archive\n", "\n  - archive:\n" + lines, 1), encoding="utf-8")
+    return folder
+
+
+def test_site_is_the_same_bytes_with_and_without_skeletons(tmp_path: Path):
+    source = make_project(tmp_path / "p")
+    on = _project(tmp_path / "on", source)
+    off = _project(tmp_path / "off", source, page_skeleton=False)
+    build(on, on / "site")
+    build(off, off / "site")
+    got, want = tree(on / "site"), tree(off / "site")
+    assert sorted(got) == sorted(want)
+    assert [p for p in want if got[p] != want[p]] == []
+
+
+def test_pages_are_filled_from_skeletons(tmp_path: Path):
+    """In-process (serial) build: most pages out of the navigation come from a skeleton."""
+    project = _project(tmp_path / "on", make_project(tmp_path / "p"), parallel_render=False)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+    mkdocs_build(config)
+    skeletons = config.plugins["archive"].skeletons
+    assert skeletons is not None
+    assert skeletons.filled > 0 and skeletons.rendered > 0
+    assert sum(shape is not None for shape in skeletons.shapes.values()) >= 2
+
+
+class _File:
+    def __init__(self, uri: str) -> None:
+        self.src_uri = uri
+
+
+class _Page:
+    """What the skeleton reads of a page out of the navigation."""
+
+    def __init__(self, title: str, content: str = "<p>Text</p>", toc=None, url: str = "a/x/") -> None:
+        self.file, self.url, self.title, self.content = _File(url + "index.md"), url, title, content
+        self.canonical_url = "https://example.org/" + url
+        self.meta = {"title": title, "og": [("title", title)]}
+        self.toc = toc if toc is not None else get_toc([])
+        self.edit_url = self.previous_page = self.next_page = self.parent = None
+        self.is_homepage, self.ancestors = False, []
+
+
+def _env(source: str) -> tuple[jinja2.Environment, skeleton.Skeletons]:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": source}))
+    return env, skeleton.install(env)
+
+
+def _render_all(env, titles, **page) -> list[str]:
+    template = env.get_template("main.html")
+    return [template.render({"page": _Page(t, **page), "base_url": "../.."}) for t in titles]
+
+
+def _plain(source: str, titles, **page) -> list[str]:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": source}))
+    return _render_all(env, titles, **page)
+
+
+TITLES = ["A & B", "Cee", "<Dee>", "E  e", "A & B"]
+
+
+def test_a_plain_template_is_filled_and_equals_jinja():
+    source = ("<title>{{ page.meta.title }}</title>{% for k, v in page.meta.og %}<m {{ k }}={{ v }}>{% endfor %}"
+              "{% if '<h1' not in page.content %}<h1>{{ page.title }}</h1>{% endif %}{{ page.content }}"
+              "<link {{ page.canonical_url }}>")
+    env, skeletons = _env(source)
+    assert _render_all(env, TITLES) == _plain(source, TITLES)
+    assert skeletons.filled == len(TITLES) - skeleton.VERIFY
+    assert _render_all(env, TITLES, content="<h1>Own</h1>") == _plain(source, TITLES, content="<h1>Own</h1>")
+
+
+def test_a_value_through_a_filter_is_rendered_by_jinja():
+    for source in ("<title>{{ page.title | e }}</title>", "<t>{{ page.title | striptags }}</t>",
+                   "{{ page.content | length }}"):
+        env, skeletons = _env(source)
+        assert _render_all(env, TITLES) == _plain(source, TITLES)
+        assert skeletons.filled == 0
+
+
+def test_a_value_the_template_tests_is_caught_by_the_first_pages():
+    source = "{% if page.title == 'A & B' %}first{% else %}{{ page.title }}{% endif %}"
+    env, skeletons = _env(source)
+    assert _render_all(env, TITLES) == _plain(source, TITLES)
+    assert skeletons.filled == 0
+
+
+def test_a_page_with_a_table_of_contents_is_rendered_by_jinja():
+    source = "{{ page.title }}{% for item in page.toc %}<a>{{ item.title }}</a>{% endfor %}"
+    toc = get_toc([{"level": 2, "id": "x", "name": "X", "html": "X", "data-toc-label": "", "children": []}])
+    env, skeletons = _env(source)
+    assert _render_all(env, TITLES, toc=toc) == _plain(source, TITLES, toc=toc)
+    assert skeletons.filled == 0
