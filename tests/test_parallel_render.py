@@ -194,9 +194,13 @@ def test_a_worker_whose_main_process_is_killed_exits(tmp_path: Path):
                               stdout=subprocess.DEVNULL, stderr=err, env={**os.environ, "PYTHONPATH": str(ROOT)},
                               timeout=300)
     assert done.returncode == -9, log.read_text(errors="replace")[-2000:]
+    deadline = time.monotonic() + 120
+    # The main process dies as soon as it has forked: on a loaded machine a worker may not yet have
+    # written its pid when the test gets here.
+    while len(pids.read_text().split() if pids.exists() else []) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
     workers = [int(line) for line in pids.read_text().split()]
     assert len(workers) == 2
-    deadline = time.monotonic() + 120
     while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     left = [pid for pid in workers if _running(pid)]
