@@ -282,20 +282,40 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
     try:
         same_keys: list[str | None] | None = None
         early: dict[int, tuple] = {}  # files hashed ahead to tell how many must be read (_look_ahead)
+        sent: set[int] = set()  # files handed to the worker ahead of their turn
         if known is not None and inputs is not None:  # first the files known by their identity alone
             context = _context_key()
             same_keys = [_unchanged(f, known, inputs, entries[i] if entries is not None else None, context)
                          for i, f in enumerate(files)]
-            few = _look_ahead(files, entries, same_keys, known, inputs, early)
+            reads: list[int] = []
+            few = _look_ahead(files, entries, same_keys, known, inputs, early, reads)
+            if few and reads:
+                # A daily update: the one worker is forked now and loads what reading needs (the
+                # enrichment context, the readers) itself, and reads the new files, while this
+                # process settles the known inputs; neither waits for the other until the end.
+                pool = _few_pool(limit)
+                for i in reads:
+                    keys[i] = early.pop(i)[1]
+                    pool.submit(i, files[i], keys[i])
+                    sent.add(i)
         else:
             few = len(files) <= FEW_FILES
+        handed = 0  # results handed out since the worker's were last collected
         # A few files to read (a daily update) are read by one worker, without the warm-up: a second
         # worker, or loading in the parent what one worker loads anyway, would cost more than it saves.
         while done < len(files):
             while done in results:
                 yield files[done], *results.pop(done)
                 done += 1
+                handed += 1
+                if handed >= COLLECT_EVERY and sent:
+                    handed = 0
+                    for task in pool.poll():  # so the worker never waits on a full pipe
+                        results[task.key] = _result(task, files[task.key], limit, keys)
             while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
+                if nxt in sent:
+                    nxt += 1
+                    continue
                 entry = entries[nxt] if entries is not None else None
                 same = same_keys[nxt] if same_keys is not None else None
                 if same is not None:
@@ -327,12 +347,38 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
             if done in results or pool is None:
                 continue
             for task in pool.wait():
-                result = _ended(task, files[task.key], limit)
-                results[task.key] = (result, keys.pop(task.key, None) if task.status == "done" else None)
+                results[task.key] = _result(task, files[task.key], limit, keys)
     finally:
         if pool is not None:
             pool.close()
         _LISTINGS = None
+
+
+def _result(task: Finished, path: Path, limit: float, keys: dict[int, str]) -> tuple[list | RejectedInput, str | None]:
+    """A finished task's (result, read-cache key) for read_all (no key when the read was cut short)."""
+    return _ended(task, path, limit), keys.pop(task.key, None) if task.status == "done" else None
+
+
+# How many results read_all hands out between two looks at the worker's pipe (a daily update).
+COLLECT_EVERY = 256
+
+
+def _few_pool(limit: float):
+    """The pool of a daily update: one worker, forked at once, that loads what reading needs itself
+    (its clock starts after that), with room for all FEW_FILES files at once."""
+    pool_class = globals().get("ReadPool")  # imported with the readers, or replaced by a test
+    if pool_class is None:
+        from .readpool import ReadPool as pool_class  # the readers themselves are the worker's to load
+
+    pool = pool_class(_read_in_worker, 1, limit, setup=_worker_setup, depth=FEW_FILES)
+    pool.start()
+    return pool
+
+
+def _worker_setup() -> None:
+    """A daily update's worker: the readers, the enrichment context and MinHash, loaded in the worker."""
+    _context()
+    dedup.preload()
 
 
 def _prepare_noted(path: Path, inputs: InputIndex | None, entry: os.DirEntry | None):
@@ -346,12 +392,13 @@ def _prepare_noted(path: Path, inputs: InputIndex | None, entry: os.DirEntry | N
 
 
 def _look_ahead(files: list[Path], entries: list | None, same_keys: list[str | None], known, inputs: InputIndex,
-                early: dict[int, tuple]) -> bool:
+                early: dict[int, tuple], reads: list[int] | None = None) -> bool:
     """Whether at most FEW_FILES files must be read. The files not known by their identity are hashed
     (in input order, as read_all would) until more than FEW_FILES of them are neither recorded nor in
     the read cache; their results go to `early` for read_all to use (the key, not the bytes: a worker
     reads the file again). Inputs whose identity changed while their bytes did not (an inbox just
-    checked out or copied) are then still a daily update of a few new files, not a full read."""
+    checked out or copied) are then still a daily update of a few new files, not a full read.
+    `reads` receives the indexes of the files that must be read."""
     to_read = 0
     for i, same in enumerate(same_keys):
         if same is not None:
@@ -361,6 +408,8 @@ def _look_ahead(files: list[Path], entries: list | None, same_keys: list[str | N
             prepared = (b"", prepared[1])
             if not known(display_name(files[i]), prepared[1]) and not readcache.exists(prepared[1]):
                 to_read += 1
+                if reads is not None:
+                    reads.append(i)
         early[i] = prepared
         if to_read > FEW_FILES:
             return False

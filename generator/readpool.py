@@ -48,8 +48,15 @@ def _worker_init(parent: int) -> None:
         os._exit(1)
 
 
-def _serve(conn: Connection, parent: int, work: Callable[..., Iterator[Any]]) -> None:
+def _serve(conn: Connection, parent: int, work: Callable[..., Iterator[Any]],
+           setup: Callable[[], Any] | None = None) -> None:
     _worker_init(parent)
+    if setup is not None:
+        try:
+            setup()
+        except BaseException:  # noqa: BLE001 - the first task meets the same failure and reports it
+            pass
+        conn.send(("ready", None, None))  # the clock of the first task starts now
     while True:
         try:
             task = conn.recv()
@@ -70,10 +77,10 @@ def _serve(conn: Connection, parent: int, work: Callable[..., Iterator[Any]]) ->
 
 
 class _Worker:
-    def __init__(self, work: Callable[..., Iterator[Any]]) -> None:
+    def __init__(self, work: Callable[..., Iterator[Any]], setup: Callable[[], Any] | None = None) -> None:
         ctx = multiprocessing.get_context("fork")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, os.getpid(), work), daemon=True)
+        self.proc = ctx.Process(target=_serve, args=(child, os.getpid(), work, setup), daemon=True)
         # Objects that exist now (the gazetteer, the vocabulary) are left out of the child's garbage
         # collections, whose passes would write to every one of them and so copy the memory pages it
         # shares with the parent; the parent collects them again at once.
@@ -85,12 +92,18 @@ class _Worker:
         child.close()
         self.queue: deque[Finished] = deque()  # the task it is reading first, then those sent ahead
         self.deadline = float("inf")  # for the task at the head of the queue
+        self.ready = setup is None  # a worker with a set-up starts no clock before it says "ready"
 
     def start(self, task: Finished, limit: float) -> None:
         self.queue.append(task)
-        if len(self.queue) == 1:
+        if len(self.queue) == 1 and self.ready:
             self.deadline = time.monotonic() + limit if limit else float("inf")
         self.conn.send((task.key, task.args))  # small (a path): never blocks on a full pipe
+
+    def set_up(self, limit: float) -> None:
+        """Its set-up is done: the clock of the task at the head of its queue starts now."""
+        self.ready = True
+        self.deadline = time.monotonic() + limit if self.queue and limit else float("inf")
 
     def next_task(self, limit: float) -> None:
         """The head task ended: the next one starts now (its clock with it)."""
@@ -119,22 +132,27 @@ class _Worker:
 class ReadPool:
     """Up to `jobs` workers running `work(*args)` one task at a time each, `limit` seconds per task.
 
-    Each worker gets up to DEPTH tasks ahead, so it keeps reading while the ingest process writes
-    pages; a task's clock starts when the one before it on the same worker ends."""
+    Each worker gets up to `depth` tasks ahead, so it keeps reading while the ingest process writes
+    pages; a task's clock starts when the one before it on the same worker ends. With `setup`, each
+    worker runs it once after forking (loading what reading needs in the worker, in parallel with
+    the ingest process) and no clock runs before it is done."""
 
     DEPTH = 4
 
-    def __init__(self, work: Callable[..., Iterator[Any]], jobs: int, limit: float) -> None:
+    def __init__(self, work: Callable[..., Iterator[Any]], jobs: int, limit: float,
+                 setup: Callable[[], Any] | None = None, depth: int = DEPTH) -> None:
         self.work = work
         self.jobs = max(1, jobs)
         self.limit = limit
+        self.setup = setup
+        self.depth = max(1, depth)
         self.workers: list[_Worker] = []
 
     def busy(self) -> int:
         return sum(len(w.queue) for w in self.workers)
 
     def has_room(self) -> bool:
-        return len(self.workers) < self.jobs or any(len(w.queue) < self.DEPTH for w in self.workers)
+        return len(self.workers) < self.jobs or any(len(w.queue) < self.depth for w in self.workers)
 
     def submit(self, key: Any, *args: Any) -> None:
         self._assign(Finished(key, args=args))
@@ -142,10 +160,26 @@ class ReadPool:
     def _assign(self, task: Finished) -> None:
         idle = [w for w in self.workers if not w.queue]
         if not idle and len(self.workers) < self.jobs:
-            idle = [_Worker(self.work)]
+            idle = [_Worker(self.work, self.setup)]
             self.workers.append(idle[0])
         worker = idle[0] if idle else min(self.workers, key=lambda w: len(w.queue))
         worker.start(task, self.limit)
+
+    def start(self) -> None:
+        """Fork a worker now (it runs its set-up while the caller goes on), before any task."""
+        if len(self.workers) < self.jobs:
+            self.workers.append(_Worker(self.work, self.setup))
+
+    def poll(self) -> list[Finished]:
+        """The tasks that ended already, without waiting (their results do not pile up in the pipe)."""
+        out: list[Finished] = []
+        busy = [w for w in self.workers if w.queue]
+        if busy:
+            ready = wait([w.conn for w in busy], timeout=0)
+            for w in busy:
+                if w.conn in ready:
+                    self._drain(w, out)
+        return out
 
     def wait(self) -> list[Finished]:
         """Block until at least one task ends (done, past its deadline, or its worker died)."""
@@ -167,7 +201,9 @@ class ReadPool:
         try:
             while w.queue and w.conn.poll():
                 kind, _key, payload = w.conn.recv()
-                if kind == "item":
+                if kind == "ready":
+                    w.set_up(self.limit)
+                elif kind == "item":
                     w.queue[0].items.append(payload)
                 else:
                     w.queue[0].error = payload

@@ -450,11 +450,14 @@ def _ingest_in_new_process(tmp_path: Path, *args: str) -> list[str]:
 def test_a_reingest_that_reads_nothing_imports_no_reader(tmp_path):
     """Readers, enrichers, the gazetteer and numpy are imported when a file has to be read: a
     re-ingest whose inputs are all settled from the ledger's record does not import them; a new
-    file among them does."""
+    file among them (a daily update) is read by a worker that loads the readers itself, so the
+    ingest process still does not import them, and the file gets its page."""
     (tmp_path / "in").mkdir()
     for i in range(3):
         (tmp_path / "in" / f"{i}.txt").write_text(scrape(i), encoding="utf-8")
     assert "numpy" in _ingest_in_new_process(tmp_path)  # read: a MinHash per article
     assert _ingest_in_new_process(tmp_path) == []
     (tmp_path / "in" / "3.txt").write_text(scrape(3), encoding="utf-8")
-    assert "generator.readers" in _ingest_in_new_process(tmp_path)
+    imported = _ingest_in_new_process(tmp_path)
+    assert "generator.readpool" in imported and "generator.readers" not in imported
+    assert len(list((tmp_path / "content" / "articles").rglob("*.md"))) == 4

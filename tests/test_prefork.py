@@ -37,9 +37,9 @@ def counted(monkeypatch) -> tuple[list[int], list[int]]:
     pools: list[int] = []
     warmed: list[int] = []
 
-    def pool(work, jobs, limit):
+    def pool(work, jobs, limit, **options):
         pools.append(jobs)
-        return real_pool(work, jobs, limit)
+        return real_pool(work, jobs, limit, **options)
 
     monkeypatch.setattr(reading, "ReadPool", pool)
     monkeypatch.setattr(reading, "_before_fork", lambda: warmed.append(1))
