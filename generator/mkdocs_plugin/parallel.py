@@ -104,6 +104,7 @@ def render(share: Share, config, files, nav, env, cache, outputs) -> None:
     # collector's reach: a collection in a worker or here would otherwise touch every object's
     # header and copy the page it is on (copy-on-write). Undone at the build's end (gctune.restore).
     gctune.freeze()
+    cache.store.packer.seal()  # the workers compress pages against the dictionary chosen here (pagezip.py)
     try:
         for n in range(share.workers):
             receive, send = ctx.Pipe(duplex=False)
