@@ -36,6 +36,7 @@ from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_inputs  # no
 from .model import RejectedInput
 from .reading import (MAX_BYTES, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
                       _one_line, _prepare, read_all, read_file)
+from .writers.ledger import Ledger
 from .writers.markdown import PageStore, write_if_changed
 from .writers.pageindex import InputIndex
 
@@ -116,17 +117,27 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
         _context()  # loaded before the progress bar starts, so the bar times reading, not set-up
     # Otherwise loaded when the first file has to be read: a re-ingest of known files never needs it.
     with _lock(content):
-        store = PageStore.open(content)
+        # The inputs are settled against the ledger's record first (and a daily update's worker
+        # forked, which then loads what reading needs while the pages are opened here).
+        ledger = Ledger.open(content / ".archive")
+        recorded = ledger.input_keys()  # one query, not one per input
         inputs = InputIndex(content) if readcache.ENABLED else None
+
+        def known(origin: str, key: str) -> bool:
+            return recorded.get(origin) == key
+
+        # `--no-cache` reads every file: neither the read cache nor the record of inputs is used.
+        reads = None
         try:
-            recorded = store.ledger.input_keys()  # one query, not one per input
-
-            def known(origin: str, key: str) -> bool:
-                return recorded.get(origin) == key
-
-            # `--no-cache` reads every file: neither the read cache nor the record of inputs is used.
-            for path, result, key in _progress(read_all(files, jobs, known if readcache.ENABLED else None, inputs, found),
-                                               len(files), progress):
+            reads = read_all(files, jobs, known if readcache.ENABLED else None, inputs, found)
+            store = PageStore.open(content, ledger)
+        except BaseException:
+            if reads is not None:
+                reads.close()
+            ledger.close(None)
+            raise
+        try:
+            for path, result, key in _progress(reads, len(files), progress):
                 origin = display_name(path)
                 if isinstance(result, Known):
                     replayed = store.replay(origin, result.key)
@@ -159,6 +170,7 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                 if key is not None:
                     store.remember(origin, key, result, written_all)
         finally:
+            reads.close()
             store.save_ledger()
             if inputs is not None:
                 inputs.save(forget_unseen=False)  # other inboxes ingested into this folder keep theirs

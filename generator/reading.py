@@ -262,6 +262,16 @@ class Known:
 
 def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None = None,
              entries: list | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
+    """_read_all, with its start done at once: the inputs known by their identity settled, the others
+    hashed ahead, and a daily update's worker forked, before this returns (the ingest then opens the
+    pages while that worker loads what reading needs). Close the iterator when not read to the end."""
+    reads = _read_all(files, jobs, known, inputs, entries)
+    next(reads)
+    return reads
+
+
+def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None = None,
+              entries: list | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None] | None]:
     """(file, result, read-cache key) in input order. Files `known(origin, key)` says were ingested
     with these very bytes come back as Known (not read); with an input index, a file whose identity
     (inode, size, times) is the one it had when last hashed, in a folder without sidecars, is not
@@ -301,6 +311,7 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
         else:
             few = len(files) <= FEW_FILES
         handed = 0  # results handed out since the worker's were last collected
+        yield None  # started (read_all)
         # A few files to read (a daily update) are read by one worker, without the warm-up: a second
         # worker, or loading in the parent what one worker loads anyway, would cost more than it saves.
         while done < len(files):

@@ -58,6 +58,22 @@ def overwrite(path: str, data: bytes) -> bool:
     return True
 
 
+def update(path: str | os.PathLike, data: bytes) -> bool:
+    """Put `data` in the site file `path` (a feed, the places file, a vendored script): left alone,
+    and confirmed, when it already holds them; else written over in place (`overwrite`), or
+    created. Not replaced by a rename (atomicfile.write_bytes) nor truncated first: on ext4 either
+    flushes the file to disk at once (`auto_da_alloc`), a wait on every build for files that mostly
+    have not changed. True when it was written."""
+    if holds(path, data):
+        confirm(path)
+        return False
+    if not overwrite(str(path), data):
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as fh:
+            fh.write(data)
+    return True
+
+
 def _existing(site: Path) -> list[str]:
     """Files in the site folder, hidden top-level entries left out (MkDocs never cleans those)."""
     out: list[str] = []

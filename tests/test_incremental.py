@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.mkdocs_plugin import pagezip
+
 from .conftest import SAMPLES, run_archive
 from .sample_site import ROOT, build, make_project, tree
 
@@ -129,10 +131,11 @@ def test_unchanged_pages_come_from_the_cache(tmp_path: Path):
     project = make_project(tmp_path / "p")
     build(project, project / "site")
     db = sqlite3.connect(project / CACHE)
-    uri, html = db.execute("SELECT src_uri, html FROM pages WHERE src_uri LIKE 'articles/%' LIMIT 1").fetchone()
-    marked = zlib.decompress(html).decode().replace("</body>", "<!-- served from the cache --></body>")
+    uri, html, zid = db.execute("SELECT src_uri, html, dict FROM pages WHERE src_uri LIKE 'articles/%' LIMIT 1").fetchone()
+    packer = pagezip.Packer(dict(db.execute("SELECT id, data FROM dicts")))  # compressed against another page
+    marked = packer.unpack(html, zid).decode().replace("</body>", "<!-- served from the cache --></body>")
     with db:
-        db.execute("UPDATE pages SET html = ? WHERE src_uri = ?", (zlib.compress(marked.encode()), uri))
+        db.execute("UPDATE pages SET html = ?, dict = '' WHERE src_uri = ?", (zlib.compress(marked.encode()), uri))
     db.close()
     out = project / "site" / Path(uri).with_suffix("") / "index.html"
     before = out.stat().st_mtime_ns

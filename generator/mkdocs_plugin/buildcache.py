@@ -30,12 +30,12 @@ from pathlib import Path
 
 from ..cachedir import ensure
 from ..writers.markdown import split_page
-from . import locator, recordblob
+from . import locator, pagezip, recordblob
 from .index import Record
 
 # A page file's stamp: size, mtime, inode, device, ctime (ns) and its digest (pagefiles.py).
 Stamp = tuple[int, int, int, int, int, str]
-SCHEMA = 8  # the tables' layout: another one is dropped and rebuilt
+SCHEMA = 9  # the tables' layout: another one is dropped and rebuilt
 
 CACHED_TEMPLATE = "archive-cached-page.html"
 TEMPLATE_SOURCE = "{{ page.content }}"  # the cached page is already the finished HTML
@@ -106,10 +106,14 @@ class BuildCache:
                 self.db.execute("DROP TABLE IF EXISTS listings")
                 self.db.execute("DROP TABLE IF EXISTS outputs")
                 self.db.execute("DROP TABLE IF EXISTS stamps")
+                self.db.execute("DROP TABLE IF EXISTS dicts")
                 self.db.execute(f"PRAGMA user_version = {SCHEMA}")
         # The HTML last: a row's other columns are read without walking its HTML's overflow pages.
         self.db.execute("CREATE TABLE IF NOT EXISTS pages (src_uri TEXT PRIMARY KEY, key TEXT NOT NULL, "
-                        "context TEXT NOT NULL, record BLOB, entries TEXT NOT NULL, html BLOB NOT NULL)")
+                        "context TEXT NOT NULL, record BLOB, entries TEXT NOT NULL, dict TEXT NOT NULL, html BLOB NOT NULL)")
+        # The dictionaries pages are compressed against (pagezip.py), by id; `base`: the global key then.
+        self.db.execute("CREATE TABLE IF NOT EXISTS dicts (id TEXT PRIMARY KEY, base TEXT NOT NULL, data BLOB NOT NULL)")
+        self.packer = pagezip.Packer({zid: data for zid, data in self.db.execute("SELECT id, data FROM dicts")})
         # A generated listing (a tag's, a place's, a month's pages) by a key of what it is made
         # from: the pages it gave, so an unchanged listing is not generated again (Listing.stored).
         self.db.execute("CREATE TABLE IF NOT EXISTS listings (key TEXT PRIMARY KEY, pages BLOB NOT NULL)")
@@ -132,12 +136,20 @@ class BuildCache:
         self.outputs_site: str | None = None  # one site folder is remembered (`mkdocs serve` makes new ones)
         self.keys: dict[str, tuple[str, str]] = {uri: (key, context) for uri, key, context in
                                                  self.db.execute("SELECT src_uri, key, context FROM pages")}
-        self.new: dict[str, tuple[str, str, bytes, str, bytes | None]] = {}
+        self.new: dict[str, tuple[str, str, bytes, str, bytes | None, str]] = {}
+        self.base = ""
         self.records: dict[str, bytes] | None = None  # src_uri -> stored record, read at the first `record`
         self.loader = recordblob.Loader()
         self.listing_keys: set[str] = {k for (k,) in self.db.execute("SELECT key FROM listings")}
         self.new_listings: dict[str, bytes] = {}
         self.used_listings: set[str] = set()
+
+    def start(self, base: str) -> None:
+        """The build's global key: the last dictionary made under it is used again (pagezip.py)."""
+        self.base = base
+        row = self.db.execute("SELECT id FROM dicts WHERE base = ? ORDER BY rowid DESC LIMIT 1", (base,)).fetchone()
+        if row is not None:
+            self.packer.use(row[0])
 
     def has(self, src_uri: str, key: str) -> bool:
         return self.keys.get(src_uri, ("",))[0] == key
@@ -148,12 +160,14 @@ class BuildCache:
 
     def get(self, src_uri: str) -> tuple[str, list]:
         """(HTML, search entries) of a page `has` found."""
-        html, entries = self.db.execute("SELECT html, entries FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()
-        return zlib.decompress(html).decode("utf-8"), json.loads(entries)
+        html, zid, entries = self.db.execute("SELECT html, dict, entries FROM pages WHERE src_uri = ?",
+                                             (src_uri,)).fetchone()
+        return self.packer.unpack(html, zid).decode("utf-8"), json.loads(entries)
 
     def page_bytes(self, src_uri: str) -> bytes:
         """The stored page as MkDocs writes it (UTF-8, characters it cannot encode as references)."""
-        return zlib.decompress(self.db.execute("SELECT html FROM pages WHERE src_uri = ?", (src_uri,)).fetchone()[0])
+        return self.packer.unpack(*self.db.execute("SELECT html, dict FROM pages WHERE src_uri = ?",
+                                                   (src_uri,)).fetchone())
 
     def stamp(self, src_uri: str, value: Stamp) -> None:
         """Keep the page file's stamp (size, mtime, inode, device, ctime, digest): pages not stamped in a
@@ -208,7 +222,7 @@ class BuildCache:
         # The body is not stored ("" = it had one, cut again from the text by `record`).
         blob = recordblob.dumps(record, None if record.body is None else "") if record else None
         data = html.encode("utf-8", "xmlcharrefreplace")  # as MkDocs writes it (_build_page)
-        self.new[src_uri] = (key, context, zlib.compress(data, 1), json.dumps(entries, ensure_ascii=False), blob)
+        self.new[src_uri] = (key, context, *self.packer.pack(data), json.dumps(entries, ensure_ascii=False), blob)
         return len(data)
 
     def commit(self, present: set[str]) -> None:
@@ -220,8 +234,10 @@ class BuildCache:
             self.db.executemany("INSERT OR REPLACE INTO outputs (site, src_uri, key, context, size, mtime_ns) "
                                 "VALUES (?, ?, ?, ?, ?, ?)", [(*k, *v) for k, v in self.new_outputs.items()])
             self.db.executemany("DELETE FROM outputs WHERE site = ? AND src_uri = ?", self.gone_outputs)
-            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, context, html, entries, record) "
-                                "VALUES (?, ?, ?, ?, ?, ?)",
+            self.db.executemany("INSERT OR REPLACE INTO dicts (id, base, data) VALUES (?, ?, ?)",
+                                [(zid, self.base, data) for zid, data in self.packer.new.items()])
+            self.db.executemany("INSERT OR REPLACE INTO pages (src_uri, key, context, html, dict, entries, record) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                                 [(uri, *value) for uri, value in self.new.items()])
             self.db.executemany("DELETE FROM stamps WHERE src_uri = ?",
                                 [(uri,) for uri in self.stamps if uri not in self.new_stamps])
@@ -235,7 +251,9 @@ class BuildCache:
                                 list(self.new_listings.items()))
             self.db.executemany("DELETE FROM listings WHERE key = ?",
                                 [(k,) for k in self.listing_keys - self.used_listings])
+            self.db.execute("DELETE FROM dicts WHERE id NOT IN (SELECT dict FROM pages)")
         self.new.clear()
+        self.packer.new.clear()
         self.new_listings.clear()
         self.new_outputs.clear()
         self.gone_outputs.clear()
@@ -303,6 +321,7 @@ class PageCache:
         self.base = global_key(config.config_file_path, list(config.theme.dirs),
                                {"use_directory_urls": config.use_directory_urls, "site_url": config.site_url,
                                 "docs_dir": Path(config.docs_dir).name})
+        self.store.start(self.base)
 
     def add(self, uri: str, digest: str, context: str | None = "", text: str | None = None) -> Record | None:
         """Register a page by the digest of its content; when the cache holds it, an article's

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Callable
 
 from .. import sitewrite
-from ..atomicfile import holds, write_bytes
 from ..textutil import slugify
 from .feeds import rss
 from .index import LocationNode, Record
@@ -50,11 +49,8 @@ def latest(ordered: list[Record], rank: dict[int, int], records: list[Record], l
 
 def _write(path: Path, data: bytes) -> None:
     """Written only when its bytes changed (most feeds do not change between two builds); an
-    unchanged one is confirmed, so `archive build` does not remove it as stale (sitewrite.py)."""
-    if holds(path, data):
-        sitewrite.confirm(path)
-    else:
-        write_bytes(path, data)
+    unchanged one is confirmed, so `archive build` does not remove it as stale (sitewrite.update)."""
+    sitewrite.update(path, data)
 
 
 def write_all(site_dir: Path, records: list[Record], tags: dict[str, list[Record]], countries: list[LocationNode],

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
 from pathlib import Path
 
-from ..atomicfile import write_bytes
+from .. import sitewrite
 from . import outlines
 from .index import LocationNode, Record
 from .pages import fmt_date
@@ -37,9 +36,8 @@ def copy_vendor(site_dir: Path) -> None:
     src = outlines.node_modules()
     for dest, rel in VENDOR.items():
         target = site_dir / "assets" / "vendor" / dest
-        target.parent.mkdir(parents=True, exist_ok=True)
         if (src / rel).exists():
-            shutil.copyfile(src / rel, target)
+            sitewrite.update(target, (src / rel).read_bytes())  # not copied again when unchanged
 
 
 def write_places(site_dir: Path, nodes: list[LocationNode], page_url, article_url) -> int:
@@ -54,7 +52,7 @@ def write_places(site_dir: Path, nodes: list[LocationNode], page_url, article_ur
         rows.append([n.name, n.kind, round(p.lat, 4), round(p.lon, 4), len(n.articles), page_url(n),
                      [[r.title, article_url(r), fmt_date(r.date)] for r in latest]])
     data = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
-    write_bytes(site_dir / PLACES, data.encode("utf-8"))
+    sitewrite.update(site_dir / PLACES, data.encode("utf-8"))
     return len(rows)
 
 

@@ -42,7 +42,7 @@ from mkdocs.structure.files import File
 from mkdocs.structure.pages import Page
 
 from .. import sitewrite
-from . import unchanged
+from . import gctune, unchanged
 
 CHUNK = 12  # pages taken at a time (about 25 ms of work: the last worker to finish waits at most that)
 
@@ -100,6 +100,11 @@ def render(share: Share, config, files, nav, env, cache, outputs) -> None:
     job = _Job(share.files, counter, config, files, nav, env, doc_files)
     share.rendered_here += job.run()  # a first chunk here: the templates are compiled before the fork
     workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    # What exists now (the Jinja environment, MkDocs' pages, the listings) is moved out of the
+    # collector's reach: a collection in a worker or here would otherwise touch every object's
+    # header and copy the page it is on (copy-on-write). Undone at the build's end (gctune.restore).
+    gctune.freeze()
+    cache.store.packer.seal()  # the workers compress pages against the dictionary chosen here (pagezip.py)
     try:
         for n in range(share.workers):
             receive, send = ctx.Pipe(duplex=False)

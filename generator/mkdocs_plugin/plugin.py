@@ -57,6 +57,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.nav = None
         self.share: parallel.Share | None = None  # pages rendered outside MkDocs' loop (parallel.py)
         self.skeletons: skeleton.Skeletons | None = None
+        self._found: tuple[Files | None, set[str]] = (None, set())  # link targets found in these files
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -179,10 +180,18 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         return self.cache is not None and uri in self.cache.cached
 
     def _check_links(self, files: Files) -> None:
-        """The generated HTML links bypass MkDocs' link validation: check them here, as strictly."""
+        """The generated HTML links bypass MkDocs' link validation: check them here, as strictly.
+        A target found in `files` is not looked up again (20 links an article page, each a PurePath)."""
+        if self._found[0] is not files:
+            self._found = (files, set())
+        found = self._found[1]
         for target, source in sorted(self.link.targets.items()):
+            if target in found:
+                continue
             if files.get_file_from_path(target) is None:
                 log.warning("archive: %s links to %s, which is not a page of the site", source, target)
+            else:
+                found.add(target)
         self.link.targets.clear()
 
     def _generated_pages(self) -> list[listings.Listing]:

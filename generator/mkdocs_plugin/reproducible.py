@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from ..atomicfile import write_bytes
+from .. import sitewrite
 
 GZIPPED_TEMPLATES = ("sitemap.xml",)
 LASTMOD = re.compile(r"\n\s*<lastmod>[^<]*</lastmod>")
@@ -38,9 +38,9 @@ def on_post_build(config: MkDocsConfig) -> None:
         text = sitemap.read_text(encoding="utf-8")
         cleaned = LASTMOD.sub("", text)
         if cleaned != text:
-            write_bytes(sitemap, cleaned.encode("utf-8"))
+            sitewrite.update(sitemap, cleaned.encode("utf-8"))
     for name in GZIPPED_TEMPLATES:
         plain, packed = site / name, site / f"{name}.gz"
         if plain.is_file() and packed.is_file():
-            write_bytes(packed, deterministic_gzip(plain.read_bytes(), name))
+            sitewrite.update(packed, deterministic_gzip(plain.read_bytes(), name))
 

@@ -29,7 +29,9 @@ class PageFinder:
     _named, ledger and near-duplicate index)."""
 
     @classmethod
-    def open(cls, content: Path) -> "PageStore":
+    def open(cls, content: Path, ledger: ledgerdb.Ledger | None = None) -> "PageStore":
+        """The store of `content`'s pages, with `ledger` (opened on the store's state folder by the
+        caller, who read the record of inputs from it first) or the ledger opened now."""
         store = cls(content=Path(content))
         store._remove_stale_temp_files()
         index = PageIndex(store.content)
@@ -67,7 +69,7 @@ class PageFinder:
                 if i:
                     store.pages.setdefault(str(i), path)
         index.save()
-        store.ledger = ledgerdb.Ledger.open(store.state_dir)
+        store.ledger = ledger if ledger is not None else ledgerdb.Ledger.open(store.state_dir)
         store.ledger.prefetch()
         later, paged = store.ledger.minhashes_later(), set(store.pages)  # the pages found now
         store.near.defer(lambda: [(aid, minhash) for aid, minhash in later() if aid in paged])
