@@ -17,6 +17,7 @@ UNIQUE_IDS option; its count is set back so that every page gets a fresh instanc
 from __future__ import annotations
 
 import logging
+import re
 
 import markdown
 from mkdocs.structure import pages as mkdocs_pages
@@ -31,13 +32,51 @@ SAFE_MODULES = frozenset({
     "markdown.extensions.nl2br", "markdown.extensions.sane_lists", "markdown.extensions.smarty",
     "markdown.extensions.tables", "markdown.extensions.toc", "markdown.extensions.wikilinks",
 })
+# Extensions that leave paragraphs of literal text as they are (plain_paragraphs): not smarty
+# (quotes), nl2br (line breaks), meta (a first line "Key: value"), def_list (": "), abbr (a glossary).
+PLAIN_SAFE_MODULES = frozenset({
+    "markdown.extensions.admonition", "markdown.extensions.attr_list", "markdown.extensions.fenced_code",
+    "markdown.extensions.footnotes", "markdown.extensions.md_in_html", "markdown.extensions.sane_lists",
+    "markdown.extensions.tables", "markdown.extensions.toc",
+})
+
+
+# Text Python-Markdown might read as anything but paragraphs of literal text: its inline syntax
+# characters (escapes, code, emphasis, links, images, HTML, attributes, headings, tables), control
+# characters (it uses \x02 and \x03 as placeholders), any whitespace but spaces and newlines (tabs,
+# carriage returns, no-break spaces: it strips a paragraph's) (`_NOT_PLAIN`);
+# an `&` that could start an entity (`_AMP`); leading or trailing spaces on a line (code blocks,
+# indented lists, line breaks); lines that open a list, a quote, a rule or a setext heading (`_OPENS`).
+_NOT_PLAIN = re.compile(r"[\\`*_\[\]<>{}#!|~^=+\x00-\x08\x0b-\x1f\x7f]|[^\S\n ]")  # and whitespace but "\n", " "
+_AMP = re.compile(r"&(?! )")
+_OPENS = re.compile(r"(?:[0-9]+[.)]|[-+*>])(?:\s|$)|[- ]+$")
+_OPENERS = frozenset("0123456789-+*>")
+
+
+def plain_paragraphs(text: str) -> str | None:
+    """The HTML Python-Markdown makes of `text` when it is only paragraphs of literal text (None
+    otherwise): blocks between blank lines, each a `<p>`, the only `&` (followed by a space)
+    escaped. With the site's extensions (PLAIN_SAFE_MODULES) such text gives no table of contents,
+    title, anchor or link. Most article bodies are such text (8,950 of the benchmark's 10,000;
+    about 10 us to check, against 0.5 ms to convert); `tests/test_mdreuse_plain.py` checks the
+    result against Python-Markdown's."""
+    if (_NOT_PLAIN.search(text) or " \n" in text or "\n " in text or text.startswith(" ") or text.endswith(" ")
+            or ("&" in text and _AMP.search(text))):
+        return None
+    for line in text.split("\n"):
+        if line and line[0] in _OPENERS and _OPENS.match(line):
+            return None
+    blocks = [b.strip("\n") for b in text.split("\n\n")]
+    html = "\n".join(f"<p>{b}</p>" for b in blocks if b)
+    return html.replace("&", "&amp;") if "&" in html else html
 
 
 class Renderer:
     """A Markdown instance set up as MkDocs sets up one per page, reused page after page."""
 
-    def __init__(self, md: markdown.Markdown) -> None:
+    def __init__(self, md: markdown.Markdown, plain_ok: bool = False) -> None:
         self.md = md
+        self.plain_ok = plain_ok  # every extension leaves plain paragraphs alone (PLAIN_SAFE_MODULES)
         self.raw_html = mkdocs_pages._RawHTMLPreprocessor()
         self.raw_html._register(md)
         self.anchors = mkdocs_pages._ExtractAnchorsTreeprocessor(None, None, None)  # type: ignore[arg-type]
@@ -49,17 +88,20 @@ class Renderer:
         # The footnotes' reset count as a fresh instance has it when it converts (its own reset and Markdown's).
         self.footnotes = [(e, e.unique_prefix) for e in md.registeredExtensions if hasattr(e, "unique_prefix")]
         self.pages = 0  # pages rendered with it (tests read it)
+        self.plain = 0  # of which plain paragraphs (plain_paragraphs)
 
     @classmethod
     def for_config(cls, config) -> Renderer | None:
         """The build's renderer, or None when an extension may keep state between pages."""
         names, configs = config["markdown_extensions"], config["mdx_configs"] or {}
         md = markdown.Markdown(extensions=names, extension_configs=configs)
+        modules = set()
         for ext in names:  # as Markdown loads them (a name, "module:Class" or an Extension)
             loaded = md.build_extension(ext, configs.get(ext, {})) if isinstance(ext, str) else ext
+            modules.add(type(loaded).__module__)
             if type(loaded).__module__ not in SAFE_MODULES:
                 return None
-        return cls(md)
+        return cls(md, plain_ok=modules <= PLAIN_SAFE_MODULES)
 
     def adopt(self, page) -> None:
         """Render `page` with this instance instead of a new one."""
@@ -78,8 +120,13 @@ class Renderer:
         self.relative.file, self.relative.files, self.relative.config = page.file, files, config
         self.relative.links_to_anchors = {}
         self.title.title = None
-        page.content = md.convert(page.markdown)
-        page.toc = get_toc(getattr(md, "toc_tokens", []))
+        plain = plain_paragraphs(page.markdown) if self.plain_ok else None
+        if plain is not None:  # what Python-Markdown gives such text, without its passes (0.5 ms a page)
+            page.content, page.toc = plain, get_toc([])
+            self.plain += 1
+        else:
+            page.content = md.convert(page.markdown)
+            page.toc = get_toc(getattr(md, "toc_tokens", []))
         page._title_from_render = self.title.title
         page.present_anchor_ids = self.anchors.present_anchor_ids | self.raw_html.present_anchor_ids
         if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:

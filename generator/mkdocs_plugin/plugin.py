@@ -58,6 +58,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.share: parallel.Share | None = None  # pages rendered outside MkDocs' loop (parallel.py)
         self.skeletons: skeleton.Skeletons | None = None
         self._found: tuple[Files | None, set[str]] = (None, set())  # link targets found in these files
+        self.article_links: article.Links | None = None
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
@@ -369,9 +370,12 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         record = self.records.get(uri)
         if record is not None:
-            header = (pages.article_header(record, self.tag_uri, self.place_uri, self.link)
+            links = self.article_links  # made once per folder of pages (article.Links)
+            if links is None or links.link is not self.link:
+                links = self.article_links = article.Links(self.link, self.tag_uri, self.place_uri)
+            header = (pages.article_header(record, links.tag_uri, links.place_uri, links)
                       + article.locator(record, lambda target: self.link.href(uri, target)))
-            footer = article.footer(record, self.neighbours.get(uri), self.link)
+            footer = article.footer(record, self.neighbours.get(uri), links)
             self._check_links(files)
             return self._park(uri, header + output + footer)
         blocks = self.blocks.get(uri)

@@ -16,7 +16,8 @@ from ..enrich.dates import parse_date
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces, load_yaml
 from .html_dates import dates_in_text
-from .text_model import BYLINE, MAX_CANDIDATE_CHARS, Model, features, is_prose, load_model, main_run, word_count
+from .text_model import (BYLINE, MAX_CANDIDATE_CHARS, Model, body_probabilities, context, features, is_prose,
+                         load_model, main_run, word_count)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _SENTENCE_END = re.compile(r"""[.!?…:;。！？；：]["'”’»)\]」』]*$""")
@@ -235,6 +236,13 @@ def title_candidates(page: Page) -> list[int]:
             and (i < MAX_CANDIDATES or abs(i - start) <= MAX_CANDIDATES)]
 
 
+def title_context(page: Page, model: Model, candidates: list[int]) -> list[list[float]]:
+    """The candidates' features against the body `model` finds, when its title score reads them."""
+    if not model.context:
+        return [[] for _ in candidates]
+    return context(page.units, body_probabilities(model, page.vectors, page.chrome), candidates, BODY_THRESHOLD)
+
+
 def parse_scrape(text: str, origin: str) -> Article:
     return read_page(analyse(text), load_model(), origin)
 
@@ -245,7 +253,8 @@ def read_page(page: Page, model: Model, origin: str) -> Article:
     candidates = title_candidates(page)
     if not candidates:
         raise RejectedInput("no title line found (no line of two or more words)")
-    ranked = sorted(candidates, key=lambda i: (-model.title_score(page.vectors[i]), i))
+    extra = dict(zip(candidates, title_context(page, model, candidates)))
+    ranked = sorted(candidates, key=lambda i: (-model.title_score(page.vectors[i], extra.get(i, ())), i))
     ranked = [_headline_above(page, i, set(candidates)) for i in ranked]
     for title_at in ranked[:TITLE_TRIES]:  # the best headline with an article under it
         summary, blocks = _body_under(page, title_at, model)

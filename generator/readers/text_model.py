@@ -5,8 +5,9 @@ describing its own shape (length, capitals, stopwords, final stop), its place on
 to the longest run of prose, blank lines around it), and its relation to the rest of the page (the
 same line printed again or inside other lines, a line made of pieces that are other lines,
 overlap of its words with the paragraphs that follow, chrome rules). Two
-linear models read those vectors: a title model whose scores are compared across the page's lines
-(the best one is the headline) and a body model giving each line's probability of being article text.
+models read those vectors: a title score compared across the page's lines (the best one is the
+headline: half a linear score with a small tanh hidden layer, half boosted trees on the raw features)
+and a logistic body model giving each line's probability of being article text.
 The weights are in data/text_model.json, fitted by tools/train_text_model.py on the tuning part of the
 shared page dumps. Features of a line against the lines next to it (stopwords and capitals against the
 line above and below, a longer sentence below, words shared with them, shortest of its block) lost in
@@ -74,6 +75,10 @@ class Model:
     hidden: tuple[tuple[float, ...], ...]  # one row per hidden unit: weights, then its bias
     out: tuple[float, ...]  # one weight per hidden unit
     body: tuple[float, ...]
+    # boosted trees added to the title score, on the raw features: per tree its nodes in level order
+    # (feature, threshold) and its 2**depth leaf values; a value above the threshold goes right
+    trees: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]], ...] = ()
+    context: tuple[str, ...] = ()  # the trees also read these features of a candidate (CONTEXT), after the others
 
     def __post_init__(self) -> None:
         # The same weights as arrays: scoring a line in Python loops took 7 of the 16 CPU-ms a page
@@ -83,15 +88,34 @@ class Model:
             np.array(self.mean, dtype=float), np.array(self.scale, dtype=float),
             np.array(self.title, dtype=float), hidden[:, :-1], hidden[:, -1],
             np.array(self.out, dtype=float), np.array(self.body, dtype=float)))
+        nodes = len(self.trees[0][0]) if self.trees else 0
+        feats = np.array([t[0] for t in self.trees], dtype=int).reshape(len(self.trees), nodes)
+        cuts = np.array([t[1] for t in self.trees], dtype=float).reshape(len(self.trees), nodes)
+        leaves = np.array([t[2] for t in self.trees], dtype=float).reshape(len(self.trees), nodes + 1)
+        object.__setattr__(self, "_trees", (feats, cuts, leaves, np.arange(len(self.trees)),
+                                            int(round(math.log2(leaves.shape[1]))) if self.trees else 0))
+
+    def tree_score(self, x: list[float]) -> float:
+        """The trees' sum for one raw feature vector: all trees walked a level at a time together."""
+        feats, cuts, leaves, which, depth = self._trees
+        if not depth:
+            return 0.0
+        v = np.asarray(x, dtype=float)
+        node = np.zeros(len(which), dtype=int)
+        for level in range(depth):
+            at = (1 << level) - 1 + node
+            node = 2 * node + (v[feats[which, at]] > cuts[which, at])
+        return float(leaves[which, node].sum())
 
     def standard(self, x: list[float]) -> np.ndarray:
         mean, scale = self._arrays[:2]
         return (np.asarray(x, dtype=float) - mean) / scale
 
-    def title_score(self, x: list[float]) -> float:
+    def title_score(self, x: list[float], extra: list[float] | tuple = ()) -> float:
+        """The headline score of a unit's features `x` (and its `context` features, when the model has any)."""
         _, _, title, weights, bias, out, _ = self._arrays
         z = self.standard(x)
-        return float(title @ z + out @ np.tanh(weights @ z + bias))
+        return float(title @ z + out @ np.tanh(weights @ z + bias)) + self.tree_score(list(x) + list(extra))
 
     def body_probability(self, x: list[float]) -> float:
         z = float(self._arrays[6] @ self.standard(x))
@@ -104,7 +128,8 @@ def load_model(path: Path = DATA / "text_model.json") -> Model:
     if tuple(raw["features"]) != FEATURES:
         raise ValueError(f"{path.name} was trained on other features: run tools/train_text_model.py")
     return Model(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["title"]),
-                 tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]))
+                 tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]),
+                 tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("trees", ())), tuple(raw.get("context", ())))
 
 
 def word_count(unit: str) -> int:
@@ -300,5 +325,83 @@ def features(units: list[str], blocks: list[int], chrome: list[bool], stop: list
             1.0 if composite[i] else 0.0,
             math.log1p(contained),
             math.log1p(headlike_before[i]),
+        ])
+    return out
+
+
+CONTEXT = ("body_p", "to_body", "between_body", "body_after", "body_above", "to_body_start",
+           "cands_to_body_start", "body_overlap")
+CONTEXT_AFTER = 10  # units below a candidate whose body share is counted
+CONTEXT_FAR = 50  # distances are capped here
+
+
+def body_probabilities(model: Model, vectors: list[list[float]], chrome: list[bool]) -> np.ndarray:
+    """The body model's probability for every unit (chrome units 0), in one matrix product."""
+    if not vectors:
+        return np.zeros(0)
+    mean, scale = model._arrays[:2]
+    z = ((np.asarray(vectors, dtype=float) - mean) / scale) @ model._arrays[6]
+    p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
+    p[np.asarray(chrome, dtype=bool)] = 0.0
+    return p
+
+
+def context(units: list[str], probability: np.ndarray, candidates: list[int],
+            threshold: float = 0.5) -> list[list[float]]:
+    """Features of each candidate against the article body the body model finds (in CONTEXT order):
+    its own body probability, how far below it the body starts and what stands between, the body's
+    share of the text below and above it, its distance to the start of the page's biggest body block
+    and the candidates between, and the share of its words that come back in the body under it.
+    A headline sits just above the body start with only short units between; a standfirst or a
+    subheading has body around it; a related link has none under it."""
+    n = len(units)
+    body = probability >= threshold
+    lengths = np.array([len(u) for u in units], dtype=float)
+    mass = np.where(body, lengths, 0.0)
+    next_body = [n] * (n + 1)  # the first body unit at or after i
+    for i in range(n - 1, -1, -1):
+        next_body[i] = i if body[i] else next_body[i + 1]
+    # the biggest block of body units (gaps of up to 2 units allowed), by characters
+    best, best_start, run, run_start, gap = 0.0, -1, 0.0, -1, 0
+    for i in range(n):
+        if body[i]:
+            if run_start < 0:
+                run_start, run = i, 0.0
+            run += mass[i]
+            gap = 0
+            if run > best:
+                best, best_start = run, run_start
+        elif run_start >= 0:
+            gap += 1
+            if gap > 2:
+                run_start, run, gap = -1, 0.0, 0
+    cum = np.concatenate([[0.0], np.cumsum(mass)])
+    tot = np.concatenate([[0.0], np.cumsum(lengths)])
+    cset = set(candidates)
+    cands_before = np.concatenate([[0], np.cumsum([i in cset for i in range(n)])])
+    stops = stopwords()
+    out = []
+    for i in candidates:
+        j = next_body[i + 1] if i + 1 <= n else n
+        hi = min(n, i + 1 + CONTEXT_AFTER)
+        lo = max(0, i - CONTEXT_AFTER)
+        below = (cum[hi] - cum[i + 1]) / max(1.0, tot[hi] - tot[i + 1])
+        above = (cum[i] - cum[lo]) / max(1.0, tot[i] - tot[lo])
+        to_start = best_start - i if best_start > i else -1
+        words = [t for t in _WORD.findall(units[i].casefold()) if len(t) >= 3 and t not in stops]
+        if words and j < n:
+            seen = set(_WORD.findall(" ".join(units[k] for k in range(j, min(n, j + 30)) if body[k]).casefold()))
+            overlap = sum(w in seen for w in words) / len(words)
+        else:
+            overlap = 0.0
+        out.append([
+            float(probability[i]),
+            math.log1p(min(CONTEXT_FAR, j - i - 1)) if j < n else math.log1p(CONTEXT_FAR),
+            math.log1p(sum(1 for k in range(i + 1, min(j, i + CONTEXT_FAR)) if len(units[k].split()) >= 3)),
+            below,
+            above,
+            math.log1p(min(CONTEXT_FAR, to_start)) if to_start > 0 else -1.0,
+            math.log1p(int(cands_before[best_start] - cands_before[i + 1])) if to_start > 0 else -1.0,
+            overlap,
         ])
     return out

@@ -181,12 +181,20 @@ def _pair_rows(tokens, df_word, n_words: int, n_docs: int):
     first = first[common]
     key = (a[common] * n_words + b[common]) * n_docs + tok_doc[first]
     del a, b, common
-    keys, inverse = np.unique(key, return_inverse=True)
-    del key
-    tf = np.bincount(inverse.ravel(), weights=tok_weight[first], minlength=len(keys)).astype(np.int32)
-    del inverse
-    pair_codes, pair_term = np.unique(keys // n_docs, return_inverse=True)
-    return pair_codes, ((pair_term.ravel() + n_words).astype(np.int32), (keys % n_docs).astype(np.int32), tf)
+    # np.unique(key, return_inverse=True) and a bincount of the weights, from one sort: each
+    # distinct key's weights summed (small integers: exact, as bincount's float sums were).
+    order = np.argsort(key)
+    key = key[order]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if len(key) else np.zeros(0, np.int64)
+    keys = key[starts]
+    tf = (np.add.reduceat(tok_weight[first][order].astype(np.int64), starts) if len(starts)
+          else np.zeros(0, np.int64)).astype(np.int32)
+    del key, order
+    # `keys` ascend, so their pairs do: np.unique(keys // n_docs) without sorting again.
+    codes = keys // n_docs
+    new = np.concatenate(([True], codes[1:] != codes[:-1])) if len(codes) else np.zeros(0, dtype=bool)
+    pair_codes, pair_term = codes[new], np.cumsum(new) - 1
+    return pair_codes, ((pair_term + n_words).astype(np.int32), (keys % n_docs).astype(np.int32), tf)
 
 
 def _best(term, doc, score, df):

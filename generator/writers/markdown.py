@@ -30,6 +30,7 @@ from ..model import Article
 from ..textutil import md_escape, md_heading, slugify
 from . import ledger as ledgerdb
 from .pagefinder import PageFinder, body_text_of  # noqa: F401
+from .pageindex import PageIndex
 from .records import (InputRecords, WriteResult, _fingerprint, _hash, _safe_read,  # noqa: F401
                       _source_fp, primary_key, source_entry)
 from .pagefile import (_LOADER, atomic_write, dump_page, parse_page, quick_ids, read_page,  # noqa: F401
@@ -89,6 +90,7 @@ class PageStore(InputRecords, PageFinder):
     _root_real: str | None = None  # the articles folder's real path, taken when first needed
     _stats: dict[Path, os.stat_result] = field(default_factory=dict)  # page -> its stat when opened, until written
     _named: dict[str, Path] = field(default_factory=dict)  # page path relative to content -> its Path
+    _index: PageIndex | None = None  # the page index the store was opened with (pagefinder.py)
 
     @property
     def root(self) -> Path:
@@ -115,6 +117,14 @@ class PageStore(InputRecords, PageFinder):
         self._stats.pop(path, None)
         atomic_write(path, text, sync=False)  # made durable by the next checkpoint, before its records
         self._unsynced = True
+        meta = quick_ids(text) if self._index is not None else None
+        if meta is not None:  # the ids the next ingest would read from it (else it reads the page)
+            try:
+                st = path.stat()
+                name = path.relative_to(self.content).as_posix()
+            except (OSError, ValueError):
+                return
+            self._index.wrote(name, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st)
 
     def checkpoint(self) -> None:
         """Make the pages written so far durable (one file-system sync), then commit their records."""
@@ -129,9 +139,12 @@ class PageStore(InputRecords, PageFinder):
             self._record(aid, None)
 
     def save_ledger(self) -> None:
-        """Commit the last batch and close the database (it reopens if the store is used again)."""
+        """Commit the last batch and close the database (it reopens if the store is used again); the
+        page index keeps the pages written (derived data: saved after the pages are durable)."""
         self.checkpoint()
         self.ledger.close(None)
+        if self._index is not None:
+            self._index.save(forget_unseen=False)
 
     close = save_ledger
 

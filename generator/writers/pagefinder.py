@@ -69,6 +69,7 @@ class PageFinder:
                 if i:
                     store.pages.setdefault(str(i), path)
         index.save()
+        store._index = index  # pages this run writes are added to it (`_write_page`), saved at the end
         store.ledger = ledger if ledger is not None else ledgerdb.Ledger.open(store.state_dir)
         store.ledger.prefetch()
         later, paged = store.ledger.minhashes_later(), set(store.pages)  # the pages found now

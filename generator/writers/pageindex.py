@@ -8,7 +8,9 @@ third of an unchanged re-ingest, hashing the inputs another sixth. Here a file w
 was last read is not read again. Any write to a file changes its change time (which no program can
 set back) and a replaced file has another inode, so an edit is always seen. A file that changed
 within RACY_NS before it was read is read again next time (an edit in the same clock tick as that
-read would not show in its times: git's "racily clean" rule).
+read would not show in its times: git's "racily clean" rule). A page the ingest writes is recorded
+with its identity right after the write (`wrote`): its ids are the ones written, so the next ingest
+need not read back the pages the last one wrote (10,000 after a first ingest).
 
 The indexes are derived data, kept beside the read cache (never in content/: a re-ingest that
 changes nothing writes nothing there), one JSON file per content folder and kind; `--no-cache` does
@@ -26,6 +28,7 @@ from .. import readcache
 from ..atomicfile import write_bytes
 
 RACY_NS = 2_000_000_000  # file-system timestamps are coarse (milliseconds); two seconds is safe
+WRITTEN = "written"  # in place of the read time: the value is what this generator wrote to the file
 
 
 def identity(st: os.stat_result) -> str:
@@ -69,7 +72,9 @@ class IdentityIndex:
             st = st or os.stat(path)
         except OSError:
             return None
-        if identity(st) != row[0] or not isinstance(row[1], int) or st.st_ctime_ns > row[1] - RACY_NS:
+        if identity(st) != row[0]:
+            return None
+        if row[1] != WRITTEN and (not isinstance(row[1], int) or st.st_ctime_ns > row[1] - RACY_NS):
             return None
         return row[2]
 
@@ -80,6 +85,13 @@ class IdentityIndex:
         if self.rows.get(name) != row:
             self.rows[name] = row
             self.changed = True
+
+    def wrote(self, name: str, value, st: os.stat_result) -> None:
+        """Remember what this process just wrote to the file (`st`: its stat right after the write).
+        No read can be racy here: the value is what was written, so the file is known by that identity
+        until anything changes it (as the ledger's record of a page's size and mtime already is)."""
+        self.put(name, value, st, 0)
+        self.rows[name][1] = WRITTEN
 
     def save(self, forget_unseen: bool = True) -> None:
         """Write the index when it changed. Failures only cost time."""
