@@ -136,11 +136,16 @@ def keep_unchanged(site_dir: str | os.PathLike) -> Iterator[None]:
     def copy_file(source_path: str, output_path: str) -> None:
         target = os.path.join(output_path, os.path.basename(source_path)) if os.path.isdir(output_path) else output_path
         try:
-            if os.stat(source_path).st_size == os.stat(target).st_size:
-                with open(source_path, "rb") as fh:
-                    if holds(target, fh.read()):
-                        kept.add(os.path.abspath(target))
-                        return
+            with open(source_path, "rb") as fh:
+                data = fh.read()
+            if holds(target, data):
+                kept.add(os.path.abspath(target))
+                return
+            # A changed file (an export after articles were added: 11 MB of articles.json) is
+            # written over in place; shutil.copyfile truncates it first, and ext4 flushes a file
+            # truncated to zero and written again to disk when it is closed (see `overwrite`).
+            if overwrite(target, data):
+                return
         except OSError:
             pass
         real_copy(source_path, output_path)

@@ -79,3 +79,16 @@ def test_a_model_whose_trees_read_the_context_features_reads_a_page():
             "would take the rest of the winter to finish.\n\n" * 3)
     article = read_page(analyse(text), model, "x")
     assert article.title == "Harbour wall gives way after a week of storms"
+
+
+def test_logistic_trees_boosted_from_a_start_move_the_lines_toward_their_labels():
+    tt = _trees()
+    rng = np.random.default_rng(5)
+    pages = []
+    for _ in range(40):
+        x = np.column_stack([np.ones(30), rng.random(30)])
+        pages.append((x, (x[:, 1] > 0.6).astype(float)))
+    trees = tt.fit_trees(pages, 40, 2, np.array([True, False]), start=[np.zeros(30) for _ in pages], min_hess=0.5)
+    x = np.column_stack([np.ones(2), [0.9, 0.2]])
+    high, low = tt.tree_scores(trees, x)
+    assert high > 0 > low

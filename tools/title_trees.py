@@ -42,9 +42,12 @@ def thresholds(col: np.ndarray) -> np.ndarray:
     return np.round((picked[keep] + above[keep]) / 2, 6)
 
 
-def fit_trees(groups: list[tuple[np.ndarray, np.ndarray]], rounds: int, seed: int, skip: np.ndarray) -> list:
+def fit_trees(groups: list[tuple[np.ndarray, np.ndarray]], rounds: int, seed: int, skip: np.ndarray,
+              start: list[np.ndarray] | None = None, min_hess: float = MIN_HESS) -> list:
     """`rounds` trees fitted to the pages' candidate rows (raw features; `skip` marks features never
-    split on, the bias among them). Returns [[(feature, threshold) per node] per level, leaf values]."""
+    split on, the bias among them). Returns [[(feature, threshold) per node] per level, leaf values].
+    With `start` (each page's rows' scores from another model), the trees are logistic instead: each
+    row a yes/no (a body line), each page weighing the same, boosted from those scores."""
     x = np.vstack([g for g, _ in groups])
     y = np.concatenate([t for _, t in groups])
     sizes = [len(t) for _, t in groups]
@@ -57,32 +60,38 @@ def fit_trees(groups: list[tuple[np.ndarray, np.ndarray]], rounds: int, seed: in
     codes = bins + np.arange(dim) * width  # one bincount over all features at once
     usable = np.array([len(c) > 0 for c in cuts])
     rng = np.random.default_rng(seed)
-    score = np.zeros(n)
+    score = np.zeros(n) if start is None else np.concatenate(start)
+    weight = np.repeat([1.0 / max(1, k) for k in sizes], sizes)  # (logistic) each page's rows weigh 1 together
     trees = []
     for _ in range(rounds):
-        s = score - np.maximum.reduceat(score, starts)[group]
-        e = np.exp(s)
-        p = e / np.add.reduceat(e, starts)[group]
-        py = p * y
-        q = py / np.add.reduceat(py, starts)[group]
-        g = p - q
-        h = np.maximum(p * (1 - p), 1e-6)
+        if start is None:
+            s = score - np.maximum.reduceat(score, starts)[group]
+            e = np.exp(s)
+            p = e / np.add.reduceat(e, starts)[group]
+            py = p * y
+            q = py / np.add.reduceat(py, starts)[group]
+            g = p - q
+            h = np.maximum(p * (1 - p), 1e-6)
+        else:  # logistic, a page's rows sharing one page's weight (scaled so that a page weighs 1)
+            p = 1.0 / (1.0 + np.exp(-np.clip(score, -30, 30)))
+            g = weight * (p - y)
+            h = np.maximum(weight * p * (1 - p), 1e-9)
         pages = rng.random(len(groups)) < PAGES
         rows = np.flatnonzero(pages[group])
         cols = usable & (rng.random(dim) < COLS)
-        levels, leaves = _tree(codes, bins, cuts, g, h, rows, cols, dim, width)
+        levels, leaves = _tree(codes, bins, cuts, g, h, rows, cols, dim, width, min_hess)
         trees.append((levels, leaves))
         score += _apply(levels, leaves, x)
     return trees
 
 
-def _tree(codes, bins, cuts, g, h, rows, cols, dim, width):
+def _tree(codes, bins, cuts, g, h, rows, cols, dim, width, min_hess):
     nodes = [rows]
     levels = []
     for _ in range(DEPTH):
         level, below = [], []
         for idx in nodes:
-            f, k = _best(codes, g, h, idx, cols, dim, width)
+            f, k = _best(codes, g, h, idx, cols, dim, width, min_hess)
             if f < 0:
                 level.append((0, NEVER))
                 below += [idx, idx[:0]]
@@ -100,7 +109,7 @@ def _tree(codes, bins, cuts, g, h, rows, cols, dim, width):
     return levels, [round(v, 5) for v in leaves]
 
 
-def _best(codes, g, h, idx, cols, dim, width) -> tuple[int, int]:
+def _best(codes, g, h, idx, cols, dim, width, min_hess) -> tuple[int, int]:
     """The split (feature, bin) of rows `idx` with the largest Newton gain, or (-1, -1)."""
     if len(idx) < 2:
         return -1, -1
@@ -111,7 +120,7 @@ def _best(codes, g, h, idx, cols, dim, width) -> tuple[int, int]:
     gt, ht = gl[:, -1:], hl[:, -1:]
     gr, hr = gt - gl, ht - hl
     gain = gl ** 2 / (hl + LAMBDA) + gr ** 2 / (hr + LAMBDA) - gt ** 2 / (ht + LAMBDA)
-    gain[(hl < MIN_HESS) | (hr < MIN_HESS)] = 0.0
+    gain[(hl < min_hess) | (hr < min_hess)] = 0.0
     gain[~cols] = 0.0
     gain[:, -1] = 0.0
     f, k = np.unravel_index(int(np.argmax(gain)), gain.shape)

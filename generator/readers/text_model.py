@@ -79,6 +79,7 @@ class Model:
     # (feature, threshold) and its 2**depth leaf values; a value above the threshold goes right
     trees: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]], ...] = ()
     context: tuple[str, ...] = ()  # the trees also read these features of a candidate (CONTEXT), after the others
+    body_trees: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]], ...] = ()  # added to the body logit
 
     def __post_init__(self) -> None:
         # The same weights as arrays: scoring a line in Python loops took 7 of the 16 CPU-ms a page
@@ -88,24 +89,12 @@ class Model:
             np.array(self.mean, dtype=float), np.array(self.scale, dtype=float),
             np.array(self.title, dtype=float), hidden[:, :-1], hidden[:, -1],
             np.array(self.out, dtype=float), np.array(self.body, dtype=float)))
-        nodes = len(self.trees[0][0]) if self.trees else 0
-        feats = np.array([t[0] for t in self.trees], dtype=int).reshape(len(self.trees), nodes)
-        cuts = np.array([t[1] for t in self.trees], dtype=float).reshape(len(self.trees), nodes)
-        leaves = np.array([t[2] for t in self.trees], dtype=float).reshape(len(self.trees), nodes + 1)
-        object.__setattr__(self, "_trees", (feats, cuts, leaves, np.arange(len(self.trees)),
-                                            int(round(math.log2(leaves.shape[1]))) if self.trees else 0))
+        object.__setattr__(self, "_trees", _tree_arrays(self.trees))
+        object.__setattr__(self, "_body_trees", _tree_arrays(self.body_trees))
 
     def tree_score(self, x: list[float]) -> float:
-        """The trees' sum for one raw feature vector: all trees walked a level at a time together."""
-        feats, cuts, leaves, which, depth = self._trees
-        if not depth:
-            return 0.0
-        v = np.asarray(x, dtype=float)
-        node = np.zeros(len(which), dtype=int)
-        for level in range(depth):
-            at = (1 << level) - 1 + node
-            node = 2 * node + (v[feats[which, at]] > cuts[which, at])
-        return float(leaves[which, node].sum())
+        """The title trees' sum for one raw feature vector."""
+        return _walk(self._trees, x)
 
     def standard(self, x: list[float]) -> np.ndarray:
         mean, scale = self._arrays[:2]
@@ -118,8 +107,30 @@ class Model:
         return float(title @ z + out @ np.tanh(weights @ z + bias)) + self.tree_score(list(x) + list(extra))
 
     def body_probability(self, x: list[float]) -> float:
-        z = float(self._arrays[6] @ self.standard(x))
+        z = float(self._arrays[6] @ self.standard(x)) + _walk(self._body_trees, x)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _tree_arrays(trees: tuple) -> tuple:
+    """Trees as arrays (features, thresholds, leaves per tree; tree numbers; depth)."""
+    nodes = len(trees[0][0]) if trees else 0
+    feats = np.array([t[0] for t in trees], dtype=int).reshape(len(trees), nodes)
+    cuts = np.array([t[1] for t in trees], dtype=float).reshape(len(trees), nodes)
+    leaves = np.array([t[2] for t in trees], dtype=float).reshape(len(trees), nodes + 1)
+    return feats, cuts, leaves, np.arange(len(trees)), int(round(math.log2(nodes + 1))) if trees else 0
+
+
+def _walk(arrays: tuple, x: list[float]) -> float:
+    """The trees' sum for one raw feature vector: all trees walked a level at a time together."""
+    feats, cuts, leaves, which, depth = arrays
+    if not depth:
+        return 0.0
+    v = np.asarray(x, dtype=float)
+    node = np.zeros(len(which), dtype=int)
+    for level in range(depth):
+        at = (1 << level) - 1 + node
+        node = 2 * node + (v[feats[which, at]] > cuts[which, at])
+    return float(leaves[which, node].sum())
 
 
 @lru_cache(maxsize=1)
@@ -129,7 +140,8 @@ def load_model(path: Path = DATA / "text_model.json") -> Model:
         raise ValueError(f"{path.name} was trained on other features: run tools/train_text_model.py")
     return Model(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["title"]),
                  tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]),
-                 tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("trees", ())), tuple(raw.get("context", ())))
+                 tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("trees", ())), tuple(raw.get("context", ())),
+                 tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("body_trees", ())))
 
 
 def word_count(unit: str) -> int:
@@ -341,6 +353,8 @@ def body_probabilities(model: Model, vectors: list[list[float]], chrome: list[bo
         return np.zeros(0)
     mean, scale = model._arrays[:2]
     z = ((np.asarray(vectors, dtype=float) - mean) / scale) @ model._arrays[6]
+    if model.body_trees:
+        z = z + np.array([_walk(model._body_trees, v) for v in vectors])
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
     p[np.asarray(chrome, dtype=bool)] = 0.0
     return p
