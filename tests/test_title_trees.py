@@ -92,3 +92,14 @@ def test_logistic_trees_boosted_from_a_start_move_the_lines_toward_their_labels(
     x = np.column_stack([np.ones(2), [0.9, 0.2]])
     high, low = tt.tree_scores(trees, x)
     assert high > 0 > low
+
+
+def test_scores_of_many_lines_at_once_are_the_scores_of_each():
+    from generator.readers.text import analyse, title_candidates
+    from generator.readers.text_model import load_model
+
+    model = load_model()
+    page = analyse("Home | News\n\nHarbour wall gives way after storms\n\nBy Anna Smith\n\n"
+                   + "The harbour wall gave way on Monday after a week of storms, the council said.\n\n" * 3)
+    rows = [page.vectors[i] for i in title_candidates(page)]
+    assert np.allclose(model.title_scores(rows), [model.title_score(r) for r in rows], atol=1e-9)

@@ -253,8 +253,9 @@ def read_page(page: Page, model: Model, origin: str) -> Article:
     candidates = title_candidates(page)
     if not candidates:
         raise RejectedInput("no title line found (no line of two or more words)")
-    extra = dict(zip(candidates, title_context(page, model, candidates)))
-    ranked = sorted(candidates, key=lambda i: (-model.title_score(page.vectors[i], extra.get(i, ())), i))
+    extra = title_context(page, model, candidates) if model.context else None
+    scores = dict(zip(candidates, model.title_scores([page.vectors[i] for i in candidates], extra)))
+    ranked = sorted(candidates, key=lambda i: (-scores[i], i))
     ranked = [_headline_above(page, i, set(candidates)) for i in ranked]
     for title_at in ranked[:TITLE_TRIES]:  # the best headline with an article under it
         summary, blocks = _body_under(page, title_at, model)
