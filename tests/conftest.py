@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -23,6 +24,14 @@ SEED = SHARED / "seeds" / "000_815d620d0f45be36.txt"
 EVAL = SHARED / "eval"
 FIXTURES = ROOT / "tests" / "fixtures"
 SAMPLES = ROOT / "samples"
+
+
+def load_tool(name: str):
+    """A script of tools/ imported as a module (the tools are scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture

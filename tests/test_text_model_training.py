@@ -2,17 +2,11 @@
 keyed by their id (not all by the empty domain, which put every such page in one fold)."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
-SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "train_text_model.py"
+from .conftest import load_tool
 
 
 def _trainer():
-    spec = importlib.util.spec_from_file_location("train_text_model", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("train_text_model")
 
 
 def test_site_is_the_domain_without_www():

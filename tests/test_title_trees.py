@@ -2,22 +2,17 @@
 a model file without trees still loads, and boosting learns which candidate of a page is the headline."""
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
 import numpy as np
 
 from generator.readers.text_model import DATA, FEATURES, Model
 
-SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "title_trees.py"
+from .conftest import load_tool
 
 
 def _trees():
-    spec = importlib.util.spec_from_file_location("title_trees", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("title_trees")
 
 
 def _pages(rng: np.random.Generator, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
