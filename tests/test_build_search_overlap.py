@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.mkdocs_plugin import related
-from generator.mkdocs_plugin.plugin import ArchivePlugin
+from generator.mkdocs_plugin import catalogue, related
 
 from .sample_site import make_project
 
@@ -21,19 +20,19 @@ def test_search_child_is_running_before_the_listings_are_made(tmp_path: Path, mo
 
     project = make_project(tmp_path / "p")
     started: list[bool] = []
-    real_compute, real_pages = related.compute, ArchivePlugin._generated_pages
+    real_compute, real_pages = related.compute, catalogue.generated_pages
 
     def compute(records):
         plugin = config.plugins["archive"]
         started.append(plugin.search_job is not None and plugin.search_job.pid is not None)
         return real_compute(records)
 
-    def generated_pages(self):
-        started.append(self.search_job is not None and self.search_job.pid is not None)
-        return real_pages(self)
+    def generated_pages(plugin):
+        started.append(plugin.search_job is not None and plugin.search_job.pid is not None)
+        return real_pages(plugin)
 
     monkeypatch.setattr(related, "compute", compute)
-    monkeypatch.setattr(ArchivePlugin, "_generated_pages", generated_pages)
+    monkeypatch.setattr(catalogue, "generated_pages", generated_pages)
     monkeypatch.chdir(project)
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     build(config)

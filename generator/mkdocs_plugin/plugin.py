@@ -19,14 +19,14 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..textutil import slugify
 from ..cachedir import ensure
-from . import (article, buildcache, charts, exports, feedset, gctune, listingcache, listings, locator, map as sitemap,
+from . import (article, buildcache, catalogue, charts, exports, feedset, gctune, listings, locator, map as sitemap,
                mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
                unchanged)
+from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
-from .pages import month_title
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, by_month, derive, location_tree, newest_first, place_slug, tag_index,
-                    tags_by_kind, template_meta, walk)
+from .index import (LocationNode, Record, derive, location_tree, newest_first, place_slug, tag_index,
+                    template_meta)
 
 log = get_plugin_logger(__name__)
 
@@ -39,8 +39,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.urls: dict[str, str] = {}  # article src_uri -> site-relative URL
         self.prints: dict[str, bytes] = {}  # article src_uri -> hash of what listings show of it (_listing)
         self.map_nodes: list[LocationNode] = []
-        self.tags: dict[str, list[Record]] = {}  # tag -> its articles, newest first (_generated_pages)
-        self.tree: dict[str, LocationNode] = {}  # the location tree (_generated_pages)
+        self.tags: dict[str, list[Record]] = {}  # tag -> its articles, newest first (catalogue.py)
+        self.tree: dict[str, LocationNode] = {}  # the location tree (catalogue.py)
         self.neighbours: dict[str, related.Neighbours] = {}
         self.cooc: charts.Cooccurrence | None = None  # the charts' counts (_lead), made at the first chart
         self.site_url = ""  # feed links are shown only when feeds are written (they need it)
@@ -109,7 +109,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.cache.settle(uri, related.digest(self.neighbours.get(uri)))
         self.titles = {}
         self.blocks = {}
-        for page in self._generated_pages():
+        for page in catalogue.generated_pages(self):
             self.titles[page.uri] = page.title
             if page.standalone and self.cache:
                 self.cache.add_page(page.uri, page.digest)
@@ -195,73 +195,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 found.add(target)
         self.link.targets.clear()
 
-    def _generated_pages(self) -> list[listings.Listing]:
-        """Every generated page (listings and the map and find pages), in a stable order."""
-        c = self.config
-        records = newest_first(list(self.records.values()))
-        self.cooc = charts.Cooccurrence(records)
-        out: list[listings.Listing] = []
-
-        tags = self.tags = tag_index(records)
-        self.page_feeds = {self.tag_uri(name): (feedset.tag_feed(name), name) for name in tags}
-        vocab = default_vocabulary()
-        tags_index = f"{c.tags_dir}/index.md"
-        counts = {t: len(r) for t, r in tags.items()}
-        aliases = {n: vocab.terms[n].aliases for n in tags if n in vocab.terms}
-        out.append(listings.tags_index(tags_index, tags_by_kind(tags), self.tag_uri, counts, c.tags_title, self.link,
-                                       aliases))
-        for name, recs in tags.items():
-            uri, kind, feed = self.tag_uri(name), vocab.kind_of(name), feedset.tag_feed(name)
-            out += self._listing(("tag", uri, name, kind, feed, tags_index), 6, recs, lambda older: listings.tag_listing(
-                uri, name, kind, recs, tags_index, self.link, c.page_size, self._lead(uri, recs, feed, skip_tag=name),
-                older))
-
-        tree = self.tree = location_tree(records)
-        loc_index = f"{c.locations_dir}/index.md"
-        out.append(listings.locations_index(loc_index, tree, self.node_uri, c.locations_title, self.link))
-
-        def emit(node: LocationNode, parents: list[LocationNode]) -> None:
-            uri = self.node_uri(node)
-            feed = None if parents else feedset.country_feed(node)
-            if feed:
-                self.page_feeds[uri] = (feed, node.name)
-            skip = frozenset([node.slug] + [p.slug for p in parents])
-            parts = ("place", uri, node.name, node.kind, node.slug, repr(node.place), feed, loc_index,
-                     [(p.name, p.slug) for p in parents],
-                     sorted((ch.name, ch.slug, len(ch.articles)) for ch in node.children.values()))
-            out.extend(self._listing(parts, 9, node.articles, lambda older: listings.location_listing(
-                uri, node, parents, self.node_uri, loc_index, self.link, c.page_size,
-                self._lead(uri, node.articles, feed, skip_places=skip), older)))
-            for child in node.children.values():
-                emit(child, parents + [node])
-
-        for node in tree.values():
-            emit(node, [])
-        self.map_nodes = list(walk(tree))
-        out.append(listings.Listing(c.map_page, c.map_title).md(pages.heading(c.map_title) + MAP_MARKER + "\n"))
-        out.append(listings.Listing(c.find_page, c.find_title).md(pages.heading(c.find_title) + FIND_MARKER + "\n"))
-
-        months, undated = by_month(records)
-        arch_index = f"{c.archive_dir}/index.md"
-        undated_uri = f"{c.archive_dir}/undated.md"
-        out.append(listings.archive_index(arch_index, months, undated, self.month_uri, undated_uri, c.archive_title,
-                                          self.link))
-        for key, recs in months.items():
-            uri, title = self.month_uri(key), month_title(key)
-            out += self._listing(("month", uri, title, arch_index), 4, recs, lambda older: listings.dated_listing(
-                uri, title, recs, arch_index, self.link, c.page_size, older))
-        out += self._listing(("undated", undated_uri, arch_index), 3, undated, lambda older: listings.undated_listing(
-            undated_uri, undated, arch_index, self.link, c.page_size, older))
-        return out
-
-    def _listing(self, parts: tuple, stable: int, records: list[Record], make) -> list[listings.Listing]:
-        """A tag's, place's, month's pages from `make(older)`, or from the build cache when made from
-        the same things (listingcache.py). `parts[:stable]` is what its older pages show."""
-        c = self.config
-        settings = (c.page_size, c.charts, c.feed_enabled, self.site_url)
-        return listingcache.listing(self.cache, self.link, (parts, settings), (parts[:stable], settings), records,
-                                    self.prints, make)
-
     def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
         """An article's body as read at build start, behind an empty front matter block (so that
         MkDocs neither parses the front matter again nor reads a first line "Key: value" as
@@ -312,17 +245,6 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self._check_links(files)
             return markdown.replace(self.config.home_marker, listings.placeholder(0))
         return None
-
-    def _lead(self, uri: str, records: list[Record], feed: str | None, **skip) -> str:
-        """What the first page of a tag or place listing shows below its heading: its feed (when
-        feeds are written) and its charts. Part of the listing's blocks, so of its cache key."""
-        out = ""
-        if feed and self.config.feed_enabled and self.site_url:
-            href = html.escape(get_relative_url(feed, self.link.url(uri)), quote=True)
-            out += f'<p class="archive-feedlink"><a href="{href}">Feed of this page (RSS)</a></p>\n'
-        if self.config.charts:
-            out += charts.panel(uri, records, self.tag_uri, self.place_uri, self.link, self.cooc, **skip)
-        return out
 
     def _exports(self, files: Files, config: MkDocsConfig) -> None:
         """data/articles.json, .csv and places.geojson, as site files (About links to them). With
@@ -512,5 +434,3 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
 
 SEARCH_DIR = "search-index"
-MAP_MARKER = "<!-- archive:map -->"
-FIND_MARKER = "<!-- archive:find -->"
