@@ -377,6 +377,12 @@ COLLECT_EVERY = 256
 def _few_pool(limit: float):
     """The pool of a daily update: one worker, forked at once, that loads what reading needs itself
     (its clock starts after that), with room for all FEW_FILES files at once."""
+    from .gazetteer.cache import cache_dir
+
+    # The worker's set-up opens the gazetteer's cache folder: an unusable one (a planted symbolic
+    # link, another user's) is checked here, so it stops the ingest with one line (CacheDirError,
+    # exit 2) as loading the gazetteer in this process did, not as a reject of every new file.
+    cache_dir()
     pool_class = globals().get("ReadPool")  # imported with the readers, or replaced by a test
     if pool_class is None:
         from .readpool import ReadPool as pool_class  # the readers themselves are the worker's to load
