@@ -49,28 +49,46 @@ def overwrite(path: str, data: bytes) -> bool:
     except OSError:
         return False
     try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        _write_all(fd, data)
         os.ftruncate(fd, len(data))
     finally:
         os.close(fd)
     return True
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def put(path: str | os.PathLike, data: bytes, mode: int | None = None) -> None:
+    """`data` written over the file in place (`overwrite`), or a new file (its folder made when
+    missing; `mode`: set on it whatever the umask). Not replaced by a rename (atomicfile.write_bytes)
+    nor truncated first: on ext4 either flushes the file to disk at once (`auto_da_alloc`)."""
+    if overwrite(str(path), data):
+        return
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    except FileNotFoundError:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        if mode is not None:
+            os.fchmod(fd, mode)
+        _write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
 def update(path: str | os.PathLike, data: bytes) -> bool:
     """Put `data` in the site file `path` (a feed, the places file, a vendored script): left alone,
-    and confirmed, when it already holds them; else written over in place (`overwrite`), or
-    created. Not replaced by a rename (atomicfile.write_bytes) nor truncated first: on ext4 either
-    flushes the file to disk at once (`auto_da_alloc`), a wait on every build for files that mostly
-    have not changed. True when it was written."""
+    and confirmed, when it already holds them; else written in place (`put`), a wait on every build
+    saved for files that mostly have not changed. True when it was written."""
     if holds(path, data):
         confirm(path)
         return False
-    if not overwrite(str(path), data):
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "wb") as fh:
-            fh.write(data)
+    put(path, data)
     return True
 
 

@@ -48,7 +48,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.notes: list[str] = []  # what the build chose not to do, printed by `archive build`
         self.link = pages.Linker()
         self.cache: buildcache.PageCache | None = None
-        self.parked: dict[str, bytes] = {}  # page -> its HTML, compressed until written (_park)
+        self.parked: dict[str, bytes | str] = {}  # page -> its HTML, compressed until written (_park)
         self.search_job: searchjob.SearchJob | None = None  # the search index's child (searchjob.py)
         self.files: Files | None = None
         self.outputs: unchanged.Outputs | None = None  # pages left out of MkDocs' page loop (unchanged.py)

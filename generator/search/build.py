@@ -90,23 +90,14 @@ def _dump(path: Path, value, written: dict[Path, int] | None = None) -> int:
 
 
 def _replace(path: Path, data: bytes) -> None:
-    """Write over the file in place (as `archive build` writes pages, sitewrite.overwrite), or
-    create it. Not renamed over: on ext4 a file renamed over another is flushed to disk at the
+    """Write over the file in place, or create it (0644), as `archive build` writes pages
+    (sitewrite.put). Not renamed over: on ext4 a file renamed over another is flushed to disk at the
     rename (its `auto_da_alloc` safeguard), about 0.6 ms a file on this machine's disk and the
     most of the index process's wall time after adding 10 articles to 10,000 (2,089 files rewritten;
     0.26 CPU-s against 0.02 for 2,000 files, and 1.2 s against 0.04 s wall). A build stopped midway
     has removed the index's state file first (`build`), so the next build compares every file's
     bytes again and rewrites any it left half written."""
-    if sitewrite.overwrite(str(path), data):
-        return
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.fchmod(fd, 0o644)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
+    sitewrite.put(path, data, 0o644)
 
 
 def _files(folder: Path) -> list[Path]:
