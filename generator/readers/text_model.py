@@ -133,20 +133,15 @@ def _tree_arrays(trees: tuple) -> tuple:
 
 
 def _walk(arrays: tuple, x: list[float]) -> float:
-    """The trees' sum for one raw feature vector: all trees walked a level at a time together."""
-    feats, cuts, leaves, which, depth = arrays
-    if not depth:
+    """The trees' sum for one raw feature vector (`_walk_rows` of one row)."""
+    if not arrays[4]:
         return 0.0
-    v = np.asarray(x, dtype=float)
-    node = np.zeros(len(which), dtype=int)
-    for level in range(depth):
-        at = (1 << level) - 1 + node
-        node = 2 * node + (v[feats[which, at]] > cuts[which, at])
-    return float(leaves[which, node].sum())
+    return float(_walk_rows(arrays, np.asarray([x], dtype=float))[0])
 
 
 def _walk_rows(arrays: tuple, x: np.ndarray) -> np.ndarray:
-    """The trees' sums for each row of a matrix of raw feature vectors."""
+    """The trees' sums for each row of a matrix of raw feature vectors: all trees walked a level at
+    a time together."""
     feats, cuts, leaves, which, depth = arrays
     node = np.zeros((len(x), len(which)), dtype=int)
     rows = np.arange(len(x))[:, None]
@@ -377,7 +372,7 @@ def body_probabilities(model: Model, vectors: list[list[float]], chrome: list[bo
     mean, scale = model._arrays[:2]
     z = ((np.asarray(vectors, dtype=float) - mean) / scale) @ model._arrays[6]
     if model.body_trees:
-        z = z + np.array([_walk(model._body_trees, v) for v in vectors])
+        z = z + _walk_rows(model._body_trees, np.asarray(vectors, dtype=float))
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
     p[np.asarray(chrome, dtype=bool)] = 0.0
     return p
