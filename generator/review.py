@@ -156,12 +156,13 @@ def article_texts(content: Path) -> dict[str, str]:
     """Article id (path under `content`) -> title and body, from the pages under content/articles (or
     every page when there is no such folder). A page that cannot be read is reported and skipped."""
     from .mkdocs_plugin.index import page_parts
+    from .textutil import page_text
 
     root = content / "articles" if (content / "articles").is_dir() else content
     out = {}
     for path in sorted(root.rglob("*.md")):
         try:
-            meta, body, _ = page_parts(path.read_text(encoding="utf-8-sig", errors="replace"))
+            meta, body, _ = page_parts(page_text(path.read_bytes())[0])
         except OSError as exc:
             print(f"archive review: {path}: unreadable ({exc.__class__.__name__}), skipped", file=sys.stderr)
             continue

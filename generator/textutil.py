@@ -78,6 +78,35 @@ def decode_noting(data: bytes) -> tuple[str, list[str]]:
 _CONTROL_BYTES = [bytes([b]) for b in (*range(9), *range(14, 26), *range(27, 32))]
 
 
+def page_text(data: bytes) -> tuple[str, str | None]:
+    """(text, problem) of a page in content/: UTF-8, with or without a BOM, is read as it is.
+
+    Why: an editor's program may save a page as UTF-16 (Windows Notepad's "Unicode") or cp1252;
+    read as UTF-8 the page became mojibake, untitled and undated, with no word said, and ingest
+    saw no id in it and wrote the article a second page. Such bytes are decoded as inputs are
+    (decode_noting), and `problem` says so in a few words, for the one warning line."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" not in data:  # UTF-16 of ASCII text is valid UTF-8, with a NUL in every other byte
+        try:
+            return data.decode("utf-8"), None
+        except UnicodeDecodeError as exc:
+            where = exc.start
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data) is not None
+    try:
+        text, notes = decode_noting(data)
+    except RejectedInput as exc:
+        return data.decode("utf-8", errors="replace").replace("\x00", ""), f"the file is not text ({exc})"
+    if utf16:
+        return text, "the file is saved as UTF-16, not UTF-8 (read as UTF-16; save it as UTF-8)"
+    try:
+        data.replace(b"\x00", b"").decode("utf-8")
+        return text, f"the file holds {', '.join(notes)}"
+    except UnicodeDecodeError as exc:
+        where = exc.start
+    return text, f"the file is not UTF-8 (byte {where:,} is not; read as a single-byte encoding, save it as UTF-8)"
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """The UTF-16 byte order of a text without BOM (NULs in every other byte of its first 4 KB), or None."""
     head = data[:4096]

@@ -238,3 +238,22 @@ def test_a_record_rejected_inside_a_file_also_gives_status_1(tmp_path):
     out = run_archive("ingest", str(f), "--quiet", cwd=tmp_path)
     assert out.returncode == 1 and "1 new" in out.stdout and "1 rejected" in out.stdout
     assert os.path.exists(tmp_path / "content" / ".archive" / "rejects.jsonl")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "cp1252"])
+def test_a_page_saved_in_another_encoding_keeps_its_article_one_page(tmp_path, encoding):
+    """An editor's program saved an article's page as UTF-16: the next ingest saw no id in it and
+    wrote the article a second page. The page is still known by its id and left as the editor
+    saved it (the site build names the encoding)."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "a.txt").write_text(story(70, "Story about the convoy at Zahlé"), encoding="utf-8")
+    assert run_archive("ingest", str(inbox), "--quiet", cwd=tmp_path).returncode == 0
+    pages = list((tmp_path / "content").rglob("*.md"))
+    assert len(pages) == 1
+    saved = pages[0].read_text(encoding="utf-8").encode(encoding)
+    pages[0].write_bytes(saved)
+    again = run_archive("ingest", str(inbox), "--quiet", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert list((tmp_path / "content").rglob("*.md")) == pages
+    assert pages[0].read_bytes() == saved

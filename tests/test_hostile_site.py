@@ -426,3 +426,34 @@ def test_a_hand_edit_mistake_is_one_line_never_a_traceback(tmp_path, case):
     feed = (project / "site" / "feed.xml").read_text(encoding="utf-8")
     assert "javascript:" not in feed and "<script>" not in feed
     assert s.meta.get("author") in (None, '"><script>alert(1)</script>')
+
+
+ENCODINGS = {  # how an editor's program may save a page, and what the warning must name
+    "utf-16": ("utf-16", "saved as UTF-16"),  # Windows Notepad's "Unicode": a BOM, then UTF-16-LE
+    "utf-16-le": ("utf-16-le", "saved as UTF-16"),  # no BOM: ASCII in it is still valid UTF-8, with NULs
+    "cp1252": ("cp1252", "is not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENCODINGS))
+def test_a_page_saved_in_another_encoding_is_read_and_named(tmp_path, case):
+    """A page saved as UTF-16 was built as mojibake, untitled and undated, without a word; cp1252
+    gave replacement characters. Now it is read as what it is, and the strict build fails with one
+    line naming the file and the encoding."""
+    encoding, said = ENCODINGS[case]
+    project = copy_project(tmp_path / "p")
+    page = project / "content" / "articles" / "2024" / "05" / "edited.md"
+    page.parent.mkdir(parents=True)
+    page.write_bytes(GOOD_PAGE.replace("convoy", "convoy at Zahlé").encode(encoding))
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert "Traceback" not in out and strict.returncode == 1, out
+    lines = [line for line in out.splitlines() if "articles/2024/05/edited.md" in line]
+    assert len(lines) == 1 and said in lines[0], lines
+    assert lenient_build(project).returncode == 0
+    text = (project / "site" / "articles" / "2024" / "05" / "edited" / "index.html").read_text(encoding="utf-8")
+    assert "A hand-edited page about the convoy at Zahlé" in text and "\x00" not in text and "\ufffd" not in text
+    assert "Convoys" in text and "1 May 2024" in text
+    page.write_text(GOOD_PAGE, encoding="utf-8")  # saved again as UTF-8: the warning goes
+    again = run_archive("build", cwd=project)
+    assert again.returncode == 0, again.stdout + again.stderr

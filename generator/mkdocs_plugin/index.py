@@ -16,7 +16,7 @@ import yaml
 from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
 from ..model import FIELD_LIMITS, Place, safe_url
-from ..textutil import slugify
+from ..textutil import page_text, slugify
 from ..writers.markdown import parse_page, split_page
 from ..writers.pagefile import repeated_keys
 
@@ -193,23 +193,29 @@ def page_parts(text: str) -> tuple[dict, str | None, str | None]:
         return {}, None, str(exc)  # unclosed or not a mapping: MkDocs reads the file as it is
 
 
-def read_page_text(path: Path) -> tuple[str, str]:
-    """(the page's text, its digest): what the build cache keys an article page on."""
-    text = path.read_text(encoding="utf-8-sig", errors="replace")
-    return text, hashlib.sha256(text.encode("utf-8", errors="surrogatepass")).hexdigest()
+def read_page_text(path: Path) -> tuple[str, str, str | None]:
+    """(the page's text, its digest, a problem with its bytes or None): what the build cache keys
+    an article page on. A page not saved as UTF-8 is read all the same (textutil.page_text), and
+    its problem is part of the digest, so the same text saved again as UTF-8 is a change."""
+    text, problem = page_text(path.read_bytes())
+    keyed = text if problem is None else f"{text}\0{problem}"
+    return text, hashlib.sha256(keyed.encode("utf-8", errors="surrogatepass")).hexdigest(), problem
 
 
 def load_record(path: Path, src_uri: str) -> Record:
     """An article page as the site sees it (record_from_text)."""
-    return record_from_text(*read_page_text(path), src_uri)
+    return record_from_text(*read_page_text(path), src_uri=src_uri)
 
 
-def record_from_text(text: str, digest: str, src_uri: str) -> Record:
+def record_from_text(text: str, digest: str, encoding: str | None = None, *, src_uri: str) -> Record:
     """An article page as the site sees it. Never raises on what an editor may type: every value
-    that is ignored is listed in `problems` (the plugin logs each as one warning line)."""
+    that is ignored is listed in `problems` (the plugin logs each as one warning line); `encoding`,
+    a problem with the file's bytes (read_page_text), leads them."""
     meta, body, problem = page_parts(text)
     fields, detailed_places, problems = checked_meta(meta)
     problems = [f"{src_uri}: {p} (ignored)" for p in ([problem] if problem else []) + problems]
+    if encoding:
+        problems.insert(0, f"{src_uri}: {encoding}")
     detailed = {p.name: p for p in detailed_places}
     places = []
     for name in fields["locations"]:

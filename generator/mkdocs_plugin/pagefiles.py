@@ -23,6 +23,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..textutil import page_text
 from ..writers.pagefile import split_page
 from .index import Record, read_page_text, record_from_text
 
@@ -43,7 +44,7 @@ class Bodies:
         """Give the record its body, from its file, if it was not read at build start."""
         path = self.paths.pop(record.src_uri, None)
         if path is not None:
-            text = Path(path).read_text(encoding="utf-8-sig", errors="replace")  # as read_page_text, no digest
+            text = page_text(Path(path).read_bytes())[0]  # as read_page_text, no digest
             try:
                 record.body = split_page(text)[1]
             except ValueError:
@@ -77,9 +78,9 @@ def read(cache, pages: Iterable, bodies: Bodies) -> dict[str, Record]:
                 store.stamp(uri, stamp)
                 records[uri] = record
                 continue
-        text, digest = read_page_text(Path(path))
+        text, digest, problem = read_page_text(Path(path))
         record = cache.add(uri, digest, context=None, text=text) if cache is not None else None
-        records[uri] = record or record_from_text(text, digest, uri)
+        records[uri] = record or record_from_text(text, digest, problem, src_uri=uri)
         if store is not None and seen is not None and max(seen[1], seen[4]) < started - MARGIN_NS:
             store.stamp(uri, (*seen, digest))
     return records

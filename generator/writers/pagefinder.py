@@ -14,6 +14,7 @@ import yaml
 
 from .. import dedup
 from ..atomicfile import TMP_PREFIX
+from ..textutil import page_text
 from ..treewalk import walk_files
 from . import ledger as ledgerdb
 from .pagefile import parse_page, quick_ids, split_page
@@ -56,7 +57,7 @@ class PageFinder:
                 # still be seen, keeps the article from getting a second page.
                 store.broken[path] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 try:
-                    raw = path.read_bytes().decode("utf-8", errors="replace")
+                    raw = page_text(path.read_bytes())[0]  # UTF-16 too: its id is still seen
                 except OSError:
                     raw = ""
                 m = re.search(r"^id:\s*['\"]?([0-9a-f]{16})\b", raw, re.MULTILINE)
