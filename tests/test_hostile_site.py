@@ -457,3 +457,30 @@ def test_a_page_saved_in_another_encoding_is_read_and_named(tmp_path, case):
     page.write_text(GOOD_PAGE, encoding="utf-8")  # saved again as UTF-8: the warning goes
     again = run_archive("build", cwd=project)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_tags_spelled_two_ways_are_one_page_and_non_latin_tags_each_their_own(tmp_path):
+    """Hand-typed tags: `Kurdish forces` on one page and `Kurdish Forces` on another made two tags on
+    one URL (the tag page listed one spelling's article, the index showed both names); every tag in
+    Arabic script slugged to `tags/untitled/`, one page for all of them."""
+    from generator.mkdocs_plugin.index import name_slug
+
+    assert name_slug("Islamic State") == "islamic-state" and name_slug("Qamişli") == "qamisli"  # URLs kept
+    assert name_slug("داعش") != name_slug("الشباب") and "untitled" not in name_slug("داعش")
+    project = copy_project(tmp_path / "p")
+    folder = project / "content" / "articles" / "2024" / "05"
+    folder.mkdir(parents=True)
+    for n, tags in enumerate((["Kurdish forces", "داعش"], ["Kurdish Forces", "الشباب"])):
+        page = GOOD_PAGE.replace("0123456789abcdef", f"0123456789abcde{n}").replace(
+            "about the convoy", f"about convoy {n}").replace("- Convoys\n", "".join(f"- {t}\n" for t in tags))
+        (folder / f"page{n}.md").write_text(page, encoding="utf-8")
+    built = run_archive("build", cwd=project)
+    assert built.returncode == 0, built.stdout + built.stderr
+    site = project / "site"
+    merged = (site / "tags" / "kurdish-forces" / "index.html").read_text(encoding="utf-8")
+    assert "about convoy 0" in merged and "about convoy 1" in merged
+    index = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    assert index.count('href="kurdish-forces/"') == 1
+    for n, tag in enumerate(("داعش", "الشباب")):
+        own = (site / "tags" / name_slug(tag) / "index.html").read_text(encoding="utf-8")
+        assert tag in own and f"about convoy {n}" in own and f"about convoy {1 - n}" not in own

@@ -9,16 +9,15 @@ from pathlib import Path
 from typing import Callable
 
 from .. import sitewrite
-from ..textutil import slugify
 from .feeds import rss
-from .index import LocationNode, Record
+from .index import LocationNode, Record, name_slug
 
 NO_SITE_URL = ("feeds not written: mkdocs.yml has no site_url, and a feed reader needs absolute links "
                "(set site_url, e.g. https://news.example.org/, to publish feed.xml and the tag and country feeds)")
 
 
 def tag_feed(name: str) -> str:
-    return f"feeds/tags/{slugify(name)}.xml"
+    return f"feeds/tags/{name_slug(name)}.xml"
 
 
 def country_feed(node: LocationNode) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -252,11 +253,21 @@ def newest_first(records: list[Record]) -> list[Record]:
 
 
 def tag_index(records: list[Record]) -> dict[str, list[Record]]:
+    """Each tag's records, by name. Names that make one page (`Kurdish forces` and `Kurdish Forces`,
+    typed by hand: the same slug) are one tag, named by its most used spelling (then the first in
+    order): as two tags on one URL, one spelling's articles were on no tag page."""
     out: dict[str, list[Record]] = defaultdict(list)
+    spellings: dict[str, dict[str, int]] = defaultdict(dict)
     for r in records:
         for t in dict.fromkeys(r.tags):
-            out[t].append(r)
-    return dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
+            slug = name_slug(t)
+            found = out[slug]
+            if not found or found[-1] is not r:  # both spellings on one article: listed once
+                found.append(r)
+            names = spellings[slug]
+            names[t] = names.get(t, 0) + 1
+    named = {min(spellings[slug].items(), key=lambda kv: (-kv[1], kv[0]))[0]: found for slug, found in out.items()}
+    return dict(sorted(named.items(), key=lambda kv: kv[0].casefold()))
 
 
 def tags_by_kind(tags: dict[str, list[Record]]) -> dict[str, list[str]]:
@@ -267,12 +278,24 @@ def tags_by_kind(tags: dict[str, list[Record]]) -> dict[str, list[str]]:
     return dict(sorted(out.items()))
 
 
+@lru_cache(maxsize=1 << 16)
+def name_slug(text: str) -> str:
+    """A tag's or place's part of a URL: slugify's, with a digest of the name when it has letters no
+    ASCII spelling keeps (Arabic, Cyrillic, ß): every Arabic tag was `tags/untitled/`, one page for all.
+    Names that differ only in case or punctuation still share their slug (tag_index merges them)."""
+    slug = slugify(text)
+    if any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", text)):
+        digest = hashlib.blake2b(text.casefold().encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
+        slug = digest if slug == "untitled" else f"{slug[:71].rstrip('-')}-{digest}"
+    return slug
+
+
 def country_slug(country: str) -> str:
-    return slugify(country)
+    return name_slug(country)
 
 
 def region_slug(country: str, region: str) -> str:
-    return slugify(f"{country}-{region}")
+    return name_slug(f"{country}-{region}")
 
 
 def place_slug(p: Place) -> str:
@@ -312,7 +335,7 @@ def _place_slug(name: str, country: str, region: str | None, kind: str) -> str:
         return country_slug(country)
     if kind == "region" or region == name:  # a city under its namesake region is that region's node
         return region_slug(country, name)
-    return slugify(f"{country}-{region or ''}-{name}")
+    return name_slug(f"{country}-{region or ''}-{name}")
 
 
 def location_tree(records: list[Record]) -> dict[str, LocationNode]:

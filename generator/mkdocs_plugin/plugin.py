@@ -17,7 +17,6 @@ from mkdocs.utils import get_relative_url
 
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
-from ..textutil import slugify
 from ..cachedir import ensure
 from . import (article, buildcache, catalogue, charts, exports, feedset, gctune, listings, locator, map as sitemap,
                mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
@@ -25,7 +24,7 @@ from . import (article, buildcache, catalogue, charts, exports, feedset, gctune,
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, derive, location_tree, newest_first, place_slug, tag_index,
+from .index import (LocationNode, Record, derive, location_tree, name_slug, newest_first, place_slug, tag_index,
                     template_meta)
 
 log = get_plugin_logger(__name__)
@@ -62,7 +61,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     # -- where generated pages live -------------------------------------------------------------
     def tag_uri(self, name: str) -> str:
-        return f"{self.config.tags_dir}/{slugify(name)}.md"
+        return f"{self.config.tags_dir}/{name_slug(name)}.md"
 
     def node_uri(self, node: LocationNode) -> str:
         return f"{self.config.locations_dir}/{node.slug}.md"
