@@ -6,6 +6,12 @@ folder is therefore created 0700, and one that already exists is used only when 
 (not a symbolic link) owned by the current user; a group- or world-writable one of ours is tightened
 to 0700. Anything else is refused with one clear line (`CacheDirError`) instead of being trusted:
 another local user who created `/tmp/news-archive-<uid>` first cannot feed us data.
+
+A folder of ours carries a `CACHEDIR.TAG` (the Cache Directory Tagging convention: backup tools
+skip it). An existing folder is adopted only when it is tagged, empty, or 0700 as every version of
+ours created its folders; any other (`build_cache_dir: /etc`, `NEWS_ARCHIVE_CACHE=/tmp`, the
+project's own folder) is refused: it was filled with cache files and tightened to 0700, which took
+/etc and /tmp from every other user of the machine.
 """
 from __future__ import annotations
 
@@ -15,6 +21,10 @@ import tempfile
 from pathlib import Path
 
 MODE = 0o700
+TAG_NAME = "CACHEDIR.TAG"
+TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This file is a cache directory tag created by the news archive generator.\n"
+            "# For information about cache directory tags see https://bford.info/cachedir/\n")
 
 
 class CacheDirError(OSError):
@@ -36,17 +46,29 @@ def ensure(path: Path) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         os.mkdir(path, MODE)
+        created = True
     except FileExistsError:
-        pass
+        created = False
     st = os.lstat(path)  # an OSError here means it cannot be made at all: callers may fall back
     if stat.S_ISLNK(st.st_mode):
         raise CacheDirError(f"cache folder {path} is a symbolic link: refusing to use it")
     if not stat.S_ISDIR(st.st_mode):
         raise CacheDirError(f"cache folder {path} is not a folder")
     _owner_check(path, st, "cache folder")
+    tagged = (path / TAG_NAME).is_file() or (path.parent / TAG_NAME).is_file()  # a cache's own subfolder
+    if not created and not tagged and stat.S_IMODE(st.st_mode) & 0o077 and not _empty(path):
+        raise CacheDirError(f"cache folder {path} already holds files and is not a cache of ours (no {TAG_NAME}): "
+                            "refusing to use it or change its permissions; point the cache at a new or empty folder")
     if stat.S_IMODE(st.st_mode) & 0o077:
         os.chmod(path, MODE)
+    if not tagged:
+        (path / TAG_NAME).write_text(TAG_TEXT, encoding="ascii")
     return path
+
+
+def _empty(path: Path) -> bool:
+    with os.scandir(path) as listing:
+        return next(listing, None) is None
 
 
 def check_file(path: Path) -> None:

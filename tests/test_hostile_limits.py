@@ -117,7 +117,7 @@ def test_a_read_cache_entry_is_data_that_cannot_run_code(tmp_path, monkeypatch):
     f = tmp_path / "a.txt"
     f.write_text(story(73))
     [article] = read_file(f)
-    [entry] = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    [entry] = [p for p in (tmp_path / "cache").rglob("*") if p.is_file() and p.name != "CACHEDIR.TAG"]
     assert json.loads(zlib.decompress(entry.read_bytes()))[0]["article"]["title"] == article.title
     marker = tmp_path / "pwned"
 
@@ -192,3 +192,42 @@ def test_a_planted_gazetteer_cache_file_is_not_loaded(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="not a regular file"):
         build.load_compiled()
     assert not marker.exists()
+
+
+def test_a_cache_pointed_at_a_folder_that_is_not_one_leaves_it_as_it_was(tmp_path):
+    """`build_cache_dir: /etc` or `NEWS_ARCHIVE_CACHE=/tmp`: the folder was filled with cache files
+    and tightened to 0700, taking it from every other user of the machine. An existing folder is
+    used only when it is a cache of ours (tagged), empty, or 0700 as ours always were."""
+    from generator.cachedir import TAG_NAME, CacheDirError, ensure
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "passwd").write_text("someone else's file")
+    shared.chmod(0o755)
+    with pytest.raises(CacheDirError, match="is not a cache of ours"):
+        ensure(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o755 and sorted(p.name for p in shared.iterdir()) == ["passwd"]
+    empty = tmp_path / "empty"
+    empty.mkdir(mode=0o755)
+    assert ensure(empty) == empty and stat.S_IMODE(empty.stat().st_mode) == 0o700 and (empty / TAG_NAME).is_file()
+    legacy = tmp_path / "legacy"  # a cache made before the tag: 0700 with its files (a CI cache restored by tar)
+    legacy.mkdir(mode=0o700)
+    (legacy / "pages.sqlite").write_bytes(b"")
+    assert ensure(legacy) == legacy and (legacy / TAG_NAME).read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    fresh = ensure(tmp_path / "new" / "cache")
+    assert (fresh / TAG_NAME).is_file()
+    sub = ensure(fresh / "exports")  # a cache's own subfolder needs no tag of its own
+    assert sub.is_dir() and not (sub / TAG_NAME).exists()
+
+
+def test_a_build_cache_option_naming_a_folder_of_other_files_is_one_line(tmp_path):
+    from .conftest import copy_project
+
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - archive\n", "  - archive:\n      build_cache_dir: .\n"))
+    mode = stat.S_IMODE(project.stat().st_mode)
+    out = run_archive("build", cwd=project)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert "build_cache_dir: cache folder" in out.stderr and "is not a cache of ours" in out.stderr
+    assert stat.S_IMODE(project.stat().st_mode) == mode and not (project / "pages.sqlite").exists()

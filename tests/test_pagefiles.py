@@ -91,7 +91,7 @@ def test_a_cache_of_the_previous_layout_is_dropped_not_misread(tmp_path: Path):
     from generator.mkdocs_plugin.buildcache import SCHEMA, BuildCache
 
     folder = tmp_path / "build"
-    folder.mkdir()
+    folder.mkdir(mode=0o700)  # as that version made it
     db = sqlite3.connect(folder / "pages.sqlite")
     db.execute("CREATE TABLE stamps (src_uri TEXT PRIMARY KEY, size INTEGER NOT NULL, "
                "mtime_ns INTEGER NOT NULL, ino INTEGER NOT NULL, digest TEXT NOT NULL)")

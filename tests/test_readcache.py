@@ -114,6 +114,7 @@ def test_fingerprint_follows_reading_code_and_data_but_not_the_site_plugin(tmp_p
 
 def test_entries_of_other_generator_versions_are_pruned(tmp_path, monkeypatch):
     monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "cache").mkdir(mode=0o700)  # as an older version left it (no cache tag then)
     old = tmp_path / "cache" / "0123456789abcdef" / "aa"
     old.mkdir(parents=True)
     (old / "aa.pickle").write_bytes(b"stale")

@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -17,7 +18,7 @@ from mkdocs.utils import get_relative_url
 
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
-from ..cachedir import ensure
+from ..cachedir import CacheDirError, ensure
 from . import (article, buildcache, catalogue, charts, exports, feedset, gctune, listings, locator, map as sitemap,
                mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
                unchanged)
@@ -156,7 +157,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.cache = None
         if self.config.build_cache:
             folder = Path(config.config_file_path or config.docs_dir).resolve().parent / self.config.build_cache_dir
-            self.cache = buildcache.PageCache(config, folder)
+            try:
+                self.cache = buildcache.PageCache(config, folder)
+            except CacheDirError as exc:  # one line, not a traceback (`build_cache_dir: /etc`)
+                raise PluginError(f"archive: build_cache_dir: {exc}") from None
 
     def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
         """One outline file per map view the article pages show (locator.py), drawn once: kept in
