@@ -484,3 +484,30 @@ def test_tags_spelled_two_ways_are_one_page_and_non_latin_tags_each_their_own(tm
     for n, tag in enumerate(("داعش", "الشباب")):
         own = (site / "tags" / name_slug(tag) / "index.html").read_text(encoding="utf-8")
         assert tag in own and f"about convoy {n}" in own and f"about convoy {1 - n}" not in own
+
+
+BAD_OPTIONS = {  # a plugin option typed wrong in mkdocs.yml -> what its one error line must say
+    "feed_path: ../feed.xml": "must be a path inside the site",  # wrote the feed beside mkdocs.yml
+    "tags_dir: /etc": "must be a path inside the site",
+    "page_size: 0": "at least 1",  # accepted before
+    "home_latest: -3": "at least 0",
+    "map_tiles: 'javascript:alert(1)'": "must be an http(s) URL template",
+}
+
+
+def test_a_plugin_option_typed_wrong_is_one_line_naming_it(tmp_path):
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    good = config.read_text()
+    for option, said in BAD_OPTIONS.items():
+        config.write_text(good.replace("  - archive\n", f"  - archive:\n      {option}\n"))
+        out = run_archive("build", cwd=project)
+        name = option.split(":")[0]
+        errors = [line for line in out.stderr.splitlines() if line.startswith("ERROR")]
+        assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+        assert len(errors) == 1 and f"option '{name}'" in errors[0] and said in errors[0], errors
+    assert not (tmp_path / "feed.xml").exists() and not (project / "site").exists()
+    config.write_text(good.replace("  - archive\n", "  - archive:\n      map_tiles: 'https://tiles.example.org/{z}/{x}/{y}.png'\n"
+                                                    "      feed_path: news/feed.xml\n"))
+    ok = run_archive("build", cwd=project)
+    assert ok.returncode == 0 and (project / "site" / "news" / "feed.xml").is_file(), ok.stderr

@@ -5,43 +5,92 @@ from mkdocs.config import base
 from mkdocs.config import config_options as opt
 
 
+class SitePath(opt.Type):
+    """A folder or file inside the site, as written in mkdocs.yml: relative, without `..` or `\\`.
+    Why: `feed_path: ../feed.xml` wrote the feed beside mkdocs.yml, outside the site, and `tags_dir:
+    ../x` failed later on a missing page that named no option; now it is one line naming it."""
+
+    def __init__(self, default: str, suffix: str = "") -> None:
+        super().__init__(str, default=default)
+        self.suffix = suffix
+
+    def run_validation(self, value: object) -> str:
+        value = super().run_validation(value).strip().rstrip("/")
+        parts = value.split("/")
+        if not value or value.startswith("/") or "\\" in value or ":" in value or any(p in ("", ".", "..") for p in parts):
+            raise opt.ValidationError(f"{value!r} must be a path inside the site, such as "
+                                      f"{self.default!r}: relative, with no '..', '//' or '\\'")
+        if self.suffix and not value.endswith(self.suffix):
+            raise opt.ValidationError(f"{value!r} must name a {self.suffix} file, such as {self.default!r}")
+        return value
+
+
+class Count(opt.Type):
+    """A whole number from `low` up (`page_size: 0` was accepted, `home_latest: -3` too)."""
+
+    def __init__(self, default: int, low: int) -> None:
+        super().__init__(int, default=default)
+        self.low = low
+
+    def run_validation(self, value: object) -> int:
+        value = super().run_validation(value)
+        if isinstance(value, bool) or value < self.low:
+            raise opt.ValidationError(f"{value!r} must be a whole number of at least {self.low}")
+        return value
+
+
+class TileURL(opt.Type):
+    """A tile server URL template: http(s), or a path served by the site; empty: no tiles."""
+
+    def __init__(self) -> None:
+        super().__init__(str, default="")
+
+    def run_validation(self, value: object) -> str:
+        value = super().run_validation(value).strip()
+        scheme = value.split(":", 1)[0].lower() if ":" in value.split("/", 1)[0] else ""
+        if scheme not in ("", "http", "https"):
+            raise opt.ValidationError(f"{value!r} must be an http(s) URL template such as "
+                                      "'https://tiles.example.org/{z}/{x}/{y}.png', or empty")
+        return value
+
+
 class ArchiveConfig(base.Config):
     enabled = opt.Type(bool, default=True)
-    articles_dir = opt.Type(str, default="articles")
+    articles_dir = SitePath("articles")
 
-    home_latest = opt.Type(int, default=20)
+    home_latest = Count(20, 0)
     home_marker = opt.Type(str, default="<!-- archive:latest -->")
 
-    tags_dir = opt.Type(str, default="tags")
+    tags_dir = SitePath("tags")
     tags_title = opt.Type(str, default="Tags")
 
-    locations_dir = opt.Type(str, default="locations")
+    locations_dir = SitePath("locations")
     locations_title = opt.Type(str, default="Locations")
 
-    map_page = opt.Type(str, default="map.md")
+    map_page = SitePath("map.md", ".md")
     map_title = opt.Type(str, default="Map")
     # A tile server URL template ({z}/{x}/{y}); empty: country outlines only, nothing fetched elsewhere.
-    map_tiles = opt.Type(str, default="")
+    map_tiles = TileURL()
     map_attribution = opt.Type(str, default="")
 
-    find_page = opt.Type(str, default="search.md")
+    find_page = SitePath("search.md", ".md")
     find_title = opt.Type(str, default="Search")
 
     charts = opt.Type(bool, default=True)
 
     feed_enabled = opt.Type(bool, default=True)
-    feed_path = opt.Type(str, default="feed.xml")
-    feed_length = opt.Type(int, default=50)
+    feed_path = SitePath("feed.xml", ".xml")
+    feed_length = Count(50, 1)
 
-    page_size = opt.Type(int, default=50)  # articles per older listing page (listings.paginate)
+    page_size = Count(50, 1)  # articles per older listing page (listings.paginate)
     build_cache = opt.Type(bool, default=True)  # buildcache.py: unchanged article pages are not rendered again
     build_cache_dir = opt.Type(str, default=".cache/build")  # beside mkdocs.yml
     nav_memo = opt.Type(bool, default=True)  # navmemo.py: Material's nav, tabs and config JSON once per page group
     reuse_markdown = opt.Type(bool, default=True)  # mdreuse.py: one Markdown instance for every page
     page_skeleton = opt.Type(bool, default=True)  # skeleton.py: a page filled into its shape's rendered template
     parallel_render = opt.Type(bool, default=True)  # parallel.py: uncached pages rendered on every core
-    parallel_workers = opt.Type(int, default=0)  # worker processes beside the main one; 0: one per extra core
-    parallel_min_pages = opt.Type(int, default=1000)  # fewer uncached pages: all rendered by MkDocs' loop (parallel.py)
+    parallel_workers = Count(0, 0)  # worker processes beside the main one; 0: one per extra core
+    parallel_min_pages = Count(1000, 0)  # fewer uncached pages: all rendered by MkDocs' loop (parallel.py)
 
-    archive_dir = opt.Type(str, default="archive")
+    archive_dir = SitePath("archive")
     archive_title = opt.Type(str, default="Archive")
