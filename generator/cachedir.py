@@ -8,14 +8,17 @@ to 0700. Anything else is refused with one clear line (`CacheDirError`) instead 
 another local user who created `/tmp/news-archive-<uid>` first cannot feed us data.
 
 A folder of ours carries a `CACHEDIR.TAG` (the Cache Directory Tagging convention: backup tools
-skip it). An existing folder is adopted only when it is tagged, empty, or 0700 as every version of
-ours created its folders; any other (`build_cache_dir: /etc`, `NEWS_ARCHIVE_CACHE=/tmp`, the
-project's own folder) is refused: it was filled with cache files and tightened to 0700, which took
-/etc and /tmp from every other user of the machine.
+skip it). An existing folder without one is adopted only when it is empty, or 0700 (as every
+version of ours made its folders) holding nothing but names our caches use; any other
+(`build_cache_dir: /etc`, `NEWS_ARCHIVE_CACHE=/tmp`, `NEWS_ARCHIVE_READ_CACHE=$HOME`, the
+project's own folder) is refused: it was filled with cache files, tightened to 0700, and the read
+cache's pruning removed every folder in it that was not a cache version (a home folder lost its
+Python installation that way).
 """
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -56,7 +59,7 @@ def ensure(path: Path) -> Path:
         raise CacheDirError(f"cache folder {path} is not a folder")
     _owner_check(path, st, "cache folder")
     tagged = (path / TAG_NAME).is_file() or (path.parent / TAG_NAME).is_file()  # a cache's own subfolder
-    if not created and not tagged and stat.S_IMODE(st.st_mode) & 0o077 and not _empty(path):
+    if not created and not tagged and not _legacy(path, st):
         raise CacheDirError(f"cache folder {path} already holds files and is not a cache of ours (no {TAG_NAME}): "
                             "refusing to use it or change its permissions; point the cache at a new or empty folder")
     if stat.S_IMODE(st.st_mode) & 0o077:
@@ -66,9 +69,18 @@ def ensure(path: Path) -> Path:
     return path
 
 
-def _empty(path: Path) -> bool:
+# Every name an untagged cache of an earlier version may hold at its top: the gazetteer's builds,
+# the read cache's versions and page index, the build cache's database, folders and search state.
+_LEGACY_NAMES = re.compile(r"gazetteer-[\w.-]+|inputs|versions\.json|[0-9a-f]{16}|pages|size-checked\.json"
+                           r"|pages\.sqlite(-wal|-shm|-journal)?|jinja|exports|locator|search-index[\w.-]*"
+                           r"|\.[\w.-]+\.tmp[\w.-]*")
+
+
+def _legacy(path: Path, st: os.stat_result) -> bool:
+    """Empty, or a cache an earlier version made (0700, only names it used): safe to adopt."""
     with os.scandir(path) as listing:
-        return next(listing, None) is None
+        names = [e.name for e in listing]
+    return not names or (stat.S_IMODE(st.st_mode) & 0o077 == 0 and all(_LEGACY_NAMES.fullmatch(n) for n in names))
 
 
 def check_file(path: Path) -> None:

@@ -20,6 +20,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import shutil
 import zlib
 from dataclasses import fields
@@ -31,6 +32,7 @@ from .model import Article, Block, Place
 from .versions import installed
 
 ENABLED = True
+_VERSION = re.compile(r"[0-9a-f]{16}")  # an entry version's folder (fingerprint())
 PAGES = "pages"  # the page index's folder (writers/pageindex.py), not an entry version
 # Entries are small (a few KB compressed per article) but one is kept per file ever read; past this
 # size the least recently used go ($NEWS_ARCHIVE_READ_CACHE_MB overrides).
@@ -210,8 +212,8 @@ def prune() -> None:
         return
     try:
         current = fingerprint()
-        for child in root().iterdir():
-            if child.is_dir() and child.name not in (current, PAGES):
+        for child in root().iterdir():  # only entry versions: a folder named like one, never anything else
+            if child.is_dir() and child.name != current and _VERSION.fullmatch(child.name):
                 shutil.rmtree(child, ignore_errors=True)
         limit = float(os.environ.get("NEWS_ARCHIVE_READ_CACHE_MB") or MAX_MB) * 1024 * 1024
         folder = root() / current

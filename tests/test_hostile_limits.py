@@ -214,6 +214,13 @@ def test_a_cache_pointed_at_a_folder_that_is_not_one_leaves_it_as_it_was(tmp_pat
     legacy.mkdir(mode=0o700)
     (legacy / "pages.sqlite").write_bytes(b"")
     assert ensure(legacy) == legacy and (legacy / TAG_NAME).read_text().startswith("Signature: 8a477f597d28d172789f06886806bc55")
+    home = tmp_path / "home"  # NEWS_ARCHIVE_READ_CACHE=$HOME: 0700 too, but not a cache (its prune removed .pyenv)
+    (home / ".pyenv" / "versions").mkdir(parents=True)
+    home.chmod(0o700)
+    (home / ".bashrc").write_text("export PATH")
+    with pytest.raises(CacheDirError, match="is not a cache of ours"):
+        ensure(home)
+    assert sorted(p.name for p in home.iterdir()) == [".bashrc", ".pyenv"]
     fresh = ensure(tmp_path / "new" / "cache")
     assert (fresh / TAG_NAME).is_file()
     sub = ensure(fresh / "exports")  # a cache's own subfolder needs no tag of its own
@@ -231,3 +238,20 @@ def test_a_build_cache_option_naming_a_folder_of_other_files_is_one_line(tmp_pat
     assert out.returncode == 1 and "Traceback" not in out.stderr
     assert "build_cache_dir: cache folder" in out.stderr and "is not a cache of ours" in out.stderr
     assert stat.S_IMODE(project.stat().st_mode) == mode and not (project / "pages.sqlite").exists()
+
+
+def test_pruning_the_read_cache_removes_only_its_own_versions(tmp_path, monkeypatch):
+    """The read cache's pruning removed every folder in its root but the current version's: pointed
+    at a folder of other things (a home folder), it removed them all."""
+    from generator import readcache
+
+    cache = tmp_path / "reads"
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(cache))
+    f = tmp_path / "a.txt"
+    f.write_text(story(75))
+    read_file(f)
+    (cache / "0123456789abcdef" / "aa").mkdir(parents=True)  # an entry version of another generator
+    (cache / "notes").mkdir()  # something else put there later
+    readcache.prune()
+    assert not (cache / "0123456789abcdef").exists() and (cache / "notes").is_dir()
+    assert (cache / readcache.fingerprint()).is_dir()
