@@ -15,6 +15,8 @@ from .resolve import _nearest_km
 from .textrules import (
     NEIGHBOURS_OK,
     QUALIFIERS,
+    _BODY_AFTER,
+    _BODY_BEFORE,
     _BRACKETED,
     _DIPLOMACY,
     _FEATURE_AFFIX,
@@ -45,6 +47,8 @@ _ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?\b")  # "County Road 43"
 # capitalised words, an Arabic article allowed inside: "Mais al-Jabal")
 _WORD = r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*"  # capitalised, hyphened parts too ("Ossetian-controlled" is no name)
 _NAME = r"(" + _WORD + r"(?: (?:(?:al|el|as|ash|ad|ar|an|at|az)-)?" + _WORD + r"){0,2})"
+# A country, area or region inside a body's name is a modifier, off the map (see metonyms())
+BODY_KINDS = ("country", "area", "region")
 _SETTLEMENT = re.compile(r"\b(?:[Tt]owns?|[Vv]illages?|[Hh]amlets?) of " + _NAME + r"(?:,? and " + _NAME + r")?"
                          r"|(?<![\w'’-])" + _NAME + r" village\b")
 
@@ -80,6 +84,9 @@ class Additions:
                 continue
             if p.kind == "country" and _STATE_MODIFIED.match(text, e):
                 out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
+                continue
+            if p.kind in BODY_KINDS and (_BODY_AFTER.match(text, e) or _BODY_BEFORE.search(text, max(0, s - 60), s)):
+                out.add(k)  # "Russian Foreign Ministry", "British Airways", "Bank of England": the body named
                 continue
             if p.kind in ("country", "region", "area") and self._plural_demonym(text[s:e], p):
                 out.add(k)  # "Iraqis", "Filipinos", "Ohioans": the people, not the land

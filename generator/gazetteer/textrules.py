@@ -56,6 +56,14 @@ _STANCE_AFTER = re.compile(
 _STATE_MODIFIED = re.compile(r" (?:military|army|forces|troops|government|officials?|president|prime minister|"
                              r"foreign minister|minister|ministry|envoy|embassy|ambassador|administration|"
                              r"diplomats?|sanctions|presence|intelligence|authorities|leaders?|regime)\b")
+# A country or area inside the name of a body ("Russian Foreign Ministry", "British Airways", "Bank of
+# England", "Embassy of the Republic of Armenia", "European Court of Human Rights"): the body, not the
+# land, is what the story names (see GeoNamesGazetteer.metonyms)
+_BODY_NOUNS = (r"(?:Embassy|Embassies|Consulate|High Commission|Ministry|Department|Government|Army|Navy|Air Force|"
+               r"Armed Forces|Coast Guard|Central Bank|Bank|Airways|Airlines|Air Lines|University|College|Institute|"
+               r"Commission|Council|Parliament|Court|Agency|Authority|Federation|Corporation)")
+_BODY_AFTER = re.compile(r"(?: [A-Z][\w'’.&-]*){0,3}? " + _BODY_NOUNS + r"\b")
+_BODY_BEFORE = re.compile(r"\b" + _BODY_NOUNS + r"(?: (?:for|on) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)? of (?:the )?$")
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and|against|toward|towards|from)\s+$")
 
 
