@@ -74,3 +74,11 @@ def test_a_feature_named_after_a_far_town_is_placed_by_the_article(gaz):
     text = "Hikers climbed Mount Sinjar from Sinjar, north of Mosul."
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert (got["Mount Sinjar"].lat, got["Mount Sinjar"].lon) == (got["Sinjar"].lat, got["Sinjar"].lon)
+
+
+def test_town_named_like_a_feature_stays_the_town(gaz):
+    # "Green Bay" and "Battle Creek" are towns, not features placed at the article's most-named place
+    text = "He moved from Battle Creek to Green Bay, Wisconsin, last year."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Green Bay"].kind == "city" and not got["Green Bay"].approximate
+    assert got["Battle Creek"].kind == "city" and got["Battle Creek"].region == "Michigan"

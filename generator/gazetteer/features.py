@@ -145,6 +145,8 @@ class Additions:
         host = _most_named(outside)
         extra = []
         for s, e in spans:
+            if self._town_of_feature_name(found, s, e, host):
+                continue
             base = None
             name = text[s:e]
             # "Wichita Drive", "County Road 43": streets of the article's town, not in Wichita
@@ -169,6 +171,20 @@ class Additions:
         for s, e, _ in extra:
             kept = [f for f in kept if not (s <= f[0] and f[1] <= e)]
         return sorted(kept + extra, key=itemgetter(0))
+
+    @staticmethod
+    def _town_of_feature_name(found: list[tuple[int, int, Place]], s: int, e: int, host: Place | None) -> bool:
+        """True when the gazetteer found a town of the feature's whole name ("Green Bay", "Battle Creek",
+        "Mount Pleasant") where a feature named after a town would be placed by it: in the country of
+        the article's most-named place and, unless that is a country, within FEATURE_KM of it. A far
+        one ("Mount Washington" in a Los Angeles story) stays a feature placed at the article's place."""
+        town = next((f for a, b, f in found if a == s and b == e and f.kind == "city"), None)
+        if town is None:
+            return False
+        if host is None or host.lat is None or town.lat is None:
+            return True
+        return town.country == host.country and (
+            host.kind == "country" or _nearest_km(town.lat, town.lon, [(host.lat, host.lon)]) <= FEATURE_KM)
 
     def _named_settlements(self, text: str, found: list[tuple[int, int, Place]],
                            exclude) -> list[tuple[int, int, Place]]:
