@@ -82,3 +82,12 @@ def test_town_named_like_a_feature_stays_the_town(gaz):
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert got["Green Bay"].kind == "city" and not got["Green Bay"].approximate
     assert got["Battle Creek"].kind == "city" and got["Battle Creek"].region == "Michigan"
+
+
+def test_lagoons_points_sounds_bypasses_and_estates_are_features(gaz):
+    text = ("Police patrolled the South Kilburn Estate in London near the Woodman Point plant; "
+            "Continental Real Estate won approvals.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["South Kilburn Estate"].approximate and got["South Kilburn Estate"].country == "United Kingdom"
+    assert "Woodman Point" in got
+    assert not any("Real Estate" in k for k in got)  # a business, not a housing estate
