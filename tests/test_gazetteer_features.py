@@ -91,3 +91,12 @@ def test_lagoons_points_sounds_bypasses_and_estates_are_features(gaz):
     assert got["South Kilburn Estate"].approximate and got["South Kilburn Estate"].country == "United Kingdom"
     assert "Woodman Point" in got
     assert not any("Real Estate" in k for k in got)  # a business, not a housing estate
+
+
+def test_town_the_text_puts_in_a_parent_abroad_is_placed_at_the_parent(gaz):
+    # the gazetteer has no St. Thomas in Texas; Canada's is not the one "in Houston"
+    text = "A professor at the University of St. Thomas in Houston, Texas, said so."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["St. Thomas"].country == "United States" and got["St. Thomas"].approximate
+    text = "He moved from St. Thomas, Ontario, to London."
+    assert {text[s:e]: p for s, e, p in gaz.find(text)}["St. Thomas"].country == "Canada"

@@ -33,6 +33,7 @@ from .textrules import (
 
 
 from .weights import (
+    FAR_TOWN_KM,
     FEATURE_KM,
     LONE_TOWN_CONTEXT,
     LONE_TOWN_POP,
@@ -248,6 +249,36 @@ class Additions:
             out[k] = Place(name=text[s:e], country=container.country,
                            region=container.name if container.kind in ("region", "district") else None,
                            kind="place", lat=container.lat, lon=container.lon, approximate=True)
+        return out
+
+    def _outside_parent(self, text: str, mentions: list[tuple[int, int, int]],
+                        resolved: list[int]) -> dict[int, Place]:
+        """A town the text puts in a parent ("the University of St. Thomas in Houston", "Rego Park, New
+        York": " in " and a town, region or district, or ", " and a region or district) while its entry
+        lies in another country, or FAR_TOWN_KM from the parent and outside it: the gazetteer lacks the
+        town there (the qualifier rules would have chosen it), so it is placed, approximately, at the
+        parent. Towns of MAJOR_CITY people or more keep their entry. Returns replacements by
+        mention number."""
+        kind, pop, cc, lat, lon, curated, admin1 = (self._kind, self._pop, self._cc, self._lat, self._lon,
+                                                   self._curated, self._admin1)
+        out: dict[int, Place] = {}
+        for k in range(len(mentions) - 1):
+            i, c = resolved[k], resolved[k + 1]
+            if KINDS[kind[i]] != "city" or pop[i] >= MAJOR_CITY or i in curated or lat[c] != lat[c]:
+                continue
+            e, s2 = mentions[k][1], mentions[k + 1][0]
+            ck = KINDS[kind[c]]
+            if not (text.startswith(" in ", e) and s2 == e + 4 and ck in ("city", "region", "district")
+                    or text.startswith(", ", e) and s2 == e + 2 and ck in ("region", "district")):
+                continue
+            if cc[i] == cc[c] and (admin1[i] == c or lat[i] != lat[i]
+                                   or _nearest_km(lat[i], lon[i], [(lat[c], lon[c])]) <= FAR_TOWN_KM):
+                continue
+            parent = self.place(c)
+            s = mentions[k][0]
+            out[k] = Place(name=text[s:e], country=parent.country,
+                           region=parent.name if parent.kind in ("region", "district") else parent.region,
+                           kind="place", lat=parent.lat, lon=parent.lon, approximate=True)
         return out
 
     @lru_cache(maxsize=65536)
