@@ -70,8 +70,9 @@ class Additions:
         """Numbers of the mentions that name a state rather than a place: a national capital standing for
         its government ("Baghdad is busy discussing ... with Washington", "London said": followed by a
         speech or stance verb, or after "with"/"between"/"and" in a sentence about diplomacy), and a
-        country right before "military", "officials", "presence"... ("the US military presence"), and a
-        plural demonym, which names the people ("Iraqis fled"). The
+        country right before "military", "officials", "presence"... ("the US military presence"), a
+        country, area or region inside a body's name ("Russian Foreign Ministry", "Bank of England"), and
+        a plural demonym, which names the people ("Iraqis fled"). The
         mention is still recognised; the caller decides (the site leaves such a place off the map
         unless another mention of it is literal). Other acting countries ("Turkey fired") are kept:
         leaving them out lost literal toponyms on GeoWebNews (content/geoparsing.md)."""
