@@ -100,3 +100,10 @@ def test_town_the_text_puts_in_a_parent_abroad_is_placed_at_the_parent(gaz):
     assert got["St. Thomas"].country == "United States" and got["St. Thomas"].approximate
     text = "He moved from St. Thomas, Ontario, to London."
     assert {text[s:e]: p for s, e, p in gaz.find(text)}["St. Thomas"].country == "Canada"
+
+
+def test_big_town_named_like_a_feature_stays_the_town_abroad(gaz):
+    # the article's most-named place is Dutch: "Green Bay" is still the town, not a feature placed there
+    text = "He moved to Green Bay from Amsterdam, Rotterdam and Utrecht; Amsterdam misses him."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Green Bay"].country == "United States" and not got["Green Bay"].approximate

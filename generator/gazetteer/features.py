@@ -147,7 +147,7 @@ class Additions:
         host = _most_named(outside)
         extra = []
         for s, e in spans:
-            if self._town_of_feature_name(found, s, e, host):
+            if self._town_of_feature_name(found, s, e, host, text[s:e]):
                 continue
             base = None
             name = text[s:e]
@@ -174,16 +174,20 @@ class Additions:
             kept = [f for f in kept if not (s <= f[0] and f[1] <= e)]
         return sorted(kept + extra, key=itemgetter(0))
 
-    @staticmethod
-    def _town_of_feature_name(found: list[tuple[int, int, Place]], s: int, e: int, host: Place | None) -> bool:
+    def _town_of_feature_name(self, found: list[tuple[int, int, Place]], s: int, e: int, host: Place | None,
+                              name: str) -> bool:
         """True when the gazetteer found a town of the feature's whole name ("Green Bay", "Battle Creek",
         "Mount Pleasant") where a feature named after a town would be placed by it: in the country of
         the article's most-named place and, unless that is a country, within FEATURE_KM of it. A far
-        one ("Mount Washington" in a Los Angeles story) stays a feature placed at the article's place."""
+        one ("Mount Washington" in a Los Angeles story) stays a feature placed at the article's place; a
+        town of MAJOR_CITY people ("Cape Town", "Green Bay") stays the town wherever the article's place is."""
         town = next((f for a, b, f in found if a == s and b == e and f.kind == "city"), None)
         if town is None:
             return False
         if host is None or host.lat is None or town.lat is None:
+            return True
+        j = self._scan.index(" " + normalise(name) + " ")
+        if j >= 0 and any(self._gid[i] == town.geonameid and self._pop[i] >= MAJOR_CITY for i in self._cand[j]):
             return True
         return town.country == host.country and (
             host.kind == "country" or _nearest_km(town.lat, town.lon, [(host.lat, host.lon)]) <= FEATURE_KM)
