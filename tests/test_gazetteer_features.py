@@ -107,3 +107,11 @@ def test_big_town_named_like_a_feature_stays_the_town_abroad(gaz):
     text = "He moved to Green Bay from Amsterdam, Rotterdam and Utrecht; Amsterdam misses him."
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert got["Green Bay"].country == "United States" and not got["Green Bay"].approximate
+
+
+def test_cape_and_point_before_a_name_are_features(gaz):
+    text = ("Testing of water off the coast of Cape Peron in Rockingham continued. "
+            "She moved from Delft to Cape Town; Delft police said so.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Cape Peron"].approximate
+    assert got["Cape Town"].country == "South Africa" and not got["Cape Town"].approximate

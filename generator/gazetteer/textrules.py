@@ -24,17 +24,17 @@ _FEATURE_WORDS_AFTER = ("Street|St\\.|Road|Rd\\.|Avenue|Ave\\.|Drive|Boulevard|B
 
 
 _FEATURE = re.compile(r"(?<![\w'’-])((?:(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)\s|(?:al|el|ad|as|ash|ar|at|az|an)-[A-Z][\w'’-]*\s){1,3}"
-                      r"(?:" + _FEATURE_WORDS_AFTER + r")|(?:Mount|Mt\.|Lake|Jebel|Jabal|Jabal al|Jebel al)\s[A-Z][\w'’-]+)"
+                      r"(?:" + _FEATURE_WORDS_AFTER + r")|(?:Mount|Mt\.|Lake|Cape|Point|Jebel|Jabal|Jabal al|Jebel al)\s[A-Z][\w'’-]+)"
                       r"(?![\w'’-])")
 
 
 _FEATURE_KEYS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway",
                  "River", "Creek", "Lake", "Bay", "Island", "Valley", "Mountain", "Crossing", "Base", "Dam", "Canal",
                  "Park", "Square", "Bridge", "Mount", "Mt.", "Jebel", "Jabal", "Township", "Twp.", "Forest",
-                 "Wilderness", "Lagoon", "Sound", "Point", "Bypass", "Estate")
+                 "Wilderness", "Lagoon", "Sound", "Point", "Bypass", "Estate", "Cape")
 
 
-_FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Jebel|Jabal)(?: al)?\s)")
+_FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Cape|Point|Jebel|Jabal)(?: al)?\s)")
 
 
 _STREETS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway", "Way",
