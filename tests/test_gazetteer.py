@@ -370,6 +370,18 @@ def test_plural_demonym_names_the_people_not_the_land(gaz):
     assert {p.name for p in unique_places(found, gaz.metonyms(text, found))} == {"Philippines"}
 
 
+def test_country_or_region_inside_a_body_name_is_not_on_the_map(gaz):
+    # both corpora count the name inside ("Russian", "England", "Kentucky"); GeoWebNews marks it non-literal
+    text = ("An official of the Russian Foreign Ministry met staff of the Bank of England and the Kentucky "
+            "Department of Education at Denver's airport.")
+    found = gaz.find(text)
+    assert {"Russian", "England", "Kentucky", "Denver"} <= {text[s:e] for s, e, _ in found}
+    assert {p.name for p in unique_places(found, gaz.metonyms(text, found))} == {"Denver"}  # a town stays
+    text = "British Airways flew to Kentucky, where the Embassy of the Republic of Armenia opened."
+    found = gaz.find(text)
+    assert {p.name for p in unique_places(found, gaz.metonyms(text, found))} == {"Kentucky"}  # a literal mention
+
+
 def test_large_region_is_placed_at_its_centre_not_its_towns(gaz):
     # Ontario's towns cluster in the south; places.yml's centre: true puts it at its GeoNames point
     ontario = gaz.lookup("Ontario", ("region",))

@@ -74,3 +74,44 @@ def test_a_feature_named_after_a_far_town_is_placed_by_the_article(gaz):
     text = "Hikers climbed Mount Sinjar from Sinjar, north of Mosul."
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert (got["Mount Sinjar"].lat, got["Mount Sinjar"].lon) == (got["Sinjar"].lat, got["Sinjar"].lon)
+
+
+def test_town_named_like_a_feature_stays_the_town(gaz):
+    # "Green Bay" and "Battle Creek" are towns, not features placed at the article's most-named place
+    text = "He moved from Battle Creek to Green Bay, Wisconsin, last year."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Green Bay"].kind == "city" and not got["Green Bay"].approximate
+    assert got["Battle Creek"].kind == "city" and got["Battle Creek"].region == "Michigan"
+
+
+def test_lagoons_points_sounds_bypasses_and_estates_are_features(gaz):
+    text = ("Police patrolled the South Kilburn Estate in London near the Woodman Point plant; "
+            "Continental Real Estate won approvals.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["South Kilburn Estate"].approximate and got["South Kilburn Estate"].country == "United Kingdom"
+    assert "Woodman Point" in got
+    assert not any("Real Estate" in k for k in got)  # a business, not a housing estate
+
+
+def test_town_the_text_puts_in_a_parent_abroad_is_placed_at_the_parent(gaz):
+    # the gazetteer has no St. Thomas in Texas; Canada's is not the one "in Houston"
+    text = "A professor at the University of St. Thomas in Houston, Texas, said so."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["St. Thomas"].country == "United States" and got["St. Thomas"].approximate
+    text = "He moved from St. Thomas, Ontario, to London."
+    assert {text[s:e]: p for s, e, p in gaz.find(text)}["St. Thomas"].country == "Canada"
+
+
+def test_big_town_named_like_a_feature_stays_the_town_abroad(gaz):
+    # the article's most-named place is Dutch: "Green Bay" is still the town, not a feature placed there
+    text = "He moved to Green Bay from Amsterdam, Rotterdam and Utrecht; Amsterdam misses him."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Green Bay"].country == "United States" and not got["Green Bay"].approximate
+
+
+def test_cape_and_point_before_a_name_are_features(gaz):
+    text = ("Testing of water off the coast of Cape Peron in Rockingham continued. "
+            "She moved from Delft to Cape Town; Delft police said so.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Cape Peron"].approximate
+    assert got["Cape Town"].country == "South Africa" and not got["Cape Town"].approximate

@@ -15,6 +15,8 @@ from .resolve import _nearest_km
 from .textrules import (
     NEIGHBOURS_OK,
     QUALIFIERS,
+    _BODY_AFTER,
+    _BODY_BEFORE,
     _BRACKETED,
     _DIPLOMACY,
     _FEATURE_AFFIX,
@@ -31,6 +33,7 @@ from .textrules import (
 
 
 from .weights import (
+    FAR_TOWN_KM,
     FEATURE_KM,
     LONE_TOWN_CONTEXT,
     LONE_TOWN_POP,
@@ -45,6 +48,8 @@ _ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?\b")  # "County Road 43"
 # capitalised words, an Arabic article allowed inside: "Mais al-Jabal")
 _WORD = r"[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*"  # capitalised, hyphened parts too ("Ossetian-controlled" is no name)
 _NAME = r"(" + _WORD + r"(?: (?:(?:al|el|as|ash|ad|ar|an|at|az)-)?" + _WORD + r"){0,2})"
+# A country, area or region inside a body's name is a modifier, off the map (see metonyms())
+BODY_KINDS = ("country", "area", "region")
 _SETTLEMENT = re.compile(r"\b(?:[Tt]owns?|[Vv]illages?|[Hh]amlets?) of " + _NAME + r"(?:,? and " + _NAME + r")?"
                          r"|(?<![\w'’-])" + _NAME + r" village\b")
 
@@ -65,8 +70,9 @@ class Additions:
         """Numbers of the mentions that name a state rather than a place: a national capital standing for
         its government ("Baghdad is busy discussing ... with Washington", "London said": followed by a
         speech or stance verb, or after "with"/"between"/"and" in a sentence about diplomacy), and a
-        country right before "military", "officials", "presence"... ("the US military presence"), and a
-        plural demonym, which names the people ("Iraqis fled"). The
+        country right before "military", "officials", "presence"... ("the US military presence"), a
+        country, area or region inside a body's name ("Russian Foreign Ministry", "Bank of England"), and
+        a plural demonym, which names the people ("Iraqis fled"). The
         mention is still recognised; the caller decides (the site leaves such a place off the map
         unless another mention of it is literal). Other acting countries ("Turkey fired") are kept:
         leaving them out lost literal toponyms on GeoWebNews (content/geoparsing.md)."""
@@ -80,6 +86,9 @@ class Additions:
                 continue
             if p.kind == "country" and _STATE_MODIFIED.match(text, e):
                 out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
+                continue
+            if p.kind in BODY_KINDS and (_BODY_AFTER.match(text, e) or _BODY_BEFORE.search(text, max(0, s - 60), s)):
+                out.add(k)  # "Russian Foreign Ministry", "British Airways", "Bank of England": the body named
                 continue
             if p.kind in ("country", "region", "area") and self._plural_demonym(text[s:e], p):
                 out.add(k)  # "Iraqis", "Filipinos", "Ohioans": the people, not the land
@@ -138,6 +147,8 @@ class Additions:
         host = _most_named(outside)
         extra = []
         for s, e in spans:
+            if self._town_of_feature_name(found, s, e, host, text[s:e]):
+                continue
             base = None
             name = text[s:e]
             # "Wichita Drive", "County Road 43": streets of the article's town, not in Wichita
@@ -162,6 +173,24 @@ class Additions:
         for s, e, _ in extra:
             kept = [f for f in kept if not (s <= f[0] and f[1] <= e)]
         return sorted(kept + extra, key=itemgetter(0))
+
+    def _town_of_feature_name(self, found: list[tuple[int, int, Place]], s: int, e: int, host: Place | None,
+                              name: str) -> bool:
+        """True when the gazetteer found a town of the feature's whole name ("Green Bay", "Battle Creek",
+        "Mount Pleasant") where a feature named after a town would be placed by it: in the country of
+        the article's most-named place and, unless that is a country, within FEATURE_KM of it. A far
+        one ("Mount Washington" in a Los Angeles story) stays a feature placed at the article's place; a
+        town of MAJOR_CITY people ("Cape Town", "Green Bay") stays the town wherever the article's place is."""
+        town = next((f for a, b, f in found if a == s and b == e and f.kind == "city"), None)
+        if town is None:
+            return False
+        if host is None or host.lat is None or town.lat is None:
+            return True
+        j = self._scan.index(" " + normalise(name) + " ")
+        if j >= 0 and any(self._gid[i] == town.geonameid and self._pop[i] >= MAJOR_CITY for i in self._cand[j]):
+            return True
+        return town.country == host.country and (
+            host.kind == "country" or _nearest_km(town.lat, town.lon, [(host.lat, host.lon)]) <= FEATURE_KM)
 
     def _named_settlements(self, text: str, found: list[tuple[int, int, Place]],
                            exclude) -> list[tuple[int, int, Place]]:
@@ -225,6 +254,36 @@ class Additions:
             out[k] = Place(name=text[s:e], country=container.country,
                            region=container.name if container.kind in ("region", "district") else None,
                            kind="place", lat=container.lat, lon=container.lon, approximate=True)
+        return out
+
+    def _outside_parent(self, text: str, mentions: list[tuple[int, int, int]],
+                        resolved: list[int]) -> dict[int, Place]:
+        """A town the text puts in a parent ("the University of St. Thomas in Houston", "Rego Park, New
+        York": " in " and a town, region or district, or ", " and a region or district) while its entry
+        lies in another country, or FAR_TOWN_KM from the parent and outside it: the gazetteer lacks the
+        town there (the qualifier rules would have chosen it), so it is placed, approximately, at the
+        parent. Towns of MAJOR_CITY people or more keep their entry. Returns replacements by
+        mention number."""
+        kind, pop, cc, lat, lon, curated, admin1 = (self._kind, self._pop, self._cc, self._lat, self._lon,
+                                                   self._curated, self._admin1)
+        out: dict[int, Place] = {}
+        for k in range(len(mentions) - 1):
+            i, c = resolved[k], resolved[k + 1]
+            if KINDS[kind[i]] != "city" or pop[i] >= MAJOR_CITY or i in curated or lat[c] != lat[c]:
+                continue
+            e, s2 = mentions[k][1], mentions[k + 1][0]
+            ck = KINDS[kind[c]]
+            if not (text.startswith(" in ", e) and s2 == e + 4 and ck in ("city", "region", "district")
+                    or text.startswith(", ", e) and s2 == e + 2 and ck in ("region", "district")):
+                continue
+            if cc[i] == cc[c] and (admin1[i] == c or lat[i] != lat[i]
+                                   or _nearest_km(lat[i], lon[i], [(lat[c], lon[c])]) <= FAR_TOWN_KM):
+                continue
+            parent = self.place(c)
+            s = mentions[k][0]
+            out[k] = Place(name=text[s:e], country=parent.country,
+                           region=parent.name if parent.kind in ("region", "district") else parent.region,
+                           kind="place", lat=parent.lat, lon=parent.lon, approximate=True)
         return out
 
     @lru_cache(maxsize=65536)

@@ -128,6 +128,9 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                     e = _city_suffixed(text, e, p.kind)
                 trimmed.append((s, e, p))
             found = trimmed
+        if not major_only and len(mentions) > 1:
+            for k, p in self._outside_parent(text, mentions, resolved).items():
+                found[k] = (found[k][0], found[k][1], p)
         if not major_only and len(mentions) > 2:
             for k, p in self._far_towns(text, mentions, resolved, found).items():
                 found[k] = (found[k][0], found[k][1], p)

@@ -20,21 +20,21 @@ _IN_CONTAINER = re.compile(r" (?:region|district|area|mountains?|valley|plain|vi
 # ("Haifa Street", "Sacramento River", "Ain al-Asad Air Base") or before it ("Mount Sinjar", "Lake Lanier").
 _FEATURE_WORDS_AFTER = ("Street|St\\.|Road|Rd\\.|Avenue|Ave\\.|Drive|Boulevard|Blvd\\.|Lane|Parkway|River|Creek|Lake|Bay|"
                         "Islands?|Valley|Mountains?|Crossing|Border Crossing|Air Base|Airbase|Base|Dam|Canal|Park|"
-                        "Square|Bridge|Township|Twp\\.|Forest|Wilderness")
+                        "Square|Bridge|Township|Twp\\.|Forest|Wilderness|Lagoon|Sound|Point|Bypass|(?<!Real )Estate")
 
 
 _FEATURE = re.compile(r"(?<![\w'’-])((?:(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)\s|(?:al|el|ad|as|ash|ar|at|az|an)-[A-Z][\w'’-]*\s){1,3}"
-                      r"(?:" + _FEATURE_WORDS_AFTER + r")|(?:Mount|Mt\.|Lake|Jebel|Jabal|Jabal al|Jebel al)\s[A-Z][\w'’-]+)"
+                      r"(?:" + _FEATURE_WORDS_AFTER + r")|(?:Mount|Mt\.|Lake|Cape|Point|Jebel|Jabal|Jabal al|Jebel al)\s[A-Z][\w'’-]+)"
                       r"(?![\w'’-])")
 
 
 _FEATURE_KEYS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway",
                  "River", "Creek", "Lake", "Bay", "Island", "Valley", "Mountain", "Crossing", "Base", "Dam", "Canal",
                  "Park", "Square", "Bridge", "Mount", "Mt.", "Jebel", "Jabal", "Township", "Twp.", "Forest",
-                 "Wilderness")
+                 "Wilderness", "Lagoon", "Sound", "Point", "Bypass", "Estate", "Cape")
 
 
-_FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Jebel|Jabal)(?: al)?\s)")
+_FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Cape|Point|Jebel|Jabal)(?: al)?\s)")
 
 
 _STREETS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway", "Way",
@@ -56,6 +56,14 @@ _STANCE_AFTER = re.compile(
 _STATE_MODIFIED = re.compile(r" (?:military|army|forces|troops|government|officials?|president|prime minister|"
                              r"foreign minister|minister|ministry|envoy|embassy|ambassador|administration|"
                              r"diplomats?|sanctions|presence|intelligence|authorities|leaders?|regime)\b")
+# A country or area inside the name of a body ("Russian Foreign Ministry", "British Airways", "Bank of
+# England", "Embassy of the Republic of Armenia", "European Court of Human Rights"): the body, not the
+# land, is what the story names (see GeoNamesGazetteer.metonyms)
+_BODY_NOUNS = (r"(?:Embassy|Embassies|Consulate|High Commission|Ministry|Department|Government|Army|Navy|Air Force|"
+               r"Armed Forces|Coast Guard|Central Bank|Bank|Airways|Airlines|Air Lines|University|College|Institute|"
+               r"Commission|Council|Parliament|Court|Agency|Authority|Federation|Corporation)")
+_BODY_AFTER = re.compile(r"(?: [A-Z][\w'’.&-]*){0,3}? " + _BODY_NOUNS + r"\b")
+_BODY_BEFORE = re.compile(r"\b" + _BODY_NOUNS + r"(?: (?:for|on) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)? of (?:the )?$")
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and|against|toward|towards|from)\s+$")
 
 
