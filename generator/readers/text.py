@@ -40,6 +40,8 @@ class Chrome:
     bylines: tuple[re.Pattern, ...]
     copyright: re.Pattern
     date_words: re.Pattern
+    comments: re.Pattern
+    commenter: re.Pattern
 
 
 def _alternation(patterns: list[str], flags: int) -> re.Pattern:
@@ -56,6 +58,8 @@ def chrome_rules(path: Path = DATA / "chrome.yml") -> Chrome:
         bylines=tuple(re.compile(p) for p in raw["byline_lines"]),
         copyright=re.compile(raw["copyright_line"], re.I),
         date_words=re.compile(rf"\b(?:{raw['date_words']})\b|[\s,:/.+()-]+", re.I),
+        comments=_alternation(raw["comment_lines"], re.I),
+        commenter=re.compile(raw["commenter_line"], re.I),
     )
 
 
@@ -275,8 +279,8 @@ def _body_under(page: Page, title_at: int, model: Model) -> tuple[str | None, li
     for i in range(title_at + 1, len(units)):
         unit = units[i]
         if kept and page.stop[i] and not _prose_resumes(page, probability, i) \
-                or (kept and len(unit) <= MAX_CHROME_LEN and rules.copyright.fullmatch(unit)):
-            break  # the footer starts: related links, copyright and whatever follows them
+                or (kept and len(unit) <= MAX_CHROME_LEN and (rules.copyright.fullmatch(unit) or _comments_start(page, i))):
+            break  # the footer starts: related links, copyright, comments and whatever follows them
         if page.stop[i] or inserted and not is_prose(unit):
             inserted = True  # "Read more:" and its links inside the article: the article goes on below them
             continue
@@ -295,6 +299,23 @@ def _body_under(page: Page, title_at: int, model: Model) -> tuple[str | None, li
         summary, blocks = _structure([u for i, u in enumerate(units[title_at + 1:], title_at + 1)
                                       if not page.chrome[i] and u.casefold() != title])
     return summary, blocks
+
+
+COMMENT_DATE_BELOW = 2  # units under a commenter's line where the comment's date stands
+
+
+def _comments_start(page: Page, at: int) -> bool:
+    """The comment section starts at unit `at`: its heading, or a commenter's line ("Anna says:")
+    with a date or time under it (an article's "The minister says:" before a quote has none)."""
+    rules = chrome_rules()
+    unit = page.units[at]
+    if rules.comments.fullmatch(unit):
+        return True
+    return len(unit) <= 60 and bool(rules.commenter.fullmatch(unit)) and any(
+        dates_in_text(u) or _CLOCK.search(u) for u in page.units[at + 1:at + 1 + COMMENT_DATE_BELOW])
+
+
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d\d\s*(am|pm|uhr|h)?\b|\b(ago|vor \d+)\b", re.I)
 
 
 STOP_LOOKAHEAD = 4  # units below a stop line looked at (tune body F1: 0 -> 0.8586, 2 -> 0.8653, 4 -> 0.8701, 6 -> 0.8687)
