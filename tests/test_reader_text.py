@@ -285,3 +285,15 @@ def test_the_body_ends_where_the_comments_start():
     quote = "The mayor says:\n\n" + comment + "\n\n"
     b = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + quote + SECOND + "\n", "quote")
     assert "cellar" in b.body_text and SECOND in b.body_text
+
+
+def test_a_list_inside_the_text_is_kept_and_menus_around_it_are_not():
+    """Of the units the body model took, short lines between two paragraphs (a list's items) stay in
+    the body; the same kind of short line after the last sentence (a leftover menu) does not."""
+    from generator.readers.text import _structure
+
+    items = ["Sandbags for every house", "A new pump at the quay", "Two more wardens"]
+    summary, blocks = _structure([LEAD, "The plan also provides:", *items, SECOND, "Print this page", "More harbour news"])
+    texts = [b.text for b in blocks]
+    assert summary is None
+    assert texts == [LEAD, "The plan also provides:", *items, SECOND]

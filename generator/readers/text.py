@@ -347,9 +347,13 @@ def _standfirst(page: Page, title_at: int, first: int | None) -> str | None:
 
 
 def _structure(units: list[str]) -> tuple[str | None, list[Block]]:
-    """Standfirst, headings and paragraphs from the units after the title."""
+    """Standfirst, headings and paragraphs from the units after the title. A short line that ends no
+    sentence and heads no paragraph is kept when it sits inside the text, after a paragraph and before
+    a sentence (--cv by site, body F1: dropped 0.8927, kept 0.8979; kept only when a sentence follows
+    within 2, 5 or 20 units: 0.8962, 0.8976, 0.8980): the gold bodies keep lists and code."""
     summary = None
     blocks: list[Block] = []
+    last_sentence = max((i for i, u in enumerate(units) if ends_sentence(u)), default=-1)
     for i, unit in enumerate(units):
         nxt = units[i + 1] if i + 1 < len(units) else None
         next_is_paragraph = nxt is not None and ends_sentence(nxt)
@@ -362,7 +366,9 @@ def _structure(units: list[str]) -> tuple[str | None, list[Block]]:
                 blocks.append(Block("h2", unit))
         elif word_count(unit) > 12:
             blocks.append(Block("p", unit))  # a real paragraph that just lacks its full stop
-        # else: a short orphan line (leftover menu, label, caption): chrome
+        elif blocks and blocks[-1].kind == "p" and i < last_sentence:
+            blocks.append(Block("p", unit))  # a short line inside the text (a list's item, a label, code): the body model took it
+        # else: a short orphan line before the text or after it (leftover menu, label, caption): chrome
     while blocks and blocks[-1].kind == "h2":
         blocks.pop()
     return summary, blocks
