@@ -183,3 +183,20 @@ def test_two_digit_years_and_slash_dates_are_read_in_the_pages_order():
         a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + body + "\n\n" + body + "\n", "order")
         assert a.title == HEAD.strip()
         assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+def test_the_dateline_above_the_first_paragraph_dates_a_page_whose_headline_is_far_above():
+    """A headline picked far above the article (a teaser), nothing dated near it: the dateline right
+    above the article's first paragraph dates the page, unless the headline names only earlier years
+    ('The best harbour walks of 2019' with a 2021 date under it: undated)."""
+    from generator.readers.text import analyse
+    from generator.readers.text_dates import body_date
+
+    fillers = "".join(f"Harbour note number {n}\n\n" for n in range(15))
+    for head, expected in ((HEAD, "2021-03-04"), ("The best harbour walks of 2019\n", None)):
+        page = analyse(NAV + "\n" + head + "\n" + fillers + "By Anna Weber\n\n4 March 2021\n\n" + LEAD + "\n\n"
+                       + SECOND + "\n\n" + THIRD + "\n")
+        title_at, first = page.units.index(head.strip()), page.units.index(LEAD)
+        day = body_date(page, title_at, first)
+        assert (day.isoformat() if day else None) == expected, head
+        assert body_date(page, title_at, title_at + 2) is None  # the paragraph right under the headline: no second look

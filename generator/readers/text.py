@@ -15,7 +15,7 @@ from typing import Iterator
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces, load_yaml
 from .html_dates import dates_in_text
-from .text_dates import _dateline, page_date
+from .text_dates import _dateline, body_date, page_date
 from .text_model import (BYLINE, MAX_CANDIDATE_CHARS, Model, body_probabilities, context, features, is_prose,
                          load_model, main_run, word_count)
 
@@ -243,10 +243,16 @@ def read_page(page: Page, model: Model, origin: str) -> Article:
             break
     else:
         raise RejectedInput("no article body found under the title")
-    found_date = page_date(page, title_at)
+    found_date = page_date(page, title_at) or body_date(page, title_at, _first_paragraph(page, title_at, blocks))
     author = next((a for i, (is_d, _, a) in enumerate(page.datelines) if is_d and a and abs(i - title_at) <= 12), None)
     return Article(title=page.units[title_at], blocks=blocks, origin=origin, summary=summary,
                    date=found_date, author=author, source=page.sites[0] if page.sites else None)
+
+
+def _first_paragraph(page: Page, title_at: int, blocks: list[Block]) -> int | None:
+    """The unit of the body's first paragraph."""
+    para = next((b.text for b in blocks if b.kind == "p"), None)
+    return next((i for i in range(title_at + 1, len(page.units)) if page.units[i] == para), None)
 
 
 STANDFIRST_MIN_WORDS = 13  # longer than most headlines: a line this long under a headline is its standfirst

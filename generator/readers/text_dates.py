@@ -210,6 +210,31 @@ def page_date(page: Page, title_at: int) -> object:
     return day
 
 
+BODY_DATE_GAP = 3  # units between the headline and the first paragraph past which the paragraph's own dateline is looked for
+BODY_DATE_BEFORE = 6  # units above the first paragraph where it is looked for
+
+
+def body_date(page: Page, title_at: int, first: int | None) -> object:
+    """With no date at the headline: the dateline above the article's first paragraph, when that is
+    more than a few units below the headline. The headline picked may be a teaser or a menu item away
+    from the article (more often on sites the model never saw); the article prints its dateline above
+    its text. As for an update stamp, a date later than every year the headline names ("The 21 best
+    movies of 2017") is not taken.
+    (--cv by site, same fold models: date right 0.809 -> 0.829, wrong 4.6 -> 4.9 % of the dates given;
+    without the headline's years 5.1 % wrong; looked for when the paragraph is more than 0 or 12
+    units below the headline: 0.829 with 5.3 % wrong, 0.827 with 4.9 %.)"""
+    if first is None or first - title_at <= BODY_DATE_GAP:
+        return None
+    choice = _date_choice(page, first, before=BODY_DATE_BEFORE, after=0)
+    if choice is None:
+        return None
+    years = [int(y) for y in _BARE_YEAR.findall(page.units[title_at])]
+    return None if years and choice[3].year > max(years) else choice[3]
+
+
+_BARE_YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d])")  # a year, not the end of a date ("bis 28.02.2021")
+
+
 COPIES = 3  # other places of the page that print the headline looked at for its dateline
 COPY_AFTER = 3  # units below such a copy where its dateline is looked for
 
