@@ -268,3 +268,32 @@ def test_a_read_more_insert_between_paragraphs_does_not_end_the_body():
             "Harbour festival draws record crowd\n")
     a = parse_scrape(text, "insert")
     assert [b.text for b in a.blocks] == [LEAD, SECOND, third]
+
+
+def test_the_body_ends_where_the_comments_start():
+    """'3 thoughts on “Headline”' or a commenter's line with the comment's date under it ('joetoronto
+    says:' / 'November 5, 2019 at 3:12 pm') ends the body, though the comments below are prose too. A
+    'The mayor says:' before a quote in the article (no date under it) does not."""
+    head = "Council approves flood barrier for the old harbour\n\n"
+    comment = ("It is about time the council did something about the flooding, my cellar was full of water "
+               "twice last winter and nobody came to help us.")
+    for start in ("3 thoughts on “Council approves flood barrier for the old harbour”\n\njoetoronto\n\n",
+                  "joetoronto says:\nNovember 5, 2019 at 3:12 pm\n\n"):
+        a = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + SECOND + "\n\n" + start + comment + "\n", "comments")
+        assert LEAD in a.body_text and SECOND in a.body_text
+        assert "cellar" not in a.body_text, start
+    quote = "The mayor says:\n\n" + comment + "\n\n"
+    b = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + quote + SECOND + "\n", "quote")
+    assert "cellar" in b.body_text and SECOND in b.body_text
+
+
+def test_a_list_inside_the_text_is_kept_and_menus_around_it_are_not():
+    """Of the units the body model took, short lines between two paragraphs (a list's items) stay in
+    the body; the same kind of short line after the last sentence (a leftover menu) does not."""
+    from generator.readers.text import _structure
+
+    items = ["Sandbags for every house", "A new pump at the quay", "Two more wardens"]
+    summary, blocks = _structure([LEAD, "The plan also provides:", *items, SECOND, "Print this page", "More harbour news"])
+    texts = [b.text for b in blocks]
+    assert summary is None
+    assert texts == [LEAD, "The plan also provides:", *items, SECOND]

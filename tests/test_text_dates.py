@@ -123,3 +123,80 @@ def test_parse_date_remembers_answers_per_day():
     assert dates._parse_date("12 March 2030", date(2024, 1, 1)) is None
     assert dates.parse_date("  14 March 2024 ") == dates.parse_date("14 March 2024") == date(2024, 3, 14)
     assert dates.parse_date("no date here") is None
+
+
+def test_a_dateline_glued_to_its_label_or_its_twin_is_read():
+    """A dump glues what markup set apart: WordPress's published and updated days side by side
+    ('22. Dezember 201922. Dezember 2019'), a label and the day ('Posted on28. Juli 2019'), a year and
+    the next word ('November 5, 2023By Anna Weber'). Each still dates the page."""
+    for line, expected in (("22. Dezember 201922. Dezember 2019 von Anna Weber", "2019-12-22"),
+                           ("Posted on28. Juli 201929. Juli 2019AuthorAnna Weber4 Kommentare", "2019-07-28"),
+                           ("19.11.202119.11.2021", "2021-11-19"),
+                           ("November 5, 2023By Anna Weber", "2023-11-05")):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "glued")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+def test_an_entry_note_with_a_dotted_date_dates_the_page():
+    """'Dieser Artikel wurde am 14. Dezember 2015 um 14:48 von Heiner geschrieben': the full stop of
+    the German day does not end the note's sentence."""
+    note = "Dieser Artikel wurde am 14. Dezember 2015 um 14:48 von Heiner geschrieben und unter Hafen abgelegt."
+    a = parse_scrape(NAV + "\n" + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n\n" + note + "\n", "note")
+    assert a.date.isoformat() == "2015-12-14"
+
+
+def test_the_dateline_under_another_copy_of_the_headline_dates_the_page():
+    """The headline in a teaser at the top with nothing dated near it, and again over the article with
+    its byline and date: the copy's dateline is the page's (the copy is further below than a lone
+    dateline is looked for). A copy in a list of dated teasers (a date under it and other days below)
+    is not used: undated rather than the next teaser's day."""
+    from generator.readers.text import analyse
+    from generator.readers.text_dates import page_date
+
+    teaser = HEAD + "By Anna Weber\n\n" + LEAD + "\n\n"
+    fillers = "".join(f"Harbour note number {n}\n\n" for n in range(45))
+    article = HEAD + "By Anna Weber\n\nNovember 5, 2023\n\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n"
+    page = analyse(NAV + "\n" + teaser + fillers + article)
+    first = page.units.index(HEAD.strip())
+    assert page_date(page, first).isoformat() == "2023-11-05"
+    listed = "".join(f"{h}\n{d} 2023\n\n" for h, d in ((HEAD.strip(), "5 November"), ("Ferry timetable changes", "4 November"),
+                                                       ("Harbour fair opens", "3 November")))
+    page = analyse(NAV + "\n" + teaser + SECOND + "\n\n" + THIRD + "\n\n" + fillers + listed)
+    assert page_date(page, page.units.index(HEAD.strip())) is None
+
+
+def test_two_digit_years_and_slash_dates_are_read_in_the_pages_order():
+    """'19.10.19, 11:29 Uhr' and 'Publié le 02/11/2023' under the headline of a page in German or
+    French: day first. On an English page an ambiguous '11.03.17' or '9/11/13' is unsure (Engadget
+    writes 3 November so): undated, unless the page's other dates show the order ('... filed on 25/12/2016 ...')."""
+    de = ("Der Stadtrat hat am Dienstag nach einer langen Debatte den neuen Hochwasserschutz für den alten "
+          "Hafen beschlossen, sagten die Verantwortlichen der Stadt.")
+    fr = ("Le conseil municipal a approuvé mardi la nouvelle digue pour le vieux port après un débat qui a "
+          "duré presque toute la nuit, selon les responsables de la ville.")
+    for body, line, expected in ((de, "Von Anna Weber\n19.10.19, 11:29 Uhr", "2019-10-19"),
+                                 (fr, "Par Anna Weber\nPublié le 02/11/2023 à 15h57", "2023-11-02"),
+                                 (LEAD, "11.03.17 in Gadgetry", None),
+                                 (LEAD, "9/11/13 10:00AM", None),
+                                 (LEAD + " The plans were first filed on 25/12/2016 by the harbour board.", "9/11/13 10:00AM",
+                                  "2013-11-09")):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + body + "\n\n" + body + "\n", "order")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+def test_the_dateline_above_the_first_paragraph_dates_a_page_whose_headline_is_far_above():
+    """A headline picked far above the article (a teaser), nothing dated near it: the dateline right
+    above the article's first paragraph dates the page, unless the headline names only earlier years
+    ('The best harbour walks of 2019' with a 2021 date under it: undated)."""
+    from generator.readers.text import analyse
+    from generator.readers.text_dates import body_date
+
+    fillers = "".join(f"Harbour note number {n}\n\n" for n in range(15))
+    for head, expected in ((HEAD, "2021-03-04"), ("The best harbour walks of 2019\n", None)):
+        page = analyse(NAV + "\n" + head + "\n" + fillers + "By Anna Weber\n\n4 March 2021\n\n" + LEAD + "\n\n"
+                       + SECOND + "\n\n" + THIRD + "\n")
+        title_at, first = page.units.index(head.strip()), page.units.index(LEAD)
+        day = body_date(page, title_at, first)
+        assert (day.isoformat() if day else None) == expected, head
+        assert body_date(page, title_at, title_at + 2) is None  # the paragraph right under the headline: no second look
