@@ -88,7 +88,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self._open_cache(config)
         articles = [f for f in files.documentation_pages() if f.src_uri.startswith(prefix)]
         # Front matter read (or, for a file unchanged since the last build, taken from the cache: pagefiles.py).
-        self.records = pagefiles.read(self.cache, articles, self.bodies)
+        readers = (self.config.parallel_workers or parallel.cores() - 1) if self.config.parallel_render else 0
+        self.records = pagefiles.read(self.cache, articles, self.bodies, readers)
         for f in articles:
             record = self.records[f.src_uri]
             record.meta = {}  # the whole front matter: nothing reads it after record_from_text
