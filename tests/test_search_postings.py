@@ -105,7 +105,7 @@ def test_index_files_are_the_reference_bytes(monkeypatch, tmp_path: Path):
     search_build.build(docs, facets, tmp_path / "numpy")
     order = sorted(range(len(docs)), key=search_ids.allocate([d.kind for d in docs], [d.date for d in docs],
                                                               [d.url for d in docs]).ids.__getitem__)
-    monkeypatch.setattr(search_build, "_encoded", lambda _terms, ids: search_postings.from_dict(reference_postings(
+    monkeypatch.setattr(search_build.rowtable, "encoded", lambda _words, _idents, _path, _salt, ids: search_postings.from_dict(reference_postings(
         [docs[i] for i in order], 30, search_postings.PAIR_MIN_DF, ids)))
     search_build.build(docs, facets, tmp_path / "reference")
     numpy_files = {p.relative_to(tmp_path / "numpy"): p.read_bytes() for p in (tmp_path / "numpy").rglob("*.json")}

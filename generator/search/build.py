@@ -25,10 +25,9 @@ from pathlib import Path
 
 from .. import sitewrite
 from ..atomicfile import holds, write_bytes
-from . import shardfiles
+from . import rowtable, shardfiles
 from .ids import allocate
-from .postings import encoded as _encoded
-from .termcache import doc_words, stood_for
+from .termcache import keyed_words, stood_for
 from .tokens import shard_of, stopwords
 
 CHUNK = 16  # ids per result-title file: with the free ids (ids.py), about 7 titles
@@ -182,9 +181,12 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     # Each document's words are kept beside `state`: only new and changed documents are split again.
     terms = state.with_name(state.stem + "-terms.pickle") if state is not None else None
     # A document's last field is read (`load`) only when its words are not kept (termcache.py).
-    names, enc, bounds = _encoded(doc_words([d.fields for d in docs], terms, salt, [d.last_key for d in docs],
-                                            (lambda at: load([docs[i] for i in at])) if load is not None else None),
-                                  ids)
+    words, keys = keyed_words([d.fields for d in docs], terms, salt, [d.last_key for d in docs],
+                              (lambda at: load([docs[i] for i in at])) if load is not None else None)
+    # The postings' rows too: only those of new and changed documents are made again (rowtable.py).
+    names, enc, bounds = rowtable.encoded(
+        words, [k + d.url.encode("utf-8", "surrogatepass") for k, d in zip(keys, docs)],
+        state.with_name(state.stem + "-rows.pickle") if state is not None else None, salt, ids)
     total = sum(map(len, names)) + 4 * len(names) + 4 * len(enc)  # each term's len(term) + 4 + 4 * len(list)
     shards = 1
     while shards * SHARD_BYTES < total:

@@ -77,28 +77,67 @@ def postings(docs: list[DocWords], ids: list[int] | None = None) -> dict[str, li
     return {term: enc[bounds_list[t]:bounds_list[t + 1]].tolist() for t, term in enumerate(terms)}
 
 
+@dataclass
+class Rows:
+    """The postings before scoring: one row (term, document, weighted count) per word and per kept
+    word pair of each document, sorted by term then document (a document is its place in id order),
+    and each document's length. Kept between builds (rowtable.py), so a rebuild changes the rows of
+    the changed documents only. A term with no rows left is dropped by `finish`."""
+
+    names: list[str]  # term id -> the word, or the pair "a b"
+    pair_a: np.ndarray  # term id -> the term id of a pair's first word, -1 for a word (int32)
+    pair_b: np.ndarray  # ... of its second word
+    term: np.ndarray  # int32, per row
+    doc: np.ndarray  # int32, per row
+    tf: np.ndarray  # int32, per row
+    lengths: np.ndarray  # int64, per document: its number of words (1 at least)
+
+
 def encoded(docs: list[DocWords], ids: list[int] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
     """`postings` as arrays: the terms, one array of every term's list one after the other and where
     each starts (term t's list is enc[bounds[t]:bounds[t + 1]]). The index writer turns only the
     lists of the shards that changed into Python lists (build.py)."""
+    return finish(rows(docs), ids)
+
+
+def rows(docs: list[DocWords]) -> Rows:
+    """Every document's rows (`Rows`), made from scratch."""
     if not docs:
+        empty = np.zeros(0, dtype=np.int32)
+        return Rows([], empty, empty, empty, empty, empty, np.zeros(0, dtype=np.int64))
+    words_list, pair_codes, term, doc, tf, lengths = _rows(docs)
+    n_words = len(words_list)
+    pair_a, pair_b = (pair_codes // n_words).tolist(), (pair_codes % n_words).tolist()
+    names = words_list + [words_list[a] + " " + words_list[b] for a, b in zip(pair_a, pair_b)]
+    none = np.full(n_words, -1, dtype=np.int32)
+    return Rows(names, np.concatenate([none, np.asarray(pair_a, dtype=np.int32)]),
+                np.concatenate([none, np.asarray(pair_b, dtype=np.int32)]), term, doc, tf, lengths)
+
+
+def finish(r: Rows, ids: list[int] | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The encoded postings (`encoded`) of the rows: scored, each term's CAP best, delta-coded;
+    terms without rows left out. Document d's id is ids[d] (ascending), or d."""
+    n_docs = len(r.lengths)
+    if not n_docs:
         return [], np.zeros(0, dtype=np.int64), np.zeros(1, dtype=np.int64)
-    words_list, pair_codes, term, doc, tf, norm = _rows(docs)
-    n_words, n_terms = len(words_list), len(words_list) + len(pair_codes)
+    names, term, doc, tf = r.names, r.term, r.doc, r.tf
+    df = np.bincount(term, minlength=len(names))
+    if len(df) and not df.all():  # terms whose last rows went (rowtable.py): renumbered without them
+        live = df > 0
+        term = (np.cumsum(live) - 1).astype(np.int32)[term]
+        names = [n for n, keep in zip(names, live.tolist()) if keep]
+        df = df[live]
+    avg = rounded(int(r.lengths.sum()) / n_docs)
+    norm = K1 * ((1 - B) + B * r.lengths.astype(np.float64) / avg)
     score = np.maximum(1, np.rint((10 * tf) * (K1 + 1) / (tf + norm[doc]))).astype(np.int32)
-    del tf
-    df = np.bincount(term, minlength=n_terms)
     kept = _best(term, doc, score, df)
-    doc_ids = np.asarray(ids, dtype=np.int64) if ids is not None else np.arange(len(docs), dtype=np.int64)
+    doc_ids = np.asarray(ids, dtype=np.int64) if ids is not None else np.arange(n_docs, dtype=np.int64)
     shown = df.copy()
     capped = df > CAP
     values, where = np.unique(df[capped], return_inverse=True)
     shown[capped] = np.asarray([stored_df(v) for v in values.tolist()], dtype=df.dtype)[where.ravel()]
     enc, bounds = _encode(term[kept], doc_ids[doc[kept]], score[kept], shown)
-    del term, doc, score, kept
-    pairs = [words_list[pa] + " " + words_list[pb]
-             for pa, pb in zip((pair_codes // n_words).tolist(), (pair_codes % n_words).tolist())]
-    return words_list + pairs, enc, bounds
+    return names, enc, bounds
 
 
 def from_dict(postings: dict[str, list[int]]) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -110,9 +149,11 @@ def from_dict(postings: dict[str, list[int]]) -> tuple[list[str], np.ndarray, np
     return terms, enc, bounds
 
 
-def _rows(docs: list[DocWords]):
+def _rows(docs: list[DocWords], eligible=None):
     """One row (term, document, weighted count) per word and per kept word pair of each document,
-    sorted by term then document; terms are word ids, then n_words + pair ids. Each step in its own
+    sorted by term then document; terms are word ids, then n_words + pair ids. `eligible(words)`,
+    when given, says which words may start or end a pair (rowtable.py: by the whole archive's
+    counts), else those of PAIR_MIN_DF of these documents or more. Each step in its own
     function, so the token-sized arrays are gone before the next (the build's memory, issue 12)."""
     n_docs = len(docs)
     vocab: dict[str, int] = {}
@@ -133,17 +174,16 @@ def _rows(docs: list[DocWords]):
     del gids
     doc_tokens = np.array([len(t) for t in token_parts], dtype=np.int64)
     lengths = np.maximum(doc_tokens, 1)
-    avg = rounded(int(lengths.sum()) / n_docs)
-    norm = K1 * ((1 - B) + B * lengths.astype(np.float64) / avg)
     tokens = _tokens(G, n_distinct, doc_tokens, token_parts, field_lengths, field_weights)
     del token_parts
     uni = _word_rows(G, n_distinct, tokens)
     df_word = np.bincount(G, minlength=len(words_list))
     del G
-    pair_codes, pairs = _pair_rows(tokens, df_word, len(words_list), n_docs)
+    ok = df_word >= PAIR_MIN_DF if eligible is None else eligible(words_list)
+    pair_codes, pairs = _pair_rows(tokens, ok, len(words_list), n_docs)
     del tokens
     term, doc, tf = (np.concatenate([u, p]) for u, p in zip(uni, pairs))
-    return words_list, pair_codes, term, doc, tf, norm
+    return words_list, pair_codes, term, doc, tf, lengths
 
 
 def _tokens(G, n_distinct, doc_tokens, token_parts, field_lengths, field_weights):
@@ -172,12 +212,12 @@ def _word_rows(G, n_distinct, tokens):
     return G[order].astype(np.int32), doc[order], tf[order]
 
 
-def _pair_rows(tokens, df_word, n_words: int, n_docs: int):
-    """Word pairs within a field, only of two common words."""
+def _pair_rows(tokens, eligible, n_words: int, n_docs: int):
+    """Word pairs within a field, only of two common words (`eligible`: per word id)."""
     _slot, tok_word, tok_doc, tok_weight, same_field = tokens
     first = np.flatnonzero(same_field[:-1]) if len(tok_word) else np.zeros(0, dtype=np.int64)
     a, b = tok_word[first], tok_word[first + 1]
-    common = (df_word[a] >= PAIR_MIN_DF) & (df_word[b] >= PAIR_MIN_DF)
+    common = eligible[a] & eligible[b]
     first = first[common]
     key = (a[common] * n_words + b[common]) * n_docs + tok_doc[first]
     del a, b, common

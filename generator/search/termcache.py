@@ -54,7 +54,15 @@ def _load(path: Path, salt: str) -> dict[bytes, DocWords]:
 def doc_words(fields_of_docs: list[list[tuple[str, int]]], path: Path | None, salt: str = "",
               last_keys: list[str | None] | None = None,
               complete: Callable[[list[int]], None] | None = None) -> list[DocWords]:
-    """Every document's words, from the file at `path` where its fields are unchanged.
+    """Every document's words (`keyed_words` without the keys)."""
+    return keyed_words(fields_of_docs, path, salt, last_keys, complete)[0]
+
+
+def keyed_words(fields_of_docs: list[list[tuple[str, int]]], path: Path | None, salt: str = "",
+                last_keys: list[str | None] | None = None,
+                complete: Callable[[list[int]], None] | None = None) -> tuple[list[DocWords], list[bytes]]:
+    """Every document's words, from the file at `path` where its fields are unchanged, and the
+    documents' keys (`key_of`; none without `path`).
     `last_keys[i]`, when not None, stands for document i's last field (its text may not be there
     yet); `complete(positions)` fills in the last field of those documents (in place, in
     `fields_of_docs`) before they are split: only documents whose words are not kept."""
@@ -62,7 +70,7 @@ def doc_words(fields_of_docs: list[list[tuple[str, int]]], path: Path | None, sa
     if path is None:
         if complete is not None:
             complete([i for i, last in enumerate(last_keys) if last is not None])
-        return [tokenize(fields) for fields in fields_of_docs]
+        return [tokenize(fields) for fields in fields_of_docs], []
     stored = _load(path, salt)
     keys = [key_of(fields, last) for fields, last in zip(fields_of_docs, last_keys)]
     if complete is not None:
@@ -86,4 +94,4 @@ def doc_words(fields_of_docs: list[list[tuple[str, int]]], path: Path | None, sa
             write_bytes(path, pickle.dumps((VERSION, salt, current), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass
-    return out
+    return out, keys
