@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from operator import methodcaller
 from pathlib import Path
 
 SHINGLE = 5
@@ -49,6 +50,11 @@ SCHEME = "affine32"  # datasketch's name for it; pinned so stored signatures sta
 BANDS, ROWS = 25, 5
 
 _TOKEN = re.compile(r"\w+")
+_DIGEST = methodcaller("digest")
+try:  # CPython's own SHA-1: the same digests, about a third less per call than OpenSSL's on 30-byte shingles
+    from _sha1 import sha1 as _sha1
+except ImportError:  # pragma: no cover - a Python built without it
+    _sha1 = hashlib.sha1
 
 
 def preload() -> None:
@@ -72,9 +78,11 @@ def signature(text: str) -> bytes | None:
         return None
     import numpy as np
 
-    grams = {" ".join(words[i:i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)}
-    digests = b"".join(hashlib.sha1(g).digest()[:4] for g in grams)
-    hv = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint64)).astype(np.uint32)
+    # The shingles and their SHA-1 digests through map and zip (C loops, no Python frame per shingle);
+    # each digest's first 4 bytes are the first of its five uint32.
+    grams = set(map(str.encode, map(" ".join, zip(*(words[i:] for i in range(SHINGLE))))))
+    digests = b"".join(map(_DIGEST, map(_sha1, grams)))
+    hv = _fmix32(np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0].astype(np.uint64)).astype(np.uint32)
     a, b = _permutations()
     low = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
     for start in range(0, len(hv), _CHUNK):  # a * h + b mod 2^32 (uint32 arithmetic wraps), in small blocks

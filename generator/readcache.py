@@ -74,7 +74,7 @@ def root() -> Path:
 
 
 _CHECKED: dict[Path, Path] = {}
-_MADE: set[Path] = set()  # entry folders known to exist (made or seen by this process)
+_MADE: set[str] = set()  # entry folders known to exist (made or seen by this process)
 
 
 def _checked(folder: Path) -> Path:
@@ -97,7 +97,20 @@ def key(origin: str, data: bytes, sidecar: Path | None, context: str = "") -> st
 
 
 def _path(k: str) -> Path:
-    return root() / fingerprint() / k[:2] / f"{k}.json.z"
+    return Path(_file(k))
+
+
+_VERSION_FOLDER: dict[tuple[Path, str], str] = {}  # (root, fingerprint) -> that version's folder, as text
+
+
+def _file(k: str) -> str:
+    """The entry file of key k, as text: made for every file an ingest reads or looks up (three Path
+    joins each time were most of a look-up that finds nothing)."""
+    at = (root(), fingerprint())
+    folder = _VERSION_FOLDER.get(at)
+    if folder is None:
+        folder = _VERSION_FOLDER[at] = os.path.join(*at)
+    return f"{folder}/{k[:2]}/{k}.json.z"
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
@@ -149,7 +162,7 @@ def load(k: str):
     if not ENABLED:
         return None
     try:
-        path = _path(k)
+        path = _file(k)
         with open(path, "rb") as fh:
             items = from_json(zlib.decompress(fh.read()))
     except (OSError, zlib.error, ValueError, KeyError, TypeError, AttributeError):
@@ -166,43 +179,51 @@ def exists(k: str) -> bool:
     if not ENABLED:
         return False
     try:
-        return _path(k).is_file()
+        return os.path.isfile(_file(k))
     except OSError:
         return False
 
 
 def store(k: str, items) -> None:
-    """Keep a complete read (atomically: a reader never sees half an entry). Failures are ignored:
-    the cache only saves time."""
+    """Keep a complete read. Failures are ignored: the cache only saves time.
+
+    The entry is written in place, without a temporary file and a rename (creating and renaming a
+    second file was about half the cost of storing an entry, in every reading worker): a reader
+    never takes half an entry for a whole one all the same, because zlib's stream ends with the
+    Adler-32 checksum of the data, which `zlib.decompress` checks, so an entry cut short (a crash, a
+    concurrent write of the same key) or zero-filled fails to load, is a miss, and the file is read
+    again. Two writers of one key write the same bytes."""
     if not ENABLED:
         return
     try:
-        path = _path(k)
+        path = _file(k)
     except OSError:
         return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     data = zlib.compress(to_json(items), 1)
     try:
         try:
-            _write(path, tmp, data)
+            _write(path, data)
         except FileNotFoundError:  # its folder went since this process made it (a prune, a user)
-            _MADE.discard(path.parent)
-            _write(path, tmp, data)
+            _MADE.discard(os.path.dirname(path))
+            _write(path, data)
     except OSError:
         try:
-            tmp.unlink()
+            os.unlink(path)  # not a half entry left behind, when it can be helped
         except OSError:
             pass
 
 
-def _write(path: Path, tmp: Path, data: bytes) -> None:
-    if path.parent not in _MADE:
-        path.parent.parent.mkdir(mode=0o700, exist_ok=True)  # <root>/<fingerprint>/<xx>/: all private
-        path.parent.mkdir(mode=0o700, exist_ok=True)
-        _MADE.add(path.parent)
-    with open(tmp, "wb") as fh:
+def _write(path: str, data: bytes) -> None:
+    folder = os.path.dirname(path)
+    if folder not in _MADE:
+        for made in (os.path.dirname(folder), folder):  # <root>/<fingerprint>/<xx>/: all private
+            try:
+                os.mkdir(made, 0o700)
+            except FileExistsError:
+                pass
+        _MADE.add(folder)
+    with open(path, "wb") as fh:
         fh.write(data)
-    os.replace(tmp, path)
 
 
 def prune() -> None:

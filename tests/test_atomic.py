@@ -176,3 +176,36 @@ def test_holds_is_true_only_for_the_same_bytes(tmp_path):
     assert holds(path, b"abc")
     assert not holds(path, b"abd")  # same size, other bytes
     assert not holds(path, b"abcd")
+
+
+def test_a_page_write_never_opens_an_existing_temp_name_and_keeps_the_mode(tmp_path):
+    """atomic_write names its temporary file by process id and counter: a stray file (or a planted
+    link) with the next name is never opened or followed, another name is taken; a missing folder is
+    made; the replaced page keeps its mode, a new one gets what the umask leaves of 0666."""
+    import os
+    import stat
+
+    from generator.atomicfile import _UMASK
+    from generator.writers import pagefile
+
+    folder = tmp_path / "a" / "b"
+    pagefile.atomic_write(folder / "new.md", "first\n", sync=False)  # the folder is made
+    assert (folder / "new.md").read_text() == "first\n"
+    assert stat.S_IMODE((folder / "new.md").stat().st_mode) == 0o666 & ~_UMASK
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not to be touched")
+    counter = pagefile._TEMPS
+    peek = next(counter)
+    pagefile._TEMPS = iter(range(peek + 1, peek + 100))
+    try:
+        stray = folder / f".tmp-{os.getpid()}-{peek + 1}.tmp"
+        stray.write_text("stray")
+        os.symlink(target, folder / f".tmp-{os.getpid()}-{peek + 2}.tmp")
+        (folder / "new.md").chmod(0o640)
+        pagefile.atomic_write(folder / "new.md", "second\n", sync=True)
+    finally:
+        pagefile._TEMPS = counter
+    assert (folder / "new.md").read_text() == "second\n"
+    assert stat.S_IMODE((folder / "new.md").stat().st_mode) == 0o640
+    assert stray.read_text() == "stray" and target.read_text() == "not to be touched"
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".tmp-")) == ["new.md"]

@@ -133,6 +133,24 @@ def test_a_damaged_entry_is_a_miss(tmp_path, monkeypatch):
     assert readcache.load("cd" * 32) is None
 
 
+def test_an_entry_cut_short_or_zero_filled_is_a_miss(tmp_path, monkeypatch):
+    """Entries are written in place (no temporary file): one cut short by a crash, or whose end the
+    file system left zero-filled, fails zlib's checksum and is read again, never taken as a read."""
+    from generator.model import Article, Block
+
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
+    article = Article(title="Floods", blocks=[Block("p", "The river rose. " * 40)], origin="a.txt")
+    readcache.store("ef" * 32, [article])
+    path = readcache._path("ef" * 32)
+    whole = path.read_bytes()
+    assert readcache.load("ef" * 32) == [article]
+    for damaged in (whole[:-1], whole[:-4], whole[: len(whole) // 2], whole[:-8] + bytes(8), b""):
+        path.write_bytes(damaged)
+        assert readcache.load("ef" * 32) is None
+    readcache.store("ef" * 32, [article])  # stored again over the damaged one
+    assert readcache.load("ef" * 32) == [article]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_fingerprint():
     readcache.fingerprint.cache_clear()
