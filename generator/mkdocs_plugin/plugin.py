@@ -20,7 +20,7 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..cachedir import CacheDirError, ensure
 from . import (article, buildcache, catalogue, charts, exports, feedset, gctune, listings, locator, map as sitemap,
-               mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
+               mapsvg, mdreuse, navmemo, outside, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
                unchanged)
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
@@ -79,6 +79,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         gctune.relax()  # until on_post_build or on_build_error (gctune.py)
+        for problem in outside.drop(files, config.docs_dir):  # never publish the build machine's files
+            log.warning(problem)
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.parked = {}
         self.bodies = pagefiles.Bodies()  # article bodies not read yet (pagefiles.py)
