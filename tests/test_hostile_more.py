@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from .conftest import copy_project, run_archive
 from .test_hostile_site import GOOD_PAGE
 
@@ -48,3 +50,34 @@ def test_a_symbolic_link_out_of_the_content_folder_is_never_published(tmp_path):
         assert b"SECRET-" not in data, p
     assert not (site / "notes.txt").exists() and not (site / "files").exists()
     assert (site / "articles" / "2024" / "05" / "edited" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("folder, said", [
+    ("/", "is outside the repository"),
+    ("../outside", "is outside the repository"),
+    ("linked", "is outside the repository"),  # a folder of the repository that is a link out of it
+    (".", "holds the archive's own pages"),
+    ("content/", "holds the archive's own pages"),
+    ("content/articles", "holds the archive's own pages"),
+])
+def test_a_source_folder_outside_the_repository_or_over_its_pages_is_refused(tmp_path, folder, said):
+    """`folder: /` (or `../..`, or a link to the home folder) in archive.yml read the machine's files
+    and published every text and HTML file among them as an article; `folder: .` or `content/` read
+    the archive's own pages (about.md, index.md…) in as new articles. Now `archive update` stops
+    before reading anything, with one line naming archive.yml, the source and the reason (exit 2)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private-notes.txt").write_text("Private notes about the convoy\n\n" + " ".join(["word"] * 80) + "\n")
+    project = copy_project(tmp_path / "p")
+    os.symlink(outside, project / "linked")
+    (project / "archive.yml").write_text(f"sources:\n  - folder: {folder}\n", encoding="utf-8")
+    out = run_archive("update", "--offline", cwd=project)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert len(errors) == 1 and "archive.yml: sources[0]: folder" in errors[0] and said in errors[0], errors
+    assert not (project / "content" / "articles").exists()
+    (project / "inbox").mkdir()
+    (project / "inbox" / "story.txt").write_text((outside / "private-notes.txt").read_text())
+    (project / "archive.yml").write_text("sources:\n  - folder: inbox/\n", encoding="utf-8")
+    ok = run_archive("update", "--offline", cwd=project)
+    assert ok.returncode == 0 and "1 new" in ok.stdout, ok.stdout + ok.stderr
