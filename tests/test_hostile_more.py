@@ -81,3 +81,26 @@ def test_a_source_folder_outside_the_repository_or_over_its_pages_is_refused(tmp
     (project / "archive.yml").write_text("sources:\n  - folder: inbox/\n", encoding="utf-8")
     ok = run_archive("update", "--offline", cwd=project)
     assert ok.returncode == 0 and "1 new" in ok.stdout, ok.stdout + ok.stderr
+
+
+def test_a_page_copied_with_its_id_is_one_line_naming_both(tmp_path):
+    """An editor copies a page to start a new one and keeps its `id`. The build published both without
+    a word, and a re-ingest of the article updated only the page found first by id (the copy, when its
+    name sorts first: the editor's new page took the article's revised summary, the original stayed
+    stale). Now the strict build fails with one line naming the copy and the page it copies."""
+    project = copy_project(tmp_path / "p")
+    _page(project, name="original.md")
+    _page(project, GOOD_PAGE.replace("title: A hand-edited page about the convoy", "title: My new page"),
+          name="a-copy.md")
+    _page(project, GOOD_PAGE.replace("0123456789abcdef", "fedcba9876543210").replace("about the convoy", "other"),
+          name="other.md")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    lines = [line for line in out.splitlines() if "is also the id of" in line]
+    assert len(lines) == 1 and ("articles/2024/05/a-copy.md: its id 0123456789abcdef is also the id of "
+                                "articles/2024/05/original.md: one article on two pages") in lines[0], out
+    (project / "content" / "articles" / "2024" / "05" / "a-copy.md").write_text(
+        GOOD_PAGE.replace("id: 0123456789abcdef\n", "").replace("about the convoy", "mine"), encoding="utf-8")
+    again = run_archive("build", cwd=project)
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -25,8 +25,8 @@ from . import (article, buildcache, catalogue, charts, exports, feedset, gctune,
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, derive, location_tree, name_slug, newest_first, place_slug, tag_index,
-                    template_meta)
+from .index import (LocationNode, Record, derive, location_tree, name_slug, newest_first, place_slug, shared_ids,
+                    tag_index, template_meta)
 
 log = get_plugin_logger(__name__)
 
@@ -97,6 +97,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                 log.warning(problem)
             self.urls[f.src_uri] = f.url
+        for problem in shared_ids(list(self.records.values())):  # a page copied with its id
+            log.warning(problem)
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
