@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from .atomicfile import write_bytes
+from .inputs import one_line
 from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
 from .textutil import md_escape
@@ -261,10 +262,10 @@ def main(args: argparse.Namespace) -> int:
         print(f"archive update: {exc}", file=sys.stderr)
         return 2
     for src, why in result.problems:
-        print(f"{src.where}: {src.kind} skipped: {why}", file=sys.stderr)
+        print(one_line(f"{src.where}: {src.kind} skipped: {why}"), file=sys.stderr)
     for e in result.entries:
         if e.outcome == "rejected":
-            print(f"{result.source_of(e.input)}: rejected: {e.reason}", file=sys.stderr)
+            print(one_line(f"{result.source_of(e.input)}: rejected: {e.reason}"), file=sys.stderr)
     if args.summary:
         write_bytes(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))
     print(summary_line(result.entries) + (f"; {len(result.problems)} source(s) gave nothing" if result.problems else ""))

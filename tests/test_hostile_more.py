@@ -104,3 +104,19 @@ def test_a_page_copied_with_its_id_is_one_line_naming_both(tmp_path):
         GOOD_PAGE.replace("id: 0123456789abcdef\n", "").replace("about the convoy", "mine"), encoding="utf-8")
     again = run_archive("build", cwd=project)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_file_name_with_a_line_break_is_still_one_report_line(tmp_path):
+    """A rejected input named `empty\\nall good: 0 rejected.txt` printed two lines, the second one
+    passing for a report line of its own (a carriage return could overwrite the line on a terminal).
+    Now every report line is one line, with the control character shown as its escape."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "empty\nall good: 0 rejected.txt").write_text("")
+    (inbox / "ok\rfine.txt").write_text("")
+    out = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    lines = out.stderr.splitlines()
+    assert sorted(lines) == [f"{inbox}/empty\\nall good: 0 rejected.txt: rejected: empty file",
+                             f"{inbox}/ok\\rfine.txt: rejected: empty file"], lines
+    assert "\r" not in out.stderr
