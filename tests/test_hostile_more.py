@@ -120,3 +120,23 @@ def test_a_file_name_with_a_line_break_is_still_one_report_line(tmp_path):
     assert sorted(lines) == [f"{inbox}/empty\\nall good: 0 rejected.txt: rejected: empty file",
                              f"{inbox}/ok\\rfine.txt: rejected: empty file"], lines
     assert "\r" not in out.stderr
+
+
+def test_an_article_page_moved_out_of_the_articles_folder_is_one_line(tmp_path):
+    """An editor moves a page to content/ (or another folder). It was published as a plain page, and
+    the next ingest, which finds pages under articles/ only, wrote the article's page again there:
+    the article twice on the site, the moved copy's edits on neither, without a word. Now the strict
+    build fails with one line naming the page; a hand-written page with an `id` of another shape is fine."""
+    project = copy_project(tmp_path / "p")
+    (project / "content" / "moved.md").write_text(GOOD_PAGE, encoding="utf-8")
+    (project / "content" / "notes").mkdir()
+    (project / "content" / "notes" / "own.md").write_text("---\nid: contact\ntitle: Contact\n---\n\nWrite to us.\n")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    lines = [line for line in out.splitlines() if "outside articles/" in line]
+    assert len(lines) == 1 and "moved.md: an article page (id 0123456789abcdef) outside articles/" in lines[0], out
+    (project / "content" / "moved.md").unlink()
+    _page(project, name="moved.md")
+    again = run_archive("build", cwd=project)
+    assert again.returncode == 0, again.stdout + again.stderr

@@ -9,6 +9,7 @@ listing of its folders."""
 from __future__ import annotations
 
 import os
+import re
 
 
 def _inside(path: str, root: str) -> bool:
@@ -56,3 +57,30 @@ def drop(files, docs_dir: str) -> list[str]:
             files.remove(f)
     return [f"{link}: symbolic link to {target}, outside the content folder (not published)"
             for link, target in sorted(found.items())]
+
+
+_ARTICLE_ID = re.compile(r"^id:[ \t]*['\"]?([0-9a-f]{16})['\"]?[ \t]*$", re.MULTILINE)
+
+
+def strays(files, prefix: str) -> list[str]:
+    """One line per Markdown page outside the articles folder whose front matter has an article's
+    `id`: a page an editor moved out of `articles/`. MkDocs published it as a plain page, and the
+    ingest, which finds pages under `articles/` only, wrote the article's page again there: the
+    article twice on the site, the moved copy's edits on neither. Only the few hand-written pages
+    are read (their first 4 KiB)."""
+    out = []
+    for f in files.documentation_pages():
+        if f.src_uri.startswith(prefix) or not f.abs_src_path or f.generated_by:
+            continue
+        try:
+            with open(f.abs_src_path, encoding="utf-8", errors="replace") as page:
+                head = page.read(4096)
+        except OSError:
+            continue
+        head = head.lstrip("\ufeff").replace("\r\n", "\n")
+        end = head.find("\n---", 4)
+        m = _ARTICLE_ID.search(head, 4, end) if head.startswith("---\n") and end > 0 else None
+        if m:
+            out.append(f"{f.src_uri}: an article page (id {m.group(1)}) outside {prefix}: published as a plain "
+                       f"page, and `archive ingest` writes the article's page again under {prefix} (move it back)")
+    return out

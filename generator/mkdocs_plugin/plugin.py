@@ -89,6 +89,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.site_url = config.site_url or ""
         self._open_cache(config)
         articles = [f for f in files.documentation_pages() if f.src_uri.startswith(prefix)]
+        for problem in outside.strays(files, prefix):  # an article page moved out of articles/
+            log.warning(problem)
         # Front matter read (or, for a file unchanged since the last build, taken from the cache: pagefiles.py).
         self.records = pagefiles.read(self.cache, articles, self.bodies)
         for f in articles:
