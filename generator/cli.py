@@ -28,6 +28,7 @@ INGEST_EPILOG = """exit status:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from . import readcache, reading
     from .cachedir import CacheDirError
+    from .inputs import one_line
     from .pipeline import ingest, report_json, summary_line
 
     missing = [p for p in args.paths if not os.path.lexists(p)]
@@ -56,7 +57,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     for e in entries:
         if e.outcome == "rejected" and not args.json:
-            print(f"{e.input}: rejected: {e.reason}", file=sys.stderr)
+            print(one_line(f"{e.input}: rejected: {e.reason}"), file=sys.stderr)
     if args.json:
         print(report_json(entries))
     else:

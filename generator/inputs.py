@@ -4,6 +4,7 @@ pipeline.py)."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -100,6 +101,15 @@ def find_inputs(paths: Iterable[Path], problems: list[tuple[str, str]] | None = 
             if entries is not None:
                 entries.append(None)
             yield path
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """A report line as printed: a control character (a newline or carriage return in a file name,
+    which started a line of its own and could pass for another input's) shown as its escape."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def display_name(path) -> str:

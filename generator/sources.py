@@ -32,6 +32,7 @@ from pathlib import Path
 import yaml
 
 from .atomicfile import write_bytes
+from .inputs import one_line
 from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
 from .textutil import md_escape
@@ -153,6 +154,11 @@ def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Pat
            jobs: int | None = None, progress: bool = False) -> UpdateResult:
     """Fetch the feeds (unless offline), then ingest feeds and folders in one pipeline run."""
     sources = load_config(config)
+    for i, src in enumerate(sources):
+        if src.kind == "folder" and src.path is not None:
+            why = _folder_mistake(src.path, config.parent, content)
+            if why:
+                raise ConfigError(f"{config}: sources[{i}]: folder {src.where!r} {why}")
     feeds_dir = feeds_dir or config.parent / ".cache" / "feeds"
     result = UpdateResult()
     inputs: list[Path] = []
@@ -173,6 +179,18 @@ def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Pat
     if inputs:
         result.entries = ingest(inputs, content, jobs=jobs, progress=progress)
     return result
+
+
+def _folder_mistake(folder: Path, root: Path, content: Path) -> str | None:
+    """Why a folder source must not be read, or None. Outside the repository (`folder: /`, `../..`, a
+    link to the home folder) it would publish the machine's files as articles; holding the content
+    folder (`folder: .`, `content/`), the archive's own pages (and the built site) as new articles."""
+    where, top, pages = folder.resolve(), root.resolve(), content.resolve()
+    if where != top and top not in where.parents:
+        return "is outside the repository (the folder holding archive.yml): not read"
+    if where == pages or pages in where.parents or where in pages.parents:
+        return "holds the archive's own pages (the content folder): not read"
+    return None
 
 
 def _relative(path: Path) -> Path:
@@ -244,10 +262,10 @@ def main(args: argparse.Namespace) -> int:
         print(f"archive update: {exc}", file=sys.stderr)
         return 2
     for src, why in result.problems:
-        print(f"{src.where}: {src.kind} skipped: {why}", file=sys.stderr)
+        print(one_line(f"{src.where}: {src.kind} skipped: {why}"), file=sys.stderr)
     for e in result.entries:
         if e.outcome == "rejected":
-            print(f"{result.source_of(e.input)}: rejected: {e.reason}", file=sys.stderr)
+            print(one_line(f"{result.source_of(e.input)}: rejected: {e.reason}"), file=sys.stderr)
     if args.summary:
         write_bytes(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))
     print(summary_line(result.entries) + (f"; {len(result.problems)} source(s) gave nothing" if result.problems else ""))

@@ -238,7 +238,26 @@ def record_from_text(text: str, digest: str, encoding: str | None = None, *, src
         body=body,
         problems=problems,
         digest=digest,
+        derived={"page_id": str(meta["id"])} if isinstance(meta.get("id"), (str, int)) and meta.get("id") != "" else {},
     )
+
+
+def shared_ids(records: list[Record]) -> list[str]:
+    """One line per page whose `id` an earlier page (in path order) has too: a page copied to make
+    a new one, id kept. The ingest finds an article's page by its id, so a re-ingest updated only
+    one of the two (the copy, when it sorts first) and the other stayed published, stale."""
+    first: dict[str, str] = {}
+    out = []
+    for r in sorted(records, key=lambda r: r.src_uri):
+        aid = r.derived.get("page_id")
+        if not aid:
+            continue
+        if aid in first:
+            out.append(f"{first[aid]}: its id {aid} is also the id of {r.src_uri}: one article on two pages "
+                       f"(delete the copy, or remove the copy's id line to keep it as a page of its own)")
+        else:
+            first[aid] = r.src_uri
+    return out
 
 
 def template_meta(record: Record) -> dict:

@@ -20,13 +20,13 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..cachedir import CacheDirError, ensure
 from . import (article, buildcache, catalogue, charts, exports, feedset, gctune, listings, locator, map as sitemap,
-               mapsvg, mdreuse, navmemo, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
+               mapsvg, mdreuse, navmemo, outside, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
                unchanged)
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, derive, location_tree, name_slug, newest_first, place_slug, tag_index,
-                    template_meta)
+from .index import (LocationNode, Record, derive, location_tree, name_slug, newest_first, place_slug, shared_ids,
+                    tag_index, template_meta)
 
 log = get_plugin_logger(__name__)
 
@@ -79,6 +79,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         gctune.relax()  # until on_post_build or on_build_error (gctune.py)
+        for problem in outside.drop(files, config.docs_dir):  # never publish the build machine's files
+            log.warning(problem)
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.parked = {}
         self.bodies = pagefiles.Bodies()  # article bodies not read yet (pagefiles.py)
@@ -87,6 +89,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.site_url = config.site_url or ""
         self._open_cache(config)
         articles = [f for f in files.documentation_pages() if f.src_uri.startswith(prefix)]
+        for problem in outside.strays(files, prefix):  # an article page moved out of articles/
+            log.warning(problem)
         # Front matter read (or, for a file unchanged since the last build, taken from the cache: pagefiles.py).
         readers = (self.config.parallel_workers or parallel.cores() - 1) if self.config.parallel_render else 0
         self.records = pagefiles.read(self.cache, articles, self.bodies, readers)
@@ -96,6 +100,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                 log.warning(problem)
             self.urls[f.src_uri] = f.url
+        for problem in shared_ids(list(self.records.values())):  # a page copied with its id
+            log.warning(problem)
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)

@@ -1,0 +1,86 @@
+"""Files of the content folder that are symbolic links leading out of it are not published.
+
+MkDocs walks docs_dir following links and copies every file it finds into the site: a link
+committed as `content/notes.txt -> /etc/passwd`, or a linked folder `content/files -> ~`, published
+the build machine's files (an article page linked out of the folder was read as an article, its
+target's text shown as the body). Links are found with one scandir walk (a file's type comes with
+the listing: no stat per file); only a link is resolved, so a content folder without links costs a
+listing of its folders."""
+from __future__ import annotations
+
+import os
+import re
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def links_out(docs_dir: str) -> dict[str, str]:
+    """{path of the link below docs_dir (with '/'): where it leads} for every symbolic link (to a file
+    or a folder, at any depth) whose target is outside docs_dir, or is missing or circular."""
+    root = os.path.realpath(docs_dir)
+    found: dict[str, str] = {}
+
+    def walk(folder: str, rel: str) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError:
+            return  # MkDocs reports a folder it cannot list
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # MkDocs publishes no hidden file or folder
+            name = f"{rel}{entry.name}"
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if not _inside(target, root) or not os.path.exists(target):
+                    found[name] = target
+                    continue
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, name + "/")
+
+    walk(docs_dir, "")
+    return found
+
+
+def drop(files, docs_dir: str) -> list[str]:
+    """Remove from MkDocs' `files` every file at or below a link out of docs_dir; one problem line per link."""
+    found = links_out(docs_dir)
+    if not found:
+        return []
+    docs = os.path.abspath(docs_dir)
+    for f in list(files):
+        uri = f.src_uri
+        if (f.abs_src_path and _inside(os.path.abspath(f.abs_src_path), docs)
+                and any(uri == link or uri.startswith(link + "/") for link in found)):
+            files.remove(f)
+    return [f"{link}: symbolic link to {target}, outside the content folder (not published)"
+            for link, target in sorted(found.items())]
+
+
+_ARTICLE_ID = re.compile(r"^id:[ \t]*['\"]?([0-9a-f]{16})['\"]?[ \t]*$", re.MULTILINE)
+
+
+def strays(files, prefix: str) -> list[str]:
+    """One line per Markdown page outside the articles folder whose front matter has an article's
+    `id`: a page an editor moved out of `articles/`. MkDocs published it as a plain page, and the
+    ingest, which finds pages under `articles/` only, wrote the article's page again there: the
+    article twice on the site, the moved copy's edits on neither. Only the few hand-written pages
+    are read (their first 4 KiB)."""
+    out = []
+    for f in files.documentation_pages():
+        if f.src_uri.startswith(prefix) or not f.abs_src_path or f.generated_by:
+            continue
+        try:
+            with open(f.abs_src_path, encoding="utf-8", errors="replace") as page:
+                head = page.read(4096)
+        except OSError:
+            continue
+        head = head.lstrip("\ufeff").replace("\r\n", "\n")
+        end = head.find("\n---", 4)
+        m = _ARTICLE_ID.search(head, 4, end) if head.startswith("---\n") and end > 0 else None
+        if m:
+            out.append(f"{f.src_uri}: an article page (id {m.group(1)}) outside {prefix}: published as a plain "
+                       f"page, and `archive ingest` writes the article's page again under {prefix} (move it back)")
+    return out

@@ -1,0 +1,142 @@
+"""More hostile input and tired-editor mistakes, each found by trying it on a scratch project: the
+test fails on the code before its fix (commit messages say what happened before)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_project, run_archive
+from .test_hostile_site import GOOD_PAGE
+
+
+def _page(project: Path, text: str = GOOD_PAGE, name: str = "edited.md") -> Path:
+    page = project / "content" / "articles" / "2024" / "05" / name
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(text, encoding="utf-8")
+    return page
+
+
+def test_a_symbolic_link_out_of_the_content_folder_is_never_published(tmp_path):
+    """A link committed into content/ (to a file, to a folder, as an article page) was followed by
+    MkDocs and its target copied into the site: `content/notes.txt -> /etc/passwd` published the
+    build machine's file. Now each is left out, in one line naming the link, and the strict build fails."""
+    outside = tmp_path / "home"
+    (outside / "keys").mkdir(parents=True)
+    (outside / "secret.txt").write_text("SECRET-FILE-TEXT\n")
+    (outside / "keys" / "id.txt").write_text("SECRET-IN-FOLDER\n")
+    (outside / "story.md").write_text(GOOD_PAGE.replace("The convoy reached", "SECRET-AS-PAGE The convoy"))
+    project = copy_project(tmp_path / "p")
+    content = project / "content"
+    page = _page(project)
+    os.symlink(outside / "secret.txt", content / "notes.txt")
+    os.symlink(outside / "keys", content / "files")
+    os.symlink(outside / "story.md", page.parent / "linked.md")
+    os.symlink("edited.md", page.parent / "inside.md")  # a link that stays inside is fine
+    os.symlink(tmp_path / "missing", content / "dangling.txt")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    for link in ("notes.txt", "files", "articles/2024/05/linked.md", "dangling.txt"):
+        lines = [line for line in out.splitlines() if f"{link}: symbolic link to " in line]
+        assert len(lines) == 1 and "outside the content folder" in lines[0], out
+    assert "inside.md" not in out
+    site = project / "site"
+    published = [p for p in site.rglob("*") if p.is_file()]
+    assert published, "the site was built"
+    for p in published:
+        data = p.read_bytes()
+        assert b"SECRET-" not in data, p
+    assert not (site / "notes.txt").exists() and not (site / "files").exists()
+    assert (site / "articles" / "2024" / "05" / "edited" / "index.html").is_file()
+
+
+@pytest.mark.parametrize("folder, said", [
+    ("/", "is outside the repository"),
+    ("../outside", "is outside the repository"),
+    ("linked", "is outside the repository"),  # a folder of the repository that is a link out of it
+    (".", "holds the archive's own pages"),
+    ("content/", "holds the archive's own pages"),
+    ("content/articles", "holds the archive's own pages"),
+])
+def test_a_source_folder_outside_the_repository_or_over_its_pages_is_refused(tmp_path, folder, said):
+    """`folder: /` (or `../..`, or a link to the home folder) in archive.yml read the machine's files
+    and published every text and HTML file among them as an article; `folder: .` or `content/` read
+    the archive's own pages (about.md, index.md…) in as new articles. Now `archive update` stops
+    before reading anything, with one line naming archive.yml, the source and the reason (exit 2)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private-notes.txt").write_text("Private notes about the convoy\n\n" + " ".join(["word"] * 80) + "\n")
+    project = copy_project(tmp_path / "p")
+    os.symlink(outside, project / "linked")
+    (project / "archive.yml").write_text(f"sources:\n  - folder: {folder}\n", encoding="utf-8")
+    out = run_archive("update", "--offline", cwd=project)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert len(errors) == 1 and "archive.yml: sources[0]: folder" in errors[0] and said in errors[0], errors
+    assert not (project / "content" / "articles").exists()
+    (project / "inbox").mkdir()
+    (project / "inbox" / "story.txt").write_text((outside / "private-notes.txt").read_text())
+    (project / "archive.yml").write_text("sources:\n  - folder: inbox/\n", encoding="utf-8")
+    ok = run_archive("update", "--offline", cwd=project)
+    assert ok.returncode == 0 and "1 new" in ok.stdout, ok.stdout + ok.stderr
+
+
+def test_a_page_copied_with_its_id_is_one_line_naming_both(tmp_path):
+    """An editor copies a page to start a new one and keeps its `id`. The build published both without
+    a word, and a re-ingest of the article updated only the page found first by id (the copy, when its
+    name sorts first: the editor's new page took the article's revised summary, the original stayed
+    stale). Now the strict build fails with one line naming the copy and the page it copies."""
+    project = copy_project(tmp_path / "p")
+    _page(project, name="original.md")
+    _page(project, GOOD_PAGE.replace("title: A hand-edited page about the convoy", "title: My new page"),
+          name="a-copy.md")
+    _page(project, GOOD_PAGE.replace("0123456789abcdef", "fedcba9876543210").replace("about the convoy", "other"),
+          name="other.md")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    lines = [line for line in out.splitlines() if "is also the id of" in line]
+    assert len(lines) == 1 and ("articles/2024/05/a-copy.md: its id 0123456789abcdef is also the id of "
+                                "articles/2024/05/original.md: one article on two pages") in lines[0], out
+    (project / "content" / "articles" / "2024" / "05" / "a-copy.md").write_text(
+        GOOD_PAGE.replace("id: 0123456789abcdef\n", "").replace("about the convoy", "mine"), encoding="utf-8")
+    again = run_archive("build", cwd=project)
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_file_name_with_a_line_break_is_still_one_report_line(tmp_path):
+    """A rejected input named `empty\\nall good: 0 rejected.txt` printed two lines, the second one
+    passing for a report line of its own (a carriage return could overwrite the line on a terminal).
+    Now every report line is one line, with the control character shown as its escape."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "empty\nall good: 0 rejected.txt").write_text("")
+    (inbox / "ok\rfine.txt").write_text("")
+    out = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    lines = out.stderr.splitlines()
+    assert sorted(lines) == [f"{inbox}/empty\\nall good: 0 rejected.txt: rejected: empty file",
+                             f"{inbox}/ok\\rfine.txt: rejected: empty file"], lines
+    assert "\r" not in out.stderr
+
+
+def test_an_article_page_moved_out_of_the_articles_folder_is_one_line(tmp_path):
+    """An editor moves a page to content/ (or another folder). It was published as a plain page, and
+    the next ingest, which finds pages under articles/ only, wrote the article's page again there:
+    the article twice on the site, the moved copy's edits on neither, without a word. Now the strict
+    build fails with one line naming the page; a hand-written page with an `id` of another shape is fine."""
+    project = copy_project(tmp_path / "p")
+    (project / "content" / "moved.md").write_text(GOOD_PAGE, encoding="utf-8")
+    (project / "content" / "notes").mkdir()
+    (project / "content" / "notes" / "own.md").write_text("---\nid: contact\ntitle: Contact\n---\n\nWrite to us.\n")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    lines = [line for line in out.splitlines() if "outside articles/" in line]
+    assert len(lines) == 1 and "moved.md: an article page (id 0123456789abcdef) outside articles/" in lines[0], out
+    (project / "content" / "moved.md").unlink()
+    _page(project, name="moved.md")
+    again = run_archive("build", cwd=project)
+    assert again.returncode == 0, again.stdout + again.stderr
