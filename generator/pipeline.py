@@ -129,7 +129,8 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
         # `--no-cache` reads every file: neither the read cache nor the record of inputs is used.
         reads = None
         try:
-            reads = read_all(files, jobs, known if readcache.ENABLED else None, inputs, found)
+            reads = read_all(files, jobs, known if readcache.ENABLED else None, inputs, found,
+                             (lambda origin: origin not in recorded) if readcache.ENABLED else None)
             store = PageStore.open(content, ledger)
         except BaseException:
             if reads is not None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
 from . import dedup, readcache
 from .inputs import SKIP_SUFFIXES, display_name
 from .model import Article, RejectedInput, bound_fields
+from .readresults import Known, Prepared, RecordRejected, _ended, _finish, _one_line, _reason  # noqa: F401
 from .writers.pageindex import InputIndex, now_ns
 
 if TYPE_CHECKING:
@@ -55,27 +55,6 @@ MAX_BYTES = 20 * MiB
 # a line that makes a regex backtrack) is rejected instead of stalling the run for hours. The worker
 # reading it is killed at the limit, so it holds inside C code too (`archive ingest --time-limit`).
 READ_TIMEOUT = 300.0
-
-
-@dataclass(frozen=True)
-class RecordRejected:
-    """A record of a multi-record input that could not become an article."""
-
-    origin: str
-    reason: str
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else ""
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, RejectedInput):
-        return _one_line(exc) or "rejected"
-    if isinstance(exc, OSError):
-        return f"unreadable: {exc.strerror or exc}"
-    return f"could not be read: {type(exc).__name__}: {_one_line(exc)}".rstrip(": ")
 
 
 def _prepare(path: Path, stats: list | None = None, entry: os.DirEntry | None = None) -> tuple[bytes, str] | RejectedInput:
@@ -132,16 +111,31 @@ def _sidecar_of(path: Path) -> Path | None:
     return find_sidecar(path)
 
 
-def _read_in_worker(path: Path, key: str) -> Iterator[Article | RecordRejected]:
+def _read_in_worker(path: Path, key: str | None) -> Iterator[Article | RecordRejected | Prepared]:
     """What a worker process runs: the file read again (only a path crosses the pipe, so sending
     work never blocks), checked to be the bytes the cache key was made from; a complete read is
-    stored in the read cache by the worker itself."""
-    prepared = _prepare(path)
-    if isinstance(prepared, RejectedInput):
-        raise prepared
-    data, now = prepared
-    if now != key:
-        raise RejectedInput("changed while it was being read: ingest it again")
+    stored in the read cache by the worker itself. With no key, the ingest process did not read
+    the file: the worker hashes it, says so first (Prepared), and takes a read-cache entry when
+    there is one."""
+    if key is None:
+        stats: list = []
+        read_ns = now_ns()
+        prepared = _prepare(path, stats)
+        if isinstance(prepared, RejectedInput):
+            raise prepared
+        data, key = prepared
+        yield Prepared(key, stats[0], read_ns)
+        cached = readcache.load(key)
+        if cached is not None:
+            yield from cached
+            return
+    else:
+        prepared = _prepare(path)
+        if isinstance(prepared, RejectedInput):
+            raise prepared
+        data, now = prepared
+        if now != key:
+            raise RejectedInput("changed while it was being read: ingest it again")
     items = []
     for item in _read_items(path, data):
         items.append(item)
@@ -179,19 +173,6 @@ def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
             yield item
         elif hasattr(item, "origin") and hasattr(item, "reason"):
             yield RecordRejected(str(item.origin), str(item.reason))
-
-
-def _finish(origin: str, items: list, error: BaseException | str | None) -> list[Article | RecordRejected] | RejectedInput:
-    """A read's result: its items, with the rest of the file reported when it failed part way
-    (nothing is lost silently), or one RejectedInput when nothing was read."""
-    if error is not None:
-        reason = error if isinstance(error, str) else _reason(error)
-        if not items:
-            return RejectedInput(reason)
-        items = items + [RecordRejected(f"{origin} (after record {len(items)})", f"rest of file unreadable: {reason}")]
-    if not items:
-        return RejectedInput("no article found")
-    return items
 
 
 def read_file(path: Path) -> list[Article | RecordRejected] | RejectedInput:
@@ -243,35 +224,20 @@ def _context_key() -> str:
 
 
 
-def _ended(task: Finished, path: Path, limit: float) -> list | RejectedInput:
-    origin = display_name(path)
-    if task.status == "timeout":
-        return _finish(origin, task.items, f"gave up after {limit:g} s reading it (pathological input)")
-    if task.status == "died":
-        return _finish(origin, task.items, f"the reading process died ({task.detail}) while reading it")
-    return _finish(origin, task.items, task.error)
-
-
-@dataclass(frozen=True)
-class Known:
-    """An input whose read-cache key is recorded in the ledger: `PageStore.replay` may settle it
-    without reading it (only hashing it)."""
-
-    key: str
-
-
 def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None = None,
-             entries: list | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
+             entries: list | None = None,
+             unrecorded=None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
     """_read_all, with its start done at once: the inputs known by their identity settled, the others
     hashed ahead, and a daily update's worker forked, before this returns (the ingest then opens the
     pages while that worker loads what reading needs). Close the iterator when not read to the end."""
-    reads = _read_all(files, jobs, known, inputs, entries)
+    reads = _read_all(files, jobs, known, inputs, entries, unrecorded)
     next(reads)
     return reads
 
 
 def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None = None,
-              entries: list | None = None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None] | None]:
+              entries: list | None = None,
+              unrecorded=None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None] | None]:
     """(file, result, read-cache key) in input order. Files `known(origin, key)` says were ingested
     with these very bytes come back as Known (not read); with an input index, a file whose identity
     (inode, size, times) is the one it had when last hashed, in a folder without sidecars, is not
@@ -280,7 +246,14 @@ def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | Non
     READ_TIMEOUT seconds of wall-clock time (readpool.py), so the limit holds even inside C code.
     The key is None when the result must not be remembered (a time-out, a dead worker, a file that
     could not even be opened). `entries` are find_inputs' directory entries of the files (their
-    stat is taken once, from the entry)."""
+    stat is taken once, from the entry).
+
+    Once the workers are forked (a file had to be read), a file whose name `unrecorded(origin)` says
+    the ledger has no record of (so `known` cannot hold for any key) is not read and hashed here
+    too: its worker hashes it, takes its read-cache entry when there is one, and sends its key
+    (Prepared) first. In a first ingest that was a second read and hash of every file, in the
+    process whose work is serial. Before any worker exists, files are hashed here as before, so a
+    run whose files are all in the read cache forks none."""
     global _LISTINGS
     limit = READ_TIMEOUT
     pool = None  # made when a file first has to be read
@@ -322,7 +295,7 @@ def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | Non
                 if handed >= COLLECT_EVERY and sent:
                     handed = 0
                     for task in pool.poll():  # so the worker never waits on a full pipe
-                        results[task.key] = _result(task, files[task.key], limit, keys)
+                        results[task.key] = _result(task, files[task.key], limit, keys, inputs)
             while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
                 if nxt in sent:
                     nxt += 1
@@ -335,6 +308,11 @@ def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | Non
                     continue
                 if nxt in early:
                     prepared = early.pop(nxt)
+                elif (unrecorded is not None and pool is not None and pool.workers and not few
+                      and unrecorded(display_name(files[nxt]))):
+                    pool.submit(nxt, files[nxt], None)  # hashed by its worker (Prepared)
+                    nxt += 1
+                    continue
                 else:
                     prepared = _prepare_noted(files[nxt], inputs, entry)
                 if isinstance(prepared, RejectedInput):
@@ -358,15 +336,23 @@ def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | Non
             if done in results or pool is None:
                 continue
             for task in pool.wait():
-                results[task.key] = _result(task, files[task.key], limit, keys)
+                results[task.key] = _result(task, files[task.key], limit, keys, inputs)
     finally:
         if pool is not None:
             pool.close()
         _LISTINGS = None
 
 
-def _result(task: Finished, path: Path, limit: float, keys: dict[int, str]) -> tuple[list | RejectedInput, str | None]:
-    """A finished task's (result, read-cache key) for read_all (no key when the read was cut short)."""
+def _result(task: Finished, path: Path, limit: float, keys: dict[int, str],
+            inputs: InputIndex | None = None) -> tuple[list | RejectedInput, str | None]:
+    """A finished task's (result, read-cache key) for read_all (no key when the read was cut short).
+    A file its worker hashed (Prepared first) is noted in the input index here, as _prepare_noted
+    notes the files hashed in this process."""
+    if task.items and isinstance(task.items[0], Prepared):
+        prepared = task.items.pop(0)
+        keys[task.key] = prepared.key
+        if inputs is not None:
+            inputs.put(display_name(path), [prepared.key, _context_key()], prepared.stat, prepared.read_ns)
     return _ended(task, path, limit), keys.pop(task.key, None) if task.status == "done" else None
 
 

@@ -461,3 +461,65 @@ def test_a_reingest_that_reads_nothing_imports_no_reader(tmp_path):
     imported = _ingest_in_new_process(tmp_path)
     assert "generator.readpool" in imported and "generator.readers" not in imported
     assert len(list((tmp_path / "content" / "articles").rglob("*.md"))) == 4
+
+
+def test_files_hashed_by_their_workers_give_the_same_run(tmp_path, monkeypatch):
+    """Once the workers are forked, a file the ledger has no record of is hashed by its worker, not
+    in the ingest process too (`_read_all`'s `unrecorded`): cached reads, an empty and a binary
+    file, a duplicate and new files give the same report, pages, ledger and input index as when
+    every file is hashed in the ingest process."""
+    import shutil
+
+    from generator import readcache
+    from generator.writers.pageindex import InputIndex
+
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
+    src = tmp_path / "in"
+    src.mkdir()
+    warm = tmp_path / "warm"
+    warm.mkdir()
+    for i in range(40, 60):
+        (src / f"{i:03}.txt").write_text(scrape(i), encoding="utf-8")
+    (src / "050.txt").write_bytes(b"")
+    (src / "051.txt").write_bytes(b"\x00\x01\x02" * 200)
+    (src / "052.txt").write_text(scrape(45), encoding="utf-8")  # a copy of 045
+    ingest([src], warm, jobs=2)  # these reads are now in the read cache...
+    for i in range(40):  # ...these not: the first of them fork the workers, the others are theirs to hash
+        (src / f"{i:03}.txt").write_text(scrape(i), encoding="utf-8")
+    shutil.copytree(tmp_path / "cache", tmp_path / "cache-warm")
+
+    asked: list[str] = []
+    real = reading._read_all
+
+    def spying(files, jobs, known=None, inputs=None, entries=None, unrecorded=None):
+        def told(origin: str) -> bool:
+            asked.append(origin)
+            return unrecorded(origin)
+        return real(files, jobs, known, inputs, entries, told if unrecorded else None)
+
+    runs = {}
+    for name, delegate in (("here", False), ("workers", True)):
+        asked.clear()
+        shutil.rmtree(tmp_path / "cache")  # each run starts from the same read cache
+        shutil.copytree(tmp_path / "cache-warm", tmp_path / "cache")
+        if not delegate:
+            monkeypatch.setattr(reading, "_read_all", lambda f, j, k=None, i=None, e=None, u=None: real(f, j, k, i, e))
+        else:
+            monkeypatch.setattr(reading, "_read_all", spying)
+        content = tmp_path / f"content-{name}"
+        entries = ingest([src], content, jobs=2)
+        rows = InputIndex(content).rows
+        runs[name] = ([(e.input, e.outcome, Path(e.page).relative_to(content).as_posix() if e.page else None,
+                        e.reason, e.title) for e in entries],
+                      {str(p.relative_to(content)): p.read_bytes() for p in sorted((content / "articles").rglob("*.md"))},
+                      read_ledger(content),
+                      {k: v[2] for k, v in rows.items()})
+        if delegate:
+            assert len(asked) > 30  # most files were the workers' to hash
+    assert runs["here"] == runs["workers"]
+    report = {Path(e[0]).name: e for e in runs["workers"][0]}
+    assert report["050.txt"][1] == "rejected" and report["050.txt"][3] == "empty file"
+    assert report["051.txt"][1] == "rejected"
+    assert report["052.txt"][1] == "duplicate"
+    assert len(runs["workers"][3]) == 60 - 1  # every input but the empty one is in the input index
+    assert readcache.ENABLED

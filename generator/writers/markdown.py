@@ -85,6 +85,7 @@ class PageStore(InputRecords, PageFinder):
     near: dedup.NearDuplicateIndex = field(default_factory=dedup.NearDuplicateIndex)
     page_ids: dict[Path, str] = field(default_factory=dict)  # page -> the id in its front matter
     _taken: set[Path] = field(default_factory=set)
+    _taken_text: set[str] = field(default_factory=set)  # the same paths as text (`_take`)
     _unsynced: bool = False  # pages renamed into place since the last sync
     _resolved: dict[str, bool] = field(default_factory=dict)  # folder -> whether it really is under root
     _root_real: str | None = None  # the articles folder's real path, taken when first needed
@@ -151,18 +152,29 @@ class PageStore(InputRecords, PageFinder):
     # -- writing -------------------------------------------------------------------------------
 
     def _new_path(self, article: Article, aid: str) -> Path:
+        # The candidates are made as text and checked with os.path (a Path per candidate and its
+        # parsing were a fifth of this); the one taken is the Path `folder / name` gives.
         folder = self.root / (f"{article.date:%Y/%m}" if article.date else "undated")
+        base = os.fspath(folder)
         slug = slugify(article.title)
-        path = folder / f"{slug}.md"
-        if path in self._taken or path.exists():
-            path = folder / f"{slug}-{aid[:8]}.md"
+        name = f"{slug}.md"
+        if self._is_taken(base, name):
+            name = f"{slug}-{aid[:8]}.md"
             n = 2
-            while path in self._taken or path.exists():
-                path = folder / f"{slug}-{aid[:8]}-{n}.md"
+            while self._is_taken(base, name):
+                name = f"{slug}-{aid[:8]}-{n}.md"
                 n += 1
+        path = folder / name
         if not self._inside(path):  # slugs cannot climb out; checked anyway
             raise ValueError(f"refusing to write outside {self.root}: {path}")
         return path
+
+    def _is_taken(self, folder: str, name: str) -> bool:
+        """Whether page `name` in `folder` is taken by this run or exists: `path in _taken or
+        path.exists()` for path = Path(folder) / name, by text (`_taken_text` holds _taken's Paths'
+        text, and the text made here is that Path's: a folder's text and a name without a slash)."""
+        text = f"{folder}/{name}"
+        return text in self._taken_text or os.path.exists(text)
 
     def _inside(self, path: Path) -> bool:
         """Whether a new page's path is under the articles folder. The verdict is kept per folder
@@ -343,7 +355,11 @@ class PageStore(InputRecords, PageFinder):
 
     def _register(self, aid: str, path: Path) -> None:
         self.pages[aid] = path
+        self._take(path)
+
+    def _take(self, path: Path) -> None:
         self._taken.add(path)
+        self._taken_text.add(os.fspath(path))
 
 
 def _other_files_only(sources, file: str) -> bool:

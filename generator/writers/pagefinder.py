@@ -62,7 +62,7 @@ class PageFinder:
                     raw = ""
                 m = re.search(r"^id:\s*['\"]?([0-9a-f]{16})\b", raw, re.MULTILINE)
                 meta = {"id": m.group(1)} if m else {}
-            store._taken.add(path)
+            store._take(path)
             if meta.get("id"):
                 store.page_ids[path] = str(meta["id"])
             ids = [meta.get("id")] + list(meta.get("duplicate_ids") or [])
