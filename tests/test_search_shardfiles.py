@@ -75,3 +75,13 @@ def test_a_rebuild_encodes_only_changed_shards_and_equals_a_clean_build(tmp_path
     assert len(_build(before, out, state, salt="other")) == shards
     state.unlink()
     assert len(_build(before + added, out, state, salt="other")) == len(list((out / "s").iterdir()))
+
+
+def test_many_terms_hash_to_the_shards_of_one_at_a_time():
+    """tokens.shards_of (numpy, every term at once) is shard_of, which search.js computes too."""
+    from generator.search.tokens import shard_of, shards_of
+
+    terms = ["", "a", "mosul", "ḥalab", "école ville", "x" * 40 + " " + "y" * 40, "日本", "a b", "ab"]
+    for shards in (1, 2, 4096, 2**32):
+        assert shards_of(terms, shards).tolist() == [shard_of(t, shards) for t in terms]
+    assert shards_of([], 8).tolist() == [] and shards_of([""], 8).tolist() == [shard_of("", 8)]

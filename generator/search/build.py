@@ -28,7 +28,7 @@ from ..atomicfile import holds, write_bytes
 from . import rowtable, shardfiles
 from .ids import allocate
 from .termcache import keyed_words, stood_for
-from .tokens import shard_of, stopwords
+from .tokens import shard_of, shards_of, stopwords
 
 CHUNK = 16  # ids per result-title file: with the free ids (ids.py), about 7 titles
 SHARD_BYTES = 6000  # target size of a shard file
@@ -192,8 +192,9 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     while shards * SHARD_BYTES < total:
         shards *= 2
     grouped: dict[int, list[int]] = defaultdict(list)  # shard -> its terms (indexes into names), sorted
+    where = shards_of(names, shards).tolist()
     for t in sorted(range(len(names)), key=names.__getitem__):
-        grouped[shard_of(names[t], shards)].append(t)
+        grouped[where[t]].append(t)
     last = _last_shards(saved, shards)
     if state is not None:
         state.unlink(missing_ok=True)  # files change from here: a build stopped midway leaves no state

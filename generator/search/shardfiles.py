@@ -30,14 +30,25 @@ def write(folder: Path, grouped: dict[int, list[int]], names: list[str], enc: np
     enc[bounds[t]:bounds[t + 1]]), unless `last` (shard -> [digest, size, mtime_ns], the last
     build's) says its file already holds it. Fills `kept` (this build's) and `written` (path ->
     size); returns the shards' bytes."""
-    data = memoryview(np.ascontiguousarray(enc, dtype="<i8")).cast("B")
+    # The terms' lists gathered shard by shard, so that a shard is hashed in three updates (its
+    # names, their lists' lengths, the lists), not three per term (51,000 terms: 0.2 CPU-s).
+    flat = np.fromiter((t for terms in grouped.values() for t in terms), dtype=np.int64,
+                       count=sum(map(len, grouped.values())))
+    lengths = (bounds[1:] - bounds[:-1])[flat]
+    ends = np.cumsum(lengths)
+    data = np.ascontiguousarray(enc[np.repeat(bounds[:-1][flat] - ends + lengths, lengths)
+                                    + np.arange(int(ends[-1]) if len(ends) else 0)], dtype="<i8")
+    lengths = np.ascontiguousarray(lengths, dtype="<i8")
+    ends_at = [0, *ends.tolist()]
     at = bounds.tolist()
-    total = 0
+    total = first = 0
     for n, terms in grouped.items():
+        last_term = first + len(terms)
         h = hashlib.blake2b(f"{salt}\0{shards}\0{n}\0".encode("utf-8", "surrogatepass"), digest_size=16)
-        for t in terms:
-            h.update(names[t].encode("utf-8", "surrogatepass") + b"\0" + (at[t + 1] - at[t]).to_bytes(8, "little"))
-            h.update(data[at[t] * 8:at[t + 1] * 8])
+        h.update("\0".join([names[t] for t in terms]).encode("utf-8", "surrogatepass"))
+        h.update(lengths[first:last_term])
+        h.update(data[ends_at[first]:ends_at[last_term]])
+        first = last_term
         digest, path, name = h.hexdigest(), folder / f"{n}.json", str(n)
         old = last.get(name)
         if old is not None and old[0] == digest:
