@@ -75,8 +75,21 @@ def _unglued(unit: str) -> str:
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+_TWO_DIGITS = re.compile(r"\d\d")
+
+
 def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
-    """(labelled as an update, labelled as published, day) for each dateline date in unit i."""
+    """(labelled as an update, labelled as published, day) for each dateline date in unit i; remembered
+    for the page (the fallbacks of page_date and body_date look at the same units again)."""
+    if not _TWO_DIGITS.search(page.units[i]):
+        return []  # every date form holds a two-digit year at least: most units have none
+    known = page.__dict__.setdefault("_dates_of", {})
+    if i not in known:
+        known[i] = _read_dates(page, i)
+    return known[i]
+
+
+def _read_dates(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     unit = _unglued(page.units[i])
     if _NOT_A_DATELINE.search(unit):
         return []
