@@ -297,3 +297,17 @@ def test_a_list_inside_the_text_is_kept_and_menus_around_it_are_not():
     texts = [b.text for b in blocks]
     assert summary is None
     assert texts == [LEAD, "The plan also provides:", *items, SECOND]
+
+
+def test_the_headline_loses_the_marks_and_breadcrumb_before_it():
+    """'[> Jens Weber', '›EU-Taxonomie: …' and 'Home » Section • Brand » Headline' give the headline
+    alone; a quotation in guillemets ('»Wir schaffen das«'), a bracketed kicker and a one-step path stay."""
+    from generator.readers.text import _headline_text
+
+    assert _headline_text("[> Jens Weber") == "Jens Weber"
+    assert _headline_text("›EU-Taxonomie: Atomkraft und Erdgas sind nicht nachhaltig") == \
+        "EU-Taxonomie: Atomkraft und Erdgas sind nicht nachhaltig"
+    assert _headline_text("Home » Berufskleidung • Bosch • Partner » Heizjacken von Bosch") == "Heizjacken von Bosch"
+    for kept in ("»Wir schaffen das« sagt die Kanzlerin", "[Windows Expertenwissen] Per Update spioniert Microsoft",
+                 "Sport » Ferry race won by the harbour crew"):
+        assert _headline_text(kept) == kept
