@@ -200,3 +200,12 @@ def test_the_dateline_above_the_first_paragraph_dates_a_page_whose_headline_is_f
         day = body_date(page, title_at, first)
         assert (day.isoformat() if day else None) == expected, head
         assert body_date(page, title_at, title_at + 2) is None  # the paragraph right under the headline: no second look
+
+
+def test_a_month_name_with_a_two_digit_year_dates_the_page():
+    """'Publié le 27 Mar 20 à 9:21' and 'Datum: 03.Mär.19' under the headline; '5 May 20 people' is no date."""
+    for line, expected in (("Publié le 27 Mar 20 à 9:21", "2020-03-27"), ("Datum: 03.Mär.19", "2019-03-03"),
+                           ("5 May 20 people came to the quay", None)):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "short")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line

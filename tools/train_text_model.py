@@ -67,6 +67,10 @@ Tried for titles on 2026-12-07 (title16; same pages and folds, --cv against 0.66
   spelling. Conventions differ between the sets (Readability's gold keeps the site, the others do
   not) and spans as candidates had already lost (see title_candidates): not retried.
 
+Tried for titles on 2026-12-07 (title17; same folds, --cv with the reader of that day: title 0.675,
+date right 0.829, 4.9 % wrong, body F1 0.8979): TRAIN_TREES_SHARE=0.7 title 0.672 (date right 0.823,
+body 0.8975); TRAIN_L2=0.05 title 0.672 (date right 0.827, body 0.8974). Both lost.
+
 The listwise loss (softmax over each page's candidates) and the averaging of seeded fits were
 already in place. With the folds keyed by site_of (URL-less pages by id), the shipped settings give
 0.661 (date right 0.735, 4.5 % wrong, body F1 0.8922). Every regulariser tried loses. The shipped

@@ -245,8 +245,28 @@ def read_page(page: Page, model: Model, origin: str) -> Article:
         raise RejectedInput("no article body found under the title")
     found_date = page_date(page, title_at) or body_date(page, title_at, _first_paragraph(page, title_at, blocks))
     author = next((a for i, (is_d, _, a) in enumerate(page.datelines) if is_d and a and abs(i - title_at) <= 12), None)
-    return Article(title=page.units[title_at], blocks=blocks, origin=origin, summary=summary,
+    return Article(title=_headline_text(page.units[title_at]), blocks=blocks, origin=origin, summary=summary,
                    date=found_date, author=author, source=page.sites[0] if page.sites else None)
+
+
+# A headline's line may carry what the page set before it: a link arrow or a bullet ("[> Jens Weber",
+# "›EU-Taxonomie: ..."), or the breadcrumb it ends ("Home » Berufskleidung • Bosch » Heizjacken von
+# Bosch"). A guillemet that opens a quotation closed in the line ("»Zitat«") is the headline's own.
+_LEAD_MARKS = re.compile(r"^(?:(?:\[>|[>›»•·|])\s*)+")
+_CLOSES = {"»": "«", "›": "‹"}
+_CRUMB = re.compile(r"\s[»›>]\s")
+_CRUMB_FIRST = re.compile(r"(home|start|startseite|accueil|inicio|início|home page)\b", re.I)
+
+
+def _headline_text(unit: str) -> str:
+    """The headline of the unit picked as the headline: without the marks and the breadcrumb before it."""
+    parts = _CRUMB.split(unit)
+    if len(parts) >= 3 and _CRUMB_FIRST.match(parts[0]) and word_count(parts[-1]) >= MIN_TITLE_WORDS:
+        unit = parts[-1]
+    m = _LEAD_MARKS.match(unit)
+    if m and m.end() < len(unit) and not any(c in m.group() and _CLOSES[c] in unit for c in _CLOSES):
+        unit = unit[m.end():]
+    return unit
 
 
 def _first_paragraph(page: Page, title_at: int, blocks: list[Block]) -> int | None:

@@ -16,7 +16,7 @@ from datetime import date
 from ..enrich.dates import parse_date
 from ..enrich.language import looks_english
 from ..textutil import clean_spaces
-from .html_dates import _make_day, dates_in_text
+from .html_dates import _make_day, dates_in_text, month_names
 from .text_model import is_prose
 
 if TYPE_CHECKING:
@@ -75,8 +75,21 @@ def _unglued(unit: str) -> str:
 _ANY_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+_TWO_DIGITS = re.compile(r"\d\d")
+
+
 def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
-    """(labelled as an update, labelled as published, day) for each dateline date in unit i."""
+    """(labelled as an update, labelled as published, day) for each dateline date in unit i; remembered
+    for the page (the fallbacks of page_date and body_date look at the same units again)."""
+    if not _TWO_DIGITS.search(page.units[i]):
+        return []  # every date form holds a two-digit year at least: most units have none
+    known = page.__dict__.setdefault("_dates_of", {})
+    if i not in known:
+        known[i] = _read_dates(page, i)
+    return known[i]
+
+
+def _read_dates(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     unit = _unglued(page.units[i])
     if _NOT_A_DATELINE.search(unit):
         return []
@@ -84,8 +97,7 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     limit = len(unit) if len(unit) <= DATELINE_CHARS or entry else DATE_IN_LONG_UNIT
     out = []
     found = dates_in_text(unit[:limit + 40])
-    if _SHORT_DOT.search(unit, 0, limit + 40) or "/" in unit[:limit + 40]:
-        found = _more_dates(page, unit[:limit + 40], found)
+    found = _more_dates(page, unit[:limit + 40], found)
     ranged = {k for k in range(len(found) - 1)  # "28.01.2022 – 29.01.2022": a period (an event's), both ends
               if found[k + 1][0] - found[k][0] <= RANGE_CHARS and _RANGE.search(unit[found[k][0]:found[k + 1][0]])}
     ranged |= {k + 1 for k in ranged}
@@ -99,10 +111,11 @@ def _dates_of(page: Page, i: int) -> list[tuple[bool, bool, object]]:
 
 
 # Forms dates_in_text leaves out, read here because a dateline's place vouches for them: a two-digit
-# year after a day and a month with dots ("19.10.19, 11:29 Uhr", "Artikel vom 31.10.23"; Engadget
-# writes "11.03.17" for 3 November), and a slash date whose day and month could be swapped ("Publié
-# le 02/11/2023", "Por Adriano Fernandes | 03/05/2022 20:36", "30/10/23"), read in the order the page
-# uses (_day_first).
+# year after a day and a month's name ("Publié le 27 Mar 20 à 9:21", "Datum: 03.Mär.19"; --cv: date
+# right 0.831 -> 0.837, wrong 4.9 % unchanged) or after a day and a month with dots ("19.10.19,
+# 11:29 Uhr", "Artikel vom 31.10.23"; Engadget writes "11.03.17" for 3 November), and a slash date
+# whose day and month could be swapped ("Publié le 02/11/2023", "Por Adriano Fernandes | 03/05/2022
+# 20:36", "30/10/23"), read in the order the page uses (_day_first).
 _SHORT_DOT = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d)(?![\d.])")
 _SLASH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)(?![\d/])")
 _DAY_MONTH = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(?:19|20)?\d\d(?![\d/.])")
@@ -113,6 +126,13 @@ def _more_dates(page: Page, text: str, found: list[tuple[int, object]]) -> list[
     """`found` with the two-digit-year and ambiguous slash dates of `text` added, in reading order."""
     taken = {pos for pos, _ in found}
     extra = []
+    for m in _short_named().finditer(text):
+        if m.start() not in taken:
+            y = int(m.group(3))
+            day = _make_day(y + (2000 if y <= date.today().year % 100 else 1900), month_names()[m.group(2).lower()], int(m.group(1)))
+            if day is not None:
+                extra.append((m.start(), day))
+                taken.add(m.start())
     for rx in (_SHORT_DOT, _SLASH):
         for m in rx.finditer(text):
             if m.start() in taken:
@@ -131,6 +151,17 @@ def _more_dates(page: Page, text: str, found: list[tuple[int, object]]) -> list[
                 extra.append((m.start(), day))
                 taken.add(m.start())
     return sorted(found + extra, key=lambda f: f[0]) if extra else found
+
+
+_SHORT_NAMED: list = []
+
+
+def _short_named() -> re.Pattern:
+    """A day, a month's name and a two-digit year: '27 Mar 20 à 9:21', '14 Gennaio 20', '03.Mär.19'."""
+    if not _SHORT_NAMED:
+        months = "|".join(sorted((re.escape(m) for m in month_names()), key=len, reverse=True))
+        _SHORT_NAMED.append(re.compile(r"(?<![\d.])(\d{1,2})\.?\s*(" + months + r")\.?\s*(\d\d)(?![\d:.,]|\s*(?:\d|[^\W\d_]{2,}\b(?<!\bà)))", re.I))
+    return _SHORT_NAMED[0]
 
 
 def _day_first(page: Page) -> bool | None:
@@ -236,7 +267,7 @@ _BARE_YEAR = re.compile(r"(?<![\d./-])(?:19|20)\d\d(?![\d])")  # a year, not the
 
 
 COPIES = 3  # other places of the page that print the headline looked at for its dateline
-COPY_AFTER = 3  # units below such a copy where its dateline is looked for
+COPY_AFTER = 4  # units below such a copy where its dateline is looked for (--cv: 3 -> 4 or 6, date right 0.829 -> 0.831, wrong 4.9 % unchanged)
 
 
 def _copy_date(page: Page, title_at: int) -> tuple | None:
