@@ -96,6 +96,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             for problem in record.problems:  # a hand-edit mistake: one line, and a strict build fails
                 log.warning(problem)
             self.urls[f.src_uri] = f.url
+        self.link.known(self.urls)
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
