@@ -36,6 +36,12 @@ class Linker:
             url = self._urls[uri] = File(uri, src_dir=None, dest_dir="", use_directory_urls=self.use_directory_urls).url
         return url
 
+    def known(self, urls: dict[str, str]) -> None:
+        """The URLs MkDocs gave this build's article files (src_uri -> File.url, made with the same
+        `use_directory_urls`): the function of the source path `url` computes, so no File is made
+        again for each (about 14 us each: 0.1-0.14 CPU-s of a build at 10,000 articles, issue 12)."""
+        self._urls.update(urls)
+
     def href(self, from_uri: str, to_uri: str) -> str:
         """get_relative_url(url(to), url(from)), with each URL's normalised parts made once (a
         changed listing links every article of its changed pages: posixpath.normpath twice a link

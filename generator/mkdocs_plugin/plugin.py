@@ -102,6 +102,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.urls[f.src_uri] = f.url
         for problem in shared_ids(list(self.records.values())):  # a page copied with its id
             log.warning(problem)
+        self.link.known(self.urls)
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
