@@ -20,6 +20,10 @@ def _fields(rng: random.Random, extra: str = "") -> list[tuple[str, int]]:
     return [(" ".join(rng.sample(WORDS, 3)), 3), ("", 2), (extra, 2), (body, 1)]
 
 
+def _words_of(words):
+    return lambda at: [words[i] for i in at]
+
+
 def _as_dict(names: list[str], enc: np.ndarray, bounds: np.ndarray) -> dict[str, list[int]]:
     at = bounds.tolist()
     return {name: enc[at[t]:at[t + 1]].tolist() for t, name in enumerate(names)}
@@ -31,7 +35,7 @@ def _check(docs: dict[str, list[tuple[str, int]]], path: Path) -> None:
     words = [tokenize(docs[u]) for u in urls]
     idents = [repr(docs[u]).encode() + u.encode() for u in urls]
     ids = [3 * i + 1 for i in range(len(urls))]  # ascending, with gaps
-    got = _as_dict(*rowtable.encoded(words, idents, path, "salt", ids))
+    got = _as_dict(*rowtable.encoded(idents, _words_of(words), path, "salt", ids))
     want = _as_dict(*postings.encoded(words, ids))
     assert got == want
 
@@ -68,7 +72,8 @@ def test_kept_rows_give_a_clean_builds_postings(tmp_path: Path, monkeypatch):
     for docs_now in steps:
         _check(docs_now, path)
     assert made == ["kept"] * 6 + ["scratch"] * 2  # all but the two steps that changed most
-    pairs = _as_dict(*rowtable.encoded(*_inputs(rose), path, "salt", list(range(len(rose)))))
+    words, idents = _inputs(rose)
+    pairs = _as_dict(*rowtable.encoded(idents, _words_of(words), path, "salt", list(range(len(rose)))))
     assert "risen w1" in pairs and "w3 risen" in pairs
 
 
@@ -97,8 +102,8 @@ def test_unusable_rows_are_made_again(tmp_path: Path, monkeypatch):
     _check(docs, path)
     made = _updates(monkeypatch)
     words, idents = _inputs(docs)
-    rowtable.encoded(words, idents, path, "another salt", list(range(40)))  # another salt: not read
-    rowtable.encoded(words[::-1], idents[::-1], path, "another salt", list(range(40)))  # order moved
+    rowtable.encoded(idents, _words_of(words), path, "another salt", list(range(40)))  # another salt: not read
+    rowtable.encoded(idents[::-1], _words_of(words[::-1]), path, "another salt", list(range(40)))  # order moved
     path.write_bytes(b"not a pickle")
     _check(docs, path)
     assert made == ["scratch"]  # the moved order; the other salt's file and the garbage were not even used

@@ -27,7 +27,7 @@ from .. import sitewrite
 from ..atomicfile import holds, write_bytes
 from . import rowtable, shardfiles
 from .ids import allocate
-from .termcache import keyed_words, stood_for
+from .termcache import key_of, splitter, stood_for
 from .tokens import shard_of, shards_of, stopwords
 
 CHUNK = 16  # ids per result-title file: with the free ids (ids.py), about 7 titles
@@ -178,15 +178,17 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     order = sorted(range(len(docs)), key=layout.ids.__getitem__)
     ids = [layout.ids[i] for i in order]
     docs = [docs[i] for i in order]
-    # Each document's words are kept beside `state`: only new and changed documents are split again.
-    terms = state.with_name(state.stem + "-terms.pickle") if state is not None else None
-    # A document's last field is read (`load`) only when its words are not kept (termcache.py).
-    words, keys = keyed_words([d.fields for d in docs], terms, salt, [d.last_key for d in docs],
-                              (lambda at: load([docs[i] for i in at])) if load is not None else None)
-    # The postings' rows too: only those of new and changed documents are made again (rowtable.py).
+    # The postings' rows are kept beside `state`: a rebuild splits into words and adds the rows of
+    # new and changed documents only, reading their last field (`load`) then (rowtable.py).
+    words_of = splitter([d.fields for d in docs], [d.last_key for d in docs],
+                        (lambda at: load([docs[i] for i in at])) if load is not None else None)
+    rows = None
+    if state is not None:
+        rows = state.with_name(state.stem + "-rows.pickle")
+        state.with_name(state.stem + "-terms.pickle").unlink(missing_ok=True)  # the words an older version kept
     names, enc, bounds = rowtable.encoded(
-        words, [k + d.url.encode("utf-8", "surrogatepass") for k, d in zip(keys, docs)],
-        state.with_name(state.stem + "-rows.pickle") if state is not None else None, salt, ids)
+        [key_of(d.fields, d.last_key) + d.url.encode("utf-8", "surrogatepass") for d in docs], words_of, rows,
+        salt, ids)
     total = sum(map(len, names)) + 4 * len(names) + 4 * len(enc)  # each term's len(term) + 4 + 4 * len(list)
     shards = 1
     while shards * SHARD_BYTES < total:
