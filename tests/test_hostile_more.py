@@ -140,3 +140,44 @@ def test_an_article_page_moved_out_of_the_articles_folder_is_one_line(tmp_path):
     _page(project, name="moved.md")
     again = run_archive("build", cwd=project)
     assert again.returncode == 0, again.stdout + again.stderr
+
+
+def _names(n: int) -> list[str]:
+    syllables = ["ka", "lo", "ri", "ven", "tar", "mu", "sel", "dor", "pha", "zin", "bek", "ul"]
+    return [(a + b + c).capitalize() for a in syllables for b in syllables for c in syllables][:n]
+
+
+def test_a_page_with_a_thousand_and_one_tags_is_one_line_not_a_site_of_gigabytes(tmp_path):
+    """A hand-edited page with 10,000 tags made 10,000 tag pages, each listing the other 9,999: a
+    3.7 GB site in 207 s (7 s without it). Now a list past MAX_LIST_ENTRIES is ignored, in one line."""
+    from generator.model import MAX_LIST_ENTRIES
+
+    project = copy_project(tmp_path / "p")
+    tags = "".join(f"- {name}\n" for name in _names(MAX_LIST_ENTRIES + 1))
+    _page(project, GOOD_PAGE.replace("tags:\n- Convoys\n", "tags:\n" + tags))
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    lines = [line for line in out.splitlines() if "articles/2024/05/edited.md" in line]
+    assert len(lines) == 1 and f"tags: {MAX_LIST_ENTRIES + 1:,} entries (limit {MAX_LIST_ENTRIES:,})" in lines[0], out
+    assert len(list((project / "site" / "tags").iterdir())) < 10
+
+
+def test_an_input_naming_more_places_than_a_page_holds_gets_the_first(monkeypatch):
+    """An input naming every place of the gazetteer (323 names of the overlay gave 323 locations)
+    made a page whose lists the build refuses; the enricher keeps the first MAX_LIST_ENTRIES."""
+    from generator import enrich
+    from generator.enrich.places import ListGazetteer
+    from generator.enrich.tags import Term, Vocabulary
+    from generator.model import Article, Block, Place
+
+    monkeypatch.setattr(enrich, "MAX_LIST_ENTRIES", 40)
+    names = _names(60)
+    gazetteer = ListGazetteer([(Place(name=n, country="Syria", kind="city"), ()) for n in names[:50]])
+    vocabulary = Vocabulary([Term(name=n, kind="topic") for n in names[50:]] +
+                            [Term(name=f"{n} group", kind="topic") for n in names[:45]])
+    text = " ".join(f"Fighting was reported in {n} on Tuesday, the {n} group said." for n in names)
+    article = Article(title="Fighting in many towns", blocks=[Block("p", text)], origin="x.txt")
+    out = enrich.tags_and_places(article, enrich.Context(vocabulary=vocabulary, gazetteer=gazetteer))
+    assert len(out.places) == 40 and [p.name for p in out.places] == names[:40]
+    assert len(out.tags) == 40
