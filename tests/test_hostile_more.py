@@ -181,3 +181,40 @@ def test_an_input_naming_more_places_than_a_page_holds_gets_the_first(monkeypatc
     out = enrich.tags_and_places(article, enrich.Context(vocabulary=vocabulary, gazetteer=gazetteer))
     assert len(out.places) == 40 and [p.name for p in out.places] == names[:40]
     assert len(out.tags) == 40
+
+
+@pytest.mark.parametrize("edit", ["duplicate_ids: 5", "sources: 5", "duplicate_ids: {a: 1}", "sources: {file: x}"])
+def test_a_mistyped_duplicate_ids_or_sources_never_stops_the_ingest(tmp_path, edit):
+    """`duplicate_ids: 5` typed into a page was a traceback that stopped every later ingest of the
+    content folder (TypeError in the page finder); `sources: 5` rejected the page's input, when it was
+    revised, with "could not be written: TypeError: 'int' object is not iterable". Now a value that
+    is not a list counts as none: the revised input updates its page."""
+    from .test_hostile_site import body
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    story = inbox / "story.txt"
+    paras = body(41, 4)
+    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras) + "\n")
+    content = tmp_path / "content"
+    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert first.returncode == 0 and "1 new" in first.stdout, first.stdout + first.stderr
+    page = next((content / "articles").rglob("*.md"))
+    text = page.read_text(encoding="utf-8")
+    key = edit.split(":")[0]
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:") or line == "---" and i > 0)
+    end = start + 1
+    while lines[start].startswith(f"{key}:") and end < len(lines) and lines[end].startswith(("- ", "  ")):
+        end += 1
+    if lines[start].startswith(f"{key}:"):
+        lines[start:end] = [edit]
+    else:
+        lines.insert(start, edit)
+    page.write_text("\n".join(lines), encoding="utf-8")
+    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras)
+                     .replace("the talks ended", "the long talks ended", 1) + "\n")
+    again = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    out = again.stdout + again.stderr
+    assert again.returncode == 0 and "Traceback" not in out and "1 updated" in again.stdout, out
+    assert "the long talks ended" in page.read_text(encoding="utf-8")
