@@ -5,7 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..model import Article, Block
+from ..model import MAX_LIST_ENTRIES, Article, Block
 from ..textutil import clean_spaces
 from .dates import add_date
 from .language import looks_english
@@ -67,13 +67,13 @@ def tags_and_places(article: Article, ctx: Context) -> Article:
     """Tags first, then places outside the tagged spans: a tag beats a place ('Isis' is never a place)."""
     text = analysis_text(article)
     tag_matches = ctx.vocabulary.find(text)
-    article.tags = tag_names(tag_matches)
+    article.tags = tag_names(tag_matches)[:MAX_LIST_ENTRIES]  # the page's bound (model.MAX_LIST_ENTRIES)
     # The place matcher's precision rules are written for English: in other languages only major
     # places count ("Ende" and "Grund" are German nouns before they are towns).
     mentions = ctx.gazetteer.find(text, exclude=[(m.start, m.end) for m in tag_matches],
                                   major_only=not looks_english(text))
     metonyms = getattr(ctx.gazetteer, "metonyms", None)  # the curated-list gazetteer has no such rule
-    article.places = unique_places(mentions, metonyms(text, mentions) if metonyms else frozenset())
+    article.places = unique_places(mentions, metonyms(text, mentions) if metonyms else frozenset())[:MAX_LIST_ENTRIES]
     return article
 
 

@@ -16,7 +16,7 @@ import yaml
 
 from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
-from ..model import FIELD_LIMITS, Place, safe_url
+from ..model import FIELD_LIMITS, MAX_LIST_ENTRIES, Place, safe_url
 from ..textutil import page_text, slugify
 from ..writers.markdown import parse_page, split_page
 from ..writers.pagefile import repeated_keys
@@ -156,10 +156,17 @@ def checked_meta(meta: dict) -> tuple[dict, list[Place], list[str]]:
             continue
         if not isinstance(value, list):
             value = [value]
+        if len(value) > MAX_LIST_ENTRIES:
+            problems.append(f"{key}: {len(value):,} entries (limit {MAX_LIST_ENTRIES:,})")
+            out[key] = []
+            continue
         out[key] = [t for t in (_text(v, f"{key}[{i}]", problems) for i, v in enumerate(value)) if t]
     raw_places = meta.get("places")
     if raw_places not in (None, "", []) and not isinstance(raw_places, list):
         problems.append(f"places: {_shown(raw_places)} is not a list")
+        raw_places = []
+    if raw_places and len(raw_places) > MAX_LIST_ENTRIES:
+        problems.append(f"places: {len(raw_places):,} entries (limit {MAX_LIST_ENTRIES:,})")
         raw_places = []
     places = [p for p in (_place(d, i, problems) for i, d in enumerate(raw_places or [])) if p]
     return out, places, problems

@@ -33,7 +33,7 @@ from .pagefinder import PageFinder, body_text_of  # noqa: F401
 from .pageindex import PageIndex
 from .records import (InputRecords, WriteResult, _fingerprint, _hash, _safe_read,  # noqa: F401
                       _source_fp, primary_key, source_entry)
-from .pagefile import (_LOADER, atomic_write, dump_page, parse_page, quick_ids, read_page,  # noqa: F401
+from .pagefile import (_LOADER, atomic_write, entry_list, id_list, dump_page, parse_page, quick_ids, read_page,  # noqa: F401
                        split_page, write_if_changed)
 
 EDITABLE = ("title", "date", "summary", "source", "url", "author", "tags", "locations", "places", "body")
@@ -328,7 +328,7 @@ class PageStore(InputRecords, PageFinder):
         merged = dict(current)
         merged["sources"] = _merge_sources(current.get("sources"), entry)
         if aid != current.get("id"):
-            ids = [str(i) for i in current.get("duplicate_ids") or []]
+            ids = id_list(current.get("duplicate_ids"))
             if aid not in ids:
                 ids.append(aid)
             merged["duplicate_ids"] = ids
@@ -365,12 +365,12 @@ class PageStore(InputRecords, PageFinder):
 def _other_files_only(sources, file: str) -> bool:
     """Without a ledger record (a fresh clone), the page's own `sources` say which input made it: an
     input whose file is not among them is a copy of the page's article, linked as a duplicate."""
-    own = [s.get("file") for s in sources or [] if isinstance(s, dict) and not s.get("near_duplicate")]
+    own = [s.get("file") for s in entry_list(sources) if not s.get("near_duplicate")]
     return bool(own) and file not in own
 
 
 def _inputs(sources) -> list[str]:
-    return sorted({_source_fp(s) for s in sources or [] if isinstance(s, dict)})
+    return sorted({_source_fp(s) for s in entry_list(sources)})
 
 
 def _same_values(meta: dict, body: str | None, current: dict, current_body: str | None) -> bool:
@@ -382,7 +382,7 @@ def _same_values(meta: dict, body: str | None, current: dict, current_body: str 
 def _merge_sources(existing, entry: dict, replace_file: bool = False) -> list[dict]:
     """Add an input's entry to `sources` (once). With replace_file (the page's own input), an entry
     for the same file that says something else (e.g. before a sidecar added the URL) is replaced."""
-    sources = [dict(s) for s in existing or [] if isinstance(s, dict)]
+    sources = [dict(s) for s in entry_list(existing)]
     plain = {k: v for k, v in entry.items() if k != "near_duplicate"}
     if any({k: v for k, v in s.items() if k != "near_duplicate"} == plain for s in sources):
         return sources

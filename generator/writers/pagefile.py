@@ -222,6 +222,21 @@ def read_page(path: Path) -> tuple[dict, str]:
     return meta, body
 
 
+def id_list(value) -> list[str]:
+    """A page's `duplicate_ids` as the writer uses it, whatever an editor typed: a list as it is, one
+    id (`duplicate_ids: 1a09…`, not a list) as a list of it, anything else (a number, a mapping) as
+    no ids. `duplicate_ids: 5` was a traceback that stopped the ingest."""
+    if isinstance(value, list):
+        return [str(v) for v in value if isinstance(v, (str, int)) and not isinstance(v, bool)]
+    return [value] if isinstance(value, str) and value.strip() else []
+
+
+def entry_list(value) -> list:
+    """A page's `sources` as the writer uses it: the mappings of a list; anything else is none
+    (`sources: 5` rejected the page's input with "TypeError: 'int' object is not iterable")."""
+    return [s for s in value if isinstance(s, dict)] if isinstance(value, list) else []
+
+
 def quick_ids(text: str) -> dict | None:
     """{'id': ..., 'duplicate_ids': [...]} read from the front matter without parsing all of it,
     or None when the page is not in the plain shape the writer produces (then parse it fully).

@@ -17,7 +17,7 @@ from ..atomicfile import TMP_PREFIX
 from ..textutil import page_text
 from ..treewalk import walk_files
 from . import ledger as ledgerdb
-from .pagefile import parse_page, quick_ids, split_page
+from .pagefile import id_list, parse_page, quick_ids, split_page
 from .pageindex import PageIndex, now_ns
 from .records import _hash, _safe_read
 
@@ -65,7 +65,7 @@ class PageFinder:
             store._take(path)
             if meta.get("id"):
                 store.page_ids[path] = str(meta["id"])
-            ids = [meta.get("id")] + list(meta.get("duplicate_ids") or [])
+            ids = [meta.get("id")] + id_list(meta.get("duplicate_ids"))
             for i in ids:
                 if i:
                     store.pages.setdefault(str(i), path)
