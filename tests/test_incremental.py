@@ -109,7 +109,7 @@ def test_incremental_builds_equal_clean_builds_after_each_kind_of_change(tmp_pat
     _small_pages(project)
     build(project, project / "site")
     assert (project / CACHE).is_file()
-    assert (project / CACHE).with_name("search-index-terms.pickle").is_file()  # documents' words, kept
+    assert (project / CACHE).with_name("search-index-rows.pickle").is_file()  # the postings' rows, kept (rowtable.py)
     for change in (_nothing, _add, _edit_tags, _edit_summary, _edit_body, _delete, _page_size, _template, _config):
         change(project)
         build(project, project / "site")
