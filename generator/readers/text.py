@@ -249,9 +249,9 @@ def read_page(page: Page, model: Model, origin: str) -> Article:
                    date=found_date, author=author, source=page.sites[0] if page.sites else None)
 
 
-# A headline's line may carry what the page set before it: a link arrow or a bullet ("[> Jens Weber",
-# "›EU-Taxonomie: ..."), or the breadcrumb it ends ("Home » Berufskleidung • Bosch » Heizjacken von
-# Bosch"). A guillemet that opens a quotation closed in the line ("»Zitat«") is the headline's own.
+# A headline's line may carry what the page set before it: a link arrow or a bullet ("[> Mara Lindqvist",
+# "›Energie: ..."), or the breadcrumb it ends ("Home » Section • Brand » Headline"). A guillemet that
+# opens a quotation closed in the line ("»Zitat«") is the headline's own.
 _LEAD_MARKS = re.compile(r"^(?:(?:\[>|[>›»•·|])\s*)+")
 _CLOSES = {"»": "«", "›": "‹"}
 _CRUMB = re.compile(r"\s[»›>]\s")

@@ -114,7 +114,7 @@ def _read_dates(page: Page, i: int) -> list[tuple[bool, bool, object]]:
 # year after a day and a month's name ("Publié le 27 Mar 20 à 9:21", "Datum: 03.Mär.19"; --cv: date
 # right 0.831 -> 0.837, wrong 4.9 % unchanged) or after a day and a month with dots ("19.10.19,
 # 11:29 Uhr", "Artikel vom 31.10.23"; Engadget writes "11.03.17" for 3 November), and a slash date
-# whose day and month could be swapped ("Publié le 02/11/2023", "Por Adriano Fernandes | 03/05/2022
+# whose day and month could be swapped ("Publié le 02/11/2023", "Por Ana Ribeiro | 03/05/2022
 # 20:36", "30/10/23"), read in the order the page uses (_day_first).
 _SHORT_DOT = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d\d)(?![\d.])")
 _SLASH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)?\d\d)(?![\d/])")
@@ -273,9 +273,9 @@ COPY_AFTER = 4  # units below such a copy where its dateline is looked for (--cv
 def _copy_date(page: Page, title_at: int) -> tuple | None:
     """With no date at the headline: the dateline under another copy of it. A page that shows its
     headline in a teaser or a menu above the article prints the dateline under the article's own
-    copy ("Headline", "By R.C. Baker", "November 5, 2023"), or on the copy's line in a list of posts
+    copy ("Headline", "By J.Q. Writer", "November 5, 2023"), or on the copy's line in a list of posts
     ("Headline 12 Dezember, 2015"); such a line names its own day. A longer line that merely starts
-    with the headline's words ("Enchufla mentira switch quedate") is another item unless it is
+    with the headline's words ("Nuevo puerto abre hoy") is another item unless it is
     dated. A date under a copy with other dates below it is a list's (related articles): skipped."""
     title = page.units[title_at].casefold()
     copies = [i for i, u in enumerate(page.units)
