@@ -218,3 +218,38 @@ def test_a_mistyped_duplicate_ids_or_sources_never_stops_the_ingest(tmp_path, ed
     out = again.stdout + again.stderr
     assert again.returncode == 0 and "Traceback" not in out and "1 updated" in again.stdout, out
     assert "the long talks ended" in page.read_text(encoding="utf-8")
+
+
+PASTED = """
+
+An embed pasted from the source: <blockquote class="twitter-tweet">a post</blockquote>
+<script async src="https://platform.twitter.com/widgets.js"></script>
+
+<meta http-equiv="refresh" content="0;url=https://evil.example/"> [read more](javascript:alert(1)) and
+[there](JaVa&#115;cript:alert(2)) <img src="x" onerror="alert(3)"> <script><img src=x onerror=alert(4)></script>
+
+<!-- a comment --!><img src=x onerror=alert(5)> [a fine link](https://example.org/a) and *emphasis*.
+"""
+
+
+def test_raw_html_pasted_into_a_body_is_shown_as_text_and_named(tmp_path):
+    """An editor pastes an embed code, a meta refresh or a javascript: link into a page's text:
+    published as it was, it ran on the site (and loaded a script from another host). Now each such
+    tag is shown as text, one line names the file and the tag, and the strict build fails; Markdown
+    links to http(s) and emphasis still work."""
+    from .test_hostile_site import scan
+
+    project = copy_project(tmp_path / "p")
+    _page(project, GOOD_PAGE + PASTED)
+    for _ in range(2):  # the warning is given again by the next build: the page is not kept as built
+        strict = run_archive("build", cwd=project)
+        out = strict.stdout + strict.stderr
+        assert strict.returncode == 1 and "Traceback" not in out, out
+        lines = [line for line in out.splitlines() if "articles/2024/05/edited.md: body: " in line]
+        assert len(lines) >= 7 and all("is shown as text" in line for line in lines), out
+    built = project / "site" / "articles" / "2024" / "05" / "edited" / "index.html"
+    text = built.read_text(encoding="utf-8")
+    s = scan(built)
+    assert not s.unsafe, s.unsafe
+    assert "<script async" not in text and 'http-equiv="refresh"' not in text and "onerror=\"alert" not in text
+    assert '<a href="https://example.org/a">a fine link</a>' in text and "<em>emphasis</em>" in text
