@@ -3,6 +3,7 @@ test fails on the code before its fix (commit messages say what happened before)
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -253,3 +254,36 @@ def test_raw_html_pasted_into_a_body_is_shown_as_text_and_named(tmp_path):
     assert not s.unsafe, s.unsafe
     assert "<script async" not in text and 'http-equiv="refresh"' not in text and "onerror=\"alert" not in text
     assert '<a href="https://example.org/a">a fine link</a>' in text and "<em>emphasis</em>" in text
+
+
+def test_a_site_folder_of_other_files_is_not_built_into(tmp_path):
+    """`site` linked to a folder of other files (or `--site` naming one: a home folder, a web root)
+    lost every one of them at the end of a successful `archive build`, which removes what it did not
+    write. Now such a folder is refused in one line, exit status 2, and keeps its files; an empty
+    folder, a site this archive built, and an MkDocs site built before are built into as before."""
+    project = copy_project(tmp_path / "p")
+    _page(project)
+    victim = tmp_path / "victim"
+    (victim / "docs").mkdir(parents=True)
+    (victim / "precious.txt").write_text("keep me\n")
+    (victim / "docs" / "notes.md").write_text("keep me too\n")
+    os.symlink(victim, project / "site")
+    for args in (("build",), ("build", "--site", str(victim))):
+        out = run_archive(*args, cwd=project)
+        assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+        errors = out.stderr.strip().splitlines()
+        assert len(errors) == 1 and "holds files no build wrote (docs, precious.txt)" in errors[0], errors
+        assert sorted(p.name for p in victim.iterdir()) == ["docs", "precious.txt"]
+        assert (victim / "docs" / "notes.md").read_text() == "keep me too\n"
+    (project / "site").unlink()
+    first = run_archive("build", cwd=project)
+    assert first.returncode == 0, first.stderr
+    (project / "site" / "stale.html").write_text("from an earlier build")
+    again = run_archive("build", cwd=project)
+    assert again.returncode == 0 and not (project / "site" / "stale.html").exists(), again.stderr
+    bad = _page(project, GOOD_PAGE.replace("lat: 36.2", "lat: north"), name="bad.md")
+    shutil.rmtree(project / "site")
+    failed = run_archive("build", cwd=project)  # a strict build that fails halfway: its folder stays ours
+    assert failed.returncode == 1 and (project / "site").is_dir(), failed.stderr
+    bad.unlink()
+    assert run_archive("build", cwd=project).returncode == 0
