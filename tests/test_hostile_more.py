@@ -256,6 +256,19 @@ def test_raw_html_pasted_into_a_body_is_shown_as_text_and_named(tmp_path):
     assert '<a href="https://example.org/a">a fine link</a>' in text and "<em>emphasis</em>" in text
 
 
+def test_an_attribute_list_in_a_body_cannot_add_a_handler(tmp_path):
+    """attr_list (mkdocs.yml) reads `{ onmouseover=… }` after a heading or paragraph as attributes:
+    a body holding no `<` and no link added a handler to the page."""
+    from .test_hostile_site import scan
+
+    project = copy_project(tmp_path / "p")
+    _page(project, GOOD_PAGE + "\n## A heading { onmouseover=alert(1) }\n\nA paragraph.\n{: onclick=\"alert(2)\" }\n")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "body: onmouseover= on <h2>" in out and "body: onclick= on <p>" in out, out
+    assert not scan(project / "site" / "articles" / "2024" / "05" / "edited" / "index.html").unsafe
+
+
 def test_a_site_folder_of_other_files_is_not_built_into(tmp_path):
     """`site` linked to a folder of other files (or `--site` naming one: a home folder, a web root)
     lost every one of them at the end of a successful `archive build`, which removes what it did not

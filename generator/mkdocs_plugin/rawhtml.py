@@ -5,8 +5,8 @@ but an editor may paste some into a page: an embed code (`<blockquote class="twi
 <script async src="https://platform.twitter.com/widgets.js">`), a `<meta http-equiv="refresh">`, a
 link written `[here](javascript:…)`. Those were published as they were and ran on the site. Now
 each such tag is escaped (shown as text) and named in one warning line, which fails the strict
-build. Only bodies whose Markdown could produce a tag or a link are parsed (`might_hold`): the
-generated ones cost one substring test."""
+build. Only bodies whose Markdown could produce a tag, an attribute or a link are parsed
+(`might_hold`): the generated ones cost a few substring tests."""
 from __future__ import annotations
 
 import html
@@ -20,7 +20,7 @@ URL_ATTRS = {"href", "src", "action", "formaction", "poster", "data", "xlink:hre
              "cite", "longdesc", "usemap", "ping", "manifest", "codebase", "archive"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
-_GATE = ("<", "](", "]:")
+_GATE = ("<", "](", "]:", "{")  # "{": attr_list's `{: onclick=… }` adds attributes without a tag
 
 
 def might_hold(markdown: str) -> bool:
