@@ -97,13 +97,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     _mkdocs_logging()
     try:
         cfg = _mkdocs_config(args)
-        from .sitewrite import keep_unchanged
+        from .sitewrite import SiteDirError, keep_unchanged
 
         with keep_unchanged(cfg["site_dir"]):  # unchanged files stay as they are, stale ones go
             build(cfg)
     except (Abort, ConfigurationError) as exc:
         print(f"archive build: {exc}", file=sys.stderr)
         return 1
+    except SiteDirError as exc:
+        print(f"archive build: {exc}", file=sys.stderr)
+        return 2
     for note in getattr(cfg.plugins.get("archive"), "notes", []):  # what the build chose not to write
         print(f"archive build: {note}", file=sys.stderr)
     print(f"site built in {cfg['site_dir']}")

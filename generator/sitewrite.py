@@ -28,6 +28,26 @@ from pathlib import Path
 from .atomicfile import holds
 
 MARKER = ".archive-build-started"
+# What any MkDocs build writes (both themes): a folder holding them is a site (check_site).
+MKDOCS_FILES = ("404.html", "sitemap.xml")
+
+
+class SiteDirError(OSError):
+    """The site folder holds files no build wrote: one line naming it and what is there."""
+
+
+def check_site(site: Path) -> None:
+    """Refuse a site folder that is neither empty, nor an MkDocs site, nor one a build did not finish
+    (its MARKER is left by a failed build). Why: a build removes every file of the site folder it did
+    not write, so `site` linked to (or `--site` naming) a folder of other files, a home folder or a
+    web root, lost all of them at the end of a successful build."""
+    if not site.is_dir() or (site / MARKER).exists() or all((site / f).is_file() for f in MKDOCS_FILES):
+        return
+    names = sorted(e.name for e in os.scandir(site))
+    if names:
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3:,} more" if len(names) > 3 else "")
+        raise SiteDirError(f"{site}: the site folder holds files no build wrote ({shown}), which a build would "
+                           f"remove: not built; empty it, or name another folder (--site)")
 _kept: set[str] | None = None  # the running build's files found unchanged (see `confirm`)
 
 
@@ -136,6 +156,7 @@ def keep_unchanged(site_dir: str | os.PathLike) -> Iterator[None]:
     from mkdocs import utils
 
     site = Path(site_dir).resolve()
+    check_site(site)
     before = _existing(site)
     site.mkdir(parents=True, exist_ok=True)
     marker = site / MARKER
@@ -180,7 +201,7 @@ def keep_unchanged(site_dir: str | os.PathLike) -> Iterator[None]:
     finally:
         utils.write_file, utils.copy_file, utils.clean_directory = real_write, real_copy, real_clean
         _kept = None
-        marker.unlink(missing_ok=True)
+    marker.unlink(missing_ok=True)  # a failed build leaves it: its half-written folder is still ours
     _remove_stale(site, before, kept, started)
 
 

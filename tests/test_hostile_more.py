@@ -3,6 +3,7 @@ test fails on the code before its fix (commit messages say what happened before)
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,84 @@ def test_a_mistyped_duplicate_ids_or_sources_never_stops_the_ingest(tmp_path, ed
     out = again.stdout + again.stderr
     assert again.returncode == 0 and "Traceback" not in out and "1 updated" in again.stdout, out
     assert "the long talks ended" in page.read_text(encoding="utf-8")
+
+
+PASTED = """
+
+An embed pasted from the source: <blockquote class="twitter-tweet">a post</blockquote>
+<script async src="https://platform.twitter.com/widgets.js"></script>
+
+<meta http-equiv="refresh" content="0;url=https://evil.example/"> [read more](javascript:alert(1)) and
+[there](JaVa&#115;cript:alert(2)) <img src="x" onerror="alert(3)"> <script><img src=x onerror=alert(4)></script>
+
+<!-- a comment --!><img src=x onerror=alert(5)> [a fine link](https://example.org/a) and *emphasis*.
+"""
+
+
+def test_raw_html_pasted_into_a_body_is_shown_as_text_and_named(tmp_path):
+    """An editor pastes an embed code, a meta refresh or a javascript: link into a page's text:
+    published as it was, it ran on the site (and loaded a script from another host). Now each such
+    tag is shown as text, one line names the file and the tag, and the strict build fails; Markdown
+    links to http(s) and emphasis still work."""
+    from .test_hostile_site import scan
+
+    project = copy_project(tmp_path / "p")
+    _page(project, GOOD_PAGE + PASTED)
+    for _ in range(2):  # the warning is given again by the next build: the page is not kept as built
+        strict = run_archive("build", cwd=project)
+        out = strict.stdout + strict.stderr
+        assert strict.returncode == 1 and "Traceback" not in out, out
+        lines = [line for line in out.splitlines() if "articles/2024/05/edited.md: body: " in line]
+        assert len(lines) >= 7 and all("is shown as text" in line for line in lines), out
+    built = project / "site" / "articles" / "2024" / "05" / "edited" / "index.html"
+    text = built.read_text(encoding="utf-8")
+    s = scan(built)
+    assert not s.unsafe, s.unsafe
+    assert "<script async" not in text and 'http-equiv="refresh"' not in text and "onerror=\"alert" not in text
+    assert '<a href="https://example.org/a">a fine link</a>' in text and "<em>emphasis</em>" in text
+
+
+def test_an_attribute_list_in_a_body_cannot_add_a_handler(tmp_path):
+    """attr_list (mkdocs.yml) reads `{ onmouseover=… }` after a heading or paragraph as attributes:
+    a body holding no `<` and no link added a handler to the page."""
+    from .test_hostile_site import scan
+
+    project = copy_project(tmp_path / "p")
+    _page(project, GOOD_PAGE + "\n## A heading { onmouseover=alert(1) }\n\nA paragraph.\n{: onclick=\"alert(2)\" }\n")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "body: onmouseover= on <h2>" in out and "body: onclick= on <p>" in out, out
+    assert not scan(project / "site" / "articles" / "2024" / "05" / "edited" / "index.html").unsafe
+
+
+def test_a_site_folder_of_other_files_is_not_built_into(tmp_path):
+    """`site` linked to a folder of other files (or `--site` naming one: a home folder, a web root)
+    lost every one of them at the end of a successful `archive build`, which removes what it did not
+    write. Now such a folder is refused in one line, exit status 2, and keeps its files; an empty
+    folder, a site this archive built, and an MkDocs site built before are built into as before."""
+    project = copy_project(tmp_path / "p")
+    _page(project)
+    victim = tmp_path / "victim"
+    (victim / "docs").mkdir(parents=True)
+    (victim / "precious.txt").write_text("keep me\n")
+    (victim / "docs" / "notes.md").write_text("keep me too\n")
+    os.symlink(victim, project / "site")
+    for args in (("build",), ("build", "--site", str(victim))):
+        out = run_archive(*args, cwd=project)
+        assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+        errors = out.stderr.strip().splitlines()
+        assert len(errors) == 1 and "holds files no build wrote (docs, precious.txt)" in errors[0], errors
+        assert sorted(p.name for p in victim.iterdir()) == ["docs", "precious.txt"]
+        assert (victim / "docs" / "notes.md").read_text() == "keep me too\n"
+    (project / "site").unlink()
+    first = run_archive("build", cwd=project)
+    assert first.returncode == 0, first.stderr
+    (project / "site" / "stale.html").write_text("from an earlier build")
+    again = run_archive("build", cwd=project)
+    assert again.returncode == 0 and not (project / "site" / "stale.html").exists(), again.stderr
+    bad = _page(project, GOOD_PAGE.replace("lat: 36.2", "lat: north"), name="bad.md")
+    shutil.rmtree(project / "site")
+    failed = run_archive("build", cwd=project)  # a strict build that fails halfway: its folder stays ours
+    assert failed.returncode == 1 and (project / "site").is_dir(), failed.stderr
+    bad.unlink()
+    assert run_archive("build", cwd=project).returncode == 0

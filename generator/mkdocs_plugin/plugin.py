@@ -20,7 +20,7 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..cachedir import CacheDirError, ensure
 from . import (article, buildcache, catalogue, charts, exports, feedset, gctune, listings, locator, map as sitemap,
-               mapsvg, mdreuse, navmemo, outside, pagefiles, pages, parallel, related, reproducible, searchjob, skeleton,
+               mapsvg, mdreuse, navmemo, outside, pagefiles, pages, parallel, rawhtml, related, reproducible, searchjob, skeleton,
                unchanged)
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
@@ -306,6 +306,10 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             links = self.article_links  # made once per folder of pages (article.Links)
             if links is None or links.link is not self.link:
                 links = self.article_links = article.Links(self.link, self.tag_uri, self.place_uri)
+            if record.body is None or rawhtml.might_hold(record.body):  # an editor's raw HTML (rawhtml.py)
+                output, unsafe = rawhtml.neutralise(output)
+                for why in unsafe:
+                    log.warning("%s: body: %s is shown as text (raw HTML that could run or load)", uri, why)
             header = (pages.article_header(record, links.tag_uri, links.place_uri, links)
                       + article.locator(record, lambda target: self.link.href(uri, target)))
             footer = article.footer(record, self.neighbours.get(uri), links)
