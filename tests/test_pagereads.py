@@ -83,10 +83,10 @@ def test_records_read_by_workers_are_the_main_process_s(tmp_path: Path, monkeypa
     assert list(parallel) == list(serial)
     assert _plain(parallel) == _plain(serial)
     # What the plugin derives from each record came made by the readers, as it makes it here.
-    derived = [(uri, r.derived) for uri, r in parallel.items() if r.derived]
+    derived = [(uri, r.derived) for uri, r in parallel.items() if set(r.derived) - {"page_id"}]  # (the id: index.py)
     assert len(derived) >= len(files) // 3
     for uri, values in derived:
-        assert set(values) == {"print", "view", "related_keys"}
+        assert set(values) - {"page_id"} == {"print", "view", "related_keys"}
         pagereads._derive(serial[uri])
         assert values == serial[uri].derived
     assert any(r.problems for r in serial.values()) and any(r.body is None for r in serial.values())
