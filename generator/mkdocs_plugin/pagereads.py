@@ -99,14 +99,9 @@ def _derive(record: Record) -> None:
 
 
 def _work(share: list[tuple], conn, inherited: list) -> None:
-    from .parallel import _Capture  # the page workers' log capture
+    from .parallel import worker_start  # as the page workers start
 
-    for c in inherited:
-        c.close()
-    capture = _Capture()
-    logger = logging.getLogger("mkdocs")
-    logger.handlers = [capture]  # nothing printed or counted here: the main process logs them
-    logger.propagate = False
+    capture = worker_start(inherited)
     status, rows = "ok", []
     try:
         rows = [_read(uri, path) for uri, path, _seen in share]

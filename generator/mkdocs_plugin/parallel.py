@@ -182,12 +182,7 @@ class _Job:
 
     def work(self, conn: Connection, cache, outputs, inherited: list[Connection] = ()) -> None:
         """A worker: render chunks, then send each page's stored result, written files and the log."""
-        for other in inherited:
-            other.close()
-        capture = _Capture()
-        logger = logging.getLogger("mkdocs")
-        logger.handlers = [capture]  # nothing printed or counted here: the main process logs them
-        logger.propagate = False
+        capture = worker_start(inherited)
         written: set[str] = set()
         real_write = utils.write_file  # `archive build`'s site writer, when it runs
 
@@ -211,6 +206,18 @@ class _Job:
                 pages.append((uri, stored, outputs.rendered.pop(uri, None), [dest] if dest in written else []))
         conn.send((status, pages, capture.records))
         conn.close()
+
+
+def worker_start(inherited) -> _Capture:
+    """A forked worker's first step: close the pipes it inherited from earlier workers and capture
+    MkDocs' log, which the main process logs again (nothing is printed or counted in the worker)."""
+    for other in inherited:
+        other.close()
+    capture = _Capture()
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = [capture]
+    logger.propagate = False
+    return capture
 
 
 class _Capture(logging.Handler):
