@@ -131,9 +131,10 @@ def test_a_clean_build_reading_in_workers_is_the_serial_build(tmp_path: Path):
     done = build(project, project / "site", command=command)
     assert "read by workers:" in done.stdout and "read by workers: 0" not in done.stdout
     assert tree(project / "site") == serial
-    # The same files written again (new stamps, same digests): read again, their stored records taken.
+    # The same files written again (new stamps, same digests: a fresh checkout or copy): read here,
+    # their stored records taken unparsed; no worker parses pages the build cache holds.
     for page in (project / "content" / "articles").rglob("*.md"):
         page.write_bytes(page.read_bytes())
     done = build(project, project / "site", command=command)
-    assert "read by workers:" in done.stdout and "read by workers: 0" not in done.stdout
+    assert "read by workers:" not in done.stdout
     assert tree(project / "site") == serial
