@@ -300,3 +300,24 @@ def test_a_site_folder_of_other_files_is_not_built_into(tmp_path):
     assert failed.returncode == 1 and (project / "site").is_dir(), failed.stderr
     bad.unlink()
     assert run_archive("build", cwd=project).returncode == 0
+
+
+def test_a_date_typed_years_ahead_is_one_line_and_the_strict_build_fails(tmp_path):
+    """An editor types 2062 for 2026: the article sorted above every other on the home page, its tag
+    and place listings and the feeds, for decades, and the strict build passed without a word. Now one
+    line names the page and the day of the build (SOURCE_DATE_EPOCH's when set, so the verdict on an
+    old commit is the same later); a date up to a day ahead (another time zone) is fine."""
+    project = copy_project(tmp_path / "p")
+    _page(project, GOOD_PAGE.replace("date: 2024-05-01", "date: 2062-05-01"))
+    _page(project, GOOD_PAGE.replace("0123456789abcdef", "fedcba9876543210").replace("date: 2024-05-01", "date: 2024-05-03")
+          .replace("about the convoy", "other"), name="tomorrow.md")
+    day = "1714608000"  # 2024-05-02 00:00 UTC
+    strict = run_archive("build", cwd=project, env={"SOURCE_DATE_EPOCH": day})
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    lines = [line for line in out.splitlines() if "after the day of the build" in line]
+    assert len(lines) == 1 and ("articles/2024/05/edited.md: date: 2062-05-01 is after the day of the build "
+                                "(2024-05-02)") in lines[0], out
+    (project / "content" / "articles" / "2024" / "05" / "edited.md").write_text(GOOD_PAGE, encoding="utf-8")
+    again = run_archive("build", cwd=project, env={"SOURCE_DATE_EPOCH": day})
+    assert again.returncode == 0, again.stdout + again.stderr
