@@ -345,7 +345,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.navmemo.install(env)
         self.skeletons = None  # pages filled from their shape's skeleton (skeleton.py); a feed's page looks itself up
         if self.config.enabled and self.config.page_skeleton and unchanged.allowed(config):
-            self.skeletons = skeleton.install(env, exclude=set(self.page_feeds))
+            store = self.cache.store if self.cache is not None else None
+            kept = skeleton.Kept(store, self.cache.base, self.nav) if store is not None and self.nav is not None else None
+            self.skeletons = skeleton.install(env, exclude=set(self.page_feeds), kept=kept)
         if self.share is not None:  # MkDocs read the pages it keeps: the others are rendered now, on every core
             parallel.render(self.share, config, files, self.nav, env, self.cache, self.outputs)
             for file in self.share.files:
@@ -416,6 +418,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if self.cache is not None:
             if self.outputs is not None and isinstance(self.files, unchanged.PageFiles):
                 self.outputs.finish(self.files, self.cache.keys, self.cache.contexts)
+            if self.skeletons is not None:
+                self.skeletons.keep()  # the shapes proved in this build, for the next (skeleton.Kept)
             self.cache.finish(commit=True)
             self.cache = None
         site = Path(config.site_dir)
