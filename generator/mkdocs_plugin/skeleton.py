@@ -203,6 +203,7 @@ class Skeletons:
         self.shapes: dict[tuple, _Shape | _First | None] = {}
         self.filled = 0  # pages made from a skeleton (tests read them)
         self.rendered = 0  # pages Jinja rendered
+        self.reused = 0  # shapes taken from `kept` (tests read them)
 
     def _values(self, page) -> tuple[tuple, list[str]] | None:
         """(shape key part, slot values, content marker) of a page, or None when Jinja must render it."""
@@ -256,6 +257,7 @@ class Skeletons:
         if shape is _NEW and self.kept is not None and (stored := self.kept.get(repr(key))) is not None:
             shape = self.shapes[key] = _Shape(*stored)  # proved in an earlier build with the same key
             shape.verified = VERIFY
+            self.reused += 1
         if shape is _NEW:  # a shape's first page: Jinja's, kept to prove the skeleton if a second comes
             real = jinja2.Template.render(template, context)
             self.rendered += 1
