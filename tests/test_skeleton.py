@@ -49,7 +49,7 @@ def test_pages_are_filled_from_skeletons(tmp_path: Path):
 
 
 def test_a_rebuild_fills_pages_from_kept_skeletons(tmp_path: Path):
-    """Shapes proved by one build are used by the next (skeleton.Kept): an edited summary's pages
+    """Shapes proved by one build are used by the next (skeleton.Kept): an edited title's pages
     (its article, its listings) are filled without Jinja, and the site is a clean build's bytes."""
     project = _project(tmp_path / "on", make_project(tmp_path / "p"), parallel_render=False)
 
@@ -62,8 +62,8 @@ def test_a_rebuild_fills_pages_from_kept_skeletons(tmp_path: Path):
     assert first.reused == 0 and first.proved
     page = sorted((project / "content" / "articles").rglob("*.md"))[1]
     text = page.read_text(encoding="utf-8")
-    assert "\nsummary: " in text
-    page.write_text(text.replace("\nsummary: ", "\nsummary: Revised. ", 1), encoding="utf-8")
+    assert "\ntitle: " in text
+    page.write_text(text.replace("\ntitle: ", "\ntitle: Revised ", 1), encoding="utf-8")
     second = in_process(project)
     assert second.reused > 0 and second.filled > 0
     clean = tmp_path / "clean"
