@@ -175,8 +175,8 @@ class Kept:
 
     def get(self, shape: str) -> tuple[list[str], list[tuple[int, int]]] | None:
         if self.shapes is None:
-            stored = self.store.listing(self.key)
-            self.shapes = stored if isinstance(stored, dict) else {}
+            stored = self.store.listing(self.key)  # ("skeletons", shapes): told apart from other entries
+            self.shapes = stored[1] if isinstance(stored, tuple) and stored[:1] == ("skeletons",) else {}
         return self.shapes.get(shape)
 
     def add(self, proved: dict[str, tuple[list[str], list[tuple[int, int]]]]) -> None:
@@ -184,7 +184,7 @@ class Kept:
         if proved and any(self.get(k) is None for k in proved):
             assert self.shapes is not None
             self.shapes.update(proved)
-            self.store.put_listing(self.key, self.shapes)
+            self.store.put_listing(self.key, ("skeletons", self.shapes))
 
 
 def _nav_facts(nav) -> list:
