@@ -115,3 +115,20 @@ def test_cape_and_point_before_a_name_are_features(gaz):
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert got["Cape Peron"].approximate
     assert got["Cape Town"].country == "South Africa" and not got["Cape Town"].approximate
+
+
+def test_a_feature_is_placed_in_the_parent_the_text_names(gaz):
+    # the story's most-named place is Des Moines; the street is in the town named right after it, and the
+    # parks are in the states named before them with a possessive or after them with "in"
+    text = ("Des Moines officials met in Des Moines. The museum on North Fourth Street in Red Oak opened; "
+            "visitors crowded Utah's Zion National Park and Rocky Mountain National Park in Colorado.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    street = got["North Fourth Street"]
+    assert street.approximate and (street.lat, street.lon) == (got["Red Oak"].lat, got["Red Oak"].lon)
+    assert got["Zion National Park"].region == got["Utah"].name
+    assert got["Rocky Mountain National Park"].region == got["Colorado"].name
+    # without a parent named beside it, a feature stays at the story's most-named place
+    text = "Des Moines officials met in Des Moines. The museum on North Fourth Street opened."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["North Fourth Street"].region == "Iowa"
+    assert (got["North Fourth Street"].lat, got["North Fourth Street"].lon) == (got["Des Moines"].lat, got["Des Moines"].lon)
