@@ -132,3 +132,12 @@ def test_a_feature_is_placed_in_the_parent_the_text_names(gaz):
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert got["North Fourth Street"].region == "Iowa"
     assert (got["North Fourth Street"].lat, got["North Fourth Street"].lon) == (got["Des Moines"].lat, got["Des Moines"].lon)
+
+
+def test_canadian_provinces_by_their_press_abbreviations(gaz):
+    # "B.C." after a year or a century is a date, not British Columbia
+    text = ("Tools from 800 B.C. and the fourth century B.C. were shown in Kelowna, B.C., then in Moncton, N.B., "
+            "Truro, N.S., and Summerside, P.E.I.")
+    got = [(text[s:e], p.name) for s, e, p in gaz.find(text)]
+    regions = [n for s, n in got if s in ("B.C.", "N.B.", "N.S.", "P.E.I.")]
+    assert regions == ["British Columbia", "New Brunswick", "Nova Scotia", "Prince Edward Island"]
