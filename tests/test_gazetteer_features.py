@@ -141,3 +141,9 @@ def test_canadian_provinces_by_their_press_abbreviations(gaz):
     got = [(text[s:e], p.name) for s, e, p in gaz.find(text)]
     regions = [n for s, n in got if s in ("B.C.", "N.B.", "N.S.", "P.E.I.")]
     assert regions == ["British Columbia", "New Brunswick", "Nova Scotia", "Prince Edward Island"]
+
+
+def test_a_country_point_lies_in_its_country(gaz):
+    # countryinfo's Kuwait point (45.75 E) is in Saudi Arabia; Kuwait spans about 46.5-48.4 E
+    kuwait = gaz.lookup("Kuwait")
+    assert kuwait.kind == "country" and 46.5 < kuwait.lon < 48.5 and 28.5 < kuwait.lat < 30.1
