@@ -96,3 +96,10 @@ def test_forget_clears_memos_without_changing_answers(gaz):
     gaz.forget()
     assert not gaz._ranked and not gaz._first_rows
     assert gaz.find(text) == before
+
+
+def test_a_name_written_without_its_accents_is_no_alias(gaz):
+    # "Cancun" is Cancún unaccented, not a second name: the alias penalty had given it to Changchun,
+    # China, which GeoNames also lists as "Cancun"
+    got = [(p.country, p.region) for _, _, p in gaz.find("The couple from Dayton flew to Cancun for a week.")]
+    assert ("Mexico", "Quintana Roo") in got
