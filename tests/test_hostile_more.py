@@ -2,6 +2,7 @@
 test fails on the code before its fix (commit messages say what happened before)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -300,3 +301,62 @@ def test_a_site_folder_of_other_files_is_not_built_into(tmp_path):
     assert failed.returncode == 1 and (project / "site").is_dir(), failed.stderr
     bad.unlink()
     assert run_archive("build", cwd=project).returncode == 0
+
+
+def test_a_date_typed_years_ahead_is_one_line_and_the_strict_build_fails(tmp_path):
+    """An editor types 2062 for 2026: the article sorted above every other on the home page, its tag
+    and place listings and the feeds, for decades, and the strict build passed without a word. Now one
+    line names the page and the day of the build (SOURCE_DATE_EPOCH's when set, so the verdict on an
+    old commit is the same later); a date up to a day ahead (another time zone) is fine."""
+    project = copy_project(tmp_path / "p")
+    _page(project, GOOD_PAGE.replace("date: 2024-05-01", "date: 2062-05-01"))
+    _page(project, GOOD_PAGE.replace("0123456789abcdef", "fedcba9876543210").replace("date: 2024-05-01", "date: 2024-05-03")
+          .replace("about the convoy", "other"), name="tomorrow.md")
+    day = "1714608000"  # 2024-05-02 00:00 UTC
+    strict = run_archive("build", cwd=project, env={"SOURCE_DATE_EPOCH": day})
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    lines = [line for line in out.splitlines() if "after the day of the build" in line]
+    assert len(lines) == 1 and ("articles/2024/05/edited.md: date: 2062-05-01 is after the day of the build "
+                                "(2024-05-02)") in lines[0], out
+    (project / "content" / "articles" / "2024" / "05" / "edited.md").write_text(GOOD_PAGE, encoding="utf-8")
+    again = run_archive("build", cwd=project, env={"SOURCE_DATE_EPOCH": day})
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_a_revised_input_still_updates_its_page_after_an_editor_typed_over_its_id(tmp_path):
+    """An editor types over a page's `id` (a slip of the keyboard, or "tidying" it). The next revised
+    text of the page's input was then taken for a near-duplicate of its own page: listed in its
+    `duplicate_ids`, the revision never shown, and every later ingest called it unchanged. Now the
+    ledger's record of what this input wrote at that page finds it: the page takes the revision and
+    the revised text's id, the editor's other fixes stay, one line says what happened."""
+    from .test_hostile_site import body
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    story = inbox / "story.txt"
+    paras = body(41, 4)
+    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras) + "\n")
+    content = tmp_path / "content"
+    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert first.returncode == 0 and "1 new" in first.stdout, first.stdout + first.stderr
+    page = next((content / "articles").rglob("*.md"))
+    text = page.read_text(encoding="utf-8")
+    old_id = text.split("\nid: ", 1)[1].split("\n", 1)[0].strip("'\"")
+    typed = old_id[:-1] + ("a" if old_id[-1] != "a" else "b")  # one key slipped
+    text = text.replace(f"id: {old_id}", f"id: {typed}", 1)
+    text = text.replace("\ntitle: Convoy reaches", "\ntitle: Convoy finally reaches", 1)
+    page.write_text(text, encoding="utf-8")
+    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras)
+                     .replace("the talks ended", "the long talks ended", 1) + "\n")
+    again = run_archive("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
+    out = again.stdout + again.stderr
+    assert again.returncode == 0 and "Traceback" not in out, out
+    (entry,) = [e for e in json.loads(again.stdout)["entries"] if e["outcome"] != "unchanged"]
+    assert entry["outcome"] == "updated" and f"was typed over {old_id} by hand" in entry["reason"], out
+    pages = list((content / "articles").rglob("*.md"))
+    after = page.read_text(encoding="utf-8")
+    assert pages == [page] and "the long talks ended" in after and "title: Convoy finally reaches" in after
+    assert f"id: {typed}" not in after and "duplicate_ids" not in after, after
+    third = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert third.returncode == 0 and "1 unchanged" in third.stdout, third.stdout + third.stderr

@@ -16,14 +16,14 @@ DAY = 86400
 def test_two_builds_on_different_days_in_different_folders_are_byte_identical(tmp_path):
     (tmp_path / "first").mkdir()
     first = make_project(tmp_path / "first")
-    build(first, first / "site", env={"SOURCE_DATE_EPOCH": str(1_700_000_000)})
+    build(first, first / "site", env={"SOURCE_DATE_EPOCH": str(1_760_000_000)})
     # A fresh checkout elsewhere, later: new file times, another folder, another build date.
     second = tmp_path / "second"
     shutil.copytree(first, second, ignore=shutil.ignore_patterns("site"))
     later = time.time() + 3 * DAY
     for path in second.rglob("*"):
         os.utime(path, (later, later))
-    build(second, second / "site", env={"SOURCE_DATE_EPOCH": str(1_700_000_000 + 40 * DAY)})
+    build(second, second / "site", env={"SOURCE_DATE_EPOCH": str(1_760_000_000 + 40 * DAY)})
 
     a, b = tree(first / "site"), tree(second / "site")
     assert "sitemap.xml.gz" in a and "feed.xml" in a and len(a) > 40

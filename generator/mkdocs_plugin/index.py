@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -264,6 +265,29 @@ def shared_ids(records: list[Record]) -> list[str]:
                        f"(delete the copy, or remove the copy's id line to keep it as a page of its own)")
         else:
             first[aid] = r.src_uri
+    return out
+
+
+FUTURE_SLACK = timedelta(days=1)  # a page dated tomorrow somewhere east of the build machine is fine
+
+
+def build_day() -> date:
+    """The day a build runs: SOURCE_DATE_EPOCH's when set (a reproducible build of an old commit
+    judges its dates by that day), else today in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).date()
+    return datetime.now(timezone.utc).date()
+
+
+def future_dates(records: list[Record], today: date) -> list[str]:
+    """One line per page dated after `today` (one day's slack): a typo (2062 for 2026) sorts the
+    article above every other on the home page, its listings and the feeds, where it stays for years."""
+    out = []
+    for r in sorted(records, key=lambda r: r.src_uri):
+        if r.date is not None and r.date > today + FUTURE_SLACK:
+            out.append(f"{r.src_uri}: date: {r.date.isoformat()} is after the day of the build "
+                       f"({today.isoformat()}): a typo? It is listed first everywhere until then")
     return out
 
 

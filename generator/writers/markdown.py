@@ -229,6 +229,10 @@ class PageStore(InputRecords, PageFinder):
             return WriteResult("unchanged", path, f"page left as is: its front matter is broken ({exc})")
         page_id = str(current.get("id")) if current.get("id") else None
         previous = self.ledger.get(page_id or aid)
+        retyped = None  # the id this page had, when an editor typed another over it
+        if previous is None and page_id and page_id != aid:
+            retyped = self._id_written_at(article.origin, path)
+            previous = self.ledger.get(retyped) if retyped else None
         secondary = bool(current) and (
             match is not None
             or aid in self.seen_this_run
@@ -243,11 +247,28 @@ class PageStore(InputRecords, PageFinder):
             # a new version of the page's article, not a copy of it. The page takes the new text
             # (fields an editor changed stay the editor's) and the new id, at the same path.
             result = self._merge(article, aid, path, current, current_body, previous, sig)
-            self._forget(page_id)
+            self._forget(retyped or page_id)
+            if retyped:
+                result.note = (f"its page's id {page_id} was typed over {retyped} by hand: the page takes "
+                               f"the revised text's id {aid}")
             return result
         if secondary:
             return self._link(article, aid, path, current, current_body, match)
         return self._merge(article, aid, path, current, current_body, previous, sig)
+
+    def _id_written_at(self, origin: str, path: Path) -> str | None:
+        """The id this input's last ingest gave the page at `path`, when the page now carries one the
+        ledger never knew (an editor typed over it). Without it a revised text of the input was taken
+        for a near-duplicate of its own page and listed there, its revision lost."""
+        record = self.ledger.input_record(origin)
+        if record is None:
+            return None
+        rel = path.relative_to(self.content).as_posix()
+        for item in record[1]:
+            aid = str(item.get("id") or "") if isinstance(item, dict) else ""
+            if aid and item.get("page") == rel and aid in self.ledger and self.pages.get(aid) in (None, path):
+                return aid
+        return None
 
     def _nothing_new(self, article: Article, aid: str, path: Path, sig: bytes | None) -> WriteResult | None:
         """`unchanged` without parsing the page, when provably so; None when the page must be read.
