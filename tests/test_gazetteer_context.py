@@ -103,3 +103,13 @@ def test_a_name_written_without_its_accents_is_no_alias(gaz):
     # China, which GeoNames also lists as "Cancun"
     got = [(p.country, p.region) for _, _, p in gaz.find("The couple from Dayton flew to Cancun for a week.")]
     assert ("Mexico", "Quintana Roo") in got
+
+
+def test_a_small_far_town_in_a_story_naming_only_another_country_is_placed_there(gaz):
+    # the gazetteer holds Glenrock only in Wyoming; a story that names only Queensland is not set there
+    text = "Rangers in Queensland closed the track near Glenrock after the storm, the Queensland parks service said."
+    got = {text[s:e]: (p.country, p.region, p.approximate) for s, e, p in gaz.find(text)}
+    assert got["Glenrock"] == ("Australia", "Queensland", True)
+    # once the article names a place of the town's own country, the entry stands
+    got = {text[s:e]: p.region for s, e, p in gaz.find(text + " Crews from Texas helped.")}
+    assert got["Glenrock"] == "Wyoming"
