@@ -113,3 +113,10 @@ def test_a_small_far_town_in_a_story_naming_only_another_country_is_placed_there
     # once the article names a place of the town's own country, the entry stands
     got = {text[s:e]: p.region for s, e, p in gaz.find(text + " Crews from Texas helped.")}
     assert got["Glenrock"] == "Wyoming"
+
+
+def test_one_far_town_is_no_host_for_another(gaz):
+    # St. Michael and St. Mary's are small Alaskan entries far from the story's Ontario towns; St. Mary's,
+    # named most, had been the place St. Michael was moved to (and so both stayed in Alaska)
+    text = "Teams from Kitchener and Waterloo played St. Michael and St. Mary's. St. Mary's won; St. Mary's fans cheered."
+    assert {p.country for _, _, p in gaz.find(text)} == {"Canada"}

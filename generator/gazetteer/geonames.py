@@ -237,7 +237,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                 pts.setdefault(a, j)
         out: dict[int, Place] = {}
         done: dict[tuple[int, int], bool] = {}
-        host = None
+        far_ks = []
         for k, ((_, _, j), i) in enumerate(zip(mentions, resolved)):
             if i not in small or cc[i] in named or self._admin1[i] in named:
                 continue
@@ -252,20 +252,25 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                             for n, q in enumerate(others))
                 done[(j, i)] = far
             if far:
-                if host is None:
-                    name = normalise(self._pname[i])
-                    host = _most_named([f for f in found if f[2].kind != "country" and normalise(f[2].name) != name])
-                    if host is None:
-                        return out
-                at = host
-            else:
-                at = self._named_abroad(i, named, pts)
-                if at is None:
-                    continue
-            p = found[k][2]
-            out[k] = Place(name=p.name, country=at.country, region=at.name if at.kind == "region" else at.region,
-                           kind="place", lat=at.lat, lon=at.lon, approximate=True)
+                far_ks.append(k)
+                continue
+            at = self._named_abroad(i, named, pts)
+            if at is not None:
+                out[k] = self._placed_at(found[k][2], at)
+        if far_ks:
+            # the most named place but the far towns themselves (one far town is no host for another)
+            gone = {normalise(self._pname[resolved[k]]) for k in far_ks}
+            host = _most_named([f for f in found if f[2].kind != "country" and normalise(f[2].name) not in gone])
+            if host is not None:
+                for k in far_ks:
+                    out[k] = self._placed_at(found[k][2], host)
         return out
+
+    @staticmethod
+    def _placed_at(p: Place, at: Place) -> Place:
+        """Place p, named as it is, placed approximately at `at` (a place the gazetteer lacks there)."""
+        return Place(name=p.name, country=at.country, region=at.name if at.kind == "region" else at.region,
+                     kind="place", lat=at.lat, lon=at.lon, approximate=True)
 
     def _named_abroad(self, i: int, named: dict[int | str, None], pts: dict[int, int]) -> Place | None:
         """The first region `named` (the article's countries and regions) when small town i is more likely a
