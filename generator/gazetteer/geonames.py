@@ -238,6 +238,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         out: dict[int, Place] = {}
         done: dict[tuple[int, int], bool] = {}
         far_ks = []
+        abroad: dict[int, Place | None] = {}  # town entry -> _named_abroad's answer, once per article
         for k, ((_, _, j), i) in enumerate(zip(mentions, resolved)):
             if i not in small or cc[i] in named or self._admin1[i] in named:
                 continue
@@ -254,7 +255,7 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
             if far:
                 far_ks.append(k)
                 continue
-            at = self._named_abroad(i, named, pts)
+            at = abroad[i] if i in abroad else abroad.setdefault(i, self._named_abroad(i, named, pts))
             if at is not None:
                 out[k] = self._placed_at(found[k][2], at)
         if far_ks:
