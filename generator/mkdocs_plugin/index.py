@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -86,6 +87,8 @@ def _strings(value) -> list[str]:
 TEXT_FIELDS = ("title", "summary", "source", "author", "url")
 LIST_FIELDS = {"tags": "tag", "locations": "place"}
 TEMPLATE_FIELDS = ("title", "description", "author")
+# Characters XML 1.0 forbids (a YAML escape such as "\x01" types them): one made feed.xml unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _shown(value) -> str:
@@ -100,6 +103,9 @@ def _text(value, key: str, problems: list[str]) -> str | None:
         problems.append(f"{key}: {_shown(value)} is a {type(value).__name__}, not text")
         return None
     text = str(value).strip()
+    if _NOT_XML.search(text):
+        problems.append(f"{key}: {_shown(value)} holds a control character no page or feed may show")
+        return None
     limit = FIELD_LIMITS.get(key.split("[")[0].split(".")[-1], FIELD_LIMITS["place"])
     if len(text) > limit:
         problems.append(f"{key}: {len(text):,} characters (limit {limit:,})")
