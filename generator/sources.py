@@ -99,6 +99,8 @@ def load_config(path: Path) -> list[Source]:
         if not isinstance(where, str) or not where.strip():
             raise ConfigError(f"{path}: sources[{i}]: `{kind}` needs a non-empty text value")
         where = where.strip()
+        if "\0" in where:  # a YAML escape ("\0"); no path or URL holds one
+            raise ConfigError(f"{path}: sources[{i}]: `{kind}` holds a NUL character")
         if kind == "feed":
             scheme = urllib.parse.urlsplit(where).scheme
             if scheme not in FEED_SCHEMES:
@@ -159,6 +161,10 @@ def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Pat
             why = _folder_mistake(src.path, config.parent, content)
             if why:
                 raise ConfigError(f"{config}: sources[{i}]: folder {src.where!r} {why}")
+        local = _local_file(src)
+        if local is not None and _outside(local, config.parent):
+            raise ConfigError(f"{config}: sources[{i}]: feed {src.where!r} is a file outside the repository "
+                              f"(the folder holding archive.yml): not read")
     feeds_dir = feeds_dir or config.parent / ".cache" / "feeds"
     result = UpdateResult()
     inputs: list[Path] = []
@@ -185,12 +191,25 @@ def _folder_mistake(folder: Path, root: Path, content: Path) -> str | None:
     """Why a folder source must not be read, or None. Outside the repository (`folder: /`, `../..`, a
     link to the home folder) it would publish the machine's files as articles; holding the content
     folder (`folder: .`, `content/`), the archive's own pages (and the built site) as new articles."""
-    where, top, pages = folder.resolve(), root.resolve(), content.resolve()
-    if where != top and top not in where.parents:
+    where, pages = folder.resolve(), content.resolve()
+    if _outside(where, root):
         return "is outside the repository (the folder holding archive.yml): not read"
     if where == pages or pages in where.parents or where in pages.parents:
         return "holds the archive's own pages (the content folder): not read"
     return None
+
+
+def _outside(path: Path, root: Path) -> bool:
+    """Whether path (links followed) lies outside the folder root."""
+    where, top = path.resolve(), root.resolve()
+    return where != top and top not in where.parents
+
+
+def _local_file(src: Source) -> Path | None:
+    """The file a `file:` feed reads, or None for other sources. It is a local file like a folder's,
+    so it must lie inside the repository too: `feed: file:///etc/passwd` published the user list."""
+    parts = urllib.parse.urlsplit(src.where)
+    return Path(urllib.request.url2pathname(parts.path)) if src.kind == "feed" and parts.scheme == "file" else None
 
 
 def _relative(path: Path) -> Path:

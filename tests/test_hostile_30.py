@@ -45,3 +45,42 @@ def test_a_control_character_typed_as_a_yaml_escape_is_one_line_not_a_broken_fee
     assert lenient_build(project).returncode == 0
     for feed in (project / "site").rglob("*.xml"):
         ET.parse(feed)  # well-formed
+
+
+PRIVATE = "Private draft about the convoy\n\n" + "\n\n".join(
+    f"PRIVATE-LINE {i}: a draft kept in the home folder, never meant for the archive, paragraph {i}." for i in range(6)) + "\n"
+
+
+@pytest.mark.parametrize("where", ["outside", "linked"])
+def test_a_file_feed_outside_the_repository_is_refused_like_a_folder(tmp_path, where):
+    """`feed: file:///etc/passwd` in archive.yml published the machine's user list as an article page
+    (and any local text file the same way), though `folder: /` had been refused: a `file:` feed is a
+    local file like a folder's. Now it must lie inside the repository too, or `archive update` stops
+    before reading anything, with one line naming archive.yml and the source (exit status 2)."""
+    outside = tmp_path / "home"
+    outside.mkdir()
+    (outside / "draft.txt").write_text(PRIVATE, encoding="utf-8")
+    project = copy_project(tmp_path / "p")
+    (project / "linked").symlink_to(outside)
+    feed = (outside / "draft.txt").as_uri() if where == "outside" else (project / "linked" / "draft.txt").as_uri()
+    (project / "archive.yml").write_text(f"sources:\n  - feed: {feed}\n", encoding="utf-8")
+    out = run_archive("update", cwd=project)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stdout + out.stderr
+    assert len(errors) == 1 and "archive.yml: sources[0]: feed" in errors[0] and "outside the repository" in errors[0], errors
+    assert not (project / "content" / "articles").exists()
+    (project / "feeds").mkdir()  # a feed saved inside the repository is still read
+    (project / "feeds" / "draft.txt").write_text(PRIVATE, encoding="utf-8")
+    (project / "archive.yml").write_text(f"sources:\n  - feed: {(project / 'feeds' / 'draft.txt').as_uri()}\n")
+    ok = run_archive("update", cwd=project)
+    assert ok.returncode == 0 and "1 new" in ok.stdout, ok.stdout + ok.stderr
+
+
+def test_a_nul_character_in_a_source_is_one_line_not_a_traceback(tmp_path):
+    """`folder: "inbox\\0/"` (a YAML escape) was a traceback (ValueError: embedded null byte)."""
+    project = copy_project(tmp_path / "p")
+    (project / "archive.yml").write_text('sources:\n  - folder: "inbox\\0/"\n', encoding="utf-8")
+    out = run_archive("update", "--offline", cwd=project)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert len(errors) == 1 and "archive.yml: sources[0]: `folder`" in errors[0] and "NUL" in errors[0], errors
