@@ -28,12 +28,17 @@ INGEST_EPILOG = """exit status:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from . import readcache, reading
     from .cachedir import CacheDirError
-    from .inputs import one_line
+    from .inputs import one_line, over_pages
     from .pipeline import ingest, report_json, summary_line
 
     missing = [p for p in args.paths if not os.path.lexists(p)]
     for p in missing:
         print(f"archive ingest: {p}: no such file or folder", file=sys.stderr)
+    for p in args.paths:  # "." in the repository, or "" (an unset variable, read as ".")
+        if p not in missing and over_pages(p, args.content):
+            print(one_line(f"archive ingest: {p}: is, holds or lies in the content folder ({args.content}): its pages, "
+                           f"and a site built beside them, would come back as new articles: not read"), file=sys.stderr)
+            missing.append(p)
     if args.time_limit is not None and args.time_limit <= 0:
         print("archive ingest: --time-limit must be a positive number of seconds", file=sys.stderr)
         return EXIT_USAGE

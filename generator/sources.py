@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from .atomicfile import write_bytes
-from .inputs import one_line
+from .inputs import one_line, over_pages
 from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
 from .textutil import md_escape
@@ -191,10 +191,9 @@ def _folder_mistake(folder: Path, root: Path, content: Path) -> str | None:
     """Why a folder source must not be read, or None. Outside the repository (`folder: /`, `../..`, a
     link to the home folder) it would publish the machine's files as articles; holding the content
     folder (`folder: .`, `content/`), the archive's own pages (and the built site) as new articles."""
-    where, pages = folder.resolve(), content.resolve()
-    if _outside(where, root):
+    if _outside(folder, root):
         return "is outside the repository (the folder holding archive.yml): not read"
-    if where == pages or pages in where.parents or where in pages.parents:
+    if over_pages(folder, content):
         return "holds the archive's own pages (the content folder): not read"
     return None
 

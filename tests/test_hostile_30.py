@@ -84,3 +84,24 @@ def test_a_nul_character_in_a_source_is_one_line_not_a_traceback(tmp_path):
     errors = [line for line in out.stderr.splitlines() if line.strip()]
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert len(errors) == 1 and "archive.yml: sources[0]: `folder`" in errors[0] and "NUL" in errors[0], errors
+
+
+@pytest.mark.parametrize("path", [".", "", "content/about.md"])
+def test_ingesting_the_repository_or_its_pages_is_refused(tmp_path, path):
+    """`archive ingest .` in the repository (or `archive ingest "$INBOX"` with INBOX unset, which
+    argparse reads as ".") took the hand-written pages (about.md, index.md…), mkdocs.yml, archive.yml
+    and the whole built site (listings, tag pages) in as new articles: 282 new pages from a 35-article
+    archive, a page per listing titled with the site's name. `folder: .` in archive.yml was refused
+    already; the command line now refuses it the same way, before reading anything (exit status 2)."""
+    project = copy_project(tmp_path / "p")
+    (project / "site" / "archive").mkdir(parents=True)
+    (project / "site" / "archive" / "index.html").write_text(
+        "<html><head><title>Archive of the site</title></head><body><main><h1>Archive</h1>"
+        + "".join(f"<p>Listing line {i} of a built page, naming the convoy and the checkpoint once more.</p>"
+                  for i in range(12)) + "</main></body></html>", encoding="utf-8")
+    out = run_archive("ingest", path, cwd=project)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stdout + out.stderr
+    assert len(errors) == 1 and "content folder" in errors[0], errors
+    assert not (project / "content" / "articles").exists()
+
