@@ -39,10 +39,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             print(one_line(f"archive ingest: {p}: is, holds or lies in the content folder ({args.content}): its pages, "
                            f"and a site built beside them, would come back as new articles: not read"), file=sys.stderr)
             missing.append(p)
-    if args.time_limit is not None and args.time_limit <= 0:
+    if args.time_limit is not None and not 0 < args.time_limit < float("inf"):  # nan never timed out
         print("archive ingest: --time-limit must be a positive number of seconds", file=sys.stderr)
         return EXIT_USAGE
-    if missing:
+    if missing or not usable_content(args.content, "archive ingest"):
         return EXIT_USAGE
     readcache.ENABLED = not args.no_cache
     if args.time_limit is not None:
@@ -68,6 +68,18 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     else:
         print(summary_line(entries))
     return EXIT_REJECTED if any(e.outcome == "rejected" for e in entries) else EXIT_OK
+
+
+def usable_content(content: Path, command: str) -> bool:
+    """Whether the content folder is (or can be made) a folder; if not, one line says why.
+    `--content mkdocs.yml` was a traceback (NotADirectoryError) once the run had started."""
+    try:
+        content.mkdir(parents=True, exist_ok=True)
+        return True
+    except OSError as exc:
+        why = "is a file, not a folder" if content.exists() else exc.strerror or str(exc)
+        print(f"{command}: --content {content}: {why}", file=sys.stderr)
+        return False
 
 
 def _mkdocs_logging() -> None:

@@ -273,6 +273,13 @@ def main(args: argparse.Namespace) -> int:
     2: archive.yml cannot be used."""
     from .pipeline import summary_line
 
+    from .cli import usable_content
+
+    if args.summary is not None and args.summary.is_dir():  # was a traceback after the whole run
+        print(f"archive update: --summary {args.summary}: is a folder, not a file", file=sys.stderr)
+        return 2
+    if not usable_content(args.content, "archive update"):
+        return 2
     show = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     try:
         result = update(args.config, args.content, offline=args.offline, jobs=args.jobs, progress=show)

@@ -105,3 +105,23 @@ def test_ingesting_the_repository_or_its_pages_is_refused(tmp_path, path):
     assert len(errors) == 1 and "content folder" in errors[0], errors
     assert not (project / "content" / "articles").exists()
 
+
+@pytest.mark.parametrize("args, said", [
+    (("ingest", "--content", "mkdocs.yml", "inbox"), "archive ingest: --content mkdocs.yml: is a file, not a folder"),
+    (("update", "--offline", "--content", "mkdocs.yml"), "archive update: --content mkdocs.yml: is a file, not a folder"),
+    (("update", "--offline", "--summary", "content"), "archive update: --summary content: is a folder"),
+    (("build", "--site", "mkdocs.yml"), "the site folder is a file, not a folder"),
+    (("ingest", "--time-limit", "nan", "inbox"), "--time-limit must be a positive number"),
+])
+def test_a_command_line_option_naming_the_wrong_kind_of_file_is_one_line(tmp_path, args, said):
+    """Each was a traceback (NotADirectoryError, IsADirectoryError after the whole update had run,
+    FileExistsError), or, for `--time-limit nan`, a read limit that never fired. Now one line, exit 2."""
+    project = copy_project(tmp_path / "p")
+    (project / "inbox").mkdir()
+    (project / "inbox" / "story.txt").write_text(PRIVATE, encoding="utf-8")
+    (project / "archive.yml").write_text("sources:\n  - folder: inbox/\n", encoding="utf-8")
+    out = run_archive(*args, cwd=project)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stdout + out.stderr
+    assert len(errors) == 1 and said in errors[0], errors
+    assert not (project / "content" / "articles").exists()
