@@ -125,3 +125,26 @@ def test_a_command_line_option_naming_the_wrong_kind_of_file_is_one_line(tmp_pat
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stdout + out.stderr
     assert len(errors) == 1 and said in errors[0], errors
     assert not (project / "content" / "articles").exists()
+
+
+def test_a_hand_written_file_at_an_address_the_archive_writes_is_one_line(tmp_path):
+    """An editor adds a page of their own at a generated page's address (`content/tags/convoys.md`,
+    `content/archive/2024-05.md`) or a file at an export's or the feed's (`content/data/articles.json`,
+    `content/feed.xml`): one of the two was dropped without a word and the strict build passed (the
+    generated one won, so the editor's page never appeared). Now each is one line naming the file."""
+    project = copy_project(tmp_path / "p")
+    _page(project)
+    content = project / "content"
+    for name, text in (("tags/convoys.md", "# Our convoy notes\n\nEDITOR-TAG-PAGE\n"),
+                       ("archive/2024-05.md", "EDITOR-MONTH\n"), ("data/articles.json", "[]\n"),
+                       ("feed.xml", "<rss/>\n"), ("notes/feed.xml", "<rss/>\n")):
+        (content / name).parent.mkdir(parents=True, exist_ok=True)
+        (content / name).write_text(text, encoding="utf-8")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    named = sorted(line.split("generator: ")[1].split(":")[0] for line in out.splitlines() if "where the archive writes" in line)
+    assert named == ["archive/2024-05.md", "data/articles.json", "feed.xml", "tags/convoys.md"], out
+    for name in ("tags/convoys.md", "archive/2024-05.md", "data/articles.json", "feed.xml"):
+        (content / name).unlink()
+    assert run_archive("build", cwd=project).returncode == 0
