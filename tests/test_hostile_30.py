@@ -148,3 +148,16 @@ def test_a_hand_written_file_at_an_address_the_archive_writes_is_one_line(tmp_pa
     for name in ("tags/convoys.md", "archive/2024-05.md", "data/articles.json", "feed.xml"):
         (content / name).unlink()
     assert run_archive("build", cwd=project).returncode == 0
+
+
+@pytest.mark.parametrize("typed", ["2024-05-012", "2024-05-01x", "2024-05-0123:00", "2024-05-01 by the desk"])
+def test_a_date_with_a_slip_after_it_is_one_line_not_a_silently_cut_date(typed):
+    """`date: 2024-05-012` (one key pressed twice) was read as its first ten characters, 1 May 2024:
+    a wrong date published without a word. Only a date, or a date and a time, is a date now."""
+    from generator.mkdocs_plugin.index import checked_meta
+
+    fields, _, problems = checked_meta({"date": typed})
+    assert fields["date"] is None and problems == [f"date: {typed!r} is not a date (YYYY-MM-DD)"]
+    for fine in ("2024-05-01", " 2024-05-01 ", "2024-05-01T10:30:00Z", "2024-05-01 10:30", "2024-05-01 10:30:15.5 +02:00"):
+        fields, _, problems = checked_meta({"date": fine})
+        assert fields["date"].isoformat() == "2024-05-01" and problems == [], fine

@@ -66,12 +66,16 @@ def _as_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _DATE_TEXT.match(value.strip()):
         try:
             return date.fromisoformat(value.strip()[:10])
         except ValueError:
             return None
     return None
+
+
+# A date, or a date and a time: `2024-05-012` (a key pressed twice) had been read as 1 May 2024.
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 
 
 def _strings(value) -> list[str]:
