@@ -161,3 +161,17 @@ def test_a_date_with_a_slip_after_it_is_one_line_not_a_silently_cut_date(typed):
     for fine in ("2024-05-01", " 2024-05-01 ", "2024-05-01T10:30:00Z", "2024-05-01 10:30", "2024-05-01 10:30:15.5 +02:00"):
         fields, _, problems = checked_meta({"date": fine})
         assert fields["date"].isoformat() == "2024-05-01" and problems == [], fine
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u2067"])
+def test_a_direction_override_in_a_title_is_one_line(mark):
+    """A right-to-left override pasted into a title (`Aid report \\u202egpj.exe`) was published as it
+    was: left open, it reversed the rest of the listing line (date, source) and disguised the title.
+    Ingest drops such characters; a hand edit is now named like any bad value. Arabic text itself,
+    and the marks U+200E/U+200F that mixed lines use, are fine."""
+    from generator.mkdocs_plugin.index import checked_meta
+
+    fields, _, problems = checked_meta({"title": f"Aid report {mark}gpj.exe"})
+    assert fields["title"] is None and len(problems) == 1 and problems[0].startswith("title: ")
+    fields, _, problems = checked_meta({"title": "تقرير \u200fعن القافلة"})
+    assert fields["title"] == "تقرير \u200fعن القافلة" and problems == []

@@ -92,7 +92,9 @@ TEXT_FIELDS = ("title", "summary", "source", "author", "url")
 LIST_FIELDS = {"tags": "tag", "locations": "place"}
 TEMPLATE_FIELDS = ("title", "description", "author")
 # Characters XML 1.0 forbids (a YAML escape such as "\x01" types them): one made feed.xml unreadable.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# And direction overrides and isolates: one left open in a title reversed the rest of its listing line
+# (date, source) and could disguise what a link says; ingest drops both kinds (textutil.clean_spaces).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 def _shown(value) -> str:
@@ -107,7 +109,7 @@ def _text(value, key: str, problems: list[str]) -> str | None:
         problems.append(f"{key}: {_shown(value)} is a {type(value).__name__}, not text")
         return None
     text = str(value).strip()
-    if _NOT_XML.search(text):
+    if _CONTROLS.search(text):
         problems.append(f"{key}: {_shown(value)} holds a control character no page or feed may show")
         return None
     limit = FIELD_LIMITS.get(key.split("[")[0].split(".")[-1], FIELD_LIMITS["place"])
