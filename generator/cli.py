@@ -21,8 +21,8 @@ INGEST_EPILOG = """exit status:
   0  every input became a page or is a known duplicate (new, updated, unchanged, duplicate)
   1  some inputs (files or records) were rejected: see the report (stderr, --json,
      content/.archive/rejects.jsonl)
-  2  usage error: a path that does not exist, a bad option, or a cache folder that is not yours;
-     nothing was ingested"""
+  2  usage error: a path that does not exist or that is, holds or lies in the content folder, a
+     bad option, or a cache folder that is not yours; nothing was ingested"""
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
