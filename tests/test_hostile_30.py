@@ -175,3 +175,21 @@ def test_a_direction_override_in_a_title_is_one_line(mark):
     assert fields["title"] is None and len(problems) == 1 and problems[0].startswith("title: ")
     fields, _, problems = checked_meta({"title": "تقرير \u200fعن القافلة"})
     assert fields["title"] == "تقرير \u200fعن القافلة" and problems == []
+
+
+def test_a_tag_named_index_does_not_replace_the_index_of_tags(tmp_path):
+    """A tag named `Index` (or `INDEX.`) had its page at tags/index.md, the address of the index of
+    all tags: the index page was replaced by the one tag's listing, every other tag unreachable from
+    the navigation, and the strict build passed. Its page now has an address of its own."""
+    from generator.mkdocs_plugin.index import name_slug
+
+    assert name_slug("Index") != "index" and name_slug("Index") == name_slug("index.")
+    assert name_slug("Convoys") == "convoys" and name_slug("Index funds") == "index-funds"  # URLs kept
+    project = copy_project(tmp_path / "p")
+    _page(project, GOOD_PAGE.replace("- Convoys\n", "- Index\n- Convoys\n"))
+    built = run_archive("build", cwd=project)
+    assert built.returncode == 0, built.stdout + built.stderr
+    index = (project / "site" / "tags" / "index.html").read_text(encoding="utf-8")
+    assert 'href="convoys/"' in index and f'href="{name_slug("Index")}/"' in index
+    own = (project / "site" / "tags" / name_slug("Index") / "index.html").read_text(encoding="utf-8")
+    assert "A hand-edited page about the convoy" in own

@@ -346,6 +346,8 @@ def name_slug(text: str) -> str:
     ASCII spelling keeps (Arabic, Cyrillic, ß): every Arabic tag was `tags/untitled/`, one page for all.
     Names that differ only in case or punctuation still share their slug (tag_index merges them)."""
     slug = slugify(text)
+    if slug == "index":  # tags/index.md is the index of all tags, which a tag named Index replaced
+        return "index-" + hashlib.blake2b(b"index", digest_size=4).hexdigest()
     if any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", text)):
         digest = hashlib.blake2b(text.casefold().encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
         slug = digest if slug == "untitled" else f"{slug[:71].rstrip('-')}-{digest}"
