@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from .atomicfile import write_bytes
-from .inputs import one_line, over_pages
+from .inputs import in_built_site, one_line, over_pages
 from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
 from .textutil import md_escape
@@ -173,7 +173,8 @@ def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Pat
             if src.path is not None and src.path.is_dir():
                 inputs.append(_relative(src.path))
             else:
-                result.problems.append((src, "no such folder"))
+                result.problems.append((src, "a file, not a folder" if src.path is not None and src.path.exists()
+                                        else "no such folder"))
         elif not offline:
             try:
                 file = _relative(fetch_feed(src.where, feeds_dir))
@@ -195,6 +196,8 @@ def _folder_mistake(folder: Path, root: Path, content: Path) -> str | None:
         return "is outside the repository (the folder holding archive.yml): not read"
     if over_pages(folder, content):
         return "holds the archive's own pages (the content folder): not read"
+    if in_built_site(folder) is not None:
+        return "is or lies in a built site: its pages would come back as new articles: not read"
     return None
 
 
@@ -257,13 +260,15 @@ def _code(text: str | None) -> str:
 
 def add_parser(sub) -> None:
     """`archive update`, registered by cli.py."""
+    from .cli import worker_count
+
     up = sub.add_parser("update", help="ingest new articles from the feeds and folders listed in archive.yml")
     up.add_argument("--config", type=Path, default=Path("archive.yml"), help="default: archive.yml")
     up.add_argument("--content", type=Path, default=Path("content"), help="target content folder (default: content)")
     up.add_argument("--summary", type=Path, default=None,
                     help="also write a Markdown summary (added, updated, rejected) here: a pull request's description")
     up.add_argument("--offline", action="store_true", help="folders only: do not download the feeds")
-    up.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    up.add_argument("--jobs", type=worker_count, default=None, help="worker processes (default: all cores)")
     up.add_argument("--quiet", action="store_true", help="no progress bar")
     up.set_defaults(func=main)
 

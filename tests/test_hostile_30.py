@@ -193,3 +193,60 @@ def test_a_tag_named_index_does_not_replace_the_index_of_tags(tmp_path):
     assert 'href="convoys/"' in index and f'href="{name_slug("Index")}/"' in index
     own = (project / "site" / "tags" / name_slug("Index") / "index.html").read_text(encoding="utf-8")
     assert "A hand-edited page about the convoy" in own
+
+
+def _built_site(project: Path) -> Path:
+    """A folder as every MkDocs build leaves it (404.html, sitemap.xml) with one listing page."""
+    site = project / "site"
+    (site / "archive").mkdir(parents=True)
+    for name in ("404.html", "sitemap.xml"):
+        (site / name).write_text("<html></html>\n" if name.endswith("html") else "<urlset></urlset>\n", encoding="utf-8")
+    (site / "archive" / "index.html").write_text(
+        "<html><head><title>Archive of the site</title></head><body><main><h1>Archive</h1>"
+        + "".join(f"<p>Listing line {i} of a built page, naming the convoy and the checkpoint once more.</p>"
+                  for i in range(12)) + "</main></body></html>", encoding="utf-8")
+    return site
+
+
+@pytest.mark.parametrize("path", ["site", "site/archive"])
+def test_ingesting_the_built_site_is_refused(tmp_path, path):
+    """`archive ingest site/` (the built site beside the content folder) read the archive's own
+    published pages back as new articles, a page per listing; now refused in one line, exit 2."""
+    project = copy_project(tmp_path / "p")
+    _built_site(project)
+    out = run_archive("ingest", path, cwd=project)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stdout + out.stderr
+    assert len(errors) == 1 and f"archive ingest: {path}: is or lies in a built site" in errors[0], errors
+    assert not (project / "content" / "articles").exists()
+
+
+def test_a_folder_source_in_the_built_site_or_naming_a_file_is_one_line(tmp_path):
+    """`folder: site/` in archive.yml read the built site in as articles; `folder:` naming a file said
+    "no such folder", which sent the editor looking for a typo in a name that exists."""
+    project = copy_project(tmp_path / "p")
+    _built_site(project)
+    (project / "archive.yml").write_text("sources:\n  - folder: site/\n", encoding="utf-8")
+    out = run_archive("update", "--offline", cwd=project)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stdout + out.stderr
+    assert len(errors) == 1 and "built site" in errors[0], errors
+    assert not (project / "content" / "articles").exists()
+    (project / "notes.txt").write_text(PRIVATE, encoding="utf-8")
+    (project / "archive.yml").write_text("sources:\n  - folder: notes.txt\n", encoding="utf-8")
+    out = run_archive("update", "--offline", cwd=project)
+    assert "notes.txt" in out.stderr and "a file, not a folder" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("command", ["ingest", "update"])
+@pytest.mark.parametrize("jobs", ["0", "-3", "two"])
+def test_a_number_of_jobs_below_one_is_a_usage_error(tmp_path, command, jobs):
+    """`--jobs 0` and `--jobs -3` were taken without a word; now argparse's one usage line, exit 2."""
+    project = copy_project(tmp_path / "p")
+    (project / "inbox").mkdir()
+    (project / "inbox" / "story.txt").write_text(PRIVATE, encoding="utf-8")
+    args = ("ingest", "--jobs", jobs, "inbox") if command == "ingest" else ("update", "--offline", "--jobs", jobs)
+    out = run_archive(*args, cwd=project)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert "--jobs" in out.stderr and "1 or more" in out.stderr, out.stderr
+    assert not (project / "content" / "articles").exists()
