@@ -250,3 +250,48 @@ def test_a_number_of_jobs_below_one_is_a_usage_error(tmp_path, command, jobs):
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert "--jobs" in out.stderr and "1 or more" in out.stderr, out.stderr
     assert not (project / "content" / "articles").exists()
+
+
+def _break(page: Path, how: str) -> None:
+    text = page.read_text(encoding="utf-8")
+    if how == "bad yaml":  # an unclosed quote typed into a field
+        page.write_text(text.replace("\ntitle: ", '\nsubtitle: "unclosed\ntitle: ', 1), encoding="utf-8")
+    elif how == "a list":  # the front matter replaced by a list
+        page.write_text("---\n- one\n- two\n---\n" + text.split("\n---\n", 1)[1], encoding="utf-8")
+    else:  # emptied
+        page.write_text("", encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["bad yaml", "a list", "emptied"])
+def test_a_revised_input_whose_page_an_editor_broke_is_rejected_not_lost_or_doubled(tmp_path, how):
+    """An editor breaks a page's front matter (an unclosed quote, a list, an emptied file), then the
+    page's input is revised. The revision was reported `unchanged` and never shown (unclosed quote),
+    or the article got a second page (list, empty). Now the input is rejected with one line naming
+    its page, again each run while the page stays broken, and the revision lands once it is fixed."""
+    from .test_hostile_site import body
+
+    inbox, content = tmp_path / "inbox", tmp_path / "content"
+    inbox.mkdir()
+    story = inbox / "story.txt"
+    paras = body(43, 4)
+    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras) + "\n")
+    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert first.returncode == 0 and "1 new" in first.stdout, first.stdout + first.stderr
+    (page,) = (content / "articles").rglob("*.md")
+    good = page.read_text(encoding="utf-8")
+    _break(page, how)
+    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras)
+                     + "\n\nA late paragraph: the drivers were given two days of rest in the town.\n")
+    for _ in range(2):
+        again = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+        out = again.stdout + again.stderr
+        assert again.returncode == 1 and "Traceback" not in out and "1 rejected" in again.stdout, out
+        lines = [line for line in out.splitlines() if "rejected:" in line]
+        rel = page.relative_to(content).as_posix()
+        assert len(lines) == 1 and "story.txt" in lines[0] and f"its page {rel} cannot be read" in lines[0], lines
+        assert list((content / "articles").rglob("*.md")) == [page]
+    page.write_text(good, encoding="utf-8")  # fixed by hand
+    fixed = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert fixed.returncode == 0 and "1 updated" in fixed.stdout, fixed.stdout + fixed.stderr
+    assert list((content / "articles").rglob("*.md")) == [page]
+    assert "two days of rest" in page.read_text(encoding="utf-8")
