@@ -99,7 +99,7 @@ sys.path.insert(0, str(ROOT))
 from generator.evaluation.extract import body_scores, gold_day, load_records, norm_ws, shingle_counts  # noqa: E402
 from generator.evaluation.scrapes import domain, naive, norm_title, part_of, score  # noqa: E402
 from generator.model import RejectedInput  # noqa: E402
-from generator.readers.text import BODY_THRESHOLD, analyse, read_page, title_candidates  # noqa: E402
+from generator.readers.text import BODY_THRESHOLD, analyse, read_page, title_candidates, title_context  # noqa: E402
 from generator.readers.text_model import CONTEXT, FEATURES, Model, body_probabilities, context  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -127,6 +127,8 @@ TREES = int(os.environ.get("TRAIN_TREES", "200"))  # rounds of boosted trees (to
 USE_CONTEXT = os.environ.get("TRAIN_CONTEXT", "0") == "1"  # the trees also read the CONTEXT features
 BODY_TREES = int(os.environ.get("TRAIN_BODY_TREES", "0"))  # rounds of boosted trees added to the body model
 BODY_MIN_HESS = float(os.environ.get("TRAIN_BODY_MIN_HESS", "0.5"))  # a body leaf's summed hessian (a page's lines: 0.25 at most)
+LOOSE = float(os.environ.get("TRAIN_LOOSE", "0"))  # label a line holding the gold title (or held in it) on pages with no exact line
+PSEUDO = float(os.environ.get("TRAIN_PSEUDO", "0"))  # self-training: softmax share a pseudo-labelled headline needs (0: off)
 TREES_SHARE = float(os.environ.get("TRAIN_TREES_SHARE", "0.5"))  # the title score: this share of the trees'
 # plus the rest of the network's (1: trees alone)
 
@@ -170,7 +172,7 @@ def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], lis
         if item["title"]:
             gold = norm_title(item["title"])
             cands = title_candidates(page)
-            labels = np.array([norm_title(page.units[i]) == gold for i in cands], dtype=float)
+            labels = title_labels(page, cands, gold)
             if labels.any():
                 title_groups.append((np.array([page.vectors[i] for i in cands]), labels, item.get("site", "")))
         if item["body"]:
@@ -180,6 +182,22 @@ def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], lis
                 body_x.append(np.array([page.vectors[i] for i in rows]))
                 body_y.append(np.array([norm_ws(page.units[i]) in body for i in rows], dtype=float))
     return body_x, body_y, title_groups
+
+
+def title_labels(page, cands: list[int], gold: str) -> np.ndarray:
+    """1 for the candidates equal to the gold title (normalised). With TRAIN_LOOSE=r, a page where none
+    is: the candidates that hold the gold title or are held in it, at least r of the longer's length,
+    the closest in length (the headline line with a kicker before it, or a gold title that adds the
+    site's name: the line is still where the headline stands)."""
+    texts = [norm_title(page.units[i]) for i in cands]
+    labels = np.array([t == gold for t in texts], dtype=float)
+    if labels.any() or not LOOSE or not gold:
+        return labels
+    ratio = np.array([min(len(t), len(gold)) / max(len(t), len(gold)) if t and (t in gold or gold in t) else 0.0
+                      for t in texts])
+    if ratio.max(initial=0.0) < LOOSE:
+        return labels
+    return (ratio == ratio.max()).astype(float)
 
 
 def fit_title(groups: list[tuple[np.ndarray, np.ndarray, str]], dim: int) -> dict:
@@ -271,9 +289,8 @@ def title_pages(items: list[dict]) -> list[tuple]:
     out = []
     for item in items:
         if item["title"]:
-            gold = norm_title(item["title"])
             cands = title_candidates(item["page"])
-            if any(norm_title(item["page"].units[i]) == gold for i in cands):
+            if title_labels(item["page"], cands, norm_title(item["title"])).any():
                 out.append((item["page"], cands))
     return out
 
@@ -289,6 +306,41 @@ def with_context(groups: list, items: list[dict], mean: np.ndarray, scale: np.nd
 
 
 def fit(items: list[dict]) -> dict:
+    """The model file's content, fitted on `items` (and, with TRAIN_PSEUDO, refitted with the
+    headlines the first fit is sure of on the pages without a gold title)."""
+    raw = fit_once(items)
+    if PSEUDO:
+        raw = fit_once(items + pseudo_labelled(items, as_model(raw)))
+    return raw
+
+
+def pseudo_labelled(items: list[dict], model: Model) -> list[dict]:
+    """Title-only copies of the pages without a gold title whose headline `model` is sure of: the
+    reader's pick, when it is the best-scored candidate with at least PSEUDO of the page's softmax."""
+    out = []
+    for item in items:
+        if item["title"]:
+            continue
+        page = item["page"]
+        cands = title_candidates(page)
+        if not cands:
+            continue
+        scores = np.array(model.title_scores([page.vectors[i] for i in cands], title_context(page, model, cands) if model.context else None))
+        p = np.exp(scores - scores.max())
+        p /= p.sum()
+        best = int(np.argmax(p))
+        if p[best] < PSEUDO:
+            continue
+        try:
+            picked = read_page(page, model, "pseudo").title
+        except RejectedInput:
+            continue
+        if picked == page.units[cands[best]]:
+            out.append({**item, "title": picked, "body": None, "date": None})
+    return out
+
+
+def fit_once(items: list[dict]) -> dict:
     """The model file's content, fitted on `items`."""
     body_x, body_y, groups = examples(items)
     every = np.vstack(body_x + [x for x, _, _ in groups])
@@ -398,7 +450,7 @@ def main() -> int:
     if args.cv:
         result = cross_validate(items, args.failures)
         print(f"cross-validated by site ({FOLDS} folds, hidden {HIDDEN}, L2 {L2}, steps {TITLE_STEPS}, "
-              f"fits {ENSEMBLE}, trees {TREES} share {TREES_SHARE if TREES else 0}{' context' if USE_CONTEXT else ''}, body trees {BODY_TREES} (hessian {BODY_MIN_HESS}), dropout {DROPOUT}, noise {NOISE}, bag {BAG or '-'}, drop {','.join(DROP) or '-'}): "
+              f"fits {ENSEMBLE}, pseudo {PSEUDO}, loose {LOOSE}, trees {TREES} share {TREES_SHARE if TREES else 0}{' context' if USE_CONTEXT else ''}, body trees {BODY_TREES} (hessian {BODY_MIN_HESS}), dropout {DROPOUT}, noise {NOISE}, bag {BAG or '-'}, drop {','.join(DROP) or '-'}): "
               f"{summary(result)}")
         return 0
     model = fit(items)
