@@ -128,7 +128,7 @@ USE_CONTEXT = os.environ.get("TRAIN_CONTEXT", "0") == "1"  # the trees also read
 BODY_TREES = int(os.environ.get("TRAIN_BODY_TREES", "0"))  # rounds of boosted trees added to the body model
 BODY_MIN_HESS = float(os.environ.get("TRAIN_BODY_MIN_HESS", "0.5"))  # a body leaf's summed hessian (a page's lines: 0.25 at most)
 LOOSE = float(os.environ.get("TRAIN_LOOSE", "0"))  # label a line holding the gold title (or held in it) on pages with no exact line
-PSEUDO = float(os.environ.get("TRAIN_PSEUDO", "0"))  # self-training: softmax share a pseudo-labelled headline needs (0: off)
+PSEUDO = float(os.environ.get("TRAIN_PSEUDO", "0.8"))  # self-training: softmax share a pseudo-labelled headline needs (0: off)
 TREES_SHARE = float(os.environ.get("TRAIN_TREES_SHARE", "0.5"))  # the title score: this share of the trees'
 # plus the rest of the network's (1: trees alone)
 
@@ -310,7 +310,9 @@ def fit(items: list[dict]) -> dict:
     headlines the first fit is sure of on the pages without a gold title)."""
     raw = fit_once(items)
     if PSEUDO:
-        raw = fit_once(items + pseudo_labelled(items, as_model(raw)))
+        extra = pseudo_labelled(items, as_model(raw))
+        raw = fit_once(items + extra)
+        raw["_fit"]["pseudo_pages"] = len(extra)
     return raw
 
 
@@ -456,7 +458,7 @@ def main() -> int:
     model = fit(items)
     print(f"title pages {model['_fit']['title_pages']}, right on the training pages "
           f"{model['_fit']['title_right'] / model['_fit']['title_pages']:.3f}; "
-          f"body pages {model['_fit']['body_pages']}", file=sys.stderr)
+          f"body pages {model['_fit']['body_pages']}; pseudo-labelled pages {model['_fit'].get('pseudo_pages', 0)}", file=sys.stderr)
     del model["_fit"]
     args.out.write_text(json.dumps(model) + "\n", encoding="utf-8")
     return 0
