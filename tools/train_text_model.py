@@ -73,7 +73,7 @@ body 0.8975); TRAIN_L2=0.05 title 0.672 (date right 0.827, body 0.8974). Both lo
 
 Round 29 (title22, 2026-12-07; same folds, --cv against title 0.681, date right 0.837, 4.9 % wrong,
 body F1 0.8989):
-- kept: self-training, TRAIN_PSEUDO=0.8 (the default): a first fit reads the tune pages without a
+- built, off by default: self-training, TRAIN_PSEUDO=0.8: a first fit reads the tune pages without a
   gold title (328, of 303 sites, 244 with no gold title page), and the pages whose best candidate takes >= 0.8 of the softmax and
   is the reader's pick are added with that line as the title; then the model is fitted again. Title
   0.690, date right 0.837 (4.9 %), body F1 0.8989 -> 0.9012 (at 2.8 times the CPU of a fit).
@@ -141,7 +141,7 @@ USE_CONTEXT = os.environ.get("TRAIN_CONTEXT", "0") == "1"  # the trees also read
 BODY_TREES = int(os.environ.get("TRAIN_BODY_TREES", "0"))  # rounds of boosted trees added to the body model
 BODY_MIN_HESS = float(os.environ.get("TRAIN_BODY_MIN_HESS", "0.5"))  # a body leaf's summed hessian (a page's lines: 0.25 at most)
 LOOSE = float(os.environ.get("TRAIN_LOOSE", "0"))  # label a line holding the gold title (or held in it) on pages with no exact line
-PSEUDO = float(os.environ.get("TRAIN_PSEUDO", "0.8"))  # self-training: softmax share a pseudo-labelled headline needs (0: off)
+PSEUDO = float(os.environ.get("TRAIN_PSEUDO", "0"))  # self-training: softmax share a pseudo-labelled headline needs (0: off, the default: see below)
 TREES_SHARE = float(os.environ.get("TRAIN_TREES_SHARE", "0.5"))  # the title score: this share of the trees'
 # plus the rest of the network's (1: trees alone)
 
