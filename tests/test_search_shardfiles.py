@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from generator.search import build as search_build
+from generator.search import build as search_build, shardfiles
 
 from .test_search_stable_ids import _corpus, _state
 
@@ -17,7 +17,7 @@ TAGS = [f"Tag {i}" for i in range(40)]
 
 def _build(articles, out: Path, state: Path | None, salt: str = "s", whole: list[str] | None = None) -> list[str]:
     """Build the index; the shard files it made (wrote, or found to hold their bytes); those of
-    them it JSON-encoded whole (not from the last build's entries) are added to `whole`."""
+    them it made whole (not from the last build's entries) are added to `whole`."""
     docs = [a[0] for a in articles] + [search_build.Doc("t", t, f"tags/{t}/", summary="Tag", fields=[(t, 3)])
                                        for t in TAGS]
     facets: dict[str, dict[str, list[int]]] = {"tag": {}, "country": {}, "place": {}, "source": {}}
@@ -26,23 +26,27 @@ def _build(articles, out: Path, state: Path | None, salt: str = "s", whole: list
             facets["tag"].setdefault(t, []).append(i)
         facets["source"].setdefault(source, []).append(i)
     made: list[str] = []
-    real_dump, real_put = search_build._dump, search_build._put
+    spliced: set[str] = set()
+    real_entries, real_put = shardfiles._entries, search_build._put
 
-    def dump(path: Path, value, written=None) -> int:
-        if path.parent.name == "s" and whole is not None:
-            whole.append(path.name)
-        return real_dump(path, value, written)
+    def entries(path: Path):
+        found = real_entries(path)
+        if found is not None:
+            spliced.add(path.name)
+        return found
 
     def put(path: Path, data: bytes, written=None) -> int:
         if path.parent.name == "s":
             made.append(path.name)
         return real_put(path, data, written)
 
-    search_build._dump, search_build._put = dump, put
+    shardfiles._entries, search_build._put = entries, put
     try:
         search_build.build(docs, facets, out, state=state, salt=salt)
     finally:
-        search_build._dump, search_build._put = real_dump, real_put
+        shardfiles._entries, search_build._put = real_entries, real_put
+    if whole is not None:
+        whole += [name for name in made if name not in spliced]
     return made
 
 
@@ -93,3 +97,22 @@ def test_many_terms_hash_to_the_shards_of_one_at_a_time():
     for shards in (1, 2, 4096, 2**32):
         assert shards_of(terms, shards).tolist() == [shard_of(t, shards) for t in terms]
     assert shards_of([], 8).tolist() == [] and shards_of([""], 8).tolist() == [shard_of("", 8)]
+
+
+def test_integer_lists_are_written_as_json_dumps_writes_them():
+    """shardfiles.json_lists makes the digits in numpy; the text is json.dumps' (compact)."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    for _ in range(100):
+        counts = rng.integers(1, 30, int(rng.integers(1, 40)))
+        values = rng.integers(-10 ** int(rng.integers(1, 15)), 10 ** int(rng.integers(1, 15)), int(counts.sum()))
+        values[rng.random(len(values)) < 0.1] = 0
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        order = rng.permutation(len(counts))  # lists in any order, from anywhere in the array
+        got = shardfiles.json_lists(values, starts[order], ends[order])
+        assert got == [json.dumps(values[a:b].tolist(), separators=(",", ":"))
+                       for a, b in zip(starts[order].tolist(), ends[order].tolist())]
+    assert shardfiles.json_lists(np.array([7, -1]), [0, 1, 1], [2, 2, 1]) == ["[7,-1]", "[-1]", "[]"]
+    assert shardfiles.json_lists(np.array([], dtype=np.int64), [], []) == []

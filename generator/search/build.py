@@ -217,7 +217,7 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     # wrote it from the rows they are counted from (shardfiles.py).
     dirty = made.dirty if made.since is not None and saved.get("rows") == made.since else None
     sizes["shard_bytes"] = shardfiles.write(out_dir / "s", grouped, names, enc, bounds, salt, shards, last, kept,
-                                            written, _dump, _put, dirty)
+                                            written, _put, dirty)
     chunks: dict[int, list] = defaultdict(lambda: [None] * CHUNK)
     for i, d in zip(ids, docs):
         chunks[i // CHUNK][i % CHUNK] = [d.title, d.url, d.date, d.source, d.summary[:SUMMARY_CHARS], d.kind]
