@@ -23,11 +23,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from .. import sitewrite
 from ..atomicfile import holds, write_bytes
 from . import rowtable, shardfiles
 from .ids import allocate
-from .termcache import key_of, splitter, stood_for
+from .termcache import key_of, splitter
 from .tokens import shard_of, shards_of, stopwords
 
 CHUNK = 16  # ids per result-title file: with the free ids (ids.py), about 7 titles
@@ -53,22 +55,19 @@ class Doc:
 
 def _ids_file(ids: list[int]) -> dict:
     """The smaller of a delta list and a base64 bitset from the first id (a tag on half the
-    archive: 1 bit per id between its first and last)."""
-    ids = sorted(set(ids))
-    deltas, last = [], 0
-    for i in ids:
-        deltas.append(i - last)
-        last = i
+    archive: 1 bit per id between its first and last). In numpy: the 210 facet files of a
+    10,000-article index, id by id in Python, were 0.04 CPU-s of every rebuild."""
+    a = np.unique(np.asarray(ids, dtype=np.int64))
+    deltas = np.diff(a, prepend=0).tolist()
     as_list = {"d": deltas}
-    if not ids:
+    if not len(a):
         return as_list
-    lo, span = ids[0], ids[-1] - ids[0] + 1
+    lo, span = int(a[0]), int(a[-1] - a[0]) + 1
     if len(json.dumps(deltas, separators=(",", ":"))) < (span + 7) // 8 * 4 // 3 + 16:
         return as_list
-    bits = bytearray((span + 7) // 8)
-    for i in ids:
-        bits[(i - lo) >> 3] |= 1 << ((i - lo) & 7)
-    return {"o": lo, "b": base64.b64encode(bytes(bits)).decode("ascii")}
+    bits = np.zeros(span, dtype=bool)
+    bits[a - lo] = True
+    return {"o": lo, "b": base64.b64encode(np.packbits(bits, bitorder="little").tobytes()).decode("ascii")}
 
 
 def facet_file(value: str) -> str:
@@ -119,13 +118,14 @@ def _files(folder: str | Path) -> list[str]:
     return out
 
 
-def _digest(docs: list[Doc], facets: dict[str, dict[str, list[int]]], facet_limit: int, salt: str) -> str:
-    """Everything the index files are made from (`salt`: the code and configuration that make them)."""
+def _digest(docs: list[Doc], keys: list[bytes], facets: dict[str, dict[str, list[int]]], facet_limit: int,
+            salt: str) -> str:
+    """Everything the index files are made from (`salt`: the code and configuration that make them);
+    a document's fields by their key (termcache.key_of), hashed once for this and the rows."""
     h = hashlib.sha256(f"{salt}\0{facet_limit}\0{len(docs)}".encode())
-    for d in docs:
-        h.update("\x1f".join([d.kind, d.title, d.url, d.date, d.source, d.summary,
-                               *(f"{w}\x1e{t}" for t, w in stood_for(d.fields, d.last_key))]
-                              ).encode("utf-8", "surrogatepass") + b"\x1d")
+    h.update("\x1d".join(["\x1f".join([d.kind, d.title, d.url, d.date, d.source, d.summary]) for d in docs])
+             .encode("utf-8", "surrogatepass"))
+    h.update(b"".join(keys))
     h.update(json.dumps(facets, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"))
     return h.hexdigest()
 
@@ -175,7 +175,8 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     `load(docs)`, when given, completes those documents' last field (which their `last_key` stands
     for): called only when the index is made again, and only for documents whose words are not
     kept (reading 10,000 article bodies for nothing, otherwise)."""
-    digest = _digest(docs, facets, facet_limit, salt) if state is not None else ""
+    keys = [key_of(d.fields, d.last_key) for d in docs]
+    digest = _digest(docs, keys, facets, facet_limit, salt) if state is not None else ""
     saved = _saved(state)
     if state is not None and (sizes := _reuse(saved, digest, out_dir)) is not None:
         return sizes
@@ -183,6 +184,7 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     order = sorted(range(len(docs)), key=layout.ids.__getitem__)
     ids = [layout.ids[i] for i in order]
     docs = [docs[i] for i in order]
+    keys = [keys[i] for i in order]
     # The postings' rows are kept beside `state`: a rebuild splits into words and adds the rows of
     # new and changed documents only, reading their last field (`load`) then (rowtable.py).
     words_of = splitter([d.fields for d in docs], [d.last_key for d in docs],
@@ -191,7 +193,7 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
     if state is not None:
         rows = state.with_name(state.stem + "-rows.pickle")
         state.with_name(state.stem + "-terms.pickle").unlink(missing_ok=True)  # the words an older version kept
-    made = rowtable.made([key_of(d.fields, d.last_key) + d.url.encode("utf-8", "surrogatepass") for d in docs],
+    made = rowtable.made([k + d.url.encode("utf-8", "surrogatepass") for k, d in zip(keys, docs)],
                          words_of, rows, salt, ids)
     names, enc, bounds = made.names, made.enc, made.bounds
     total = sum(map(len, names)) + 4 * len(names) + 4 * len(enc)  # each term's len(term) + 4 + 4 * len(list)

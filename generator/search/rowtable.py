@@ -58,8 +58,8 @@ class Made:
 def key(idents: list[bytes], ids: list[int]) -> str:
     """What a set of rows is made from: the documents (their identities) and their ids."""
     h = hashlib.blake2b(np.asarray(ids, dtype="<i8").tobytes(), digest_size=16)
-    for ident in idents:
-        h.update(len(ident).to_bytes(4, "little") + ident)
+    h.update(np.fromiter(map(len, idents), dtype="<i8", count=len(idents)).tobytes())
+    h.update(b"".join(idents))
     return h.hexdigest()
 
 
