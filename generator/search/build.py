@@ -147,7 +147,7 @@ def _reuse(saved: dict, digest: str, out_dir: Path) -> dict | None:
     try:
         if saved.get("digest") != digest:
             return None
-        files = {os.path.join(out_dir, rel): size for rel, size in saved["files"].items()}
+        files = {os.path.join(out_dir, rel.replace("/", os.sep)): size for rel, size in saved["files"].items()}
         if any(os.stat(p).st_size != size for p, size in files.items()):
             return None
     except (OSError, ValueError, KeyError, AttributeError, TypeError):
