@@ -111,7 +111,7 @@ class PageStore(InputRecords, PageFinder):
             self.ledger.drop(aid)
         else:
             self.ledger.set(aid, entry)
-        if self.ledger.pending >= ledgerdb.BATCH:
+        if self.ledger.pending >= ledgerdb.SYNC_BATCH:
             self.checkpoint()
 
     def _write_page(self, path: Path, text: str) -> None:
@@ -128,11 +128,13 @@ class PageStore(InputRecords, PageFinder):
             self._index.wrote(name, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st)
 
     def checkpoint(self) -> None:
-        """Make the pages written so far durable (one file-system sync), then commit their records."""
+        """Make the pages written so far durable (one file-system sync, on another thread), then commit
+        their records (when that sync returns: the ingest goes on writing meanwhile, see ledger.py)."""
         if self._unsynced:
-            ledgerdb.sync_filesystem(self.root)
             self._unsynced = False
-        self.ledger.commit(None)
+            self.ledger.commit_after_sync(self.root)
+        else:
+            self.ledger.commit(None)
 
     def _forget(self, aid: str) -> None:
         """The ledger entry of an id no page has any more (its page took a revised text's id)."""
