@@ -121,3 +121,23 @@ def test_tokenize_keeps_fields_apart():
     assert d.word_list() == ["mosul", "bridge", "market", "city"] and d.lengths == (2, 2) and d.weights == (3, 2)
     got = postings([d] * 30)
     assert "mosul bridge" in got and "market city" in got and "bridge market" not in got
+
+
+def test_words_of_ascii_text_are_the_regular_expressions():
+    """tokens.words splits ASCII text without the regular expression (and search.js with it): the
+    same words, stopwords and over-long runs left out, whatever the punctuation."""
+    import re
+
+    from generator.search.tokens import fold, stopwords
+
+    word = re.compile(r"[^\W_]+")
+    alphabet = "abcXYZ019 _-'.,;:!?()[]{}<>/\\|@#$%^&*+=~`\"\t\n\r\x00\x1f\x7f" + "".join(sorted(stopwords()))[:40]
+    rng = random.Random(4)
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        if rng.random() < 0.1:
+            text += " " + "q" * rng.randint(38, 43)
+        if rng.random() < 0.1:
+            text += " The and Of " + rng.choice(["é", "Ḥalab", "’", ""])
+        want = [w for w in word.findall(fold(text)) if w not in stopwords() and len(w) <= 40]
+        assert words(text) == want, text

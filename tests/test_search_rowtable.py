@@ -107,3 +107,41 @@ def test_unusable_rows_are_made_again(tmp_path: Path, monkeypatch):
     path.write_bytes(b"not a pickle")
     _check(docs, path)
     assert made == ["scratch"]  # the moved order; the other salt's file and the garbage were not even used
+
+
+def test_terms_not_marked_changed_keep_their_postings(tmp_path: Path, monkeypatch):
+    """`Made.dirty`: a term it does not mark has, exactly, the postings of the build it is counted from
+    (`since`), whose ids here stay put for most documents, as ids.py's do; and it marks few terms."""
+    monkeypatch.setattr(postings, "CAP", 8)
+    monkeypatch.setattr(postings, "PAIR_MIN_DF", 6)
+    monkeypatch.setattr(rowtable, "MOST", 0.5)
+    rng = random.Random(11)
+    path = tmp_path / "rows.pickle"
+    docs = {f"a/{i:03d}": _fields(rng) for i in range(120)}
+
+    moved = {"from": "~"}  # the documents from this URL on have their id one higher
+
+    def ids_of(urls: list[str]) -> list[int]:  # ascending with gaps
+        return [10 * int(u[2:]) + (5000 if u[0] == "r" else 0) + (u >= moved["from"]) for u in urls]
+
+    def made():
+        words, idents = _inputs(docs)
+        return rowtable.made(idents, _words_of(words), path, "salt", ids_of(sorted(docs)))
+
+    last = made()
+    changes = [lambda: docs.update({f"a/{i:03d}": _fields(rng) for i in (300, 301)}),  # adds
+               lambda: docs.update({"a/007": _fields(rng)}),  # an edit
+               lambda: [docs.pop(u) for u in ("a/020", "a/300")],  # removals
+               lambda: moved.update({"from": "a/100"}),  # ids moved, documents the same
+               lambda: docs.update({f"r/{i}": _fields(rng, "risen w1 risen w2") for i in range(7)})]  # pairs rise
+    for change in changes:
+        change()
+        now = made()
+        assert now.dirty is not None and now.since == last.key
+        before = _as_dict(last.names, last.enc, last.bounds)
+        after = _as_dict(now.names, now.enc, now.bounds)
+        assert after == _as_dict(*postings.encoded(_inputs(docs)[0], ids_of(sorted(docs))))
+        unmarked = [name for name, d in zip(now.names, now.dirty.tolist()) if not d]
+        assert unmarked and all(before[name] == after[name] for name in unmarked)
+        assert [n for n in after if n not in before and n not in set(now.names) - set(unmarked)] == []
+        last = now

@@ -8,15 +8,16 @@ import json
 import os
 from pathlib import Path
 
-from generator.search import build as search_build
+from generator.search import build as search_build, shardfiles
 
 from .test_search_stable_ids import _corpus, _state
 
 TAGS = [f"Tag {i}" for i in range(40)]
 
 
-def _build(articles, out: Path, state: Path | None, salt: str = "s") -> list[str]:
-    """Build the index; the shard files it JSON-encoded."""
+def _build(articles, out: Path, state: Path | None, salt: str = "s", whole: list[str] | None = None) -> list[str]:
+    """Build the index; the shard files it made (wrote, or found to hold their bytes); those of
+    them it made whole (not from the last build's entries) are added to `whole`."""
     docs = [a[0] for a in articles] + [search_build.Doc("t", t, f"tags/{t}/", summary="Tag", fields=[(t, 3)])
                                        for t in TAGS]
     facets: dict[str, dict[str, list[int]]] = {"tag": {}, "country": {}, "place": {}, "source": {}}
@@ -24,20 +25,29 @@ def _build(articles, out: Path, state: Path | None, salt: str = "s") -> list[str
         for t in tags:
             facets["tag"].setdefault(t, []).append(i)
         facets["source"].setdefault(source, []).append(i)
-    encoded: list[str] = []
-    real = search_build._dump
+    made: list[str] = []
+    spliced: set[str] = set()
+    real_entries, real_put = shardfiles._entries, search_build._put
 
-    def dump(path: Path, value, written=None) -> int:
+    def entries(path: Path):
+        found = real_entries(path)
+        if found is not None:
+            spliced.add(path.name)
+        return found
+
+    def put(path: Path, data: bytes, written=None) -> int:
         if path.parent.name == "s":
-            encoded.append(path.name)
-        return real(path, value, written)
+            made.append(path.name)
+        return real_put(path, data, written)
 
-    search_build._dump = dump
+    shardfiles._entries, search_build._put = entries, put
     try:
         search_build.build(docs, facets, out, state=state, salt=salt)
     finally:
-        search_build._dump = real
-    return encoded
+        shardfiles._entries, search_build._put = real_entries, real_put
+    if whole is not None:
+        whole += [name for name in made if name not in spliced]
+    return made
 
 
 def test_a_rebuild_encodes_only_changed_shards_and_equals_a_clean_build(tmp_path: Path, monkeypatch):
@@ -49,8 +59,10 @@ def test_a_rebuild_encodes_only_changed_shards_and_equals_a_clean_build(tmp_path
     first = _build(before, out, state)
     shards = len(list((out / "s").iterdir()))
     assert len(first) == shards > 16
-    again = _build(before + added, out, state)
+    whole: list[str] = []
+    again = _build(before + added, out, state, whole=whole)
     assert 0 < len(again) < shards  # some shards are left alone...
+    assert len(whole) < len(again)  # ...and most changed ones keep their unchanged terms' text
     _build(before + added, tmp_path / "clean", None)
     got, want = _state(out), _state(tmp_path / "clean")
     assert sorted(got) == sorted(want)
@@ -85,3 +97,22 @@ def test_many_terms_hash_to_the_shards_of_one_at_a_time():
     for shards in (1, 2, 4096, 2**32):
         assert shards_of(terms, shards).tolist() == [shard_of(t, shards) for t in terms]
     assert shards_of([], 8).tolist() == [] and shards_of([""], 8).tolist() == [shard_of("", 8)]
+
+
+def test_integer_lists_are_written_as_json_dumps_writes_them():
+    """shardfiles.json_lists makes the digits in numpy; the text is json.dumps' (compact)."""
+    import numpy as np
+
+    rng = np.random.default_rng(5)
+    for _ in range(100):
+        counts = rng.integers(1, 30, int(rng.integers(1, 40)))
+        values = rng.integers(-10 ** int(rng.integers(1, 15)), 10 ** int(rng.integers(1, 15)), int(counts.sum()))
+        values[rng.random(len(values)) < 0.1] = 0
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        order = rng.permutation(len(counts))  # lists in any order, from anywhere in the array
+        got = shardfiles.json_lists(values, starts[order], ends[order])
+        assert got == [json.dumps(values[a:b].tolist(), separators=(",", ":"))
+                       for a, b in zip(starts[order].tolist(), ends[order].tolist())]
+    assert shardfiles.json_lists(np.array([7, -1]), [0, 1, 1], [2, 2, 1]) == ["[7,-1]", "[-1]", "[]"]
+    assert shardfiles.json_lists(np.array([], dtype=np.int64), [], []) == []

@@ -29,11 +29,8 @@ def stood_for(fields: list[tuple[str, int]], last_key: str | None) -> list[tuple
 
 def key_of(fields: list[tuple[str, int]], last_key: str | None = None) -> bytes:
     """A hash of the fields (`stood_for` with `last_key`)."""
-    fields = stood_for(fields, last_key)
-    h = hashlib.blake2b(digest_size=16)
-    for text, weight in fields:
-        h.update(f"{weight}\x1e{text}\x1f".encode("utf-8", "surrogatepass"))
-    return h.digest()
+    text = "".join([f"{weight}\x1e{text}\x1f" for text, weight in stood_for(fields, last_key)])
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def splitter(fields_of_docs: list[list[tuple[str, int]]], last_keys: list[str | None],
