@@ -45,6 +45,11 @@ from .. import sitewrite
 from . import gctune, unchanged
 
 CHUNK = 12  # pages taken at a time (about 25 ms of work: the last worker to finish waits at most that)
+# A worker sends its pages' stored results in messages of this many, each stored before the next is
+# read: one message of all ~6,700 (their compressed HTML and its pickle, then the objects) was the
+# main process's largest moment, and grew with the archive.
+BATCH = 256
+_MORE = "\0more"  # a message's status when more follow
 
 
 _BUSY = [False]  # in `_Job.run`: a page's content is built right after it is made (plugin._park)
@@ -119,20 +124,22 @@ def render(share: Share, config, files, nav, env, cache, outputs) -> None:
         share.rendered_here += job.run(until_done=True)
         failures = []
         for proc, receive in workers:
-            try:
-                status, pages, records = receive.recv()
-            except EOFError:
-                proc.join()
-                status, pages, records = f"exited with code {proc.exitcode}", [], []
-            for record in records:  # logged here, as if this process had rendered the page
-                logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
-            for uri, stored, written, dests in pages:
-                cache.store.new[uri] = stored
-                if written is not None:
-                    outputs.rendered[uri] = written
-                for dest in dests:
-                    sitewrite.confirm(dest)
-            share.rendered_there += len(pages)
+            status = _MORE
+            while status == _MORE:
+                try:
+                    status, pages, records = receive.recv()
+                except EOFError:
+                    proc.join()
+                    status, pages, records = f"exited with code {proc.exitcode}", [], []
+                for record in records:  # logged here, as if this process had rendered the page
+                    logging.getLogger(record["name"]).handle(logging.makeLogRecord(record))
+                for uri, stored, written, dests in pages:
+                    cache.store.new[uri] = stored
+                    if written is not None:
+                        outputs.rendered[uri] = written
+                    for dest in dests:
+                        sitewrite.confirm(dest)
+                share.rendered_there += len(pages)
             if status != "ok":
                 failures.append(status)
         if failures:
@@ -233,6 +240,9 @@ class _Job:
             stored = cache.store.new.pop(uri, None)  # every page of the share is keyed: stored unless it failed
             if stored is not None:
                 pages.append((uri, stored, outputs.rendered.pop(uri, None), [dest] if dest in written else []))
+                if len(pages) == BATCH:
+                    conn.send((_MORE, pages, []))
+                    pages = []
         conn.send((status, pages, capture.records))
         conn.close()
 
