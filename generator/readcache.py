@@ -67,13 +67,17 @@ def root() -> Path:
     Checked once per process and folder (it was checked again for every entry stored or loaded)."""
     env = os.environ.get("NEWS_ARCHIVE_READ_CACHE")
     if env:
-        return _checked(Path(env))
+        known = _BY_ENV.get(env)  # a Path made and hashed for every entry stored or looked up was
+        if known is None:         # most of making an entry's file name
+            known = _BY_ENV[env] = _checked(Path(env))
+        return known
     from .gazetteer.cache import cache_dir
 
     return _checked(cache_dir() / "inputs")
 
 
 _CHECKED: dict[Path, Path] = {}
+_BY_ENV: dict[str, Path] = {}  # $NEWS_ARCHIVE_READ_CACHE's text -> its checked folder
 _MADE: set[str] = set()  # entry folders known to exist (made or seen by this process)
 
 

@@ -288,13 +288,16 @@ def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | Non
         # A few files to read (a daily update) are read by one worker, without the warm-up: a second
         # worker, or loading in the parent what one worker loads anyway, would cost more than it saves.
         while done < len(files):
-            while done in results:
+            if done in results:
+                # One result at a time, then the workers' finished reads collected and their queues
+                # refilled: the ingest process writing a run of ready pages (or syncing) left the
+                # workers' queues to run dry while they waited to be read from.
                 yield files[done], *results.pop(done)
                 done += 1
                 handed += 1
-                if handed >= COLLECT_EVERY and sent:
+                if pool is not None and (handed >= COLLECT_EVERY or not few):
                     handed = 0
-                    for task in pool.poll():  # so the worker never waits on a full pipe
+                    for task in pool.poll():  # so a worker never waits on a full pipe
                         results[task.key] = _result(task, files[task.key], limit, keys, inputs)
             while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
                 if nxt in sent:

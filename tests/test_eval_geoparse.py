@@ -46,6 +46,20 @@ def test_accuracy_at_161km():
     assert no_coords["acc_161km"] == 0.0
 
 
+def test_accuracy_by_type_and_errors_by_document():
+    # GeoWebNews-like types: counted per type; the far toponyms counted per document, largest first
+    far, near = {"lat": 36.34, "lon": 43.13}, {"lat": 33.34, "lon": 44.40}
+    gold = [[{"start": 0, "end": 5, "type": "Literal", **near}, {"start": 10, "end": 15, "type": "Literal", **far}],
+            [{"start": 0, "end": 5, "type": "Metonymic", **far}, {"start": 10, "end": 15, "type": "Literal", **far}],
+            [{"start": 0, "end": 5, "type": "Literal", **near}]]
+    here = (33.34, 44.40)
+    pred = [[(0, 5, *here), (10, 15, *here)], [(0, 5, *here), (10, 15, *here)], [(0, 5, *here)]]
+    a = accuracy_at_km(gold, pred)
+    assert a["by_type"] == {"Literal": {"resolved": 4, "within_161km": 2}, "Metonymic": {"resolved": 1, "within_161km": 0}}
+    assert a["off_by_document"] == [2, 1]
+    assert "by_type" not in accuracy_at_km([[{"start": 0, "end": 5, **near}]], [[(0, 5, *here)]])
+
+
 @pytest.mark.parametrize("name,module", [("geoparsing_lgl.jsonl.gz", geoparse), ("conflict_re3d.jsonl.gz", tags)])
 def test_cli_runs_on_shared_set(name, module, tmp_path, capsys):
     path = EVAL / name

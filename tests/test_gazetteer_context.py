@@ -96,3 +96,27 @@ def test_forget_clears_memos_without_changing_answers(gaz):
     gaz.forget()
     assert not gaz._ranked and not gaz._first_rows
     assert gaz.find(text) == before
+
+
+def test_a_name_written_without_its_accents_is_no_alias(gaz):
+    # "Cancun" is Cancún unaccented, not a second name: the alias penalty had given it to Changchun,
+    # China, which GeoNames also lists as "Cancun"
+    got = [(p.country, p.region) for _, _, p in gaz.find("The couple from Dayton flew to Cancun for a week.")]
+    assert ("Mexico", "Quintana Roo") in got
+
+
+def test_a_small_far_town_in_a_story_naming_only_another_country_is_placed_there(gaz):
+    # the gazetteer holds Glenrock only in Wyoming; a story that names only Queensland is not set there
+    text = "Rangers in Queensland closed the track near Glenrock after the storm, the Queensland parks service said."
+    got = {text[s:e]: (p.country, p.region, p.approximate) for s, e, p in gaz.find(text)}
+    assert got["Glenrock"] == ("Australia", "Queensland", True)
+    # once the article names a place of the town's own country, the entry stands
+    got = {text[s:e]: p.region for s, e, p in gaz.find(text + " Crews from Texas helped.")}
+    assert got["Glenrock"] == "Wyoming"
+
+
+def test_one_far_town_is_no_host_for_another(gaz):
+    # St. Michael and St. Mary's are small Alaskan entries far from the story's Ontario towns; St. Mary's,
+    # named most, had been the place St. Michael was moved to (and so both stayed in Alaska)
+    text = "Teams from Kitchener and Waterloo played St. Michael and St. Mary's. St. Mary's won; St. Mary's fans cheered."
+    assert {p.country for _, _, p in gaz.find(text)} == {"Canada"}

@@ -115,3 +115,35 @@ def test_cape_and_point_before_a_name_are_features(gaz):
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert got["Cape Peron"].approximate
     assert got["Cape Town"].country == "South Africa" and not got["Cape Town"].approximate
+
+
+def test_a_feature_is_placed_in_the_parent_the_text_names(gaz):
+    # the story's most-named place is Des Moines; the street is in the town named right after it, and the
+    # parks are in the states named before them with a possessive or after them with "in"
+    text = ("Des Moines officials met in Des Moines. The museum on North Fourth Street in Red Oak opened; "
+            "visitors crowded Utah's Zion National Park and Rocky Mountain National Park in Colorado.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    street = got["North Fourth Street"]
+    assert street.approximate and (street.lat, street.lon) == (got["Red Oak"].lat, got["Red Oak"].lon)
+    assert got["Zion National Park"].region == got["Utah"].name
+    assert got["Rocky Mountain National Park"].region == got["Colorado"].name
+    # without a parent named beside it, a feature stays at the story's most-named place
+    text = "Des Moines officials met in Des Moines. The museum on North Fourth Street opened."
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["North Fourth Street"].region == "Iowa"
+    assert (got["North Fourth Street"].lat, got["North Fourth Street"].lon) == (got["Des Moines"].lat, got["Des Moines"].lon)
+
+
+def test_canadian_provinces_by_their_press_abbreviations(gaz):
+    # "B.C." after a year or a century is a date, not British Columbia
+    text = ("Tools from 800 B.C. and the fourth century B.C. were shown in Kelowna, B.C., then in Moncton, N.B., "
+            "Truro, N.S., and Summerside, P.E.I.")
+    got = [(text[s:e], p.name) for s, e, p in gaz.find(text)]
+    regions = [n for s, n in got if s in ("B.C.", "N.B.", "N.S.", "P.E.I.")]
+    assert regions == ["British Columbia", "New Brunswick", "Nova Scotia", "Prince Edward Island"]
+
+
+def test_a_country_point_lies_in_its_country(gaz):
+    # countryinfo's Kuwait point (45.75 E) is in Saudi Arabia; Kuwait spans about 46.5-48.4 E
+    kuwait = gaz.lookup("Kuwait")
+    assert kuwait.kind == "country" and 46.5 < kuwait.lon < 48.5 and 28.5 < kuwait.lat < 30.1

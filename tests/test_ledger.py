@@ -101,3 +101,62 @@ def test_record_parser_gives_json_loads_value_or_error(text: str):
             return ("error", type(exc))
 
     assert outcome(loads) == outcome(json.loads)
+
+
+def _committed_ids(content) -> set[str]:
+    """The ids another reader of the database sees (committed records only)."""
+    return set(read_ledger(content))
+
+
+def test_records_written_while_a_batch_syncs_wait_for_its_commit(tmp_path, monkeypatch):
+    """The sync of a batch runs on another thread (`commit_after_sync`): the batch is committed only
+    after that sync returned, and records made meanwhile are held back, not committed with it (their
+    pages are not covered by that sync). Readers in this process see them all the time."""
+    import threading
+
+    from generator.writers import ledger as ledgerdb
+
+    started, release = threading.Event(), threading.Event()
+    synced: list[str] = []
+
+    def slow_sync(folder):
+        started.set()
+        assert release.wait(10)
+        synced.append(str(folder))
+
+    monkeypatch.setattr(ledgerdb, "sync_filesystem", slow_sync)
+    content = tmp_path / "content"
+    state = content / ".archive"
+    ledger = ledgerdb.Ledger.open(state)
+    ledger.input_keys()  # as an ingest does first: the record of inputs is then kept in memory
+    record = {"fields": {}, "key": None, "minhash": None}
+    ledger.set("a" * 16, record)
+    ledger.set_input("inbox/a.txt", "k1", [])
+    ledger.commit_after_sync(content)
+    assert started.wait(10)
+    ledger.set("b" * 16, record)  # its page came after the sync started: held back
+    assert ledger.get("b" * 16) == record and ledger.input_record("inbox/a.txt") == ("k1", [])
+    assert _committed_ids(content) == set()  # nothing before the sync returns
+    release.set()
+    ledger._syncing.join()
+    ledger.set("c" * 16, record)  # the sync returned: its batch is committed, then this one goes on
+    assert _committed_ids(content) == {"a" * 16}
+    ledger.close(None)
+    assert _committed_ids(content) == {"a" * 16, "b" * 16, "c" * 16}
+    assert synced == [str(content)]
+
+
+def test_a_failed_background_sync_commits_nothing(tmp_path, monkeypatch):
+    from generator.writers import ledger as ledgerdb
+
+    def broken_sync(folder):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(ledgerdb, "sync_filesystem", broken_sync)
+    content = tmp_path / "content"
+    ledger = ledgerdb.Ledger.open(content / ".archive")
+    ledger.set("a" * 16, {"fields": {}, "key": None, "minhash": None})
+    ledger.commit_after_sync(content)
+    with pytest.raises(OSError, match="disk gone"):
+        ledger.commit(None)
+    assert _committed_ids(content) == set()

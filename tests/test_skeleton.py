@@ -48,6 +48,50 @@ def test_pages_are_filled_from_skeletons(tmp_path: Path):
     assert sum(shape is not None for shape in skeletons.shapes.values()) >= 2
 
 
+def test_a_rebuild_fills_pages_from_kept_skeletons(tmp_path: Path):
+    """Shapes proved by one build are used by the next (skeleton.Kept): an edited title's pages
+    (its article, its listings) are filled without Jinja, and the site is a clean build's bytes."""
+    project = _project(tmp_path / "on", make_project(tmp_path / "p"), parallel_render=False)
+
+    def in_process(folder: Path):
+        config = load_config(str(folder / "mkdocs.yml"), site_dir=str(folder / "site"))
+        mkdocs_build(config)
+        return config.plugins["archive"].skeletons
+
+    first = in_process(project)
+    assert first.reused == 0 and first.proved
+    page = sorted((project / "content" / "articles").rglob("*.md"))[1]
+    text = page.read_text(encoding="utf-8")
+    assert "\ntitle: " in text
+    page.write_text(text.replace("\ntitle: ", "\ntitle: Revised ", 1), encoding="utf-8")
+    second = in_process(project)
+    assert second.reused > 0 and second.filled > 0
+    clean = tmp_path / "clean"
+    shutil.copytree(project, clean, ignore=shutil.ignore_patterns("site", ".cache"))
+    in_process(clean)
+    got, want = tree(project / "site"), tree(clean / "site")
+    assert sorted(got) == sorted(want)
+    assert [p for p in want if got[p] != want[p]] == []
+
+
+def test_kept_skeletons_are_keyed_on_the_navigation():
+    """A nav page's title can come from its heading: another title is another set of skeletons."""
+    class Store:
+        def keep_listings(self, keys) -> None:
+            pass
+
+    class Item:
+        def __init__(self, title: str, url: str) -> None:
+            self.title, self.url, self.children = title, url, None
+
+    def key(*items) -> str:
+        return skeleton.Kept(Store(), "base", list(items)).key
+
+    assert key(Item("About", "about/")) == key(Item("About", "about/"))
+    assert key(Item("About", "about/")) != key(Item("About us", "about/"))
+    assert key(Item("About", "about/")) != key(Item("About", "about-us/"))
+
+
 class _File:
     def __init__(self, uri: str) -> None:
         self.src_uri = uri

@@ -4,7 +4,10 @@ Prints JSON with, for our gazetteer and for a plain-lookup baseline computed in 
 - precision / recall / f1: a predicted span counts only when it equals a gold span;
 - precision_overlap / recall_overlap / f1_overlap: any overlap counts;
 - acc_161km: of the gold toponyms that have coordinates and that we recognised (a predicted span
-  overlaps them), the share whose resolved point lies within 161 km of the gold point.
+  overlaps them), the share whose resolved point lies within 161 km of the gold point. With it,
+  `off_by_document` (how many each document placed farther, largest first) and, for a set that types its
+  toponyms (GeoWebNews), `by_type`: counts only, so that a holdout part can say where it loses without
+  its errors being listed.
 The pipeline's own order is used: vocabulary tags first, places outside tagged spans.
 
 `--part tune|holdout|all` splits each set by a hash of the document id (its text when it has none):
@@ -103,10 +106,16 @@ def accuracy_at_km(gold: Sequence[Sequence[dict]], pred: Sequence[Sequence[tuple
 
     gold: per document, dicts with start, end, lat, lon; pred: per document, (start, end, lat, lon).
     When several predictions overlap a gold span, the one with the largest overlap is used; a prediction
-    without coordinates counts as wrong.
+    without coordinates counts as wrong. Where the gold gives each toponym a `type` (GeoWebNews: Literal,
+    Metonymic, Coercion...), `by_type` splits the counts by it; `off_by_document` lists, largest first,
+    how many toponyms each document placed beyond `km`: whether a part's errors are spread or sit in a
+    few stories, without listing them.
     """
     recognised = correct = 0
+    by_type: dict[str, list[int]] = {}  # type -> [resolved, within]
+    off_by_doc = []
     for g, p in zip(gold, pred):
+        off = 0
         for t in g:
             if t.get("lat") is None or t.get("lon") is None:
                 continue
@@ -118,11 +127,22 @@ def accuracy_at_km(gold: Sequence[Sequence[dict]], pred: Sequence[Sequence[tuple
             if best is None:
                 continue
             recognised += 1
-            if best[0] is not None and best[1] is not None and \
-                    haversine_km(float(t["lat"]), float(t["lon"]), best[0], best[1]) <= km:
-                correct += 1
-    return {"resolved": recognised, "within_161km": correct,
-            "acc_161km": round(correct / recognised, 4) if recognised else None}
+            near = best[0] is not None and best[1] is not None and \
+                haversine_km(float(t["lat"]), float(t["lon"]), best[0], best[1]) <= km
+            correct += near
+            off += not near
+            if t.get("type"):
+                counts = by_type.setdefault(str(t["type"]), [0, 0])
+                counts[0] += 1
+                counts[1] += near
+        if off:
+            off_by_doc.append(off)
+    out = {"resolved": recognised, "within_161km": correct,
+           "acc_161km": round(correct / recognised, 4) if recognised else None,
+           "off_by_document": sorted(off_by_doc, reverse=True)}
+    if by_type:
+        out["by_type"] = {k: {"resolved": n, "within_161km": w} for k, (n, w) in sorted(by_type.items())}
+    return out
 
 
 # --- the plain-lookup baseline -----------------------------------------------------------------------

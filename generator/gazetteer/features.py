@@ -38,6 +38,7 @@ from .weights import (
     LONE_TOWN_CONTEXT,
     LONE_TOWN_POP,
     MAJOR_CITY,
+    NEAR_KM,
 )
 
 # Feature words that also end the first part of a body's name ("Texas Forest Service")
@@ -161,6 +162,9 @@ class Additions:
                 elif base is not None and host is not None and host.kind != "country" and base.lat is not None \
                         and host.lat is not None and _nearest_km(base.lat, base.lon, [(host.lat, host.lon)]) > FEATURE_KM:
                     base = None  # "Lake Cumberland" in a Kentucky story: not by Cumberland, Rhode Island
+            parent = _feature_parent(text, outside, s, e)
+            if parent is not None and not (base is not None and _inside(base, parent)):
+                base = parent  # "North Fourth Street in Red Oak", "Utah's Zion National Park": where the text puts it
             base = base or host
             if base is None or base.lat is None:
                 continue
@@ -212,9 +216,12 @@ class Additions:
         host = _most_named(found)
         if host is None or host.lat is None:
             return found
-        extra = [(s, e, Place(name=text[s:e], country=host.country,
-                              region=host.name if host.kind == "region" else host.region,
-                              kind="place", lat=host.lat, lon=host.lon, approximate=True)) for s, e in spans]
+        extra = []
+        for s, e in spans:
+            base = _feature_parent(text, found, s, e) or host  # "the village of Achguara in X district"
+            extra.append((s, e, Place(name=text[s:e], country=base.country,
+                                      region=base.name if base.kind == "region" else base.region,
+                                      kind="place", lat=base.lat, lon=base.lon, approximate=True)))
         return sorted(found + extra, key=itemgetter(0))
 
     def _lone_foreign(self, text: str, mentions: list[tuple[int, int, int]],
@@ -370,6 +377,35 @@ class Additions:
 
 
 _UNPLACED = object()  # not yet in _placed_memo (None there means: no container of that name)
+
+
+_PARENT_AFTER = (", ", " in ")
+_PARENT_KINDS = ("city", "district", "region")
+
+
+def _feature_parent(text: str, found: list[tuple[int, int, Place]], s: int, e: int) -> Place | None:
+    """The town, district or region the text puts a feature in: right after it (", " or " in ": "North
+    Fourth Street in Red Oak", "Rego Park, New York") or right before it with a possessive ("Utah's
+    Zion National Park", "Warren County's Hamilton Township")."""
+    for a, b, p in found:
+        if p.kind not in _PARENT_KINDS or p.lat is None:
+            continue
+        if a > e:
+            if text.startswith(_PARENT_AFTER, e) and a == e + (2 if text[e] == "," else 4):
+                return p
+            break
+        if b == s - 3 and text[b:s] in ("'s ", "’s "):
+            return p
+    return None
+
+
+def _inside(base: Place, parent: Place) -> bool:
+    """A feature's own namesake is the better point when it lies in the parent the text names."""
+    if base.country != parent.country:
+        return False
+    if parent.kind == "region":
+        return base.region == parent.name
+    return base.lat is not None and _nearest_km(base.lat, base.lon, [(parent.lat, parent.lon)]) <= NEAR_KM
 
 
 def _has_bracket(text: str) -> bool:

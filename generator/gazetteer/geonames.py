@@ -215,26 +215,30 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         gazetteer lacks (or a namesake it lacks) near them than that far entry: it is placed,
         approximately, at the article's most named place, as a feature is. Not when the article names the
         town's country or region ("the small village of Flumeri in southern Italy"), nor when a place
-        qualifies it ("Sun Valley, Idaho"). Returns replacements by mention number; `found` is find()'s
-        list for the same mentions."""
+        qualifies it ("Sun Valley, Idaho"). Likewise, placed at the first region the article names, a small
+        town FAR_TOWN_KM from every region named when those are all of one other country and so is every
+        other place but small towns (a story naming only NSW is not about Glenrock, Wyoming: see
+        _named_abroad). Returns replacements by mention number; `found` is find()'s list for the same
+        mentions."""
         kind, pop, cc, lat, lon, curated = self._kind, self._pop, self._cc, self._lat, self._lon, self._curated
         small = {i for i in set(resolved) if KINDS[kind[i]] == "city" and pop[i] < LONE_TOWN_POP
                  and i not in curated and lat[i] == lat[i]}
         if not small:
             return {}
         pts: dict[int, int] = {}  # entry -> the name that gave it (a name is no context for itself)
-        named = set()  # the countries and regions the article names
+        named: dict[int | str, None] = {}  # the countries and regions the article names, first named first
         for (_, _, j), a in zip(mentions, resolved):
             k = KINDS[kind[a]]
             if k in ("country", "region"):
-                named.add(cc[a] if k == "country" else a)
+                named.setdefault(cc[a] if k == "country" else a, None)
             if k == "country":
                 continue
             elif k in ("city", "district", "region") and lat[a] == lat[a]:
                 pts.setdefault(a, j)
         out: dict[int, Place] = {}
         done: dict[tuple[int, int], bool] = {}
-        host = None
+        far_ks = []
+        abroad: dict[int, Place | None] = {}  # town entry -> _named_abroad's answer, once per article
         for k, ((_, _, j), i) in enumerate(zip(mentions, resolved)):
             if i not in small or cc[i] in named or self._admin1[i] in named:
                 continue
@@ -248,18 +252,42 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
                     and any(_nearest_km(q[0], q[1], others[:n] + others[n + 1:]) < NEAR_KM
                             for n, q in enumerate(others))
                 done[(j, i)] = far
-            if not far:
+            if far:
+                far_ks.append(k)
                 continue
-            if host is None:
-                name = normalise(self._pname[i])
-                host = _most_named([f for f in found if f[2].kind != "country" and normalise(f[2].name) != name])
-                if host is None:
-                    return out
-            p = found[k][2]
-            out[k] = Place(name=p.name, country=host.country,
-                           region=host.name if host.kind == "region" else host.region,
-                           kind="place", lat=host.lat, lon=host.lon, approximate=True)
+            at = abroad[i] if i in abroad else abroad.setdefault(i, self._named_abroad(i, named, pts))
+            if at is not None:
+                out[k] = self._placed_at(found[k][2], at)
+        if far_ks:
+            # the most named place but the far towns themselves (one far town is no host for another)
+            gone = {normalise(self._pname[resolved[k]]) for k in far_ks}
+            host = _most_named([f for f in found if f[2].kind != "country" and normalise(f[2].name) not in gone])
+            if host is not None:
+                for k in far_ks:
+                    out[k] = self._placed_at(found[k][2], host)
         return out
+
+    @staticmethod
+    def _placed_at(p: Place, at: Place) -> Place:
+        """Place p, named as it is, placed approximately at `at` (a place the gazetteer lacks there)."""
+        return Place(name=p.name, country=at.country, region=at.name if at.kind == "region" else at.region,
+                     kind="place", lat=at.lat, lon=at.lon, approximate=True)
+
+    def _named_abroad(self, i: int, named: dict[int | str, None], pts: dict[int, int]) -> Place | None:
+        """The first region `named` (the article's countries and regions) when small town i is more likely a
+        place the gazetteer lacks in it: all of them are of one country, not i's, i lies FAR_TOWN_KM from
+        each named region, and the article's other towns, districts and regions are in that country or
+        small towns themselves (a byline's "Jewell" does not make a story about NSW American). Else None."""
+        cc, kind, lat, lon, pop = self._cc, self._kind, self._lat, self._lon, self._pop
+        countries = {a if isinstance(a, str) else cc[a] for a in named}
+        if len(countries) != 1 or cc[i] in countries:
+            return None
+        regions = [a for a in named if not isinstance(a, str) and lat[a] == lat[a]]
+        if not regions or _nearest_km(lat[i], lon[i], [(lat[a], lon[a]) for a in regions]) < FAR_TOWN_KM:
+            return None
+        if all(cc[a] in countries or KINDS[kind[a]] == "city" and pop[a] < LONE_TOWN_POP for a in pts):
+            return self.place(regions[0])
+        return None
 
     def place(self, i: int) -> Place:
         """Entry i as a Place, built once (Place is frozen and the data never change)."""

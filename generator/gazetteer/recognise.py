@@ -77,6 +77,8 @@ class Recogniser:
                 continue  # a tag beats a place
             if last and text[end - 1] != last:
                 continue  # "U.S." needs its final dot; "Tal." never matches "Tal "
+            if last and name == "B.C." and _era(text, start):
+                continue  # "500 B.C.", "the third century B.C.": a date, not British Columbia
             if start > 2 and text[start - 1] == "-" and text[start - 3:start - 1] in _ARABIC_ARTICLES \
                     and (start == 3 or not text[start - 4].isalpha()):
                 continue  # "Muqtada al-Sadr": a name we know only without its article is a surname there
@@ -415,6 +417,15 @@ def _title_case_head(text: str) -> int:
 
 
 _HEAD_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+_ERA_WORDS = ("century", "centuries", "millennium", "c.", "circa")
+
+
+def _era(text: str, start: int) -> bool:
+    """True when "B.C." follows a year or a century ("500 B.C.", "the 5th century B.C.")."""
+    word = _prev_word(text, start)
+    return bool(word) and (word[0].isdigit() or word in _ERA_WORDS or word.rstrip("s").isdigit())
 
 
 def _given_name(word: str) -> bool:

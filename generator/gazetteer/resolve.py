@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections import Counter, _count_elements
 
 from .build import KINDS, normalise
@@ -70,8 +71,10 @@ class Resolver:
             for i in self._cand[j]:
                 prior = self._info(i)[0]
                 if i not in self._curated and KINDS[self._kind[i]] in ("city", "district") \
-                        and normalise(self._pname[i]) != key:
-                    prior -= ALIAS_PENALTY  # an old or foreign name of a town ("Washington" for Piqua, Ohio)
+                        and normalise(self._pname[i]) != key and _unaccented(self._pname[i]) != key:
+                    # an old or foreign name of a town ("Washington" for Piqua, Ohio); its own name without
+                    # accents is no other name ("Cancun" for Cancún, "Bogota" for Bogotá)
+                    prior -= ALIAS_PENALTY
                 scored.append((prior, i))
             # A region named after its capital ("Najaf", "Aleppo", "Hama", "Nablus"): the bare name is the
             # town, which ranks just above the region (the region is meant when the text says "province"):
@@ -462,6 +465,14 @@ class Resolver:
             if own_a1 >= 0:
                 admin1s[own_a1] += times
         return out
+
+
+def _unaccented(name: str) -> str:
+    """normalise() without diacritics ("Cancún" -> "cancun"), for the rare name that has them."""
+    low = normalise(name)
+    if low.isascii():
+        return low
+    return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
 
 
 def _nearest_km(la: float, lo: float, pts: list[tuple[float, float]]) -> float:

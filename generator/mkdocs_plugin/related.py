@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
+from itertools import chain
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -51,20 +52,14 @@ def _keys(r: Record) -> list[str]:
                                                       | {"c:" + p.country for p in r.places}))
 
 
-def _best(cand: np.ndarray, w: np.ndarray, scratch: np.ndarray, tie: np.ndarray, most: int) -> np.ndarray:
+def _best(cand: np.ndarray, scores: np.ndarray, tie: np.ndarray, most: int) -> np.ndarray:
     """The SHOW best candidates of one article (highest score, then lowest `tie`), best first.
     `cand` holds a candidate once per key it shares (so at most `most` = SHOW x keys entries of the
-    SHOW best), `w` that key's weight. A candidate's score is its weights summed one after the
-    other from 0.0, rounded to 9 places: `np.add.at` into `scratch` (all zeros, and left so) adds
-    in `cand`'s order as `bincount` did, so the floats are the ones an `np.unique` + `bincount` +
-    `lexsort` of every candidate gave (tests/test_related_best.py keeps that as the reference).
-    Only entries at or above the `most`-th best entry's score are de-duplicated and sorted: entries
+    SHOW best), `scores` that candidate's score at each of its entries (`_Lists.scores`). Only
+    entries at or above the `most`-th best entry's score are de-duplicated and sorted: entries
     scoring above the SHOW-th best candidate belong to the SHOW - 1 better ones (fewer than `most`),
     so that floor is at most the SHOW-th best's score, and every entry of the SHOW best and of those
     tying with it is kept (sorting every candidate was most of this, issue 12)."""
-    np.add.at(scratch, cand, w)
-    scores = np.round(scratch[cand], 9)
-    scratch[cand] = 0.0
     if len(scores) > most:
         floor = np.partition(scores, len(scores) - most)[len(scores) - most]
         top = scores >= floor
@@ -86,7 +81,6 @@ def compute(records: list[Record]) -> dict[str, Neighbours]:
             spots.append((k, len(members[k])))
             members[k].append(i)
         where.append(spots)
-    arrays = {k: np.asarray(v, dtype=np.int64) for k, v in members.items()}
     n = max(len(records), 1)
     weight = {k: math.log(1 + n / len(v)) * (0.5 if k.startswith("c:") else 1.0) for k, v in members.items()}
     # Ties go to the newer article, then by title: that order as one rank per article.
@@ -96,24 +90,76 @@ def compute(records: list[Record]) -> dict[str, Neighbours]:
     out: dict[str, Neighbours] = {}
     dated = [r for r in ordered if r.date]
     dated_pos = {id(r): i for i, r in enumerate(dated)}
-    half = WINDOW // 2
-    scratch = np.zeros(len(ordered))  # a candidate's score while one article is scored
-    for i, r in enumerate(ordered):
-        nb = Neighbours()
-        if where[i]:
-            parts = [arrays[k][max(0, p - half): p + half + 1] for k, p in where[i]]
-            cand = np.concatenate(parts)
-            w = np.repeat([weight[k] for k, _ in where[i]], [len(a) for a in parts])  # one call, not one a key
-            keep = cand != i
-            if keep.any():
-                best = _best(cand[keep], w[keep], scratch, tie, SHOW * len(where[i]))
+    lists = _Lists(members, weight, len(ordered))
+    chunk = _chunk(len(ordered))
+    for start in range(0, len(ordered), chunk):
+        cand, scores, bounds = lists.candidates(where[start:start + chunk], start)
+        for i in range(start, min(start + chunk, len(ordered))):
+            r = ordered[i]
+            nb = Neighbours()
+            lo, hi = bounds[i - start], bounds[i - start + 1]
+            if hi > lo:
+                best = _best(cand[lo:hi], scores[lo:hi], tie, SHOW * len(where[i]))
                 nb.related = [ordered[j] for j in best.tolist()]
-        if r.date:
-            j = dated_pos[id(r)]
-            nb.previous = dated[j - 1] if j > 0 else None
-            nb.next = dated[j + 1] if j + 1 < len(dated) else None
-        out[r.src_uri] = nb
+            if r.date:
+                j = dated_pos[id(r)]
+                nb.previous = dated[j - 1] if j > 0 else None
+                nb.next = dated[j + 1] if j + 1 < len(dated) else None
+            out[r.src_uri] = nb
     return out
+
+
+GRID = 1 << 21  # (article, candidate) score cells of one chunk: 16 MB, whatever the archive's size
+
+
+def _chunk(articles: int) -> int:
+    """Articles whose candidates are gathered and scored at once: about 200 at 10,000 articles
+    (140,000 entries), 20 at 100,000."""
+    return max(1, min(256, GRID // max(articles, 1)))
+
+
+class _Lists:
+    """Every key's member list laid end to end in one array, each key's weight beside it."""
+
+    def __init__(self, members: dict[str, list[int]], weight: dict[str, float], articles: int) -> None:
+        self.members, self.weight, self.articles = members, weight, articles
+        self.grid = np.zeros(_chunk(articles) * articles)  # (article in the chunk, candidate) -> score, all 0.0 between chunks
+        self.at = dict(zip(members, range(len(members))))
+        self.offset = np.zeros(len(members) + 1, dtype=np.int64)
+        np.cumsum([len(v) for v in members.values()], out=self.offset[1:])
+        self.flat = np.fromiter(chain.from_iterable(members.values()), dtype=np.int64, count=int(self.offset[-1]))
+
+    def candidates(self, where: list[list[tuple[str, int]]], first: int) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """The candidates of articles `first`, `first` + 1, ... (their `where`, at most `_chunk`) as one
+        array: per article, under each of its keys in order, the WINDOW // 2 articles before and
+        after it in that key's list, itself left out; with each entry its candidate's score (the
+        weights of the keys it is a candidate under, added one after the other from 0.0 in that
+        order, rounded to 9 places); `bounds[j]:bounds[j + 1]` are article `first` + j's entries.
+        The same entries in the same order, so the same floats, as a slice and concatenation per
+        article and an `np.add.at` into one scratch array per article gave (tests/test_related_best.py
+        keeps an `np.unique` + `bincount` as the reference), made with a few array operations per
+        chunk: those per-article calls were about half of `compute` (issue 12)."""
+        half = WINDOW // 2
+        keys = [k for spots in where for k, _ in spots]
+        counts = np.fromiter(map(len, where), dtype=np.int64, count=len(where))
+        pos = np.fromiter((p for spots in where for _, p in spots), dtype=np.int64, count=len(keys))
+        kid = np.fromiter(map(self.at.__getitem__, keys), dtype=np.int64, count=len(keys))
+        lo = np.maximum(pos - half, 0)
+        lengths = np.minimum(pos + half + 1, self.offset[kid + 1] - self.offset[kid]) - lo
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if len(ends) else 0
+        cand = self.flat[np.arange(total) + np.repeat(self.offset[kid] + lo - (ends - lengths), lengths)]
+        w = np.repeat(np.fromiter(map(self.weight.__getitem__, keys), dtype=np.float64, count=len(keys)), lengths)
+        owner = np.repeat(np.repeat(np.arange(first, first + len(where)), counts), lengths)
+        keep = cand != owner
+        cand, w, owner = cand[keep], w[keep], owner[keep] - first
+        cell = owner * self.articles + cand
+        np.add.at(self.grid, cell, w)  # in entry order: each (article, candidate) sum as one add.at per article made it
+        scores = np.round(self.grid[cell], 9)
+        self.grid[cell] = 0.0
+        bounds = np.zeros(len(where) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(owner, minlength=len(where)), out=bounds[1:])
+        return cand, scores, bounds.tolist()
 
 
 def cached(records: list[Record], prints: dict[str, bytes], store: BuildCache | None,

@@ -10,6 +10,10 @@ Crash safety (the invariant: a page the ledger records exists intact on disk):
   each), then commits. A run killed (or a machine losing power) before a commit loses at most the
   records of the pages written since: those pages are whole (atomic renames) and, having no record,
   are adopted on the next run when they hold exactly what the generator would write;
+* `commit_after_sync()` does the same with the sync on another thread: the ingest process goes on
+  writing pages (and feeding the reading workers) while the file system syncs, and the records of
+  those later pages are held back in memory until the sync has returned and the batch's COMMIT is
+  done, so no record is ever committed before the sync that covers its page;
 * WAL journal mode with synchronous=NORMAL: a commit is atomic and survives a killed process; after
   a power loss the database is consistent (the last commits may be rolled back, which again only
   leaves pages without records).
@@ -24,6 +28,7 @@ import json
 import json.scanner
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -35,6 +40,9 @@ LEGACY_JOURNAL = "ledger.journal.jsonl"
 # Commit (after one file-system sync) at least every this many recorded changes, so a killed run
 # loses few records; a larger batch saves syncs, a smaller one re-adopts fewer pages after a crash.
 BATCH = 64
+# A batch synced on another thread is committed when that sync returns, so up to two batches are
+# uncommitted at a time: half the size keeps what a killed run can lose at BATCH records.
+SYNC_BATCH = BATCH // 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -147,6 +155,9 @@ class Ledger(Mapping):
         self._in_transaction = False  # opened by the first change only: an idle ledger holds no lock
         self._inputs: dict[str, tuple[str, str]] | None = None  # origin -> (key, result JSON), once read
         self._raw: dict[str, tuple[str | None, str]] | None = None  # id -> (minhash, entry JSON), prefetched
+        self._syncing: threading.Thread | None = None  # the sync the open transaction's COMMIT waits for
+        self._sync_error: BaseException | None = None
+        self._held: list[tuple[str, tuple]] = []  # changes made while syncing: executed after its COMMIT
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -161,6 +172,8 @@ class Ledger(Mapping):
     def _reader(self) -> sqlite3.Connection | None:
         """The connection, or None while there is no database yet (it is created by the first change,
         so a run that records nothing leaves no file)."""
+        if self._syncing is not None:
+            self._land()  # a read sees every change made, as without the background sync
         if self._conn is None and self.path.exists():
             try:
                 self._connect()
@@ -319,22 +332,22 @@ class Ledger(Mapping):
 
     def set_input(self, origin: str, key: str, result: list) -> None:
         """Remember what an input file (by name and read-cache key) gave, so an unchanged one is skipped."""
-        self._begin()
         text = json.dumps(result, ensure_ascii=False, separators=(",", ":"))
-        self._db.execute("INSERT OR REPLACE INTO inputs (origin, key, result) VALUES (?, ?, ?)", (origin, key, text))
+        self._execute("INSERT OR REPLACE INTO inputs (origin, key, result) VALUES (?, ?, ?)", (origin, key, text))
         if self._inputs is not None:
             self._inputs[origin] = (key, text)
         self._pending += 1
 
     def drop_input(self, origin: str) -> None:
-        if self._reader() is None:
+        if self._conn is None and self._reader() is None:
             return  # no database yet: nothing to forget (and none created for it)
-        self._begin()
-        self._db.execute("DELETE FROM inputs WHERE origin = ?", (origin,))
+        self._execute("DELETE FROM inputs WHERE origin = ?", (origin,))
         if self._inputs is not None:
             self._inputs.pop(origin, None)
 
     def set_page_minhashes(self, rows: list[tuple[str, str, str | None]]) -> None:
+        if self._syncing is not None:
+            self._land()
         self._begin()
         self._db.executemany("INSERT OR REPLACE INTO page_minhash (id, page, minhash) VALUES (?, ?, ?)", rows)
         self._pending += 1
@@ -344,17 +357,25 @@ class Ledger(Mapping):
             self._db.execute("BEGIN IMMEDIATE")
             self._in_transaction = True
 
-    def set(self, aid: str, entry: dict) -> None:
+    def _execute(self, sql: str, params: tuple) -> None:
+        """One change: in the open transaction, or held back while that transaction waits for its sync."""
+        if self._syncing is not None:
+            if self._syncing.is_alive():
+                self._held.append((sql, params))
+                return
+            self._land()
         self._begin()
+        self._db.execute(sql, params)
+
+    def set(self, aid: str, entry: dict) -> None:
         self._cache[aid] = entry
-        self._db.execute("INSERT OR REPLACE INTO entries (id, minhash, entry) VALUES (?, ?, ?)",
-                         (aid, entry.get("minhash"), _entry_json(entry)))
+        self._execute("INSERT OR REPLACE INTO entries (id, minhash, entry) VALUES (?, ?, ?)",
+                      (aid, entry.get("minhash"), _entry_json(entry)))
         self._pending += 1
 
     def drop(self, aid: str) -> None:
-        self._begin()
         self._cache[aid] = None
-        self._db.execute("DELETE FROM entries WHERE id = ?", (aid,))
+        self._execute("DELETE FROM entries WHERE id = ?", (aid,))
         self._pending += 1
 
     @property
@@ -364,12 +385,52 @@ class Ledger(Mapping):
 
     def commit(self, sync_folder: Path | None) -> None:
         """Sync the pages (the file system holding `sync_folder`), then commit the recorded changes."""
+        if self._syncing is not None:
+            self._land()
         if self._in_transaction:
             if self._pending and sync_folder is not None and Path(sync_folder).exists():
                 sync_filesystem(Path(sync_folder))
             self._db.execute("COMMIT")
             self._in_transaction = False
             self._pending = 0
+
+    def commit_after_sync(self, sync_folder: Path) -> None:
+        """Commit the recorded changes once the file system holding `sync_folder` is synced, the sync
+        running on another thread: changes made meanwhile are held back until the COMMIT is done
+        (`_land`, at the next change after the sync returned, or the next commit or read)."""
+        if self._syncing is not None:
+            self._land()  # the batch before: its sync returned (or is waited for) and it is committed
+        if not self._in_transaction:
+            return
+        if not self._pending:
+            self.commit(None)
+            return
+
+        def sync() -> None:
+            try:
+                sync_filesystem(Path(sync_folder))
+            except BaseException as exc:  # noqa: BLE001 - raised again in the ingest's thread
+                self._sync_error = exc
+
+        self._syncing = threading.Thread(target=sync, name="ledger-sync", daemon=True)
+        self._syncing.start()
+        self._pending = 0  # the next batch counts from here
+
+    def _land(self) -> None:
+        """Wait for the background sync, COMMIT the batch it covered, then apply the changes held back."""
+        thread, self._syncing = self._syncing, None
+        thread.join()
+        error, self._sync_error = self._sync_error, None
+        if error is not None:
+            self._held.clear()
+            raise error
+        self._db.execute("COMMIT")
+        self._in_transaction = False
+        held, self._held = self._held, []
+        if held:
+            self._begin()
+            for sql, params in held:
+                self._db.execute(sql, params)
 
     def close(self, sync_folder: Path | None) -> None:
         """Commit, then close (the WAL is checkpointed into the database file and removed)."""

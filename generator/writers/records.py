@@ -149,5 +149,5 @@ class InputRecords:
                            "input": _source_fp(source_entry(item)), "title": item.title, "origin": item.origin, "notes": list(item.notes),
                            "primary": bool(entry) and page_id == aid and entry.get("key") == primary_key(item)})
         self.ledger.set_input(origin, key, record)
-        if self.ledger.pending >= ledgerdb.BATCH:
+        if self.ledger.pending >= ledgerdb.SYNC_BATCH:
             self.checkpoint()
