@@ -69,6 +69,7 @@ def main_renders_one_chunk(monkeypatch):
 
     monkeypatch.setattr(parallel._Job, "run", run)
     monkeypatch.setattr(parallel, "CHUNK", 4)
+    monkeypatch.setattr(parallel, "BATCH", 5)  # a worker's results come in several messages
 
 
 def _in_process(project: Path):

@@ -16,10 +16,12 @@ UNIQUE_IDS option; its count is set back so that every page gets a fresh instanc
 """
 from __future__ import annotations
 
+import html as htmllib
 import logging
 import re
 
 import markdown
+from markdown.extensions import toc as md_toc
 from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.toc import get_toc
 
@@ -69,6 +71,62 @@ def plain_paragraphs(text: str) -> str | None:
     blocks = [b.strip("\n") for b in text.split("\n\n")]
     html = "\n".join(f"<p>{b}</p>" for b in blocks if b)
     return html.replace("&", "&amp;") if "&" in html else html
+
+
+# A line heading_blocks takes: an ATX heading ("## Text", the text starting and ending with a
+# character that is not a space) or a placeholder comment ("<!-- name 3 -->", listings.placeholder).
+_HEADING = re.compile(r"(#{1,6}) ([^\s#](?:[^\n]*[^\s#])?)\Z")
+_COMMENT = re.compile(r"<!-- [a-z:]+ [0-9]+ -->\Z")
+_ATTR_ESCAPED = re.compile(r"[&<>\"'\s\x00-\x1f\x02\x03]")
+
+
+def heading_blocks(text: str, md: markdown.Markdown) -> tuple[str, list[dict], str | None, set[str]] | None:
+    """What Python-Markdown (with MkDocs' title and anchor processors) makes of text that is only
+    ATX headings of literal text and placeholder comments, each line alone between blank lines:
+    (HTML, toc tokens, the title, the anchor ids); None for any other text or a toc extension set
+    up to add anything to a heading. Why: a listing page (3,440 in a clean build at 10,000
+    articles: a heading, placeholders for its HTML blocks, a subheading) is such text, and
+    converting it costs Python-Markdown 0.4 ms of set-up and passes for a few lines.
+    `tests/test_mdreuse_headings.py` checks it against Python-Markdown."""
+    toc = md.treeprocessors["toc"] if "toc" in md.treeprocessors else None
+    if (type(toc) is not md_toc.TocTreeprocessor or toc.use_anchors or toc.use_permalinks not in (False, None)
+            or toc.base_level):
+        return None
+    parts: list[str] = []
+    tokens: list[dict] = []
+    ids: set[str] = set()
+    counters: dict[str, int] = {}
+    title = None
+    blank = True
+    for line in text.split("\n"):
+        if not line:
+            blank = True
+            continue
+        if not blank:  # two lines of one block
+            return None
+        blank = False
+        if line[0] == "<":
+            if not _COMMENT.match(line):
+                return None
+            parts.append(line + "\n")  # Python-Markdown puts a raw HTML block's newline back
+            continue
+        m = _HEADING.match(line)
+        if m is None:
+            return None
+        words = m.group(2)
+        if _NOT_PLAIN.search(words) or "  " in words or ("&" in words and _AMP.search(words)):
+            return None
+        level, name = len(m.group(1)), words.replace("&", "&amp;")
+        anchor = md_toc.unique(toc.slugify(htmllib.unescape(name), toc.sep), ids, counters)
+        if _ATTR_ESCAPED.search(anchor):  # a slugify of the site's own: its escaping is Python-Markdown's to do
+            return None
+        if toc.toc_top <= level <= toc.toc_bottom:
+            tokens.append({"level": level, "id": md_toc.unescape(anchor), "name": name, "html": name,
+                           "data-toc-label": ""})
+        if not parts and level == 1:
+            title = name  # MkDocs' title: the first block's, when it is an <h1>
+        parts.append(f'<h{level} id="{anchor}">{name}</h{level}>')
+    return "\n".join(parts).strip(), md_toc.nest_toc_tokens(tokens), title, ids
 
 
 class Renderer:
@@ -121,8 +179,14 @@ class Renderer:
         self.relative.links_to_anchors = {}
         self.title.title = None
         plain = plain_paragraphs(page.markdown) if self.plain_ok else None
+        headings = heading_blocks(page.markdown, md) if self.plain_ok and plain is None else None
         if plain is not None:  # what Python-Markdown gives such text, without its passes (0.5 ms a page)
             page.content, page.toc = plain, get_toc([])
+            self.plain += 1
+        elif headings is not None:  # a listing's headings and placeholders, likewise
+            page.content, tokens, self.title.title, ids = headings
+            page.toc = get_toc(tokens)
+            self.anchors.present_anchor_ids = ids
             self.plain += 1
         else:
             page.content = md.convert(page.markdown)

@@ -15,6 +15,7 @@ import marshal
 import pickle
 from dataclasses import fields, replace
 from datetime import date
+from operator import attrgetter
 
 from ..model import Place
 from .index import Record
@@ -24,6 +25,8 @@ VERSION = 1
 # Derived values of these (frozen) types are stored as their fields.
 _TYPED = {"View": View}
 _PLACE_FIELDS = ("name", "country", "region", "kind", "lat", "lon", "geonameid", "approximate")
+_place_fields = attrgetter(*_PLACE_FIELDS)  # a place's fields as a tuple, in C
+_FIELDS = {cls: attrgetter(*(f.name for f in fields(cls))) for cls in _TYPED.values()}  # each has 2+ fields
 
 
 def _plain(value: object) -> bool:
@@ -38,18 +41,31 @@ def dumps(r: Record, body: str | None) -> bytes:
     """The record, with `body` in place of its body (the cache stores "" for "it had one") and no
     front matter (`meta`: nothing reads it after the record is made). A record with a value of
     another type where a plain one is expected is pickled (`Loader.loads` reads both)."""
-    if (r.date is not None and type(r.date) is not date) or not all(type(p) is Place for p in r.places) \
-            or not _plain((r.src_uri, r.title, r.summary, r.source, r.url, list(r.tags), r.author, r.digest,
-                           list(r.problems))):
+    if (r.date is not None and type(r.date) is not date) or not all(type(p) is Place for p in r.places):
         return pickle.dumps(replace(r, body=body, meta={}), protocol=5)
-    places = [tuple(getattr(p, f) for f in _PLACE_FIELDS) for p in r.places]
-    typed = {k: (type(v).__name__, tuple(getattr(v, f.name) for f in fields(v)))
-             for k, v in r.derived.items() if type(v) in _TYPED.values()}
-    plain = {k: v for k, v in r.derived.items() if k not in typed and _plain(v)}
-    other = {k: v for k, v in r.derived.items() if k not in plain and k not in typed}
-    return marshal.dumps((VERSION, r.src_uri, r.title, r.date.toordinal() if r.date else None, r.summary, r.source,
-                          r.url, list(r.tags), places, body, r.author, r.digest, list(r.problems), plain, typed,
-                          pickle.dumps(other, protocol=5) if other else None))
+    places = [_place_fields(p) for p in r.places]
+    typed, rest = {}, {}
+    for k, v in r.derived.items():
+        get = _FIELDS.get(type(v))
+        if get is not None:
+            typed[k] = (type(v).__name__, get(v))
+        else:
+            rest[k] = v
+
+    def blob(plain: dict, other: dict) -> bytes:
+        return marshal.dumps((VERSION, r.src_uri, r.title, r.date.toordinal() if r.date else None, r.summary,
+                              r.source, r.url, list(r.tags), places, body, r.author, r.digest, list(r.problems),
+                              plain, typed, pickle.dumps(other, protocol=5) if other else None))
+
+    try:  # nearly always every value is plain: one marshal of the whole, not one per value first
+        return blob(rest, {})
+    except ValueError:
+        pass
+    if not _plain((r.src_uri, r.title, r.summary, r.source, r.url, list(r.tags), r.author, r.digest,
+                   list(r.problems))):
+        return pickle.dumps(replace(r, body=body, meta={}), protocol=5)
+    plain = {k: v for k, v in rest.items() if _plain(v)}
+    return blob(plain, {k: v for k, v in rest.items() if k not in plain})
 
 
 class Loader:
