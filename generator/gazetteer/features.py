@@ -11,7 +11,7 @@ from operator import itemgetter
 from ..enrich.places import CONTAINERS, placed_under
 from ..model import Place
 from .build import KINDS, normalise
-from .resolve import _nearest_km
+from .namesakes import _nearest_km
 from .textrules import (
     NEIGHBOURS_OK,
     QUALIFIERS,

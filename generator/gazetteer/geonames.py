@@ -12,7 +12,8 @@ from .build import KINDS, load_compiled, normalise
 from .textrules import _city_suffixed, _feature_hits, _most_named, _type_word_trimmed
 from .features import Additions, _has_bracket
 from .recognise import Recogniser, _exclusion
-from .resolve import Resolver, _nearest_km
+from .namesakes import _nearest_km
+from .resolve import Resolver
 from .weights import (  # noqa: F401 - the weights, as they were importable from here
     ALIAS_PENALTY,
     FAMOUS_GAP,

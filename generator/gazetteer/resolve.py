@@ -8,13 +8,12 @@ import unicodedata
 from collections import Counter, _count_elements
 
 from .build import KINDS, normalise
+from .namesakes import Namesakes
 from .textrules import _DATELINE
 from .weights import (
     ALIAS_PENALTY,
     CAPITAL_PRIOR,
     CAPITAL_SHARE,
-    CLUSTER_GAP,
-    CLUSTER_NEED,
     COUNTRY_BASE,
     COUNTRY_SHARE,
     COUNTY_PAIR,
@@ -23,8 +22,6 @@ from .weights import (
     KIND_PRIOR,
     MAJOR_CITY,
     MAX_CANDIDATES,
-    NAMESAKE_GAP,
-    NEAR_KM,
     QUALIFIER,
     REGION_BASE,
     REGION_SHARE,
@@ -32,7 +29,7 @@ from .weights import (
 )
 
 
-class Resolver:
+class Resolver(Namesakes):
     """Ranking a name's entries, then the article's context over them."""
 
     # --- resolution --------------------------------------------------------------------------------
@@ -189,131 +186,6 @@ class Resolver:
         if len(mentions) > 2:
             self._clustered_namesakes(mentions, out)
         return out
-
-    def _clustered_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
-        """A town far (`NEAR_KM`) from every other place of the article yields to a namesake, in any
-        country and up to `CLUSTER_GAP` prior points less known, that lies near at least `CLUSTER_NEED`
-        of them: the article's places cluster, so "Sharon, Cornwall and Salisbury" beside Falls Village
-        and Kent are the Connecticut towns, not Pennsylvania's, and "East Zorra-Tavistock" beside
-        Woodstock and Plattsville is in Ontario, not England. One near place is not enough (that is
-        _nearest_namesakes' job, within a country and a smaller gap). Changes `out` in place."""
-        lat, lon = self._lat, self._lon
-        memo, wide = self._wide_memo, self._wide_namesakes
-        js = [m[2] for m in mentions]
-        todo = []  # (mention, its namesakes): _wide_namesakes(j, i), from the memo in one map() when known
-        for k, v in enumerate(list(map(memo.get, zip(js, out)))):
-            if v is None:
-                v = wide(js[k], out[k])
-            if v:
-                todo.append((k, v))
-        if not todo:
-            return
-        anchors = self._anchors(mentions, out)
-        if len(anchors) <= CLUSTER_NEED:
-            return
-        done: dict[tuple[int, int], int] = {}  # (name, entry) -> the entry it moves to
-        for k, namesakes in todo:
-            j, i = mentions[k][2], out[k]
-            v = done.get((j, i))
-            if v is None:
-                v = i
-                pts = [(lat[a], lon[a]) for a, js in anchors.items() if js != {j} and a != i]
-                if len(pts) >= CLUSTER_NEED and _nearest_km(lat[i], lon[i], pts) >= NEAR_KM:
-                    most = CLUSTER_NEED - 1
-                    for c in namesakes:
-                        n = _near_count(lat[c], lon[c], pts, NEAR_KM)
-                        if n > most:
-                            v, most = c, n
-                done[(j, i)] = v
-            out[k] = v
-
-    def _wide_namesakes(self, j: int, i: int) -> tuple[int, ...]:
-        """Towns named j, in any country, with coordinates, at most CLUSTER_GAP prior points below town i
-        (see _clustered_namesakes); none unless i is a town with coordinates. Computed once."""
-        memo = self._wide_memo
-        kind, lat = self._kind, self._lat
-        if KINDS[kind[i]] != "city" or lat[i] != lat[i]:
-            v: tuple[int, ...] = ()
-        else:
-            floor = self._info(i)[0] - CLUSTER_GAP
-            v = tuple(c for c, prior in self._candidates(j) if c != i and prior >= floor
-                      and kind[c] == kind[i] and lat[c] == lat[c])
-        if len(memo) >= 65536:
-            memo.clear()
-        memo[(j, i)] = v
-        return v
-
-    def _anchors(self, mentions: list[tuple[int, int, int]], out: list[int]) -> dict[int, set[int]]:
-        """The article's places that can vouch for a namesake near them (towns, districts, regions with
-        coordinates), each with the names resolved to it: a name does not vouch for itself."""
-        kind, lat = self._kind, self._lat
-        anchors: dict[int, set[int]] = {}
-        for (_, _, j), i in zip(mentions, out):
-            if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
-                anchors.setdefault(i, set()).add(j)
-        return anchors
-
-    def _nearest_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
-        """A town whose region no other name of the article shares yields to a namesake of its country,
-        nearly as well known, that lies near the article's other places ("Hanover" in a story naming
-        Vermont is Hanover, New Hampshire, not Maryland; "Middletown" beside Hartford is the one in
-        Connecticut, not New Jersey). Changes `out` in place."""
-        lat, lon, key = self._lat, self._lon, self._region_key
-        rows = self._first_rows
-        memo, namesakes = self._namesake_memo, self._namesakes
-        todo = []
-        for k, ((_, _, j), i) in enumerate(zip(mentions, out)):
-            if rows[j][3] < 0:
-                v = memo.get((j, i))
-                if v is None:
-                    v = namesakes(j, i)
-                if v:
-                    todo.append(k)
-        if not todo:
-            return
-        anchors = self._anchors(mentions, out)
-        if len(anchors) < 2:
-            return
-        regions = Counter(key(i) for i in anchors)
-        done: dict[tuple[int, int], int] = {}  # (name, entry) -> the entry it moves to
-        for k in todo:
-            j, i = mentions[k][2], out[k]
-            if (j, i) in done:
-                continue
-            done[(j, i)] = i
-            if regions[key(i)] > 1:
-                continue
-            pts = [(lat[a], lon[a]) for a, js in anchors.items() if js != {j} and a != i]
-            if not pts:
-                continue
-            best, best_d = i, _nearest_km(lat[i], lon[i], pts)
-            if best_d < NEAR_KM:
-                continue
-            for c in self._namesakes(j, i):
-                d = _nearest_km(lat[c], lon[c], pts)
-                if d < NEAR_KM and d < best_d:
-                    best, best_d = c, d
-            done[(j, i)] = best
-        for k in todo:
-            out[k] = done[(mentions[k][2], out[k])]
-
-    def _namesakes(self, j: int, i: int) -> tuple[int, ...]:
-        """Towns named j in the same country as town i, with coordinates, at most NAMESAKE_GAP prior points
-        below it (see _nearest_namesakes), computed once."""
-        memo = self._namesake_memo
-        v = memo.get((j, i))
-        if v is None:
-            kind, lat, cc = self._kind, self._lat, self._cc
-            if KINDS[kind[i]] != "city" or lat[i] != lat[i]:
-                v = ()
-            else:
-                floor = self._info(i)[0] - NAMESAKE_GAP
-                v = tuple(c for c, prior in self._candidates(j) if c != i and prior >= floor and cc[c] == cc[i]
-                          and KINDS[kind[c]] == "city" and lat[c] == lat[c])
-            if len(memo) >= 65536:
-                memo.clear()
-            memo[(j, i)] = v
-        return v
 
     def _support_of(self, j: int) -> dict[int, float]:
         """Name j's vote for the first-level regions its entries are in: one vote, split evenly (a
@@ -475,20 +347,6 @@ def _unaccented(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", low) if not unicodedata.combining(c))
 
 
-def _nearest_km(la: float, lo: float, pts: list[tuple[float, float]]) -> float:
-    """Distance in km from a point to the nearest of `pts` (equirectangular: fine at these ranges)."""
-    c = math.cos(math.radians(la))
-    return 111.2 * math.sqrt(min((la - a) ** 2 + ((lo - b) * c) ** 2 for a, b in pts))
-
-
-def _near_count(la: float, lo: float, pts: list[tuple[float, float]], km: float) -> int:
-    """How many of `pts` lie within `km` of a point (equirectangular, as _nearest_km)."""
-    c = math.cos(math.radians(la))
-    lim = (km / 111.2) ** 2
-    return sum(1 for a, b in pts if (la - a) ** 2 + ((lo - b) * c) ** 2 <= lim)
-
-
-# Between two items of a list ("Washington, New York and Boston")
 _LIST_SEP = re.compile(r",? (?:and|or) |, ")
 
 
