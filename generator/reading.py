@@ -300,16 +300,18 @@ def _read_all(files: list[str | Path], jobs: int, known=None, inputs: InputIndex
                     handed = 0
                     for task in pool.poll():  # so a worker never waits on a full pipe
                         results[task.key] = _result(task, files[task.key], limit, keys, inputs)
-            while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
+            while nxt < len(files) and nxt - done < window:
                 if nxt in sent:
                     nxt += 1
                     continue
-                entry = entries[nxt] if entries is not None else None
                 same = same_keys[nxt] if same_keys is not None else None
-                if same is not None:
+                if same is not None:  # settled without the pool (asking it for room was 4 % of an add-10)
                     results[nxt] = (Known(same), same)
                     nxt += 1
                     continue
+                if pool is not None and not pool.has_room():
+                    break
+                entry = entries[nxt] if entries is not None else None
                 if nxt in early:
                     prepared = early.pop(nxt)
                 elif (unrecorded is not None and pool is not None and pool.workers and not few
