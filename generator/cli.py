@@ -21,23 +21,43 @@ INGEST_EPILOG = """exit status:
   0  every input became a page or is a known duplicate (new, updated, unchanged, duplicate)
   1  some inputs (files or records) were rejected: see the report (stderr, --json,
      content/.archive/rejects.jsonl)
-  2  usage error: a path that does not exist, a bad option, or a cache folder that is not yours;
-     nothing was ingested"""
+  2  usage error: a path that does not exist, that is, holds or lies in the content folder, or
+     that is or lies in a built site, a bad option, or a cache folder that is not yours; nothing was ingested"""
+
+
+def worker_count(text: str) -> int:
+    """--jobs: a number of worker processes, 1 or more (0 and -3 were taken without a word)."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of worker processes, 1 or more")
+    return jobs
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from . import readcache, reading
     from .cachedir import CacheDirError
-    from .inputs import one_line
+    from .inputs import in_built_site, one_line, over_pages
     from .pipeline import ingest, report_json, summary_line
 
     missing = [p for p in args.paths if not os.path.lexists(p)]
     for p in missing:
         print(f"archive ingest: {p}: no such file or folder", file=sys.stderr)
-    if args.time_limit is not None and args.time_limit <= 0:
+    for p in args.paths:  # "." in the repository, or "" (an unset variable, read as ".")
+        if p not in missing and over_pages(p, args.content):
+            print(one_line(f"archive ingest: {p}: is, holds or lies in the content folder ({args.content}): its pages, "
+                           f"and a site built beside them, would come back as new articles: not read"), file=sys.stderr)
+            missing.append(p)
+        elif p not in missing and (site := in_built_site(p)) is not None:
+            print(one_line(f"archive ingest: {p}: is or lies in a built site ({site}): its pages would come back "
+                           f"as new articles: not read"), file=sys.stderr)
+            missing.append(p)
+    if args.time_limit is not None and not 0 < args.time_limit < float("inf"):  # nan never timed out
         print("archive ingest: --time-limit must be a positive number of seconds", file=sys.stderr)
         return EXIT_USAGE
-    if missing:
+    if missing or not usable_content(args.content, "archive ingest"):
         return EXIT_USAGE
     readcache.ENABLED = not args.no_cache
     if args.time_limit is not None:
@@ -63,6 +83,18 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     else:
         print(summary_line(entries))
     return EXIT_REJECTED if any(e.outcome == "rejected" for e in entries) else EXIT_OK
+
+
+def usable_content(content: Path, command: str) -> bool:
+    """Whether the content folder is (or can be made) a folder; if not, one line says why.
+    `--content mkdocs.yml` was a traceback (NotADirectoryError) once the run had started."""
+    try:
+        content.mkdir(parents=True, exist_ok=True)
+        return True
+    except OSError as exc:
+        why = "is a file, not a folder" if content.exists() else exc.strerror or str(exc)
+        print(f"{command}: --content {content}: {why}", file=sys.stderr)
+        return False
 
 
 def _mkdocs_logging() -> None:
@@ -142,7 +174,7 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
     ing.add_argument("paths", nargs="+", type=Path)
     ing.add_argument("--content", type=Path, default=Path("content"), help="target content folder (default: content)")
     ing.add_argument("--json", action="store_true", help="print a JSON report with one entry per input")
-    ing.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    ing.add_argument("--jobs", type=worker_count, default=None, help="worker processes (default: all cores)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                      help="wall-clock limit for reading one file; past it the file is rejected (default: 300)")

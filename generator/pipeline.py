@@ -37,7 +37,7 @@ from .model import RejectedInput
 from .reading import (MAX_BYTES, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
                       _one_line, _prepare, read_all, read_file)
 from .writers.ledger import Ledger
-from .writers.markdown import PageStore, write_if_changed
+from .writers.markdown import PageStore, PageUnreadable, write_if_changed
 from .writers.pageindex import InputIndex
 
 OUTCOMES = ("new", "updated", "unchanged", "duplicate", "rejected")
@@ -159,6 +159,10 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                         continue
                     try:
                         written = store.write(item)
+                    except PageUnreadable as exc:  # never a second page for the article
+                        entries.append(Entry(item.origin, "rejected", title=item.title, reason=str(exc)))
+                        key = None  # the input's last record stays: it names the page next run too
+                        continue
                     except Exception as exc:  # e.g. disk full: reported, and the run goes on
                         entries.append(Entry(item.origin, "rejected", title=item.title,
                                              reason=f"could not be written: {type(exc).__name__}: {_one_line(exc)}"))

@@ -41,6 +41,8 @@ def check_site(site: Path) -> None:
     (its MARKER is left by a failed build). Why: a build removes every file of the site folder it did
     not write, so `site` linked to (or `--site` naming) a folder of other files, a home folder or a
     web root, lost all of them at the end of a successful build."""
+    if site.exists() and not site.is_dir():  # `--site mkdocs.yml` was a traceback (FileExistsError)
+        raise SiteDirError(f"{site}: the site folder is a file, not a folder: not built; name another folder (--site)")
     if not site.is_dir() or (site / MARKER).exists() or all((site / f).is_file() for f in MKDOCS_FILES):
         return
     names = sorted(e.name for e in os.scandir(site))
@@ -158,7 +160,10 @@ def keep_unchanged(site_dir: str | os.PathLike) -> Iterator[None]:
     site = Path(site_dir).resolve()
     check_site(site)
     before = _existing(site)
-    site.mkdir(parents=True, exist_ok=True)
+    try:
+        site.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SiteDirError(f"{site}: the site folder cannot be made: {exc.strerror or exc}") from exc
     marker = site / MARKER
     marker.write_bytes(b"")  # its mtime is the build's start, on the file system's own clock
     started = marker.stat().st_mtime_ns

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from .atomicfile import write_bytes
-from .inputs import one_line
+from .inputs import in_built_site, one_line, over_pages
 from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
 from .textutil import md_escape
@@ -99,6 +99,8 @@ def load_config(path: Path) -> list[Source]:
         if not isinstance(where, str) or not where.strip():
             raise ConfigError(f"{path}: sources[{i}]: `{kind}` needs a non-empty text value")
         where = where.strip()
+        if "\0" in where:  # a YAML escape ("\0"); no path or URL holds one
+            raise ConfigError(f"{path}: sources[{i}]: `{kind}` holds a NUL character")
         if kind == "feed":
             scheme = urllib.parse.urlsplit(where).scheme
             if scheme not in FEED_SCHEMES:
@@ -159,6 +161,10 @@ def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Pat
             why = _folder_mistake(src.path, config.parent, content)
             if why:
                 raise ConfigError(f"{config}: sources[{i}]: folder {src.where!r} {why}")
+        local = _local_file(src)
+        if local is not None and _outside(local, config.parent):
+            raise ConfigError(f"{config}: sources[{i}]: feed {src.where!r} is a file outside the repository "
+                              f"(the folder holding archive.yml): not read")
     feeds_dir = feeds_dir or config.parent / ".cache" / "feeds"
     result = UpdateResult()
     inputs: list[Path] = []
@@ -167,7 +173,8 @@ def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Pat
             if src.path is not None and src.path.is_dir():
                 inputs.append(_relative(src.path))
             else:
-                result.problems.append((src, "no such folder"))
+                result.problems.append((src, "a file, not a folder" if src.path is not None and src.path.exists()
+                                        else "no such folder"))
         elif not offline:
             try:
                 file = _relative(fetch_feed(src.where, feeds_dir))
@@ -185,12 +192,26 @@ def _folder_mistake(folder: Path, root: Path, content: Path) -> str | None:
     """Why a folder source must not be read, or None. Outside the repository (`folder: /`, `../..`, a
     link to the home folder) it would publish the machine's files as articles; holding the content
     folder (`folder: .`, `content/`), the archive's own pages (and the built site) as new articles."""
-    where, top, pages = folder.resolve(), root.resolve(), content.resolve()
-    if where != top and top not in where.parents:
+    if _outside(folder, root):
         return "is outside the repository (the folder holding archive.yml): not read"
-    if where == pages or pages in where.parents or where in pages.parents:
+    if over_pages(folder, content):
         return "holds the archive's own pages (the content folder): not read"
+    if in_built_site(folder) is not None:
+        return "is or lies in a built site: its pages would come back as new articles: not read"
     return None
+
+
+def _outside(path: Path, root: Path) -> bool:
+    """Whether path (links followed) lies outside the folder root."""
+    where, top = path.resolve(), root.resolve()
+    return where != top and top not in where.parents
+
+
+def _local_file(src: Source) -> Path | None:
+    """The file a `file:` feed reads, or None for other sources. It is a local file like a folder's,
+    so it must lie inside the repository too: `feed: file:///etc/passwd` published the user list."""
+    parts = urllib.parse.urlsplit(src.where)
+    return Path(urllib.request.url2pathname(parts.path)) if src.kind == "feed" and parts.scheme == "file" else None
 
 
 def _relative(path: Path) -> Path:
@@ -239,13 +260,15 @@ def _code(text: str | None) -> str:
 
 def add_parser(sub) -> None:
     """`archive update`, registered by cli.py."""
+    from .cli import worker_count
+
     up = sub.add_parser("update", help="ingest new articles from the feeds and folders listed in archive.yml")
     up.add_argument("--config", type=Path, default=Path("archive.yml"), help="default: archive.yml")
     up.add_argument("--content", type=Path, default=Path("content"), help="target content folder (default: content)")
     up.add_argument("--summary", type=Path, default=None,
                     help="also write a Markdown summary (added, updated, rejected) here: a pull request's description")
     up.add_argument("--offline", action="store_true", help="folders only: do not download the feeds")
-    up.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    up.add_argument("--jobs", type=worker_count, default=None, help="worker processes (default: all cores)")
     up.add_argument("--quiet", action="store_true", help="no progress bar")
     up.set_defaults(func=main)
 
@@ -255,6 +278,13 @@ def main(args: argparse.Namespace) -> int:
     2: archive.yml cannot be used."""
     from .pipeline import summary_line
 
+    from .cli import usable_content
+
+    if args.summary is not None and args.summary.is_dir():  # was a traceback after the whole run
+        print(f"archive update: --summary {args.summary}: is a folder, not a file", file=sys.stderr)
+        return 2
+    if not usable_content(args.content, "archive update"):
+        return 2
     show = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     try:
         result = update(args.config, args.content, offline=args.offline, jobs=args.jobs, progress=show)

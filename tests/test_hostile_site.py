@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import os
 import random
 import re
 import subprocess
@@ -24,7 +25,7 @@ import yaml
 
 from generator.writers.markdown import read_page
 
-from .conftest import SAMPLES, copy_project, run_archive
+from .conftest import ROOT, SAMPLES, copy_project, run_archive
 
 XSS = '"><script>alert(1)</script><img src=x onerror=alert(2)>'
 ATTR = "x\" onmouseover=\"alert(3)\" data-x='"
@@ -196,7 +197,8 @@ def lenient_build(project: Path) -> subprocess.CompletedProcess[str]:
     """The same MkDocs build with strict off: what the site looks like despite warnings."""
     code = ("from mkdocs.config import load_config; from mkdocs.commands.build import build; "
             "build(load_config('mkdocs.yml', strict=False))")
-    return subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=600)
+    return subprocess.run([sys.executable, "-c", code], cwd=project, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})  # this tree's code, as run_archive
 
 
 @pytest.fixture(scope="module")

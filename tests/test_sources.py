@@ -49,7 +49,9 @@ def test_folders_and_feeds_are_ingested_and_the_summary_lists_added_and_rejected
     inbox.mkdir()
     shutil.copy(SAMPLES / "001_isf-detain-daesh-finance-courier.txt", inbox)
     (inbox / "empty.txt").write_text("", encoding="utf-8")
-    full, partial = (FEEDS / "rss2_full_content.xml").as_uri(), (FEEDS / "rss_entry_without_text.xml").as_uri()
+    saved = tmp_path / "saved"  # a file: feed must lie inside the repository (test_hostile_30)
+    shutil.copytree(FEEDS, saved)
+    full, partial = (saved / "rss2_full_content.xml").as_uri(), (saved / "rss_entry_without_text.xml").as_uri()
     config = _archive(tmp_path, f"  - folder: inbox/\n  - feed: {full}\n  - feed: {partial}\n"
                                 f"  - folder: missing/\n  - feed: {(tmp_path / 'gone.xml').as_uri()}\n")
     result = update(config, tmp_path / "content", jobs=1)
@@ -161,7 +163,8 @@ def test_cli_exit_codes_and_summary_file(tmp_path):
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     shutil.copy(SAMPLES / "002_sdf-raid-deir-ezzor-cell.txt", inbox)
-    _archive(tmp_path, f"  - folder: inbox/\n  - feed: {(FEEDS / 'rss_entry_without_text.xml').as_uri()}\n")
+    shutil.copy(FEEDS / "rss_entry_without_text.xml", tmp_path)  # a file: feed lies inside the repository
+    _archive(tmp_path, f"  - folder: inbox/\n  - feed: {(tmp_path / 'rss_entry_without_text.xml').as_uri()}\n")
     offline = run_archive("update", "--offline", "--quiet", "--summary", "pr.md", cwd=tmp_path)
     assert offline.returncode == 0, offline.stderr
     assert "1 new" in offline.stdout and "Feeds were not fetched (offline)" in (tmp_path / "pr.md").read_text()

@@ -26,3 +26,53 @@ def test_urlless_pages_spread_over_folds():
     folds = {t.fold_of(t.site_of({"id": f"set-page{k}"})) for k in range(40)}
     assert len(folds) == t.FOLDS
     assert t.fold_of(t.site_of({"id": "set-a-1"})) == t.fold_of(t.site_of({"id": "set-a-2"}))
+
+
+PAGE = "\n\n".join([
+    "Home | Harbour | Weather | Sport",
+    "Sign in",
+    "Ferry timetable doubles for the summer season",
+    "By Ada Quill",
+    "The harbour board said on Tuesday that the island ferry will sail twice as often from June, after"
+    " a winter in which queues at the quay reached the car park on most weekend mornings.",
+    "Captains had asked for a second crew for two years; the board found the money in the budget for"
+    " repairs to the old pier, which will now wait until the autumn when fewer visitors come across.",
+    "Residents welcomed the change but asked that the last boat of the evening leave later than nine.",
+    "Related stories",
+    "Pier repairs delayed again",
+    "© 2024 The Harbour Gazette",
+])
+
+
+def _page_item(t, title=None):
+    from generator.readers.text import analyse
+    return {"page": analyse(PAGE), "title": title, "body": None, "date": None, "text": PAGE, "site": "x", "fold": 0}
+
+
+def test_pseudo_labels_take_the_headline_the_model_is_sure_of_on_pages_without_a_gold_title():
+    from generator.readers.text_model import load_model
+    t = _trainer()
+    model = load_model()
+    t.PSEUDO = 0.5
+    extra = t.pseudo_labelled([_page_item(t), _page_item(t, title="Ferry timetable doubles for the summer season")], model)
+    assert [e["title"] for e in extra] == ["Ferry timetable doubles for the summer season"]  # the gold page is not copied
+    assert extra[0]["body"] is None and extra[0]["date"] is None  # a title-only copy: the body rows are not counted twice
+    t.PSEUDO = 1.01  # no softmax share reaches it: nothing is added
+    assert t.pseudo_labelled([_page_item(t)], model) == []
+
+
+def test_loose_labels_only_where_no_line_equals_the_gold_title():
+    from generator.readers.text import title_candidates
+    t = _trainer()
+    item = _page_item(t)
+    cands = title_candidates(item["page"])
+    units = [item["page"].units[i] for i in cands]
+    headline = units.index("Ferry timetable doubles for the summer season")
+    t.LOOSE = 0
+    assert not t.title_labels(item["page"], cands, "ferry timetable doubles for the summer season | the gazette").any()
+    t.LOOSE = 0.5
+    labels = t.title_labels(item["page"], cands, "ferry timetable doubles for the summer season | the gazette")
+    assert labels[headline] == 1 and labels.sum() == 1
+    # an exact line wins over lines that hold the gold title
+    assert t.title_labels(item["page"], cands, "pier repairs delayed again").sum() == 1
+    assert not t.title_labels(item["page"], cands, "ferry timetable | a quite different and much longer gold title").any()

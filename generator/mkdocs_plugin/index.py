@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
@@ -65,12 +66,16 @@ def _as_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and _DATE_TEXT.match(value.strip()):
         try:
             return date.fromisoformat(value.strip()[:10])
         except ValueError:
             return None
     return None
+
+
+# A date, or a date and a time: `2024-05-012` (a key pressed twice) had been read as 1 May 2024.
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 
 
 def _strings(value) -> list[str]:
@@ -86,6 +91,10 @@ def _strings(value) -> list[str]:
 TEXT_FIELDS = ("title", "summary", "source", "author", "url")
 LIST_FIELDS = {"tags": "tag", "locations": "place"}
 TEMPLATE_FIELDS = ("title", "description", "author")
+# Characters XML 1.0 forbids (a YAML escape such as "\x01" types them): one made feed.xml unreadable.
+# And direction overrides and isolates: one left open in a title reversed the rest of its listing line
+# (date, source) and could disguise what a link says; ingest drops both kinds (textutil.clean_spaces).
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 def _shown(value) -> str:
@@ -100,6 +109,9 @@ def _text(value, key: str, problems: list[str]) -> str | None:
         problems.append(f"{key}: {_shown(value)} is a {type(value).__name__}, not text")
         return None
     text = str(value).strip()
+    if _CONTROLS.search(text):
+        problems.append(f"{key}: {_shown(value)} holds a control character no page or feed may show")
+        return None
     limit = FIELD_LIMITS.get(key.split("[")[0].split(".")[-1], FIELD_LIMITS["place"])
     if len(text) > limit:
         problems.append(f"{key}: {len(text):,} characters (limit {limit:,})")
@@ -334,6 +346,8 @@ def name_slug(text: str) -> str:
     ASCII spelling keeps (Arabic, Cyrillic, ß): every Arabic tag was `tags/untitled/`, one page for all.
     Names that differ only in case or punctuation still share their slug (tag_index merges them)."""
     slug = slugify(text)
+    if slug == "index":  # tags/index.md is the index of all tags, which a tag named Index replaced
+        return "index-" + hashlib.blake2b(b"index", digest_size=4).hexdigest()
     if any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", text)):
         digest = hashlib.blake2b(text.casefold().encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
         slug = digest if slug == "untitled" else f"{slug[:71].rstrip('-')}-{digest}"

@@ -19,7 +19,7 @@ from mkdocs.utils import get_relative_url
 from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..cachedir import CacheDirError, ensure
-from . import (article, buildcache, catalogue, charts, exports, feedset, gctune, listings, locator, map as sitemap,
+from . import (article, buildcache, catalogue, charts, clashes, exports, feedset, gctune, listings, locator, map as sitemap,
                mapsvg, mdreuse, navmemo, outside, pagefiles, pages, parallel, rawhtml, related, reproducible, searchjob, skeleton,
                unchanged)
 from .catalogue import FIND_MARKER, MAP_MARKER
@@ -81,6 +81,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         gctune.relax()  # until on_post_build or on_build_error (gctune.py)
         for problem in outside.drop(files, config.docs_dir):  # never publish the build machine's files
             log.warning(problem)
+        hand = clashes.addresses(files)  # before the archive adds its own pages (clashes.py)
         prefix = self.config.articles_dir.rstrip("/") + "/"
         self.parked = {}
         self.bodies = pagefiles.Bodies()  # article bodies not read yet (pagefiles.py)
@@ -127,6 +128,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 self.blocks[page.uri] = page.blocks
             files.append(File.generated(config, page.uri, content=page.markdown))
         self._exports(files, config)
+        for problem in clashes.clashes(hand, files, (self.config.feed_path, "feeds/", f"{SEARCH_DIR}/", sitemap.PLACES)):
+            log.warning(problem)
         self._check_links(files)
         self.outputs = None
         if self.cache is not None and self.cache.store is not None and unchanged.allowed(config):

@@ -66,6 +66,13 @@ class _BrokenPage(Exception):
     pass
 
 
+class PageUnreadable(Exception):
+    """The page an input's article lives on cannot be read (an editor broke its front matter, or
+    emptied it), and the input brings text the archive has not written: it cannot be merged and must
+    not start a second page (it did: a revision was reported `unchanged` and lost, or written anew).
+    The input is rejected, naming the page, and read again next run."""
+
+
 @dataclass
 class PageStore(InputRecords, PageFinder):
     """The article pages under `<content>/articles`, indexed by id, plus the ledger of generated values.
@@ -199,7 +206,8 @@ class PageStore(InputRecords, PageFinder):
         try:
             meta, body = parse_page(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:
-            raise _BrokenPage(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+            self.broken[path] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise _BrokenPage(self.broken[path]) from None
         return dict(meta), body + "\n" if body else ""
 
     def write(self, article: Article) -> WriteResult:
@@ -218,6 +226,8 @@ class PageStore(InputRecords, PageFinder):
             if quick is not None:
                 return quick
         match = None
+        if path is None and self.broken:
+            self._refuse_if_broken(aid, self._page_written_for(article.origin))
         if path is None:
             match = self.near.best_match(sig)
             if match is not None:
@@ -227,6 +237,7 @@ class PageStore(InputRecords, PageFinder):
         try:
             current, current_body = self._load(path) if path is not None else ({}, None)
         except _BrokenPage as exc:
+            self._refuse_if_broken(aid, path)
             self.seen_this_run.add(aid)
             return WriteResult("unchanged", path, f"page left as is: its front matter is broken ({exc})")
         page_id = str(current.get("id")) if current.get("id") else None
@@ -257,6 +268,23 @@ class PageStore(InputRecords, PageFinder):
         if secondary:
             return self._link(article, aid, path, current, current_body, match)
         return self._merge(article, aid, path, current, current_body, previous, sig)
+
+    def _page_written_for(self, origin: str) -> Path | None:
+        """A page this input wrote at its last ingest that is now unreadable, or None."""
+        record = self.ledger.input_record(origin)
+        for item in record[1] if record else ():
+            page = self.content / str(item.get("page")) if isinstance(item, dict) and item.get("page") else None
+            if page is not None and page in self.broken:
+                return page
+        return None
+
+    def _refuse_if_broken(self, aid: str, path: Path | None) -> None:
+        """Raise PageUnreadable when `path` is a broken page that does not carry this article's id
+        (a page that does holds this very text, so the input is still `unchanged`)."""
+        if path is not None and path in self.broken and self.pages.get(aid) != path:
+            rel = path.relative_to(self.content).as_posix() if path.is_relative_to(self.content) else str(path)
+            raise PageUnreadable(f"its page {rel} cannot be read ({self.broken[path]}): fix the page by hand "
+                                 f"(the build names what is wrong), then ingest again; the input is read again then")
 
     def _id_written_at(self, origin: str, path: Path) -> str | None:
         """The id this input's last ingest gave the page at `path`, when the page now carries one the

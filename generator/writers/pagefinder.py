@@ -46,6 +46,8 @@ class PageFinder:
                     # identity next time, as it would with a stat taken now.
                     read_ns = now_ns()
                     text = texts[path] = path.read_text(encoding="utf-8")
+                    if not text.strip():  # emptied by hand: its article must not get a second page
+                        raise ValueError("the page is empty")
                     meta = quick_ids(text)
                     if meta is None:
                         meta, _ = parse_page(text)
