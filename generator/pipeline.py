@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import readcache, reading
-from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_inputs  # noqa: F401
+from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs  # noqa: F401
 from .model import RejectedInput
 from .reading import (MAX_BYTES, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
                       _one_line, _prepare, read_all, read_file)
@@ -105,7 +105,7 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
     content = Path(content)
     problems: list[tuple[str, str]] = []
     found: list = []  # each file's directory entry
-    files = list(find_inputs(paths, problems, exclude=[content / "articles"], entries=found))
+    files = list(find_input_names(paths, problems, exclude=[content / "articles"], entries=found))
     entries: list[Entry] = [Entry(p, "rejected", reason=r) for p, r in problems]
     jobs = jobs or os.cpu_count() or 1
     readcache.prune()

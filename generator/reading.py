@@ -66,7 +66,7 @@ def _prepare(path: Path, stats: list | None = None, entry: os.DirEntry | None = 
     ever read, so a huge file costs no memory."""
     limit = f"{MAX_BYTES / MiB:g} MiB"
     try:
-        st = entry.stat() if entry is not None else path.stat()
+        st = entry.stat() if entry is not None else os.stat(path)
         if stats is not None:
             stats.append(st)
         if not stat.S_ISREG(st.st_mode):
@@ -117,6 +117,7 @@ def _read_in_worker(path: Path, key: str | None) -> Iterator[Article | RecordRej
     stored in the read cache by the worker itself. With no key, the ingest process did not read
     the file: the worker hashes it, says so first (Prepared), and takes a read-cache entry when
     there is one."""
+    path = Path(path)  # the ingest passes a file's name as text (inputs.find_input_names)
     if key is None:
         stats: list = []
         read_ns = now_ns()
@@ -224,7 +225,7 @@ def _context_key() -> str:
 
 
 
-def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None = None,
+def read_all(files: list[str | Path], jobs: int, known=None, inputs: InputIndex | None = None,
              entries: list | None = None,
              unrecorded=None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None]]:
     """_read_all, with its start done at once: the inputs known by their identity settled, the others
@@ -235,7 +236,7 @@ def read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None
     return reads
 
 
-def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | None = None,
+def _read_all(files: list[str | Path], jobs: int, known=None, inputs: InputIndex | None = None,
               entries: list | None = None,
               unrecorded=None) -> Iterator[tuple[Path, list | RejectedInput | Known, str | None] | None]:
     """(file, result, read-cache key) in input order. Files `known(origin, key)` says were ingested
@@ -299,16 +300,18 @@ def _read_all(files: list[Path], jobs: int, known=None, inputs: InputIndex | Non
                     handed = 0
                     for task in pool.poll():  # so a worker never waits on a full pipe
                         results[task.key] = _result(task, files[task.key], limit, keys, inputs)
-            while nxt < len(files) and (pool is None or pool.has_room()) and nxt - done < window:
+            while nxt < len(files) and nxt - done < window:
                 if nxt in sent:
                     nxt += 1
                     continue
-                entry = entries[nxt] if entries is not None else None
                 same = same_keys[nxt] if same_keys is not None else None
-                if same is not None:
+                if same is not None:  # settled without the pool (asking it for room was 4 % of an add-10)
                     results[nxt] = (Known(same), same)
                     nxt += 1
                     continue
+                if pool is not None and not pool.has_room():
+                    break
+                entry = entries[nxt] if entries is not None else None
                 if nxt in early:
                     prepared = early.pop(nxt)
                 elif (unrecorded is not None and pool is not None and pool.workers and not few
@@ -457,8 +460,7 @@ def _unchanged(path: Path, known, inputs: InputIndex | None, entry: os.DirEntry 
     `context` is _context_key(), when the caller has it (it is the same for every file of a run)."""
     if known is None or inputs is None:
         return None
-    # A walked file's entry path is the text of its Path (find_inputs walks from a Path's text).
-    name = entry.path if entry is not None else os.fspath(path)
+    name = os.fspath(path)
     if _sidecars_in(os.path.dirname(name)) and _sidecar_of(path) is not None:
         return None
     origin = display_name(name)

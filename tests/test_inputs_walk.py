@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from generator.inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_inputs
+from generator.inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs
 from generator.pipeline import ingest
 
 from tests.test_pipeline import scrape
@@ -110,6 +110,17 @@ def test_scandir_walk_gives_the_os_walk_walks_files_order_and_problems(tmp_path)
         assert len(entries) == len(ours)
         for path, entry in zip(ours, entries):
             assert entry is None or entry.path == str(path)
+        # The names the ingest uses are each Path's text (its origin in the ledger and the report).
+        assert list(find_input_names(paths, exclude=exclude)) == [str(p) for p in ref]
+
+
+def test_input_names_from_the_current_folder_are_their_paths_text(tmp_path, monkeypatch):
+    """Walking "." gives "a.txt", as Path("./a.txt") does, not the directory entry's "./a.txt"."""
+    inbox = _tree(tmp_path)
+    monkeypatch.chdir(inbox)
+    for start in (".", "sub", "./sub"):
+        ref = list(reference_find_inputs([Path(start)], [], exclude=[]))
+        assert ref and list(find_input_names([Path(start)])) == [str(p) for p in ref]
 
 
 def test_reingest_sees_a_file_changed_behind_an_unchanged_size_and_mtime(tmp_path, monkeypatch):

@@ -79,7 +79,7 @@ def _hashed(monkeypatch) -> list:
 
     calls: list = []
     real = reading._prepare
-    monkeypatch.setattr(reading, "_prepare", lambda path, *a: calls.append(path) or real(path, *a))
+    monkeypatch.setattr(reading, "_prepare", lambda path, *a: calls.append(Path(path)) or real(path, *a))
     return calls
 
 

@@ -406,7 +406,8 @@ class PageStore(InputRecords, PageFinder):
 
     def _register(self, aid: str, path: Path) -> None:
         self.pages[aid] = path
-        self._take(path)
+        if path not in self._taken:  # a replayed input's page was taken when the store opened
+            self._take(path)
 
     def _take(self, path: Path) -> None:
         self._taken.add(path)
