@@ -70,14 +70,9 @@ def installed(names: tuple[str, ...]) -> dict[str, str | None]:
     file = _memo_file()
     found = None
     if file is not None:
-        try:
-            saved = json.loads(file.read_bytes())
-            if saved.get("path") == state and isinstance(saved.get("versions"), dict):
-                known = saved["versions"]
-                if all(n in known for n in names):
-                    found = {n: known[n] for n in names}
-        except (OSError, ValueError, AttributeError):
-            found = None
+        known = _saved(file).get(state)
+        if isinstance(known, dict) and all(n in known for n in names):
+            found = {n: known[n] for n in names}
     if found is None:
         found = _look_up(tuple(names))
         if file is not None:
@@ -86,18 +81,31 @@ def installed(names: tuple[str, ...]) -> dict[str, str | None]:
     return found
 
 
-def _save(file: Path, state: str, found: dict[str, str | None]) -> None:
-    """Remember `found` with the other names already remembered for this import path."""
-    from .atomicfile import write_bytes
+KEEP_STATES = 16
 
-    versions = dict(found)
+
+def _saved(file: Path) -> dict:
+    """import-path state -> remembered versions. One answer per state, not only the last one: two
+    checkouts (or a test run beside a build) with different import paths replaced each other's
+    answer on every run, so each ingest paid the look-up again."""
     try:
         saved = json.loads(file.read_bytes())
-        if saved.get("path") == state and isinstance(saved.get("versions"), dict):
-            versions = {**saved["versions"], **found}
-    except (OSError, ValueError, AttributeError):
-        pass
+    except (OSError, ValueError):
+        return {}
+    states = saved.get("states") if isinstance(saved, dict) else None
+    return {k: v for k, v in states.items() if isinstance(v, dict)} if isinstance(states, dict) else {}
+
+
+def _save(file: Path, state: str, found: dict[str, str | None]) -> None:
+    """Remember `found` with the other names already remembered for this import path (the answers
+    for the last KEEP_STATES import paths are kept)."""
+    from .atomicfile import write_bytes
+
+    states = _saved(file)
+    versions = {**states.pop(state, {}), **found}
+    states[state] = versions  # the newest last: the oldest go first
+    kept = dict(list(states.items())[-KEEP_STATES:])
     try:
-        write_bytes(file, json.dumps({"path": state, "versions": versions}, sort_keys=True).encode("utf-8"))
+        write_bytes(file, json.dumps({"states": kept}).encode("utf-8"))
     except OSError:
         pass  # only costs the look-up next time

@@ -41,7 +41,8 @@ def test_versions_are_the_installed_ones_and_remembered(cache: Path, monkeypatch
     calls = _lookups(monkeypatch)
     names = ("PyYAML", "no-such-distribution-here")
     assert versions.installed(names) == {"PyYAML": metadata.version("PyYAML"), "no-such-distribution-here": None}
-    assert json.loads((cache / versions.FILE).read_text())["versions"]["PyYAML"] == metadata.version("PyYAML")
+    (saved,) = json.loads((cache / versions.FILE).read_text())["states"].values()
+    assert saved["PyYAML"] == metadata.version("PyYAML")
     monkeypatch.setattr(versions, "_MEMO", {})  # a new run
     assert versions.installed(names)["PyYAML"] == metadata.version("PyYAML")
     assert len(calls) == 1  # the second run read the remembered answer
@@ -67,3 +68,24 @@ def test_a_damaged_memo_only_costs_the_look_up(cache: Path, monkeypatch):
     (cache / versions.FILE).write_text("{not json")
     monkeypatch.setattr(versions, "_MEMO", {})
     assert versions.installed(("PyYAML",)) == {"PyYAML": metadata.version("PyYAML")}
+
+
+def test_two_import_paths_in_turn_keep_their_answers(cache: Path, tmp_path: Path, monkeypatch):
+    """Two checkouts (or a test run beside a build) with different import paths: each replaced the
+    other's remembered answer, so every run in turn looked the versions up again (and the test that a
+    settled re-ingest imports nothing saw importlib.metadata imported)."""
+    calls = _lookups(monkeypatch)
+    other = tmp_path / "other"
+    (other / "otherlib-3.0.dist-info").mkdir(parents=True)
+    first, second = list(sys.path), [str(other), *sys.path]
+    for path in (first, second, first, second, first):
+        monkeypatch.setattr(sys, "path", path)
+        monkeypatch.setattr(versions, "_MEMO", {})  # a new run
+        versions.installed(("PyYAML",))
+    assert len(calls) == 2  # once per import path
+    monkeypatch.setattr(sys, "path", second)
+    for i in range(versions.KEEP_STATES + 3):  # the file stays small: the newest answers are kept
+        (other / f"lib{i}-1.0.dist-info").mkdir()
+        monkeypatch.setattr(versions, "_MEMO", {})
+        versions.installed(("PyYAML",))
+    assert len(json.loads((cache / versions.FILE).read_text())["states"]) == versions.KEEP_STATES
