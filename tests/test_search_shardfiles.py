@@ -8,6 +8,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from generator.search import build as search_build, shardfiles
 
 from .test_search_stable_ids import _corpus, _state
@@ -99,9 +101,13 @@ def test_many_terms_hash_to_the_shards_of_one_at_a_time():
     assert shards_of([], 8).tolist() == [] and shards_of([""], 8).tolist() == [shard_of("", 8)]
 
 
-def test_integer_lists_are_written_as_json_dumps_writes_them():
-    """shardfiles.json_lists makes the digits in numpy; the text is json.dumps' (compact)."""
+@pytest.mark.parametrize("chunk", [shardfiles.CHUNK_VALUES, 7, 1])
+def test_integer_lists_are_written_as_json_dumps_writes_them(chunk, monkeypatch):
+    """shardfiles.json_lists makes the digits in numpy; the text is json.dumps' (compact), in runs
+    of lists of any size (a list longer than a run is a run of its own)."""
     import numpy as np
+
+    monkeypatch.setattr(shardfiles, "CHUNK_VALUES", chunk)
 
     rng = np.random.default_rng(5)
     for _ in range(100):
