@@ -268,16 +268,9 @@ def test_a_revised_input_whose_page_an_editor_broke_is_rejected_not_lost_or_doub
     page's input is revised. The revision was reported `unchanged` and never shown (unclosed quote),
     or the article got a second page (list, empty). Now the input is rejected with one line naming
     its page, again each run while the page stays broken, and the revision lands once it is fixed."""
-    from .test_hostile_site import body
+    from .test_hostile_more import ingested_story
 
-    inbox, content = tmp_path / "inbox", tmp_path / "content"
-    inbox.mkdir()
-    story = inbox / "story.txt"
-    paras = body(43, 4)
-    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras) + "\n")
-    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
-    assert first.returncode == 0 and "1 new" in first.stdout, first.stdout + first.stderr
-    (page,) = (content / "articles").rglob("*.md")
+    inbox, story, paras, content, page = ingested_story(tmp_path, seed=43)
     good = page.read_text(encoding="utf-8")
     _break(page, how)
     story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras)

@@ -13,6 +13,25 @@ from .conftest import copy_project, run_archive
 from .test_hostile_site import GOOD_PAGE
 
 
+HEADLINE = "Convoy reaches the border crossing after long talks"
+
+
+def ingested_story(tmp_path: Path, seed: int = 41) -> tuple[Path, Path, list[str], Path, Path]:
+    """A story ingested once into tmp_path/content: (inbox, the story's file, its paragraphs, the
+    content folder, its page)."""
+    from .test_hostile_site import body
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    story = inbox / "story.txt"
+    paras = body(seed, 4)
+    story.write_text(HEADLINE + "\n\n" + "\n\n".join(paras) + "\n")
+    content = tmp_path / "content"
+    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert first.returncode == 0 and "1 new" in first.stdout, first.stdout + first.stderr
+    return inbox, story, paras, content, next((content / "articles").rglob("*.md"))
+
+
 def _page(project: Path, text: str = GOOD_PAGE, name: str = "edited.md") -> Path:
     page = project / "content" / "articles" / "2024" / "05" / name
     page.parent.mkdir(parents=True, exist_ok=True)
@@ -191,17 +210,7 @@ def test_a_mistyped_duplicate_ids_or_sources_never_stops_the_ingest(tmp_path, ed
     content folder (TypeError in the page finder); `sources: 5` rejected the page's input, when it was
     revised, with "could not be written: TypeError: 'int' object is not iterable". Now a value that
     is not a list counts as none: the revised input updates its page."""
-    from .test_hostile_site import body
-
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    story = inbox / "story.txt"
-    paras = body(41, 4)
-    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras) + "\n")
-    content = tmp_path / "content"
-    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
-    assert first.returncode == 0 and "1 new" in first.stdout, first.stdout + first.stderr
-    page = next((content / "articles").rglob("*.md"))
+    inbox, story, paras, content, page = ingested_story(tmp_path)
     text = page.read_text(encoding="utf-8")
     key = edit.split(":")[0]
     lines = text.split("\n")
@@ -330,17 +339,7 @@ def test_a_revised_input_still_updates_its_page_after_an_editor_typed_over_its_i
     `duplicate_ids`, the revision never shown, and every later ingest called it unchanged. Now the
     ledger's record of what this input wrote at that page finds it: the page takes the revision and
     the revised text's id, the editor's other fixes stay, one line says what happened."""
-    from .test_hostile_site import body
-
-    inbox = tmp_path / "inbox"
-    inbox.mkdir()
-    story = inbox / "story.txt"
-    paras = body(41, 4)
-    story.write_text("Convoy reaches the border crossing after long talks\n\n" + "\n\n".join(paras) + "\n")
-    content = tmp_path / "content"
-    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
-    assert first.returncode == 0 and "1 new" in first.stdout, first.stdout + first.stderr
-    page = next((content / "articles").rglob("*.md"))
+    inbox, story, paras, content, page = ingested_story(tmp_path)
     text = page.read_text(encoding="utf-8")
     old_id = text.split("\nid: ", 1)[1].split("\n", 1)[0].strip("'\"")
     typed = old_id[:-1] + ("a" if old_id[-1] != "a" else "b")  # one key slipped
