@@ -159,8 +159,17 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"archive eval {args.what}: {args.file}: no such file", file=sys.stderr)
         return 2
+    import gzip
+    import json
+
     module = importlib.import_module(EVALUATIONS[args.what])
-    return module.main(args)
+    try:
+        return module.main(args)
+    except (json.JSONDecodeError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+        # `eval geoparse mkdocs.yml` was a traceback (JSONDecodeError)
+        print(f"archive eval {args.what}: {args.file}: not JSON Lines of gold records "
+              f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})", file=sys.stderr)
+        return 2
 
 
 def parser(others: bool = True) -> argparse.ArgumentParser:

@@ -288,3 +288,15 @@ def test_a_revised_input_whose_page_an_editor_broke_is_rejected_not_lost_or_doub
     assert fixed.returncode == 0 and "1 updated" in fixed.stdout, fixed.stdout + fixed.stderr
     assert list((content / "articles").rglob("*.md")) == [page]
     assert "two days of rest" in page.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("what", ["geoparse", "scrapes", "extract"])
+@pytest.mark.parametrize("name, data", [("mkdocs.yml", b"site_name: x\n"), ("gold.jsonl.gz", b"not gzip at all"),
+                                        ("gold.jsonl", b"\xff\xfe\x00bad")])
+def test_an_eval_command_given_a_file_that_is_not_gold_data_is_one_line(tmp_path, what, name, data):
+    """`archive eval geoparse mkdocs.yml` (a slip of the tab key) was a traceback (JSONDecodeError)."""
+    (tmp_path / name).write_bytes(data)
+    out = run_archive("eval", what, name, cwd=tmp_path)
+    errors = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert len(errors) == 1 and f"archive eval {what}: {name}: not JSON Lines of gold records" in errors[0], errors
