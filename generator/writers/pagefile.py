@@ -18,6 +18,7 @@ import yaml
 
 from ..atomicfile import _UMASK, TMP_PREFIX
 from ..textutil import YAML_LOADER
+from . import pageyaml
 from .fastyaml import FastEmitter, Unsure, float_text, implicit_tag
 
 _LOADER = YAML_LOADER
@@ -197,12 +198,18 @@ def split_page(text: str) -> tuple[str | None, str]:
 
 
 def parse_page(text: str) -> tuple[dict, str]:
-    """(front matter, body) like python-frontmatter, with the C YAML loader when available.
+    """(front matter, body) like python-frontmatter, with the C YAML loader when available; the
+    writer's plain layout is read by pageyaml.py, to the same values (YAML's Python constructors
+    were most of a clean build's reading).
 
     Raises ValueError (or yaml.YAMLError) when the front matter is broken."""
     front, body = split_page(text)
     if front is None:
         return {}, body
+    try:
+        return pageyaml.load(front), body
+    except pageyaml.Unsure:
+        pass
     meta = yaml.load(front, Loader=_LOADER)
     if meta is None:
         meta = {}
