@@ -209,3 +209,17 @@ def test_a_month_name_with_a_two_digit_year_dates_the_page():
         a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "short")
         assert a.title == HEAD.strip()
         assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+def test_a_label_word_inside_another_word_labels_nothing():
+    """Among a list of dates only a labelled one is taken. 'Vorstandssitzung vom 5.8.2019' holds 'stand'
+    and 'Last update on:' holds 'date', but neither is a 'Stand:' or 'Date:' label: undated. A real label
+    ('Published: Tuesday, 19 November 2019', the weekday between) is taken from such a list."""
+    items = "Vorstandssitzung vom 5.8.2019\n\nMeeting notes 14.09.2019\n\nMeeting notes 2.10.2019\n\n"
+    for line, expected in (("Minutes of the Vorstandssitzung vom 5.8.2019", None),
+                           ("Last update on: 5 August 2019", None),
+                           ("Published: Tuesday, 19 November 2019", "2019-11-19")):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + items + LEAD + "\n\n" + SECOND + "\n", "label")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line
+

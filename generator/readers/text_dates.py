@@ -49,9 +49,9 @@ def _dateline(unit: str, rules: Chrome) -> tuple[bool, object, str | None]:
 
 
 _UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewerkt|ge[äa]ndert|mis [àa] jour)\w*\W*$"
-                      r"|(updated|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
-_PUBLISHED = re.compile(r"(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
-                        r"|publicerad|datum|date|stand)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}$", re.I)
+                      r"|(update[ds]?|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
+_PUBLISHED = re.compile(r"(?:\b(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
+                        r"|publicerad|date|stand)|datum)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}([^\W\d_]+,\s*)?$", re.I)
 _NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w|\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)
 DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
 IN_ARTICLE = 2  # paragraphs below the headline after which an unlabelled date is the text's own
