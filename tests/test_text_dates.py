@@ -223,3 +223,12 @@ def test_a_label_word_inside_another_word_labels_nothing():
         assert a.title == HEAD.strip()
         assert (a.date.isoformat() if a.date else None) == expected, line
 
+
+def test_a_span_of_days_is_not_the_pages_date():
+    """'Open days 11-12 May 2021' and 'Results 2021/5/11-12' under the headline are a period of two days,
+    not a dateline: undated. A time after the day ('2021/5/11 - 14:30') is no span."""
+    for line, expected in (("Open days 11-12 May 2021", None), ("Results 2021/5/11-12", None),
+                           ("2021/5/11 - 14:30", "2021-05-11")):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "span")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line

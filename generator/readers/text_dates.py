@@ -101,6 +101,8 @@ def _read_dates(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     ranged = {k for k in range(len(found) - 1)  # "28.01.2022 – 29.01.2022": a period (an event's), both ends
               if found[k + 1][0] - found[k][0] <= RANGE_CHARS and _RANGE.search(unit[found[k][0]:found[k + 1][0]])}
     ranged |= {k + 1 for k in ranged}
+    ranged |= {k for k, (pos, _) in enumerate(found) if _DAY_SPAN_BEFORE.search(unit, max(0, pos - 8), pos)
+               or _DAY_SPAN_AFTER.match(unit, pos)}
     for k, (pos, day) in enumerate(found):
         if pos <= limit and k not in ranged:
             before = unit[max(0, pos - 30):pos]
@@ -198,6 +200,11 @@ ENTRY_NOTE_CHARS = 300  # a longer unit is prose that happens to start so
 
 RANGE_CHARS = 40  # two dates this close with a dash or "to" between them bound a period
 _RANGE = re.compile(r"\s[-–—]\s*$|[-–—]$|\b(bis|to|until|au|al|tot)\s*$", re.I)
+
+
+# a period written as one date and a second day: "11-12 May 2021", "2020/7/11-12"
+_DAY_SPAN_BEFORE = re.compile(r"(?<![\d.:/])\d{1,2}\.?\s?[-–]\s?$")
+_DAY_SPAN_AFTER = re.compile(r"(?:19|20)\d\d([/.-])\d{1,2}\1\d{1,2}\s?[-–]\s?\d{1,2}(?![\d:.,/])")
 
 
 # a date that bounds a period is a deadline or an event's, not the page's: "(bis 28.02.2021)", "until 3 May"
