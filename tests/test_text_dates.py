@@ -232,3 +232,16 @@ def test_a_span_of_days_is_not_the_pages_date():
         a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "span")
         assert a.title == HEAD.strip()
         assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+def test_a_paragraph_that_opens_with_its_dateline_and_names_a_web_address_is_dated():
+    """'Harbourtown, (12.11.2021). The council ...' under the headline dates the page though the paragraph
+    names www.harbour.example further on; a date inside a web address is still no dateline."""
+    para = ("Harbourtown, (12.11.2021). The regional council approved the new flood barrier after a long debate; "
+            "the plans can be read at www.harbour.example until the end of the month, officials said.")
+    a = parse_scrape(NAV + "\n" + HEAD + "\n" + para + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "linked")
+    assert a.title == HEAD.strip()
+    assert a.date.isoformat() == "2021-11-12"
+    link = "www.harbour.example/2021/11/12/barrier\n\n"
+    b = parse_scrape(NAV + "\n" + HEAD + "\n" + link + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "link")
+    assert b.date is None

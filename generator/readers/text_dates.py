@@ -52,7 +52,8 @@ _UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewer
                       r"|(update[ds]?|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
 _PUBLISHED = re.compile(r"(?:\b(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
                         r"|publicerad|date|stand)|datum)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}([^\W\d_]+,\s*)?$", re.I)
-_NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w|\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)
+_NOT_A_DATELINE = re.compile(r"\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)  # a comment's
+_LINKED = re.compile(r"https?://|www\.|\(@\w")  # a date in a link or an embedded post's: looked for where dates are read
 DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
 IN_ARTICLE = 2  # paragraphs below the headline after which an unlabelled date is the text's own
 LIST_BEYOND = 6  # units below the window looked at to tell a list of dates (tune, CV titles: 0 -> 3, 6, 10: wrong 19 -> 18, right same)
@@ -95,6 +96,8 @@ def _read_dates(page: Page, i: int) -> list[tuple[bool, bool, object]]:
         return []
     entry = len(unit) <= ENTRY_NOTE_CHARS and bool(_ENTRY_NOTE.match(unit))  # "This entry was posted in News on 3 May 2021": a blog's own note
     limit = len(unit) if len(unit) <= DATELINE_CHARS or entry else DATE_IN_LONG_UNIT
+    if _LINKED.search(unit, 0, limit + 40):
+        return []  # a paragraph that opens with a dateline may name a web address further on
     out = []
     found = dates_in_text(unit[:limit + 40])
     found = _more_dates(page, unit[:limit + 40], found)
