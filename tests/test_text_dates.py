@@ -245,3 +245,14 @@ def test_a_paragraph_that_opens_with_its_dateline_and_names_a_web_address_is_dat
     link = "www.harbour.example/2021/11/12/barrier\n\n"
     b = parse_scrape(NAV + "\n" + HEAD + "\n" + link + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "link")
     assert b.date is None
+
+
+def test_a_day_printed_twice_side_by_side_is_a_dateline():
+    """A blog prints its published and updated stamps glued ('20 janvier 202020 janvier 2020') after an
+    author and a category too long for a dateline's few words: the twin marks it as one. One such date
+    after as many words is a sentence's: undated."""
+    for line, expected in (("Anna Weber Harbour news from the quay 20 janvier 202020 janvier 2020flood, barrier 0 Comment", "2020-01-20"),
+                           ("Anna Weber Harbour news from the quay 20 janvier 2020 flood, barrier 0 Comment", None)):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "twin")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line

@@ -106,11 +106,12 @@ def _read_dates(page: Page, i: int) -> list[tuple[bool, bool, object]]:
     ranged |= {k + 1 for k in ranged}
     ranged |= {k for k, (pos, _) in enumerate(found) if _DAY_SPAN_BEFORE.search(unit, max(0, pos - 8), pos)
                or _DAY_SPAN_AFTER.match(unit, pos)}
+    twins = {k for k in range(len(found) - 1) if found[k + 1][1] == found[k][1] and found[k + 1][0] - found[k][0] <= TWIN_CHARS}
     for k, (pos, day) in enumerate(found):
         if pos <= limit and k not in ranged:
             before = unit[max(0, pos - 30):pos]
             published = entry or bool(_PUBLISHED.search(before))
-            if not _BOUND.search(before) and (published or _in_dateline(unit, pos)):
+            if not _BOUND.search(before) and (published or k in twins or _in_dateline(unit, pos)):
                 out.append((bool(_UPDATED.search(before)), published, day))
     return out
 
@@ -201,6 +202,7 @@ _ENTRY_NOTE = re.compile(r"(this (entry|post|article) was|dieser (eintrag|beitra
 ENTRY_NOTE_CHARS = 300  # a longer unit is prose that happens to start so
 
 
+TWIN_CHARS = 25  # the same day printed twice this close: a blog's published and updated stamps side by side
 RANGE_CHARS = 40  # two dates this close with a dash or "to" between them bound a period
 _RANGE = re.compile(r"\s[-–—]\s*$|[-–—]$|\b(bis|to|until|au|al|tot)\s*$", re.I)
 
