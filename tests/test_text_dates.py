@@ -256,3 +256,33 @@ def test_a_day_printed_twice_side_by_side_is_a_dateline():
         a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "twin")
         assert a.title == HEAD.strip()
         assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+TEASER = "Ferry timetable changes for the winter season\n"
+TEASER2 = "New mayor promises a cleaner market square\n"
+
+
+def test_a_teasers_date_under_a_related_line_or_a_comment_is_not_the_pages():
+    """The page prints no dateline of its own; what is dated is a teaser under 'Related articles' (right
+    under the headline, or under a short article whose body model starts below it) or a comment under the
+    article ('Anna says:' with its date): undated."""
+    related = "Related articles\n\n" + TEASER + "3 May 2021\n\n" + TEASER2 + "4 May 2021\n\n"
+    pages = {"under the article": NAV + HEAD + "\n" + LEAD + "\n\n" + related + SECOND + "\n",
+             "under the headline": NAV + HEAD + "\nRelated articles\n" + TEASER + "3 May 2021\n\n" + LEAD + "\n\n" + SECOND
+             + "\n\n" + THIRD + "\n",
+             "a comment": NAV + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n\nAnna says:\n\n12 March 2024 at 10:15"
+             "\n\nA fine piece on the harbour.\n"}
+    for name, text in pages.items():
+        a = parse_scrape(text, name)
+        assert a.title == HEAD.strip(), name
+        assert a.date is None, name
+
+
+def test_a_copyright_date_is_not_the_pages():
+    """'© 12.03.2024 Harbour Times' in the footer is no dateline; a photo credit's '© Press Agency' in
+    another part of the dateline ('© Press Agency | 07.11.2023 08:03') leaves the date read."""
+    a = parse_scrape(NAV + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n© 12.03.2024 Harbour Times\n", "copyright")
+    assert a.title == HEAD.strip()
+    assert a.date is None
+    b = parse_scrape(NAV + HEAD + "© Press Agency | 07.11.2023 08:03\n\n" + LEAD + "\n\n" + SECOND + "\n", "credit")
+    assert b.date.isoformat() == "2023-11-07"
