@@ -1,0 +1,47 @@
+"""Round 31 of hostile input and tired-editor mistakes, each found by trying it on a scratch project:
+every test fails on the code before its fix (the commit messages say what happened before)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_project, run_archive
+
+
+def _set(project: Path, key: str, value: str) -> None:
+    """mkdocs.yml with `key` set to `value` (a YAML scalar as typed)."""
+    config = project / "mkdocs.yml"
+    lines = [f"{key}: {value}" if line.startswith(f"{key}:") else line for line in config.read_text().splitlines()]
+    if f"{key}: {value}" not in lines:
+        lines.insert(1, f"{key}: {value}")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("key, value, env", [
+    ("site_url", """'https://x/"><script>alert(1)</script>'""", {}),
+    ("site_url", "'ftp://archive.example.org/'", {}),
+    ("site_url", "http://127.0.0.1:8000/", {"SITE_URL": "https://x/?a=<b>"}),
+    ("site_name", """'News "><script>alert(2)</script>'""", {}),
+    ("site_description", """'About "><img src=x onerror=alert(3)>'""", {}),
+])
+def test_a_site_url_or_site_name_the_theme_would_print_as_markup_is_refused(tmp_path, key, value, env):
+    """Material prints site_url (the canonical link), site_name (the logo's aria-label) and
+    site_description (the meta description) unescaped: `site_url: 'https://x/"><script>…'` put a
+    script in every page of the demo and the strict build passed. Now the build stops with one line
+    naming the key, and writes nothing."""
+    project = copy_project(tmp_path / "p")
+    _set(project, key, value)
+    out = run_archive("build", cwd=project, env=env)
+    text = out.stdout + out.stderr
+    assert out.returncode == 1 and "Traceback" not in text, text
+    said = [line for line in text.splitlines() if line.startswith("ERROR:")]
+    assert len(said) == 1 and f"{key} " in said[0], said
+    assert not list((project / "site").rglob("*.html")) if (project / "site").exists() else True
+
+
+def test_a_plain_site_url_still_builds(tmp_path):
+    project = copy_project(tmp_path / "p")
+    _set(project, "site_url", "https://user.example.org/my_archive/")
+    out = run_archive("build", cwd=project, env={"SITE_URL": "http://[::1]:8080/news%20archive/"})
+    assert out.returncode == 0, out.stdout + out.stderr
