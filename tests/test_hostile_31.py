@@ -45,3 +45,21 @@ def test_a_plain_site_url_still_builds(tmp_path):
     _set(project, "site_url", "https://user.example.org/my_archive/")
     out = run_archive("build", cwd=project, env={"SITE_URL": "http://[::1]:8080/news%20archive/"})
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("name, data, said", [
+    ("deep.json", "[" * 1_000_000 + "]" * 1_000_000, "nested too deeply"),
+    ("deep.jsonl", "[" * 1_000_000 + "]" * 1_000_000 + "\n", "nested too deeply"),
+    ("lists.json", "[[1, 2], [3]]", "not an object"),
+])
+def test_a_json_file_of_nested_lists_says_what_it_is(tmp_path, name, data, said):
+    """A 1,000,000-deep JSON list (or any list of lists) opens with no record, so it was read as
+    plain text and rejected with "no title line found": true of the text, no help to the one who
+    sent a JSON file. A .json/.jsonl file opening with [ or { now goes to the JSON reader, which
+    names what it is, in one line per file (or record) naming it."""
+    project = copy_project(tmp_path / "p")
+    (tmp_path / name).write_text(data, encoding="utf-8")
+    out = run_archive("ingest", str(tmp_path / name), cwd=project)
+    lines = out.stderr.splitlines()
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert lines and all(name in line and said in line and "title line" not in line for line in lines), lines
