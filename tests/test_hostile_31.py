@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.writers.pagefile import parse_page
+
 from .conftest import copy_project, run_archive
+from .test_hostile_more import ingested_story
 
 
 def _set(project: Path, key: str, value: str) -> None:
@@ -63,3 +66,21 @@ def test_a_json_file_of_nested_lists_says_what_it_is(tmp_path, name, data, said)
     lines = out.stderr.splitlines()
     assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
     assert lines and all(name in line and said in line and "title line" not in line for line in lines), lines
+
+
+@pytest.mark.parametrize("typed", ["0000000000000000", "0123456701234567", "1234567890123456"])
+def test_an_id_typed_as_digits_is_the_digits_not_a_number(tmp_path, typed):
+    """`id: 0000000000000000` typed without quotes is the YAML number 0 (`0123…` an octal number):
+    the page's id read as 0, falsy, so the page seemed to have none; the article's own input was
+    then listed on its page as a "near-duplicate (similarity 1.00) of 0", its id moved into
+    duplicate_ids and the page kept `id: 0`. An id is text: the digits as typed, and the ingest
+    treats it as any id typed over the page's (the page takes its article's id back, and says so)."""
+    assert parse_page(f"---\nid: {typed}\ntitle: A page\n---\nText.\n")[0]["id"] == typed
+    inbox, _story, _paras, content, page = ingested_story(tmp_path)
+    real = parse_page(page.read_text())[0]["id"]
+    page.write_text(page.read_text().replace(f"id: {real}", f"id: {typed}"))
+    again = run_archive("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    meta = parse_page(page.read_text())[0]
+    assert meta["id"] == real and "duplicate_ids" not in meta, page.read_text()[:400]
+    assert '"outcome": "duplicate"' not in again.stdout and typed in again.stdout, again.stdout
