@@ -84,3 +84,25 @@ def test_an_id_typed_as_digits_is_the_digits_not_a_number(tmp_path, typed):
     meta = parse_page(page.read_text())[0]
     assert meta["id"] == real and "duplicate_ids" not in meta, page.read_text()[:400]
     assert '"outcome": "duplicate"' not in again.stdout and typed in again.stdout, again.stdout
+
+
+@pytest.mark.parametrize("args, said", [
+    (["build", "--config", "content"], "--config content: Is a directory"),
+    (["serve", "--config", "content"], "--config content: Is a directory"),
+    (["build", "--config", "broken.yml"], "broken.yml"),
+    (["serve", "--config", "broken.yml"], "broken.yml"),
+    (["serve", "--config", "list.yml"], "key-value mapping"),
+    (["serve", "--addr", "127.0.0.1:99999"], "--addr 127.0.0.1:99999"),
+])
+def test_a_config_that_is_a_folder_or_broken_yaml_or_a_bad_address_is_one_line(tmp_path, args, said):
+    """`archive build --config content` was a traceback (UnboundLocalError: SiteDirError, imported
+    after the config load that raised IsADirectoryError); `archive serve` caught nothing, so any bad
+    mkdocs.yml (a folder, broken YAML, a list) or an --addr it cannot bind was a traceback; and a
+    YAML error printed four lines. Now one line naming the file or the option."""
+    project = copy_project(tmp_path / "p")
+    (project / "broken.yml").write_text("site_name: [Conflict news\n", encoding="utf-8")
+    (project / "list.yml").write_text("- site_name\n", encoding="utf-8")
+    out = run_archive(*args, cwd=project)
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode in (1, 2) and "Traceback" not in out.stderr, out.stderr
+    assert any(said in line for line in lines) and len(lines) <= 2, lines
