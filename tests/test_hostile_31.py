@@ -1,0 +1,108 @@
+"""Round 31 of hostile input and tired-editor mistakes, each found by trying it on a scratch project:
+every test fails on the code before its fix (the commit messages say what happened before)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.writers.pagefile import parse_page
+
+from .conftest import copy_project, run_archive
+from .test_hostile_more import ingested_story
+
+
+def _set(project: Path, key: str, value: str) -> None:
+    """mkdocs.yml with `key` set to `value` (a YAML scalar as typed)."""
+    config = project / "mkdocs.yml"
+    lines = [f"{key}: {value}" if line.startswith(f"{key}:") else line for line in config.read_text().splitlines()]
+    if f"{key}: {value}" not in lines:
+        lines.insert(1, f"{key}: {value}")
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("key, value, env", [
+    ("site_url", """'https://x/"><script>alert(1)</script>'""", {}),
+    ("site_url", "'ftp://archive.example.org/'", {}),
+    ("site_url", "http://127.0.0.1:8000/", {"SITE_URL": "https://x/?a=<b>"}),
+    ("site_name", """'News "><script>alert(2)</script>'""", {}),
+    ("site_description", """'About "><img src=x onerror=alert(3)>'""", {}),
+])
+def test_a_site_url_or_site_name_the_theme_would_print_as_markup_is_refused(tmp_path, key, value, env):
+    """Material prints site_url (the canonical link), site_name (the logo's aria-label) and
+    site_description (the meta description) unescaped: `site_url: 'https://x/"><script>…'` put a
+    script in every page of the demo and the strict build passed. Now the build stops with one line
+    naming the key, and writes nothing."""
+    project = copy_project(tmp_path / "p")
+    _set(project, key, value)
+    out = run_archive("build", cwd=project, env=env)
+    text = out.stdout + out.stderr
+    assert out.returncode == 1 and "Traceback" not in text, text
+    said = [line for line in text.splitlines() if line.startswith("ERROR:")]
+    assert len(said) == 1 and f"{key} " in said[0], said
+    assert not list((project / "site").rglob("*.html")) if (project / "site").exists() else True
+
+
+def test_a_plain_site_url_still_builds(tmp_path):
+    project = copy_project(tmp_path / "p")
+    _set(project, "site_url", "https://user.example.org/my_archive/")
+    out = run_archive("build", cwd=project, env={"SITE_URL": "http://[::1]:8080/news%20archive/"})
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize("name, data, said", [
+    ("deep.json", "[" * 1_000_000 + "]" * 1_000_000, "nested too deeply"),
+    ("deep.jsonl", "[" * 1_000_000 + "]" * 1_000_000 + "\n", "nested too deeply"),
+    ("lists.json", "[[1, 2], [3]]", "not an object"),
+])
+def test_a_json_file_of_nested_lists_says_what_it_is(tmp_path, name, data, said):
+    """A 1,000,000-deep JSON list (or any list of lists) opens with no record, so it was read as
+    plain text and rejected with "no title line found": true of the text, no help to the one who
+    sent a JSON file. A .json/.jsonl file opening with [ or { now goes to the JSON reader, which
+    names what it is, in one line per file (or record) naming it."""
+    project = copy_project(tmp_path / "p")
+    (tmp_path / name).write_text(data, encoding="utf-8")
+    out = run_archive("ingest", str(tmp_path / name), cwd=project)
+    lines = out.stderr.splitlines()
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert lines and all(name in line and said in line and "title line" not in line for line in lines), lines
+
+
+@pytest.mark.parametrize("typed", ["0000000000000000", "0123456701234567", "1234567890123456"])
+def test_an_id_typed_as_digits_is_the_digits_not_a_number(tmp_path, typed):
+    """`id: 0000000000000000` typed without quotes is the YAML number 0 (`0123…` an octal number):
+    the page's id read as 0, falsy, so the page seemed to have none; the article's own input was
+    then listed on its page as a "near-duplicate (similarity 1.00) of 0", its id moved into
+    duplicate_ids and the page kept `id: 0`. An id is text: the digits as typed, and the ingest
+    treats it as any id typed over the page's (the page takes its article's id back, and says so)."""
+    assert parse_page(f"---\nid: {typed}\ntitle: A page\n---\nText.\n")[0]["id"] == typed
+    inbox, _story, _paras, content, page = ingested_story(tmp_path)
+    real = parse_page(page.read_text())[0]["id"]
+    page.write_text(page.read_text().replace(f"id: {real}", f"id: {typed}"))
+    again = run_archive("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    meta = parse_page(page.read_text())[0]
+    assert meta["id"] == real and "duplicate_ids" not in meta, page.read_text()[:400]
+    assert '"outcome": "duplicate"' not in again.stdout and typed in again.stdout, again.stdout
+
+
+@pytest.mark.parametrize("args, said", [
+    (["build", "--config", "content"], "--config content: Is a directory"),
+    (["serve", "--config", "content"], "--config content: Is a directory"),
+    (["build", "--config", "broken.yml"], "broken.yml"),
+    (["serve", "--config", "broken.yml"], "broken.yml"),
+    (["serve", "--config", "list.yml"], "key-value mapping"),
+    (["serve", "--addr", "127.0.0.1:99999"], "--addr 127.0.0.1:99999"),
+])
+def test_a_config_that_is_a_folder_or_broken_yaml_or_a_bad_address_is_one_line(tmp_path, args, said):
+    """`archive build --config content` was a traceback (UnboundLocalError: SiteDirError, imported
+    after the config load that raised IsADirectoryError); `archive serve` caught nothing, so any bad
+    mkdocs.yml (a folder, broken YAML, a list) or an --addr it cannot bind was a traceback; and a
+    YAML error printed four lines. Now one line naming the file or the option."""
+    project = copy_project(tmp_path / "p")
+    (project / "broken.yml").write_text("site_name: [Conflict news\n", encoding="utf-8")
+    (project / "list.yml").write_text("- site_name\n", encoding="utf-8")
+    out = run_archive(*args, cwd=project)
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode in (1, 2) and "Traceback" not in out.stderr, out.stderr
+    assert any(said in line for line in lines) and len(lines) <= 2, lines
