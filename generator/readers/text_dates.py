@@ -50,6 +50,8 @@ def _dateline(unit: str, rules: Chrome) -> tuple[bool, object, str | None]:
 
 _UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewerkt|ge[äa]ndert|mis [àa] jour)\w*\W*$"
                       r"|(update[ds]?|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
+# A label starts a word ("Vorstandssitzung vom" holds no "Stand" label, "Updated on" no "date"), but a
+# compound ending in "datum" is one ("Erscheinungsdatum:"); a weekday may stand between label and date.
 _PUBLISHED = re.compile(r"(?:\b(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
                         r"|publicerad|date|stand)|datum)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}([^\W\d_]+,\s*)?$", re.I)
 _NOT_A_DATELINE = re.compile(r"\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)  # a comment's
