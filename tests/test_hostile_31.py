@@ -106,3 +106,28 @@ def test_a_config_that_is_a_folder_or_broken_yaml_or_a_bad_address_is_one_line(t
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert out.returncode in (1, 2) and "Traceback" not in out.stderr, out.stderr
     assert any(said in line for line in lines) and len(lines) <= 2, lines
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("  - assets/search.js", "  - assets/search.js\n  - https://cdn.example.org/tracker.js", "extra_javascript"),
+    ("  - assets/search.js", "  - assets/search.js\n  - path: //cdn.example.org/m.js\n    type: module", "extra_javascript"),
+    ("  - assets/archive.css", "  - assets/archive.css\n  - https://fonts.example.org/x.css", "extra_css"),
+    ("  font: false", "  font: false\n  favicon: https://img.example.org/icon.png", "theme.favicon"),
+    ("  font: false", "  font:\n    text: Lato", "theme.font"),
+    ("  font: false", "", "theme.font"),  # Material's default: Roboto from Google Fonts
+    ("site_name:", "repo_url: https://github.com/example/archive\nsite_name:", "repo_url"),
+])
+def test_a_setting_that_makes_pages_load_from_another_host_fails_the_strict_build(tmp_path, old, new, said):
+    """The site fetches nothing from other hosts, but `extra_javascript: [https://cdn…/tracker.js]`,
+    a remote favicon, Material's Google Fonts (any `font:` but false) or repo_url (whose facts
+    Material fetches from api.github.com on every page) built strictly without a word: only
+    `archive linkcheck` saw the first ones, and nothing the last. Now each is one line naming the
+    setting, and the strict build fails."""
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    assert old in config.read_text()
+    config.write_text(config.read_text().replace(old, new, 1), encoding="utf-8")
+    out = run_archive("build", cwd=project)
+    lines = [line for line in out.stderr.splitlines() if said in line]
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert len(lines) == 1 and "mkdocs.yml" in lines[0], out.stderr

@@ -77,6 +77,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_config(self, config: MkDocsConfig) -> None:
         if problem := siteconfig.problem(config):  # values the theme prints as they are
             raise PluginError(problem)
+        for remote in siteconfig.remote_loads(config):  # the site fetches nothing from other hosts
+            log.warning(remote)
 
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:

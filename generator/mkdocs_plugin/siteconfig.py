@@ -42,3 +42,34 @@ def problem(config: Mapping[str, object]) -> str | None:
             return (f"{key} {value!r} (mkdocs.yml) holds {found.group()!r}, which the theme writes into every page "
                     f"as markup: write quotes as \u201c \u201d and leave out < and >")
     return None
+
+
+# Theme settings that make every page fetch from another host when a reader opens it (Material's
+# Google Fonts, its GitHub facts for repo_url, Google Analytics); the site must work offline.
+REMOTE_SETTINGS = (("font", "theme.font: Material then loads Google Fonts from fonts.googleapis.com (set font: false)"),
+                   ("repo_url", "repo_url: Material then fetches the repository's facts from api.github.com on every "
+                                "page (link the repository from a page instead)"),
+                   ("analytics", "extra.analytics: every page then loads the analytics provider's script"))
+
+
+def _remote(url: object) -> bool:
+    text = str(getattr(url, "path", url) or "").strip()
+    return text.startswith("//") or bool(re.match(r"[A-Za-z][A-Za-z0-9+.-]*:", text))
+
+
+def remote_loads(config: Mapping[str, object]) -> list[str]:
+    """One line per mkdocs.yml setting that makes the pages load something from another host when
+    read. `extra_javascript: [https://cdn…/tracker.js]`, a remote logo or favicon, or Material's
+    default font built strictly without a word (only `archive linkcheck` saw the first ones)."""
+    theme = config.get("theme")
+    problems = [f"mkdocs.yml: {key}: {value!r} is loaded from another host by every page: the site must fetch "
+                f"nothing from elsewhere; put the file in theme_overrides/ and name it by its path"
+                for key in ("extra_css", "extra_javascript") for value in (config.get(key) or ()) if _remote(value)]
+    problems += [f"mkdocs.yml: theme.{key}: {theme[key]!r} is loaded from another host by every page: put the file "
+                 f"in theme_overrides/ and name it by its path"
+                 for key in ("logo", "favicon") if theme is not None and key in theme and _remote(theme[key])]
+    extra = config.get("extra") or {}
+    present = {"font": theme is not None and "font" in theme and theme["font"] is not False,
+               "repo_url": bool(config.get("repo_url")), "analytics": bool(extra.get("analytics"))}
+    problems += [f"mkdocs.yml: {why}" for key, why in REMOTE_SETTINGS if present[key]]
+    return problems
