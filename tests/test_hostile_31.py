@@ -2,6 +2,8 @@
 every test fails on the code before its fix (the commit messages say what happened before)."""
 from __future__ import annotations
 
+import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from generator.writers.pagefile import parse_page
 
 from .conftest import copy_project, run_archive
 from .test_hostile_more import ingested_story
+from .test_hostile_site import GOOD_PAGE
 
 
 def _set(project: Path, key: str, value: str) -> None:
@@ -131,3 +134,27 @@ def test_a_setting_that_makes_pages_load_from_another_host_fails_the_strict_buil
     lines = [line for line in out.stderr.splitlines() if said in line]
     assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
     assert len(lines) == 1 and "mkdocs.yml" in lines[0], out.stderr
+
+
+def test_a_name_typed_in_decomposed_unicode_is_the_same_name(tmp_path):
+    """"Zürich" typed with u + U+0308 (as some keyboards and pasted text give it) looks the same as
+    "Zürich" but was another name: the gazetteer did not know it, so the page's place was published
+    under "Unplaced" (locations/unplaced-zurich/) beside the real Zürich, and a tag spelled so was a
+    second value in the data and the search filters. The build now reads every front-matter text in
+    its composed form (NFC)."""
+    project = copy_project(tmp_path / "p")
+    folder = project / "content" / "articles" / "2024" / "05"
+    folder.mkdir(parents=True)
+    for form, name in (("NFC", "composed"), ("NFD", "decomposed")):
+        typed = unicodedata.normalize(form, "tags:\n- Convoys\n- Sécurité civile\nlocations:\n- Zürich\n")
+        page = GOOD_PAGE.replace("tags:\n- Convoys\nlocations:\n- Aleppo\n", typed)
+        page = page.replace("0123456789abcdef", f"{len(name):016x}").replace("the convoy", f"the {name} convoy")
+        (folder / f"{name}.md").write_text(page, encoding="utf-8")
+    out = run_archive("build", cwd=project)
+    assert out.returncode == 0, out.stderr
+    assert not [p for p in (project / "site" / "locations").iterdir() if p.name.startswith("unplaced")]
+    data = json.loads((project / "site" / "data" / "articles.json").read_text())
+    rows = data if isinstance(data, list) else data["articles"]
+    tags = {t for r in rows for t in r["tags"]}
+    places = {(p["name"], p["country"]) for r in rows for p in r["places"] if p["name"] != "Aleppo"}
+    assert tags == {"Convoys", "Sécurité civile"} and places == {("Zürich", "Switzerland")}, (tags, places)
