@@ -158,3 +158,26 @@ def test_a_name_typed_in_decomposed_unicode_is_the_same_name(tmp_path):
     tags = {t for r in rows for t in r["tags"]}
     places = {(p["name"], p["country"]) for r in rows for p in r["places"] if p["name"] != "Aleppo"}
     assert tags == {"Convoys", "Sécurité civile"} and places == {("Zürich", "Switzerland")}, (tags, places)
+
+
+def test_a_file_name_that_is_not_utf8_in_the_content_folder_is_one_line(tmp_path):
+    """`café.md` saved with a Latin-1 name (an archive unpacked on another system), as an article
+    page or a hand-written page, made the whole build a traceback (UnicodeEncodeError in the build
+    cache's key, or in MkDocs' URL quoting). Now the file is left out with one line naming it, and
+    the strict build fails; the rest of the site is built."""
+    from .test_hostile_site import lenient_build
+
+    project = copy_project(tmp_path / "p")
+    folder = project / "content" / "articles" / "2024" / "05"
+    folder.mkdir(parents=True)
+    (folder / "good.md").write_text(GOOD_PAGE, encoding="utf-8")
+    with open(bytes(folder) + b"/caf\xe9.md", "wb") as page:
+        page.write(GOOD_PAGE.replace("0123456789abcdef", "1111111111111111").encode())
+    with open(bytes(project / "content") + b"/notes-\xff.md", "wb") as page:
+        page.write(b"# Notes\n\nA note kept by the desk.\n")
+    out = run_archive("build", cwd=project)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    named = [line for line in out.stderr.splitlines() if "not UTF-8" in line]
+    assert len(named) == 2 and any("caf\\xe9.md" in line for line in named), named
+    assert lenient_build(project).returncode == 0
+    assert (project / "site" / "articles" / "2024" / "05" / "good" / "index.html").exists()
