@@ -181,3 +181,14 @@ def test_a_file_name_that_is_not_utf8_in_the_content_folder_is_one_line(tmp_path
     assert len(named) == 2 and any("caf\\xe9.md" in line for line in named), named
     assert lenient_build(project).returncode == 0
     assert (project / "site" / "articles" / "2024" / "05" / "good" / "index.html").exists()
+
+
+@pytest.mark.parametrize("typed", ["''", "'  '"])
+def test_an_empty_home_marker_is_a_configuration_error(tmp_path, typed):
+    """`home_marker: ''` was taken: str.replace put the latest-articles list between every two
+    characters of index.md, a 1.6 MB home page of repeated lists, and the strict build passed."""
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - archive\n", f"  - archive:\n      home_marker: {typed}\n"))
+    out = run_archive("build", cwd=project)
+    assert out.returncode == 1 and "home_marker" in out.stderr and "Traceback" not in out.stderr, out.stderr
