@@ -192,3 +192,26 @@ def test_an_empty_home_marker_is_a_configuration_error(tmp_path, typed):
     config.write_text(config.read_text().replace("  - archive\n", f"  - archive:\n      home_marker: {typed}\n"))
     out = run_archive("build", cwd=project)
     assert out.returncode == 1 and "home_marker" in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("entry, said", [
+    ("  - Desk: 'https://desk.example.org/\" onmouseover=\"alert(7)'", "nav[6]: the link"),
+    ("  - Desk: 'javascript:alert(5)'", "nav[6]: the link"),
+    ("  - 'Desk <img src=x onerror=alert(8)>': 'https://desk.example.org/'", "nav[6]: the title"),
+    ("  - More:\n      - Desk: 'data:text/html,<script>alert(6)</script>'", "nav[6].More[0]: the link"),
+])
+def test_a_nav_title_or_link_the_theme_would_print_as_markup_is_refused(tmp_path, entry, said):
+    """Material writes nav titles and external nav links into every page's tabs and menu as they
+    are: `https://x/" onmouseover="…` added an attribute, `javascript:`/`data:` links and a title
+    with `<img onerror=…>` ran on every page, and the strict build passed. Now one line naming the
+    entry stops the build; pages' paths and plain http(s)/mailto: links still build."""
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    text = config.read_text()
+    config.write_text(text.replace("  - Search: search.md\n", f"  - Search: search.md\n{entry}\n", 1))
+    out = run_archive("build", cwd=project)
+    said_lines = [line for line in out.stderr.splitlines() if said in line]
+    assert out.returncode == 1 and "Traceback" not in out.stderr and len(said_lines) == 1, out.stderr
+    fine = "  - Desk: 'https://desk.example.org/a?b=1&c=2'\n  - Mail: 'mailto:desk@example.org'\n"
+    config.write_text(text.replace("  - Search: search.md\n", f"  - Search: search.md\n{fine}", 1))
+    assert run_archive("build", cwd=project).returncode == 0

@@ -5,12 +5,12 @@ and Material printed it unescaped in every page's canonical link: a script on al
 demo. A site_url (from mkdocs.yml or SITE_URL) must be a plain http(s) address: a host and a path
 of URL-safe characters, nothing a page, a feed or a sitemap would have to escape. Material prints
 site_name (a logo's aria-label), site_description and site_author (meta tags) unescaped too: a
-quote or an angle bracket in them is refused the same way.
+quote or an angle bracket in them is refused the same way, and so are nav titles and links.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 # scheme, host (a name, an IPv4 address or a bracketed IPv6 one), an optional port, a path of
 # unreserved characters and percent-escapes; no user, query or fragment.
@@ -41,7 +41,26 @@ def problem(config: Mapping[str, object]) -> str | None:
         if isinstance(value, str) and (found := MARKUP.search(value)):
             return (f"{key} {value!r} (mkdocs.yml) holds {found.group()!r}, which the theme writes into every page "
                     f"as markup: write quotes as \u201c \u201d and leave out < and >")
-    return None
+    return next(nav_problems(config.get("nav")), None)
+
+
+NAV_LINK = re.compile(r"(?:https?://|mailto:)[^\s\"<>`]*|[^:\"<>`]*", re.IGNORECASE)  # a page's path may hold spaces
+
+
+def nav_problems(nav: object, where: str = "nav") -> Iterator[str]:
+    """Nav titles and links Material writes into every page's tabs and menu unescaped: a title with
+    `<img onerror=…>`, a link `javascript:…` or `https://x/" onmouseover="…` ran on every page."""
+    for i, item in enumerate(nav if isinstance(nav, list) else ()):
+        title, value = next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (None, item)
+        here = f"{where}[{i}]"
+        if isinstance(title, str) and (found := MARKUP.search(title)):
+            yield (f"mkdocs.yml: {here}: the title {title!r} holds {found.group()!r}, which the theme writes into "
+                   f"every page as markup: write quotes as \u201c \u201d and leave out < and >")
+        if isinstance(value, list):
+            yield from nav_problems(value, f"{here}.{title}" if title else here)
+        elif isinstance(value, str) and not NAV_LINK.fullmatch(value):
+            yield (f"mkdocs.yml: {here}: the link {value!r} is neither a page of the site nor a plain http(s) or "
+                   f"mailto: address (no double quotes, spaces or angle brackets): the theme writes it into every page")
 
 
 # Theme settings that make every page fetch from another host when a reader opens it (Material's
