@@ -102,7 +102,10 @@ def load_config(path: Path) -> list[Source]:
         if "\0" in where:  # a YAML escape ("\0"); no path or URL holds one
             raise ConfigError(f"{path}: sources[{i}]: `{kind}` holds a NUL character")
         if kind == "feed":
-            scheme = urllib.parse.urlsplit(where).scheme
+            try:
+                scheme = urllib.parse.urlsplit(where).scheme
+            except ValueError:  # 'http://[::1' was a traceback (Invalid IPv6 URL), even with --offline
+                scheme = ""
             if scheme not in FEED_SCHEMES:
                 raise ConfigError(f"{path}: sources[{i}]: feed {where!r} is not an http(s) or file URL")
             sources.append(Source("feed", where))

@@ -215,3 +215,14 @@ def test_a_nav_title_or_link_the_theme_would_print_as_markup_is_refused(tmp_path
     fine = "  - Desk: 'https://desk.example.org/a?b=1&c=2'\n  - Mail: 'mailto:desk@example.org'\n"
     config.write_text(text.replace("  - Search: search.md\n", f"  - Search: search.md\n{fine}", 1))
     assert run_archive("build", cwd=project).returncode == 0
+
+
+def test_a_feed_url_python_cannot_split_is_one_line(tmp_path):
+    """`feed: 'http://[::1'` (a bracket left open) in archive.yml was a traceback (ValueError: Invalid
+    IPv6 URL) while archive.yml was read, even with --offline. Now one line naming the source, exit 2."""
+    project = copy_project(tmp_path / "p")
+    (project / "archive.yml").write_text("sources:\n  - feed: 'http://[::1'\n", encoding="utf-8")
+    out = run_archive("update", "--offline", cwd=project)
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert len(lines) == 1 and "archive.yml: sources[0]: feed" in lines[0], lines
