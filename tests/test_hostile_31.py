@@ -226,3 +226,22 @@ def test_a_feed_url_python_cannot_split_is_one_line(tmp_path):
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert len(lines) == 1 and "archive.yml: sources[0]: feed" in lines[0], lines
+
+
+PARAGRAPH = ("The convoy waited at the river crossing while the engineers looked at the old bridge, and the "
+             "drivers talked with the villagers about the rain, the border and the long winter ahead.")
+
+
+def test_an_html_page_with_a_url_python_cannot_split_is_still_read(tmp_path):
+    """One canonical link with an open bracket (`http://[::1/story`) rejected the whole article:
+    'could not be read: ValueError: Invalid IPv6 URL' (the site-name guess split it). Now the page is
+    read and the unusable address is left out with a note, as any other bad URL."""
+    head = '<link rel="canonical" href="http://[::1/story">'
+    page = tmp_path / "inbox" / "story.html"
+    page.parent.mkdir()
+    page.write_text(f"<!doctype html><html><head><title>Convoy waits at the river crossing</title>{head}</head>"
+                    f"<body><article><h1>Convoy waits at the river crossing</h1><p>{PARAGRAPH}</p>"
+                    f"<p>{PARAGRAPH} Again.</p></article></body></html>", encoding="utf-8")
+    project = copy_project(tmp_path / "p")
+    out = run_archive("ingest", str(page), "--json", cwd=project)
+    assert out.returncode == 0 and '"outcome": "new"' in out.stdout, out.stdout + out.stderr
