@@ -245,3 +245,27 @@ def test_an_html_page_with_a_url_python_cannot_split_is_still_read(tmp_path):
     project = copy_project(tmp_path / "p")
     out = run_archive("ingest", str(page), "--json", cwd=project)
     assert out.returncode == 0 and '"outcome": "new"' in out.stdout, out.stdout + out.stderr
+
+
+def test_a_summary_named_as_a_device_or_pipe_is_written_into_not_replaced(tmp_path):
+    """`archive update --summary /dev/stdout` (or a pipe) had the summary written beside it and renamed
+    over it: run as root, as in a CI container, /dev/stdout, /dev/null or /dev/full became a plain
+    file of the summary for every later process. A pipe stands in for the device here: it must still
+    be a pipe, and its reader gets the summary."""
+    import os
+    import stat
+    import threading
+
+    project = copy_project(tmp_path / "p")
+    (project / "inbox").mkdir()
+    (project / "archive.yml").write_text("sources:\n  - folder: inbox/\n", encoding="utf-8")
+    pipe = tmp_path / "summary.pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    out = run_archive("update", "--offline", "--summary", str(pipe), cwd=project)
+    reader.join(5)  # a daemon: left waiting when the pipe was replaced
+    assert out.returncode == 0, out.stderr
+    assert stat.S_ISFIFO(pipe.lstat().st_mode), "the pipe was replaced by a file"
+    assert got and got[0].startswith(b"## New articles"), got
