@@ -269,3 +269,18 @@ def test_a_summary_named_as_a_device_or_pipe_is_written_into_not_replaced(tmp_pa
     assert out.returncode == 0, out.stderr
     assert stat.S_ISFIFO(pipe.lstat().st_mode), "the pipe was replaced by a file"
     assert got and got[0].startswith(b"## New articles"), got
+
+
+@pytest.mark.parametrize("what", ["extract", "geoparse", "tags", "scrapes"])
+@pytest.mark.parametrize("data, said", [("[[1, 2], [3]]\n", "not a record"),
+                                        ("[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply")])
+def test_an_eval_file_of_json_that_is_not_records_is_one_line(tmp_path, what, data, said):
+    """`archive eval tags lists.jsonl` (JSON, but lists) was a traceback (AttributeError: 'list' object
+    has no attribute 'get'), and a deeply nested line one too (RecursionError); hostile30 made a file
+    that is not JSON one line. Now these are one line naming the file and the line, exit 2."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(data, encoding="utf-8")
+    out = run_archive("eval", what, str(gold), cwd=tmp_path)
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert len(lines) == 1 and str(gold) in lines[0] and said in lines[0], lines
