@@ -284,3 +284,22 @@ def test_an_eval_file_of_json_that_is_not_records_is_one_line(tmp_path, what, da
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert len(lines) == 1 and str(gold) in lines[0] and said in lines[0], lines
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("      primary: blue grey", "      primary: 'blue\"><script>alert(21)</script>'", "theme.palette[0].primary"),
+    ("extra_css:", "extra:\n  homepage: 'javascript:alert(22)'\n\nextra_css:", "extra.homepage"),
+    ("extra_css:", "extra:\n  social:\n    - icon: fontawesome/brands/github\n      link: 'javascript:alert(23)'\n\n"
+                   "extra_css:", "extra.social[0].link"),
+])
+def test_a_theme_or_extra_value_the_theme_would_print_as_markup_is_refused(tmp_path, old, new, said):
+    """Material prints theme options and `extra` values unescaped: a palette colour
+    `blue"><script>…` became a script in every page's body tag, `extra.homepage: javascript:…` the
+    logo's link and `extra.social` links the footer's, and the strict build passed."""
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    assert old in config.read_text()
+    config.write_text(config.read_text().replace(old, new, 1), encoding="utf-8")
+    out = run_archive("build", cwd=project)
+    lines = [line for line in out.stderr.splitlines() if said in line]
+    assert out.returncode == 1 and "Traceback" not in out.stderr and len(lines) == 1, out.stderr

@@ -41,7 +41,7 @@ def problem(config: Mapping[str, object]) -> str | None:
         if isinstance(value, str) and (found := MARKUP.search(value)):
             return (f"{key} {value!r} (mkdocs.yml) holds {found.group()!r}, which the theme writes into every page "
                     f"as markup: write quotes as \u201c \u201d and leave out < and >")
-    return next(nav_problems(config.get("nav")), None)
+    return next(nav_problems(config.get("nav")), None) or next(theme_problems(config), None)
 
 
 NAV_LINK = re.compile(r"(?:https?://|mailto:)[^\s\"<>`]*|[^:\"<>`]*", re.IGNORECASE)  # a page's path may hold spaces
@@ -92,3 +92,36 @@ def remote_loads(config: Mapping[str, object]) -> list[str]:
                "repo_url": bool(config.get("repo_url")), "analytics": bool(extra.get("analytics"))}
     problems += [f"mkdocs.yml: {why}" for key, why in REMOTE_SETTINGS if present[key]]
     return problems
+
+
+# Material documents these as HTML: the owner writes markup there on purpose.
+HTML_BY_DESIGN = {"extra.consent.description"}
+UNSAFE_SCHEME = re.compile(r"\s*(?:javascript|data|vbscript):", re.IGNORECASE)
+
+
+def _strings(value: object, where: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, f"{where}.{key}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{where}[{i}]")
+
+
+def theme_problems(config: Mapping[str, object]) -> Iterator[str]:
+    """Theme options and `extra` values Material writes into pages unescaped: `palette: {primary:
+    'blue"><script>…'}` (an attribute of every page's body), `extra.homepage: javascript:…` (the
+    logo's link), `extra.social[0].link: javascript:…` ran on every page."""
+    theme = config.get("theme")
+    options = {f"theme.{key}": theme[key] for key in theme} if theme is not None else {}
+    options["extra"] = config.get("extra") or {}
+    for where, text in (pair for key, value in options.items() for pair in _strings(value, key)):
+        if where in HTML_BY_DESIGN:
+            continue
+        if found := MARKUP.search(text):
+            yield (f"mkdocs.yml: {where}: {text!r} holds {found.group()!r}, which the theme writes into every page "
+                   f"as markup: leave out quotes and angle brackets")
+        elif UNSAFE_SCHEME.match(text):
+            yield f"mkdocs.yml: {where}: {text!r} is a script or data link the theme would put in every page"
