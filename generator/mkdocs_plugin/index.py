@@ -109,6 +109,8 @@ def _text(value, key: str, problems: list[str]) -> str | None:
         problems.append(f"{key}: {_shown(value)} is a {type(value).__name__}, not text")
         return None
     text = str(value).strip()
+    if not unicodedata.is_normalized("NFC", text):  # "Zürich" typed as u + U+0308 was another, unplaced place
+        text = unicodedata.normalize("NFC", text)
     if _CONTROLS.search(text):
         problems.append(f"{key}: {_shown(value)} holds a control character no page or feed may show")
         return None
