@@ -544,6 +544,30 @@ def test_a_name_after_an_arabic_article_we_do_not_know_whole_is_no_place(gaz):
     assert [text[s:e] for s, e, _ in gaz.find(text)] == ["al-Qaim", "al-Shaddadi", "Baghdad"]
 
 
+def test_arabic_names_in_the_spellings_the_news_uses(gaz):
+    """GeoNames writes "Tall Tamr", "Ra's al 'Ayn", "Jisr ash Shughur"; the news "Tal Tamr", "Ras al-Ain",
+    "Jisr al-Shughur". The head of a longer Arabic name we do not know is no place on its own: "Ras" of
+    "Ras al-Ain" had been a town in India, "Ain" of "Ain al-Asad" the French department."""
+    text = ("Militias withdrew from Tal Tamr and Ras al-Ain in northeast Syria, while shells fell on Tell "
+            "Abyad and Jisr al-Shughur. Rockets hit the Ain al-Asad base in Anbar.")
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert set(found) == {"Tal Tamr", "Ras al-Ain", "Syria", "Tell Abyad", "Jisr al-Shughur", "Anbar"}
+    assert {found[k].country for k in ("Tal Tamr", "Ras al-Ain", "Tell Abyad", "Jisr al-Shughur")} == {"Syria"}
+    # one generic word alone is no variant, and a country keeps its name before an article
+    other = "Tal was there, and Syria al-Hawl camp."
+    assert [other[s:e] for s, e, _ in gaz.find(other)] == ["Syria"]
+
+
+def test_arabic_spelling_variants():
+    from generator.gazetteer.names import arabic_variants
+
+    assert {"Tal Tamr", "Tell Tamr"} <= arabic_variants("Tall Tamr")
+    assert "Ras al Ain" in arabic_variants("Ra’s al ‘Ayn")
+    assert "Jisr al Shughur" in arabic_variants("Jisr ash Shughur")
+    assert "Al Rutba" in arabic_variants("Ar Rutbah")  # with the article only: "Naftah" is no "Nafta"
+    assert "Nafta" not in arabic_variants("Naftah") and "Tal" not in arabic_variants("Tall")
+
+
 def test_every_curated_place_has_coordinates(gaz):
     """A curated entry GeoNames lacks must give its own point, or the map and acc@161 km lose it."""
     missing = [gaz._pname[i] for i in gaz._curated if gaz._lat[i] != gaz._lat[i]]

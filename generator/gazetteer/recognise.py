@@ -82,6 +82,10 @@ class Recogniser:
             if start > 2 and text[start - 1] == "-" and text[start - 3:start - 1] in _ARABIC_ARTICLES \
                     and (start == 3 or not text[start - 4].isalpha()):
                 continue  # "Muqtada al-Sadr": a name we know only without its article is a surname there
+            if end + 4 < n and text[end] == " " and text[end + 1] in "aAeE" and text[end + 3] == "-" \
+                    and text[end + 1:end + 3] in _ARABIC_ARTICLES and text[end + 4].isupper() \
+                    and not self._has_country(j):
+                continue  # "Ras al-Ain", "Ain al-Asad": the head of a longer name we do not know ("Ras", India)
             hyphened = False  # "Iraq-based" and "Syrian-Turkish" are fine
             if end + 1 < n:
                 c = text[end]
