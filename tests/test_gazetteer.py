@@ -568,6 +568,20 @@ def test_arabic_spelling_variants():
     assert "Nafta" not in arabic_variants("Naftah") and "Tal" not in arabic_variants("Tall")
 
 
+def test_british_counties_geonames_lacks(gaz):
+    """Metropolitan and ceremonial counties split into unitary authorities, and regions of England, are
+    no GeoNames subdivision: "Berkshire" was no place and "the Midlands" Zimbabwe's province."""
+    text = ("Volunteers drive patients across Berkshire, West Yorkshire and Merseyside; in the Midlands "
+            "and County Antrim the scheme starts next year.")
+    found = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert set(found) == {"Berkshire", "West Yorkshire", "Merseyside", "Midlands", "County Antrim"}
+    assert {p.country for p in found.values()} == {"United Kingdom"}
+    assert found["County Antrim"].region == "Northern Ireland" and found["Berkshire"].region == "England"
+    # Cheshire, a stoplisted word and no county listed here, stays Connecticut's town where the text says so
+    text = "Police in Hartford and New Haven said a man from Cheshire, Connecticut was held."
+    assert {text[s:e]: p.region for s, e, p in gaz.find(text)}["Cheshire"] == "Connecticut"
+
+
 def test_every_curated_place_has_coordinates(gaz):
     """A curated entry GeoNames lacks must give its own point, or the map and acc@161 km lose it."""
     missing = [gaz._pname[i] for i in gaz._curated if gaz._lat[i] != gaz._lat[i]]
