@@ -582,6 +582,16 @@ def test_british_counties_geonames_lacks(gaz):
     assert {text[s:e]: p.region for s, e, p in gaz.find(text)}["Cheshire"] == "Connecticut"
 
 
+def test_regions_the_news_names_that_geonames_lacks(gaz):
+    """Regions conflict and local news name, absent from GeoNames or only under another spelling."""
+    text = ("Strikes hit Hadramout and Shabwa, then Salahuddin; rockets reached the Negev and Galilee, while "
+            "Rojava held elections. Snow closed roads in Upstate New York and the Greater Toronto Area.")
+    got = {text[s:e]: p.country for s, e, p in gaz.find(text)}
+    assert got == {"Hadramout": "Yemen", "Shabwa": "Yemen", "Salahuddin": "Iraq", "Negev": "Israel",
+                   "Galilee": "Israel", "Rojava": "Syria", "Upstate New York": "United States",
+                   "Greater Toronto Area": "Canada"}
+
+
 def test_every_curated_place_has_coordinates(gaz):
     """A curated entry GeoNames lacks must give its own point, or the map and acc@161 km lose it."""
     missing = [gaz._pname[i] for i in gaz._curated if gaz._lat[i] != gaz._lat[i]]
