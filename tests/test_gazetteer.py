@@ -590,6 +590,12 @@ def test_regions_the_news_names_that_geonames_lacks(gaz):
     assert got == {"Hadramout": "Yemen", "Shabwa": "Yemen", "Salahuddin": "Iraq", "Negev": "Israel",
                    "Galilee": "Israel", "Rojava": "Syria", "Upstate New York": "United States",
                    "Greater Toronto Area": "Canada"}
+    # "in the Golan", "in the Midlands" mid-sentence: the bare name had been a village in Iran and Zimbabwe's
+    # province; Zimbabwe's still wins where the story is there
+    text = "Troops in the Golan were on alert, and so was the police in the Midlands."
+    assert [p.name for _, _, p in gaz.find(text)] == ["Golan Heights", "Midlands"]
+    text = "In Zimbabwe, Gweru, the capital of the Midlands, voted while Harare did not."
+    assert {text[s:e]: p.country for s, e, p in gaz.find(text)}["Midlands"] == "Zimbabwe"
 
 
 def test_every_curated_place_has_coordinates(gaz):
