@@ -553,6 +553,10 @@ def test_arabic_names_in_the_spellings_the_news_uses(gaz):
     found = {text[s:e]: p for s, e, p in gaz.find(text)}
     assert set(found) == {"Tal Tamr", "Ras al-Ain", "Syria", "Tell Abyad", "Jisr al-Shughur", "Anbar"}
     assert {found[k].country for k in ("Tal Tamr", "Ras al-Ain", "Tell Abyad", "Jisr al-Shughur")} == {"Syria"}
+    # shown as the news spells them, GeoNames' spelling kept as a name we match
+    assert (found["Tal Tamr"].name, found["Ras al-Ain"].name, found["Jisr al-Shughur"].name) == \
+        ("Tal Tamr", "Ras al-Ain", "Jisr al-Shughur")
+    assert gaz.lookup("Tall Tamr").name == "Tal Tamr"
     # one generic word alone is no variant, and a country keeps its name before an article
     other = "Tal was there, and Syria al-Hawl camp."
     assert [other[s:e] for s, e, _ in gaz.find(other)] == ["Syria"]
@@ -566,6 +570,10 @@ def test_arabic_spelling_variants():
     assert "Jisr al Shughur" in arabic_variants("Jisr ash Shughur")
     assert "Al Rutba" in arabic_variants("Ar Rutbah")  # with the article only: "Naftah" is no "Nafta"
     assert "Nafta" not in arabic_variants("Naftah") and "Tal" not in arabic_variants("Tall")
+    from generator.gazetteer.names import news_town_name
+
+    assert news_town_name("Dayr al Balah", "PS") == "Deir al-Balah"
+    assert news_town_name("Mers el Kebir", "DZ") == "Mers el Kebir"  # the Maghreb's French spelling stays
 
 
 def test_british_counties_geonames_lacks(gaz):

@@ -110,6 +110,24 @@ def _respelled(name: str) -> set[str]:
     return out
 
 
+# Where English news writes the generic words and the inner article as the table's first spelling ("Tal
+# Tamr", "Deir al-Balah", "Beit Lahia"); the Maghreb's names keep their French transliteration ("Mers el
+# Kebir", "Ain el Turk"), which the news uses too.
+NEWS_SPELLING_CC = frozenset("IQ SY SA YE JO LB PS KW QA BH AE OM".split())
+_INNER_ARTICLE_WORD = re.compile(r"(?<= )(?:al|ash|ar|as|ad|adh|an|at|ath|az|el) (?=[A-Za-z])", re.IGNORECASE)
+
+
+def news_town_name(name: str, cc: str) -> str:
+    """The display name of a town as English news of the region spells it: the generic words by the first
+    spelling of `arabic_spellings` and the inner article as "al-" ("Tall Tamr" -> "Tal Tamr", "Dayr al
+    Balah" -> "Deir al-Balah", "Jisr ash Shughur" -> "Jisr al-Shughur"); other names unchanged."""
+    if cc not in NEWS_SPELLING_CC or " " not in name:
+        return name
+    table = _word_spellings()
+    words = [table[w][0] if w in table and table[w] else w for w in name.split(" ")]
+    return _INNER_ARTICLE_WORD.sub("al-", " ".join(words))
+
+
 def arabic_variants(name: str) -> set[str]:
     """Spellings of an Arabic-script town name that English news uses: ASCII, apostrophes (ayn, hamza)
     dropped, the article as "al-", or none ("Al Qā’im" -> "Al Qaim", "Qaim"; "Ash Shaddādah" ->
