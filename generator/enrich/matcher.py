@@ -209,12 +209,17 @@ _WORD_AFTER = re.compile(r"[ \t]+(\w+)")
 
 
 def previous_word(text: str, start: int) -> str:
-    """The lower-cased word before a match ("syrian" in "the Syrian Arab Coalition")."""
-    m = _WORD_BEFORE.search(text, max(0, start - 40), start)
-    return m.group(1).lower() if m else ""
-
-
-_WORD_BEFORE = re.compile(r"(\w+)[ \t]+$")
+    """The lower-cased word before a match ("syrian" in "the Syrian Arab Coalition"): a plain scan back (a
+    regex anchored at the match's start tried every position before it)."""
+    k = start
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    if k == start:
+        return ""
+    j = k
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_") and k - j < 40:
+        j -= 1
+    return text[j:k].lower()
 
 
 def _wordchar(c: str) -> bool:
