@@ -184,10 +184,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     import gzip
     import json
 
+    from .evaluation import NotGold
+
     module = importlib.import_module(EVALUATIONS[args.what])
     try:
         return module.main(args)
-    except (json.JSONDecodeError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+    except (json.JSONDecodeError, NotGold, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
         # `eval geoparse mkdocs.yml` was a traceback (JSONDecodeError)
         print(f"archive eval {args.what}: {args.file}: not JSON Lines of gold records "
               f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})", file=sys.stderr)

@@ -77,13 +77,15 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_config(self, config: MkDocsConfig) -> None:
         if problem := siteconfig.problem(config):  # values the theme prints as they are
             raise PluginError(problem)
+        for remote in siteconfig.remote_loads(config):  # the site fetches nothing from other hosts
+            log.warning(remote)
 
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
         gctune.relax()  # until on_post_build or on_build_error (gctune.py)
-        for problem in outside.drop(files, config.docs_dir):  # never publish the build machine's files
+        for problem in outside.drop(files, config.docs_dir) + outside.undecodable(files):  # nor names not UTF-8
             log.warning(problem)
         hand = clashes.addresses(files)  # before the archive adds its own pages (clashes.py)
         prefix = self.config.articles_dir.rstrip("/") + "/"
