@@ -161,3 +161,12 @@ def test_random_hand_edits():
             continue
         taken += _check(front)
     assert taken > 400 and refused > 1000  # both kinds seen
+
+
+@pytest.mark.parametrize("typed", ["1234567890123456", "0000000000000000", "0123456701234567", "12"])
+def test_an_id_typed_as_digits_stays_the_digits_on_either_path(typed):
+    """parse_page keeps an unquoted digit id as typed, whether pageyaml reads the front matter
+    (`1234567890123456`, a decimal int to YAML) or YAML does (`0000000000000000`, octal)."""
+    for extra in ("", "note: x # a comment\n"):  # the second is YAML's to read
+        meta, _ = parse_page(f"---\nid: {typed}\ntitle: T\n{extra}---\n\nBody.\n")
+        assert meta["id"] == typed and meta["title"] == "T"

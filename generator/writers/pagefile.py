@@ -207,14 +207,13 @@ def parse_page(text: str) -> tuple[dict, str]:
     if front is None:
         return {}, body
     try:
-        return pageyaml.load(front), body
+        meta = pageyaml.load(front)
     except pageyaml.Unsure:
-        pass
-    meta = yaml.load(front, Loader=_LOADER)
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, dict):
-        raise ValueError("front matter is not a mapping")
+        meta = yaml.load(front, Loader=_LOADER)
+        if meta is None:
+            meta = {}
+        if not isinstance(meta, dict):
+            raise ValueError("front matter is not a mapping")
     if isinstance(meta.get("id"), int) and not isinstance(meta["id"], bool) and (m := _NUMBER_ID.search(front)):
         meta["id"] = m.group(1)  # the digits typed (_NUMBER_ID)
     return meta, body
