@@ -213,7 +213,7 @@ def parse_page(text: str) -> tuple[dict, str]:
         if meta is None:
             meta = {}
         if not isinstance(meta, dict):
-            raise ValueError("front matter is not a mapping") from None  # not a YAML error of ours
+            raise ValueError("front matter is not a mapping") from None  # not pageyaml's Unsure
     if isinstance(meta.get("id"), int) and not isinstance(meta["id"], bool) and (m := _NUMBER_ID.search(front)):
         meta["id"] = m.group(1)  # the digits typed (_NUMBER_ID)
     return meta, body
