@@ -160,14 +160,23 @@ class ReadPool:
 
     def _add(self, worker: _Worker) -> _Worker:
         self.workers.append(worker)
-        self._poller.register(worker.fd, select.POLLIN)
-        self._by_fd[worker.fd] = worker
+        self._watch(worker)
         return worker
+
+    def _watch(self, worker: _Worker) -> None:
+        """Its pipe is looked at by `poll` and `wait` (from its first task on)."""
+        if self._by_fd.get(worker.fd) is not worker:
+            self._poller.register(worker.fd, select.POLLIN)
+            self._by_fd[worker.fd] = worker
+
+    def _unwatch(self, worker: _Worker) -> None:
+        if self._by_fd.get(worker.fd) is worker:
+            del self._by_fd[worker.fd]
+            self._poller.unregister(worker.fd)
 
     def _remove(self, worker: _Worker) -> None:
         self.workers.remove(worker)
-        if self._by_fd.pop(worker.fd, None) is worker:
-            self._poller.unregister(worker.fd)
+        self._unwatch(worker)
 
     def _ready(self, timeout: float | None) -> list[_Worker]:
         """The busy workers whose pipe has something to read (or was closed), waiting up to `timeout`
@@ -179,8 +188,16 @@ class ReadPool:
                 break
             except InterruptedError:  # pragma: no cover - PEP 475 retries; kept for old interpreters
                 continue
-        by_fd = self._by_fd
-        return [w for w in (by_fd.get(fd) for fd, _ in events) if w is not None and w.queue]
+        ready = []
+        for fd, _ in events:
+            w = self._by_fd.get(fd)
+            if w is None:
+                continue
+            if w.queue:
+                ready.append(w)
+            else:  # an idle worker's pipe (its "ready", or closed as it died): not waited on, as
+                self._unwatch(w)  # before; left registered it would end every wait at once
+        return ready
 
     def busy(self) -> int:
         return sum(len(w.queue) for w in self.workers)
@@ -197,6 +214,7 @@ class ReadPool:
             idle = [self._add(_Worker(self.work, self.setup))]
         worker = idle[0] if idle else min(self.workers, key=lambda w: len(w.queue))
         worker.start(task, self.limit)
+        self._watch(worker)
 
     def start(self) -> None:
         """Fork a worker now (it runs its set-up while the caller goes on), before any task."""
@@ -258,6 +276,5 @@ class ReadPool:
                 w.kill()
             else:
                 w.close()
-            self._by_fd.pop(w.fd, None)
-            self._poller.unregister(w.fd)
+            self._unwatch(w)
         self.workers = []
