@@ -116,6 +116,7 @@ from generator.readers.text import BODY_THRESHOLD, analyse, read_page, title_can
 from generator.readers.text_model import CONTEXT, FEATURES, Model, body_probabilities, context  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
+import silver_titles  # noqa: E402
 import title_trees  # noqa: E402
 
 L2 = float(os.environ.get("TRAIN_L2", "1e-2"))  # title model; 0.1 and hidden 8 tie in --cv (0.697)
@@ -142,6 +143,7 @@ BODY_TREES = int(os.environ.get("TRAIN_BODY_TREES", "0"))  # rounds of boosted t
 BODY_MIN_HESS = float(os.environ.get("TRAIN_BODY_MIN_HESS", "0.5"))  # a body leaf's summed hessian (a page's lines: 0.25 at most)
 LOOSE = float(os.environ.get("TRAIN_LOOSE", "0"))  # label a line holding the gold title (or held in it) on pages with no exact line
 PSEUDO = float(os.environ.get("TRAIN_PSEUDO", "0"))  # self-training: softmax share a pseudo-labelled headline needs (0: off, the default: see below)
+SILVER = os.environ.get("TRAIN_SILVER", "0") == "1"  # also fit titles to the headline a page's HTML agrees on
 TREES_SHARE = float(os.environ.get("TRAIN_TREES_SHARE", "0.5"))  # the title score: this share of the trees'
 # plus the rest of the network's (1: trees alone)
 
@@ -161,7 +163,8 @@ def fold_of(site: str) -> int:
 
 
 def load_pages(path: Path) -> list[dict]:
-    """Every tune page with a gold field: its analysed page, gold title/date/body and its site's fold."""
+    """Every tune page with a gold field: its analysed page, gold title/date/body, its site's fold and
+    (TRAIN_SILVER=1, a page without a gold title) the headline its HTML agrees on (tools/silver_titles.py)."""
     items = []
     for record in load_records(path):
         if part_of(record) != "tune" or not (record.get("title") or record.get("body") or gold_day(record.get("date"))):
@@ -169,10 +172,20 @@ def load_pages(path: Path) -> list[dict]:
         site = site_of(record)
         fold = fold_of(site)
         items.append({"page": analyse(record.get("text") or ""), "title": record.get("title"),
-                      "site": site,
+                      "site": site, "id": record.get("id"),
                       "date": record.get("date"), "body": record.get("body"), "fold": fold,
                       "text": record.get("text") or ""})
+    if SILVER:
+        agreed = silver_titles.html_titles(path, {it["id"] for it in items if not it["title"]})
+        for it in items:
+            if not it["title"] and agreed.get(it["id"]):
+                it["silver"] = silver_titles.silver_title(it["page"].units, title_candidates(it["page"]), agreed[it["id"]])
     return items
+
+
+def headline_of(item: dict) -> str | None:
+    """The title a page is fitted to: its gold one, else (TRAIN_SILVER) its silver one."""
+    return item["title"] or (item.get("silver") if SILVER else None)
 
 
 def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], list[tuple[np.ndarray, np.ndarray, str]]]:
@@ -182,8 +195,8 @@ def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], lis
     body_y: list[np.ndarray] = []
     for item in items:
         page = item["page"]
-        if item["title"]:
-            gold = norm_title(item["title"])
+        if headline_of(item):
+            gold = norm_title(headline_of(item))
             cands = title_candidates(page)
             labels = title_labels(page, cands, gold)
             if labels.any():
@@ -301,9 +314,9 @@ def title_pages(items: list[dict]) -> list[tuple]:
     """(page, candidates) of each page examples() makes a title group of, in the same order."""
     out = []
     for item in items:
-        if item["title"]:
+        if headline_of(item):
             cands = title_candidates(item["page"])
-            if title_labels(item["page"], cands, norm_title(item["title"])).any():
+            if title_labels(item["page"], cands, norm_title(headline_of(item))).any():
                 out.append((item["page"], cands))
     return out
 
@@ -334,7 +347,7 @@ def pseudo_labelled(items: list[dict], model: Model) -> list[dict]:
     reader's pick, when it is the best-scored candidate with at least PSEUDO of the page's softmax."""
     out = []
     for item in items:
-        if item["title"]:
+        if headline_of(item):
             continue
         page = item["page"]
         cands = title_candidates(page)
@@ -465,7 +478,7 @@ def main() -> int:
     if args.cv:
         result = cross_validate(items, args.failures)
         print(f"cross-validated by site ({FOLDS} folds, hidden {HIDDEN}, L2 {L2}, steps {TITLE_STEPS}, "
-              f"fits {ENSEMBLE}, pseudo {PSEUDO}, loose {LOOSE}, trees {TREES} share {TREES_SHARE if TREES else 0}{' context' if USE_CONTEXT else ''}, body trees {BODY_TREES} (hessian {BODY_MIN_HESS}), dropout {DROPOUT}, noise {NOISE}, bag {BAG or '-'}, drop {','.join(DROP) or '-'}): "
+              f"fits {ENSEMBLE}, silver {int(SILVER)}, pseudo {PSEUDO}, loose {LOOSE}, trees {TREES} share {TREES_SHARE if TREES else 0}{' context' if USE_CONTEXT else ''}, body trees {BODY_TREES} (hessian {BODY_MIN_HESS}), dropout {DROPOUT}, noise {NOISE}, bag {BAG or '-'}, drop {','.join(DROP) or '-'}): "
               f"{summary(result)}")
         return 0
     model = fit(items)
