@@ -113,3 +113,20 @@ def test_html_titles_read_the_extraction_sets_beside_the_scrapes_file(tmp_path):
             f.write(json.dumps({"id": rid, "html": HTML, "url": None}) + "\n")
     found = s.html_titles(tmp_path / "scrapes_real.jsonl.gz", {"p1"})
     assert found == {"p1": {"ferry timetable doubles for the summer season"}}  # only the ids asked for
+
+
+def test_silver_body_is_the_article_text_the_html_reader_extracts():
+    s = load_tool("silver_titles")
+    body = s.html_body(HTML.replace("</p>", "</p><p>" + " ".join(["The board will review the timetable in September."] * 3) + "</p>"), None)
+    assert "the island ferry will sail twice as often from June" in body
+    assert "The Harbour Gazette" not in body  # the logo is not article text
+
+
+def test_silver_labels_are_used_only_when_switched_on():
+    t = _trainer()
+    item = {"title": None, "body": None, "silver": "a headline", "silver_body": "some text"}
+    t.SILVER, t.SILVER_BODY = False, False
+    assert t.headline_of(item) is None and t.body_of(item) is None
+    t.SILVER, t.SILVER_BODY = True, True
+    assert t.headline_of(item) == "a headline" and t.body_of(item) == "some text"
+    assert t.headline_of({**item, "title": "Gold"}) == "Gold"  # a gold title always wins

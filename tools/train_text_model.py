@@ -84,6 +84,12 @@ body F1 0.8989):
   33 pages with no exact line: title 0.655 (date right 0.839, 5.1 % wrong, body 0.9000). Lost.
 - TRAIN_BODY_TREES=100 with the reader of 7b096bb: body F1 0.8989 -> 0.8967. Lost.
 
+Round 31 (title31, 2026-12-07; --cv against title 0.681, date right 0.837, 4.9 % wrong, body 0.8989),
+both off by default (tools/silver_titles.py, content/extraction.md "Round 31"): TRAIN_SILVER=1, titles
+also fitted to the headline a page's HTML agrees on (238 tune pages without a gold title): title
+0.681, date right 0.841 (5.3 % wrong), body 0.9001; --part holdout, once: title 0.559 -> 0.570, dates
+wrong 5.7 -> 7.6 %, not shipped. TRAIN_SILVER_BODY=1 (the body too, 502 pages): body 0.8987, lost.
+
 The listwise loss (softmax over each page's candidates) and the averaging of seeded fits were
 already in place. With the folds keyed by site_of (URL-less pages by id), the shipped settings give
 0.661 (date right 0.735, 4.5 % wrong, body F1 0.8922). Every regulariser tried loses. The shipped
@@ -144,6 +150,7 @@ BODY_MIN_HESS = float(os.environ.get("TRAIN_BODY_MIN_HESS", "0.5"))  # a body le
 LOOSE = float(os.environ.get("TRAIN_LOOSE", "0"))  # label a line holding the gold title (or held in it) on pages with no exact line
 PSEUDO = float(os.environ.get("TRAIN_PSEUDO", "0"))  # self-training: softmax share a pseudo-labelled headline needs (0: off, the default: see below)
 SILVER = os.environ.get("TRAIN_SILVER", "0") == "1"  # also fit titles to the headline a page's HTML agrees on
+SILVER_BODY = os.environ.get("TRAIN_SILVER_BODY", "0") == "1"  # also fit the body model to the HTML reader's body
 TREES_SHARE = float(os.environ.get("TRAIN_TREES_SHARE", "0.5"))  # the title score: this share of the trees'
 # plus the rest of the network's (1: trees alone)
 
@@ -175,12 +182,13 @@ def load_pages(path: Path) -> list[dict]:
                       "site": site, "id": record.get("id"),
                       "date": record.get("date"), "body": record.get("body"), "fold": fold,
                       "text": record.get("text") or ""})
-    if SILVER:
-        agreed = silver_titles.html_titles(path, {it["id"] for it in items if not it["title"]})
-        for it in items:
-            if not it["title"] and agreed.get(it["id"]):
-                it["silver"] = silver_titles.silver_title(it["page"].units, title_candidates(it["page"]), agreed[it["id"]])
+    silver_titles.attach(items, path, SILVER, SILVER_BODY)
     return items
+
+
+def body_of(item: dict) -> str | None:
+    """The body a page's lines are fitted to: its gold one, else (TRAIN_SILVER_BODY) the HTML reader's."""
+    return item["body"] or (item.get("silver_body") if SILVER_BODY else None)
 
 
 def headline_of(item: dict) -> str | None:
@@ -201,8 +209,8 @@ def examples(items: list[dict]) -> tuple[list[np.ndarray], list[np.ndarray], lis
             labels = title_labels(page, cands, gold)
             if labels.any():
                 title_groups.append((np.array([page.vectors[i] for i in cands]), labels, item.get("site", "")))
-        if item["body"]:
-            body = norm_ws(item["body"])
+        if body_of(item):
+            body = norm_ws(body_of(item))
             rows = [i for i, _ in enumerate(page.units) if not page.chrome[i]]
             if rows:
                 body_x.append(np.array([page.vectors[i] for i in rows]))
@@ -364,7 +372,7 @@ def pseudo_labelled(items: list[dict], model: Model) -> list[dict]:
         except RejectedInput:
             continue
         if picked == page.units[cands[best]]:
-            out.append({**item, "title": picked, "body": None, "date": None})
+            out.append({**item, "title": picked, "body": None, "silver_body": None, "date": None})
     return out
 
 
@@ -478,7 +486,7 @@ def main() -> int:
     if args.cv:
         result = cross_validate(items, args.failures)
         print(f"cross-validated by site ({FOLDS} folds, hidden {HIDDEN}, L2 {L2}, steps {TITLE_STEPS}, "
-              f"fits {ENSEMBLE}, silver {int(SILVER)}, pseudo {PSEUDO}, loose {LOOSE}, trees {TREES} share {TREES_SHARE if TREES else 0}{' context' if USE_CONTEXT else ''}, body trees {BODY_TREES} (hessian {BODY_MIN_HESS}), dropout {DROPOUT}, noise {NOISE}, bag {BAG or '-'}, drop {','.join(DROP) or '-'}): "
+              f"fits {ENSEMBLE}, silver {int(SILVER)}/{int(SILVER_BODY)}, pseudo {PSEUDO}, loose {LOOSE}, trees {TREES} share {TREES_SHARE if TREES else 0}{' context' if USE_CONTEXT else ''}, body trees {BODY_TREES} (hessian {BODY_MIN_HESS}), dropout {DROPOUT}, noise {NOISE}, bag {BAG or '-'}, drop {','.join(DROP) or '-'}): "
               f"{summary(result)}")
         return 0
     model = fit(items)
