@@ -14,11 +14,12 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import select
 import signal
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from typing import Any, Callable, Iterator
 
 
@@ -90,6 +91,11 @@ class _Worker:
         finally:
             gc.unfreeze()
         child.close()
+        self.fd = self.conn.fileno()
+        # One poll object for its pipe, kept: `Connection.poll` builds a selector for every look
+        # (about 4 per result a worker sends, once per article in a first ingest).
+        self.poller = select.poll()
+        self.poller.register(self.fd, select.POLLIN)
         self.queue: deque[Finished] = deque()  # the task it is reading first, then those sent ahead
         self.deadline = float("inf")  # for the task at the head of the queue
         self.ready = setup is None  # a worker with a set-up starts no clock before it says "ready"
@@ -147,6 +153,51 @@ class ReadPool:
         self.setup = setup
         self.depth = max(1, depth)
         self.workers: list[_Worker] = []
+        # Every worker's pipe, registered once (multiprocessing.connection.wait made and filled a
+        # selector for every poll and wait: one of each per result in a first ingest).
+        self._poller = select.poll()
+        self._by_fd: dict[int, _Worker] = {}
+
+    def _add(self, worker: _Worker) -> _Worker:
+        self.workers.append(worker)
+        self._watch(worker)
+        return worker
+
+    def _watch(self, worker: _Worker) -> None:
+        """Its pipe is looked at by `poll` and `wait` (from its first task on)."""
+        if self._by_fd.get(worker.fd) is not worker:
+            self._poller.register(worker.fd, select.POLLIN)
+            self._by_fd[worker.fd] = worker
+
+    def _unwatch(self, worker: _Worker) -> None:
+        if self._by_fd.get(worker.fd) is worker:
+            del self._by_fd[worker.fd]
+            self._poller.unregister(worker.fd)
+
+    def _remove(self, worker: _Worker) -> None:
+        self.workers.remove(worker)
+        self._unwatch(worker)
+
+    def _ready(self, timeout: float | None) -> list[_Worker]:
+        """The busy workers whose pipe has something to read (or was closed), waiting up to `timeout`
+        seconds (None: until one has)."""
+        ms = None if timeout is None else max(0, int(timeout * 1000 + 0.999))
+        while True:
+            try:
+                events = self._poller.poll(ms)
+                break
+            except InterruptedError:  # pragma: no cover - PEP 475 retries; kept for old interpreters
+                continue
+        ready = []
+        for fd, _ in events:
+            w = self._by_fd.get(fd)
+            if w is None:
+                continue
+            if w.queue:
+                ready.append(w)
+            else:  # an idle worker's pipe (its "ready", or closed as it died): not waited on, as
+                self._unwatch(w)  # before; left registered it would end every wait at once
+        return ready
 
     def busy(self) -> int:
         return sum(len(w.queue) for w in self.workers)
@@ -160,25 +211,21 @@ class ReadPool:
     def _assign(self, task: Finished) -> None:
         idle = [w for w in self.workers if not w.queue]
         if not idle and len(self.workers) < self.jobs:
-            idle = [_Worker(self.work, self.setup)]
-            self.workers.append(idle[0])
+            idle = [self._add(_Worker(self.work, self.setup))]
         worker = idle[0] if idle else min(self.workers, key=lambda w: len(w.queue))
         worker.start(task, self.limit)
+        self._watch(worker)
 
     def start(self) -> None:
         """Fork a worker now (it runs its set-up while the caller goes on), before any task."""
         if len(self.workers) < self.jobs:
-            self.workers.append(_Worker(self.work, self.setup))
+            self._add(_Worker(self.work, self.setup))
 
     def poll(self) -> list[Finished]:
         """The tasks that ended already, without waiting (their results do not pile up in the pipe)."""
         out: list[Finished] = []
-        busy = [w for w in self.workers if w.queue]
-        if busy:
-            ready = wait([w.conn for w in busy], timeout=0)
-            for w in busy:
-                if w.conn in ready:
-                    self._drain(w, out)
+        for w in self._ready(0):
+            self._drain(w, out)
         return out
 
     def wait(self) -> list[Finished]:
@@ -187,9 +234,8 @@ class ReadPool:
         while not out and self.busy():
             busy = [w for w in self.workers if w.queue]
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
-            ready = wait([w.conn for w in busy], timeout=None if timeout == float("inf") else timeout)
-            for w in busy:
-                if w.conn in ready:
+            for w in self._ready(None if timeout == float("inf") else timeout):
+                if w in self.workers:
                     self._drain(w, out)
             now = time.monotonic()
             for w in [w for w in busy if w in self.workers and w.queue and w.deadline <= now]:
@@ -199,7 +245,7 @@ class ReadPool:
 
     def _drain(self, w: _Worker, out: list[Finished]) -> None:
         try:
-            while w.queue and w.conn.poll():
+            while w.queue and w.poller.poll(0):
                 kind, _key, payload = w.conn.recv()
                 if kind == "ready":
                     w.set_up(self.limit)
@@ -218,7 +264,7 @@ class ReadPool:
         task = w.queue.popleft()
         task.detail = how
         out.append(task)
-        self.workers.remove(w)
+        self._remove(w)
         ahead = list(w.queue)
         w.queue.clear()
         for t in ahead:
@@ -230,4 +276,5 @@ class ReadPool:
                 w.kill()
             else:
                 w.close()
+            self._unwatch(w)
         self.workers = []

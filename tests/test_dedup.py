@@ -52,6 +52,38 @@ def test_similarity_tracks_jaccard():
         assert abs(dedup.similarity(dedup.signature(base), dedup.signature(other)) - true) < 0.12
 
 
+def test_similarity_is_numpys_share_of_equal_slots():
+    """Counted without numpy, the same float as numpy's mean of the equal slots (the decision at
+    THRESHOLD must not move by a rounding)."""
+    import random
+
+    import numpy as np
+
+    rng = random.Random(5)
+    for shared in (0, 1, 50, 102, 103, 127, 128):
+        a = bytes(rng.randrange(256) for _ in range(dedup.NUM_PERM * 4))
+        b = bytearray(rng.randrange(256) for _ in range(dedup.NUM_PERM * 4))
+        for i in rng.sample(range(dedup.NUM_PERM), shared):
+            b[4 * i:4 * i + 4] = a[4 * i:4 * i + 4]
+        want = float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(bytes(b), dtype="<u4")))
+        assert dedup.similarity(a, bytes(b)) == want
+
+
+def test_a_band_straddling_two_pages_is_no_candidate():
+    """The first queries search each band's buffer of all pages: the query's band found across two
+    pages' values (the end of one, the start of the next) matches neither page."""
+    width = dedup.ROWS * 4
+    first, second = bytes(range(256)) * 2, bytes(range(255, -1, -1)) * 2
+    idx = dedup.NearDuplicateIndex()
+    idx.add("a", first)
+    idx.add("b", second)
+    query = bytearray(b"\xee" * dedup.NUM_PERM * 4)
+    query[0:width] = first[width // 2:width] + second[:width // 2]  # band 0 of a, then of b
+    assert idx.candidates(bytes(query)) == set()
+    query[width:2 * width] = second[width:2 * width]  # band 1 of b, whole
+    assert idx.candidates(bytes(query)) == {"b"}
+
+
 def test_index_finds_small_edits_not_unrelated():
     idx = dedup.NearDuplicateIndex()
     texts = {f"p{i}": body(i) for i in range(200)}
@@ -96,7 +128,7 @@ def test_signatures_and_candidates_are_datasketchs():
 
 
 def test_candidates_stay_exact_while_pages_are_added_between_queries():
-    """The numpy path keeps a buffer of banded values made at the first query and extended by pages
+    """The first queries' path keeps a buffer per band made at the first query and extended by pages
     added later: interleaved adds and queries give exactly the pages sharing a whole band (a band
     whose first value alone matches is not one), before and after the buckets take over."""
     import random

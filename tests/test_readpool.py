@@ -60,3 +60,52 @@ def test_poll_collects_finished_tasks_without_waiting():
         assert pool.busy() == 0
     finally:
         pool.close()
+
+
+def _nap(value):
+    time.sleep(value)
+    yield value
+
+
+class _CountingPoller:
+    """The pool's poll object, counting its polls."""
+
+    def __init__(self, real) -> None:
+        self.real, self.polls = real, 0
+
+    def register(self, fd, events):
+        self.real.register(fd, events)
+
+    def unregister(self, fd):
+        self.real.unregister(fd)
+
+    def poll(self, timeout=None):
+        self.polls += 1
+        return self.real.poll(timeout)
+
+
+def test_an_idle_workers_closed_pipe_does_not_end_every_wait():
+    """The pool's poll object keeps the workers' pipes registered between tasks: an idle worker whose
+    pipe became readable (it died) must not end each wait at once, so `wait` would spin until the
+    busy worker's task ends; it waits for the busy one, as waiting on the busy pipes alone did."""
+    import os
+    import signal
+
+    pool = ReadPool(_nap, 2, 30.0)
+    try:
+        pool.submit("a", 0)
+        pool.submit("b", 0)
+        got: list = []
+        while len(got) < 2:
+            got += pool.wait()
+        idle = pool.workers[1]
+        os.kill(idle.proc.pid, signal.SIGKILL)
+        idle.proc.join()
+        pool.submit("slow", 1.0)  # to the first idle worker: the living one
+        assert pool.workers[0].queue and not idle.queue
+        pool._poller = counting = _CountingPoller(pool._poller)
+        (task,) = pool.wait()
+        assert (task.key, task.status, task.items) == ("slow", "done", [1.0])
+        assert counting.polls <= 3  # the dead idle pipe seen once, then only the busy worker's
+    finally:
+        pool.close()

@@ -76,3 +76,57 @@ def test_loose_labels_only_where_no_line_equals_the_gold_title():
     # an exact line wins over lines that hold the gold title
     assert t.title_labels(item["page"], cands, "pier repairs delayed again").sum() == 1
     assert not t.title_labels(item["page"], cands, "ferry timetable | a quite different and much longer gold title").any()
+
+
+HTML = """<html><head><title>Ferry timetable doubles for the summer season | The Harbour Gazette</title>
+<meta property="og:site_name" content="The Harbour Gazette"></head>
+<body><div class="logo">The Harbour Gazette</div><h1>Ferry timetable doubles for the summer season</h1>
+<p>The harbour board said on Tuesday that the island ferry will sail twice as often from June.</p></body></html>"""
+
+
+def test_silver_title_is_the_html_readers_title_when_it_is_also_an_h1():
+    s = load_tool("silver_titles")
+    assert s.agreed_titles(HTML, "https://harbour.example/ferry") == {"ferry timetable doubles for the summer season"}
+    # the <h1> is the site's logo, the <title> another text: nothing agreed, no label
+    other = HTML.replace("<h1>Ferry timetable doubles for the summer season</h1>", "<h1>The Harbour Gazette</h1>")
+    assert s.agreed_titles(other, None) == set()
+
+
+def test_silver_title_labels_a_page_only_when_one_candidate_text_is_agreed():
+    from generator.readers.text import analyse, title_candidates
+    s = load_tool("silver_titles")
+    page = analyse(PAGE)
+    cands = title_candidates(page)
+    assert s.silver_title(page.units, cands, {"ferry timetable doubles for the summer season"}) \
+        == "ferry timetable doubles for the summer season"
+    assert s.silver_title(page.units, cands, {"ferry timetable doubles for the summer season",
+                                              "pier repairs delayed again"}) is None  # two lines: unsure
+    assert s.silver_title(page.units, cands, {"a headline the text never prints"}) is None
+
+
+def test_html_titles_read_the_extraction_sets_beside_the_scrapes_file(tmp_path):
+    import gzip
+    import json
+    s = load_tool("silver_titles")
+    with gzip.open(tmp_path / "extraction_demo.jsonl.gz", "wt", encoding="utf-8") as f:
+        for rid in ("p1", "p2"):
+            f.write(json.dumps({"id": rid, "html": HTML, "url": None}) + "\n")
+    found = s.html_titles(tmp_path / "scrapes_real.jsonl.gz", {"p1"})
+    assert found == {"p1": {"ferry timetable doubles for the summer season"}}  # only the ids asked for
+
+
+def test_silver_body_is_the_article_text_the_html_reader_extracts():
+    s = load_tool("silver_titles")
+    body = s.html_body(HTML.replace("</p>", "</p><p>" + " ".join(["The board will review the timetable in September."] * 3) + "</p>"), None)
+    assert "the island ferry will sail twice as often from June" in body
+    assert "The Harbour Gazette" not in body  # the logo is not article text
+
+
+def test_silver_labels_are_used_only_when_switched_on():
+    t = _trainer()
+    item = {"title": None, "body": None, "silver": "a headline", "silver_body": "some text"}
+    t.SILVER, t.SILVER_BODY = False, False
+    assert t.headline_of(item) is None and t.body_of(item) is None
+    t.SILVER, t.SILVER_BODY = True, True
+    assert t.headline_of(item) == "a headline" and t.body_of(item) == "some text"
+    assert t.headline_of({**item, "title": "Gold"}) == "Gold"  # a gold title always wins
