@@ -98,16 +98,29 @@ def uri(view: View) -> str:
     return f"{FOLDER}/{hashlib.sha256(key.encode()).hexdigest()[:20]}.svg"
 
 
-def _ring_path(ring: np.ndarray, origin: np.ndarray, scale: np.ndarray, low: np.ndarray, high: np.ndarray) -> str:
-    """One outline as path data in whole pixels, a point kept only when it moves to another pixel;
-    far outside the view a point is held at a margin around it (what is drawn in view is the same).
-    Vectorised (numpy): a point-by-point loop made these maps 70 % of a build (issue 12)."""
-    px = np.rint(np.clip((ring - origin) * scale, low, high)).astype(np.int64)
+def _paths(rings: list[np.ndarray], origin: np.ndarray, scale: np.ndarray, low: np.ndarray,
+           high: np.ndarray) -> list[str]:
+    """Each outline as path data in whole pixels, a point kept only when it moves to another pixel
+    (a ring of two points or fewer so kept is ""); far outside the view a point is held at a margin
+    around it (what is drawn in view is the same). All the rings of a view in one set of array
+    operations: per ring (a point-by-point loop before that made these maps 70 % of a build, issue
+    12), numpy's call overhead and a Python f-string per point were most of drawing a view."""
+    if not rings:
+        return []
+    sizes = np.array([len(r) for r in rings])
+    starts = np.zeros(len(rings), dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    px = np.rint(np.clip((np.concatenate(rings) - origin) * scale, low, high)).astype(np.int64)
     moved = np.ones(len(px), dtype=bool)
     moved[1:] = (px[1:] != px[:-1]).any(axis=1)
-    if int(moved.sum()) <= 2:
-        return ""
-    return "M" + "L".join(f"{a},{b}" for a, b in px[moved].tolist()) + "Z"
+    moved[starts] = True  # a ring's first point is always kept
+    kept = np.add.reduceat(moved, starts).tolist()
+    flat = px[moved].ravel().tolist()
+    out, at = [], 0
+    for n in kept:
+        out.append("" if n <= 2 else ("M%d,%d" + "L%d,%d" * (n - 1) + "Z") % tuple(flat[at:at + 2 * n]))
+        at += 2 * n
+    return out
 
 
 def outline_svg(view: View) -> bytes:
@@ -118,13 +131,17 @@ def outline_svg(view: View) -> bytes:
     low, high = np.array([-MARGIN, -MARGIN]), np.array([WIDTH + MARGIN, HEIGHT + MARGIN])
     # A ring wholly beyond the margin would only trace the margin, outside the picture: skipped.
     mx, my = MARGIN * (east - west) / WIDTH, MARGIN * (north - south) / HEIGHT
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
-           f'height="{HEIGHT}"><g {LAND}>']
+    shown: list[list[np.ndarray]] = []  # per country in view, its rings near it
     for _name, rings, (w, s, e, n) in outlines.ring_arrays(view.atlas):
         if e < west or w > east or n < south or s > north:
             continue
-        d = "".join(_ring_path(r, origin, scale, low, high) for r, (rw, rs, re_, rn) in rings
-                    if not (re_ < west - mx or rw > east + mx or rn < south - my or rs > north + my))
+        shown.append([r for r, (rw, rs, re_, rn) in rings
+                      if not (re_ < west - mx or rw > east + mx or rn < south - my or rs > north + my)])
+    paths = iter(_paths([r for rings in shown for r in rings], origin, scale, low, high))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" '
+           f'height="{HEIGHT}"><g {LAND}>']
+    for rings in shown:
+        d = "".join(next(paths) for _ in rings)
         if d:
             out.append(f'<path d="{d}"/>')
     out.append("</g></svg>\n")
