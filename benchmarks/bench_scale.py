@@ -386,7 +386,7 @@ def results(args, n: int, steps: list[Step], bare: Step | None, hugo: Step | Non
     lines += [f"- peak memory: ingest {ingest.peak_mb:.0f} MB, clean build {build.peak_mb:.0f} MB (process trees)",
               f"- site: {size / 2**20:.0f} MB, {pages:,} HTML pages, largest page {largest / 1024:.0f} KB "
               "(target ≤ 200 KB)",
-              f"- search data before the first result: {q_raw / 2**20:.1f} MB ({q_gz / 2**20:.1f} MB gzip): {q_files}"]
+              f"- search data before the first result: {q_raw / 1024:.0f} KB ({q_gz / 1024:.0f} KB gzip): {q_files}"]
     if bare:
         lines.append(f"- clean build / bare mkdocs build: {build.wall / bare.wall:.2f}× wall, "
                      f"{build.cpu / bare.cpu:.2f}× CPU (bare MkDocs renders the article pages only)")

@@ -122,19 +122,31 @@ def _mkdocs_config(args: argparse.Namespace):
     return load_config(str(args.config), **overrides)
 
 
+def _mkdocs_problem(exc: Exception, args: argparse.Namespace) -> str:
+    """An MkDocs error as one line: a YAML error's message spans four, and a --config that is a
+    folder or unreadable was a traceback (UnboundLocalError in build, IsADirectoryError in serve)."""
+    if isinstance(exc, OSError):
+        return f"--config {args.config}: {exc.strerror or exc}"
+    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    from .sitewrite import SiteDirError, keep_unchanged
+
     _mkdocs_logging()
     try:
         cfg = _mkdocs_config(args)
-        from .sitewrite import SiteDirError, keep_unchanged
-
+    except (Abort, ConfigurationError, OSError) as exc:
+        print(f"archive build: {_mkdocs_problem(exc, args)}", file=sys.stderr)
+        return 1
+    try:
         with keep_unchanged(cfg["site_dir"]):  # unchanged files stay as they are, stale ones go
             build(cfg)
     except (Abort, ConfigurationError) as exc:
-        print(f"archive build: {exc}", file=sys.stderr)
+        print(f"archive build: {_mkdocs_problem(exc, args)}", file=sys.stderr)
         return 1
     except SiteDirError as exc:
         print(f"archive build: {exc}", file=sys.stderr)
@@ -147,11 +159,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 def _cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, ConfigurationError
 
+    _mkdocs_logging()  # the reason a build stopped (a refused site_url) was not shown, only "Aborted"
     kwargs = {"config_file": str(args.config), "open_in_browser": False, "dev_addr": args.addr}
     if args.content:
         kwargs["docs_dir"] = str(args.content.resolve())
-    serve(**kwargs)
+    try:
+        serve(**kwargs)
+    except (Abort, ConfigurationError) as exc:  # a bad mkdocs.yml or --addr: one line, not a traceback
+        print(f"archive serve: {_mkdocs_problem(exc, args)}", file=sys.stderr)
+        return 1
+    except (OSError, OverflowError) as exc:  # a folder as --config; an --addr that cannot be bound
+        where = f"--config {args.config}" if isinstance(exc, IsADirectoryError) else f"--addr {args.addr}"
+        print(f"archive serve: {where}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -162,10 +184,12 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     import gzip
     import json
 
+    from .evaluation import NotGold
+
     module = importlib.import_module(EVALUATIONS[args.what])
     try:
         return module.main(args)
-    except (json.JSONDecodeError, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
+    except (json.JSONDecodeError, NotGold, UnicodeDecodeError, EOFError, gzip.BadGzipFile) as exc:
         # `eval geoparse mkdocs.yml` was a traceback (JSONDecodeError)
         print(f"archive eval {args.what}: {args.file}: not JSON Lines of gold records "
               f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})", file=sys.stderr)

@@ -22,6 +22,7 @@ import hashlib
 import os
 import sys
 import re
+import stat
 import time
 import urllib.error
 import urllib.parse
@@ -102,7 +103,10 @@ def load_config(path: Path) -> list[Source]:
         if "\0" in where:  # a YAML escape ("\0"); no path or URL holds one
             raise ConfigError(f"{path}: sources[{i}]: `{kind}` holds a NUL character")
         if kind == "feed":
-            scheme = urllib.parse.urlsplit(where).scheme
+            try:
+                scheme = urllib.parse.urlsplit(where).scheme
+            except ValueError:  # 'http://[::1' was a traceback (Invalid IPv6 URL), even with --offline
+                scheme = ""
             if scheme not in FEED_SCHEMES:
                 raise ConfigError(f"{path}: sources[{i}]: feed {where!r} is not an http(s) or file URL")
             sources.append(Source("feed", where))
@@ -273,6 +277,21 @@ def add_parser(sub) -> None:
     up.set_defaults(func=main)
 
 
+def _write_summary(path: Path, data: bytes) -> None:
+    """A file is replaced atomically; a device or pipe (`--summary /dev/stdout`) is written into.
+    Replacing put a regular file in the device's place: run as root (a CI container), /dev/stdout
+    or /dev/null became a file of the summary for every later process."""
+    try:
+        special = not stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        special = False
+    if special:
+        with open(path, "wb") as out:
+            out.write(data)
+    else:
+        write_bytes(path, data)
+
+
 def main(args: argparse.Namespace) -> int:
     """Exit 0: every input is a page or a known duplicate; 1: some input or source was rejected;
     2: archive.yml cannot be used."""
@@ -297,6 +316,10 @@ def main(args: argparse.Namespace) -> int:
         if e.outcome == "rejected":
             print(one_line(f"{result.source_of(e.input)}: rejected: {e.reason}"), file=sys.stderr)
     if args.summary:
-        write_bytes(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))
+        try:
+            _write_summary(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))
+        except OSError as exc:
+            print(f"archive update: --summary {args.summary}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
+            return 2
     print(summary_line(result.entries) + (f"; {len(result.problems)} source(s) gave nothing" if result.problems else ""))
     return result.exit_code

@@ -82,6 +82,15 @@ def test_a_small_town_far_from_the_story_is_placed_at_its_own_place(gaz):
     assert (p.region, p.approximate) == ("Georgia", True)
 
 
+def test_naming_the_country_all_the_story_is_in_does_not_vouch_for_a_far_town(gaz):
+    # "America" in a story whose towns are all American says nothing of Howland, Maine; "Italy" in a story
+    # set in Georgia does vouch for an Italian town (see the test below for a named region)
+    text = ("Deputies from Marietta and Kennesaw searched a home in Howland on Tuesday, Marietta police said. "
+            "It was the quietest town in America.")
+    p = {text[s:e]: p for s, e, p in gaz.find(text)}["Howland"]
+    assert (p.region, p.approximate) == ("Georgia", True)
+
+
 def test_a_far_small_town_with_its_region_named_stays(gaz):
     for text in ("Deputies from Marietta and Kennesaw searched a home in Howland, Maine on Tuesday.",
                  "Deputies from Marietta and Kennesaw met a man from Howland. Maine police had called them."):

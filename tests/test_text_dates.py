@@ -209,3 +209,80 @@ def test_a_month_name_with_a_two_digit_year_dates_the_page():
         a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "short")
         assert a.title == HEAD.strip()
         assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+def test_a_label_word_inside_another_word_labels_nothing():
+    """Among a list of dates only a labelled one is taken. 'Vorstandssitzung vom 5.8.2019' holds 'stand'
+    and 'Last update on:' holds 'date', but neither is a 'Stand:' or 'Date:' label: undated. A real label
+    ('Published: Tuesday, 19 November 2019', the weekday between) is taken from such a list."""
+    items = "Vorstandssitzung vom 5.8.2019\n\nMeeting notes 14.09.2019\n\nMeeting notes 2.10.2019\n\n"
+    for line, expected in (("Minutes of the Vorstandssitzung vom 5.8.2019", None),
+                           ("Last update on: 5 August 2019", None),
+                           ("Published: Tuesday, 19 November 2019", "2019-11-19")):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + items + LEAD + "\n\n" + SECOND + "\n", "label")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+def test_a_span_of_days_is_not_the_pages_date():
+    """'Open days 11-12 May 2021' and 'Results 2021/5/11-12' under the headline are a period of two days,
+    not a dateline: undated. A time after the day ('2021/5/11 - 14:30') is no span."""
+    for line, expected in (("Open days 11-12 May 2021", None), ("Results 2021/5/11-12", None),
+                           ("2021/5/11 - 14:30", "2021-05-11")):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "span")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+def test_a_paragraph_that_opens_with_its_dateline_and_names_a_web_address_is_dated():
+    """'Harbourtown, (12.11.2021). The council ...' under the headline dates the page though the paragraph
+    names www.harbour.example further on; a date inside a web address is still no dateline."""
+    para = ("Harbourtown, (12.11.2021). The regional council approved the new flood barrier after a long debate; "
+            "the plans can be read at www.harbour.example until the end of the month, officials said.")
+    a = parse_scrape(NAV + "\n" + HEAD + "\n" + para + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "linked")
+    assert a.title == HEAD.strip()
+    assert a.date.isoformat() == "2021-11-12"
+    link = "www.harbour.example/2021/11/12/barrier\n\n"
+    b = parse_scrape(NAV + "\n" + HEAD + "\n" + link + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n", "link")
+    assert b.date is None
+
+
+def test_a_day_printed_twice_side_by_side_is_a_dateline():
+    """A blog prints its published and updated stamps glued ('20 janvier 202020 janvier 2020') after an
+    author and a category too long for a dateline's few words: the twin marks it as one. One such date
+    after as many words is a sentence's: undated."""
+    for line, expected in (("Anna Weber Harbour news from the quay 20 janvier 202020 janvier 2020flood, barrier 0 Comment", "2020-01-20"),
+                           ("Anna Weber Harbour news from the quay 20 janvier 2020 flood, barrier 0 Comment", None)):
+        a = parse_scrape(NAV + "\n" + HEAD + line + "\n\n" + LEAD + "\n\n" + SECOND + "\n", "twin")
+        assert a.title == HEAD.strip()
+        assert (a.date.isoformat() if a.date else None) == expected, line
+
+
+TEASER = "Ferry timetable changes for the winter season\n"
+TEASER2 = "New mayor promises a cleaner market square\n"
+
+
+def test_a_teasers_date_under_a_related_line_or_a_comment_is_not_the_pages():
+    """The page prints no dateline of its own; what is dated is a teaser under 'Related articles' (right
+    under the headline, or under a short article whose body model starts below it) or a comment under the
+    article ('Anna says:' with its date): undated."""
+    related = "Related articles\n\n" + TEASER + "3 May 2021\n\n" + TEASER2 + "4 May 2021\n\n"
+    pages = {"under the article": NAV + HEAD + "\n" + LEAD + "\n\n" + related + SECOND + "\n",
+             "under the headline": NAV + HEAD + "\nRelated articles\n" + TEASER + "3 May 2021\n\n" + LEAD + "\n\n" + SECOND
+             + "\n\n" + THIRD + "\n",
+             "a comment": NAV + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n\nAnna says:\n\n12 March 2024 at 10:15"
+             "\n\nA fine piece on the harbour.\n"}
+    for name, text in pages.items():
+        a = parse_scrape(text, name)
+        assert a.title == HEAD.strip(), name
+        assert a.date is None, name
+
+
+def test_a_copyright_date_is_not_the_pages():
+    """'© 12.03.2024 Harbour Times' in the footer is no dateline; a photo credit's '© Press Agency' in
+    another part of the dateline ('© Press Agency | 07.11.2023 08:03') leaves the date read."""
+    a = parse_scrape(NAV + HEAD + "\n" + LEAD + "\n\n" + SECOND + "\n\n© 12.03.2024 Harbour Times\n", "copyright")
+    assert a.title == HEAD.strip()
+    assert a.date is None
+    b = parse_scrape(NAV + HEAD + "© Press Agency | 07.11.2023 08:03\n\n" + LEAD + "\n\n" + SECOND + "\n", "credit")
+    assert b.date.isoformat() == "2023-11-07"

@@ -69,3 +69,17 @@ def test_not_before_drops_a_term_the_next_word_rules_out(tmp_path: Path):
     path.write_text("- {name: Blue Force, kind: force, not_before: kit}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not_before"):
         Vocabulary.load(path)
+
+
+def test_not_after_drops_a_term_inside_a_longer_name(tmp_path: Path):
+    """"the Syrian Arab Coalition" (a part of the SDF) had been tagged as the Saudi-led coalition."""
+    vocab = default_vocabulary()
+    assert "Saudi-led Coalition" not in [m.key for m in vocab.find("Fighters of the Syrian Arab Coalition advanced.")]
+    assert [m.key for m in vocab.find("The Arab Coalition struck Hodeidah.")] == ["Saudi-led Coalition"]
+    path = tmp_path / "vocabulary.yml"
+    path.write_text("- {name: Blue Force, kind: force, not_after: [Old]}\n", encoding="utf-8")
+    v = Vocabulary.load(path)
+    assert [m.start for m in v.find("The Old Blue Force left; Blue Force stayed.")] == [25]
+    path.write_text("- {name: Blue Force, kind: force, not_after: old}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="not_after"):
+        Vocabulary.load(path)

@@ -129,9 +129,11 @@ class PhraseMatcher(Generic[K]):
         if not self._empty:
             self._automaton.make_automaton()
 
-    def find(self, text: str, not_before: dict[K, frozenset[str]] | None = None) -> list[Match[K]]:
+    def find(self, text: str, not_before: dict[K, frozenset[str]] | None = None,
+             not_after: dict[K, frozenset[str]] | None = None) -> list[Match[K]]:
         """The matches, leftmost-longest. `not_before` (key -> lower-cased words) drops a match of a key
-        whose next word is one of its words; the match still hides the shorter ones inside it."""
+        whose next word is one of its words, `not_after` one whose previous word is; the match still hides
+        the shorter ones inside it."""
         if self._empty:
             return []
         shared = self._shared
@@ -181,6 +183,8 @@ class PhraseMatcher(Generic[K]):
                 last_end = start - neg_len
                 if not_before and key in not_before and next_word(text, last_end) in not_before[key]:
                     continue
+                if not_after and key in not_after and previous_word(text, start) in not_after[key]:
+                    continue
                 add(new(Match, (start, last_end, key, text[start:last_end])))
         return chosen
 
@@ -202,6 +206,20 @@ def next_word(text: str, end: int) -> str:
 
 
 _WORD_AFTER = re.compile(r"[ \t]+(\w+)")
+
+
+def previous_word(text: str, start: int) -> str:
+    """The lower-cased word before a match ("syrian" in "the Syrian Arab Coalition"): a plain scan back (a
+    regex anchored at the match's start tried every position before it)."""
+    k = start
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    if k == start:
+        return ""
+    j = k
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] == "_") and k - j < 40:
+        j -= 1
+    return text[j:k].lower()
 
 
 def _wordchar(c: str) -> bool:

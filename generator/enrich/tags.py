@@ -19,6 +19,7 @@ class Term:
     kind: str
     aliases: tuple[str, ...] = field(default=())
     not_before: frozenset[str] = field(default=frozenset())  # next words that mean the term is not meant
+    not_after: frozenset[str] = field(default=frozenset())  # previous words that make it another name
 
 
 class Vocabulary:
@@ -27,6 +28,7 @@ class Vocabulary:
     def __init__(self, terms: list[Term]):
         self.terms = {t.name: t for t in terms}
         self._not_before = {t.name: t.not_before for t in terms if t.not_before}
+        self._not_after = {t.name: t.not_after for t in terms if t.not_after}
         self._matcher = PhraseMatcher((alias, t.name) for t in terms for alias in (t.name, *t.aliases))
 
     @classmethod
@@ -36,17 +38,20 @@ class Vocabulary:
         for i, entry in enumerate(raw):
             if not isinstance(entry, dict) or not entry.get("name") or not entry.get("kind"):
                 raise ValueError(f"{path}: entry {i + 1} needs a 'name' and a 'kind'")
-            not_before = entry.get("not_before") or ()
-            if isinstance(not_before, str) or not all(isinstance(w, str) for w in not_before):
-                raise ValueError(f"{path}: entry {i + 1} ({entry['name']}): 'not_before' must be a list of words")
+            words = {}
+            for field_name in ("not_before", "not_after"):
+                listed = entry.get(field_name) or ()
+                if isinstance(listed, str) or not all(isinstance(w, str) for w in listed):
+                    raise ValueError(f"{path}: entry {i + 1} ({entry['name']}): '{field_name}' must be a list of words")
+                words[field_name] = frozenset(w.lower() for w in listed)
             terms.append(Term(str(entry["name"]), str(entry["kind"]), tuple(str(a) for a in entry.get("aliases") or ()),
-                              frozenset(w.lower() for w in not_before)))
+                              words["not_before"], words["not_after"]))
         return cls(terms)
 
     def find(self, text: str) -> list[Match[str]]:
         # the not_before words are tested in the matcher's own pass over its matches (a second pass here
         # cost a comprehension over every match of every article)
-        return self._matcher.find(text, self._not_before or None)
+        return self._matcher.find(text, self._not_before or None, self._not_after or None)
 
     def kind_of(self, name: str) -> str:
         term = self.terms.get(name)

@@ -31,6 +31,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from . import gold_record
+
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
@@ -134,7 +136,7 @@ def load_records(path: Path, limit: int | None = None) -> Iterator[dict]:
             if limit is not None and i >= limit:
                 break
             if line.strip():
-                yield json.loads(line)
+                yield gold_record(line, i + 1)
 
 
 def predict(record: dict) -> dict:

@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from . import gold_record
+
 Span = tuple[int, int]
 KM = 161.0
 
@@ -39,9 +41,9 @@ def read_gold(path: Path, limit: int | None = None) -> list[dict]:
     opener = gzip.open if str(path).endswith(".gz") else open
     out = []
     with opener(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
+        for number, line in enumerate(fh, 1):
             if line.strip():
-                out.append(json.loads(line))
+                out.append(gold_record(line, number))
                 if limit and len(out) >= limit:
                     break
     return out

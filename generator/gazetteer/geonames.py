@@ -240,8 +240,12 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         done: dict[tuple[int, int], bool] = {}
         far_ks = []
         abroad: dict[int, Place | None] = {}  # town entry -> _named_abroad's answer, once per article
+        # the country named vouches for a town only where the article's other places lie elsewhere too: a
+        # story whose towns and regions are all in one country says nothing by naming it ("America")
+        home = {cc[a] for a in pts}
+        home_cc = next(iter(home)) if len(home) == 1 else None
         for k, ((_, _, j), i) in enumerate(zip(mentions, resolved)):
-            if i not in small or cc[i] in named or self._admin1[i] in named:
+            if i not in small or (cc[i] in named and cc[i] != home_cc) or self._admin1[i] in named:
                 continue
             e = mentions[k][1]
             if k + 1 < len(mentions) and text.startswith(", ", e) and mentions[k + 1][0] == e + 2:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from itertools import product
 
 # Letters NFKD does not decompose, which an ASCII fold would drop ("Diyarbakır" -> "Diyarbakr").
 _FOLD = str.maketrans({"ı": "i", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "ø": "o", "Ø": "O",
@@ -75,10 +77,63 @@ def english_town_name(name: str) -> str:
     folded = folded.replace("'", "")  # hamza and ayn: "Al-Qaim", not "Al-Qa'im"
     return folded if len(folded) >= 3 else name
 
+# The article inside a name, assimilated as GeoNames writes it ("Jisr ash Shughur", "Ma'arrat an Nu'man"):
+# English news writes "al-" there too ("Jisr al-Shughur").
+_INNER_ARTICLE = re.compile(r"(?<= )(?:ash|ar|as|ad|adh|an|at|ath|az|el)(?= )", re.IGNORECASE)
+_MAX_SPELLINGS = 16  # variants of one name at most: a long name of generic words would multiply
+
+
+@lru_cache(maxsize=1)
+def _word_spellings() -> dict[str, tuple[str, ...]]:
+    """places.yml's `arabic_spellings`: the news' spellings of the generic words of Arabic names."""
+    from ..textutil import load_yaml
+    from .common import DATA
+
+    raw = (load_yaml((DATA / "places.yml").read_text(encoding="utf-8")) or {}).get("arabic_spellings") or {}
+    return {str(k): tuple(str(v) for v in vs) for k, vs in raw.items()}
+
+
+def _respelled(name: str) -> set[str]:
+    """A name of two words or more with its generic words and inner article as the news writes them
+    ("Tall Tamr" -> "Tal Tamr", "Tell Tamr"; "Ras al Ayn" -> "Ras al Ain"; "Jisr ash Shughur" -> "Jisr al
+    Shughur"). One word alone is no variant: "Tal" or "Ain" is no town."""
+    words = _INNER_ARTICLE.sub("al", name).split(" ")
+    if len(words) < 2:
+        return set()
+    table = _word_spellings()
+    options = [(w, *table.get(w, ())) for w in words]
+    out = set()
+    for combo in product(*options):
+        out.add(" ".join(combo))
+        if len(out) >= _MAX_SPELLINGS:
+            break
+    return out
+
+
+# Where English news writes the generic words and the inner article as the table's first spelling ("Tal
+# Tamr", "Deir al-Balah", "Beit Lahia"); the Maghreb's names keep their French transliteration ("Mers el
+# Kebir", "Ain el Turk"), which the news uses too.
+NEWS_SPELLING_CC = frozenset("IQ SY SA YE JO LB PS KW QA BH AE OM".split())
+_INNER_ARTICLE_WORD = re.compile(r"(?<= )(?:al|ash|ar|as|ad|adh|an|at|ath|az|el) (?=[A-Za-z])", re.IGNORECASE)
+
+
+def news_town_name(name: str, cc: str) -> str:
+    """The display name of a town as English news of the region spells it: the generic words by the first
+    spelling of `arabic_spellings` and the inner article as "al-" ("Tall Tamr" -> "Tal Tamr", "Dayr al
+    Balah" -> "Deir al-Balah", "Jisr ash Shughur" -> "Jisr al-Shughur"); other names unchanged."""
+    if cc not in NEWS_SPELLING_CC or " " not in name:
+        return name
+    table = _word_spellings()
+    words = [table[w][0] if w in table and table[w] else w for w in name.split(" ")]
+    return _INNER_ARTICLE_WORD.sub("al-", " ".join(words))
+
+
 def arabic_variants(name: str) -> set[str]:
     """Spellings of an Arabic-script town name that English news uses: ASCII, apostrophes (ayn, hamza)
     dropped, the article as "al-", or none ("Al Qā’im" -> "Al Qaim", "Qaim"; "Ash Shaddādah" ->
-    "Al Shaddadah", "Shaddadah")."""
+    "Al Shaddadah", "Shaddadah"); with the article, a final "-ah" as "-a" too ("Ar Rutbah" -> "Al Rutba":
+    not without it, where "Naftah" would make "NAFTA" a town); the generic words and an inner article as
+    the news spells them (`_respelled`)."""
     folded = ascii_fold(name).replace("'", "")
     out = {folded}
     m = _ARTICLE.match(folded)
@@ -86,6 +141,10 @@ def arabic_variants(name: str) -> set[str]:
         bare = folded[m.end():]
         if len(bare) >= 4:
             out |= {bare, "Al " + bare}
+            if bare.endswith("ah") and len(bare) >= 5:
+                out.add("Al " + bare[:-1])
+    for v in list(out):
+        out |= _respelled(v)
     return {v for v in out if v != name and len(v) >= 3}
 
 _REGION_TYPE_WORDS = re.compile(r"(?:^(?:Republic|Respublika|Province|Governorate|Oblast) of |"

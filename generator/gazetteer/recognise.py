@@ -53,6 +53,10 @@ class Recogniser:
         cands = []
         paired = []  # names before a hyphen and a capital: kept when a name follows ("Fargo-Moorhead")
         meta = self._meta
+        # where " al-X" follows a word: a name ending there heads a longer Arabic name (found once per text,
+        # and only in text that has one: a test in the loop below cost every hit of every article)
+        heads = {m.start() for m in _ARABIC_HEAD.finditer(text) if text[m.end()].isupper()} \
+            if " al-" in text or " Al-" in text or " el-" in text or " El-" in text or " AL-" in text else None
         # the automaton's hits in " " + normalise(text) + " ", from the scan shared with the tagger
         for end_idx, j in self._scan.hits(text)[0]:
             m = meta.get(j)
@@ -82,6 +86,8 @@ class Recogniser:
             if start > 2 and text[start - 1] == "-" and text[start - 3:start - 1] in _ARABIC_ARTICLES \
                     and (start == 3 or not text[start - 4].isalpha()):
                 continue  # "Muqtada al-Sadr": a name we know only without its article is a surname there
+            if heads and end in heads and not self._has_country(j):
+                continue  # "Ras al-Ain", "Ain al-Asad": the head of a longer name we do not know ("Ras", India)
             hyphened = False  # "Iraq-based" and "Syrian-Turkish" are fine
             if end + 1 < n:
                 c = text[end]
@@ -376,6 +382,7 @@ _LIST_ITEM = re.compile(r"[A-Z][\w'’.-]*(?: ([A-Z][\w'’.-]*))?")
 
 # The Arabic article before a hyphen: our Arabic towns carry it in their names ("al-Qaim", "Al-Hasakah")
 _ARABIC_ARTICLES = frozenset({"al", "Al", "el", "El", "AL", "EL"})
+_ARABIC_HEAD = re.compile(r" (?:al|Al|el|El|AL)-(?=\w)")
 
 
 # A list's separator after or before a name ("Newark, Heath and Pataskala")

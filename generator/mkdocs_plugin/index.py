@@ -95,6 +95,8 @@ TEMPLATE_FIELDS = ("title", "description", "author")
 # And direction overrides and isolates: one left open in a title reversed the rest of its listing line
 # (date, source) and could disguise what a link says; ingest drops both kinds (textutil.clean_spaces).
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
+# Characters with no width and no meaning in a name: zero-width space, word joiner, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
 def _shown(value) -> str:
@@ -109,6 +111,10 @@ def _text(value, key: str, problems: list[str]) -> str | None:
         problems.append(f"{key}: {_shown(value)} is a {type(value).__name__}, not text")
         return None
     text = str(value).strip()
+    if not unicodedata.is_normalized("NFC", text):  # "Zürich" typed as u + U+0308 was another, unplaced place
+        text = unicodedata.normalize("NFC", text)
+    if _INVISIBLE.search(text):  # "Aleppo\u200b", pasted from a web page, too
+        text = _INVISIBLE.sub("", text).strip()
     if _CONTROLS.search(text):
         problems.append(f"{key}: {_shown(value)} holds a control character no page or feed may show")
         return None

@@ -84,3 +84,24 @@ def strays(files, prefix: str) -> list[str]:
             out.append(f"{f.src_uri}: an article page (id {m.group(1)}) outside {prefix}: published as a plain "
                        f"page, and `archive ingest` writes the article's page again under {prefix} (move it back)")
     return out
+
+
+def undecodable(files) -> list[str]:
+    """Remove from MkDocs' `files` every file whose name is not UTF-8 (`café.md` saved in Latin-1);
+    one problem line each. MkDocs could not make a URL of it: the build was a traceback
+    (UnicodeEncodeError) for the whole site. One encode of all the names when none is bad."""
+    try:
+        "\0".join(f.src_uri for f in files).encode("utf-8")
+        return []
+    except UnicodeEncodeError:
+        pass
+    out = []
+    for f in list(files):
+        try:
+            f.src_uri.encode("utf-8")
+        except UnicodeEncodeError:
+            files.remove(f)
+            shown = f.src_uri.encode("utf-8", "surrogateescape")
+            out.append(f"{shown.decode('utf-8', 'backslashreplace')}: a file name that is not UTF-8 text (not "
+                       f"published): rename it")
+    return out

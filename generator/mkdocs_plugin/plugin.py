@@ -20,8 +20,8 @@ from ..enrich.tags import default_vocabulary
 from ..search import site as search_site
 from ..cachedir import CacheDirError, ensure
 from . import (article, buildcache, catalogue, charts, clashes, exports, feedset, gctune, listings, locator, map as sitemap,
-               mapsvg, mdreuse, navmemo, outside, pagefiles, pages, parallel, rawhtml, related, reproducible, searchjob, skeleton,
-               unchanged)
+               mapsvg, mdreuse, navmemo, outside, pagefiles, pages, parallel, rawhtml, related, reproducible, searchjob, siteconfig,
+               skeleton, unchanged)
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
 from .config import ArchiveConfig
@@ -75,12 +75,18 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         return f"{self.config.archive_dir}/{key}.md"
 
     # -- events -----------------------------------------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> None:
+        if problem := siteconfig.problem(config):  # values the theme prints as they are
+            raise PluginError(problem)
+        for remote in siteconfig.remote_loads(config):  # the site fetches nothing from other hosts
+            log.warning(remote)
+
     @event_priority(-50)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled:
             return None
         gctune.relax()  # until on_post_build or on_build_error (gctune.py)
-        for problem in outside.drop(files, config.docs_dir):  # never publish the build machine's files
+        for problem in outside.drop(files, config.docs_dir) + outside.undecodable(files):  # nor names not UTF-8
             log.warning(problem)
         hand = clashes.addresses(files)  # before the archive adds its own pages (clashes.py)
         prefix = self.config.articles_dir.rstrip("/") + "/"

@@ -63,7 +63,12 @@ def choose(text: str, name: str | None = None) -> Reader:
     """The reader for `text`, by content; `name` (the file's name) keeps a .txt file away from
     the HTML reader unless it is an HTML document."""
     head = text[:4096].lstrip("\ufeff \t\r\n")
-    plain = name is not None and PurePath(name).suffix.lower() in TEXT_SUFFIXES
+    suffix = PurePath(name).suffix.lower() if name is not None else None
+    if suffix in JsonReader.extensions and head[:1] in ("[", "{"):
+        # JSON by name and by its first character, though no record opens it ("[[[[…"): the JSON
+        # reader says what it is (nested too deeply, not objects); the text reader said "no title line"
+        return next(r for r in READERS if r.name == "json")
+    plain = suffix is not None and suffix in TEXT_SUFFIXES
     for reader in READERS:
         if plain and reader.name == "html" and not is_html_document(head):
             continue

@@ -108,7 +108,10 @@ def site_names(meta, ld_objs, url: str | None) -> list[str]:
         if any(t.lower() in ("organization", "newsmediaorganization", "website") for t in _types(o)):
             found.append(_name_of(o))
         names += [n for n in found if n and _norm(n) not in declared]
-    host = urlparse(url).hostname if url else None
+    try:
+        host = urlparse(url).hostname if url else None
+    except ValueError:  # 'http://[::1/c' (Invalid IPv6 URL) rejected the whole page
+        host = None
     if host:
         names.append(re.sub(r"^www\d?\.", "", host))
         names.append(re.sub(r"^www\d?\.", "", host).split(".")[0])
@@ -240,7 +243,10 @@ def _canonical(tree, meta, base: str | None) -> str | None:
         rel = (link.get("rel") or "").lower().split()
         href = (link.get("href") or "").strip()
         if "canonical" in rel and href:
-            return urljoin(base or "", href) if base else href
+            try:
+                return urljoin(base or "", href) if base else href
+            except ValueError:  # a base or href Python cannot split: no canonical URL
+                return None
     og = _first(meta, "og:url", "twitter:url")
     if og and re.match(r"https?://", og):
         return og

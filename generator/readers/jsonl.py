@@ -135,7 +135,7 @@ def _records(text: str) -> tuple[list[Any], str]:
     try:
         doc = json.loads(text)
     except RecursionError:
-        raise RejectedInput("JSON nested too deeply") from None
+        raise RejectedInput("JSON nested too deeply to read: not an export of articles") from None
     except ValueError:
         doc = None
     else:

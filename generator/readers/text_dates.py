@@ -49,10 +49,13 @@ def _dateline(unit: str, rules: Chrome) -> tuple[bool, object, str | None]:
 
 
 _UPDATED = re.compile(r"(updated|aktualisiert|modifi|actualiz|aggiornat|bijgewerkt|ge[äa]ndert|mis [àa] jour)\w*\W*$"
-                      r"|(updated|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
-_PUBLISHED = re.compile(r"(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
-                        r"|publicerad|datum|date|stand)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}$", re.I)
-_NOT_A_DATELINE = re.compile(r"https?://|www\.|\(@\w|\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)
+                      r"|(update[ds]?|aktualisiert|mis [àa] jour|actualizado|aggiornato)\b.{0,12}$", re.I)
+# A label starts a word ("Vorstandssitzung vom" holds no "Stand" label, "Updated on" no "date"), but a
+# compound ending in "datum" is one ("Erscheinungsdatum:"); a weekday may stand between label and date.
+_PUBLISHED = re.compile(r"(?:\b(published|posted|veröffentlicht|erschienen|publié|publicado|pubblicato|gepubliceerd"
+                        r"|publicerad|date|stand)|datum)\w*\W{0,3}(am|on|le|el|il|op|vom|den)?\W{0,3}([^\W\d_]+,\s*)?$", re.I)
+_NOT_A_DATELINE = re.compile(r"\b(reply|antwort(en)?|répondre|responder|rispondi)\b", re.I)  # a comment's
+_LINKED = re.compile(r"https?://|www\.|\(@\w")  # a date in a link or an embedded post's: looked for where dates are read
 DATE_IN_LONG_UNIT = 40  # in a paragraph, only a date at its start is a dateline ("Berlin, 12.11.2021 – ...")
 IN_ARTICLE = 2  # paragraphs below the headline after which an unlabelled date is the text's own
 LIST_BEYOND = 6  # units below the window looked at to tell a list of dates (tune, CV titles: 0 -> 3, 6, 10: wrong 19 -> 18, right same)
@@ -95,17 +98,23 @@ def _read_dates(page: Page, i: int) -> list[tuple[bool, bool, object]]:
         return []
     entry = len(unit) <= ENTRY_NOTE_CHARS and bool(_ENTRY_NOTE.match(unit))  # "This entry was posted in News on 3 May 2021": a blog's own note
     limit = len(unit) if len(unit) <= DATELINE_CHARS or entry else DATE_IN_LONG_UNIT
+    if _LINKED.search(unit, 0, limit + 40):
+        return []  # a paragraph that opens with a dateline may name a web address further on
     out = []
     found = dates_in_text(unit[:limit + 40])
     found = _more_dates(page, unit[:limit + 40], found)
     ranged = {k for k in range(len(found) - 1)  # "28.01.2022 – 29.01.2022": a period (an event's), both ends
               if found[k + 1][0] - found[k][0] <= RANGE_CHARS and _RANGE.search(unit[found[k][0]:found[k + 1][0]])}
     ranged |= {k + 1 for k in ranged}
+    ranged |= {k for k, (pos, _) in enumerate(found) if _DAY_SPAN_BEFORE.search(unit, max(0, pos - 8), pos)
+               or _DAY_SPAN_AFTER.match(unit, pos)}
+    twins = {k for k in range(len(found) - 1) if found[k + 1][1] == found[k][1] and found[k + 1][0] - found[k][0] <= TWIN_CHARS}
     for k, (pos, day) in enumerate(found):
         if pos <= limit and k not in ranged:
             before = unit[max(0, pos - 30):pos]
             published = entry or bool(_PUBLISHED.search(before))
-            if not _BOUND.search(before) and (published or _in_dateline(unit, pos)):
+            if not _BOUND.search(before) and not _COPYRIGHT.search(unit, _segment_start(unit, pos), pos) \
+                    and (published or k in twins or _in_dateline(unit, pos)):
                 out.append((bool(_UPDATED.search(before)), published, day))
     return out
 
@@ -196,8 +205,16 @@ _ENTRY_NOTE = re.compile(r"(this (entry|post|article) was|dieser (eintrag|beitra
 ENTRY_NOTE_CHARS = 300  # a longer unit is prose that happens to start so
 
 
+TWIN_CHARS = 25  # the same day printed twice this close: a blog's published and updated stamps side by side
 RANGE_CHARS = 40  # two dates this close with a dash or "to" between them bound a period
 _RANGE = re.compile(r"\s[-–—]\s*$|[-–—]$|\b(bis|to|until|au|al|tot)\s*$", re.I)
+
+
+_COPYRIGHT = re.compile(r"©|\(c\)|\bcopyright\b", re.I)  # "© 12.03.2024 Harbour Times": the footer's (a credit "© dpa | 07.11.2023" is another part)
+
+# a period written as one date and a second day: "11-12 May 2021", "2020/7/11-12"
+_DAY_SPAN_BEFORE = re.compile(r"(?<![\d.:/])\d{1,2}\.?\s?[-–]\s?$")
+_DAY_SPAN_AFTER = re.compile(r"(?:19|20)\d\d([/.-])\d{1,2}\1\d{1,2}\s?[-–]\s?\d{1,2}(?![\d:.,/])")
 
 
 # a date that bounds a period is a deadline or an event's, not the page's: "(bis 28.02.2021)", "until 3 May"
@@ -212,13 +229,18 @@ DATELINE_WORDS = 4  # words before the date in its part of the line: a label, a 
 BYLINE_WORDS = 8  # ... or after "By", "Posted by" and the like: a name and a label
 
 
+def _segment_start(unit: str, pos: int) -> int:
+    """Where the part of the line that holds `pos` starts: after the last separator before it."""
+    starts = [m.end() for m in _SEGMENT_BREAK.finditer(unit, 0, pos)]
+    return starts[-1] if starts else 0
+
+
 def _in_dateline(unit: str, pos: int) -> bool:
     """The date at `pos` opens a dateline, not a sentence: the part of the unit it sits in (after the
     last separator such as '|' or ' - ') has at most a few words before it, a few more after "By"
     ("Der nächste Stammtisch findet am 5. Februar", "Protokoll der letzten Sitzung vom 5.8.2019" are
     sentences). What follows the date is not looked at: datelines go on with names and categories."""
-    starts = [m.end() for m in _SEGMENT_BREAK.finditer(unit, 0, pos)]
-    segment = unit[starts[-1] if starts else 0:pos]
+    segment = unit[_segment_start(unit, pos):pos]
     words = sum(not _TIME_WORD.fullmatch(w.strip(",.;:()")) for w in segment.split())
     return words <= (BYLINE_WORDS if _BYLINE_START.match(segment.lstrip()) else DATELINE_WORDS)
 
@@ -254,8 +276,8 @@ def body_date(page: Page, title_at: int, first: int | None) -> object:
     (--cv by site, same fold models: date right 0.809 -> 0.829, wrong 4.6 -> 4.9 % of the dates given;
     without the headline's years 5.1 % wrong; looked for when the paragraph is more than 0 or 12
     units below the headline: 0.829 with 5.3 % wrong, 0.827 with 4.9 %.)"""
-    if first is None or first - title_at <= BODY_DATE_GAP:
-        return None
+    if first is None or first - title_at <= BODY_DATE_GAP or any(page.stop[title_at + 1:first]):
+        return None  # under a "Related" or "Read more" line, the dates above the paragraph are teasers'
     choice = _date_choice(page, first, before=BODY_DATE_BEFORE, after=0)
     if choice is None:
         return None
@@ -303,12 +325,15 @@ def _date_choice(page: Page, title_at: int, before: int = DATE_BEFORE, after: in
     beyond = set()  # days of the units just below the window: a list that goes on past it is a list
     last_dated = -1  # the last unit whose date counts (a byline's date is no list with one far below it)
     prose_above = 0  # paragraphs between the headline and unit i: the article has begun
+    listed = False  # a "Related"/"Read more" line between the headline and unit i
     for i in range(max(0, title_at - before), min(len(page.units), title_at + after + LIST_BEYOND + 1)):
         if i > title_at + 1 and is_prose(page.units[i - 1]):
             prose_above += 1
+        if i > title_at and page.stop[i - 1]:
+            listed = True
         for updated, published, day in _dates_of(page, i):
-            if prose_above >= IN_ARTICLE and not published:
-                continue  # a date inside the article's text is an event's, not the page's
+            if (prose_above >= IN_ARTICLE or listed) and not published:
+                continue  # a date inside the article's text is an event's, not the page's; under "Related", a teaser's
             if i > title_at + after:
                 if last_dated >= 0 and i - last_dated <= LIST_GAP:
                     beyond.add(day)
@@ -336,7 +361,10 @@ def _lone_dateline(page: Page, title_at: int) -> list[tuple[bool, bool, float, o
     """With no date at the headline: the date of the one short dateline further below it (a byline
     block under a standfirst and a picture), when only one unit there prints dates; several are a
     list or comments, and unsure is undated."""
+    end = min(len(page.units), title_at + WIDE_AFTER + 1)
+    from .text import _comments_start
+    end = next((i for i in range(title_at + 1, end) if page.stop[i] or _comments_start(page, i)), end)  # not past "Related" or the comments
     found = [(i, (updated, False, float(abs(i - title_at)), day))
-             for i in range(max(0, title_at - DATE_BEFORE), min(len(page.units), title_at + WIDE_AFTER + 1))
+             for i in range(max(0, title_at - DATE_BEFORE), end)
              if len(page.units[i]) <= LONE_DATELINE_CHARS for updated, _, day in _dates_of(page, i)]
     return [f for _, f in found] if len({i for i, _ in found}) == 1 else []

@@ -208,7 +208,15 @@ def parse_page(text: str) -> tuple[dict, str]:
         meta = {}
     if not isinstance(meta, dict):
         raise ValueError("front matter is not a mapping")
+    if isinstance(meta.get("id"), int) and not isinstance(meta["id"], bool) and (m := _NUMBER_ID.search(front)):
+        meta["id"] = m.group(1)  # the digits typed (_NUMBER_ID)
     return meta, body
+
+
+# An id typed without quotes that YAML reads as a number: `id: 0000000000000000` is the octal 0 and
+# `id: 0123456701234567` another number, so the page lost its id (its article's own text became a
+# "near-duplicate of 0" there) or changed it. An id is text: the digits as typed.
+_NUMBER_ID = re.compile(r"^id:[ \t]*([0-9_]+)[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 def read_page(path: Path) -> tuple[dict, str]:
