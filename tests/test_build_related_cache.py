@@ -79,3 +79,42 @@ def test_a_stored_record_comes_back_with_its_body_cut_from_the_page_text(tmp_pat
     got = again.record(r.src_uri, text)
     assert got == replace(r, meta={}) and got.body == r.body and got is not r
     assert again.record(r.src_uri, text) is None  # read once per build
+
+
+def _pending(records: list[Record], store: BuildCache) -> related.Pending:
+    prints = {r.src_uri: _fingerprint(r) for r in records}
+    return related.start(records, prints, store, "code-1", fork=True)
+
+
+def test_neighbours_computed_in_a_child_are_computes_and_are_stored(tmp_path: Path):
+    """related.start computes in a forked child (beside the listings, round 31) when the cache
+    does not hold them: the same neighbours, in the same order, of this process's records; stored,
+    so the next build reads them without a child."""
+    records = _records(90)
+    store = BuildCache(tmp_path)
+    pending = _pending(records, store)
+    assert pending.child is not None
+    got = pending.result()
+    assert pending.child is None
+    assert list(got) == list(related.compute(records))
+    assert _plain(got) == _plain(related.compute(records))
+    assert all(r in records for nb in got.values() for r in nb.related)
+    store.commit(set())
+    store.close()
+    again = BuildCache(tmp_path)
+    pending = _pending(records, again)
+    assert pending.child is None and _plain(pending.result()) == _plain(got)
+
+
+def test_a_child_that_dies_leaves_the_neighbours_to_this_process(tmp_path: Path):
+    """A child killed before it answers (out of memory, a signal) costs time, not the build: the
+    neighbours are computed here, the same."""
+    records = _records(40)
+    store = BuildCache(tmp_path)
+    pending = _pending(records, store)
+    assert pending.child is not None
+    pending.child.kill()
+    assert _plain(pending.result()) == _plain(related.compute(records))
+    stopped = _pending(_records(41), store)
+    stopped.stop()  # a failed build: the child is ended and waited for
+    assert stopped.child is None

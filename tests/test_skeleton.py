@@ -158,3 +158,26 @@ def test_a_page_with_a_table_of_contents_is_rendered_by_jinja():
     env, skeletons = _env(source)
     assert _render_all(env, TITLES, toc=toc) == _plain(source, TITLES, toc=toc)
     assert skeletons.filled == 0
+
+
+def _heading(level: int, name: str, children: list | None = None) -> dict:
+    slug = name.lower().replace(" ", "-")
+    return {"level": level, "id": slug, "name": name, "html": name, "data-toc-label": "", "children": children or []}
+
+
+def test_a_page_with_h2s_under_its_h1_is_filled_from_its_shape():
+    """A listing's first page: its <h1> and <h2>s under it, each heading's title and id a slot (the
+    number of <h2>s is part of the shape), so the pages are filled, and equal Jinja's."""
+    source = ("<title>{{ page.title }}</title>{% for item in page.toc %}<a href=\"{{ item.url }}\">{{ item.title }}</a>"
+              "{% for child in item.children %}<li><a href=\"{{ child.url }}\">{{ child.title }}</a></li>{% endfor %}"
+              "{% endfor %}")
+    tocs = [get_toc([_heading(1, t, [_heading(2, f"Within {t}"), _heading(2, "Articles")])]) for t in TITLES]
+    env, skeletons = _env(source)
+    template = env.get_template("main.html")
+    got = [template.render({"page": _Page(t, toc=toc), "base_url": "../.."}) for t, toc in zip(TITLES, tocs)]
+    plain = jinja2.Environment(loader=jinja2.DictLoader({"main.html": source})).get_template("main.html")
+    assert got == [plain.render({"page": _Page(t, toc=toc), "base_url": "../.."}) for t, toc in zip(TITLES, tocs)]
+    assert "Within Cee" in got[1] and 'href="#articles"' in got[1]
+    assert skeletons.filled == len(TITLES) - skeleton.VERIFY
+    deeper = get_toc([_heading(1, "T", [_heading(2, "Articles", [_heading(3, "Older")])])])
+    assert skeleton._toc_kind(deeper) is None  # an <h3>: Jinja renders the page

@@ -42,6 +42,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.tags: dict[str, list[Record]] = {}  # tag -> its articles, newest first (catalogue.py)
         self.tree: dict[str, LocationNode] = {}  # the location tree (catalogue.py)
         self.neighbours: dict[str, related.Neighbours] = {}
+        self.related_job: related.Pending | None = None  # the neighbours, until the listings are made
         self.cooc: charts.Cooccurrence | None = None  # the charts' counts (_lead), made at the first chart
         self.site_url = ""  # feed links are shown only when feeds are written (they need it)
         self.page_feeds: dict[str, tuple[str, str]] = {}  # tag/country page -> (its feed, its name): main.html
@@ -118,12 +119,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.prints = {uri: derive(r, "print", fingerprint) for uri, r in self.records.items()}
         self._locator_files(files, config)
         store = self.cache.store if self.cache is not None else None
-        self.neighbours = related.cached(list(self.records.values()), self.prints, store,
-                                         self.cache.base if store is not None else "")
-        if self.cache:
-            # Related articles and older/newer change when OTHER articles change: part of the key.
-            for uri in self.records:
-                self.cache.settle(uri, related.digest(self.neighbours.get(uri)))
+        # Related articles: stored, or computed in a child beside the listings (related.start).
+        self._stop_related()
+        self.related_job = related.start(list(self.records.values()), self.prints, store,
+                                         self.cache.base if store is not None else "",
+                                         fork=self.config.parallel_render and parallel.cores() > 1)
         self.titles = {}
         self.blocks = {}
         for page in catalogue.generated_pages(self):
@@ -133,6 +133,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             if page.blocks and not self._cached(page.uri):  # a cached page's HTML is in the cache
                 self.blocks[page.uri] = page.blocks
             files.append(File.generated(config, page.uri, content=page.markdown))
+        self.neighbours, self.related_job = self.related_job.result(), None
+        if self.cache:
+            # Related articles and older/newer change when OTHER articles change: part of the key.
+            for uri in self.records:
+                self.cache.settle(uri, related.digest(self.neighbours.get(uri)))
         self._exports(files, config)
         for problem in clashes.clashes(hand, files, (self.config.feed_path, "feeds/", f"{SEARCH_DIR}/", sitemap.PLACES)):
             log.warning(problem)
@@ -162,6 +167,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             state, salt = self.cache.store.path.parent / "search-index.json", f"{self.cache.base}\0{out}"
         self.search_job = searchjob.SearchJob(self._search_index, out, state, salt)
         self.search_job.start()
+
+    def _stop_related(self) -> None:
+        if self.related_job is not None:
+            self.related_job.stop()
+        self.related_job = None
 
     def _stop_search(self) -> None:
         if self.search_job is not None:
@@ -394,6 +404,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         gctune.restore()
         self._stop_search()
+        self._stop_related()
         if self.cache is not None:
             self.cache.finish(commit=False)
             self.cache = None

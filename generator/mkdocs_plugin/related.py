@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+import multiprocessing
 from collections import defaultdict
 from itertools import chain
+from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -68,11 +70,16 @@ def _best(cand: np.ndarray, scores: np.ndarray, tie: np.ndarray, most: int) -> n
     return uniq[np.lexsort((tie[uniq], -scores[first]))[:SHOW]]
 
 
+def _when(r: Record) -> tuple:
+    """compute's order: undated first, then by date, then by title."""
+    return r.date is not None, r.date.isoformat() if r.date else "", r.title
+
+
 def compute(records: list[Record]) -> dict[str, Neighbours]:
     """src_uri -> Neighbours, for every article. Each article's candidates are gathered and scored
     as numpy arrays (a Python loop over them and a sort of all of them with a key function were
     17 of 57 profiled seconds of a 10,000-article rebuild, issue 12)."""
-    ordered = sorted(records, key=lambda r: (r.date is not None, r.date.isoformat() if r.date else "", r.title))
+    ordered = sorted(records, key=_when)
     members: dict[str, list[int]] = defaultdict(list)
     where: list[list[tuple[str, int]]] = []  # per article: (key, its position in that key's list)
     for i, r in enumerate(ordered):
@@ -169,18 +176,113 @@ def cached(records: list[Record], prints: dict[str, bytes], store: BuildCache | 
     every field compute reads, `base` (the build cache's code and configuration key) the rest.
     It was 1.4 of 6 CPU-s of a rebuild with nothing changed at 10,000 articles (issue 12), and the
     same after an edit to articles' bodies only. Kept as source URIs."""
+    return start(records, prints, store, base, fork=False).result()
+
+
+def start(records: list[Record], prints: dict[str, bytes], store: BuildCache | None, base: str = "",
+          fork: bool = True) -> Pending:
+    """`cached`, begun: when the neighbours must be computed and `fork` allows it, they are computed
+    in a forked child while this process goes on (the listings), and `Pending.result` waits for them.
+    After adding 10 articles to 10,000 they are computed again (every key's weight depends on the
+    archive's size) for about 0.8 CPU-s, on the main process's path, while the second core had time
+    to spare once the search index's child was done (round 31)."""
     if store is None:
-        return compute(records)
+        return Pending(records, None, "", compute(records))
     h = hashlib.sha256(b"related\0" + base.encode("utf-8", "surrogatepass"))
     for r in records:
         h.update(r.src_uri.encode("utf-8", "surrogatepass") + b"\0" + prints[r.src_uri])
     key = h.hexdigest()
-    by_uri = {r.src_uri: r for r in records}
     rows = store.listing(key)
+    by_uri = {r.src_uri: r for r in records}
     if isinstance(rows, dict) and rows.keys() == by_uri.keys():
-        return {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt))
-                for uri, (rel, prev, nxt) in rows.items()}
-    out = compute(records)
-    store.put_listing(key, {uri: ([r.src_uri for r in nb.related], nb.previous.src_uri if nb.previous else None,
-                                  nb.next.src_uri if nb.next else None) for uri, nb in out.items()})
+        return Pending(records, None, "", {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt))
+                                           for uri, (rel, prev, nxt) in rows.items()})
+    pending = Pending(records, store, key, None)
+    if fork and "fork" in multiprocessing.get_all_start_methods():
+        pending.fork()
+    return pending
+
+
+class Pending:
+    """The neighbours of `records`: known (`done`), being computed in a child, or to compute here;
+    once known they are stored under `key` (when there is a `store`)."""
+
+    def __init__(self, records: list[Record], store: BuildCache | None, key: str,
+                 done: dict[str, Neighbours] | None) -> None:
+        self.records, self.store, self.key, self.done = records, store, key, done
+        self.child: multiprocessing.process.BaseProcess | None = None
+        self.conn: Connection | None = None
+
+    def fork(self) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.conn, send = ctx.Pipe(duplex=False)
+        self.child = ctx.Process(target=_child, args=(self.records, send), name="archive-related", daemon=True)
+        self.child.start()
+        send.close()  # the child's end only: a child that dies is an EOF here
+
+    def result(self) -> dict[str, Neighbours]:
+        if self.done is not None:
+            return self.done
+        table = self._received()
+        out = _from_table(self.records, table) if table is not None else compute(self.records)  # no child, or it failed
+        if self.store is not None:
+            self.store.put_listing(self.key, {uri: ([r.src_uri for r in nb.related],
+                                                    nb.previous.src_uri if nb.previous else None,
+                                                    nb.next.src_uri if nb.next else None) for uri, nb in out.items()})
+        self.done = out
+        return out
+
+    def _received(self) -> np.ndarray | None:
+        if self.child is None or self.conn is None:
+            return None
+        try:
+            data = self.conn.recv_bytes()
+        except (EOFError, OSError):
+            data = None
+        finally:
+            self.conn.close()
+            self.child.join()
+            self.child, self.conn = None, None
+        if data is None:
+            return None
+        return np.frombuffer(data, dtype=np.int64).reshape(len(self.records), SHOW + 2)
+
+    def stop(self) -> None:
+        """A failed build: the child's work is of no use."""
+        if self.child is not None:
+            self.child.terminate()
+            self.child.join()
+        if self.conn is not None:
+            self.conn.close()
+        self.child, self.conn = None, None
+
+
+def _child(records: list[Record], send: Connection) -> None:
+    """In the forked child: compute, and send the result as one table of positions in `records`."""
+    send.send_bytes(_table(records, compute(records)).tobytes())
+    send.close()
+
+
+def _table(records: list[Record], out: dict[str, Neighbours]) -> np.ndarray:
+    """Per record (in `records`' order): its related articles' positions, then its previous and
+    next one's, -1 where there is none."""
+    at = {id(r): i for i, r in enumerate(records)}
+    table = np.full((len(records), SHOW + 2), -1, dtype=np.int64)
+    for i, r in enumerate(records):
+        nb = out[r.src_uri]
+        row = [at[id(x)] for x in nb.related]
+        table[i, :len(row)] = row
+        table[i, SHOW] = at[id(nb.previous)] if nb.previous is not None else -1
+        table[i, SHOW + 1] = at[id(nb.next)] if nb.next is not None else -1
+    return table
+
+
+def _from_table(records: list[Record], table: np.ndarray) -> dict[str, Neighbours]:
+    """`compute`'s answer from `_table`'s, in `compute`'s order of src_uris."""
+    out = {}
+    rows = table.tolist()
+    for i in sorted(range(len(records)), key=lambda i: _when(records[i])):  # compute's order
+        *rel, prev, nxt = rows[i]
+        out[records[i].src_uri] = Neighbours([records[j] for j in rel if j >= 0],
+                                             records[prev] if prev >= 0 else None, records[nxt] if nxt >= 0 else None)
     return out

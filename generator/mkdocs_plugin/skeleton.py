@@ -13,7 +13,9 @@ shape is everything the templates test or print of a page besides those values: 
 the page's folder (so every relative URL), the base URL, the context's keys, which values are
 empty, the other front matter keys and values, the Open Graph keys, whether the content holds an
 `<h1` (Material's content.html tests it), and the page being out of the navigation with no table
-of contents (or only its `<h1>`, which Material does not show but links to), no edit URL, no previous or next page (anything else is rendered by Jinja).
+of contents (or only its `<h1>`, which Material does not show but links to, and `<h2>`s under it:
+their number is in the shape, every heading's title and id are slots), no edit URL, no previous or
+next page (anything else is rendered by Jinja).
 
 The skeleton is trusted only after proofs, per shape: (1) the same render with probe values full
 of characters a filter would change (`<`, `&`, quotes, double spaces) must equal the skeleton
@@ -96,17 +98,39 @@ def _kinds(meta: dict) -> list[tuple[str, str]]:
 
 def _toc_kind(toc) -> int | None:
     """0: no table of contents; 1: only the page's <h1>, which Material shows as none (its skip link
-    goes to it: the heading's title and id are slots); None: Jinja renders the page."""
+    goes to it: the heading's title and id are slots); 2: the <h1> with <h2>s under it and nothing
+    under them (a listing's first page: "Articles", a place's "Within ..."; each heading's title and
+    id are slots, their number is in the shape: 120 such pages a rebuild were Jinja's, round 31);
+    None: Jinja renders the page."""
     if toc is None or not isinstance(toc, TableOfContents):
         return None
     if not toc.items:
         return 0
-    if len(toc.items) == 1:
-        item = toc.items[0]
-        if (type(item) is AnchorLink and item.level == 1 and not item.children and isinstance(item.title, str)
-                and item.title and isinstance(item.id, str) and item.id):
+    if len(toc.items) == 1 and _plain_heading(toc.items[0], 1):
+        children = toc.items[0].children
+        if not children:
             return 1
+        if all(_plain_heading(child, 2) and not child.children for child in children):
+            return 2
     return None
+
+
+def _plain_heading(item, level: int) -> bool:
+    return (type(item) is AnchorLink and item.level == level and isinstance(item.title, str) and bool(item.title)
+            and isinstance(item.id, str) and bool(item.id))
+
+
+def _toc_values(toc) -> list[str]:
+    """The slot values of a table of contents of kind 1 or 2: each heading's title and id, in order."""
+    top = toc.items[0]
+    return [top.title, top.id] + [v for child in top.children for v in (child.title, child.id)]
+
+
+def _stand_toc(toc, values) -> TableOfContents:
+    """A table of contents like `toc` (kind 1 or 2) with its titles and ids taken from `values`."""
+    top = AnchorLink(next(values), next(values), 1)
+    top.children = [AnchorLink(next(values), next(values), 2) for _child in toc.items[0].children]
+    return TableOfContents([top])
 
 
 class _Stand:
@@ -236,10 +260,9 @@ class Skeletons:
                 values.extend(v for _k, v in value)
             else:
                 shape.append((key, repr(value)))
-        if _toc_kind(page.toc) == 1:
-            item = page.toc.items[0]
-            shape.append("toc1")
-            values += [item.title, item.id]
+        if _toc_kind(page.toc):
+            shape.append(f"toc{len(page.toc.items[0].children)}")
+            values += _toc_values(page.toc)
         return tuple(shape), values
 
     def render(self, template: jinja2.Template, context: dict) -> str | None:
@@ -325,6 +348,6 @@ class Skeletons:
             value = page.meta[key]
             meta[key] = next(it) if kind == "slot" else [(k, next(it)) for k, _v in value] if kind == "og" else value
         stand = _Stand(page, title, content, canonical, meta)
-        if _toc_kind(page.toc) == 1:
-            stand.toc = TableOfContents([AnchorLink(next(it), next(it), 1)])
+        if _toc_kind(page.toc):
+            stand.toc = _stand_toc(page.toc, it)
         return jinja2.Template.render(template, {**context, "page": stand})
