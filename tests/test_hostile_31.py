@@ -126,14 +126,8 @@ def test_a_setting_that_makes_pages_load_from_another_host_fails_the_strict_buil
     Material fetches from api.github.com on every page) built strictly without a word: only
     `archive linkcheck` saw the first ones, and nothing the last. Now each is one line naming the
     setting, and the strict build fails."""
-    project = copy_project(tmp_path / "p")
-    config = project / "mkdocs.yml"
-    assert old in config.read_text()
-    config.write_text(config.read_text().replace(old, new, 1), encoding="utf-8")
-    out = run_archive("build", cwd=project)
-    lines = [line for line in out.stderr.splitlines() if said in line]
-    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
-    assert len(lines) == 1 and "mkdocs.yml" in lines[0], out.stderr
+    lines = _build_with_mkdocs_edit(tmp_path, old, new, said)
+    assert "mkdocs.yml" in lines[0]
 
 
 @pytest.mark.parametrize("spell", [lambda text: unicodedata.normalize("NFD", text),
@@ -300,6 +294,12 @@ def test_a_theme_or_extra_value_the_theme_would_print_as_markup_is_refused(tmp_p
     """Material prints theme options and `extra` values unescaped: a palette colour
     `blue"><script>…` became a script in every page's body tag, `extra.homepage: javascript:…` the
     logo's link and `extra.social` links the footer's, and the strict build passed."""
+    _build_with_mkdocs_edit(tmp_path, old, new, said)
+
+
+def _build_with_mkdocs_edit(tmp_path, old: str, new: str, said: str) -> list[str]:
+    """Build a copy of the project with `old` replaced by `new` in mkdocs.yml; the build must stop
+    with exit 1, no traceback and exactly one line naming `said`, which is returned."""
     project = copy_project(tmp_path / "p")
     config = project / "mkdocs.yml"
     assert old in config.read_text()
@@ -307,3 +307,4 @@ def test_a_theme_or_extra_value_the_theme_would_print_as_markup_is_refused(tmp_p
     out = run_archive("build", cwd=project)
     lines = [line for line in out.stderr.splitlines() if said in line]
     assert out.returncode == 1 and "Traceback" not in out.stderr and len(lines) == 1, out.stderr
+    return lines
