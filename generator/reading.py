@@ -116,8 +116,12 @@ def _read_in_worker(path: Path, key: str | None) -> Iterator[Article | RecordRej
     work never blocks), checked to be the bytes the cache key was made from; a complete read is
     stored in the read cache by the worker itself. With no key, the ingest process did not read
     the file: the worker hashes it, says so first (Prepared), and takes a read-cache entry when
-    there is one."""
+    there is one, and does not store its read: such a file is one the ledger has no record of, in a
+    run of many (a first ingest), and the ledger's record of inputs settles it next time without the
+    read cache (creating an entry's file was 0.3 to 0.4 ms of a worker's 3.2 to 3.6 per article;
+    docs/scaling.md, round 31b, says what a later run loses)."""
     path = Path(path)  # the ingest passes a file's name as text (inputs.find_input_names)
+    keep = key is not None
     if key is None:
         stats: list = []
         read_ns = now_ns()
@@ -141,8 +145,8 @@ def _read_in_worker(path: Path, key: str | None) -> Iterator[Article | RecordRej
     for item in _read_items(path, data):
         items.append(item)
         yield item
-    if items:  # a complete read (a failure raised above, a killed worker never gets here) is kept
-        readcache.store(key, items)  # here, in parallel, rather than in the ingest process
+    if items and keep:  # a complete read (a failure raised above, a killed worker never gets here)
+        readcache.store(key, items)  # is kept, here, in parallel, rather than in the ingest process
 
 
 def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
