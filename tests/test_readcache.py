@@ -269,3 +269,23 @@ def test_prune_lists_the_entries_again_only_when_an_entry_or_the_limit_changed(t
     readcache.prune()
     assert len(listed) >= 2
     assert sum(readcache.load(f"{i:02x}" * 32) is not None for i in range(10)) <= 2
+
+
+def test_a_first_ingest_leaves_the_files_its_workers_hash_to_the_ledger(tmp_path, monkeypatch):
+    """A run of many new files stores no read of the files its workers hash (those the ledger has no
+    record of): the ledger's record settles them next time; only a project without that record (a
+    fresh content folder, here) reads them again."""
+    monkeypatch.setenv("NEWS_ARCHIVE_READ_CACHE", str(tmp_path / "cache"))
+    n = reading.FEW_FILES + 8
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(n):
+        (src / f"story{i:02}.txt").write_text(scrape(100 + i), encoding="utf-8")
+    assert {e.outcome for e in ingest([src], tmp_path / "content", jobs=2)} == {"new"}
+    stored = len(list((readcache.root() / readcache.fingerprint()).glob("*/*.json.z")))
+    assert stored < n  # the files hashed before the workers started are kept, the others not
+    monkeypatch.setattr(reading, "choose", _broken_reader)
+    assert {e.outcome for e in ingest([src], tmp_path / "content", jobs=2)} == {"unchanged"}
+    again = ingest([src], tmp_path / "other", jobs=2)
+    assert sum("the reader was called" in (e.reason or "") for e in again) == n - stored
+    assert sum(e.outcome == "new" for e in again) == stored
