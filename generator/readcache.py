@@ -5,7 +5,10 @@ An entry is keyed by everything the result depends on: the file's bytes, its sid
 name (the origin recorded in the page), and a fingerprint of the generator itself (its code, its data
 files, the versions of the libraries that read and enrich, the compiled gazetteer). Change any of
 them and the file is read again. Only complete reads are kept: a rejected file is read again next
-time, so a fix (or a new version) gets its chance.
+time, so a fix (or a new version) gets its chance. A first ingest's reads are mostly not kept:
+a file its reading worker hashes (one the ledger has no record of, in a run of many) is settled
+next time by the ledger's record of inputs instead (reading._read_in_worker; docs/scaling.md,
+round 31b, says which later runs then read a file again).
 
 The cache is derived data, outside `content/` (`$NEWS_ARCHIVE_READ_CACHE`, else
 `<gazetteer cache dir>/inputs/`), zlib-compressed and kept under 1 GB (least recently used entries
