@@ -162,6 +162,8 @@ def test_stray_temp_files_are_not_pages(tmp_path):
     folder = pages(content)[0].parent
     (folder / ".tmp-abc123.md").write_text("---\nid: deadbeefdeadbeef\ntitle: half")  # half-written
     (folder / ".tmp-xyz.tmp").write_text("partial")
+    (content / ".archive" / ".tmp-ledger.tmp").write_text("partial")  # the state folder's too
+    (content / "articles" / ".tmp-top.tmp").write_text("partial")  # and the articles folder's own
     store = PageStore.open(content)
     assert "deadbeefdeadbeef" not in store.pages and len(store.pages) == 3
     assert not list(content.rglob(".tmp-*"))

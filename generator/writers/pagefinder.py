@@ -34,13 +34,19 @@ class PageFinder:
         """The store of `content`'s pages, with `ledger` (opened on the store's state folder by the
         caller, who read the record of inputs from it first) or the ledger opened now."""
         store = cls(content=Path(content))
-        store._remove_stale_temp_files()
+        stale: list[str] = []  # stray temp files under the articles folder, seen by the page walk
+        listed = store._page_entries(stale)
+        store._remove_stale_temp_files(stale)
         index = PageIndex(store.content)
         texts: dict[Path, str] = {}
-        for name, path, entry in store._page_entries():
+        # The store's tables and the index's look-up held in locals: this loop runs once per page
+        # (10,000 in a daily update, where nearly every page is known by its identity).
+        stats, named, pages, page_ids = store._stats, store._named, store.pages, store.page_ids
+        taken, taken_text, known = store._taken, store._taken_text, index.known
+        for name, path, entry in listed:
             try:
                 st = entry.stat()
-                meta = index.known(path, name, st)
+                meta = known(path, name, st)
                 if meta is None:
                     # The entry's stat was taken before this read: an edit since shows in the page's
                     # identity next time, as it would with a stat taken now.
@@ -52,8 +58,8 @@ class PageFinder:
                     if meta is None:
                         meta, _ = parse_page(text)
                     index.read(path, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st, read_ns, name)
-                store._stats[path] = st
-                store._named[name] = path
+                stats[path] = st
+                named[name] = path
             except (yaml.YAMLError, UnicodeDecodeError, ValueError, OSError) as exc:
                 # A page an editor broke is left alone (the site build reports it); its id, if it can
                 # still be seen, keeps the article from getting a second page.
@@ -64,13 +70,18 @@ class PageFinder:
                     raw = ""
                 m = re.search(r"^id:\s*['\"]?([0-9a-f]{16})\b", raw, re.MULTILINE)
                 meta = {"id": m.group(1)} if m else {}
-            store._take(path)
-            if meta.get("id"):
-                store.page_ids[path] = str(meta["id"])
-            ids = [meta.get("id")] + id_list(meta.get("duplicate_ids"))
-            for i in ids:
-                if i:
-                    store.pages.setdefault(str(i), path)
+            taken.add(path)  # store._take(path), inline
+            taken_text.add(os.fspath(path))
+            aid = meta.get("id")
+            if aid:
+                aid = page_ids[path] = str(aid)
+                if aid not in pages:
+                    pages[aid] = path
+            more = meta.get("duplicate_ids")
+            if more:
+                for i in id_list(more):
+                    if i:
+                        pages.setdefault(str(i), path)
         index.save()
         store._index = index  # pages this run writes are added to it (`_write_page`), saved at the end
         store.ledger = ledger if ledger is not None else ledgerdb.Ledger.open(store.state_dir)
@@ -119,22 +130,34 @@ class PageFinder:
     def _page_files(self) -> list[Path]:
         return [path for _, path, _ in self._page_entries()]
 
-    def _page_entries(self) -> list[tuple[str, Path, os.DirEntry]]:
+    def _page_entries(self, stale: list[str] | None = None) -> list[tuple[str, Path, os.DirEntry]]:
         """(path relative to the content folder, path, directory entry) of every page, in Path order.
 
         Listed with os.scandir as os.walk would (hidden folders and files skipped, links to folders
-        not walked into): the entry's cached stat() serves the page index and the replay of inputs."""
-        found = walk_files(os.fspath(self.root), _page_folder, _page_file)
+        not walked into): the entry's cached stat() serves the page index and the replay of inputs.
+        With `stale`, the paths of the temporary files (`.tmp-*`, never pages) listed on the way are
+        added to it: a second walk of the 10,000 pages to find them (`rglob`) cost nearly as much as this one."""
+        keep = _page_file
+        if stale is not None:
+            def keep(entry: os.DirEntry) -> bool:
+                if entry.name.startswith(TMP_PREFIX):
+                    stale.append(entry.path)
+                    return False
+                return _page_file(entry)
+        found = walk_files(os.fspath(self.root), _page_folder, keep)
         return [("articles/" + "/".join(parts), Path(entry.path), entry) for parts, entry in found]
 
-    def _remove_stale_temp_files(self) -> None:
-        for folder in (self.root, self.state_dir):
-            if folder.exists():
-                for tmp in folder.rglob(TMP_PREFIX + "*"):
-                    try:
-                        tmp.unlink()
-                    except OSError:
-                        pass
+    def _remove_stale_temp_files(self, seen: list[str]) -> None:
+        """Delete the temporary files a killed run left (atomicfile.py writes each file to one in the
+        file's folder first): those the page walk saw in the page folders, and the state folder's."""
+        stale = list(seen)
+        if self.state_dir.exists():
+            stale += [os.fspath(p) for p in self.state_dir.rglob(TMP_PREFIX + "*")]
+        for tmp in stale:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _page_folder(entry: os.DirEntry) -> bool:

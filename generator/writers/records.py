@@ -97,7 +97,8 @@ class InputRecords:
             path = self._named.get(page) or self.content / page  # the Path the store opened (hashed once)
             page_id = self.page_ids.get(path)
             entry = self.ledger.get(page_id) if page_id else None
-            if (self.pages.get(aid) != path or not entry or not entry.get("page")
+            found = self.pages.get(aid)  # the very Path of `_named` when the store opened it (`is`: no parts compared)
+            if ((found is not path and found != path) or not entry or not entry.get("page")
                     or item.get("input") not in (entry.get("inputs") or [])):
                 return None
             st = self._stats.get(path)  # taken when the store opened, unless written since
