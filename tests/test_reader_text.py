@@ -312,3 +312,21 @@ def test_the_headline_loses_the_marks_and_breadcrumb_before_it():
     for kept in ("»Wir schaffen das« sagt die Kanzlerin", "[Windows Expertenwissen] Per Update spioniert Microsoft",
                  "Sport » Ferry race won by the harbour crew"):
         assert _headline_text(kept) == kept
+
+
+def test_a_photo_credit_inside_the_text_does_not_end_it_and_the_footer_still_does():
+    """A copyright line with the article's prose right under it ('© Ada Photo Agency: the quay at
+    dawn') is a photo's credit inside the text, and the body goes on below it; one after the last
+    paragraph ('© 2024 The Harbour Gazette', then links) ends the body as before."""
+    head = "Council approves flood barrier for the old harbour\n\n"
+    third = ("Work on the barrier is due to start next spring, and the harbour master expects the quay to "
+             "stay open to fishing boats for most of the year while the crews are busy.")
+    credit = "© Ada Photo Agency: the quay at dawn, seen from the old lighthouse\n\n"
+    a = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + credit + SECOND + "\n\n" + third + "\n", "credit")
+    assert LEAD in a.body_text and SECOND in a.body_text and third in a.body_text
+    assert "Ada Photo Agency" not in a.body_text
+    footer = ("© 2024 The Harbour Gazette\n\nTerms of use\nPrivacy\nContact us\n\n"
+              "Our newsletter brings you the best stories of the week, every Friday morning, straight to your inbox.\n")
+    b = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + SECOND + "\n\n" + footer, "footer")
+    assert LEAD in b.body_text and SECOND in b.body_text
+    assert "newsletter" not in b.body_text

@@ -304,8 +304,8 @@ def _body_under(page: Page, title_at: int, model: Model) -> tuple[str | None, li
     inserted = False  # inside a "Read more" box between two paragraphs
     for i in range(title_at + 1, len(units)):
         unit = units[i]
-        if kept and page.stop[i] and not _prose_resumes(page, probability, i) \
-                or (kept and len(unit) <= MAX_CHROME_LEN and (rules.copyright.fullmatch(unit) or _comments_start(page, i))):
+        if kept and (page.stop[i] or _copyright(unit, rules)) and not _prose_resumes(page, probability, i) \
+                or (kept and len(unit) <= MAX_CHROME_LEN and _comments_start(page, i)):
             break  # the footer starts: related links, copyright, comments and whatever follows them
         if page.stop[i] or inserted and not is_prose(unit):
             inserted = True  # "Read more:" and its links inside the article: the article goes on below them
@@ -325,6 +325,12 @@ def _body_under(page: Page, title_at: int, model: Model) -> tuple[str | None, li
         summary, blocks = _structure([u for i, u in enumerate(units[title_at + 1:], title_at + 1)
                                       if not page.chrome[i] and u.casefold() != title])
     return summary, blocks
+
+
+def _copyright(unit: str, rules: Chrome) -> bool:
+    """A copyright line. With the article's prose right below it, it is a photo's credit or a notice
+    inside the text, not the footer (--cv by site, body F1 0.8989 -> 0.9037: 2 pages, none lost)."""
+    return len(unit) <= MAX_CHROME_LEN and bool(rules.copyright.fullmatch(unit))
 
 
 COMMENT_DATE_BELOW = 2  # units under a commenter's line where the comment's date stands
