@@ -44,9 +44,13 @@ import posixpath
 import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from .navmemo import GLOBAL as MEMO
 
 if TYPE_CHECKING:
     from .buildcache import BuildCache
@@ -75,6 +79,14 @@ def install(env: jinja2.Environment, exclude: Collection[str] = (), kept: Kept |
     `kept`: the skeletons earlier builds proved."""
     skeletons = Skeletons(exclude, kept)
     env.template_class = PageTemplate
+    url = env.filters.get("url")
+    if url is not None:  # the targets of relative URLs, seen while a shape's targets are recorded
+        @jinja2.pass_context
+        def recording(context, value):
+            if skeletons.seen is not None:
+                skeletons.seen.add(str(value))
+            return url(context, value)
+        env.filters["url"] = recording
     env.cache.clear() if env.cache is not None else None  # templates loaded before are Jinja's plain class
     setattr(env, ATTR, skeletons)
     return skeletons
@@ -186,9 +198,53 @@ def _cut(html: str, count: int) -> _Shape | None:
     return _Shape(pieces, slots)
 
 
+def _folder(url: str) -> tuple[str, ...]:
+    """The folder a page's relative URLs are made from, as `mkdocs.utils.get_relative_url` sees it."""
+    head, tail = posixpath.split(url)
+    return tuple(c for c in posixpath.normpath("/" + (head if "." in tail else url)).split("/") if c)
+
+
+def _relative(target: str) -> bool:
+    """Whether the url filter makes `target` relative to the page (mkdocs.utils.normalize_url)."""
+    if target.startswith(("/", "#")):
+        return False
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc)
+
+
+def _prefixes(targets: Collection[str]) -> frozenset[tuple[str, ...]]:
+    """Every leading run of folders of every target the url filter makes relative."""
+    out: set[tuple[str, ...]] = {()}
+    for target in filter(_relative, targets):
+        parts = tuple(c for c in posixpath.normpath("/" + target).split("/") if c)
+        out.update(parts[:i] for i in range(1, len(parts) + 1))
+    return frozenset(out)
+
+
+def _anchor(folder: tuple[str, ...], prefixes: frozenset[tuple[str, ...]]) -> tuple[str, ...]:
+    """The longest leading run of `folder` that leads some target too: a relative URL to a target
+    shares with `folder` only folders of it, so pages of one depth and one anchor get the same
+    relative URLs to every target (`relpath` of two paths depends on their common leading run)."""
+    for i in range(len(folder), 0, -1):
+        if folder[:i] in prefixes:
+            return folder[:i]
+    return ()
+
+
+def _strings(value) -> tuple | None:
+    """A context list of URLs MkDocs made relative to the page (extra_css, extra_javascript), for a key."""
+    return tuple(map(str, value)) if isinstance(value, (list, tuple)) else None
+
+
+def _passthrough(part: str, caller) -> Markup:
+    """navmemo's `archive_memo` rendering every part (so every target goes through the url filter)."""
+    return Markup(caller())
+
+
 class Kept:
-    """Skeletons proved in earlier builds: one build cache entry (`BuildCache.listing`), read at the
-    first shape a build meets, written again when the build proved new ones."""
+    """Skeletons proved in earlier builds, and the URL targets of each group of them: one build cache
+    entry (`BuildCache.listing`), read at the first page a build meets, written again when the build
+    proved new ones."""
 
     def __init__(self, store: BuildCache, base: str, nav) -> None:
         self.store = store
@@ -196,19 +252,30 @@ class Kept:
                                   .encode("utf-8", "surrogatepass")).hexdigest()
         store.keep_listings([self.key])  # kept while the key is the same, read or not
         self.shapes: dict[str, tuple[list[str], list[tuple[int, int]]]] | None = None
+        self.targets: dict[str, list[str]] = {}
+
+    def _read(self) -> dict[str, tuple[list[str], list[tuple[int, int]]]]:
+        if self.shapes is None:
+            stored = self.store.listing(self.key)  # ("skeletons", shapes, targets): told apart from other entries
+            ok = isinstance(stored, tuple) and len(stored) == 3 and stored[0] == "skeletons"
+            self.shapes, self.targets = (stored[1], stored[2]) if ok else ({}, {})
+        return self.shapes
 
     def get(self, shape: str) -> tuple[list[str], list[tuple[int, int]]] | None:
-        if self.shapes is None:
-            stored = self.store.listing(self.key)  # ("skeletons", shapes): told apart from other entries
-            self.shapes = stored[1] if isinstance(stored, tuple) and stored[:1] == ("skeletons",) else {}
-        return self.shapes.get(shape)
+        return self._read().get(shape)
 
-    def add(self, proved: dict[str, tuple[list[str], list[tuple[int, int]]]]) -> None:
-        """Keep the skeletons this build proved with the earlier ones (stored when the cache is committed)."""
-        if proved and any(self.get(k) is None for k in proved):
-            assert self.shapes is not None
-            self.shapes.update(proved)
-            self.store.put_listing(self.key, ("skeletons", self.shapes))
+    def targets_of(self, group: str) -> list[str] | None:
+        self._read()
+        return self.targets.get(group)
+
+    def add(self, proved: dict[str, tuple[list[str], list[tuple[int, int]]]], targets: dict[str, list[str]]) -> None:
+        """Keep the skeletons this build proved, and their groups' targets, with the earlier ones
+        (stored when the cache is committed)."""
+        shapes = self._read()
+        if proved and any(k not in shapes for k in proved):
+            shapes.update(proved)
+            self.targets.update(targets)
+            self.store.put_listing(self.key, ("skeletons", shapes, self.targets))
 
 
 def _nav_facts(nav) -> list:
@@ -228,6 +295,9 @@ class Skeletons:
         self.filled = 0  # pages made from a skeleton (tests read them)
         self.rendered = 0  # pages Jinja rendered
         self.reused = 0  # shapes taken from `kept` (tests read them)
+        self.groups: dict[tuple, frozenset[tuple[str, ...]]] = {}  # the targets' folder runs of each group
+        self.targets: dict[str, list[str]] = {}  # by repr(group): the targets recorded in this build, for `kept`
+        self.seen: set[str] | None = None  # the url filter's targets while one render is recorded
 
     def _values(self, page) -> tuple[tuple, list[str]] | None:
         """(shape key part, slot values, content marker) of a page, or None when Jinja must render it."""
@@ -273,16 +343,26 @@ class Skeletons:
             self.rendered += 1
             return None
         part, values = found
-        url = page.url
-        key = (template.name, posixpath.dirname(url.rstrip("/")), url.count("/"), context.get("base_url"),
-               tuple(context), part)
+        folder = _folder(page.url)
+        group = (template.name, len(folder), context.get("base_url"), tuple(context),
+                 _strings(context.get("extra_css")), _strings(context.get("extra_javascript")), part)
+        prefixes = self.groups.get(group)
+        real = None
+        if prefixes is None and self.kept is not None and (stored := self.kept.targets_of(repr(group))) is not None:
+            prefixes = self.groups[group] = _prefixes(stored)
+        if prefixes is None:  # the group's first page: Jinja's, every URL target it makes recorded
+            real, seen = self._record(template, context)
+            prefixes = self.groups[group] = _prefixes(seen)
+            self.targets[repr(group)] = sorted(seen)
+        key = group + (_anchor(folder, prefixes),)
         shape = self.shapes.get(key, _NEW)
         if shape is _NEW and self.kept is not None and (stored := self.kept.get(repr(key))) is not None:
             shape = self.shapes[key] = _Shape(*stored)  # proved in an earlier build with the same key
             shape.verified = VERIFY
             self.reused += 1
         if shape is _NEW:  # a shape's first page: Jinja's, kept to prove the skeleton if a second comes
-            real = jinja2.Template.render(template, context)
+            if real is None:
+                real = jinja2.Template.render(template, context)
             self.rendered += 1
             self.shapes[key] = _First(values, real)
             return real
@@ -315,7 +395,18 @@ class Skeletons:
     def keep(self) -> None:
         """Hand the skeletons proved in this build to the build cache (`Kept`)."""
         if self.kept is not None:
-            self.kept.add(self.proved)
+            self.kept.add(self.proved, self.targets)
+
+    def _record(self, template: jinja2.Template, context: dict) -> tuple[str, set[str]]:
+        """Jinja's render of a page and every target its url filter saw; navmemo's parts are rendered
+        too (a memoised part would hide its targets), which gives their same bytes."""
+        if MEMO in template.environment.globals:
+            context = {**context, MEMO: _passthrough}
+        self.seen = set()
+        try:
+            return jinja2.Template.render(template, context), self.seen
+        finally:
+            self.seen = None
 
     def _make(self, template: jinja2.Template, context: dict, page, part: tuple, values: list[str]) -> _Shape | None:
         """The shape's skeleton, proved against a render with probe values; None when not proved."""
@@ -329,11 +420,16 @@ class Skeletons:
         sentinels = marks(lambda i, h1: f"\ue000{i}{h1}\ue001")
         probes = marks(lambda i, h1: f"p{i}{h1}{_PROBE}")
         try:
+            self.seen = set()
             shape = _cut(self._render(template, context, page, sentinels), len(values))
+            if any("\ue000" in target for target in filter(_relative, self.seen)):
+                return None  # a value made a relative URL: it depends on the page's folder
             if shape is None or shape.fill(probes) != self._render(template, context, page, probes):
                 return None
         except Exception:  # noqa: BLE001 - a stand-in the templates cannot take: Jinja renders the shape
             return None
+        finally:
+            self.seen = None
         return shape
 
     @staticmethod
