@@ -10,6 +10,7 @@ import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import url_filter
 
 from generator.mkdocs_plugin import skeleton
 
@@ -181,3 +182,21 @@ def test_a_page_with_h2s_under_its_h1_is_filled_from_its_shape():
     assert skeletons.filled == len(TITLES) - skeleton.VERIFY
     deeper = get_toc([_heading(1, "T", [_heading(2, "Articles", [_heading(3, "Older")])])])
     assert skeleton._toc_kind(deeper) is None  # an <h3>: Jinja renders the page
+
+
+def test_a_shape_spans_the_folders_of_one_depth_with_the_same_relative_urls():
+    """Pages in other folders of one depth share a shape, unless their folder leads a link's target
+    (a relative URL shares folders with it): those get a shape of their own, and both equal Jinja's."""
+    source = '<a href="{{ \'tags/all/\' | url }}">{{ page.title }}</a><b href="{{ \'.\' | url }}">{{ page.content }}'
+    urls = ["a/x/", "b/y/", "c/z/", "d/w/", "tags/q/", "tags/r/", "tags/all/"]
+    env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": source}))
+    env.filters["url"] = url_filter
+    skeletons = skeleton.install(env)
+    plain = jinja2.Environment(loader=jinja2.DictLoader({"main.html": source}))
+    plain.filters["url"] = url_filter
+    got, want = ([t.render({"page": _Page(f"T {u}", url=u), "base_url": "../.."}) for u in urls]
+                 for t in (env.get_template("main.html"), plain.get_template("main.html")))
+    assert got == want
+    assert '<a href="../../tags/all/">' in got[0] and '<a href="../all/">' in got[4] and '<a href="./">' in got[6]
+    assert skeletons.filled == 2  # c/ and d/: the shape of a/ and b/ (proved on them)
+    assert sorted(key[-1] for key in skeletons.shapes) == [(), ("tags",), ("tags", "all")]
