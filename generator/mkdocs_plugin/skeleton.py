@@ -10,7 +10,10 @@ So when a second page of a *shape* comes, the template is rendered once more wit
 whose values are sentinels (`\\ue000<n>\\ue001`, private-use characters); the output, cut at the sentinels, is
 the shape's skeleton, and every page of that shape is its skeleton joined with its own values. A
 shape is everything the templates test or print of a page besides those values: the template,
-the page's folder (so every relative URL), the base URL, the context's keys, which values are
+the page's depth and the leading run of its folder that leads some URL target the url filter
+makes relative (so every relative URL: `relpath` of two paths depends on their common leading run;
+the targets are recorded once per group of pages, round 31b), the base URL, the relative
+extra_css and extra_javascript, the context's keys, which values are
 empty, the other front matter keys and values, the Open Graph keys, whether the content holds an
 `<h1` (Material's content.html tests it), and the page being out of the navigation with no table
 of contents (or only its `<h1>`, which Material does not show but links to, and `<h2>`s under it:
