@@ -27,9 +27,12 @@ first `VERIFY` real pages of the shape (the first one, rendered before the skele
 and the next) are rendered by Jinja and must equal their fill. A shape of one page is rendered
 by Jinja alone (an incremental build renders many: 131 shapes for 453 pages after adding 10
 articles to 10,000).
-A shape that fails either is rendered by Jinja for the rest of the build. Pages the plugin
-excludes (a listing announcing its own feed: main.html looks it up by the page's file) and
-any build with another plugin than the archive's (unchanged.allowed) are rendered by Jinja.
+A shape that fails either is rendered by Jinja for the rest of the build. A page the plugin
+excludes (a listing announcing its own feed: main.html looks it up by the page's file in the
+plugin's `page_feeds`) has two more slots, its feed's path after the relative `../`s and its
+name escaped, while the stand-in's own file is looked up to sentinels (round 31b); a feed whose
+path leads with the page's own first folder, and any build with another plugin than the
+archive's (unchanged.allowed), are rendered by Jinja.
 `tests/test_skeleton.py` checks the site is the same bytes with the option on and off.
 
 Proved skeletons are kept in the build cache (`Kept`), under a key of the cache's global key (the
@@ -50,7 +53,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 
 from .navmemo import GLOBAL as MEMO
@@ -60,6 +63,7 @@ if TYPE_CHECKING:
 
 ATTR = "archive_skeleton"  # the environment's attribute holding the build's Skeletons
 SLOT_META = ("title", "description", "author")  # front matter values templates print as they are
+STAND_URI = "\ue002stand-in.md"  # the stand-in's file while its own feed is rendered
 VERIFY = 2  # real pages of each shape rendered by Jinja too and compared
 _SENTINEL = re.compile("\ue000([0-9]+)(?:<h1)?\ue001")
 _PROBE = "<b>&amp; \"q' x  y</b>\n"  # what `e`, `striptags`, `url`, `trim`, ... would change
@@ -239,6 +243,28 @@ def _strings(value) -> tuple | None:
     return tuple(map(str, value)) if isinstance(value, (list, tuple)) else None
 
 
+def _feeds(context: dict) -> dict | None:
+    """The archive plugin's own feed of each tag and country page, where main.html looks it up."""
+    plugins = getattr(context.get("config"), "plugins", None)
+    feeds = getattr(plugins.get("archive"), "page_feeds", None) if hasattr(plugins, "get") else None
+    return feeds if isinstance(feeds, dict) else None
+
+
+def _own_feed(context: dict, page) -> tuple[str, str] | bool:
+    """A listing's own feed (path, name), which main.html announces (two slots: its path after the
+    relative '../'s, its name escaped); False: Jinja renders the page."""
+    own = (_feeds(context) or {}).get(page.file.src_uri)
+    ok = isinstance(own, tuple) and len(own) == 2 and all(isinstance(v, str) and v for v in own)
+    return own if ok else False
+
+
+class _StandFile:
+    """The stand-in page's file, under which the stand-in's own feed is looked up."""
+
+    def __init__(self, src_uri: str) -> None:
+        self.src_uri = src_uri
+
+
 def _passthrough(part: str, caller) -> Markup:
     """navmemo's `archive_memo` rendering every part (so every target goes through the url filter)."""
     return Markup(caller())
@@ -304,7 +330,7 @@ class Skeletons:
 
     def _values(self, page) -> tuple[tuple, list[str]] | None:
         """(shape key part, slot values, content marker) of a page, or None when Jinja must render it."""
-        if (page is None or getattr(page, "file", None) is None or page.file.src_uri in self.exclude
+        if (page is None or getattr(page, "file", None) is None
                 or _toc_kind(page.toc) is None or page.edit_url or page.previous_page is not None
                 or page.next_page is not None or page.parent is not None or page.is_homepage or page.ancestors):
             return None
@@ -342,11 +368,19 @@ class Skeletons:
         """The page's HTML from its shape's skeleton; None: Jinja renders it (the caller does)."""
         page = context.get("page")
         found = self._values(page)
-        if found is None:
+        own = _own_feed(context, page) if found is not None and page.file.src_uri in self.exclude else None
+        if found is None or own is False:
             self.rendered += 1
             return None
         part, values = found
         folder = _folder(page.url)
+        if own is not None:  # its href is relative: '../' per folder, then the feed's path
+            if not (_relative(own[0]) and posixpath.normpath(own[0]) == own[0]
+                    and own[0].split("/", 1)[0] not in folder[:1]):
+                self.rendered += 1
+                return None
+            part += ("feed",)
+            values = values + [own[0], str(escape(own[1]))]
         group = (template.name, len(folder), context.get("base_url"), tuple(context),
                  _strings(context.get("extra_css")), _strings(context.get("extra_javascript")), part)
         prefixes = self.groups.get(group)
@@ -422,12 +456,17 @@ class Skeletons:
 
         sentinels = marks(lambda i, h1: f"\ue000{i}{h1}\ue001")
         probes = marks(lambda i, h1: f"p{i}{h1}{_PROBE}")
+        filled = list(probes)
+        feed = part[-1] == "feed"
+        if feed:  # the feed's name is printed escaped (`e`): its slot holds the escaped name
+            filled[-1] = str(escape(probes[-1]))
         try:
             self.seen = set()
-            shape = _cut(self._render(template, context, page, sentinels), len(values))
-            if any("\ue000" in target for target in filter(_relative, self.seen)):
+            shape = _cut(self._render(template, context, page, sentinels, feed), len(values))
+            if any("\ue000" in target for target in filter(_relative, self.seen)
+                   if not (feed and target == sentinels[-2])):
                 return None  # a value made a relative URL: it depends on the page's folder
-            if shape is None or shape.fill(probes) != self._render(template, context, page, probes):
+            if shape is None or shape.fill(filled) != self._render(template, context, page, probes, feed):
                 return None
         except Exception:  # noqa: BLE001 - a stand-in the templates cannot take: Jinja renders the shape
             return None
@@ -436,8 +475,9 @@ class Skeletons:
         return shape
 
     @staticmethod
-    def _render(template: jinja2.Template, context: dict, page, values: list[str]) -> str:
-        """The template rendered for a stand-in of `page` carrying `values` in place of its own."""
+    def _render(template: jinja2.Template, context: dict, page, values: list[str], feed: bool = False) -> str:
+        """The template rendered for a stand-in of `page` carrying `values` in place of its own (and,
+        with `feed`, a stand-in file whose own feed is the last two values, for the time of the render)."""
         it = iter(values)
         content = next(it)
         title = next(it) if page.title else page.title
@@ -449,4 +489,13 @@ class Skeletons:
         stand = _Stand(page, title, content, canonical, meta)
         if _toc_kind(page.toc):
             stand.toc = _stand_toc(page.toc, it)
-        return jinja2.Template.render(template, {**context, "page": stand})
+        if not feed:
+            return jinja2.Template.render(template, {**context, "page": stand})
+        feeds = _feeds(context)
+        assert feeds is not None and STAND_URI not in feeds
+        stand.file = _StandFile(STAND_URI)
+        feeds[STAND_URI] = (next(it), next(it))
+        try:
+            return jinja2.Template.render(template, {**context, "page": stand})
+        finally:
+            del feeds[STAND_URI]
