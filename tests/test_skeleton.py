@@ -10,6 +10,7 @@ import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils.templates import url_filter
 
 from generator.mkdocs_plugin import skeleton
 
@@ -181,3 +182,59 @@ def test_a_page_with_h2s_under_its_h1_is_filled_from_its_shape():
     assert skeletons.filled == len(TITLES) - skeleton.VERIFY
     deeper = get_toc([_heading(1, "T", [_heading(2, "Articles", [_heading(3, "Older")])])])
     assert skeleton._toc_kind(deeper) is None  # an <h3>: Jinja renders the page
+
+
+def _url_env(source: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.DictLoader({"main.html": source}))
+    env.filters["url"] = url_filter  # MkDocs' filter, relative to the context's page
+    return env
+
+
+def test_a_shape_spans_the_folders_of_one_depth_with_the_same_relative_urls():
+    """Pages in other folders of one depth share a shape, unless their folder leads a link's target
+    (a relative URL shares folders with it): those get a shape of their own, and both equal Jinja's."""
+    source = '<a href="{{ \'tags/all/\' | url }}">{{ page.title }}</a><b href="{{ \'.\' | url }}">{{ page.content }}'
+    urls = ["a/x/", "b/y/", "c/z/", "d/w/", "tags/q/", "tags/r/", "tags/all/"]
+    env = _url_env(source)
+    skeletons = skeleton.install(env)
+    got, want = ([t.render({"page": _Page(f"T {u}", url=u), "base_url": "../.."}) for u in urls]
+                 for t in (env.get_template("main.html"), _url_env(source).get_template("main.html")))
+    assert got == want
+    assert '<a href="../../tags/all/">' in got[0] and '<a href="../all/">' in got[4] and '<a href="./">' in got[6]
+    assert skeletons.filled == 2  # c/ and d/: the shape of a/ and b/ (proved on them)
+    assert sorted(key[-1] for key in skeletons.shapes) == [(), ("tags",), ("tags", "all")]
+
+
+class _Plugins(dict):
+    pass
+
+
+class _Config:
+    def __init__(self, feeds: dict) -> None:
+        class Archive:
+            page_feeds = feeds
+        self.plugins = _Plugins(archive=Archive())
+
+
+def test_a_page_announcing_its_own_feed_is_filled_with_its_feed_in_slots():
+    """A tag's or country's first page: main.html looks its feed up by the page's file and prints
+    the feed's relative URL and its name escaped; both are slots, and the pages equal Jinja's (a
+    feed whose path leads with the page's own first folder goes to Jinja)."""
+    source = ('{%- set own = config.plugins.get("archive").page_feeds.get(page.file.src_uri) %}'
+              '{% if own %}<link title="{{ (\'Site: \' ~ own[1]) | e }}" href="{{ own[0] | url }}">{% endif %}'
+              "<t>{{ page.title }}</t>{{ page.content }}")
+    urls = ["tags/a/", "tags/b/", "tags/c/", "tags/d/", "feeds/e/"]
+    feeds = {u + "index.md": (f"feeds/{u[:-1]}.xml", f"{u} & <co> \"q\"") for u in urls}
+    config = _Config(feeds)
+
+    def render_all(env) -> list[str]:
+        template = env.get_template("main.html")
+        return [template.render({"page": _Page(f"T {u}", url=u), "base_url": "../..", "config": config}) for u in urls]
+
+    env = _url_env(source)
+    skeletons = skeleton.install(env, exclude=set(feeds))
+    got = render_all(env)
+    assert got == render_all(_url_env(source))
+    assert 'href="../../feeds/tags/c.xml"' in got[2] and "Site: tags/c/ &amp; &lt;co&gt; &#34;q&#34;" in got[2]
+    assert skeletons.filled == 2  # tags/c/ and tags/d/; feeds/e/ by Jinja
+    assert list(feeds) == [u + "index.md" for u in urls]  # the stand-in's feed is gone again

@@ -10,7 +10,10 @@ So when a second page of a *shape* comes, the template is rendered once more wit
 whose values are sentinels (`\\ue000<n>\\ue001`, private-use characters); the output, cut at the sentinels, is
 the shape's skeleton, and every page of that shape is its skeleton joined with its own values. A
 shape is everything the templates test or print of a page besides those values: the template,
-the page's folder (so every relative URL), the base URL, the context's keys, which values are
+the page's depth and the leading run of its folder that leads some URL target the url filter
+makes relative (so every relative URL: `relpath` of two paths depends on their common leading run;
+the targets are recorded once per group of pages, round 31b), the base URL, the relative
+extra_css and extra_javascript, the context's keys, which values are
 empty, the other front matter keys and values, the Open Graph keys, whether the content holds an
 `<h1` (Material's content.html tests it), and the page being out of the navigation with no table
 of contents (or only its `<h1>`, which Material does not show but links to, and `<h2>`s under it:
@@ -24,9 +27,12 @@ first `VERIFY` real pages of the shape (the first one, rendered before the skele
 and the next) are rendered by Jinja and must equal their fill. A shape of one page is rendered
 by Jinja alone (an incremental build renders many: 131 shapes for 453 pages after adding 10
 articles to 10,000).
-A shape that fails either is rendered by Jinja for the rest of the build. Pages the plugin
-excludes (a listing announcing its own feed: main.html looks it up by the page's file) and
-any build with another plugin than the archive's (unchanged.allowed) are rendered by Jinja.
+A shape that fails either is rendered by Jinja for the rest of the build. A page the plugin
+excludes (a listing announcing its own feed: main.html looks it up by the page's file in the
+plugin's `page_feeds`) has two more slots, its feed's path after the relative `../`s and its
+name escaped, while the stand-in's own file is looked up to sentinels (round 31b); a feed whose
+path leads with the page's own first folder, and any build with another plugin than the
+archive's (unchanged.allowed), are rendered by Jinja.
 `tests/test_skeleton.py` checks the site is the same bytes with the option on and off.
 
 Proved skeletons are kept in the build cache (`Kept`), under a key of the cache's global key (the
@@ -44,15 +50,20 @@ import posixpath
 import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import jinja2
+from markupsafe import Markup, escape
 from mkdocs.structure.toc import AnchorLink, TableOfContents
+
+from .navmemo import GLOBAL as MEMO
 
 if TYPE_CHECKING:
     from .buildcache import BuildCache
 
 ATTR = "archive_skeleton"  # the environment's attribute holding the build's Skeletons
 SLOT_META = ("title", "description", "author")  # front matter values templates print as they are
+STAND_URI = "\ue002stand-in.md"  # the stand-in's file while its own feed is rendered
 VERIFY = 2  # real pages of each shape rendered by Jinja too and compared
 _SENTINEL = re.compile("\ue000([0-9]+)(?:<h1)?\ue001")
 _PROBE = "<b>&amp; \"q' x  y</b>\n"  # what `e`, `striptags`, `url`, `trim`, ... would change
@@ -75,6 +86,14 @@ def install(env: jinja2.Environment, exclude: Collection[str] = (), kept: Kept |
     `kept`: the skeletons earlier builds proved."""
     skeletons = Skeletons(exclude, kept)
     env.template_class = PageTemplate
+    url = env.filters.get("url")
+    if url is not None:  # the targets of relative URLs, seen while a shape's targets are recorded
+        @jinja2.pass_context
+        def recording(context, value):
+            if skeletons.seen is not None:
+                skeletons.seen.add(str(value))
+            return url(context, value)
+        env.filters["url"] = recording
     env.cache.clear() if env.cache is not None else None  # templates loaded before are Jinja's plain class
     setattr(env, ATTR, skeletons)
     return skeletons
@@ -186,9 +205,75 @@ def _cut(html: str, count: int) -> _Shape | None:
     return _Shape(pieces, slots)
 
 
+def _folder(url: str) -> tuple[str, ...]:
+    """The folder a page's relative URLs are made from, as `mkdocs.utils.get_relative_url` sees it."""
+    head, tail = posixpath.split(url)
+    return tuple(c for c in posixpath.normpath("/" + (head if "." in tail else url)).split("/") if c)
+
+
+def _relative(target: str) -> bool:
+    """Whether the url filter makes `target` relative to the page (mkdocs.utils.normalize_url)."""
+    if target.startswith(("/", "#")):
+        return False
+    parts = urlsplit(target)
+    return not (parts.scheme or parts.netloc)
+
+
+def _prefixes(targets: Collection[str]) -> frozenset[tuple[str, ...]]:
+    """Every leading run of folders of every target the url filter makes relative."""
+    out: set[tuple[str, ...]] = {()}
+    for target in filter(_relative, targets):
+        parts = tuple(c for c in posixpath.normpath("/" + target).split("/") if c)
+        out.update(parts[:i] for i in range(1, len(parts) + 1))
+    return frozenset(out)
+
+
+def _anchor(folder: tuple[str, ...], prefixes: frozenset[tuple[str, ...]]) -> tuple[str, ...]:
+    """The longest leading run of `folder` that leads some target too: a relative URL to a target
+    shares with `folder` only folders of it, so pages of one depth and one anchor get the same
+    relative URLs to every target (`relpath` of two paths depends on their common leading run)."""
+    for i in range(len(folder), 0, -1):
+        if folder[:i] in prefixes:
+            return folder[:i]
+    return ()
+
+
+def _strings(value) -> tuple | None:
+    """A context list of URLs MkDocs made relative to the page (extra_css, extra_javascript), for a key."""
+    return tuple(map(str, value)) if isinstance(value, (list, tuple)) else None
+
+
+def _feeds(context: dict) -> dict | None:
+    """The archive plugin's own feed of each tag and country page, where main.html looks it up."""
+    plugins = getattr(context.get("config"), "plugins", None)
+    feeds = getattr(plugins.get("archive"), "page_feeds", None) if hasattr(plugins, "get") else None
+    return feeds if isinstance(feeds, dict) else None
+
+
+def _own_feed(context: dict, page) -> tuple[str, str] | bool:
+    """A listing's own feed (path, name), which main.html announces (two slots: its path after the
+    relative '../'s, its name escaped); False: Jinja renders the page."""
+    own = (_feeds(context) or {}).get(page.file.src_uri)
+    ok = isinstance(own, tuple) and len(own) == 2 and all(isinstance(v, str) and v for v in own)
+    return own if ok else False
+
+
+class _StandFile:
+    """The stand-in page's file, under which the stand-in's own feed is looked up."""
+
+    def __init__(self, src_uri: str) -> None:
+        self.src_uri = src_uri
+
+
+def _passthrough(part: str, caller) -> Markup:
+    """navmemo's `archive_memo` rendering every part (so every target goes through the url filter)."""
+    return Markup(caller())
+
+
 class Kept:
-    """Skeletons proved in earlier builds: one build cache entry (`BuildCache.listing`), read at the
-    first shape a build meets, written again when the build proved new ones."""
+    """Skeletons proved in earlier builds, and the URL targets of each group of them: one build cache
+    entry (`BuildCache.listing`), read at the first page a build meets, written again when the build
+    proved new ones."""
 
     def __init__(self, store: BuildCache, base: str, nav) -> None:
         self.store = store
@@ -196,19 +281,30 @@ class Kept:
                                   .encode("utf-8", "surrogatepass")).hexdigest()
         store.keep_listings([self.key])  # kept while the key is the same, read or not
         self.shapes: dict[str, tuple[list[str], list[tuple[int, int]]]] | None = None
+        self.targets: dict[str, list[str]] = {}
+
+    def _read(self) -> dict[str, tuple[list[str], list[tuple[int, int]]]]:
+        if self.shapes is None:
+            stored = self.store.listing(self.key)  # ("skeletons", shapes, targets): told apart from other entries
+            ok = isinstance(stored, tuple) and len(stored) == 3 and stored[0] == "skeletons"
+            self.shapes, self.targets = (stored[1], stored[2]) if ok else ({}, {})
+        return self.shapes
 
     def get(self, shape: str) -> tuple[list[str], list[tuple[int, int]]] | None:
-        if self.shapes is None:
-            stored = self.store.listing(self.key)  # ("skeletons", shapes): told apart from other entries
-            self.shapes = stored[1] if isinstance(stored, tuple) and stored[:1] == ("skeletons",) else {}
-        return self.shapes.get(shape)
+        return self._read().get(shape)
 
-    def add(self, proved: dict[str, tuple[list[str], list[tuple[int, int]]]]) -> None:
-        """Keep the skeletons this build proved with the earlier ones (stored when the cache is committed)."""
-        if proved and any(self.get(k) is None for k in proved):
-            assert self.shapes is not None
-            self.shapes.update(proved)
-            self.store.put_listing(self.key, ("skeletons", self.shapes))
+    def targets_of(self, group: str) -> list[str] | None:
+        self._read()
+        return self.targets.get(group)
+
+    def add(self, proved: dict[str, tuple[list[str], list[tuple[int, int]]]], targets: dict[str, list[str]]) -> None:
+        """Keep the skeletons this build proved, and their groups' targets, with the earlier ones
+        (stored when the cache is committed)."""
+        shapes = self._read()
+        if proved and any(k not in shapes for k in proved):
+            shapes.update(proved)
+            self.targets.update(targets)
+            self.store.put_listing(self.key, ("skeletons", shapes, self.targets))
 
 
 def _nav_facts(nav) -> list:
@@ -228,10 +324,13 @@ class Skeletons:
         self.filled = 0  # pages made from a skeleton (tests read them)
         self.rendered = 0  # pages Jinja rendered
         self.reused = 0  # shapes taken from `kept` (tests read them)
+        self.groups: dict[tuple, frozenset[tuple[str, ...]]] = {}  # the targets' folder runs of each group
+        self.targets: dict[str, list[str]] = {}  # by repr(group): the targets recorded in this build, for `kept`
+        self.seen: set[str] | None = None  # the url filter's targets while one render is recorded
 
     def _values(self, page) -> tuple[tuple, list[str]] | None:
         """(shape key part, slot values, content marker) of a page, or None when Jinja must render it."""
-        if (page is None or getattr(page, "file", None) is None or page.file.src_uri in self.exclude
+        if (page is None or getattr(page, "file", None) is None
                 or _toc_kind(page.toc) is None or page.edit_url or page.previous_page is not None
                 or page.next_page is not None or page.parent is not None or page.is_homepage or page.ancestors):
             return None
@@ -269,20 +368,38 @@ class Skeletons:
         """The page's HTML from its shape's skeleton; None: Jinja renders it (the caller does)."""
         page = context.get("page")
         found = self._values(page)
-        if found is None:
+        own = _own_feed(context, page) if found is not None and page.file.src_uri in self.exclude else None
+        if found is None or own is False:
             self.rendered += 1
             return None
         part, values = found
-        url = page.url
-        key = (template.name, posixpath.dirname(url.rstrip("/")), url.count("/"), context.get("base_url"),
-               tuple(context), part)
+        folder = _folder(page.url)
+        if own is not None:  # its href is relative: '../' per folder, then the feed's path
+            if not (_relative(own[0]) and posixpath.normpath(own[0]) == own[0]
+                    and own[0].split("/", 1)[0] not in folder[:1]):
+                self.rendered += 1
+                return None
+            part += ("feed",)
+            values = values + [own[0], str(escape(own[1]))]
+        group = (template.name, len(folder), context.get("base_url"), tuple(context),
+                 _strings(context.get("extra_css")), _strings(context.get("extra_javascript")), part)
+        prefixes = self.groups.get(group)
+        real = None
+        if prefixes is None and self.kept is not None and (stored := self.kept.targets_of(repr(group))) is not None:
+            prefixes = self.groups[group] = _prefixes(stored)
+        if prefixes is None:  # the group's first page: Jinja's, every URL target it makes recorded
+            real, seen = self._record(template, context)
+            prefixes = self.groups[group] = _prefixes(seen)
+            self.targets[repr(group)] = sorted(seen)
+        key = group + (_anchor(folder, prefixes),)
         shape = self.shapes.get(key, _NEW)
         if shape is _NEW and self.kept is not None and (stored := self.kept.get(repr(key))) is not None:
             shape = self.shapes[key] = _Shape(*stored)  # proved in an earlier build with the same key
             shape.verified = VERIFY
             self.reused += 1
         if shape is _NEW:  # a shape's first page: Jinja's, kept to prove the skeleton if a second comes
-            real = jinja2.Template.render(template, context)
+            if real is None:
+                real = jinja2.Template.render(template, context)
             self.rendered += 1
             self.shapes[key] = _First(values, real)
             return real
@@ -315,7 +432,18 @@ class Skeletons:
     def keep(self) -> None:
         """Hand the skeletons proved in this build to the build cache (`Kept`)."""
         if self.kept is not None:
-            self.kept.add(self.proved)
+            self.kept.add(self.proved, self.targets)
+
+    def _record(self, template: jinja2.Template, context: dict) -> tuple[str, set[str]]:
+        """Jinja's render of a page and every target its url filter saw; navmemo's parts are rendered
+        too (a memoised part would hide its targets), which gives their same bytes."""
+        if MEMO in template.environment.globals:
+            context = {**context, MEMO: _passthrough}
+        self.seen = set()
+        try:
+            return jinja2.Template.render(template, context), self.seen
+        finally:
+            self.seen = None
 
     def _make(self, template: jinja2.Template, context: dict, page, part: tuple, values: list[str]) -> _Shape | None:
         """The shape's skeleton, proved against a render with probe values; None when not proved."""
@@ -328,17 +456,28 @@ class Skeletons:
 
         sentinels = marks(lambda i, h1: f"\ue000{i}{h1}\ue001")
         probes = marks(lambda i, h1: f"p{i}{h1}{_PROBE}")
+        filled = list(probes)
+        feed = part[-1] == "feed"
+        if feed:  # the feed's name is printed escaped (`e`): its slot holds the escaped name
+            filled[-1] = str(escape(probes[-1]))
         try:
-            shape = _cut(self._render(template, context, page, sentinels), len(values))
-            if shape is None or shape.fill(probes) != self._render(template, context, page, probes):
+            self.seen = set()
+            shape = _cut(self._render(template, context, page, sentinels, feed), len(values))
+            if any("\ue000" in target for target in filter(_relative, self.seen)
+                   if not (feed and target == sentinels[-2])):
+                return None  # a value made a relative URL: it depends on the page's folder
+            if shape is None or shape.fill(filled) != self._render(template, context, page, probes, feed):
                 return None
         except Exception:  # noqa: BLE001 - a stand-in the templates cannot take: Jinja renders the shape
             return None
+        finally:
+            self.seen = None
         return shape
 
     @staticmethod
-    def _render(template: jinja2.Template, context: dict, page, values: list[str]) -> str:
-        """The template rendered for a stand-in of `page` carrying `values` in place of its own."""
+    def _render(template: jinja2.Template, context: dict, page, values: list[str], feed: bool = False) -> str:
+        """The template rendered for a stand-in of `page` carrying `values` in place of its own (and,
+        with `feed`, a stand-in file whose own feed is the last two values, for the time of the render)."""
         it = iter(values)
         content = next(it)
         title = next(it) if page.title else page.title
@@ -350,4 +489,13 @@ class Skeletons:
         stand = _Stand(page, title, content, canonical, meta)
         if _toc_kind(page.toc):
             stand.toc = _stand_toc(page.toc, it)
-        return jinja2.Template.render(template, {**context, "page": stand})
+        if not feed:
+            return jinja2.Template.render(template, {**context, "page": stand})
+        feeds = _feeds(context)
+        assert feeds is not None and STAND_URI not in feeds
+        stand.file = _StandFile(STAND_URI)
+        feeds[STAND_URI] = (next(it), next(it))
+        try:
+            return jinja2.Template.render(template, {**context, "page": stand})
+        finally:
+            del feeds[STAND_URI]
