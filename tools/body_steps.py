@@ -49,9 +49,7 @@ def main() -> int:
         items = T.load_pages(args.file)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(items))
-    if not args.models.exists():
-        args.models.write_bytes(pickle.dumps([T.fit([it for it in items if it["fold"] != f]) for f in range(T.FOLDS)]))
-    models = [T.as_model(raw) for raw in pickle.loads(args.models.read_bytes())]
+    models = T.kept_fold_models(items, args.models)
     preds = [{"ours": T.predict(it, models[it["fold"]]), "naive": T.naive(it["text"])} for it in items]
     print(T.summary(T.score(items, preds)))
     if args.failures:

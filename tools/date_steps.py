@@ -18,7 +18,6 @@ import argparse
 import collections
 import json
 import os
-import pickle
 import sys
 from pathlib import Path
 
@@ -63,9 +62,7 @@ def main() -> int:
     ap.add_argument("--failures", type=Path, default=None)
     args = ap.parse_args()
     items = T.load_pages(args.file)
-    if not args.models.exists():
-        args.models.write_bytes(pickle.dumps([T.fit([it for it in items if it["fold"] != f]) for f in range(T.FOLDS)]))
-    models = [T.as_model(raw) for raw in pickle.loads(args.models.read_bytes())]
+    models = T.kept_fold_models(items, args.models)
     steps: list[str] = []
     _traced(steps)
     tally: collections.Counter = collections.Counter()

@@ -427,6 +427,14 @@ def as_model(raw: dict) -> Model:
                  tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("body_trees", ())))
 
 
+def kept_fold_models(items: list[dict], path: Path) -> list[Model]:
+    """The FOLDS cross-validation models, fitted and pickled to `path` when it does not exist, else read
+    from it: the step tools (date_steps.py, body_steps.py) re-read the tune pages without refitting."""
+    if not path.exists():
+        path.write_bytes(pickle.dumps([fit([it for it in items if it["fold"] != f]) for f in range(FOLDS)]))
+    return [as_model(raw) for raw in pickle.loads(path.read_bytes())]
+
+
 def predict(item: dict, model: Model) -> dict:
     """What the reader gives for one page with `model` (fields as in evaluation/scrapes.py)."""
     try:
