@@ -147,3 +147,16 @@ def test_a_country_point_lies_in_its_country(gaz):
     # countryinfo's Kuwait point (45.75 E) is in Saudi Arabia; Kuwait spans about 46.5-48.4 E
     kuwait = gaz.lookup("Kuwait")
     assert kuwait.kind == "country" and 46.5 < kuwait.lon < 48.5 and 28.5 < kuwait.lat < 30.1
+
+
+def test_an_airport_not_named_after_a_town_is_one_mention(gaz):
+    # an airport named after a person or an old estate is a place of its own, placed by the story's town;
+    # one named after its town is that town (how the corpora mark it), and a body of the airport is a body
+    text = ("Flights from Chicago land at Ellery Marsh International Airport, south of Chicago, and at "
+            "Tamworth Regional Airport in Tamworth. The Chicago Airport Authority met in Chicago.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Ellery Marsh International Airport"].approximate
+    assert got["Ellery Marsh International Airport"].region == "Illinois"
+    assert "Tamworth" in got and not any(k.startswith("Tamworth ") for k in got)
+    assert not any("Authority" in k or k.endswith("Airport Authority") for k in got)
+    assert [k for k in got if "Airport" in k] == ["Ellery Marsh International Airport"]

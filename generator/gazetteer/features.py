@@ -42,7 +42,7 @@ from .weights import (
 )
 
 # Feature words that also end the first part of a body's name ("Texas Forest Service")
-_ORG_AFTER = ("Forest", "Wilderness", "Township", "Twp.")
+_ORG_AFTER = ("Forest", "Wilderness", "Township", "Twp.", "Airport")
 _ROAD_NUMBER = re.compile(r" \d{1,4}[A-Z]?\b")  # "County Road 43"
 
 # A settlement named as one: "the town of X", "the villages of X and Y", "X village" (one to three
@@ -139,6 +139,9 @@ class Additions:
                     e = num.end()  # "County Road 43" is one name, its number included
             if any(a < s < b or a < e < b for a, b, _ in found):
                 continue  # a longer name we found crosses it
+            if text.endswith("Airport", s, e) and (text.find("- ", s, e) >= 0
+                                                  or any(s <= a and b <= e for a, b, _ in found)):
+                continue  # "London International Airport", "Dallas/Fort Worth ...": the town it is named after
             spans.append((s, e))
         if not spans:
             return found

@@ -20,7 +20,8 @@ _IN_CONTAINER = re.compile(r" (?:region|district|area|mountains?|valley|plain|vi
 # ("Haifa Street", "Sacramento River", "Ain al-Asad Air Base") or before it ("Mount Sinjar", "Lake Lanier").
 _FEATURE_WORDS_AFTER = ("Street|St\\.|Road|Rd\\.|Avenue|Ave\\.|Drive|Boulevard|Blvd\\.|Lane|Parkway|River|Creek|Lake|Bay|"
                         "Islands?|Valley|Mountains?|Crossing|Border Crossing|Air Base|Airbase|Base|Dam|Canal|Park|"
-                        "Square|Bridge|Township|Twp\\.|Forest|Wilderness|Lagoon|Sound|Point|Bypass|(?<!Real )Estate")
+                        "Square|Bridge|Township|Twp\\.|Forest|Wilderness|Lagoon|Sound|Point|Bypass|(?<!Real )Estate|"
+                        "(?:International |Regional |Municipal )?Airport")
 
 
 _FEATURE = re.compile(r"(?<![\w'’-])((?:(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)\s|(?:al|el|ad|as|ash|ar|at|az|an)-[A-Z][\w'’-]*\s){1,3}"
@@ -31,7 +32,7 @@ _FEATURE = re.compile(r"(?<![\w'’-])((?:(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'’-]*)\
 _FEATURE_KEYS = ("Street", "St.", "Road", "Rd.", "Avenue", "Ave.", "Drive", "Boulevard", "Blvd.", "Lane", "Parkway",
                  "River", "Creek", "Lake", "Bay", "Island", "Valley", "Mountain", "Crossing", "Base", "Dam", "Canal",
                  "Park", "Square", "Bridge", "Mount", "Mt.", "Jebel", "Jabal", "Township", "Twp.", "Forest",
-                 "Wilderness", "Lagoon", "Sound", "Point", "Bypass", "Estate", "Cape")
+                 "Wilderness", "Lagoon", "Sound", "Point", "Bypass", "Estate", "Cape", "Airport")
 
 
 _FEATURE_AFFIX = re.compile(r"(?:\s(?:" + _FEATURE_WORDS_AFTER + r")$|^(?:Mount|Mt\.|Lake|Cape|Point|Jebel|Jabal)(?: al)?\s)")
