@@ -129,3 +129,15 @@ def test_one_far_town_is_no_host_for_another(gaz):
     # named most, had been the place St. Michael was moved to (and so both stayed in Alaska)
     text = "Teams from Kitchener and Waterloo played St. Michael and St. Mary's. St. Mary's won; St. Mary's fans cheered."
     assert {p.country for _, _, p in gaz.find(text)} == {"Canada"}
+
+
+def test_a_town_named_again_by_its_first_words_is_that_town(gaz):
+    # the story names Avondale Estates, Georgia, in full and then as "Avondale" (Avondale, Arizona is far)
+    text = ("Voters in Avondale Estates, near Decatur, backed the plan. Avondale residents asked DeKalb County "
+            "for a park; Avondale's mayor agreed.")
+    got = [(text[s:e], p) for s, e, p in gaz.find(text)]
+    assert [p.region for t, p in got if t == "Avondale"] == ["Georgia", "Georgia"]
+    # a short name met before the longer one is a town of its own: Bury is not Bury St Edmunds
+    text = "Seats: Bury North, Bury South and Bury St Edmunds. Bury voted."
+    towns = {p.name for s, e, p in gaz.find(text) if text[s:e] == "Bury"}
+    assert towns == {"Bury"}

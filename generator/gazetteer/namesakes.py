@@ -7,7 +7,7 @@ import math
 from collections import Counter
 
 from .build import KINDS
-from .weights import CLUSTER_GAP, CLUSTER_NEED, NAMESAKE_GAP, NEAR_KM
+from .weights import CLUSTER_GAP, CLUSTER_NEED, MAJOR_CITY, NAMESAKE_GAP, NEAR_KM
 
 
 class Namesakes:
@@ -75,6 +75,36 @@ class Namesakes:
             if KINDS[kind[i]] in ("city", "district", "region") and lat[i] == lat[i]:
                 anchors.setdefault(i, set()).add(j)
         return anchors
+
+    def _short_forms(self, text: str, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
+        """A town named by the first words of a town the article named before is that town ("Avondale" in a
+        story about Avondale Estates, Georgia, was Avondale, Arizona): a story names its own town in full
+        first and by the short form after, and the gazetteer may hold no town of the short name near it.
+        Only when the short name's entry lies NEAR_KM or more from the longer one and is no MAJOR_CITY
+        ("Washington" after "Washington Court House" stays the capital); a short name met before the long
+        one is a town of its own ("Bury North" ... "Bury St Edmunds" in a list of seats). Changes `out` in
+        place."""
+        kind, pop, lat, lon = self._kind, self._pop, self._lat, self._lon
+        longer: dict[str, tuple[int, int]] = {}  # first words of a town's name with a space -> (entry, end)
+        for (s, e, _), i in zip(mentions, out):
+            if text.find(" ", s, e) >= 0 and KINDS[kind[i]] == "city" and lat[i] == lat[i]:
+                words = text[s:e].lower().split()
+                for n in range(1, len(words)):
+                    longer.setdefault(" ".join(words[:n]), (i, e))
+        if not longer:
+            return
+        first: dict[str, int] = {}  # a short name -> where the article first names it alone
+        for k, ((s, e, _), i) in enumerate(zip(mentions, out)):
+            short = text[s:e].lower()
+            got = longer.get(short)
+            if got is None:
+                continue
+            a, long_end = got
+            if first.setdefault(short, s) < long_end or a == i or KINDS[kind[i]] != "city" or pop[i] >= MAJOR_CITY:
+                continue
+            if lat[i] == lat[i] and _nearest_km(lat[i], lon[i], [(lat[a], lon[a])]) < NEAR_KM:
+                continue
+            out[k] = a
 
     def _nearest_namesakes(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
         """A town whose region no other name of the article shares yields to a namesake of its country,

@@ -185,6 +185,8 @@ class Resolver(Namesakes):
             self._nearest_namesakes(mentions, out)
         if len(mentions) > 2:
             self._clustered_namesakes(mentions, out)
+        if len(mentions) > 1:
+            self._short_forms(text, mentions, out)
         return out
 
     def _support_of(self, j: int) -> dict[int, float]:
