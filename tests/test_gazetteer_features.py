@@ -160,3 +160,17 @@ def test_an_airport_not_named_after_a_town_is_one_mention(gaz):
     assert "Tamworth" in got and not any(k.startswith("Tamworth ") for k in got)
     assert not any("Authority" in k or k.endswith("Airport Authority") for k in got)
     assert [k for k in got if "Airport" in k] == ["Ellery Marsh International Airport"]
+
+
+def test_a_name_before_a_lowercase_feature_word_is_the_mention(gaz):
+    # the corpora mark the name alone: "Heathrow" of "Heathrow airport", "Loop Head" of "the Loop Head
+    # peninsula"; placed at the story's place, as a feature is
+    text = ("Travellers from London queued at Heathrow airport, then drove to the Loop Head peninsula "
+            "and the Caucasus mountains.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert got["Heathrow"].approximate and got["Heathrow"].country == "United Kingdom"
+    assert "Loop Head" in got and "Caucasus" in got
+    assert not any(k.endswith(("airport", "peninsula", "mountains")) for k in got)
+    # a capitalised word that starts a sentence is no name of one
+    text = "Flooding hit Leeds on Monday. Lake water rose. Mountains lake levels fell in Leeds."
+    assert {text[s:e] for s, e, _ in gaz.find(text)} == {"Leeds"}

@@ -9,7 +9,7 @@ from ..enrich.matcher import PhraseMatcher, link_scan
 from ..model import Place
 from .automaton import Scan
 from .build import KINDS, load_compiled, normalise
-from .textrules import _city_suffixed, _feature_hits, _most_named, _type_word_trimmed
+from .textrules import _city_suffixed, _feature_hits, _most_named, _named_before_feature, _type_word_trimmed
 from .features import Additions, _has_bracket
 from .recognise import Recogniser, _exclusion
 from .namesakes import _nearest_km
@@ -143,8 +143,9 @@ class GeoNamesGazetteer(Recogniser, Resolver, Additions):
         if major_only:
             return found
         hits = _feature_hits(text)
-        if hits:
-            found = self._features(text, hits, found, exclude)
+        named = _named_before_feature(text)
+        if hits or named:
+            found = self._features(text, hits, found, exclude, named)
         if "illage" in text or "own of " in text or "owns of " in text or "amlet" in text:
             found = self._named_settlements(text, found, exclude)
         if _has_bracket(text):

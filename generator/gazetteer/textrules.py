@@ -148,6 +148,28 @@ def _feature_matches(text: str, hits: list[int]) -> list[tuple[int, int]]:
     return out
 
 
+# A name before a lowercase feature word ("the Caucasus mountains", "Heathrow airport", "the Cranberry
+# rivers", "the Loop Head peninsula"): the corpora mark the name alone as the toponym
+_LOWER_FEATURE_WORDS = (" river", " mountains", " lake", " peninsula", " airport")
+_LOWER_FEATURE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) "
+                            r"(?:rivers?|mountains|lake|peninsula|airport)(?![\w'’-])")
+
+
+def _named_before_feature(text: str) -> list[tuple[int, int]]:
+    """Spans of the capitalised names right before a lowercase feature word (_LOWER_FEATURE), in order;
+    not a single word that starts a sentence ("Mountain river ...") nor one of NEIGHBOURS_OK."""
+    if not any(w in text for w in _LOWER_FEATURE_WORDS):
+        return []
+    out = []
+    for m in _LOWER_FEATURE.finditer(text):
+        s, e = m.span(1)
+        first = text[s:e].split(" ", 1)[0].lower()
+        if first in NEIGHBOURS_OK or (" " not in text[s:e] and _sentence_start(text, s - 1)):
+            continue
+        out.append((s, e))
+    return out
+
+
 def _make_feature_scan() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
     """A regex for the feature words that no other one starts ("Mount", not "Mountain"), grouped by first
     letter so the engine skips to the capitals it could start with, and for each the endings that make
