@@ -76,7 +76,7 @@ class Namesakes:
                 anchors.setdefault(i, set()).add(j)
         return anchors
 
-    def _short_forms(self, text: str, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
+    def _short_forms(self, mentions: list[tuple[int, int, int]], out: list[int]) -> None:
         """A town named by the first words of a town the article named before is that town ("Avondale" in a
         story about Avondale Estates, Georgia, was Avondale, Arizona): a story names its own town in full
         first and by the short form after, and the gazetteer may hold no town of the short name near it.
@@ -84,23 +84,23 @@ class Namesakes:
         ("Washington" after "Washington Court House" stays the capital); a short name met before the long
         one is a town of its own ("Bury North" ... "Bury St Edmunds" in a list of seats). Changes `out` in
         place."""
-        kind, pop, lat, lon = self._kind, self._pop, self._lat, self._lon
+        kind, pop, lat, lon, names = self._kind, self._pop, self._lat, self._lon, self._names
         longer: dict[str, tuple[int, int]] = {}  # first words of a town's name with a space -> (entry, end)
-        for (s, e, _), i in zip(mentions, out):
-            if text.find(" ", s, e) >= 0 and KINDS[kind[i]] == "city" and lat[i] == lat[i]:
-                words = text[s:e].lower().split()
+        for (_, e, j), i in zip(mentions, out):
+            name = names[j]  # the name as matched: no slice of the text for each mention
+            if " " in name and KINDS[kind[i]] == "city" and lat[i] == lat[i]:
+                words = name.split(" ")
                 for n in range(1, len(words)):
                     longer.setdefault(" ".join(words[:n]), (i, e))
         if not longer:
             return
-        first: dict[str, int] = {}  # a short name -> where the article first names it alone
-        for k, ((s, e, _), i) in enumerate(zip(mentions, out)):
-            short = text[s:e].lower()
-            got = longer.get(short)
+        first: dict[int, int] = {}  # a short name -> where the article first names it alone
+        for k, ((s, _, j), i) in enumerate(zip(mentions, out)):
+            got = longer.get(names[j])
             if got is None:
                 continue
             a, long_end = got
-            if first.setdefault(short, s) < long_end or a == i or KINDS[kind[i]] != "city" or pop[i] >= MAJOR_CITY:
+            if first.setdefault(j, s) < long_end or a == i or KINDS[kind[i]] != "city" or pop[i] >= MAJOR_CITY:
                 continue
             if lat[i] == lat[i] and _nearest_km(lat[i], lon[i], [(lat[a], lon[a])]) < NEAR_KM:
                 continue

@@ -186,7 +186,7 @@ class Resolver(Namesakes):
         if len(mentions) > 2:
             self._clustered_namesakes(mentions, out)
         if len(mentions) > 1:
-            self._short_forms(text, mentions, out)
+            self._short_forms(mentions, out)
         return out
 
     def _support_of(self, j: int) -> dict[int, float]:

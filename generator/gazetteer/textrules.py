@@ -149,24 +149,34 @@ def _feature_matches(text: str, hits: list[int]) -> list[tuple[int, int]]:
 
 
 # A name before a lowercase feature word ("the Caucasus mountains", "Heathrow airport", "the Cranberry
-# rivers", "the Loop Head peninsula"): the corpora mark the name alone as the toponym
-_LOWER_FEATURE_WORDS = (" river", " mountains", " lake", " peninsula", " airport")
-_LOWER_FEATURE = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?) "
-                            r"(?:rivers?|mountains|lake|peninsula|airport)(?![\w'’-])")
+# rivers", "the Loop Head peninsula"): the corpora mark the name alone as the toponym. The words are
+# found with str.find (each one more search of every text, ~2 µs), the name by a regex anchored at
+# the word, so most texts cost four searches and no regex.
+_LOWER_FEATURE_WORDS = (" river", " mountains", " peninsula", " airport")
+_NAME_AT_END = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)$")
 
 
 def _named_before_feature(text: str) -> list[tuple[int, int]]:
-    """Spans of the capitalised names right before a lowercase feature word (_LOWER_FEATURE), in order;
-    not a single word that starts a sentence ("Mountain river ...") nor one of NEIGHBOURS_OK."""
-    if not any(w in text for w in _LOWER_FEATURE_WORDS):
-        return []
+    """Spans of the capitalised names right before a lowercase feature word (_LOWER_FEATURE_WORDS, "rivers"
+    too), in order; not a single word that starts a sentence ("Mountain river ...") nor one of
+    NEIGHBOURS_OK."""
     out = []
-    for m in _LOWER_FEATURE.finditer(text):
-        s, e = m.span(1)
-        first = text[s:e].split(" ", 1)[0].lower()
-        if first in NEIGHBOURS_OK or (" " not in text[s:e] and _sentence_start(text, s - 1)):
-            continue
-        out.append((s, e))
+    n = len(text)
+    for w in _LOWER_FEATURE_WORDS:
+        k = text.find(w)
+        while k >= 0:
+            end = k + len(w)
+            if w == " river" and text.startswith("s", end):
+                end += 1
+            if end >= n or not (text[end].isalnum() or text[end] in "'’-"):
+                m = _NAME_AT_END.search(text, max(0, k - 60), k)
+                if m is not None:
+                    s, e = m.span(1)
+                    first = text[s:e].split(" ", 1)[0].lower()
+                    if first not in NEIGHBOURS_OK and (" " in text[s:e] or not _sentence_start(text, s - 1)):
+                        out.append((s, e))
+            k = text.find(w, end)
+    out.sort()
     return out
 
 
