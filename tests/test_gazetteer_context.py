@@ -141,3 +141,21 @@ def test_a_town_named_again_by_its_first_words_is_that_town(gaz):
     text = "Seats: Bury North, Bury South and Bury St Edmunds. Bury voted."
     towns = {p.name for s, e, p in gaz.find(text) if text[s:e] == "Bury"}
     assert towns == {"Bury"}
+
+
+def test_cv_tool_sets_a_weight_in_every_module_that_reads_it():
+    # the namesake rules read CLUSTER_GAP and NAMESAKE_GAP in namesakes.py: a weight the tool did not set
+    # there left every `--set` and `--search` of them without effect
+    from generator.gazetteer import geonames, namesakes, weights
+
+    from .conftest import load_tool
+
+    cv = load_tool("geoparse_cv")
+    gap, near = weights.CLUSTER_GAP, weights.NEAR_KM
+    try:
+        cv.apply({"CLUSTER_GAP": gap + 1.0, "NEAR_KM": 10.0})
+        assert namesakes.CLUSTER_GAP == gap + 1.0
+        assert namesakes.NEAR_KM == geonames.NEAR_KM == 10.0
+    finally:
+        cv.apply({})
+    assert (namesakes.CLUSTER_GAP, namesakes.NEAR_KM, geonames.NEAR_KM) == (gap, near, near)

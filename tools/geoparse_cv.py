@@ -29,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib
+import pkgutil
 import sys
 from pathlib import Path
 
@@ -53,9 +55,12 @@ def fold_of(record: dict, folds: int) -> int:
 
 
 def _modules() -> list:
-    from generator.gazetteer import features, geonames, recognise, resolve, weights
+    """Every module of the gazetteer package: each binds the weights it reads by name (`from .weights
+    import X`), so a hand-kept list fell behind when the namesake rules moved to namesakes.py (`--set
+    CLUSTER_GAP=...` and `--search` then changed nothing there)."""
+    import generator.gazetteer as pkg
 
-    return [weights, resolve, geonames, features, recognise]
+    return [importlib.import_module(f"{pkg.__name__}.{m.name}") for m in pkgutil.iter_modules(pkg.__path__)]
 
 
 def apply(weights: dict[str, float]) -> None:
