@@ -279,6 +279,7 @@ def test_the_body_ends_where_the_comments_start():
     comment = ("It is about time the council did something about the flooding, my cellar was full of water "
                "twice last winter and nobody came to help us.")
     for start in ("3 thoughts on “Council approves flood barrier for the old harbour”\n\njoetoronto\n\n",
+                  "Ein Gedanke zu „Council approves flood barrier for the old harbour“\n\n",
                   "riverwatcher says:\nNovember 5, 2019 at 3:12 pm\n\n", "About the author\n\n", "Über Lena Hartmann\n\n"):
         a = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + SECOND + "\n\n" + start + comment + "\n", "comments")
         assert LEAD in a.body_text and SECOND in a.body_text
