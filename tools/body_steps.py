@@ -42,6 +42,8 @@ def main() -> int:
     ap.add_argument("--models", type=Path, required=True, help="the five fold models: fitted and written here if absent")
     ap.add_argument("--cache", type=Path, default=None, help="the analysed tune pages: written here if absent")
     ap.add_argument("--failures", type=Path, default=None)
+    ap.add_argument("--refit-body", action="store_true",
+                    help="fit the fold models' body parts again with today's code (for changes to the body model)")
     args = ap.parse_args()
     if args.cache and args.cache.exists():
         items = pickle.loads(args.cache.read_bytes())
@@ -49,9 +51,10 @@ def main() -> int:
         items = T.load_pages(args.file)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(items))
-    models = T.kept_fold_models(items, args.models)
+    models = T.kept_fold_models(items, args.models, args.refit_body)
     preds = [{"ours": T.predict(it, models[it["fold"]]), "naive": T.naive(it["text"])} for it in items]
-    print(T.summary(T.score(items, preds)))
+    result = T.score(items, preds)
+    print(f"{T.summary(result)}  (P {result['ours']['body']['precision']:.4f}, R {result['ours']['body']['recall']:.4f})")
     if args.failures:
         with open(args.failures, "w", encoding="utf-8") as f:
             for it, p in zip(items, preds):
