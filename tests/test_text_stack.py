@@ -55,7 +55,7 @@ def _synthetic_pages(t, count: int):
 def test_the_trainer_fits_the_second_pass_to_take_a_short_line_between_paragraphs():
     t = load_tool("train_text_model")
     xs, ys, sites = _synthetic_pages(t, 20)
-    mean, scale, weights = (np.array(v) for v in t.fit_stack(xs, ys, sites, len(t.FEATURES)))
+    mean, scale, weights = (np.array(v) for v in load_tool("body_stack").fit_stack(xs, ys, sites, t._first_pass))
     assert len(weights) == len(STACK)
     first = t.fit_body(xs, ys, len(t.FEATURES))
     p = 1.0 / (1.0 + np.exp(-(xs[0] @ first)))

@@ -90,21 +90,8 @@ also fitted to the headline a page's HTML agrees on (238 tune pages without a go
 0.681, date right 0.841 (5.3 % wrong), body 0.9001; --part holdout, once: title 0.559 -> 0.570, dates
 wrong 5.7 -> 7.6 %, not shipped. TRAIN_SILVER_BODY=1 (the body too, 502 pages): body 0.8987, lost.
 
-Round 32 (datebody32, 2026-12-07; the body only): the body model has a second pass
-(generator/readers/text_stack.py, TRAIN_BODY_STACK=1, the default): a logistic model over each line's
-first-pass score and its neighbours' (the lines above and below, the means over 2 and 5 lines each
-side, the best of the 3 above against the best of the 3 below, inside the span the first pass calls
-body, distances to the nearest body line above and below), fitted on out-of-fold first-pass scores
-(the training pages split in STACK_FOLDS by site). tools/body_steps.py --refit-body (the title parts
-of the kept fold models, the body parts refitted), body F1 against 0.9037 (P 0.9014, R 0.9059):
-- chrome lines as neighbours scoring 0, the page's ends as 0: 0.9075 (P 0.9010, R 0.9142; 34 pages
-  up, 18 down by more than 0.01); it also dropped the last paragraph of a dump that is only the
-  article (nothing below it) and paragraphs between advertisement lines (tests/fixtures/scrapes);
-- chrome left out of the neighbourhoods: 0.9086 (P 0.9030, R 0.9143);
-- and beyond the page's ends the line's own score (kept): 0.9099 (P 0.9049, R 0.9149; 29 up, 12 down).
-Lost (with the first variant): the second pass also reading the line's own 52 features
-(TRAIN_STACK_OWN=1, 0.9027); body threshold 0.45 / 0.55 (0.9043 / 0.9068); without the gap rule
-(GAP_THRESHOLD) 0.9076, the same as with it: the rule is left in.
+Round 32 (datebody32, 2026-12-07): the body's second pass, fitted by tools/body_stack.py (its
+docstring lists the variants measured).
 
 The listwise loss (softmax over each page's candidates) and the averaging of seeded fits were
 already in place. With the folds keyed by site_of (URL-less pages by id), the shipped settings give
@@ -136,18 +123,15 @@ from generator.evaluation.scrapes import domain, naive, norm_title, part_of, sco
 from generator.model import RejectedInput  # noqa: E402
 from generator.readers.text import BODY_THRESHOLD, analyse, read_page, title_candidates, title_context  # noqa: E402
 from generator.readers.text_model import CONTEXT, FEATURES, Model, body_probabilities, context  # noqa: E402
-from generator.readers.text_stack import STACK, stack_features  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
+import body_stack  # noqa: E402
 import silver_titles  # noqa: E402
 import title_trees  # noqa: E402
 
 L2 = float(os.environ.get("TRAIN_L2", "1e-2"))  # title model; 0.1 and hidden 8 tie in --cv (0.697)
-BODY_L2 = 1e-2
 BODY_SKIP = ("composite", "contained", "headlike_before")  # title-only features: with them the body model
 # read the tune pages worse (body F1 0.8527 with them, 0.8586 without)
-STEPS = 1500
-RATE = 0.2
 SEED = 8
 HIDDEN = int(os.environ.get("TRAIN_HIDDEN", "4"))
 ENSEMBLE = int(os.environ.get("TRAIN_ENSEMBLE", "20"))  # seeded fits averaged (--cv title: 1 fit 0.606, 10 0.652, 20 0.655 with word counting by characters, where 10 gave 0.643)
@@ -164,9 +148,6 @@ TREES = int(os.environ.get("TRAIN_TREES", "200"))  # rounds of boosted trees (to
 USE_CONTEXT = os.environ.get("TRAIN_CONTEXT", "0") == "1"  # the trees also read the CONTEXT features
 BODY_TREES = int(os.environ.get("TRAIN_BODY_TREES", "0"))  # rounds of boosted trees added to the body model
 BODY_MIN_HESS = float(os.environ.get("TRAIN_BODY_MIN_HESS", "0.5"))  # a body leaf's summed hessian (a page's lines: 0.25 at most)
-BODY_STACK = os.environ.get("TRAIN_BODY_STACK", "1") == "1"  # the body's second pass over its neighbours' scores
-STACK_OWN = os.environ.get("TRAIN_STACK_OWN", "0") == "1"  # the second pass also reads the unit's own features
-STACK_FOLDS = 5  # site folds of the out-of-fold first-pass scores the second pass is fitted on
 LOOSE = float(os.environ.get("TRAIN_LOOSE", "0"))  # label a line holding the gold title (or held in it) on pages with no exact line
 PSEUDO = float(os.environ.get("TRAIN_PSEUDO", "0"))  # self-training: softmax share a pseudo-labelled headline needs (0: off, the default: see below)
 SILVER = os.environ.get("TRAIN_SILVER", "0") == "1"  # also fit titles to the headline a page's HTML agrees on
@@ -326,53 +307,20 @@ def title_scores(params: dict, x: np.ndarray) -> np.ndarray:
 
 def fit_body(xs: list[np.ndarray], ys: list[np.ndarray], dim: int) -> np.ndarray:
     """Logistic regression, each page weighing the same whatever its number of lines."""
-    return _logistic(xs, ys, np.array([f not in BODY_SKIP for f in FEATURES], dtype=float))
+    return body_stack.logistic(xs, ys, np.array([f not in BODY_SKIP for f in FEATURES], dtype=float))
 
 
-def _logistic(xs: list[np.ndarray], ys: list[np.ndarray], used: np.ndarray) -> np.ndarray:
-    """Full-batch gradient descent from zero weights on the `used` columns, pages weighing the same."""
-    x = np.vstack(xs)
-    y = np.concatenate(ys)
-    weight = np.concatenate([np.full(len(v), 1.0 / len(v)) for v in ys])
-    weight /= weight.sum()
-    w = np.zeros(x.shape[1])
-    for _ in range(STEPS):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        w -= RATE * 4 * (x.T @ (weight * (p - y)) + BODY_L2 * w) * used
-    return w
+def _first_pass(xs: list[np.ndarray], ys: list[np.ndarray]) -> np.ndarray:
+    return fit_body(xs, ys, len(FEATURES))
+
+
+_OWN_USED = np.array([f not in BODY_SKIP and f != "bias" for f in FEATURES], dtype=float)  # TRAIN_STACK_OWN
 
 
 def body_sites(items: list[dict]) -> list[str]:
     """The site of each page examples() makes body rows of, in the same order."""
     return [item.get("site", "") for item in items
             if body_of(item) and not all(item["page"].chrome)]
-
-
-def fit_stack(xs: list[np.ndarray], ys: list[np.ndarray], sites: list[str], dim: int) -> list:
-    """The body's second pass (generator/readers/text_stack.py): a logistic model over each line's and
-    its neighbours' first-pass scores, those scores read out of fold (the pages split in STACK_FOLDS
-    by site, each scored by a first pass fitted on the others), as the reader meets a site it never saw.
-    Returns [mean, scale, weights] of the standardised STACK features."""
-    inner = [int(hashlib.sha256(("stack:" + site).encode()).hexdigest()[8:16], 16) % STACK_FOLDS for site in sites]
-    feats: list[np.ndarray] = [np.zeros(0)] * len(xs)
-    for f in range(STACK_FOLDS):
-        held = [k for k, g in enumerate(inner) if g == f]
-        if not held:
-            continue
-        w = fit_body([x for x, g in zip(xs, inner) if g != f], [y for y, g in zip(ys, inner) if g != f], dim)
-        for k in held:  # the rows are the page's units that are not chrome, in page order
-            feats[k] = stack_features(1.0 / (1.0 + np.exp(-np.clip(xs[k] @ w, -30.0, 30.0))))
-            if STACK_OWN:
-                feats[k] = np.hstack([feats[k], xs[k]])
-    every = np.vstack(feats)
-    mean, scale = every.mean(axis=0), every.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    mean[0], scale[0] = 0.0, 1.0
-    used = np.ones(every.shape[1])
-    if STACK_OWN:
-        used[len(STACK):] = [f not in BODY_SKIP and f != "bias" for f in FEATURES]
-    weights = _logistic([(x - mean) / scale for x in feats], ys, used)
-    return [[round(float(v), 5) for v in mean], [round(float(v), 5) for v in scale], [round(float(v), 4) for v in weights]]
 
 
 def title_pages(items: list[dict]) -> list[tuple]:
@@ -448,7 +396,8 @@ def fit_once(items: list[dict]) -> dict:
         title_w = fit_title([((x - mean) / scale, y, site) for x, y, site in groups], dim)
     trees: list = []
     body_w = fit_body([(x - mean) / scale for x in body_x], body_y, dim)
-    stack = fit_stack([(x - mean) / scale for x in body_x], body_y, body_sites(items), dim) if BODY_STACK else []
+    stack = body_stack.fit_stack([(x - mean) / scale for x in body_x], body_y, body_sites(items), _first_pass,
+                                 _OWN_USED) if body_stack.ENABLED else []
     body_trees: list = []
     if BODY_TREES:
         skip = np.array([f == "bias" or f in BODY_SKIP for f in FEATURES])
@@ -507,8 +456,8 @@ def with_body(raw: dict, items: list[dict]) -> dict:
     xs = [(x - mean) / scale for x in body_x]
     out = {k: v for k, v in raw.items() if k != "stack"}
     out["body"] = [round(float(v), 4) for v in fit_body(xs, body_y, len(FEATURES))]
-    if BODY_STACK:
-        out["stack"] = fit_stack(xs, body_y, body_sites(items), len(FEATURES))
+    if body_stack.ENABLED:
+        out["stack"] = body_stack.fit_stack(xs, body_y, body_sites(items), _first_pass, _OWN_USED)
     return out
 
 
