@@ -8,6 +8,8 @@ model's features or labels.
 `--models PATH`: the five fold models of `tools/train_text_model.py --cv`, fitted and kept there when PATH
 does not exist, read from it when it does (PATH must be a new file of your own); `--cache PATH` the same
 for the analysed pages. Prints the figures `--cv` prints (the same, since the fold models are the same).
+`--refit-body` fits the kept fold models' body parts again with today's code (the first pass and the
+second, tools/body_stack.py), their title parts kept: for changes to the body model, 30 CPU-s a run.
 `--failures` writes one JSON line per tune page with a gold body: its F1, and the units of the page that
 are inside the gold body but left out by the reader (with their index, the headline's and the body's span).
 """
