@@ -279,6 +279,7 @@ def test_the_body_ends_where_the_comments_start():
     comment = ("It is about time the council did something about the flooding, my cellar was full of water "
                "twice last winter and nobody came to help us.")
     for start in ("3 thoughts on “Council approves flood barrier for the old harbour”\n\njoetoronto\n\n",
+                  "Ein Gedanke zu „Council approves flood barrier for the old harbour“\n\n",
                   "riverwatcher says:\nNovember 5, 2019 at 3:12 pm\n\n", "About the author\n\n", "Über Lena Hartmann\n\n"):
         a = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + SECOND + "\n\n" + start + comment + "\n", "comments")
         assert LEAD in a.body_text and SECOND in a.body_text
@@ -330,3 +331,13 @@ def test_a_photo_credit_inside_the_text_does_not_end_it_and_the_footer_still_doe
     b = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + SECOND + "\n\n" + footer, "footer")
     assert LEAD in b.body_text and SECOND in b.body_text
     assert "newsletter" not in b.body_text
+
+
+def test_a_labelled_photo_caption_between_paragraphs_is_not_body():
+    """'Photo caption: …' between two paragraphs is the picture's label, like 'Photo: …': the body's
+    second pass (which lifts short lines between paragraphs) does not take it."""
+    head = "Council approves flood barrier for the old harbour\n\n"
+    caption = "Photo caption: Sandbags stacked along the quay before the storm"
+    a = parse_scrape(NAV + "\n" + head + LEAD + "\n\n" + caption + "\n\n" + SECOND + "\n", "caption")
+    assert LEAD in a.body_text and SECOND in a.body_text
+    assert "Sandbags stacked" not in a.body_text

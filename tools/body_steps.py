@@ -8,6 +8,8 @@ model's features or labels.
 `--models PATH`: the five fold models of `tools/train_text_model.py --cv`, fitted and kept there when PATH
 does not exist, read from it when it does (PATH must be a new file of your own); `--cache PATH` the same
 for the analysed pages. Prints the figures `--cv` prints (the same, since the fold models are the same).
+`--refit-body` fits the kept fold models' body parts again with today's code (the first pass and the
+second, tools/body_stack.py), their title parts kept: for changes to the body model, 30 CPU-s a run.
 `--failures` writes one JSON line per tune page with a gold body: its F1, and the units of the page that
 are inside the gold body but left out by the reader (with their index, the headline's and the body's span).
 """
@@ -42,6 +44,8 @@ def main() -> int:
     ap.add_argument("--models", type=Path, required=True, help="the five fold models: fitted and written here if absent")
     ap.add_argument("--cache", type=Path, default=None, help="the analysed tune pages: written here if absent")
     ap.add_argument("--failures", type=Path, default=None)
+    ap.add_argument("--refit-body", action="store_true",
+                    help="fit the fold models' body parts again with today's code (for changes to the body model)")
     args = ap.parse_args()
     if args.cache and args.cache.exists():
         items = pickle.loads(args.cache.read_bytes())
@@ -49,9 +53,10 @@ def main() -> int:
         items = T.load_pages(args.file)
         if args.cache:
             args.cache.write_bytes(pickle.dumps(items))
-    models = T.kept_fold_models(items, args.models)
+    models = T.kept_fold_models(items, args.models, args.refit_body)
     preds = [{"ours": T.predict(it, models[it["fold"]]), "naive": T.naive(it["text"])} for it in items]
-    print(T.summary(T.score(items, preds)))
+    result = T.score(items, preds)
+    print(f"{T.summary(result)}  (P {result['ours']['body']['precision']:.4f}, R {result['ours']['body']['recall']:.4f})")
     if args.failures:
         with open(args.failures, "w", encoding="utf-8") as f:
             for it, p in zip(items, preds):

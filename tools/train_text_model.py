@@ -90,6 +90,9 @@ also fitted to the headline a page's HTML agrees on (238 tune pages without a go
 0.681, date right 0.841 (5.3 % wrong), body 0.9001; --part holdout, once: title 0.559 -> 0.570, dates
 wrong 5.7 -> 7.6 %, not shipped. TRAIN_SILVER_BODY=1 (the body too, 502 pages): body 0.8987, lost.
 
+Round 32 (datebody32, 2026-12-07): the body's second pass, fitted by tools/body_stack.py (its
+docstring lists the variants measured).
+
 The listwise loss (softmax over each page's candidates) and the averaging of seeded fits were
 already in place. With the folds keyed by site_of (URL-less pages by id), the shipped settings give
 0.661 (date right 0.735, 4.5 % wrong, body F1 0.8922). Every regulariser tried loses. The shipped
@@ -122,15 +125,13 @@ from generator.readers.text import BODY_THRESHOLD, analyse, read_page, title_can
 from generator.readers.text_model import CONTEXT, FEATURES, Model, body_probabilities, context  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "tools"))
+import body_stack  # noqa: E402
 import silver_titles  # noqa: E402
 import title_trees  # noqa: E402
 
 L2 = float(os.environ.get("TRAIN_L2", "1e-2"))  # title model; 0.1 and hidden 8 tie in --cv (0.697)
-BODY_L2 = 1e-2
 BODY_SKIP = ("composite", "contained", "headlike_before")  # title-only features: with them the body model
 # read the tune pages worse (body F1 0.8527 with them, 0.8586 without)
-STEPS = 1500
-RATE = 0.2
 SEED = 8
 HIDDEN = int(os.environ.get("TRAIN_HIDDEN", "4"))
 ENSEMBLE = int(os.environ.get("TRAIN_ENSEMBLE", "20"))  # seeded fits averaged (--cv title: 1 fit 0.606, 10 0.652, 20 0.655 with word counting by characters, where 10 gave 0.643)
@@ -306,16 +307,20 @@ def title_scores(params: dict, x: np.ndarray) -> np.ndarray:
 
 def fit_body(xs: list[np.ndarray], ys: list[np.ndarray], dim: int) -> np.ndarray:
     """Logistic regression, each page weighing the same whatever its number of lines."""
-    x = np.vstack(xs)
-    y = np.concatenate(ys)
-    weight = np.concatenate([np.full(len(v), 1.0 / len(v)) for v in ys])
-    weight /= weight.sum()
-    w = np.zeros(dim)
-    used = np.array([f not in BODY_SKIP for f in FEATURES], dtype=float)
-    for _ in range(STEPS):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        w -= RATE * 4 * (x.T @ (weight * (p - y)) + BODY_L2 * w) * used
-    return w
+    return body_stack.logistic(xs, ys, np.array([f not in BODY_SKIP for f in FEATURES], dtype=float))
+
+
+def _first_pass(xs: list[np.ndarray], ys: list[np.ndarray]) -> np.ndarray:
+    return fit_body(xs, ys, len(FEATURES))
+
+
+_OWN_USED = np.array([f not in BODY_SKIP and f != "bias" for f in FEATURES], dtype=float)  # TRAIN_STACK_OWN
+
+
+def body_sites(items: list[dict]) -> list[str]:
+    """The site of each page examples() makes body rows of, in the same order."""
+    return [item.get("site", "") for item in items
+            if body_of(item) and not all(item["page"].chrome)]
 
 
 def title_pages(items: list[dict]) -> list[tuple]:
@@ -391,6 +396,8 @@ def fit_once(items: list[dict]) -> dict:
         title_w = fit_title([((x - mean) / scale, y, site) for x, y, site in groups], dim)
     trees: list = []
     body_w = fit_body([(x - mean) / scale for x in body_x], body_y, dim)
+    stack = body_stack.fit_stack([(x - mean) / scale for x in body_x], body_y, body_sites(items), _first_pass,
+                                 _OWN_USED) if body_stack.ENABLED else []
     body_trees: list = []
     if BODY_TREES:
         skip = np.array([f == "bias" or f in BODY_SKIP for f in FEATURES])
@@ -417,22 +424,41 @@ def fit_once(items: list[dict]) -> dict:
                           for levels, leaves in trees]} if trees else {}),
             **({"context": list(CONTEXT)} if trees and USE_CONTEXT else {}),
             **({"body_trees": [[[f for lv in levels for f, _ in lv], [t for lv in levels for _, t in lv], leaves]
-                               for levels, leaves in body_trees]} if body_trees else {})}
+                               for levels, leaves in body_trees]} if body_trees else {}),
+            **({"stack": stack} if stack else {})}
 
 
 def as_model(raw: dict) -> Model:
     return Model(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["title"]),
                  tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]),
                  tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("trees", ())), tuple(raw.get("context", ())),
-                 tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("body_trees", ())))
+                 tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("body_trees", ())),
+                 tuple(tuple(v) for v in raw.get("stack", ())))
 
 
-def kept_fold_models(items: list[dict], path: Path) -> list[Model]:
+def kept_fold_models(items: list[dict], path: Path, refit_body: bool = False) -> list[Model]:
     """The FOLDS cross-validation models, fitted and pickled to `path` when it does not exist, else read
-    from it: the step tools (date_steps.py, body_steps.py) re-read the tune pages without refitting."""
+    from it: the step tools (date_steps.py, body_steps.py) re-read the tune pages without refitting.
+    `refit_body`: the body parts fitted again by today's code (the title part, the costly one, kept)."""
     if not path.exists():
         path.write_bytes(pickle.dumps([fit([it for it in items if it["fold"] != f]) for f in range(FOLDS)]))
-    return [as_model(raw) for raw in pickle.loads(path.read_bytes())]
+    raws = pickle.loads(path.read_bytes())
+    if refit_body:
+        raws = [with_body(raw, [it for it in items if it["fold"] != f]) for f, raw in enumerate(raws)]
+    return [as_model(raw) for raw in raws]
+
+
+def with_body(raw: dict, items: list[dict]) -> dict:
+    """`raw` with its body model (first pass and, with TRAIN_BODY_STACK, second pass) fitted on `items`
+    again, on the features standardised as `raw` has them."""
+    body_x, body_y, _ = examples(items)
+    mean, scale = np.array(raw["mean"]), np.array(raw["scale"])
+    xs = [(x - mean) / scale for x in body_x]
+    out = {k: v for k, v in raw.items() if k != "stack"}
+    out["body"] = [round(float(v), 4) for v in fit_body(xs, body_y, len(FEATURES))]
+    if body_stack.ENABLED:
+        out["stack"] = body_stack.fit_stack(xs, body_y, body_sites(items), _first_pass, _OWN_USED)
+    return out
 
 
 def predict(item: dict, model: Model) -> dict:

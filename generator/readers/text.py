@@ -12,6 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
+import numpy as np
+
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces, load_yaml
 from .html_dates import dates_in_text
@@ -295,10 +297,11 @@ def _body_under(page: Page, title_at: int, model: Model) -> tuple[str | None, li
     rules = chrome_rules()
     units = page.units
     title = units[title_at].casefold()
+    scored = _page_body(page, model)
     probability = [0.0] * len(units)
     for i in range(title_at + 1, len(units)):
         if not page.chrome[i] and units[i].casefold() != title:
-            probability[i] = model.body_probability(page.vectors[i])
+            probability[i] = float(scored[i])
     kept: list[str] = []
     first = None  # the body's first unit
     inserted = False  # inside a "Read more" box between two paragraphs
@@ -325,6 +328,15 @@ def _body_under(page: Page, title_at: int, model: Model) -> tuple[str | None, li
         summary, blocks = _structure([u for i, u in enumerate(units[title_at + 1:], title_at + 1)
                                       if not page.chrome[i] and u.casefold() != title])
     return summary, blocks
+
+
+def _page_body(page: Page, model: Model) -> np.ndarray:
+    """The body model's probability of every unit of the page, kept on the page for `model` (the reader
+    tries up to TITLE_TRIES headlines on one page)."""
+    kept = page.__dict__.get("_body")
+    if kept is None or kept[0] is not model:
+        kept = page.__dict__["_body"] = (model, body_probabilities(model, page.vectors, page.chrome))
+    return kept[1]
 
 
 def _copyright(unit: str, rules: Chrome) -> bool:

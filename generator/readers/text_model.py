@@ -28,6 +28,7 @@ import numpy as np
 import yaml
 
 from ..textutil import YAML_BASE_LOADER
+from .text_stack import restacked
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -80,6 +81,7 @@ class Model:
     trees: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]], ...] = ()
     context: tuple[str, ...] = ()  # the trees also read these features of a candidate (CONTEXT), after the others
     body_trees: tuple[tuple[tuple[int, ...], tuple[float, ...], tuple[float, ...]], ...] = ()  # added to the body logit
+    stack: tuple[tuple[float, ...], ...] = ()  # the body's second pass (text_stack.py): mean, scale, weights
 
     def __post_init__(self) -> None:
         # The same weights as arrays: scoring a line in Python loops took 7 of the 16 CPU-ms a page
@@ -159,7 +161,8 @@ def load_model(path: Path = DATA / "text_model.json") -> Model:
     return Model(tuple(raw["features"]), tuple(raw["mean"]), tuple(raw["scale"]), tuple(raw["title"]),
                  tuple(tuple(r) for r in raw["hidden"]), tuple(raw["out"]), tuple(raw["body"]),
                  tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("trees", ())), tuple(raw.get("context", ())),
-                 tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("body_trees", ())))
+                 tuple((tuple(f), tuple(t), tuple(v)) for f, t, v in raw.get("body_trees", ())),
+                 tuple(tuple(v) for v in raw.get("stack", ())))
 
 
 def word_count(unit: str) -> int:
@@ -366,15 +369,20 @@ CONTEXT_FAR = 50  # distances are capped here
 
 
 def body_probabilities(model: Model, vectors: list[list[float]], chrome: list[bool]) -> np.ndarray:
-    """The body model's probability for every unit (chrome units 0), in one matrix product."""
+    """The body model's probability for every unit (chrome units 0), in one matrix product, re-scored
+    by the second pass over the neighbours' scores when the model has one."""
     if not vectors:
         return np.zeros(0)
     mean, scale = model._arrays[:2]
-    z = ((np.asarray(vectors, dtype=float) - mean) / scale) @ model._arrays[6]
+    own = (np.asarray(vectors, dtype=float) - mean) / scale
+    z = own @ model._arrays[6]
     if model.body_trees:
         z = z + _walk_rows(model._body_trees, np.asarray(vectors, dtype=float))
     p = 1.0 / (1.0 + np.exp(-np.clip(z, -30.0, 30.0)))
-    p[np.asarray(chrome, dtype=bool)] = 0.0
+    is_chrome = np.asarray(chrome, dtype=bool)
+    p[is_chrome] = 0.0
+    if model.stack:
+        p = restacked(p, is_chrome, *(np.asarray(v, dtype=float) for v in model.stack), own=own)
     return p
 
 
