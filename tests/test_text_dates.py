@@ -288,21 +288,6 @@ def test_a_copyright_date_is_not_the_pages():
     assert b.date.isoformat() == "2023-11-07"
 
 
-def test_a_mastheads_today_is_not_the_articles_date():
-    """'Thursday, 9 November 2023' alone on its line, later than every other day the page prints (the
-    teasers below), is the site's today in its masthead: undated rather than that day. With a time on
-    the line, or with no other dates on the page, it is the article's dateline."""
-    teasers = "More news\n\nFerry timetable changes\n\n6 November 2023\n\nFish market reopens\n\n3 November 2023\n"
-    body = LEAD + "\n\n" + SECOND + "\n\n" + THIRD + "\n\n"
-    a = parse_scrape("Thursday, 9 November 2023\n\n" + NAV + "\n" + HEAD + "\n" + body + teasers, "today")
-    assert a.title == HEAD.strip()
-    assert a.date is None
-    b = parse_scrape("Thursday, 9 November 2023, 14:05\n\n" + NAV + "\n" + HEAD + "\n" + body + teasers, "timed")
-    assert b.date.isoformat() == "2023-11-09"
-    c = parse_scrape("Thursday, 9 November 2023\n\n" + NAV + "\n" + HEAD + "\n" + body, "alone")
-    assert c.date.isoformat() == "2023-11-09"
-
-
 def test_no_date_from_above_a_comment():
     """The dateline above the first paragraph (body_date) is not looked for past the comment section's
     start: the 'paragraph' is a comment and the date over it the comment's."""

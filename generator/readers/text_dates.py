@@ -8,9 +8,7 @@ than wrong (issue 8).
 """
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datetime import date
@@ -321,34 +319,6 @@ def _copy_date(page: Page, title_at: int) -> tuple | None:
     return None
 
 
-_WEEKDAY: list = []
-TODAY_CHARS = 45  # a masthead's date line: a weekday and a date, nothing else
-TODAY_OTHERS = 2  # other days the page prints, all earlier, that show the line is not the article's
-_CLOCK_TIME = re.compile(r"\d[:.h]\d\d\b|\b(am|pm|uhr)\b", re.I)
-
-
-def _weekday_line() -> re.Pattern:
-    """A line that opens with a weekday's name (generator/data/weekday_names.json)."""
-    if not _WEEKDAY:
-        table = json.loads((Path(__file__).resolve().parent.parent / "data" / "weekday_names.json").read_text(encoding="utf-8"))
-        names = sorted({n for k, v in table.items() if not k.startswith("_") for n in v}, key=len, reverse=True)
-        _WEEKDAY.append(re.compile(r"\W{0,3}(?:" + "|".join(map(re.escape, names)) + r")\b\.?,?\s", re.I))
-    return _WEEKDAY[0]
-
-
-def _today(page: Page, i: int, day: object) -> bool:
-    """Unit i is a masthead's today ("Thursday, November 9, 2023"): a weekday and a date alone, no time,
-    later than every other day the page prints (at least TODAY_OTHERS of them). The article's own
-    dateline is never later than the dates of the teasers and comments around it but today.
-    (--cv by site, kept fold models: 1 wrong date fewer, the page then dated right from further down;
-    no right one lost.)"""
-    unit = page.units[i]
-    if len(unit) > TODAY_CHARS or not _weekday_line().match(unit) or _CLOCK_TIME.search(unit):
-        return False
-    others = {d for j in range(len(page.units)) if j != i for _, _, d in _dates_of(page, j)} - {day}
-    return len(others) >= TODAY_OTHERS and day > max(others)
-
-
 def _date_choice(page: Page, title_at: int, before: int = DATE_BEFORE, after: int = DATE_AFTER) -> tuple | None:
     """The dateline the page prints nearest its headline, from `before` units above it to `after` below
     it; an "Updated" date only when no other is there. Among a list of dates (related articles, an
@@ -370,8 +340,6 @@ def _date_choice(page: Page, title_at: int, before: int = DATE_BEFORE, after: in
         for updated, published, day in _dates_of(page, i):
             if (prose_above >= IN_ARTICLE or listed) and not published:
                 continue  # a date inside the article's text is an event's, not the page's; under "Related", a teaser's
-            if not published and _today(page, i, day):
-                continue
             if i > title_at + after:
                 if last_dated >= 0 and i - last_dated <= LIST_GAP:
                     beyond.add(day)
@@ -404,6 +372,5 @@ def _lone_dateline(page: Page, title_at: int) -> list[tuple[bool, bool, float, o
     end = next((i for i in range(title_at + 1, end) if page.stop[i] or _comments_start(page, i)), end)  # not past "Related" or the comments
     found = [(i, (updated, False, float(abs(i - title_at)), day))
              for i in range(max(0, title_at - DATE_BEFORE), end)
-             if len(page.units[i]) <= LONE_DATELINE_CHARS for updated, published, day in _dates_of(page, i)
-             if published or not _today(page, i, day)]
+             if len(page.units[i]) <= LONE_DATELINE_CHARS for updated, published, day in _dates_of(page, i)]
     return [f for _, f in found] if len({i for i, _ in found}) == 1 else []
