@@ -1,8 +1,12 @@
 """Typed options of the archive plugin, grouped by prefix like Material's own plugins."""
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
+
+from ..model import EARLIEST_DATE
 
 
 class SitePath(opt.Type):
@@ -68,6 +72,22 @@ class Marker(opt.Type):
         return value
 
 
+class Day(opt.BaseConfigOption):
+    """A calendar day, typed as YAML reads it (`1900-01-01`) or quoted."""
+
+    def __init__(self, default: date) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else date.fromisoformat("")
+        except ValueError:
+            raise opt.ValidationError(f"{value!r} must be a day, YYYY-MM-DD, such as {self.default.isoformat()}") from None
+
+
 class ArchiveConfig(base.Config):
     enabled = opt.Type(bool, default=True)
     articles_dir = SitePath("articles")
@@ -107,4 +127,5 @@ class ArchiveConfig(base.Config):
     parallel_min_pages = Count(1000, 0)  # fewer uncached pages: all rendered by MkDocs' loop (parallel.py)
 
     archive_dir = SitePath("archive")
+    earliest_date = Day(EARLIEST_DATE)  # a page dated before it is named (a typo such as 0001-01-01)
     archive_title = opt.Type(str, default="Archive")

@@ -298,14 +298,19 @@ def build_day() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def future_dates(records: list[Record], today: date) -> list[str]:
-    """One line per page dated after `today` (one day's slack): a typo (2062 for 2026) sorts the
-    article above every other on the home page, its listings and the feeds, where it stays for years."""
+def implausible_dates(records: list[Record], today: date, earliest: date) -> list[str]:
+    """One line per page dated after `today` (one day's slack) or before `earliest`: a typo (2062
+    for 2026) sorts the article above every other on the home page, its listings and the feeds,
+    where it stays for years; `0001-01-01` or `0202-05-01` made a year-1 or year-202 archive page,
+    without a word. The page keeps the date typed (the build never rewrites an editor's value)."""
     out = []
     for r in sorted(records, key=lambda r: r.src_uri):
         if r.date is not None and r.date > today + FUTURE_SLACK:
             out.append(f"{r.src_uri}: date: {r.date.isoformat()} is after the day of the build "
                        f"({today.isoformat()}): a typo? It is listed first everywhere until then")
+        elif r.date is not None and r.date < earliest:
+            out.append(f"{r.src_uri}: date: {r.date.isoformat()} is before {earliest.isoformat()}, the earliest "
+                       "date an article of this archive may have: a typo? (earliest_date lowers it)")
     return out
 
 
@@ -456,7 +461,7 @@ def by_month(records: list[Record]) -> tuple[dict[str, list[Record]], list[Recor
     undated = []
     for r in newest_first(records):
         if r.date:
-            months[f"{r.date:%Y-%m}"].append(r)
+            months[f"{r.date.year:04d}-{r.date.month:02d}"].append(r)  # year 999: "0999", sorted
         else:
             undated.append(r)
     return dict(sorted(months.items(), reverse=True)), undated

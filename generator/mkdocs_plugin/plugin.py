@@ -25,7 +25,7 @@ from . import (article, buildcache, catalogue, charts, clashes, exports, feedset
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
 from .config import ArchiveConfig
-from .index import (LocationNode, Record, build_day, derive, future_dates, location_tree, name_slug, newest_first, place_slug, shared_ids,
+from .index import (LocationNode, Record, build_day, derive, implausible_dates, location_tree, name_slug, newest_first, place_slug, shared_ids,
                     tag_index, template_meta)
 
 log = get_plugin_logger(__name__)
@@ -110,7 +110,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.urls[f.src_uri] = f.url
         for problem in shared_ids(list(self.records.values())):  # a page copied with its id
             log.warning(problem)
-        for problem in future_dates(list(self.records.values()), build_day()):  # 2062 for 2026
+        for problem in implausible_dates(list(self.records.values()), build_day(), self.config.earliest_date):
             log.warning(problem)
         self.link.known(self.urls)
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)

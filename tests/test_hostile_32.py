@@ -1,0 +1,65 @@
+"""Round 32 of hostile input and tired-editor mistakes, each found by trying it on a scratch project:
+every test fails on the code before its fix (the commit messages say what happened before)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_project, run_archive
+from .test_hostile_30 import _page
+from .test_hostile_more import HEADLINE
+from .test_hostile_site import GOOD_PAGE, body
+
+
+def _plugin_option(project: Path, text: str) -> None:
+    """mkdocs.yml with the archive plugin given `text` (option lines, indented for it)."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - archive\n", "  - archive:\n" + text), encoding="utf-8")
+
+
+def _dated(day: str, n: int) -> str:
+    return (GOOD_PAGE.replace("date: 2024-05-01", f"date: {day}").replace("0123456789abcdef", f"{n:016x}")
+            .replace("about the convoy", f"about convoy {n}"))
+
+
+def test_a_date_typed_before_any_article_could_be_is_one_line(tmp_path):
+    """`date: 0001-01-01` (or 0202 for 2020, 1066 for 2016) typed by hand built without a word: the
+    article went to a year-1 archive page ("1-01", sorted by text, so year 999 came before 2024),
+    last everywhere, and the strict build passed. Now each is one line naming the file and the
+    date (as a day past the build was), and the strict build fails; `earliest_date` lowers the
+    bound for an archive of older articles."""
+    project = copy_project(tmp_path / "p")
+    for n, day in enumerate(("0001-01-01", "1066-10-14", "9999-12-31")):
+        _page(project, _dated(day, n + 1), name=f"d{n}.md")
+    _page(project)
+    strict = run_archive("build", cwd=project, env={"SOURCE_DATE_EPOCH": "1714608000"})
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    named = [line for line in out.splitlines() if "date: " in line and "articles/2024/05/d" in line]
+    assert len(named) == 3, out
+    assert "d0.md: date: 0001-01-01 is before 1950-01-01" in named[0] and "d1.md: date: 1066-10-14" in named[1], named
+    assert "d2.md: date: 9999-12-31 is after the day of the build" in named[2], named
+    _plugin_option(project, "      earliest_date: 1000-01-01\n")
+    (project / "content" / "articles" / "2024" / "05" / "d2.md").unlink()
+    lowered = run_archive("build", cwd=project)
+    out = lowered.stdout + lowered.stderr
+    assert lowered.returncode == 1 and "0001-01-01 is before 1000-01-01" in out and "1066" not in out, out
+
+
+def test_a_sidecar_date_yaml_reads_as_a_day_is_held_to_the_readers_bounds(tmp_path):
+    """YAML reads `date: 0001-01-01` in a sidecar as a date of its own, which was taken as it was
+    (no reader yields a day before 1950 or after tomorrow): the article was published in year 1, or
+    9999, at the top of every listing. Now such a sidecar rejects its input, as any other date
+    that is not one does, with a line naming the sidecar and the date."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n, day in enumerate(("0001-01-01", "9999-12-31")):
+        (inbox / f"s{n}.txt").write_text(f"{HEADLINE} {n}\n\n" + "\n\n".join(body(n, 3)) + "\n", encoding="utf-8")
+        (inbox / f"s{n}.txt.meta.yml").write_text(f"date: {day}\nsource: Wire\n", encoding="utf-8")
+    out = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), "--json", cwd=tmp_path)
+    entries = json.loads(out.stdout)["entries"]
+    assert out.returncode == 1 and [e["outcome"] for e in entries] == ["rejected", "rejected"], out.stdout
+    assert "s0.txt.meta.yml: date 0001-01-01 is not a plausible" in entries[0]["reason"], entries
+    assert not (tmp_path / "content" / "articles").exists() or not list((tmp_path / "content" / "articles").rglob("*.md"))
