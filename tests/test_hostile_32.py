@@ -63,3 +63,39 @@ def test_a_sidecar_date_yaml_reads_as_a_day_is_held_to_the_readers_bounds(tmp_pa
     assert out.returncode == 1 and [e["outcome"] for e in entries] == ["rejected", "rejected"], out.stdout
     assert "s0.txt.meta.yml: date 0001-01-01 is not a plausible" in entries[0]["reason"], entries
     assert not (tmp_path / "content" / "articles").exists() or not list((tmp_path / "content" / "articles").rglob("*.md"))
+
+
+@pytest.mark.parametrize("typed", ["the", "'Latest articles'", '"<!-- one\\n two -->"'])
+def test_a_home_marker_that_prose_can_hold_is_a_configuration_error(tmp_path, typed):
+    """`home_marker: the` was taken: every "the" of the home page became a list of the latest
+    articles (the heading's, the introduction's), and the strict build passed. A marker is now an
+    HTML comment on a line of its own, which prose cannot hold by accident."""
+    project = copy_project(tmp_path / "p")
+    _plugin_option(project, f"      home_marker: {typed}\n")
+    out = run_archive("build", cwd=project)
+    said = [line for line in out.stderr.splitlines() if "home_marker" in line]
+    assert out.returncode == 1 and "Traceback" not in out.stderr and len(said) == 1, out.stderr
+    assert "HTML comment" in said[0], said
+
+
+def test_a_home_page_without_its_marker_line_is_one_line(tmp_path):
+    """An index.md whose marker line went with the text around it (or never had one) built a home
+    page with no latest articles, without a word. Now one line names index.md and the marker, and
+    the strict build fails; `home_latest: 0` says the list is not wanted. The marker counts only on
+    a line of its own: the same comment quoted inside a sentence stays as it is."""
+    project = copy_project(tmp_path / "p")
+    _page(project)
+    home = project / "content" / "index.md"
+    typed = home.read_text(encoding="utf-8")
+    home.write_text(typed.replace("<!-- archive:latest -->", "Put `<!-- archive:latest -->` on a line."),
+                    encoding="utf-8")
+    out = run_archive("build", cwd=project)
+    said = [line for line in out.stderr.splitlines() if "home_marker" in line]
+    assert out.returncode == 1 and len(said) == 1 and said[0].startswith("WARNING") and "index.md" in said[0], out.stderr
+    _plugin_option(project, "      home_latest: 0\n")
+    assert run_archive("build", cwd=project).returncode == 0
+    home.write_text(typed.replace("<!-- archive:latest -->", "  <!-- archive:latest -->  \r"), encoding="utf-8")
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("      home_latest: 0\n", ""))
+    again = run_archive("build", cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert "A hand-edited page about the convoy" in (project / "site" / "index.html").read_text(encoding="utf-8")

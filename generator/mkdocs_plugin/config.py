@@ -1,6 +1,7 @@
 """Typed options of the archive plugin, grouped by prefix like Material's own plugins."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from mkdocs.config import base
@@ -59,17 +60,26 @@ class TileURL(opt.Type):
 
 
 class Marker(opt.Type):
-    """Text the home page holds where the latest articles go. `home_marker: ''` was taken: the
-    list was put between every two characters of index.md (a 1.6 MB home page, strict build passed)."""
+    """The line of the home page where the latest articles go: an HTML comment, alone on its line
+    (marker_span). `home_marker: ''` put the list between every two characters of index.md (a 1.6 MB
+    home page), and `home_marker: the` replaced every "the" of the page with it: a marker that is
+    text can be met in prose, an invisible comment on a line of its own cannot."""
 
     def __init__(self, default: str) -> None:
         super().__init__(str, default=default)
 
     def run_validation(self, value: object) -> str:
-        value = super().run_validation(value)
-        if not value.strip():
-            raise opt.ValidationError(f"{value!r} must be text the home page holds, such as {self.default!r}")
+        value = super().run_validation(value).strip()
+        if not (value.startswith("<!--") and value.endswith("-->") and len(value) >= 7) or "\n" in value:
+            raise opt.ValidationError(f"{value!r} must be an HTML comment such as {self.default!r}, which "
+                                      "index.md holds on a line of its own")
         return value
+
+
+def marker_span(text: str, marker: str) -> tuple[int, int] | None:
+    """Where `marker` stands alone on a line of `text` (spaces around it allowed), or None."""
+    m = re.search(rf"^[ \t]*{re.escape(marker)}[ \t]*\r?$", text, re.M)
+    return m.span() if m else None
 
 
 class Day(opt.BaseConfigOption):

@@ -24,7 +24,7 @@ from . import (article, buildcache, catalogue, charts, clashes, exports, feedset
                skeleton, unchanged)
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
-from .config import ArchiveConfig
+from .config import ArchiveConfig, marker_span
 from .index import (LocationNode, Record, build_day, derive, implausible_dates, location_tree, name_slug, newest_first, place_slug, shared_ids,
                     tag_index, template_meta)
 
@@ -270,12 +270,18 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 base = html.escape(get_relative_url(".", page.url).rstrip("/") + "/", quote=True)
                 return markdown.replace(FIND_MARKER, search_site.form_html(base, base + SEARCH_DIR + "/"))
             return None
-        if uri == "index.md" and self.config.home_marker in markdown:
+        if uri == "index.md":
             c = self.config
+            at = marker_span(markdown, c.home_marker)
+            if at is None:  # no list, and no word said why (a marker deleted with the text around it)
+                if c.home_latest:
+                    log.warning("index.md: no line %s (home_marker) where the latest articles go: the home "
+                                "page lists none (home_latest: 0 if that is meant)", c.home_marker)
+                return None
             self.blocks[uri] = [listings.home(uri, newest_first(list(self.records.values())), c.home_latest,
                                               f"{c.archive_dir}/index.md", f"{c.archive_dir}/undated.md", self.link)]
             self._check_links(files)
-            return markdown.replace(self.config.home_marker, listings.placeholder(0))
+            return markdown[:at[0]] + listings.placeholder(0) + markdown[at[1]:]
         return None
 
     def _exports(self, files: Files, config: MkDocsConfig) -> None:
