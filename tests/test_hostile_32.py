@@ -99,3 +99,23 @@ def test_a_home_page_without_its_marker_line_is_one_line(tmp_path):
     again = run_archive("build", cwd=project)
     assert again.returncode == 0, again.stderr
     assert "A hand-edited page about the convoy" in (project / "site" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("args, env, said", [
+    (("review", "--limit", "-1"), {}, "--limit"),
+    (("review", "--limit", "0"), {}, "--limit"),
+    (("review", "--min-articles", "-5"), {}, "--min-articles"),
+    (("eval", "tags", "gold.jsonl", "--limit", "-1"), {}, "--limit"),
+    (("eval", "extract", "gold.jsonl", "--limit", "0"), {}, "--limit"),
+    (("eval", "extract", "gold.jsonl"), {"ARCHIVE_EVAL_JOBS": "two"}, "ARCHIVE_EVAL_JOBS"),
+])
+def test_a_count_below_what_it_can_mean_is_a_usage_error(tmp_path, args, env, said):
+    """`review --limit -1` left out each group's last name, `--min-articles -5` was taken, `eval
+    --limit -1` read one record in one evaluation and none in another, `--limit 0` none in one and
+    all in another; ARCHIVE_EVAL_JOBS=two was a traceback. Each is now one line naming it, exit 2."""
+    (tmp_path / "gold.jsonl").write_text('{"text": "A gold record.", "title": "Gold"}\n', encoding="utf-8")
+    (tmp_path / "content").mkdir()
+    out = run_archive(*args, cwd=tmp_path, env=env)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    errors = [line for line in out.stderr.splitlines() if "error" in line or "ARCHIVE_EVAL_JOBS" in line]
+    assert len(errors) == 1 and said in errors[0] and "or more" in errors[0], out.stderr
