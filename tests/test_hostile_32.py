@@ -119,3 +119,34 @@ def test_a_count_below_what_it_can_mean_is_a_usage_error(tmp_path, args, env, sa
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     errors = [line for line in out.stderr.splitlines() if "error" in line or "ARCHIVE_EVAL_JOBS" in line]
     assert len(errors) == 1 and said in errors[0] and "or more" in errors[0], out.stderr
+
+
+def test_an_input_in_decomposed_unicode_is_read_composed(tmp_path):
+    """An input whose text is decomposed Unicode ("Zürich" as u + U+0308: macOS, some keyboards,
+    some exports) was written to its page as it was: the gazetteer did not know the name, so the
+    article lost its place (no `locations`, no map), and the page held text a search of the files
+    for "Zürich" does not find. Every text field an input gives is now composed (NFC) by the same
+    function that reads front matter, without zero-width spaces and soft hyphens (which were already
+    dropped); the article's id, made from NFKC text, is the one the composed input has."""
+    import unicodedata
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    paras = [p + " Officials in Zürich said the café by the quai stayed shut." for p in body(7, 4)]
+    record = {"title": "Zürich police reopen the Sécurité civile depot", "text": "\n\n".join(paras),
+              "author": "Renée Mül\u00adler", "summary": "The depot in Zü\u200brich reopens.", "source": "Le Téléjournal"}
+    line = json.dumps({k: unicodedata.normalize("NFD", v) for k, v in record.items()}, ensure_ascii=False)
+    (inbox / "export.jsonl").write_text(line + "\n", encoding="utf-8")
+    content = tmp_path / "content"
+    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert first.returncode == 0 and "1 new" in first.stdout, first.stdout + first.stderr
+    (page,) = (content / "articles").rglob("*.md")
+    text = page.read_text(encoding="utf-8")
+    assert unicodedata.is_normalized("NFC", text) and "\u200b" not in text and "\u00ad" not in text, ascii(text[:300])
+    assert "- Zürich\n" in text and "author: Renée Müller" in text and "Le Téléjournal" in text, text[:600]
+    composed_copy = tmp_path / "composed"
+    composed_copy.mkdir()
+    (composed_copy / "copy.jsonl").write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    again = run_archive("ingest", str(inbox), str(composed_copy), "--content", str(content), cwd=tmp_path)
+    assert again.returncode == 0 and "1 unchanged" in again.stdout and "1 duplicate" in again.stdout, again.stdout
+    assert page.read_text(encoding="utf-8").split("sources:")[0] == text.split("sources:")[0]

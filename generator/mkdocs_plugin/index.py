@@ -19,7 +19,7 @@ import yaml
 from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
 from ..model import FIELD_LIMITS, MAX_LIST_ENTRIES, Place, safe_url
-from ..textutil import page_text, slugify
+from ..textutil import composed, page_text, slugify
 from ..writers.markdown import parse_page, split_page
 from ..writers.pagefile import repeated_keys
 
@@ -95,8 +95,6 @@ TEMPLATE_FIELDS = ("title", "description", "author")
 # And direction overrides and isolates: one left open in a title reversed the rest of its listing line
 # (date, source) and could disguise what a link says; ingest drops both kinds (textutil.clean_spaces).
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-# Characters with no width and no meaning in a name: zero-width space, word joiner, BOM, soft hyphen.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
 def _shown(value) -> str:
@@ -110,11 +108,7 @@ def _text(value, key: str, problems: list[str]) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         problems.append(f"{key}: {_shown(value)} is a {type(value).__name__}, not text")
         return None
-    text = str(value).strip()
-    if not unicodedata.is_normalized("NFC", text):  # "Zürich" typed as u + U+0308 was another, unplaced place
-        text = unicodedata.normalize("NFC", text)
-    if _INVISIBLE.search(text):  # "Aleppo\u200b", pasted from a web page, too
-        text = _INVISIBLE.sub("", text).strip()
+    text = composed(str(value).strip()).strip()  # "Zürich" as u + U+0308, "Aleppo\u200b": the names typed
     if _CONTROLS.search(text):
         problems.append(f"{key}: {_shown(value)} holds a control character no page or feed may show")
         return None
