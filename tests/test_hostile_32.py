@@ -150,3 +150,32 @@ def test_an_input_in_decomposed_unicode_is_read_composed(tmp_path):
     again = run_archive("ingest", str(inbox), str(composed_copy), "--content", str(content), cwd=tmp_path)
     assert again.returncode == 0 and "1 unchanged" in again.stdout and "1 duplicate" in again.stdout, again.stdout
     assert page.read_text(encoding="utf-8").split("sources:")[0] == text.split("sources:")[0]
+
+
+def test_a_build_cache_folder_leading_out_of_the_project_is_refused(tmp_path):
+    """`build_cache_dir: ../elsewhere` (a path copied from another layout) wrote the build cache
+    into a folder outside the repository, created for it, out of sight of `git status` and
+    `make clean`; a `.cache` linked out of the project did the same. A relative path must stay
+    inside the project (one line, exit status 1, nothing written); an absolute one is taken as
+    meant, as a CI runner's cache disk would be."""
+    import os
+
+    project = copy_project(tmp_path / "p")
+    _page(project)
+    _plugin_option(project, "      build_cache_dir: ../elsewhere/cache\n")
+    out = run_archive("build", cwd=project)
+    said = [line for line in out.stderr.splitlines() if "build_cache_dir" in line]
+    assert out.returncode == 1 and "Traceback" not in out.stderr and len(said) == 1, out.stderr
+    assert "leads out of the project folder" in said[0] and not (tmp_path / "elsewhere").exists(), said
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../elsewhere/cache", ".cache/linked"))
+    (tmp_path / "outside").mkdir()
+    (project / ".cache").mkdir()
+    os.symlink(tmp_path / "outside", project / ".cache" / "linked")
+    linked = run_archive("build", cwd=project)
+    assert linked.returncode == 1 and "leads out of the project folder" in linked.stderr, linked.stderr
+    assert not list((tmp_path / "outside").iterdir())
+    config.write_text(config.read_text().replace(".cache/linked", str(tmp_path / "ci-cache" / "build")))
+    absolute = run_archive("build", cwd=project)
+    assert absolute.returncode == 0, absolute.stderr
+    assert (tmp_path / "ci-cache" / "build" / "CACHEDIR.TAG").is_file()

@@ -185,11 +185,23 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.cache.finish(commit=False)
         self.cache = None
         if self.config.build_cache:
-            folder = Path(config.config_file_path or config.docs_dir).resolve().parent / self.config.build_cache_dir
             try:
-                self.cache = buildcache.PageCache(config, folder)
+                self.cache = buildcache.PageCache(config, self._cache_folder(config))
             except CacheDirError as exc:  # one line, not a traceback (`build_cache_dir: /etc`)
                 raise PluginError(f"archive: build_cache_dir: {exc}") from None
+
+    def _cache_folder(self, config: MkDocsConfig) -> Path:
+        """The build cache's folder: `build_cache_dir` beside mkdocs.yml, or where an absolute path
+        puts it (a CI runner's cache disk), said in so many words. A relative path that leads out of
+        the project (`../../elsewhere`, or a link out of it) wrote the cache into whatever folder it
+        named, outside the repository and out of sight: refused in one line."""
+        root = Path(config.config_file_path or config.docs_dir).resolve().parent
+        typed = Path(self.config.build_cache_dir)
+        folder = root / typed
+        if not typed.is_absolute() and not folder.resolve().is_relative_to(root):
+            raise PluginError(f"archive: build_cache_dir: {str(typed)!r} leads out of the project folder ({root}) "
+                              f"to {folder.resolve()}: give a folder inside it, or an absolute path")
+        return folder
 
     def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
         """One outline file per map view the article pages show (locator.py), drawn once: kept in
@@ -197,8 +209,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         views = {v for r in self.records.values() if (v := derive(r, "view", article.view))}
         folder = None
         if self.config.build_cache:
-            folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
-                            / self.config.build_cache_dir / "locator")
+            folder = ensure(self._cache_folder(config) / "locator")
         used: set[str] = set()
         for uri, path, data in sorted(locator.ensure_file(v, folder) for v in views):
             used.add(Path(uri).name)
