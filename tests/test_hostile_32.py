@@ -179,3 +179,66 @@ def test_a_build_cache_folder_leading_out_of_the_project_is_refused(tmp_path):
     absolute = run_archive("build", cwd=project)
     assert absolute.returncode == 0, absolute.stderr
     assert (tmp_path / "ci-cache" / "build" / "CACHEDIR.TAG").is_file()
+
+
+RAW_TEXT_BODIES = {
+    # a browser reads these elements' content as text up to the closing tag; Python's parser does not
+    "noembed": '<noembed><img title="</noembed><img src=x onerror=alert(101)>"></noembed>',
+    "noframes": '<noframes><img title="</noframes><img src=x onerror=alert(102)>"></noframes>',
+    "xmp": '<xmp><img title="</xmp><img src=x onerror=alert(103)>"></xmp>',
+    "textarea": 'A note: <textarea><img title="</textarea><img src=x onerror=alert(104)>"></textarea>',
+    "title": 'A note: <title><img title="</title><img src=x onerror=alert(105)>"></title>',
+    "plaintext": "A note. <plaintext>",
+    # fetched from another host as the page loads (a tracking pixel pasted with an embed code)
+    "pixel": '<img src="https://tracker.example/p.gif" alt=""> <img srcset="//tracker.example/s.gif 1x">',
+    "styled": '<span style="background: url(https://tracker.example/c.gif)">styled</span>',
+}
+
+
+def test_raw_text_elements_and_remote_loads_in_a_body_are_shown_as_text(tmp_path):
+    """`<noembed><img title="</noembed><img src=x onerror=…>">` pasted into a page's text (as any
+    raw-text element: noframes, xmp, textarea, title) passed the raw-HTML check, which saw one <img>
+    with a title, and ran its handler in Chromium: the browser ends such an element at its closing
+    tag, wherever that is. An `<img src="https://…">`, a `srcset` or a `style` with url() fetched from
+    another host as the page loaded, and the strict build passed. Each is now shown as text and
+    named in one line; the page opens in Chromium with no dialog and no request to another host."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from .test_browser import ARGS, CHROMIUM
+    from .test_hostile_site import lenient_build
+
+    project = copy_project(tmp_path / "p")
+    for n, (name, text) in enumerate(RAW_TEXT_BODIES.items()):
+        _page(project, _dated("2024-05-01", n + 1).replace("The convoy reached", text + "\n\nThe convoy reached"),
+              name=f"{name}.md")
+    strict = run_archive("build", cwd=project)
+    named = {line.split("articles/2024/05/")[1].split(".md")[0] for line in strict.stderr.splitlines()
+             if ": body: " in line}
+    assert strict.returncode == 1 and named == set(RAW_TEXT_BODIES), strict.stderr
+    assert lenient_build(project).returncode == 0
+    site = project / "site"
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    dialogs: list[str] = []
+    elsewhere: list[str] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.on("request", lambda r: None if r.url.startswith(base) else elsewhere.append(r.url))
+            for name in RAW_TEXT_BODIES:
+                page.goto(f"{base}/articles/2024/05/{name}/")
+                page.wait_for_load_state("load")
+                assert page.locator("footer").count() >= 1, name  # <plaintext> swallowed the rest of the page
+            browser.close()
+    finally:
+        httpd.shutdown()
+    assert dialogs == [] and elsewhere == [], (dialogs, elsewhere)
