@@ -3,13 +3,17 @@ every test fails on the code before its fix (the commit messages say what happen
 from __future__ import annotations
 
 import json
+import os
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import copy_project, run_archive
+from .conftest import ROOT, copy_project, run_archive
 from .test_hostile_30 import _page
-from .test_hostile_more import HEADLINE
+from .test_hostile_more import HEADLINE, ingested_story
 from .test_hostile_site import GOOD_PAGE, body
 
 
@@ -242,3 +246,45 @@ def test_raw_text_elements_and_remote_loads_in_a_body_are_shown_as_text(tmp_path
     finally:
         httpd.shutdown()
     assert dialogs == [] and elsewhere == [], (dialogs, elsewhere)
+
+
+def _alias_bomb(levels: int = 9) -> str:
+    """YAML of a few hundred bytes that expands to 10**levels strings (each level ten of the last)."""
+    lines = ['l0: &l0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}"] * 10) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def _capped(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real command line under a 3 GB address-space limit and a 150 s timeout: what took more
+    fails here instead of taking the machine's memory."""
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=150, preexec_fn=cap, env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_yaml_aliases_in_a_page_are_one_line_not_a_build_out_of_memory(tmp_path):
+    """A page whose front matter holds a YAML alias bomb (300 bytes, a billion entries once
+    expanded: a bad merge, or a pull request meant to hurt) took `archive build` past 3 GB and 100 s
+    (an article page: the warning printed the list; a page of the editors' own: a MemoryError
+    traceback), and `archive ingest` rejected the page's article with "MemoryError" after 80 s.
+    Anchors and aliases are refused as in sidecars: one line naming the page, which is built from
+    its text alone; the ingest leaves the page as it is and says why."""
+    project = copy_project(tmp_path / "p")
+    bomb = _alias_bomb()
+    _page(project, GOOD_PAGE.replace("---\nid:", "---\n" + bomb + "id:", 1).replace("- Convoys\n", "- *l8\n"))
+    (project / "content" / "notes.md").write_text("---\n" + bomb + "title: Notes\n---\n\n# Notes\n\nKept by the desk.\n")
+    out = _capped("build", cwd=project)
+    said = [line for line in out.stderr.splitlines() if "anchors and aliases" in line]
+    assert out.returncode == 1 and "Traceback" not in out.stderr and len(said) == 2, out.stderr[-2000:]
+    assert "articles/2024/05/edited.md" in said[0] and "notes.md" in said[1] and "line 2" in said[1], said
+
+    (tmp_path / "ingest").mkdir()
+    inbox, story, paras, content, page = ingested_story(tmp_path / "ingest")
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("---\nid:", "---\n" + bomb + "id:", 1).replace("\ntags:\n", "\ntags:\n- *l8\n", 1))
+    again = _capped("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
+    (entry,) = json.loads(again.stdout)["entries"]
+    assert again.returncode == 0 and entry["outcome"] == "unchanged" and "aliases" in entry["reason"], again.stdout

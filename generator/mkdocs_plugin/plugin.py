@@ -186,22 +186,9 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.cache = None
         if self.config.build_cache:
             try:
-                self.cache = buildcache.PageCache(config, self._cache_folder(config))
+                self.cache = buildcache.PageCache(config, buildcache.folder(config, self.config.build_cache_dir))
             except CacheDirError as exc:  # one line, not a traceback (`build_cache_dir: /etc`)
                 raise PluginError(f"archive: build_cache_dir: {exc}") from None
-
-    def _cache_folder(self, config: MkDocsConfig) -> Path:
-        """The build cache's folder: `build_cache_dir` beside mkdocs.yml, or where an absolute path
-        puts it (a CI runner's cache disk), said in so many words. A relative path that leads out of
-        the project (`../../elsewhere`, or a link out of it) wrote the cache into whatever folder it
-        named, outside the repository and out of sight: refused in one line."""
-        root = Path(config.config_file_path or config.docs_dir).resolve().parent
-        typed = Path(self.config.build_cache_dir)
-        folder = root / typed
-        if not typed.is_absolute() and not folder.resolve().is_relative_to(root):
-            raise PluginError(f"archive: build_cache_dir: {str(typed)!r} leads out of the project folder ({root}) "
-                              f"to {folder.resolve()}: give a folder inside it, or an absolute path")
-        return folder
 
     def _locator_files(self, files: Files, config: MkDocsConfig) -> None:
         """One outline file per map view the article pages show (locator.py), drawn once: kept in
@@ -209,7 +196,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         views = {v for r in self.records.values() if (v := derive(r, "view", article.view))}
         folder = None
         if self.config.build_cache:
-            folder = ensure(self._cache_folder(config) / "locator")
+            folder = ensure(buildcache.folder(config, self.config.build_cache_dir) / "locator")
         used: set[str] = set()
         for uri, path, data in sorted(locator.ensure_file(v, folder) for v in views):
             used.add(Path(uri).name)
@@ -248,6 +235,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         record = self.records.get(page.file.src_uri) if self.config.enabled else None
         if record is not None:
             self.bodies.load(record)
+        elif self.config.enabled and page.file.src_uri not in self.titles:  # an editor's own page
+            source, problem = pagefiles.hand_written(page.file)
+            if problem:
+                log.warning(problem)
+            return source
         if record is None or record.body is None:
             return None
         return "---\n{}\n---\n\n" + record.body + "\n"
