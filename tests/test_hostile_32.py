@@ -288,3 +288,26 @@ def test_yaml_aliases_in_a_page_are_one_line_not_a_build_out_of_memory(tmp_path)
     again = _capped("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
     (entry,) = json.loads(again.stdout)["entries"]
     assert again.returncode == 0 and entry["outcome"] == "unchanged" and "aliases" in entry["reason"], again.stdout
+
+
+def test_a_symbolic_link_out_of_the_theme_folder_is_never_published(tmp_path):
+    """MkDocs copies the theme folder's files (`theme_overrides/`) into the site following links, as
+    it did the content folder's: `theme_overrides/robots.txt -> /proc/self/environ`, committed by
+    mistake or in a pull request, published the deploy job's environment, and the strict build
+    passed. A link out of the theme folder is now left out, in one line naming it (strict fails)."""
+    import os
+
+    from .test_hostile_site import lenient_build
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET-OF-THE-MACHINE\n")
+    project = copy_project(tmp_path / "p")
+    _page(project)
+    os.symlink(secret, project / "theme_overrides" / "robots.txt")
+    os.symlink("archive.css", project / "theme_overrides" / "assets" / "same.css")  # a link that stays inside
+    strict = run_archive("build", cwd=project)
+    said = [line for line in strict.stderr.splitlines() if "symbolic link" in line]
+    assert strict.returncode == 1 and len(said) == 1 and "robots.txt" in said[0] and "theme" in said[0], strict.stderr
+    assert lenient_build(project).returncode == 0
+    assert not (project / "site" / "robots.txt").exists() and (project / "site" / "assets" / "same.css").is_file()
+    assert not [p for p in (project / "site").rglob("*") if p.is_file() and b"SECRET-OF" in p.read_bytes()]

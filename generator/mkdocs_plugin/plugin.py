@@ -86,7 +86,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         gctune.relax()  # until on_post_build or on_build_error (gctune.py)
-        for problem in outside.drop(files, config.docs_dir) + outside.undecodable(files):  # nor names not UTF-8
+        for problem in (outside.drop(files, config.docs_dir, config.theme.custom_dir)  # links out, and names
+                        + outside.undecodable(files)):  # not UTF-8
             log.warning(problem)
         hand = clashes.addresses(files)  # before the archive adds its own pages (clashes.py)
         prefix = self.config.articles_dir.rstrip("/") + "/"
