@@ -311,3 +311,29 @@ def test_a_symbolic_link_out_of_the_theme_folder_is_never_published(tmp_path):
     assert lenient_build(project).returncode == 0
     assert not (project / "site" / "robots.txt").exists() and (project / "site" / "assets" / "same.css").is_file()
     assert not [p for p in (project / "site").rglob("*") if p.is_file() and b"SECRET-OF" in p.read_bytes()]
+
+
+@pytest.mark.parametrize("how", ["deleted", "null"])
+def test_a_page_whose_id_line_was_deleted_keeps_its_article_on_one_page(tmp_path, how):
+    """An editor deletes (or blanks) the `id` line of an article's page, fixing its title in the
+    same sitting. The next ingest of its input wrote the article a second page and reported it
+    `new`: the article published twice, without a word. The ledger's record of the page this input
+    wrote finds it: the page takes its id back (the editor's title stays), one line says so. A copy
+    made to start a new page, id deleted, is still a page of its own (its input never wrote it)."""
+    inbox, story, paras, content, page = ingested_story(tmp_path)
+    text = page.read_text(encoding="utf-8")
+    old_id = text.split("\nid: ", 1)[1].split("\n", 1)[0]
+    typed = {"deleted": "", "blanked": "id:\n", "null": "id: null\n"}[how]
+    edited = text.replace(f"id: {old_id}\n", typed, 1).replace("\ntitle: Convoy reaches", "\ntitle: Convoy finally reaches", 1)
+    page.write_text(edited, encoding="utf-8")
+    copy = page.with_name("my-own-notes.md")
+    copy.write_text(edited.replace("Convoy finally reaches", "Notes on the convoy reaching"), encoding="utf-8")
+    again = run_archive("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
+    (entry,) = json.loads(again.stdout)["entries"]
+    assert again.returncode == 0 and entry["outcome"] == "updated" and "id line was deleted" in entry["reason"], again.stdout
+    assert sorted(p.name for p in (content / "articles").rglob("*.md")) == sorted([page.name, copy.name])
+    after = page.read_text(encoding="utf-8")
+    assert f"\nid: {old_id}\n" in after and "title: Convoy finally reaches" in after, after[:400]
+    assert "\nid: " not in copy.read_text(encoding="utf-8").replace("\nid: null\n", "\n").replace("\nid:\n", "\n")
+    third = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert third.returncode == 0 and "1 unchanged" in third.stdout, third.stdout + third.stderr
