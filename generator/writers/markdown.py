@@ -279,7 +279,7 @@ class PageStore(InputRecords, PageFinder):
         `id` line deleted, or blanked, by hand). Without it the article was written a second page
         and published twice, without a word. A copy made to start a new page is elsewhere: its
         input never wrote it, so deleting a copy's id still makes it a page of its own."""
-        record = self.ledger.input_record(origin)
+        record = self.ledger.input_record(origin) if aid in self.ledger else None  # (a new article: no query)
         for item in record[1] if record else ():
             if not (isinstance(item, dict) and item.get("id") == aid and isinstance(item.get("page"), str)):
                 continue
