@@ -337,3 +337,17 @@ def test_a_page_whose_id_line_was_deleted_keeps_its_article_on_one_page(tmp_path
     assert "\nid: " not in copy.read_text(encoding="utf-8").replace("\nid: null\n", "\n").replace("\nid:\n", "\n")
     third = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
     assert third.returncode == 0 and "1 unchanged" in third.stdout, third.stdout + third.stderr
+
+
+def test_a_placeholder_typed_in_the_home_page_is_text_not_a_traceback(tmp_path):
+    """The plugin marks where generated HTML goes with `<!-- archive:block N -->`. Typed into
+    index.md (copied from a built page's source), `<!-- archive:block 5 -->` made the whole build a
+    traceback (IndexError), and `<!-- archive:block 0 -->` a second list of the latest articles
+    wherever it stood. The home page's own such text is now left inert (an invisible comment)."""
+    project = copy_project(tmp_path / "p")
+    _page(project)
+    home = project / "content" / "index.md"
+    home.write_text(home.read_text() + "\n<!-- archive:block 5 -->\n\nSee <!-- archive:block 0 --> also.\n")
+    out = run_archive("build", cwd=project)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-1500:]
+    assert (project / "site" / "index.html").read_text(encoding="utf-8").count("A hand-edited page about the convoy") == 1

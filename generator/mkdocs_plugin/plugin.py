@@ -275,7 +275,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 return markdown.replace(FIND_MARKER, search_site.form_html(base, base + SEARCH_DIR + "/"))
             return None
         if uri == "index.md":
-            c = self.config
+            c, markdown = self.config, listings.inert(markdown)
             at = marker_span(markdown, c.home_marker)
             if at is None:  # no list, and no word said why (a marker deleted with the text around it)
                 if c.home_latest:
