@@ -351,3 +351,16 @@ def test_a_placeholder_typed_in_the_home_page_is_text_not_a_traceback(tmp_path):
     out = run_archive("build", cwd=project)
     assert out.returncode == 0 and "Traceback" not in out.stderr, out.stderr[-1500:]
     assert (project / "site" / "index.html").read_text(encoding="utf-8").count("A hand-edited page about the convoy") == 1
+
+
+@pytest.mark.parametrize("typed", ["2024-05-01 25:00", "2024-05-01T10:61:00Z", "2024-05-01 10:30:75"])
+def test_a_date_with_a_time_that_is_no_time_is_one_line(typed):
+    """`date: 2024-05-01 25:00` (a slip in the time): YAML leaves a time that is no time as text, and
+    the build read its first ten characters, a date published as if nothing were wrong. Now it is
+    one line, as any other date that is not one."""
+    from generator.mkdocs_plugin.index import checked_meta
+
+    fields, _, problems = checked_meta({"date": typed})
+    assert fields["date"] is None and problems == [f"date: {typed!r} is not a date (YYYY-MM-DD)"]
+    fields, _, problems = checked_meta({"date": "2024-05-01 23:59:60"})  # a leap second is a time
+    assert fields["date"].isoformat() == "2024-05-01" and problems == []

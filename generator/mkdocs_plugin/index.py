@@ -66,7 +66,8 @@ def _as_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _DATE_TEXT.match(value.strip()):
+    m = _DATE_TEXT.match(value.strip()) if isinstance(value, str) else None
+    if m and int(m.group(1) or 0) < 24 and int(m.group(2) or 0) < 60 and int(m.group(3) or 0) < 61:
         try:
             return date.fromisoformat(value.strip()[:10])
         except ValueError:
@@ -74,8 +75,9 @@ def _as_date(value) -> date | None:
     return None
 
 
-# A date, or a date and a time: `2024-05-012` (a key pressed twice) had been read as 1 May 2024.
-_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
+# A date, or a date and a time: `2024-05-012` (a key pressed twice) had been read as 1 May 2024, and
+# `2024-05-01 25:61` (YAML leaves a time that is no time as text) as that day.
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 
 
 def _strings(value) -> list[str]:
