@@ -364,3 +364,33 @@ def test_a_date_with_a_time_that_is_no_time_is_one_line(typed):
     assert fields["date"] is None and problems == [f"date: {typed!r} is not a date (YYYY-MM-DD)"]
     fields, _, problems = checked_meta({"date": "2024-05-01 23:59:60"})  # a leap second is a time
     assert fields["date"].isoformat() == "2024-05-01" and problems == []
+
+
+def test_a_markdown_page_in_an_inbox_is_read_by_its_front_matter(tmp_path):
+    """An archive page moved into an inbox (or a Jekyll or Hugo post sent for import) was read as a
+    scraped dump: its article was titled "- Ceasefires" (a line of its tag list), the YAML and the
+    Markdown escapes published as its text, under a new id. Such a file is now read by its front
+    matter (title, date, summary, source, url, author) and its rendered Markdown: a page of ours is
+    the same article again (a duplicate of its page), a post is an article, its markup never kept."""
+    inbox, story, paras, content, page = ingested_story(tmp_path)
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / page.name).write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    post = ("---\nlayout: post\ntitle: \"Ferry service resumes after repairs\"\ndate: 2024-03-12 10:00:00 +0100\n"
+            "description: The ferry is back.\nauthor: Ines Calloway\n---\n\nThe **ferry** is back on the "
+            "[harbour route](https://example.org/ferry) after weeks of repairs.\n\n<script>alert(1)</script>\n\n"
+            "## Timetable\n\nCrossings every 90 minutes, the operator said on Tuesday.\n")
+    (moved / "2024-03-12-ferry.markdown").write_text(post, encoding="utf-8")
+    out = run_archive("ingest", str(moved), "--content", str(content), "--json", cwd=tmp_path)
+    entries = {Path(e["input"]).name: e for e in json.loads(out.stdout)["entries"]}
+    old_id = page.read_text(encoding="utf-8").split("\nid: ", 1)[1].split("\n", 1)[0]
+    assert out.returncode == 0 and entries[page.name]["outcome"] in ("duplicate", "updated"), out.stdout
+    assert Path(entries[page.name]["page"]).resolve() == page.resolve(), out.stdout  # its own page, no second one
+    assert f"\nid: {old_id}\n" in page.read_text(encoding="utf-8")
+    assert entries["2024-03-12-ferry.markdown"]["outcome"] == "new", out.stdout
+    made = content / entries["2024-03-12-ferry.markdown"]["page"].split("content/", 1)[1]
+    text = made.read_text(encoding="utf-8")
+    assert made.parent.as_posix().endswith("articles/2024/03") and "title: Ferry service resumes after repairs" in text
+    assert "summary: The ferry is back." in text and "author: Ines Calloway" in text, text
+    assert "The ferry is back on the harbour route after weeks of repairs." in text and "**" not in text
+    assert "## Timetable" in text and "layout" not in text and "<script>" not in text, text
