@@ -206,14 +206,7 @@ def test_raw_text_elements_and_remote_loads_in_a_body_are_shown_as_text(tmp_path
     tag, wherever that is. An `<img src="https://…">`, a `srcset` or a `style` with url() fetched from
     another host as the page loaded, and the strict build passed. Each is now shown as text and
     named in one line; the page opens in Chromium with no dialog and no request to another host."""
-    import functools
-    import http.server
-    import threading
-
-    from playwright.sync_api import sync_playwright
-
-    from .test_browser import ARGS, CHROMIUM
-    from .test_hostile_site import lenient_build
+    from .test_hostile_site import in_chromium, lenient_build
 
     project = copy_project(tmp_path / "p")
     for n, (name, text) in enumerate(RAW_TEXT_BODIES.items()):
@@ -224,27 +217,14 @@ def test_raw_text_elements_and_remote_loads_in_a_body_are_shown_as_text(tmp_path
              if ": body: " in line}
     assert strict.returncode == 1 and named == set(RAW_TEXT_BODIES), strict.stderr
     assert lenient_build(project).returncode == 0
-    site = project / "site"
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a, **k: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    dialogs: list[str] = []
-    elsewhere: list[str] = []
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("request", lambda r: None if r.url.startswith(base) else elsewhere.append(r.url))
-            for name in RAW_TEXT_BODIES:
-                page.goto(f"{base}/articles/2024/05/{name}/")
-                page.wait_for_load_state("load")
-                assert page.locator("footer").count() >= 1, name  # <plaintext> swallowed the rest of the page
-            browser.close()
-    finally:
-        httpd.shutdown()
+
+    def visit(page, base: str) -> None:
+        for name in RAW_TEXT_BODIES:
+            page.goto(f"{base}/articles/2024/05/{name}/")
+            page.wait_for_load_state("load")
+            assert page.locator("footer").count() >= 1, name  # <plaintext> swallowed the rest of the page
+
+    dialogs, elsewhere = in_chromium(project / "site", visit)
     assert dialogs == [] and elsewhere == [], (dialogs, elsewhere)
 
 
