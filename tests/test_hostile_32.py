@@ -374,3 +374,24 @@ def test_a_markdown_page_in_an_inbox_is_read_by_its_front_matter(tmp_path):
     assert "summary: The ferry is back." in text and "author: Ines Calloway" in text, text
     assert "The ferry is back on the harbour route after weeks of repairs." in text and "**" not in text
     assert "## Timetable" in text and "layout" not in text and "<script>" not in text, text
+
+
+def test_a_title_cannot_mention_people_or_issues_from_the_update_pull_request():
+    """The daily update's pull request description lists every new title. A feed titling an item
+    "Statement to @maintainers on owner/repo#1" made GitHub notify that team and mark that issue from
+    the archive's pull request (GitHub finds `@name`, `#12`, `GH-12` in the rendered text, escaped or
+    not). A word joiner (invisible) now follows each such `@`, `#` or `GH-`: the same visible text,
+    no reference."""
+    import html
+    import re
+
+    import markdown
+
+    from generator.sources import Entry, UpdateResult, summary_markdown
+
+    titles = ["Statement to @maintainers on owner/repo#1", "@lead writes: GH-42 and #7 are closed", "#3 in a series"]
+    entries = [Entry(input=f"inbox/{n}.txt", outcome="new", page=f"content/articles/{n}.md", title=t)
+               for n, t in enumerate(titles)]
+    shown = html.unescape(re.sub(r"<[^>]+>", "", markdown.markdown(summary_markdown(UpdateResult(entries, [])))))
+    assert not re.search(r"@\w|#\w|GH-\d", shown), shown
+    assert all(t in shown.replace("\u2060", "") for t in titles), shown
