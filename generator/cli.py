@@ -25,15 +25,26 @@ INGEST_EPILOG = """exit status:
      that is or lies in a built site, a bad option, or a cache folder that is not yours; nothing was ingested"""
 
 
-def worker_count(text: str) -> int:
-    """--jobs: a number of worker processes, 1 or more (0 and -3 were taken without a word)."""
-    try:
-        jobs = int(text)
-    except ValueError:
-        jobs = 0
-    if jobs < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: give a number of worker processes, 1 or more")
-    return jobs
+def whole_number(low: int, what: str):
+    """An argparse type: a whole number of `what`, `low` or more, else argparse's one usage line.
+    `--jobs 0`, `review --limit -1`, `--min-articles -5` and `eval --limit -1` were taken without a
+    word (a negative limit cut the list from its end, `eval --limit 0` read every record in one
+    evaluation and none in another)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{text!r}: give a number of {what}, {low} or more")
+        return value
+
+    parse.__name__ = what  # argparse names the type by it
+    return parse
+
+
+worker_count = whole_number(1, "worker processes")
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -186,6 +197,11 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
     from .evaluation import NotGold
 
+    try:  # read by the extract and scrapes evaluations: `two` or `0` was a traceback there
+        worker_count(os.environ.get("ARCHIVE_EVAL_JOBS", "1"))
+    except argparse.ArgumentTypeError as exc:
+        print(f"archive eval {args.what}: ARCHIVE_EVAL_JOBS: {exc}", file=sys.stderr)
+        return 2
     module = importlib.import_module(EVALUATIONS[args.what])
     try:
         return module.main(args)
@@ -229,7 +245,7 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure quality against gold data")
     ev.add_argument("what", choices=sorted(EVALUATIONS))
     ev.add_argument("file", type=Path)
-    ev.add_argument("--limit", type=int, default=None, help="only the first N records")
+    ev.add_argument("--limit", type=whole_number(1, "records"), default=None, help="only the first N records")
     ev.add_argument("--predictions", type=Path, default=None, help="also write every prediction here (JSONL)")
     ev.add_argument("--part", choices=("all", "tune", "holdout"), default="all",
                     help="geoparse and scrapes: one part of a fixed split (tune: what rules and models were fitted on; "

@@ -24,6 +24,11 @@ MAX_LIST_ENTRIES = 1000
 # 31 (content/editing.md); a page past these is rejected before any extraction work is spent on it.
 MAX_HTML_ELEMENTS = 50_000
 MAX_HTML_DEPTH = 512
+# The earliest publication date an article may have: a date read from an input before it is no
+# publication date (a year quoted in the text, a mis-read), and a page dated before it was typed
+# by hand (`0001-01-01`, `0202` for `2020`); the build names such a page (the plugin's
+# `earliest_date` lowers it for an archive of older articles).
+EARLIEST_DATE = date(1950, 1, 1)
 # The only URL schemes a page, a feed or the find index may link to (never javascript:, data:...).
 SAFE_URL_SCHEMES = ("http", "https")
 

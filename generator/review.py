@@ -191,10 +191,13 @@ def report(cands: list[Candidate], min_articles: int = 1, limit: int = 200) -> s
 
 def add_parser(sub) -> None:
     """`archive review`, registered by cli.py."""
+    from .cli import whole_number
+
     rv = sub.add_parser("review", help="list organisation-like names in the archive that the vocabulary lacks")
     rv.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
-    rv.add_argument("--min-articles", type=int, default=1, help="only names in at least this many articles")
-    rv.add_argument("--limit", type=int, default=200, help="at most this many names per group")
+    rv.add_argument("--min-articles", type=whole_number(1, "articles"), default=1,
+                    help="only names in at least this many articles")
+    rv.add_argument("--limit", type=whole_number(1, "names"), default=200, help="at most this many names per group")
     rv.add_argument("--json", action="store_true", help="print JSON instead of text")
     rv.set_defaults(func=main)
 

@@ -243,9 +243,9 @@ def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
         if not entries:
             lines.append("None.")
         for e in entries:
-            what = md_escape(e.title or "") or f"`{_code(e.input)}`"
+            what = _plain(e.title or "") or f"`{_code(e.input)}`"
             page = f" → `{_code(e.page)}`" if e.page else ""
-            detail = f": {md_escape(e.reason)}" if reason else ""
+            detail = f": {_plain(e.reason)}" if reason else ""
             lines.append(f"- {what}{page} (from `{_code(result.source_of(e.input))}`){detail}")
 
     section("Added", by["new"])
@@ -253,8 +253,21 @@ def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
     section("Rejected", by["rejected"], reason=True)
     if result.problems:
         lines.extend(["", f"### Sources that gave nothing ({len(result.problems)})", ""])
-        lines.extend(f"- {src.kind} `{_code(src.where)}`: {md_escape(why)}" for src, why in result.problems)
+        lines.extend(f"- {src.kind} `{_code(src.where)}`: {_plain(why)}" for src, why in result.problems)
     return "\n".join(lines) + "\n"
+
+
+# GitHub turns `@name` into a mention (a notification to that user or team) and `#12`, `owner/repo#12`
+# and `GH-12` into cross-references (shown on that issue), wherever they stand in text, escaped or not.
+_REFERENCES = re.compile(r"(@|&#64;|(?<!&)#|&#35;|\bGH-)(?=[A-Za-z0-9_])", re.IGNORECASE)  # (md_escape's entities too)
+
+
+def _plain(text: str) -> str:
+    """Article text for the pull request's description: visible text (md_escape), with a word joiner
+    (U+2060, invisible) after each `@`, `#` and `GH-` that would start a reference. Why: the update's
+    description lists every new title, so a feed titling its items "@maintainers" or "see
+    owner/repo#1" notified those people, or marked that issue, from the archive's pull request."""
+    return _REFERENCES.sub("\\1\u2060", md_escape(text))
 
 
 def _code(text: str | None) -> str:

@@ -179,14 +179,34 @@ _SPACE_RUNS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")  # (com
 
 
 def clean_spaces(text: str) -> str:
-    """Collapse whitespace and drop control characters that would break YAML or HTML.
+    """Collapse whitespace and drop control characters that would break YAML or HTML, in composed
+    Unicode (`composed`).
 
     Drops every character of Unicode category C (controls, format, private use, surrogates,
     unassigned) except tab, newline and the zero-width joiner; ASCII text takes a fast path."""
     text = _ASCII_CONTROLS.sub("", text)
     if not text.isascii():
-        text = _NON_ASCII.sub(_keep, text)
+        text = composed(_NON_ASCII.sub(_keep, text))
     return _SPACE_RUNS.sub(" ", text).strip()
+
+
+# Characters with no width and no meaning in a word or a name: zero-width space, word joiner,
+# byte-order mark, soft hyphen (clean_spaces drops them with the rest of category C).
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
+
+
+def composed(text: str) -> str:
+    """`text` in composed Unicode (NFC), without the invisible characters above: what every text an
+    input gives (through clean_spaces) and every front-matter text (the build's reading) is made
+    into, by this one function. Why: "Zürich" decomposed (u + U+0308, as some keyboards, macOS file
+    names and pasted text give it), or with a zero-width space after it, looks the same but is
+    another name: the gazetteer did not know it, so an input's place was lost, and a page's was
+    published under "Unplaced"; the page also held text a search of the files did not find."""
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
 
 
 @lru_cache(maxsize=1 << 16)

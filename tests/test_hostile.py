@@ -314,6 +314,7 @@ def _clean_spaces_reference(text: str) -> str:
     import unicodedata
 
     text = "".join(ch for ch in text if ch in "\t\n" or unicodedata.category(ch)[0] != "C" or ch == "\u200d")
+    text = unicodedata.normalize("NFC", text)  # composed, as every input's text (textutil.composed)
     return re.sub(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+", " ", text).strip()
 
 

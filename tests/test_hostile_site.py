@@ -314,47 +314,53 @@ def test_search_index_is_data_and_links_stay_on_the_site(hostile_site):
         assert all(not re.match(r"^[a-zA-Z][\w+.-]*:", a[1]) for a in row[6])
 
 
-def test_hostile_pages_run_no_script_in_a_real_browser(hostile_site):
-    """Chromium opens every article page: no dialog (alert) may open."""
-    import functools
-    import http.server
-    import threading
-
-    from .test_browser import ARGS, CHROMIUM
-
-    project, _, _ = hostile_site
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(project / "site"))
-    handler.log_message = lambda *a, **k: None
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+def in_chromium(site: Path, visit) -> tuple[list[str], list[str]]:
+    """`visit(page, base)` in Chromium over the built `site` served on 127.0.0.1: (the messages of
+    the dialogs that opened, the URLs requested from another host)."""
     from playwright.sync_api import sync_playwright
 
+    from .test_browser import ARGS, CHROMIUM, serve
+
+    httpd = serve(site)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
     dialogs: list[str] = []
+    elsewhere: list[str] = []
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             page = browser.new_page()
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            pages = sorted((project / "site" / "articles").rglob("index.html"))
-            for p in pages + [project / "site" / "map" / "index.html"]:
-                page.goto(base + "/" + p.parent.relative_to(project / "site").as_posix() + "/")
-                page.mouse.move(200, 200)
-                page.mouse.move(400, 300)
-            # The search page shows the hostile titles (a query every hostile input matches), and the map's lists.
-            for query in ("script alert", "onerror", "report"):
-                page.goto(base + "/search/?q=" + query.replace(" ", "+"))
-                page.wait_for_selector("#archive-search[data-done]")
-                page.mouse.move(300, 300)
-                assert page.locator(".archive-search__results li").count() >= 1, query
-            page.goto(base + "/map/")
-            page.wait_for_selector("#archive-map[data-ready]")
-            for marker in page.locator(".archive-marker").all()[:5]:
-                marker.dispatch_event("click")
-                page.mouse.move(250, 250)
+            page.on("request", lambda r: None if r.url.startswith(base) else elsewhere.append(r.url))
+            visit(page, base)
             browser.close()
     finally:
         httpd.shutdown()
+    return dialogs, elsewhere
+
+
+def test_hostile_pages_run_no_script_in_a_real_browser(hostile_site):
+    """Chromium opens every article page: no dialog (alert) may open."""
+    project, _, _ = hostile_site
+
+    def visit(page, base: str) -> None:
+        pages = sorted((project / "site" / "articles").rglob("index.html"))
+        for p in pages + [project / "site" / "map" / "index.html"]:
+            page.goto(base + "/" + p.parent.relative_to(project / "site").as_posix() + "/")
+            page.mouse.move(200, 200)
+            page.mouse.move(400, 300)
+        # The search page shows the hostile titles (a query every hostile input matches), and the map's lists.
+        for query in ("script alert", "onerror", "report"):
+            page.goto(base + "/search/?q=" + query.replace(" ", "+"))
+            page.wait_for_selector("#archive-search[data-done]")
+            page.mouse.move(300, 300)
+            assert page.locator(".archive-search__results li").count() >= 1, query
+        page.goto(base + "/map/")
+        page.wait_for_selector("#archive-map[data-ready]")
+        for marker in page.locator(".archive-marker").all()[:5]:
+            marker.dispatch_event("click")
+            page.mouse.move(250, 250)
+
+    dialogs, _ = in_chromium(project / "site", visit)
     assert dialogs == []
 
 

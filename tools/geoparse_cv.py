@@ -38,6 +38,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
+from generator.cli import whole_number
 from generator.evaluation.geoparse import accuracy_at_km, read_gold, select, span_scores
 
 SETS = {"lgl": "geoparsing_lgl.jsonl.gz", "gwn": "geoparsing_geowebnews.jsonl.gz"}
@@ -172,7 +173,7 @@ def search(evaluate, train: list[int], sweeps: int = 2) -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--folds", type=int, default=4)
+    ap.add_argument("--folds", type=whole_number(2, "folds"), default=4)  # 0 divided by zero, 1 held out all
     ap.add_argument("--eval-dir", type=Path, default=Path("../shared/eval"))
     ap.add_argument("--set", action="append", default=[], metavar="WEIGHT=VALUE")
     ap.add_argument("--search", action="store_true")

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from dateutil import parser as dateparser
 
-from ..model import Article
+from ..model import EARLIEST_DATE, Article
 
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # Year first (2024-03-12, 2024/03/12, 2024.03.12): always year, month, day, never day-first.
@@ -22,8 +22,9 @@ _URL_COMPACT = re.compile(r"/(19[5-9]\d|20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[0
 warnings.filterwarnings("ignore", category=dateparser.UnknownTimezoneWarning)
 
 
-def _plausible(d: date, today: date | None = None) -> bool:
-    return date(1950, 1, 1) <= d <= (today or date.today()) + timedelta(days=2)
+def plausible(d: date, today: date | None = None) -> bool:
+    """A date an article can have been published on: from EARLIEST_DATE to two days from today."""
+    return EARLIEST_DATE <= d <= (today or date.today()) + timedelta(days=2)
 
 
 def parse_date(text: str | None) -> date | None:
@@ -42,7 +43,7 @@ def _parse_date(text: str, today: date) -> date | None:
     try:
         if m:
             d = date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
-            return d if _plausible(d, today) else None
+            return d if plausible(d, today) else None
         if not _YEAR.search(text):
             return None
         nums = re.match(r"\s*(\d{1,2})[/.](\d{1,2})[/.]\d{4}", text)
@@ -55,7 +56,7 @@ def _parse_date(text: str, today: date) -> date | None:
     if a.date() != b.date():
         return None
     d = a.date()
-    return d if _plausible(d, today) else None
+    return d if plausible(d, today) else None
 
 
 def date_from_url(url: str | None) -> date | None:
@@ -68,14 +69,14 @@ def date_from_url(url: str | None) -> date | None:
     if m and m.group(3):
         try:
             d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            return d if _plausible(d) else None
+            return d if plausible(d) else None
         except ValueError:
             return None
     m = _URL_COMPACT.search(url)
     if m:
         try:
             d = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            return d if _plausible(d) else None
+            return d if plausible(d) else None
         except ValueError:
             return None
     return None
@@ -105,6 +106,6 @@ def parse_timestamp(text: str | None) -> tuple[date | None, str]:
         hh, mm, ss = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
         if hh in (22, 23) and mm == 0 and ss == 0:
             nxt = d + timedelta(days=1)
-            return (nxt, "local") if _plausible(nxt) else (d, "utc")
+            return (nxt, "local") if plausible(nxt) else (d, "utc")
         return d, "utc"
     return d, "local"

@@ -28,6 +28,8 @@ import zlib
 from importlib import metadata
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+
 from ..cachedir import ensure
 from ..writers.markdown import split_page
 from . import locator, pagezip, recordblob
@@ -296,6 +298,19 @@ def _material_search(config) -> object | None | bool:
             ok = type(plugin).__module__.startswith("material.plugins.search") and hasattr(plugin, "search_index")
             return plugin if ok else False
     return None
+
+
+def folder(config, typed: str) -> Path:
+    """The build cache's folder: `build_cache_dir` (`typed`) beside mkdocs.yml, or where an absolute
+    path puts it (a CI runner's cache disk), said in so many words. A relative path that leads out
+    of the project (`../../elsewhere`, or a link out of it) wrote the cache into whatever folder it
+    named, outside the repository and out of sight: refused in one line."""
+    root = Path(config.config_file_path or config.docs_dir).resolve().parent
+    path = root / typed
+    if not Path(typed).is_absolute() and not path.resolve().is_relative_to(root):
+        raise PluginError(f"archive: build_cache_dir: {typed!r} leads out of the project folder ({root}) "
+                          f"to {path.resolve()}: give a folder inside it, or an absolute path")
+    return path
 
 
 class PageCache:

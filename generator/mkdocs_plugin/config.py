@@ -1,8 +1,13 @@
 """Typed options of the archive plugin, grouped by prefix like Material's own plugins."""
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+
 from mkdocs.config import base
 from mkdocs.config import config_options as opt
+
+from ..model import EARLIEST_DATE
 
 
 class SitePath(opt.Type):
@@ -55,17 +60,42 @@ class TileURL(opt.Type):
 
 
 class Marker(opt.Type):
-    """Text the home page holds where the latest articles go. `home_marker: ''` was taken: the
-    list was put between every two characters of index.md (a 1.6 MB home page, strict build passed)."""
+    """The line of the home page where the latest articles go: an HTML comment, alone on its line
+    (marker_span). `home_marker: ''` put the list between every two characters of index.md (a 1.6 MB
+    home page), and `home_marker: the` replaced every "the" of the page with it: a marker that is
+    text can be met in prose, an invisible comment on a line of its own cannot."""
 
     def __init__(self, default: str) -> None:
         super().__init__(str, default=default)
 
     def run_validation(self, value: object) -> str:
-        value = super().run_validation(value)
-        if not value.strip():
-            raise opt.ValidationError(f"{value!r} must be text the home page holds, such as {self.default!r}")
+        value = super().run_validation(value).strip()
+        if not (value.startswith("<!--") and value.endswith("-->") and len(value) >= 7) or "\n" in value:
+            raise opt.ValidationError(f"{value!r} must be an HTML comment such as {self.default!r}, which "
+                                      "index.md holds on a line of its own")
         return value
+
+
+def marker_span(text: str, marker: str) -> tuple[int, int] | None:
+    """Where `marker` stands alone on a line of `text` (spaces around it allowed), or None."""
+    m = re.search(rf"^[ \t]*{re.escape(marker)}[ \t]*\r?$", text, re.M)
+    return m.span() if m else None
+
+
+class Day(opt.BaseConfigOption):
+    """A calendar day, typed as YAML reads it (`1900-01-01`) or quoted."""
+
+    def __init__(self, default: date) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else date.fromisoformat("")
+        except ValueError:
+            raise opt.ValidationError(f"{value!r} must be a day, YYYY-MM-DD, such as {self.default.isoformat()}") from None
 
 
 class ArchiveConfig(base.Config):
@@ -107,4 +137,5 @@ class ArchiveConfig(base.Config):
     parallel_min_pages = Count(1000, 0)  # fewer uncached pages: all rendered by MkDocs' loop (parallel.py)
 
     archive_dir = SitePath("archive")
+    earliest_date = Day(EARLIEST_DATE)  # a page dated before it is named (a typo such as 0001-01-01)
     archive_title = opt.Type(str, default="Archive")

@@ -19,7 +19,7 @@ import yaml
 from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
 from ..model import FIELD_LIMITS, MAX_LIST_ENTRIES, Place, safe_url
-from ..textutil import page_text, slugify
+from ..textutil import composed, page_text, slugify
 from ..writers.markdown import parse_page, split_page
 from ..writers.pagefile import repeated_keys
 
@@ -66,7 +66,8 @@ def _as_date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and _DATE_TEXT.match(value.strip()):
+    m = _DATE_TEXT.match(value.strip()) if isinstance(value, str) else None
+    if m and int(m.group(1) or 0) < 24 and int(m.group(2) or 0) < 60 and int(m.group(3) or 0) < 61:
         try:
             return date.fromisoformat(value.strip()[:10])
         except ValueError:
@@ -74,8 +75,9 @@ def _as_date(value) -> date | None:
     return None
 
 
-# A date, or a date and a time: `2024-05-012` (a key pressed twice) had been read as 1 May 2024.
-_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
+# A date, or a date and a time: `2024-05-012` (a key pressed twice) had been read as 1 May 2024, and
+# `2024-05-01 25:61` (YAML leaves a time that is no time as text) as that day.
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
 
 
 def _strings(value) -> list[str]:
@@ -95,8 +97,6 @@ TEMPLATE_FIELDS = ("title", "description", "author")
 # And direction overrides and isolates: one left open in a title reversed the rest of its listing line
 # (date, source) and could disguise what a link says; ingest drops both kinds (textutil.clean_spaces).
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
-# Characters with no width and no meaning in a name: zero-width space, word joiner, BOM, soft hyphen.
-_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad]")
 
 
 def _shown(value) -> str:
@@ -110,11 +110,7 @@ def _text(value, key: str, problems: list[str]) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         problems.append(f"{key}: {_shown(value)} is a {type(value).__name__}, not text")
         return None
-    text = str(value).strip()
-    if not unicodedata.is_normalized("NFC", text):  # "Zürich" typed as u + U+0308 was another, unplaced place
-        text = unicodedata.normalize("NFC", text)
-    if _INVISIBLE.search(text):  # "Aleppo\u200b", pasted from a web page, too
-        text = _INVISIBLE.sub("", text).strip()
+    text = composed(str(value).strip()).strip()  # "Zürich" as u + U+0308, "Aleppo\u200b": the names typed
     if _CONTROLS.search(text):
         problems.append(f"{key}: {_shown(value)} holds a control character no page or feed may show")
         return None
@@ -298,14 +294,19 @@ def build_day() -> date:
     return datetime.now(timezone.utc).date()
 
 
-def future_dates(records: list[Record], today: date) -> list[str]:
-    """One line per page dated after `today` (one day's slack): a typo (2062 for 2026) sorts the
-    article above every other on the home page, its listings and the feeds, where it stays for years."""
+def implausible_dates(records: list[Record], today: date, earliest: date) -> list[str]:
+    """One line per page dated after `today` (one day's slack) or before `earliest`: a typo (2062
+    for 2026) sorts the article above every other on the home page, its listings and the feeds,
+    where it stays for years; `0001-01-01` or `0202-05-01` made a year-1 or year-202 archive page,
+    without a word. The page keeps the date typed (the build never rewrites an editor's value)."""
     out = []
     for r in sorted(records, key=lambda r: r.src_uri):
         if r.date is not None and r.date > today + FUTURE_SLACK:
             out.append(f"{r.src_uri}: date: {r.date.isoformat()} is after the day of the build "
                        f"({today.isoformat()}): a typo? It is listed first everywhere until then")
+        elif r.date is not None and r.date < earliest:
+            out.append(f"{r.src_uri}: date: {r.date.isoformat()} is before {earliest.isoformat()}, the earliest "
+                       "date an article of this archive may have: a typo? (earliest_date lowers it)")
     return out
 
 
@@ -456,7 +457,7 @@ def by_month(records: list[Record]) -> tuple[dict[str, list[Record]], list[Recor
     undated = []
     for r in newest_first(records):
         if r.date:
-            months[f"{r.date:%Y-%m}"].append(r)
+            months[f"{r.date.year:04d}-{r.date.month:02d}"].append(r)  # year 999: "0999", sorted
         else:
             undated.append(r)
     return dict(sorted(months.items(), reverse=True)), undated

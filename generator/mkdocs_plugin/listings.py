@@ -82,6 +82,14 @@ def fill(content: str, blocks: list[str]) -> str:
     return _BLOCK_RE.sub(lambda m: blocks[int(m.group(1))], content)
 
 
+def inert(markdown: str) -> str:
+    """An editor's page (index.md) with any text that reads as a placeholder made inert, before the
+    plugin puts its own in: `<!-- archive:block 5 -->` typed in index.md (copied from a built page)
+    was a traceback (IndexError) of the whole build, and `<!-- archive:block 0 -->` a second copy of
+    the latest articles wherever it stood."""
+    return _BLOCK_RE.sub(lambda m: m.group(0).replace("archive:block", "archive: block"), markdown)
+
+
 def _item_tail(r: Record) -> str:
     """An article's list item after its link's address (the rest is the record's alone): made once
     per record and kept with it, since a changed listing lists every article of its changed pages."""

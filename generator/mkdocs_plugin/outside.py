@@ -44,19 +44,25 @@ def links_out(docs_dir: str) -> dict[str, str]:
     return found
 
 
-def drop(files, docs_dir: str) -> list[str]:
-    """Remove from MkDocs' `files` every file at or below a link out of docs_dir; one problem line per link."""
-    found = links_out(docs_dir)
-    if not found:
-        return []
-    docs = os.path.abspath(docs_dir)
-    for f in list(files):
-        uri = f.src_uri
-        if (f.abs_src_path and _inside(os.path.abspath(f.abs_src_path), docs)
-                and any(uri == link or uri.startswith(link + "/") for link in found)):
-            files.remove(f)
-    return [f"{link}: symbolic link to {target}, outside the content folder (not published)"
-            for link, target in sorted(found.items())]
+def drop(files, docs_dir: str, custom_dir: str | None = None) -> list[str]:
+    """Remove from MkDocs' `files` every file at or below a link out of docs_dir, or out of the
+    theme's custom_dir (`theme_overrides/`, whose files MkDocs copies into the site the same way:
+    `theme_overrides/robots.txt -> /proc/self/environ` published the deploy job's environment);
+    one problem line per link."""
+    out = []
+    for folder, what in ((docs_dir, "the content folder"), (custom_dir, f"the theme folder {custom_dir}")):
+        found = links_out(folder) if folder and os.path.isdir(folder) else {}
+        if not found:
+            continue
+        root = os.path.abspath(folder)
+        for f in list(files):
+            uri = f.src_uri
+            if (f.abs_src_path and _inside(os.path.abspath(f.abs_src_path), root)
+                    and any(uri == link or uri.startswith(link + "/") for link in found)):
+                files.remove(f)
+        out += [f"{link}: symbolic link to {target}, outside {what} (not published)"
+                for link, target in sorted(found.items())]
+    return out
 
 
 _ARTICLE_ID = re.compile(r"^id:[ \t]*['\"]?([0-9a-f]{16})['\"]?[ \t]*$", re.MULTILINE)

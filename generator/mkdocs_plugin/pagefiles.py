@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import os
 import time
+
+import yaml
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..textutil import page_text
-from ..writers.pagefile import split_page
+from ..writers.pagefile import refuse_aliases, split_page
 from . import pagereads
 from .index import Record, read_page_text, record_from_text
 
@@ -115,3 +117,26 @@ def _stamp(store, uri: str, seen: tuple | None, digest: str, started: int) -> No
     """Remember the file as read, unless it may still change within its clock tick (racily clean)."""
     if store is not None and seen is not None and max(seen[1], seen[4]) < started - MARGIN_NS:
         store.stamp(uri, (*seen, digest))
+
+
+def hand_written(file) -> tuple[str | None, str | None]:
+    """(the source MkDocs should read instead, one warning line) for a page of the editors' own
+    (not an article's): its front matter left out when it holds YAML anchors or aliases, else
+    (None, None). Why: MkDocs expands them, and 300 bytes of them are a billion-entry list, which
+    the build printed (a MemoryError traceback after 80 s and 2.2 GB in `notes.md`'s page)."""
+    try:
+        text = file.content_string
+    except (OSError, UnicodeDecodeError):
+        return None, None  # MkDocs reads it again and says what is wrong
+    if not text.lstrip("\ufeff").startswith("---") or ("&" not in text and "*" not in text):
+        return None, None
+    try:
+        front, body = split_page(text)
+        if front is not None:
+            refuse_aliases(front)
+    except (ValueError, yaml.YAMLError) as exc:
+        if not isinstance(exc, yaml.MarkedYAMLError) or "aliases" not in str(exc.problem):
+            return None, None  # MkDocs says what else is wrong with it
+        return body + "\n", (f"{file.src_uri}: front matter: {exc.problem}, line {exc.problem_mark.line + 1}: "
+                              "the page is built without it")
+    return None, None

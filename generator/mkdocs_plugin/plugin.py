@@ -24,8 +24,8 @@ from . import (article, buildcache, catalogue, charts, clashes, exports, feedset
                skeleton, unchanged)
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
-from .config import ArchiveConfig
-from .index import (LocationNode, Record, build_day, derive, future_dates, location_tree, name_slug, newest_first, place_slug, shared_ids,
+from .config import ArchiveConfig, marker_span
+from .index import (LocationNode, Record, build_day, derive, implausible_dates, location_tree, name_slug, newest_first, place_slug, shared_ids,
                     tag_index, template_meta)
 
 log = get_plugin_logger(__name__)
@@ -86,7 +86,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         if not self.config.enabled:
             return None
         gctune.relax()  # until on_post_build or on_build_error (gctune.py)
-        for problem in outside.drop(files, config.docs_dir) + outside.undecodable(files):  # nor names not UTF-8
+        for problem in (outside.drop(files, config.docs_dir, config.theme.custom_dir)  # links out, and names
+                        + outside.undecodable(files)):  # not UTF-8
             log.warning(problem)
         hand = clashes.addresses(files)  # before the archive adds its own pages (clashes.py)
         prefix = self.config.articles_dir.rstrip("/") + "/"
@@ -110,7 +111,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.urls[f.src_uri] = f.url
         for problem in shared_ids(list(self.records.values())):  # a page copied with its id
             log.warning(problem)
-        for problem in future_dates(list(self.records.values()), build_day()):  # 2062 for 2026
+        for problem in implausible_dates(list(self.records.values()), build_day(), self.config.earliest_date):
             log.warning(problem)
         self.link.known(self.urls)
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
@@ -185,9 +186,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             self.cache.finish(commit=False)
         self.cache = None
         if self.config.build_cache:
-            folder = Path(config.config_file_path or config.docs_dir).resolve().parent / self.config.build_cache_dir
             try:
-                self.cache = buildcache.PageCache(config, folder)
+                self.cache = buildcache.PageCache(config, buildcache.folder(config, self.config.build_cache_dir))
             except CacheDirError as exc:  # one line, not a traceback (`build_cache_dir: /etc`)
                 raise PluginError(f"archive: build_cache_dir: {exc}") from None
 
@@ -197,8 +197,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         views = {v for r in self.records.values() if (v := derive(r, "view", article.view))}
         folder = None
         if self.config.build_cache:
-            folder = ensure(Path(config.config_file_path or config.docs_dir).resolve().parent
-                            / self.config.build_cache_dir / "locator")
+            folder = ensure(buildcache.folder(config, self.config.build_cache_dir) / "locator")
         used: set[str] = set()
         for uri, path, data in sorted(locator.ensure_file(v, folder) for v in views):
             used.add(Path(uri).name)
@@ -237,6 +236,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         record = self.records.get(page.file.src_uri) if self.config.enabled else None
         if record is not None:
             self.bodies.load(record)
+        elif self.config.enabled and page.file.src_uri not in self.titles:  # an editor's own page
+            source, problem = pagefiles.hand_written(page.file)
+            if problem:
+                log.warning(problem)
+            return source
         if record is None or record.body is None:
             return None
         return "---\n{}\n---\n\n" + record.body + "\n"
@@ -270,12 +274,18 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                 base = html.escape(get_relative_url(".", page.url).rstrip("/") + "/", quote=True)
                 return markdown.replace(FIND_MARKER, search_site.form_html(base, base + SEARCH_DIR + "/"))
             return None
-        if uri == "index.md" and self.config.home_marker in markdown:
-            c = self.config
+        if uri == "index.md":
+            c, markdown = self.config, listings.inert(markdown)
+            at = marker_span(markdown, c.home_marker)
+            if at is None:  # no list, and no word said why (a marker deleted with the text around it)
+                if c.home_latest:
+                    log.warning("index.md: no line %s (home_marker) where the latest articles go: the home "
+                                "page lists none (home_latest: 0 if that is meant)", c.home_marker)
+                return None
             self.blocks[uri] = [listings.home(uri, newest_first(list(self.records.values())), c.home_latest,
                                               f"{c.archive_dir}/index.md", f"{c.archive_dir}/undated.md", self.link)]
             self._check_links(files)
-            return markdown.replace(self.config.home_marker, listings.placeholder(0))
+            return markdown[:at[0]] + listings.placeholder(0) + markdown[at[1]:]
         return None
 
     def _exports(self, files: Files, config: MkDocsConfig) -> None:

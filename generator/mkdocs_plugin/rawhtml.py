@@ -15,11 +15,21 @@ from html.parser import HTMLParser
 
 # Elements that run, load, redirect or restyle: never from an article body.
 UNSAFE_TAGS = {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "base", "meta",
-               "link", "form", "svg", "math", "noscript", "template", "portal"}
+               "link", "form", "svg", "math", "noscript", "template", "portal",
+               # Raw-text elements: a browser reads what follows as text up to the closing tag, which
+               # Python's parser does not, so `<noembed><img title="</noembed><img src=x onerror=…>">`
+               # was one harmless <img> here and a running handler in Chromium (and <plaintext> turns
+               # the rest of the page, its scripts and footer included, into text).
+               "noembed", "noframes", "xmp", "textarea", "title", "plaintext"}
 URL_ATTRS = {"href", "src", "action", "formaction", "poster", "data", "xlink:href", "srcset", "background",
              "cite", "longdesc", "usemap", "ping", "manifest", "codebase", "archive"}
+# Attributes whose URL the browser fetches as the page loads: from another host, the site is no longer
+# offline and the other host sees every reader (a tracking pixel pasted with an embed code).
+LOADED_ATTRS = {"src", "srcset", "poster", "background", "data", "imagesrcset"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+# CSS in a style attribute that can fetch (url(), image-set(), @import) or hide that it does (escapes).
+_LOADING_STYLE = re.compile(r"url|image-set|@import|\\", re.I)
 _GATE = ("<", "](", "]:", "{")  # "{": attr_list's `{: onclick=… }` adds attributes without a tag
 
 
@@ -34,6 +44,18 @@ def _unsafe_url(value: str) -> bool:
         m = _SCHEME.match(cleaned)
         if m and m.group(1) not in SAFE_SCHEMES:
             return True
+    return False
+
+
+def _remote(value: str) -> bool:
+    """Whether a fetched URL (or any URL of a srcset) is absolute (`https://…`), or starts with two
+    slashes or backslashes, which a browser reads as another host."""
+    for part in value.split(","):
+        words = part.split()
+        if words:
+            url = re.sub(r"[\x00-\x20\x7f]+", "", words[0]).replace("\\", "/").lower()
+            if url.startswith("//") or _SCHEME.match(url):
+                return True
     return False
 
 
@@ -53,6 +75,12 @@ class _Finder(HTMLParser):
                     break
                 if name in URL_ATTRS and value and _unsafe_url(value):
                     why = f"{name}={value.strip()[:30]!r} on <{tag}>"
+                    break
+                if name in LOADED_ATTRS and value and _remote(value.strip()):
+                    why = f"{name}={value.strip()[:30]!r} on <{tag}> (loaded from another host)"
+                    break
+                if name == "style" and value and _LOADING_STYLE.search(value):
+                    why = f"style={value.strip()[:30]!r} on <{tag}> (CSS that can load from another host)"
                     break
         if why:
             self.found.append((self.getpos(), self.get_starttag_text() or "", why))

@@ -2,7 +2,8 @@
 only by extension) and `read(text, origin) -> Iterator[Article | Rejected]`. The first reader whose
 sniff accepts the text wins; the scraped-text reader is the fallback and comes last.
 
-Order: feed (RSS/Atom/RDF), JSON / JSON Lines, HTML, then plain text.
+Order: feed (RSS/Atom/RDF), JSON / JSON Lines, Markdown page (a .md file with front matter), HTML,
+then plain text.
 
 A reader of a multi-record file (feed, JSON export) yields a `Rejected(origin, reason)` for a
 record that cannot become an article, instead of raising: one bad record never loses the others.
@@ -38,9 +39,10 @@ class Reader(Protocol):
 from .feed import FeedReader  # noqa: E402  (Rejected must exist before the readers import it)
 from .html import HtmlReader  # noqa: E402
 from .jsonl import JsonReader  # noqa: E402
+from .page import PageReader  # noqa: E402
 from .text import TextReader  # noqa: E402
 
-READERS: list[Reader] = [FeedReader(), JsonReader(), HtmlReader(), TextReader()]
+READERS: list[Reader] = [FeedReader(), JsonReader(), PageReader(), HtmlReader(), TextReader()]
 
 
 def register(reader: Reader) -> None:
@@ -71,6 +73,8 @@ def choose(text: str, name: str | None = None) -> Reader:
     plain = suffix is not None and suffix in TEXT_SUFFIXES
     for reader in READERS:
         if plain and reader.name == "html" and not is_html_document(head):
+            continue
+        if reader.name == "page" and suffix not in PageReader.extensions:  # a .md file only
             continue
         if reader.sniff(head):
             return reader

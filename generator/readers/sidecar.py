@@ -21,8 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from ..enrich.dates import parse_date
-from ..model import FIELD_LIMITS, Article, RejectedInput
+from ..enrich.dates import parse_date, plausible
+from ..model import EARLIEST_DATE, FIELD_LIMITS, Article, RejectedInput
 from ..textutil import clean_spaces
 
 SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
@@ -76,9 +76,14 @@ def load_sidecar(sidecar: Path) -> dict:
 
 
 def _as_date(value, sidecar: Path) -> date:
+    """The sidecar's date. YAML reads `date: 0001-01-01` as a date of its own, which was taken as
+    it is (every reader refuses such a day): a page dated year 1, or 9999, with no word said."""
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
+        if not plausible(value):
+            raise RejectedInput(f"sidecar {sidecar.name}: date {value.isoformat()} is not a plausible publication "
+                                f"date (from {EARLIEST_DATE.isoformat()} to today)")
         return value
     d = parse_date(str(value)) if isinstance(value, (str, int)) else None
     if d is None:

@@ -234,13 +234,15 @@ class PageStore(InputRecords, PageFinder):
                 path = self.pages.get(match[0])
                 if path is None or not path.exists():
                     match, path = None, None
+        restored = path is None and (path := self._page_without_id(article.origin, aid)) is not None
         try:
             current, current_body = self._load(path) if path is not None else ({}, None)
         except _BrokenPage as exc:
             self._refuse_if_broken(aid, path)
             self.seen_this_run.add(aid)
             return WriteResult("unchanged", path, f"page left as is: its front matter is broken ({exc})")
-        page_id = str(current.get("id")) if current.get("id") else None
+        # a page whose id line was deleted by hand is still this input's article's (_page_without_id)
+        page_id = aid if restored else str(current.get("id")) if current.get("id") else None
         previous = self.ledger.get(page_id or aid)
         retyped = None  # the id this page had, when an editor typed another over it
         if previous is None and page_id and page_id != aid:
@@ -267,7 +269,28 @@ class PageStore(InputRecords, PageFinder):
             return result
         if secondary:
             return self._link(article, aid, path, current, current_body, match)
-        return self._merge(article, aid, path, current, current_body, previous, sig)
+        result = self._merge(article, aid, path, current, current_body, previous, sig)
+        if restored:
+            result.note = f"its page's id line was deleted by hand: the page takes its id {aid} back"
+        return result
+
+    def _page_without_id(self, origin: str, aid: str) -> Path | None:
+        """The page this input's last ingest wrote for `aid`, when it is still there with no id (its
+        `id` line deleted, or blanked, by hand). Without it the article was written a second page
+        and published twice, without a word. A copy made to start a new page is elsewhere: its
+        input never wrote it, so deleting a copy's id still makes it a page of its own."""
+        record = self.ledger.input_record(origin) if aid in self.ledger else None  # (a new article: no query)
+        for item in record[1] if record else ():
+            if not (isinstance(item, dict) and item.get("id") == aid and isinstance(item.get("page"), str)):
+                continue
+            page = self.content / item["page"]
+            try:
+                meta = self._load(page)[0] if page.is_file() else {"id": "gone"}
+            except _BrokenPage:
+                continue
+            if meta.get("id") in (None, "") or (isinstance(meta.get("id"), str) and not meta["id"].strip()):
+                return page
+        return None
 
     def _page_written_for(self, origin: str) -> Path | None:
         """A page this input wrote at its last ingest that is now unreadable, or None."""
