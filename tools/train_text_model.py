@@ -109,6 +109,8 @@ count --cv gives), won/lost pages against base:
 - the mix of the two families: shares 0.3 / 0.4 / 0.6 of the trees 229 / 232 / 235 against 235 at
   0.5; softmax, log-probability or per-page standardised mixes 229-237 (the best of 15, +3/-1, noise).
 - `_headline_above` off: 235 (+0/-0); its thresholds varied: 208-235. Left as it is.
+- TRAIN_ENSEMBLE=40 (twice the network's seeded fits): the same 235 pages (+0/-0), 290 CPU-s against
+  165: the seeds' average has converged; what an added feature flips is the fit moving, not seed noise.
 
 The listwise loss (softmax over each page's candidates) and the averaging of seeded fits were
 already in place. With the folds keyed by site_of (URL-less pages by id), the shipped settings give
