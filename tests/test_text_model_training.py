@@ -130,3 +130,21 @@ def test_silver_labels_are_used_only_when_switched_on():
     t.SILVER, t.SILVER_BODY = True, True
     assert t.headline_of(item) == "a headline" and t.body_of(item) == "some text"
     assert t.headline_of({**item, "title": "Gold"}) == "Gold"  # a gold title always wins
+
+
+def test_title_fit_reads_columns_after_the_model_features():
+    """Experiments (tools/title_proxy.py) append their own columns to the candidates' features: the
+    fit must use them, not fail on the width of the feature mask."""
+    import numpy as np
+    t = _trainer()
+    dim = len(t.FEATURES) + 1
+    groups = []
+    for k in range(6):
+        x = np.zeros((3, dim))
+        x[:, 0] = 1.0
+        x[k % 3, -1] = 1.0  # only the appended column tells the headline
+        groups.append((x, (x[:, -1] > 0).astype(float)))
+    params = t.fit_one_title(groups, dim, seed=1)
+    x, y = groups[0]
+    assert int(np.argmax(t.title_scores(params, x))) == int(np.argmax(y))
+    assert params["lin"][-1] > 0

@@ -145,10 +145,7 @@ def main() -> int:
     right, per_fold, t0 = 0, [], time.process_time()
     for fold in range(T.FOLDS):
         train = [p for p in prep if p[4] != fold and p[3].any()]
-        allx = np.vstack([p[2] for p in train])
-        mu, sd = allx.mean(0), allx.std(0)
-        sd[sd < 1e-9] = 1
-        mu[0], sd[0] = 0, 1
+        mu, sd = T.standardiser(np.vstack([p[2] for p in train]))
         tw = T.fit_title([((p[2] - mu) / sd, p[3], p[6]) for p in train], dim)
         hits = total = 0
         for page, cands, x, _, f, gold, _ in prep:

@@ -93,6 +93,28 @@ wrong 5.7 -> 7.6 %, not shipped. TRAIN_SILVER_BODY=1 (the body too, 502 pages): 
 Round 32 (datebody32, 2026-12-07): the body's second pass, fitted by tools/body_stack.py (its
 docstring lists the variants measured).
 
+Round 32 (title32, 2026-12-07; --cv re-measured at ec8480d: title 0.681 (235 of 345), date right
+0.843, 4.6 % wrong, body F1 0.9037, 174 CPU-s): nothing kept, the model file is unchanged. Measured
+with tools/title_proxy.py (a title-only --cv, the same folds, seeds and pick: base 235 pages, the
+count --cv gives), won/lost pages against base:
+- features of the kinds issue 8's round suggested, as extra columns for both families: the line's
+  words in the first prose unit below it and that unit's distance 228 (+5/-12); a line in a list of
+  like-length short lines 232 (+4/-7); a copy above / below it 228 (+2/-9); chrome units in the 3
+  above / below and a dateline within 6 below 228 (+4/-11); share of interface words (search, login,
+  cookies, reply...) and commas per word 228 (+3/-10). As with the neighbour features of
+  tools/contrast_experiment.py, what an added feature gains on some sites it loses on others.
+- candidates: one-word lines (7 tune golds are one) 233 (+7/-9). Of the 56 tune pages whose gold is
+  no candidate, 18 print a line the gold extends (the Readability <title> with the site's name, a
+  kicker glued with no space), 13 a line holding the gold with a kicker, crumb or tail, 7 a one-word
+  line, 1 a headline over two lines, 17 none (other wording or not printed); spans had already lost
+  (title_candidates) and a cut at a separator when one side is printed alone elsewhere on the page
+  lost 5 pages, won none.
+- the mix of the two families: shares 0.3 / 0.4 / 0.6 of the trees 229 / 232 / 235 against 235 at
+  0.5; softmax, log-probability or per-page standardised mixes 229-237 (the best of 15, +3/-1, noise).
+- `_headline_above` off: 235 (+0/-0); its thresholds varied: 208-235. Left as it is.
+- TRAIN_ENSEMBLE=40 (twice the network's seeded fits): the same 235 pages (+0/-0), 290 CPU-s against
+  165: the seeds' average has converged; what an added feature flips is the fit moving, not seed noise.
+
 The listwise loss (softmax over each page's candidates) and the averaging of seeded fits were
 already in place. With the folds keyed by site_of (URL-less pages by id), the shipped settings give
 0.661 (date right 0.735, 4.5 % wrong, body F1 0.8922). Every regulariser tried loses. The shipped
@@ -268,7 +290,7 @@ def fit_one_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int, seed: i
     params = {"lin": np.zeros(dim), "w1": rng.normal(0, 0.1, (HIDDEN, dim)), "b1": np.zeros(HIDDEN),
               "w2": rng.normal(0, 0.1, HIDDEN)}
     moments = {k: (np.zeros_like(v), np.zeros_like(v)) for k, v in params.items()}
-    keep = np.array([f not in DROP for f in FEATURES], dtype=float)
+    keep = np.array([f not in DROP for f in FEATURES] + [True] * (dim - len(FEATURES)), dtype=float)  # (extra columns: kept)
     x_clean = x * keep
     for step in range(1, TITLE_STEPS + 1):
         x = x_clean
@@ -381,14 +403,20 @@ def pseudo_labelled(items: list[dict], model: Model) -> list[dict]:
     return out
 
 
+def standardiser(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The columns' mean and spread over `rows` (a constant column keeps a spread of 1; the bias column
+    stays a constant 1)."""
+    mean = rows.mean(axis=0)
+    scale = rows.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    mean[0], scale[0] = 0.0, 1.0
+    return mean, scale
+
+
 def fit_once(items: list[dict]) -> dict:
     """The model file's content, fitted on `items`."""
     body_x, body_y, groups = examples(items)
-    every = np.vstack(body_x + [x for x, _, _ in groups])
-    mean = every.mean(axis=0)
-    scale = every.std(axis=0)
-    scale[scale < 1e-9] = 1.0
-    mean[0], scale[0] = 0.0, 1.0  # the bias column stays a constant 1
+    mean, scale = standardiser(np.vstack(body_x + [x for x, _, _ in groups]))
     dim = len(FEATURES)
     if TREES and TREES_SHARE >= 1:
         title_w = {"lin": np.zeros(dim), "w1": np.zeros((0, dim)), "b1": np.zeros(0), "w2": np.zeros(0)}
