@@ -1,0 +1,34 @@
+"""What a new user's afternoon with the archive found (round 32): each test failed before its fix.
+Browser fixtures come from test_browser.py (same server, same browser, same request check)."""
+# ruff: noqa: F811 (the fixtures imported from test_browser.py are test arguments here)
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+from .test_browser import browser, page, project, server  # noqa: F401
+
+FEED_LINK = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*href="([^"]+)"')
+
+
+def test_pages_with_a_feed_fetch_no_sitemap_and_keep_their_feed_links(page, server):
+    """Material's language switcher fetched sitemap.xml beside every <link rel=alternate>: beside the
+    archive's feed that was the whole sitemap on every page load (about 100 bytes an article: a
+    megabyte at 10,000), and beside a tag's or country's feed a 404 in the console. The feed links
+    must stay, in the page's source (for feed readers) and in its DOM after load, in their order."""
+    for path in ("/", "/tags/islamic-state/", "/locations/iraq/"):
+        responses: list[tuple[int, str]] = []
+
+        def seen(r, responses=responses) -> None:
+            responses.append((r.status, r.url))
+        page.on("response", seen)
+        page.goto(server + path)
+        page.wait_for_load_state("networkidle")
+        page.remove_listener("response", seen)
+        source = page.request.get(server + path).text()
+        assert FEED_LINK.findall(source), path  # announced in the page's source, for feed readers
+        live = page.eval_on_selector_all("link[rel=alternate][type='application/rss+xml']",
+                                         "links => links.map(l => l.getAttribute('href'))")
+        assert live == FEED_LINK.findall(source), path
+        assert [u for _, u in responses if urlparse(u).path.endswith("sitemap.xml")] == [], path
+        assert [(s, u) for s, u in responses if s >= 400] == [], path
