@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from urllib.parse import urlparse
 
+import pytest
+
+from generator.readers.text import parse_scrape
+
 from .test_browser import browser, page, project, server  # noqa: F401
 
 FEED_LINK = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*href="([^"]+)"')
@@ -32,3 +36,29 @@ def test_pages_with_a_feed_fetch_no_sitemap_and_keep_their_feed_links(page, serv
         assert live == FEED_LINK.findall(source), path
         assert [u for _, u in responses if urlparse(u).path.endswith("sitemap.xml")] == [], path
         assert [(s, u) for s, u in responses if s >= 400] == [], path
+
+
+PAGE = """Harbour desk | World | Opinion
+
+Patrol boats seized in the northern bay
+
+Coastal police said on Tuesday they had seized two patrol boats used to move fuel across the bay.
+
+The boats were stopped at dawn near the old harbour wall, officers said, and their crews were questioned.
+
+A spokesman said the inquiry would look at who paid for the fuel and where it was sold.
+
+Back to top
+
+{footer}
+"""
+
+
+@pytest.mark.parametrize("footer", ["© Copyright 2021, The Lagoon Ledger | Terms of Use | Privacy",
+                                    "Copyright © 2021 The Lagoon Ledger. Limited",
+                                    "© Copyright The Lagoon Ledger 2021"])
+def test_a_copyright_line_with_two_marks_gives_the_bare_site_name(footer):
+    """'© Copyright 2019, The X' was published as the source 'Copyright , The X', 'Copyright © 2019 X'
+    as '© X': the source shown under every listing and offered by the search's source filter."""
+    article = parse_scrape(PAGE.format(footer=footer), "dump.txt")
+    assert article.source == "The Lagoon Ledger"
