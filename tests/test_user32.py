@@ -3,12 +3,23 @@ Browser fixtures come from test_browser.py (same server, same browser, same requ
 # ruff: noqa: F811 (the fixtures imported from test_browser.py are test arguments here)
 from __future__ import annotations
 
+import argparse
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from urllib.parse import urlparse
 
 import pytest
 
+from generator.cli import parser
 from generator.readers.text import parse_scrape
+
+from .conftest import ROOT
+from .sample_site import make_project
 
 from .test_browser import browser, page, project, server  # noqa: F401
 
@@ -62,3 +73,42 @@ def test_a_copyright_line_with_two_marks_gives_the_bare_site_name(footer):
     as '© X': the source shown under every listing and offered by the search's source filter."""
     article = parse_scrape(PAGE.format(footer=footer), "dump.txt")
     assert article.source == "The Lagoon Ledger"
+
+
+def test_every_option_and_argument_of_every_command_says_what_it_is():
+    """`archive build --help` showed `--config CONFIG` and `archive serve --help` `--addr ADDR` with no
+    word on what they take or their default; `archive ingest --help` listed `paths` bare."""
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    bare = [f"archive {name} {action.dest}" for name, sub in commands.choices.items()
+            for action in sub._actions if not action.help and not isinstance(action, argparse._HelpAction)]
+    assert bare == []
+
+
+def test_serve_says_where_the_site_is_served(tmp_path):
+    """`archive serve` printed nothing at all while it served: no address to open, no sign it was up."""
+    project = make_project(tmp_path / "project")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{port}"],
+                            cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines: list[str] = []
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{_wait_for(port)}/", timeout=300) as r:
+            assert r.status == 200
+    finally:
+        proc.terminate()
+        lines = proc.communicate(timeout=30)[0].splitlines()
+    assert [line for line in lines if line.endswith(f"Serving on http://127.0.0.1:{port}/")], lines
+
+
+def _wait_for(port: int, seconds: float = 300) -> int:
+    """port, once something answers on it (the first build comes before the server)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return port
+        time.sleep(0.5)
+    raise AssertionError(f"nothing served on {port} after {seconds} s")
