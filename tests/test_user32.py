@@ -18,10 +18,10 @@ import pytest
 from generator.cli import parser
 from generator.readers.text import parse_scrape
 
-from .conftest import ROOT
+from .conftest import ROOT, copy_project, run_archive
 from .sample_site import make_project
 
-from .test_browser import browser, page, project, server  # noqa: F401
+from .test_browser import browser, map_settled, page, phone, project, serve, server  # noqa: F401
 
 FEED_LINK = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*href="([^"]+)"')
 
@@ -112,3 +112,43 @@ def _wait_for(port: int, seconds: float = 300) -> int:
                 return port
         time.sleep(0.5)
     raise AssertionError(f"nothing served on {port} after {seconds} s")
+
+
+CITIES = ("Seattle", "Lima", "Sydney", "Tokyo", "Cape Town", "Oslo")
+
+
+@pytest.fixture(scope="module")
+def spread_site(tmp_path_factory):
+    """A small archive of our own whose places span the world, built and served."""
+    project = copy_project(tmp_path_factory.mktemp("spread"))
+    inbox = project.parent / "inbox"
+    inbox.mkdir()
+    for n, city in enumerate(CITIES):
+        (inbox / f"{n}.txt").write_text(
+            f"Harbour police in {city} seize a cargo of rifles\n\n12 May 2024\n\n"
+            f"Police in {city} said on Sunday they had seized a cargo of rifles hidden in a container at the port.\n\n"
+            f"Officers in {city} arrested two men and said the weapons had been shipped from abroad last month.\n\n"
+            f"The port authority of {city} said it would check every container from the same ship this week.\n",
+            encoding="utf-8")
+    assert run_archive("ingest", str(inbox), "--quiet", cwd=project).returncode == 0
+    built = run_archive("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    httpd = serve(project / "site")
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_the_map_opens_on_every_marker_on_a_phone(phone, spread_site):
+    """On a 390 px phone the map opened at zoom 1 (its least), wider than the screen: the markers of
+    the Americas or of east Asia and Australia were off the map until the reader panned."""
+    phone.goto(spread_site + "/map/")
+    phone.wait_for_selector("#archive-map[data-ready]", timeout=20000)
+    map_settled(phone)
+    shown = phone.evaluate("""() => { const box = document.getElementById('archive-map').getBoundingClientRect();
+      let n = 0;
+      document.querySelectorAll('#archive-map .archive-marker, #archive-map .marker-cluster').forEach(e => {
+        const r = e.getBoundingClientRect(), x = r.x + r.width / 2, y = r.y + r.height / 2;
+        if (x >= box.left && x <= box.right && y >= box.top && y <= box.bottom)
+          n += e.classList.contains('marker-cluster') ? parseInt(e.textContent, 10) : 1; });
+      return n; }""")  # a cluster counts its markers; Leaflet leaves markers off screen out of the page
+    assert shown == int(phone.get_attribute("#archive-map", "data-markers"))
