@@ -13,6 +13,7 @@ import time
 import urllib.request
 from urllib.parse import urlparse
 
+import frontmatter
 import pytest
 
 from generator.cli import parser
@@ -21,7 +22,7 @@ from generator.readers.text import parse_scrape
 from .conftest import ROOT, copy_project, run_archive
 from .sample_site import make_project
 
-from .test_browser import browser, map_settled, page, phone, project, serve, server  # noqa: F401
+from .test_browser import after, browser, map_settled, page, phone, project, serve, server  # noqa: F401
 
 FEED_LINK = re.compile(r'<link rel="alternate" type="application/rss\+xml"[^>]*href="([^"]+)"')
 
@@ -152,3 +153,17 @@ def test_the_map_opens_on_every_marker_on_a_phone(phone, spread_site):
           n += e.classList.contains('marker-cluster') ? parseInt(e.textContent, 10) : 1; });
       return n; }""")  # a cluster counts its markers; Leaflet leaves markers off screen out of the page
     assert shown == int(phone.get_attribute("#archive-map", "data-markers"))
+
+
+def test_a_filter_alone_sorted_oldest_first_shows_the_oldest_first(page, server, project):
+    """With no words, only a filter, "oldest first" still showed the newest first."""
+    dated = sorted((p["date"], p["title"]) for p in (frontmatter.load(md) for md in (project / "content" / "articles").rglob("*.md"))
+                   if p.get("date") and any(pl.get("country") == "Iraq" for pl in p.get("places") or []))
+    assert len({d for d, _ in dated}) >= 2  # two dates at least, or the order shows nothing
+    page.goto(server + "/search/?country=Iraq&sort=oldest")
+    page.wait_for_selector("#archive-search[data-done]")
+    titles = page.locator(".archive-search__results > li > a").all_inner_texts()
+    assert titles[0] in [t for d, t in dated if d == dated[0][0]], (titles[:3], dated[:3])
+    after(page, lambda: page.select_option("select[name=sort]", "newest"))
+    titles = page.locator(".archive-search__results > li > a").all_inner_texts()
+    assert titles[0] in [t for d, t in dated if d == dated[-1][0]], (titles[:3], dated[-3:])
