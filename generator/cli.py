@@ -169,10 +169,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
 
     _mkdocs_logging()  # the reason a build stopped (a refused site_url) was not shown, only "Aborted"
+    logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)  # "Serving on <address>": nothing said where
     kwargs = {"config_file": str(args.config), "open_in_browser": False, "dev_addr": args.addr}
     if args.content:
         kwargs["docs_dir"] = str(args.content.resolve())
@@ -220,7 +223,8 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="read articles (files or folders) into content/articles/",
                          epilog=INGEST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ing.add_argument("paths", nargs="+", type=Path)
+    ing.add_argument("paths", nargs="+", type=Path,
+                     help="article files (text, HTML, RSS/Atom, JSON/JSONL) and folders (walked recursively)")
     ing.add_argument("--content", type=Path, default=Path("content"), help="target content folder (default: content)")
     ing.add_argument("--json", action="store_true", help="print a JSON report with one entry per input")
     ing.add_argument("--jobs", type=worker_count, default=None, help="worker processes (default: all cores)")
@@ -234,17 +238,17 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
     for name, func, helptext in (("build", _cmd_build, "build the site into site/ (strict)"),
                                  ("serve", _cmd_serve, "preview the site locally")):
         c = sub.add_parser(name, help=helptext)
-        c.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+        c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="the MkDocs configuration (default: mkdocs.yml)")
         c.add_argument("--content", type=Path, default=None, help="content folder (default: mkdocs.yml's docs_dir)")
         if name == "build":
             c.add_argument("--site", type=Path, default=None, help="output folder (default: site)")
         else:
-            c.add_argument("--addr", default="127.0.0.1:8000")
+            c.add_argument("--addr", default="127.0.0.1:8000", help="address and port to serve on (default: 127.0.0.1:8000)")
         c.set_defaults(func=func)
 
     ev = sub.add_parser("eval", help="measure quality against gold data")
-    ev.add_argument("what", choices=sorted(EVALUATIONS))
-    ev.add_argument("file", type=Path)
+    ev.add_argument("what", choices=sorted(EVALUATIONS), help="what to measure")
+    ev.add_argument("file", type=Path, help="the gold data, e.g. ../shared/eval/scrapes_real.jsonl.gz")
     ev.add_argument("--limit", type=whole_number(1, "records"), default=None, help="only the first N records")
     ev.add_argument("--predictions", type=Path, default=None, help="also write every prediction here (JSONL)")
     ev.add_argument("--part", choices=("all", "tune", "holdout"), default="all",

@@ -100,7 +100,7 @@ def check_site(site: Path) -> tuple[list[Problem], int, int]:
 
 def add_parser(sub) -> None:
     """`archive linkcheck`, registered by cli.py."""
-    lc = sub.add_parser("linkcheck", help="check that every relative link in a built site resolves (offline)")
+    lc = sub.add_parser("linkcheck", help="check a built site offline: every relative link resolves, nothing loads from another host")
     lc.add_argument("site", type=Path, nargs="?", default=Path("site"), help="the built site (default: site)")
     lc.set_defaults(func=main)
 

@@ -89,6 +89,9 @@ def _dropped(unit: str, rules: Chrome) -> bool:
 
 
 _YEARS = re.compile(r"\b(19|20)\d\d\b(\s*[-–]\s*\b(19|20)\d\d\b)?")
+# A run of marks is one: "© Copyright 2019, The X" gave the site "Copyright , The X".
+_MARK = r"(?:©|\(c\)|\bcopyright\b)"
+_MARKS = re.compile(rf"{_MARK}(?:[\s,]*(?:(?:19|20)\d\d[\s,]*)?{_MARK})*", re.I)
 _RIGHTS = re.compile(r"\b(all rights reserved|all content|content may not.*|terms.*|privacy.*)", re.I)
 
 
@@ -98,7 +101,7 @@ def site_names(units: list[str], rules: Chrome) -> list[str]:
     for unit in units:
         if len(unit) > 200:
             continue
-        m = re.search(r"©|\(c\)|\bcopyright\b", unit, re.I)
+        m = _MARKS.search(unit)
         if not m:
             continue
         before, after = unit[: m.start()], unit[m.end():]

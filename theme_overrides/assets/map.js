@@ -6,7 +6,9 @@
   var el = document.getElementById("archive-map");
   if (!el || !window.L) return;
   var base = el.getAttribute("data-base");
-  var map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 12 });
+  // Zoom 1 is 512 px wide: on a 390 px phone fitBounds stopped there, with the Americas or Australia
+  // off the map. A quarter step lets it fit the world the markers span.
+  var map = L.map(el, { worldCopyJump: true, minZoom: 0, maxZoom: 12, zoomSnap: 0.25 });
   map.setView([30, 20], 2);
   var tiles = el.getAttribute("data-tiles");
   if (tiles) L.tileLayer(tiles, { attribution: el.getAttribute("data-attribution") || "" }).addTo(map);

@@ -127,8 +127,9 @@
         }
         // By date: articles before tag and place pages, undated articles (ids below 0) after the dated ones.
         function rank(id) { return isPage(id) ? 2 : id < 0 ? 1 : 0; }
-        if (p.sort === "newest" || (!terms.length)) ids.sort(function (a, b) { return rank(a) - rank(b) || b - a; });
-        else if (p.sort === "oldest") ids.sort(function (a, b) { return rank(a) - rank(b) || a - b; });
+        // No words, no score: a filter alone lists by date, newest first unless oldest is asked for.
+        if (p.sort === "oldest") ids.sort(function (a, b) { return rank(a) - rank(b) || a - b; });
+        else if (p.sort === "newest" || !terms.length) ids.sort(function (a, b) { return rank(a) - rank(b) || b - a; });
         else {
           var f = new Map(ids.map(function (id) { return [id, final(id)]; }));
           ids.sort(function (a, b) { return f.get(b) - f.get(a) || b - a; });
