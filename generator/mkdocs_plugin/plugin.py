@@ -356,6 +356,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         """Pages the cache keys but does not hold leave MkDocs' loop when they are many (parallel.py)."""
         self.nav = nav
         self.share = parallel.plan(files, nav, self.cache, self.config) if self.outputs is not None else None
+        if isinstance(files, unchanged.PageFiles):
+            files.settled()  # inclusions and skipped pages are final: its page list is made once
         return nav
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
