@@ -40,3 +40,37 @@ def test_search_child_is_running_before_the_listings_are_made(tmp_path: Path, mo
     meta = json.loads((tmp_path / "site" / "search-index" / "meta.json").read_text(encoding="utf-8"))
     articles = list((project / "content" / "articles").rglob("*.md"))
     assert meta["articles"] == len(articles) > 0
+
+
+def test_tag_index_and_location_tree_are_made_once_for_listings_and_search(tmp_path: Path, monkeypatch):
+    """The search index takes the listings' tag index and location tree (catalogue.indexes, made
+    before its child forks) instead of making them again from the same records. Made in this
+    process here (no fork), so that every call is counted."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_plugin import index, plugin as plugin_module, searchjob
+
+    project = make_project(tmp_path / "p")
+    calls = {"tag_index": 0, "location_tree": 0}
+
+    def counted(name: str):
+        real = getattr(index, name)
+
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return real(*args, **kwargs)
+        return wrapper
+
+    for name in calls:
+        wrapper = counted(name)
+        for module in (index, catalogue, plugin_module):
+            monkeypatch.setattr(module, name, wrapper, raising=False)
+    monkeypatch.setattr(searchjob.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.chdir(project)
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    build(config)
+    assert calls == {"tag_index": 1, "location_tree": 1}
+    meta = json.loads((tmp_path / "site" / "search-index" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["articles"] == len(list((project / "content" / "articles").rglob("*.md"))) > 0
+    assert any(entry for entry in meta["facets"]["tag"])  # the tags reached the index

@@ -67,3 +67,40 @@ def test_a_failed_build_leaves_nothing_served_wrongly(tmp_path: Path):
     about.write_text(original, encoding="utf-8")
     build(project, project / "site")
     assert tree(project / "site") == _clean_tree(project, tmp_path / "clean")
+
+
+def test_page_files_list_their_pages_once_settled_and_again_after_a_change(tmp_path: Path, monkeypatch):
+    """unchanged.PageFiles: once settled (on_nav), the documentation pages are listed once per rule,
+    the skipped pages left out (not the full list every_page reads); a file added or removed is seen."""
+    from mkdocs.structure.files import File, Files, InclusionLevel
+
+    from generator.mkdocs_plugin.unchanged import PageFiles
+
+    def page(name: str) -> File:
+        return File(f"{name}.md", str(tmp_path), str(tmp_path / "site"), True)
+
+    made = [page(name) for name in ("a", "b", "c")]
+    for f in made:
+        f.inclusion = InclusionLevel.INCLUDED
+    files = PageFiles(made, skipped={"b.md"})
+    walks = []
+    real = Files.documentation_pages
+
+    def counted(self, *, inclusion=InclusionLevel.is_included):
+        walks.append(inclusion)
+        return real(self, inclusion=inclusion)
+
+    monkeypatch.setattr(Files, "documentation_pages", counted)
+    files.settled()
+    for _ in range(3):
+        assert [f.src_uri for f in files.documentation_pages()] == ["a.md", "c.md"]
+    assert len(walks) == 1
+    files.documentation_pages()[:] = []  # a caller's list is its own
+    assert [f.src_uri for f in files.documentation_pages()] == ["a.md", "c.md"]
+    extra = page("d")
+    extra.inclusion = InclusionLevel.INCLUDED
+    files.append(extra)
+    assert [f.src_uri for f in files.documentation_pages()] == ["a.md", "c.md", "d.md"]
+    files.remove(made[0])
+    assert [f.src_uri for f in files.documentation_pages()] == ["c.md", "d.md"]
+    assert len(walks) == 3

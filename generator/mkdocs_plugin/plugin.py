@@ -25,8 +25,8 @@ from . import (article, buildcache, catalogue, charts, clashes, exports, feedset
 from .catalogue import FIND_MARKER, MAP_MARKER
 from .listingcache import fingerprint
 from .config import ArchiveConfig, marker_span
-from .index import (LocationNode, Record, build_day, derive, implausible_dates, location_tree, name_slug, newest_first, place_slug, shared_ids,
-                    tag_index, template_meta)
+from .index import (LocationNode, Record, build_day, derive, implausible_dates, name_slug, place_slug, shared_ids,
+                    template_meta)
 
 log = get_plugin_logger(__name__)
 
@@ -41,6 +41,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         self.map_nodes: list[LocationNode] = []
         self.tags: dict[str, list[Record]] = {}  # tag -> its articles, newest first (catalogue.py)
         self.tree: dict[str, LocationNode] = {}  # the location tree (catalogue.py)
+        self.newest: list[Record] = []  # the records, newest first (catalogue.indexes)
         self.neighbours: dict[str, related.Neighbours] = {}
         self.related_job: related.Pending | None = None  # the neighbours, until the listings are made
         self.cooc: charts.Cooccurrence | None = None  # the charts' counts (_lead), made at the first chart
@@ -114,6 +115,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         for problem in implausible_dates(list(self.records.values()), build_day(), self.config.earliest_date):
             log.warning(problem)
         self.link.known(self.urls)
+        catalogue.indexes(self)  # the tags and places, for the listings and the search child
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
         # The search index needs the records only: its child starts now, beside everything below.
         self._start_search(config)
@@ -282,7 +284,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                     log.warning("index.md: no line %s (home_marker) where the latest articles go: the home "
                                 "page lists none (home_latest: 0 if that is meant)", c.home_marker)
                 return None
-            self.blocks[uri] = [listings.home(uri, newest_first(list(self.records.values())), c.home_latest,
+            self.blocks[uri] = [listings.home(uri, self.newest, c.home_latest,
                                               f"{c.archive_dir}/index.md", f"{c.archive_dir}/undated.md", self.link)]
             self._check_links(files)
             return markdown[:at[0]] + listings.placeholder(0) + markdown[at[1]:]
@@ -297,7 +299,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         folder, base = None, ""
         if self.cache is not None and self.cache.store is not None:
             folder, base = ensure(self.cache.store.path.parent / "exports"), self.cache.base
-        records = newest_first(list(self.records.values()))
+        records = self.newest  # catalogue.indexes
         articles_key = exports.key_of("articles", base, site_url, [self.urls[r.src_uri] for r in records],
                                       prints=[self.prints[r.src_uri] for r in records])
         node_url = lambda n: self.link.url(self.node_uri(n))  # noqa: E731
@@ -364,6 +366,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         """Pages the cache keys but does not hold leave MkDocs' loop when they are many (parallel.py)."""
         self.nav = nav
         self.share = parallel.plan(files, nav, self.cache, self.config) if self.outputs is not None else None
+        if isinstance(files, unchanged.PageFiles):
+            files.settled()  # inclusions and skipped pages are final: its page list is made once
         return nav
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
@@ -476,10 +480,11 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
                           lambda node: self.link.url(self.node_uri(node)))
 
     def _search_index(self, out: Path, state: Path | None, salt: str) -> None:
+        # The tags and the location tree as the listings have them (catalogue.indexes, made before the fork).
         records = list(self.records.values())
         vocab = default_vocabulary()
         aliases = {name: term.aliases for name, term in vocab.terms.items()}
-        search_site.write_index(records, self.urls, tag_index(records), aliases, location_tree(newest_first(records)),
+        search_site.write_index(records, self.urls, self.tags, aliases, self.tree,
                                 self.link.url, self.tag_uri, self.node_uri, out, state=state, salt=salt,
                                 load_bodies=self.bodies.load_all)
 

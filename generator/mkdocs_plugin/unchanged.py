@@ -47,10 +47,38 @@ class PageFiles(Files):
     def __init__(self, files: Iterable[File], skipped: set[str]) -> None:
         super().__init__(files)
         self.skipped = skipped
+        self._listed: dict[tuple, list[File]] | None = None  # documentation pages, once `settled`
+
+    def settled(self) -> None:
+        """Every file's inclusion and the skipped pages are final (the plugin's on_nav, after
+        parallel.plan: MkDocs set the last inclusions after on_files): the documentation pages are
+        listed once per rule from here on. MkDocs and the
+        plugin ask for them about six more times a build, each a walk of every file (5 ms per
+        10,000); a file added or removed lists them again."""
+        self._listed = {}
+
+    def append(self, file: File) -> None:
+        super().append(file)
+        if self._listed is not None:
+            self._listed.clear()
+
+    def remove(self, file: File) -> None:
+        super().remove(file)
+        if self._listed is not None:
+            self._listed.clear()
+
+    def _pages(self, skip: bool, inclusion) -> list[File]:
+        key = (skip, inclusion, len(self.skipped))  # parallel.plan adds to `skipped` (before settled)
+        if self._listed is not None and key in self._listed:
+            return list(self._listed[key])
+        pages = super().documentation_pages(inclusion=inclusion)
+        pages = [f for f in pages if f.src_uri not in self.skipped] if skip and self.skipped else list(pages)
+        if self._listed is not None:
+            self._listed[key] = list(pages)
+        return pages
 
     def documentation_pages(self, *, inclusion=InclusionLevel.is_included) -> list[File]:
-        pages = super().documentation_pages(inclusion=inclusion)
-        return [f for f in pages if f.src_uri not in self.skipped] if self.skipped else list(pages)
+        return self._pages(True, inclusion)
 
     def every_page(self, config) -> list:
         """Every page in MkDocs' order, skipped ones too (what the sitemap lists): a skipped page
@@ -60,7 +88,7 @@ class PageFiles(Files):
         base_path = urlsplit(base).path
         built = get_build_date()
         out: list = []
-        for f in super().documentation_pages():
+        for f in self._pages(False, InclusionLevel.is_included):
             if f.src_uri not in self.skipped:
                 out.append(f)
                 continue
