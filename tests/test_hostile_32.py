@@ -395,3 +395,19 @@ def test_a_title_cannot_mention_people_or_issues_from_the_update_pull_request():
     shown = html.unescape(re.sub(r"<[^>]+>", "", markdown.markdown(summary_markdown(UpdateResult(entries, [])))))
     assert not re.search(r"@\w|#\w|GH-\d", shown), shown
     assert all(t in shown.replace("\u2060", "") for t in titles), shown
+
+
+def test_an_alias_typed_as_a_tag_is_filed_under_its_term(tmp_path):
+    """An editor who types `tags: [Daesh]` (an alias of Islamic State in the vocabulary) got a tag page
+    of its own, beside Islamic State's, with its own feed and filter value: the vocabulary's promise
+    (ISIS = Isis = Islamic State = Daesh) held for ingest only. The build files it under its term."""
+    project = copy_project(tmp_path / "p")
+    for n, tag in enumerate(("Daesh", "Islamic State", "daesh")):
+        text = _dated("2024-05-01", n + 1).replace("- Convoys", f"- {tag}")
+        _page(project, text, name=f"t{n}.md")
+    result = run_archive("build", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    tags = project / "site" / "tags"
+    assert not (tags / "daesh").exists()
+    listing = (tags / "islamic-state" / "index.html").read_text(encoding="utf-8")
+    assert all(f"about convoy {n}" in listing for n in (1, 2, 3)), listing[:2000]

@@ -83,3 +83,18 @@ def test_not_after_drops_a_term_inside_a_longer_name(tmp_path: Path):
     path.write_text("- {name: Blue Force, kind: force, not_after: old}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="not_after"):
         Vocabulary.load(path)
+
+
+def test_a_tag_typed_by_hand_is_read_as_the_term_its_alias_names():
+    """canonical(): aliases as typed, longer ones in any case; short acronyms only in their case; a
+    name no term claims stays as typed."""
+    from generator.enrich.tags import Term, Vocabulary
+
+    v = Vocabulary([Term("Islamic State", "group", ("IS", "Daesh", "Islamic State group")),
+                    Term("Ministry of Defence", "organisation", ("MoD",)),
+                    Term("Shared A", "group", ("Twin Name",)), Term("Shared B", "group", ("Twin Name",))])
+    assert v.canonical("Daesh") == v.canonical("daesh") == v.canonical("IS") == "Islamic State"
+    assert v.canonical("islamic state group") == "Islamic State"
+    assert v.canonical("is") == "is" and v.canonical("mod") == "mod" and v.canonical("MoD") == "Ministry of Defence"
+    assert v.canonical("Twin Name") == "Twin Name"  # two terms claim it: neither for sure
+    assert v.canonical("Convoys") == "Convoys"

@@ -30,6 +30,7 @@ class Vocabulary:
         self._not_before = {t.name: t.not_before for t in terms if t.not_before}
         self._not_after = {t.name: t.not_after for t in terms if t.not_after}
         self._matcher = PhraseMatcher((alias, t.name) for t in terms for alias in (t.name, *t.aliases))
+        self._typed = _typed_names(terms)
 
     @classmethod
     def load(cls, path: Path) -> "Vocabulary":
@@ -53,9 +54,30 @@ class Vocabulary:
         # cost a comprehension over every match of every article)
         return self._matcher.find(text, self._not_before or None, self._not_after or None)
 
+    def canonical(self, name: str) -> str:
+        """The term an editor means by a tag typed by hand: an alias ("Daesh", "ISIL") is filed under its
+        term ("Islamic State"), as ingest files the text, so one term keeps one tag page, feed and filter
+        value. A name no term claims, or two terms claim, stays as typed."""
+        if name in self.terms:
+            return name
+        return self._typed.get(name) or self._typed.get(name.casefold(), name)
+
     def kind_of(self, name: str) -> str:
         term = self.terms.get(name)
         return term.kind if term else "other"
+
+
+def _typed_names(terms: list[Term]) -> dict[str, str]:
+    """Each alias as typed, and (longer than 4 characters) case-folded, to its term's name. Short aliases
+    keep their case ("IS", "LeT", "MoD" are acronyms only in that case), and a spelling two terms share
+    is left out: it names neither for sure."""
+    claims: dict[str, set[str]] = {}
+    for t in terms:
+        for alias in (t.name, *t.aliases):
+            claims.setdefault(alias, set()).add(t.name)
+            if len(alias) > 4:
+                claims.setdefault(alias.casefold(), set()).add(t.name)
+    return {typed: next(iter(names)) for typed, names in claims.items() if len(names) == 1}
 
 
 @lru_cache(maxsize=4)
