@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import os
 import time
-
-import yaml
 from collections.abc import Iterable
 from pathlib import Path
+
+import yaml
 
 from ..textutil import page_text
 from ..writers.pagefile import refuse_aliases, split_page

@@ -372,5 +372,5 @@ def _lone_dateline(page: Page, title_at: int) -> list[tuple[bool, bool, float, o
     end = next((i for i in range(title_at + 1, end) if page.stop[i] or _comments_start(page, i)), end)  # not past "Related" or the comments
     found = [(i, (updated, False, float(abs(i - title_at)), day))
              for i in range(max(0, title_at - DATE_BEFORE), end)
-             if len(page.units[i]) <= LONE_DATELINE_CHARS for updated, published, day in _dates_of(page, i)]
+             if len(page.units[i]) <= LONE_DATELINE_CHARS for updated, _, day in _dates_of(page, i)]
     return [f for _, f in found] if len({i for i, _ in found}) == 1 else []
