@@ -16,8 +16,6 @@ from .namesakes import _nearest_km
 from .textrules import (
     NEIGHBOURS_OK,
     QUALIFIERS,
-    _BODY_AFTER,
-    _BODY_BEFORE,
     _BRACKETED,
     _DIPLOMACY,
     _FEATURE_AFFIX,
@@ -28,6 +26,7 @@ from .textrules import (
     _STATE_MODIFIED,
     _STREETS,
     _feature_matches,
+    in_body_name,
     _most_named,
     _next_word,
 )
@@ -89,8 +88,8 @@ class Additions:
             if p.kind == "country" and _STATE_MODIFIED.match(text, e):
                 out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
                 continue
-            if p.kind in BODY_KINDS and (_BODY_AFTER.match(text, e) or _BODY_BEFORE.search(text, max(0, s - 60), s)):
-                out.add(k)  # "Russian Foreign Ministry", "British Airways", "Bank of England": the body named
+            if p.kind in BODY_KINDS and in_body_name(text, s, e):
+                out.add(k)  # "Russian Foreign Ministry", "Bank of England", "Air Canada": the body named
                 continue
             if p.kind in ("country", "region", "area") and self._plural_demonym(text[s:e], p):
                 out.add(k)  # "Iraqis", "Filipinos", "Ohioans": the people, not the land

@@ -65,6 +65,15 @@ _BODY_NOUNS = (r"(?:Embassy|Embassies|Consulate|High Commission|Ministry|Departm
                r"Commission|Council|Parliament|Court|Agency|Authority|Federation|Corporation)")
 _BODY_AFTER = re.compile(r"(?: [A-Z][\w'’.&-]*){0,3}? " + _BODY_NOUNS + r"\b")
 _BODY_BEFORE = re.compile(r"\b" + _BODY_NOUNS + r"(?: (?:for|on) [A-Z][\w'’-]*(?: [A-Z][\w'’-]*)*)? of (?:the )?$")
+
+
+def in_body_name(text: str, s: int, e: int) -> bool:
+    """Whether text[s:e] (a country, area or region) is part of a body's name: "Russian Foreign
+    Ministry", "Bank of England", an airline ("Air Canada", "Air India")."""
+    return bool(_BODY_AFTER.match(text, e) or _BODY_BEFORE.search(text, max(0, s - 60), s)
+                or text.endswith("Air ", 0, s))
+
+
 _PARTNER_BEFORE = re.compile(r"\b(?:with|between|and|against|toward|towards|from)\s+$")
 
 
