@@ -116,17 +116,19 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             log.warning(problem)
         self.link.known(self.urls)
         catalogue.indexes(self)  # the tags and places, for the listings and the search child
-        gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
-        # The search index needs the records only: its child starts now, beside everything below.
-        self._start_search(config)
         self.prints = {uri: derive(r, "print", fingerprint) for uri, r in self.records.items()}
-        self._locator_files(files, config)
         store = self.cache.store if self.cache is not None else None
-        # Related articles: stored, or computed in a child beside the listings (related.start).
+        # Related articles: stored, or computed first by the search index's child, beside the
+        # listings (related.Pending.hand_over), or here when there is no second core.
         self._stop_related()
         self.related_job = related.start(list(self.records.values()), self.prints, store,
-                                         self.cache.base if store is not None else "",
-                                         fork=self.config.parallel_render and parallel.cores() > 1)
+                                         self.cache.base if store is not None else "", fork=False)
+        first = self.related_job.hand_over() if self.config.parallel_render and parallel.cores() > 1 else None
+        gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
+        # The search index needs the records only: its child starts now, beside everything below.
+        self._start_search(config, first)
+        self.related_job.handed()
+        self._locator_files(files, config)
         self.titles = {}
         self.blocks = {}
         for page in catalogue.generated_pages(self):
@@ -159,16 +161,16 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             context["pages"] = self.files.every_page(config)  # the skipped pages too, in their order
         return context
 
-    def _start_search(self, config: MkDocsConfig) -> None:
+    def _start_search(self, config: MkDocsConfig, first=None) -> None:
         """The search index is made from the records only: in a child process started as soon as
-        they are read (searchjob.py)."""
+        they are read (searchjob.py), which runs `first` before it (the related articles)."""
         self._stop_search()
         out = Path(config.site_dir).resolve() / SEARCH_DIR
         state, salt = None, ""
         if self.cache is not None and self.cache.store is not None:
             # An index made from the same documents (by the same code, for this folder) is reused.
             state, salt = self.cache.store.path.parent / "search-index.json", f"{self.cache.base}\0{out}"
-        self.search_job = searchjob.SearchJob(self._search_index, out, state, salt)
+        self.search_job = searchjob.SearchJob(self._search_index, out, state, salt, first)
         self.search_job.start()
 
     def _stop_related(self) -> None:
