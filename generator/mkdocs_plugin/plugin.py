@@ -217,14 +217,19 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
 
     def _check_links(self, files: Files) -> None:
         """The generated HTML links bypass MkDocs' link validation: check them here, as strictly.
-        A target found in `files` is not looked up again (20 links an article page, each a PurePath)."""
+        A target found in `files` is not looked up again (20 links an article page, each a PurePath).
+        A target that is a file's own address (the Linker makes them so: nearly every one) is found
+        by a dict look-up; `get_file_from_path`, which normalises the path through a PurePath first
+        and finds the same file, is asked only for the others (14,800 PurePaths after adding 10
+        articles to 10,000: about 0.15 CPU-s of the main process)."""
         if self._found[0] is not files:
             self._found = (files, set())
         found = self._found[1]
+        uris = files.src_uris  # (its keys are normalised addresses: a key found is the file it gives)
         for target, source in sorted(self.link.targets.items()):
             if target in found:
                 continue
-            if files.get_file_from_path(target) is None:
+            if target not in uris and files.get_file_from_path(target) is None:
                 log.warning("archive: %s links to %s, which is not a page of the site", source, target)
             else:
                 found.add(target)
