@@ -1,7 +1,7 @@
 """The generated links' check (plugin._check_links) finds a target that is a file's own address
-by a look-up in MkDocs' `src_uris`, and asks `get_file_from_path` (a PurePath per call: about
-0.15 CPU-s of an add-10 rebuild at 10,000 articles) only for the other targets, which it still
-finds or names as before."""
+by a look-up in MkDocs' `src_uris`, and asks `get_file_from_path` (a PurePath per call: the
+check was 0.09-0.11 CPU-s of an add-10 rebuild at 10,000 articles, 0.02 after) only for the other
+targets, which it still finds or names as before."""
 from __future__ import annotations
 
 from mkdocs.structure.files import File, Files

@@ -220,8 +220,8 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         A target found in `files` is not looked up again (20 links an article page, each a PurePath).
         A target that is a file's own address (the Linker makes them so: nearly every one) is found
         by a dict look-up; `get_file_from_path`, which normalises the path through a PurePath first
-        and finds the same file, is asked only for the others (14,800 PurePaths after adding 10
-        articles to 10,000: about 0.15 CPU-s of the main process)."""
+        and finds the same file, is asked only for the others (this check was 0.09-0.11 CPU-s of an
+        add-10 rebuild at 10,000 articles, 0.02 after)."""
         if self._found[0] is not files:
             self._found = (files, set())
         found = self._found[1]
