@@ -118,3 +118,57 @@ def test_a_child_that_dies_leaves_the_neighbours_to_this_process(tmp_path: Path)
     stopped = _pending(_records(41), store)
     stopped.stop()  # a failed build: the child is ended and waited for
     assert stopped.child is None
+
+
+def test_neighbours_handed_to_another_child_arrive_before_it_ends(tmp_path: Path):
+    """Handed over to a child forked for other work (the search index's, plugin.py), the neighbours
+    are computed there first and reach this process while that child goes on with its own work:
+    the same as computed here, stored for the next build."""
+    import multiprocessing
+
+    records = _records(90)
+    store = BuildCache(tmp_path)
+    pending = related.start(records, {r.src_uri: _fingerprint(r) for r in records}, store, "code-1", fork=False)
+    first = pending.hand_over()
+    assert first is not None and pending.child is None
+    ctx = multiprocessing.get_context("fork")
+    go_on = ctx.Event()
+
+    def other_work():
+        first()
+        go_on.wait(60)  # its own work, which ends only once the neighbours were received
+
+    child = ctx.Process(target=other_work, daemon=True)
+    child.start()
+    pending.handed()
+    got = pending.result()
+    assert child.is_alive()  # received before the child ended
+    go_on.set()
+    child.join()
+    assert _plain(got) == _plain(related.compute(records)) and list(got) == list(related.compute(records))
+    store.commit(set())
+    store.close()
+    again = related.start(records, {r.src_uri: _fingerprint(r) for r in records}, BuildCache(tmp_path), "code-1")
+    assert again.child is None and again.hand_over() is None and _plain(again.result()) == _plain(got)
+
+
+def test_neighbours_handed_to_a_child_that_dies_are_computed_here(tmp_path: Path):
+    """The child the neighbours were handed to dies before computing them (or never runs them):
+    they are computed here, the same; a failed build's stop closes what was shared."""
+    import multiprocessing
+    import os
+
+    records = _records(40)
+    store = BuildCache(tmp_path)
+    pending = related.start(records, {r.src_uri: _fingerprint(r) for r in records}, store, "code-1", fork=False)
+    assert pending.hand_over() is not None
+    child = multiprocessing.get_context("fork").Process(target=os._exit, args=(3,), daemon=True)
+    child.start()
+    pending.handed()
+    child.join()
+    assert _plain(pending.result()) == _plain(related.compute(records))
+    stopped = related.start(_records(41), {r.src_uri: _fingerprint(r) for r in _records(41)}, store, "code-1",
+                            fork=False)
+    assert stopped.hand_over() is not None
+    stopped.stop()
+    assert stopped.conn is None and stopped.shared is None

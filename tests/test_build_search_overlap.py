@@ -20,23 +20,17 @@ def test_search_child_is_running_before_the_listings_are_made(tmp_path: Path, mo
 
     project = make_project(tmp_path / "p")
     started: list[bool] = []
-    real_start, real_pages = related.start, catalogue.generated_pages
-
-    def start(*args, **kwargs):  # related articles: computed in a child of their own (round 31) or here
-        plugin = config.plugins["archive"]
-        started.append(plugin.search_job is not None and plugin.search_job.pid is not None)
-        return real_start(*args, **kwargs)
+    real_pages = catalogue.generated_pages
 
     def generated_pages(plugin):
         started.append(plugin.search_job is not None and plugin.search_job.pid is not None)
         return real_pages(plugin)
 
-    monkeypatch.setattr(related, "start", start)
     monkeypatch.setattr(catalogue, "generated_pages", generated_pages)
     monkeypatch.chdir(project)
     config = load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     build(config)
-    assert started == [True, True]
+    assert started == [True]
     meta = json.loads((tmp_path / "site" / "search-index" / "meta.json").read_text(encoding="utf-8"))
     articles = list((project / "content" / "articles").rglob("*.md"))
     assert meta["articles"] == len(articles) > 0
@@ -74,3 +68,46 @@ def test_tag_index_and_location_tree_are_made_once_for_listings_and_search(tmp_p
     meta = json.loads((tmp_path / "site" / "search-index" / "meta.json").read_text(encoding="utf-8"))
     assert meta["articles"] == len(list((project / "content" / "articles").rglob("*.md"))) > 0
     assert any(entry for entry in meta["facets"]["tag"])  # the tags reached the index
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="no child processes")
+def test_related_articles_are_computed_first_in_the_search_child(tmp_path: Path, monkeypatch):
+    """The neighbours a build must compute are computed by the search index's child before its
+    index (related.Pending.hand_over), not in a child of their own that shared the second core with
+    it: no other child is forked for them, and the pages show what a build computing them in this
+    process shows (byte for byte)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from generator.mkdocs_plugin import parallel
+
+    monkeypatch.setattr(parallel, "cores", lambda: 2)  # as on the benchmark's machine
+    project = make_project(tmp_path / "p")
+    forks: list[int] = []
+    handed: list[bool] = []
+    real_fork, real_hand_over = related.Pending.fork, related.Pending.hand_over
+
+    def fork(self):
+        forks.append(len(self.records))
+        return real_fork(self)
+
+    def hand_over(self):
+        first = real_hand_over(self)
+        handed.append(first is not None)
+        return first
+
+    monkeypatch.setattr(related.Pending, "fork", fork)
+    monkeypatch.setattr(related.Pending, "hand_over", hand_over)
+    monkeypatch.chdir(project)
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert forks == [] and handed == [True]
+
+    # The same pages as neighbours computed in this process (no second core, no build cache).
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8")
+                                        .replace("  - archive", "  - archive:\n      parallel_render: false\n      build_cache: false", 1),
+                                        encoding="utf-8")
+    build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "here")))
+    pages = sorted(p.relative_to(tmp_path / "here") for p in (tmp_path / "here" / "articles").rglob("*.html"))
+    assert pages and handed == [True]  # not handed over: computed here
+    for page in pages:
+        assert (tmp_path / "site" / page).read_bytes() == (tmp_path / "here" / page).read_bytes(), page

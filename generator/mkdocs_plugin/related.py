@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import hashlib
 import math
+import mmap
 import multiprocessing
 from collections import defaultdict
+from collections.abc import Callable
 from itertools import chain
 from multiprocessing.connection import Connection
 from dataclasses import dataclass, field
@@ -212,6 +214,8 @@ class Pending:
         self.records, self.store, self.key, self.done = records, store, key, done
         self.child: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
+        self.shared: mmap.mmap | None = None  # the table, written by another child (hand_over)
+        self._send: Connection | None = None  # that child's end of the pipe, until it is forked
 
     def fork(self) -> None:
         ctx = multiprocessing.get_context("fork")
@@ -219,6 +223,43 @@ class Pending:
         self.child = ctx.Process(target=_child, args=(self.records, send), name="archive-related", daemon=True)
         self.child.start()
         send.close()  # the child's end only: a child that dies is an EOF here
+
+    def hand_over(self) -> Callable[[], None] | None:
+        """The neighbours computed by a child this process forks for other work (the search index's),
+        first, before that work: the function that child runs first, or None (nothing to compute, or
+        no fork). Call `handed()` once that child is forked.
+
+        Why: in a child of their own (round 31) the neighbours shared the second core with the
+        search index's child from the start, so they came late and the main process waited for
+        them after the listings (0.3-0.5 s of an add-10 rebuild at 10,000 articles), and a third
+        large process was forked and ended. Computed first in the search child they have that core
+        alone. The table goes through memory shared before the fork (a pipe holds 64 KB: the
+        child would wait there, its index not begun, until this process read it); a byte on the
+        pipe says it is complete, and a child that ends without sending it (killed, or the
+        computation failed) leaves them to `result`, here."""
+        if self.done is not None or self.child is not None or "fork" not in multiprocessing.get_all_start_methods():
+            return None
+        records, size = self.records, len(self.records) * (SHOW + 2) * 8
+        shared = self.shared = mmap.mmap(-1, max(size, 1))  # anonymous: shared with children forked later
+        self.conn, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+        self._send = send
+
+        def first() -> None:
+            try:
+                shared[:size] = _table(records, compute(records)).tobytes()
+                send.send_bytes(b"done")
+            except Exception:  # noqa: BLE001 - the main process computes them instead
+                pass
+            finally:
+                send.close()
+        return first
+
+    def handed(self) -> None:
+        """The child that runs `hand_over`'s function is forked: this process's copy of its end of
+        the pipe is closed, so that its death is an EOF here."""
+        if self._send is not None:
+            self._send.close()
+            self._send = None
 
     def result(self) -> dict[str, Neighbours]:
         if self.done is not None:
@@ -233,18 +274,27 @@ class Pending:
         return out
 
     def _received(self) -> np.ndarray | None:
-        if self.child is None or self.conn is None:
+        if self.conn is None:
             return None
+        self.handed()  # (a child never forked: an EOF at once)
         try:
             data = self.conn.recv_bytes()
         except (EOFError, OSError):
             data = None
         finally:
             self.conn.close()
-            self.child.join()
+            if self.child is not None:
+                self.child.join()
             self.child, self.conn = None, None
+        shared, self.shared = self.shared, None
         if data is None:
+            if shared is not None:
+                shared.close()
             return None
+        if shared is not None:  # written by the child it was handed over to
+            table = np.frombuffer(shared, dtype=np.int64, count=len(self.records) * (SHOW + 2)).copy()
+            shared.close()
+            return table.reshape(len(self.records), SHOW + 2)
         return np.frombuffer(data, dtype=np.int64).reshape(len(self.records), SHOW + 2)
 
     def stop(self) -> None:
@@ -254,7 +304,10 @@ class Pending:
             self.child.join()
         if self.conn is not None:
             self.conn.close()
-        self.child, self.conn = None, None
+        self.handed()
+        if self.shared is not None:
+            self.shared.close()
+        self.child, self.conn, self.shared = None, None, None
 
 
 def _child(records: list[Record], send: Connection) -> None:

@@ -21,8 +21,10 @@ Make = Callable[[Path, "Path | None", str], None]
 class SearchJob:
     """`make(out, state, salt)` run in a forked child (`start`), waited for (`finish`) or stopped."""
 
-    def __init__(self, make: Make, out: Path, state: Path | None, salt: str) -> None:
+    def __init__(self, make: Make, out: Path, state: Path | None, salt: str,
+                 first: Callable[[], None] | None = None) -> None:
         self.make, self.out, self.args = make, out, (out, state, salt)
+        self.first = first  # run first in the child (related.Pending.hand_over): never here
         self.process: multiprocessing.process.BaseProcess | None = None
 
     @property
@@ -33,7 +35,7 @@ class SearchJob:
     def start(self) -> None:
         if "fork" in multiprocessing.get_all_start_methods():
             self.process = multiprocessing.get_context("fork").Process(
-                target=self.make, args=self.args, name="archive-search-index", daemon=True)
+                target=_run, args=(self.first, self.make, self.args), name="archive-search-index", daemon=True)
             self.process.start()
 
     def stop(self) -> None:
@@ -53,3 +55,10 @@ class SearchJob:
             if process.exitcode != 0:
                 raise PluginError(f"archive: writing the search index failed (exit code {process.exitcode})")
         search_site.keep_files(self.out)  # unchanged index files are not rewritten, nor touched
+
+
+def _run(first: Callable[[], None] | None, make: Make, args: tuple) -> None:
+    """The child: `first` (another job handed to it, which reports its own outcome), then the index."""
+    if first is not None:
+        first()
+    make(*args)
