@@ -7,6 +7,7 @@ from pathlib import Path
 from .. import sitewrite
 from ..mkdocs_plugin.index import LocationNode, Record, walk
 from .build import Doc, _files, build
+from .tokens import words
 
 
 def _place_label(node: LocationNode, parent: LocationNode | None) -> str:
@@ -67,7 +68,26 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
     for r in ordered:
         if r.source:
             facets["source"][r.source].append(ids[r.src_uri])
-    return build(docs, facets, out_dir, state=state, salt=salt, load=load if load_bodies is not None else None)
+    return build(docs, facets, out_dir, state=state, salt=salt, load=load if load_bodies is not None else None,
+                 extra={"aliases.json": alias_words(tags, aliases)})
+
+
+def alias_words(tags, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each alias of a tag in the archive, as the search's words, -> the tag's name: search.js reads
+    a query that names an alias as the tag's name too, among the articles filed under the tag, so
+    "Daesh" finds every article tagged Islamic State, not only those whose text says Daesh. A
+    spelling two tags share is left out."""
+    out: dict[str, str] = {}
+    shared: set[str] = set()
+    for name in sorted(tags):
+        target = " ".join(words(name))
+        for alias in aliases.get(name, ()):
+            key = " ".join(words(alias))
+            if not key or not target or key == target:
+                continue
+            if out.setdefault(key, name) != name:
+                shared.add(key)
+    return {k: v for k, v in sorted(out.items()) if k not in shared}
 
 
 def keep_files(out_dir: Path) -> None:
