@@ -3,8 +3,16 @@ Browser fixtures come from test_browser.py (same server, same browser, same requ
 # ruff: noqa: F811 (the fixtures imported from test_browser.py are test arguments here)
 from __future__ import annotations
 
-import frontmatter
+import json
+import re
+from pathlib import Path
 
+import frontmatter
+import pytest
+
+from generator.readers.html import extract_page
+
+from .conftest import SAMPLES, copy_project, run_archive
 from .test_browser import after, browser, page, phone, project, serve, server  # noqa: F401
 
 
@@ -70,3 +78,98 @@ def test_the_phone_header_shows_the_whole_site_name_and_search_placeholder(phone
             return ctx.measureText(e.placeholder).width <= room; }""")
         assert fits, path
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def _ingest_json(*args: str, cwd: Path) -> dict:
+    done = run_archive("ingest", *args, "--json", cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_json_report_gives_the_title_an_editor_fixed(tmp_path):
+    """After an editor fixed a page's title, `archive ingest --json` went on reporting the title the
+    reader had made: front matter is the truth, on every path (page read, page unchanged since the
+    last ingest, input replayed from the ledger, and the read cache off)."""
+    project = copy_project(tmp_path / "p")
+    sample = sorted(SAMPLES.glob("*.txt"))[0]
+    first = _ingest_json(str(sample), cwd=project)["entries"][0]
+    page = project / first["page"]  # relative to the folder ingest ran in
+    text = page.read_text(encoding="utf-8")
+    generated = frontmatter.loads(text)["title"]
+    fixed = "Finance courier for the Islamic State detained in Nineveh"
+    assert generated != fixed
+    page.write_text(re.sub(r"(?m)^title:.*$", f"title: {fixed}", text, count=1), encoding="utf-8")
+    assert frontmatter.load(page)["title"] == fixed
+    for extra in ((), (), ("--no-cache",)):  # the page read and merged; then unchanged (replayed); read again
+        entry = _ingest_json(str(sample), *extra, cwd=project)["entries"][0]
+        assert entry["outcome"] == "unchanged", entry
+        assert entry["title"] == fixed, (extra, entry)
+    assert frontmatter.load(page)["title"] == fixed
+
+
+def test_ingest_writes_where_the_build_reads(tmp_path):
+    """`archive ingest` wrote into content/ whatever mkdocs.yml's docs_dir said, so an archive whose
+    mkdocs.yml reads pages/ built without the articles just ingested; the default now comes from
+    mkdocs.yml, as the build's does (--content still overrides both)."""
+    project = copy_project(tmp_path / "p")
+    (project / "content").rename(project / "pages")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("docs_dir: content", "docs_dir: pages"),
+                      encoding="utf-8")
+    sample = sorted(SAMPLES.glob("*.txt"))[0]
+    entry = _ingest_json(str(sample), cwd=project)["entries"][0]
+    assert (project / entry["page"]).resolve().is_relative_to((project / "pages").resolve()), entry
+    assert not (project / "content").exists()
+    assert list((project / "pages" / "articles").rglob("*.md"))
+    help_text = run_archive("ingest", "--help", cwd=project).stdout
+    assert "docs_dir" in help_text
+
+
+def test_an_identical_copy_under_another_name_is_a_duplicate(tmp_path):
+    """content/editing.md: the same text again, from another file, is reported `duplicate` and listed
+    in the page's sources. A copy ingested in a later run than its original was reported `updated`
+    and taken for the page's own input. A file renamed (its old name gone) is still the page's input."""
+    project = copy_project(tmp_path / "p")
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    original = inbox / "story.txt"
+    original.write_bytes(sorted(SAMPLES.glob("*.txt"))[2].read_bytes())
+    assert _ingest_json(str(original), cwd=project)["entries"][0]["outcome"] == "new"
+    copy = inbox / "story-copy.txt"
+    copy.write_bytes(original.read_bytes())
+    entry = _ingest_json(str(copy), cwd=project)["entries"][0]
+    assert entry["outcome"] == "duplicate", entry
+    assert "same article as" in entry["reason"]
+    page = frontmatter.load(project / entry["page"])
+    assert [s["file"] for s in page["sources"]] == ["story.txt", "story-copy.txt"]
+    renamed = inbox / "story-renamed.txt"
+    original.rename(renamed)
+    copy.unlink()
+    entry = _ingest_json(str(renamed), cwd=project)["entries"][0]
+    assert entry["outcome"] == "updated", entry  # its own input under a new name: not a copy of itself
+
+
+HTML_PAGE = """<html><head><title>{title}</title></head><body><article><h1>{h1}</h1>
+<p>Police said the convoy was attacked near the border crossing on Tuesday morning, and two drivers were hurt.</p>
+<p>The trucks were carrying flour and fuel to the camps, a spokesman for the aid group said later that day.</p>
+<p>Officials said the road would stay closed until engineers had checked the bridges along the route.</p>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize(("title", "h1", "source"), [
+    ("Convoy attacked near the border crossing | Lagoon Times", "Convoy attacked near the border crossing", "Lagoon Times"),
+    ("Convoy attacked near the border crossing - The Lagoon Ledger", "Convoy attacked", "The Lagoon Ledger"),
+    ("Convoy attacked near the border crossing | World | Lagoon Times", "Convoy attacked", "Lagoon Times"),
+    # Not a site's name: no separator, a dateline's colon, a page number, a headline that goes on.
+    ("Convoy attacked near the border crossing", "Convoy attacked", None),
+    ("Syria: convoy attacked near the border crossing", "Convoy attacked", None),
+    ("Convoy attacked near the border crossing - Part 2", "Convoy attacked", None),
+    ("Police - fire", "Convoy attacked near the border crossing", None),
+])
+def test_a_site_name_after_the_headline_in_title_is_the_source(title, h1, source):
+    """An HTML page titled "Headline | Site Name" with no og:site_name or JSON-LD publisher had no
+    source at all (the source shown under every listing and offered by the search's filter)."""
+    article = extract_page(HTML_PAGE.format(title=title, h1=h1), "page.html")
+    assert article.source == source, (title, article.title)
+    if source:
+        assert source not in article.title
