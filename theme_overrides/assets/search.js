@@ -17,7 +17,7 @@
   var status = root.querySelector(".archive-search__count");
   var more = root.querySelector(".archive-search__more");
   var cache = new Map();
-  var meta = null, stop = null, shown = [], ranked = [], runId = 0, aliases = {}, aliasLength = 0;
+  var meta = null, stop = null, shown = [], ranked = [], runId = 0, aliases = new Map(), aliasLength = 0;
 
   function get(path) {
     if (!cache.has(path)) {
@@ -97,9 +97,9 @@
       var n = Math.min(aliasLength, all.length - i), key = "";
       for (; n > 0; n--) {
         key = all.slice(i, i + n).join(" ");
-        if (Object.prototype.hasOwnProperty.call(aliases, key)) break;
+        if (aliases.has(key)) break;
       }
-      if (n) { out = out.concat(words(aliases[key])); tags.push(aliases[key]); i += n; }
+      if (n) { out = out.concat(words(aliases.get(key))); tags.push(aliases.get(key)); i += n; }
       else out.push(all[i++]);
     }
     return tags.length ? [{ words: all, tags: [] }, { words: out, tags: tags }] : [{ words: all, tags: [] }];
@@ -215,6 +215,7 @@
         if (id !== runId) return;
         var ms = Math.round(performance.now() - t0);
         root.setAttribute("data-ms", String(ms));
+        root.setAttribute("data-at", String(Math.round(performance.now()))); // since the page began to load
         root.setAttribute("data-done", String(id));
         var filters = FACETS.concat(["year"]).filter(function (f) { return p[f]; });
         status.textContent = (p.q || ranked.length || filters.length)
@@ -254,8 +255,10 @@
   var aliasFile = get("aliases.json").catch(function () { return {}; });
   Promise.all([get("meta.json"), aliasFile]).then(function (loaded) {
     var m = loaded[0];
-    meta = m; stop = new Set(m.stopwords); aliases = loaded[1];
-    Object.keys(aliases).forEach(function (k) { aliasLength = Math.max(aliasLength, k.split(" ").length); });
+    meta = m; stop = new Set(m.stopwords);
+    Object.keys(loaded[1]).forEach(function (tag) { // tag -> its aliases' words, read as alias -> tag
+      loaded[1][tag].forEach(function (k) { aliases.set(k, tag); aliasLength = Math.max(aliasLength, k.split(" ").length); });
+    });
     FACETS.forEach(function (f) { fill(form.elements[f], m.facets[f]); });
     fill(form.elements.year, Object.keys(m.years).sort().reverse().map(function (y) { return [y, 0]; }),
       function (v) { return v[0]; });
