@@ -11,6 +11,7 @@ import frontmatter
 import pytest
 
 from generator.readers.html import extract_page
+from generator.search.site import alias_words
 
 from .conftest import SAMPLES, copy_project, run_archive
 from .test_browser import after, browser, page, phone, project, serve, server  # noqa: F401
@@ -173,3 +174,34 @@ def test_a_site_name_after_the_headline_in_title_is_the_source(title, h1, source
     assert article.source == source, (title, article.title)
     if source:
         assert source not in article.title
+
+
+def test_the_alias_map_holds_the_archive_s_tags_and_leaves_a_shared_spelling_out():
+    """aliases.json: each tag in the archive -> its aliases as the search splits them; a tag the
+    archive does not use is not shipped, and a spelling two tags share would send a search to
+    either: it is left out (the text search still finds it)."""
+    aliases = {"Islamic State": ("ISIS", "Daesh", "Islamic State group", "IS"),
+               "Al-Shabaab": ("al Shabab", "Shabaab"), "Harakat Shabaab": ("Shabaab",), "Unused": ("Nobody",)}
+    got = alias_words(["Islamic State", "Al-Shabaab", "Harakat Shabaab"], aliases)
+    assert got["Islamic State"] == ["daesh", "isis", "islamic state group"]  # "IS" is a stopword: no words
+    assert got["Al-Shabaab"] == ["al shabab"] and "Harakat Shabaab" not in got
+    assert "Unused" not in got
+
+
+def test_the_search_filters_sit_in_rows_so_results_show_on_a_phone_s_first_screen(browser, server):
+    """The six filters stood one a row, each as wide as its longest option: on a phone the form
+    filled the first screen (results from 630 px down), at 1280 px in four ragged rows."""
+    for width, rows in ((390, 3), (1280, 2)):
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        pg = context.new_page()
+        pg.goto(server + "/search/?q=drone")
+        pg.wait_for_selector("#archive-search[data-done]")
+        tops = pg.eval_on_selector_all(".archive-search__form select",
+                                       "s => s.map(e => Math.round(e.getBoundingClientRect().top))")
+        assert len(tops) == 6 and len(set(tops)) <= rows, (width, tops)
+        widths = pg.eval_on_selector_all(".archive-search__form select", "s => s.map(e => e.offsetWidth)")
+        assert max(widths) - min(widths) <= 2, (width, widths)  # one column width
+        first = pg.locator(".archive-search__results > li").first.bounding_box()
+        assert first and first["y"] < 0.65 * 844, (width, first)
+        assert pg.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()
