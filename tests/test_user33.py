@@ -14,7 +14,7 @@ from generator.readers.html import extract_page
 from generator.search.site import alias_words
 
 from .conftest import SAMPLES, copy_project, run_archive
-from .test_browser import after, browser, page, phone, project, serve, server  # noqa: F401
+from .test_browser import after, browser, page, project, serve, server  # noqa: F401
 
 
 def _all_results(pg) -> list[str]:
@@ -62,9 +62,12 @@ def test_a_search_that_finds_nothing_says_so_and_offers_to_drop_the_filters(page
     assert page.locator(".archive-search__results > li").count() > 0
 
 
-def test_the_phone_header_shows_the_whole_site_name_and_search_placeholder(phone, server):
+@pytest.mark.parametrize("width", [360, 390, 540, 600])
+def test_the_phone_header_shows_the_whole_site_name_and_search_placeholder(browser, server, width):
     """At 390 px the header cut the site name to "Conflict &…" and the box's placeholder to
-    "Search the arch"."""
+    "Search the arch"; at 540 and 600 px (a large phone held sideways) the name was cut too."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, is_mobile=width < 500, has_touch=True)
+    phone = context.new_page()
     for path in ("/", "/tags/islamic-state/", "/search/"):
         phone.goto(server + path)
         name = phone.locator(".md-header__topic:not([data-md-component]) .md-ellipsis")
@@ -78,7 +81,8 @@ def test_the_phone_header_shows_the_whole_site_name_and_search_placeholder(phone
             const room = e.clientWidth - parseFloat(c.paddingLeft) - parseFloat(c.paddingRight);
             return ctx.measureText(e.placeholder).width <= room; }""")
         assert fits, path
-        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+        assert phone.evaluate("document.documentElement.scrollWidth") <= width
+    context.close()
 
 
 def _ingest_json(*args: str, cwd: Path) -> dict:
