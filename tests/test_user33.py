@@ -11,7 +11,7 @@ import frontmatter
 import pytest
 
 from generator.readers.html import extract_page
-from generator.search.site import alias_words
+from generator.search.site import alias_words, place_aliases
 
 from .conftest import SAMPLES, copy_project, run_archive
 from .test_browser import after, browser, page, project, serve, server  # noqa: F401
@@ -180,16 +180,28 @@ def test_a_site_name_after_the_headline_in_title_is_the_source(title, h1, source
         assert source not in article.title
 
 
-def test_the_alias_map_holds_the_archive_s_tags_and_leaves_a_shared_spelling_out():
-    """aliases.json: each tag in the archive -> its aliases as the search splits them; a tag the
-    archive does not use is not shipped, and a spelling two tags share would send a search to
-    either: it is left out (the text search still finds it)."""
-    aliases = {"Islamic State": ("ISIS", "Daesh", "Islamic State group", "IS"),
-               "Al-Shabaab": ("al Shabab", "Shabaab"), "Harakat Shabaab": ("Shabaab",), "Unused": ("Nobody",)}
-    got = alias_words(["Islamic State", "Al-Shabaab", "Harakat Shabaab"], aliases)
-    assert got["Islamic State"] == ["daesh", "isis", "islamic state group"]  # "IS" is a stopword: no words
-    assert got["Al-Shabaab"] == ["al shabab"] and "Harakat Shabaab" not in got
-    assert "Unused" not in got
+def test_the_alias_map_holds_the_archive_s_tags_and_places_and_leaves_a_shared_spelling_out():
+    """aliases.json: each tag, country and place in the archive -> its aliases as the search splits
+    them; a spelling two of them share would send a search to either: it is left out (the text
+    search still finds it). Places' aliases are places.yml's (Kiev for Kyiv)."""
+    spellings = {"tag": {"Islamic State": ("ISIS", "Daesh", "Islamic State group", "IS"),
+                         "Al-Shabaab": ("al Shabab", "Shabaab"), "Harakat Shabaab": ("Shabaab",)},
+                 "place": {"Kyiv, Ukraine": place_aliases("Kyiv", "Ukraine")},
+                 "country": {"Ukraine": ()}}
+    got = alias_words(spellings)
+    assert got["tag"]["Islamic State"] == ["daesh", "isis", "islamic state group"]  # "IS" is a stopword: no words
+    assert got["tag"]["Al-Shabaab"] == ["al shabab"] and "Harakat Shabaab" not in got["tag"]
+    assert got["place"] == {"Kyiv, Ukraine": ["kiev"]} and "country" not in got
+
+
+def test_a_place_s_other_spelling_finds_the_articles_placed_there(page, server, project):
+    """"Kiev" found nothing though articles are placed in Kyiv (places.yml: aliases [Kiev])."""
+    posts = [frontmatter.load(md) for md in sorted((project / "content" / "articles").rglob("*.md"))]
+    placed = {p["title"] for p in posts if any(pl.get("name") == "Kyiv" for pl in p.get("places") or [])}
+    assert placed and not any("kiev" in (p["title"] + p.content).casefold() for p in posts)
+    page.goto(server + "/search/?q=Kiev")
+    page.wait_for_selector("#archive-search[data-done]")
+    assert placed <= set(_all_results(page))
 
 
 def test_the_search_filters_sit_in_rows_so_results_show_on_a_phone_s_first_screen(browser, server):

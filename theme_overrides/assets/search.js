@@ -88,26 +88,29 @@
   }
   function idf(df) { return Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5)); }
 
-  // The query's readings: its words, and, when they name a tag's alias (aliases.json: "daesh" ->
-  // Islamic State), the same words with the tag's name instead, read among the articles filed under
-  // that tag: "Daesh" finds the articles tagged Islamic State whose text never says Daesh.
+  // The query's readings: its words, and, when they name an alias (aliases.json: "daesh" -> the tag
+  // Islamic State, "kiev" -> the place Kyiv), the same words with the name instead, read among the
+  // articles filed under that tag or place: "Daesh" finds the articles tagged Islamic State whose
+  // text never says Daesh.
   function readings(all) {
-    var out = [], tags = [], i = 0;
+    var out = [], filters = [], i = 0;
     while (i < all.length) {
       var n = Math.min(aliasLength, all.length - i), key = "";
       for (; n > 0; n--) {
         key = all.slice(i, i + n).join(" ");
         if (aliases.has(key)) break;
       }
-      if (n) { out = out.concat(words(aliases.get(key))); tags.push(aliases.get(key)); i += n; }
+      if (n) { var to = aliases.get(key); out = out.concat(words(to.name)); filters.push(to); i += n; }
       else out.push(all[i++]);
     }
-    return tags.length ? [{ words: all, tags: [] }, { words: out, tags: tags }] : [{ words: all, tags: [] }];
+    return filters.length ? [{ words: all, filters: [] }, { words: out, filters: filters }] : [{ words: all, filters: [] }];
   }
-  // Whether an article is filed under one of these tags (null: the tags have no file, take any).
-  function taggedTest(tags) {
-    var files = tags.map(function (t) { return meta.facets.tag.find(function (v) { return v[0] === t; }); })
-      .filter(Boolean).map(function (v) { return idsOf(fileOf("tag", v)); });
+  // Whether an article is filed under one of these tags or places (null: none has a file, take any).
+  function filedTest(filters) {
+    var files = filters.map(function (to) {
+      var v = (meta.facets[to.facet] || []).find(function (v) { return v[0] === to.value; });
+      return v && idsOf(fileOf(to.facet, v));
+    }).filter(Boolean);
     if (!files.length) return Promise.resolve(null);
     return Promise.all(files).then(function (tests) {
       return function (id) { return tests.some(function (t) { return t(id); }); };
@@ -121,7 +124,7 @@
     pairs = Array.from(new Set(pairs));
     var top = 2 * (pairs.length ? 4 : 1);
     return Promise.all([Promise.all(terms.map(postings)), Promise.all(pairs.map(postings)),
-      reading.tags.length ? taggedTest(reading.tags) : Promise.resolve(null)]).then(function (res) {
+      reading.filters.length ? filedTest(reading.filters) : Promise.resolve(null)]).then(function (res) {
       var score = new Map(), hits = new Map(), phrase = new Map(), tagged = res[2];
       res[0].forEach(function (post) {
         if (!post) return;
@@ -256,8 +259,14 @@
   Promise.all([get("meta.json"), aliasFile]).then(function (loaded) {
     var m = loaded[0];
     meta = m; stop = new Set(m.stopwords);
-    Object.keys(loaded[1]).forEach(function (tag) { // tag -> its aliases' words, read as alias -> tag
-      loaded[1][tag].forEach(function (k) { aliases.set(k, tag); aliasLength = Math.max(aliasLength, k.split(" ").length); });
+    Object.keys(loaded[1]).forEach(function (facet) { // facet -> value -> its aliases' words
+      Object.keys(loaded[1][facet]).forEach(function (value) {
+        var at = value.lastIndexOf(", "), name = facet === "place" && at > 0 ? value.slice(0, at) : value; // "Kyiv, Ukraine"
+        loaded[1][facet][value].forEach(function (k) {
+          aliases.set(k, { facet: facet, value: value, name: name });
+          aliasLength = Math.max(aliasLength, k.split(" ").length);
+        });
+      });
     });
     FACETS.forEach(function (f) { fill(form.elements[f], m.facets[f]); });
     fill(form.elements.year, Object.keys(m.years).sort().reverse().map(function (y) { return [y, 0]; }),
