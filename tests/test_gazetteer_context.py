@@ -159,3 +159,18 @@ def test_cv_tool_sets_a_weight_in_every_module_that_reads_it():
     finally:
         cv.apply({})
     assert (namesakes.CLUSTER_GAP, namesakes.NEAR_KM, geonames.NEAR_KM) == (gap, near, near)
+
+
+def test_a_country_inside_a_body_name_is_no_context(gaz):
+    # "Canada" of the airline "Air Canada" says where the airline is from, not where the story is: it had
+    # made "London" London, Ontario; it is also the body named, off the map, as "Bank of England" is
+    text = ("Two officials who wrote the rules came from London’s animal reception centre and from Air Canada "
+            "Cargo. Air Canada Cargo flies thousands of pets a year, a spokesman said.")
+    found = gaz.find(text)
+    got = {text[s:e]: p for s, e, p in found}
+    assert got["London"].country == "United Kingdom"
+    assert [text[s:e] for s, e, _ in found].count("Canada") == 2  # still recognised
+    assert {found[k][2].name for k in gaz.metonyms(text, found)} == {"Canada"}
+    # a country named on its own is context as before
+    text = "Officials in Canada said London's airport reopened."
+    assert {text[s:e]: p for s, e, p in gaz.find(text)}["London"].country == "Canada"

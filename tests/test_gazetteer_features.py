@@ -162,13 +162,35 @@ def test_an_airport_not_named_after_a_town_is_one_mention(gaz):
     assert [k for k in got if "Airport" in k] == ["Ellery Marsh International Airport"]
 
 
+def test_an_airport_is_placed_where_it_is(gaz):
+    # GeoNames' packages have no airports: "Dulles" had been placed at the middle of Virginia (the
+    # story's region), 189 km away, and "Heathrow" in a story set in Harare at Zimbabwe. Now at the
+    # airport's own coordinates (airportsdata), whether written with its town, "International" or not.
+    import airportsdata
+
+    from generator.gazetteer.namesakes import _nearest_km
+
+    iata = airportsdata.load("IATA")
+    text = ("The senator drove from Richmond, Virginia, to Dulles International Airport. A minister flew from "
+            "Harare, Zimbabwe, and her plane waited at Heathrow airport. Flights from Chicago land at Ellery "
+            "Marsh International Airport.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    for name, code, country in (("Dulles International Airport", "IAD", "United States"),
+                                ("Heathrow", "LHR", "United Kingdom")):
+        p, a = got[name], iata[code]
+        assert p.country == country and not p.approximate, p
+        assert _nearest_km(p.lat, p.lon, [(a["lat"], a["lon"])]) < 5, (p, a["name"])
+    # a name no airport has stays a feature placed, approximately, at the story's place
+    assert got["Ellery Marsh International Airport"].approximate
+
+
 def test_a_name_before_a_lowercase_feature_word_is_the_mention(gaz):
     # the corpora mark the name alone: "Heathrow" of "Heathrow airport", "Loop Head" of "the Loop Head
     # peninsula"; placed at the story's place, as a feature is
     text = ("Travellers from London queued at Heathrow airport, then drove to the Loop Head peninsula "
             "and the Caucasus mountains.")
     got = {text[s:e]: p for s, e, p in gaz.find(text)}
-    assert got["Heathrow"].approximate and got["Heathrow"].country == "United Kingdom"
+    assert got["Heathrow"].country == "United Kingdom"  # placed at the airport (test_an_airport_is_placed_...)
     assert "Loop Head" in got and "Caucasus" in got
     assert not any(k.endswith(("airport", "peninsula", "mountains")) for k in got)
     # a capitalised word that starts a sentence is no name of one

@@ -131,3 +131,13 @@ def test_home_town_after_a_name_and_comma_or_formerly_vouches(gaz):
     assert spans(gaz, "He had argued with Michael Durr, of Trenton. Witnesses told officers.") == ["Trenton"]
     assert spans(gaz, "Her mother, Prudence Young, formerly of Augusta; and her children.") == ["Augusta"]
     assert spans(gaz, "The Duke of Augusta spoke.") == []
+
+
+def test_from_one_town_to_another_of_its_state_vouches(gaz):
+    # "from X to Y" names two towns as a list does: Greenville (a stoplisted name) beside Spartanburg
+    for text in ("The new bus line runs from Greenville to Spartanburg twice a day.",
+                 "The new bus line runs from Spartanburg to Greenville twice a day."):
+        got = {text[s:e]: p for s, e, p in gaz.find(text)}
+        assert got["Greenville"].region == "South Carolina", text
+    # "to" without "from" is no pair of towns
+    assert "Greenville" not in spans(gaz, "The coach traded Greenville to Spartanburg's team.")

