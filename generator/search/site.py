@@ -63,17 +63,16 @@ def write_index(records: list[Record], urls: dict[str, str], tags: dict[str, lis
     facets: dict[str, dict[str, list[int]]] = {"tag": {}, "country": {}, "place": {}, "source": defaultdict(list)}
     for name, recs in tags.items():
         facets["tag"][name] = [ids[r.src_uri] for r in recs]
+    spellings: dict[str, dict[str, tuple[str, ...]]] = {
+        "tag": {name: aliases.get(name, ()) for name in tags}, "country": {}, "place": {}}
     for node in walk(tree):
         parent = parents.get(node.slug)
         facet = "country" if parent is None and node.kind == "country" else "place"  # not "Africa" (issue 10)
         facets[facet][_place_label(node, parent)] = [ids[r.src_uri] for r in node.articles]
+        spellings[facet][_place_label(node, parent)] = place_aliases(node.name, (parent or node).name)
     for r in ordered:
         if r.source:
             facets["source"][r.source].append(ids[r.src_uri])
-    spellings = {"tag": {name: aliases.get(name, ()) for name in tags},
-                 "country": {c.name: place_aliases(c.name, c.name) for c in tree.values()},
-                 "place": {_place_label(n, parents[n.slug]): place_aliases(n.name, parents[n.slug].name)
-                           for n in walk(tree) if parents.get(n.slug) is not None}}
     return build(docs, facets, out_dir, state=state, salt=salt, load=load if load_bodies is not None else None,
                  extra={"aliases.json": alias_words(spellings)})
 
@@ -83,9 +82,9 @@ def alias_words(spellings: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, d
     search's words: search.js reads a query that names an alias as the value's name too, among the
     articles filed under that value, so "Daesh" finds every article tagged Islamic State and "Kiev"
     every article placed in Kyiv, not only those whose text says so. A place's value is its filter
-    label ("Kyiv, Ukraine"), its name the part before the last ", ". A spelling two values share is
-    left out. Grouped by value, each name is written once (27.5 -> 20.4 KB for the whole vocabulary,
-    fetched by every first query)."""
+    label ("Kyiv, Ukraine"; "Middle East" for a world region), its name the part before the last
+    ", ". A spelling two values share is left out. Grouped by value, each name is written once
+    (27.5 -> 20.4 KB for the whole vocabulary, fetched by every first query)."""
     owner: dict[str, tuple[str, str]] = {}
     shared: set[str] = set()
     for facet, values in spellings.items():
