@@ -53,6 +53,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from .inputs import in_built_site, one_line, over_pages
     from .pipeline import ingest, report_json, summary_line
 
+    args.content = content_folder(args.content)
     missing = [p for p in args.paths if not os.path.lexists(p)]
     for p in missing:
         print(f"archive ingest: {p}: no such file or folder", file=sys.stderr)
@@ -94,6 +95,26 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     else:
         print(summary_line(entries))
     return EXIT_REJECTED if any(e.outcome == "rejected" for e in entries) else EXIT_OK
+
+
+def content_folder(given: Path | None, config: Path = Path("mkdocs.yml")) -> Path:
+    """The folder `ingest` and `update` write into: --content when given, else the docs_dir of the
+    mkdocs.yml that `archive build` reads (MkDocs' own default, docs, when it names none), so both
+    agree without a second setting; `content` where there is no readable mkdocs.yml. Why: ingest
+    wrote into content/ while a build of an mkdocs.yml with `docs_dir: pages` read pages/."""
+    if given is not None:
+        return given
+    import yaml
+
+    class Loader(yaml.SafeLoader):  # mkdocs.yml's !ENV and !!python/name tags are not needed here
+        pass
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+    try:
+        settings = yaml.load(config.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 (a SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return Path("content")
+    docs = settings.get("docs_dir", "docs") if isinstance(settings, dict) else None
+    return config.parent / docs if isinstance(docs, str) and docs else Path("content")
 
 
 def usable_content(content: Path, command: str) -> bool:
@@ -225,7 +246,8 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
                          epilog=INGEST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     ing.add_argument("paths", nargs="+", type=Path,
                      help="article files (text, HTML, RSS/Atom, JSON/JSONL) and folders (walked recursively)")
-    ing.add_argument("--content", type=Path, default=Path("content"), help="target content folder (default: content)")
+    ing.add_argument("--content", type=Path, default=None,
+                     help="target content folder (default: mkdocs.yml's docs_dir, as the build reads it)")
     ing.add_argument("--json", action="store_true", help="print a JSON report with one entry per input")
     ing.add_argument("--jobs", type=worker_count, default=None, help="worker processes (default: all cores)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")

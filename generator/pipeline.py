@@ -171,7 +171,7 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                     written_all.append(written)
                     note = "; ".join(n for n in [written.note, *item.notes] if n) or None
                     entries.append(Entry(item.origin, written.outcome, page=str(written.path),
-                                         title=item.title, reason=note))
+                                         title=written.title or item.title, reason=note))
                 if key is not None:
                     store.remember(origin, key, result, written_all)
         finally:

@@ -194,7 +194,7 @@ def add_parser(sub) -> None:
     from .cli import whole_number
 
     rv = sub.add_parser("review", help="list organisation-like names in the archive that the vocabulary lacks")
-    rv.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    rv.add_argument("--content", type=Path, default=None, help="content folder (default: mkdocs.yml's docs_dir)")
     rv.add_argument("--min-articles", type=whole_number(1, "articles"), default=1,
                     help="only names in at least this many articles")
     rv.add_argument("--limit", type=whole_number(1, "names"), default=200, help="at most this many names per group")
@@ -203,6 +203,9 @@ def add_parser(sub) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from .cli import content_folder
+
+    args.content = content_folder(args.content)
     if not args.content.is_dir():
         print(f"archive review: {args.content}: no such folder", file=sys.stderr)
         return 2

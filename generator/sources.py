@@ -281,7 +281,8 @@ def add_parser(sub) -> None:
 
     up = sub.add_parser("update", help="ingest new articles from the feeds and folders listed in archive.yml")
     up.add_argument("--config", type=Path, default=Path("archive.yml"), help="default: archive.yml")
-    up.add_argument("--content", type=Path, default=Path("content"), help="target content folder (default: content)")
+    up.add_argument("--content", type=Path, default=None,
+                    help="target content folder (default: mkdocs.yml's docs_dir, as the build reads it)")
     up.add_argument("--summary", type=Path, default=None,
                     help="also write a Markdown summary (added, updated, rejected) here: a pull request's description")
     up.add_argument("--offline", action="store_true", help="folders only: do not download the feeds")
@@ -310,8 +311,9 @@ def main(args: argparse.Namespace) -> int:
     2: archive.yml cannot be used."""
     from .pipeline import summary_line
 
-    from .cli import usable_content
+    from .cli import content_folder, usable_content
 
+    args.content = content_folder(args.content)
     if args.summary is not None and args.summary.is_dir():  # was a traceback after the whole run
         print(f"archive update: --summary {args.summary}: is a folder, not a file", file=sys.stderr)
         return 2

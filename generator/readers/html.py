@@ -32,7 +32,7 @@ from .html_dates import (date_signals, dateline_near_headline, datelines, dates_
                          htmldate_fallback, lean_copy, modified_dates, month_names, page_date, shown_date,
                          choose_date, _LEAN_ABOVE)
 from .html_meta import (_articles, _canonical, _author, _description, _first, _name_of,  # noqa: F401
-                        choose_title, jsonld_objects, meta_values, site_names, strip_site)
+                        choose_title, jsonld_objects, meta_values, site_names, strip_site, title_site)
 from .html_tree import (_LIBXML_DEPTH, _deep_tree, _norm, _words, check_structure,  # noqa: F401
                         fragment_blocks, parse_html, settle_headings)
 from .text import chrome_rules
@@ -157,7 +157,7 @@ def extract_page(text: str, origin: str, url: str | None = None, use_htmldate: b
         source = _name_of(o.get("publisher"))
         if source:
             break
-    source = _first(meta, "og:site_name") or source or _first(meta, "application-name")
+    source = _first(meta, "og:site_name") or source or _first(meta, "application-name") or title_site(tree, title)
     summary = _description(meta, ld)
     if summary and blocks and _norm(blocks[0].text).startswith(_norm(summary)):
         summary = None  # the description is just the first paragraph again

@@ -210,6 +210,31 @@ def document_title(tree) -> str:
     return cur or (h1s[0] if h1s else "")
 
 
+# What parts a site's name from the headline at the end of <title>: a bar, a dash, a dot, "::"; not
+# ":" (a dateline, "Syria: ...") or a breadcrumb's "/" and "»".
+_SUFFIX_SEP = re.compile(r" (?:\||-|–|—|·|•|::) ")
+# A last segment that numbers the page, not a name: "Part 2", "Page 3", "Updated", "2024".
+_NOT_A_NAME = re.compile(r"^(?:part|page|pt|episode|chapter|vol|no|updated?|live|video|photos?)\b|^[\d\W]+$", re.I)
+
+
+def title_site(tree, headline: str | None) -> str | None:
+    """The site's name out of a <title> of "Headline | Site Name": the segment after the last
+    separator, when all before it is the headline the page was given (the title reader already
+    judged that segment not to be part of it) and it is short, like a name. Why: a page that names
+    its site nowhere else (no og:site_name, no JSON-LD publisher) had no source at all."""
+    t = tree.find(".//title")
+    orig = _clean_title(t.text_content()) if t is not None else ""
+    seps = list(_SUFFIX_SEP.finditer(orig))
+    if not seps or not headline:
+        return None
+    head, name = orig[:seps[-1].start()].strip(), orig[seps[-1].end():].strip()
+    if _norm(head) != _norm(headline) or _norm(name) in _norm(headline):
+        return None
+    if not 0 < len(name.split()) <= 5 or len(name) > 40 or _NOT_A_NAME.search(name) or name[-1] in ".?!,;:":
+        return None
+    return name
+
+
 def declared_titles(meta, ld_objs, doc_title: str) -> list[str]:
     """Titles the page declares for itself, most authoritative first (Readability.js's order): the
     article's JSON-LD name (its headline when only that matches <title>), then Dublin Core, Open

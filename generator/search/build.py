@@ -167,14 +167,19 @@ def _last_shards(saved: dict, shards: int) -> dict[str, list]:
 
 
 def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Path,
-          facet_limit: int = 400, state: Path | None = None, salt: str = "", load=None) -> dict:
+          facet_limit: int = 400, state: Path | None = None, salt: str = "", load=None,
+          extra: dict[str, object] | None = None) -> dict:
     """Write the whole index into out_dir (unchanged files kept, stale ones removed).
     `facets` maps a facet (tag, country, place, source) to value -> documents (places in `docs`).
     Returns sizes. With `state` (a file in the build cache), an index made from the same documents
     is not made again: the postings were 12 of 57 profiled seconds of a 10,000-article rebuild (issue 12).
     `load(docs)`, when given, completes those documents' last field (which their `last_key` stands
     for): called only when the index is made again, and only for documents whose words are not
-    kept (reading 10,000 article bodies for nothing, otherwise)."""
+    kept (reading 10,000 article bodies for nothing, otherwise). `extra`: file name -> value, more
+    JSON files beside meta.json (aliases.json: search.js fetches it with meta.json)."""
+    extra = extra or {}
+    if extra:
+        salt += json.dumps(extra, sort_keys=True)  # an index with other extra files is another index
     keys = [key_of(d.fields, d.last_key) for d in docs]
     digest = _digest(docs, keys, facets, facet_limit, salt) if state is not None else ""
     saved = _saved(state)
@@ -253,6 +258,8 @@ def build(docs: list[Doc], facets: dict[str, dict[str, list[int]]], out_dir: Pat
             "shards": shards, "chunk": CHUNK, "stopwords": sorted(stopwords()), "years": years,
             "facets": facet_meta}
     meta_path = out_dir / "meta.json"
+    for name, value in extra.items():
+        _dump(out_dir / name, value, written)
     for stale in [p for p in _files(out_dir) if p not in written and p != str(meta_path)]:
         os.unlink(stale)  # shards of an earlier, larger split; facets that left the top list
     sizes["meta_bytes"] = _dump(meta_path, meta, written)  # last: it names the files above

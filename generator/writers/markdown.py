@@ -33,7 +33,7 @@ from .pagefinder import PageFinder, body_text_of  # noqa: F401
 from .pageindex import PageIndex
 from .records import (InputRecords, WriteResult, _fingerprint, _hash, _safe_read,  # noqa: F401
                       _source_fp, primary_key, source_entry)
-from .pagefile import (_LOADER, atomic_write, entry_list, id_list, dump_page, parse_page, quick_ids, read_page,  # noqa: F401
+from .pagefile import (_LOADER, atomic_write, entry_list, id_list, dump_page, page_title, parse_page, quick_ids, read_page,  # noqa: F401
                        split_page, write_if_changed)
 
 EDITABLE = ("title", "date", "summary", "source", "url", "author", "tags", "locations", "places", "body")
@@ -252,8 +252,8 @@ class PageStore(InputRecords, PageFinder):
             match is not None
             or aid in self.seen_this_run
             or page_id != aid
-            or (previous is not None and previous.get("key") not in (None, primary_key(article))
-                and previous.get("file") != source_entry(article)["file"])
+            or (previous is not None and previous.get("file") != source_entry(article)["file"]
+                and (previous.get("key") not in (None, primary_key(article)) or _still_there(previous.get("origin"))))
             or (previous is None and _other_files_only(current.get("sources"), source_entry(article)["file"])))
         self.seen_this_run.add(aid)
         if (match is not None and previous is not None and previous.get("origin") == article.origin
@@ -345,7 +345,7 @@ class PageStore(InputRecords, PageFinder):
             note = f"same article as {page_id}" if page_id == aid else f"near-duplicate of {page_id}"
         self.seen_this_run.add(aid)
         self._register(aid, path)
-        return WriteResult("unchanged", path, note)
+        return WriteResult("unchanged", path, note, title=page_title(text))
 
     def _merge(self, article: Article, aid: str, path: Path | None, current: dict, current_body: str | None,
                previous: dict | None, sig: bytes | None) -> WriteResult:
@@ -389,9 +389,10 @@ class PageStore(InputRecords, PageFinder):
                            "origin": article.origin})
         if sig is not None:
             self.near.add(aid, sig)
+        title = merged.get("title") if isinstance(merged.get("title"), str) else None  # an editor's fix too
         if old is None:
-            return WriteResult("new", path)
-        return WriteResult("unchanged" if old == text else "updated", path)
+            return WriteResult("new", path, title=title)
+        return WriteResult("unchanged" if old == text else "updated", path, title=title)
 
     def _link(self, article: Article, aid: str, path: Path, current: dict, current_body: str | None,
               match: tuple[str, float] | None) -> WriteResult:
@@ -425,7 +426,7 @@ class PageStore(InputRecords, PageFinder):
         owner = str(current.get("id") or "")
         if owner in self.ledger and self.page_ids.get(path) == owner:
             self._record(owner, {**self.ledger[owner], "page": _hash(text), "inputs": _inputs(merged.get("sources"))})
-        return WriteResult(outcome, path, note)
+        return WriteResult(outcome, path, note, title=current["title"] if isinstance(current.get("title"), str) else None)
 
     def _register(self, aid: str, path: Path) -> None:
         self.pages[aid] = path
@@ -435,6 +436,19 @@ class PageStore(InputRecords, PageFinder):
     def _take(self, path: Path) -> None:
         self._taken.add(path)
         self._taken_text.add(os.fspath(path))
+
+
+def _still_there(origin) -> bool:
+    """Whether the input that made a page (its origin: a path, or a record of one, "feed.xml#3") is
+    still on disk. An identical text under another file name is then a copy of it, reported as a
+    `duplicate`; it was taken for the page's own input, moved, and reported `updated` (a file
+    renamed or moved is still the page's input: its old name is gone)."""
+    if not isinstance(origin, str) or not origin:
+        return False
+    from ..pipeline import RECORD_SEPARATORS
+
+    cuts = [origin] + [origin[:i] for sep in RECORD_SEPARATORS if (i := origin.find(sep)) > 0]
+    return any(os.path.isfile(c) for c in cuts)
 
 
 def _other_files_only(sources, file: str) -> bool:

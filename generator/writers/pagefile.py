@@ -360,3 +360,28 @@ def repeated_keys(text: str) -> list[str]:
             repeated.append(key.value)
         seen.add(key.value)
     return repeated
+
+
+_TITLE_LINE = re.compile(r"^title:[^\n]*(?:\n|$)", re.MULTILINE)
+
+
+def page_title(text: str) -> str | None:
+    """The title a page's front matter gives (an editor's fix included), or None when it gives no
+    text: what `archive ingest --json` reports, since front matter is the truth. Read from the one
+    `title:` line when that line holds the whole value (a re-ingest's unchanged pages are not
+    parsed), else from the whole front matter."""
+    end = text.find("\n---", 3)
+    fm = text[:end if end > 0 else len(text)]
+    lines = list(_matches(_TITLE_LINE, fm, "title:"))
+    if len(lines) == 1 and not fm.startswith((" ", "\t"), lines[0].end()):  # no continuation line
+        try:
+            value = yaml.load(lines[0].group(0), Loader=_LOADER)
+        except yaml.YAMLError:
+            value = None
+        if isinstance(value, dict) and isinstance(value.get("title"), str):
+            return value["title"]
+    try:
+        title = parse_page(text)[0].get("title")
+    except (yaml.YAMLError, ValueError):
+        return None
+    return title if isinstance(title, str) else None

@@ -50,7 +50,7 @@ class WriteResult:
     outcome: str  # new / updated / unchanged / duplicate
     path: Path
     note: str | None = None  # e.g. which page a duplicate was linked to, and why
-    title: str | None = None  # set by `replay` (no article was read)
+    title: str | None = None  # the page's title (an editor's fix included): what the report shows
     notes: list[str] = field(default_factory=list)  # the reader's notes, set by `replay`
     origin: str | None = None  # the article's input (a record of a multi-record file), set by `replay`
     article_id: str | None = None  # the article's id (text_id hashes its whole text: computed once)
@@ -147,7 +147,7 @@ class InputRecords:
             entry = self.ledger.get(page_id) if page_id else None
             aid = result.article_id or item.id
             record.append({"id": aid, "page": page, "stat": [st.st_size, st.st_mtime_ns],
-                           "input": _source_fp(source_entry(item)), "title": item.title, "origin": item.origin, "notes": list(item.notes),
+                           "input": _source_fp(source_entry(item)), "title": result.title or item.title, "origin": item.origin, "notes": list(item.notes),
                            "primary": bool(entry) and page_id == aid and entry.get("key") == primary_key(item)})
         self.ledger.set_input(origin, key, record)
         if self.ledger.pending >= ledgerdb.SYNC_BATCH:

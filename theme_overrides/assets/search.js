@@ -17,7 +17,7 @@
   var status = root.querySelector(".archive-search__count");
   var more = root.querySelector(".archive-search__more");
   var cache = new Map();
-  var meta = null, stop = null, shown = [], ranked = [], runId = 0;
+  var meta = null, stop = null, shown = [], ranked = [], runId = 0, aliases = new Map(), aliasLength = 0;
 
   function get(path) {
     if (!cache.has(path)) {
@@ -88,52 +88,89 @@
   }
   function idf(df) { return Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5)); }
 
-  function search(p) {
-    var terms = Array.from(new Set(words(p.q || "")));
-    var pairs = [], all = words(p.q || "");
+  // The query's readings: its words, and, when they name an alias (aliases.json: "daesh" -> the tag
+  // Islamic State, "kiev" -> the place Kyiv), the same words with the name instead, read among the
+  // articles filed under that tag or place: "Daesh" finds the articles tagged Islamic State whose
+  // text never says Daesh.
+  function readings(all) {
+    var out = [], filters = [], i = 0;
+    while (i < all.length) {
+      var n = Math.min(aliasLength, all.length - i), key = "";
+      for (; n > 0; n--) {
+        key = all.slice(i, i + n).join(" ");
+        if (aliases.has(key)) break;
+      }
+      if (n) { var to = aliases.get(key); out = out.concat(words(to.name)); filters.push(to); i += n; }
+      else out.push(all[i++]);
+    }
+    return filters.length ? [{ words: all, filters: [] }, { words: out, filters: filters }] : [{ words: all, filters: [] }];
+  }
+  // Whether an article is filed under one of these tags or places (null: none has a file, take any).
+  function filedTest(filters) {
+    var files = filters.map(function (to) {
+      var v = (meta.facets[to.facet] || []).find(function (v) { return v[0] === to.value; });
+      return v && idsOf(fileOf(to.facet, v));
+    }).filter(Boolean);
+    if (!files.length) return Promise.resolve(null);
+    return Promise.all(files).then(function (tests) {
+      return function (id) { return tests.some(function (t) { return t(id); }); };
+    });
+  }
+  // One reading's score for each id it matches: every word and the exact phrase weigh more, and the
+  // score is divided by the most those can add, so that readings of different lengths compare.
+  function scored(reading) {
+    var all = reading.words, terms = Array.from(new Set(all)), pairs = [];
     for (var i = 0; i + 1 < all.length; i++) pairs.push(all[i] + " " + all[i + 1]);
     pairs = Array.from(new Set(pairs));
+    var top = 2 * (pairs.length ? 4 : 1);
+    return Promise.all([Promise.all(terms.map(postings)), Promise.all(pairs.map(postings)),
+      reading.filters.length ? filedTest(reading.filters) : Promise.resolve(null)]).then(function (res) {
+      var score = new Map(), hits = new Map(), phrase = new Map(), tagged = res[2];
+      res[0].forEach(function (post) {
+        if (!post) return;
+        var w = idf(post.df);
+        post.ids.forEach(function (v, id) { score.set(id, (score.get(id) || 0) + w * v); hits.set(id, (hits.get(id) || 0) + 1); });
+      });
+      res[1].forEach(function (post) {
+        if (!post) return;
+        var w = idf(post.df);
+        post.ids.forEach(function (v, id) { score.set(id, (score.get(id) || 0) + 2 * w * v); phrase.set(id, (phrase.get(id) || 0) + 1); });
+      });
+      score.forEach(function (s, id) {
+        if (tagged && !tagged(id)) { score.delete(id); return; }
+        if ((hits.get(id) || 0) === terms.length) s *= 2; // every word
+        if (pairs.length && (phrase.get(id) || 0) === pairs.length) s *= 4; // the exact phrase
+        score.set(id, (isPage(id) ? s * 0.3 : s) / top); // an article outranks a tag or place page
+      });
+      return score;
+    });
+  }
+  function search(p) {
+    var all = words(p.q || "");
     var filtered = FACETS.some(function (f) { return p[f]; }) || p.year;
-    var every = !terms.length && filtered ? listOf("f/all.json") : Promise.resolve([]);
-    return Promise.all([Promise.all(terms.map(postings)), Promise.all(pairs.map(postings)), filterTests(p), every])
+    var every = !all.length && filtered ? listOf("f/all.json") : Promise.resolve([]);
+    return Promise.all([Promise.all(readings(all).map(scored)), filterTests(p), every])
       .then(function (res) {
-        var single = res[0], double = res[1], tests = res[2];
-        var score = new Map(), hits = new Map(), phrase = new Map();
-        single.forEach(function (post) {
-          if (!post) return;
-          var w = idf(post.df);
-          post.ids.forEach(function (v, id) { score.set(id, (score.get(id) || 0) + w * v); hits.set(id, (hits.get(id) || 0) + 1); });
-        });
-        double.forEach(function (post) {
-          if (!post) return;
-          var w = idf(post.df);
-          post.ids.forEach(function (v, id) { score.set(id, (score.get(id) || 0) + 2 * w * v); phrase.set(id, (phrase.get(id) || 0) + 1); });
+        var best = new Map(), tests = res[1];
+        res[0].forEach(function (score) {
+          score.forEach(function (s, id) { if (!(best.get(id) >= s)) best.set(id, s); });
         });
         var ids;
-        if (terms.length) {
-          ids = Array.from(score.keys());
+        if (all.length) {
+          ids = Array.from(best.keys());
         } else if (tests.length) {
-          ids = res[3].slice().reverse(); // every article, newest first
+          ids = res[2].slice().reverse(); // every article, newest first
         } else {
           ids = [];
         }
         ids = ids.filter(function (id) { return tests.every(function (t) { return t(id); }); });
         if (tests.length) ids = ids.filter(function (id) { return !isPage(id); });
-        function final(id) {
-          var s = score.get(id) || 0;
-          if ((hits.get(id) || 0) === terms.length) s *= 2; // every word
-          if (pairs.length && (phrase.get(id) || 0) === pairs.length) s *= 4; // the exact phrase
-          return isPage(id) ? s * 0.3 : s; // an article outranks a tag or place page
-        }
         // By date: articles before tag and place pages, undated articles (ids below 0) after the dated ones.
         function rank(id) { return isPage(id) ? 2 : id < 0 ? 1 : 0; }
         // No words, no score: a filter alone lists by date, newest first unless oldest is asked for.
         if (p.sort === "oldest") ids.sort(function (a, b) { return rank(a) - rank(b) || a - b; });
-        else if (p.sort === "newest" || !terms.length) ids.sort(function (a, b) { return rank(a) - rank(b) || b - a; });
-        else {
-          var f = new Map(ids.map(function (id) { return [id, final(id)]; }));
-          ids.sort(function (a, b) { return f.get(b) - f.get(a) || b - a; });
-        }
+        else if (p.sort === "newest" || !all.length) ids.sort(function (a, b) { return rank(a) - rank(b) || b - a; });
+        else ids.sort(function (a, b) { return best.get(b) - best.get(a) || b - a; });
         return ids;
       });
   }
@@ -181,11 +218,31 @@
         if (id !== runId) return;
         var ms = Math.round(performance.now() - t0);
         root.setAttribute("data-ms", String(ms));
+        root.setAttribute("data-at", String(Math.round(performance.now()))); // since the page began to load
         root.setAttribute("data-done", String(id));
-        status.textContent = (p.q || ranked.length || FACETS.some(function (f) { return p[f]; }) || p.year)
+        var filters = FACETS.concat(["year"]).filter(function (f) { return p[f]; });
+        status.textContent = (p.q || ranked.length || filters.length)
           ? ranked.length + " result" + (ranked.length === 1 ? "" : "s") + " (" + ms + " ms)" : "";
+        if (!ranked.length && (p.q || filters.length)) nothing(p, filters);
       });
     }).catch(function (e) { status.textContent = "Search failed: " + e.message; });
+  }
+  // Nothing found: say so, and what to try; with filters set, a button that searches without them.
+  function nothing(p, filters) {
+    status.textContent = "Nothing found" + (p.q ? " for \u201c" + p.q.trim() + "\u201d" : "") +
+      (filters.length ? " with " + (filters.length === 1 ? "the filter " : "the filters ") +
+        filters.map(function (f) { return f + ": " + p[f]; }).join(", ") + ". " :
+        ". Check the spelling, or try fewer or other words.");
+    if (!filters.length) return;
+    var clear = document.createElement("button");
+    clear.type = "button";
+    clear.className = "md-button archive-search__clear";
+    clear.textContent = "Search without filters";
+    clear.addEventListener("click", function () {
+      filters.forEach(function (f) { form.elements[f].value = ""; });
+      run();
+    });
+    status.appendChild(clear);
   }
   function fill(select, values, label) {
     values.forEach(function (v) {
@@ -197,8 +254,20 @@
   }
   var timer = null;
   function later() { clearTimeout(timer); timer = setTimeout(run, 180); }
-  get("meta.json").then(function (m) {
+  // aliases.json is optional: an index written before it existed still searches, without aliases.
+  var aliasFile = get("aliases.json").catch(function () { return {}; });
+  Promise.all([get("meta.json"), aliasFile]).then(function (loaded) {
+    var m = loaded[0];
     meta = m; stop = new Set(m.stopwords);
+    Object.keys(loaded[1]).forEach(function (facet) { // facet -> value -> its aliases' words
+      Object.keys(loaded[1][facet]).forEach(function (value) {
+        var at = value.lastIndexOf(", "), name = facet === "place" && at > 0 ? value.slice(0, at) : value; // "Kyiv, Ukraine"
+        loaded[1][facet][value].forEach(function (k) {
+          aliases.set(k, { facet: facet, value: value, name: name });
+          aliasLength = Math.max(aliasLength, k.split(" ").length);
+        });
+      });
+    });
     FACETS.forEach(function (f) { fill(form.elements[f], m.facets[f]); });
     fill(form.elements.year, Object.keys(m.years).sort().reverse().map(function (y) { return [y, 0]; }),
       function (v) { return v[0]; });

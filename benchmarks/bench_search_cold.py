@@ -1,0 +1,70 @@
+"""A reader's first search on a cold page, many times, in a real browser: the time search.js reports
+(from the query to the results shown) and the time from the start of navigation (the page,
+meta.json, aliases.json and the query). One figure on a shared machine says little: this prints the
+median and the range of N loads, each in a new browser context (nothing cached), alternating
+between the sites given so that they share the machine's load. Not a test.
+
+    nice .venv/bin/python benchmarks/bench_search.py --articles 10000 --keep /tmp/bs   # makes /tmp/bs/site
+    nice .venv/bin/python benchmarks/bench_search_cold.py /tmp/bs/site [another/site ...] --runs 15
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import shutil
+import statistics
+import threading
+from pathlib import Path
+
+# When search.js marks its search done (data-done), from navigation start: works with any version.
+WATCH = """new MutationObserver((_, obs) => {
+  const root = document.getElementById('archive-search');
+  if (root && root.dataset.done) { window.__doneAt = performance.now(); obs.disconnect(); }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['data-done']});"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve(folder: Path) -> str:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sites", nargs="+", type=Path, help="built sites (search/ and search-index/ inside)")
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--query", default="q=police&tag=Islamic+State", help="the search page's address query")
+    ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    args = ap.parse_args()
+    bases = {site: serve(site) for site in args.sites}
+    own: dict[Path, list[float]] = {s: [] for s in args.sites}
+    nav: dict[Path, list[float]] = {s: [] for s in args.sites}
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=args.chromium, args=["--headless", "--no-sandbox"])
+        for _ in range(args.runs):
+            for site, base in bases.items():
+                context = browser.new_context()
+                context.add_init_script(WATCH)
+                page = context.new_page()
+                page.goto(f"{base}/search/?{args.query}")
+                page.wait_for_function("window.__doneAt !== undefined", timeout=60000)
+                own[site].append(float(page.get_attribute("#archive-search", "data-ms")))
+                nav[site].append(page.evaluate("window.__doneAt"))
+                context.close()
+        browser.close()
+    for site in args.sites:
+        o, n = sorted(own[site]), sorted(nav[site])
+        print(f"{site}: {args.runs} cold loads; search.js's own time median {statistics.median(o):.0f} ms "
+              f"({o[0]:.0f}-{o[-1]:.0f}); from navigation median {statistics.median(n):.0f} ms ({n[0]:.0f}-{n[-1]:.0f})")
+
+
+if __name__ == "__main__":
+    main()
