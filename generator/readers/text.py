@@ -44,6 +44,8 @@ class Chrome:
     date_words: re.Pattern
     comments: re.Pattern
     commenter: re.Pattern
+    notice: re.Pattern  # searched for in a line holding one of notice_words (casefolded)
+    notice_words: tuple[str, ...] = ()
 
 
 def _alternation(patterns: list[str], flags: int) -> re.Pattern:
@@ -62,6 +64,8 @@ def chrome_rules(path: Path = DATA / "chrome.yml") -> Chrome:
         date_words=re.compile(rf"\b(?:{raw['date_words']})\b|[\s,:/.+()-]+", re.I),
         comments=_alternation(raw["comment_lines"], re.I),
         commenter=re.compile(raw["commenter_line"], re.I),
+        notice=re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in raw["notice_lines"]) + r")\b", re.I),
+        notice_words=tuple(raw["notice_words"]),
     )
 
 
@@ -76,7 +80,7 @@ _VERDICTS_OF: list = [None]  # the rules the verdicts are for
 
 
 def _dropped(unit: str, rules: Chrome) -> bool:
-    """bool(rules.drop.fullmatch(unit)), remembered per line."""
+    """The line is chrome by the drop rules or is a notice (see is_notice), remembered per line."""
     if _VERDICTS_OF[0] is not rules:
         _VERDICTS.clear()
         _VERDICTS_OF[0] = rules
@@ -84,8 +88,15 @@ def _dropped(unit: str, rules: Chrome) -> bool:
     if verdict is None:
         if len(_VERDICTS) >= MAX_VERDICTS:
             _VERDICTS.clear()
-        verdict = _VERDICTS[unit] = bool(rules.drop.fullmatch(unit))
+        verdict = _VERDICTS[unit] = bool(rules.drop.fullmatch(unit)) or is_notice(unit, rules)
     return verdict
+
+
+def is_notice(unit: str, rules: Chrome) -> bool:
+    """A notice to the reader somewhere in the line (notice_lines), looked for only when the line holds
+    one of its words: the line is scanned once for each word, not once for every rule."""
+    low = unit.casefold()
+    return any(w in low for w in rules.notice_words) and bool(rules.notice.search(unit))
 
 
 _YEARS = re.compile(r"\b(19|20)\d\d\b(\s*[-–]\s*\b(19|20)\d\d\b)?")

@@ -1,0 +1,81 @@
+"""A page dump prints its site's notices to the reader (JavaScript off, a browser too old, a cookie
+banner's heading, a login or password form's hints, a search box's label and help) as sentences of
+their own. They are chrome: never the headline, never the body. Articles about passwords, browsers or
+searches keep their headlines. (Our own wording, in the languages of the page dumps.)"""
+from __future__ import annotations
+
+import pytest
+
+from generator.readers.text import analyse, chrome_rules, is_notice, parse_scrape
+
+
+def chrome(line: str) -> bool:
+    rules = chrome_rules()
+    return bool(rules.drop.fullmatch(line)) or is_notice(line, rules)
+
+NOTICES = [
+    "Without JavaScript this site may not work as it should.",
+    "Ohne JavaScript funktioniert diese Seite leider nicht richtig.",
+    "Bitte aktivieren Sie JavaScript in Ihrem Browser.",
+    "Dieser Browser wird leider nicht mehr unterstützt.",
+    "Your browser is no longer supported, please switch.",
+    "Installieren Sie einen neueren Browser für ein besseres Erlebnis.",
+    "Cookies auf der Website des Hafenblatts",
+    "Das Passwort muss mindestens acht Zeichen enthalten.",
+    "Your new password will be sent to you by e-mail.",
+    "Forgot your password? Reset it here",
+    "Welcome! Log into your account",
+    "Search for: Search",
+    "Suche nach: Suchbegriff",
+    "Drücken Sie Enter, um die Suche zu starten, oder Esc, um sie zu schließen.",
+    "Hinterlasse einen Kommentar",
+    "Schreibe eine Antwort",
+    "Damit die Seite richtig angezeigt wird, nutze bitte einen dieser Browser:",
+    "Wie wir Cookies verwenden",
+    "Notwendige und Marketing-Cookies",
+    "Necessary cookies",
+    "Start Kontakt AGB Datenschutzerklärung Impressum",
+]
+HEADLINES = [
+    "Millions of passwords found in a leaked harbour database",
+    "Why your password alone no longer protects the port's accounts",
+    "The harbour office moves its forms to a browser app",
+    "JavaScript course for pensioners fills up in a day",
+    "Search for the missing trawler is called off",
+    "Cookies on the menu at the lighthouse fair",
+    "Search: divers find the missing trawler off the point",
+    "Divers enter the search for the missing trawler",
+    "How the harbour bakery makes its cookies",
+]
+
+
+@pytest.mark.parametrize("line", NOTICES)
+def test_notice_is_chrome(line: str):
+    assert chrome(line), line
+    assert analyse(f"{line}\n\nSome words about the port here today.").chrome[0]
+
+
+@pytest.mark.parametrize("line", HEADLINES)
+def test_headline_on_the_same_subjects_is_not_chrome(line: str):
+    assert not chrome(line), line
+
+
+ARTICLE = (
+    "The new ferry pier opens to passengers on Monday morning",
+    "Work on the pier took two years and cost the harbour board more than it had planned at first.",
+    "Passengers will board from the eastern side, where the old fish market used to stand for decades.",
+    "The board said the timetable stays the same for the summer and that fares will not go up this year.",
+)
+
+
+@pytest.mark.parametrize("notice", ["Ohne JavaScript funktioniert diese Seite leider nicht richtig.",
+                                    "Dieser Browser wird leider nicht mehr unterstützt.",
+                                    "Your new password will be sent to you by e-mail."])
+def test_notice_under_the_headline_is_not_the_article_s_text(notice: str):
+    """A notice between the headline and the text is a sentence with prose around it: the old rules
+    kept it as the article's first paragraph."""
+    page = "\n\n".join(["Menu", ARTICLE[0], notice, *ARTICLE[1:], "Back to top"])
+    article = parse_scrape(page, "notice.txt")
+    assert article.title == ARTICLE[0]
+    assert notice not in article.body_text and notice != article.summary
+    assert article.body_text.startswith(ARTICLE[1])
