@@ -17,6 +17,7 @@ PAGES = {
     "a": ["Africa", "Iraq", "Erbil"],
     "b": ["Middle East", "Europe", "Red Sea"],
     "c": ["Iraq", "Middle East"],
+    "d": ["Qorvalian Ridge Camp", "Iraq"],  # a name no gazetteer knows: "Unplaced", which is no country
 }
 
 
@@ -51,6 +52,9 @@ def test_world_regions_and_seas_are_not_countries(site_project: Path):
         assert f">{name}</a>" in regions and f">{name}</a>" not in countries, name
     assert ">Iraq</a>" in countries and ">Iraq</a>" not in regions
     assert index.index("Regions of the world and seas") < index.index("Countries")  # above the countries
+    unknown = _section(index, "Not in the gazetteer")
+    assert ">Unplaced</a>" in unknown and ">Unplaced</a>" not in countries
+    assert index.index("Countries") < index.index("Not in the gazetteer")  # below them
 
     africa = (site / "locations" / "africa" / "index.html").read_text(encoding="utf-8")
     assert "<small>world region ·" in africa
@@ -61,5 +65,5 @@ def test_world_regions_and_seas_are_not_countries(site_project: Path):
     country_filter = {v[0] for v in meta["facets"]["country"]}
     place_filter = {v[0] for v in meta["facets"]["place"]}
     assert "Iraq" in country_filter
-    assert not {"Africa", "Middle East", "Europe", "Red Sea"} & country_filter, country_filter
+    assert not {"Africa", "Middle East", "Europe", "Red Sea", "Unplaced"} & country_filter, country_filter
     assert {"Africa", "Middle East", "Europe", "Red Sea"} <= place_filter, place_filter

@@ -54,7 +54,7 @@ class Record:
 @dataclass
 class LocationNode:
     name: str
-    kind: str  # country / world region / sea (top nodes), region, place
+    kind: str  # country / world region / sea / unplaced (top nodes), region, place
     slug: str
     place: Place | None = None
     children: dict[str, "LocationNode"] = field(default_factory=dict)
@@ -423,7 +423,9 @@ def location_tree(records: list[Record]) -> dict[str, LocationNode]:
             # this was most of the tree's cost: twice a second per build at 10,000 articles).
             country = countries.get(p.country)
             if country is None:
-                country = countries[p.country] = LocationNode(p.country, "country", country_slug(p.country))
+                # names the gazetteer does not know (typed by hand) gather under a node that is no country
+                kind = "unplaced" if p.country == UNPLACED else "country"
+                country = countries[p.country] = LocationNode(p.country, kind, country_slug(p.country))
             chain = [country]
             if p.name == p.country:  # no "Red Sea › Red Sea"
                 country.place = country.place or p

@@ -248,7 +248,7 @@ def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], 
         if not first:
             return
         place = node.place
-        facts = [node.kind]
+        facts = ["names the gazetteer does not know" if node.kind == "unplaced" else node.kind]
         if place and place.lat is not None and place.lon is not None:
             facts.append(f"{place.lat:.2f}, {place.lon:.2f}" + (" (approximate)" if place.approximate else ""))
         page.html(f"<p><small>{esc(' · '.join(facts))}</small></p>\n")
@@ -316,12 +316,17 @@ def locations_index(uri: str, tree: dict[str, LocationNode], node_uri, title: st
         inner = "\n<ul>\n" + "\n".join(emit(c) for c in children) + "\n</ul>\n"
         return f"<li><details><summary>{entry}</summary>{inner}</details></li>"
 
-    # Continents, world regions and seas apart from the countries, above them (issue 10)
-    beyond = [n for n in tree.values() if n.kind != "country"]
-    countries = [n for n in tree.values() if n.kind == "country"]
-    for part_title, nodes in (("Regions of the world and seas", beyond), ("Countries", countries)):
+    # Continents, world regions and seas apart from the countries, above them (issue 10); names the
+    # gazetteer does not know below them, under a heading that says so, not as one more "country"
+    parts = {"beyond": [], "country": [], "unplaced": []}
+    for n in tree.values():
+        parts[n.kind if n.kind in parts else "beyond"].append(n)
+    titled = bool(parts["beyond"] or parts["unplaced"])
+    for part, part_title in (("beyond", "Regions of the world and seas"), ("country", "Countries"),
+                             ("unplaced", "Not in the gazetteer")):
+        nodes = parts[part]
         if nodes:
-            if beyond:
+            if titled:
                 page.md(heading(part_title, 2))
             page.html('<ul class="archive-tree">\n' + "\n".join(emit(n) for n in nodes) + "\n</ul>\n")
     if not tree:
