@@ -51,7 +51,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from . import readcache, reading
     from .cachedir import CacheDirError
     from .inputs import in_built_site, one_line, over_pages
-    from .pipeline import ingest, report_json, summary_line
+    from .pipeline import ingest, listed_rejects, report_json, summary_line
 
     missing = [p for p in args.paths if not os.path.lexists(p)]
     for p in missing:
@@ -86,9 +86,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     except CacheDirError as exc:
         print(f"archive ingest: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    for e in entries:
-        if e.outcome == "rejected" and not args.json:
-            print(one_line(f"{e.input}: rejected: {e.reason}"), file=sys.stderr)
+    if not args.json:
+        for name, reason, _ in listed_rejects(entries):
+            print(one_line(f"{name}: rejected: {reason}"), file=sys.stderr)
     if args.json:
         print(report_json(entries))
     else:

@@ -35,7 +35,7 @@ import yaml
 from .atomicfile import write_bytes
 from .inputs import in_built_site, one_line, over_pages
 from .cachedir import CacheDirError
-from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
+from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest, listed_rejects
 from .textutil import md_escape
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
@@ -325,9 +325,8 @@ def main(args: argparse.Namespace) -> int:
         return 2
     for src, why in result.problems:
         print(one_line(f"{src.where}: {src.kind} skipped: {why}"), file=sys.stderr)
-    for e in result.entries:
-        if e.outcome == "rejected":
-            print(one_line(f"{result.source_of(e.input)}: rejected: {e.reason}"), file=sys.stderr)
+    for name, reason, _ in listed_rejects(result.entries):
+        print(one_line(f"{result.source_of(name)}: rejected: {reason}"), file=sys.stderr)
     if args.summary:
         try:
             _write_summary(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))

@@ -2,9 +2,14 @@
 every test fails on the code before its fix (the commit messages say what happened before)."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from generator.linkcheck import check_site
+
+from .conftest import run_archive
+from .test_hostile_more import HEADLINE
+from .test_hostile_site import body
 
 
 def _html(root: Path, name: str, body: str) -> None:
@@ -37,3 +42,31 @@ def test_linkcheck_sees_what_srcset_poster_and_css_load(tmp_path):
         ("https://fonts.example/css", "loaded from another host"),
         ("img/none.png", "no such file in the site"),
     }, problems
+
+
+def test_a_file_of_many_bad_records_leaves_a_bounded_report_and_ledger(tmp_path):
+    """A JSON Lines file of 1,000,000 bad records left a 93 MB rejects.jsonl, an 89 MB ledger and a
+    million lines on the terminal. Now each file lists its first LISTED_REJECTS records and one line
+    counts the rest, the ledger does not keep such an input (it is read again, from the read cache),
+    and `--json` still reports every record, the same on a re-ingest."""
+    from generator.pipeline import LISTED_REJECTS
+
+    bad = 12_000
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    good = json.dumps({"title": HEADLINE, "body": "\n\n".join(body(3, 3)), "date": "2024-05-01"})
+    (inbox / "export.jsonl").write_text(good + "\n" + "{\"title\": 5}\nnot json\n" * (bad // 2), encoding="utf-8")
+    content = tmp_path / "content"
+    first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert first.returncode == 1 and "Traceback" not in first.stderr, first.stderr[-2000:]
+    said = first.stderr.splitlines()
+    assert len(said) == LISTED_REJECTS + 1 and f"{bad - LISTED_REJECTS:,} more of its records rejected" in said[-1], said[-3:]
+    assert said[-1].startswith(str(inbox / "export.jsonl") + ": rejected: "), said[-1]
+    assert f"1 new, 0 updated, 0 unchanged, 0 duplicate, {bad} rejected" in first.stdout, first.stdout
+    lines = [json.loads(line) for line in (content / ".archive" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == LISTED_REJECTS + 1 and lines[-1]["more"] == bad - LISTED_REJECTS, lines[-1]
+    assert lines[0]["input"].endswith("export.jsonl:2"), lines[0]
+    assert (content / ".archive" / "ledger.sqlite").stat().st_size < 1_000_000
+    again = run_archive("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
+    counts = json.loads(again.stdout)["counts"]
+    assert counts == {"new": 0, "updated": 0, "unchanged": 1, "duplicate": 0, "rejected": bad}, counts
