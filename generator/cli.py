@@ -112,10 +112,21 @@ def _mkdocs_logging() -> None:
     """Show MkDocs warnings (broken links and the like) as one line each, as `mkdocs build` does."""
     import logging
 
+    from .inputs import one_line, terminal_text
+
+    class Printable(logging.Formatter):
+        """Warnings name pages by their file names, which may hold an escape sequence (an ESC in a
+        name retitled the terminal or cleared it as the build printed it) or a line break (a
+        forged line): escaped, as ingest's lines are; an error's traceback keeps its lines."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            text = super().format(record)
+            return terminal_text(text) if record.levelno >= logging.ERROR else one_line(text)
+
     log = logging.getLogger("mkdocs")
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(Printable("%(levelname)s: %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.WARNING)
 

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .inputs import one_line
+
 LINK_ATTRS = {"href", "src"}
 # Elements whose `src`/`href` the browser fetches by itself when the page loads.
 LOADED = {("script", "src"), ("img", "src"), ("link", "href"), ("iframe", "src"), ("source", "src"),
@@ -37,7 +39,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.page}: {self.url!r}: {self.reason}"
+        return one_line(f"{self.page}: {self.url!r}: {self.reason}")  # a page's name may hold an ESC
 
 
 def css_urls(css: str) -> list[str]:

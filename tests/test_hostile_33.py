@@ -7,9 +7,10 @@ from pathlib import Path
 
 from generator.linkcheck import check_site
 
-from .conftest import run_archive
+from .conftest import copy_project, run_archive
+from .test_hostile_30 import _page
 from .test_hostile_more import HEADLINE
-from .test_hostile_site import body
+from .test_hostile_site import GOOD_PAGE, body
 
 
 def _html(root: Path, name: str, body: str) -> None:
@@ -70,3 +71,33 @@ def test_a_file_of_many_bad_records_leaves_a_bounded_report_and_ledger(tmp_path)
     again = run_archive("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
     counts = json.loads(again.stdout)["counts"]
     assert counts == {"new": 0, "updated": 0, "unchanged": 1, "duplicate": 0, "rejected": bad}, counts
+
+
+ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\u202e"  # retitle the terminal, clear it, reverse the rest of the line
+
+
+def test_file_names_printed_to_the_terminal_cannot_drive_it(tmp_path):
+    """A page named with an escape sequence (`\\x1b]0;…\\x07` retitles the terminal, `\\x1b[2J`
+    clears it) was printed raw by the build's warning about it, and by linkcheck's line about its
+    built page; a right-to-left override in an input's name (escaped nowhere) reversed the rest of
+    ingest's line. Each is now shown as its escape, as ingest already showed line breaks."""
+    project = copy_project(tmp_path / "p")
+    name = f"evil{ESCAPES}.md"
+    _page(project, GOOD_PAGE.replace("date: 2024-05-01", "date: last Tuesday"), name=name)
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out, repr(out)
+    (said,) = [line for line in out.splitlines() if "last Tuesday" in line]
+    assert "articles/2024/05/evil\\x1b]0;PWNED\\x07\\x1b[2J\\u202e.md: date: " in said, said
+    site = tmp_path / "site"
+    _html(site, "index.html", "")
+    _html(site, f"a{ESCAPES}/index.html", '<img src="gone.png">')
+    checked = run_archive("linkcheck", str(site), cwd=tmp_path)
+    assert checked.returncode == 1 and "\x1b" not in checked.stderr and "\u202e" not in checked.stderr, repr(checked.stderr)
+    assert "a\\x1b]0;PWNED" in checked.stderr
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / f"empty{ESCAPES}.txt").write_text("", encoding="utf-8")
+    ingest = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert ingest.returncode == 1 and "\u202e" not in ingest.stderr and "\\u202e.txt: rejected" in ingest.stderr, repr(ingest.stderr)
