@@ -101,3 +101,31 @@ def test_file_names_printed_to_the_terminal_cannot_drive_it(tmp_path):
     (inbox / f"empty{ESCAPES}.txt").write_text("", encoding="utf-8")
     ingest = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), cwd=tmp_path)
     assert ingest.returncode == 1 and "\u202e" not in ingest.stderr and "\\u202e.txt: rejected" in ingest.stderr, repr(ingest.stderr)
+
+
+SIDECARS = {  # what an editor's program saved, and what the one line must say
+    "cp1252.meta.yml": ("source: Caf\u00e9 Wire\ndate: 2024-05-01\n".encode("cp1252"), "is not UTF-8 (byte 11): save it as UTF-8"),
+    "utf16.meta.yml": ("source: Wire\ndate: 2024-05-01\n".encode("utf-16"), "is saved as UTF-16"),
+    "twice.meta.yml": (b"source: Wire\ndate: 2024-05-01\nsource: Other Wire\n", "'source' is given twice"),
+    "twice.meta.json": (b'{"date": "2024-05-01", "Date": "2024-06-01"}', "'date' is given twice"),
+}
+
+
+def test_a_sidecar_saved_in_another_encoding_or_with_a_field_twice_is_named(tmp_path):
+    """A sidecar saved as cp1252 or UTF-16 rejected its input with "could not be read:
+    UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9…", naming neither the sidecar nor
+    what to do; a field typed twice (`source:` on two lines) silently kept the last value. Each now
+    rejects its input with one line naming the sidecar and the reason."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for n, (name, (data, _)) in enumerate(sorted(SIDECARS.items())):
+        stem = name.split(".")[0] + name.split(".")[-1]
+        (inbox / f"{stem}.txt").write_text(f"{HEADLINE} {n}\n\n" + "\n\n".join(body(400 + n, 3)) + "\n", encoding="utf-8")
+        (inbox / f"{stem}.txt.{name.split('.', 1)[1]}").write_bytes(data)
+    out = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), "--json", cwd=tmp_path)
+    reasons = {Path(e["input"]).name: e.get("reason", "") for e in json.loads(out.stdout)["entries"]}
+    assert out.returncode == 1 and len(reasons) == len(SIDECARS), out.stdout
+    for name, (_, said) in SIDECARS.items():
+        stem = name.split(".")[0] + name.split(".")[-1]
+        reason = reasons[f"{stem}.txt"]
+        assert reason.startswith(f"sidecar {stem}.txt.{name.split('.', 1)[1]} ") and said in reason, (name, reason)
