@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import os
 import sys
 import re
+import socket
 import stat
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -122,17 +125,70 @@ def feed_file_name(url: str) -> str:
     return f"{readable}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:10]}.xml"
 
 
+def _watched_opener(connections: list) -> urllib.request.OpenerDirector:
+    """An opener that records each HTTP(S) connection it makes (every redirect's too), so a
+    watchdog can cut them when the download's time is up."""
+
+    def recording(http_class):
+        def make(*args, **kwargs):
+            connection = http_class(*args, **kwargs)
+            connections.append(connection)
+            return connection
+        return make
+
+    class Http(urllib.request.HTTPHandler):
+        def do_open(self, http_class, req, **kwargs):
+            return super().do_open(recording(http_class), req, **kwargs)
+
+    class Https(urllib.request.HTTPSHandler):
+        def do_open(self, http_class, req, **kwargs):
+            return super().do_open(recording(http_class), req, **kwargs)
+
+    return urllib.request.build_opener(Http(), Https())
+
+
+def _cut_at(deadline: float, connections: list, done: threading.Event, expired: threading.Event) -> threading.Thread:
+    """A watchdog: once the deadline passes, it shuts every recorded connection's socket (again
+    every 50 ms, for a connection made after) until the download ends. Why: the deadline was only
+    checked between reads of the body, so a server trickling its status line and headers (100 of
+    64 KiB each, a byte every few seconds), or redirecting from one slow answer to the next, held
+    `archive update` for as long as it liked."""
+
+    def watch() -> None:
+        if done.wait(max(0.0, deadline - time.monotonic())):
+            return
+        expired.set()
+        while True:
+            for connection in list(connections):
+                sock = getattr(connection, "sock", None)
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+            if done.wait(0.05):
+                return
+
+    thread = threading.Thread(target=watch, name="feed-deadline", daemon=True)
+    thread.start()
+    return thread
+
+
 def fetch_feed(url: str, folder: Path, timeout: float = FEED_TIMEOUT, max_bytes: int = FEED_MAX_BYTES) -> Path:
     """Download one feed into folder (atomically), or raise FetchError with a one-line reason.
 
     The deadline is checked after every read, and reads return whatever has arrived (read1), so a
-    server that trickles bytes cannot hold the run past timeout (plus one socket timeout)."""
+    server that trickles bytes cannot hold the run past timeout (plus one socket timeout); a
+    watchdog cuts the connection at the deadline while the status line and headers arrive."""
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     chunks: list[bytes] = []
     size = 0
+    connections: list = []
+    done, expired = threading.Event(), threading.Event()
+    watchdog = _cut_at(deadline, connections, done, expired)
     try:
-        with urllib.request.urlopen(request, timeout=min(timeout, SOCKET_TIMEOUT)) as response:
+        with _watched_opener(connections).open(request, timeout=min(timeout, SOCKET_TIMEOUT)) as response:
             read = getattr(response, "read1", response.read)
             while chunk := read(64 * 1024):
                 size += len(chunk)
@@ -141,19 +197,34 @@ def fetch_feed(url: str, folder: Path, timeout: float = FEED_TIMEOUT, max_bytes:
                 if time.monotonic() > deadline:
                     raise FetchError(f"took longer than {timeout:g} s")
                 chunks.append(chunk)
+        if expired.is_set():  # cut while the body arrived: what came is not the whole feed
+            raise FetchError(f"took longer than {timeout:g} s")
     except FetchError:
         raise
-    except urllib.error.HTTPError as exc:
-        raise FetchError(f"HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        raise FetchError(f"cannot be fetched: {exc.reason}") from exc
-    except (OSError, ValueError) as exc:
-        raise FetchError(f"cannot be fetched: {exc}") from exc
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        if expired.is_set():
+            raise FetchError(f"took longer than {timeout:g} s") from exc
+        raise _fetch_error(exc) from exc
+    finally:
+        done.set()
+        watchdog.join()
     if not chunks:
         raise FetchError("empty response")
     target = folder / feed_file_name(url)
     write_bytes(target, b"".join(chunks))
     return target
+
+
+def _fetch_error(exc: BaseException) -> FetchError:
+    """The one-line FetchError for an exception urllib raised (a redirect loop's is three lines;
+    a server's reason phrase is its own text)."""
+    if isinstance(exc, urllib.error.HTTPError):
+        said = f"HTTP {exc.code} {exc.reason}"
+    elif isinstance(exc, urllib.error.URLError):
+        said = f"cannot be fetched: {exc.reason}"
+    else:
+        said = f"cannot be fetched: {exc}"
+    return FetchError(" ".join(said.split()))
 
 
 def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Path | None = None,

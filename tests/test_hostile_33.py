@@ -3,9 +3,15 @@ every test fails on the code before its fix (the commit messages say what happen
 from __future__ import annotations
 
 import json
+import socket
+import threading
+import time
 from pathlib import Path
 
+import pytest
+
 from generator.linkcheck import check_site
+from generator.sources import FetchError, fetch_feed
 
 from .conftest import copy_project, run_archive
 from .test_hostile_30 import _page
@@ -129,3 +135,67 @@ def test_a_sidecar_saved_in_another_encoding_or_with_a_field_twice_is_named(tmp_
         stem = name.split(".")[0] + name.split(".")[-1]
         reason = reasons[f"{stem}.txt"]
         assert reason.startswith(f"sidecar {stem}.txt.{name.split('.', 1)[1]} ") and said in reason, (name, reason)
+
+
+def _slow_server(answer, stop: threading.Event) -> tuple[socket.socket, threading.Thread]:
+    """A server on 127.0.0.1 run by the test: `answer(conn, port, end)` per connection, until
+    `stop` is set (12 s at most)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.1)
+
+    def run() -> None:
+        end = time.monotonic() + 12
+        while time.monotonic() < end and not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            conn.settimeout(None)
+            threading.Thread(target=answer, args=(conn, server.getsockname()[1], end), daemon=True).start()
+        server.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def _trickle_headers(conn: socket.socket, port: int, end: float) -> None:
+    with conn:
+        conn.recv(4096)
+        try:
+            conn.sendall(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+            while time.monotonic() < end:  # one byte of a header every 0.2 s: never a timeout
+                conn.sendall(b"a")
+                time.sleep(0.2)
+        except OSError:
+            return
+
+
+def _slow_redirects(conn: socket.socket, port: int, end: float) -> None:
+    with conn:
+        asked = conn.recv(4096).split(b" ")[1].decode()
+        time.sleep(0.8)  # each answer well within the socket timeout, each to a new address
+        try:
+            conn.sendall(f"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:{port}{asked}x\r\n"
+                         "Content-Length: 0\r\nConnection: close\r\n\r\n".encode())
+        except OSError:
+            return
+
+
+@pytest.mark.parametrize("answer", [_trickle_headers, _slow_redirects])
+def test_a_feed_server_slow_before_its_body_is_cut_off_at_the_time_limit(tmp_path, answer):
+    """The download's time limit was checked only between reads of the body: a server that sent
+    its headers a byte at a time (each within the 10 s socket timeout; http.client reads 100
+    headers of 64 KiB) or redirected from one slow answer to the next held `archive update` as long
+    as it liked. Now the connection is cut at the limit, whatever it is waiting for."""
+    stop = threading.Event()
+    server, thread = _slow_server(answer, stop)
+    start = time.monotonic()
+    with pytest.raises(FetchError, match="took longer than 1 s"):
+        fetch_feed(f"http://127.0.0.1:{server.getsockname()[1]}/feed.xml", tmp_path, timeout=1.0)
+    assert time.monotonic() - start < 4
+    assert list(tmp_path.iterdir()) == []
+    stop.set()
+    thread.join(timeout=15)
