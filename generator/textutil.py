@@ -263,3 +263,21 @@ def put_back(low: str, raw: bytes, spaced: str, keep) -> str:
         return spaced
     parts.append(spaced[pos:])
     return "".join(parts)
+
+
+# Scripts whose letters look alike: a word mixing them ("Сonvoys" with a Cyrillic С, "Аleppo" with a
+# Cyrillic А) reads as another name but is a name, a page and a filter value of its own.
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def mixed_scripts(text: str) -> tuple[str, str] | None:
+    """The two scripts a word of text mixes (of Latin, Cyrillic and Greek), or None."""
+    if text.isascii():
+        return None
+    for word in _WORD.findall(text):
+        seen = {name.split(" ", 1)[0] for ch in word if (name := unicodedata.name(ch, "")).startswith(_LOOKALIKE_SCRIPTS)}
+        if len(seen) > 1:
+            a, b = sorted(seen)
+            return a.title(), b.title()
+    return None

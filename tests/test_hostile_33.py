@@ -16,7 +16,7 @@ from generator.sources import FetchError, fetch_feed
 from .conftest import copy_project, run_archive
 from .test_hostile_30 import _page
 from .test_hostile_more import HEADLINE
-from .test_hostile_site import GOOD_PAGE, body
+from .test_hostile_site import GOOD_PAGE, body, lenient_build
 
 
 def _html(root: Path, name: str, body: str) -> None:
@@ -199,3 +199,35 @@ def test_a_feed_server_slow_before_its_body_is_cut_off_at_the_time_limit(tmp_pat
     assert list(tmp_path.iterdir()) == []
     stop.set()
     thread.join(timeout=15)
+
+
+def _named(n: int, tag: str, place: str) -> str:
+    return (GOOD_PAGE.replace("0123456789abcdef", f"{n:016x}").replace("about the convoy", f"about convoy {n}")
+            .replace("- Convoys", f"- {tag}").replace("- Aleppo", f"- {place}").replace("name: Aleppo", f"name: {place}"))
+
+
+def test_a_tag_or_place_typed_with_look_alike_letters_is_one_line(tmp_path):
+    """`tags: [Сonvoys]` with a Cyrillic С (pasted from a Russian source), `ІSIS` with a Ukrainian
+    І, a place `Аleppo` with a Cyrillic А: each made a tag or location page of its own that reads
+    exactly as the real one beside it (two "Convoys" in the index of tags, two "Aleppo" under
+    Syria), and the strict build passed. A tag or place name mixing Latin, Cyrillic or Greek
+    letters in one word is now named in one line and left out; names in one script are kept."""
+    project = copy_project(tmp_path / "p")
+    _page(project, _named(1, "Convoys", "Aleppo"), name="real.md")
+    _page(project, _named(2, "\u0421onvoys", "\u0410leppo"), name="lookalike.md")
+    _page(project, _named(3, "\u0406SIS", "Aleppo"), name="isis.md")
+    _page(project, _named(4, "Конвои", "Αθήνα"), name="one-script.md")
+    strict = run_archive("build", cwd=project)
+    out = strict.stdout + strict.stderr
+    assert strict.returncode == 1 and "Traceback" not in out, out
+    said = sorted(line.split("generator: ", 1)[-1] for line in out.splitlines() if "mixes" in line)
+    assert [s.split(" mixes")[0] for s in said] == [
+        "articles/2024/05/isis.md: tags[0]: 'ІSIS'", "articles/2024/05/lookalike.md: locations[0]: 'Аleppo'",
+        "articles/2024/05/lookalike.md: places[0].name: 'Аleppo'", "articles/2024/05/lookalike.md: tags[0]: 'Сonvoys'"], said
+    assert all("mixes Cyrillic and Latin letters in one word" in s for s in said), said
+    assert lenient_build(project).returncode == 0
+    site = project / "site"
+    tags = [(p / "index.html").read_text(encoding="utf-8") for p in (site / "tags").iterdir() if p.is_dir()]
+    assert sorted(t.split("<h1", 1)[1].split(">", 1)[1].split("<", 1)[0] for t in tags) == ["Convoys", "Конвои"]
+    places = [p.name for p in (site / "locations").iterdir() if p.name.startswith("syria-")]
+    assert len(places) == 2 and "syria-aleppo" in places  # Aleppo, and the one-script Αθήνα
