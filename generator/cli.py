@@ -87,8 +87,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         print(f"archive ingest: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not args.json:
-        for name, reason, _ in listed_rejects(entries):
-            print(one_line(f"{name}: rejected: {reason}"), file=sys.stderr)
+        for e, _ in listed_rejects(entries):
+            print(one_line(f"{e.input}: rejected: {e.reason}"), file=sys.stderr)
     if args.json:
         print(report_json(entries))
     else:

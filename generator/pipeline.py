@@ -216,9 +216,9 @@ def _belongs_to(input_name: str, files: set[str]) -> bool:
 LISTED_REJECTS = 100
 
 
-def listed_rejects(entries: list[Entry]) -> list[tuple[str, str, int]]:
-    """(input, reason, records not listed) of each rejection to list: at most LISTED_REJECTS per input
-    file, then one (file, "... more records rejected", count) line for the rest of that file's."""
+def listed_rejects(entries: list[Entry]) -> list[tuple[Entry, int]]:
+    """(entry, records it stands for beyond itself) of each rejection to list: at most LISTED_REJECTS
+    per input file, then one entry for that file saying how many more of its records were rejected."""
     shown: dict[str, int] = {}
     more: dict[str, int] = {}
     out = []
@@ -228,11 +228,12 @@ def listed_rejects(entries: list[Entry]) -> list[tuple[str, str, int]]:
         head = e.file or e.input
         if shown.get(head, 0) < LISTED_REJECTS:
             shown[head] = shown.get(head, 0) + 1
-            out.append((e.input, e.reason or "rejected", 0))
+            out.append((e, 0))
         else:
             more[head] = more.get(head, 0) + 1
-    return out + [(head, f"{n:,} more of its records rejected, not listed here "
-                         f"(`archive ingest --json {head}` lists every one)", n) for head, n in more.items()]
+    return out + [(Entry(head, "rejected", reason=f"{n:,} more of its records rejected, not listed here "
+                                                   f"(`archive ingest --json {head}` lists every one)"), n)
+                  for head, n in more.items()]
 
 
 def write_rejects(content: Path, entries: list[Entry], files: list[str] | None = None) -> None:
@@ -252,8 +253,8 @@ def write_rejects(content: Path, entries: list[Entry], files: list[str] | None =
             continue
         if not _belongs_to(name, touched):
             kept.append(line)
-    lines = kept + [json.dumps({"input": name, "reason": reason, **({"more": n} if n else {})}, ensure_ascii=False)
-                    for name, reason, n in listed_rejects(entries)]
+    lines = kept + [json.dumps({"input": e.input, "reason": e.reason, **({"more": n} if n else {})}, ensure_ascii=False)
+                    for e, n in listed_rejects(entries)]
     lines = list(dict.fromkeys(lines))
     if lines or path.exists():
         write_if_changed(path, "\n".join(lines) + "\n" if lines else "")

@@ -309,11 +309,11 @@ def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
              "", "Review the tags and places of each page before merging: editors' fixes to front "
              "matter are kept on later updates."]
 
-    def section(title: str, entries: list[Entry], reason: bool = False) -> None:
+    def section(title: str, entries: list[Entry], reason: bool = False, listed: list[Entry] | None = None) -> None:
         lines.extend(["", f"### {title} ({len(entries)})", ""])
         if not entries:
             lines.append("None.")
-        for e in entries:
+        for e in entries if listed is None else listed:
             what = _plain(e.title or "") or f"`{_code(e.input)}`"
             page = f" → `{_code(e.page)}`" if e.page else ""
             detail = f": {_plain(e.reason)}" if reason else ""
@@ -321,7 +321,7 @@ def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
 
     section("Added", by["new"])
     section("Updated", by["updated"])
-    section("Rejected", by["rejected"], reason=True)
+    section("Rejected", by["rejected"], reason=True, listed=[e for e, _ in listed_rejects(by["rejected"])])
     if result.problems:
         lines.extend(["", f"### Sources that gave nothing ({len(result.problems)})", ""])
         lines.extend(f"- {src.kind} `{_code(src.where)}`: {_plain(why)}" for src, why in result.problems)
@@ -396,8 +396,8 @@ def main(args: argparse.Namespace) -> int:
         return 2
     for src, why in result.problems:
         print(one_line(f"{src.where}: {src.kind} skipped: {why}"), file=sys.stderr)
-    for name, reason, _ in listed_rejects(result.entries):
-        print(one_line(f"{result.source_of(name)}: rejected: {reason}"), file=sys.stderr)
+    for e, _ in listed_rejects(result.entries):
+        print(one_line(f"{result.source_of(e.input)}: rejected: {e.reason}"), file=sys.stderr)
     if args.summary:
         try:
             _write_summary(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))

@@ -231,3 +231,19 @@ def test_a_tag_or_place_typed_with_look_alike_letters_is_one_line(tmp_path):
     assert sorted(t.split("<h1", 1)[1].split(">", 1)[1].split("<", 1)[0] for t in tags) == ["Convoys", "Конвои"]
     places = [p.name for p in (site / "locations").iterdir() if p.name.startswith("syria-")]
     assert len(places) == 2 and "syria-aleppo" in places  # Aleppo, and the one-script Αθήνα
+
+
+def test_the_update_summary_lists_a_file_of_bad_records_bounded_with_its_count():
+    """The update pull request's description listed every rejected record: a feed of 100,000 bad
+    items made a description of megabytes, which the pull request action cuts at 65,536 characters,
+    dropping the sections after it. It now lists each file's first LISTED_REJECTS and counts the rest."""
+    from generator.pipeline import LISTED_REJECTS, Entry
+    from generator.sources import UpdateResult, summary_markdown
+
+    bad = [Entry(f"inbox/export.jsonl:{n}", "rejected", reason="record without a title", file="inbox/export.jsonl")
+           for n in range(1, 5001)]
+    text = summary_markdown(UpdateResult(entries=[Entry("inbox/a.txt", "new", page="articles/a.md", title="A"), *bad]))
+    listed = [line for line in text.split("### Rejected", 1)[1].splitlines() if line.startswith("- ")]
+    assert "1 added, 0 updated, 5000 rejected" in text and "### Rejected (5000)" in text, text[:300]
+    assert len(listed) == LISTED_REJECTS + 1 and "4,900 more of its records rejected" in listed[-1], listed[-1]
+    assert len(text) < 20_000
