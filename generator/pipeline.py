@@ -34,7 +34,7 @@ from pathlib import Path
 from . import readcache, reading
 from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs  # noqa: F401
 from .model import RejectedInput
-from .reading import (MAX_BYTES, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
+from .reading import (MAX_BYTES, PAST_CAP, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
                       _one_line, _prepare, read_all, read_file)
 from .writers.ledger import Ledger
 from .writers.markdown import PageStore, PageUnreadable, write_if_changed
@@ -226,7 +226,7 @@ def listed_rejects(entries: list[Entry]) -> list[tuple[Entry, int]]:
         if e.outcome != "rejected":
             continue
         head = e.file or e.input
-        if shown.get(head, 0) < LISTED_REJECTS:
+        if shown.get(head, 0) < LISTED_REJECTS or e.input.endswith(PAST_CAP):  # (the reader's own count)
             shown[head] = shown.get(head, 0) + 1
             out.append((e, 0))
         else:

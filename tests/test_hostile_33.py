@@ -52,13 +52,16 @@ def test_linkcheck_sees_what_srcset_poster_and_css_load(tmp_path):
 
 
 def test_a_file_of_many_bad_records_leaves_a_bounded_report_and_ledger(tmp_path):
-    """A JSON Lines file of 1,000,000 bad records left a 93 MB rejects.jsonl, an 89 MB ledger and a
-    million lines on the terminal. Now each file lists its first LISTED_REJECTS records and one line
-    counts the rest, the ledger does not keep such an input (it is read again, from the read cache),
-    and `--json` still reports every record, the same on a re-ingest."""
+    """A JSON Lines file of 1,000,000 bad records left a 102 MB rejects.jsonl, a 102 MB ledger, a
+    million lines on the terminal and 1.1 GB of memory in the ingest process (a 20 MiB file holds 7
+    million). Now a file's rejected records past MAX_REJECTED_RECORDS are counted in one more
+    record; each file lists its first LISTED_REJECTS on the terminal and in rejects.jsonl, one line
+    counting the rest; the ledger does not keep such an input (it is read again, from the read
+    cache); a re-ingest reports the same."""
     from generator.pipeline import LISTED_REJECTS
+    from generator.reading import MAX_REJECTED_RECORDS
 
-    bad = 12_000
+    bad = MAX_REJECTED_RECORDS + 2000
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     good = json.dumps({"title": HEADLINE, "body": "\n\n".join(body(3, 3)), "date": "2024-05-01"})
@@ -67,16 +70,19 @@ def test_a_file_of_many_bad_records_leaves_a_bounded_report_and_ledger(tmp_path)
     first = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
     assert first.returncode == 1 and "Traceback" not in first.stderr, first.stderr[-2000:]
     said = first.stderr.splitlines()
-    assert len(said) == LISTED_REJECTS + 1 and f"{bad - LISTED_REJECTS:,} more of its records rejected" in said[-1], said[-3:]
-    assert said[-1].startswith(str(inbox / "export.jsonl") + ": rejected: "), said[-1]
-    assert f"1 new, 0 updated, 0 unchanged, 0 duplicate, {bad} rejected" in first.stdout, first.stdout
+    name = str(inbox / "export.jsonl")
+    assert len(said) == LISTED_REJECTS + 2, said[-3:]
+    assert said[-2].startswith(f"{name} (records rejected past the first {MAX_REJECTED_RECORDS:,}): rejected: "
+                               "2,000 more records rejected"), said[-2]
+    assert said[-1].startswith(f"{name}: rejected: {MAX_REJECTED_RECORDS - LISTED_REJECTS:,} more of its records"), said[-1]
+    assert f"1 new, 0 updated, 0 unchanged, 0 duplicate, {MAX_REJECTED_RECORDS + 1} rejected" in first.stdout, first.stdout
     lines = [json.loads(line) for line in (content / ".archive" / "rejects.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(lines) == LISTED_REJECTS + 1 and lines[-1]["more"] == bad - LISTED_REJECTS, lines[-1]
-    assert lines[0]["input"].endswith("export.jsonl:2"), lines[0]
+    assert len(lines) == LISTED_REJECTS + 2 and lines[-1]["more"] == MAX_REJECTED_RECORDS - LISTED_REJECTS, lines[-1]
+    assert lines[0]["input"].endswith("export.jsonl:2") and "2,000 more records" in lines[-2]["reason"], lines[-2:]
     assert (content / ".archive" / "ledger.sqlite").stat().st_size < 1_000_000
     again = run_archive("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
     counts = json.loads(again.stdout)["counts"]
-    assert counts == {"new": 0, "updated": 0, "unchanged": 1, "duplicate": 0, "rejected": bad}, counts
+    assert counts == {"new": 0, "updated": 0, "unchanged": 1, "duplicate": 0, "rejected": MAX_REJECTED_RECORDS + 1}, counts
 
 
 ESCAPES = "\x1b]0;PWNED\x07\x1b[2J\u202e"  # retitle the terminal, clear it, reverse the rest of the line
