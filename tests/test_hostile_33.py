@@ -253,3 +253,28 @@ def test_the_update_summary_lists_a_file_of_bad_records_bounded_with_its_count()
     assert "1 added, 0 updated, 5000 rejected" in text and "### Rejected (5000)" in text, text[:300]
     assert len(listed) == LISTED_REJECTS + 1 and "4,900 more of its records rejected" in listed[-1], listed[-1]
     assert len(text) < 20_000
+
+
+def test_a_feed_of_more_items_than_any_feed_holds_is_one_line(tmp_path):
+    """feedparser holds a whole feed in memory, about 1 KB an item however small the item: 200,000
+    `<item><title>t</title></item>` (6 MB) took 236 MB and 20 s to read, and the 20 MiB input limit
+    allowed 700,000. A feed of more than MAX_FEED_ITEMS items is now rejected whole, before it is parsed,
+    in one line saying how many it holds; a feed at the limit is still read."""
+    from generator.readers.feed import MAX_FEED_ITEMS
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+
+    def feed(n: int) -> str:
+        return ('<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+                + "<item><title>t</title></item>\n" * n + "</channel></rss>")
+
+    (inbox / "huge.xml").write_text(feed(MAX_FEED_ITEMS + 1), encoding="utf-8")
+    (inbox / "full.xml").write_text(feed(MAX_FEED_ITEMS), encoding="utf-8")
+    out = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), "--json", cwd=tmp_path)
+    entries = json.loads(out.stdout)["entries"]
+    huge = [e for e in entries if e["input"].endswith("huge.xml")]
+    assert [e["reason"] for e in huge] == [f"a feed of {MAX_FEED_ITEMS + 1:,} items (limit {MAX_FEED_ITEMS:,}): "
+                                           "not read; split it into smaller files"], huge
+    assert any("full.xml#entry-" in e["input"] and e["reason"] == "feed entry without text (no content or summary)"
+               for e in entries)
