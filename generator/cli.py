@@ -131,8 +131,25 @@ def _mkdocs_logging() -> None:
         log.setLevel(logging.WARNING)
 
 
+def _keys_typed_once(args: argparse.Namespace) -> None:
+    """Refuse an mkdocs.yml with a key typed twice (ConfigurationError): YAML keeps the last silently."""
+    from mkdocs.exceptions import ConfigurationError
+
+    from .textutil import repeated_keys
+
+    try:
+        typed = Path(args.config).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return  # MkDocs says what is wrong with it
+    if repeated := repeated_keys(typed):
+        raise ConfigurationError(f"{args.config}: {repeated[0]}: YAML keeps only the last, the first is ignored; "
+                                 "remove one" + (f" (and {len(repeated) - 1} more keys given twice)" if len(repeated) > 1 else ""))
+
+
 def _mkdocs_config(args: argparse.Namespace):
     from mkdocs.config import load_config
+
+    _keys_typed_once(args)
 
     overrides = {"strict": True}
     if os.environ.get("SITE_URL"):  # a deploy's address (feeds and Open Graph cards need it absolute)
@@ -191,6 +208,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if args.content:
         kwargs["docs_dir"] = str(args.content.resolve())
     try:
+        _keys_typed_once(args)
         serve(**kwargs)
     except (Abort, ConfigurationError) as exc:  # a bad mkdocs.yml or --addr: one line, not a traceback
         print(f"archive serve: {_mkdocs_problem(exc, args)}", file=sys.stderr)

@@ -281,3 +281,33 @@ def mixed_scripts(text: str) -> tuple[str, str] | None:
             a, b = sorted(seen)
             return a.title(), b.title()
     return None
+
+
+def repeated_keys(text: str) -> list[str]:
+    """"'key' is given twice (lines a and b)" for each key typed twice in one mapping of a YAML
+    file. YAML keeps the last silently: a second `plugins:` appended to mkdocs.yml dropped the
+    archive plugin, a second `sources:` in archive.yml every feed listed under the first. The file
+    is composed, not constructed (tags such as `!!python/name:` stay names, aliases are not expanded)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []  # the loader that reads it says what is wrong
+    out: list[str] = []
+    stack, seen_nodes = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            lines: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if key.value in lines:
+                        out.append(f"{key.value!r} is given twice (lines {lines[key.value]} and {key.start_mark.line + 1})")
+                    else:
+                        lines[key.value] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(out, key=lambda s: int(s.rsplit(" and ", 1)[1].rstrip(")")))

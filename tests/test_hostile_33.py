@@ -278,3 +278,35 @@ def test_a_feed_of_more_items_than_any_feed_holds_is_one_line(tmp_path):
                                            "not read; split it into smaller files"], huge
     assert any("full.xml#entry-" in e["input"] and e["reason"] == "feed entry without text (no content or summary)"
                for e in entries)
+
+
+@pytest.mark.parametrize("appended, key", [("plugins:\n  - search\n", "plugins"), ("site_name: Another name\n", "site_name")])
+def test_a_key_typed_twice_in_mkdocs_yml_is_one_line(tmp_path, appended, key):
+    """A second `plugins:` appended to mkdocs.yml (to try a plugin) replaced the first: the archive
+    plugin was dropped, and the build failed on 11 unrelated broken-link lines; a second
+    `site_name:` was taken without a word. YAML keeps the last of two keys silently; the build and
+    serve now refuse the file in one line naming the key and both lines, and build nothing."""
+    project = copy_project(tmp_path / "p")
+    _page(project)
+    config = project / "mkdocs.yml"
+    first = next(n for n, line in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(f"{key}:"))
+    config.write_text(config.read_text(encoding="utf-8") + "\n" + appended, encoding="utf-8")
+    last = len(config.read_text(encoding="utf-8").splitlines()) - appended.count("\n") + 1
+    for command in ("build", "serve"):
+        out = run_archive(command, cwd=project)
+        said = out.stderr.strip().splitlines()
+        assert out.returncode == 1 and len(said) == 1, out.stderr
+        assert said[0] == (f"archive {command}: mkdocs.yml: '{key}' is given twice (lines {first} and {last}): "
+                           "YAML keeps only the last, the first is ignored; remove one"), said
+    assert not (project / "site").exists()
+
+
+def test_a_key_typed_twice_in_archive_yml_is_one_line(tmp_path):
+    """Two `sources:` lists in archive.yml (one pasted below the other): only the second was read,
+    every feed and folder of the first silently never fetched again."""
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "archive.yml").write_text("sources:\n  - folder: inbox\n\nsources:\n  - folder: inbox\n", encoding="utf-8")
+    out = run_archive("update", "--offline", "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert out.returncode == 2 and out.stderr.strip() == (
+        "archive update: archive.yml: 'sources' is given twice (lines 1 and 4): YAML keeps only the last, "
+        "the first is ignored; remove one"), out.stderr
