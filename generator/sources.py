@@ -301,6 +301,13 @@ def _relative(path: Path) -> Path:
         return path
 
 
+# Characters each section of the pull request's description may list. GitHub refuses a description
+# over 65,536 characters and the pull request action cuts it there: a feed of thousands of new items
+# (titles of up to 1,000 characters) pushed the Rejected section and the sources that gave nothing,
+# what a reviewer most needs, off the end.
+SECTION_CHARS = 18_000
+
+
 def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
     """The pull request's description: what was added, updated and rejected, and from where."""
     by = {k: [e for e in result.entries if e.outcome == k]
@@ -316,11 +323,18 @@ def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
         lines.extend(["", f"### {title} ({len(entries)})", ""])
         if not entries:
             lines.append("None.")
-        for e in entries if listed is None else listed:
+        shown = listed if listed is not None else entries
+        left = SECTION_CHARS
+        for n, e in enumerate(shown):
             what = _plain(e.title or "") or f"`{_code(e.input)}`"
             page = f" → `{_code(e.page)}`" if e.page else ""
             detail = f": {_plain(e.reason)}" if reason else ""
-            lines.append(f"- {what}{page} (from `{_code(result.source_of(e.input))}`){detail}")
+            line = f"- {what}{page} (from `{_code(result.source_of(e.input))}`){detail}"
+            left -= len(line) + 1
+            if left < 0:
+                lines.append(f"- … and {len(shown) - n:,} more, not listed here (the description's length is limited)")
+                break
+            lines.append(line)
 
     section("Added", by["new"])
     section("Updated", by["updated"])

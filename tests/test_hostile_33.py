@@ -310,3 +310,20 @@ def test_a_key_typed_twice_in_archive_yml_is_one_line(tmp_path):
     assert out.returncode == 2 and out.stderr.strip() == (
         "archive update: archive.yml: 'sources' is given twice (lines 1 and 4): YAML keeps only the last, "
         "the first is ignored; remove one"), out.stderr
+
+
+def test_the_update_summary_keeps_its_last_sections_whatever_a_feed_adds():
+    """A feed of 5,000 new items with long titles made a description of megabytes; the pull request
+    action cuts it at GitHub's 65,536 characters, so the Rejected section and the sources that gave
+    nothing (what a reviewer most needs) were lost. Each section now lists what fits its share and
+    counts the rest."""
+    from generator.pipeline import Entry
+    from generator.sources import Source, UpdateResult, summary_markdown
+
+    added = [Entry(f"inbox/feed.xml#entry-{n}", "new", page=f"articles/2024/05/a{n}.md", title=f"Title {n} " + "x" * 900)
+             for n in range(5000)]
+    rejected = [Entry("inbox/bad.txt", "rejected", reason="no text (only whitespace)")]
+    text = summary_markdown(UpdateResult(entries=added + rejected, problems=[(Source("feed", "https://example.org/f"), "HTTP 404 Not Found")]))
+    assert len(text) < 65_536, len(text)
+    assert "### Added (5000)" in text and "more, not listed here" in text.split("### Rejected", 1)[0]
+    assert "`inbox/bad.txt`" in text.split("### Rejected (1)", 1)[1] and "HTTP 404 Not Found" in text
