@@ -92,7 +92,8 @@ def test_file_names_printed_to_the_terminal_cannot_drive_it(tmp_path):
     """A page named with an escape sequence (`\\x1b]0;…\\x07` retitles the terminal, `\\x1b[2J`
     clears it) was printed raw by the build's warning about it, and by linkcheck's line about its
     built page; a right-to-left override in an input's name (escaped nowhere) reversed the rest of
-    ingest's line. Each is now shown as its escape, as ingest already showed line breaks."""
+    ingest's line; `archive review` printed such names raw too. Each is now shown as its escape,
+    as ingest already showed line breaks."""
     project = copy_project(tmp_path / "p")
     name = f"evil{ESCAPES}.md"
     _page(project, GOOD_PAGE.replace("date: 2024-05-01", "date: last Tuesday"), name=name)
@@ -113,6 +114,14 @@ def test_file_names_printed_to_the_terminal_cannot_drive_it(tmp_path):
     (inbox / f"empty{ESCAPES}.txt").write_text("", encoding="utf-8")
     ingest = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), cwd=tmp_path)
     assert ingest.returncode == 1 and "\u202e" not in ingest.stderr and "\\u202e.txt: rejected" in ingest.stderr, repr(ingest.stderr)
+    page = project / "content" / "articles" / "2024" / "05" / name
+    page.write_text(page.read_text(encoding="utf-8") + "\nThe Northern Valley Liberation Front said so twice: the "
+                    "Northern Valley Liberation Front.\n", encoding="utf-8")
+    (page.parent / f"folder{ESCAPES}.md").mkdir()
+    review = run_archive("review", "--content", str(project / "content"), cwd=tmp_path)
+    out = review.stdout + review.stderr
+    assert review.returncode == 0 and "\x1b" not in out and "\u202e" not in out, repr(out)
+    assert "e.g. articles/2024/05/evil\\x1b]0;PWNED" in review.stdout and "folder\\x1b]0;" in review.stderr, out
 
 
 SIDECARS = {  # what an editor's program saved, and what the one line must say
