@@ -51,7 +51,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from . import readcache, reading
     from .cachedir import CacheDirError
     from .inputs import in_built_site, one_line, over_pages
-    from .pipeline import ingest, report_json, summary_line
+    from .pipeline import ingest, listed_rejects, report_json, summary_line
 
     args.content = content_folder(args.content)
     missing = [p for p in args.paths if not os.path.lexists(p)]
@@ -87,8 +87,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     except CacheDirError as exc:
         print(f"archive ingest: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    for e in entries:
-        if e.outcome == "rejected" and not args.json:
+    if not args.json:
+        for e, _ in listed_rejects(entries):
             print(one_line(f"{e.input}: rejected: {e.reason}"), file=sys.stderr)
     if args.json:
         print(report_json(entries))
@@ -133,16 +133,44 @@ def _mkdocs_logging() -> None:
     """Show MkDocs warnings (broken links and the like) as one line each, as `mkdocs build` does."""
     import logging
 
+    from .inputs import one_line, terminal_text
+
+    class Printable(logging.Formatter):
+        """Warnings name pages by their file names, which may hold an escape sequence (an ESC in a
+        name retitled the terminal or cleared it as the build printed it) or a line break (a
+        forged line): escaped, as ingest's lines are; an error's traceback keeps its lines."""
+
+        def format(self, record: logging.LogRecord) -> str:
+            text = super().format(record)
+            return terminal_text(text) if record.levelno >= logging.ERROR else one_line(text)
+
     log = logging.getLogger("mkdocs")
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        handler.setFormatter(Printable("%(levelname)s: %(message)s"))
         log.addHandler(handler)
         log.setLevel(logging.WARNING)
 
 
+def _keys_typed_once(args: argparse.Namespace) -> None:
+    """Refuse an mkdocs.yml with a key typed twice (ConfigurationError): YAML keeps the last silently."""
+    from mkdocs.exceptions import ConfigurationError
+
+    from .textutil import repeated_keys
+
+    try:
+        typed = Path(args.config).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return  # MkDocs says what is wrong with it
+    if repeated := repeated_keys(typed):
+        raise ConfigurationError(f"{args.config}: {repeated[0]}: YAML keeps only the last, the first is ignored; "
+                                 "remove one" + (f" (and {len(repeated) - 1} more keys given twice)" if len(repeated) > 1 else ""))
+
+
 def _mkdocs_config(args: argparse.Namespace):
     from mkdocs.config import load_config
+
+    _keys_typed_once(args)
 
     overrides = {"strict": True}
     if os.environ.get("SITE_URL"):  # a deploy's address (feeds and Open Graph cards need it absolute)
@@ -201,6 +229,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if args.content:
         kwargs["docs_dir"] = str(args.content.resolve())
     try:
+        _keys_typed_once(args)
         serve(**kwargs)
     except (Abort, ConfigurationError) as exc:  # a bad mkdocs.yml or --addr: one line, not a traceback
         print(f"archive serve: {_mkdocs_problem(exc, args)}", file=sys.stderr)

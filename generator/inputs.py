@@ -114,7 +114,11 @@ def find_input_names(paths: Iterable[Path], problems: list[tuple[str, str]] | No
             yield os.fspath(path)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters (an ESC starts a terminal escape sequence: a file name could retitle the window,
+# clear the screen or hide lines) and the bidirectional overrides and isolates (which reorder what
+# follows them on the line, so one name could read as another).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def over_pages(path: Path, content: Path) -> bool:
@@ -139,7 +143,16 @@ def in_built_site(path: Path) -> Path | None:
 def one_line(text: str) -> str:
     """A report line as printed: a control character (a newline or carriage return in a file name,
     which started a line of its own and could pass for another input's) shown as its escape."""
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return _CONTROL.sub(_escaped, text)
+
+
+def _escaped(m: re.Match) -> str:
+    return m.group(0).encode("unicode_escape").decode("ascii")
+
+
+def terminal_text(text: str) -> str:
+    """Text of several lines (a traceback) as printed: control characters but the line breaks escaped."""
+    return _CONTROL_BUT_NEWLINE.sub(_escaped, text)
 
 
 def display_name(path) -> str:

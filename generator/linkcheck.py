@@ -8,16 +8,26 @@ site must work with no network). It reads files only: no server, no network.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .inputs import one_line
+
 LINK_ATTRS = {"href", "src"}
 # Elements whose `src`/`href` the browser fetches by itself when the page loads.
 LOADED = {("script", "src"), ("img", "src"), ("link", "href"), ("iframe", "src"), ("source", "src"),
           ("video", "src"), ("audio", "src"), ("embed", "src")}
+# Attributes that name what the browser fetches whatever the element: every URL of a srcset, a
+# video's poster, an object's data, the old `background`, and each url()/@import of inline CSS.
+ALWAYS_LOADED = {"srcset", "imagesrcset", "poster", "data", "background", "style"}
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?|\\(.)", re.S)
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"\s]*))|@import\s+(?:"([^"]*)"|'([^']*)')"""
+                      r"""|image-set\(([^)]*)""", re.I)
+_QUOTED = re.compile(r""""([^"]*)"|'([^']*)'""")
 # <link rel=...> values that are names for the page, not resources a browser fetches.
 NOT_FETCHED_RELS = {"canonical", "alternate", "prev", "next", "search", "author", "license", "me"}
 
@@ -29,7 +39,28 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.page}: {self.url!r}: {self.reason}"
+        return one_line(f"{self.page}: {self.url!r}: {self.reason}")  # a page's name may hold an ESC
+
+
+def css_urls(css: str) -> list[str]:
+    """Every URL a piece of CSS fetches (url(), image-set(), @import), its escapes decoded first,
+    so `u\\72l(//host/x)` is seen as the browser sees it."""
+    if "\\" in css:
+        css = _CSS_ESCAPE.sub(lambda m: chr(min(int(m.group(1), 16), 0x10FFFF) or 0xFFFD) if m.group(1)
+                              else m.group(2), css)
+    urls = []
+    for m in _CSS_URL.finditer(css):
+        if m.group(6) is None:
+            urls.append(next(g for g in m.groups() if g is not None))
+        else:  # image-set("a.png" 1x, url(b.png) 2x): its strings here, its url()s by the next match
+            urls += [q.group(1) if q.group(1) is not None else q.group(2) for q in _QUOTED.finditer(m.group(6))]
+            urls += css_urls(m.group(6)[m.group(6).find("url("):] + ")") if "url(" in m.group(6).lower() else []
+    return urls
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The URL of each candidate of a srcset ("a.png 1x, //host/b.png 2x")."""
+    return [words[0] for part in value.split(",") if (words := part.split())]
 
 
 class _Page(HTMLParser):
@@ -39,6 +70,7 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[tuple[str, str, str, str]] = []
         self.ids: set[str] = set()
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k: v for k, v in attrs if v is not None}
@@ -47,6 +79,19 @@ class _Page(HTMLParser):
                 self.ids.add(values[key])
         for attr in LINK_ATTRS & values.keys():
             self.links.append((tag, attr, values[attr], values.get("rel", "").lower()))
+        for attr in ALWAYS_LOADED & values.keys():
+            value = values[attr]
+            urls = (css_urls(value) if attr == "style" else srcset_urls(value) if attr.endswith("srcset")
+                    else [value])
+            self.links += [(tag, attr, url, "") for url in urls]
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:  # a <style> element's @import and url()s load as the page does
+            self.links += [("style", "style", url, "") for url in css_urls(data)]
 
 
 def _parse(path: Path) -> _Page:
@@ -81,7 +126,8 @@ def check_site(site: Path) -> tuple[list[Problem], int, int]:
         for tag, attr, url, rel in parsed[page.resolve()].links:
             count += 1
             parts = urlsplit(url.strip())
-            loaded = (tag, attr) in LOADED and not (tag == "link" and set(rel.split()) & NOT_FETCHED_RELS)
+            loaded = attr in ALWAYS_LOADED or ((tag, attr) in LOADED
+                                               and not (tag == "link" and set(rel.split()) & NOT_FETCHED_RELS))
             if parts.scheme or parts.netloc:
                 if loaded and parts.scheme in ("http", "https", "") and parts.netloc:
                     problems.append(Problem(name, url, "loaded from another host (the site must work offline)"))

@@ -34,7 +34,7 @@ from pathlib import Path
 from . import readcache, reading
 from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs  # noqa: F401
 from .model import RejectedInput
-from .reading import (MAX_BYTES, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
+from .reading import (MAX_BYTES, PAST_CAP, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
                       _one_line, _prepare, read_all, read_file)
 from .writers.ledger import Ledger
 from .writers.markdown import PageStore, PageUnreadable, write_if_changed
@@ -50,6 +50,7 @@ class Entry:
     page: str | None = None
     reason: str | None = None
     title: str | None = None
+    file: str | None = None  # the input file a rejected record came from (not in the JSON report)
 
 
 def _progress(iterable, total: int, show: bool):
@@ -154,7 +155,7 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                 written_all: list = []
                 for item in result:
                     if isinstance(item, RecordRejected):
-                        entries.append(Entry(item.origin, "rejected", reason=item.reason))
+                        entries.append(Entry(item.origin, "rejected", reason=item.reason, file=origin))
                         written_all.append((item.origin, item.reason))
                         continue
                     try:
@@ -188,7 +189,7 @@ def _replayed_entries(origin: str, replayed: list) -> list[Entry]:
     out = []
     for r in replayed:
         if isinstance(r, tuple):
-            out.append(Entry(r[0], "rejected", reason=r[1]))
+            out.append(Entry(r[0], "rejected", reason=r[1], file=origin))
         else:
             note = "; ".join(n for n in [r.note, *r.notes] if n) if r.notes else r.note  # (most have no notes)
             out.append(Entry(r.origin or origin, r.outcome, page=str(r.path), title=r.title, reason=note or None))
@@ -209,6 +210,32 @@ def _belongs_to(input_name: str, files: set[str]) -> bool:
     return False
 
 
+# Rejected records of one input file listed one by one (on stderr and in the rejects report); the
+# rest are counted in one line. A file of 1,000,000 bad records left a 93 MB rejects.jsonl (and
+# a million lines on the terminal); `--json` still lists every record.
+LISTED_REJECTS = 100
+
+
+def listed_rejects(entries: list[Entry]) -> list[tuple[Entry, int]]:
+    """(entry, records it stands for beyond itself) of each rejection to list: at most LISTED_REJECTS
+    per input file, then one entry for that file saying how many more of its records were rejected."""
+    shown: dict[str, int] = {}
+    more: dict[str, int] = {}
+    out = []
+    for e in entries:
+        if e.outcome != "rejected":
+            continue
+        head = e.file or e.input
+        if shown.get(head, 0) < LISTED_REJECTS or e.input.endswith(PAST_CAP):  # (the reader's own count)
+            shown[head] = shown.get(head, 0) + 1
+            out.append((e, 0))
+        else:
+            more[head] = more.get(head, 0) + 1
+    return out + [(Entry(head, "rejected", reason=f"{n:,} more of its records rejected, not listed here "
+                                                   f"(`archive ingest --json {head}` lists every one)"), n)
+                  for head, n in more.items()]
+
+
 def write_rejects(content: Path, entries: list[Entry], files: list[str] | None = None) -> None:
     """The rejects report persists beside the pages (outside site/): one JSON line per rejected input.
 
@@ -226,8 +253,8 @@ def write_rejects(content: Path, entries: list[Entry], files: list[str] | None =
             continue
         if not _belongs_to(name, touched):
             kept.append(line)
-    lines = kept + [json.dumps({"input": e.input, "reason": e.reason}, ensure_ascii=False)
-                    for e in entries if e.outcome == "rejected"]
+    lines = kept + [json.dumps({"input": e.input, "reason": e.reason, **({"more": n} if n else {})}, ensure_ascii=False)
+                    for e, n in listed_rejects(entries)]
     lines = list(dict.fromkeys(lines))
     if lines or path.exists():
         write_if_changed(path, "\n".join(lines) + "\n" if lines else "")
@@ -241,5 +268,6 @@ def summary_line(entries: list[Entry]) -> str:
 def report_json(entries: list[Entry]) -> str:
     counts = {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
     return json.dumps({"counts": counts, "total": len(entries),
-                       "entries": [{k: v for k, v in asdict(e).items() if v is not None} for e in entries]},
+                       "entries": [{k: v for k, v in asdict(e).items() if v is not None and k != "file"}
+                                   for e in entries]},
                       indent=2, ensure_ascii=False)

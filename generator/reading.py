@@ -158,6 +158,27 @@ def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
         raise RejectedInput("no text (only whitespace)")
     ctx = _context()
     reader = choose(text, path.name)
+    rejected = 0
+    for item in _enriched(reader, text, origin, path, notes, ctx):
+        if isinstance(item, RecordRejected):
+            rejected += 1
+            if rejected > MAX_REJECTED_RECORDS:
+                continue
+        yield item
+    if rejected > MAX_REJECTED_RECORDS:
+        yield RecordRejected(f"{origin}{PAST_CAP}", f"{rejected - MAX_REJECTED_RECORDS:,} more records rejected "
+                                                    "(not listed: fix the first ones and ingest it again)")
+
+
+# Rejected records of one file reported one by one; the rest are counted in one more record. Why:
+# a 20 MiB file of 7,000,000 bad one-line records made as many report entries (1.1 GB of memory
+# for each million, in the ingest process) and a 100 MB rejects report and ledger.
+MAX_REJECTED_RECORDS = 10_000
+PAST_CAP = f" (records rejected past the first {MAX_REJECTED_RECORDS:,})"
+
+
+def _enriched(reader, text: str, origin: str, path: Path, notes: list, ctx) -> Iterator[Article | RecordRejected]:
+    """The reader's articles, each with its sidecar, bounds and enrichment, and its rejected records."""
     for item in reader.read(text, origin):
         if isinstance(item, Article):
             if _sidecars_in(os.path.dirname(path)):  # else there is no sidecar to apply (a worker

@@ -155,6 +155,7 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
 def article_texts(content: Path) -> dict[str, str]:
     """Article id (path under `content`) -> title and body, from the pages under content/articles (or
     every page when there is no such folder). A page that cannot be read is reported and skipped."""
+    from .inputs import one_line
     from .mkdocs_plugin.index import page_parts
     from .textutil import page_text
 
@@ -164,7 +165,7 @@ def article_texts(content: Path) -> dict[str, str]:
         try:
             meta, body, _ = page_parts(page_text(path.read_bytes())[0])
         except OSError as exc:
-            print(f"archive review: {path}: unreadable ({exc.__class__.__name__}), skipped", file=sys.stderr)
+            print(one_line(f"archive review: {path}: unreadable ({exc.__class__.__name__}), skipped"), file=sys.stderr)
             continue
         title = meta.get("title") if isinstance(meta, dict) and isinstance(meta.get("title"), str) else ""
         out[str(path.relative_to(content))] = f"{title}\n\n{body or ''}"
@@ -210,6 +211,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"archive review: {args.content}: no such folder", file=sys.stderr)
         return 2
     from .enrich.places import default_gazetteer
+    from .inputs import terminal_text
 
     cands = candidates(article_texts(args.content), gazetteer=default_gazetteer())
     if args.json:
@@ -217,5 +219,5 @@ def main(args: argparse.Namespace) -> int:
         kinds = Counter(r["kind"] for r in rows)
         print(json.dumps({"names": rows, "counts": dict(kinds)}, indent=2, ensure_ascii=False))
     else:
-        print(report(cands, args.min_articles, args.limit))
+        print(terminal_text(report(cands, args.min_articles, args.limit)))  # names pages by their file names
     return 0

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import http.client
 import os
 import sys
 import re
+import socket
 import stat
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -35,8 +38,8 @@ import yaml
 from .atomicfile import write_bytes
 from .inputs import in_built_site, one_line, over_pages
 from .cachedir import CacheDirError
-from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest
-from .textutil import md_escape
+from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest, listed_rejects
+from .textutil import md_escape, repeated_keys
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
 SOCKET_TIMEOUT = 10.0  # one read waits at most this long, so a download ends by FEED_TIMEOUT + this
@@ -83,13 +86,16 @@ class UpdateResult:
 def load_config(path: Path) -> list[Source]:
     """The sources listed in archive.yml, checked: each item is `feed: URL` or `folder: PATH`."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from exc
+    if repeated := repeated_keys(text):
+        raise ConfigError(f"{path}: {repeated[0]}: YAML keeps only the last, the first is ignored; remove one")
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError(f"{path}: needs a list under `sources:` (items `feed: URL` or `folder: PATH`)")
     sources = []
@@ -122,17 +128,70 @@ def feed_file_name(url: str) -> str:
     return f"{readable}-{hashlib.sha1(url.encode('utf-8')).hexdigest()[:10]}.xml"
 
 
+def _watched_opener(connections: list) -> urllib.request.OpenerDirector:
+    """An opener that records each HTTP(S) connection it makes (every redirect's too), so a
+    watchdog can cut them when the download's time is up."""
+
+    def recording(http_class):
+        def make(*args, **kwargs):
+            connection = http_class(*args, **kwargs)
+            connections.append(connection)
+            return connection
+        return make
+
+    class Http(urllib.request.HTTPHandler):
+        def do_open(self, http_class, req, **kwargs):
+            return super().do_open(recording(http_class), req, **kwargs)
+
+    class Https(urllib.request.HTTPSHandler):
+        def do_open(self, http_class, req, **kwargs):
+            return super().do_open(recording(http_class), req, **kwargs)
+
+    return urllib.request.build_opener(Http(), Https())
+
+
+def _cut_at(deadline: float, connections: list, done: threading.Event, expired: threading.Event) -> threading.Thread:
+    """A watchdog: once the deadline passes, it shuts every recorded connection's socket (again
+    every 50 ms, for a connection made after) until the download ends. Why: the deadline was only
+    checked between reads of the body, so a server trickling its status line and headers (100 of
+    64 KiB each, a byte every few seconds), or redirecting from one slow answer to the next, held
+    `archive update` for as long as it liked."""
+
+    def watch() -> None:
+        if done.wait(max(0.0, deadline - time.monotonic())):
+            return
+        expired.set()
+        while True:
+            for connection in list(connections):
+                sock = getattr(connection, "sock", None)
+                if sock is not None:
+                    try:
+                        sock.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+            if done.wait(0.05):
+                return
+
+    thread = threading.Thread(target=watch, name="feed-deadline", daemon=True)
+    thread.start()
+    return thread
+
+
 def fetch_feed(url: str, folder: Path, timeout: float = FEED_TIMEOUT, max_bytes: int = FEED_MAX_BYTES) -> Path:
     """Download one feed into folder (atomically), or raise FetchError with a one-line reason.
 
     The deadline is checked after every read, and reads return whatever has arrived (read1), so a
-    server that trickles bytes cannot hold the run past timeout (plus one socket timeout)."""
+    server that trickles bytes cannot hold the run past timeout (plus one socket timeout); a
+    watchdog cuts the connection at the deadline while the status line and headers arrive."""
     deadline = time.monotonic() + timeout
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     chunks: list[bytes] = []
     size = 0
+    connections: list = []
+    done, expired = threading.Event(), threading.Event()
+    watchdog = _cut_at(deadline, connections, done, expired)
     try:
-        with urllib.request.urlopen(request, timeout=min(timeout, SOCKET_TIMEOUT)) as response:
+        with _watched_opener(connections).open(request, timeout=min(timeout, SOCKET_TIMEOUT)) as response:
             read = getattr(response, "read1", response.read)
             while chunk := read(64 * 1024):
                 size += len(chunk)
@@ -141,19 +200,34 @@ def fetch_feed(url: str, folder: Path, timeout: float = FEED_TIMEOUT, max_bytes:
                 if time.monotonic() > deadline:
                     raise FetchError(f"took longer than {timeout:g} s")
                 chunks.append(chunk)
+        if expired.is_set():  # cut while the body arrived: what came is not the whole feed
+            raise FetchError(f"took longer than {timeout:g} s")
     except FetchError:
         raise
-    except urllib.error.HTTPError as exc:
-        raise FetchError(f"HTTP {exc.code} {exc.reason}") from exc
-    except urllib.error.URLError as exc:
-        raise FetchError(f"cannot be fetched: {exc.reason}") from exc
-    except (OSError, ValueError) as exc:
-        raise FetchError(f"cannot be fetched: {exc}") from exc
+    except (OSError, ValueError, http.client.HTTPException) as exc:
+        if expired.is_set():
+            raise FetchError(f"took longer than {timeout:g} s") from exc
+        raise _fetch_error(exc) from exc
+    finally:
+        done.set()
+        watchdog.join()
     if not chunks:
         raise FetchError("empty response")
     target = folder / feed_file_name(url)
     write_bytes(target, b"".join(chunks))
     return target
+
+
+def _fetch_error(exc: BaseException) -> FetchError:
+    """The one-line FetchError for an exception urllib raised (a redirect loop's is three lines;
+    a server's reason phrase is its own text)."""
+    if isinstance(exc, urllib.error.HTTPError):
+        said = f"HTTP {exc.code} {exc.reason}"
+    elif isinstance(exc, urllib.error.URLError):
+        said = f"cannot be fetched: {exc.reason}"
+    else:
+        said = f"cannot be fetched: {exc}"
+    return FetchError(" ".join(said.split()))
 
 
 def update(config: Path, content: Path, *, offline: bool = False, feeds_dir: Path | None = None,
@@ -227,6 +301,13 @@ def _relative(path: Path) -> Path:
         return path
 
 
+# Characters each section of the pull request's description may list. GitHub refuses a description
+# over 65,536 characters and the pull request action cuts it there: a feed of thousands of new items
+# (titles of up to 1,000 characters) pushed the Rejected section and the sources that gave nothing,
+# what a reviewer most needs, off the end.
+SECTION_CHARS = 18_000
+
+
 def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
     """The pull request's description: what was added, updated and rejected, and from where."""
     by = {k: [e for e in result.entries if e.outcome == k]
@@ -238,19 +319,26 @@ def summary_markdown(result: UpdateResult, offline: bool = False) -> str:
              "", "Review the tags and places of each page before merging: editors' fixes to front "
              "matter are kept on later updates."]
 
-    def section(title: str, entries: list[Entry], reason: bool = False) -> None:
+    def section(title: str, entries: list[Entry], reason: bool = False, listed: list[Entry] | None = None) -> None:
         lines.extend(["", f"### {title} ({len(entries)})", ""])
         if not entries:
             lines.append("None.")
-        for e in entries:
+        shown = listed if listed is not None else entries
+        left = SECTION_CHARS
+        for n, e in enumerate(shown):
             what = _plain(e.title or "") or f"`{_code(e.input)}`"
             page = f" → `{_code(e.page)}`" if e.page else ""
             detail = f": {_plain(e.reason)}" if reason else ""
-            lines.append(f"- {what}{page} (from `{_code(result.source_of(e.input))}`){detail}")
+            line = f"- {what}{page} (from `{_code(result.source_of(e.input))}`){detail}"
+            left -= len(line) + 1
+            if left < 0:
+                lines.append(f"- … and {len(shown) - n:,} more, not listed here (the description's length is limited)")
+                break
+            lines.append(line)
 
     section("Added", by["new"])
     section("Updated", by["updated"])
-    section("Rejected", by["rejected"], reason=True)
+    section("Rejected", by["rejected"], reason=True, listed=[e for e, _ in listed_rejects(by["rejected"])])
     if result.problems:
         lines.extend(["", f"### Sources that gave nothing ({len(result.problems)})", ""])
         lines.extend(f"- {src.kind} `{_code(src.where)}`: {_plain(why)}" for src, why in result.problems)
@@ -327,9 +415,8 @@ def main(args: argparse.Namespace) -> int:
         return 2
     for src, why in result.problems:
         print(one_line(f"{src.where}: {src.kind} skipped: {why}"), file=sys.stderr)
-    for e in result.entries:
-        if e.outcome == "rejected":
-            print(one_line(f"{result.source_of(e.input)}: rejected: {e.reason}"), file=sys.stderr)
+    for e, _ in listed_rejects(result.entries):
+        print(one_line(f"{result.source_of(e.input)}: rejected: {e.reason}"), file=sys.stderr)
     if args.summary:
         try:
             _write_summary(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))

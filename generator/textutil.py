@@ -263,3 +263,51 @@ def put_back(low: str, raw: bytes, spaced: str, keep) -> str:
         return spaced
     parts.append(spaced[pos:])
     return "".join(parts)
+
+
+# Scripts whose letters look alike: a word mixing them ("Сonvoys" with a Cyrillic С, "Аleppo" with a
+# Cyrillic А) reads as another name but is a name, a page and a filter value of its own.
+_LOOKALIKE_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def mixed_scripts(text: str) -> tuple[str, str] | None:
+    """The two scripts a word of text mixes (of Latin, Cyrillic and Greek), or None."""
+    if text.isascii():
+        return None
+    for word in _WORD.findall(text):
+        seen = {name.split(" ", 1)[0] for ch in word if (name := unicodedata.name(ch, "")).startswith(_LOOKALIKE_SCRIPTS)}
+        if len(seen) > 1:
+            a, b = sorted(seen)
+            return a.title(), b.title()
+    return None
+
+
+def repeated_keys(text: str) -> list[str]:
+    """"'key' is given twice (lines a and b)" for each key typed twice in one mapping of a YAML
+    file. YAML keeps the last silently: a second `plugins:` appended to mkdocs.yml dropped the
+    archive plugin, a second `sources:` in archive.yml every feed listed under the first. The file
+    is composed, not constructed (tags such as `!!python/name:` stay names, aliases are not expanded)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []  # the loader that reads it says what is wrong
+    out: list[str] = []
+    stack, seen_nodes = [root], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen_nodes:
+            continue
+        seen_nodes.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            lines: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode) and key.value != "<<":
+                    if key.value in lines:
+                        out.append(f"{key.value!r} is given twice (lines {lines[key.value]} and {key.start_mark.line + 1})")
+                    else:
+                        lines[key.value] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(out, key=lambda s: int(s.rsplit(" and ", 1)[1].rstrip(")")))

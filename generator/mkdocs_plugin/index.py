@@ -19,7 +19,7 @@ import yaml
 from ..enrich.places import default_gazetteer
 from ..enrich.tags import default_vocabulary
 from ..model import FIELD_LIMITS, MAX_LIST_ENTRIES, Place, safe_url
-from ..textutil import composed, page_text, slugify
+from ..textutil import composed, mixed_scripts, page_text, slugify
 from ..writers.markdown import parse_page, split_page
 from ..writers.pagefile import repeated_keys
 
@@ -113,6 +113,10 @@ def _text(value, key: str, problems: list[str]) -> str | None:
     text = composed(str(value).strip()).strip()  # "Zürich" as u + U+0308, "Aleppo\u200b": the names typed
     if _CONTROLS.search(text):
         problems.append(f"{key}: {_shown(value)} holds a control character no page or feed may show")
+        return None
+    if key not in TEXT_FIELDS and (mix := mixed_scripts(text)):  # a tag or place name: a page of its own
+        problems.append(f"{key}: {_shown(value)} mixes {mix[0]} and {mix[1]} letters in one word "
+                        "(a look-alike of another name, with a page of its own)")
         return None
     limit = FIELD_LIMITS.get(key.split("[")[0].split(".")[-1], FIELD_LIMITS["place"])
     if len(text) > limit:

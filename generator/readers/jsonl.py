@@ -22,6 +22,7 @@ records are still read. A file that is not JSON at all is rejected as a whole.
 """
 from __future__ import annotations
 
+import io
 import json
 import re
 from datetime import datetime, timezone
@@ -130,8 +131,8 @@ def record_to_article(record: Any, origin: str) -> Article | Rejected:
                    author=_name(_get(record, "author")))
 
 
-def _records(text: str) -> tuple[list[Any], str]:
-    """(records, how they are numbered): a JSON document, else JSON Lines."""
+def _records(text: str) -> tuple[list[Any] | Iterator[tuple[int, Any]], str]:
+    """(records, how they are numbered): a JSON document, else JSON Lines (read as they are used)."""
     try:
         doc = json.loads(text)
     except RecursionError:
@@ -149,21 +150,38 @@ def _records(text: str) -> tuple[list[Any], str]:
                         return inner, "#"
             return [doc], "#"
         raise RejectedInput(f"JSON {type(doc).__name__} is neither an object nor an array of objects")
-    records: list[Any] = []
-    parsed_any = False
-    for n, line in enumerate(text.splitlines(), 1):
+    if not any(_parses(line) for line in _lines(text)):  # stops at the first line that parses
+        raise RejectedInput("not valid JSON or JSON Lines")
+    return _json_lines(text), ":"
+
+
+def _lines(text: str) -> Iterator[str]:
+    """text's lines one at a time (splitlines made a list of them all: a 20 MiB file of 7,000,000
+    one-line records held them all at once, and all their records, before the first was read)."""
+    return (line for line in io.StringIO(text, newline=None))
+
+
+def _parses(line: str) -> bool:
+    if not line.strip():
+        return False
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return True
+
+
+def _json_lines(text: str) -> Iterator[tuple[int, Any]]:
+    """(line number, record or Rejected) of each non-blank line, as it is read."""
+    for n, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
         try:
-            records.append((n, json.loads(line)))
-            parsed_any = True
+            yield n, json.loads(line)
         except RecursionError:
-            records.append((n, Rejected("", f"line {n} is JSON nested too deeply")))
+            yield n, Rejected("", f"line {n} is JSON nested too deeply")
         except ValueError as exc:
-            records.append((n, Rejected("", f"line {n} is not valid JSON: {getattr(exc, 'msg', exc)}")))
-    if not parsed_any:
-        raise RejectedInput("not valid JSON or JSON Lines")
-    return records, ":"
+            yield n, Rejected("", f"line {n} is not valid JSON: {getattr(exc, 'msg', exc)}")
 
 
 def read_json(text: str, origin: str) -> Iterator[Article | Rejected]:

@@ -40,6 +40,25 @@ class _NoAliasLoader(yaml.SafeLoader):
                                  f"(line {event.start_mark.line + 1})")
         return super().compose_node(parent, index)
 
+    def construct_mapping(self, node, deep=False):
+        _once([str(key.value).lower() for key, _ in node.value])
+        return super().construct_mapping(node, deep)
+
+
+def _once(keys: list[str]) -> None:
+    """Refuse a field typed twice (`source: A` ... `source: B`): YAML and JSON silently keep the
+    last, so the sidecar said something its writer may not have meant, and no one was told."""
+    seen = set()
+    for key in keys:
+        if key in seen:
+            raise yaml.YAMLError(f"{key!r} is given twice")
+        seen.add(key)
+
+
+def _json_object(pairs: list) -> dict:
+    _once([str(k).lower() for k, _ in pairs])
+    return dict(pairs)
+
 
 def find_sidecar(path: Path) -> Path | None:
     path = Path(path)
@@ -60,9 +79,15 @@ def load_sidecar(sidecar: Path) -> dict:
     size = sidecar.stat().st_size
     if size > MAX_SIDECAR_BYTES:
         raise RejectedInput(f"sidecar {sidecar.name} is {size:,} bytes (limit {MAX_SIDECAR_BYTES:,})")
-    raw = sidecar.read_text(encoding="utf-8-sig")
+    data = sidecar.read_bytes()
     try:
-        data = json.loads(raw) if sidecar.name.endswith(".json") else yaml.load(raw, Loader=_NoAliasLoader)
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # was "could not be read: UnicodeDecodeError…", naming the input
+        how = "saved as UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data else "not UTF-8"
+        raise RejectedInput(f"sidecar {sidecar.name} is {how} (byte {exc.start}): save it as UTF-8") from None
+    try:
+        data = (json.loads(raw, object_pairs_hook=_json_object) if sidecar.name.endswith(".json")
+                else yaml.load(raw, Loader=_NoAliasLoader))
     except RecursionError:
         raise RejectedInput(f"sidecar {sidecar.name} is nested too deeply") from None
     except (ValueError, yaml.YAMLError) as exc:

@@ -12,6 +12,10 @@ from pathlib import Path
 from ..model import Article
 from . import ledger as ledgerdb
 
+# Rejected records the ledger remembers for one input; past it the input is read again next time
+# (from the read cache: its compressed read), so a re-ingest still reports every record.
+LEDGER_REJECTS = 10_000
+
 
 # json.dumps(value, sort_keys=True, default=str), without building an encoder for each of the dozen
 # values fingerprinted per article (its set-up cost more than encoding most of them).
@@ -128,7 +132,12 @@ class InputRecords:
 
     def remember(self, origin: str, key: str, items: list, results: list) -> None:
         """Record what input `origin` (read-cache key `key`) gave: its articles' pages (with their
-        size and mtime now) and its rejected records, for `replay` next time."""
+        size and mtime now) and its rejected records, for `replay` next time. An input with more
+        rejected records than LEDGER_REJECTS is not recorded (one of 1,000,000 bad records made an
+        89 MB ledger): it is read again next time, from the read cache when its bytes are unchanged."""
+        if sum(isinstance(r, tuple) for r in results) > LEDGER_REJECTS:
+            self.ledger.drop_input(origin)
+            return
         record = []
         for item, result in zip(items, results):
             if result is None:  # a record that could not be written: read the file again next time
