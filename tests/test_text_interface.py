@@ -60,6 +60,24 @@ def test_headline_on_the_same_subjects_is_not_chrome(line: str):
     assert not chrome(line), line
 
 
+# Paragraphs of articles that use a notice's words: the article's text, not chrome. (A rule for a
+# search box's "press Enter ... Esc" once dropped any line where "return" came before "escape".)
+PROSE = [
+    "Families who return to the valley try to escape the floods again, the relief workers said.",
+    "The harbour office said its booking app needs JavaScript and was not working in the villages, "
+    "where most fishermen use old phones, and it promised a paper form by spring.",
+    "Investigators said the intruders used an outdated browser plugin that is no longer supported by "
+    "its maker, and that the harbour board had been warned about it twice last year, long before the "
+    "accounts of the ferry company, the fish market and the pilots' association were emptied in one "
+    "night; the board has since replaced every computer in the office and hired an adviser.",
+]
+
+
+@pytest.mark.parametrize("line", PROSE)
+def test_prose_on_the_same_subjects_is_not_chrome(line: str):
+    assert not chrome(line), line
+
+
 ARTICLE = (
     "The new ferry pier opens to passengers on Monday morning",
     "Work on the pier took two years and cost the harbour board more than it had planned at first.",

@@ -46,6 +46,7 @@ class Chrome:
     commenter: re.Pattern
     notice: re.Pattern  # searched for in a line holding one of notice_words (casefolded)
     notice_words: tuple[str, ...] = ()
+    notice_max_words: int = 25  # longer lines are prose, unless links between bars (a footer)
 
 
 def _alternation(patterns: list[str], flags: int) -> re.Pattern:
@@ -66,6 +67,7 @@ def chrome_rules(path: Path = DATA / "chrome.yml") -> Chrome:
         commenter=re.compile(raw["commenter_line"], re.I),
         notice=re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in raw["notice_lines"]) + r")\b", re.I),
         notice_words=tuple(raw["notice_words"]),
+        notice_max_words=int(raw["notice_max_words"]),
     )
 
 
@@ -93,10 +95,13 @@ def _dropped(unit: str, rules: Chrome) -> bool:
 
 
 def is_notice(unit: str, rules: Chrome) -> bool:
-    """A notice to the reader somewhere in the line (notice_lines), looked for only when the line holds
-    one of its words: the line is scanned once for each word, not once for every rule."""
+    """A notice to the reader somewhere in a short line (notice_lines; at most notice_max_words words
+    unless it is links between bars, a footer), looked for only when the line holds one of its words:
+    the line is scanned once for each word, not once for every rule."""
     low = unit.casefold()
-    return any(w in low for w in rules.notice_words) and bool(rules.notice.search(unit))
+    return (any(w in low for w in rules.notice_words)
+            and (len(unit.split()) <= rules.notice_max_words or unit.count("|") + unit.count("•") >= 2)
+            and bool(rules.notice.search(unit)))
 
 
 _YEARS = re.compile(r"\b(19|20)\d\d\b(\s*[-–]\s*\b(19|20)\d\d\b)?")
