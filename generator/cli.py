@@ -156,13 +156,13 @@ def _keys_typed_once(args: argparse.Namespace) -> None:
     """Refuse an mkdocs.yml with a key typed twice (ConfigurationError): YAML keeps the last silently."""
     from mkdocs.exceptions import ConfigurationError
 
-    from .textutil import repeated_keys
+    from .textutil import keys_given_twice
 
     try:
         typed = Path(args.config).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return  # MkDocs says what is wrong with it
-    if repeated := repeated_keys(typed):
+    if repeated := keys_given_twice(typed):
         raise ConfigurationError(f"{args.config}: {repeated[0]}: YAML keeps only the last, the first is ignored; "
                                  "remove one" + (f" (and {len(repeated) - 1} more keys given twice)" if len(repeated) > 1 else ""))
 

@@ -39,7 +39,7 @@ from .atomicfile import write_bytes
 from .inputs import in_built_site, one_line, over_pages
 from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest, listed_rejects
-from .textutil import md_escape, repeated_keys
+from .textutil import keys_given_twice, md_escape
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
 SOCKET_TIMEOUT = 10.0  # one read waits at most this long, so a download ends by FEED_TIMEOUT + this
@@ -94,7 +94,7 @@ def load_config(path: Path) -> list[Source]:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         raise ConfigError(f"{path}: not valid YAML{where}") from exc
-    if repeated := repeated_keys(text):
+    if repeated := keys_given_twice(text):
         raise ConfigError(f"{path}: {repeated[0]}: YAML keeps only the last, the first is ignored; remove one")
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError(f"{path}: needs a list under `sources:` (items `feed: URL` or `folder: PATH`)")

@@ -283,11 +283,12 @@ def mixed_scripts(text: str) -> tuple[str, str] | None:
     return None
 
 
-def repeated_keys(text: str) -> list[str]:
-    """"'key' is given twice (lines a and b)" for each key typed twice in one mapping of a YAML
+def keys_given_twice(text: str) -> list[str]:
+    """"'key' is given twice (lines a and b)" for each key typed twice in any mapping of a whole YAML
     file. YAML keeps the last silently: a second `plugins:` appended to mkdocs.yml dropped the
     archive plugin, a second `sources:` in archive.yml every feed listed under the first. The file
-    is composed, not constructed (tags such as `!!python/name:` stay names, aliases are not expanded)."""
+    is composed, not constructed (tags such as `!!python/name:` stay names, aliases are not expanded).
+    (A page's front matter has its own, cheaper check: writers.pagefile.repeated_keys.)"""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
