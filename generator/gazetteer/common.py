@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -66,6 +67,17 @@ def _package_path(module: str) -> Path:
     import importlib
 
     return Path(importlib.import_module(module).__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def curated_overlay() -> dict:
+    """data/places.yml, parsed once a process: the gazetteer's build (overlay.py), the news' spellings
+    of Arabic names (names.py) and the search's place aliases (search/site.py) read the same file.
+    Read only: callers do not change it."""
+    from ..textutil import load_yaml
+
+    raw = load_yaml((DATA / "places.yml").read_text(encoding="utf-8"))
+    return raw if isinstance(raw, dict) else {}
 
 
 def load_stopwords() -> set[str]:

@@ -86,10 +86,9 @@ _MAX_SPELLINGS = 16  # variants of one name at most: a long name of generic word
 @lru_cache(maxsize=1)
 def _word_spellings() -> dict[str, tuple[str, ...]]:
     """places.yml's `arabic_spellings`: the news' spellings of the generic words of Arabic names."""
-    from ..textutil import load_yaml
-    from .common import DATA
+    from .common import curated_overlay
 
-    raw = (load_yaml((DATA / "places.yml").read_text(encoding="utf-8")) or {}).get("arabic_spellings") or {}
+    raw = curated_overlay().get("arabic_spellings") or {}
     return {str(k): tuple(str(v) for v in vs) for k, vs in raw.items()}
 
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..textutil import load_yaml
-
-from .common import DATA, GATED_MIN_POP, KINDS, fold, load_stopwords, normalise, usable_name
+from .common import GATED_MIN_POP, KINDS, curated_overlay, fold, load_stopwords, normalise, usable_name
 
 
 def _finish(places, aliases, country_idx) -> dict:
     """Apply the curated overlay, then index every usable name."""
-    overlay = load_yaml((DATA / "places.yml").read_text(encoding="utf-8")) or {}
+    overlay = curated_overlay()
     forced: dict[int, set[str]] = defaultdict(set)  # curated aliases bypass the usable_name filter
     cc_by_name = {places[i][0].casefold(): cc for cc, i in country_idx.items()}
     for cc, i in country_idx.items():

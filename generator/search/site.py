@@ -6,7 +6,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import sitewrite
-from ..textutil import load_yaml
 from ..mkdocs_plugin.index import LocationNode, Record, walk
 from .build import Doc, _files, build
 from .tokens import words
@@ -103,13 +102,12 @@ def alias_words(spellings: dict[str, dict[str, tuple[str, ...]]]) -> dict[str, d
     return {facet: dict(sorted(values.items())) for facet, values in sorted(out.items())}
 
 
-PLACES_FILE = Path(__file__).resolve().parent.parent / "data" / "places.yml"
-
-
 @lru_cache(maxsize=1)
 def _curated_aliases() -> dict[tuple[str, str], tuple[str, ...]]:
     """(name, country) -> the aliases places.yml gives a place (a country is its own country)."""
-    raw = load_yaml(PLACES_FILE.read_text(encoding="utf-8")) or {}
+    from ..gazetteer.common import curated_overlay
+
+    raw = curated_overlay()
     out: dict[tuple[str, str], tuple[str, ...]] = {}
     for section in ("countries", "regions", "places", "areas"):
         for entry in raw.get(section) or []:
