@@ -212,7 +212,7 @@ def _belongs_to(input_name: str, files: set[str]) -> bool:
 
 # Rejected records of one input file listed one by one (on stderr and in the rejects report); the
 # rest are counted in one line. A file of 1,000,000 bad records left a 93 MB rejects.jsonl (and
-# a million lines on the terminal); `--json` still lists every record.
+# a million lines on the terminal); `--json` lists up to reading.MAX_REJECTED_RECORDS of them.
 LISTED_REJECTS = 100
 
 

@@ -293,7 +293,7 @@ def keys_given_twice(text: str) -> list[str]:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return []  # the loader that reads it says what is wrong
-    out: list[str] = []
+    out: list[tuple[int, str]] = []  # (the second line, what is said), said in the file's order
     stack, seen_nodes = [root], set()
     while stack:
         node = stack.pop()
@@ -305,10 +305,11 @@ def keys_given_twice(text: str) -> list[str]:
             for key, value in node.value:
                 if isinstance(key, yaml.ScalarNode) and key.value != "<<":
                     if key.value in lines:
-                        out.append(f"{key.value!r} is given twice (lines {lines[key.value]} and {key.start_mark.line + 1})")
+                        line = key.start_mark.line + 1
+                        out.append((line, f"{key.value!r} is given twice (lines {lines[key.value]} and {line})"))
                     else:
                         lines[key.value] = key.start_mark.line + 1
                 stack.append(value)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
-    return sorted(out, key=lambda s: int(s.rsplit(" and ", 1)[1].rstrip(")")))
+    return [said for _, said in sorted(out, key=lambda pair: pair[0])]
