@@ -172,16 +172,12 @@ class Resolver(Namesakes):
         if paired:  # a town and its county start as each other's context
             guess = [next((i for i, _ in self._candidates(j) if i in paired), i0)
                      for (_, _, j), i0 in zip(mentions, guess)]
-            cc, key = self._cc, self._region_key
-            out = self._in_context(text, mentions, guess, _counts([cc[i] for k, i in enumerate(guess) if cc[i] and k not in body]),
-                                   _counts([key(i) for k, i in enumerate(guess) if key(i) >= 0 and k not in body]), paired, support, body)
+            out = self._in_context(text, mentions, guess, *self._context(guess, body), paired, support, body)
         else:
             out = self._in_context(text, mentions, guess, _counts([r[1] for r in first if r[1]]),
                                    _counts([r[2] for r in first if r[2] >= 0]), paired, support, body)
         if out != guess:
-            cc, key = self._cc, self._region_key
-            out = self._in_context(text, mentions, out, _counts([cc[i] for k, i in enumerate(out) if cc[i] and k not in body]),
-                                   _counts([key(i) for k, i in enumerate(out) if key(i) >= 0 and k not in body]), paired, support, body)
+            out = self._in_context(text, mentions, out, *self._context(out, body), paired, support, body)
         if len(mentions) > 2:
             self._like_neighbours(text, mentions, out)
         if len(mentions) > 1:
@@ -191,6 +187,13 @@ class Resolver(Namesakes):
         if len(mentions) > 1:
             self._short_forms(mentions, out)
         return out
+
+    def _context(self, chosen: list[int], body: set[int]) -> tuple:
+        """The countries and regions of the entries chosen for the mentions, counted: the article's
+        context for `_in_context` (a mention inside a body's name left out)."""
+        cc, keys = self._cc, [self._region_key(i) for i in chosen]
+        return (_counts([cc[i] for k, i in enumerate(chosen) if cc[i] and k not in body]),
+                _counts([a for k, a in enumerate(keys) if a >= 0 and k not in body]))
 
     def _in_body_names(self, text: str, mentions: list[tuple[int, int, int]], guess: list[int]) -> set[int]:
         """Numbers of the mentions of a country inside a body's name ("Air Canada Cargo", "Bank of
