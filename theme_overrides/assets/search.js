@@ -73,12 +73,16 @@
     new FormData(form).forEach(function (v, k) { p[k] = String(v); });
     return p;
   }
+  // Whether an article is filed under a facet's value (a promise of the test; null: no such value).
+  function valueTest(facet, value) {
+    var v = (meta.facets[facet] || []).find(function (v) { return v[0] === value; });
+    return v ? idsOf(fileOf(facet, v)) : null;
+  }
   function filterTests(p) {
     var tests = [];
     FACETS.forEach(function (f) {
       if (p[f] === undefined || p[f] === "") return;
-      var v = meta.facets[f].find(function (v) { return v[0] === p[f]; });
-      tests.push(!v ? Promise.resolve(function () { return false; }) : idsOf(fileOf(f, v)));
+      tests.push(valueTest(f, p[f]) || Promise.resolve(function () { return false; }));
     });
     if (p.year) {
       var r = meta.years[p.year] || [1, 0];
@@ -107,10 +111,7 @@
   }
   // Whether an article is filed under one of these tags or places (null: none has a file, take any).
   function filedTest(filters) {
-    var files = filters.map(function (to) {
-      var v = (meta.facets[to.facet] || []).find(function (v) { return v[0] === to.value; });
-      return v && idsOf(fileOf(to.facet, v));
-    }).filter(Boolean);
+    var files = filters.map(function (to) { return valueTest(to.facet, to.value); }).filter(Boolean);
     if (!files.length) return Promise.resolve(null);
     return Promise.all(files).then(function (tests) {
       return function (id) { return tests.some(function (t) { return t(id); }); };
