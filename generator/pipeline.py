@@ -32,8 +32,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import readcache, reading
-from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs  # noqa: F401
-from .model import RejectedInput
+from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs, json_text  # noqa: F401
+from .model import MAX_REJECTED_RECORDS, RejectedInput
 from .reading import (MAX_BYTES, PAST_CAP, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
                       _one_line, _prepare, read_all, read_file)
 from .writers.ledger import Ledger
@@ -212,7 +212,7 @@ def _belongs_to(input_name: str, files: set[str]) -> bool:
 
 # Rejected records of one input file listed one by one (on stderr and in the rejects report); the
 # rest are counted in one line. A file of 1,000,000 bad records left a 93 MB rejects.jsonl (and
-# a million lines on the terminal); `--json` lists up to reading.MAX_REJECTED_RECORDS of them.
+# a million lines on the terminal); `--json` lists up to MAX_REJECTED_RECORDS of them.
 LISTED_REJECTS = 100
 
 
@@ -221,18 +221,23 @@ def listed_rejects(entries: list[Entry]) -> list[tuple[Entry, int]]:
     per input file, then one entry for that file saying how many more of its records were rejected."""
     shown: dict[str, int] = {}
     more: dict[str, int] = {}
+    capped = set()  # files whose reader counted records past MAX_REJECTED_RECORDS: --json lists those first
     out = []
     for e in entries:
         if e.outcome != "rejected":
             continue
         head = e.file or e.input
-        if shown.get(head, 0) < LISTED_REJECTS or e.input.endswith(PAST_CAP):  # (the reader's own count)
+        if e.input.endswith(PAST_CAP):  # (the reader's own count)
+            capped.add(head)
+            out.append((e, 0))
+        elif shown.get(head, 0) < LISTED_REJECTS:
             shown[head] = shown.get(head, 0) + 1
             out.append((e, 0))
         else:
             more[head] = more.get(head, 0) + 1
     return out + [(Entry(head, "rejected", reason=f"{n:,} more of its records rejected, not listed here "
-                                                   f"(`archive ingest --json {head}` lists every one)"), n)
+                                                   f"(`archive ingest --json {head}` lists "
+                                                   f"{f'the first {MAX_REJECTED_RECORDS:,}' if head in capped else 'every one'})"), n)
                   for head, n in more.items()]
 
 
@@ -253,7 +258,8 @@ def write_rejects(content: Path, entries: list[Entry], files: list[str] | None =
             continue
         if not _belongs_to(name, touched):
             kept.append(line)
-    lines = kept + [json.dumps({"input": e.input, "reason": e.reason, **({"more": n} if n else {})}, ensure_ascii=False)
+    lines = kept + [json_text(json.dumps({"input": e.input, "reason": e.reason, **({"more": n} if n else {})},
+                                         ensure_ascii=False))
                     for e, n in listed_rejects(entries)]
     lines = list(dict.fromkeys(lines))
     if lines or path.exists():
@@ -267,7 +273,7 @@ def summary_line(entries: list[Entry]) -> str:
 
 def report_json(entries: list[Entry]) -> str:
     counts = {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
-    return json.dumps({"counts": counts, "total": len(entries),
-                       "entries": [{k: v for k, v in asdict(e).items() if v is not None and k != "file"}
-                                   for e in entries]},
-                      indent=2, ensure_ascii=False)
+    return json_text(json.dumps({"counts": counts, "total": len(entries),
+                                 "entries": [{k: v for k, v in asdict(e).items() if v is not None and k != "file"}
+                                             for e in entries]},
+                                indent=2, ensure_ascii=False))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from generator.model import MAX_REJECTED_RECORDS
 
 from .conftest import run_archive
 from .test_hostile_more import HEADLINE
@@ -15,6 +16,45 @@ RAW_CONTROLS = "\u202e\u009b\u2066"  # reverse the rest of the line; a CSI to so
 
 def _article(title: str = HEADLINE) -> dict:
     return {"title": title, "body": "\n\n".join(body(3, 3)), "date": "2024-05-01"}
+
+
+def test_json_reports_write_bidi_and_c1_characters_as_escapes(tmp_path):
+    """`ingest --json` and rejects.jsonl kept U+202E (and C1 controls such as U+009B) raw inside
+    their strings: json.dumps escapes only characters below U+0020, so a file named with one
+    reversed the rest of the report's line on the terminal that printed it. They are written as
+    \\uXXXX escapes now: the same values for whatever reads the JSON."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    name = f"a{RAW_CONTROLS}b.json"
+    (inbox / name).write_text(json.dumps([_article(), {"title": 5}]), encoding="utf-8")
+    content = tmp_path / "content"
+    out = run_archive("ingest", str(inbox), "--content", str(content), "--json", cwd=tmp_path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    report = (content / ".archive" / "rejects.jsonl").read_text(encoding="utf-8")
+    for text in (out.stdout, report):
+        assert not any(c in text for c in RAW_CONTROLS), text
+        assert "\\u202e\\u009b\\u2066" in text, text
+    inputs = [e["input"] for e in json.loads(out.stdout)["entries"]]
+    assert inputs == [str(inbox / name) + "#1", str(inbox / name) + "#2"], inputs
+    assert json.loads(report.splitlines()[0])["input"] == str(inbox / name) + "#2"
+
+
+def test_the_count_of_unlisted_rejects_points_to_what_json_really_lists(tmp_path):
+    """Past a file's first MAX_REJECTED_RECORDS rejected records, `--json` lists only those first
+    ones and counts the rest, but the line counting the records not listed on the terminal said
+    "`archive ingest --json FILE` lists every one"."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "export.jsonl").write_text(json.dumps(_article()) + "\n" + "nope\n" * (MAX_REJECTED_RECORDS + 50),
+                                        encoding="utf-8")
+    (inbox / "small.jsonl").write_text(json.dumps(_article("Another headline about the convoys")) + "\n"
+                                       + "nope\n" * 150, encoding="utf-8")
+    out = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    counting = {line.split(": rejected: ")[0]: line for line in out.stderr.splitlines() if "not listed here" in line}
+    assert counting[str(inbox / "export.jsonl")].endswith(
+        f"(`archive ingest --json {inbox / 'export.jsonl'}` lists the first {MAX_REJECTED_RECORDS:,})"), counting
+    assert counting[str(inbox / "small.jsonl")].endswith("lists every one)"), counting
 
 
 def test_a_broken_sidecar_is_named_with_its_problem_and_line(tmp_path):
