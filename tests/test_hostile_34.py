@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from generator.model import MAX_REJECTED_RECORDS
+from generator.model import MAX_JSON_VALUES, MAX_REJECTED_RECORDS
+from generator.readers.jsonl import read_json
 
 from .conftest import run_archive
 from .test_hostile_more import HEADLINE
@@ -55,6 +56,41 @@ def test_the_count_of_unlisted_rejects_points_to_what_json_really_lists(tmp_path
     assert counting[str(inbox / "export.jsonl")].endswith(
         f"(`archive ingest --json {inbox / 'export.jsonl'}` lists the first {MAX_REJECTED_RECORDS:,})"), counting
     assert counting[str(inbox / "small.jsonl")].endswith("lists every one)"), counting
+
+
+def test_a_json_array_of_a_million_tiny_records_is_refused_before_it_is_parsed(tmp_path):
+    """A JSON array (not JSON Lines) of millions of tiny records was parsed whole: 20 MiB of `{}`
+    took 580 MB and 28 CPU-s to become as many rejected records. Past MAX_JSON_VALUES values a JSON
+    document is one rejected file, refused before it is parsed; the line says to write it as JSON
+    Lines, which are read (and bounded) a line at a time."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    tiny = MAX_JSON_VALUES // 2 + 1000
+    (inbox / "array.json").write_text("[" + ",".join(["{}"] * tiny) + "]", encoding="utf-8")
+    (inbox / "wrapped.json").write_text('{"articles": [' + ",".join(["[]"] * tiny) + "]}", encoding="utf-8")
+    out = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), "--json", cwd=tmp_path)
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr[-2000:]
+    report = json.loads(out.stdout)
+    assert report["total"] == 2, report["counts"]
+    for entry in report["entries"]:
+        assert entry["outcome"] == "rejected" and entry["reason"].startswith(
+            f"JSON document of more than {MAX_JSON_VALUES:,} values"), entry
+        assert "JSON Lines" in entry["reason"], entry
+
+
+def test_json_lines_are_bounded_line_by_line_not_as_a_whole():
+    """JSON Lines are read a line at a time, so a file of many records stays readable however many
+    values it holds in all; one line past MAX_JSON_VALUES is that record rejected (it was parsed
+    whole and published with its 1,200,000-entry list of junk beside a title and a body)."""
+    per_line = 600
+    lines = [json.dumps({**_article(f"Record {i} about the convoys"), "tags": [1] * per_line}) for i in range(2000)]
+    assert 2000 * per_line > MAX_JSON_VALUES
+    junk = json.dumps({**_article("The line of junk"), "junk": [[]] * (MAX_JSON_VALUES + 200_000)})
+    read = list(read_json("\n".join(lines[:3] + [junk] + lines[3:]) + "\n", "export.jsonl"))
+    rejected = [r for r in read if hasattr(r, "reason")]
+    assert len(read) == 2001 and len(rejected) == 1, rejected
+    assert rejected[0].origin == "export.jsonl:4" and f"more than {MAX_JSON_VALUES:,} JSON values" in rejected[0].reason
+    assert all(not hasattr(r, "reason") and r.title.startswith("Record ") for r in read[:3] + read[4:])
 
 
 def test_a_broken_sidecar_is_named_with_its_problem_and_line(tmp_path):
