@@ -321,10 +321,26 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
 CORE = ("ingest", "build", "serve", "eval")  # defined here: parsed without importing the others
 
 
+# What a command stopped by Ctrl-C leaves, said in one line instead of the traceback of wherever it
+# was (27 lines from the reading pool's poll): pages and site files are each written whole and then
+# renamed, the ledger keeps what was committed, and the next run settles the rest.
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
+INTERRUPTED = {
+    "ingest": "the pages written so far are complete; run it again to go on (what is done is not done twice)",
+    "update": "the pages written so far are complete; run it again to go on (what is done is not done twice)",
+    "build": "the site folder may hold part of this build; run it again",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser(others=not (argv and argv[0] in CORE)).parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        what = INTERRUPTED.get(args.command, "nothing it wrote is half-written; run it again")
+        print(f"\narchive {args.command}: interrupted (Ctrl-C): {what}", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -3,12 +3,19 @@ every test fails on the code before its fix (the commit messages say what happen
 from __future__ import annotations
 
 import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
+
 
 from generator.model import MAX_JSON_VALUES, MAX_REJECTED_RECORDS
 from generator.readers.jsonl import read_json
 
-from .conftest import run_archive
+from .conftest import ROOT, run_archive
 from .test_hostile_more import HEADLINE
 from .test_hostile_site import body
 
@@ -109,3 +116,49 @@ def test_a_broken_sidecar_is_named_with_its_problem_and_line(tmp_path):
     assert reasons["s.txt"] == "sidecar s.meta.yml is not valid YAML: found unexpected end of stream (line 3)", reasons
     assert reasons["t.txt"] == ("sidecar t.meta.yml is not valid YAML: YAML anchors and aliases are not allowed in a "
                                 "sidecar (write the value out) (line 2)"), reasons
+
+
+def _export(path: Path, n: int, seed: int = 0) -> None:
+    """A JSON Lines export of n distinct articles (each its own words, so none is a near-duplicate)."""
+    words = ("convoy border aid talks ceasefire village district officials fighters road bridge hospital water "
+             "clinic market school council police river port drone patrol night families camp north south").split()
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            paras = [". ".join(" ".join(rng.choice(words) for _ in range(14)).capitalize() for _ in range(4)) + "."
+                     for _ in range(6)]
+            f.write(json.dumps({"title": f"Report {i}: " + " ".join(rng.choice(words) for _ in range(6)),
+                                "body": "\n\n".join(paras), "date": f"2024-05-{i % 28 + 1:02d}"}) + "\n")
+
+
+def _pages(content: Path) -> list[Path]:
+    return sorted((content / "articles").rglob("*.md")) if (content / "articles").is_dir() else []
+
+
+def test_ctrl_c_during_an_ingest_is_one_line_and_the_next_run_goes_on(tmp_path):
+    """Ctrl-C during `archive ingest` printed a 27-line KeyboardInterrupt traceback from wherever
+    the run was (the reading pool's poll). Now one line says the pages written are whole and to
+    run it again (exit status 130, as a shell reports Ctrl-C); the next run writes the rest, and
+    the pages already written are unchanged, none twice."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _export(inbox / "export.jsonl", 1500)
+    content = tmp_path / "content"
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "ingest", str(inbox), "--content", str(content)],
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 300
+    while not _pages(content) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # interrupted while it writes pages: the first one is there
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (proc.returncode, err[-3000:])
+    said = [line for line in err.splitlines() if line.strip()]
+    assert said == ["archive ingest: interrupted (Ctrl-C): the pages written so far are complete; run it again "
+                    "to go on (what is done is not done twice)"], err[-3000:]
+    before = len(_pages(content))
+    assert 0 < before < 1500
+    again = run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert f"{1500 - before} new, 0 updated, {before} unchanged, 0 duplicate, 0 rejected" in again.stdout, again.stdout
+    assert len(_pages(content)) == 1500
