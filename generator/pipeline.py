@@ -23,9 +23,11 @@ identity (inode, size, times) did not change since it was hashed is not even has
 """
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -138,6 +140,7 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                 reads.close()
             ledger.close(None)
             raise
+        stopped: BaseException | None = None  # a write that found the disk full (or read-only)
         try:
             for path, result, key in _progress(reads, len(files), progress):
                 origin = display_name(path)
@@ -164,7 +167,10 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                         entries.append(Entry(item.origin, "rejected", title=item.title, reason=str(exc)))
                         key = None  # the input's last record stays: it names the page next run too
                         continue
-                    except Exception as exc:  # e.g. disk full: reported, and the run goes on
+                    except Exception as exc:  # reported, and the run goes on, unless the disk is full
+                        if _out_of_room(exc):
+                            stopped = exc
+                            break
                         entries.append(Entry(item.origin, "rejected", title=item.title,
                                              reason=f"could not be written: {type(exc).__name__}: {_one_line(exc)}"))
                         written_all.append(None)
@@ -173,15 +179,39 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                     note = "; ".join(n for n in [written.note, *item.notes] if n) or None
                     entries.append(Entry(item.origin, written.outcome, page=str(written.path),
                                          title=written.title or item.title, reason=note))
+                if stopped is not None:
+                    break
                 if key is not None:
                     store.remember(origin, key, result, written_all)
         finally:
             reads.close()
-            store.save_ledger()
+            steps = [store.save_ledger]
             if inputs is not None:
-                inputs.save(forget_unseen=False)  # other inboxes ingested into this folder keep theirs
-            write_rejects(content, entries, [display_name(f) for f in files])
+                steps.append(lambda: inputs.save(forget_unseen=False))  # other inboxes' records are kept
+            steps.append(lambda: write_rejects(content, entries, [display_name(f) for f in files]))
+            for step in steps:
+                try:
+                    step()
+                except Exception as exc:
+                    if not _out_of_room(exc):
+                        raise
+                    stopped = stopped or exc
+    if stopped is not None:
+        pages = sum(e.outcome in ("new", "updated") for e in entries)
+        entries.append(Entry(display_name(content), "rejected", reason=(
+            f"{_one_line(stopped)}: stopped after {pages:,} pages written, each whole; the inputs after them "
+            "were not read. Make room and run it again: it goes on from there")))
     return entries
+
+
+def _out_of_room(exc: BaseException) -> bool:
+    """Whether a write failed for want of room or of a writable disk, which every later write would
+    meet too. A full disk went on failing one page after another (a line each), then ended in a
+    traceback from the ledger, which SQLite had rolled back, with no summary and no report."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        why in str(exc) for why in ("disk is full", "readonly database", "disk I/O error"))
 
 
 def _replayed_entries(origin: str, replayed: list) -> list[Entry]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 import random
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import pytest
 
 from generator.model import MAX_JSON_VALUES, MAX_REJECTED_RECORDS
 from generator.readers.jsonl import read_json
@@ -162,3 +165,51 @@ def test_ctrl_c_during_an_ingest_is_one_line_and_the_next_run_goes_on(tmp_path):
     assert again.returncode == 0, again.stderr[-2000:]
     assert f"{1500 - before} new, 0 updated, {before} unchanged, 0 duplicate, 0 rejected" in again.stdout, again.stdout
     assert len(_pages(content)) == 1500
+
+
+def test_a_full_disk_stops_the_ingest_with_one_line_and_the_next_run_goes_on(tmp_path):
+    """On a full disk each page's write failed with its own line, then the run ended in a traceback
+    from the ledger ("cannot commit - no transaction is active": SQLite had rolled back the
+    transaction when the disk filled), with no summary and no rejects report. Now the first write
+    that finds no room stops the run: one line naming the content folder and the error, the pages
+    written are whole, no temporary file is left, and once there is room the next run goes on.
+    The disk is a small tmpfs in a mount namespace of its own (skipped where one cannot be made)."""
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"]).returncode:
+        pytest.skip("no mount namespace can be made here")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _export(inbox / "export.jsonl", 120, seed=1)
+    disk, out = tmp_path / "disk", tmp_path / "out"
+    disk.mkdir()
+    out.mkdir()
+    ingest = f"{shlex.quote(sys.executable)} -m generator ingest {inbox} --content {disk}/content"
+    script = f"""
+        mount -t tmpfs -o size=256k tmpfs {disk} || exit 97
+        {ingest} >{out}/1.out 2>{out}/1.err; echo $? >{out}/1.rc
+        cp -r {disk}/content {out}/full
+        mount -o remount,size=8m {disk} || exit 98
+        {ingest} >{out}/2.out 2>{out}/2.err; echo $? >{out}/2.rc
+        cp -r {disk}/content {out}/roomy
+    """
+    ran = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if ran.returncode in (97, 98):
+        pytest.skip(f"no tmpfs can be mounted here: {ran.stderr.strip()}")
+    err = (out / "1.err").read_text()
+    assert (out / "1.rc").read_text().strip() == "1" and "Traceback" not in err, err[-3000:]
+    said = err.splitlines()
+    assert len(said) == 1 and said[0].startswith(f"{disk}/content: rejected: "), said
+    assert "No space left on device" in said[0] or "disk is full" in said[0], said
+    assert "pages written, each whole" in said[0] and "run it again" in said[0], said
+    written = _pages(out / "full")
+    assert 0 < len(written) < 120, len(written)
+    assert not list((out / "full").rglob(".tmp-*"))
+    for page in written:  # whole: the front matter closed and the body's last paragraph there
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("---\n") and text.count("\n---\n") >= 1 and text.rstrip().endswith("."), page
+    assert (out / "2.rc").read_text().strip() == "0", (out / "2.err").read_text()[-2000:]
+    first = (out / "1.out").read_text()
+    new = int(first.split(" new")[0])
+    assert new == len(written), (first, len(written))
+    assert f"{120 - new} new, 0 updated, {new} unchanged, 0 duplicate, 0 rejected" in (out / "2.out").read_text()
+    assert len(_pages(out / "roomy")) == 120
