@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -341,6 +342,20 @@ def main(argv: list[str] | None = None) -> int:
         what = INTERRUPTED.get(args.command, "nothing it wrote is half-written; run it again")
         print(f"\narchive {args.command}: interrupted (Ctrl-C): {what}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # a folder it must write that cannot be written: one line, not a traceback
+        if exc.errno not in CANNOT_WRITE:
+            raise
+        from .inputs import one_line
+
+        print(one_line(f"archive {args.command}: {exc.filename or 'a file it writes'}: {exc.strerror}: stopped, "
+                       "nothing half-written; once it can be written, run it again"), file=sys.stderr)
+        return 1
+
+
+# Errors of a file system that cannot take what a command writes: a read-only content folder made
+# `archive ingest` and `archive update` a traceback from their lock file, a read-only site folder
+# made `archive build` one from its start marker.
+CANNOT_WRITE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ import pytest
 from generator.model import MAX_JSON_VALUES, MAX_REJECTED_RECORDS
 from generator.readers.jsonl import read_json
 
-from .conftest import ROOT, run_archive
+from .conftest import ROOT, copy_project, run_archive
 from .test_hostile_more import HEADLINE
 from .test_hostile_site import body
 
@@ -174,8 +174,7 @@ def test_a_full_disk_stops_the_ingest_with_one_line_and_the_next_run_goes_on(tmp
     that finds no room stops the run: one line naming the content folder and the error, the pages
     written are whole, no temporary file is left, and once there is room the next run goes on.
     The disk is a small tmpfs in a mount namespace of its own (skipped where one cannot be made)."""
-    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"]).returncode:
-        pytest.skip("no mount namespace can be made here")
+    _namespace_or_skip()
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     _export(inbox / "export.jsonl", 120, seed=1)
@@ -213,3 +212,39 @@ def test_a_full_disk_stops_the_ingest_with_one_line_and_the_next_run_goes_on(tmp
     assert new == len(written), (first, len(written))
     assert f"{120 - new} new, 0 updated, {new} unchanged, 0 duplicate, 0 rejected" in (out / "2.out").read_text()
     assert len(_pages(out / "roomy")) == 120
+
+
+def _namespace_or_skip() -> None:
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"]).returncode:
+        pytest.skip("no mount namespace can be made here")
+
+
+def test_a_read_only_content_or_site_folder_is_one_line(tmp_path):
+    """A content folder on a read-only file system made `archive ingest` and `archive update` a
+    traceback from their lock file (OSError: [Errno 30] Read-only file system), and a read-only
+    site folder made `archive build` one from its start marker: one line each now, naming the file."""
+    _namespace_or_skip()
+    project = copy_project(tmp_path / "p")
+    (project / "archive.yml").write_text("sources:\n  - folder: inbox/\n", encoding="utf-8")
+    (project / "inbox").mkdir()
+    _export(project / "inbox" / "export.jsonl", 3)
+    (project / "site").mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    run = f"{shlex.quote(sys.executable)} -m generator"
+    script = f"""
+        for d in content site; do mount --bind {project}/$d {project}/$d && mount -o remount,bind,ro {project}/$d || exit 97; done
+        {run} ingest inbox 2>{out}/ingest.err; echo $? >{out}/ingest.rc
+        {run} update --offline 2>{out}/update.err; echo $? >{out}/update.rc
+        {run} build 2>{out}/build.err; echo $? >{out}/build.rc
+    """
+    ran = subprocess.run(["unshare", "-rm", "sh", "-c", script], cwd=project, capture_output=True, text=True,
+                         timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    if ran.returncode == 97:
+        pytest.skip(f"no read-only bind mount can be made here: {ran.stderr.strip()}")
+    for command, file in (("ingest", "content/.archive"), ("update", "content/.archive"),
+                          ("build", f"{project}/site/.archive-build-started")):
+        said = (out / f"{command}.err").read_text().splitlines()
+        assert (out / f"{command}.rc").read_text().strip() == "1", (command, said[-5:])
+        assert said == [f"archive {command}: {file}: Read-only file system: stopped, nothing half-written; once it "
+                        "can be written, run it again"], (command, said[-5:])
