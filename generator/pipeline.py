@@ -76,7 +76,12 @@ def _lock(content: Path):
     with open(state / "lock", "a") as fh:
         # A POSIX record lock (lockf), not flock: it belongs to this process only, so forked
         # workers cannot keep holding it after a SIGKILL, and it dies with the process.
-        fcntl.lockf(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # the second of two commands at once waited without a word, as if it hung
+            print(f"waiting for the other ingest or update into {display_name(content)} to finish…",
+                  file=sys.stderr, flush=True)
+            fcntl.lockf(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:

@@ -2,9 +2,11 @@
 every test fails on the code before its fix (the commit messages say what happened before)."""
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import random
+import select
 import shlex
 import shutil
 import signal
@@ -248,3 +250,24 @@ def test_a_read_only_content_or_site_folder_is_one_line(tmp_path):
         assert (out / f"{command}.rc").read_text().strip() == "1", (command, said[-5:])
         assert said == [f"archive {command}: {file}: Read-only file system: stopped, nothing half-written; once it "
                         "can be written, run it again"], (command, said[-5:])
+
+
+def test_a_second_ingest_into_the_same_folder_says_it_waits(tmp_path):
+    """Two ingests into one content folder at once: the second waited for the first's lock without a
+    word, like a command that hung. It says what it waits for, then goes on when the lock is free."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _export(inbox / "export.jsonl", 2)
+    content = tmp_path / "content"
+    (content / ".archive").mkdir(parents=True)
+    with open(content / ".archive" / "lock", "a") as held:
+        fcntl.lockf(held, fcntl.LOCK_EX)  # what a running ingest holds (another process: POSIX record locks)
+        proc = subprocess.Popen([sys.executable, "-m", "generator", "ingest", str(inbox), "--content", str(content)],
+                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)})
+        said = select.select([proc.stderr], [], [], 120)[0]  # the old code said nothing while it waited
+        first = proc.stderr.readline() if said else ""
+        fcntl.lockf(held, fcntl.LOCK_UN)
+    rest, _ = proc.communicate(timeout=300)
+    assert first == f"waiting for the other ingest or update into {content} to finish…\n", first
+    assert proc.returncode == 0 and "2 new" in rest, rest
