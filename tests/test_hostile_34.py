@@ -271,3 +271,15 @@ def test_a_second_ingest_into_the_same_folder_says_it_waits(tmp_path):
     rest, _ = proc.communicate(timeout=300)
     assert first == f"waiting for the other ingest or update into {content} to finish…\n", first
     assert proc.returncode == 0 and "2 new" in rest, rest
+
+
+def test_aliases_in_archive_yml_are_one_short_line(tmp_path):
+    """archive.yml was read by yaml.safe_load, which expands aliases: `sources: [*a5]` with five levels
+    of ten made the error line about that source spell out 100,000 items (722 KB on one line; nine
+    levels, 300 bytes, would be a billion). Refused as in pages and sidecars: one line with the line."""
+    levels = ["a0: &a0 [x]"] + [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 6)]
+    (tmp_path / "archive.yml").write_text("\n".join(levels) + "\nsources:\n  - *a5\n", encoding="utf-8")
+    out = run_archive("update", "--offline", cwd=tmp_path)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr[-500:]
+    assert out.stderr.splitlines() == ["archive update: archive.yml: not valid YAML (line 1): YAML anchors and "
+                                       "aliases are not allowed in archive.yml (write the value out)"], out.stderr[:500]
