@@ -17,13 +17,15 @@ EVALUATIONS = {
 
 
 # Exit status of `archive ingest` (README, `archive ingest --help`).
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 3
 INGEST_EPILOG = """exit status:
   0  every input became a page or is a known duplicate (new, updated, unchanged, duplicate)
   1  some inputs (files or records) were rejected: see the report (stderr, --json,
      content/.archive/rejects.jsonl)
   2  usage error: a path that does not exist, that is, holds or lies in the content folder, or
-     that is or lies in a built site, a bad option, or a cache folder that is not yours; nothing was ingested"""
+     that is or lies in a built site, a bad option, or a cache folder that is not yours; nothing was ingested
+  3  stopped: the disk is full or the content folder cannot be written; the pages written are
+     whole, and running it again (once it can write) goes on from there"""
 
 
 def whole_number(low: int, what: str):
@@ -95,6 +97,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         print(report_json(entries))
     else:
         print(summary_line(entries))
+    if any(e.stopped for e in entries):
+        return EXIT_STOPPED  # not 1, which `make update` takes as "some inputs rejected" and goes on
     return EXIT_REJECTED if any(e.outcome == "rejected" for e in entries) else EXIT_OK
 
 
@@ -349,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
 
         print(one_line(f"archive {args.command}: {exc.filename or 'a file it writes'}: {exc.strerror}: stopped, "
                        "nothing half-written; once it can be written, run it again"), file=sys.stderr)
-        return 1
+        return EXIT_STOPPED
 
 
 # Errors of a file system that cannot take what a command writes: a read-only content folder made

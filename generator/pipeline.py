@@ -53,6 +53,7 @@ class Entry:
     reason: str | None = None
     title: str | None = None
     file: str | None = None  # the input file a rejected record came from (not in the JSON report)
+    stopped: bool | None = None  # the run stopped here (a full disk): exit status 3, not 1
 
 
 def _progress(iterable, total: int, show: bool):
@@ -203,7 +204,7 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                     stopped = stopped or exc
     if stopped is not None:
         pages = sum(e.outcome in ("new", "updated") for e in entries)
-        entries.append(Entry(display_name(content), "rejected", reason=(
+        entries.append(Entry(display_name(content), "rejected", stopped=True, reason=(
             f"{_one_line(stopped)}: stopped after {pages:,} pages written, each whole; the inputs after them "
             "were not read. Make room and run it again: it goes on from there")))
     return entries

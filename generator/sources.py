@@ -78,7 +78,10 @@ class UpdateResult:
 
     @property
     def exit_code(self) -> int:
-        """0: every input is a page or a known duplicate; 1: something was rejected or unreachable."""
+        """0: every input is a page or a known duplicate; 1: something was rejected or unreachable;
+        3: the ingest stopped (a full disk), which `make update` must not take for 1 and go on."""
+        if any(e.stopped for e in self.entries):
+            return 3
         rejected = any(e.outcome == "rejected" for e in self.entries)
         return 1 if rejected or self.problems else 0
 

@@ -173,8 +173,9 @@ def test_a_full_disk_stops_the_ingest_with_one_line_and_the_next_run_goes_on(tmp
     """On a full disk each page's write failed with its own line, then the run ended in a traceback
     from the ledger ("cannot commit - no transaction is active": SQLite had rolled back the
     transaction when the disk filled), with no summary and no rejects report. Now the first write
-    that finds no room stops the run: one line naming the content folder and the error, the pages
-    written are whole, no temporary file is left, and once there is room the next run goes on.
+    that finds no room stops the run: one line naming the content folder and the error, exit status
+    3 (1, "some inputs rejected", is what `make update` lets pass), the pages written are whole, no
+    temporary file is left, and once there is room the next run goes on.
     The disk is a small tmpfs in a mount namespace of its own (skipped where one cannot be made)."""
     _namespace_or_skip()
     inbox = tmp_path / "inbox"
@@ -197,7 +198,7 @@ def test_a_full_disk_stops_the_ingest_with_one_line_and_the_next_run_goes_on(tmp
     if ran.returncode in (97, 98):
         pytest.skip(f"no tmpfs can be mounted here: {ran.stderr.strip()}")
     err = (out / "1.err").read_text()
-    assert (out / "1.rc").read_text().strip() == "1" and "Traceback" not in err, err[-3000:]
+    assert (out / "1.rc").read_text().strip() == "3" and "Traceback" not in err, err[-3000:]  # not 1: `make update` goes on
     said = err.splitlines()
     assert len(said) == 1 and said[0].startswith(f"{disk}/content: rejected: "), said
     assert "No space left on device" in said[0] or "disk is full" in said[0], said
@@ -210,9 +211,10 @@ def test_a_full_disk_stops_the_ingest_with_one_line_and_the_next_run_goes_on(tmp
         assert text.startswith("---\n") and text.count("\n---\n") >= 1 and text.rstrip().endswith("."), page
     assert (out / "2.rc").read_text().strip() == "0", (out / "2.err").read_text()[-2000:]
     first = (out / "1.out").read_text()
-    new = int(first.split(" new")[0])
-    assert new == len(written), (first, len(written))
-    assert f"{120 - new} new, 0 updated, {new} unchanged, 0 duplicate, 0 rejected" in (out / "2.out").read_text()
+    new = int(first.split(" new")[0])  # one more page may be there: written, then its record found the disk full
+    assert new <= len(written) <= new + 1, (first, len(written))
+    done = len(written)
+    assert f"{120 - done} new, 0 updated, {done} unchanged, 0 duplicate, 0 rejected" in (out / "2.out").read_text()
     assert len(_pages(out / "roomy")) == 120
 
 
@@ -224,7 +226,8 @@ def _namespace_or_skip() -> None:
 def test_a_read_only_content_or_site_folder_is_one_line(tmp_path):
     """A content folder on a read-only file system made `archive ingest` and `archive update` a
     traceback from their lock file (OSError: [Errno 30] Read-only file system), and a read-only
-    site folder made `archive build` one from its start marker: one line each now, naming the file."""
+    site folder made `archive build` one from its start marker: one line each now, naming the file,
+    and exit status 3 (stopped), not 1 (some inputs rejected), which `make update` lets pass."""
     _namespace_or_skip()
     project = copy_project(tmp_path / "p")
     (project / "archive.yml").write_text("sources:\n  - folder: inbox/\n", encoding="utf-8")
@@ -247,7 +250,7 @@ def test_a_read_only_content_or_site_folder_is_one_line(tmp_path):
     for command, file in (("ingest", "content/.archive"), ("update", "content/.archive"),
                           ("build", f"{project}/site/.archive-build-started")):
         said = (out / f"{command}.err").read_text().splitlines()
-        assert (out / f"{command}.rc").read_text().strip() == "1", (command, said[-5:])
+        assert (out / f"{command}.rc").read_text().strip() == "3", (command, said[-5:])
         assert said == [f"archive {command}: {file}: Read-only file system: stopped, nothing half-written; once it "
                         "can be written, run it again"], (command, said[-5:])
 
