@@ -20,9 +20,9 @@ import pytest
 from generator.model import MAX_JSON_VALUES, MAX_REJECTED_RECORDS
 from generator.readers.jsonl import read_json
 
-from .conftest import ROOT, copy_project, run_archive
+from .conftest import ROOT, SAMPLES, copy_project, run_archive
 from .test_hostile_more import HEADLINE
-from .test_hostile_site import body
+from .test_hostile_site import body, lenient_build
 
 RAW_CONTROLS = "\u202e\u009b\u2066"  # reverse the rest of the line; a CSI to some terminals; an isolate
 
@@ -286,3 +286,26 @@ def test_aliases_in_archive_yml_are_one_short_line(tmp_path):
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr[-500:]
     assert out.stderr.splitlines() == ["archive update: archive.yml: not valid YAML (line 1): YAML anchors and "
                                        "aliases are not allowed in archive.yml (write the value out)"], out.stderr[:500]
+
+
+def test_a_page_saved_under_another_extension_is_named_not_published(tmp_path):
+    """An editor's backup of a page (`x.md~`, `x.md.bak`) or a page renamed `x.MD` is not a page to
+    MkDocs, which copied it into the site as it is: the raw page, front matter and all, at a public
+    address, and the renamed article gone from the site without a word; the strict build passed.
+    Now one line each names the file, it is not published, and the strict build fails."""
+    project = copy_project(tmp_path / "p")
+    sample = sorted(SAMPLES.glob("*.txt"))[:2]
+    assert run_archive("ingest", *map(str, sample), "--quiet", cwd=project).returncode == 0
+    first, second = sorted((project / "content" / "articles").rglob("*.md"))
+    shutil.copy(first, first.with_name(first.name + "~"))
+    shutil.copy(first, first.with_name(first.name + ".bak"))
+    second.rename(second.with_suffix(".MD"))
+    strict = run_archive("build", cwd=project)
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr, strict.stderr[-2000:]
+    said = [line for line in strict.stderr.splitlines() if "named like a page but not one" in line]
+    names = sorted(line.split(": named like")[0].rsplit("/", 1)[-1] for line in said)
+    assert names == sorted([first.name + "~", first.name + ".bak", second.with_suffix(".MD").name]), said
+    lenient = lenient_build(project)
+    assert lenient.returncode == 0, lenient.stderr[-2000:]
+    published = [p.name for p in (project / "site").rglob("*") if ".md" in p.name.lower()]
+    assert published == [], published
