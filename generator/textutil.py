@@ -232,7 +232,15 @@ def slugify(text: str, max_len: int = 80) -> str:
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(text) > max_len:
         text = text[:max_len].rsplit("-", 1)[0] or text[:max_len]
+    if text in _DEVICE_NAMES:
+        text += "-1"
     return text or "untitled"
+
+
+# Names Windows keeps for devices, with any extension: a feed item titled "Con" or "NUL" became
+# `con.md`, a path Git for Windows refuses to check out ("invalid path"), so the archive's repository
+# could no longer be cloned there. A slug never is one of them.
+_DEVICE_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))])
 
 
 # Inline syntax that Python-Markdown reads anywhere in a line (backslash-escapable in the core syntax).

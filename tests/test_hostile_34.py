@@ -309,3 +309,22 @@ def test_a_page_saved_under_another_extension_is_named_not_published(tmp_path):
     assert lenient.returncode == 0, lenient.stderr[-2000:]
     published = [p.name for p in (project / "site").rglob("*") if ".md" in p.name.lower()]
     assert published == [], published
+
+
+def test_a_title_that_is_a_windows_device_name_gets_another_file_name(tmp_path):
+    """A feed item titled "Con" (or "NUL", "Aux", "COM1") was written as `con.md`: Windows keeps those
+    names for devices whatever the extension, and Git for Windows refuses to check out such a path,
+    so one hostile title made the archive's repository impossible to clone there."""
+    from generator.textutil import slugify
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _export(inbox / "e.jsonl", 2, seed=3)
+    records = [{**json.loads(line), "title": title}
+               for line, title in zip((inbox / "e.jsonl").read_text().splitlines(), ("Con", "NUL"))]
+    (inbox / "e.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    out = run_archive("ingest", str(inbox), "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert out.returncode == 0, out.stderr[-2000:]
+    names = sorted(p.stem.split("-")[0] for p in _pages(tmp_path / "content"))
+    assert names == ["con", "nul"] and not {p.stem for p in _pages(tmp_path / "content")} & {"con", "nul"}
+    assert {slugify(t) for t in ("Aux", "com1", "LPT9", "prn")}.isdisjoint({"aux", "com1", "lpt9", "prn"})
