@@ -328,3 +328,21 @@ def test_a_title_that_is_a_windows_device_name_gets_another_file_name(tmp_path):
     names = sorted(p.stem.split("-")[0] for p in _pages(tmp_path / "content"))
     assert names == ["con", "nul"] and not {p.stem for p in _pages(tmp_path / "content")} & {"con", "nul"}
     assert {slugify(t) for t in ("Aux", "com1", "LPT9", "prn")}.isdisjoint({"aux", "com1", "lpt9", "prn"})
+
+
+def test_a_rejected_file_named_with_a_line_separator_stays_in_the_report(tmp_path):
+    """rejects.jsonl is read back with splitlines(), which also splits at U+2028, U+2029 and U+0085:
+    a rejected file named with one was written raw (json.dumps leaves them), so the next run read its
+    line as two halves that are not JSON and dropped it, and the rejection left the report unseen.
+    Written as escapes, the line survives the next run."""
+    inbox, other = tmp_path / "inbox", tmp_path / "other"
+    inbox.mkdir()
+    other.mkdir()
+    (inbox / "bad\u2028name.json").write_text('[{"title": 5}]', encoding="utf-8")
+    (other / "empty.txt").write_text("   \n", encoding="utf-8")
+    content = tmp_path / "content"
+    run_archive("ingest", str(inbox), "--content", str(content), cwd=tmp_path)
+    run_archive("ingest", str(other), "--content", str(content), cwd=tmp_path)
+    report = [json.loads(line) for line in (content / ".archive" / "rejects.jsonl").read_text(encoding="utf-8")
+              .split("\n") if line]
+    assert sorted(Path(r["input"]).name for r in report) == ["bad\u2028name.json#1", "empty.txt"], report
