@@ -346,3 +346,14 @@ def test_a_rejected_file_named_with_a_line_separator_stays_in_the_report(tmp_pat
     report = [json.loads(line) for line in (content / ".archive" / "rejects.jsonl").read_text(encoding="utf-8")
               .split("\n") if line]
     assert sorted(Path(r["input"]).name for r in report) == ["bad\u2028name.json#1", "empty.txt"], report
+
+
+def test_a_record_dated_by_a_huge_number_loses_its_date_not_the_rest_of_the_file():
+    """A JSON export's `date` read as Unix seconds (or milliseconds) was divided before the overflow
+    check: a record dated `10**400` raised OverflowError out of the reader, and every record after it
+    was rejected as "rest of file unreadable". Now that record is read undated, the others as they are."""
+    later = [_article(f"Record {i} about the convoys") for i in range(3)]
+    records = [later[0], {**_article("The record with a huge date"), "date": 10 ** 400}, *later[1:]]
+    read = list(read_json(json.dumps(records), "export.json"))
+    assert [getattr(r, "title", None) for r in read] == [r["title"] for r in records], read
+    assert read[1].date is None and all(r.date is not None for r in (read[0], *read[2:]))

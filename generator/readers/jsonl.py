@@ -84,10 +84,10 @@ def _date(value: Any):
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        seconds = value / 1000 if value > 1e11 else value  # milliseconds are common in exports
-        if seconds < 1e8:
-            return None
-        try:
+        try:  # (a 400-digit date overflowed the division: the rest of the file went unread)
+            seconds = value / 1000 if value > 1e11 else value  # milliseconds are common in exports
+            if seconds < 1e8:
+                return None
             return parse_date(datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat())
         except (OverflowError, OSError, ValueError):
             return None
