@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import sys
@@ -16,13 +17,15 @@ EVALUATIONS = {
 
 
 # Exit status of `archive ingest` (README, `archive ingest --help`).
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 3
 INGEST_EPILOG = """exit status:
   0  every input became a page or is a known duplicate (new, updated, unchanged, duplicate)
   1  some inputs (files or records) were rejected: see the report (stderr, --json,
      content/.archive/rejects.jsonl)
   2  usage error: a path that does not exist, that is, holds or lies in the content folder, or
-     that is or lies in a built site, a bad option, or a cache folder that is not yours; nothing was ingested"""
+     that is or lies in a built site, a bad option, or a cache folder that is not yours; nothing was ingested
+  3  stopped: the disk is full or the content folder cannot be written; the pages written are
+     whole, and running it again (once it can write) goes on from there"""
 
 
 def whole_number(low: int, what: str):
@@ -94,6 +97,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         print(report_json(entries))
     else:
         print(summary_line(entries))
+    if any(e.stopped for e in entries):
+        return EXIT_STOPPED  # not 1, which `make update` takes as "some inputs rejected" and goes on
     return EXIT_REJECTED if any(e.outcome == "rejected" for e in entries) else EXIT_OK
 
 
@@ -321,10 +326,40 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
 CORE = ("ingest", "build", "serve", "eval")  # defined here: parsed without importing the others
 
 
+# What a command stopped by Ctrl-C leaves, said in one line instead of the traceback of wherever it
+# was (27 lines from the reading pool's poll): pages and site files are each written whole and then
+# renamed, the ledger keeps what was committed, and the next run settles the rest.
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
+INTERRUPTED = {
+    "ingest": "the pages written so far are complete; run it again to go on (what is done is not done twice)",
+    "update": "the pages written so far are complete; run it again to go on (what is done is not done twice)",
+    "build": "the site folder may hold part of this build; run it again",
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser(others=not (argv and argv[0] in CORE)).parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        what = INTERRUPTED.get(args.command, "nothing it wrote is half-written; run it again")
+        print(f"\narchive {args.command}: interrupted (Ctrl-C): {what}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:  # a folder it must write that cannot be written: one line, not a traceback
+        if exc.errno not in CANNOT_WRITE:
+            raise
+        from .inputs import one_line
+
+        print(one_line(f"archive {args.command}: {exc.filename or 'a file it writes'}: {exc.strerror}: stopped, "
+                       "nothing half-written; once it can be written, run it again"), file=sys.stderr)
+        return EXIT_STOPPED
+
+
+# Errors of a file system that cannot take what a command writes: a read-only content folder made
+# `archive ingest` and `archive update` a traceback from their lock file, a read-only site folder
+# made `archive build` one from its start marker.
+CANNOT_WRITE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 
 
 if __name__ == "__main__":

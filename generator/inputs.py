@@ -155,6 +155,18 @@ def terminal_text(text: str) -> str:
     return _CONTROL_BUT_NEWLINE.sub(_escaped, text)
 
 
+# The characters of _CONTROL that json.dumps(ensure_ascii=False) leaves raw (it escapes only those
+# below U+0020): C1 controls such as U+009B (a CSI to some terminals) and the bidi overrides, which
+# reordered the rest of a `--json` report's line on the terminal that printed it.
+_JSON_RAW_CONTROL = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(dumped: str) -> str:
+    """JSON text (json.dumps' output) with the characters above written as \\uXXXX escapes. Outside
+    its strings JSON is ASCII, so this only rewrites string contents, and a reader gets the same values."""
+    return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", dumped)
+
+
 def display_name(path) -> str:
     """A path as text that can always be printed and stored: a file name that is not valid UTF-8
     (bytes kept by the OS as surrogates) gets U+FFFD for the bad bytes instead of crashing a report."""

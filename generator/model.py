@@ -24,6 +24,17 @@ MAX_LIST_ENTRIES = 1000
 # 31 (content/editing.md); a page past these is rejected before any extraction work is spent on it.
 MAX_HTML_ELEMENTS = 50_000
 MAX_HTML_DEPTH = 512
+# JSON structure: values (objects, arrays, keys and entries) of one JSON document or one JSON Lines
+# line, counted before it is parsed. json.loads holds each value as a Python object (64-200 bytes):
+# a 20 MiB array of 7,000,000 empty objects took 580 MB and 28 CPU-s to read into as many rejected
+# records. An article is a few dozen values, so a file of real ones stays far below this; an export
+# past it can be written as JSON Lines, which is read a line at a time.
+MAX_JSON_VALUES = 1_000_000
+# Rejected records of one input file reported one by one (reading); the rest are counted in one more
+# record. An input with more than this is not kept in the ledger (writers/records), so it is read again
+# next time. Why: a 20 MiB file of 7,000,000 bad one-line records made as many report entries (1.1 GB
+# of memory for each million, in the ingest process) and a 100 MB rejects report and ledger.
+MAX_REJECTED_RECORDS = 10_000
 # The earliest publication date an article may have: a date read from an input before it is no
 # publication date (a year quoted in the text, a mis-read), and a page dated before it was typed
 # by hand (`0001-01-01`, `0202` for `2020`); the build names such a page (the plugin's

@@ -23,17 +23,19 @@ identity (inode, size, times) did not change since it was hashed is not even has
 """
 from __future__ import annotations
 
+import errno
 import gc
 import json
 import os
+import sqlite3
 import sys
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import readcache, reading
-from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs  # noqa: F401
-from .model import RejectedInput
+from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs, json_text  # noqa: F401
+from .model import MAX_REJECTED_RECORDS, RejectedInput
 from .reading import (MAX_BYTES, PAST_CAP, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
                       _one_line, _prepare, read_all, read_file)
 from .writers.ledger import Ledger
@@ -51,6 +53,7 @@ class Entry:
     reason: str | None = None
     title: str | None = None
     file: str | None = None  # the input file a rejected record came from (not in the JSON report)
+    stopped: bool | None = None  # the run stopped here (a full disk): exit status 3, not 1
 
 
 def _progress(iterable, total: int, show: bool):
@@ -74,7 +77,12 @@ def _lock(content: Path):
     with open(state / "lock", "a") as fh:
         # A POSIX record lock (lockf), not flock: it belongs to this process only, so forked
         # workers cannot keep holding it after a SIGKILL, and it dies with the process.
-        fcntl.lockf(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.lockf(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # the second of two commands at once waited without a word, as if it hung
+            print(f"waiting for the other ingest or update into {display_name(content)} to finish…",
+                  file=sys.stderr, flush=True)
+            fcntl.lockf(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -138,6 +146,7 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                 reads.close()
             ledger.close(None)
             raise
+        stopped: BaseException | None = None  # a write that found the disk full (or read-only)
         try:
             for path, result, key in _progress(reads, len(files), progress):
                 origin = display_name(path)
@@ -164,7 +173,10 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                         entries.append(Entry(item.origin, "rejected", title=item.title, reason=str(exc)))
                         key = None  # the input's last record stays: it names the page next run too
                         continue
-                    except Exception as exc:  # e.g. disk full: reported, and the run goes on
+                    except Exception as exc:  # reported, and the run goes on, unless the disk is full
+                        if _out_of_room(exc):
+                            stopped = exc
+                            break
                         entries.append(Entry(item.origin, "rejected", title=item.title,
                                              reason=f"could not be written: {type(exc).__name__}: {_one_line(exc)}"))
                         written_all.append(None)
@@ -173,15 +185,39 @@ def _ingest(paths: list[Path], content: Path, jobs: int | None, progress: bool) 
                     note = "; ".join(n for n in [written.note, *item.notes] if n) or None
                     entries.append(Entry(item.origin, written.outcome, page=str(written.path),
                                          title=written.title or item.title, reason=note))
+                if stopped is not None:
+                    break
                 if key is not None:
                     store.remember(origin, key, result, written_all)
         finally:
             reads.close()
-            store.save_ledger()
+            steps = [store.save_ledger]
             if inputs is not None:
-                inputs.save(forget_unseen=False)  # other inboxes ingested into this folder keep theirs
-            write_rejects(content, entries, [display_name(f) for f in files])
+                steps.append(lambda: inputs.save(forget_unseen=False))  # other inboxes' records are kept
+            steps.append(lambda: write_rejects(content, entries, [display_name(f) for f in files]))
+            for step in steps:
+                try:
+                    step()
+                except Exception as exc:
+                    if not _out_of_room(exc):
+                        raise
+                    stopped = stopped or exc
+    if stopped is not None:
+        pages = sum(e.outcome in ("new", "updated") for e in entries)
+        entries.append(Entry(display_name(content), "rejected", stopped=True, reason=(
+            f"{_one_line(stopped)}: stopped after {pages:,} pages written, each whole; the inputs after them "
+            "were not read. Make room and run it again: it goes on from there")))
     return entries
+
+
+def _out_of_room(exc: BaseException) -> bool:
+    """Whether a write failed for want of room or of a writable disk, which every later write would
+    meet too. A full disk went on failing one page after another (a line each), then ended in a
+    traceback from the ledger, which SQLite had rolled back, with no summary and no report."""
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        why in str(exc) for why in ("disk is full", "readonly database", "disk I/O error"))
 
 
 def _replayed_entries(origin: str, replayed: list) -> list[Entry]:
@@ -212,7 +248,7 @@ def _belongs_to(input_name: str, files: set[str]) -> bool:
 
 # Rejected records of one input file listed one by one (on stderr and in the rejects report); the
 # rest are counted in one line. A file of 1,000,000 bad records left a 93 MB rejects.jsonl (and
-# a million lines on the terminal); `--json` lists up to reading.MAX_REJECTED_RECORDS of them.
+# a million lines on the terminal); `--json` lists up to MAX_REJECTED_RECORDS of them.
 LISTED_REJECTS = 100
 
 
@@ -221,18 +257,23 @@ def listed_rejects(entries: list[Entry]) -> list[tuple[Entry, int]]:
     per input file, then one entry for that file saying how many more of its records were rejected."""
     shown: dict[str, int] = {}
     more: dict[str, int] = {}
+    capped = set()  # files whose reader counted records past MAX_REJECTED_RECORDS: --json lists those first
     out = []
     for e in entries:
         if e.outcome != "rejected":
             continue
         head = e.file or e.input
-        if shown.get(head, 0) < LISTED_REJECTS or e.input.endswith(PAST_CAP):  # (the reader's own count)
+        if e.input.endswith(PAST_CAP):  # (the reader's own count)
+            capped.add(head)
+            out.append((e, 0))
+        elif shown.get(head, 0) < LISTED_REJECTS:
             shown[head] = shown.get(head, 0) + 1
             out.append((e, 0))
         else:
             more[head] = more.get(head, 0) + 1
     return out + [(Entry(head, "rejected", reason=f"{n:,} more of its records rejected, not listed here "
-                                                   f"(`archive ingest --json {head}` lists every one)"), n)
+                                                   f"(`archive ingest --json {head}` lists "
+                                                   f"{f'the first {MAX_REJECTED_RECORDS:,}' if head in capped else 'every one'})"), n)
                   for head, n in more.items()]
 
 
@@ -253,7 +294,8 @@ def write_rejects(content: Path, entries: list[Entry], files: list[str] | None =
             continue
         if not _belongs_to(name, touched):
             kept.append(line)
-    lines = kept + [json.dumps({"input": e.input, "reason": e.reason, **({"more": n} if n else {})}, ensure_ascii=False)
+    lines = kept + [json_text(json.dumps({"input": e.input, "reason": e.reason, **({"more": n} if n else {})},
+                                         ensure_ascii=False))
                     for e, n in listed_rejects(entries)]
     lines = list(dict.fromkeys(lines))
     if lines or path.exists():
@@ -267,7 +309,7 @@ def summary_line(entries: list[Entry]) -> str:
 
 def report_json(entries: list[Entry]) -> str:
     counts = {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
-    return json.dumps({"counts": counts, "total": len(entries),
-                       "entries": [{k: v for k, v in asdict(e).items() if v is not None and k != "file"}
-                                   for e in entries]},
-                      indent=2, ensure_ascii=False)
+    return json_text(json.dumps({"counts": counts, "total": len(entries),
+                                 "entries": [{k: v for k, v in asdict(e).items() if v is not None and k != "file"}
+                                             for e in entries]},
+                                indent=2, ensure_ascii=False))

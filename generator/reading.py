@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from . import dedup, readcache
 from .inputs import SKIP_SUFFIXES, display_name
-from .model import Article, RejectedInput, bound_fields
+from .model import MAX_REJECTED_RECORDS, Article, RejectedInput, bound_fields
 from .readresults import Known, Prepared, RecordRejected, _ended, _finish, _one_line, _reason  # noqa: F401
 from .writers.pageindex import InputIndex, now_ns
 
@@ -170,10 +170,6 @@ def _read_items(path: Path, data: bytes) -> Iterator[Article | RecordRejected]:
                                                     "(not listed: fix the first ones and ingest it again)")
 
 
-# Rejected records of one file reported one by one; the rest are counted in one more record. Why:
-# a 20 MiB file of 7,000,000 bad one-line records made as many report entries (1.1 GB of memory
-# for each million, in the ingest process) and a 100 MB rejects report and ledger.
-MAX_REJECTED_RECORDS = 10_000
 PAST_CAP = f" (records rejected past the first {MAX_REJECTED_RECORDS:,})"
 
 

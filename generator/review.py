@@ -211,13 +211,13 @@ def main(args: argparse.Namespace) -> int:
         print(f"archive review: {args.content}: no such folder", file=sys.stderr)
         return 2
     from .enrich.places import default_gazetteer
-    from .inputs import terminal_text
+    from .inputs import json_text, terminal_text
 
     cands = candidates(article_texts(args.content), gazetteer=default_gazetteer())
     if args.json:
         rows = [c.to_dict() for c in cands if len(c.articles) >= args.min_articles]
         kinds = Counter(r["kind"] for r in rows)
-        print(json.dumps({"names": rows, "counts": dict(kinds)}, indent=2, ensure_ascii=False))
+        print(json_text(json.dumps({"names": rows, "counts": dict(kinds)}, indent=2, ensure_ascii=False)))
     else:
         print(terminal_text(report(cands, args.min_articles, args.limit)))  # names pages by their file names
     return 0

@@ -39,7 +39,7 @@ from .atomicfile import write_bytes
 from .inputs import in_built_site, one_line, over_pages
 from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest, listed_rejects
-from .textutil import keys_given_twice, md_escape
+from .textutil import keys_given_twice, md_escape, refuse_aliases
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
 SOCKET_TIMEOUT = 10.0  # one read waits at most this long, so a download ends by FEED_TIMEOUT + this
@@ -78,7 +78,10 @@ class UpdateResult:
 
     @property
     def exit_code(self) -> int:
-        """0: every input is a page or a known duplicate; 1: something was rejected or unreachable."""
+        """0: every input is a page or a known duplicate; 1: something was rejected or unreachable;
+        3: the ingest stopped (a full disk), which `make update` must not take for 1 and go on."""
+        if any(e.stopped for e in self.entries):
+            return 3
         rejected = any(e.outcome == "rejected" for e in self.entries)
         return 1 if rejected or self.problems else 0
 
@@ -87,13 +90,15 @@ def load_config(path: Path) -> list[Source]:
     """The sources listed in archive.yml, checked: each item is `feed: URL` or `folder: PATH`."""
     try:
         text = path.read_text(encoding="utf-8")
+        refuse_aliases(text, path.name)  # `sources: [*a]` nine levels deep: its error line spelled out a billion items
         data = yaml.safe_load(text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ConfigError(f"{path}: not valid YAML{where}") from exc
+        problem = f": {exc.problem}" if "anchors and aliases" in str(getattr(exc, "problem", "")) else ""
+        raise ConfigError(f"{path}: not valid YAML{where}{problem}") from exc
     if repeated := keys_given_twice(text):
         raise ConfigError(f"{path}: {repeated[0]}: YAML keeps only the last, the first is ignored; remove one")
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):

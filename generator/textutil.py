@@ -30,6 +30,21 @@ YAML_LOADER.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 YAML_BASE_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 
+def refuse_aliases(text: str, where: str = "a page") -> None:
+    """Raise a YAML error naming the line of the first anchor or alias in `text` (a page's front
+    matter, a sidecar). Why: YAML expands an alias wherever it is used, so 300 bytes of them (`b: &b
+    [*a,*a,…]`, nine levels) are a list of a billion entries: a hand-edited page like that made
+    `archive build` and `archive ingest` run out of memory (2.9 GB and counting), and a 352-byte
+    sidecar became a 44 MB author. The writer never writes one (_NoAliasDumper), nor does an editor
+    need one. Read by libyaml's parser, before any loader builds a value."""
+    if "&" not in text and "*" not in text:
+        return
+    for event in yaml.parse(text, Loader=YAML_LOADER):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(problem=f"YAML anchors and aliases are not allowed in {where} "
+                                               "(write the value out)", problem_mark=event.start_mark)
+
+
 def load_yaml(text: str):
     """Safe YAML (no tags, no objects) read with libyaml's C loader when available."""
     return yaml.load(text, Loader=YAML_LOADER)
@@ -217,7 +232,15 @@ def slugify(text: str, max_len: int = 80) -> str:
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(text) > max_len:
         text = text[:max_len].rsplit("-", 1)[0] or text[:max_len]
+    if text in _DEVICE_NAMES:
+        text += "-1"
     return text or "untitled"
+
+
+# Names Windows keeps for devices, with any extension: a feed item titled "Con" or "NUL" became
+# `con.md`, a path Git for Windows refuses to check out ("invalid path"), so the archive's repository
+# could no longer be cloned there. A slug never is one of them.
+_DEVICE_NAMES = frozenset(["con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(10))])
 
 
 # Inline syntax that Python-Markdown reads anywhere in a line (backslash-escapable in the core syntax).

@@ -111,3 +111,23 @@ def undecodable(files) -> list[str]:
             out.append(f"{shown.decode('utf-8', 'backslashreplace')}: a file name that is not UTF-8 text (not "
                        f"published): rename it")
     return out
+
+
+# A page's name with its extension changed or extended: `x.md~` and `x.md.bak` (an editor's backups),
+# `x.MD` or `x.md.txt` (a rename). MkDocs takes only `.md` (and `.markdown`…) as pages.
+_PAGE_COPY = re.compile(r"\.(?:md|markdown|mdown|mkdn?)(?:[~.#_-]|$)", re.IGNORECASE)
+
+
+def page_copies(files) -> list[str]:
+    """Remove from MkDocs' `files` every file named like a page that is not one, one line each. MkDocs
+    copied such a file into the site as it is: `x.md.bak` or `x.md~` published the raw page, front
+    matter and all, at a public address, and a page renamed `x.MD` left the site without a word."""
+    out = []
+    for f in list(files):
+        if f.generated_by or f.is_documentation_page() or not _PAGE_COPY.search(f.src_uri.rsplit("/", 1)[-1]):
+            continue
+        files.remove(f)
+        out.append(f"{f.src_uri}: named like a page but not one (a page ends in .md): not published, as MkDocs "
+                   "would copy it into the site as it is; rename it to .md, or move it out of the content folder")
+    return out
+

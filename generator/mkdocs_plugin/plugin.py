@@ -88,7 +88,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
             return None
         gctune.relax()  # until on_post_build or on_build_error (gctune.py)
         for problem in (outside.drop(files, config.docs_dir, config.theme.custom_dir)  # links out, and names
-                        + outside.undecodable(files)):  # not UTF-8
+                        + outside.undecodable(files) + outside.page_copies(files)):  # not UTF-8; `x.md~`
             log.warning(problem)
         hand = clashes.addresses(files)  # before the archive adds its own pages (clashes.py)
         prefix = self.config.articles_dir.rstrip("/") + "/"

@@ -29,7 +29,7 @@ from datetime import datetime, timezone
 from typing import Any, Iterator
 
 from ..enrich.dates import parse_date
-from ..model import Article, Block, RejectedInput
+from ..model import MAX_JSON_VALUES, Article, Block, RejectedInput
 from ..textutil import clean_spaces
 from . import Rejected
 from .html import fragment_blocks
@@ -84,10 +84,10 @@ def _date(value: Any):
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        seconds = value / 1000 if value > 1e11 else value  # milliseconds are common in exports
-        if seconds < 1e8:
-            return None
-        try:
+        try:  # (a 400-digit date overflowed the division: the rest of the file went unread)
+            seconds = value / 1000 if value > 1e11 else value  # milliseconds are common in exports
+            if seconds < 1e8:
+                return None
             return parse_date(datetime.fromtimestamp(seconds, tz=timezone.utc).date().isoformat())
         except (OverflowError, OSError, ValueError):
             return None
@@ -131,12 +131,49 @@ def record_to_article(record: Any, origin: str) -> Article | Rejected:
                    author=_name(_get(record, "author")))
 
 
+class _TooManyValues(ValueError):
+    """JSON text of more than MAX_JSON_VALUES values, refused before it is parsed."""
+
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _values(text: str) -> int:
+    """How many values JSON text holds, about: its commas, colons and opening brackets outside
+    strings (a one-entry array counts one, not two). The plain counts come first: they are an upper
+    bound, and text under the limit by them (almost every file) is not scanned for its strings."""
+    n = text.count(",") + text.count(":") + text.count("{") + text.count("[")
+    if n <= MAX_JSON_VALUES:
+        return n
+    bare = _STRING.sub("", text)
+    return bare.count(",") + bare.count(":") + bare.count("{") + bare.count("[")
+
+
+def _loads(text: str) -> Any:
+    """json.loads, refusing text of more than MAX_JSON_VALUES values before it builds any of them."""
+    if _values(text) > MAX_JSON_VALUES:
+        raise _TooManyValues(f"more than {MAX_JSON_VALUES:,} JSON values")
+    return json.loads(text)
+
+
+def _lines_of_records(text: str) -> bool:
+    """Whether text is JSON Lines: its first line is a JSON value on its own, and another line follows."""
+    lines = (line for line in _lines(text) if line.strip())
+    first, second = next(lines, None), next(lines, None)
+    return first is not None and second is not None and _parses(first)
+
+
 def _records(text: str) -> tuple[list[Any] | Iterator[tuple[int, Any]], str]:
     """(records, how they are numbered): a JSON document, else JSON Lines (read as they are used)."""
     try:
-        doc = json.loads(text)
+        doc = _loads(text)
     except RecursionError:
         raise RejectedInput("JSON nested too deeply to read: not an export of articles") from None
+    except _TooManyValues:
+        if not _lines_of_records(text):  # JSON Lines are bounded line by line, as they are read
+            raise RejectedInput(f"JSON document of more than {MAX_JSON_VALUES:,} values (objects, arrays, "
+                                "keys, entries): split it, or write it as JSON Lines (one record a line)") from None
+        doc = None
     except ValueError:
         doc = None
     else:
@@ -165,7 +202,7 @@ def _parses(line: str) -> bool:
     if not line.strip():
         return False
     try:
-        json.loads(line)
+        _loads(line)
     except (ValueError, RecursionError):
         return False
     return True
@@ -177,9 +214,11 @@ def _json_lines(text: str) -> Iterator[tuple[int, Any]]:
         if not line.strip():
             continue
         try:
-            yield n, json.loads(line)
+            yield n, _loads(line)
         except RecursionError:
             yield n, Rejected("", f"line {n} is JSON nested too deeply")
+        except _TooManyValues as exc:
+            yield n, Rejected("", f"line {n} holds {exc}: not one article")
         except ValueError as exc:
             yield n, Rejected("", f"line {n} is not valid JSON: {getattr(exc, 'msg', exc)}")
 

@@ -23,22 +23,15 @@ import yaml
 
 from ..enrich.dates import parse_date, plausible
 from ..model import EARLIEST_DATE, FIELD_LIMITS, Article, RejectedInput
-from ..textutil import clean_spaces
+from ..textutil import clean_spaces, refuse_aliases
 
 SUFFIXES = (".meta.json", ".meta.yml", ".meta.yaml")
 FIELDS = ("url", "date", "source", "title", "author", "summary")
 MAX_SIDECAR_BYTES = 64 * 1024  # six short fields: far more than any real sidecar needs
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """Safe YAML that refuses anchors and aliases instead of expanding them."""
-
-    def compose_node(self, parent, index):
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.YAMLError(f"YAML anchors and aliases are not allowed in a sidecar "
-                                 f"(line {event.start_mark.line + 1})")
-        return super().compose_node(parent, index)
+class _OnceLoader(yaml.SafeLoader):
+    """Safe YAML that refuses a field typed twice (anchors and aliases are refused before it runs)."""
 
     def construct_mapping(self, node, deep=False):
         _once([str(key.value).lower() for key, _ in node.value])
@@ -86,18 +79,30 @@ def load_sidecar(sidecar: Path) -> dict:
         how = "saved as UTF-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data else "not UTF-8"
         raise RejectedInput(f"sidecar {sidecar.name} is {how} (byte {exc.start}): save it as UTF-8") from None
     try:
-        data = (json.loads(raw, object_pairs_hook=_json_object) if sidecar.name.endswith(".json")
-                else yaml.load(raw, Loader=_NoAliasLoader))
+        if sidecar.name.endswith(".json"):
+            data = json.loads(raw, object_pairs_hook=_json_object)
+        else:
+            refuse_aliases(raw, "a sidecar")
+            data = yaml.load(raw, Loader=_OnceLoader)
     except RecursionError:
         raise RejectedInput(f"sidecar {sidecar.name} is nested too deeply") from None
     except (ValueError, yaml.YAMLError) as exc:
         raise RejectedInput(f"sidecar {sidecar.name} is not valid {'JSON' if sidecar.name.endswith('.json') else 'YAML'}: "
-                            f"{str(exc).splitlines()[0]}") from None
+                            f"{_one_line(exc)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise RejectedInput(f"sidecar {sidecar.name} is not a mapping of fields")
     return {str(k).lower(): v for k, v in data.items()}
+
+
+def _one_line(exc: Exception) -> str:
+    """A YAML error's problem and its line (its first line was the context, "while parsing a block
+    mapping", without the problem or the line), else the error's first line."""
+    mark = getattr(exc, "problem_mark", None)
+    if getattr(exc, "problem", None) and mark is not None:
+        return f"{exc.problem} (line {mark.line + 1})"
+    return str(exc).splitlines()[0]
 
 
 def _as_date(value, sidecar: Path) -> date:

@@ -357,6 +357,15 @@ class Ledger(Mapping):
             self._db.execute("BEGIN IMMEDIATE")
             self._in_transaction = True
 
+    def _commit_open(self) -> None:
+        """COMMIT the open transaction, unless SQLite rolled it back itself: on a full disk it does,
+        and the COMMIT after it was a traceback ("cannot commit - no transaction is active") that
+        hid the real error. Its records are lost, not its pages: the next run reads those inputs
+        again and finds their pages (the pages are the record that counts)."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT")
+        self._in_transaction = False
+
     def _execute(self, sql: str, params: tuple) -> None:
         """One change: in the open transaction, or held back while that transaction waits for its sync."""
         if self._syncing is not None:
@@ -390,8 +399,7 @@ class Ledger(Mapping):
         if self._in_transaction:
             if self._pending and sync_folder is not None and Path(sync_folder).exists():
                 sync_filesystem(Path(sync_folder))
-            self._db.execute("COMMIT")
-            self._in_transaction = False
+            self._commit_open()
             self._pending = 0
 
     def commit_after_sync(self, sync_folder: Path) -> None:
@@ -424,8 +432,7 @@ class Ledger(Mapping):
         if error is not None:
             self._held.clear()
             raise error
-        self._db.execute("COMMIT")
-        self._in_transaction = False
+        self._commit_open()
         held, self._held = self._held, []
         if held:
             self._begin()

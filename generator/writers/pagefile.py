@@ -17,7 +17,7 @@ from typing import Iterator
 import yaml
 
 from ..atomicfile import _UMASK, TMP_PREFIX
-from ..textutil import YAML_LOADER
+from ..textutil import YAML_LOADER, refuse_aliases  # noqa: F401 (pagefiles reads it from here)
 from . import pageyaml
 from .fastyaml import FastEmitter, Unsure, float_text, implicit_tag
 
@@ -218,20 +218,6 @@ def parse_page(text: str) -> tuple[dict, str]:
     if isinstance(meta.get("id"), int) and not isinstance(meta["id"], bool) and (m := _NUMBER_ID.search(front)):
         meta["id"] = m.group(1)  # the digits typed (_NUMBER_ID)
     return meta, body
-
-
-def refuse_aliases(front: str) -> None:
-    """Raise a YAML error naming the line of the first anchor or alias in a front matter. Why: YAML
-    expands an alias wherever it is used, so 300 bytes of them (`b: &b [*a,*a,…]`, nine levels) are
-    a list of a billion entries: a hand-edited page like that made `archive build` and `archive
-    ingest` run out of memory (2.9 GB and counting). The writer never writes one (_NoAliasDumper),
-    nor does an editor need one; a sidecar refuses them the same way."""
-    if "&" not in front and "*" not in front:
-        return
-    for event in yaml.parse(front, Loader=_LOADER):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(problem="YAML anchors and aliases are not read in a page (write the value out)",
-                                       problem_mark=event.start_mark)
 
 
 # An id typed without quotes that YAML reads as a number: `id: 0000000000000000` is the octal 0 and

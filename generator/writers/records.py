@@ -9,12 +9,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..model import Article
+from ..model import MAX_REJECTED_RECORDS, Article
 from . import ledger as ledgerdb
-
-# Rejected records the ledger remembers for one input; past it the input is read again next time
-# (from the read cache: its compressed read), so a re-ingest still reports every record.
-LEDGER_REJECTS = 10_000
 
 
 # json.dumps(value, sort_keys=True, default=str), without building an encoder for each of the dozen
@@ -133,9 +129,10 @@ class InputRecords:
     def remember(self, origin: str, key: str, items: list, results: list) -> None:
         """Record what input `origin` (read-cache key `key`) gave: its articles' pages (with their
         size and mtime now) and its rejected records, for `replay` next time. An input with more
-        rejected records than LEDGER_REJECTS is not recorded (one of 1,000,000 bad records made an
-        89 MB ledger): it is read again next time, from the read cache when its bytes are unchanged."""
-        if sum(isinstance(r, tuple) for r in results) > LEDGER_REJECTS:
+        rejected records than MAX_REJECTED_RECORDS (reading counts the rest in one more) is not recorded
+        (one of 1,000,000 bad records made an 89 MB ledger): it is read again next time, from the read
+        cache when its bytes are unchanged, so a re-ingest still reports its records."""
+        if sum(isinstance(r, tuple) for r in results) > MAX_REJECTED_RECORDS:
             self.ledger.drop_input(origin)
             return
         record = []
