@@ -37,6 +37,15 @@ def test_entry_without_kind_is_refused(tmp_path: Path):
     # a car bomb or a roadside IED is a bombing, not a suicide attack nor a landmine
     ("A car bomb and a roadside IED hit the convoy.", ["Bombings", "Bombings"]),
     ("A suicide bomber struck; a landmine killed two.", ["Suicide bombings", "Landmines"]),
+    # governments, service branches and the anti-IS coalition by the names press releases give them
+    ("The Government of Iraq and the Asad regime met; the Baghdad government left first.",
+     ["Iraqi government", "Assad government", "Iraqi government"]),
+    ("Jets of the counter-ISIL coalition, the Royal Navy and U.S. Marines took part.",
+     ["US-led Coalition", "Royal Navy", "United States Marine Corps"]),
+    ("The U.S. Department of State and the Treasury Department named al-Qaida in Iraq.",
+     ["US State Department", "US Department of the Treasury", "al-Qaeda in Iraq"]),
+    # no such name: a city's air quality index, Treasury yields, today's Syrian government
+    ("The AQI rose as US Treasury yields fell; the Syrian government said so.", []),
 ])
 def test_real_vocabulary_matches(text, expected):
     assert [m.key for m in default_vocabulary().find(text)] == expected
