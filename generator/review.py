@@ -40,8 +40,9 @@ class Candidate:
     """One name to review: how often and in how many articles it occurs, and where first."""
 
     name: str
-    kind: str  # expanded (name with its acronym) / acronym / name
+    kind: str  # expanded (name with its acronym) / acronym / name / qualified (see `term`)
     acronym: str | None = None
+    term: str | None = None  # qualified: the vocabulary's terms this name is, with a qualifier
     mentions: int = 0
     articles: set[str] = field(default_factory=set)
 
@@ -50,6 +51,8 @@ class Candidate:
              "example": sorted(self.articles)[0]}
         if self.acronym:
             d["acronym"] = self.acronym
+        if self.term:
+            d["term"] = self.term
         return d
 
 
@@ -100,11 +103,15 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
             return True
         return gazetteer is not None and gazetteer.lookup(name) is not None
 
+    qualified = _qualified_terms(vocab)
     found: dict[tuple[str, str], Candidate] = {}
     expanded_acronyms: set[str] = set()
 
     def add(key: str, kind: str, doc: str, acronym: str | None = None) -> None:
-        c = found.setdefault((kind, key), Candidate(key, kind, acronym))
+        term = qualified.get(key.casefold())
+        if term:  # "National Liberation Army": a term's name without its qualifier, ambiguous, not new
+            kind, acronym = "qualified", None
+        c = found.setdefault((kind, key), Candidate(key, kind, acronym, term))
         c.mentions += 1
         c.articles.add(doc)
 
@@ -152,6 +159,21 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
     return sorted(out, key=lambda c: (-len(c.articles), -c.mentions, c.kind, c.name.casefold()))
 
 
+def _qualified_terms(vocab) -> dict[str, str]:
+    """Case-folded name -> the terms named so with a qualifier: "National Liberation Army (Colombia)" is
+    written "National Liberation Army", which the vocabulary leaves untagged on purpose (several groups
+    bear it), so the name is known, not one to add."""
+    out: dict[str, list[str]] = {}
+    for name in vocab.terms:
+        m = _QUALIFIED.match(name)
+        if m:
+            out.setdefault(m.group(1).casefold(), []).append(name)
+    return {base: ", ".join(sorted(names)) for base, names in out.items()}
+
+
+_QUALIFIED = re.compile(r"(.+?) \([^()]+\)$")
+
+
 def article_texts(content: Path) -> dict[str, str]:
     """Article id (path under `content`) -> title and body, from the pages under content/articles (or
     every page when there is no such folder). A page that cannot be read is reported and skipped."""
@@ -178,14 +200,17 @@ def report(cands: list[Candidate], min_articles: int = 1, limit: int = 200) -> s
     for c in cands:
         if len(c.articles) >= min_articles:
             by_kind[c.kind].append(c)
-    titles = {"expanded": "Names written with their acronym", "name": "Organisation-like names",
-              "acronym": "Acronyms"}
+    titles = {"expanded": "Names written with their acronym not in the vocabulary",
+              "name": "Organisation-like names not in the vocabulary", "acronym": "Acronyms not in the vocabulary",
+              "qualified": "Names the vocabulary knows only with a qualifier (ambiguous, so not tagged)"}
     lines = []
-    for kind in ("expanded", "name", "acronym"):
+    for kind in ("expanded", "name", "acronym", "qualified"):
         rows = by_kind.get(kind, [])[:limit]
-        lines.append(f"{titles[kind]} not in the vocabulary: {len(by_kind.get(kind, []))}")
+        if kind == "qualified" and not rows:
+            continue
+        lines.append(f"{titles[kind]}: {len(by_kind.get(kind, []))}")
         for c in rows:
-            label = f"{c.name} ({c.acronym})" if c.acronym else c.name
+            label = f"{c.name} ({c.acronym})" if c.acronym else f"{c.name} -> {c.term}" if c.term else c.name
             lines.append(f"  {len(c.articles):5d} articles {c.mentions:6d} mentions  {label}  e.g. {min(c.articles)}")
     return "\n".join(lines)
 

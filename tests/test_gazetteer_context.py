@@ -174,3 +174,13 @@ def test_a_country_inside_a_body_name_is_no_context(gaz):
     # a country named on its own is context as before
     text = "Officials in Canada said London's airport reopened."
     assert {text[s:e]: p for s, e, p in gaz.find(text)}["London"].country == "Canada"
+
+
+def test_a_country_named_only_by_its_name_does_not_lift_a_lesser_namesake(gaz):
+    # "the U.S." in a story about Ukraine says nothing of where its towns are: Venice stays the Italian
+    # city, not the smaller one in California; a Californian town beside it still makes it that one
+    text = ("Ukraine and the U.S. signed a deal. Talks moved to Venice the next week, Ukrainian officials "
+            "said.")
+    assert {text[s:e]: p.country for s, e, p in gaz.find(text)}["Venice"] == "Italy"
+    text = "The U.S. team trained in Los Angeles and then in Venice before the final."
+    assert regions(gaz, text)["Venice"] == "California"

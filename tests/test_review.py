@@ -62,3 +62,19 @@ def test_parts_of_known_names_joined_names_and_shouted_lines_are_not_listed():
     found = {c.name for c in candidates({"f.md": "The Northern Rivers Brigade and the QRX met twice."},
                                         gazetteer=default_gazetteer())}
     assert {"Northern Rivers Brigade", "QRX"} <= found
+
+
+def test_a_term_named_without_its_qualifier_is_known_not_new(tmp_path: Path, capsys):
+    # the vocabulary holds "National Liberation Army (Colombia)" and leaves the bare name untagged (several
+    # groups bear it): the bare name is listed apart, with the term it may be, not as a name to add
+    texts = {"g.md": "In the north, the National Liberation Army said it would attend talks on Monday."}
+    found = {c.name: c for c in candidates(texts, gazetteer=default_gazetteer())}
+    nla = found["National Liberation Army"]
+    assert nla.kind == "qualified" and nla.term == "National Liberation Army (Colombia)"
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    (articles / "g.md").write_text(f"---\ntitle: Talks\n---\n\n{texts['g.md']}\n", encoding="utf-8")
+    assert main(["review", "--content", str(tmp_path / "content")]) == 0
+    out = capsys.readouterr().out
+    assert "Organisation-like names not in the vocabulary: 0" in out
+    assert "National Liberation Army -> National Liberation Army (Colombia)" in out

@@ -37,6 +37,15 @@ def test_entry_without_kind_is_refused(tmp_path: Path):
     # a car bomb or a roadside IED is a bombing, not a suicide attack nor a landmine
     ("A car bomb and a roadside IED hit the convoy.", ["Bombings", "Bombings"]),
     ("A suicide bomber struck; a landmine killed two.", ["Suicide bombings", "Landmines"]),
+    # governments, service branches and the anti-IS coalition by the names press releases give them
+    ("The Iraqi government and the Asad regime met; the Iraqi federal government left first.",
+     ["Iraqi government", "Assad government", "Iraqi government"]),
+    ("Jets of the counter-ISIL coalition, the Royal Navy and U.S. Marines took part.",
+     ["US-led Coalition", "Royal Navy", "United States Marine Corps"]),
+    ("The U.S. Department of State and the Treasury Department named them.",
+     ["US State Department", "US Department of the Treasury"]),
+    # no such name: a city's air quality index, Treasury yields, today's Syrian government
+    ("The AQI rose as US Treasury yields fell; the Syrian government said so.", []),
 ])
 def test_real_vocabulary_matches(text, expected):
     assert [m.key for m in default_vocabulary().find(text)] == expected
@@ -101,3 +110,16 @@ def test_a_tag_typed_by_hand_is_read_as_the_term_its_alias_names():
     assert v.canonical("is") == "is" and v.canonical("mod") == "mod" and v.canonical("MoD") == "Ministry of Defence"
     assert v.canonical("Twin Name") == "Twin Name"  # two terms claim it: neither for sure
     assert v.canonical("Convoys") == "Convoys"
+
+
+def test_a_government_tag_leaves_its_country_and_capital_places():
+    # a tag hides the places inside it (a tag beats a place): the Iraqi government's tag keeps "Iraqi",
+    # which names the country, and is not read in "the Government of Iraq" or "the Baghdad government"
+    from generator.enrich import Context
+
+    ctx = Context.default()
+    text = "The Iraqi government, the Government of Iraq and the Baghdad government all said so."
+    tags = ctx.vocabulary.find(text)
+    places = [text[s:e] for s, e, _ in ctx.gazetteer.find(text, exclude=[(m.start, m.end) for m in tags])]
+    assert [m.key for m in tags] == ["Iraqi government"]
+    assert places == ["Iraqi", "Iraq", "Baghdad"]

@@ -22,6 +22,7 @@ from .weights import (
     KIND_PRIOR,
     MAJOR_CITY,
     MAX_CANDIDATES,
+    NAMED_COUNTRY_GAP,
     QUALIFIER,
     REGION_BASE,
     REGION_SHARE,
@@ -102,12 +103,16 @@ class Resolver(Namesakes):
 
     def _best(self, cands: tuple[tuple[int, float], ...], ccs: Counter, admin1s: Counter,
               qualifier: set | None = None, paired: set[int] | frozenset = frozenset(),
-              support: tuple[dict[int, float], dict[int, float], float] | None = None) -> int:
+              support: tuple[dict[int, float], dict[int, float], float] | None = None,
+              inner: Counter | None = None) -> int:
+        """The best of `cands` in the article's context: its countries `ccs` and regions `admin1s` (the
+        other mentions' entries), `inner` the countries of those that are not countries themselves."""
         best, best_score = cands[0][0], -1e9
         total = sum(ccs.values()) or 1
         total_a1 = sum(admin1s.values()) or 1
         info, known, pop = self._info, self._prior, self._pop
         top = cands[0][1] - FAMOUS_GAP  # a far better-known namesake: the country alone is not enough
+        named_top = cands[0][1] - NAMED_COUNTRY_GAP
         # what stays the same for every candidate, read once (up to MAX_CANDIDATES of them)
         cc_get = ccs.get if ccs else None
         a1_get = admin1s.get if admin1s else None
@@ -118,7 +123,11 @@ class Resolver(Namesakes):
         for i, score in cands:
             r = known.get(i)  # _info(i), without the call when it is known
             _, a1, cc, is_country = info(i) if r is None else r
-            if cc and cc_get is not None and (score >= top or a1 in admin1s or pop[i] >= MAJOR_CITY):
+            if cc and cc_get is not None and (score >= top or a1 in admin1s or pop[i] >= MAJOR_CITY) \
+                    and (inner is None or is_country or score >= named_top or inner.get(cc, 0) > 0
+                         or pop[i] >= MAJOR_CITY):
+                # a country named only by its name ("the U.S." in a story of Ukraine) lifts a big city
+                # (London, Ontario beside "Canada") but not a lesser namesake (Venice, California)
                 # a country too: "Mexico" after "MEXICO CITY" is the country, not the city again; but
                 # "London" in a story about the US is not London, Ohio unless the story names Ohio
                 # (a city of 100,000 is enough on its own: Tripoli in a story naming Lebanon)
@@ -312,6 +321,8 @@ class Resolver(Namesakes):
         (`admin1s`) of `first`, the entries guessed for all mentions, less its own."""
         rows = self._first_rows
         repeats = _counts([j for k, (_, _, j) in enumerate(mentions) if k not in body])
+        kind, country, cc_of = self._kind, KINDS.index("country"), self._cc
+        inner = _counts([cc_of[i] for k, i in enumerate(first) if cc_of[i] and k not in body and kind[i] != country])
         out = []
         seen: dict[int, int] = {}
         for k, (s, e, j) in enumerate(mentions):
@@ -334,6 +345,9 @@ class Resolver(Namesakes):
                 continue
             # the context is the *other* names: "Paris" said three times does not vote for France
             own_cc, own_a1, times = self._cc[first[k]], self._region_key(first[k]), repeats[j]
+            own_inner = own_cc if own_cc and kind[first[k]] != country else ""
+            if own_inner:
+                inner[own_inner] -= times
             if own_cc:
                 ccs[own_cc] -= times
             if own_a1 >= 0:
@@ -344,10 +358,12 @@ class Resolver(Namesakes):
                 cands = tuple(c for c in cands if KINDS[self._kind[c[0]]] == "city") or cands
             # the share of the *other* names that may lie in each region
             sup = (support_all, self._support_of(j), n_names - 1) if n_names > 1 else None
-            best = self._best(cands, _positive(ccs), _positive(admin1s), qualifier, paired, sup)
+            best = self._best(cands, _positive(ccs), _positive(admin1s), qualifier, paired, sup, inner)
             out.append(best)
             if qualifier is None:
                 seen[j] = best
+            if own_inner:
+                inner[own_inner] += times
             if own_cc:
                 ccs[own_cc] += times
             if own_a1 >= 0:

@@ -4,6 +4,7 @@
 MAX_CANDIDATES = 30  # a name's entries looked at, best prior first (not the 200th "Springfield")
 ALIAS_PENALTY = 1.5  # prior points off a town matched by an old or foreign name
 FAMOUS_GAP = 2.0  # prior points (~100 times the people) below the best namesake: country context alone no longer lifts it
+NAMED_COUNTRY_GAP = 1.0  # ... and below this, a country the article names only by its name ("the U.S.") does not
 PREFIX_CITY = 30_000  # people: a town this big keeps its name before another capitalised word
 MAJOR_CITY = 100_000  # people: a town this big is known on its own (and kept in text of another language)
 MAIN_REGION = 1_000_000  # people: a region this big stays a place where a person of its name is named
