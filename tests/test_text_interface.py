@@ -1,7 +1,8 @@
 """A page dump prints its site's notices to the reader (JavaScript off, a browser too old, a cookie
 banner's heading, a login or password form's hints, a search box's label and help) as sentences of
 their own. They are chrome: never the headline, never the body. Articles about passwords, browsers or
-searches keep their headlines. (Our own wording, in the languages of the page dumps.)"""
+searches keep their headlines. Also the account state, consent forms and the print edition's link
+(round 34). (Our own wording, in the languages of the page dumps.)"""
 from __future__ import annotations
 
 import pytest
@@ -48,14 +49,48 @@ HEADLINES = [
     "How the harbour bakery makes its cookies",
 ]
 
+# Round 34: the site's account state ("you were logged in"), its consent forms ("by signing up you
+# agree to our privacy policy") and its print edition's link ("Today's Paper"), picked as headlines on
+# unseen sites; articles and headlines that use the same words keep them.
+ACCOUNT_NOTICES = [
+    "Du wurdest erfolgreich angemeldet.",
+    "Sie sind aktuell nicht eingeloggt.",
+    "You must be logged in to post a reply.",
+    "You were signed out of the harbour forum.",
+    "Not logged in",
+    "Stay signed in",
+    "Angemeldet bleiben",
+    "Bitte akzeptiere die Datenschutzbestimmungen.",
+    "By signing up you agree to our Privacy Policy and Terms of Use.",
+    "Mit dem Absenden akzeptieren Sie unsere Datenschutzerklärung.",
+    "Ich habe die Datenschutzerklärung gelesen und akzeptiere sie.",
+    "En vous inscrivant, vous acceptez nos conditions d'utilisation.",
+    "Use of this site constitutes acceptance of our user agreement.",
+    "Today's Paper",
+    "E-Paper lesen",
+    "Aktuelle Ausgabe",
+]
+ACCOUNT_HEADLINES = [
+    "Harbour board logged in record catches this spring",
+    "Ferry company accepts new terms after a week of talks",
+    "Unions agree to the port's terms as the strike ends",
+    "Today's paper mill closes after ninety years",
+    "Fishermen signed in protest against the new quotas",
+]
+ACCOUNT_PROSE = [
+    "The pilots said they had logged in every crossing since March and saw no change in the tides.",
+    "Those who never agreed to the ferry company's terms of service were tracked as well, the report found.",
+    "The council accepted the privacy watchdog's terms on Friday after a long debate in the town hall.",
+]
 
-@pytest.mark.parametrize("line", NOTICES)
+
+@pytest.mark.parametrize("line", NOTICES + ACCOUNT_NOTICES)
 def test_notice_is_chrome(line: str):
     assert chrome(line), line
     assert analyse(f"{line}\n\nSome words about the port here today.").chrome[0]
 
 
-@pytest.mark.parametrize("line", HEADLINES)
+@pytest.mark.parametrize("line", HEADLINES + ACCOUNT_HEADLINES)
 def test_headline_on_the_same_subjects_is_not_chrome(line: str):
     assert not chrome(line), line
 
@@ -73,7 +108,7 @@ PROSE = [
 ]
 
 
-@pytest.mark.parametrize("line", PROSE)
+@pytest.mark.parametrize("line", PROSE + ACCOUNT_PROSE)
 def test_prose_on_the_same_subjects_is_not_chrome(line: str):
     assert not chrome(line), line
 
@@ -88,7 +123,9 @@ ARTICLE = (
 
 @pytest.mark.parametrize("notice", ["Ohne JavaScript funktioniert diese Seite leider nicht richtig.",
                                     "Dieser Browser wird leider nicht mehr unterstützt.",
-                                    "Your new password will be sent to you by e-mail."])
+                                    "Your new password will be sent to you by e-mail.",
+                                    "Du wurdest erfolgreich angemeldet.",
+                                    "By signing up you agree to our Privacy Policy and Terms of Use."])
 def test_notice_under_the_headline_is_not_the_article_s_text(notice: str):
     """A notice between the headline and the text is a sentence with prose around it: the old rules
     kept it as the article's first paragraph."""

@@ -28,6 +28,10 @@ won/lost against base at 0.5 in brackets for 0.5):
 - ui (share of interface words, UI_WORDS, and commas per word): 229 / 231 / 228 (+3/-10) / 228.
 - oneword (one-word lines of 4+ characters, not chrome, as candidates too; 7 tune golds are such a
   line): 232 / 233 / 233 (+7/-9) / 234, at 275 CPU-s (more candidates).
+Round 34 (reader34, items of main 8131368; base 229 / 233 / 234 / 233):
+- rank (for 7 features, RANKED, the candidate's place among its page's candidates and its distance to
+  the page's highest value: a formulation within the page, against site-specific lengths and layouts):
+  228 / 230 / 232 (+6/-8) / 233 (+9/-10), at 326 CPU-s. Lost, like the added columns above.
 With PROXY_SCORES the base run kept each page's out-of-fold scores; pick rules read on them (no
 refit): without `_headline_above` 235 (+0/-0: the model no longer needs it); the rule with other
 thresholds (a pick of 10/13/16 words or more, a line above of 3/4/6 words or more, up to 0/2/3
@@ -124,7 +128,22 @@ def extra(page: Page, cands: list[int], variant: str) -> np.ndarray:
             toks = _WORD.findall(units[i].casefold())
             cols.append([sum(t in UI_WORDS for t in toks) / max(1, len(toks)),
                          units[i].count(",") / max(1, len(toks))])
+    elif variant == "rank":
+        # each RANKED feature's place among the page's candidates (0: the highest, 1: the lowest) and its
+        # distance to the page's highest value: a headline is the longest / most echoed line of *its* page,
+        # whatever the site's lengths and layout
+        x = np.array([page.vectors[i] for i in cands], dtype=float)
+        k = len(cands)
+        for name in RANKED:
+            v = x[:, FEATURES.index(name)]
+            order = (-v).argsort(kind="stable").argsort(kind="stable")
+            cols.append(order / max(1, k - 1))
+            cols.append(v.max() - v)
+        return np.array(cols, dtype=float).T.reshape(len(cands), -1)
     return np.array(cols, dtype=float).reshape(len(cands), -1)
+
+
+RANKED = ("log_chars", "overlap_next", "main_overlap", "cap_ratio", "stop_density", "window_prose", "title_case")
 
 
 UI_WORDS = frozenset("""search suche recherche buscar login log logout sign register registrieren anmelden abmelden
