@@ -81,6 +81,9 @@ ACCOUNT_PROSE = [
     "The pilots said they had logged in every crossing since March and saw no change in the tides.",
     "Those who never agreed to the ferry company's terms of service were tracked as well, the report found.",
     "The council accepted the privacy watchdog's terms on Friday after a long debate in the town hall.",
+    # a quote or a remark that accepts terms or conditions of something else than a site's form
+    "\"I accept the conditions of the truce,\" the harbour master told the fishermen.",
+    "The mayor said her silence constitutes acceptance of the plan for the old pier.",
 ]
 
 
