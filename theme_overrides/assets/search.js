@@ -280,5 +280,8 @@
     more.addEventListener("click", showMore);
     root.setAttribute("data-ready", "1");
     if (url.toString()) run();
+    // Opened without words (the header's magnifier on a narrow phone, the Search tab): the cursor
+    // waits in the words box.
+    if (!url.get("q")) form.elements.q.focus();
   }).catch(function (e) { status.textContent = "Search index not available: " + e.message; });
 })();
