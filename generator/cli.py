@@ -311,10 +311,11 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
     ev.set_defaults(func=_cmd_eval)
 
     if others:
-        from . import linkcheck, review, sources  # subcommands that live beside their logic
+        from . import linkcheck, review, sources, vocabedit  # subcommands that live beside their logic
         sources.add_parser(sub)
         linkcheck.add_parser(sub)
         review.add_parser(sub)
+        vocabedit.add_parser(sub)
     return p
 
 
@@ -324,7 +325,11 @@ CORE = ("ingest", "build", "serve", "eval")  # defined here: parsed without impo
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parser(others=not (argv and argv[0] in CORE)).parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:  # `archive review | head` ended in a traceback once head had its lines
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        return 1
 
 
 if __name__ == "__main__":
