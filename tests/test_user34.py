@@ -179,3 +179,13 @@ def test_typing_in_the_header_box_fetches_what_the_first_search_waits_for(page, 
     page.keyboard.type("Kyiv")
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelectorAll('.archive-search__results > li').length > 0")
+
+
+def test_build_and_serve_outside_an_archive_say_where_to_run_them(tmp_path):
+    """`archive build` in a folder without mkdocs.yml said "Config file 'mkdocs.yml' does not exist."
+    with exit status 1, the status of a failed build."""
+    for command in ("build", "serve"):
+        done = run_archive(command, cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr.strip() == (f"archive {command}: mkdocs.yml: no such file: run it in the archive's folder "
+                                       "(the one with mkdocs.yml), or name the file with --config")
