@@ -189,3 +189,65 @@ def test_build_and_serve_outside_an_archive_say_where_to_run_them(tmp_path):
         assert done.returncode == 2, (command, done.stderr)
         assert done.stderr.strip() == (f"archive {command}: mkdocs.yml: no such file: run it in the archive's folder "
                                        "(the one with mkdocs.yml), or name the file with --config")
+
+
+def test_the_result_count_reads_for_a_reader(page, server):
+    """The count read "8 results (331 ms)": a benchmark's figure shown to every reader."""
+    page.goto(server + "/search/?q=ceasefire")
+    page.wait_for_selector("#archive-search[data-done]")
+    text = page.locator(".archive-search__count").inner_text().strip()
+    assert text.split()[1] in ("result", "results") and text == " ".join(text.split()[:2]), text
+    assert int(page.get_attribute("#archive-search", "data-ms")) >= 0  # the figure stays, for benchmarks
+
+
+def test_the_keyboard_never_lands_on_something_unseen_and_the_header_box_shows_its_focus(page, server):
+    """Tab's third stop was the palette's hidden, aria-hidden radio (the focus vanished), and the header's
+    search box showed no focus ring."""
+    page.goto(server + "/")
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        seen = page.evaluate("""() => { const e = document.activeElement, r = e.getBoundingClientRect();
+            return [e.name || e.innerText || e.tagName, r.width > 0 && r.height > 0 && !e.closest('[aria-hidden=true]')
+                    && e.getAttribute('aria-hidden') !== 'true'] }""")
+        assert seen[1], seen[0]
+        if seen[0] == "q":
+            ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+            assert ring not in ("none", ""), ring
+            break
+    else:
+        raise AssertionError("the header's search box is not among the first Tab stops")
+
+
+def test_a_printed_article_says_where_it_came_from_without_screen_only_links(page, server, project):
+    """Printed, an article had no address of its own or of its source, and carried the related
+    articles and the older/newer links, which do nothing on paper."""
+    art = next(p for p in sorted((project / "site" / "articles").rglob("index.html"))
+               if 'class="archive-prevnext"' in p.read_text(encoding="utf-8") and "archive-related" in p.read_text(encoding="utf-8"))
+    path = "/" + art.parent.relative_to(project / "site").as_posix() + "/"
+    page.goto(server + path)
+    assert not page.locator(".archive-printed-from").is_visible()  # on screen: not there
+    page.emulate_media(media="print")
+    line = page.locator(".archive-printed-from")
+    assert line.is_visible() and line.inner_text().endswith(path) and line.inner_text().startswith(NAME)
+    for hidden in (".archive-prevnext", ".archive-related", "h2#related"):
+        assert not page.locator(hidden).is_visible(), hidden
+    source = page.locator(".archive-meta a[href^='http']")
+    if source.count():
+        shown = source.first.evaluate("e => getComputedStyle(e, '::after').content")
+        assert source.first.get_attribute("href") in shown
+
+
+def test_a_missing_address_offers_a_search_for_its_words_and_ways_to_browse(page, server, project):
+    """The page for a missing address said "404 - Not found" and nothing else."""
+    missing = server + "/articles/2024/07/colombia-and-eln-extend-ceasefire/"
+    body = (project / "site" / "404.html").read_text(encoding="utf-8")
+    page.route(missing, lambda route: route.fulfill(status=404, body=body, content_type="text/html"))
+    page.goto(missing)
+    assert page.locator("h1").inner_text() == "Page not found"
+    assert page.input_value("#archive-notfound-q") == "colombia and eln extend ceasefire"
+    for label in ("by date", "by tag", "by place", "the latest articles"):
+        assert page.locator(f".md-content a:text-is('{label}')").count() == 1, label
+    page.click(".archive-notfound button")
+    page.wait_for_selector("#archive-search[data-done]")
+    first = page.locator(".archive-search__results > li > a").first.inner_text()
+    assert first == "Colombia and ELN extend ceasefire as talks resume in Bogota"

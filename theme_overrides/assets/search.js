@@ -22,6 +22,13 @@
       });
     });
   }
+  // The page for a missing address (404.html): its words, to search for what the reader was after.
+  var lost = document.getElementById("archive-notfound-q");
+  if (lost && !lost.value) {
+    var part = location.pathname.split("/").filter(Boolean).pop() || "";
+    try { part = decodeURIComponent(part); } catch (e) { /* a malformed escape: the raw text */ }
+    lost.value = part.replace(/\.html?$/i, "").replace(/^404$/, "").replace(/[-_+.]+/g, " ").trim();
+  }
   if (!root) return;
   var IDX = root.getAttribute("data-index");
   var SITE = root.getAttribute("data-base");
@@ -239,8 +246,9 @@
         root.setAttribute("data-at", String(Math.round(performance.now()))); // since the page began to load
         root.setAttribute("data-done", String(id));
         var filters = FACETS.concat(["year"]).filter(function (f) { return p[f]; });
+        // The milliseconds are for benchmarks (data-ms), not for readers ("8 results (331 ms)").
         status.textContent = (p.q || ranked.length || filters.length)
-          ? ranked.length + " result" + (ranked.length === 1 ? "" : "s") + " (" + ms + " ms)" : "";
+          ? ranked.length + " result" + (ranked.length === 1 ? "" : "s") : "";
         if (!ranked.length && (p.q || filters.length)) nothing(p, filters);
       });
     }).catch(function (e) { status.textContent = "Search failed: " + e.message; });
