@@ -37,8 +37,11 @@ def test_cli_report(tmp_path: Path, capsys):
     assert main(["review", "--content", str(tmp_path / "content"), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     row = next(r for r in out["names"] if r["name"] == "Coastal Shield Brigade")
-    assert row == {"name": "Coastal Shield Brigade", "kind": "expanded", "acronym": "CSB", "mentions": 3,
-                   "articles": 2, "example": "articles/a.md"}
+    assert {k: v for k, v in row.items() if k not in ("sentence", "add")} == {
+        "name": "Coastal Shield Brigade", "kind": "expanded", "acronym": "CSB", "mentions": 3, "articles": 2,
+        "example": "articles/a.md"}
+    assert "Coastal Shield Brigade" in row["sentence"]  # the sentence it first appears in, in that page
+    assert row["add"] == 'archive add-tag "Coastal Shield Brigade" --kind group --alias "CSB"'
     assert main(["review", "--content", str(tmp_path / "content")]) == 0
     assert "Coastal Shield Brigade (CSB)" in capsys.readouterr().out
     assert main(["review", "--content", str(tmp_path / "nowhere")]) == 2
