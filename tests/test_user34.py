@@ -251,3 +251,11 @@ def test_a_missing_address_offers_a_search_for_its_words_and_ways_to_browse(page
     page.wait_for_selector("#archive-search[data-done]")
     first = page.locator(".archive-search__results > li > a").first.inner_text()
     assert first == "Colombia and ELN extend ceasefire as talks resume in Bogota"
+
+
+def test_the_map_has_a_name_for_screen_readers(page, server):
+    """Leaflet makes the map a Tab stop with no name: a screen reader announced only "group"."""
+    page.goto(server + "/map/")
+    page.wait_for_selector("#archive-map[data-ready]")
+    assert page.get_attribute("#archive-map", "role") == "region"
+    assert "Locations page" in page.get_attribute("#archive-map", "aria-label")
