@@ -5,19 +5,19 @@
 (function () {
   "use strict";
   var root = document.getElementById("archive-search");
-  // Any other page: once a reader starts to type in the header's box, the search page and the two
-  // files its first search waits for (meta.json, aliases.json) are fetched while they type, so the
-  // search page finds them in the cache. Nothing is fetched for a reader who never searches.
+  // Any other page: once a reader starts to type in the header's box, the two files the search
+  // page's first search waits for (meta.json, aliases.json) are fetched while they type, so the
+  // search page finds them in the cache. Nothing is fetched for a reader who never searches. (Not
+  // the search page itself: the reader lands on search/?q=…, which a prefetch of search/ is not.)
   var box = document.querySelector("header .archive-searchbox");
   if (!root && box) {
     box.addEventListener("focusin", function warm() {
       box.removeEventListener("focusin", warm);
-      [box.action, new URL("../search-index/meta.json", box.action).href,
-        new URL("../search-index/aliases.json", box.action).href].forEach(function (href, i) {
+      ["meta.json", "aliases.json"].forEach(function (name) {
         var link = document.createElement("link");
         link.rel = "prefetch";
-        link.href = href;
-        if (i) link.crossOrigin = "anonymous"; // as search.js's fetch() asks for them
+        link.href = new URL("../search-index/" + name, box.action).href;
+        link.crossOrigin = "anonymous"; // as search.js's fetch() asks for them
         document.head.appendChild(link);
       });
     });
