@@ -259,3 +259,32 @@ def test_the_map_has_a_name_for_screen_readers(page, server):
     page.wait_for_selector("#archive-map[data-ready]")
     assert page.get_attribute("#archive-map", "role") == "region"
     assert "Locations page" in page.get_attribute("#archive-map", "aria-label")
+
+
+# Each text element's contrast against the background behind it (WCAG 2 relative luminance), its
+# colour's alpha and its ancestors' opacity included.
+CONTRAST = """() => {
+  const parse = c => { const m = c.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
+  const lum = rgb => rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+                        .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const low = [];
+  for (const el of document.querySelectorAll('.md-content *')) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()) || !el.getClientRects().length) continue;
+    let [r, g, b, a] = parse(getComputedStyle(el).color);
+    for (let e = el; e; e = e.parentElement) a *= parseFloat(getComputedStyle(e).opacity);
+    let bg = [255, 255, 255];
+    for (let e = el; e; e = e.parentElement) { const c = parse(getComputedStyle(e).backgroundColor); if (c[3] > 0.5) { bg = c.slice(0, 3); break; } }
+    const fg = [r, g, b].map((v, i) => v * a + bg[i] * (1 - a));
+    const [l1, l2] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    const ratio = (l1 + 0.05) / (l2 + 0.05);
+    if (ratio < 4.5) low.push(el.innerText.slice(0, 40) + ': ' + ratio.toFixed(2));
+  }
+  return low; }"""
+
+
+def test_text_on_the_reader_s_pages_has_aa_contrast(page, server):
+    """The "all tags" link of a tag page sat in Material's <small>, greyed by opacity: 3.9:1."""
+    for path in ("/", "/tags/", "/tags/islamic-state/", "/locations/", "/archive/", "/search/?q=ceasefire"):
+        page.goto(server + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate(CONTRAST) == [], path
