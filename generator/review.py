@@ -67,13 +67,18 @@ class Candidate:
         return d
 
 
+# Where a sentence ends: a line break, or a full stop after a small letter, digit or closing mark and
+# before a capital ("U.S. Air Force" and "Nov. 6" go on).
+_SENTENCE_BREAK = re.compile(r"\n\s*|(?<=[a-z0-9)”\"’][.!?])\s+(?=[A-Z“\"‘])")
+
+
 def sentence(text: str, at: int, width: int = 220) -> str:
     """The sentence of `text` around position `at`, on one line, cut to about `width` characters
     around `at` when it is longer: what an editor reads to judge a name without opening the page."""
-    start = max(text.rfind(". ", 0, at), text.rfind("\n", 0, at))
-    start = 0 if start < 0 else start + 1
-    ends = [e for e in (text.find(". ", at), text.find("\n", at)) if e >= 0]
-    end = min(ends) + 1 if ends else len(text)
+    starts = [m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, at - 2000), at)]
+    start = starts[-1] if starts else max(0, at - 2000)
+    after = _SENTENCE_BREAK.search(text, at)
+    end = after.start() + 1 if after else len(text)
     line = " ".join(text[start:end].split())
     lead = " ".join(text[start:at].split())
     if len(line) <= width:

@@ -288,3 +288,11 @@ def test_text_on_the_reader_s_pages_has_aa_contrast(page, server):
         page.goto(server + path)
         page.wait_for_load_state("load")
         assert page.evaluate(CONTRAST) == [], path
+
+
+def test_the_review_s_sentence_does_not_stop_at_an_abbreviation():
+    """The first version cut sentences at every ". ": "U.S. Air Force …" was quoted from "Air Force"."""
+    from generator.review import sentence
+
+    text = "Officials met on Monday. The U.S. Air Force staff reached Erbil on Nov. 6 by road. They left."
+    assert sentence(text, text.index("Air Force")) == "The U.S. Air Force staff reached Erbil on Nov. 6 by road."
