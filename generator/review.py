@@ -79,6 +79,8 @@ def sentence(text: str, at: int, width: int = 220) -> str:
     start = starts[-1] if starts else max(0, at - 2000)
     after = _SENTENCE_BREAK.search(text, at)
     end = after.start() + 1 if after else len(text)
+    while start < at and not text[start].isalnum() and text[start] not in "“\"‘(":
+        start += 1  # a line of its own that holds only a stray full stop (a list's bullet): not the sentence
     line = " ".join(text[start:end].split())
     lead = " ".join(text[start:at].split())
     if len(line) <= width:

@@ -296,3 +296,5 @@ def test_the_review_s_sentence_does_not_stop_at_an_abbreviation():
 
     text = "Officials met on Monday. The U.S. Air Force staff reached Erbil on Nov. 6 by road. They left."
     assert sentence(text, text.index("Air Force")) == "The U.S. Air Force staff reached Erbil on Nov. 6 by road."
+    text = "A loader was hit.\n.\xa0 \xa0 Near the dam, a strike hit a UAV launch site. Later, more."  # a stray bullet
+    assert sentence(text, text.index("UAV")) == "Near the dam, a strike hit a UAV launch site."
