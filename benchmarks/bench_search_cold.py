@@ -6,6 +6,10 @@ between the sites given so that they share the machine's load. Not a test.
 
     nice .venv/bin/python benchmarks/bench_search.py --articles 10000 --keep /tmp/bs   # makes /tmp/bs/site
     nice .venv/bin/python benchmarks/bench_search_cold.py /tmp/bs/site [another/site ...] --runs 15
+
+--typed-from / times the usual way in: a reader on the home page types the words into the header's
+box and presses Enter (the site must then be a full build, e.g. the demo's site/ with the 10,000-article
+search-index/ put in its place).
 """
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import shutil
 import statistics
 import threading
 from pathlib import Path
+from urllib.parse import parse_qs
 
 # When search.js marks its search done (data-done), from navigation start: works with any version.
 WATCH = """new MutationObserver((_, obs) => {
@@ -40,6 +45,10 @@ def main() -> None:
     ap.add_argument("sites", nargs="+", type=Path, help="built sites (search/ and search-index/ inside)")
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--query", default="q=police&tag=Islamic+State", help="the search page's address query")
+    ap.add_argument("--typed-from", metavar="PATH",
+                    help="instead, open this page of each site (e.g. /), type the query's q into the header's box "
+                         "(a key every 120 ms, as a reader types) and press Enter: from the search page's "
+                         "navigation to its results (needs sites built with the theme)")
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     args = ap.parse_args()
     bases = {site: serve(site) for site in args.sites}
@@ -54,15 +63,23 @@ def main() -> None:
                 context = browser.new_context()
                 context.add_init_script(WATCH)
                 page = context.new_page()
-                page.goto(f"{base}/search/?{args.query}")
+                if args.typed_from:
+                    page.goto(base + args.typed_from)
+                    page.click("header .archive-searchbox input")
+                    page.keyboard.type(parse_qs(args.query)["q"][0], delay=120)
+                    with page.expect_navigation():
+                        page.keyboard.press("Enter")
+                else:
+                    page.goto(f"{base}/search/?{args.query}")
                 page.wait_for_function("window.__doneAt !== undefined", timeout=60000)
                 own[site].append(float(page.get_attribute("#archive-search", "data-ms")))
                 nav[site].append(page.evaluate("window.__doneAt"))
                 context.close()
         browser.close()
+    how = f"typed into {args.typed_from}'s header box" if args.typed_from else "cold loads"
     for site in args.sites:
         o, n = sorted(own[site]), sorted(nav[site])
-        print(f"{site}: {args.runs} cold loads; search.js's own time median {statistics.median(o):.0f} ms "
+        print(f"{site}: {args.runs} {how}; search.js's own time median {statistics.median(o):.0f} ms "
               f"({o[0]:.0f}-{o[-1]:.0f}); from navigation median {statistics.median(n):.0f} ms ({n[0]:.0f}-{n[-1]:.0f})")
 
 

@@ -195,12 +195,24 @@ def _mkdocs_problem(exc: Exception, args: argparse.Namespace) -> str:
     return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
 
 
+def _no_config(args: argparse.Namespace) -> bool:
+    """Say so when there is no mkdocs.yml here: MkDocs' "Config file 'mkdocs.yml' does not exist."
+    (exit status 1, as for a broken build) did not tell a new user where to run the command."""
+    if os.path.lexists(args.config):
+        return False
+    print(f"archive {args.command}: {args.config}: no such file: run it in the archive's folder (the one with "
+          f"mkdocs.yml), or name the file with --config", file=sys.stderr)
+    return True
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, ConfigurationError
 
     from .sitewrite import SiteDirError, keep_unchanged
 
+    if _no_config(args):
+        return 2
     _mkdocs_logging()
     try:
         cfg = _mkdocs_config(args)
@@ -228,6 +240,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import Abort, ConfigurationError
 
+    if _no_config(args):
+        return 2
     _mkdocs_logging()  # the reason a build stopped (a refused site_url) was not shown, only "Aborted"
     logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)  # "Serving on <address>": nothing said where
     kwargs = {"config_file": str(args.config), "open_in_browser": False, "dev_addr": args.addr}
@@ -293,7 +307,9 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
 
     for name, func, helptext in (("build", _cmd_build, "build the site into site/ (strict)"),
                                  ("serve", _cmd_serve, "preview the site locally")):
-        c = sub.add_parser(name, help=helptext)
+        usage = "a site folder that holds other files" if name == "build" else "an address that cannot be bound"
+        c = sub.add_parser(name, help=helptext, epilog=f"exit status: 0 {'built' if name == 'build' else 'stopped'}; "
+                           f"1 the build failed (the reason in one line); 2 usage error (no mkdocs.yml here, {usage})")
         c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="the MkDocs configuration (default: mkdocs.yml)")
         c.add_argument("--content", type=Path, default=None, help="content folder (default: mkdocs.yml's docs_dir)")
         if name == "build":
@@ -316,10 +332,11 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
     ev.set_defaults(func=_cmd_eval)
 
     if others:
-        from . import linkcheck, review, sources  # subcommands that live beside their logic
+        from . import linkcheck, review, sources, vocabedit  # subcommands that live beside their logic
         sources.add_parser(sub)
         linkcheck.add_parser(sub)
         review.add_parser(sub)
+        vocabedit.add_parser(sub)
     return p
 
 
@@ -346,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
         what = INTERRUPTED.get(args.command, "nothing it wrote is half-written; run it again")
         print(f"\narchive {args.command}: interrupted (Ctrl-C): {what}", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `archive review | head` ended in a traceback once head had its lines
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+        return 1
     except OSError as exc:  # a folder it must write that cannot be written: one line, not a traceback
         if exc.errno not in CANNOT_WRITE:
             raise

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shlex
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 _CONNECT = {"of", "the", "and", "for", "in", "on", "al", "el", "wal", "wa", "bin", "ibn", "de", "du", "des", "la",
             "le", "li", "fi", "an", "ash", "ad", "as", "at", "ar", "az", "&"}
 _BRACKETED_ACRONYM = re.compile(r"\(([A-Z][A-Za-z&-]{1,9})\)")
+_BESIDE = re.compile(r"\s*\(([A-Z][A-Za-z&-]{1,9})\)")  # the same, right after a name
 _NAME_WORDS = re.compile(r"[\w'’&-]+")
 _ACRONYM = re.compile(r"(?<![\w-])([A-Z][A-Z&]{1,6})(?![\w-])")
 ORG_WORDS = ("Army", "Brigade", "Brigades", "Front", "Movement", "Party", "Council", "Forces", "Force", "Group",
@@ -40,20 +42,75 @@ class Candidate:
     """One name to review: how often and in how many articles it occurs, and where first."""
 
     name: str
-    kind: str  # expanded (name with its acronym) / acronym / name / qualified (see `term`)
+    kind: str  # expanded (name with its acronym) / acronym / name / qualified (a term's name without its qualifier)
     acronym: str | None = None
-    term: str | None = None  # qualified: the vocabulary's terms this name is, with a qualifier
     mentions: int = 0
     articles: set[str] = field(default_factory=set)
+    first: dict[str, int] = field(default_factory=dict)  # article -> where the name first occurs in it
+    known_as: str | None = None  # the tag whose spelling is written beside it: "National Liberation Army (ELN)"
+    spelling: str | None = None  # what to add to that tag: the name, or (the name known) its acronym
 
-    def to_dict(self) -> dict:
+    @property
+    def example(self) -> str:
+        return min(self.articles)
+
+    def to_dict(self, texts: dict[str, str] | None = None) -> dict:
         d = {"name": self.name, "kind": self.kind, "mentions": self.mentions, "articles": len(self.articles),
-             "example": sorted(self.articles)[0]}
+             "example": self.example}
+        if texts is not None:
+            d["sentence"] = sentence(texts[self.example], self.first[self.example])
         if self.acronym:
             d["acronym"] = self.acronym
-        if self.term:
-            d["term"] = self.term
+        if self.kind == "qualified":
+            d["term"] = self.known_as  # no add line: the bare name is ambiguous on purpose
+            return d
+        if self.known_as:
+            d["spelling_of"] = self.known_as
+        d["add"] = add_command(self)
         return d
+
+
+# Where a sentence ends: a line break, or a full stop after a small letter, digit or closing mark and
+# before a capital ("U.S. Air Force" and "Nov. 6" go on).
+_SENTENCE_BREAK = re.compile(r"\n\s*|(?<=[a-z0-9)”\"’][.!?])\s+(?=[A-Z“\"‘])")
+
+
+def sentence(text: str, at: int, width: int = 220) -> str:
+    """The sentence of `text` around position `at`, on one line, cut to about `width` characters
+    around `at` when it is longer: what an editor reads to judge a name without opening the page."""
+    starts = [m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, at - 2000), at)]
+    start = starts[-1] if starts else max(0, at - 2000)
+    after = _SENTENCE_BREAK.search(text, at)
+    end = after.start() + 1 if after else len(text)
+    while start < at and not text[start].isalnum() and text[start] not in "“\"‘(":
+        start += 1  # a line of its own that holds only a stray full stop (a list's bullet): not the sentence
+    line = " ".join(text[start:end].split())
+    lead = " ".join(text[start:at].split())
+    if len(line) <= width:
+        return line
+    cut = max(0, len(lead) - width // 3)
+    cut = line.find(" ", cut) + 1 if cut else 0  # at a word's start and end
+    return ("…" if cut else "") + line[cut:cut + width].rsplit(" ", 1)[0] + "…"
+
+
+# The kind `archive add-tag` is offered for a name ending in an organisation word (the editor may change it)
+_FORCE_WORDS = {"Forces", "Force", "Guard", "Guards", "Corps", "Division", "Regiment", "Battalion", "Battalions"}
+_GROUP_WORDS = {"Army", "Brigade", "Brigades", "Front", "Movement", "Party", "Group", "Militia", "Militias"}
+
+
+def add_command(c: Candidate) -> str:
+    """The `archive add-tag` line that adds the candidate: as a spelling of the tag written beside it,
+    else as a new tag of the kind its last word suggests (an acronym alone: its full name to fill in)."""
+    def q(text: str) -> str:  # for a shell: "Jama'at …" reads better than shlex's '…'"'"'…'
+        return f'"{text}"' if not set(text) & set('"$`\\!') else shlex.quote(text)
+
+    if c.known_as:
+        return f"archive add-tag {q(c.known_as)} --alias {q(c.spelling or c.name)}"
+    if c.kind == "acronym":
+        return f"archive add-tag \"FULL NAME\" --kind organisation --alias {q(c.name)}"
+    last = c.name.split()[-1]
+    kind = "force" if last in _FORCE_WORDS else "group" if last in _GROUP_WORDS else "organisation"
+    return f"archive add-tag {q(c.name)} --kind {kind}" + (f" --alias {q(c.acronym)}" if c.acronym else "")
 
 
 def _expansion(text: str, end: int, acronym: str) -> str | None:
@@ -71,8 +128,18 @@ def _expansion(text: str, end: int, acronym: str) -> str | None:
         if not (w[0].isupper() or w.lower().split("-")[0] in _CONNECT):
             return None
         if w[0] == acronym[0] and w[0].isupper():
-            return text[words[k].start():words[-1].end()]
+            name = text[words[k].start():words[-1].end()]
+            if _initials_hold(name, acronym):
+                return name
     return None
+
+
+def _initials_hold(name: str, acronym: str) -> bool:
+    """Whether the acronym's letters are the name's capitals, in order (some may be left out):
+    "Envoys of the National Liberation Army (ELN)" is not a name for ELN (E, N, L, A), and
+    "Jama'at Nusrat al-Islam wal-Muslimin" is one for JNIM."""
+    capitals = iter(re.findall(r"(?:^|[\s-])([A-Z])", name))
+    return all(letter in capitals for letter in acronym.upper() if letter.isalpha())
 
 
 _CAPS_RUN = re.compile(r"[A-Z]{2,}(?:[ ,'’-]+[A-Z]{2,}){2,}")  # three all-caps words in a row
@@ -97,23 +164,28 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
 
     vocab = vocabulary or default_vocabulary()
 
+    def tag_of(name: str) -> str | None:
+        """The tag `name` is a whole spelling of, if any."""
+        return next((m.key for m in vocab.find(name) if m.start == 0 and m.end == len(name)), None)
+
     def known(name: str) -> bool:
-        found = vocab.find(name)
-        if any(m.start == 0 and m.end == len(name) for m in found):
-            return True
-        return gazetteer is not None and gazetteer.lookup(name) is not None
+        return tag_of(name) is not None or (gazetteer is not None and gazetteer.lookup(name) is not None)
 
     qualified = _qualified_terms(vocab)
     found: dict[tuple[str, str], Candidate] = {}
     expanded_acronyms: set[str] = set()
 
-    def add(key: str, kind: str, doc: str, acronym: str | None = None) -> None:
-        term = qualified.get(key.casefold())
-        if term:  # "National Liberation Army": a term's name without its qualifier, ambiguous, not new
-            kind, acronym = "qualified", None
-        c = found.setdefault((kind, key), Candidate(key, kind, acronym, term))
+    def add(key: str, kind: str, doc: str, at: int, acronym: str | None = None, tag: str | None = None,
+            spelling: str | None = None) -> None:
+        term = None if tag else qualified.get(key.casefold())
+        if term:  # "National Liberation Army", no "(ELN)" beside it: a term's name without its qualifier,
+            kind, acronym, tag, spelling = "qualified", None, term, None  # ambiguous on purpose, not new
+        c = found.setdefault((kind, key), Candidate(key, kind, acronym))
         c.mentions += 1
         c.articles.add(doc)
+        c.first.setdefault(doc, at)
+        if tag and not c.known_as:
+            c.known_as, c.spelling = tag, spelling
 
     for doc, text in texts.items():
         spans = [(t.start, t.end) for t in vocab.find(text)]
@@ -127,7 +199,9 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
             acr = m.group(1)
             name = _expansion(text, m.start(), acr)
             if name and not (known(name) and known(acr)):
-                add(name, "expanded", doc, acr)
+                # one half known: the other is a new spelling of its tag
+                tag, spelling = (tag_of(acr), name) if tag_of(acr) else (tag_of(name), acr)
+                add(name, "expanded", doc, m.start() - len(name) - 1, acr, tag, spelling)
                 expanded_acronyms.add(acr)
         for m in _ORG_NAME.finditer(text):
             words = m.group(1).split()
@@ -139,7 +213,8 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
                 continue
             if " and " in name and known(name.split(" and ")[0]):
                 continue  # "SDF and Coalition": two names the vocabulary knows, not one
-            add(name, "name", doc)
+            after = _BESIDE.match(text, m.end(1))  # "National Liberation Army (ELN)", ELN a known spelling
+            add(name, "name", doc, m.end(1) - len(name), tag=tag_of(after.group(1)) if after else None, spelling=name)
         for m in _ACRONYM.finditer(text):
             acr = m.group(1)
             if text[m.start() - 1:m.start()] == "(" and text[m.end():m.end() + 1] == ")":
@@ -147,11 +222,13 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
             if _in_caps_run(text, m.start(), m.end()):
                 continue  # "STAY AWAY FROM THE COASTAL ROAD": a shouted line, not acronyms
             if acr not in _NOT_ACRONYMS and not known(acr) and not inside_known(m.start(), m.end()):
-                add(acr, "acronym", doc)
+                add(acr, "acronym", doc, m.start())
     expanded = {c.acronym: c for c in found.values() if c.kind == "expanded"}
     for c in [c for c in found.values() if c.kind == "acronym" and c.name in expanded]:
         expanded[c.name].mentions += c.mentions  # "JNIM" alone later in the text: the same name
         expanded[c.name].articles |= c.articles
+        for doc, at in c.first.items():
+            expanded[c.name].first.setdefault(doc, at)
     out = [c for c in found.values() if not (c.kind == "acronym" and c.name in expanded_acronyms)]
     names = {c.name for c in out if c.kind == "expanded"}
     # listed with its acronym already
@@ -194,8 +271,11 @@ def article_texts(content: Path) -> dict[str, str]:
     return out
 
 
-def report(cands: list[Candidate], min_articles: int = 1, limit: int = 200) -> str:
-    """Plain-text report, grouped by kind."""
+def report(cands: list[Candidate], min_articles: int = 1, limit: int = 200, texts: dict[str, str] | None = None,
+           content: Path | None = None) -> str:
+    """Plain-text report, grouped by kind, most articles first: each name with its counts, the page it
+    first appears in (under `content`, a path to open) and that sentence (from `texts`), and the
+    `archive add-tag` line that adds it."""
     by_kind: dict[str, list[Candidate]] = defaultdict(list)
     for c in cands:
         if len(c.articles) >= min_articles:
@@ -210,8 +290,23 @@ def report(cands: list[Candidate], min_articles: int = 1, limit: int = 200) -> s
             continue
         lines.append(f"{titles[kind]}: {len(by_kind.get(kind, []))}")
         for c in rows:
-            label = f"{c.name} ({c.acronym})" if c.acronym else f"{c.name} -> {c.term}" if c.term else c.name
-            lines.append(f"  {len(c.articles):5d} articles {c.mentions:6d} mentions  {label}  e.g. {min(c.articles)}")
+            label = f"{c.name} ({c.acronym})" if c.acronym else c.name
+            n = len(c.articles)
+            lines.append(f"  {label}: {n} article{'s' * (n != 1)}, {c.mentions} mention{'s' * (c.mentions != 1)}")
+            page = (content / c.example) if content else c.example
+            if texts is not None:
+                lines.append(f"      {page}: \u201c{sentence(texts[c.example], c.first[c.example])}\u201d")
+            else:
+                lines.append(f"      e.g. {page}")
+            if c.kind == "qualified":
+                lines.append(f"      the tag {c.known_as} bears it with its qualifier; tag such an article by hand")
+                continue
+            if c.known_as:
+                lines.append(f"      a spelling of the tag {c.known_as} is written beside it")
+            lines.append(f"      add it: {add_command(c)}")
+    if any(by_kind.values()):
+        lines.append("\n`archive add-tag` writes generator/data/vocabulary.yml; re-ingest (archive update) to tag "
+                     "the articles.")
     return "\n".join(lines)
 
 
@@ -236,13 +331,15 @@ def main(args: argparse.Namespace) -> int:
         print(f"archive review: {args.content}: no such folder", file=sys.stderr)
         return 2
     from .enrich.places import default_gazetteer
-    from .inputs import json_text, terminal_text
+    from .inputs import terminal_text
 
-    cands = candidates(article_texts(args.content), gazetteer=default_gazetteer())
+    texts = article_texts(args.content)
+    cands = candidates(texts, gazetteer=default_gazetteer())
     if args.json:
-        rows = [c.to_dict() for c in cands if len(c.articles) >= args.min_articles]
+        rows = [c.to_dict(texts) for c in cands if len(c.articles) >= args.min_articles]
         kinds = Counter(r["kind"] for r in rows)
-        print(json_text(json.dumps({"names": rows, "counts": dict(kinds)}, indent=2, ensure_ascii=False)))
+        print(json.dumps({"names": rows, "counts": dict(kinds)}, indent=2, ensure_ascii=False))
     else:
-        print(terminal_text(report(cands, args.min_articles, args.limit)))  # names pages by their file names
+        # names pages by their file names, and quotes their text
+        print(terminal_text(report(cands, args.min_articles, args.limit, texts, args.content)))
     return 0

@@ -121,7 +121,7 @@ def test_file_names_printed_to_the_terminal_cannot_drive_it(tmp_path):
     review = run_archive("review", "--content", str(project / "content"), cwd=tmp_path)
     out = review.stdout + review.stderr
     assert review.returncode == 0 and "\x1b" not in out and "\u202e" not in out, repr(out)
-    assert "e.g. articles/2024/05/evil\\x1b]0;PWNED" in review.stdout and "folder\\x1b]0;" in review.stderr, out
+    assert "/articles/2024/05/evil\\x1b]0;PWNED\\x07\\x1b[2J\\u202e.md: " in review.stdout and "folder\\x1b]0;" in review.stderr, out
 
 
 SIDECARS = {  # what an editor's program saved, and what the one line must say

@@ -37,8 +37,11 @@ def test_cli_report(tmp_path: Path, capsys):
     assert main(["review", "--content", str(tmp_path / "content"), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     row = next(r for r in out["names"] if r["name"] == "Coastal Shield Brigade")
-    assert row == {"name": "Coastal Shield Brigade", "kind": "expanded", "acronym": "CSB", "mentions": 3,
-                   "articles": 2, "example": "articles/a.md"}
+    assert {k: v for k, v in row.items() if k not in ("sentence", "add")} == {
+        "name": "Coastal Shield Brigade", "kind": "expanded", "acronym": "CSB", "mentions": 3, "articles": 2,
+        "example": "articles/a.md"}
+    assert "Coastal Shield Brigade" in row["sentence"]  # the sentence it first appears in, in that page
+    assert row["add"] == 'archive add-tag "Coastal Shield Brigade" --kind group --alias "CSB"'
     assert main(["review", "--content", str(tmp_path / "content")]) == 0
     assert "Coastal Shield Brigade (CSB)" in capsys.readouterr().out
     assert main(["review", "--content", str(tmp_path / "nowhere")]) == 2
@@ -66,15 +69,18 @@ def test_parts_of_known_names_joined_names_and_shouted_lines_are_not_listed():
 
 def test_a_term_named_without_its_qualifier_is_known_not_new(tmp_path: Path, capsys):
     # the vocabulary holds "National Liberation Army (Colombia)" and leaves the bare name untagged (several
-    # groups bear it): the bare name is listed apart, with the term it may be, not as a name to add
+    # groups bear it): the bare name, with no acronym beside it to say which, is listed apart with the term
+    # it may be and no line to add it, not as a name to add
     texts = {"g.md": "In the north, the National Liberation Army said it would attend talks on Monday."}
     found = {c.name: c for c in candidates(texts, gazetteer=default_gazetteer())}
     nla = found["National Liberation Army"]
-    assert nla.kind == "qualified" and nla.term == "National Liberation Army (Colombia)"
+    assert nla.kind == "qualified" and nla.known_as == "National Liberation Army (Colombia)"
     articles = tmp_path / "content" / "articles"
     articles.mkdir(parents=True)
     (articles / "g.md").write_text(f"---\ntitle: Talks\n---\n\n{texts['g.md']}\n", encoding="utf-8")
     assert main(["review", "--content", str(tmp_path / "content")]) == 0
     out = capsys.readouterr().out
     assert "Organisation-like names not in the vocabulary: 0" in out
-    assert "National Liberation Army -> National Liberation Army (Colombia)" in out
+    assert "Names the vocabulary knows only with a qualifier (ambiguous, so not tagged): 1" in out
+    assert "the tag National Liberation Army (Colombia) bears it with its qualifier" in out
+    assert "add it:" not in out

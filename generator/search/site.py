@@ -137,7 +137,11 @@ def form_html(base: str, index: str) -> str:
     """The search page's form (escaped attributes in); search.js fills the filters from meta.json."""
     selects = "\n".join(f'<label>{label} <select name="{name}"><option value="">any</option></select></label>'
                         for name, label in FACET_LABELS)
-    return f"""<div id="archive-search" class="archive-search" data-base="{base}" data-index="{index}">
+    # The two files search.js reads before any query, fetched as the page is parsed rather than once
+    # the theme's scripts and search.js have run (a fetch with a crossorigin preload is reused by fetch()).
+    return f"""<link rel="preload" href="{index}meta.json" as="fetch" crossorigin>
+<link rel="preload" href="{index}aliases.json" as="fetch" crossorigin>
+<div id="archive-search" class="archive-search" data-base="{base}" data-index="{index}">
 <form class="archive-search__form" role="search" action="" method="get">
 <label class="archive-search__q">Words <input name="q" type="search" placeholder="words or a phrase, e.g. Tal Abita"></label>
 {selects}

@@ -9,6 +9,9 @@
   // Zoom 1 is 512 px wide: on a 390 px phone fitBounds stopped there, with the Americas or Australia
   // off the map. A quarter step lets it fit the world the markers span.
   var map = L.map(el, { worldCopyJump: true, minZoom: 0, maxZoom: 12, zoomSnap: 0.25 });
+  // Leaflet makes the map a Tab stop (arrow keys pan it) with no name: a screen reader said "group".
+  el.setAttribute("role", "region");
+  el.setAttribute("aria-label", "Map of the archive's places: arrow keys pan, + and - zoom; the Locations page lists them");
   map.setView([30, 20], 2);
   var tiles = el.getAttribute("data-tiles");
   if (tiles) L.tileLayer(tiles, { attribution: el.getAttribute("data-attribution") || "" }).addTo(map);

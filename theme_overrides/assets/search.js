@@ -5,6 +5,30 @@
 (function () {
   "use strict";
   var root = document.getElementById("archive-search");
+  // Any other page: once a reader starts to type in the header's box, the two files the search
+  // page's first search waits for (meta.json, aliases.json) are fetched while they type, so the
+  // search page finds them in the cache. Nothing is fetched for a reader who never searches. (Not
+  // the search page itself: the reader lands on search/?q=…, which a prefetch of search/ is not.)
+  var box = document.querySelector("header .archive-searchbox");
+  if (!root && box) {
+    box.addEventListener("focusin", function warm() {
+      box.removeEventListener("focusin", warm);
+      ["meta.json", "aliases.json"].forEach(function (name) {
+        var link = document.createElement("link");
+        link.rel = "prefetch";
+        link.href = new URL("../search-index/" + name, box.action).href;
+        link.crossOrigin = "anonymous"; // as search.js's fetch() asks for them
+        document.head.appendChild(link);
+      });
+    });
+  }
+  // The page for a missing address (404.html): its words, to search for what the reader was after.
+  var lost = document.getElementById("archive-notfound-q");
+  if (lost && !lost.value) {
+    var part = location.pathname.split("/").filter(Boolean).pop() || "";
+    try { part = decodeURIComponent(part); } catch (e) { /* a malformed escape: the raw text */ }
+    lost.value = part.replace(/\.html?$/i, "").replace(/^404$/, "").replace(/[-_+.]+/g, " ").trim();
+  }
   if (!root) return;
   var IDX = root.getAttribute("data-index");
   var SITE = root.getAttribute("data-base");
@@ -222,8 +246,9 @@
         root.setAttribute("data-at", String(Math.round(performance.now()))); // since the page began to load
         root.setAttribute("data-done", String(id));
         var filters = FACETS.concat(["year"]).filter(function (f) { return p[f]; });
+        // The milliseconds are for benchmarks (data-ms), not for readers ("8 results (331 ms)").
         status.textContent = (p.q || ranked.length || filters.length)
-          ? ranked.length + " result" + (ranked.length === 1 ? "" : "s") + " (" + ms + " ms)" : "";
+          ? ranked.length + " result" + (ranked.length === 1 ? "" : "s") : "";
         if (!ranked.length && (p.q || filters.length)) nothing(p, filters);
       });
     }).catch(function (e) { status.textContent = "Search failed: " + e.message; });
@@ -280,5 +305,8 @@
     more.addEventListener("click", showMore);
     root.setAttribute("data-ready", "1");
     if (url.toString()) run();
+    // Opened without words (the header's magnifier on a narrow phone, the Search tab): the cursor
+    // waits in the words box.
+    if (!url.get("q")) form.elements.q.focus();
   }).catch(function (e) { status.textContent = "Search index not available: " + e.message; });
 })();
