@@ -193,23 +193,18 @@ def hugo_project(project: Path) -> Path:
     return site
 
 
-def compile_package() -> Step:
-    """Byte-compile the generator package (not counted), as installing it does: with
+def compile_package(project: Path, env: dict) -> Step:
+    """Byte-compile the generator package the steps import (not counted), as installing it does: with
     PYTHONDONTWRITEBYTECODE set (this machine's agent shells set it) no step writes its bytecode, so
     every `archive` process compiled each of its modules from source again, work no installed archive
     does: importing the 74 modules of the package an add-10 rebuild loads took 0.50-0.55 CPU-s from
     source and 0.37-0.47 with bytecode (five alternated runs each), and a daily update runs three such
     processes (the ingest, its reading worker, the build). `compileall` writes the bytecode whatever
-    that variable says; Python reads it back either way."""
-    import compileall
-
-    before = time.process_time()
-    t = time.perf_counter()
-    compileall.compile_dir(str(ROOT / "generator"), quiet=1)
-    step = Step("(not counted) byte-compile the generator", time.perf_counter() - t,
-                time.process_time() - before, 0)
-    print(f"{step.name:<46} {step.wall:7.1f} s wall {step.cpu:7.1f} CPU-s", flush=True)
-    return step
+    that variable says; Python reads it back either way. Run with the steps' environment, so it is the
+    package their PYTHONPATH finds that is compiled."""
+    return run("(not counted) byte-compile the generator", [sys.executable, "-c",
+               "import compileall, os, generator; compileall.compile_dir(os.path.dirname(generator.__file__), quiet=1)"],
+               project, env)
 
 
 def machine() -> str:
@@ -290,7 +285,7 @@ def main() -> None:
     ingest = archive + ["ingest", "inbox", "--quiet"]
     print(f"{n:,} articles in {project}\n{start_machine}", flush=True)
     if not args.source_only:
-        compile_package()
+        compile_package(project, env)
     # Not counted: compiling the gazetteer happens once per machine and version, not per ingest.
     run("(not counted) load or compile the gazetteer", [sys.executable, "-c",
         "from generator.pipeline import _context; _context()"], project, env)
