@@ -193,6 +193,20 @@ def hugo_project(project: Path) -> Path:
     return site
 
 
+def compile_package(project: Path, env: dict) -> Step:
+    """Byte-compile the generator package the steps import (not counted), as installing it does: with
+    PYTHONDONTWRITEBYTECODE set (this machine's agent shells set it) no step writes its bytecode, so
+    every `archive` process compiled each of its modules from source again, work no installed archive
+    does: importing the 74 modules of the package an add-10 rebuild loads took 0.50-0.55 CPU-s from
+    source and 0.37-0.47 with bytecode (five alternated runs each), and a daily update runs three such
+    processes (the ingest, its reading worker, the build). `compileall` writes the bytecode whatever
+    that variable says; Python reads it back either way. Run with the steps' environment, so it is the
+    package their PYTHONPATH finds that is compiled."""
+    return run("(not counted) byte-compile the generator", [sys.executable, "-c",
+               "import compileall, os, generator; compileall.compile_dir(os.path.dirname(generator.__file__), quiet=1)"],
+               project, env)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -237,6 +251,9 @@ def main() -> None:
                     help="the gazetteer cache folder (default: one inside the project). A private one: on a "
                          "shared machine another checkout's version of the gazetteer replaces ours in "
                          "~/.cache/news-archive, and an ingest step would then time its 30 s compile")
+    ap.add_argument("--source-only", action="store_true",
+                    help="leave the generator's bytecode as it is (see compile_package): with "
+                         "PYTHONDONTWRITEBYTECODE set, every step then compiles the modules it imports")
     args = ap.parse_args()
     n = args.articles
     tmp = None
@@ -267,6 +284,8 @@ def main() -> None:
     archive = [sys.executable, "-m", "generator"]
     ingest = archive + ["ingest", "inbox", "--quiet"]
     print(f"{n:,} articles in {project}\n{start_machine}", flush=True)
+    if not args.source_only:
+        compile_package(project, env)
     # Not counted: compiling the gazetteer happens once per machine and version, not per ingest.
     run("(not counted) load or compile the gazetteer", [sys.executable, "-c",
         "from generator.pipeline import _context; _context()"], project, env)
@@ -368,7 +387,7 @@ def results(args, n: int, steps: list[Step], bare: Step | None, hugo: Step | Non
     adding = [by[k] for k in ("add 10: re-ingest the whole inbox", "add 10: rebuild") if k in by]
     add = sum(s.wall for s in adding)
     lines = [f"Command: `nice .venv/bin/python benchmarks/bench_scale.py --articles {n}"
-             + (" --clean-only" if args.clean_only else "") + "`"
+             + (" --clean-only" if args.clean_only else "") + (" --source-only" if args.source_only else "") + "`"
              + (f" (label {args.label})" if args.label else "") + f", commit {version}.",
              f"Machine: {start_machine}.", "",
              "| step | wall s | CPU s | peak MB (process tree) |", "|---|---:|---:|---:|"]
