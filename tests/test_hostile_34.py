@@ -357,3 +357,21 @@ def test_a_record_dated_by_a_huge_number_loses_its_date_not_the_rest_of_the_file
     read = list(read_json(json.dumps(records), "export.json"))
     assert [getattr(r, "title", None) for r in read] == [r["title"] for r in records], read
     assert read[1].date is None and all(r.date is not None for r in (read[0], *read[2:]))
+
+
+@pytest.mark.parametrize("value", ["''", "'   '", "'\u200b'"])
+def test_an_empty_site_name_is_one_line_not_an_untitled_site(tmp_path, value):
+    """A tired editor's `site_name: ""` built a site whose every page, tab title, feed and Open Graph
+    card had no name (a blank header, "<title> - </title>"), and the strict build passed. The build
+    now stops with one line naming the key, and writes nothing."""
+    from .conftest import copy_project, run_archive
+    from .test_hostile_31 import _set
+
+    project = copy_project(tmp_path / "p")
+    _set(project, "site_name", value)
+    out = run_archive("build", cwd=project)
+    text = out.stdout + out.stderr
+    assert out.returncode == 1 and "Traceback" not in text, text
+    said = [line for line in text.splitlines() if line.startswith("ERROR:")]
+    assert len(said) == 1 and "site_name" in said[0] and "mkdocs.yml" in said[0], said
+    assert not (project / "site").exists() or not list((project / "site").rglob("*.html"))

@@ -27,6 +27,9 @@ def site_url_problem(url: str | None) -> str | None:
             f"carry it as it is; give a host and a path of letters, digits and - . _ ~ / + %-escapes only")
 
 
+# Characters that print as nothing: a name of them alone is an empty name.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
 # Text values Material writes into HTML attributes without escaping them.
 TEXT_KEYS = ("site_name", "site_description", "site_author")
 MARKUP = re.compile(r'["<>]')
@@ -36,6 +39,9 @@ def problem(config: Mapping[str, object]) -> str | None:
     """The first mkdocs.yml value the theme would print as markup, in one line; None when all are plain."""
     if url_problem := site_url_problem(config.get("site_url")):
         return url_problem
+    if not str(config.get("site_name") or "").translate(INVISIBLE).strip():
+        return ("site_name (mkdocs.yml) is empty: every page's header and tab title, the feeds and the link "
+                "cards would carry no name; give the archive's name, e.g. site_name: Conflict News Archive")
     for key in TEXT_KEYS:
         value = config.get(key)
         if isinstance(value, str) and (found := MARKUP.search(value)):
