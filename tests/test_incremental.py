@@ -76,6 +76,12 @@ def _edit_body(project: Path) -> None:
     page.write_text(page.read_text(encoding="utf-8") + "\nA line added by hand.\n", encoding="utf-8")
 
 
+def _new_month(project: Path) -> None:
+    """An article moved to a month no other has, older than all: the month after it (and that
+    month's older pages) now link to it."""
+    _edit_meta(_articles(project)[3], date="2001-02-03")
+
+
 def _nothing(project: Path) -> None:
     """Nothing changed: every page, listing and export comes from the cache."""
 
@@ -110,7 +116,8 @@ def test_incremental_builds_equal_clean_builds_after_each_kind_of_change(tmp_pat
     build(project, project / "site")
     assert (project / CACHE).is_file()
     assert (project / CACHE).with_name("search-index-rows.pickle").is_file()  # the postings' rows, kept (rowtable.py)
-    for change in (_nothing, _add, _edit_tags, _edit_summary, _edit_body, _delete, _page_size, _template, _config):
+    for change in (_nothing, _add, _edit_tags, _edit_summary, _edit_body, _new_month, _delete, _page_size,
+                   _template, _config):
         change(project)
         build(project, project / "site")
         incremental = tree(project / "site")

@@ -87,10 +87,19 @@ def generated_pages(plugin: ArchivePlugin) -> list[listings.Listing]:
     undated_uri = f"{c.archive_dir}/undated.md"
     out.append(listings.archive_index(arch_index, months, undated, plugin.month_uri, undated_uri, c.archive_title,
                                       plugin.link))
-    for key, recs in months.items():
+    keys = list(months)  # newest first
+
+    def month(j: int) -> tuple[str, str] | None:
+        return (plugin.month_uri(keys[j]), month_title(keys[j])) if 0 <= j < len(keys) else None
+
+    for i, (key, recs) in enumerate(months.items()):
         uri, title = plugin.month_uri(key), month_title(key)
-        out += _listing(plugin, ("month", uri, title, arch_index), 4, recs, lambda older: listings.dated_listing(
-            uri, title, recs, arch_index, plugin.link, c.page_size, older))
+        # the months before and after it, shown on each of its pages, so in the key of every one of
+        # them: a new month changes its neighbour's pages
+        around = (month(i + 1), month(i - 1))
+        out += _listing(plugin, ("month", uri, title, arch_index, around), 5, recs,
+                        lambda older, uri=uri, title=title, recs=recs, around=around: listings.dated_listing(
+                            uri, title, recs, arch_index, plugin.link, c.page_size, older, around))
     out += _listing(plugin, ("undated", undated_uri, arch_index), 3, undated, lambda older: listings.undated_listing(
         undated_uri, undated, arch_index, plugin.link, c.page_size, older))
     return out

@@ -263,10 +263,17 @@ def location_listing(uri: str, node: LocationNode, parents: list[LocationNode], 
 
 
 def dated_listing(uri: str, title: str, records: list[Record], index_uri: str, link: Linker,
-                  size: int = PAGE_SIZE, older_page: OlderPage | None = None) -> list[Listing]:
-    """A month's articles, or the undated ones."""
+                  size: int = PAGE_SIZE, older_page: OlderPage | None = None,
+                  around: tuple[tuple[str, str] | None, tuple[str, str] | None] = (None, None)) -> list[Listing]:
+    """A month's articles, or the undated ones. `around`: the (address, title) of the month before
+    and of the month after that have articles, linked on each page beside the archive's index (a
+    reader of one month had to go back to the index for the next)."""
+    before, after = around
+
     def intro(page: Listing, first: bool) -> None:
-        page.html(f"<p>{link(page.uri, index_uri, 'Archive')}</p>\n")
+        links = ([link(page.uri, before[0], f"\u2190 {before[1]}")] if before else []) + [
+            link(page.uri, index_uri, "Archive")] + ([link(page.uri, after[0], f"{after[1]} \u2192")] if after else [])
+        page.html(f'<p class="archive-months">{" · ".join(links)}</p>\n')
 
     return paginate(uri, title, records, link, intro, size, older_page=older_page)
 
