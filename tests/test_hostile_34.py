@@ -375,3 +375,21 @@ def test_an_empty_site_name_is_one_line_not_an_untitled_site(tmp_path, value):
     said = [line for line in text.splitlines() if line.startswith("ERROR:")]
     assert len(said) == 1 and "site_name" in said[0] and "mkdocs.yml" in said[0], said
     assert not (project / "site").exists() or not list((project / "site").rglob("*.html"))
+
+
+def test_a_json_number_of_more_digits_than_python_converts_leaves_out_that_value(tmp_path):
+    """Python converts integers of at most 4,300 digits (sys.get_int_max_str_digits): one longer
+    number anywhere in a JSON export made the whole file "not valid JSON or JSON Lines", every
+    record of it rejected. Now that value alone is left out and the records are read."""
+    from .conftest import copy_project, run_archive
+
+    project = copy_project(tmp_path / "p")
+    body = "The convoy reached the harbour after a long night on the coast road. " * 20
+    export = tmp_path / "export.json"
+    export.write_text('[{"title": "Convoy reaches the harbour after a night on the road", "body": "' + body
+                      + '", "views": ' + "9" * 5000 + '}, {"title": "Harbour board opens the new ferry pier", '
+                      '"body": "' + body.replace("convoy", "ferry") + '", "date": ' + "1" * 4400 + '}]',
+                      encoding="utf-8")
+    out = run_archive("ingest", str(export), cwd=project)
+    assert out.returncode == 0 and "Traceback" not in out.stderr, out.stdout + out.stderr
+    assert len(list((project / "content" / "articles").rglob("*.md"))) == 2

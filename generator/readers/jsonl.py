@@ -153,7 +153,22 @@ def _loads(text: str) -> Any:
     """json.loads, refusing text of more than MAX_JSON_VALUES values before it builds any of them."""
     if _values(text) > MAX_JSON_VALUES:
         raise _TooManyValues(f"more than {MAX_JSON_VALUES:,} JSON values")
-    return json.loads(text)
+    try:
+        return json.loads(text)
+    except ValueError as exc:  # (json's own errors are ValueErrors too)
+        if "integer string conversion" not in str(exc):
+            raise
+        return json.loads(text, parse_int=_int)  # read again, only when a number was too long
+
+
+def _int(digits: str) -> int | None:
+    """A JSON integer, or None past the digits Python converts (sys.get_int_max_str_digits, 4,300 by
+    default): one such number anywhere made the whole file "not valid JSON", every record rejected;
+    now that value alone is left out (a date of it reads as undated)."""
+    try:
+        return int(digits)
+    except ValueError:
+        return None
 
 
 def _lines_of_records(text: str) -> bool:
