@@ -164,9 +164,7 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
 
     vocab = vocabulary or default_vocabulary()
 
-    def tag_of(name: str) -> str | None:
-        """The tag `name` is a whole spelling of, if any."""
-        return next((m.key for m in vocab.find(name) if m.start == 0 and m.end == len(name)), None)
+    tag_of = vocab.whole  # the tag `name` is a whole spelling of, if any
 
     def known(name: str) -> bool:
         return tag_of(name) is not None or (gazetteer is not None and gazetteer.lookup(name) is not None)
@@ -200,7 +198,9 @@ def candidates(texts: dict[str, str], vocabulary=None, gazetteer=None) -> list[C
             name = _expansion(text, m.start(), acr)
             if name and not (known(name) and known(acr)):
                 # one half known: the other is a new spelling of its tag
-                tag, spelling = (tag_of(acr), name) if tag_of(acr) else (tag_of(name), acr)
+                tag, spelling = tag_of(acr), name
+                if tag is None:
+                    tag, spelling = tag_of(name), acr
                 add(name, "expanded", doc, m.start() - len(name) - 1, acr, tag, spelling)
                 expanded_acronyms.add(acr)
         for m in _ORG_NAME.finditer(text):

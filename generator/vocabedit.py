@@ -53,7 +53,7 @@ def add_tag(path: Path, name: str, kind: str | None, aliases: list[str]) -> str:
     text = path.read_text(encoding="utf-8")
     vocab = Vocabulary.load(path)
     for alias in aliases:  # a spelling another tag already claims would tag its articles twice
-        owner = next((m.key for m in vocab.find(alias) if m.start == 0 and m.end == len(alias)), None)
+        owner = vocab.whole(alias)
         if owner is not None:
             raise ValueError(f"{alias!r} is already a spelling of the tag {owner!r}")
     if name in vocab.terms:
@@ -76,7 +76,7 @@ def add_tag(path: Path, name: str, kind: str | None, aliases: list[str]) -> str:
     else:
         if kind not in KINDS:
             raise ValueError(f"{name!r} is a new tag: give its --kind ({', '.join(KINDS)})")
-        owner = next((m.key for m in vocab.find(name) if m.start == 0 and m.end == len(name)), None)
+        owner = vocab.whole(name)
         if owner is not None:
             raise ValueError(f"{name!r} is already a spelling of the tag {owner!r}")
         listed = f", aliases: [{', '.join(_scalar(a) for a in aliases)}]" if aliases else ""

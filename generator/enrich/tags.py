@@ -54,6 +54,11 @@ class Vocabulary:
         # cost a comprehension over every match of every article)
         return self._matcher.find(text, self._not_before or None, self._not_after or None)
 
+    def whole(self, name: str) -> str | None:
+        """The term `name` is a whole spelling of (its name or an alias, as `find` reads text), or None:
+        what `archive review` and `archive add-tag` ask of a name before calling it new."""
+        return next((m.key for m in self.find(name) if m.start == 0 and m.end == len(name)), None)
+
     def canonical(self, name: str) -> str:
         """The term an editor means by a tag typed by hand: an alias ("Daesh", "ISIL") is filed under its
         term ("Islamic State"), as ingest files the text, so one term keeps one tag page, feed and filter
