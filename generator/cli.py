@@ -347,11 +347,8 @@ CORE = ("ingest", "build", "serve", "eval")  # defined here: parsed without impo
 # was (27 lines from the reading pool's poll): pages and site files are each written whole and then
 # renamed, the ledger keeps what was committed, and the next run settles the rest.
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
-INTERRUPTED = {
-    "ingest": "the pages written so far are complete; run it again to go on (what is done is not done twice)",
-    "update": "the pages written so far are complete; run it again to go on (what is done is not done twice)",
-    "build": "the site folder may hold part of this build; run it again",
-}
+_GOES_ON = "the pages written so far are complete; run it again to go on (what is done is not done twice)"
+INTERRUPTED = {"ingest": _GOES_ON, "update": _GOES_ON, "build": "the site folder may hold part of this build; run it again"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -117,8 +117,11 @@ def find_input_names(paths: Iterable[Path], problems: list[tuple[str, str]] | No
 # Control characters (an ESC starts a terminal escape sequence: a file name could retitle the window,
 # clear the screen or hide lines) and the bidirectional overrides and isolates (which reorder what
 # follows them on the line, so one name could read as another).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# From U+007F (DEL, C1 controls, line and paragraph separators, bidi overrides and isolates), once for
+# the three classes of this module (_JSON_RAW_CONTROL further down), which differ in the ASCII controls they take.
+_RAW_ABOVE_ASCII = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(rf"[\x00-\x1f{_RAW_ABOVE_ASCII}]")
+_CONTROL_BUT_NEWLINE = re.compile(rf"[\x00-\x09\x0b-\x1f{_RAW_ABOVE_ASCII}]")
 
 
 def over_pages(path: Path, content: Path) -> bool:
@@ -158,7 +161,7 @@ def terminal_text(text: str) -> str:
 # The characters of _CONTROL that json.dumps(ensure_ascii=False) leaves raw (it escapes only those
 # below U+0020): C1 controls such as U+009B (a CSI to some terminals) and the bidi overrides, which
 # reordered the rest of a `--json` report's line on the terminal that printed it.
-_JSON_RAW_CONTROL = re.compile(r"[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_JSON_RAW_CONTROL = re.compile(f"[{_RAW_ABOVE_ASCII}]")
 
 
 def json_text(dumped: str) -> str:
