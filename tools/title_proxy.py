@@ -55,6 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import title_trees  # noqa: E402
+import title_network  # noqa: E402
 import train_text_model as T  # noqa: E402
 
 from generator.evaluation.scrapes import norm_title  # noqa: E402
@@ -224,7 +225,7 @@ def main() -> int:
         line = " ".join(f"{s}: {sum(r)}" + (f" (+{sum(a and not b for a, b in zip(r, base))}/-{sum(b and not a for a, b in zip(r, base))})"
                                             if variant != "base" or s != 0.5 else "")
                         for s, r in results[variant].items())
-        print(f"{variant}: of {len(items)} pages, right at tree share {line}; ensemble {T.ENSEMBLE}, "
+        print(f"{variant}: of {len(items)} pages, right at tree share {line}; ensemble {title_network.ENSEMBLE}, "
               f"trees {T.TREES}, cpu {time.process_time() - t0:.0f}s", flush=True)
         if os.environ.get("PROXY_DUMP"):
             Path(os.environ["PROXY_DUMP"]).write_bytes(pickle.dumps(results))
