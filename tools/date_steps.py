@@ -1,7 +1,7 @@
 """Which step of the text reader's date rules gave each tune page's date, in cross-validation by site.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python tools/date_steps.py ../shared/eval/scrapes_real.jsonl.gz \
-        --models /tmp/folds.pkl [--failures F]
+        --models /tmp/folds.pkl [--cache /tmp/pages.pkl] [--failures F]
 
 The date rules (generator/readers/text_dates.py) do not change the title model's features, so the five
 fold models of `tools/train_text_model.py --cv` can be fitted once (with `--models PATH`: fitted and kept
@@ -70,9 +70,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path)
     ap.add_argument("--models", type=Path, required=True, help="the five fold models: fitted and written here if absent")
+    ap.add_argument("--cache", type=Path, default=None, help="the analysed tune pages: written here if absent")
     ap.add_argument("--failures", type=Path, default=None)
     args = ap.parse_args()
-    items = T.load_pages(args.file)
+    items = T.cached_pages(args.file, args.cache)
     models = T.kept_fold_models(items, args.models)
     steps: list[str] = []
     _traced(steps)

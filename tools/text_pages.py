@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import sys
 from pathlib import Path
@@ -63,6 +64,17 @@ def load_pages(path: Path) -> list[dict]:
                       "date": record.get("date"), "body": record.get("body"), "fold": fold,
                       "text": record.get("text") or ""})
     silver_titles.attach(items, path, SILVER, SILVER_BODY)
+    return items
+
+
+def cached_pages(path: Path, cache: Path | None) -> list[dict]:
+    """load_pages(path), kept in `cache` between runs when given (analysing the pages is a minute of
+    CPU; delete the cache when features or rules change)."""
+    if cache and cache.exists():
+        return pickle.loads(cache.read_bytes())
+    items = load_pages(path)
+    if cache:
+        cache.write_bytes(pickle.dumps(items))
     return items
 
 

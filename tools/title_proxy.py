@@ -45,6 +45,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import re
 import sys
 import time
 from pathlib import Path
@@ -129,6 +130,23 @@ def extra(page: Page, cands: list[int], variant: str) -> np.ndarray:
             toks = _WORD.findall(units[i].casefold())
             cols.append([sum(t in UI_WORDS for t in toks) / max(1, len(toks)),
                          units[i].count(",") / max(1, len(toks))])
+    elif variant == "titleform":
+        # the page's <title>-like lines: another unit that is this line plus a short tail or head at a
+        # separator ("Headline | Site", "Site - Headline"), and other units that merely start with it
+        # (a teaser's headline with its standfirst run on)
+        keys = [u.casefold().strip() for u in units]
+        for i in cands:
+            key = keys[i]
+            framed = started = 0
+            for k, other in enumerate(keys):
+                if k == i or len(other) <= len(key) or key not in other:
+                    continue
+                rest = other.replace(key, "", 1).strip()
+                if _FRAME.fullmatch(rest) and word_count(rest) <= FRAME_WORDS + 1:
+                    framed += 1
+                elif other.startswith(key):
+                    started += 1
+            cols.append([math.log1p(framed), math.log1p(started)])
     elif variant == "rank":
         # each RANKED feature's place among the page's candidates (0: the highest, 1: the lowest) and its
         # distance to the page's highest value: a headline is the longest / most echoed line of *its* page,
@@ -142,6 +160,10 @@ def extra(page: Page, cands: list[int], variant: str) -> np.ndarray:
             cols.append(v.max() - v)
         return np.array(cols, dtype=float).T.reshape(len(cands), -1)
     return np.array(cols, dtype=float).reshape(len(cands), -1)
+
+
+_FRAME = re.compile(r"[|\u2013\u2014:\u00b7-]\s*[^|]+|[^|]+\s*[|\u2013\u2014:\u00b7-]")  # "| Site", "Site –"
+FRAME_WORDS = 5  # a site's name beside a headline in a <title>-like line: a few words
 
 
 RANKED = ("log_chars", "overlap_next", "main_overlap", "cap_ratio", "stop_density", "window_prose", "title_case")

@@ -44,7 +44,7 @@ import body_stack  # noqa: E402
 import text_pages  # noqa: E402
 import title_network  # noqa: E402
 import title_trees  # noqa: E402
-from text_pages import FOLDS, body_sites, examples, headline_of, load_pages, title_pages  # noqa: E402
+from text_pages import FOLDS, body_sites, cached_pages, examples, headline_of, title_pages  # noqa: E402
 from title_network import SEED, fit_title, title_scores  # noqa: E402
 
 BODY_SKIP = ("composite", "contained", "headlike_before")  # title-only features: with them the body model
@@ -262,12 +262,7 @@ def main() -> int:
                     help="keep the analysed pages here between runs (delete it when features or rules change)")
     ap.add_argument("--out", type=Path, default=ROOT / "generator" / "data" / "text_model.json")
     args = ap.parse_args()
-    if args.cache and args.cache.exists():
-        items = pickle.loads(args.cache.read_bytes())
-    else:
-        items = load_pages(args.file)
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(items))
+    items = cached_pages(args.file, args.cache)
     if args.cv:
         result = cross_validate(items, args.failures)
         print(f"cross-validated by site ({settings()}): {summary(result)}")
