@@ -25,6 +25,7 @@ ADAM_RATE = 0.01
 DROPOUT = float(os.environ.get("TRAIN_DROPOUT", "0"))  # share of a candidate's features zeroed each step
 NOISE = float(os.environ.get("TRAIN_NOISE", "0"))  # Gaussian noise on the standardised features each step
 BAG = os.environ.get("TRAIN_BAG", "")  # "site": each fit of the ensemble on a bootstrap sample of sites
+LOSS = os.environ.get("TRAIN_LOSS", "listwise")  # "pairwise": the gold line against each other candidate (see _pairwise)
 DROP = tuple(f for f in os.environ.get("TRAIN_DROP", "").split(",") if f)  # title features left out
 
 
@@ -75,12 +76,7 @@ def fit_one_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int, seed: i
             x[:, 0] = x_clean[:, 0]
         h = np.tanh(x @ params["w1"].T + params["b1"])
         s = x @ params["lin"] + h @ params["w2"]
-        s = s - np.maximum.reduceat(s, starts)[group]
-        e = np.exp(s)
-        p = e / np.add.reduceat(e, starts)[group]
-        py = p * y
-        q = py / np.add.reduceat(py, starts)[group]
-        d = (p - q) / len(groups)  # d loss / d score
+        d = (_pairwise if LOSS == "pairwise" else _listwise)(s, y, starts, group) / len(groups)  # d loss / d score
         dh = np.outer(d, params["w2"]) * (1 - h ** 2)
         grads = {"lin": x.T @ d + L2 * params["lin"], "w2": h.T @ d + L2 * params["w2"],
                  "w1": dh.T @ x + L2 * params["w1"], "b1": dh.sum(axis=0)}
@@ -92,6 +88,26 @@ def fit_one_title(groups: list[tuple[np.ndarray, np.ndarray]], dim: int, seed: i
     params["lin"] *= keep
     params["w1"] *= keep
     return params
+
+
+def _listwise(s: np.ndarray, y: np.ndarray, starts: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """d loss / d score of each page's softmax share on its gold lines."""
+    s = s - np.maximum.reduceat(s, starts)[group]
+    e = np.exp(s)
+    p = e / np.add.reduceat(e, starts)[group]
+    py = p * y
+    return p - py / np.add.reduceat(py, starts)[group]
+
+
+def _pairwise(s: np.ndarray, y: np.ndarray, starts: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """d loss / d score of the mean over each page's other candidates of log(1 + e^(other - gold)),
+    the gold score the mean of its gold lines' (TRAIN_LOSS=pairwise): each wrong line weighs the same,
+    where the softmax lets the best-scored ones dominate."""
+    golds = np.add.reduceat(y, starts)
+    gold = (np.add.reduceat(s * y, starts) / golds)[group]
+    others = np.maximum(1.0, np.add.reduceat(1 - y, starts))
+    r = (1 - y) / (1 + np.exp(np.clip(gold - s, -50, 50))) / others[group]
+    return r - y * (np.add.reduceat(r, starts) / golds)[group]
 
 
 def title_scores(params: dict, x: np.ndarray) -> np.ndarray:

@@ -39,6 +39,10 @@ datelines, bylines or chrome skipped between) 208-235, never above 235; cutting 
 separator when one side is printed alone elsewhere on the page 230 (+0/-5); the two families mixed
 otherwise than by their raw sum (softmax probabilities, log-probabilities, scores standardised per
 page; shares 0.3-0.7) 229-237, the best (per-page z at 0.6, +3/-1) one of 15 tries and within noise.
+Round 35 (reader35, items of main fc49869; base 227 / 231 / 236 / 237, the 236 --cv gives):
+- titleform (another unit that is the line plus a short tail or head at a separator, "Headline |
+  Site", "Site - Headline", and units that merely start with it): 229 / 227 / 229 (+1/-8) / 230, at
+  230 CPU-s. Lost: piece_of_other and contained already read most of it.
 """
 from __future__ import annotations
 
