@@ -9,20 +9,25 @@ def _trainer():
     return load_tool("train_text_model")
 
 
+def _pages():
+    """The tune pages' sites, folds and labels (tools/text_pages.py)."""
+    return load_tool("text_pages")
+
+
 def test_site_is_the_domain_without_www():
-    t = _trainer()
+    t = _pages()
     assert t.site_of({"url": "https://www.example.com/a/b.html", "id": "x-1"}) == "example.com"
 
 
 def test_page_without_url_is_keyed_by_its_id_less_its_number():
-    t = _trainer()
+    t = _pages()
     assert t.site_of({"url": None, "id": "readability-nytimes-2"}) == "readability-nytimes"
     assert t.site_of({"id": "readability-nytimes-3"}) == "readability-nytimes"
     assert t.site_of({"url": "", "id": "readability-aclu"}) == "readability-aclu"
 
 
 def test_urlless_pages_spread_over_folds():
-    t = _trainer()
+    t = _pages()
     folds = {t.fold_of(t.site_of({"id": f"set-page{k}"})) for k in range(40)}
     assert len(folds) == t.FOLDS
     assert t.fold_of(t.site_of({"id": "set-a-1"})) == t.fold_of(t.site_of({"id": "set-a-2"}))
@@ -63,7 +68,7 @@ def test_pseudo_labels_take_the_headline_the_model_is_sure_of_on_pages_without_a
 
 def test_loose_labels_only_where_no_line_equals_the_gold_title():
     from generator.readers.text import title_candidates
-    t = _trainer()
+    t = _pages()
     item = _page_item(t)
     cands = title_candidates(item["page"])
     units = [item["page"].units[i] for i in cands]
@@ -123,7 +128,7 @@ def test_silver_body_is_the_article_text_the_html_reader_extracts():
 
 
 def test_silver_labels_are_used_only_when_switched_on():
-    t = _trainer()
+    t = _pages()
     item = {"title": None, "body": None, "silver": "a headline", "silver_body": "some text"}
     t.SILVER, t.SILVER_BODY = False, False
     assert t.headline_of(item) is None and t.body_of(item) is None
@@ -136,7 +141,7 @@ def test_title_fit_reads_columns_after_the_model_features():
     """Experiments (tools/title_proxy.py) append their own columns to the candidates' features: the
     fit must use them, not fail on the width of the feature mask."""
     import numpy as np
-    t = _trainer()
+    t = load_tool("title_network")
     dim = len(t.FEATURES) + 1
     groups = []
     for k in range(6):
@@ -148,3 +153,33 @@ def test_title_fit_reads_columns_after_the_model_features():
     x, y = groups[0]
     assert int(np.argmax(t.title_scores(params, x))) == int(np.argmax(y))
     assert params["lin"][-1] > 0
+
+
+def _page_losses(s, y, starts):
+    """Each loss written out page by page, to check the vectorised gradients against."""
+    import numpy as np
+    ends = list(starts[1:]) + [len(s)]
+    listwise = pairwise = 0.0
+    for a, b in zip(starts, ends):
+        ss, yy = s[a:b], y[a:b]
+        listwise -= np.log(np.exp(ss)[yy > 0].sum() / np.exp(ss).sum())
+        gold = (ss * yy).sum() / yy.sum()
+        pairwise += np.log1p(np.exp(ss[yy == 0] - gold)).mean()
+    return listwise, pairwise
+
+
+def test_title_losses_give_the_gradient_of_what_they_say():
+    """TRAIN_LOSS=pairwise (each wrong candidate against the gold line) and the default softmax share:
+    the gradients the fit steps on are those of the losses written out page by page."""
+    import numpy as np
+    n = load_tool("title_network")
+    rng = np.random.default_rng(3)
+    s = rng.normal(size=9)
+    y = np.array([0, 1, 0, 0, 0, 1, 1, 0, 0], dtype=float)  # a page with two gold lines (the headline twice)
+    starts = np.array([0, 4])
+    group = np.repeat([0, 1], [4, 5])
+    eps = 1e-6
+    for k, grad in enumerate((n._listwise, n._pairwise)):
+        numeric = [(_page_losses(s + eps * e, y, starts)[k] - _page_losses(s - eps * e, y, starts)[k]) / (2 * eps)
+                   for e in np.eye(len(s))]
+        assert np.allclose(grad(s, y, starts, group), numeric, atol=1e-6)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import sys
 from pathlib import Path
 
@@ -47,12 +46,7 @@ def main() -> int:
     ap.add_argument("--refit-body", action="store_true",
                     help="fit the fold models' body parts again with today's code (for changes to the body model)")
     args = ap.parse_args()
-    if args.cache and args.cache.exists():
-        items = pickle.loads(args.cache.read_bytes())
-    else:
-        items = T.load_pages(args.file)
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(items))
+    items = T.cached_pages(args.file, args.cache)
     models = T.kept_fold_models(items, args.models, args.refit_body)
     preds = [{"ours": T.predict(it, models[it["fold"]]), "naive": T.naive(it["text"])} for it in items]
     result = T.score(items, preds)

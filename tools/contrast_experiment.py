@@ -38,6 +38,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import title_network  # noqa: E402
 import train_text_model as T  # noqa: E402
 
 from generator.evaluation.scrapes import norm_title  # noqa: E402
@@ -164,7 +165,7 @@ def main() -> int:
         right += hits
         per_fold.append(round(hits / max(1, total), 3))
     print(f"{variant}: title {right / len(prep):.4f} ({right}/{len(prep)}) folds {per_fold} "
-          f"ensemble {T.ENSEMBLE} L2 {T.L2} cpu {time.process_time() - t0:.0f}s", flush=True)
+          f"ensemble {title_network.ENSEMBLE} L2 {title_network.L2} cpu {time.process_time() - t0:.0f}s", flush=True)
     return 0
 
 

@@ -39,12 +39,17 @@ datelines, bylines or chrome skipped between) 208-235, never above 235; cutting 
 separator when one side is printed alone elsewhere on the page 230 (+0/-5); the two families mixed
 otherwise than by their raw sum (softmax probabilities, log-probabilities, scores standardised per
 page; shares 0.3-0.7) 229-237, the best (per-page z at 0.6, +3/-1) one of 15 tries and within noise.
+Round 35 (reader35, items of main fc49869; base 227 / 231 / 236 / 237, the 236 --cv gives):
+- titleform (another unit that is the line plus a short tail or head at a separator, "Headline |
+  Site", "Site - Headline", and units that merely start with it): 229 / 227 / 229 (+1/-8) / 230, at
+  230 CPU-s. Lost: piece_of_other and contained already read most of it.
 """
 from __future__ import annotations
 
 import math
 import os
 import pickle
+import re
 import sys
 import time
 from pathlib import Path
@@ -55,6 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import title_trees  # noqa: E402
+import title_network  # noqa: E402
 import train_text_model as T  # noqa: E402
 
 from generator.evaluation.scrapes import norm_title  # noqa: E402
@@ -128,6 +134,23 @@ def extra(page: Page, cands: list[int], variant: str) -> np.ndarray:
             toks = _WORD.findall(units[i].casefold())
             cols.append([sum(t in UI_WORDS for t in toks) / max(1, len(toks)),
                          units[i].count(",") / max(1, len(toks))])
+    elif variant == "titleform":
+        # the page's <title>-like lines: another unit that is this line plus a short tail or head at a
+        # separator ("Headline | Site", "Site - Headline"), and other units that merely start with it
+        # (a teaser's headline with its standfirst run on)
+        keys = [u.casefold().strip() for u in units]
+        for i in cands:
+            key = keys[i]
+            framed = started = 0
+            for k, other in enumerate(keys):
+                if k == i or len(other) <= len(key) or key not in other:
+                    continue
+                rest = other.replace(key, "", 1).strip()
+                if _FRAME.fullmatch(rest) and word_count(rest) <= FRAME_WORDS + 1:
+                    framed += 1
+                elif other.startswith(key):
+                    started += 1
+            cols.append([math.log1p(framed), math.log1p(started)])
     elif variant == "rank":
         # each RANKED feature's place among the page's candidates (0: the highest, 1: the lowest) and its
         # distance to the page's highest value: a headline is the longest / most echoed line of *its* page,
@@ -141,6 +164,10 @@ def extra(page: Page, cands: list[int], variant: str) -> np.ndarray:
             cols.append(v.max() - v)
         return np.array(cols, dtype=float).T.reshape(len(cands), -1)
     return np.array(cols, dtype=float).reshape(len(cands), -1)
+
+
+_FRAME = re.compile(r"[|\u2013\u2014:\u00b7-]\s*[^|]+|[^|]+\s*[|\u2013\u2014:\u00b7-]")  # "| Site", "Site –"
+FRAME_WORDS = 5  # a site's name beside a headline in a <title>-like line: a few words
 
 
 RANKED = ("log_chars", "overlap_next", "main_overlap", "cap_ratio", "stop_density", "window_prose", "title_case")
@@ -224,7 +251,7 @@ def main() -> int:
         line = " ".join(f"{s}: {sum(r)}" + (f" (+{sum(a and not b for a, b in zip(r, base))}/-{sum(b and not a for a, b in zip(r, base))})"
                                             if variant != "base" or s != 0.5 else "")
                         for s, r in results[variant].items())
-        print(f"{variant}: of {len(items)} pages, right at tree share {line}; ensemble {T.ENSEMBLE}, "
+        print(f"{variant}: of {len(items)} pages, right at tree share {line}; ensemble {title_network.ENSEMBLE}, "
               f"trees {T.TREES}, cpu {time.process_time() - t0:.0f}s", flush=True)
         if os.environ.get("PROXY_DUMP"):
             Path(os.environ["PROXY_DUMP"]).write_bytes(pickle.dumps(results))
