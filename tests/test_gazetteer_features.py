@@ -65,6 +65,13 @@ def test_villages_and_towns_named_as_such_are_places_near_the_story(gaz):
     assert [text[s:e] for s, e, _ in gaz.find("They fled from Umemger village.")] == []
 
 
+def test_a_sentence_word_before_a_river_is_not_part_of_its_name(gaz):
+    # "The Kaveri river": the name is Kaveri, not "The Kaveri" (which was dropped whole)
+    text = "The Kaveri river flows through Karnataka. In Heathrow airport, delays grew in England."
+    got = {text[s:e] for s, e, _ in gaz.find(text)}
+    assert {"Kaveri", "Heathrow"} <= got and not any(k.startswith(("The ", "In ")) for k in got)
+
+
 def test_settlement_names_are_found_as_the_whole_text_pattern_finds_them():
     # the pattern is tried only where a match can start (a keyword, a capital up to three words before
     # " village"): the same matches, in the same order, as running it over the whole text
