@@ -610,6 +610,20 @@ def test_regions_the_news_names_that_geonames_lacks(gaz):
     assert {text[s:e]: p.country for s, e, p in gaz.find(text)}["Midlands"] == "Zimbabwe"
 
 
+def test_a_curated_name_with_its_article_matches_mid_sentence(gaz):
+    """"the Gulf" (bare "Gulf" is Papua New Guinea's province, a stopword) matched only as "The Gulf" at a
+    sentence start: "a US ally in the Gulf, Qatar" named no Gulf. The mention is the name without its
+    article, as at a sentence start ("The Atlantic hurricane season": "Atlantic"); "the Gulf of Mexico"
+    is a longer name, not the Gulf."""
+    text = "Saudi Arabia imposed an embargo on a fellow US ally in the Gulf, Qatar."
+    assert ("Gulf", "Persian Gulf") in [(text[s:e], p.name) for s, e, p in gaz.find(text)]
+    text = "The Atlantic hurricane season lasts from June. The Gulf states met."
+    assert [(text[s:e], p.name) for s, e, p in gaz.find(text)] == [("Atlantic", "Atlantic Ocean"),
+                                                                   ("Gulf", "Persian Gulf")]
+    text = "Oil spilled into the Gulf of Mexico. The Gulf of Alaska froze."
+    assert "Persian Gulf" not in [p.name for _, _, p in gaz.find(text)]
+
+
 def test_every_curated_place_has_coordinates(gaz):
     """A curated entry GeoNames lacks must give its own point, or the map and acc@161 km lose it."""
     missing = [gaz._pname[i] for i in gaz._curated if gaz._lat[i] != gaz._lat[i]]
