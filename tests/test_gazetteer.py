@@ -624,6 +624,17 @@ def test_a_curated_name_with_its_article_matches_mid_sentence(gaz):
     assert "Persian Gulf" not in [p.name for _, _, p in gaz.find(text)]
 
 
+def test_seas_the_packaged_geonames_lacks_are_named_whole(gaz):
+    """The packages have no water bodies but the oceans: "the Gulf of Mexico" had been Mexico, "the Sea of
+    Japan" Japan, "the Irish Sea" Ireland and "the North Sea" a hamlet in New York."""
+    text = ("Oil spilled into the Gulf of Mexico near Houston, Texas. Ships crossed the Sea of Japan, the "
+            "Irish Sea and the North Sea, then the Bosphorus.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert {"Gulf of Mexico", "Sea of Japan", "Irish Sea", "North Sea", "Bosphorus"} <= set(got)
+    assert not {"Mexico", "Japan", "Irish"} & set(got)
+    assert got["North Sea"].kind == "sea" and 50 < got["North Sea"].lat < 62
+
+
 def test_every_curated_place_has_coordinates(gaz):
     """A curated entry GeoNames lacks must give its own point, or the map and acc@161 km lose it."""
     missing = [gaz._pname[i] for i in gaz._curated if gaz._lat[i] != gaz._lat[i]]
