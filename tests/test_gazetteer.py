@@ -557,6 +557,10 @@ def test_arabic_names_in_the_spellings_the_news_uses(gaz):
     assert (found["Tal Tamr"].name, found["Ras al-Ain"].name, found["Jisr al-Shughur"].name) == \
         ("Tal Tamr", "Ras al-Ain", "Jisr al-Shughur")
     assert gaz.lookup("Tall Tamr").name == "Tal Tamr"
+    # "Tel Abyad", as much of the news writes it (Hebrew's "Tel" is the same word): the same town
+    tel = "Troops entered Tel Abyad, Syria."
+    assert [(tel[s:e], p.name, p.country) for s, e, p in gaz.find(tel)] == \
+        [("Tel Abyad", "Tal Abyad", "Syria"), ("Syria", "Syria", "Syria")]
     # one generic word alone is no variant, and a country keeps its name before an article
     other = "Tal was there, and Syria al-Hawl camp."
     assert [other[s:e] for s, e, _ in gaz.find(other)] == ["Syria"]
@@ -565,7 +569,7 @@ def test_arabic_names_in_the_spellings_the_news_uses(gaz):
 def test_arabic_spelling_variants():
     from generator.gazetteer.names import arabic_variants
 
-    assert {"Tal Tamr", "Tell Tamr"} <= arabic_variants("Tall Tamr")
+    assert {"Tal Tamr", "Tell Tamr", "Tel Tamr"} <= arabic_variants("Tall Tamr")
     assert "Ras al Ain" in arabic_variants("Ra’s al ‘Ayn")
     assert "Jisr al Shughur" in arabic_variants("Jisr ash Shughur")
     assert "Al Rutba" in arabic_variants("Ar Rutbah")  # with the article only: "Naftah" is no "Nafta"
@@ -604,6 +608,31 @@ def test_regions_the_news_names_that_geonames_lacks(gaz):
     assert [p.name for _, _, p in gaz.find(text)] == ["Golan Heights", "Midlands"]
     text = "In Zimbabwe, Gweru, the capital of the Midlands, voted while Harare did not."
     assert {text[s:e]: p.country for s, e, p in gaz.find(text)}["Midlands"] == "Zimbabwe"
+
+
+def test_a_curated_name_with_its_article_matches_mid_sentence(gaz):
+    """"the Gulf" (bare "Gulf" is Papua New Guinea's province, a stopword) matched only as "The Gulf" at a
+    sentence start: "a US ally in the Gulf, Qatar" named no Gulf. The mention is the name without its
+    article, as at a sentence start ("The Atlantic hurricane season": "Atlantic"); "the Gulf of Mexico"
+    is a longer name, not the Gulf."""
+    text = "Saudi Arabia imposed an embargo on a fellow US ally in the Gulf, Qatar."
+    assert ("Gulf", "Persian Gulf") in [(text[s:e], p.name) for s, e, p in gaz.find(text)]
+    text = "The Atlantic hurricane season lasts from June. The Gulf states met."
+    assert [(text[s:e], p.name) for s, e, p in gaz.find(text)] == [("Atlantic", "Atlantic Ocean"),
+                                                                   ("Gulf", "Persian Gulf")]
+    text = "Oil spilled into the Gulf of Mexico. The Gulf of Alaska froze."
+    assert "Persian Gulf" not in [p.name for _, _, p in gaz.find(text)]
+
+
+def test_seas_the_packaged_geonames_lacks_are_named_whole(gaz):
+    """The packages have no water bodies but the oceans: "the Gulf of Mexico" had been Mexico, "the Sea of
+    Japan" Japan, "the Irish Sea" Ireland and "the North Sea" a hamlet in New York."""
+    text = ("Oil spilled into the Gulf of Mexico near Houston, Texas. Ships crossed the Sea of Japan, the "
+            "Irish Sea and the North Sea, then the Bosphorus.")
+    got = {text[s:e]: p for s, e, p in gaz.find(text)}
+    assert {"Gulf of Mexico", "Sea of Japan", "Irish Sea", "North Sea", "Bosphorus"} <= set(got)
+    assert not {"Mexico", "Japan", "Irish"} & set(got)
+    assert got["North Sea"].kind == "sea" and 50 < got["North Sea"].lat < 62
 
 
 def test_every_curated_place_has_coordinates(gaz):

@@ -65,6 +65,30 @@ def test_villages_and_towns_named_as_such_are_places_near_the_story(gaz):
     assert [text[s:e] for s, e, _ in gaz.find("They fled from Umemger village.")] == []
 
 
+def test_a_sentence_word_before_a_river_is_not_part_of_its_name(gaz):
+    # "The Kaveri river": the name is Kaveri, not "The Kaveri" (which was dropped whole)
+    text = "The Kaveri river flows through Karnataka. In Heathrow airport, delays grew in England."
+    got = {text[s:e] for s, e, _ in gaz.find(text)}
+    assert {"Kaveri", "Heathrow"} <= got and not any(k.startswith(("The ", "In ")) for k in got)
+
+
+def test_settlement_names_are_found_as_the_whole_text_pattern_finds_them():
+    # the pattern is tried only where a match can start (a keyword, a capital up to three words before
+    # " village"): the same matches, in the same order, as running it over the whole text
+    from generator.gazetteer.features import _SETTLEMENT, _settlements
+
+    texts = ["the village of Achguara village", "Torkula village and the villages of Nuli and Avnevi",
+             "Mais al-Jabal village, Ab Cd Ef village, X-Y-Z village", "Ossetian-controlled Tskhinvali village",
+             "Towns of Xa, and Yb; Hamlets of Zed and the Town of Qu", "A village of Mo village village",
+             "Ab\nCd Ef village", "Downtown of Lu", " village", "Villages of Oak Hill Park Lane village"]
+    found = 0
+    for text in texts:
+        want = [(m.span(), m.groups()) for m in _SETTLEMENT.finditer(text)]
+        assert [(m.span(), m.groups()) for m in _settlements(text)] == want, text
+        found += len(want)
+    assert found >= 14
+
+
 def test_a_feature_named_after_a_far_town_is_placed_by_the_article(gaz):
     # "Star Lake" is not by Star, Idaho, 1,600 km away: the story is about Pelican Rapids, Minnesota
     text = "Anglers fished Star Lake near Pelican Rapids. Pelican Rapids police said the Pelican Rapids road was closed."

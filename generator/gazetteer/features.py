@@ -53,6 +53,40 @@ _NAME = r"(" + _WORD + r"(?: (?:(?:al|el|as|ash|ad|ar|an|at|az)-)?" + _WORD + r"
 BODY_KINDS = ("country", "area", "region")
 _SETTLEMENT = re.compile(r"\b(?:[Tt]owns?|[Vv]illages?|[Hh]amlets?) of " + _NAME + r"(?:,? and " + _NAME + r")?"
                          r"|(?<![\w'’-])" + _NAME + r" village\b")
+# the words that end _SETTLEMENT's first alternative's keyword, after its first letter ("own of " in "town of ")
+_SETTLEMENT_CUES = ("own of ", "owns of ", "illage of ", "illages of ", "amlet of ", "amlets of ")
+
+
+def _settlements(text: str) -> list[re.Match]:
+    """`_SETTLEMENT.finditer(text)`, the pattern tried only where a match can start: a keyword found by a
+    string search, or a capital at most three words before " village" (a name has at most two spaces).
+    The pattern run over the whole text tried every position: ~330 µs for a 3 KB article with "village"
+    in it. Same matches, same order: finditer's first match from each position on is the first
+    candidate at or after it that matches, as no other position can start one."""
+    starts = set()
+    for cue in _SETTLEMENT_CUES:
+        k = text.find(cue, 1)
+        while k >= 0:
+            starts.add(k - 1)
+            k = text.find(cue, k + 1)
+    k = text.find(" village")
+    while k >= 0:
+        q = k
+        for _ in range(3):
+            q = text.rfind(" ", 0, q)
+            if q < 0:
+                break
+        starts.update(p for p in range(q + 1, k) if "A" <= text[p] <= "Z")
+        k = text.find(" village", k + 1)
+    out = []
+    end = 0
+    for p in sorted(starts):
+        if p >= end:
+            m = _SETTLEMENT.match(text, p)
+            if m is not None:
+                out.append(m)
+                end = m.end()
+    return out
 
 
 class Additions:
@@ -225,7 +259,7 @@ class Additions:
         Akuressa", "the villages of Nuli and Avnevi", "Torkula village"): placed, approximately, at the
         place the article names most often; without one, or where the name is known, left out."""
         spans = []
-        for m in _SETTLEMENT.finditer(text):
+        for m in _settlements(text):
             for g in (1, 2, 3):
                 s, e = m.span(g)
                 if s < 0 or any(a < e and s < b for a, b in exclude) or any(a < e and s < b for a, b, _ in found):

@@ -52,6 +52,7 @@ class Recogniser:
         names, forced = self._names, self._forced
         cands = []
         paired = []  # names before a hyphen and a capital: kept when a name follows ("Fargo-Moorhead")
+        the_spans: set[int] = set()  # starts of names matched after "the" ("in the Gulf"): see below
         meta = self._meta
         # where " al-X" follows a word: a name ending there heads a longer Arabic name (found once per text,
         # and only in text that has one: a test in the loop below cost every hit of every article)
@@ -69,7 +70,18 @@ class Recogniser:
             first = text[start]
             if not (first.isupper() or first.isdigit()) and (first not in "ae" or
                                                               not _lower_article(text, start, start + length)):
-                continue
+                if first != "t" or name[:4] != "the " or not text[start + 4].isupper() \
+                        or not text.startswith("the ", start) or text.startswith(" of ", start + length):
+                    continue  # (nor "the Gulf of Mexico": a longer name, not the Gulf)
+                start += 4  # "in the Gulf": a curated name written with its article ("the Gulf", whose
+                length -= 4  # bare "Gulf" is Papua New Guinea's province) is that name; the mention is "Gulf"
+                the_spans.add(start)
+            elif first == "T" and name[:4] == "the " and text.startswith("The ", start):
+                if text.startswith(" of ", start + length):
+                    continue
+                start += 4  # "The Gulf states": the article is no part of the name here either
+                length -= 4
+                the_spans.add(start)
             end = start + length
             if ex_starts is not None:
                 k = bisect_left(ex_starts, end) - 1  # the last excluded span starting before the end
@@ -109,6 +121,9 @@ class Recogniser:
                         and surface not in forced:
                     continue  # "ISF", "SDF": short capitals are acronyms, not towns
             (paired if hyphened else cands).append((start, -end, j))
+        if the_spans:  # a bare name at the same span is the mention ("the Pacific" is "Pacific"'s)
+            cands = [c for c in cands if c[0] not in the_spans or names[c[2]][:4] != "the "
+                     or not any(d[0] == c[0] and d[1] == c[1] and names[d[2]][:4] != "the " for d in cands)]
         if paired:
             starts = {c[0] for c in cands}
             cands.extend(c for c in paired if -c[1] + 1 in starts)

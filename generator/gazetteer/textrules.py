@@ -180,7 +180,7 @@ _NAME_AT_END = re.compile(r"(?<![\w'’.-])([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?
 def _named_before_feature(text: str) -> list[tuple[int, int]]:
     """Spans of the capitalised names right before a lowercase feature word (_LOWER_FEATURE_WORDS, "rivers"
     too), in order; not a single word that starts a sentence ("Mountain river ...") nor one of
-    NEIGHBOURS_OK."""
+    NEIGHBOURS_OK, which is left off before a name ("The Kaveri river": Kaveri)."""
     out = []
     n = len(text)
     for w in _LOWER_FEATURE_WORDS:
@@ -193,8 +193,11 @@ def _named_before_feature(text: str) -> list[tuple[int, int]]:
                 m = _NAME_AT_END.search(text, max(0, k - 60), k)
                 if m is not None:
                     s, e = m.span(1)
-                    first = text[s:e].split(" ", 1)[0].lower()
-                    if first not in NEIGHBOURS_OK and (" " in text[s:e] or not _sentence_start(text, s - 1)):
+                    first = text[s:e].split(" ", 1)[0]
+                    if first.lower() in NEIGHBOURS_OK and " " in text[s:e]:
+                        s += len(first) + 1  # "The Kaveri river", "In Heathrow airport": the name after it
+                        first = text[s:e]
+                    if first.lower() not in NEIGHBOURS_OK and (" " in text[s:e] or not _sentence_start(text, s - 1)):
                         out.append((s, e))
             k = text.find(w, end)
     out.sort()
