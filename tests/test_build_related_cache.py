@@ -98,6 +98,19 @@ def test_neighbours_the_cache_lacks_are_computed_here_and_stored(tmp_path: Path)
     store.close()
     again = related.start(records, prints, BuildCache(tmp_path), "code-1")
     assert again.done is not None and again.hand_over() is None and _plain(again.result()) == _plain(got)
+    # Each page's context (what it shows of its neighbours) is stored with them, the same as made afresh.
+    stored = again.result()
+    assert all(nb.shown is not None for nb in stored.values())
+    fresh = related.compute(records)
+    assert all(nb.shown is None for nb in fresh.values())
+    assert {u: related.digest(nb) for u, nb in stored.items()} == {u: related.digest(nb) for u, nb in fresh.items()}
+    # A neighbour's new title is shown on the pages around it: other stored neighbours, another context.
+    retitled = [replace(r, title=r.title + " (corrected)", derived={}) if i == 7 else r for i, r in enumerate(records)]
+    newer = related.start(retitled, {r.src_uri: _fingerprint(r) for r in retitled}, BuildCache(tmp_path), "code-1")
+    assert newer.done is None
+    changed = newer.result()
+    assert {u for u in changed if related.digest(changed[u]) != related.digest(stored[u])} == {
+        u for u, nb in fresh.items() if records[7] in nb.related or records[7] in (nb.previous, nb.next)} != set()
 
 
 def test_neighbours_handed_to_another_child_arrive_before_it_ends(tmp_path: Path):

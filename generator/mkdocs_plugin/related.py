@@ -31,6 +31,7 @@ class Neighbours:
     related: list[Record] = field(default_factory=list)
     previous: Record | None = None  # older
     next: Record | None = None  # newer
+    shown: str | None = field(default=None, compare=False, repr=False)  # `digest`, once made (or stored)
 
 
 def _shown(r: Record | None) -> str:
@@ -41,11 +42,16 @@ def _shown(r: Record | None) -> str:
 
 
 def digest(nb: Neighbours | None) -> str:
-    """What of the neighbours an article page shows (the build cache's context for it)."""
+    """What of the neighbours an article page shows (the build cache's context for it). Kept with
+    the stored neighbours (`start`): their key covers every field it reads (the fingerprints hold
+    each article's path, title, date and source), and making it for 10,000 articles was 0.1 CPU-s
+    of every rebuild with nothing changed."""
     if nb is None:
         return ""
-    parts = [_shown(r) for r in nb.related] + ["|", _shown(nb.previous), _shown(nb.next)]
-    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    if nb.shown is None:
+        parts = [_shown(r) for r in nb.related] + ["|", _shown(nb.previous), _shown(nb.next)]
+        nb.shown = hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return nb.shown
 
 
 def _keys(r: Record) -> list[str]:
@@ -198,8 +204,8 @@ def start(records: list[Record], prints: dict[str, bytes], store: BuildCache | N
     rows = store.listing(key)
     by_uri = {r.src_uri: r for r in records}
     if isinstance(rows, dict) and rows.keys() == by_uri.keys():
-        return Pending(records, None, "", {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt))
-                                           for uri, (rel, prev, nxt) in rows.items()})
+        return Pending(records, None, "", {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt), shown)
+                                           for uri, (rel, prev, nxt, shown) in rows.items()})
     return Pending(records, store, key, None)
 
 
@@ -259,7 +265,8 @@ class Pending:
         if self.store is not None:
             self.store.put_listing(self.key, {uri: ([r.src_uri for r in nb.related],
                                                     nb.previous.src_uri if nb.previous else None,
-                                                    nb.next.src_uri if nb.next else None) for uri, nb in out.items()})
+                                                    nb.next.src_uri if nb.next else None, digest(nb))
+                                              for uri, nb in out.items()})
         self.done = out
         return out
 
