@@ -81,43 +81,36 @@ def test_a_stored_record_comes_back_with_its_body_cut_from_the_page_text(tmp_pat
     assert again.record(r.src_uri, text) is None  # read once per build
 
 
-def _pending(records: list[Record], store: BuildCache) -> related.Pending:
-    prints = {r.src_uri: _fingerprint(r) for r in records}
-    return related.start(records, prints, store, "code-1", fork=True)
-
-
-def test_neighbours_computed_in_a_child_are_computes_and_are_stored(tmp_path: Path):
-    """related.start computes in a forked child (beside the listings, round 31) when the cache
-    does not hold them: the same neighbours, in the same order, of this process's records; stored,
-    so the next build reads them without a child."""
+def test_neighbours_the_cache_lacks_are_computed_here_and_stored(tmp_path: Path):
+    """related.start returns the neighbours still to compute when the cache does not hold them;
+    without a child to hand them to, `result` computes them here: the same neighbours, in the same
+    order, of this process's records; stored, so the next build reads them, nothing to compute."""
     records = _records(90)
+    prints = {r.src_uri: _fingerprint(r) for r in records}
     store = BuildCache(tmp_path)
-    pending = _pending(records, store)
-    assert pending.child is not None
+    pending = related.start(records, prints, store, "code-1")
+    assert pending.done is None
     got = pending.result()
-    assert pending.child is None
     assert list(got) == list(related.compute(records))
     assert _plain(got) == _plain(related.compute(records))
     assert all(r in records for nb in got.values() for r in nb.related)
     store.commit(set())
     store.close()
-    again = BuildCache(tmp_path)
-    pending = _pending(records, again)
-    assert pending.child is None and _plain(pending.result()) == _plain(got)
-
-
-def test_a_child_that_dies_leaves_the_neighbours_to_this_process(tmp_path: Path):
-    """A child killed before it answers (out of memory, a signal) costs time, not the build: the
-    neighbours are computed here, the same."""
-    records = _records(40)
-    store = BuildCache(tmp_path)
-    pending = _pending(records, store)
-    assert pending.child is not None
-    pending.child.kill()
-    assert _plain(pending.result()) == _plain(related.compute(records))
-    stopped = _pending(_records(41), store)
-    stopped.stop()  # a failed build: the child is ended and waited for
-    assert stopped.child is None
+    again = related.start(records, prints, BuildCache(tmp_path), "code-1")
+    assert again.done is not None and again.hand_over() is None and _plain(again.result()) == _plain(got)
+    # Each page's context (what it shows of its neighbours) is stored with them, the same as made afresh.
+    stored = again.result()
+    assert all(nb.shown is not None for nb in stored.values())
+    fresh = related.compute(records)
+    assert all(nb.shown is None for nb in fresh.values())
+    assert {u: related.digest(nb) for u, nb in stored.items()} == {u: related.digest(nb) for u, nb in fresh.items()}
+    # A neighbour's new title is shown on the pages around it: other stored neighbours, another context.
+    retitled = [replace(r, title=r.title + " (corrected)", derived={}) if i == 7 else r for i, r in enumerate(records)]
+    newer = related.start(retitled, {r.src_uri: _fingerprint(r) for r in retitled}, BuildCache(tmp_path), "code-1")
+    assert newer.done is None
+    changed = newer.result()
+    assert {u for u in changed if related.digest(changed[u]) != related.digest(stored[u])} == {
+        u for u, nb in fresh.items() if records[7] in nb.related or records[7] in (nb.previous, nb.next)} != set()
 
 
 def test_neighbours_handed_to_another_child_arrive_before_it_ends(tmp_path: Path):
@@ -128,9 +121,9 @@ def test_neighbours_handed_to_another_child_arrive_before_it_ends(tmp_path: Path
 
     records = _records(90)
     store = BuildCache(tmp_path)
-    pending = related.start(records, {r.src_uri: _fingerprint(r) for r in records}, store, "code-1", fork=False)
+    pending = related.start(records, {r.src_uri: _fingerprint(r) for r in records}, store, "code-1")
     first = pending.hand_over()
-    assert first is not None and pending.child is None
+    assert first is not None
     ctx = multiprocessing.get_context("fork")
     go_on = ctx.Event()
 
@@ -149,7 +142,7 @@ def test_neighbours_handed_to_another_child_arrive_before_it_ends(tmp_path: Path
     store.commit(set())
     store.close()
     again = related.start(records, {r.src_uri: _fingerprint(r) for r in records}, BuildCache(tmp_path), "code-1")
-    assert again.child is None and again.hand_over() is None and _plain(again.result()) == _plain(got)
+    assert again.done is not None and again.hand_over() is None and _plain(again.result()) == _plain(got)
 
 
 def test_neighbours_handed_to_a_child_that_dies_are_computed_here(tmp_path: Path):
@@ -160,15 +153,14 @@ def test_neighbours_handed_to_a_child_that_dies_are_computed_here(tmp_path: Path
 
     records = _records(40)
     store = BuildCache(tmp_path)
-    pending = related.start(records, {r.src_uri: _fingerprint(r) for r in records}, store, "code-1", fork=False)
+    pending = related.start(records, {r.src_uri: _fingerprint(r) for r in records}, store, "code-1")
     assert pending.hand_over() is not None
     child = multiprocessing.get_context("fork").Process(target=os._exit, args=(3,), daemon=True)
     child.start()
     pending.handed()
     child.join()
     assert _plain(pending.result()) == _plain(related.compute(records))
-    stopped = related.start(_records(41), {r.src_uri: _fingerprint(r) for r in _records(41)}, store, "code-1",
-                            fork=False)
+    stopped = related.start(_records(41), {r.src_uri: _fingerprint(r) for r in _records(41)}, store, "code-1")
     assert stopped.hand_over() is not None
     stopped.stop()
     assert stopped.conn is None and stopped.shared is None

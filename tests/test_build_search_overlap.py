@@ -74,7 +74,7 @@ def test_tag_index_and_location_tree_are_made_once_for_listings_and_search(tmp_p
 def test_related_articles_are_computed_first_in_the_search_child(tmp_path: Path, monkeypatch):
     """The neighbours a build must compute are computed by the search index's child before its
     index (related.Pending.hand_over), not in a child of their own that shared the second core with
-    it: no other child is forked for them, and the pages show what a build computing them in this
+    it (that path is gone: round 35), and the pages show what a build computing them in this
     process shows (byte for byte)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -83,24 +83,18 @@ def test_related_articles_are_computed_first_in_the_search_child(tmp_path: Path,
 
     monkeypatch.setattr(parallel, "cores", lambda: 2)  # as on the benchmark's machine
     project = make_project(tmp_path / "p")
-    forks: list[int] = []
     handed: list[bool] = []
-    real_fork, real_hand_over = related.Pending.fork, related.Pending.hand_over
-
-    def fork(self):
-        forks.append(len(self.records))
-        return real_fork(self)
+    real_hand_over = related.Pending.hand_over
 
     def hand_over(self):
         first = real_hand_over(self)
         handed.append(first is not None)
         return first
 
-    monkeypatch.setattr(related.Pending, "fork", fork)
     monkeypatch.setattr(related.Pending, "hand_over", hand_over)
     monkeypatch.chdir(project)
     build(load_config(str(project / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
-    assert forks == [] and handed == [True]
+    assert handed == [True]
 
     # The same pages as neighbours computed in this process (no second core, no build cache).
     (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text(encoding="utf-8")

@@ -122,7 +122,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         # listings (related.Pending.hand_over), or here when there is no second core.
         self._stop_related()
         self.related_job = related.start(list(self.records.values()), self.prints, store,
-                                         self.cache.base if store is not None else "", fork=False)
+                                         self.cache.base if store is not None else "")
         first = self.related_job.hand_over() if self.config.parallel_render and parallel.cores() > 1 else None
         gctune.freeze()  # the records, MkDocs' files: no collection walks them again (nor the child's)
         # The search index needs the records only: its child starts now, beside everything below.

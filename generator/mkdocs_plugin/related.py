@@ -31,6 +31,7 @@ class Neighbours:
     related: list[Record] = field(default_factory=list)
     previous: Record | None = None  # older
     next: Record | None = None  # newer
+    shown: str | None = field(default=None, compare=False, repr=False)  # `digest`, once made (or stored)
 
 
 def _shown(r: Record | None) -> str:
@@ -41,11 +42,16 @@ def _shown(r: Record | None) -> str:
 
 
 def digest(nb: Neighbours | None) -> str:
-    """What of the neighbours an article page shows (the build cache's context for it)."""
+    """What of the neighbours an article page shows (the build cache's context for it). Kept with
+    the stored neighbours (`start`): their key covers every field it reads (the fingerprints hold
+    each article's path, title, date and source), and making it for 10,000 articles was 0.1 CPU-s
+    of every rebuild with nothing changed."""
     if nb is None:
         return ""
-    parts = [_shown(r) for r in nb.related] + ["|", _shown(nb.previous), _shown(nb.next)]
-    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    if nb.shown is None:
+        parts = [_shown(r) for r in nb.related] + ["|", _shown(nb.previous), _shown(nb.next)]
+        nb.shown = hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return nb.shown
 
 
 def _keys(r: Record) -> list[str]:
@@ -178,16 +184,17 @@ def cached(records: list[Record], prints: dict[str, bytes], store: BuildCache | 
     every field compute reads, `base` (the build cache's code and configuration key) the rest.
     It was 1.4 of 6 CPU-s of a rebuild with nothing changed at 10,000 articles (issue 12), and the
     same after an edit to articles' bodies only. Kept as source URIs."""
-    return start(records, prints, store, base, fork=False).result()
+    return start(records, prints, store, base).result()
 
 
-def start(records: list[Record], prints: dict[str, bytes], store: BuildCache | None, base: str = "",
-          fork: bool = True) -> Pending:
-    """`cached`, begun: when the neighbours must be computed and `fork` allows it, they are computed
-    in a forked child while this process goes on (the listings), and `Pending.result` waits for them.
-    After adding 10 articles to 10,000 they are computed again (every key's weight depends on the
-    archive's size) for about 0.8 CPU-s, on the main process's path, while the second core had time
-    to spare once the search index's child was done (round 31)."""
+def start(records: list[Record], prints: dict[str, bytes], store: BuildCache | None, base: str = "") -> Pending:
+    """`cached`, begun: the stored neighbours, or a `Pending` that computes them, in a child this
+    process forks for other work (`Pending.hand_over`: the search index's) or here (`result`).
+
+    Why no child of their own (round 31 forked one beside the listings, kept only for tests since):
+    handed over, the rebuild costs less CPU for the same wall time. Measured in round 35 at 10,000
+    articles, adding 10 (5 alternated pairs on a shared machine): 8.8 CPU-s a rebuild handed over,
+    9.3 in a child of their own; wall time within the noise (medians 11.7 and 9.4 s, pairs -3.2 to +0.6 s)."""
     if store is None:
         return Pending(records, None, "", compute(records))
     h = hashlib.sha256(b"related\0" + base.encode("utf-8", "surrogatepass"))
@@ -197,32 +204,21 @@ def start(records: list[Record], prints: dict[str, bytes], store: BuildCache | N
     rows = store.listing(key)
     by_uri = {r.src_uri: r for r in records}
     if isinstance(rows, dict) and rows.keys() == by_uri.keys():
-        return Pending(records, None, "", {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt))
-                                           for uri, (rel, prev, nxt) in rows.items()})
-    pending = Pending(records, store, key, None)
-    if fork and "fork" in multiprocessing.get_all_start_methods():
-        pending.fork()
-    return pending
+        return Pending(records, None, "", {uri: Neighbours([by_uri[u] for u in rel], by_uri.get(prev), by_uri.get(nxt), shown)
+                                           for uri, (rel, prev, nxt, shown) in rows.items()})
+    return Pending(records, store, key, None)
 
 
 class Pending:
-    """The neighbours of `records`: known (`done`), being computed in a child, or to compute here;
-    once known they are stored under `key` (when there is a `store`)."""
+    """The neighbours of `records`: known (`done`), being computed in a child they were handed to
+    (`hand_over`), or to compute here; once known they are stored under `key` (when there is a `store`)."""
 
     def __init__(self, records: list[Record], store: BuildCache | None, key: str,
                  done: dict[str, Neighbours] | None) -> None:
         self.records, self.store, self.key, self.done = records, store, key, done
-        self.child: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
         self.shared: mmap.mmap | None = None  # the table, written by another child (hand_over)
         self._send: Connection | None = None  # that child's end of the pipe, until it is forked
-
-    def fork(self) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self.conn, send = ctx.Pipe(duplex=False)
-        self.child = ctx.Process(target=_child, args=(self.records, send), name="archive-related", daemon=True)
-        self.child.start()
-        send.close()  # the child's end only: a child that dies is an EOF here
 
     def hand_over(self) -> Callable[[], None] | None:
         """The neighbours computed by a child this process forks for other work (the search index's),
@@ -237,7 +233,7 @@ class Pending:
         child would wait there, its index not begun, until this process read it); a byte on the
         pipe says it is complete, and a child that ends without sending it (killed, or the
         computation failed) leaves them to `result`, here."""
-        if self.done is not None or self.child is not None or "fork" not in multiprocessing.get_all_start_methods():
+        if self.done is not None or self.conn is not None or "fork" not in multiprocessing.get_all_start_methods():
             return None
         records, size = self.records, len(self.records) * (SHOW + 2) * 8
         shared = self.shared = mmap.mmap(-1, max(size, 1))  # anonymous: shared with children forked later
@@ -269,7 +265,8 @@ class Pending:
         if self.store is not None:
             self.store.put_listing(self.key, {uri: ([r.src_uri for r in nb.related],
                                                     nb.previous.src_uri if nb.previous else None,
-                                                    nb.next.src_uri if nb.next else None) for uri, nb in out.items()})
+                                                    nb.next.src_uri if nb.next else None, digest(nb))
+                                              for uri, nb in out.items()})
         self.done = out
         return out
 
@@ -283,37 +280,25 @@ class Pending:
             data = None
         finally:
             self.conn.close()
-            if self.child is not None:
-                self.child.join()
-            self.child, self.conn = None, None
+            self.conn = None
         shared, self.shared = self.shared, None
-        if data is None:
+        if data is None or shared is None:
             if shared is not None:
                 shared.close()
             return None
-        if shared is not None:  # written by the child it was handed over to
-            table = np.frombuffer(shared, dtype=np.int64, count=len(self.records) * (SHOW + 2)).copy()
-            shared.close()
-            return table.reshape(len(self.records), SHOW + 2)
-        return np.frombuffer(data, dtype=np.int64).reshape(len(self.records), SHOW + 2)
+        table = np.frombuffer(shared, dtype=np.int64, count=len(self.records) * (SHOW + 2)).copy()
+        shared.close()
+        return table.reshape(len(self.records), SHOW + 2)
 
     def stop(self) -> None:
-        """A failed build: the child's work is of no use."""
-        if self.child is not None:
-            self.child.terminate()
-            self.child.join()
+        """A failed build: what the child would send is of no use (the child is the search
+        index's, which its own job stops)."""
         if self.conn is not None:
             self.conn.close()
         self.handed()
         if self.shared is not None:
             self.shared.close()
-        self.child, self.conn, self.shared = None, None, None
-
-
-def _child(records: list[Record], send: Connection) -> None:
-    """In the forked child: compute, and send the result as one table of positions in `records`."""
-    send.send_bytes(_table(records, compute(records)).tobytes())
-    send.close()
+        self.conn, self.shared = None, None
 
 
 def _table(records: list[Record], out: dict[str, Neighbours]) -> np.ndarray:
