@@ -82,29 +82,34 @@ def signature(text: str) -> bytes | None:
     # each digest's first 4 bytes are the first of its five uint32.
     grams = set(map(str.encode, map(" ".join, zip(*(words[i:] for i in range(SHINGLE))))))
     digests = b"".join(map(_DIGEST, map(_sha1, grams)))
-    hv = _fmix32(np.frombuffer(digests, dtype="<u4").reshape(-1, 5)[:, 0].astype(np.uint64)).astype(np.uint32)
+    hv = _fmix32(np.frombuffer(digests, dtype="<u4")[::5].astype(np.uint32))
     a, b = _permutations()
-    low = np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
-    for start in range(0, len(hv), _CHUNK):  # a * h + b mod 2^32 (uint32 arithmetic wraps), in small blocks
-        np.minimum(low, (np.multiply.outer(hv[start:start + _CHUNK], a) + b).min(axis=0), out=low)
+    low = None
+    for start in range(0, len(hv), _CHUNK):  # a * h + b mod 2^32 (uint32 arithmetic wraps), in blocks
+        block = np.multiply.outer(hv[start:start + _CHUNK], a)
+        block += b
+        least = block.min(axis=0)
+        low = least if low is None else np.minimum(low, least, out=low)
     return low.astype("<u4").tobytes()
 
 
-# Shingles per block: a block's products (_CHUNK x NUM_PERM uint32, 32 KB) stay in the heap; one array
-# for a whole article was mapped and unmapped by the kernel for every signature.
-_CHUNK = 64
+# Shingles per block: a block's products (_CHUNK x NUM_PERM uint32, 96 KB) stay in the heap, under
+# malloc's 128 KB threshold (one array for a long article was mapped and unmapped by the kernel for
+# every signature), and most articles take one block (64 a block was 4 passes at 250 shingles).
+_CHUNK = 192
 
 
 def _fmix32(h):
-    """MurmurHash3's 32-bit finalizer (a bijection), on uint64 arrays holding 32-bit values."""
+    """MurmurHash3's 32-bit finalizer (a bijection), on uint32 arrays: their products wrap mod 2**32,
+    as the finalizer's do (a uint64 copy masked after each product gave the same values, with four
+    more array passes)."""
     import numpy as np
 
-    mask32 = np.uint64(0xFFFFFFFF)
-    h = h ^ (h >> np.uint64(16))
-    h = (h * np.uint64(0x85EBCA6B)) & mask32
-    h = h ^ (h >> np.uint64(13))
-    h = (h * np.uint64(0xC2B2AE35)) & mask32
-    return h ^ (h >> np.uint64(16))
+    h = h ^ (h >> np.uint32(16))
+    h *= np.uint32(0x85EBCA6B)
+    h ^= h >> np.uint32(13)
+    h *= np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
 
 
 _PERMUTATIONS = None

@@ -29,6 +29,7 @@ import json
 import os
 import sqlite3
 import sys
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -302,13 +303,19 @@ def write_rejects(content: Path, entries: list[Entry], files: list[str] | None =
         write_if_changed(path, "\n".join(lines) + "\n" if lines else "")
 
 
+def _counts(entries: list[Entry]) -> dict[str, int]:
+    """Entries per outcome, in OUTCOMES' order: one pass (five passes over a re-ingest's 10,000)."""
+    seen = Counter(e.outcome for e in entries)
+    return {k: seen[k] for k in OUTCOMES}
+
+
 def summary_line(entries: list[Entry]) -> str:
-    counts = {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
+    counts = _counts(entries)
     return ", ".join(f"{v} {k}" for k, v in counts.items()) + f" ({len(entries)} in all)"
 
 
 def report_json(entries: list[Entry]) -> str:
-    counts = {k: sum(e.outcome == k for e in entries) for k in OUTCOMES}
+    counts = _counts(entries)
     return json_text(json.dumps({"counts": counts, "total": len(entries),
                                  "entries": [{k: v for k, v in asdict(e).items() if v is not None and k != "file"}
                                              for e in entries]},

@@ -99,6 +99,7 @@ class PageStore(InputRecords, PageFinder):
     _stats: dict[Path, os.stat_result] = field(default_factory=dict)  # page -> its stat when opened, until written
     _named: dict[str, Path] = field(default_factory=dict)  # page path relative to content -> its Path
     _index: PageIndex | None = None  # the page index the store was opened with (pagefinder.py)
+    _written: dict[Path, tuple[str, os.stat_result]] = field(default_factory=dict)  # page -> (name, stat) after this run's write
 
     @property
     def root(self) -> Path:
@@ -123,15 +124,17 @@ class PageStore(InputRecords, PageFinder):
 
     def _write_page(self, path: Path, text: str) -> None:
         self._stats.pop(path, None)
+        self._written.pop(path, None)
         atomic_write(path, text, sync=False)  # made durable by the next checkpoint, before its records
         self._unsynced = True
+        try:
+            st = os.stat(path)
+            name = path.relative_to(self.content).as_posix()
+        except (OSError, ValueError):
+            return
+        self._written[path] = (name, st)  # what `remember` records of it (a stat and a name each, saved)
         meta = quick_ids(text) if self._index is not None else None
         if meta is not None:  # the ids the next ingest would read from it (else it reads the page)
-            try:
-                st = path.stat()
-                name = path.relative_to(self.content).as_posix()
-            except (OSError, ValueError):
-                return
             self._index.wrote(name, {k: meta[k] for k in ("id", "duplicate_ids") if meta.get(k)}, st)
 
     def checkpoint(self) -> None:

@@ -73,7 +73,7 @@ def _safe_read(path: Path) -> str | None:
 
 class InputRecords:
     """PageStore's record of inputs (a mixin: it uses the store's content, pages, page_ids, ledger,
-    seen_this_run, _named, _stats, _register and checkpoint)."""
+    seen_this_run, _named, _stats, _written, _register and checkpoint)."""
 
     # -- re-ingest of an input whose bytes are known ------------------------------------------
 
@@ -143,9 +143,10 @@ class InputRecords:
             if isinstance(result, tuple):
                 record.append({"rejected": result[0], "reason": result[1]})
                 continue
+            written = self._written.get(result.path)  # the page as this run wrote it: stat taken then
             try:
-                st = result.path.stat()
-                page = result.path.relative_to(self.content).as_posix()
+                page, st = written if written is not None else (
+                    result.path.relative_to(self.content).as_posix(), result.path.stat())
             except (OSError, ValueError):
                 self.ledger.drop_input(origin)
                 return
