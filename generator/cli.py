@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib
 import os
 import sys
 from pathlib import Path
+
+from .exits import CANNOT_WRITE, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTED, EXIT_STOPPED, EXIT_USAGE
 
 EVALUATIONS = {
     "extract": "generator.evaluation.extract",
@@ -16,8 +17,6 @@ EVALUATIONS = {
 }
 
 
-# Exit status of `archive ingest` (README, `archive ingest --help`).
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 3
 INGEST_EPILOG = """exit status:
   0  every input became a page or is a known duplicate (new, updated, unchanged, duplicate)
   1  some inputs (files or records) were rejected: see the report (stderr, --json,
@@ -161,15 +160,14 @@ def _keys_typed_once(args: argparse.Namespace) -> None:
     """Refuse an mkdocs.yml with a key typed twice (ConfigurationError): YAML keeps the last silently."""
     from mkdocs.exceptions import ConfigurationError
 
-    from .textutil import keys_given_twice
+    from .textutil import typed_twice
 
     try:
         typed = Path(args.config).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return  # MkDocs says what is wrong with it
-    if repeated := keys_given_twice(typed):
-        raise ConfigurationError(f"{args.config}: {repeated[0]}: YAML keeps only the last, the first is ignored; "
-                                 "remove one" + (f" (and {len(repeated) - 1} more keys given twice)" if len(repeated) > 1 else ""))
+    if said := typed_twice(typed, args.config):
+        raise ConfigurationError(said)
 
 
 def _mkdocs_config(args: argparse.Namespace):
@@ -212,7 +210,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .sitewrite import SiteDirError, keep_unchanged
 
     if _no_config(args):
-        return 2
+        return EXIT_USAGE
     _mkdocs_logging()
     try:
         cfg = _mkdocs_config(args)
@@ -227,7 +225,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         return 1
     except SiteDirError as exc:
         print(f"archive build: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     for note in getattr(cfg.plugins.get("archive"), "notes", []):  # what the build chose not to write
         print(f"archive build: {note}", file=sys.stderr)
     print(f"site built in {cfg['site_dir']}")
@@ -241,7 +239,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     if _no_config(args):
-        return 2
+        return EXIT_USAGE
     _mkdocs_logging()  # the reason a build stopped (a refused site_url) was not shown, only "Aborted"
     logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)  # "Serving on <address>": nothing said where
     kwargs = {"config_file": str(args.config), "open_in_browser": False, "dev_addr": args.addr}
@@ -256,14 +254,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     except (OSError, OverflowError) as exc:  # a folder as --config; an --addr that cannot be bound
         where = f"--config {args.config}" if isinstance(exc, IsADirectoryError) else f"--addr {args.addr}"
         print(f"archive serve: {where}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     return 0
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"archive eval {args.what}: {args.file}: no such file", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     import gzip
     import json
 
@@ -273,7 +271,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         worker_count(os.environ.get("ARCHIVE_EVAL_JOBS", "1"))
     except argparse.ArgumentTypeError as exc:
         print(f"archive eval {args.what}: ARCHIVE_EVAL_JOBS: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     module = importlib.import_module(EVALUATIONS[args.what])
     try:
         return module.main(args)
@@ -281,7 +279,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         # `eval geoparse mkdocs.yml` was a traceback (JSONDecodeError)
         print(f"archive eval {args.what}: {args.file}: not JSON Lines of gold records "
               f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
 
 
 def parser(others: bool = True) -> argparse.ArgumentParser:
@@ -346,7 +344,6 @@ CORE = ("ingest", "build", "serve", "eval")  # defined here: parsed without impo
 # What a command stopped by Ctrl-C leaves, said in one line instead of the traceback of wherever it
 # was (27 lines from the reading pool's poll): pages and site files are each written whole and then
 # renamed, the ledger keeps what was committed, and the next run settles the rest.
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 _GOES_ON = "the pages written so far are complete; run it again to go on (what is done is not done twice)"
 INTERRUPTED = {"ingest": _GOES_ON, "update": _GOES_ON, "build": "the site folder may hold part of this build; run it again"}
 
@@ -371,12 +368,6 @@ def main(argv: list[str] | None = None) -> int:
         print(one_line(f"archive {args.command}: {exc.filename or 'a file it writes'}: {exc.strerror}: stopped, "
                        "nothing half-written; once it can be written, run it again"), file=sys.stderr)
         return EXIT_STOPPED
-
-
-# Errors of a file system that cannot take what a command writes: a read-only content folder made
-# `archive ingest` and `archive update` a traceback from their lock file, a read-only site folder
-# made `archive build` one from its start marker.
-CANNOT_WRITE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 
 
 if __name__ == "__main__":
