@@ -1,12 +1,27 @@
 """Round 35 of trying the archive as a new user, an attacker and a tired editor would: every test
-fails on the code before its fix (the commit messages say what happened before)."""
+fails on the code before its fix (the commit messages say what happened before). Browser fixtures
+come from test_browser.py (same server, same browser, same request check)."""
+# ruff: noqa: F811 (the fixtures imported from test_browser.py are test arguments here)
 from __future__ import annotations
 
 import errno
 
+import pytest
+
 from generator import cli, exits, pipeline, sources
 
 from .conftest import run_archive
+from .test_browser import _page, browser, project, server  # noqa: F401
+
+# For each shown input with a placeholder: its name, the placeholder's width in its own font, and
+# the room inside the box (its width less padding), so a cut placeholder shows as width > room.
+PLACEHOLDER_ROOM = """() => Array.from(document.querySelectorAll('input[placeholder]')).filter(i => i.offsetParent).map(i => {
+  const p = getComputedStyle(i, '::placeholder'), s = getComputedStyle(i);
+  const c = document.createElement('canvas').getContext('2d');
+  c.font = p.fontStyle + ' ' + p.fontWeight + ' ' + p.fontSize + ' ' + p.fontFamily;
+  return [i.closest('header') ? 'header' : i.name, Math.ceil(c.measureText(i.placeholder).width),
+          i.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight), parseFloat(s.fontSize)];
+})"""
 
 
 def test_archive_yml_counts_the_other_keys_typed_twice(tmp_path):
@@ -30,3 +45,18 @@ def test_exit_statuses_and_write_errors_are_defined_once():
     for code in exits.OUT_OF_ROOM:
         assert pipeline._out_of_room(OSError(code, "x"))
     assert not pipeline._out_of_room(OSError(errno.EACCES, "x"))  # one page's folder, not the whole run
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_the_search_pages_placeholder_is_whole_on_a_phone(browser, server, width):
+    """At 320 px the words box showed "words or a phrase, e.g. Tal Al", its example cut. The
+    placeholder now fits at every width, and what is typed keeps a size a phone does not zoom to
+    (16 px or more)."""
+    context, pg = _page(browser, viewport={"width": width, "height": 800}, is_mobile=width < 500, has_touch=width < 500)
+    pg.goto(server + "/search/")
+    boxes = pg.evaluate(PLACEHOLDER_ROOM)
+    assert "q" in [name for name, *_ in boxes]
+    for name, needed, room, typed in boxes:
+        assert needed <= room, (width, name, needed, room)
+        assert typed >= 16 or name == "header", (width, name, typed)
+    context.close()
