@@ -148,12 +148,26 @@ def _mkdocs_logging() -> None:
             text = super().format(record)
             return terminal_text(text) if record.levelno >= logging.ERROR else one_line(text)
 
+    def held(record: logging.LogRecord) -> bool:
+        """A setting MkDocs refuses is logged, then it raises Abort("Aborted with a configuration
+        error!"): the reason is kept for the command's one line (_mkdocs_problem) instead."""
+        if record.levelno >= logging.ERROR and str(record.msg).startswith("Config value "):
+            CONFIG_ERRORS.append(record.getMessage())
+            return False
+        return True
+
     log = logging.getLogger("mkdocs")
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(Printable("%(levelname)s: %(message)s"))
+        handler.addFilter(held)
         log.addHandler(handler)
         log.setLevel(logging.WARNING)
+
+
+CONFIG_ERRORS: list[str] = []  # the settings MkDocs refused, as it logged them (_mkdocs_logging)
+# The settings a command-line option gives, and the option: a value refused there is a usage error.
+OPTION_OF = {"docs_dir": "--content", "site_dir": "--site", "dev_addr": "--addr"}
 
 
 def _keys_typed_once(args: argparse.Namespace) -> None:
@@ -185,12 +199,30 @@ def _mkdocs_config(args: argparse.Namespace):
     return load_config(str(args.config), **overrides)
 
 
-def _mkdocs_problem(exc: Exception, args: argparse.Namespace) -> str:
-    """An MkDocs error as one line: a YAML error's message spans four, and a --config that is a
-    folder or unreadable was a traceback (UnboundLocalError in build, IsADirectoryError in serve)."""
+def _mkdocs_problem(exc: Exception, args: argparse.Namespace) -> tuple[str, int]:
+    """An MkDocs error as one line, and the exit status: a YAML error's message spans four, and a
+    --config that is a folder or unreadable was a traceback (UnboundLocalError in build,
+    IsADirectoryError in serve). A refused setting was two lines, its reason as an "ERROR:" line
+    and then "Aborted with a configuration error!", with status 1 (a failed build) even when the
+    value was an option's (`--content /nonexist`, `--site /`, `--addr nonsense`): now the reason,
+    naming the option, and status 2 for an option's value."""
     if isinstance(exc, OSError):
-        return f"--config {args.config}: {exc.strerror or exc}"
-    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        return f"--config {args.config}: {exc.strerror or exc}", EXIT_REJECTED
+    refused, CONFIG_ERRORS[:] = CONFIG_ERRORS[:], []
+    status = EXIT_REJECTED
+    for n, said in enumerate(refused):
+        key = said.split("'")[1] if said.count("'") >= 2 else ""
+        if (option := OPTION_OF.get(key)) and getattr(args, option[2:], None) is not None:
+            refused[n], status = f"{option} {getattr(args, option[2:])}: {said.split(': ', 1)[-1]}", EXIT_USAGE
+    said = refused or str(exc).splitlines()
+    return "; ".join(line.strip() for line in said if line.strip()), status
+
+
+def _refused(command: str, exc: Exception, args: argparse.Namespace) -> int:
+    """Say why MkDocs stopped, in one line; the exit status (1, or 2 for an option's value)."""
+    said, status = _mkdocs_problem(exc, args)
+    print(f"archive {command}: {said}", file=sys.stderr)
+    return status
 
 
 def _no_config(args: argparse.Namespace) -> bool:
@@ -215,14 +247,12 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         cfg = _mkdocs_config(args)
     except (Abort, ConfigurationError, OSError) as exc:
-        print(f"archive build: {_mkdocs_problem(exc, args)}", file=sys.stderr)
-        return 1
+        return _refused("build", exc, args)
     try:
         with keep_unchanged(cfg["site_dir"]):  # unchanged files stay as they are, stale ones go
             build(cfg)
     except (Abort, ConfigurationError) as exc:
-        print(f"archive build: {_mkdocs_problem(exc, args)}", file=sys.stderr)
-        return 1
+        return _refused("build", exc, args)
     except SiteDirError as exc:
         print(f"archive build: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -249,8 +279,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         _keys_typed_once(args)
         serve(**kwargs)
     except (Abort, ConfigurationError) as exc:  # a bad mkdocs.yml or --addr: one line, not a traceback
-        print(f"archive serve: {_mkdocs_problem(exc, args)}", file=sys.stderr)
-        return 1
+        return _refused("serve", exc, args)
     except (OSError, OverflowError) as exc:  # a folder as --config; an --addr that cannot be bound
         where = f"--config {args.config}" if isinstance(exc, IsADirectoryError) else f"--addr {args.addr}"
         print(f"archive serve: {where}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
@@ -286,7 +315,9 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
     """The command line; `others`: with the subcommands that live beside their logic (importing
     them imports the ingest pipeline: about half a second of every `archive build`)."""
     p = argparse.ArgumentParser(prog="archive", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True)
+    # Every command in the usage line, also when only the core ones are parsed (`archive build x`
+    # showed "{ingest,build,serve,eval}", as if update, review and the others did not exist).
+    sub = p.add_subparsers(dest="command", required=True, metavar="{" + ",".join(COMMANDS) + "}")
 
     ing = sub.add_parser("ingest", help="read articles (files or folders) into content/articles/",
                          epilog=INGEST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -305,7 +336,8 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
 
     for name, func, helptext in (("build", _cmd_build, "build the site into site/ (strict)"),
                                  ("serve", _cmd_serve, "preview the site locally")):
-        usage = "a site folder that holds other files" if name == "build" else "an address that cannot be bound"
+        usage = ("a --content or --site MkDocs refuses, a site folder that holds other files" if name == "build"
+                 else "a --content MkDocs refuses, an --addr that cannot be bound")
         c = sub.add_parser(name, help=helptext, epilog=f"exit status: 0 {'built' if name == 'build' else 'stopped'}; "
                            f"1 the build failed (the reason in one line); 2 usage error (no mkdocs.yml here, {usage})")
         c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="the MkDocs configuration (default: mkdocs.yml)")
@@ -339,6 +371,7 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
 
 
 CORE = ("ingest", "build", "serve", "eval")  # defined here: parsed without importing the others
+COMMANDS = (*CORE, "update", "linkcheck", "review", "add-tag")
 
 
 # What a command stopped by Ctrl-C leaves, said in one line instead of the traceback of wherever it

@@ -10,7 +10,7 @@ import pytest
 
 from generator import cli, exits, pipeline, sources
 
-from .conftest import run_archive
+from .conftest import copy_project, run_archive
 from .test_browser import _page, browser, project, server  # noqa: F401
 
 # For each shown input with a placeholder: its name, the placeholder's width in its own font, and
@@ -60,3 +60,33 @@ def test_the_search_pages_placeholder_is_whole_on_a_phone(browser, server, width
         assert needed <= room, (width, name, needed, room)
         assert typed >= 16 or name == "header", (width, name, typed)
     context.close()
+
+
+@pytest.mark.parametrize("command, option, value, reason", [
+    ("build", "--content", "missing", "isn't an existing directory"),
+    ("build", "--content", "mkdocs.yml", "isn't an existing directory"),
+    ("build", "--site", "/", "should not be within the 'site_dir'"),
+    ("serve", "--content", "missing", "isn't an existing directory"),
+    ("serve", "--addr", "nonsense", "Must be a string of format 'IP:PORT'"),
+])
+def test_an_option_mkdocs_refuses_is_one_line_and_a_usage_error(tmp_path, command, option, value, reason):
+    """`archive build --content missing` printed MkDocs' "ERROR: Config value 'docs_dir': …" and then
+    "archive build: Aborted with a configuration error!", and exited 1, as a failed build does; the
+    same for `--site /` and `serve --addr nonsense`. Now one line naming the option, exit status 2."""
+    project = copy_project(tmp_path / "p")
+    out = run_archive(command, option, value, cwd=project)
+    said = out.stderr.strip().splitlines()
+    assert out.returncode == 2 and len(said) == 1, out.stderr
+    assert said[0].startswith(f"archive {command}: {option} {value}: ") and reason in said[0], said
+    assert not (project / "site").exists()
+
+
+def test_every_command_is_in_the_usage_line_whatever_went_wrong(tmp_path):
+    """`archive build extra` (a stray word) answered with a usage line listing only ingest, build,
+    serve and eval (the commands parsed without importing the others), as if `archive update`,
+    `review`, `add-tag` and `linkcheck` did not exist. Both usage lines now list the same commands."""
+    full = run_archive("nonsense", cwd=tmp_path).stderr.splitlines()
+    core = run_archive("build", "extra", cwd=tmp_path).stderr.splitlines()
+    usage = " ".join(full[:full.index(next(line for line in full if line.startswith("archive: error")))])
+    assert usage == " ".join(core[:-1]) and all(c in usage for c in cli.COMMANDS), (full, core)
+    assert set(cli.COMMANDS) == set(cli.parser()._subparsers._group_actions[0].choices)
