@@ -12,6 +12,8 @@ from generator import cli, exits, pipeline, sources
 
 from .conftest import copy_project, run_archive
 from .test_browser import _page, browser, project, server  # noqa: F401
+from .test_hostile_30 import _page as _article
+from .test_hostile_site import GOOD_PAGE
 
 # For each shown input with a placeholder: its name, the placeholder's width in its own font, and
 # the room inside the box (its width less padding), so a cut placeholder shows as width > room.
@@ -90,3 +92,26 @@ def test_every_command_is_in_the_usage_line_whatever_went_wrong(tmp_path):
     usage = " ".join(full[:full.index(next(line for line in full if line.startswith("archive: error")))])
     assert usage == " ".join(core[:-1]) and all(c in usage for c in cli.COMMANDS), (full, core)
     assert set(cli.COMMANDS) == set(cli.parser()._subparsers._group_actions[0].choices)
+
+
+def test_a_long_country_and_region_keep_their_own_location_pages(tmp_path):
+    """A place's page address is its country's, region's and name's words, cut at 80 characters: with
+    a country and region of 80 characters or more (a long name typed by hand, a long first-level
+    region), the country's, the region's and the place's pages had one address, and the place's
+    page replaced the other two without a word (the country's page was titled with the place's
+    name, and the region had no page). A cut address now ends with a digest of the whole name."""
+    country, region = "Federated Provinces of the Long Northern Coast and Islands", "Coastal Autonomous Governorate of the North"
+    place = f"""places:
+- name: Harbour Town
+  kind: city
+  country: {country}
+  region: {region}
+  lat: 36.2
+  lon: 37.16"""
+    project = copy_project(tmp_path / "p")
+    _article(project, GOOD_PAGE.replace("- Aleppo\n", "- Harbour Town\n").split("places:")[0] + place + "\n---\n\nText.\n")
+    out = run_archive("build", cwd=project)
+    assert out.returncode == 0, out.stderr
+    titles = sorted(page.read_text(encoding="utf-8").split("<title>")[1].split(" - ")[0]
+                    for page in (project / "site" / "locations").glob("*/index.html"))
+    assert titles == sorted([country, region, "Harbour Town"]), titles

@@ -359,7 +359,7 @@ def name_slug(text: str) -> str:
     slug = slugify(text)
     if slug == "index":  # tags/index.md is the index of all tags, which a tag named Index replaced
         return "index-" + hashlib.blake2b(b"index", digest_size=4).hexdigest()
-    if any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", text)):
+    if len(slug) < len(slugify(text, 1 << 20)) or any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", text)):
         digest = hashlib.blake2b(text.casefold().encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
         slug = digest if slug == "untitled" else f"{slug[:71].rstrip('-')}-{digest}"
     return slug
