@@ -115,3 +115,17 @@ def test_a_long_country_and_region_keep_their_own_location_pages(tmp_path):
     titles = sorted(page.read_text(encoding="utf-8").split("<title>")[1].split(" - ")[0]
                     for page in (project / "site" / "locations").glob("*/index.html"))
     assert titles == sorted([country, region, "Harbour Town"]), titles
+
+
+@pytest.mark.parametrize("typed", ["title: ''", "title:", "title: \"\\u200b \""])
+def test_an_emptied_title_is_one_line_not_a_page_titled_by_its_file_name(tmp_path, typed):
+    """A title emptied by hand (cleared to retype it, or left as `title:`) built without a word: the
+    page, the listings, the feeds and the data exports showed the file name ("edited") as its
+    title, and the strict build passed. Now one line naming the file and the key."""
+    project = copy_project(tmp_path / "p")
+    _article(project, GOOD_PAGE.replace("title: A hand-edited page about the convoy", typed))
+    out = run_archive("build", cwd=project)
+    said = [line for line in out.stderr.splitlines() if "edited.md" in line]
+    assert out.returncode == 1 and said == [
+        "WARNING: generator: articles/2024/05/edited.md: title: empty, so the page would show its file name as its "
+        "title (ignored)"], out.stderr

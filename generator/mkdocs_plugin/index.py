@@ -164,6 +164,7 @@ def checked_meta(meta: dict) -> tuple[dict, list[Place], list[str]]:
             problems.append(f"url: {_shown(value)} is not an http(s) address")
             value = None
         out[key] = value
+    if isinstance(meta.get("title", 0), (str, type(None))) and not composed(str(meta["title"] or "")).strip(): problems.append("title: empty, so the page would show its file name as its title")
     raw_date = meta.get("date")
     out["date"] = _as_date(raw_date)
     if raw_date not in (None, "") and out["date"] is None:
