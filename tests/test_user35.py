@@ -129,3 +129,28 @@ def test_an_emptied_title_is_one_line_not_a_page_titled_by_its_file_name(tmp_pat
     assert out.returncode == 1 and said == [
         "WARNING: generator: articles/2024/05/edited.md: title: empty, so the page would show its file name as its "
         "title (ignored)"], out.stderr
+
+
+SEEN = """() => { const e = document.activeElement, r = e.getBoundingClientRect();
+  const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return [e.textContent.trim(), r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight
+          && !!top && (top === e || e.contains(top))]; }"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 1000])
+def test_tabbing_into_the_drawer_shows_the_link_that_has_the_focus(browser, server, width):
+    """Below 1220 px the navigation is Material's drawer, off the screen until the menu button (a
+    label, not a Tab stop) opens it, but its links were Tab stops: a keyboard reader pressed Tab a
+    dozen times with the focus on links nobody could see, behind the page; in the About section
+    the drawer scrolled sideways to a blank panel. Each link the focus reaches must be in sight."""
+    context, pg = _page(browser, viewport={"width": width, "height": 700})
+    pg.goto(server + "/")
+    seen = {}
+    for _ in range(16):
+        pg.keyboard.press("Tab")
+        pg.wait_for_timeout(300)  # the drawer's slide (0.25 s)
+        name, shown = pg.evaluate(SEEN)
+        seen[name] = shown
+    context.close()
+    assert {"Archive", "Tags", "Map", "About this archive", "Input formats"} <= set(seen), seen
+    assert [name for name, shown in seen.items() if not shown] == [], seen
