@@ -154,3 +154,15 @@ def test_tabbing_into_the_drawer_shows_the_link_that_has_the_focus(browser, serv
     context.close()
     assert {"Archive", "Tags", "Map", "About this archive", "Input formats"} <= set(seen), seen
     assert [name for name, shown in seen.items() if not shown] == [], seen
+
+
+def test_a_printed_search_ends_with_its_words_and_filters(browser, server):
+    """Printed, a page ends with its permanent address: a search's gave the search page's address
+    without the query ("…/search/"), so the reader of the paper could not run the search again."""
+    context, pg = _page(browser)
+    pg.goto(server + "/search/?q=convoy&sort=newest")
+    pg.wait_for_selector("#archive-search[data-done]")
+    pg.emulate_media(media="print")
+    printed = pg.inner_text(".archive-printed-from")
+    context.close()
+    assert printed.endswith("/search/?q=convoy&sort=newest"), printed
