@@ -95,6 +95,8 @@ def load_config(path: Path) -> list[Source]:
         data = yaml.safe_load(text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:  # saved as UTF-16 or Latin-1 by an editor: was a traceback
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start + 1}): save it as UTF-8") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

@@ -166,3 +166,15 @@ def test_a_printed_search_ends_with_its_words_and_filters(browser, server):
     printed = pg.inner_text(".archive-printed-from")
     context.close()
     assert printed.endswith("/search/?q=convoy&sort=newest"), printed
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "latin-1"])
+def test_an_archive_yml_not_saved_as_utf8_is_one_line(tmp_path, encoding):
+    """archive.yml saved as UTF-16 (Windows Notepad's "Unicode") or Latin-1 by an editor made
+    `archive update` a traceback (UnicodeDecodeError). Now one line naming the file, status 2."""
+    (tmp_path / "inbox").mkdir()
+    (tmp_path / "archive.yml").write_text("sources:\n  - folder: inbox  # Zürich desk\n", encoding=encoding)
+    out = run_archive("update", "--offline", "--content", str(tmp_path / "content"), cwd=tmp_path)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert out.stderr.strip().startswith("archive update: archive.yml: not UTF-8 text (byte "), out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
