@@ -148,10 +148,15 @@ def _mkdocs_logging() -> None:
             text = super().format(record)
             return terminal_text(text) if record.levelno >= logging.ERROR else one_line(text)
 
+    from mkdocs.exceptions import BuildError
+
     def held(record: logging.LogRecord) -> bool:
-        """A setting MkDocs refuses is logged, then it raises Abort("Aborted with a configuration
-        error!"): the reason is kept for the command's one line (_mkdocs_problem) instead."""
-        if record.levelno >= logging.ERROR and str(record.msg).startswith("Config value "):
+        """A setting MkDocs refuses, or a plugin's BuildError (a refused mkdocs.yml value), is logged,
+        then MkDocs raises Abort ("Aborted with a configuration error!", "… with a BuildError!"): the
+        reason is kept for the command's one line (_mkdocs_problem) instead of a second line."""
+        failing = sys.exc_info()[1]
+        if record.levelno >= logging.ERROR and (str(record.msg).startswith("Config value ") or (
+                isinstance(failing, BuildError) and record.getMessage() == str(failing))):
             CONFIG_ERRORS.append(record.getMessage())
             return False
         return True
@@ -211,7 +216,7 @@ def _mkdocs_problem(exc: Exception, args: argparse.Namespace) -> tuple[str, int]
     refused, CONFIG_ERRORS[:] = CONFIG_ERRORS[:], []
     status = EXIT_REJECTED
     for n, said in enumerate(refused):
-        key = said.split("'")[1] if said.count("'") >= 2 else ""
+        key = said.split("'")[1] if said.startswith("Config value '") else ""
         if (option := OPTION_OF.get(key)) and getattr(args, option[2:], None) is not None:
             refused[n], status = f"{option} {getattr(args, option[2:])}: {said.split(': ', 1)[-1]}", EXIT_USAGE
     said = refused or str(exc).splitlines()

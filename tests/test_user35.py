@@ -178,3 +178,22 @@ def test_an_archive_yml_not_saved_as_utf8_is_one_line(tmp_path, encoding):
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert out.stderr.strip().startswith("archive update: archive.yml: not UTF-8 text (byte "), out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+@pytest.mark.parametrize("setting, key", [
+    ("extra:\n  social:\n    - icon: fontawesome/brands/githb\n      link: https://example.org/\n", "extra.social[0].icon"),
+    ("extra:\n  social:\n    - icon: ../../../../etc/passwd\n      link: https://example.org/\n", "extra.social[0].icon"),
+    ("extra:\n  homepage: javascript:alert(1)\n", "extra.homepage"),
+])
+def test_an_icon_the_theme_lacks_is_one_line_not_a_traceback(tmp_path, setting, key):
+    """A typo in a social link's icon (`fontawesome/brands/githb`) made `archive build` a 30-line
+    traceback (jinja2 TemplateNotFound from the first page rendered). Now one line naming the key;
+    the lines mkdocs.yml's values are refused with are one line each too (they were followed by
+    "archive build: Aborted with a BuildError!")."""
+    project = copy_project(tmp_path / "p")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n" + setting, encoding="utf-8")
+    out = run_archive("build", cwd=project)
+    said = (out.stdout + out.stderr).strip().splitlines()
+    assert out.returncode == 1 and len(said) == 1, out.stdout + out.stderr
+    assert said[0].startswith(f"archive build: mkdocs.yml: {key}: "), said
