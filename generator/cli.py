@@ -154,8 +154,11 @@ def _mkdocs_logging() -> None:
         """A setting MkDocs refuses, or a plugin's BuildError (a refused mkdocs.yml value), is logged,
         then MkDocs raises Abort ("Aborted with a configuration error!", "… with a BuildError!"): the
         reason is kept for the command's one line (_mkdocs_problem) instead of a second line."""
+        if record.name == "mkdocs.livereload" and "Serving on " in record.getMessage():  # "[12:00:00] Serving on …"
+            HOLDING[0] = False  # from here on a rebuild's error is printed as it comes: serve goes on after it
         failing = sys.exc_info()[1]
-        if record.levelno >= logging.ERROR and (str(record.msg).startswith("Config value ") or (
+        if HOLDING[0] and record.levelno >= logging.ERROR and (
+                str(record.msg).startswith("Config value ") or (
                 isinstance(failing, BuildError) and record.getMessage() == str(failing))):
             CONFIG_ERRORS.append(record.getMessage())
             return False
@@ -171,6 +174,7 @@ def _mkdocs_logging() -> None:
 
 
 CONFIG_ERRORS: list[str] = []  # the settings MkDocs refused, as it logged them (_mkdocs_logging)
+HOLDING = [True]  # until `archive serve` serves (then MkDocs prints a rebuild's error and goes on serving)
 # The settings a command-line option gives, and the option: a value refused there is a usage error.
 OPTION_OF = {"docs_dir": "--content", "site_dir": "--site", "dev_addr": "--addr"}
 

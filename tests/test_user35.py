@@ -5,12 +5,17 @@ come from test_browser.py (same server, same browser, same request check)."""
 from __future__ import annotations
 
 import errno
+import os
+import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
 from generator import cli, exits, pipeline, sources
 
-from .conftest import copy_project, run_archive
+from .conftest import ROOT, copy_project, run_archive
 from .test_browser import _page, browser, project, server  # noqa: F401
 from .test_hostile_30 import _page as _article
 from .test_hostile_site import GOOD_PAGE
@@ -197,3 +202,41 @@ def test_an_icon_the_theme_lacks_is_one_line_not_a_traceback(tmp_path, setting, 
     said = (out.stdout + out.stderr).strip().splitlines()
     assert out.returncode == 1 and len(said) == 1, out.stdout + out.stderr
     assert said[0].startswith(f"archive build: mkdocs.yml: {key}: "), said
+
+
+def test_serve_still_prints_why_a_rebuild_failed(tmp_path):
+    """The reason MkDocs logs before "Aborted with a BuildError!" is kept for the command's one line
+    when the build stops; once `archive serve` serves, a rebuild's reason must still be printed (the
+    server goes on, and the reader must see why the page does not change)."""
+    project = copy_project(tmp_path / "p")
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{_free_port()}"],
+                            cwd=project, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        said = _wait_for(proc, "Serving on")
+        config = project / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8") + "\nextra:\n  homepage: javascript:alert(1)\n", encoding="utf-8")
+        said += _wait_for(proc, "An error happened during the rebuild")
+    finally:
+        proc.kill()
+        proc.wait()
+    assert "extra.homepage: 'javascript:alert(1)' is a script or data link" in said, said
+
+
+def _free_port() -> int:
+    """A free port on 127.0.0.1 (closed again before serve binds it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 120) -> str:
+    """stderr lines of `proc` up to and including one holding `text`."""
+    lines, end = [], time.monotonic() + timeout
+    while time.monotonic() < end:
+        line = proc.stderr.readline()
+        if not line:
+            break
+        lines.append(line)
+        if text in line:
+            break
+    return "".join(lines)
