@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import importlib
 import os
 import sys
 from pathlib import Path
+
+from .exits import CANNOT_WRITE, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTED, EXIT_STOPPED, EXIT_USAGE
 
 EVALUATIONS = {
     "extract": "generator.evaluation.extract",
@@ -16,8 +17,6 @@ EVALUATIONS = {
 }
 
 
-# Exit status of `archive ingest` (README, `archive ingest --help`).
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE, EXIT_STOPPED = 0, 1, 2, 3
 INGEST_EPILOG = """exit status:
   0  every input became a page or is a known duplicate (new, updated, unchanged, duplicate)
   1  some inputs (files or records) were rejected: see the report (stderr, --json,
@@ -149,27 +148,49 @@ def _mkdocs_logging() -> None:
             text = super().format(record)
             return terminal_text(text) if record.levelno >= logging.ERROR else one_line(text)
 
+    from mkdocs.exceptions import BuildError
+
+    def held(record: logging.LogRecord) -> bool:
+        """A setting MkDocs refuses, or a plugin's BuildError (a refused mkdocs.yml value), is logged,
+        then MkDocs raises Abort ("Aborted with a configuration error!", "… with a BuildError!"): the
+        reason is kept for the command's one line (_mkdocs_problem) instead of a second line."""
+        if record.name == "mkdocs.livereload" and "Serving on " in record.getMessage():  # "[12:00:00] Serving on …"
+            HOLDING[0] = False  # from here on a rebuild's error is printed as it comes: serve goes on after it
+        failing = sys.exc_info()[1]
+        if HOLDING[0] and record.levelno >= logging.ERROR and (
+                str(record.msg).startswith("Config value ") or (
+                isinstance(failing, BuildError) and record.getMessage() == str(failing))):
+            CONFIG_ERRORS.append(record.getMessage())
+            return False
+        return True
+
     log = logging.getLogger("mkdocs")
     if not log.handlers:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(Printable("%(levelname)s: %(message)s"))
+        handler.addFilter(held)
         log.addHandler(handler)
         log.setLevel(logging.WARNING)
+
+
+CONFIG_ERRORS: list[str] = []  # the settings MkDocs refused, as it logged them (_mkdocs_logging)
+HOLDING = [True]  # until `archive serve` serves (then MkDocs prints a rebuild's error and goes on serving)
+# The settings a command-line option gives, and the option: a value refused there is a usage error.
+OPTION_OF = {"docs_dir": "--content", "site_dir": "--site", "dev_addr": "--addr"}
 
 
 def _keys_typed_once(args: argparse.Namespace) -> None:
     """Refuse an mkdocs.yml with a key typed twice (ConfigurationError): YAML keeps the last silently."""
     from mkdocs.exceptions import ConfigurationError
 
-    from .textutil import keys_given_twice
+    from .textutil import typed_twice
 
     try:
         typed = Path(args.config).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return  # MkDocs says what is wrong with it
-    if repeated := keys_given_twice(typed):
-        raise ConfigurationError(f"{args.config}: {repeated[0]}: YAML keeps only the last, the first is ignored; "
-                                 "remove one" + (f" (and {len(repeated) - 1} more keys given twice)" if len(repeated) > 1 else ""))
+    if said := typed_twice(typed, args.config):
+        raise ConfigurationError(said)
 
 
 def _mkdocs_config(args: argparse.Namespace):
@@ -187,12 +208,30 @@ def _mkdocs_config(args: argparse.Namespace):
     return load_config(str(args.config), **overrides)
 
 
-def _mkdocs_problem(exc: Exception, args: argparse.Namespace) -> str:
-    """An MkDocs error as one line: a YAML error's message spans four, and a --config that is a
-    folder or unreadable was a traceback (UnboundLocalError in build, IsADirectoryError in serve)."""
+def _mkdocs_problem(exc: Exception, args: argparse.Namespace) -> tuple[str, int]:
+    """An MkDocs error as one line, and the exit status: a YAML error's message spans four, and a
+    --config that is a folder or unreadable was a traceback (UnboundLocalError in build,
+    IsADirectoryError in serve). A refused setting was two lines, its reason as an "ERROR:" line
+    and then "Aborted with a configuration error!", with status 1 (a failed build) even when the
+    value was an option's (`--content /nonexist`, `--site /`, `--addr nonsense`): now the reason,
+    naming the option, and status 2 for an option's value."""
     if isinstance(exc, OSError):
-        return f"--config {args.config}: {exc.strerror or exc}"
-    return "; ".join(line.strip() for line in str(exc).splitlines() if line.strip())
+        return f"--config {args.config}: {exc.strerror or exc}", EXIT_REJECTED
+    refused, CONFIG_ERRORS[:] = CONFIG_ERRORS[:], []
+    status = EXIT_REJECTED
+    for n, said in enumerate(refused):
+        key = said.split("'")[1] if said.startswith("Config value '") else ""
+        if (option := OPTION_OF.get(key)) and getattr(args, option[2:], None) is not None:
+            refused[n], status = f"{option} {getattr(args, option[2:])}: {said.split(': ', 1)[-1]}", EXIT_USAGE
+    said = refused or str(exc).splitlines()
+    return "; ".join(line.strip() for line in said if line.strip()), status
+
+
+def _refused(command: str, exc: Exception, args: argparse.Namespace) -> int:
+    """Say why MkDocs stopped, in one line; the exit status (1, or 2 for an option's value)."""
+    said, status = _mkdocs_problem(exc, args)
+    print(f"archive {command}: {said}", file=sys.stderr)
+    return status
 
 
 def _no_config(args: argparse.Namespace) -> bool:
@@ -212,22 +251,20 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from .sitewrite import SiteDirError, keep_unchanged
 
     if _no_config(args):
-        return 2
+        return EXIT_USAGE
     _mkdocs_logging()
     try:
         cfg = _mkdocs_config(args)
     except (Abort, ConfigurationError, OSError) as exc:
-        print(f"archive build: {_mkdocs_problem(exc, args)}", file=sys.stderr)
-        return 1
+        return _refused("build", exc, args)
     try:
         with keep_unchanged(cfg["site_dir"]):  # unchanged files stay as they are, stale ones go
             build(cfg)
     except (Abort, ConfigurationError) as exc:
-        print(f"archive build: {_mkdocs_problem(exc, args)}", file=sys.stderr)
-        return 1
+        return _refused("build", exc, args)
     except SiteDirError as exc:
         print(f"archive build: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     for note in getattr(cfg.plugins.get("archive"), "notes", []):  # what the build chose not to write
         print(f"archive build: {note}", file=sys.stderr)
     print(f"site built in {cfg['site_dir']}")
@@ -241,7 +278,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from mkdocs.exceptions import Abort, ConfigurationError
 
     if _no_config(args):
-        return 2
+        return EXIT_USAGE
     _mkdocs_logging()  # the reason a build stopped (a refused site_url) was not shown, only "Aborted"
     logging.getLogger("mkdocs.livereload").setLevel(logging.INFO)  # "Serving on <address>": nothing said where
     kwargs = {"config_file": str(args.config), "open_in_browser": False, "dev_addr": args.addr}
@@ -251,19 +288,18 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         _keys_typed_once(args)
         serve(**kwargs)
     except (Abort, ConfigurationError) as exc:  # a bad mkdocs.yml or --addr: one line, not a traceback
-        print(f"archive serve: {_mkdocs_problem(exc, args)}", file=sys.stderr)
-        return 1
+        return _refused("serve", exc, args)
     except (OSError, OverflowError) as exc:  # a folder as --config; an --addr that cannot be bound
         where = f"--config {args.config}" if isinstance(exc, IsADirectoryError) else f"--addr {args.addr}"
         print(f"archive serve: {where}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     return 0
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
     if not args.file.is_file():
         print(f"archive eval {args.what}: {args.file}: no such file", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     import gzip
     import json
 
@@ -273,7 +309,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         worker_count(os.environ.get("ARCHIVE_EVAL_JOBS", "1"))
     except argparse.ArgumentTypeError as exc:
         print(f"archive eval {args.what}: ARCHIVE_EVAL_JOBS: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     module = importlib.import_module(EVALUATIONS[args.what])
     try:
         return module.main(args)
@@ -281,14 +317,16 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         # `eval geoparse mkdocs.yml` was a traceback (JSONDecodeError)
         print(f"archive eval {args.what}: {args.file}: not JSON Lines of gold records "
               f"({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
 
 
 def parser(others: bool = True) -> argparse.ArgumentParser:
     """The command line; `others`: with the subcommands that live beside their logic (importing
     them imports the ingest pipeline: about half a second of every `archive build`)."""
     p = argparse.ArgumentParser(prog="archive", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True)
+    # Every command in the usage line, also when only the core ones are parsed (`archive build x`
+    # showed "{ingest,build,serve,eval}", as if update, review and the others did not exist).
+    sub = p.add_subparsers(dest="command", required=True, metavar="{" + ",".join(COMMANDS) + "}")
 
     ing = sub.add_parser("ingest", help="read articles (files or folders) into content/articles/",
                          epilog=INGEST_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -307,7 +345,8 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
 
     for name, func, helptext in (("build", _cmd_build, "build the site into site/ (strict)"),
                                  ("serve", _cmd_serve, "preview the site locally")):
-        usage = "a site folder that holds other files" if name == "build" else "an address that cannot be bound"
+        usage = ("a --content or --site MkDocs refuses, a site folder that holds other files" if name == "build"
+                 else "a --content MkDocs refuses, an --addr that cannot be bound")
         c = sub.add_parser(name, help=helptext, epilog=f"exit status: 0 {'built' if name == 'build' else 'stopped'}; "
                            f"1 the build failed (the reason in one line); 2 usage error (no mkdocs.yml here, {usage})")
         c.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="the MkDocs configuration (default: mkdocs.yml)")
@@ -341,12 +380,12 @@ def parser(others: bool = True) -> argparse.ArgumentParser:
 
 
 CORE = ("ingest", "build", "serve", "eval")  # defined here: parsed without importing the others
+COMMANDS = (*CORE, "update", "linkcheck", "review", "add-tag")
 
 
 # What a command stopped by Ctrl-C leaves, said in one line instead of the traceback of wherever it
 # was (27 lines from the reading pool's poll): pages and site files are each written whole and then
 # renamed, the ledger keeps what was committed, and the next run settles the rest.
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for a command stopped by Ctrl-C
 _GOES_ON = "the pages written so far are complete; run it again to go on (what is done is not done twice)"
 INTERRUPTED = {"ingest": _GOES_ON, "update": _GOES_ON, "build": "the site folder may hold part of this build; run it again"}
 
@@ -371,12 +410,6 @@ def main(argv: list[str] | None = None) -> int:
         print(one_line(f"archive {args.command}: {exc.filename or 'a file it writes'}: {exc.strerror}: stopped, "
                        "nothing half-written; once it can be written, run it again"), file=sys.stderr)
         return EXIT_STOPPED
-
-
-# Errors of a file system that cannot take what a command writes: a read-only content folder made
-# `archive ingest` and `archive update` a traceback from their lock file, a read-only site folder
-# made `archive build` one from its start marker.
-CANNOT_WRITE = (errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOSPC, errno.EDQUOT)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ identity (inode, size, times) did not change since it was hashed is not even has
 """
 from __future__ import annotations
 
-import errno
 import gc
 import json
 import os
@@ -35,6 +34,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from . import readcache, reading
+from .exits import OUT_OF_ROOM
 from .inputs import OUTSIDE_LINK, SKIP_SUFFIXES, display_name, find_input_names, find_inputs, json_text  # noqa: F401
 from .model import MAX_REJECTED_RECORDS, RejectedInput
 from .reading import (MAX_BYTES, PAST_CAP, MiB, Known, RecordRejected, _before_fork, _context,  # noqa: F401
@@ -216,7 +216,7 @@ def _out_of_room(exc: BaseException) -> bool:
     meet too. A full disk went on failing one page after another (a line each), then ended in a
     traceback from the ledger, which SQLite had rolled back, with no summary and no report."""
     if isinstance(exc, OSError):
-        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS)
+        return exc.errno in OUT_OF_ROOM
     return isinstance(exc, sqlite3.OperationalError) and any(
         why in str(exc) for why in ("disk is full", "readonly database", "disk I/O error"))
 

@@ -39,7 +39,8 @@ from .atomicfile import write_bytes
 from .inputs import in_built_site, one_line, over_pages
 from .cachedir import CacheDirError
 from .pipeline import MAX_BYTES, OUTCOMES, RECORD_SEPARATORS, Entry, display_name, ingest, listed_rejects
-from .textutil import keys_given_twice, md_escape, refuse_aliases
+from .exits import EXIT_OK, EXIT_REJECTED, EXIT_STOPPED, EXIT_USAGE
+from .textutil import md_escape, refuse_aliases, typed_twice
 
 FEED_TIMEOUT = 60.0  # seconds for one whole download, not per socket read
 SOCKET_TIMEOUT = 10.0  # one read waits at most this long, so a download ends by FEED_TIMEOUT + this
@@ -81,9 +82,9 @@ class UpdateResult:
         """0: every input is a page or a known duplicate; 1: something was rejected or unreachable;
         3: the ingest stopped (a full disk), which `make update` must not take for 1 and go on."""
         if any(e.stopped for e in self.entries):
-            return 3
+            return EXIT_STOPPED
         rejected = any(e.outcome == "rejected" for e in self.entries)
-        return 1 if rejected or self.problems else 0
+        return EXIT_REJECTED if rejected or self.problems else EXIT_OK
 
 
 def load_config(path: Path) -> list[Source]:
@@ -94,13 +95,15 @@ def load_config(path: Path) -> list[Source]:
         data = yaml.safe_load(text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:  # saved as UTF-16 or Latin-1 by an editor: was a traceback
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start + 1}): save it as UTF-8") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""
         problem = f": {exc.problem}" if "anchors and aliases" in str(getattr(exc, "problem", "")) else ""
         raise ConfigError(f"{path}: not valid YAML{where}{problem}") from exc
-    if repeated := keys_given_twice(text):
-        raise ConfigError(f"{path}: {repeated[0]}: YAML keeps only the last, the first is ignored; remove one")
+    if said := typed_twice(text, path):
+        raise ConfigError(said)
     if not isinstance(data, dict) or not isinstance(data.get("sources"), list):
         raise ConfigError(f"{path}: needs a list under `sources:` (items `feed: URL` or `folder: PATH`)")
     sources = []
@@ -409,15 +412,15 @@ def main(args: argparse.Namespace) -> int:
     args.content = content_folder(args.content)
     if args.summary is not None and args.summary.is_dir():  # was a traceback after the whole run
         print(f"archive update: --summary {args.summary}: is a folder, not a file", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     if not usable_content(args.content, "archive update"):
-        return 2
+        return EXIT_USAGE
     show = not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
     try:
         result = update(args.config, args.content, offline=args.offline, jobs=args.jobs, progress=show)
     except (ConfigError, CacheDirError) as exc:
         print(f"archive update: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     for src, why in result.problems:
         print(one_line(f"{src.where}: {src.kind} skipped: {why}"), file=sys.stderr)
     for e, _ in listed_rejects(result.entries):
@@ -427,6 +430,6 @@ def main(args: argparse.Namespace) -> int:
             _write_summary(args.summary, summary_markdown(result, offline=args.offline).encode("utf-8"))
         except OSError as exc:
             print(f"archive update: --summary {args.summary}: cannot be written: {exc.strerror or exc}", file=sys.stderr)
-            return 2
+            return EXIT_USAGE
     print(summary_line(result.entries) + (f"; {len(result.problems)} source(s) gave nothing" if result.problems else ""))
     return result.exit_code

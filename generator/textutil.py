@@ -341,3 +341,12 @@ def keys_given_twice(text: str) -> list[str]:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
     return [said for _, said in sorted(out, key=lambda pair: pair[0])]
+
+
+def typed_twice(text: str, where: object) -> str | None:
+    """The one line refusing a YAML file (`where`) with a key typed twice, or None. Written once for
+    mkdocs.yml and archive.yml: archive.yml's line left out how many more keys were repeated."""
+    if not (repeated := keys_given_twice(text)):
+        return None
+    more = f" (and {len(repeated) - 1} more keys given twice)" if len(repeated) > 1 else ""
+    return f"{where}: {repeated[0]}: YAML keeps only the last, the first is ignored; remove one{more}"

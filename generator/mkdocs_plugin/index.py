@@ -164,6 +164,7 @@ def checked_meta(meta: dict) -> tuple[dict, list[Place], list[str]]:
             problems.append(f"url: {_shown(value)} is not an http(s) address")
             value = None
         out[key] = value
+    if isinstance(meta.get("title", 0), (str, type(None))) and not composed(str(meta["title"] or "")).strip(): problems.append("title: empty, so the page would show its file name as its title")
     raw_date = meta.get("date")
     out["date"] = _as_date(raw_date)
     if raw_date not in (None, "") and out["date"] is None:
@@ -359,7 +360,7 @@ def name_slug(text: str) -> str:
     slug = slugify(text)
     if slug == "index":  # tags/index.md is the index of all tags, which a tag named Index replaced
         return "index-" + hashlib.blake2b(b"index", digest_size=4).hexdigest()
-    if any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", text)):
+    if len(slug) < len(slugify(text, 1 << 20)) or any(c.isalnum() and not c.isascii() for c in unicodedata.normalize("NFKD", text)):
         digest = hashlib.blake2b(text.casefold().encode("utf-8", "surrogatepass"), digest_size=4).hexdigest()
         slug = digest if slug == "untitled" else f"{slug[:71].rstrip('-')}-{digest}"
     return slug

@@ -10,7 +10,8 @@ quote or an angle bracket in them is refused the same way, and so are nav titles
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 # scheme, host (a name, an IPv4 address or a bracketed IPv6 one), an optional port, a path of
 # unreserved characters and percent-escapes; no user, query or fragment.
@@ -131,3 +132,16 @@ def theme_problems(config: Mapping[str, object]) -> Iterator[str]:
                    f"as markup: leave out quotes and angle brackets")
         elif UNSAFE_SCHEME.match(text):
             yield f"mkdocs.yml: {where}: {text!r} is a script or data link the theme would put in every page"
+        elif ICON.fullmatch(where) and not _icon_exists(text, getattr(theme, "dirs", ())):
+            yield (f"mkdocs.yml: {where}: {text!r} is not an icon the theme has (.icons/{text}.svg in "
+                   f"theme_overrides/ or Material's icons, e.g. fontawesome/brands/github)")
+
+
+# The settings Material includes as `.icons/<value>.svg` in every page: a typo in one
+# (`fontawesome/brands/githb`) was a traceback (TemplateNotFound) from the first page rendered.
+ICON = re.compile(r"theme\.icon(?:\.[^.\[]+)+|extra\.social\[\d+\]\.icon")
+
+
+def _icon_exists(name: str, dirs: Iterable[str]) -> bool:
+    """Whether `name` is an icon of the theme's folders (custom_dir first, then Material's)."""
+    return ".." not in name.split("/") and any((Path(d) / ".icons" / f"{name}.svg").is_file() for d in dirs)

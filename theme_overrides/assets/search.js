@@ -41,6 +41,10 @@
   var status = root.querySelector(".archive-search__count");
   var more = root.querySelector(".archive-search__more");
   var cache = new Map();
+  // On paper the page ends with its address (main.html): a printed search gave the search page's
+  // address without the words and filters, so the reader could not run it again.
+  var printed = document.querySelector(".archive-printed-from");
+  var printedAs = printed ? printed.textContent : "";
   var meta = null, stop = null, shown = [], ranked = [], runId = 0, aliases = new Map(), aliasLength = 0;
 
   function get(path) {
@@ -235,6 +239,7 @@
     var q = new URLSearchParams();
     Object.keys(p).forEach(function (k) { if (p[k] && !(k === "sort" && p[k] === "relevance")) q.set(k, p[k]); });
     history.replaceState(null, "", q.toString() ? "?" + q.toString() : location.pathname);
+    if (printed) printed.textContent = printedAs + (q.toString() ? "?" + q.toString() : "");
     return search(p).then(function (ids) {
       if (id !== runId) return;
       ranked = ids; shown = [];
