@@ -348,5 +348,6 @@ def typed_twice(text: str, where: object) -> str | None:
     mkdocs.yml and archive.yml: archive.yml's line left out how many more keys were repeated."""
     if not (repeated := keys_given_twice(text)):
         return None
-    more = f" (and {len(repeated) - 1} more keys given twice)" if len(repeated) > 1 else ""
+    others = len(repeated) - 1
+    more = f" (and {others} more key{'s' if others > 1 else ''} given twice)" if others else ""
     return f"{where}: {repeated[0]}: YAML keeps only the last, the first is ignored; remove one{more}"

@@ -39,7 +39,7 @@ def test_archive_yml_counts_the_other_keys_typed_twice(tmp_path):
     out = run_archive("update", "--offline", "--content", str(tmp_path / "content"), cwd=tmp_path)
     assert out.returncode == 2 and out.stderr.strip() == (
         "archive update: archive.yml: 'sources' is given twice (lines 1 and 4): YAML keeps only the last, "
-        "the first is ignored; remove one (and 1 more keys given twice)"), out.stderr
+        "the first is ignored; remove one (and 1 more key given twice)"), out.stderr
 
 
 def test_exit_statuses_and_write_errors_are_defined_once():
@@ -240,3 +240,13 @@ def _wait_for(proc: subprocess.Popen, text: str, timeout: float = 120) -> str:
         if text in line:
             break
     return "".join(lines)
+
+
+def test_the_count_of_other_keys_typed_twice_reads_as_english():
+    """'(and 1 more keys given twice)': one more key is singular, two or more plural."""
+    from generator.textutil import typed_twice
+
+    one = typed_twice("a: 1\nb: 1\na: 2\nb: 2\n", "x.yml")
+    two = typed_twice("a: 1\nb: 1\nc: 1\na: 2\nb: 2\nc: 2\n", "x.yml")
+    assert one.endswith("(and 1 more key given twice)") and two.endswith("(and 2 more keys given twice)")
+    assert typed_twice("a: 1\n", "x.yml") is None
