@@ -15,7 +15,7 @@ from ..enrich.dates import parse_date
 from ..model import Article, Block, RejectedInput
 from ..textutil import clean_spaces
 from . import Rejected
-from .html import fragment_blocks
+from .html_tree import fragment_blocks
 
 _FEED_ROOT = re.compile(
     r"(?:<\?xml[^>]*\?>\s*)?(?:(?:<!--.*?-->|<\?xml-stylesheet[^>]*\?>|<!DOCTYPE[^>]*>)\s*)*"

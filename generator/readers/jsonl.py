@@ -32,7 +32,7 @@ from ..enrich.dates import parse_date
 from ..model import MAX_JSON_VALUES, Article, Block, RejectedInput
 from ..textutil import clean_spaces
 from . import Rejected
-from .html import fragment_blocks
+from .html_tree import fragment_blocks
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline", "name"),
