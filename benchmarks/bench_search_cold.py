@@ -7,6 +7,9 @@ between the sites given so that they share the machine's load. Not a test.
     nice .venv/bin/python benchmarks/bench_search.py --articles 10000 --keep /tmp/bs   # makes /tmp/bs/site
     nice .venv/bin/python benchmarks/bench_search_cold.py /tmp/bs/site [another/site ...] --runs 15
 
+--latency 100 answers every request 100 ms late (in the server, so requests still overlap and the
+browser's cache works as usual): a round trip more or less shows.
+
 --typed-from / times the usual way in: a reader on the home page types the words into the header's
 box and presses Enter (the site must then be a full build, e.g. the demo's site/ with the 10,000-article
 search-index/ put in its place).
@@ -19,6 +22,7 @@ import http.server
 import shutil
 import statistics
 import threading
+import time
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -30,12 +34,19 @@ WATCH = """new MutationObserver((_, obs) => {
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
+    latency = 0.0  # seconds before each answer
+
     def log_message(self, *args) -> None:
         pass
 
+    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        time.sleep(self.latency)
+        super().do_GET()
 
-def serve(folder: Path) -> str:
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+
+def serve(folder: Path, latency: float = 0.0) -> str:
+    handler = type("Late", (Quiet,), {"latency": latency})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{httpd.server_address[1]}"
 
@@ -49,9 +60,10 @@ def main() -> None:
                     help="instead, open this page of each site (e.g. /), type the query's q into the header's box "
                          "(a key every 120 ms, as a reader types) and press Enter: from the search page's "
                          "navigation to its results (needs sites built with the theme)")
+    ap.add_argument("--latency", type=float, default=0, help="milliseconds before each answer of the server")
     ap.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     args = ap.parse_args()
-    bases = {site: serve(site) for site in args.sites}
+    bases = {site: serve(site, args.latency / 1000) for site in args.sites}
     own: dict[Path, list[float]] = {s: [] for s in args.sites}
     nav: dict[Path, list[float]] = {s: [] for s in args.sites}
     from playwright.sync_api import sync_playwright
@@ -77,6 +89,7 @@ def main() -> None:
                 context.close()
         browser.close()
     how = f"typed into {args.typed_from}'s header box" if args.typed_from else "cold loads"
+    how += f", {args.latency:.0f} ms latency" if args.latency else ""
     for site in args.sites:
         o, n = sorted(own[site]), sorted(nav[site])
         print(f"{site}: {args.runs} {how}; search.js's own time median {statistics.median(o):.0f} ms "

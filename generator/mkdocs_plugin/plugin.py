@@ -471,6 +471,7 @@ class ArchivePlugin(BasePlugin[ArchiveConfig]):
         job, self.search_job = self.search_job, None
         if job is not None:  # started in on_files whenever the plugin is enabled
             job.finish()
+            search_site.stamp_page(site / SEARCH_DIR, self.files.get_file_from_path(self.config.find_page))
 
     def _feeds(self, config: MkDocsConfig, site: Path) -> None:
         if not self.config.feed_enabled:

@@ -1,6 +1,10 @@
 """The site's pages as search documents and facets (the plugin calls this; build.py writes them)."""
 from __future__ import annotations
 
+import hashlib
+import html
+import json
+import re
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -130,6 +134,54 @@ def keep_files(out_dir: Path) -> None:
         sitewrite.confirm(path)
 
 
+# The search page's box, whose data-layout `stamp_page` fills once the index is written.
+_LAYOUT = re.compile(r'(<div id="archive-search" [^>]*?data-layout=")[^"]*"')
+
+
+def stamp_page(out_dir: Path, page) -> None:
+    """Give the written search page (`page`: its MkDocs File, None without one) what search.js needs
+    to pick a query's shards: their count, the stop words and the shards' version (a digest of
+    their bytes, in their URLs, so that a browser never mixes shards of two builds). Why: search.js
+    fetched meta.json and only then the query's shards, one round trip more than needed; with
+    these it fetches the shards of a query in the URL beside meta.json. The page is rendered while
+    the index's child is still writing it (searchjob.py), so the values are filled in here, after."""
+    path = Path(page.abs_dest_path) if page is not None else None
+    try:
+        text = path.read_text(encoding="utf-8") if path is not None else ""
+        meta = json.loads((out_dir / "meta.json").read_bytes())
+    except FileNotFoundError:
+        return  # no search page, or no index: search.js reads meta.json as before
+    layout = {"shards": meta["shards"], "v": shards_version(out_dir / "s"), "stopwords": meta["stopwords"]}
+    value = html.escape(json.dumps(layout, ensure_ascii=False, separators=(",", ":")), quote=True)
+    stamped = _LAYOUT.sub(lambda m: m.group(1) + value + '"', text, count=1)
+    if stamped != text:
+        sitewrite.update(path, stamped.encode("utf-8"))
+
+
+def shards_version(folder: Path) -> str:
+    """A short digest of the shard files' names and bytes: it changes whenever one of them does."""
+    digest = hashlib.blake2b(digest_size=6)
+    for name in sorted(_files(folder)):
+        digest.update(Path(name).name.encode("utf-8") + b"\0")
+        digest.update(Path(name).read_bytes())
+    return digest.hexdigest()
+
+
+# The search page's first step, run as it is parsed: the shards of the query in its address (q=)
+# preloaded with meta.json, one round trip before search.js (loaded after the theme's scripts,
+# then waiting for meta.json) could ask for them. It picks them as search.js does (its words(),
+# termsOf() and shardFile(); tests/test_search_layout.py checks that the two agree). Fixed text: the
+# page's data come from its attributes, the query from the address, and leave only as URLs.
+_EARLY = ("(function(){var r=document.getElementById('archive-search'),q=new URLSearchParams(location.search).get('q'),l=null;"
+          "try{l=JSON.parse(r.getAttribute('data-layout')||'null')}catch(e){}"
+          "if(!q||!l||!(l.shards>0)||!Array.isArray(l.stopwords))return;"
+          "var s=new Set(l.stopwords),e=new TextEncoder(),w=(q.normalize('NFKD').replace(/\\p{M}/gu,'').toLowerCase()"
+          ".match(/[\\p{L}\\p{N}]+/gu)||[]).filter(function(x){return x.length<=40?!s.has(x):false}),t=w.slice();"
+          "for(var i=1;i<=w.length-1;i++)t.push(w[i-1]+' '+w[i]);"
+          "new Set(t.map(function(x){var h=0x811c9dc5,b=e.encode(x);for(var j=0;j!==b.length;j++){h^=b[j];h=Math.imul(h,0x01000193)>>>0}"
+          "return h%l.shards})).forEach(function(n){var k=document.createElement('link');k.rel='preload';k.as='fetch';"
+          "k.crossOrigin='anonymous';k.href=r.getAttribute('data-index')+'s/'+n+'.json?v='+encodeURIComponent(l.v);"
+          "document.head.appendChild(k)})})()")
 FACET_LABELS = (("tag", "Tag"), ("country", "Country"), ("place", "Place"), ("source", "Source"))
 
 
@@ -141,7 +193,7 @@ def form_html(base: str, index: str) -> str:
     # the theme's scripts and search.js have run (a fetch with a crossorigin preload is reused by fetch()).
     return f"""<link rel="preload" href="{index}meta.json" as="fetch" crossorigin>
 <link rel="preload" href="{index}aliases.json" as="fetch" crossorigin>
-<div id="archive-search" class="archive-search" data-base="{base}" data-index="{index}">
+<div id="archive-search" class="archive-search" data-base="{base}" data-index="{index}" data-layout="">
 <form class="archive-search__form" role="search" action="" method="get">
 <label class="archive-search__q">Words <input name="q" type="search" placeholder="words or a phrase, e.g. Tal Abita"></label>
 {selects}
@@ -153,4 +205,5 @@ def form_html(base: str, index: str) -> str:
 <button type="button" class="md-button archive-search__more" hidden>More results</button>
 <noscript><p>The search runs in the browser and needs JavaScript; the <a href="{base}tags/">tags</a>, <a href="{base}locations/">locations</a> and <a href="{base}archive/">archive</a> work without it.</p></noscript>
 </div>
+<script>{_EARLY}</script>
 """

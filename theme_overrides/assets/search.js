@@ -46,6 +46,13 @@
   var printed = document.querySelector(".archive-printed-from");
   var printedAs = printed ? printed.textContent : "";
   var meta = null, stop = null, shown = [], ranked = [], runId = 0, aliases = new Map(), aliasLength = 0;
+  // What picks a query's shards, filled into the page once the index was written (site.py
+  // stamp_page): the page's inline script preloads the shards of a query in the address beside
+  // meta.json, as soon as the page is parsed, and these are the URLs it preloads. A page without
+  // it (an older one): the shards are named by meta.json, as before.
+  var layout = null;
+  try { layout = JSON.parse(root.getAttribute("data-layout") || "null"); } catch (e) { layout = null; }
+  if (!layout || !(layout.shards > 0) || !Array.isArray(layout.stopwords)) layout = null;
 
   function get(path) {
     if (!cache.has(path)) {
@@ -66,8 +73,19 @@
     for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
     return h % n;
   }
+  // A term's shard file: versioned by the page's layout (a shard of another build is never reused).
+  function shardFile(term) {
+    return layout ? "s/" + shardOf(term, layout.shards) + ".json?v=" + encodeURIComponent(layout.v)
+      : "s/" + shardOf(term, meta.shards) + ".json";
+  }
+  // The words and the pairs of neighbouring words a query's shards are looked up for.
+  function termsOf(all) {
+    var pairs = [];
+    for (var i = 0; i + 1 < all.length; i++) pairs.push(all[i] + " " + all[i + 1]);
+    return [Array.from(new Set(all)), Array.from(new Set(pairs))];
+  }
   function postings(term) {
-    return get("s/" + shardOf(term, meta.shards) + ".json").then(function (shard) {
+    return get(shardFile(term)).then(function (shard) {
       var p = Object.prototype.hasOwnProperty.call(shard, term) ? shard[term] : null;
       if (!p) return null;
       var out = new Map(), id = 0;
@@ -148,9 +166,7 @@
   // One reading's score for each id it matches: every word and the exact phrase weigh more, and the
   // score is divided by the most those can add, so that readings of different lengths compare.
   function scored(reading) {
-    var all = reading.words, terms = Array.from(new Set(all)), pairs = [];
-    for (var i = 0; i + 1 < all.length; i++) pairs.push(all[i] + " " + all[i + 1]);
-    pairs = Array.from(new Set(pairs));
+    var all = reading.words, both = termsOf(all), terms = both[0], pairs = both[1];
     var top = 2 * (pairs.length ? 4 : 1);
     return Promise.all([Promise.all(terms.map(postings)), Promise.all(pairs.map(postings)),
       reading.filters.length ? filedTest(reading.filters) : Promise.resolve(null)]).then(function (res) {
@@ -290,6 +306,7 @@
   Promise.all([get("meta.json"), aliasFile]).then(function (loaded) {
     var m = loaded[0];
     meta = m; stop = new Set(m.stopwords);
+    if (layout && layout.shards !== m.shards) layout = null; // a page of another build: meta.json's count
     Object.keys(loaded[1]).forEach(function (facet) { // facet -> value -> its aliases' words
       Object.keys(loaded[1][facet]).forEach(function (value) {
         var at = value.lastIndexOf(", "), name = facet === "place" && at > 0 ? value.slice(0, at) : value; // "Kyiv, Ukraine"
