@@ -31,17 +31,6 @@ PLACEHOLDER_ROOM = """() => Array.from(document.querySelectorAll('input[placehol
 })"""
 
 
-def test_archive_yml_counts_the_other_keys_typed_twice(tmp_path):
-    """mkdocs.yml's line said how many more keys were typed twice; archive.yml's, built apart, did
-    not, so an editor fixed one repeated key and met the next on the following run."""
-    (tmp_path / "inbox").mkdir()
-    (tmp_path / "archive.yml").write_text("sources:\n  - folder: inbox\nx: 1\nsources: []\nx: 2\n", encoding="utf-8")
-    out = run_archive("update", "--offline", "--content", str(tmp_path / "content"), cwd=tmp_path)
-    assert out.returncode == 2 and out.stderr.strip() == (
-        "archive update: archive.yml: 'sources' is given twice (lines 1 and 4): YAML keeps only the last, "
-        "the first is ignored; remove one (and 1 more key given twice)"), out.stderr
-
-
 def test_exit_statuses_and_write_errors_are_defined_once():
     """`archive update` returned a literal 3 beside cli's EXIT_STOPPED, and the pipeline's errors
     that stop an ingest were a second list beside cli's CANNOT_WRITE: each is now one definition."""
